@@ -1,0 +1,104 @@
+# policyc — build, test, publish the bundled sample.
+#
+#   make site     install what is missing, build, publish content/ into out/
+#   make test     install what is missing, build, run every test
+#   make asan     the whole suite again under ASan+UBSan
+#   make bench    time policyc against cmark-gfm / pandoc / weasyprint
+#
+# BUILD=dir puts objects and the binary elsewhere (default build/).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+DATADIR  = $(PREFIX)/share/policyc
+SRCDIR  := $(abspath .)
+
+PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CPPFLAGS_ALL = -D_GNU_SOURCE -Icompiler $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+           -DPOLICYC_DATADIR='"$(SRCDIR)"'
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread -lm
+SANITIZE ?=
+
+CORE = compiler/util.c compiler/yamlval.c compiler/date.c compiler/diag.c \
+       compiler/diagfmt.c compiler/fsio.c compiler/project.c compiler/frontmatter.c \
+       compiler/document.c compiler/corpus.c compiler/glossary.c \
+       compiler/links.c compiler/filters.c compiler/xmlout.c \
+       compiler/html.c compiler/build.c
+PDF  = $(sort $(wildcard compiler/pdf/*.c))
+MAIN = compiler/main.c
+
+CORE_OBJS = $(CORE:%.c=$(BUILD)/%.o) $(PDF:%.c=$(BUILD)/%.o)
+MAIN_OBJ  = $(MAIN:%.c=$(BUILD)/%.o)
+UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+
+all: $(BUILD)/policyc policyc
+
+policyc: $(BUILD)/policyc
+	@[ "$(BUILD)" = build ] && ln -sf build/policyc policyc || true
+
+$(BUILD)/policyc: $(CORE_OBJS) $(MAIN_OBJ)
+	$(CC) $(OPT) $(SANITIZE) -o $@ $^ $(LIBS)
+
+$(BUILD)/unit-tests: $(CORE_OBJS) $(UNIT_OBJS)
+	$(CC) $(OPT) $(SANITIZE) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(SANITIZE) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(CORE_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)
+
+deps:
+	@scripts/setup-deps build
+
+deps-test:
+	@scripts/setup-deps test
+
+deps-bench:
+	@scripts/setup-deps bench
+
+site: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/policyc build content -o out
+
+test: deps-test
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	POLICYC=$(SRCDIR)/$(BUILD)/policyc UNIT=$(SRCDIR)/$(BUILD)/unit-tests \
+	  prove --timer -f tests/*.t
+
+asan: deps-test
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	  SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
+	  build-asan/policyc build-asan/unit-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  POLICYC=$(SRCDIR)/build-asan/policyc UNIT=$(SRCDIR)/build-asan/unit-tests \
+	  POLICYC_SANITIZED=1 prove -f tests/*.t
+
+valgrind: deps-test
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	POLICYC_WRAP='valgrind -q --error-exitcode=99 --leak-check=full' \
+	  POLICYC=$(SRCDIR)/$(BUILD)/policyc UNIT=$(SRCDIR)/$(BUILD)/unit-tests \
+	  prove -f tests/*.t
+
+regen: all
+	POLICYC=$(SRCDIR)/$(BUILD)/policyc tests/golden/regen
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory all
+	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)
+	install -m 755 $(BUILD)/policyc $(DESTDIR)$(PREFIX)/bin/policyc
+	cp -R templates filters $(DESTDIR)$(DATADIR)/
+
+clean:
+	rm -rf build build-asan policyc tests/out
+
+.PHONY: all deps deps-test deps-bench site test asan valgrind regen bench install clean

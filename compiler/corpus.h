@@ -1,0 +1,63 @@
+/*
+ * corpus.h — every document of a build, with the indexes later passes need:
+ * by id, by last id segment, by title (case-insensitive), by source path.
+ * Built after all documents are parsed; duplicate ids are id-duplicate
+ * errors here.  Also holds the related-policies graph the link pass fills.
+ */
+#ifndef POLICYC_CORPUS_H
+#define POLICYC_CORPUS_H
+
+#include "document.h"
+#include "project.h"
+
+typedef enum {
+	EDGE_RELATED,        /* related: in front matter */
+	EDGE_LINK,           /* a link in the body */
+	EDGE_SUPERSEDED_BY   /* superseded-by: */
+} edge_kind;
+
+typedef struct {
+	size_t from, to;     /* document indexes */
+	edge_kind kind;
+	char *note;          /* related: {id, note}; may be NULL */
+	int line;
+} edge;
+
+/* An external related: entry (a URL). */
+typedef struct {
+	size_t doc;
+	char *href, *title;
+	int line;
+} related_url;
+
+struct glossary;
+
+typedef struct corpus {
+	const project *project;
+	document **docs; size_t ndocs;   /* sorted by id */
+	edge *edges; size_t nedges, edges_cap;
+	related_url *urls; size_t nurls, urls_cap;
+	struct glossary *glossary;       /* may be NULL */
+	char today[11];                  /* YYYY-MM-DD */
+	void *index;                     /* private hash indexes */
+} corpus;
+
+/* Takes ownership of docs (an array of n documents); sorts them by id,
+ * reports id-duplicate (the second and later ones are dropped from the
+ * index but kept for output under a suffixed id).  Caller frees. */
+corpus *corpus_new(const project *p, document **docs, size_t n, diag_set *ds);
+void corpus_free(corpus *c);
+
+/* Index lookups; -1 when absent. */
+long corpus_find_id(const corpus *c, const char *id);
+long corpus_find_path(const corpus *c, const char *relpath);
+/* Resolves a name as DESIGN.md says: full id, then a unique last segment,
+ * then an exact title (case-insensitive).  Returns the index, -1 when none,
+ * -2 when ambiguous (then *candidates, if given, gets a newly allocated
+ * comma-separated list of the ids that match). */
+long corpus_resolve_name(const corpus *c, const char *name, char **candidates);
+
+void corpus_add_edge(corpus *c, size_t from, size_t to, edge_kind k,
+    const char *note, int line);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * date.h — ISO calendar dates as policyc uses them: "YYYY-MM-DD" and
+ * "YYYY-MM" (the last day of that month), day arithmetic for review rules,
+ * and today's date from --today, SOURCE_DATE_EPOCH or the clock.
+ */
+#ifndef POLICYC_DATE_H
+#define POLICYC_DATE_H
+
+/* Parses an ISO date; writes the normalised "YYYY-MM-DD" to out (11 bytes).
+ * Returns 1 on success, 0 when the text is not ISO or not a real day. */
+int date_parse(const char *s, char out[11]);
+/* Days from a to b (b - a); both normalised dates. */
+long date_days_between(const char *a, const char *b);
+/* Days since 1970-01-01 of a normalised date. */
+long date_to_days(const char *d);
+void date_from_days(long days, char out[11]);
+/* Today: from the option (may be NULL), else SOURCE_DATE_EPOCH, else the
+ * clock (UTC).  Returns 0 when the option is given but not a date. */
+int date_today(const char *option, char out[11]);
+/* Adds months (day clamped to the month's length). */
+void date_add_months(const char *d, int months, char out[11]);
+
+#endif

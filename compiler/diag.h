@@ -1,0 +1,83 @@
+/*
+ * diag.h — the one diagnostics module.  Every stage reports problems here as
+ * {severity, rule, file, line, column, message}; nothing else in policyc
+ * prints to stderr.  The set is sorted (file, line, column, rule) before it
+ * is printed, so output is stable, and can be printed as text, JSON, SARIF
+ * 2.1.0, JUnit XML or GitHub workflow commands.  Reporting is thread-safe:
+ * documents are compiled in parallel.
+ */
+#ifndef POLICYC_DIAG_H
+#define POLICYC_DIAG_H
+
+#include <stdio.h>
+#include "util.h"
+
+typedef enum {
+	SEV_OFF = 0,
+	SEV_NOTE,
+	SEV_WARNING,
+	SEV_ERROR
+} severity;
+
+typedef enum {
+	FMT_TEXT,
+	FMT_JSON,
+	FMT_SARIF,
+	FMT_JUNIT,
+	FMT_GITHUB
+} diag_format;
+
+typedef struct {
+	severity sev;
+	char *rule, *file, *message;
+	int line, col;
+} diagnostic;
+
+typedef struct diag_set diag_set;
+
+diag_set *diag_new(void);
+void diag_free(diag_set *ds);
+
+/* Built-in default severity of a rule id (SEV_WARNING for unknown ids,
+ * which are project filters' own rules). */
+severity diag_rule_default(const char *rule);
+/* One-line description of a built-in rule, or NULL. */
+const char *diag_rule_description(const char *rule);
+/* Overrides a rule's severity (from rules: in policyc.yaml). */
+void diag_set_severity(diag_set *ds, const char *rule, severity sev);
+/* Effective severity of a rule after overrides. */
+severity diag_severity_of(diag_set *ds, const char *rule);
+int diag_severity_parse(const char *s, severity *out);
+const char *diag_severity_name(severity s);
+
+/* Reports at the rule's effective severity (dropped when off). file is
+ * relative to the project folder; line/col are 1-based, 0 when unknown. */
+void diag_report(diag_set *ds, const char *rule, const char *file, int line,
+    int col, const char *fmt, ...) PC_PRINTF(6, 7);
+/* Reports at an explicit severity (still dropped when the rule is off;
+ * a configured severity for the rule wins over sev). */
+void diag_report_sev(diag_set *ds, severity sev, const char *rule,
+    const char *file, int line, int col, const char *fmt, ...)
+    PC_PRINTF(7, 8);
+
+/* Sorts the set (file, line, column, rule, message). */
+void diag_sort(diag_set *ds);
+size_t diag_count(const diag_set *ds);
+const diagnostic *diag_at(const diag_set *ds, size_t i);
+size_t diag_count_sev(const diag_set *ds, severity s);
+severity diag_worst(const diag_set *ds);
+
+int diag_format_parse(const char *s, diag_format *out);
+/* Prints the sorted set in a format.  ndocs is used in the text summary line
+ * and for JUnit test cases (doc_paths lists every document's path so a
+ * clean document is a passing test case; may be NULL). */
+void diag_print(diag_set *ds, FILE *fp, diag_format fmt,
+    const char *const *doc_paths, size_t ndocs);
+
+/* The machine formats, in diagfmt.c (diag_print dispatches to them). */
+void diagfmt_sarif(diag_set *ds, FILE *fp);
+void diagfmt_junit(diag_set *ds, FILE *fp, const char *const *doc_paths,
+    size_t ndocs);
+void diagfmt_github(diag_set *ds, FILE *fp);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * document.h — one policy document: where it came from, its id, its front
+ * matter, and its body as a cmark-gfm tree.  document_load reads and parses
+ * a file (front matter, variables, cmark-gfm with the GitHub extensions) and
+ * checks its metadata; later passes (links, glossary, filters) annotate the
+ * same tree, and the XML writer reads it.  Nodes a pass creates carry a
+ * link_info with from_source = 0 (mandoc's NODE_NOSRC).
+ */
+#ifndef POLICYC_DOCUMENT_H
+#define POLICYC_DOCUMENT_H
+
+#include <cmark-gfm.h>
+#include "yamlval.h"
+#include "diag.h"
+#include "project.h"
+
+/* What a link in the body turned out to be after the link pass. */
+typedef enum {
+	LINK_UNRESOLVED = 0, /* not yet looked at */
+	LINK_EXTERNAL,       /* http(s), mailto, other schemes: left alone */
+	LINK_DOCUMENT,       /* another document (target_id, maybe anchor) */
+	LINK_ANCHOR,         /* an anchor in this document */
+	LINK_TERM,           /* a glossary term (term_slug) */
+	LINK_PLACEHOLDER,    /* [text](#) that names no term */
+	LINK_BROKEN,         /* target missing */
+	LINK_ASSET           /* a relative link to a non-Markdown file */
+} link_kind;
+
+/* Attached to cmark link nodes with cmark_node_set_user_data. */
+typedef struct link_info {
+	link_kind kind;
+	char *target_id;     /* LINK_DOCUMENT */
+	char *anchor;        /* LINK_DOCUMENT / LINK_ANCHOR; may be NULL */
+	char *term_slug;     /* LINK_TERM */
+	char *href;          /* the link as written (after variables) */
+	int from_source;     /* 0 for nodes a pass created (auto term links) */
+	int wiki;            /* written as [[...]] */
+	int line, col;
+} link_info;
+
+typedef struct {
+	int level;
+	char *text;          /* plain text of the heading */
+	char *slug;          /* GitHub-style anchor, unique in the document */
+	int line;
+	cmark_node *node;
+} heading;
+
+/* A glossary term use recorded by the glossary or link pass. */
+typedef struct {
+	char *term_slug;
+	int line, col;
+	int kind;            /* 0 auto, 1 explicit glossary: link, 2 placeholder */
+} term_use;
+
+typedef struct document {
+	char *path;          /* relative to the project folder: "policies/a/b.md" */
+	char *relpath;       /* relative to the content folder: "a/b.md" */
+	char *id;            /* "a/b" */
+	char *section;       /* folder part of the id ("" at top level) */
+	char *title;
+	int title_line;      /* front matter line of title:, or heading line */
+	char *type;          /* "" when absent */
+	char *status;        /* "active" when absent */
+	char *review;        /* normalised YYYY-MM-DD, or NULL */
+	char *approved;      /* normalised YYYY-MM-DD, or NULL */
+	yval *meta;          /* front matter map, or NULL when there is none */
+	int body_line;       /* file line of the first body line */
+	char *source;        /* the whole file */
+	size_t source_len;
+	cmark_node *root;    /* NULL when the file could not be read */
+	heading *headings; size_t nheadings;
+	term_use *terms; size_t nterms, terms_cap;
+	int broken;          /* unreadable: no body */
+} document;
+
+/* Reads and parses one file.  path is relative to the project folder,
+ * relpath relative to the content folder.  Problems are reported to ds;
+ * the document is returned even when it has errors (an unreadable file
+ * gives a document with broken = 1 and root = NULL).  Caller frees. */
+document *document_load(const project *p, const char *path,
+    const char *relpath, diag_set *ds);
+void document_free(document *d);
+
+/* Id rule of DESIGN.md for a path relative to the content folder. Caller
+ * frees. */
+char *document_id_from_relpath(const char *relpath);
+/* 1 when an id is safe to use as an output path (no "..", no leading '/',
+ * no empty segment, no backslash). */
+int document_id_safe(const char *id);
+
+/* Adds a term use (thread-compatible: one document is touched by one
+ * thread at a time). */
+void document_add_term_use(document *d, const char *slug, int line, int col,
+    int kind);
+/* Heading whose slug is s, or NULL. */
+const heading *document_find_anchor(const document *d, const char *s);
+/* The link_info of a link node, creating an empty one if absent. */
+link_info *document_link_info(cmark_node *link);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * filters.h — the Lua validation filters.  Each filter (built-in ones from
+ * the data folder's filters/, then the project's filters/*.lua) runs in a
+ * fresh sandboxed Lua state with an instruction budget and a memory cap; it
+ * sees each document as plain Lua tables and reports diagnostics through
+ * ctx.report.  A filter that breaks the sandbox or raises an error gets
+ * filter-error and the build goes on.
+ */
+#ifndef POLICYC_FILTERS_H
+#define POLICYC_FILTERS_H
+
+#include "corpus.h"
+#include "diag.h"
+
+/* Runs every filter over every document, then each filter's corpus
+ * function.  builtin_dir is the folder of the shipped filters. */
+void filters_run(corpus *c, const char *builtin_dir, diag_set *ds);
+
+#endif

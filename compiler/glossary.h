@@ -1,0 +1,61 @@
+/*
+ * glossary.h — the project's glossary (glossary.yaml): terms, abbreviations,
+ * aliases, definitions, sources and see-also; and the matcher that finds
+ * them in running text.  The matcher is one Aho–Corasick automaton built
+ * once per build over every term, alias and abbreviation, so a pass over a
+ * document costs time in the size of its text, not terms × text.
+ */
+#ifndef POLICYC_GLOSSARY_H
+#define POLICYC_GLOSSARY_H
+
+#include <stddef.h>
+#include "yamlval.h"
+#include "diag.h"
+
+typedef struct {
+	char *slug;          /* id: slug of the term */
+	char *term;          /* display name */
+	char *abbr;          /* may be NULL */
+	char **aliases; size_t naliases;
+	char *definition;    /* Markdown text */
+	char *source;        /* document id or URL; may be NULL */
+	char **see; size_t nsee;   /* other terms' slugs */
+	int line;            /* line of "- term:" in glossary.yaml */
+} glossary_entry;
+
+typedef struct glossary glossary;
+
+/* Loads the glossary file (path relative to project dir is `file`, used in
+ * diagnostics).  A missing file gives an empty glossary (no diagnostic
+ * unless `required`).  Reports yaml-syntax, meta-invalid (an entry without
+ * term) and term-duplicate (a term, alias or abbreviation defined twice;
+ * reported at the second).  Caller frees. */
+glossary *glossary_load(const char *abspath, const char *file, int required,
+    diag_set *ds);
+/* Builds a glossary from an already parsed list (tests). */
+glossary *glossary_from_yval(const yval *list, const char *file,
+    diag_set *ds);
+void glossary_free(glossary *g);
+
+size_t glossary_count(const glossary *g);
+const glossary_entry *glossary_at(const glossary *g, size_t i);
+/* Finds an entry by slug, abbreviation (case-sensitive) or term/alias
+ * (case-insensitive); -1 when none. */
+long glossary_lookup(const glossary *g, const char *name);
+
+/* One match of the matcher in a text. */
+typedef struct {
+	size_t start, end;   /* byte offsets, end exclusive */
+	size_t entry;        /* index of the glossary entry */
+} glossary_match;
+
+/* Finds non-overlapping whole-word matches in text[0..len), leftmost and
+ * longest first.  Terms and aliases match case-insensitively (ASCII and
+ * Unicode letters), abbreviations case-sensitively; word boundaries are
+ * Unicode-aware (letters and digits of any script; a curly or straight
+ * apostrophe followed by "s" ends a word: "LADO’s").  Returns the number of
+ * matches written to *out (newly allocated; caller frees). */
+size_t glossary_find(const glossary *g, const char *text, size_t len,
+    glossary_match **out);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * project.h — the policy project a user writes, read from policyc.yaml:
+ * title, paths, organisation and branding, rule settings, packs.  Unknown
+ * keys are config-unknown-key errors with their line.  The whole config
+ * tree is kept (project->config) so {{variables}}, the Lua filters (their
+ * rules: settings) and the XML writer can read it.
+ */
+#ifndef POLICYC_PROJECT_H
+#define POLICYC_PROJECT_H
+
+#include "yamlval.h"
+#include "diag.h"
+
+typedef enum {
+	GLINKS_FIRST,
+	GLINKS_ALL,
+	GLINKS_NONE
+} glossary_links_mode;
+
+typedef struct {
+	char *id, *title;
+	int line;
+	int cover, glossary;
+	/* include rules: any of these lists may be empty */
+	char **ids; size_t nids;
+	char **types; size_t ntypes;
+	char **tags; size_t ntags;
+	char **folders; size_t nfolders;
+} pack;
+
+typedef struct project {
+	char *dir;            /* project folder as given */
+	char *config_path;    /* "policyc.yaml" */
+	yval *config;         /* whole config tree (a map) */
+	char *title;
+	char *base_url;       /* may be NULL */
+	char *content;        /* content folder, default "policies" */
+	char *glossary_path;  /* default "glossary.yaml" */
+	char *language;       /* default "en-GB" */
+	int allow_html;
+	glossary_links_mode glossary_links;
+	yval *organisation;   /* borrowed from config; may be NULL */
+	yval *rules;          /* borrowed from config; may be NULL */
+	pack *packs; size_t npacks;
+} project;
+
+/* Loads DIR/policyc.yaml.  Returns NULL (with a diagnostic) when the file
+ * is missing or not valid YAML at all; unknown keys and wrongly formed
+ * values are reported and skipped.  Caller frees with project_free. */
+project *project_load(const char *dir, diag_set *ds);
+void project_free(project *p);
+
+/* Looks up {{name}}: top level first, then inside organisation.  Returns
+ * the scalar text (borrowed) or NULL. */
+const char *project_variable(const project *p, const char *name);
+/* Settings map for a rule (rules: NAME: {...}); NULL when absent or when
+ * the rule is set to a bare severity. */
+yval *project_rule_settings(const project *p, const char *rule);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * util.h — small helpers every stage of policyc uses: allocation that aborts
+ * on exhaustion (so no caller checks for NULL), a growable byte buffer,
+ * GitHub-style slugs, UTF-8 checks and path joining.  Nothing here knows
+ * about documents; it sits below every other module.
+ */
+#ifndef POLICYC_UTIL_H
+#define POLICYC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define PC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PC_PRINTF(f, a)
+#endif
+
+/* Allocation: abort with a message when memory runs out. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a newly allocated formatted string; caller frees. */
+char *xasprintf(const char *fmt, ...) PC_PRINTF(1, 2);
+
+/* A growable NUL-terminated byte buffer.  buf_detach hands the bytes to the
+ * caller (who frees them) and leaves the buffer empty. */
+typedef struct {
+	char *data;
+	size_t len, cap;
+} buf;
+
+void buf_init(buf *b);
+void buf_free(buf *b);
+void buf_putn(buf *b, const char *s, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...) PC_PRINTF(2, 3);
+char *buf_detach(buf *b);
+
+/* GitHub heading slug of s: lower case, spaces to '-', punctuation dropped
+ * (letters, digits, '-', '_' and non-ASCII kept).  Caller frees. */
+char *slugify(const char *s);
+/* Id segment slug: lower case, runs of anything but [a-z0-9_.] become one
+ * '-', trimmed of '-'.  Caller frees. */
+char *slug_segment(const char *s);
+
+/* 1 when s[0..n) is valid UTF-8; else 0 and *bad_offset is the first bad
+ * byte. */
+int utf8_valid(const char *s, size_t n, size_t *bad_offset);
+
+/* Joins a and b with one '/'; caller frees. */
+char *path_join(const char *a, const char *b);
+/* Reads a whole file; NULL with errno set on failure.  Caller frees. */
+char *read_file(const char *path, size_t *len);
+int str_has_suffix(const char *s, const char *suffix);
+int str_has_prefix(const char *s, const char *prefix);
+/* ASCII case-insensitive equality. */
+int str_ieq(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * xmlout.h — the document model as XML (libxml2 trees): one tree per
+ * document and one for the corpus, valid against templates/xml/policy.rng.
+ * These trees are the single source of truth for the back ends: html.c
+ * hands them to libxslt in memory and pdf/ lays them out; they are also
+ * written to OUT/xml/.  See docs/xml-format.md for the element reference.
+ */
+#ifndef POLICYC_XMLOUT_H
+#define POLICYC_XMLOUT_H
+
+#include <libxml/tree.h>
+#include "corpus.h"
+#include "diag.h"
+
+/* Builds the tree of document i of the corpus.  Caller frees (xmlFreeDoc). */
+xmlDocPtr xmlout_document(const corpus *c, size_t i, diag_set *ds);
+/* Builds corpus.xml (metadata of every document, glossary with uses, graph,
+ * packs, diagnostics so far).  Caller frees. */
+xmlDocPtr xmlout_corpus(const corpus *c, diag_set *ds);
+
+#endif
