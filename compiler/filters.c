@@ -1,0 +1,1331 @@
+/*
+ * filters.c — the Lua validation filters, run after the link pass and
+ * before the XML writer.  Each filter file (the shipped ones in
+ * DATADIR/filters/, then the *.lua files of the project's filters/; a file with
+ * the same name as a shipped one replaces it) gets a fresh Lua 5.4 state
+ * built as Lua's own lua.c/linit.c/ltests.c suggest: a capped allocator that
+ * fails softly, only the base, string, table, math and utf8 libraries (no
+ * dofile, loadfile, require, io or debug; load is text only; os keeps only
+ * time and date), text-only loading, and a count hook that stops a filter
+ * past its instruction budget.  Every call runs under lua_pcall with a
+ * traceback handler.  The filter sees each document as plain Lua tables
+ * (DESIGN.md "Lua filters"), reports through ctx.report into the diag set,
+ * and a filter that raises an error or breaks a limit gets one filter-error
+ * at its file while the build goes on with the other filters.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "filters.h"
+#include "date.h"
+#include "glossary.h"
+#include "util.h"
+
+#define FILTER_MEM_CAP     ((size_t)64 << 20)   /* bytes per filter state */
+#define FILTER_MEM_PER_DOC ((size_t)16 << 10)   /* extra for corpus() */
+#define FILTER_BUDGET      20000000L            /* VM instructions a call */
+#define FILTER_BUDGET_DOC  20000L               /* extra per document, corpus() */
+#define HOOK_STEP          1000
+
+/* Everything one filter run needs; reached from Lua through a light
+ * userdata upvalue (Lua code cannot make or read those). */
+typedef struct {
+	corpus *c;
+	diag_set *ds;
+	const char *label;       /* "filters/NAME.lua": file of filter-error */
+	const char *source;      /* the filter's text */
+	size_t source_len;
+	char **rules;            /* F.rules, or NULL when it declares none */
+	size_t nrules;
+	const document *cur;     /* document being checked; NULL in corpus() */
+	size_t mem_used, mem_cap;
+	long spent, budget;      /* instructions, counted by the hook */
+	int breached;            /* the budget ran out: not catchable */
+	char *err;               /* first line of the error, when one ended it */
+	char *err_doc;           /* path of the document it failed on */
+} frun;
+
+static const char FRUN_KEY = 'F';   /* registry key of the frun pointer */
+
+static frun *get_run(lua_State *L)
+{
+	frun *r;
+
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &FRUN_KEY);
+	r = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return r;
+}
+
+/* ---- limits -------------------------------------------------------- */
+
+/* The allocator: refuses (returns NULL, which Lua turns into a "not enough
+ * memory" error after an emergency collection) past the cap.  When ptr is
+ * NULL, osize is a type tag, not a size. */
+static void *cap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	frun *r = ud;
+	void *p;
+
+	if (ptr == NULL)
+		osize = 0;
+	if (nsize == 0) {
+		free(ptr);
+		r->mem_used -= osize;
+		return NULL;
+	}
+	if (nsize > osize && nsize - osize > r->mem_cap - r->mem_used)
+		return NULL;
+	p = realloc(ptr, nsize);
+	if (p == NULL)
+		return NULL;
+	r->mem_used = r->mem_used - osize + nsize;
+	return p;
+}
+
+/* The count hook: every HOOK_STEP instructions; raises past the budget and
+ * marks the run so pcall inside the filter cannot swallow the error. */
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+	frun *r = get_run(L);
+
+	(void)ar;
+	r->spent += HOOK_STEP;
+	if (r->spent > r->budget) {
+		r->breached = 1;
+		luaL_error(L, "instruction limit exceeded (%ld million)",
+		    r->budget / 1000000);
+	}
+}
+
+static void reset_budget(frun *r, long budget)
+{
+	r->spent = 0;
+	r->budget = budget;
+}
+
+/* Message handler: the error with a traceback (lua.c's msghandler). */
+static int traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+
+	if (msg == NULL) {
+		if (luaL_callmeta(L, 1, "__tostring") &&
+		    lua_type(L, -1) == LUA_TSTRING)
+			return 1;
+		msg = lua_pushfstring(L, "(error object is a %s value)",
+		    luaL_typename(L, 1));
+	}
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+/* ---- the sandbox ---------------------------------------------------- */
+
+/* pcall(f, ...) [-0, +?, -]: as the base library's, except that a broken
+ * instruction budget or memory cap is passed on, never caught. */
+static int sb_pcall(lua_State *L)
+{
+	int status;
+
+	luaL_checkany(L, 1);
+	status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+	if (status == LUA_ERRMEM || get_run(L)->breached)
+		return lua_error(L);
+	lua_pushboolean(L, status == LUA_OK);
+	lua_insert(L, 1);
+	return lua_gettop(L);
+}
+
+/* xpcall(f, msgh, ...) [-0, +?, -]: likewise. */
+static int sb_xpcall(lua_State *L)
+{
+	int status, n = lua_gettop(L);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 1);
+	lua_copy(L, 2, 1);      /* msgh at 1 */
+	lua_replace(L, 2);      /* f at 2 */
+	status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+	if (status == LUA_ERRMEM || get_run(L)->breached)
+		return lua_error(L);
+	lua_pushboolean(L, status == LUA_OK);
+	lua_replace(L, 1);
+	return lua_gettop(L);
+}
+
+/* load(chunk [, name [, mode [, env]]]) [-0, +2, -]: the base library's
+ * load (upvalue 1) with the mode forced to text. */
+static int sb_load(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	lua_settop(L, n < 2 ? 2 : n);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_pushliteral(L, "t");
+	if (n >= 4)
+		lua_pushvalue(L, 4);
+	lua_call(L, n >= 4 ? 4 : 3, 2);
+	return 2;
+}
+
+/* collectgarbage(["collect"|"count"]) [-0, +1, -]: the options that cannot
+ * change how the collector runs. */
+static int sb_collectgarbage(lua_State *L)
+{
+	const char *opt = luaL_optstring(L, 1, "collect");
+
+	if (strcmp(opt, "count") == 0) {
+		int k = lua_gc(L, LUA_GCCOUNT, 0), b = lua_gc(L, LUA_GCCOUNTB, 0);
+		lua_pushnumber(L, (lua_Number)k + ((lua_Number)b / 1024));
+		return 1;
+	}
+	if (strcmp(opt, "collect") == 0) {
+		lua_gc(L, LUA_GCCOLLECT);
+		lua_pushinteger(L, 0);
+		return 1;
+	}
+	return luaL_error(L, "collectgarbage option '%s' is not available "
+	    "to filters", opt);
+}
+
+/* print(...) [-0, +0, -]: a debugging aid; each call becomes a note
+ * (rule filter-print) at the filter file, since stdout may carry JSON or
+ * SARIF. */
+static int sb_print(lua_State *L)
+{
+	frun *r = get_run(L);
+	int i, n = lua_gettop(L);
+	luaL_Buffer b;
+	const char *s;
+
+	luaL_buffinit(L, &b);
+	for (i = 1; i <= n; i++) {
+		luaL_tolstring(L, i, NULL);
+		if (i > 1)
+			luaL_addchar(&b, '\t');
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	s = lua_tostring(L, -1);
+	if (r->cur)
+		diag_report_sev(r->ds, SEV_NOTE, "filter-print", r->label, 0, 0,
+		    "%s (while checking %s)", s, r->cur->path);
+	else
+		diag_report_sev(r->ds, SEV_NOTE, "filter-print", r->label, 0, 0,
+		    "%s", s);
+	return 0;
+}
+
+static const luaL_Reg sandbox_libs[] = {
+	{LUA_GNAME, luaopen_base},
+	{LUA_STRLIBNAME, luaopen_string},
+	{LUA_TABLIBNAME, luaopen_table},
+	{LUA_MATHLIBNAME, luaopen_math},
+	{LUA_UTF8LIBNAME, luaopen_utf8},
+	{NULL, NULL}
+};
+
+/* Opens the allowed libraries and takes away what filters must not have.
+ * [-0, +0, m] */
+static void sandbox_open(lua_State *L)
+{
+	const luaL_Reg *lib;
+	static const char *const drop[] = {
+		"dofile", "loadfile", "require", "module", NULL
+	};
+	size_t i;
+
+	for (lib = sandbox_libs; lib->func; lib++) {
+		luaL_requiref(L, lib->name, lib->func, 1);
+		lua_pop(L, 1);
+	}
+	lua_pushglobaltable(L);
+	for (i = 0; drop[i]; i++) {
+		lua_pushnil(L);
+		lua_setfield(L, -2, drop[i]);
+	}
+	lua_getfield(L, -1, "load");
+	lua_pushcclosure(L, sb_load, 1);
+	lua_setfield(L, -2, "load");
+	lua_pushcfunction(L, sb_pcall);
+	lua_setfield(L, -2, "pcall");
+	lua_pushcfunction(L, sb_xpcall);
+	lua_setfield(L, -2, "xpcall");
+	lua_pushcfunction(L, sb_collectgarbage);
+	lua_setfield(L, -2, "collectgarbage");
+	lua_pushcfunction(L, sb_print);
+	lua_setfield(L, -2, "print");
+
+	/* os: only time and date */
+	luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);
+	lua_createtable(L, 0, 2);
+	lua_getfield(L, -2, "time");
+	lua_setfield(L, -2, "time");
+	lua_getfield(L, -2, "date");
+	lua_setfield(L, -2, "date");
+	lua_setfield(L, -4, "os");
+	lua_pop(L, 1);
+	/* the full os table stays reachable only through the registry's
+	 * LOADED table, which Lua code cannot see without debug */
+	lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	lua_pushnil(L);
+	lua_setfield(L, -2, LUA_OSLIBNAME);
+	lua_pop(L, 2);
+}
+
+/* ---- documents as Lua values ------------------------------------------ */
+
+/* document.c feeds cmark the front matter as blank lines, so cmark's
+ * line numbers are already the file's. */
+static int file_line(const document *d, int cmark_line)
+{
+	(void)d;
+	return cmark_line > 0 ? cmark_line : 0;
+}
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	if (v == NULL)
+		return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+/* Pushes a yval as plain Lua values. [-0, +1, m] */
+static void push_yval(lua_State *L, const yval *v)
+{
+	size_t i;
+
+	luaL_checkstack(L, 4, "front matter nested too deeply");
+	if (v == NULL) {
+		lua_pushnil(L);
+		return;
+	}
+	switch (v->kind) {
+	case YV_NULL:
+		lua_pushnil(L);
+		break;
+	case YV_STR:
+		lua_pushstring(L, v->str ? v->str : "");
+		break;
+	case YV_BOOL:
+		lua_pushboolean(L, v->boolean);
+		break;
+	case YV_NUM:
+		if (v->str && lua_stringtonumber(L, v->str) != 0)
+			break;
+		lua_pushnumber(L, v->num);
+		break;
+	case YV_LIST:
+		lua_createtable(L, (int)v->n, 0);
+		for (i = 0; i < v->n; i++) {
+			push_yval(L, v->items[i]);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	case YV_MAP:
+		lua_createtable(L, 0, (int)v->n);
+		for (i = 0; i < v->n; i++) {
+			push_yval(L, v->items[i]);
+			lua_setfield(L, -2, v->keys[i]);
+		}
+		break;
+	}
+}
+
+/* Appends the plain text below n (text, code, breaks as "\n"). */
+static void plain_text(cmark_node *n, buf *b)
+{
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *cur = cmark_iter_get_node(it);
+		const char *lit;
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(cur)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			lit = cmark_node_get_literal(cur);
+			if (lit)
+				buf_puts(b, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, '\n');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+static void set_plain(lua_State *L, const char *k, cmark_node *n)
+{
+	buf b;
+
+	buf_init(&b);
+	plain_text(n, &b);
+	lua_pushlstring(L, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	lua_setfield(L, -2, k);
+}
+
+static const char *link_kind_name(link_kind k)
+{
+	static const char *const names[] = {
+		"unresolved",   /* LINK_UNRESOLVED */
+		"external",     /* LINK_EXTERNAL */
+		"document",     /* LINK_DOCUMENT */
+		"anchor",       /* LINK_ANCHOR */
+		"term",         /* LINK_TERM */
+		"placeholder",  /* LINK_PLACEHOLDER */
+		"broken",       /* LINK_BROKEN */
+		"asset"         /* LINK_ASSET */
+	};
+
+	if ((unsigned)k < sizeof names / sizeof names[0])
+		return names[k];
+	return "unresolved";
+}
+
+static int has_pos(cmark_node *n)
+{
+	return cmark_node_get_start_line(n) > 0;
+}
+
+/* Bytes of plain text below n. */
+static int text_len(cmark_node *n)
+{
+	buf b;
+	int len;
+
+	buf_init(&b);
+	plain_text(n, &b);
+	len = (int)b.len;
+	buf_free(&b);
+	return len;
+}
+
+/* Position of a node in the file.  Nodes a pass made (term links, the
+ * text it split off) have none: a made link uses its link_info; other
+ * nodes count on from the nearest earlier sibling that has a position,
+ * else from the parent's. */
+static void node_pos(const document *d, cmark_node *n, int *line, int *col)
+{
+	cmark_node *p;
+	int extra = 0;
+
+	*line = *col = 0;
+	if (n == NULL)
+		return;
+	if (has_pos(n)) {
+		*line = file_line(d, cmark_node_get_start_line(n));
+		*col = cmark_node_get_start_column(n);
+		return;
+	}
+	if (cmark_node_get_type(n) == CMARK_NODE_LINK) {
+		link_info *li = cmark_node_get_user_data(n);
+
+		if (li && li->line > 0) {
+			*line = li->line;
+			*col = li->col;
+			return;
+		}
+	}
+	for (p = cmark_node_previous(n); p; p = cmark_node_previous(p)) {
+		link_info *li = cmark_node_get_type(p) == CMARK_NODE_LINK ?
+		    cmark_node_get_user_data(p) : NULL;
+
+		if (has_pos(p) && cmark_node_get_end_line(p) ==
+		    cmark_node_get_start_line(p)) {
+			*line = file_line(d, cmark_node_get_end_line(p));
+			*col = cmark_node_get_end_column(p) + 1 + extra;
+			return;
+		}
+		if (!has_pos(p) && li && li->line > 0 && !li->from_source) {
+			*line = li->line;
+			*col = li->col + text_len(p) + extra;
+			return;
+		}
+		if (has_pos(p) || cmark_node_get_type(p) == CMARK_NODE_SOFTBREAK ||
+		    cmark_node_get_type(p) == CMARK_NODE_LINEBREAK)
+			break;   /* spans lines: counting on would mislead */
+		extra += text_len(p);
+	}
+	if (p == NULL) {
+		node_pos(d, cmark_node_parent(n), line, col);
+		if (*col > 0)
+			*col += extra;
+	} else
+		node_pos(d, cmark_node_parent(n), line, col);
+}
+
+/* Pushes {href, text, target, anchor, kind, wiki, generated, line,
+ * column} for a link node. [-0, +1, m] */
+static void push_link(lua_State *L, const document *d, cmark_node *n)
+{
+	link_info *li = cmark_node_get_user_data(n);
+	int line, col;
+	const char *url = cmark_node_get_url(n);
+
+	lua_createtable(L, 0, 9);
+	set_str(L, "href", li && li->href ? li->href : (url ? url : ""));
+	set_plain(L, "text", n);
+	set_str(L, "kind", link_kind_name(li ? li->kind : LINK_UNRESOLVED));
+	if (li && li->kind == LINK_DOCUMENT)
+		set_str(L, "target", li->target_id);
+	else if (li && li->kind == LINK_TERM)
+		set_str(L, "target", li->term_slug);
+	else if (li && li->kind == LINK_ANCHOR)
+		set_str(L, "target", li->anchor);
+	if (li)
+		set_str(L, "anchor", li->anchor);
+	lua_pushboolean(L, li && li->wiki);
+	lua_setfield(L, -2, "wiki");
+	lua_pushboolean(L, li && !li->from_source);
+	lua_setfield(L, -2, "generated");
+	if (li && li->line > 0) {
+		line = li->line;
+		col = li->col;
+	} else
+		node_pos(d, n, &line, &col);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+}
+
+static void push_image(lua_State *L, const document *d, cmark_node *n)
+{
+	int line, col;
+	const char *url = cmark_node_get_url(n);
+
+	lua_createtable(L, 0, 5);
+	set_str(L, "src", url ? url : "");
+	set_plain(L, "alt", n);
+	set_str(L, "title", cmark_node_get_title(n));
+	node_pos(d, n, &line, &col);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+}
+
+/* A paragraph that is one strong or emphasised run and nothing else: the
+ * converted documents' stand-in for a heading. */
+static int heading_like(cmark_node *p)
+{
+	cmark_node *f = cmark_node_first_child(p);
+	cmark_node_type t;
+
+	if (f == NULL || cmark_node_next(f) != NULL)
+		return 0;
+	t = cmark_node_get_type(f);
+	return t == CMARK_NODE_STRONG || t == CMARK_NODE_EMPH;
+}
+
+static void push_paragraph(lua_State *L, const document *d, cmark_node *n)
+{
+	int line, col;
+
+	lua_createtable(L, 0, 4);
+	set_plain(L, "text", n);
+	node_pos(d, n, &line, &col);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+	lua_pushboolean(L, heading_like(n));
+	lua_setfield(L, -2, "heading_like");
+}
+
+static void push_heading_node(lua_State *L, const document *d, cmark_node *n)
+{
+	int line, col;
+	size_t i;
+
+	lua_createtable(L, 0, 5);
+	set_int(L, "level", cmark_node_get_heading_level(n));
+	set_plain(L, "text", n);
+	for (i = 0; i < d->nheadings; i++)
+		if (d->headings[i].node == n) {
+			set_str(L, "id", d->headings[i].slug);
+			break;
+		}
+	node_pos(d, n, &line, &col);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+}
+
+static void push_text_node(lua_State *L, const document *d, cmark_node *n,
+    int code)
+{
+	int line, col;
+	const char *lit = cmark_node_get_literal(n);
+
+	lua_createtable(L, 0, 5);
+	set_str(L, "text", lit ? lit : "");
+	node_pos(d, n, &line, &col);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+	if (code) {
+		lua_pushboolean(L, cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK);
+		lua_setfield(L, -2, "block");
+		set_str(L, "info", cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK ?
+		    cmark_node_get_fence_info(n) : NULL);
+	}
+}
+
+/* Collects every node of a type as a list of element tables. */
+static void push_node_list(lua_State *L, const document *d, cmark_node_type t)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+	lua_Integer i = 0;
+
+	lua_newtable(L);
+	if (d->root == NULL)
+		return;
+	it = cmark_iter_new(d->root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != t)
+			continue;
+		if (t == CMARK_NODE_LINK) {
+			link_info *li = cmark_node_get_user_data(n);
+			if (li && !li->from_source)
+				continue;   /* made by a pass, not written */
+			push_link(L, d, n);
+		} else if (t == CMARK_NODE_IMAGE)
+			push_image(L, d, n);
+		else
+			push_paragraph(L, d, n);
+		lua_rawseti(L, -2, ++i);
+	}
+	cmark_iter_free(it);
+}
+
+static void push_headings(lua_State *L, const document *d)
+{
+	size_t i;
+
+	lua_createtable(L, (int)d->nheadings, 0);
+	for (i = 0; i < d->nheadings; i++) {
+		const heading *h = &d->headings[i];
+
+		lua_createtable(L, 0, 4);
+		set_int(L, "level", h->level);
+		set_str(L, "text", h->text ? h->text : "");
+		set_str(L, "id", h->slug);
+		set_int(L, "line", h->line);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static void push_terms(lua_State *L, const document *d)
+{
+	size_t i;
+
+	lua_createtable(L, (int)d->nterms, 0);
+	for (i = 0; i < d->nterms; i++) {
+		const term_use *u = &d->terms[i];
+		static const char *const kinds[] = {"auto", "explicit",
+		    "placeholder"};
+
+		lua_createtable(L, 0, 4);
+		set_str(L, "term", u->term_slug);
+		set_int(L, "line", u->line);
+		set_int(L, "column", u->col);
+		set_str(L, "kind", (unsigned)u->kind < 3 ? kinds[u->kind] :
+		    "auto");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+/* doc:walk{Heading=f, Link=f, Text=f, Image=f, Paragraph=f, Code=f}
+ * [-0, +0, e]: calls each function with an element table, in document
+ * order.  Upvalue 1 is the document. */
+static int doc_walk(lua_State *L)
+{
+	const document *d = lua_touserdata(L, lua_upvalueindex(1));
+	int fi = lua_istable(L, 1) && !lua_istable(L, 2) ? 1 : 2;
+	cmark_iter *it;
+	cmark_event_type ev;
+
+	luaL_checktype(L, fi, LUA_TTABLE);
+	if (d->root == NULL)
+		return 0;
+	it = cmark_iter_new(d->root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *name = NULL;
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HEADING: name = "Heading"; break;
+		case CMARK_NODE_LINK: name = "Link"; break;
+		case CMARK_NODE_TEXT: name = "Text"; break;
+		case CMARK_NODE_IMAGE: name = "Image"; break;
+		case CMARK_NODE_PARAGRAPH: name = "Paragraph"; break;
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK: name = "Code"; break;
+		default: break;
+		}
+		if (name == NULL)
+			continue;
+		if (lua_getfield(L, fi, name) == LUA_TNIL) {
+			lua_pop(L, 1);
+			continue;
+		}
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HEADING: push_heading_node(L, d, n); break;
+		case CMARK_NODE_LINK: push_link(L, d, n); break;
+		case CMARK_NODE_TEXT: push_text_node(L, d, n, 0); break;
+		case CMARK_NODE_IMAGE: push_image(L, d, n); break;
+		case CMARK_NODE_PARAGRAPH: push_paragraph(L, d, n); break;
+		default: push_text_node(L, d, n, 1); break;
+		}
+		lua_pushstring(L, name);
+		lua_setfield(L, -2, "t");
+		/* a Lua error here unwinds past the iterator: free it first by
+		 * calling through pcall and re-raising */
+		if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+			cmark_iter_free(it);
+			return lua_error(L);
+		}
+	}
+	cmark_iter_free(it);
+	return 0;
+}
+
+/* __index of a document table: builds the costly lists on first use.
+ * [-0, +1, m]  Upvalue 1 is the document. */
+static int doc_lazy(lua_State *L)
+{
+	const document *d = lua_touserdata(L, lua_upvalueindex(1));
+	const char *k = lua_tostring(L, 2);
+
+	if (k == NULL || !lua_istable(L, 1))
+		return 0;
+	if (strcmp(k, "headings") == 0)
+		push_headings(L, d);
+	else if (strcmp(k, "links") == 0)
+		push_node_list(L, d, CMARK_NODE_LINK);
+	else if (strcmp(k, "images") == 0)
+		push_node_list(L, d, CMARK_NODE_IMAGE);
+	else if (strcmp(k, "paragraphs") == 0)
+		push_node_list(L, d, CMARK_NODE_PARAGRAPH);
+	else if (strcmp(k, "terms") == 0)
+		push_terms(L, d);
+	else
+		return 0;
+	lua_pushvalue(L, -1);
+	lua_setfield(L, 1, k);   /* the document table has no __newindex */
+	return 1;
+}
+
+/* Pushes the document table. [-0, +1, m] */
+static void push_document(lua_State *L, const document *d)
+{
+	size_t i;
+
+	lua_createtable(L, 0, 12);
+	set_str(L, "id", d->id);
+	set_str(L, "path", d->path);
+	set_str(L, "title", d->title ? d->title : "");
+	set_str(L, "type", d->type ? d->type : "");
+	set_str(L, "status", d->status ? d->status : "active");
+	set_str(L, "section", d->section ? d->section : "");
+	set_str(L, "review", d->review);
+	set_str(L, "approved", d->approved);
+	set_int(L, "title_line", d->title_line);
+
+	if (d->meta && d->meta->kind == YV_MAP)
+		push_yval(L, d->meta);
+	else
+		lua_newtable(L);
+	/* dates in their normalised form ("YYYY-MM" is the month's end) */
+	set_str(L, "review", d->review);
+	set_str(L, "approved", d->approved);
+	lua_setfield(L, -2, "meta");
+
+	lua_newtable(L);
+	if (d->meta && d->meta->kind == YV_MAP)
+		for (i = 0; i < d->meta->n; i++) {
+			lua_pushinteger(L, d->meta->key_lines ?
+			    d->meta->key_lines[i] : 0);
+			lua_setfield(L, -2, d->meta->keys[i]);
+		}
+	lua_setfield(L, -2, "meta_lines");
+
+	lua_newtable(L);
+	if (d->meta && d->meta->kind == YV_MAP)
+		for (i = 0; i < d->meta->n; i++) {
+			lua_pushinteger(L, d->meta->items[i] ?
+			    d->meta->items[i]->col : 0);
+			lua_setfield(L, -2, d->meta->keys[i]);
+		}
+	lua_setfield(L, -2, "meta_columns");
+
+	lua_pushlightuserdata(L, (void *)d);
+	lua_pushcclosure(L, doc_walk, 1);
+	lua_setfield(L, -2, "walk");
+
+	lua_createtable(L, 0, 1);
+	lua_pushlightuserdata(L, (void *)d);
+	lua_pushcclosure(L, doc_lazy, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+}
+
+/* ---- ctx ---------------------------------------------------------- */
+
+static int rule_declared(const frun *r, const char *rule)
+{
+	size_t i;
+
+	if (r->rules == NULL)
+		return 1;
+	for (i = 0; i < r->nrules; i++)
+		if (strcmp(r->rules[i], rule) == 0)
+			return 1;
+	return 0;
+}
+
+/* ctx.report(rule, message [, {line=, column=, severity=, document=,
+ * path=}]) [-0, +0, e] */
+static int ctx_report(lua_State *L)
+{
+	frun *r = get_run(L);
+	const char *rule = luaL_checkstring(L, 1);
+	const char *msg = luaL_tolstring(L, 2, NULL);
+	const char *file = r->cur ? r->cur->path : "";
+	lua_Integer line = 0, col = 0;
+	severity sev = SEV_OFF;
+
+	if (!rule_declared(r, rule))
+		return luaL_error(L, "ctx.report: rule '%s' is not in this "
+		    "filter's rules list", rule);
+	if (!lua_isnoneornil(L, 3)) {
+		luaL_checktype(L, 3, LUA_TTABLE);
+		if (lua_getfield(L, 3, "line") != LUA_TNIL)
+			line = luaL_checkinteger(L, -1);
+		if (lua_getfield(L, 3, "column") != LUA_TNIL)
+			col = luaL_checkinteger(L, -1);
+		if (lua_getfield(L, 3, "severity") != LUA_TNIL &&
+		    !diag_severity_parse(luaL_checkstring(L, -1), &sev))
+			return luaL_error(L, "ctx.report: severity must be "
+			    "error, warning or note");
+		if (lua_getfield(L, 3, "path") == LUA_TSTRING)
+			file = lua_tostring(L, -1);
+		if (lua_getfield(L, 3, "document") != LUA_TNIL) {
+			const char *id = NULL;
+			long k;
+
+			if (lua_istable(L, -1)) {
+				lua_getfield(L, -1, "id");
+				id = lua_tostring(L, -1);
+			} else
+				id = lua_tostring(L, -1);
+			k = id ? corpus_find_id(r->c, id) : -1;
+			if (k < 0)
+				return luaL_error(L, "ctx.report: no document "
+				    "'%s'", id ? id : "?");
+			file = r->c->docs[k]->path;
+		}
+	}
+	if (line < 0 || line > 100000000 || col < 0 || col > 100000000)
+		return luaL_error(L, "ctx.report: line/column out of range");
+	if (sev != SEV_OFF)
+		diag_report_sev(r->ds, sev, rule, file, (int)line, (int)col,
+		    "%s", msg);
+	else
+		diag_report(r->ds, rule, file, (int)line, (int)col, "%s", msg);
+	return 0;
+}
+
+/* date.parse(s) [-0, +1, -]: "YYYY-MM-DD" (or nil) */
+static int ctx_date_parse(lua_State *L)
+{
+	char out[11];
+	const char *s = lua_tostring(L, 1);
+
+	if (s && date_parse(s, out))
+		lua_pushstring(L, out);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+/* date.days_between(a, b) [-0, +1, -]: b - a in days, or nil */
+static int ctx_date_days(lua_State *L)
+{
+	char a[11], b[11];
+	const char *sa = lua_tostring(L, 1), *sb = lua_tostring(L, 2);
+
+	if (sa && sb && date_parse(sa, a) && date_parse(sb, b))
+		lua_pushinteger(L, date_days_between(a, b));
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+/* date.add_months(d, n) [-0, +1, -]: date n months later, or nil */
+static int ctx_date_add_months(lua_State *L)
+{
+	char a[11], out[11];
+	const char *s = lua_tostring(L, 1);
+	lua_Integer n = luaL_checkinteger(L, 2);
+
+	if (n < -120000 || n > 120000)
+		return luaL_error(L, "date.add_months: too many months");
+	if (s && date_parse(s, a)) {
+		date_add_months(a, (int)n, out);
+		lua_pushstring(L, out);
+	} else
+		lua_pushnil(L);
+	return 1;
+}
+
+/* date.add_days(d, n) [-0, +1, -] */
+static int ctx_date_add_days(lua_State *L)
+{
+	char a[11], out[11];
+	const char *s = lua_tostring(L, 1);
+	lua_Integer n = luaL_checkinteger(L, 2);
+
+	if (n < -10000000 || n > 10000000)
+		return luaL_error(L, "date.add_days: too many days");
+	if (s && date_parse(s, a)) {
+		date_from_days(date_to_days(a) + (long)n, out);
+		lua_pushstring(L, out);
+	} else
+		lua_pushnil(L);
+	return 1;
+}
+
+static const luaL_Reg date_funcs[] = {
+	{"parse", ctx_date_parse},
+	{"days_between", ctx_date_days},
+	{"add_months", ctx_date_add_months},
+	{"add_days", ctx_date_add_days},
+	{NULL, NULL}
+};
+
+/* Merges the settings maps of the filter's rules into one table (later
+ * rules' keys win; "severity" is the core's, not the filter's).
+ * [-0, +1, m] */
+static void push_config(lua_State *L, frun *r)
+{
+	size_t i, j;
+
+	lua_newtable(L);
+	if (r->c->project == NULL)
+		return;
+	for (i = 0; i < r->nrules; i++) {
+		yval *s = project_rule_settings(r->c->project, r->rules[i]);
+
+		if (s == NULL || s->kind != YV_MAP)
+			continue;
+		for (j = 0; j < s->n; j++) {
+			if (strcmp(s->keys[j], "severity") == 0)
+				continue;
+			push_yval(L, s->items[j]);
+			lua_setfield(L, -2, s->keys[j]);
+		}
+	}
+}
+
+static void push_ctx(lua_State *L, frun *r)
+{
+	lua_createtable(L, 0, 4);
+	set_str(L, "today", r->c->today);
+	push_config(L, r);
+	lua_setfield(L, -2, "config");
+	lua_pushcfunction(L, ctx_report);
+	lua_setfield(L, -2, "report");
+	luaL_newlib(L, date_funcs);
+	lua_setfield(L, -2, "date");
+	lua_createtable(L, (int)r->nrules, 0);
+	{
+		size_t i;
+		for (i = 0; i < r->nrules; i++) {
+			lua_pushstring(L, r->rules[i]);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+	}
+	lua_setfield(L, -2, "rules");
+}
+
+static const char *edge_kind_name(edge_kind k)
+{
+	switch (k) {
+	case EDGE_RELATED: return "related";
+	case EDGE_LINK: return "link";
+	case EDGE_SUPERSEDED_BY: return "superseded-by";
+	}
+	return "link";
+}
+
+/* corpus: {documents = {[id] = doc}, ids = {sorted ids}, glossary =
+ * {[slug] = entry}, edges = {{from, to, kind, line, note}}} [-0, +1, m] */
+static void push_corpus(lua_State *L, frun *r)
+{
+	corpus *c = r->c;
+	size_t i, j;
+
+	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, (int)c->ndocs);
+	lua_createtable(L, (int)c->ndocs, 0);
+	for (i = 0; i < c->ndocs; i++) {
+		push_document(L, c->docs[i]);
+		lua_setfield(L, -3, c->docs[i]->id);
+		lua_pushstring(L, c->docs[i]->id);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -3, "ids");
+	lua_setfield(L, -2, "documents");
+
+	lua_newtable(L);
+	if (c->glossary) {
+		size_t n = glossary_count(c->glossary);
+
+		for (i = 0; i < n; i++) {
+			const glossary_entry *e = glossary_at(c->glossary, i);
+
+			lua_createtable(L, 0, 7);
+			set_str(L, "slug", e->slug);
+			set_str(L, "term", e->term);
+			set_str(L, "abbr", e->abbr);
+			set_str(L, "definition", e->definition);
+			set_str(L, "source", e->source);
+			set_int(L, "line", e->line);
+			lua_createtable(L, (int)e->naliases, 0);
+			for (j = 0; j < e->naliases; j++) {
+				lua_pushstring(L, e->aliases[j]);
+				lua_rawseti(L, -2, (lua_Integer)j + 1);
+			}
+			lua_setfield(L, -2, "aliases");
+			lua_setfield(L, -2, e->slug);
+		}
+	}
+	lua_setfield(L, -2, "glossary");
+
+	lua_createtable(L, (int)c->nedges, 0);
+	for (i = 0; i < c->nedges; i++) {
+		const edge *e = &c->edges[i];
+
+		if (e->from >= c->ndocs || e->to >= c->ndocs)
+			continue;
+		lua_createtable(L, 0, 5);
+		set_str(L, "from", c->docs[e->from]->id);
+		set_str(L, "to", c->docs[e->to]->id);
+		set_str(L, "kind", edge_kind_name(e->kind));
+		set_int(L, "line", e->line);
+		set_str(L, "note", e->note);
+		lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	}
+	lua_setfield(L, -2, "edges");
+}
+
+/* ---- running one filter -------------------------------------------- */
+
+/* Keeps the first line of the error on top of the stack. */
+static void record_error(lua_State *L, frun *r)
+{
+	const char *msg = lua_tostring(L, -1);
+	size_t n;
+
+	if (msg == NULL)
+		msg = "(error object is not a string)";
+	n = strcspn(msg, "\n");
+	free(r->err);
+	r->err = xstrndup(msg, n);
+	free(r->err_doc);
+	r->err_doc = r->cur ? xstrdup(r->cur->path) : NULL;
+}
+
+/* Calls the function below nargs arguments on the stack with the traceback
+ * handler and a fresh budget; returns 0 on success (results dropped). */
+static int call_filter(lua_State *L, frun *r, int nargs, long budget)
+{
+	int base = lua_gettop(L) - nargs, status;
+
+	lua_pushcfunction(L, traceback);
+	lua_insert(L, base);
+	reset_budget(r, budget);
+	status = lua_pcall(L, nargs, 0, base);
+	if (status != LUA_OK) {
+		record_error(L, r);
+		lua_settop(L, base - 1);
+		return -1;
+	}
+	lua_remove(L, base);
+	return 0;
+}
+
+/* The whole run of one filter, itself called protected (so running out
+ * of memory while building tables is a filter-error, not an abort).
+ * [-0, +0, e] */
+static int filter_main(lua_State *L)
+{
+	frun *r = get_run(L);
+	int status, ftab, ctx;
+	size_t i;
+	int all_off = 1;
+
+	sandbox_open(L);
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_STEP);
+
+	status = luaL_loadbufferx(L, r->source, r->source_len,
+	    lua_pushfstring(L, "@%s", r->label), "t");
+	lua_remove(L, -2);
+	if (status != LUA_OK) {
+		record_error(L, r);
+		return 0;
+	}
+	/* the chunk returns the filter table */
+	lua_pushcfunction(L, traceback);
+	lua_insert(L, -2);
+	reset_budget(r, FILTER_BUDGET);
+	if (lua_pcall(L, 0, 1, -2) != LUA_OK) {
+		record_error(L, r);
+		return 0;
+	}
+	lua_remove(L, -2);
+	if (!lua_istable(L, -1)) {
+		lua_pushfstring(L, "%s: the filter must return a table "
+		    "(it returned %s)", r->label, luaL_typename(L, -1));
+		record_error(L, r);
+		return 0;
+	}
+	ftab = lua_gettop(L);
+
+	/* F.rules: the rule ids it reports */
+	if (lua_getfield(L, ftab, "rules") != LUA_TNIL) {
+		lua_Integer n, k;
+
+		if (!lua_istable(L, -1)) {
+			lua_pushfstring(L, "%s: rules must be a list of rule "
+			    "ids", r->label);
+			record_error(L, r);
+			return 0;
+		}
+		n = (lua_Integer)lua_rawlen(L, -1);
+		if (n > 1000)
+			n = 1000;
+		r->rules = xcalloc((size_t)n + 1, sizeof *r->rules);
+		for (k = 1; k <= n; k++) {
+			if (lua_rawgeti(L, -1, k) != LUA_TSTRING) {
+				lua_pushfstring(L, "%s: rules[%d] is not a "
+				    "string", r->label, (int)k);
+				record_error(L, r);
+				return 0;
+			}
+			r->rules[r->nrules++] = xstrdup(lua_tostring(L, -1));
+			lua_pop(L, 1);
+		}
+		for (i = 0; i < r->nrules; i++)
+			if (diag_severity_of(r->ds, r->rules[i]) != SEV_OFF)
+				all_off = 0;
+		if (r->nrules > 0 && all_off)
+			return 0;   /* every rule it reports is switched off */
+	}
+	lua_pop(L, 1);
+
+	push_ctx(L, r);
+	ctx = lua_gettop(L);
+
+	if (lua_getfield(L, ftab, "document") != LUA_TNIL) {
+		if (!lua_isfunction(L, -1)) {
+			lua_pushfstring(L, "%s: document must be a function",
+			    r->label);
+			record_error(L, r);
+			return 0;
+		}
+		for (i = 0; i < r->c->ndocs; i++) {
+			const document *d = r->c->docs[i];
+
+			if (d->broken)
+				continue;
+			r->cur = d;
+			lua_pushvalue(L, -1);
+			push_document(L, d);
+			lua_pushvalue(L, ctx);
+			if (call_filter(L, r, 2, FILTER_BUDGET) != 0)
+				return 0;
+			if ((i & 63) == 63)
+				lua_gc(L, LUA_GCSTEP, 0);
+		}
+		r->cur = NULL;
+	}
+	lua_pop(L, 1);
+
+	if (lua_getfield(L, ftab, "corpus") != LUA_TNIL) {
+		if (!lua_isfunction(L, -1)) {
+			lua_pushfstring(L, "%s: corpus must be a function",
+			    r->label);
+			record_error(L, r);
+			return 0;
+		}
+		r->mem_cap += FILTER_MEM_PER_DOC * r->c->ndocs;
+		push_corpus(L, r);
+		lua_pushvalue(L, ctx);
+		if (call_filter(L, r, 2, FILTER_BUDGET +
+		    FILTER_BUDGET_DOC * (long)r->c->ndocs) != 0)
+			return 0;
+	}
+	return 0;
+}
+
+/* Reports the filter-error of a failed run; the line is taken from the
+ * "filters/x.lua:12: ..." prefix Lua puts on errors raised in the file. */
+static void report_failure(frun *r)
+{
+	size_t n = strlen(r->label);
+	int line = 0;
+	const char *msg = r->err;
+
+	if (strncmp(msg, r->label, n) == 0 && msg[n] == ':')
+		line = atoi(msg + n + 1);
+	if (r->err_doc)
+		diag_report(r->ds, "filter-error", r->label, line, 0,
+		    "filter stopped while checking %s: %s", r->err_doc, msg);
+	else
+		diag_report(r->ds, "filter-error", r->label, line, 0,
+		    "filter stopped: %s", msg);
+}
+
+static void run_one(corpus *c, diag_set *ds, const char *path,
+    const char *label)
+{
+	frun r;
+	lua_State *L;
+	size_t i;
+
+	memset(&r, 0, sizeof r);
+	r.c = c;
+	r.ds = ds;
+	r.label = label;
+	r.mem_cap = FILTER_MEM_CAP;
+	r.source = read_file(path, &r.source_len);
+	if (r.source == NULL) {
+		diag_report(ds, "filter-error", label, 0, 0,
+		    "cannot read the filter file");
+		return;
+	}
+	L = lua_newstate(cap_alloc, &r);
+	if (L == NULL) {
+		diag_report(ds, "filter-error", label, 0, 0,
+		    "cannot start Lua");
+		free((char *)r.source);
+		return;
+	}
+	lua_pushlightuserdata(L, &r);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &FRUN_KEY);
+	lua_pushcfunction(L, filter_main);
+	if (lua_pcall(L, 0, 0, 0) != LUA_OK)
+		record_error(L, &r);
+	lua_close(L);
+	if (r.err)
+		report_failure(&r);
+	for (i = 0; i < r.nrules; i++)
+		free(r.rules[i]);
+	free(r.rules);
+	free(r.err);
+	free(r.err_doc);
+	free((char *)r.source);
+}
+
+/* ---- finding the filters ------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted *.lua names in dir (not hidden); caller frees each and the
+ * array. */
+static size_t list_lua(const char *dir, char ***out)
+{
+	DIR *dp;
+	struct dirent *e;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	if (dir == NULL || (dp = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(dp)) != NULL) {
+		if (e->d_name[0] == '.' || !str_has_suffix(e->d_name, ".lua"))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[n++] = xstrdup(e->d_name);
+	}
+	closedir(dp);
+	if (n)
+		qsort(v, n, sizeof *v, cmp_str);
+	*out = v;
+	return n;
+}
+
+static int name_in(char **v, size_t n, const char *s)
+{
+	return bsearch(&s, v, n, sizeof *v, cmp_str) != NULL;
+}
+
+void filters_run(corpus *c, const char *builtin_dir, diag_set *ds)
+{
+	char **bi, **pr;
+	size_t nbi, npr, i;
+	char *pdir = NULL;
+
+	if (c->project && c->project->dir)
+		pdir = path_join(c->project->dir, "filters");
+	nbi = list_lua(builtin_dir, &bi);
+	npr = list_lua(pdir, &pr);
+
+	for (i = 0; i < nbi; i++) {
+		char *path, *label;
+
+		if (name_in(pr, npr, bi[i]))
+			continue;   /* the project's own copy replaces it */
+		path = path_join(builtin_dir, bi[i]);
+		label = xasprintf("filters/%s", bi[i]);
+		run_one(c, ds, path, label);
+		free(path);
+		free(label);
+	}
+	for (i = 0; i < npr; i++) {
+		char *path = path_join(pdir, pr[i]);
+		char *label = xasprintf("filters/%s", pr[i]);
+
+		run_one(c, ds, path, label);
+		free(path);
+		free(label);
+	}
+	for (i = 0; i < nbi; i++)
+		free(bi[i]);
+	for (i = 0; i < npr; i++)
+		free(pr[i]);
+	free(bi);
+	free(pr);
+	free(pdir);
+}

@@ -1,0 +1,40 @@
+-- link-text.lua — link text that says nothing out of context (rule
+-- link-text, WCAG 2.4.4 Link Purpose).  Screen reader users often move
+-- from link to link; "click here" read alone tells them nothing.
+--
+-- Settings (policyc.yaml):
+--   rules:
+--     link-text: { phrases: [here, click here, ...] }   # replaces the list
+--     link-text: { also: [see below] }                  # adds to it
+
+local F = { rules = { "link-text" } }
+
+local DEFAULT = {
+  "here", "click here", "click", "this link", "link", "more", "read more",
+  "click here for more", "click here for more information", "more info",
+  "more information", "find out more", "learn more", "this", "this page",
+  "go", "see here", "link here", "this website", "website",
+}
+
+local function norm(s)
+  s = s:lower():gsub("[%s%p]+", " "):gsub("^ ", ""):gsub(" $", "")
+  return s
+end
+
+function F.document(doc, ctx)
+  local vague = {}
+  local list = type(ctx.config.phrases) == "table" and ctx.config.phrases or DEFAULT
+  for _, p in ipairs(list) do vague[norm(tostring(p))] = true end
+  if type(ctx.config.also) == "table" then
+    for _, p in ipairs(ctx.config.also) do vague[norm(tostring(p))] = true end
+  end
+  for _, l in ipairs(doc.links) do
+    if vague[norm(l.text)] then
+      ctx.report("link-text",
+        ('link text "%s" does not say where the link goes; describe the target instead')
+        :format(l.text), { line = l.line, column = l.column })
+    end
+  end
+end
+
+return F
