@@ -40,6 +40,11 @@ typedef struct corpus {
 	struct glossary *glossary;       /* may be NULL */
 	char today[11];                  /* YYYY-MM-DD */
 	void *index;                     /* private hash indexes */
+	/* edges by document, after corpus_index_edges: edge indexes of
+	 * document i are out_idx[out_off[i] .. out_off[i+1]) (from i) and
+	 * in_idx[in_off[i] .. in_off[i+1]) (to i) */
+	size_t *out_off, *out_idx, *in_off, *in_idx;
+	void *xml_cache;                 /* xmlout.c's prepared data */
 } corpus;
 
 /* Takes ownership of docs (an array of n documents); sorts them by id,
@@ -59,5 +64,8 @@ long corpus_resolve_name(const corpus *c, const char *name, char **candidates);
 
 void corpus_add_edge(corpus *c, size_t from, size_t to, edge_kind k,
     const char *note, int line);
+
+/* Builds the per-document edge lists (call after the link pass). */
+void corpus_index_edges(corpus *c);
 
 #endif

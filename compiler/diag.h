@@ -64,6 +64,10 @@ void diag_report_sev(diag_set *ds, severity sev, const char *rule,
 void diag_sort(diag_set *ds);
 size_t diag_count(const diag_set *ds);
 const diagnostic *diag_at(const diag_set *ds, size_t i);
+/* After diag_sort: the index range [*first, *end) of a file's
+ * diagnostics (binary search). */
+void diag_file_range(const diag_set *ds, const char *file, size_t *first,
+    size_t *end);
 size_t diag_count_sev(const diag_set *ds, severity s);
 severity diag_worst(const diag_set *ds);
 

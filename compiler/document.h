@@ -69,6 +69,8 @@ typedef struct document {
 	char *source;        /* the whole file */
 	size_t source_len;
 	cmark_node *root;    /* NULL when the file could not be read */
+	cmark_node *title_node; /* a leading h1 that is the title (back ends
+	                           skip it: the title is shown from meta) */
 	heading *headings; size_t nheadings;
 	term_use *terms; size_t nterms, terms_cap;
 	int broken;          /* unreadable: no body */

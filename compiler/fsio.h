@@ -28,6 +28,8 @@ int fsio_swap(const char *staging, const char *out);
 /* Copies a file; returns 0 on success. */
 int fsio_copy(const char *from, const char *to);
 int fsio_exists(const char *path);
+/* 1 when a folder has no entries. */
+int fsio_dir_empty(const char *path);
 int fsio_is_dir(const char *path);
 
 #endif

@@ -18,4 +18,8 @@ xmlDocPtr xmlout_document(const corpus *c, size_t i, diag_set *ds);
  * packs, diagnostics so far).  Caller frees. */
 xmlDocPtr xmlout_corpus(const corpus *c, diag_set *ds);
 
+/* Frees what the writer prepared for the corpus (definitions as plain
+ * text); call before corpus_free. */
+void xmlout_release(corpus *c);
+
 #endif

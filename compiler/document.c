@@ -1,0 +1,760 @@
+/*
+ * document.c — one document from file to annotated tree.  Reads the file
+ * (not-UTF-8 bytes are reported and read as Latin-1 so nothing is lost),
+ * splits and parses the front matter, checks the metadata (meta-required,
+ * meta-invalid), parses the body with cmark-gfm and the GitHub extensions,
+ * substitutes {{variables}} in text and link targets (never in code), and
+ * collects the headings with their GitHub-style anchors.
+ *
+ * The front matter lines are handed to cmark as blank lines, so every
+ * cmark node's line number is its line in the file.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+
+#include "date.h"
+#include "document.h"
+#include "frontmatter.h"
+#include "util.h"
+
+static const char *const statuses[] = {
+	"draft", "active", "withdrawn", "superseded", NULL
+};
+
+/* ---- reading ---- */
+
+/* Re-encodes bytes that are not UTF-8 as Latin-1 characters. */
+static char *
+latin1_repair(const char *s, size_t n, size_t *outlen)
+{
+	buf b;
+	size_t i = 0, bad;
+
+	buf_init(&b);
+	while (i < n) {
+		if (utf8_valid(s + i, n - i, &bad)) {
+			buf_putn(&b, s + i, n - i);
+			break;
+		}
+		buf_putn(&b, s + i, bad);
+		i += bad;
+		{
+			unsigned char c = (unsigned char)s[i++];
+			buf_putc(&b, (char)(0xc0 | (c >> 6)));
+			buf_putc(&b, (char)(0x80 | (c & 0x3f)));
+		}
+	}
+	*outlen = b.len;
+	return buf_detach(&b);
+}
+
+static void
+line_col_of(const char *text, size_t off, int *line, int *col)
+{
+	size_t i;
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+/* ---- ids ---- */
+
+char *
+document_id_from_relpath(const char *relpath)
+{
+	char *path = xstrdup(relpath), *seg, *save = NULL;
+	buf b;
+	size_t n = strlen(path);
+	char *last_seg_start;
+
+	if (str_has_suffix(path, ".md"))
+		path[n - 3] = '\0';
+	else if (str_has_suffix(path, ".markdown"))
+		path[n - 9] = '\0';
+	buf_init(&b);
+	for (seg = strtok_r(path, "/", &save); seg;
+	    seg = strtok_r(NULL, "/", &save)) {
+		char *s = slug_segment(seg);
+		if (!*s) {
+			free(s);
+			s = xstrdup("doc");
+		}
+		if (b.len)
+			buf_putc(&b, '/');
+		buf_puts(&b, s);
+		free(s);
+	}
+	free(path);
+	if (!b.len)
+		buf_puts(&b, "doc");
+	/* index.md takes its folder's name */
+	last_seg_start = strrchr(b.data, '/');
+	if (last_seg_start && strcmp(last_seg_start + 1, "index") == 0) {
+		*last_seg_start = '\0';
+		b.len = (size_t)(last_seg_start - b.data);
+	}
+	return buf_detach(&b);
+}
+
+int
+document_id_safe(const char *id)
+{
+	const char *p = id, *seg;
+
+	if (!*id || *id == '/' || strchr(id, '\\'))
+		return 0;
+	for (seg = p;; p++) {
+		if (*p == '/' || *p == '\0') {
+			size_t n = (size_t)(p - seg);
+			if (n == 0 || (n == 1 && seg[0] == '.') ||
+			    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+				return 0;
+			if (*p == '\0')
+				break;
+			seg = p + 1;
+		} else if ((unsigned char)*p < 0x20)
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- cmark ---- */
+
+static pthread_mutex_t parser_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static cmark_parser *
+new_parser(void)
+{
+	static const char *const exts[] = {
+		"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL
+	};
+	cmark_parser *parser;
+	int i;
+
+	/* attaching extensions writes cmark-gfm's global special-character
+	 * tables; do it one thread at a time */
+	pthread_mutex_lock(&parser_lock);
+	cmark_gfm_core_extensions_ensure_registered();
+	parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
+	for (i = 0; exts[i]; i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
+		if (e)
+			cmark_parser_attach_syntax_extension(parser, e);
+	}
+	pthread_mutex_unlock(&parser_lock);
+	return parser;
+}
+
+static void
+free_link_info(cmark_mem *mem, void *p)
+{
+	link_info *li = p;
+	(void)mem;
+	if (!li)
+		return;
+	free(li->target_id);
+	free(li->anchor);
+	free(li->term_slug);
+	free(li->href);
+	free(li);
+}
+
+link_info *
+document_link_info(cmark_node *link)
+{
+	link_info *li = cmark_node_get_user_data(link);
+	if (!li) {
+		li = xcalloc(1, sizeof *li);
+		li->from_source = 1;
+		li->line = cmark_node_get_start_line(link);
+		li->col = cmark_node_get_start_column(link);
+		cmark_node_set_user_data(link, li);
+		cmark_node_set_user_data_free_func(link, free_link_info);
+	}
+	return li;
+}
+
+/* Plain text of a node's inline content (for headings and titles). */
+static void
+plain_text(cmark_node *n, buf *b)
+{
+	cmark_node *c;
+	for (c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_HTML_INLINE:
+			buf_puts(b, cmark_node_get_literal(c));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, ' ');
+			break;
+		default:
+			plain_text(c, b);
+		}
+	}
+}
+
+static char *
+node_text(cmark_node *n)
+{
+	buf b;
+	buf_init(&b);
+	plain_text(n, &b);
+	return buf_detach(&b);
+}
+
+/* ---- variables ---- */
+
+/* Replaces {{ name }} in s; returns a new string or NULL when unchanged. */
+static char *
+substitute(const project *p, const document *d, const char *s, int line,
+    int col, diag_set *ds)
+{
+	const char *q = s, *open;
+	buf b;
+	int changed = 0;
+
+	if (!strstr(s, "{{"))
+		return NULL;
+	buf_init(&b);
+	while ((open = strstr(q, "{{")) != NULL) {
+		const char *n = open + 2, *name_start, *name_end, *close;
+		while (*n == ' ' || *n == '\t')
+			n++;
+		name_start = n;
+		while (isalnum((unsigned char)*n) || *n == '_' || *n == '.' ||
+		    *n == '-')
+			n++;
+		name_end = n;
+		while (*n == ' ' || *n == '\t')
+			n++;
+		close = n;
+		if (name_end == name_start || strncmp(close, "}}", 2) != 0) {
+			buf_putn(&b, q, (size_t)(open + 2 - q));
+			q = open + 2;
+			continue;
+		}
+		buf_putn(&b, q, (size_t)(open - q));
+		{
+			char *name = xstrndup(name_start,
+			    (size_t)(name_end - name_start));
+			const char *val = project_variable(p, name);
+			if (val) {
+				buf_puts(&b, val);
+				changed = 1;
+			} else {
+				diag_report(ds, "variable-unknown", d->path, line,
+				    col > 0 ? col + (int)(open - s) : 0,
+				    "unknown variable '{{%s}}' (not in policyc.yaml "
+				    "or its organisation)", name);
+				buf_putn(&b, open, (size_t)(close + 2 - open));
+			}
+			free(name);
+		}
+		q = close + 2;
+	}
+	buf_puts(&b, q);
+	if (!changed) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+static void
+substitute_tree(const project *p, document *d, diag_set *ds)
+{
+	cmark_iter *it = cmark_iter_new(d->root);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		int line = cmark_node_get_start_line(n);
+		int col = cmark_node_get_start_column(n);
+		char *r;
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_TEXT) {
+			r = substitute(p, d, cmark_node_get_literal(n), line, col, ds);
+			if (r) {
+				cmark_node_set_literal(n, r);
+				free(r);
+			}
+		} else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+			const char *url = cmark_node_get_url(n);
+			if (url && (r = substitute(p, d, url, line, col, ds))) {
+				cmark_node_set_url(n, r);
+				free(r);
+			}
+		}
+	}
+	cmark_iter_free(it);
+}
+
+/* ---- headings ---- */
+
+static int
+slug_used(const document *d, const char *s)
+{
+	size_t i;
+	for (i = 0; i < d->nheadings; i++)
+		if (strcmp(d->headings[i].slug, s) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+collect_headings(document *d)
+{
+	cmark_iter *it = cmark_iter_new(d->root);
+	cmark_event_type ev;
+	size_t cap = 0;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		heading *h;
+		char *base, *slug;
+		int k;
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(n) != CMARK_NODE_HEADING)
+			continue;
+		if (d->nheadings == cap) {
+			cap = cap ? cap * 2 : 16;
+			d->headings = xrealloc(d->headings, cap * sizeof *d->headings);
+		}
+		h = &d->headings[d->nheadings];
+		h->level = cmark_node_get_heading_level(n);
+		h->text = node_text(n);
+		h->line = cmark_node_get_start_line(n);
+		h->node = n;
+		base = slugify(h->text);
+		slug = xstrdup(base);
+		for (k = 1; slug_used(d, slug); k++) {
+			free(slug);
+			slug = xasprintf("%s-%d", base, k);
+		}
+		free(base);
+		h->slug = slug;
+		d->nheadings++;
+	}
+	cmark_iter_free(it);
+}
+
+const heading *
+document_find_anchor(const document *d, const char *s)
+{
+	size_t i;
+	for (i = 0; i < d->nheadings; i++)
+		if (strcmp(d->headings[i].slug, s) == 0)
+			return &d->headings[i];
+	return NULL;
+}
+
+void
+document_add_term_use(document *d, const char *slug, int line, int col,
+    int kind)
+{
+	term_use *u;
+	if (d->nterms == d->terms_cap) {
+		d->terms_cap = d->terms_cap ? d->terms_cap * 2 : 16;
+		d->terms = xrealloc(d->terms, d->terms_cap * sizeof *d->terms);
+	}
+	u = &d->terms[d->nterms++];
+	u->term_slug = xstrdup(slug);
+	u->line = line;
+	u->col = col;
+	u->kind = kind;
+}
+
+/* ---- metadata ---- */
+
+static void
+check_date(document *d, const char *key, char **out, diag_set *ds)
+{
+	yval *v = yval_get(d->meta, key);
+	char norm[11];
+	if (!v || v->kind == YV_NULL)
+		return;
+	if (!yval_is_scalar(v) || !date_parse(v->str, norm)) {
+		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		    "%s: '%s' is not a real ISO date (YYYY-MM-DD or YYYY-MM)",
+		    key, yval_str(v) ? v->str : yval_kind_name(v->kind));
+		return;
+	}
+	if (out)
+		*out = xstrdup(norm);
+}
+
+static void
+check_scalar(document *d, const char *key, diag_set *ds)
+{
+	yval *v = yval_get(d->meta, key);
+	if (v && !yval_is_scalar(v))
+		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		    "%s must be text, not a %s", key, yval_kind_name(v->kind));
+}
+
+static void
+check_string_list(document *d, const char *key, diag_set *ds)
+{
+	yval *v = yval_get(d->meta, key);
+	size_t i;
+	if (!v || yval_is_scalar(v))
+		return;
+	if (v->kind != YV_LIST) {
+		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		    "%s must be a list", key);
+		return;
+	}
+	for (i = 0; i < v->n; i++)
+		if (!yval_is_scalar(v->items[i]))
+			diag_report(ds, "meta-invalid", d->path, v->items[i]->line,
+			    v->items[i]->col, "items of %s must be text", key);
+}
+
+/* A list of maps whose date: values must be ISO dates. */
+static void
+check_dated_list(document *d, const char *key, const char *const *fields,
+    diag_set *ds)
+{
+	yval *v = yval_get(d->meta, key);
+	size_t i, j;
+	char norm[11];
+
+	if (!v || v->kind == YV_NULL)
+		return;
+	if (v->kind != YV_LIST) {
+		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		    "%s must be a list of entries", key);
+		return;
+	}
+	for (i = 0; i < v->n; i++) {
+		yval *e = v->items[i], *date;
+		if (e->kind != YV_MAP) {
+			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
+			    "each %s entry must be a map (%s: ...)", key, fields[0]);
+			continue;
+		}
+		for (j = 0; j < e->n; j++) {
+			const char *const *f;
+			int ok = 0;
+			for (f = fields; *f; f++)
+				ok |= strcmp(*f, e->keys[j]) == 0;
+			if (!ok)
+				diag_report(ds, "meta-invalid", d->path,
+				    e->key_lines[j], e->key_cols[j],
+				    "unknown key '%s' in a %s entry", e->keys[j], key);
+		}
+		date = yval_get(e, "date");
+		if (date && (!yval_is_scalar(date) || !date_parse(date->str, norm)))
+			diag_report(ds, "meta-invalid", d->path, date->line,
+			    date->col, "%s date '%s' is not a real ISO date", key,
+			    yval_str(date) ? date->str : "");
+	}
+}
+
+static void
+check_related(document *d, diag_set *ds)
+{
+	yval *v = yval_get(d->meta, "related");
+	size_t i;
+	if (!v || v->kind == YV_NULL || yval_is_scalar(v))
+		return;
+	if (v->kind != YV_LIST) {
+		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		    "related must be a list of ids, {id, note} or URLs");
+		return;
+	}
+	for (i = 0; i < v->n; i++) {
+		yval *e = v->items[i];
+		if (e->kind == YV_MAP && !yval_get(e, "id") && !yval_get(e, "url"))
+			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
+			    "a related entry needs id: (or url:)");
+		else if (e->kind == YV_LIST)
+			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
+			    "a related entry must be an id, {id, note} or a URL");
+	}
+}
+
+/* The keys meta-required asks for: rules: meta-required: {TYPE: [...],
+ * keys: [...]}; default title, owner, review. */
+static void
+check_required(const project *p, document *d, diag_set *ds)
+{
+	static const char *const defaults[] = { "title", "owner", "review", NULL };
+	yval *settings = project_rule_settings(p, "meta-required"), *list = NULL;
+	buf missing;
+	size_t i;
+	int line = d->meta ? d->meta->line : 1;
+
+	if (settings) {
+		list = d->type && *d->type ? yval_get(settings, d->type) : NULL;
+		if (!list)
+			list = yval_get(settings, "keys");
+	}
+	buf_init(&missing);
+	if (list && list->kind == YV_LIST) {
+		for (i = 0; i < list->n; i++) {
+			const char *k = yval_str(list->items[i]);
+			if (k && !yval_get(d->meta, k))
+				buf_printf(&missing, "%s%s", missing.len ? ", " : "", k);
+		}
+	} else {
+		const char *const *k;
+		for (k = defaults; *k; k++)
+			if (!yval_get(d->meta, *k))
+				buf_printf(&missing, "%s%s", missing.len ? ", " : "", *k);
+	}
+	if (missing.len)
+		diag_report(ds, "meta-required", d->path, line > 0 ? line : 1,
+		    d->meta ? 1 : 0, "%s: missing %s",
+		    d->meta ? "front matter" : "no front matter", missing.data);
+	buf_free(&missing);
+}
+
+static void
+read_metadata(const project *p, document *d, diag_set *ds)
+{
+	static const char *const amend_fields[] = { "date", "summary", NULL };
+	static const char *const hist_fields[] = {
+		"version", "date", "by", "note", NULL
+	};
+	yval *v;
+	const char *const *s;
+
+	check_scalar(d, "title", ds);
+	check_scalar(d, "type", ds);
+	check_scalar(d, "owner", ds);
+	check_scalar(d, "version", ds);
+	check_scalar(d, "approved-by", ds);
+	check_scalar(d, "superseded-by", ds);
+	check_scalar(d, "id", ds);
+	check_string_list(d, "tags", ds);
+	check_string_list(d, "audience", ds);
+	check_date(d, "approved", &d->approved, ds);
+	check_date(d, "review", &d->review, ds);
+	check_dated_list(d, "amendments", amend_fields, ds);
+	check_dated_list(d, "history", hist_fields, ds);
+	check_related(d, ds);
+
+	if ((v = yval_get(d->meta, "type")) && yval_str(v))
+		d->type = xstrdup(v->str);
+	if ((v = yval_get(d->meta, "status")) && v->kind != YV_NULL) {
+		int ok = 0;
+		if (yval_str(v))
+			for (s = statuses; *s; s++)
+				ok |= strcmp(*s, v->str) == 0;
+		if (ok)
+			d->status = xstrdup(v->str);
+		else
+			diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+			    "status '%s' is not one of draft, active, withdrawn, "
+			    "superseded", yval_str(v) ? v->str : "");
+	}
+	if ((v = yval_get(d->meta, "title")) && yval_str(v) && *v->str) {
+		d->title = xstrdup(v->str);
+		d->title_line = v->line;
+	}
+	(void)p;
+}
+
+/* ---- the whole document ---- */
+
+static char *
+title_from_path(const char *relpath)
+{
+	const char *base = strrchr(relpath, '/');
+	char *t, *dot;
+	size_t i;
+
+	base = base ? base + 1 : relpath;
+	if (strcmp(base, "index.md") == 0 && base != relpath) {
+		/* the folder's name */
+		const char *start = relpath, *q;
+		for (q = relpath; q < base - 1; q++)
+			if (*q == '/')
+				start = q + 1;
+		t = xstrndup(start, (size_t)(base - 1 - start));
+	} else
+		t = xstrdup(base);
+	if ((dot = strrchr(t, '.')) && dot != t)
+		*dot = '\0';
+	for (i = 0; t[i]; i++)
+		if (t[i] == '-' || t[i] == '_')
+			t[i] = ' ';
+	if (t[0])
+		t[0] = (char)toupper((unsigned char)t[0]);
+	return t;
+}
+
+document *
+document_load(const project *p, const char *path, const char *relpath,
+    diag_set *ds)
+{
+	document *d = xcalloc(1, sizeof *d);
+	char *abs = path_join(p->dir, path);
+	char *body;
+	size_t len, bad, i;
+	frontmatter fm;
+	cmark_parser *parser;
+	yval *idv;
+
+	d->path = xstrdup(path);
+	d->relpath = xstrdup(relpath);
+	d->source = read_file(abs, &d->source_len);
+	free(abs);
+	if (!d->source) {
+		diag_report(ds, "file-unreadable", path, 0, 0, "cannot read: %s",
+		    strerror(errno));
+		d->broken = 1;
+		d->source = xstrdup("");
+		d->source_len = 0;
+	} else if (!utf8_valid(d->source, d->source_len, &bad)) {
+		int line, col;
+		char *fixed;
+		line_col_of(d->source, bad, &line, &col);
+		diag_report(ds, "file-unreadable", path, line, col,
+		    "not UTF-8 text (byte 0x%02x); read as Latin-1 — save the "
+		    "file as UTF-8", (unsigned char)d->source[bad]);
+		fixed = latin1_repair(d->source, d->source_len, &len);
+		free(d->source);
+		d->source = fixed;
+		d->source_len = len;
+	}
+	if (memchr(d->source, '\0', d->source_len)) {
+		/* a NUL would cut strings short; cmark turns it into U+FFFD */
+		diag_report(ds, "file-unreadable", path, 0, 0,
+		    "file holds NUL bytes (is it binary?)");
+	}
+
+	frontmatter_split(d->source, d->source_len, &fm);
+	if (fm.unterminated)
+		diag_report(ds, "yaml-syntax", path, 1, 1,
+		    "front matter opened with '---' is never closed with "
+		    "'---' or '...'; reading the file as body");
+	d->body_line = fm.body_line;
+	if (fm.present) {
+		yval_error err;
+		yval *m = yval_parse(d->source + fm.yaml_start, fm.yaml_len,
+		    fm.yaml_line - 1, &err);
+		if (!m)
+			diag_report(ds, "yaml-syntax", path, err.line, err.col,
+			    "front matter: %s", err.message);
+		else if (m->kind == YV_NULL)
+			yval_free(m);
+		else if (m->kind != YV_MAP) {
+			diag_report(ds, "meta-invalid", path, m->line, m->col,
+			    "front matter must be a map of keys, not a %s",
+			    yval_kind_name(m->kind));
+			yval_free(m);
+		} else
+			d->meta = m;
+	}
+	if (d->meta)
+		read_metadata(p, d, ds);
+
+	/* the id */
+	idv = yval_get(d->meta, "id");
+	if (idv && yval_str(idv) && *idv->str) {
+		if (document_id_safe(idv->str))
+			d->id = xstrdup(idv->str);
+		else
+			diag_report(ds, "id-invalid", path, idv->line, idv->col,
+			    "id '%s' would leave the output folder; using the "
+			    "file's path instead", idv->str);
+	}
+	if (!d->id)
+		d->id = document_id_from_relpath(relpath);
+	{
+		char *slash = strrchr(d->id, '/');
+		d->section = slash ? xstrndup(d->id, (size_t)(slash - d->id)) :
+		    xstrdup("");
+	}
+
+	/* body: front matter lines become blank lines so cmark's line
+	 * numbers are the file's */
+	body = xmalloc(d->source_len + 1);
+	len = 0;
+	for (i = 0; i < (size_t)(fm.body_line - 1); i++)
+		body[len++] = '\n';
+	memcpy(body + len, d->source + fm.body_start,
+	    d->source_len - fm.body_start);
+	len += d->source_len - fm.body_start;
+	parser = new_parser();
+	cmark_parser_feed(parser, body, len);
+	d->root = cmark_parser_finish(parser);
+	cmark_parser_free(parser);
+	free(body);
+	cmark_consolidate_text_nodes(d->root);
+
+	substitute_tree(p, d, ds);
+	collect_headings(d);
+
+	/* the title: front matter, else the first heading, else the name */
+	{
+		cmark_node *first = cmark_node_first_child(d->root);
+		if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(first) == 1 && d->nheadings) {
+			if (!d->title || str_ieq(d->title, d->headings[0].text))
+				d->title_node = first;
+		}
+	}
+	if (!d->title && d->nheadings) {
+		d->title = xstrdup(d->headings[0].text);
+		d->title_line = d->headings[0].line;
+	}
+	if (!d->title)
+		d->title = title_from_path(relpath);
+	if (!d->type)
+		d->type = xstrdup("");
+	if (!d->status)
+		d->status = xstrdup("active");
+
+	check_required(p, d, ds);
+	return d;
+}
+
+void
+document_free(document *d)
+{
+	size_t i;
+	if (!d)
+		return;
+	for (i = 0; i < d->nheadings; i++) {
+		free(d->headings[i].text);
+		free(d->headings[i].slug);
+	}
+	for (i = 0; i < d->nterms; i++)
+		free(d->terms[i].term_slug);
+	free(d->terms);
+	free(d->headings);
+	if (d->root)
+		cmark_node_free(d->root);
+	yval_free(d->meta);
+	free(d->path);
+	free(d->relpath);
+	free(d->id);
+	free(d->section);
+	free(d->title);
+	free(d->type);
+	free(d->status);
+	free(d->review);
+	free(d->approved);
+	free(d->source);
+	free(d);
+}

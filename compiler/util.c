@@ -1,0 +1,320 @@
+/*
+ * util.c — allocation wrappers that abort on exhaustion, the growable
+ * buffer, GitHub-style slugs, UTF-8 validation and small string and path
+ * helpers.  The lowest layer of policyc: it knows nothing of documents.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+static void
+oom(size_t n)
+{
+	/* The one place outside diag.c that prints: there is no memory left
+	 * to build a diagnostic with. */
+	fprintf(stderr, "policyc: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	buf b;
+	va_list ap;
+
+	buf_init(&b);
+	va_start(ap, fmt);
+	{
+		va_list aq;
+		int n;
+		va_copy(aq, ap);
+		n = vsnprintf(NULL, 0, fmt, aq);
+		va_end(aq);
+		if (n > 0) {
+			b.data = xrealloc(b.data, (size_t)n + 1);
+			b.cap = (size_t)n + 1;
+			vsnprintf(b.data, b.cap, fmt, ap);
+			b.len = (size_t)n;
+		}
+	}
+	va_end(ap);
+	return buf_detach(&b);
+}
+
+void
+buf_init(buf *b)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+buf_free(buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+static void
+buf_grow(buf *b, size_t extra)
+{
+	size_t want = b->len + extra + 1;
+	if (want <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < want)
+		b->cap *= 2;
+	b->data = xrealloc(b->data, b->cap);
+}
+
+void
+buf_putn(buf *b, const char *s, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_puts(buf *b, const char *s)
+{
+	buf_putn(b, s, strlen(s));
+}
+
+void
+buf_putc(buf *b, char c)
+{
+	buf_putn(b, &c, 1);
+}
+
+void
+buf_printf(buf *b, const char *fmt, ...)
+{
+	va_list ap, aq;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n > 0) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		b->len += (size_t)n;
+	}
+	va_end(ap);
+}
+
+char *
+buf_detach(buf *b)
+{
+	char *p = b->data ? b->data : xstrdup("");
+	buf_init(b);
+	return p;
+}
+
+/*
+ * GitHub's anchor rule (as in github-slugger): lower-case, drop everything
+ * that is not a letter, digit, space, '-' or '_', then spaces become '-'.
+ * Non-ASCII bytes are kept (GitHub keeps non-Latin letters); ASCII
+ * punctuation is dropped.
+ */
+char *
+slugify(const char *s)
+{
+	buf b;
+	const unsigned char *p;
+
+	buf_init(&b);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80)
+			buf_putc(&b, (char)*p);
+		else if (isalnum(*p))
+			buf_putc(&b, (char)tolower(*p));
+		else if (*p == ' ' || *p == '-')
+			buf_putc(&b, '-');
+		else if (*p == '_')
+			buf_putc(&b, '_');
+		/* other ASCII punctuation and controls are dropped */
+	}
+	return buf_detach(&b);
+}
+
+char *
+slug_segment(const char *s)
+{
+	buf b;
+	const unsigned char *p;
+	int dash = 0;
+
+	buf_init(&b);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || *p == '_' || *p == '.' || *p >= 0x80) {
+			if (dash && b.len)
+				buf_putc(&b, '-');
+			dash = 0;
+			buf_putc(&b, (char)tolower(*p));
+		} else
+			dash = 1;
+	}
+	return buf_detach(&b);
+}
+
+int
+utf8_valid(const char *s, size_t n, size_t *bad_offset)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = p[i];
+		size_t k, len;
+		unsigned cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else
+			goto bad;
+		if (i + len > n)
+			goto bad;
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+			goto bad;
+		i += len;
+	}
+	return 1;
+bad:
+	if (bad_offset)
+		*bad_offset = i;
+	return 0;
+}
+
+char *
+path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	if (la == 0 || strcmp(a, ".") == 0)
+		return xstrdup(b);
+	if (a[la - 1] == '/')
+		return xasprintf("%s%s", a, b);
+	return xasprintf("%s/%s", a, b);
+}
+
+char *
+read_file(const char *path, size_t *len)
+{
+	FILE *fp;
+	buf b;
+	char chunk[65536];
+	size_t n;
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return NULL;
+	}
+	fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	buf_init(&b);
+	if (st.st_size > 0)
+		buf_grow(&b, (size_t)st.st_size);
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_putn(&b, chunk, n);
+	if (ferror(fp)) {
+		int e = errno;
+		fclose(fp);
+		buf_free(&b);
+		errno = e;
+		return NULL;
+	}
+	fclose(fp);
+	if (len)
+		*len = b.len;
+	return buf_detach(&b);
+}
+
+int
+str_has_suffix(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+int
+str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int
+str_ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+	return *a == *b;
+}

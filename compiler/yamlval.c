@@ -1,0 +1,368 @@
+/*
+ * yamlval.c — builds the yval tree from libyaml's event stream.  Plain
+ * scalars are typed the YAML 1.2 core way (null, true/false, numbers);
+ * everything else, dates included, stays a string so "3.1" quoted or
+ * 2021-01-26 keep their text.  Anchors, aliases and non-scalar keys are
+ * refused: policy files have no use for them and they make line numbers lie.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "util.h"
+#include "yamlval.h"
+
+static yval *
+yval_new(yv_kind k, const yaml_mark_t *m, int line_offset)
+{
+	yval *v = xcalloc(1, sizeof *v);
+	v->kind = k;
+	v->line = (int)m->line + 1 + line_offset;
+	v->col = (int)m->column + 1;
+	return v;
+}
+
+void
+yval_free(yval *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->n; i++) {
+		yval_free(v->items[i]);
+		if (v->keys)
+			free(v->keys[i]);
+	}
+	free(v->items);
+	free(v->keys);
+	free(v->key_lines);
+	free(v->key_cols);
+	free(v->str);
+	free(v);
+}
+
+static int
+is_number(const char *s)
+{
+	const char *p = s;
+	int digits = 0;
+
+	if (*p == '+' || *p == '-')
+		p++;
+	while (isdigit((unsigned char)*p)) {
+		p++;
+		digits++;
+	}
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p)) {
+			p++;
+			digits++;
+		}
+	}
+	if (digits && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return digits > 0 && *p == '\0';
+}
+
+static yval *
+scalar(const yaml_event_t *ev, int line_offset)
+{
+	const char *s = (const char *)ev->data.scalar.value;
+	yval *v = yval_new(YV_STR, &ev->start_mark, line_offset);
+
+	v->str = xstrndup(s, ev->data.scalar.length);
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+		v->quoted = 1;
+		return v;
+	}
+	if (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	    !strcmp(s, "NULL"))
+		v->kind = YV_NULL;
+	else if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) {
+		v->kind = YV_BOOL;
+		v->boolean = 1;
+	} else if (!strcmp(s, "false") || !strcmp(s, "False") ||
+	    !strcmp(s, "FALSE"))
+		v->kind = YV_BOOL;
+	else if (is_number(s)) {
+		v->kind = YV_NUM;
+		v->num = strtod(s, NULL);
+	}
+	return v;
+}
+
+static void
+append(yval *parent, yval *child, char *key, int kline, int kcol)
+{
+	if ((parent->n & (parent->n - 1)) == 0) {
+		size_t cap = parent->n ? parent->n * 2 : 1;
+		parent->items = xrealloc(parent->items, cap * sizeof *parent->items);
+		if (parent->kind == YV_MAP) {
+			parent->keys = xrealloc(parent->keys, cap * sizeof *parent->keys);
+			parent->key_lines = xrealloc(parent->key_lines,
+			    cap * sizeof *parent->key_lines);
+			parent->key_cols = xrealloc(parent->key_cols,
+			    cap * sizeof *parent->key_cols);
+		}
+	}
+	parent->items[parent->n] = child;
+	if (parent->kind == YV_MAP) {
+		parent->keys[parent->n] = key;
+		parent->key_lines[parent->n] = kline;
+		parent->key_cols[parent->n] = kcol;
+	}
+	parent->n++;
+}
+
+#define MAX_DEPTH 256
+
+typedef struct {
+	yval *node;
+	char *pending_key;   /* maps: key read, value not yet */
+	int key_line, key_col;
+} frame;
+
+static void
+set_error(yval_error *err, const yaml_mark_t *m, int line_offset,
+    const char *msg)
+{
+	if (!err)
+		return;
+	err->line = (int)m->line + 1 + line_offset;
+	err->col = (int)m->column + 1;
+	snprintf(err->message, sizeof err->message, "%s", msg);
+}
+
+yval *
+yval_parse(const char *text, size_t len, int line_offset, yval_error *err)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	frame stack[MAX_DEPTH];
+	int depth = 0, done = 0, failed = 0;
+	yval *root = NULL;
+
+	if (!yaml_parser_initialize(&parser)) {
+		if (err) {
+			err->line = 1 + line_offset;
+			err->col = 1;
+			snprintf(err->message, sizeof err->message,
+			    "cannot start the YAML parser");
+		}
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+
+	while (!done && !failed) {
+		yval *v = NULL;
+
+		if (!yaml_parser_parse(&parser, &ev)) {
+			yaml_mark_t m = parser.problem_mark;
+			char msg[256];
+			if (parser.context)
+				snprintf(msg, sizeof msg, "%s %s", parser.problem,
+				    parser.context);
+			else
+				snprintf(msg, sizeof msg, "%s",
+				    parser.problem ? parser.problem : "invalid YAML");
+			set_error(err, &m, line_offset, msg);
+			failed = 1;
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			done = ev.type == YAML_STREAM_END_EVENT ||
+			    root != NULL;
+			break;
+		case YAML_ALIAS_EVENT:
+			set_error(err, &ev.start_mark, line_offset,
+			    "aliases (*name) are not supported");
+			failed = 1;
+			break;
+		case YAML_SCALAR_EVENT:
+			if (ev.data.scalar.anchor) {
+				set_error(err, &ev.start_mark, line_offset,
+				    "anchors (&name) are not supported");
+				failed = 1;
+				break;
+			}
+			if (depth > 0 && stack[depth - 1].node->kind == YV_MAP &&
+			    !stack[depth - 1].pending_key) {
+				frame *f = &stack[depth - 1];
+				if (yval_key_index(f->node,
+				    (const char *)ev.data.scalar.value) >= 0) {
+					char msg[256];
+					snprintf(msg, sizeof msg,
+					    "duplicate key '%.200s'",
+					    (const char *)ev.data.scalar.value);
+					set_error(err, &ev.start_mark,
+					    line_offset, msg);
+					failed = 1;
+					break;
+				}
+				f->pending_key = xstrndup(
+				    (const char *)ev.data.scalar.value,
+				    ev.data.scalar.length);
+				f->key_line = (int)ev.start_mark.line + 1 +
+				    line_offset;
+				f->key_col = (int)ev.start_mark.column + 1;
+				break;
+			}
+			v = scalar(&ev, line_offset);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT: {
+			int is_map = ev.type == YAML_MAPPING_START_EVENT;
+			const yaml_char_t *anchor = is_map ?
+			    ev.data.mapping_start.anchor :
+			    ev.data.sequence_start.anchor;
+			if (anchor) {
+				set_error(err, &ev.start_mark, line_offset,
+				    "anchors (&name) are not supported");
+				failed = 1;
+				break;
+			}
+			if (depth > 0 && stack[depth - 1].node->kind == YV_MAP &&
+			    !stack[depth - 1].pending_key) {
+				set_error(err, &ev.start_mark, line_offset,
+				    "a key must be a plain value, not a list or map");
+				failed = 1;
+				break;
+			}
+			if (depth >= MAX_DEPTH) {
+				set_error(err, &ev.start_mark, line_offset,
+				    "nested too deeply");
+				failed = 1;
+				break;
+			}
+			v = yval_new(is_map ? YV_MAP : YV_LIST, &ev.start_mark,
+			    line_offset);
+			/* attach now, then descend */
+			if (depth == 0)
+				root = v;
+			else {
+				frame *f = &stack[depth - 1];
+				append(f->node, v, f->pending_key, f->key_line,
+				    f->key_col);
+				f->pending_key = NULL;
+			}
+			stack[depth].node = v;
+			stack[depth].pending_key = NULL;
+			depth++;
+			v = NULL;
+			break;
+		}
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		default:
+			break;
+		}
+		if (v) {
+			if (depth == 0) {
+				if (!root)
+					root = v;
+				else
+					yval_free(v);
+			} else {
+				frame *f = &stack[depth - 1];
+				append(f->node, v, f->pending_key, f->key_line,
+				    f->key_col);
+				f->pending_key = NULL;
+			}
+		}
+		yaml_event_delete(&ev);
+	}
+	while (depth > 0) {
+		free(stack[depth - 1].pending_key);
+		depth--;
+	}
+	yaml_parser_delete(&parser);
+	if (failed) {
+		yval_free(root);
+		return NULL;
+	}
+	if (!root) {
+		yaml_mark_t m = { 0, 0, 0 };
+		root = yval_new(YV_NULL, &m, line_offset);
+	}
+	return root;
+}
+
+int
+yval_key_index(const yval *v, const char *key)
+{
+	size_t i;
+	if (!v || v->kind != YV_MAP)
+		return -1;
+	for (i = 0; i < v->n; i++)
+		if (v->keys[i] && strcmp(v->keys[i], key) == 0)
+			return (int)i;
+	return -1;
+}
+
+yval *
+yval_get(const yval *v, const char *key)
+{
+	int i = yval_key_index(v, key);
+	return i < 0 ? NULL : v->items[i];
+}
+
+yval *
+yval_path(const yval *v, const char *dotted)
+{
+	const char *p = dotted;
+	yval *cur = (yval *)v;
+
+	while (cur && *p) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		char *key = xstrndup(p, n);
+		cur = yval_get(cur, key);
+		free(key);
+		p += n;
+		if (*p == '.')
+			p++;
+	}
+	return cur;
+}
+
+const char *
+yval_str(const yval *v)
+{
+	if (!v || v->kind == YV_LIST || v->kind == YV_MAP)
+		return NULL;
+	return v->str ? v->str : "";
+}
+
+int
+yval_is_scalar(const yval *v)
+{
+	return v && v->kind != YV_LIST && v->kind != YV_MAP;
+}
+
+const char *
+yval_kind_name(yv_kind k)
+{
+	switch (k) {
+	case YV_NULL: return "null";
+	case YV_STR: return "string";
+	case YV_BOOL: return "boolean";
+	case YV_NUM: return "number";
+	case YV_LIST: return "list";
+	case YV_MAP: return "map";
+	}
+	return "value";
+}
