@@ -569,11 +569,6 @@ glossary_from_yval(const yval *list, const char *file, diag_set *ds)
 		e->definition = dup_scalar(yval_get(m, "definition"));
 		e->source = dup_scalar(yval_get(m, "source"));
 		e->see = str_list(yval_get(m, "see"), &e->nsee);
-		for (size_t k = 0; k < e->nsee; k++) {
-			char *s = slugify(e->see[k]);
-			free(e->see[k]);
-			e->see[k] = s;
-		}
 		e->line = key_line(m, "term");
 		/* lines of each name for term-duplicate */
 		int *nl = xmalloc((2 + e->naliases) * sizeof *nl);
@@ -605,6 +600,19 @@ glossary_from_yval(const yval *list, const char *file, diag_set *ds)
 		free(lines[i]);
 	free(lines);
 	finish(g);
+	/* see: names a term, an alias, an abbreviation or a slug; keep the
+	 * slug of the entry it names (unknown names stay slugged, and the
+	 * link pass reports them) */
+	for (size_t i = 0; i < g->n; i++) {
+		glossary_entry *e = &g->entries[i];
+		for (size_t k = 0; k < e->nsee; k++) {
+			long t = glossary_lookup(g, e->see[k]);
+			char *sl = t >= 0 ? xstrdup(g->entries[t].slug) :
+			    slugify(e->see[k]);
+			free(e->see[k]);
+			e->see[k] = sl;
+		}
+	}
 	return g;
 }
 
@@ -679,9 +687,6 @@ glossary_lookup(const glossary *g, const char *name)
 {
 	if (!g || !name)
 		return -1;
-	long e = slug_find(g, name);
-	if (e >= 0)
-		return e;
 	size_t len;
 	char *key = normalise(name, 0, &len);
 	uint32_t s = 0;
@@ -689,6 +694,7 @@ glossary_lookup(const glossary *g, const char *name)
 		long t = find_edge(&g->st[s], (unsigned char)key[k]);
 		s = t < 0 ? UINT32_MAX : (uint32_t)t;
 	}
+	/* the earliest entry wins, as it does in the matcher */
 	long found = -1;
 	if (len && s != UINT32_MAX) {
 		size_t raw_len;
@@ -697,13 +703,14 @@ glossary_lookup(const glossary *g, const char *name)
 			const pattern *pt = &g->pats[p];
 			if (pt->cs && strcmp(pt->text, raw) != 0)
 				continue;
-			found = (long)pt->entry;
-			if (!pt->cs)
-				break;
+			if (found < 0 || (long)pt->entry < found)
+				found = (long)pt->entry;
 		}
 		free(raw);
 	}
 	free(key);
+	if (found < 0)
+		found = slug_find(g, name);
 	if (found < 0) {
 		/* slug of the name ("section-47-enquiry" or "Section 47
 		 * enquiry" either way) */

@@ -419,13 +419,14 @@ resolve_link(pass *ps, size_t di, cmark_node *n, int image)
 		char *pdir = dir_of(d->path);
 		char *rel = *path ? norm_path(pdir, path) : NULL;
 		char *abs = rel ? path_join(c->project->dir, rel) : NULL;
-		if (abs && (is_file(abs) || is_dir(abs)))
+		if (abs && is_file(abs))
 			li->kind = LINK_ASSET;
 		else {
 			li->kind = LINK_BROKEN;
 			diag_report(ps->ds, "link-broken", d->path, li->line,
 			    li->col, "%s to %s: %s", image ? "image" : "link",
-			    url, rel ? "no such file" :
+			    url, rel ? (is_dir(abs) ? "a folder without an "
+			    "index.md" : "no such file") :
 			    "it leaves the project folder");
 		}
 		free(abs);
@@ -522,7 +523,11 @@ split_wiki(pass *ps, size_t di, cmark_node *tn)
 			continue;
 		}
 		size_t inner_n = (size_t)(cl - (o + 2));
-		if (inner_n == 0 || memchr(o + 2, '\n', inner_n)) {
+		size_t sp = 0;
+		while (sp < inner_n && isspace((unsigned char)o[2 + sp]))
+			sp++;
+		if (sp == inner_n || memchr(o + 2, '\n', inner_n) ||
+		    o[2 + sp] == '|') {
 			pos = (size_t)(cl + 2 - s);
 			continue;
 		}
@@ -937,12 +942,8 @@ related_edges(corpus *c, size_t di, diag_set *ds)
 			if (!title)
 				title = note;
 		}
-		if (!name && !href) {
-			diag_report(ds, "meta-invalid", d->path, it->line,
-			    it->col, "related: an entry is a document id, a "
-			    "URL or {id: ..., note: ...}");
-			continue;
-		}
+		if (!name && !href)
+			continue;   /* document.c reports the malformed entry */
 		if (!name || looks_like_url(name)) {
 			add_url(c, di, href ? href : name, title, it->line);
 			continue;
