@@ -94,12 +94,18 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 {
 	frun *r = get_run(L);
 
-	(void)ar;
 	r->spent += HOOK_STEP;
 	if (r->spent > r->budget) {
 		r->breached = 1;
-		luaL_error(L, "instruction limit exceeded (%ld million)",
-		    r->budget / 1000000);
+		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+			lua_pushfstring(L, "%s:%d: ", ar->short_src,
+			    ar->currentline);
+		else
+			lua_pushliteral(L, "");
+		lua_pushfstring(L, "instruction limit exceeded (%d million)",
+		    (int)(r->budget / 1000000));
+		lua_concat(L, 2);
+		lua_error(L);
 	}
 }
 
@@ -271,7 +277,7 @@ static void sandbox_open(lua_State *L)
 	lua_setfield(L, -2, "time");
 	lua_getfield(L, -2, "date");
 	lua_setfield(L, -2, "date");
-	lua_setfield(L, -4, "os");
+	lua_setfield(L, -3, "os");
 	lua_pop(L, 1);
 	/* the full os table stays reachable only through the registry's
 	 * LOADED table, which Lua code cannot see without debug */
@@ -811,11 +817,13 @@ static int rule_declared(const frun *r, const char *rule)
 static int ctx_report(lua_State *L)
 {
 	frun *r = get_run(L);
-	const char *rule = luaL_checkstring(L, 1);
-	const char *msg = luaL_tolstring(L, 2, NULL);
-	const char *file = r->cur ? r->cur->path : "";
+	const char *rule, *msg, *file = r->cur ? r->cur->path : "";
 	lua_Integer line = 0, col = 0;
 	severity sev = SEV_OFF;
+
+	lua_settop(L, 3);   /* so what luaL_tolstring pushes is at 4 */
+	rule = luaL_checkstring(L, 1);
+	msg = luaL_tolstring(L, 2, NULL);
 
 	if (!rule_declared(r, rule))
 		return luaL_error(L, "ctx.report: rule '%s' is not in this "

@@ -28,14 +28,17 @@ F.table = {
     source = "Health and Care Act 2022" },
   { old = { "Primary Care Trust", "PCT" },
     new = "Integrated Care Board (ICB)", since = "2013-04-01",
-    source = "Health and Social Care Act 2012 (PCTs abolished; their successors, CCGs, became ICBs on 1 July 2022)" },
+    source = "Health and Social Care Act 2012; CCGs then became ICBs" },
   { old = { "Local Safeguarding Children Board", "Local Safeguarding Children's Board",
             "Local Safeguarding Childrens Board", "LSCB" },
-    new = "local safeguarding partnership (the safeguarding partners)", since = "2019-09-29",
-    source = "Children and Social Work Act 2017; Working Together to Safeguard Children 2018" },
+    new = "local safeguarding partnership", since = "2019-09-29",
+    source = "Children and Social Work Act 2017" },
+  { old = { "Serious Case Review", "SCR" },
+    new = "child safeguarding practice review", since = "2019-09-29",
+    source = "Children and Social Work Act 2017" },
   { old = { "Community Rehabilitation Company" },
     new = "the Probation Service", since = "2021-06-26",
-    source = "unification of probation services, HM Prison and Probation Service" },
+    source = "probation unification" },
   { old = { "National Offender Management Service", "NOMS" },
     new = "HM Prison and Probation Service (HMPPS)", since = "2017-04-01",
     source = "Ministry of Justice" },
@@ -43,7 +46,7 @@ F.table = {
             "Working Together 2015", "Working Together to Safeguard Children 2018",
             "Working Together to Safeguard Children (2018)", "Working Together 2018" },
     new = "Working Together to Safeguard Children 2023", since = "2023-12-15",
-    source = "Department for Education statutory guidance" },
+    source = "DfE statutory guidance" },
   { old = { "Criminal Records Bureau", "CRB" },
     new = "Disclosure and Barring Service (DBS)", since = "2012-12-01",
     source = "Protection of Freedoms Act 2012" },
@@ -51,7 +54,7 @@ F.table = {
     new = "Disclosure and Barring Service (DBS)", since = "2012-12-01",
     source = "Protection of Freedoms Act 2012" },
   { old = { "Public Health England", "PHE" },
-    new = "UK Health Security Agency (UKHSA) or the Office for Health Improvement and Disparities",
+    new = "UK Health Security Agency (UKHSA) or OHID",
     since = "2021-10-01", source = "Department of Health and Social Care" },
 }
 
@@ -145,18 +148,21 @@ local function scan(text, pats)
   return found
 end
 
+-- a superseded or withdrawn document is kept as the record of what was
+-- said then; its wording is not going to be changed
+local SKIP = { withdrawn = true, superseded = true }
+
 function F.document(doc, ctx)
+  if SKIP[doc.status] then return end
   F.pats = F.pats or build(ctx)
   local pats = F.pats
   doc:walk{
     Text = function(t)
       for _, m in ipairs(scan(t.text, pats)) do
         local e = m.pat.entry
-        local msg = ('"%s" is out of date: use "%s"'):format(t.text:sub(m.s, m.e), e.new)
-        local why = {}
-        if e.since then why[#why + 1] = "changed " .. human(e.since) end
-        if e.source then why[#why + 1] = tostring(e.source) end
-        if #why > 0 then msg = msg .. " (" .. table.concat(why, "; ") .. ")" end
+        local msg = ('"%s" is outdated: now "%s"'):format(t.text:sub(m.s, m.e), e.new)
+        if e.since then msg = msg .. " since " .. human(e.since) end
+        if e.source then msg = msg .. " (" .. tostring(e.source) .. ")" end
         ctx.report("outdated-term", msg,
           { line = t.line, column = t.column > 0 and t.column + m.s - 1 or 0 })
       end
