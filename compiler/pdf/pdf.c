@@ -1,0 +1,265 @@
+/*
+ * pdf.c — the PDF back end's entry point, pdf_render (backend.h).  Lays
+ * out every document in parallel (in->jobs threads, each with its own
+ * Pango font map and context), writes OUT/pdf/<id>.pdf from each thread,
+ * then builds every pack of corpus.xml — cover, contents, the documents'
+ * already shaped flows, glossary — into OUT/pdf/<pack-id>.pdf.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pdfint.h"
+
+typedef struct {
+	const backend_input *in;
+	pdf_style *st;
+	pdf_flow **flows;
+	pthread_mutex_t lock;
+	size_t next;
+	int failed;
+} job;
+
+typedef struct {
+	job *j;
+	pdf_thread t;
+} worker;
+
+static int
+safe_id(const char *id)
+{
+	return id && *id && id[0] != '/' && !strstr(id, "..");
+}
+
+/* Makes the folders above path; 0 on success. */
+static int
+make_parent(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	free(p);
+	return rc;
+}
+
+static char *
+keywords_of(pdf_flow *f)
+{
+	buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (i = 0; i < f->ntags; i++) {
+		if (i)
+			buf_puts(&b, ", ");
+		buf_puts(&b, f->tags[i]);
+	}
+	return buf_detach(&b);
+}
+
+static void
+write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
+{
+	char *path, *kw, *subject;
+	pdf_out out;
+
+	if (!safe_id(f->id))
+		return;
+	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, f->id);
+	if (make_parent(path) != 0) {
+		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", f->path, 0, 0,
+		    "cannot make the folder for %s", path);
+		free(path);
+		return;
+	}
+	memset(&out, 0, sizeof out);
+	out.flows = &f;
+	out.nflows = 1;
+	kw = keywords_of(f);
+	subject = xasprintf("%s%s%s", f->type && *f->type ? f->type :
+	    "document", f->owner && *f->owner ? "; owner: " : "",
+	    f->owner ? f->owner : "");
+	pdfdraw_write(t, in, path, &out, f->title, subject, kw);
+	free(subject);
+	free(kw);
+	free(path);
+}
+
+static void *
+work(void *arg)
+{
+	worker *w = arg;
+	job *j = w->j;
+
+	for (;;) {
+		size_t i;
+		pdf_flow *f;
+
+		pthread_mutex_lock(&j->lock);
+		i = j->next++;
+		pthread_mutex_unlock(&j->lock);
+		if (i >= j->in->ndocs)
+			break;
+		f = pdfflow_document(&w->t, j->in, j->in->docs[i]);
+		pdfpage_paginate(f, j->st);
+		j->flows[i] = f;
+		write_document(&w->t, j->in, f);
+	}
+	return NULL;
+}
+
+static void
+render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
+    pdf_flow **flows)
+{
+	char *id = pdf_prop(pack, "id"), *title = pdf_prop(pack, "title");
+	char *cover = pdf_prop(pack, "cover"), *gl = pdf_prop(pack, "glossary");
+	pdf_flow **docs = NULL, **all, *fc = NULL, *fct, *fg = NULL;
+	size_t ndocs = 0, nall = 0, i;
+	xmlNodePtr inc;
+	pdf_out out;
+	char *path, *subject;
+
+	if (!safe_id(id))
+		goto done;
+	for (inc = pack->children; inc; inc = inc->next) {
+		char *ref;
+		if (!pdf_is(inc, "include"))
+			continue;
+		ref = pdf_prop(inc, "ref");
+		for (i = 0; ref && i < in->ndocs; i++)
+			if (flows[i] && !strcmp(flows[i]->id, ref)) {
+				docs = xrealloc(docs, (ndocs + 1) *
+				    sizeof *docs);
+				docs[ndocs++] = flows[i];
+				break;
+			}
+		free(ref);
+	}
+	all = xcalloc(ndocs + 4, sizeof *all);
+	if (cover && !strcmp(cover, "true"))
+		fc = pdfflow_cover(t, in, pack, docs, ndocs);
+	if (gl && !strcmp(gl, "true"))
+		fg = pdfflow_glossary(t, in, docs, ndocs);
+	{
+		pdf_flow **listed = xcalloc(ndocs + 1, sizeof *listed);
+		memcpy(listed, docs, ndocs * sizeof *docs);
+		if (fg)
+			listed[ndocs] = fg;
+		fct = pdfflow_contents(t, listed, ndocs + (fg ? 1 : 0));
+		free(listed);
+	}
+	if (fc)
+		all[nall++] = fc;
+	all[nall++] = fct;
+	for (i = 0; i < ndocs; i++)
+		all[nall++] = docs[i];
+	if (fg)
+		all[nall++] = fg;
+	for (i = 0; i < nall; i++) {
+		free(all[i]->header);
+		all[i]->header = xstrdup(all[i] == fc || all[i] == fct ||
+		    all[i] == fg ? (title ? title : id) : all[i]->title);
+	}
+	if (fc)
+		pdfpage_paginate(fc, t->st);
+	pdfpage_paginate(fct, t->st);
+	if (fg)
+		pdfpage_paginate(fg, t->st);
+	memset(&out, 0, sizeof out);
+	out.flows = all;
+	out.nflows = nall;
+	out.in_pack = 1;
+	out.has_glossary = fg != NULL;
+	out.pack_title = title;
+	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, id);
+	subject = xasprintf("Policy pack of %zu document%s", ndocs,
+	    ndocs == 1 ? "" : "s");
+	if (make_parent(path) == 0)
+		pdfdraw_write(t, in, path, &out, title ? title : id, subject,
+		    id);
+	else
+		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", "policyc.yaml",
+		    0, 0, "cannot make the folder for %s", path);
+	/* The documents' running headers go back to their own titles. */
+	for (i = 0; i < ndocs; i++) {
+		free(docs[i]->header);
+		docs[i]->header = xstrdup(docs[i]->title);
+	}
+	free(subject);
+	free(path);
+	pdfflow_free(fc);
+	pdfflow_free(fct);
+	pdfflow_free(fg);
+	free(all);
+	free(docs);
+done:
+	free(id);
+	free(title);
+	free(cover);
+	free(gl);
+}
+
+int
+pdf_render(const backend_input *in)
+{
+	pdf_style st;
+	job j;
+	worker *ws;
+	pthread_t *tids;
+	int n, i;
+	xmlNodePtr packs = NULL, p;
+	size_t k;
+
+	pdfstyle_init(&st, in);
+	memset(&j, 0, sizeof j);
+	j.in = in;
+	j.st = &st;
+	j.flows = xcalloc(in->ndocs + 1, sizeof *j.flows);
+	pthread_mutex_init(&j.lock, NULL);
+	n = in->jobs > 0 ? in->jobs : 1;
+	if ((size_t)n > in->ndocs)
+		n = in->ndocs ? (int)in->ndocs : 1;
+	ws = xcalloc((size_t)n, sizeof *ws);
+	tids = xcalloc((size_t)n, sizeof *tids);
+	for (i = 0; i < n; i++) {
+		ws[i].j = &j;
+		pdfthread_init(&ws[i].t, &st);
+	}
+	/* Worker 0 runs on this thread. */
+	for (i = 1; i < n; i++)
+		if (pthread_create(&tids[i], NULL, work, &ws[i]) != 0)
+			tids[i] = 0;
+	work(&ws[0]);
+	for (i = 1; i < n; i++)
+		if (tids[i])
+			pthread_join(tids[i], NULL);
+
+	if (in->corpus)
+		packs = pdf_child(xmlDocGetRootElement(in->corpus), "packs");
+	for (p = packs ? packs->children : NULL; p; p = p->next)
+		if (pdf_is(p, "pack"))
+			render_pack(&ws[0].t, in, p, j.flows);
+
+	for (k = 0; k < in->ndocs; k++)
+		pdfflow_free(j.flows[k]);
+	free(j.flows);
+	for (i = 0; i < n; i++)
+		pdfthread_free(&ws[i].t);
+	free(ws);
+	free(tids);
+	pthread_mutex_destroy(&j.lock);
+	pdfstyle_free(&st);
+	return j.failed;
+}

@@ -1,0 +1,617 @@
+/*
+ * pdfdraw.c — the drawing pass: paints paginated flows (pdfpage.c) onto a
+ * cairo PDF surface with the very PangoLayouts the measuring pass shaped,
+ * now that every page number is known.  Adds the running header and footer
+ * ("Page X of Y"), live links (uri= for the web, dest= for places inside the
+ * file), named destinations, the outline, structure tags and metadata with
+ * a fixed date, so the same input gives the same bytes.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pdfint.h"
+
+typedef struct {
+	pdf_thread *t;
+	const pdf_style *st;
+	const backend_input *in;
+	pdf_out *out;
+	cairo_t *cr;
+	cairo_surface_t *surf;
+	cairo_surface_t *logo;
+	double logo_w, logo_h;
+	PangoLayout *footer;
+	int outline_ids[8];
+	int tagged;
+} dctx;
+
+static void
+set_rgb(cairo_t *cr, pdf_rgb c)
+{
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+/* Appends s quoted for a cairo tag attribute string. */
+static void
+attr_str(buf *b, const char *s)
+{
+	buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '\'');
+}
+
+static int
+find_dest(pdf_out *out, const char *name, int *page, double *y)
+{
+	size_t i, k;
+
+	for (i = 0; i < out->nflows; i++) {
+		pdf_flow *f = out->flows[i];
+		for (k = 0; k < f->ndests; k++)
+			if (!strcmp(f->dests[k].name, name)) {
+				if (page)
+					*page = f->first_page + f->dests[k].page;
+				if (y)
+					*y = f->dests[k].y;
+				return 1;
+			}
+	}
+	return 0;
+}
+
+static int
+flow_in_out(pdf_out *out, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < out->nflows; i++)
+		if (!strcmp(out->flows[i]->id, id))
+			return 1;
+	return 0;
+}
+
+/* The link attributes for a link of flow f, or 0 when it goes nowhere
+ * in this file and nowhere on the web. */
+static int
+link_attrs(dctx *d, pdf_flow *f, const pdf_link *k, buf *b)
+{
+	char *name = NULL;
+	int ok = 0;
+
+	switch (k->kind) {
+	case LK_URI:
+		buf_puts(b, "uri=");
+		attr_str(b, k->target);
+		return 1;
+	case LK_ANCHOR:
+		name = xasprintf("%s#%s", f->id, k->target);
+		break;
+	case LK_FOOTNOTE:
+		name = xasprintf("fn:%s:%s", f->id, k->target);
+		break;
+	case LK_TERM:
+		name = xasprintf("term:%s", k->target);
+		break;
+	case LK_DOC:
+		if (d->out->in_pack && flow_in_out(d->out, k->target)) {
+			name = k->anchor ? xasprintf("%s#%s", k->target,
+			    k->anchor) : xstrdup(k->target);
+			if (!find_dest(d->out, name, NULL, NULL)) {
+				free(name);
+				name = xstrdup(k->target);
+			}
+		} else if (d->st->base_url && *d->st->base_url) {
+			const char *bu = d->st->base_url;
+			char *u = xasprintf("%s%s%s.html%s%s", bu,
+			    bu[strlen(bu) - 1] == '/' ? "" : "/", k->target,
+			    k->anchor ? "#" : "", k->anchor ? k->anchor : "");
+			buf_puts(b, "uri=");
+			attr_str(b, u);
+			free(u);
+			return 1;
+		}
+		break;
+	}
+	if (name && find_dest(d->out, name, NULL, NULL)) {
+		buf_puts(b, "dest=");
+		attr_str(b, name);
+		ok = 1;
+	}
+	free(name);
+	return ok;
+}
+
+static void
+link_rect(dctx *d, const char *attrs, double x, double y, double w, double h)
+{
+	buf b;
+
+	if (w <= 0 || h <= 0)
+		return;
+	buf_init(&b);
+	buf_printf(&b, "rect=[%.2f %.2f %.2f %.2f] %s", x, y, w, h, attrs);
+	cairo_tag_begin(d->cr, CAIRO_TAG_LINK, b.data);
+	cairo_tag_end(d->cr, CAIRO_TAG_LINK);
+	buf_free(&b);
+}
+
+/* Draws lines [l0, l1) of tx with the top of line l0 at (x, y); adds the
+ * link areas of its links. */
+static void
+draw_lines(dctx *d, pdf_flow *f, const pdf_text *tx, int l0, int l1,
+    double x, double y)
+{
+	int l;
+	size_t i;
+
+	if (!tx->layout)
+		return;
+	for (l = l0; l < l1; l++) {
+		PangoLayoutLine *line = pango_layout_get_line_readonly(
+		    tx->layout, l);
+		cairo_move_to(d->cr, x + tx->lx[l], y + tx->base[l] -
+		    tx->top[l0]);
+		pango_cairo_show_layout_line(d->cr, line);
+	}
+	for (i = 0; i < tx->nlinks; i++) {
+		const pdf_link *k = &tx->links[i];
+		buf attrs;
+
+		buf_init(&attrs);
+		if (!link_attrs(d, f, k, &attrs)) {
+			buf_free(&attrs);
+			continue;
+		}
+		for (l = l0; l < l1; l++) {
+			PangoLayoutLine *line = pango_layout_get_line_readonly(
+			    tx->layout, l);
+			int ls = line->start_index, le = ls + line->length;
+			int s = k->start > ls ? k->start : ls;
+			int e = k->end < le ? k->end : le;
+			int *ranges = NULL, nr = 0, r;
+
+			if (s >= e)
+				continue;
+			pango_layout_line_get_x_ranges(line, s, e, &ranges,
+			    &nr);
+			for (r = 0; r < nr; r++) {
+				double x0 = ranges[2 * r] / (double)PANGO_SCALE;
+				double x1 = ranges[2 * r + 1] /
+				    (double)PANGO_SCALE;
+				link_rect(d, attrs.data, x + x0, y +
+				    tx->top[l] - tx->top[l0], x1 - x0,
+				    tx->bot[l] - tx->top[l]);
+			}
+			g_free(ranges);
+		}
+		buf_free(&attrs);
+	}
+}
+
+static void
+dest_here(dctx *d, const char *name, double x, double y)
+{
+	buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "name=");
+	attr_str(&b, name);
+	buf_printf(&b, " x=%.2f y=%.2f", x, y);
+	cairo_tag_begin(d->cr, CAIRO_TAG_DEST, b.data);
+	cairo_tag_end(d->cr, CAIRO_TAG_DEST);
+	buf_free(&b);
+}
+
+static void
+outline_add(dctx *d, int depth, const char *title, int page, double y,
+    int open)
+{
+	char attrs[128];
+	int parent = CAIRO_PDF_OUTLINE_ROOT, j;
+
+	if (depth < 1)
+		depth = 1;
+	if (depth > 7)
+		depth = 7;
+	for (j = depth - 1; j >= 1; j--)
+		if (d->outline_ids[j] > 0) {
+			parent = d->outline_ids[j];
+			break;
+		}
+	snprintf(attrs, sizeof attrs, "page=%d pos=[%.2f %.2f]", page,
+	    d->st->margin_left, y);
+	d->outline_ids[depth] = cairo_pdf_surface_add_outline(d->surf, parent,
+	    title, attrs, open ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+	for (j = depth + 1; j < 8; j++)
+		d->outline_ids[j] = 0;
+}
+
+static const char *
+tag_name(const pdf_item *it)
+{
+	static const char *h[] = { "H1", "H1", "H2", "H3", "H4", "H5", "H6" };
+
+	switch (it->tag) {
+	case TAG_H:
+		return h[it->level >= 1 && it->level <= 6 ? it->level : 1];
+	case TAG_CODE:
+		return "Code";
+	case TAG_LI:
+		return "LI";
+	case TAG_FIG:
+		return "Figure";
+	case TAG_TR:
+		return "TR";
+	default:
+		return "P";
+	}
+}
+
+static void
+draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
+{
+	const pdf_style *st = d->st;
+	pdf_item *it = &f->items[pl->item];
+	cairo_t *cr = d->cr;
+	double ml = st->margin_left, mt = st->margin_top;
+	double x0 = ml + it->x, y0 = mt + pl->y;
+	int first = pl->l0 == 0 && !pl->repeat && (!pl->cl0 ||
+	    pl->cl0[0] == 0);
+	int k;
+
+	if (d->tagged)
+		cairo_tag_begin(cr, tag_name(it), NULL);
+	if (it->dest && first)
+		dest_here(d, it->dest, ml, y0);
+	if (it->outline && first && it->outline_title)
+		outline_add(d, it->outline, it->outline_title, gpage, y0,
+		    it->outline == 1 && !d->out->in_pack);
+	switch (it->type) {
+	case IT_TEXT:
+	case IT_TOC: {
+		double padtop = pl->l0 == 0 ? it->pad : 0;
+
+		if (it->deco == DECO_BG || it->deco == DECO_BOX) {
+			set_rgb(cr, it->deco == DECO_BOX ? st->box_bg :
+			    it->deco_col);
+			cairo_rectangle(cr, ml + it->deco_x0, y0,
+			    it->deco_x1 - it->deco_x0, pl->h);
+			cairo_fill(cr);
+			if (it->deco == DECO_BOX) {
+				set_rgb(cr, it->deco_col);
+				cairo_rectangle(cr, ml + it->deco_x0, y0, 4,
+				    pl->h);
+				cairo_fill(cr);
+			}
+		} else if (it->deco == DECO_BAR) {
+			set_rgb(cr, it->deco_col);
+			cairo_rectangle(cr, ml + it->deco_x0, y0 - it->gap,
+			    3, pl->h + it->gap);
+			cairo_fill(cr);
+		}
+		set_rgb(cr, st->text);
+		draw_lines(d, f, &it->text, pl->l0, pl->l1, x0, y0 + padtop);
+		if (it->marker && pl->l0 == 0 && it->text.nlines) {
+			PangoRectangle lr;
+			pango_layout_get_extents(it->marker, NULL, &lr);
+			cairo_move_to(cr, x0 - lr.width / (double)PANGO_SCALE -
+			    5, y0 + padtop + it->text.base[0] -
+			    it->text.top[0]);
+			pango_cairo_show_layout_line(cr,
+			    pango_layout_get_line_readonly(it->marker, 0));
+		}
+		if (it->type == IT_TOC && pl->l1 == it->text.nlines &&
+		    it->toc_dest) {
+			int pg = 0;
+			char num[32];
+			PangoLayout *nl;
+			PangoRectangle lr, ink;
+			PangoLayoutLine *last;
+			double endx, base, nx;
+			buf attrs;
+
+			find_dest(d->out, it->toc_dest, &pg, NULL);
+			snprintf(num, sizeof num, "%d", pg);
+			nl = pdf_layout(d->t, st->font_body, st->size_body, -1,
+			    num, 0, NULL);
+			pango_layout_get_extents(nl, NULL, &lr);
+			nx = x0 + it->w - lr.width / (double)PANGO_SCALE;
+			base = y0 + padtop + it->text.base[pl->l1 - 1] -
+			    it->text.top[pl->l0];
+			cairo_move_to(cr, nx, base);
+			pango_cairo_show_layout_line(cr,
+			    pango_layout_get_line_readonly(nl, 0));
+			g_object_unref(nl);
+			last = pango_layout_get_line_readonly(it->text.layout,
+			    pl->l1 - 1);
+			pango_layout_line_get_extents(last, &ink, &lr);
+			endx = x0 + it->text.lx[pl->l1 - 1] +
+			    lr.width / (double)PANGO_SCALE + 6;
+			set_rgb(cr, st->muted);
+			for (double dx = nx - 8; dx > endx; dx -= 4.5) {
+				cairo_rectangle(cr, dx, base - 0.8, 0.8, 0.8);
+			}
+			cairo_fill(cr);
+			buf_init(&attrs);
+			buf_puts(&attrs, "dest=");
+			attr_str(&attrs, it->toc_dest);
+			if (find_dest(d->out, it->toc_dest, NULL, NULL))
+				link_rect(d, attrs.data, x0, y0, it->w, pl->h);
+			buf_free(&attrs);
+		}
+		break;
+	}
+	case IT_ROW: {
+		pdf_table *tb = it->table;
+		for (k = 0; k < it->ncells && k < tb->ncols; k++) {
+			double cx = x0 + tb->colx[k];
+			if (it->header || (tb->shade_first_col && k == 0)) {
+				set_rgb(cr, st->head_bg);
+				cairo_rectangle(cr, cx, y0, tb->colw[k], pl->h);
+				cairo_fill(cr);
+			}
+			set_rgb(cr, st->border);
+			cairo_set_line_width(cr, 0.5);
+			cairo_rectangle(cr, cx, y0, tb->colw[k], pl->h);
+			cairo_stroke(cr);
+			set_rgb(cr, st->text);
+			if (d->tagged)
+				cairo_tag_begin(cr, it->header ? "TH" : "TD",
+				    NULL);
+			draw_lines(d, f, &it->cells[k], pl->cl0 ? pl->cl0[k] :
+			    0, pl->cl1 ? pl->cl1[k] : it->cells[k].nlines,
+			    cx + it->pad, y0 + it->pad);
+			if (d->tagged)
+				cairo_tag_end(cr, it->header ? "TH" : "TD");
+		}
+		break;
+	}
+	case IT_IMAGE:
+		cairo_save(cr);
+		cairo_translate(cr, x0, y0);
+		cairo_scale(cr, it->img_scale, it->img_scale);
+		cairo_set_source_surface(cr, it->img, 0, 0);
+		cairo_paint(cr);
+		cairo_restore(cr);
+		break;
+	case IT_RULE:
+		set_rgb(cr, st->rule);
+		cairo_set_line_width(cr, 0.75);
+		cairo_move_to(cr, x0, y0 + it->h / 2);
+		cairo_line_to(cr, x0 + it->w, y0 + it->h / 2);
+		cairo_stroke(cr);
+		break;
+	}
+	if (d->tagged)
+		cairo_tag_end(cr, tag_name(it));
+}
+
+static void
+join(buf *b, const char *label, const char *v)
+{
+	if (!v || !*v)
+		return;
+	if (b->len)
+		buf_puts(b, "  \xc2\xb7  ");
+	buf_puts(b, label);
+	buf_puts(b, v);
+}
+
+static void
+make_footer(dctx *d)
+{
+	const pdf_style *st = d->st;
+	buf b;
+
+	buf_init(&b);
+	join(&b, "", st->org_name);
+	join(&b, "", st->org_address);
+	join(&b, "Tel ", st->org_phone);
+	buf_puts(&b, "\n");
+	{
+		buf c;
+		buf_init(&c);
+		join(&c, "Ofsted registration ", st->org_registration);
+		join(&c, "Registered charity ", st->org_charity);
+		if (c.len)
+			buf_puts(&b, c.data);
+		buf_free(&c);
+	}
+	d->footer = pdf_layout(d->t, st->font_body, st->size_small,
+	    PDF_PAGE_W - st->margin_left - st->margin_right - 90, b.data, 0,
+	    (pdf_rgb *)&st->muted);
+	buf_free(&b);
+}
+
+static void
+draw_chrome(dctx *d, pdf_flow *f, int gpage)
+{
+	const pdf_style *st = d->st;
+	cairo_t *cr = d->cr;
+	double ml = st->margin_left, cw = PDF_PAGE_W - ml - st->margin_right;
+	double hy = st->margin_top - 26, fy = PDF_PAGE_H - st->margin_bottom +
+	    16, tx = ml;
+	char num[64];
+	PangoLayout *l;
+	PangoRectangle r;
+
+	if (d->logo) {
+		double s = 18 / d->logo_h;
+		if (d->logo_w * s > 60)
+			s = 60 / d->logo_w;
+		cairo_save(cr);
+		cairo_translate(cr, ml, hy - 3);
+		cairo_scale(cr, s, s);
+		cairo_set_source_surface(cr, d->logo, 0, 0);
+		cairo_paint(cr);
+		cairo_restore(cr);
+		tx = ml + d->logo_w * s + 8;
+	}
+	l = pdf_layout(d->t, st->font_body, st->size_small + 0.5,
+	    cw * 0.6 - (tx - ml), f->header ? f->header : "", 1,
+	    (pdf_rgb *)&st->primary);
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	cairo_move_to(cr, tx, hy);
+	pango_cairo_show_layout(cr, l);
+	g_object_unref(l);
+	if (st->org_name) {
+		l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, -1,
+		    st->org_name, 0, (pdf_rgb *)&st->muted);
+		pango_layout_set_width(l, (int)(cw * 0.38 * PANGO_SCALE));
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
+		cairo_move_to(cr, ml + cw * 0.62, hy);
+		pango_cairo_show_layout(cr, l);
+		g_object_unref(l);
+	}
+	set_rgb(cr, st->primary);
+	cairo_set_line_width(cr, 0.75);
+	cairo_move_to(cr, ml, st->margin_top - 10);
+	cairo_line_to(cr, ml + cw, st->margin_top - 10);
+	cairo_stroke(cr);
+
+	set_rgb(cr, st->rule);
+	cairo_set_line_width(cr, 0.5);
+	cairo_move_to(cr, ml, fy - 6);
+	cairo_line_to(cr, ml + cw, fy - 6);
+	cairo_stroke(cr);
+	cairo_move_to(cr, ml, fy);
+	pango_cairo_show_layout(cr, d->footer);
+	snprintf(num, sizeof num, "Page %d of %d", gpage,
+	    d->out->total_pages);
+	l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, -1, num, 1,
+	    (pdf_rgb *)&st->text);
+	pango_layout_get_extents(l, NULL, &r);
+	cairo_move_to(cr, ml + cw - r.width / (double)PANGO_SCALE, fy);
+	pango_cairo_show_layout(cr, l);
+	g_object_unref(l);
+}
+
+static void
+pdf_date(const backend_input *in, char *out, size_t n)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *today = NULL;
+
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (!*end && v >= 0) {
+			time_t tt = (time_t)v;
+			struct tm tm;
+			gmtime_r(&tt, &tm);
+			strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			return;
+		}
+	}
+	if (in->corpus)
+		today = pdf_prop(xmlDocGetRootElement(in->corpus), "today");
+	snprintf(out, n, "%sT00:00:00Z", today ? today : (in->today ?
+	    in->today : "1970-01-01"));
+	free(today);
+}
+
+int
+pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
+    pdf_out *out, const char *title, const char *subject,
+    const char *keywords)
+{
+	dctx d;
+	size_t i, p, k;
+	int page = 1;
+	char date[64];
+	cairo_status_t status;
+
+	memset(&d, 0, sizeof d);
+	d.t = t;
+	d.st = t->st;
+	d.in = in;
+	d.out = out;
+	/* cairo 1.16 writes link annotations that point at structure
+	 * elements it only emits for a tagged document: links need tags. */
+	d.tagged = 1;
+	for (i = 0; i < out->nflows; i++) {
+		out->flows[i]->first_page = page;
+		page += (int)out->flows[i]->npages;
+	}
+	out->total_pages = page - 1;
+	d.surf = cairo_pdf_surface_create(path, PDF_PAGE_W, PDF_PAGE_H);
+	if (cairo_surface_status(d.surf) != CAIRO_STATUS_SUCCESS) {
+		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
+		    "cannot create PDF: %s", cairo_status_to_string(
+		    cairo_surface_status(d.surf)));
+		cairo_surface_destroy(d.surf);
+		return 1;
+	}
+	pdf_date(in, date, sizeof date);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE, title);
+	if (t->st->org_name)
+		cairo_pdf_surface_set_metadata(d.surf,
+		    CAIRO_PDF_METADATA_AUTHOR, t->st->org_name);
+	if (subject)
+		cairo_pdf_surface_set_metadata(d.surf,
+		    CAIRO_PDF_METADATA_SUBJECT, subject);
+	if (keywords && *keywords)
+		cairo_pdf_surface_set_metadata(d.surf,
+		    CAIRO_PDF_METADATA_KEYWORDS, keywords);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATOR,
+	    "policyc");
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATE_DATE,
+	    date);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_MOD_DATE,
+	    date);
+	d.cr = cairo_create(d.surf);
+	if (t->st->logo_path && in->project_dir) {
+		char *lp = path_join(in->project_dir, t->st->logo_path);
+		if (str_has_suffix(lp, ".png")) {
+			d.logo = cairo_image_surface_create_from_png(lp);
+			if (cairo_surface_status(d.logo) != CAIRO_STATUS_SUCCESS) {
+				cairo_surface_destroy(d.logo);
+				d.logo = NULL;
+			} else {
+				d.logo_w = cairo_image_surface_get_width(d.logo);
+				d.logo_h = cairo_image_surface_get_height(
+				    d.logo);
+				if (d.logo_w <= 0 || d.logo_h <= 0) {
+					cairo_surface_destroy(d.logo);
+					d.logo = NULL;
+				}
+			}
+		}
+		free(lp);
+	}
+	make_footer(&d);
+	if (d.tagged)
+		cairo_tag_begin(d.cr, "Document", NULL);
+	page = 1;
+	for (i = 0; i < out->nflows; i++) {
+		pdf_flow *f = out->flows[i];
+		for (p = 0; p < f->npages; p++, page++) {
+			draw_chrome(&d, f, page);
+			for (k = 0; k < f->pages[p].n; k++)
+				draw_item(&d, f, &f->pages[p].pl[k], page);
+			cairo_show_page(d.cr);
+		}
+	}
+	if (d.tagged)
+		cairo_tag_end(d.cr, "Document");
+	g_object_unref(d.footer);
+	if (d.logo)
+		cairo_surface_destroy(d.logo);
+	cairo_destroy(d.cr);
+	cairo_surface_finish(d.surf);
+	status = cairo_surface_status(d.surf);
+	cairo_surface_destroy(d.surf);
+	if (status != CAIRO_STATUS_SUCCESS) {
+		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
+		    "cannot write PDF: %s", cairo_status_to_string(status));
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,193 @@
+/*
+ * pdfint.h — the private interface of the PDF back end (compiler/pdf/).
+ * pdf.c drives it: for every document a flow of items is built from the
+ * policy XML (pdfflow.c: Pango shapes each paragraph once), the flow is
+ * broken into A4 pages (pdfpage.c), and the pages are drawn with cairo
+ * (pdfdraw.c) into the document's own PDF and into every pack that
+ * includes it, sharing the same PangoLayouts.  pdfstyle.c reads the style
+ * defaults from templates/pdf/style.conf and the project's branding.
+ */
+#ifndef POLICYC_PDFINT_H
+#define POLICYC_PDFINT_H
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+#include <libxml/tree.h>
+
+#include "backend.h"
+#include "util.h"
+
+#define PDF_PAGE_W 595.2756
+#define PDF_PAGE_H 841.8898
+
+typedef struct {
+	double r, g, b;
+} pdf_rgb;
+
+/* Style: fonts, sizes (pt), colours, margins (pt).  See style.conf. */
+typedef struct {
+	char *font_body, *font_mono, *font_head;
+	double size_body, size_small, size_code, size_title, size_h[7];
+	double line_spacing;
+	double margin_top, margin_bottom, margin_left, margin_right;
+	double para_gap, list_indent, quote_indent, cell_pad;
+	int sign_rows;
+	pdf_rgb text, muted, primary, accent, rule, code_bg, box_bg,
+	    head_bg, border, overdue, due_soon, current, term;
+	/* branding (from the XML <project>) */
+	char *org_name, *org_address, *org_phone, *org_registration,
+	    *org_charity, *logo_path, *project_title, *base_url, *lang;
+} pdf_style;
+
+/* Per-thread Pango state: fontmaps and contexts are not shared between
+ * threads (pango's font maps are not thread-safe). */
+typedef struct {
+	PangoFontMap *fontmap;
+	PangoContext *pc;
+	PangoFontDescription *fd_body, *fd_mono, *fd_small;
+	const pdf_style *st;
+} pdf_thread;
+
+enum { LK_URI, LK_DOC, LK_ANCHOR, LK_TERM, LK_FOOTNOTE };
+
+typedef struct {
+	int start, end;   /* byte range in the layout text */
+	int kind;
+	char *target;     /* uri, doc id, anchor, term ref, footnote n */
+	char *anchor;     /* LK_DOC: optional anchor */
+} pdf_link;
+
+/* One shaped paragraph with its line metrics (pt, from the layout top). */
+typedef struct {
+	PangoLayout *layout;
+	int nlines;
+	double *top, *bot, *base, *lx;
+	pdf_link *links;
+	size_t nlinks;
+} pdf_text;
+
+enum { IT_TEXT, IT_SPACE, IT_RULE, IT_IMAGE, IT_ROW, IT_BREAK, IT_TOC };
+enum { DECO_NONE, DECO_BAR, DECO_BG, DECO_BOX };
+enum { TAG_NONE, TAG_P, TAG_H, TAG_CODE, TAG_QUOTE, TAG_LI, TAG_FIG, TAG_TR };
+
+typedef struct pdf_table pdf_table;
+
+typedef struct {
+	int type;
+	double x, w;          /* offset from the content's left edge; width */
+	double h;             /* whole height, padding included */
+	double pad;           /* padding above and below (DECO_BG/BOX) */
+	double gap;           /* space above, dropped at a page top */
+	int keep_next;        /* never end a page after this item */
+	int tag, level;       /* structure tag; heading level */
+	pdf_text text;        /* IT_TEXT, IT_TOC */
+	PangoLayout *marker;  /* list marker, right-aligned before x */
+	int deco;
+	pdf_rgb deco_col;
+	double deco_x0, deco_x1;
+	int outline;          /* 0: none; else outline depth (1 = top) */
+	char *outline_title;
+	char *dest;           /* named destination placed at the item */
+	cairo_surface_t *img; /* IT_IMAGE */
+	double img_scale;
+	pdf_table *table;     /* IT_ROW */
+	int header;           /* IT_ROW: the header row of its table */
+	pdf_text *cells;
+	int ncells;
+	char *toc_dest;       /* IT_TOC: the flow it points at */
+	int toc_flow;
+} pdf_item;
+
+struct pdf_table {
+	int ncols;
+	double *colx, *colw;
+	int header_item;      /* index of the header row, -1 when none */
+	int shade_first_col;
+};
+
+/* One placed piece of an item on a page. */
+typedef struct {
+	int item;
+	double y;             /* top, from the content top */
+	double h;
+	int l0, l1;           /* IT_TEXT: lines [l0, l1) */
+	int *cl0, *cl1;       /* IT_ROW: per-cell line ranges */
+	int repeat;           /* a repeated header row */
+} pdf_place;
+
+typedef struct {
+	pdf_place *pl;
+	size_t n, cap;
+} pdf_page;
+
+typedef struct {
+	char *name;
+	int page;             /* page within the flow */
+	double y;
+} pdf_dest;
+
+/* A flow: a document, or a pack's cover, contents or glossary. */
+typedef struct {
+	char *id, *title, *path;
+	char *header;         /* running header text */
+	pdf_item *items;
+	size_t n, cap;
+	pdf_page *pages;
+	size_t npages;
+	pdf_dest *dests;
+	size_t ndests;
+	pdf_table **tables;
+	size_t ntables;
+	char **tags;          /* document tags (metadata keywords) */
+	size_t ntags;
+	char *type, *owner;
+	char *review_state;
+	int first_page;       /* global page number (1-based) in the output */
+} pdf_flow;
+
+/* Output-wide link resolution for drawing. */
+typedef struct {
+	pdf_flow **flows;
+	size_t nflows;
+	int in_pack;
+	int has_glossary;
+	int total_pages;
+	const char *pack_title;
+} pdf_out;
+
+/* pdfstyle.c */
+void pdfstyle_init(pdf_style *st, const backend_input *in);
+void pdfstyle_free(pdf_style *st);
+void pdfthread_init(pdf_thread *t, const pdf_style *st);
+void pdfthread_free(pdf_thread *t);
+char *pdf_prop(xmlNodePtr n, const char *name);
+char *pdf_content(xmlNodePtr n);
+xmlNodePtr pdf_child(xmlNodePtr n, const char *name);
+int pdf_is(xmlNodePtr n, const char *name);
+void pdf_date_long(const char *iso, char *out, size_t n);
+
+/* pdfflow.c */
+pdf_flow *pdfflow_new(const char *id, const char *title);
+void pdfflow_free(pdf_flow *f);
+pdf_item *pdfflow_add(pdf_flow *f, int type);
+void pdftext_set(pdf_thread *t, pdf_text *tx, PangoLayout *l);
+PangoLayout *pdf_layout(pdf_thread *t, const char *font, double size,
+    double width, const char *text, int bold, pdf_rgb *col);
+pdf_flow *pdfflow_document(pdf_thread *t, const backend_input *in,
+    xmlDocPtr doc);
+pdf_flow *pdfflow_cover(pdf_thread *t, const backend_input *in,
+    xmlNodePtr pack, pdf_flow **docs, size_t ndocs);
+pdf_flow *pdfflow_contents(pdf_thread *t, pdf_flow **flows, size_t nflows);
+pdf_flow *pdfflow_glossary(pdf_thread *t, const backend_input *in,
+    pdf_flow **docs, size_t ndocs);
+
+/* pdfpage.c */
+void pdfpage_paginate(pdf_flow *f, const pdf_style *st);
+
+/* pdfdraw.c: draws flows into one PDF at path; returns 0 on success. */
+int pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
+    pdf_out *out, const char *title, const char *subject,
+    const char *keywords);
+
+#endif
