@@ -613,6 +613,7 @@ document_load(const project *p, const char *path, const char *relpath,
 	frontmatter fm;
 	cmark_parser *parser;
 	yval *idv;
+	int meta_broken;
 
 	d->path = xstrdup(path);
 	d->relpath = xstrdup(relpath);
@@ -648,13 +649,16 @@ document_load(const project *p, const char *path, const char *relpath,
 		    "front matter opened with '---' is never closed with "
 		    "'---' or '...'; reading the file as body");
 	d->body_line = fm.body_line;
+	meta_broken = 0;
 	if (fm.present) {
 		yval_error err;
 		yval *m = yval_parse(d->source + fm.yaml_start, fm.yaml_len,
 		    fm.yaml_line - 1, &err);
-		if (!m)
+		if (!m) {
 			diag_report(ds, "yaml-syntax", path, err.line, err.col,
 			    "front matter: %s", err.message);
+			meta_broken = 1;
+		}
 		else if (m->kind == YV_NULL)
 			yval_free(m);
 		else if (m->kind != YV_MAP) {
@@ -662,6 +666,7 @@ document_load(const project *p, const char *path, const char *relpath,
 			    "front matter must be a map of keys, not a %s",
 			    yval_kind_name(m->kind));
 			yval_free(m);
+			meta_broken = 1;
 		} else
 			d->meta = m;
 	}
@@ -725,7 +730,9 @@ document_load(const project *p, const char *path, const char *relpath,
 	if (!d->status)
 		d->status = xstrdup("active");
 
-	check_required(p, d, ds);
+	/* a broken front matter block is reported once, as itself */
+	if (!meta_broken)
+		check_required(p, d, ds);
 	return d;
 }
 

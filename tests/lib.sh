@@ -1,0 +1,56 @@
+# lib.sh — TAP helpers for the shell tests (sourced by tests/*.t).
+#   plan N; ok COND-EXIT-STATUS "what"; is GOT WANT "what"; skip "why"
+#   run_policyc ARGS...  runs $POLICYC (under $POLICYC_WRAP), setting
+#                        $out (stdout), $err (stderr) and $rc.
+set -u
+: "${POLICYC:?set POLICYC to the policyc binary}"
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$TESTS_DIR/.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+tap_n=0
+tap_failed=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/policyc-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+plan() { echo "1..$1"; }
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2"
+	else echo "not ok $tap_n - $2"; tap_failed=$((tap_failed + 1)); fi
+}
+is() {
+	if [ "$1" = "$2" ]; then ok 0 "$3"
+	else ok 1 "$3"; printf '#   got:  %s\n#   want: %s\n' "$1" "$2"; fi
+}
+like() {
+	if printf '%s' "$1" | grep -q -- "$2"; then ok 0 "$3"
+	else ok 1 "$3"; printf '#   no match for: %s\n' "$2"; printf '%s\n' "$1" | head -20 | sed 's/^/#   | /'; fi
+}
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # skip $1"; }
+run_policyc() {
+	set +e
+	${POLICYC_WRAP:-} "$POLICYC" "$@" >"$TMP/.out" 2>"$TMP/.err"
+	rc=$?
+	set -e
+	out=$(cat "$TMP/.out")
+	err=$(cat "$TMP/.err")
+}
+# A sanitizer report anywhere in stderr is a failure of its own.
+no_sanitizer_report() {
+	if printf '%s' "$err" | grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer'; then
+		ok 1 "$1: no sanitizer report"; printf '%s\n' "$err" | head -30 | sed 's/^/#   /'
+	else ok 0 "$1: no sanitizer report"; fi
+}
+# make_project DIR: a minimal project with the given policyc.yaml text
+make_project() {
+	mkdir -p "$1/policies"
+	printf '%s\n' "${2:-title: Test}" > "$1/policyc.yaml"
+}
+unlike() {
+	if printf '%s' "$1" | grep -q -- "$2"; then
+		ok 1 "$3"; printf '#   unexpected match for: %s\n' "$2"
+		printf '%s\n' "$1" | grep -- "$2" | head -5 | sed 's/^/#   | /'
+	else ok 0 "$3"; fi
+}
+# check CMD...: ok when the command succeeds (set -e safe)
+check() { desc=$1; shift; if "$@"; then ok 0 "$desc"; else ok 1 "$desc"; fi; }
