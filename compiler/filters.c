@@ -1296,7 +1296,7 @@ static size_t list_lua(const char *dir, char ***out)
 
 static int name_in(char **v, size_t n, const char *s)
 {
-	return bsearch(&s, v, n, sizeof *v, cmp_str) != NULL;
+	return n > 0 && bsearch(&s, v, n, sizeof *v, cmp_str) != NULL;
 }
 
 void filters_run(corpus *c, const char *builtin_dir, diag_set *ds)

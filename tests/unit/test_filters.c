@@ -178,7 +178,7 @@ UNIT_TEST(filters_document_as_lua)
 		CHECK_STR(d->file, "policies/sample.md");
 		CHECK_INT(d->line, 3);
 		CHECK_INT(d->col, 2);
-		CHECK_STR(d->message,
+		static const char want[] =
 		    "sample|policies/sample.md|Sample Policy|policy|active|"
 		    "2024-02-29|2021-03-04|two|1.0|5|9|"
 		    "2|4. Purpose|4-purpose|11|"
@@ -187,7 +187,13 @@ UNIT_TEST(filters_document_as_lua)
 		    "2024-01-15|42|b|30|"
 		    "2024-02-29|60|2024-02-29|nil|"
 		    "4. Purpose/Read /click here/ and the CCG note./"
-		    "<code CCG>/ end.");
+		    "<code CCG>/ end.";
+
+		/* CHECK_STR would truncate a message this long */
+		if (strcmp(d->message, want) != 0) {
+			printf("# got  %s\n# want %s\n", d->message, want);
+			CHECK(!"document fields as expected");
+		}
 	}
 	CHECK_INT(count_rule(&f, "filter-error"), 0);
 	teardown(&f);

@@ -1,0 +1,1 @@
+return { rules = "review-overdue", document = function() end }

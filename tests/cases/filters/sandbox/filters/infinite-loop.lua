@@ -1,0 +1,1 @@
+return { document = function() while true do end end }

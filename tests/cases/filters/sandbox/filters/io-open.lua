@@ -1,0 +1,2 @@
+local f = io.open("pwned-io", "w") f:write("x") f:close()
+return {}

@@ -1,0 +1,1 @@
+return { document = function() os.execute("touch pwned-exec") end }

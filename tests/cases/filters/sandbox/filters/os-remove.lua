@@ -1,0 +1,1 @@
+return { document = function() os.remove("keep-me") end }

@@ -1,0 +1,5 @@
+local F = { rules = { "x" }
+function F.document(doc, ctx)
+  ctx.report("x", "never" 
+end
+return F
