@@ -1,0 +1,318 @@
+/*
+ * test_links.c — unit tests of the link pass (links.c) on small projects
+ * written to a temporary folder: every link form gets the right link_info,
+ * [[wiki]] text becomes link nodes, auto-linking obeys first/all/none and
+ * never touches headings, links or code, term uses carry their lines, the
+ * text around inserted links is kept, and the pass gives the same graph on
+ * one thread and on several.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "corpus.h"
+#include "glossary.h"
+#include "links.h"
+#include "project.h"
+#include "util.h"
+#include "harness.h"
+
+typedef struct {
+	char dir[64];
+	diag_set *ds;
+	project *p;
+	corpus *c;
+} fixture;
+
+static void
+write_file(const char *dir, const char *rel, const char *text)
+{
+	char *path = path_join(dir, rel);
+	/* make parent folders */
+	for (char *s = strchr(path + strlen(dir) + 1, '/'); s;
+	    s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	FILE *fp = fopen(path, "w");
+	CHECK(fp != NULL);
+	if (fp) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+	free(path);
+}
+
+#define FM(title) "---\ntitle: " title "\nowner: T\nreview: 2030-01-01\n---\n\n"
+
+static const char *GLOSS =
+    "- term: Local Authority Designated Officer\n"
+    "  abbr: LADO\n"
+    "  definition: Officer.\n"
+    "- term: Section 47\n"
+    "  definition: S47.\n"
+    "- term: Section 47 enquiry\n"
+    "  definition: An enquiry.\n"
+    "- term: neglect\n"
+    "  definition: Neglect.\n";
+
+/* Writes policyc.yaml (with a glossary-links mode), the glossary and the
+ * given documents (pairs of relpath, text; NULL ends), then loads and
+ * resolves them with `jobs` threads. */
+static void
+setup(fixture *f, const char *mode, int jobs, const char *const *docs)
+{
+	strcpy(f->dir, "/tmp/policyc-links-XXXXXX");
+	CHECK(mkdtemp(f->dir) != NULL);
+	char *cfg = xasprintf("title: T\nglossary-links: %s\n", mode);
+	write_file(f->dir, "policyc.yaml", cfg);
+	free(cfg);
+	write_file(f->dir, "glossary.yaml", GLOSS);
+	size_t n = 0;
+	while (docs[2 * n])
+		n++;
+	f->ds = diag_new();
+	f->p = project_load(f->dir, f->ds);
+	CHECK(f->p != NULL);
+	document **dv = xcalloc(n ? n : 1, sizeof *dv);
+	for (size_t i = 0; i < n; i++) {
+		char *rel = xasprintf("policies/%s", docs[2 * i]);
+		write_file(f->dir, rel, docs[2 * i + 1]);
+		dv[i] = document_load(f->p, rel, docs[2 * i], f->ds);
+		free(rel);
+	}
+	f->c = corpus_new(f->p, dv, n, f->ds);
+	char *gp = path_join(f->dir, "glossary.yaml");
+	f->c->glossary = glossary_load(gp, "glossary.yaml", 1, f->ds);
+	free(gp);
+	links_resolve(f->c, jobs, f->ds);
+}
+
+static void
+teardown(fixture *f)
+{
+	glossary_free(f->c->glossary);
+	f->c->glossary = NULL;
+	corpus_free(f->c);
+	project_free(f->p);
+	diag_free(f->ds);
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		unit_fail(__FILE__, __LINE__, "cannot remove the fixture");
+	free(cmd);
+}
+
+static document *
+doc(fixture *f, const char *id)
+{
+	long i = corpus_find_id(f->c, id);
+	CHECK(i >= 0);
+	return i >= 0 ? f->c->docs[i] : NULL;
+}
+
+/* The i-th link node of a document (document order). */
+static cmark_node *
+nth_link(document *d, int want)
+{
+	cmark_iter *it = cmark_iter_new(d->root);
+	cmark_event_type e;
+	cmark_node *found = NULL;
+	int k = 0;
+	while ((e = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (e == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(n) == CMARK_NODE_LINK && k++ == want) {
+			found = n;
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	return found;
+}
+
+static int
+count_rule(diag_set *ds, const char *rule)
+{
+	int n = 0;
+	for (size_t i = 0; i < diag_count(ds); i++)
+		n += !strcmp(diag_at(ds, i)->rule, rule);
+	return n;
+}
+
+/* Body rendered back to CommonMark, to see the text is intact. */
+static char *
+render(document *d)
+{
+	return cmark_render_commonmark(d->root, CMARK_OPT_DEFAULT, 0);
+}
+
+UNIT_TEST(links_kinds)
+{
+	static const char *const docs[] = {
+		"a/one.md", FM("One")
+		    "## Scope & Aims\n\n"
+		    "[two](../b/two.md#part-2) [self](#scope--aims) "
+		    "[ph](#) [LADO](#) [t](glossary:neglect) "
+		    "[x](https://example.org) [gone](nope.md) "
+		    "[[b/two]] [[Two|text]]\n",
+		"b/two.md", FM("Two") "## Part 2\n\nBack to [one](../a/one.md).\n",
+		NULL
+	};
+	fixture f;
+	setup(&f, "first", 1, docs);
+	document *d = doc(&f, "a/one");
+	static const link_kind want[] = { LINK_DOCUMENT, LINK_ANCHOR,
+	    LINK_PLACEHOLDER, LINK_TERM, LINK_TERM, LINK_EXTERNAL,
+	    LINK_BROKEN, LINK_DOCUMENT, LINK_DOCUMENT };
+	for (int i = 0; i < 9; i++) {
+		cmark_node *n = nth_link(d, i);
+		CHECK(n != NULL);
+		if (!n)
+			continue;
+		link_info *li = cmark_node_get_user_data(n);
+		CHECK(li != NULL);
+		if (li)
+			CHECK_INT(li->kind, want[i]);
+	}
+	link_info *li = cmark_node_get_user_data(nth_link(d, 0));
+	CHECK_STR(li->target_id, "b/two");
+	CHECK_STR(li->anchor, "part-2");
+	CHECK_INT(li->line, 9);
+	CHECK_INT(li->col, 1);
+	li = cmark_node_get_user_data(nth_link(d, 8));
+	CHECK(li->wiki);
+	CHECK_STR(li->target_id, "b/two");
+	CHECK_STR(cmark_node_get_literal(cmark_node_first_child(nth_link(d, 8))),
+	    "text");
+	CHECK_STR(cmark_node_get_literal(cmark_node_first_child(nth_link(d, 7))),
+	    "Two");
+	CHECK_INT(count_rule(f.ds, "link-placeholder"), 1);
+	CHECK_INT(count_rule(f.ds, "link-broken"), 1);
+	/* graph: one link edge per pair, both ways here */
+	int ab = 0, ba = 0;
+	for (size_t i = 0; i < f.c->nedges; i++) {
+		const edge *e = &f.c->edges[i];
+		if (e->kind != EDGE_LINK)
+			continue;
+		ab += !strcmp(f.c->docs[e->from]->id, "a/one");
+		ba += !strcmp(f.c->docs[e->from]->id, "b/two");
+	}
+	CHECK_INT(ab, 1);
+	CHECK_INT(ba, 1);
+	teardown(&f);
+}
+
+static int
+count_auto(document *d, int *in_heading)
+{
+	int n = 0;
+	*in_heading = 0;
+	cmark_iter *it = cmark_iter_new(d->root);
+	cmark_event_type e;
+	while ((e = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *nd = cmark_iter_get_node(it);
+		if (e != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(nd) != CMARK_NODE_LINK)
+			continue;
+		link_info *li = cmark_node_get_user_data(nd);
+		if (li && li->kind == LINK_TERM && !li->from_source) {
+			n++;
+			for (cmark_node *p = cmark_node_parent(nd); p;
+			    p = cmark_node_parent(p))
+				if (cmark_node_get_type(p) == CMARK_NODE_HEADING ||
+				    cmark_node_get_type(p) == CMARK_NODE_LINK)
+					(*in_heading)++;
+		}
+	}
+	cmark_iter_free(it);
+	return n;
+}
+
+static const char *const MODE_DOCS[] = {
+	"m.md", FM("M")
+	    "# LADO heading\n\n"
+	    "The LADO and the LADO, a Section 47\n"
+	    "enquiry and neglect; `LADO` and [the LADO](https://x.org).\n\n"
+	    "Again neglect and the LADO’s view.\n",
+	NULL
+};
+
+UNIT_TEST(links_autolink_all)
+{
+	fixture f;
+	setup(&f, "all", 1, MODE_DOCS);
+	document *d = doc(&f, "m");
+	int bad;
+	CHECK_INT(count_auto(d, &bad), 6);
+	CHECK_INT(bad, 0);
+	/* uses: 3 LADO + 1 S47 enquiry + 2 neglect, with lines */
+	CHECK_INT(d->nterms, 6);
+	int l12 = 0, l13 = 0, l15 = 0;
+	for (size_t i = 0; i < d->nterms; i++) {
+		l12 += d->terms[i].line == 9;
+		l13 += d->terms[i].line == 10;
+		l15 += d->terms[i].line == 12;
+		CHECK_INT(d->terms[i].kind, 0);
+	}
+	CHECK_INT(l12, 3);   /* two LADO and the Section 47 enquiry start */
+	CHECK_INT(l13, 1);
+	CHECK_INT(l15, 2);
+	char *md = render(d);
+	CHECK(strstr(md, "[Section 47 enquiry](glossary:section-47-enquiry)") != NULL);
+	CHECK(strstr(md, "The [LADO](glossary:local-authority-designated-officer) and the [LADO]") != NULL);
+	CHECK(strstr(md, "`LADO` and [the LADO](https://x.org)") != NULL);
+	CHECK(strstr(md, "# LADO heading") != NULL);
+	CHECK(strstr(md, "officer)\xe2\x80\x99s view") != NULL);
+	free(md);
+	teardown(&f);
+}
+
+UNIT_TEST(links_autolink_first_and_none)
+{
+	fixture f;
+	setup(&f, "first", 1, MODE_DOCS);
+	document *d = doc(&f, "m");
+	int bad;
+	CHECK_INT(count_auto(d, &bad), 3);   /* LADO, S47 enquiry, neglect */
+	CHECK_INT(d->nterms, 6);             /* every use still recorded */
+	char *md = render(d);
+	CHECK(strstr(md, "The [LADO](glossary:local-authority-designated-officer) and the LADO,") != NULL);
+	free(md);
+	teardown(&f);
+
+	setup(&f, "none", 1, MODE_DOCS);
+	d = doc(&f, "m");
+	CHECK_INT(count_auto(d, &bad), 0);
+	CHECK_INT(d->nterms, 6);
+	CHECK_INT(count_rule(f.ds, "term-unused"), 1);  /* Section 47 */
+	teardown(&f);
+}
+
+UNIT_TEST(links_threads_same_graph)
+{
+	static const char *const docs[] = {
+		"a.md", FM("A") "[b](b.md) [c](c.md) [[d]] neglect\n",
+		"b.md", FM("B") "[c](c.md) [a](a.md) LADO\n",
+		"c.md", FM("C") "[d](d.md) [[A]]\n",
+		"d.md", FM("D") "[a](a.md#nope) [b](b.md)\n",
+		"e.md", FM("E") "[[a]] [[b]] [[c]] [[d]]\n",
+		NULL
+	};
+	fixture f1, f4;
+	setup(&f1, "first", 1, docs);
+	setup(&f4, "first", 4, docs);
+	CHECK_INT(f1.c->nedges, f4.c->nedges);
+	int same = f1.c->nedges == f4.c->nedges;
+	for (size_t i = 0; same && i < f1.c->nedges; i++)
+		same = f1.c->edges[i].from == f4.c->edges[i].from &&
+		    f1.c->edges[i].to == f4.c->edges[i].to &&
+		    f1.c->edges[i].kind == f4.c->edges[i].kind &&
+		    f1.c->edges[i].line == f4.c->edges[i].line;
+	CHECK(same);
+	CHECK_INT(diag_count(f1.ds), diag_count(f4.ds));
+	CHECK_INT(count_rule(f4.ds, "link-broken"), 1);
+	teardown(&f1);
+	teardown(&f4);
+}
