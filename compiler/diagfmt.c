@@ -409,6 +409,8 @@ static void gh_str(FILE *fp, const char *s, int prop)
 			fputs("%3A", fp);
 		else if (k == 1 && prop && *p == ',')
 			fputs("%2C", fp);
+		else if (k == 1 && ((*p < 0x20 && *p != '\t') || *p == 0x7f))
+			fputs(REPLACEMENT, fp);   /* keep the command one line */
 		else
 			fwrite(p, 1, k, fp);
 		p += k;

@@ -344,3 +344,37 @@ UNIT_TEST(filters_corpus_function)
 	}
 	teardown(&f);
 }
+
+/* The machine formats (diagfmt.c) with bytes that are not UTF-8: each
+ * output must still be valid UTF-8, with U+FFFD for the bad bytes. */
+UNIT_TEST(diagfmt_invalid_utf8)
+{
+	diag_set *ds = diag_new();
+	int fmt;
+
+	diag_report(ds, "filter-error", "policies/a\xff.md", 2, 3,
+	    "bad \xc3( byte \xed\xa0\x80 surrogate \xf8 \"q\" %s", "end");
+	diag_report(ds, "review-overdue", "policies/b.md", 1, 1, "fine é");
+	diag_sort(ds);
+	for (fmt = 0; fmt < 3; fmt++) {
+		char *text = NULL;
+		size_t len = 0, bad = 0;
+		FILE *fp = open_memstream(&text, &len);
+
+		if (fmt == 0)
+			diagfmt_sarif(ds, fp);
+		else if (fmt == 1)
+			diagfmt_junit(ds, fp, NULL, 0);
+		else
+			diagfmt_github(ds, fp);
+		fclose(fp);
+		CHECK(utf8_valid(text, len, &bad));
+		CHECK(strstr(text, "\xef\xbf\xbd") != NULL);
+		CHECK(strstr(text, "fine \xc3\xa9") != NULL);
+		if (fmt == 0)
+			CHECK(strstr(text, "\"uri\": \"policies/a%EF%BF%BD.md\"") ||
+			    strstr(text, "\"uri\": \"policies/a%FF.md\""));
+		free(text);
+	}
+	diag_free(ds);
+}
