@@ -3,7 +3,7 @@
 # and exit status, never a crash, and the build goes on with the rest.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 45
+plan 47
 
 P=$TMP/p
 T="--today 2026-11-23"
@@ -41,7 +41,9 @@ run_policyc check "$TMP/unk2" $T
 like "$out" "^policyc.yaml:4:3: error: unknown key 'adress' in organisation \[config-unknown-key\]" "unknown nested key: line and column"
 
 # -- one project with a bad document of each kind
-make_project "$P" "title: Malformed"
+make_project "$P" "title: Malformed
+rules:
+  orphan: off"
 mkdir -p "$P/policies/sub"
 printf -- '---\ntitle: [broken\nowner: X\n---\n# Body still parsed\n' > "$P/policies/bad-yaml.md"
 printf -- '---\ntitle: Dates\nowner: X\nreview: 2025-13-01\napproved: 2023-02-29\n---\nText\n' > "$P/policies/dates.md"

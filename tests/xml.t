@@ -4,7 +4,7 @@
 # collections build without a crash and get a diagnostic for what they lack.
 . "$(dirname "$0")/lib.sh"
 RNG=$ROOT/templates/xml/policy.rng
-plan 16
+plan 15
 
 validate() {
 	files=$(find "$1" -name '*.xml' | sort)
