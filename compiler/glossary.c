@@ -48,6 +48,13 @@ struct glossary {
 	long *pat_next;      /* next pattern ending at the same state */
 	state *st; size_t nst, stcap;
 	uint32_t root_next[256];
+	/* the automaton as a DFA over byte classes: bytes that occur in no
+	 * pattern share class 0, so a table row is small */
+	unsigned char cls[256]; size_t ncls;
+	uint32_t *delta;     /* nst * ncls */
+	uint32_t *report;    /* per state: first state of its output chain, or 0 */
+	unsigned char acls[128]; /* class of a folded ASCII byte */
+	size_t maxlen;       /* longest pattern, in bytes */
 	/* slug index: open addressing, values are entry+1 */
 	size_t *slug_tab; size_t slug_cap;
 };
@@ -347,6 +354,36 @@ build_automaton(glossary *g)
 			queue[qt++] = t;
 		}
 	}
+	/* byte classes and the full transition table, in BFS order so a
+	 * state's failure row is ready before its own */
+	memset(g->cls, 0, sizeof g->cls);
+	g->ncls = 1;
+	for (size_t s = 0; s < g->nst; s++)
+		for (uint32_t k = 0; k < g->st[s].nedges; k++) {
+			unsigned char b = g->st[s].edges[k].byte;
+			if (!g->cls[b])
+				g->cls[b] = (unsigned char)g->ncls++;
+		}
+	g->delta = xcalloc(g->nst * g->ncls, sizeof *g->delta);
+	for (uint32_t k = 0; k < g->st[0].nedges; k++)
+		g->delta[g->cls[g->st[0].edges[k].byte]] = g->st[0].edges[k].to;
+	for (size_t q = 0; q < qt; q++) {
+		uint32_t s = queue[q];
+		uint32_t *row = g->delta + (size_t)s * g->ncls;
+		memcpy(row, g->delta + (size_t)g->st[s].fail * g->ncls,
+		    g->ncls * sizeof *row);
+		for (uint32_t k = 0; k < g->st[s].nedges; k++)
+			row[g->cls[g->st[s].edges[k].byte]] = g->st[s].edges[k].to;
+	}
+	g->report = xcalloc(g->nst, sizeof *g->report);
+	for (size_t q = 1; q < g->nst; q++)
+		g->report[q] = g->st[q].out >= 0 ? (uint32_t)q : g->st[q].dict;
+	for (int b = 0; b < 128; b++)
+		g->acls[b] = g->cls[(b >= 'A' && b <= 'Z') ? b + 32 : b];
+	g->maxlen = 0;
+	for (size_t i = 0; i < g->npats; i++)
+		if (g->pats[i].len > g->maxlen)
+			g->maxlen = g->pats[i].len;
 	free(queue);
 }
 
@@ -667,6 +704,8 @@ glossary_free(glossary *g)
 		free(g->st[i].edges);
 	free(g->st);
 	free(g->slug_tab);
+	free(g->delta);
+	free(g->report);
 	free(g);
 }
 
@@ -799,19 +838,35 @@ glossary_find(const glossary *g, const char *text, size_t len,
 	if (!g || g->npats == 0 || len == 0)
 		return 0;
 	const unsigned char *t = (const unsigned char *)text;
-	/* unit_start[u]: byte offset where the u-th automaton input unit
-	 * starts (a whitespace run is one unit). */
-	size_t *unit_start = xmalloc((len + 1) * sizeof *unit_start);
+	/* unit_start[u & mask]: byte offset where the u-th automaton input
+	 * unit starts (a whitespace run is one unit; SIZE_MAX inside a
+	 * multi-byte character).  Only the last maxlen units are needed. */
+	size_t ring = 16;
+	while (ring < g->maxlen + 1)
+		ring *= 2;
+	size_t mask = ring - 1;
+	size_t *unit_start = xmalloc(ring * sizeof *unit_start);
 	size_t nunits = 0;
 	mvec m = { 0 };
 	uint32_t s = 0;
 	size_t i = 0;
+	const uint32_t *delta = g->delta;
+	const unsigned char *cls = g->cls;
+	const size_t ncls = g->ncls;
 	while (i < len) {
-		size_t w;
 		unsigned char bytes[4];
-		size_t nb;
-		size_t at = i;
-		if (is_space_byte(t[i]) || (t[i] == 0xC2 && i + 1 < len &&
+		size_t nb, at = i;
+		unsigned char c0 = t[i];
+		if (c0 < 0x80 && !is_space_byte(c0)) {
+			/* ASCII fast path: most text never reaches an output */
+			unit_start[nunits & mask] = i;
+			nunits++;
+			i++;
+			s = delta[(size_t)s * ncls + g->acls[c0]];
+			if (!g->report[s])
+				continue;
+			goto report;
+		} else if (is_space_byte(c0) || (c0 == 0xC2 && i + 1 < len &&
 		    t[i + 1] == 0xA0)) {
 			while (i < len && (is_space_byte(t[i]) ||
 			    (t[i] == 0xC2 && i + 1 < len && t[i + 1] == 0xA0)))
@@ -819,6 +874,7 @@ glossary_find(const glossary *g, const char *text, size_t len,
 			bytes[0] = ' ';
 			nb = 1;
 		} else {
+			size_t w;
 			uint32_t c = utf8_decode(t, len, i, &w);
 			uint32_t f = fold_cp(c);
 			nb = utf8_encode(f, bytes);
@@ -829,39 +885,26 @@ glossary_find(const glossary *g, const char *text, size_t len,
 			i += w;
 		}
 		for (size_t k = 0; k < nb; k++) {
-			unit_start[nunits++] = k == 0 ? at : SIZE_MAX;
-			unsigned char b = bytes[k];
-			for (;;) {
-				long nx = s == 0 ? (long)g->root_next[b] :
-				    find_edge(&g->st[s], b);
-				if (nx > 0 || (s == 0)) {
-					s = nx > 0 ? (uint32_t)nx : 0;
-					break;
-				}
-				s = g->st[s].fail;
-			}
-			/* only report at the end of a code point or unit */
-			if (k + 1 < nb)
-				continue;
-			for (uint32_t q = g->st[s].out >= 0 ? s : g->st[s].dict;
-			    q != 0; q = g->st[q].dict) {
-				for (long p = g->st[q].out; p >= 0;
-				    p = g->pat_next[p]) {
-					const pattern *pt = &g->pats[p];
-					if (pt->len > nunits ||
-					    unit_start[nunits - pt->len] == SIZE_MAX)
-						continue;
-					size_t st0 = unit_start[nunits - pt->len];
-					if (pt->word_start &&
-					    word_before(t, len, st0))
-						continue;
-					if (pt->word_end &&
-					    word_after(t, len, i))
-						continue;
-					if (pt->cs && !cs_equal(pt, t, st0, i))
-						continue;
-					mpush(&m, st0, i, pt->entry);
-				}
+			unit_start[nunits & mask] = k == 0 ? at : SIZE_MAX;
+			nunits++;
+			s = delta[(size_t)s * ncls + cls[bytes[k]]];
+		}
+		/* report only at the end of a character or unit */
+report:
+		for (uint32_t q = g->report[s]; q != 0; q = g->st[q].dict) {
+			for (long p = g->st[q].out; p >= 0; p = g->pat_next[p]) {
+				const pattern *pt = &g->pats[p];
+				if (pt->len > nunits || unit_start[(nunits -
+				    pt->len) & mask] == SIZE_MAX)
+					continue;
+				size_t st0 = unit_start[(nunits - pt->len) & mask];
+				if (pt->word_start && word_before(t, len, st0))
+					continue;
+				if (pt->word_end && word_after(t, len, i))
+					continue;
+				if (pt->cs && !cs_equal(pt, t, st0, i))
+					continue;
+				mpush(&m, st0, i, pt->entry);
 			}
 		}
 	}

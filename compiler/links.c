@@ -34,13 +34,63 @@ typedef struct {
 	found_edge *v; size_t n, cap;
 } edge_vec;
 
+/* Glossary entries by slug: term uses and term links carry slugs, and
+ * glossary_lookup (names first, folded) is too slow for every use. */
+typedef struct {
+	const glossary *g;
+	size_t *tab, cap;    /* entry + 1; 0 is empty */
+} slug_index;
+
 typedef struct {
 	corpus *c;
 	diag_set *ds;
+	slug_index slugs;
 	edge_vec *edges;     /* one per document */
 	size_t next;         /* next document to take */
 	pthread_mutex_t lock;
 } pass;
+
+static size_t
+hash_str(const char *s)
+{
+	size_t h = 5381;
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static void
+slug_index_init(slug_index *x, const glossary *g)
+{
+	size_t n = glossary_count(g);
+	x->g = g;
+	x->cap = 16;
+	while (x->cap < 2 * n + 1)
+		x->cap *= 2;
+	x->tab = xcalloc(x->cap, sizeof *x->tab);
+	for (size_t i = 0; i < n; i++) {
+		const char *sl = glossary_at(g, i)->slug;
+		size_t h = hash_str(sl) & (x->cap - 1);
+		while (x->tab[h] && strcmp(glossary_at(g, x->tab[h] - 1)->slug, sl))
+			h = (h + 1) & (x->cap - 1);
+		if (!x->tab[h])
+			x->tab[h] = i + 1;   /* the first entry keeps a slug */
+	}
+}
+
+static long
+slug_index_find(const slug_index *x, const char *sl)
+{
+	if (!sl || !x->tab)
+		return -1;
+	size_t h = hash_str(sl) & (x->cap - 1);
+	while (x->tab[h]) {
+		if (!strcmp(glossary_at(x->g, x->tab[h] - 1)->slug, sl))
+			return (long)x->tab[h] - 1;
+		h = (h + 1) & (x->cap - 1);
+	}
+	return -1;
+}
 
 /* ---- small string helpers ---------------------------------------------- */
 
@@ -665,16 +715,16 @@ link_run(pass *ps, size_t di, cmark_node *first, cmark_node *last,
 					    glossary_at(g, m[mi].entry);
 					cmark_node *lk =
 					    cmark_node_new(CMARK_NODE_LINK);
-					char *u = xasprintf("glossary:%s",
-					    ge->slug);
+					size_t sl = strlen(ge->slug);
+					char *u = xmalloc(sl + 10);
+					memcpy(u, "glossary:", 9);
+					memcpy(u + 9, ge->slug, sl + 1);
 					cmark_node_set_url(lk, u);
-					free(u);
 					link_info *li = document_link_info(lk);
 					li->kind = LINK_TERM;
 					li->from_source = 0;
 					li->term_slug = xstrdup(ge->slug);
-					li->href = xasprintf("glossary:%s",
-					    ge->slug);
+					li->href = u;
 					li->line = sg[si].line;
 					li->col = sg[si].col +
 					    (int)(pos - sg[si].start);
@@ -761,8 +811,8 @@ autolink_terms(pass *ps, size_t di)
 						ev = xrealloc(ev, (cap *= 2) *
 						    sizeof *ev);
 					ev[nev].first = ev[nev].last = NULL;
-					ev[nev].entry = glossary_lookup(g,
-					    li->term_slug);
+					ev[nev].entry = slug_index_find(
+					    &ps->slugs, li->term_slug);
 					nev++;
 				}
 			}
@@ -976,7 +1026,7 @@ superseded_edge(corpus *c, size_t di, diag_set *ds)
 }
 
 static void
-terms_unused(corpus *c, diag_set *ds)
+terms_unused(corpus *c, const slug_index *slugs, diag_set *ds)
 {
 	const glossary *g = c->glossary;
 	size_t ng = glossary_count(g);
@@ -985,7 +1035,8 @@ terms_unused(corpus *c, diag_set *ds)
 	unsigned char *used = xcalloc(ng, 1);
 	for (size_t i = 0; i < c->ndocs; i++)
 		for (size_t k = 0; k < c->docs[i]->nterms; k++) {
-			long e = glossary_lookup(g, c->docs[i]->terms[k].term_slug);
+			long e = slug_index_find(slugs,
+			    c->docs[i]->terms[k].term_slug);
 			if (e >= 0)
 				used[e] = 1;
 		}
@@ -1015,6 +1066,8 @@ links_resolve(corpus *c, int jobs, diag_set *ds)
 	ps.c = c;
 	ps.ds = ds;
 	ps.edges = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *ps.edges);
+	if (c->glossary)
+		slug_index_init(&ps.slugs, c->glossary);
 	pthread_mutex_init(&ps.lock, NULL);
 	if (jobs < 1)
 		jobs = 1;
@@ -1048,5 +1101,6 @@ links_resolve(corpus *c, int jobs, diag_set *ds)
 		free(ps.edges[i].v);
 	}
 	free(ps.edges);
-	terms_unused(c, ds);
+	terms_unused(c, &ps.slugs, ds);
+	free(ps.slugs.tab);
 }
