@@ -819,7 +819,8 @@ list(fctx *c, benv *e, xmlNodePtr n)
  * then lays the cells out at their column width. */
 static void
 table_build(fctx *c, benv *e, pdf_text *cells, int nrows, int ncols,
-    int has_header, int shade_first, int min_row_h_rows, double gap)
+    int has_header, int shade_first, int min_row_h_rows, double gap,
+    const double *fracs)
 {
 	pdf_table *tb = xcalloc(1, sizeof *tb);
 	double *mx = xcalloc((size_t)ncols, sizeof(double));
@@ -869,8 +870,11 @@ table_build(fctx *c, benv *e, pdf_text *cells, int nrows, int ncols,
 			    (smax - smin);
 		tb->colw[k] = cwk + 2 * pad;
 	}
+	if (fracs)
+		for (k = 0; k < ncols; k++)
+			tb->colw[k] = e->w * fracs[k];
 	/* Tables span the column: spread what is left in proportion. */
-	if (smax < avail) {
+	else if (smax < avail) {
 		double total = 0;
 		for (k = 0; k < ncols; k++)
 			total += tb->colw[k];
@@ -992,7 +996,7 @@ table(fctx *c, benv *e, xmlNodePtr n)
 		r++;
 	}
 	table_build(c, e, cells, nrows, ncols, has_header, 0, 0,
-	    block_gap(c, e) + 2);
+	    block_gap(c, e) + 2, NULL);
 	free(cells);
 	pango_font_description_free(bold);
 }
@@ -1185,7 +1189,7 @@ control_table(fctx *c, benv *e, xmlNodePtr meta)
 		}
 		free(v);
 	}
-	table_build(c, e, cells, 6, 2, 0, 1, 0, 12);
+	table_build(c, e, cells, 6, 2, 0, 1, 0, 12, NULL);
 }
 
 static void
@@ -1331,7 +1335,8 @@ adoption_log(fctx *c, benv *e, xmlNodePtr meta)
 {
 	xmlNodePtr hist = pdf_child(meta, "history"), h;
 	const char *heads[] = { "Version", "Date", "By", "Note",
-		"Signed", "Review due" };
+		"Signed", "Next review" };
+	static const double fracs[] = { 0.11, 0.15, 0.17, 0.27, 0.17, 0.13 };
 	int nrows = 1, r = 0, k, ncols = 6;
 	pdf_text *cells;
 	char *review = NULL;
@@ -1395,7 +1400,8 @@ adoption_log(fctx *c, benv *e, xmlNodePtr meta)
 			    "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0"
 			    "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0" : "",
 			    0, c->st->text);
-	table_build(c, e, cells, nrows, ncols, 1, 0, c->st->sign_rows, 6);
+	table_build(c, e, cells, nrows, ncols, 1, 0, c->st->sign_rows, 6,
+	    fracs);
 	free(cells);
 	free(review);
 }
