@@ -26,8 +26,14 @@ def ok(cond, what, detail=""):
             print("#   " + line)
 
 
+SUPP = os.path.join(ROOT, "tests/fixtures/pdf/lsan.supp")
+
+
 def run(args, env=None):
     e = dict(os.environ)
+    if os.environ.get("POLICYC_SANITIZED"):
+        lo = e.get("LSAN_OPTIONS", "")
+        e["LSAN_OPTIONS"] = (lo + ":" if lo else "") + "suppressions=" + SUPP
     e.update(env or {})
     return subprocess.run(args, capture_output=True, text=True, env=e)
 
