@@ -1,0 +1,324 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  body.xsl - the blocks and inlines of a policy document body (and of
+  glossary definitions) as HTML, in mode "body".  Every page stylesheet and
+  the fragment stylesheet (policyc render - -to html, the GFM spec test)
+  import this file, so a document body is rendered one way only.  The
+  markup follows cmark-gfm's HTML renderer element for element, so the GFM
+  spec examples give cmark-gfm's output; the deliberate differences are
+  heading ids, glossary term links, raw HTML shown escaped unless allowed,
+  and GitHub-style footnotes.
+
+  Extension functions from html.c (namespace urn:policyc):
+    pc:href(s)       percent-encode a URL the way cmark-gfm does
+    pc:tagfilter(s)  GitHub's tag filter over raw HTML
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:pc="urn:policyc"
+    exclude-result-prefixes="pc">
+
+  <!-- Relative path from the current page to the site root. -->
+  <xsl:variable name="pc-root" select="string(/*/@root)"/>
+
+  <xsl:key name="pc-term" match="/document/terms/term" use="@ref"/>
+  <xsl:key name="pc-footnote" match="/document/footnotes/footnote" use="@label"/>
+
+  <xsl:template name="pc-nl"><xsl:text>&#10;</xsl:text></xsl:template>
+
+  <!-- ============ blocks ============ -->
+
+  <!-- Whitespace between blocks in the source tree is not content. -->
+  <xsl:template match="body/text() | section/text() | blockquote/text() |
+                       list/text() | item/text() | table/text() | row/text() |
+                       footnotes/text() | footnote/text() | definition/text()"
+                mode="body"/>
+
+  <xsl:template match="body" mode="body">
+    <xsl:apply-templates mode="body"/>
+  </xsl:template>
+
+  <!-- Sections only group headings for the back ends; HTML keeps the flat
+       cmark structure so the heading hierarchy is the outline. -->
+  <xsl:template match="section" mode="body">
+    <xsl:apply-templates mode="body"/>
+  </xsl:template>
+
+  <xsl:template match="heading" mode="body">
+    <xsl:element name="h{@level}">
+      <xsl:if test="@id and string(@id) != ''">
+        <xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute>
+      </xsl:if>
+      <xsl:apply-templates mode="body"/>
+    </xsl:element>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="para" mode="body">
+    <xsl:choose>
+      <xsl:when test="parent::item and ../../@tight = 'true'">
+        <xsl:apply-templates mode="body"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <p><xsl:apply-templates mode="body"/></p>
+        <xsl:call-template name="pc-nl"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="blockquote" mode="body">
+    <blockquote>
+      <xsl:call-template name="pc-nl"/>
+      <xsl:apply-templates mode="body"/>
+    </blockquote>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="list[@type = 'ordered']" mode="body">
+    <ol>
+      <xsl:if test="@start and @start != '1'">
+        <xsl:attribute name="start"><xsl:value-of select="@start"/></xsl:attribute>
+      </xsl:if>
+      <xsl:call-template name="pc-nl"/>
+      <xsl:apply-templates select="item" mode="body"/>
+    </ol>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="list" mode="body">
+    <ul>
+      <xsl:call-template name="pc-nl"/>
+      <xsl:apply-templates select="item" mode="body"/>
+    </ul>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="item" mode="body">
+    <li>
+      <xsl:if test="@task">
+        <input type="checkbox" disabled="">
+          <xsl:if test="@task = 'checked'">
+            <xsl:attribute name="checked"></xsl:attribute>
+          </xsl:if>
+        </input>
+        <xsl:text> </xsl:text>
+      </xsl:if>
+      <xsl:apply-templates mode="body"/>
+    </li>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="codeblock" mode="body">
+    <xsl:variable name="info" select="normalize-space(translate(@info, '&#9;', ' '))"/>
+    <pre>
+      <code>
+        <xsl:if test="$info != ''">
+          <xsl:attribute name="class">
+            <xsl:value-of select="concat('language-', substring-before(concat(translate(@info, '&#9;', ' '), ' '), ' '))"/>
+          </xsl:attribute>
+        </xsl:if>
+        <xsl:value-of select="."/>
+      </code>
+    </pre>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="htmlblock[@allowed = 'true']" mode="body">
+    <xsl:value-of select="pc:tagfilter(string(.))" disable-output-escaping="yes"/>
+    <xsl:if test="substring(., string-length(.)) != '&#10;'">
+      <xsl:call-template name="pc-nl"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Raw HTML the project does not allow is shown, escaped, as written. -->
+  <xsl:template match="htmlblock" mode="body">
+    <pre class="raw-html"><code><xsl:value-of select="."/></code></pre>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="rule" mode="body">
+    <hr/>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="table" mode="body">
+    <table>
+      <xsl:call-template name="pc-nl"/>
+      <xsl:if test="row[@header = 'true']">
+        <thead>
+          <xsl:call-template name="pc-nl"/>
+          <xsl:apply-templates select="row[@header = 'true']" mode="body"/>
+        </thead>
+        <xsl:call-template name="pc-nl"/>
+      </xsl:if>
+      <xsl:if test="row[not(@header = 'true')]">
+        <tbody>
+          <xsl:call-template name="pc-nl"/>
+          <xsl:apply-templates select="row[not(@header = 'true')]" mode="body"/>
+        </tbody>
+        <xsl:call-template name="pc-nl"/>
+      </xsl:if>
+    </table>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="row" mode="body">
+    <tr>
+      <xsl:call-template name="pc-nl"/>
+      <xsl:apply-templates select="cell" mode="body"/>
+    </tr>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="cell" mode="body">
+    <xsl:variable name="name">
+      <xsl:choose>
+        <xsl:when test="../@header = 'true'">th</xsl:when>
+        <xsl:otherwise>td</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:element name="{$name}">
+      <xsl:if test="@align">
+        <xsl:attribute name="align"><xsl:value-of select="@align"/></xsl:attribute>
+      </xsl:if>
+      <xsl:apply-templates mode="body"/>
+    </xsl:element>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <!-- ============ inlines ============ -->
+
+  <xsl:template match="emph" mode="body">
+    <em><xsl:apply-templates mode="body"/></em>
+  </xsl:template>
+
+  <xsl:template match="strong" mode="body">
+    <strong><xsl:apply-templates mode="body"/></strong>
+  </xsl:template>
+
+  <xsl:template match="strike" mode="body">
+    <del><xsl:apply-templates mode="body"/></del>
+  </xsl:template>
+
+  <xsl:template match="code" mode="body">
+    <code><xsl:value-of select="."/></code>
+  </xsl:template>
+
+  <xsl:template match="br" mode="body">
+    <br/>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="softbreak" mode="body">
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <xsl:template match="html[@allowed = 'true']" mode="body">
+    <xsl:value-of select="pc:tagfilter(string(.))" disable-output-escaping="yes"/>
+  </xsl:template>
+
+  <xsl:template match="html" mode="body">
+    <code class="raw-html"><xsl:value-of select="."/></code>
+  </xsl:template>
+
+  <xsl:template match="link" mode="body">
+    <a>
+      <xsl:attribute name="href">
+        <xsl:choose>
+          <xsl:when test="@kind = 'doc'">
+            <xsl:value-of select="concat($pc-root, @ref, '.html')"/>
+            <xsl:if test="@anchor and @anchor != ''">
+              <xsl:value-of select="concat('#', pc:href(string(@anchor)))"/>
+            </xsl:if>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:value-of select="pc:href(string(@href))"/>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <xsl:if test="string(@title) != ''">
+        <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
+      </xsl:if>
+      <xsl:if test="@kind = 'broken' or @kind = 'placeholder'">
+        <xsl:attribute name="class"><xsl:value-of select="concat('link-', @kind)"/></xsl:attribute>
+      </xsl:if>
+      <xsl:apply-templates mode="body"/>
+    </a>
+  </xsl:template>
+
+  <!-- A glossary term: a link to its entry, the definition in title= so
+       it shows on hover (and, through CSS, on focus) without JavaScript. -->
+  <xsl:template match="term" mode="body">
+    <xsl:variable name="t" select="key('pc-term', @ref)"/>
+    <a class="term" href="{$pc-root}glossary.html#{@ref}">
+      <xsl:variable name="def">
+        <xsl:choose>
+          <xsl:when test="string(@title) != ''"><xsl:value-of select="@title"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$t/definition"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:if test="normalize-space($def) != ''">
+        <xsl:attribute name="title"><xsl:value-of select="normalize-space($def)"/></xsl:attribute>
+      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="$t/@abbr and string(.) = $t/@abbr">
+          <abbr title="{$t/@name}"><xsl:apply-templates mode="body"/></abbr>
+        </xsl:when>
+        <xsl:otherwise><xsl:apply-templates mode="body"/></xsl:otherwise>
+      </xsl:choose>
+    </a>
+  </xsl:template>
+
+  <xsl:template match="image" mode="body">
+    <img src="{pc:href(string(@src))}" alt="{@alt}">
+      <xsl:if test="string(@title) != ''">
+        <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
+      </xsl:if>
+    </img>
+  </xsl:template>
+
+  <!-- Footnotes, as GitHub renders them. -->
+  <xsl:template match="footnote-ref" mode="body">
+    <xsl:variable name="k" select="count(preceding::footnote-ref[@label = current()/@label])"/>
+    <sup class="footnote-ref">
+      <a href="#fn-{@n}" data-footnote-ref="">
+        <xsl:attribute name="id">
+          <xsl:value-of select="concat('fnref-', @n)"/>
+          <xsl:if test="$k > 0"><xsl:value-of select="concat('-', $k + 1)"/></xsl:if>
+        </xsl:attribute>
+        <xsl:value-of select="@n"/>
+      </a>
+    </sup>
+  </xsl:template>
+
+  <xsl:template match="footnotes" mode="body">
+    <xsl:if test="footnote">
+      <section class="footnotes" aria-label="Footnotes">
+        <xsl:call-template name="pc-nl"/>
+        <ol>
+          <xsl:call-template name="pc-nl"/>
+          <xsl:apply-templates select="footnote" mode="body"/>
+        </ol>
+        <xsl:call-template name="pc-nl"/>
+      </section>
+      <xsl:call-template name="pc-nl"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="footnote" mode="body">
+    <li id="fn-{@n}">
+      <xsl:call-template name="pc-nl"/>
+      <xsl:apply-templates mode="body"/>
+      <p class="footnote-back">
+        <a href="#fnref-{@n}" class="footnote-backref" aria-label="Back to reference {@n}">&#8617;</a>
+      </p>
+    </li>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <!-- Glossary definitions hold blocks too. -->
+  <xsl:template match="definition" mode="body">
+    <xsl:apply-templates mode="body"/>
+  </xsl:template>
+
+</xsl:stylesheet>

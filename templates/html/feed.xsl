@@ -1,0 +1,91 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  feed.xsl - the Atom 1.0 feed of amendments (html/feed.xml) from
+  corpus.xml: one entry per amendment, newest first.  Ids and links are
+  absolute under base-url when the project sets one; without it, ids are
+  tag: URIs and links are relative to the feed.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns="http://www.w3.org/2005/Atom">
+  <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
+
+  <xsl:variable name="base-raw" select="normalize-space(/corpus/project/base-url)"/>
+  <xsl:variable name="base">
+    <xsl:if test="$base-raw != ''">
+      <xsl:value-of select="$base-raw"/>
+      <xsl:if test="substring($base-raw, string-length($base-raw)) != '/'">/</xsl:if>
+    </xsl:if>
+  </xsl:variable>
+  <xsl:variable name="title">
+    <xsl:choose>
+      <xsl:when test="normalize-space(/corpus/project/title) != ''"><xsl:value-of select="normalize-space(/corpus/project/title)"/></xsl:when>
+      <xsl:otherwise>Policies and procedures</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+  <xsl:variable name="slug" select="translate(translate(normalize-space($title),
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrstuvwxyz-'),
+      translate(normalize-space($title), 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -', ''), '')"/>
+  <xsl:variable name="tag" select="concat('tag:', $slug, '.policyc.invalid,2000:')"/>
+  <xsl:variable name="newest">
+    <xsl:for-each select="/corpus/documents/doc/amendment[@date]">
+      <xsl:sort select="@date" order="descending"/>
+      <xsl:if test="position() = 1"><xsl:value-of select="@date"/></xsl:if>
+    </xsl:for-each>
+  </xsl:variable>
+
+  <xsl:template match="/">
+    <feed>
+      <title><xsl:value-of select="concat($title, ': amendments')"/></title>
+      <xsl:choose>
+        <xsl:when test="$base != ''">
+          <id><xsl:value-of select="concat($base, 'feed.xml')"/></id>
+          <link rel="self" href="{$base}feed.xml"/>
+          <link rel="alternate" type="text/html" href="{$base}whats-new.html"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <id><xsl:value-of select="concat($tag, 'feed')"/></id>
+          <link rel="alternate" type="text/html" href="whats-new.html"/>
+        </xsl:otherwise>
+      </xsl:choose>
+      <updated>
+        <xsl:choose>
+          <xsl:when test="$newest != ''"><xsl:value-of select="concat($newest, 'T00:00:00Z')"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="concat(/corpus/@today, 'T00:00:00Z')"/></xsl:otherwise>
+        </xsl:choose>
+      </updated>
+      <author>
+        <name>
+          <xsl:choose>
+            <xsl:when test="normalize-space(/corpus/project/organisation/name) != ''"><xsl:value-of select="normalize-space(/corpus/project/organisation/name)"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$title"/></xsl:otherwise>
+          </xsl:choose>
+        </name>
+      </author>
+      <generator>policyc</generator>
+      <xsl:for-each select="/corpus/documents/doc/amendment">
+        <xsl:sort select="@date" order="descending"/>
+        <xsl:sort select="../@id"/>
+        <xsl:variable name="n" select="count(preceding-sibling::amendment) + 1"/>
+        <xsl:variable name="d">
+          <xsl:choose>
+            <xsl:when test="@date"><xsl:value-of select="@date"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="/corpus/@today"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <entry>
+          <title><xsl:value-of select="../@title"/></title>
+          <id>
+            <xsl:choose>
+              <xsl:when test="$base != ''"><xsl:value-of select="concat($base, ../@id, '.html#amendment-', $d, '-', $n)"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="concat($tag, ../@id, '/', $d, '/', $n)"/></xsl:otherwise>
+            </xsl:choose>
+          </id>
+          <link rel="alternate" type="text/html" href="{$base}{../@id}.html"/>
+          <updated><xsl:value-of select="concat($d, 'T00:00:00Z')"/></updated>
+          <summary type="text"><xsl:value-of select="normalize-space(.)"/></summary>
+        </entry>
+      </xsl:for-each>
+    </feed>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,141 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  glossary.xsl - the glossary page (html/glossary.html) from corpus.xml:
+  A-Z navigation, and for each term its abbreviation, definition, source,
+  related terms and the documents that use it.  Term links in documents
+  point at glossary.html#<term id>.
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:import href="layout.xsl"/>
+  <xsl:output method="xml" encoding="UTF-8" omit-xml-declaration="yes" indent="no"/>
+
+  <xsl:key name="by-letter" match="/corpus/glossary/entry"
+           use="translate(substring(normalize-space(name), 1, 1), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')"/>
+  <xsl:key name="entry" match="/corpus/glossary/entry" use="@id"/>
+  <xsl:key name="doc" match="/corpus/documents/doc" use="@id"/>
+
+  <xsl:variable name="letters" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
+
+  <xsl:template match="/">
+    <xsl:call-template name="page">
+      <xsl:with-param name="title" select="'Glossary'"/>
+      <xsl:with-param name="current" select="'glossary'"/>
+      <xsl:with-param name="crumbs">
+        <xsl:call-template name="crumb"><xsl:with-param name="label" select="'Glossary'"/></xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="content">
+        <h1>Glossary</h1>
+        <p class="lead">What the terms and abbreviations used in these documents mean, and where each one is used.</p>
+        <nav class="az" aria-label="Glossary A to Z">
+          <ul class="az__list">
+            <xsl:call-template name="az"><xsl:with-param name="i" select="1"/></xsl:call-template>
+          </ul>
+        </nav>
+        <xsl:call-template name="letter-sections"><xsl:with-param name="i" select="1"/></xsl:call-template>
+        <xsl:variable name="other" select="/corpus/glossary/entry[not(contains($letters, translate(substring(normalize-space(name), 1, 1), $pc-lower, $pc-upper))) or normalize-space(name) = '']"/>
+        <xsl:if test="$other">
+          <section aria-labelledby="letter-other">
+            <h2 id="letter-other" class="az__heading">Other</h2>
+            <dl class="glossary"><xsl:apply-templates select="$other"><xsl:sort select="name"/></xsl:apply-templates></dl>
+          </section>
+        </xsl:if>
+        <xsl:if test="not(/corpus/glossary/entry)">
+          <p>The glossary is empty.</p>
+        </xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="az">
+    <xsl:param name="i"/>
+    <xsl:if test="$i &lt;= 26">
+      <xsl:variable name="l" select="substring($letters, $i, 1)"/>
+      <li class="az__item">
+        <xsl:choose>
+          <xsl:when test="key('by-letter', $l)"><a href="#letter-{$l}"><xsl:value-of select="$l"/></a></xsl:when>
+          <xsl:otherwise><span class="az__empty"><xsl:value-of select="$l"/></span></xsl:otherwise>
+        </xsl:choose>
+      </li>
+      <xsl:call-template name="az"><xsl:with-param name="i" select="$i + 1"/></xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="letter-sections">
+    <xsl:param name="i"/>
+    <xsl:if test="$i &lt;= 26">
+      <xsl:variable name="l" select="substring($letters, $i, 1)"/>
+      <xsl:if test="key('by-letter', $l)">
+        <section aria-labelledby="letter-{$l}">
+          <h2 id="letter-{$l}" class="az__heading"><xsl:value-of select="$l"/></h2>
+          <dl class="glossary">
+            <xsl:apply-templates select="key('by-letter', $l)">
+              <xsl:sort select="translate(normalize-space(name), $pc-upper, $pc-lower)"/>
+            </xsl:apply-templates>
+          </dl>
+        </section>
+      </xsl:if>
+      <xsl:call-template name="letter-sections"><xsl:with-param name="i" select="$i + 1"/></xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="entry">
+    <dt class="glossary__term" id="{@id}">
+      <dfn><xsl:value-of select="normalize-space(name)"/></dfn>
+      <xsl:if test="normalize-space(abbr) != ''">
+        <xsl:text> </xsl:text>
+        <abbr class="glossary__abbr"><xsl:value-of select="normalize-space(abbr)"/></abbr>
+      </xsl:if>
+    </dt>
+    <dd class="glossary__def">
+      <xsl:apply-templates select="definition" mode="body"/>
+      <xsl:if test="alias">
+        <p class="glossary__meta"><span class="glossary__label">Also called: </span>
+          <xsl:for-each select="alias"><xsl:if test="position() &gt; 1">, </xsl:if><xsl:value-of select="."/></xsl:for-each>
+        </p>
+      </xsl:if>
+      <xsl:if test="source">
+        <p class="glossary__meta"><span class="glossary__label">Source: </span>
+          <xsl:choose>
+            <xsl:when test="source/@ref">
+              <a href="{source/@ref}.html">
+                <xsl:choose>
+                  <xsl:when test="string(source/@title) != ''"><xsl:value-of select="source/@title"/></xsl:when>
+                  <xsl:otherwise><xsl:value-of select="key('doc', source/@ref)/@title"/></xsl:otherwise>
+                </xsl:choose>
+              </a>
+            </xsl:when>
+            <xsl:otherwise><a href="{source/@href}"><xsl:value-of select="source/@href"/></a></xsl:otherwise>
+          </xsl:choose>
+        </p>
+      </xsl:if>
+      <xsl:if test="see">
+        <p class="glossary__meta"><span class="glossary__label">See also: </span>
+          <xsl:for-each select="see">
+            <xsl:if test="position() &gt; 1">, </xsl:if>
+            <a href="#{@ref}">
+              <xsl:choose>
+                <xsl:when test="string(@name) != ''"><xsl:value-of select="@name"/></xsl:when>
+                <xsl:otherwise><xsl:value-of select="key('entry', @ref)/name"/></xsl:otherwise>
+              </xsl:choose>
+            </a>
+          </xsl:for-each>
+        </p>
+      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="uses/use">
+          <details class="glossary__uses">
+            <summary>Used in <xsl:value-of select="count(uses/use)"/>
+              <xsl:choose><xsl:when test="count(uses/use) = 1"> document</xsl:when><xsl:otherwise> documents</xsl:otherwise></xsl:choose>
+            </summary>
+            <ul>
+              <xsl:for-each select="uses/use">
+                <li><a href="{@doc}.html"><xsl:value-of select="@title"/></a></li>
+              </xsl:for-each>
+            </ul>
+          </details>
+        </xsl:when>
+        <xsl:otherwise><p class="glossary__meta">Not used in any document.</p></xsl:otherwise>
+      </xsl:choose>
+    </dd>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,307 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  layout.xsl - what every page of the site shares: the HTML skeleton
+  (language, title, CSS, brand colours), the skip link, the header with
+  the organisation's name and logo, the main navigation, the breadcrumb,
+  <main id="main-content">, the footer with the organisation's address and
+  registration, and small helpers (dates, badges, section names).  Every
+  page stylesheet imports it; html.c passes the parameters below.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:pc="urn:policyc"
+    exclude-result-prefixes="pc">
+
+  <xsl:import href="body.xsl"/>
+
+  <!-- Brand colours (already checked for 4.5:1 on white by html.c). -->
+  <xsl:param name="brand" select="'#1d70b8'"/>
+  <xsl:param name="accent" select="'#00703c'"/>
+  <!-- The logo copied into the site, relative to the site root, or ''. -->
+  <xsl:param name="logo" select="''"/>
+  <xsl:param name="today" select="string(/*/@today)"/>
+
+  <xsl:variable name="project" select="/*/project"/>
+  <xsl:variable name="org" select="$project/organisation"/>
+  <xsl:variable name="site-title">
+    <xsl:choose>
+      <xsl:when test="normalize-space($project/title) != ''"><xsl:value-of select="normalize-space($project/title)"/></xsl:when>
+      <xsl:when test="normalize-space($org/name) != ''"><xsl:value-of select="normalize-space($org/name)"/></xsl:when>
+      <xsl:otherwise>Policies and procedures</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+  <xsl:variable name="lang">
+    <xsl:choose>
+      <xsl:when test="string(/*/@lang) != ''"><xsl:value-of select="/*/@lang"/></xsl:when>
+      <xsl:otherwise>en</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+
+  <xsl:variable name="pc-lower" select="'abcdefghijklmnopqrstuvwxyz'"/>
+  <xsl:variable name="pc-upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
+
+  <!-- ============ the page ============ -->
+
+  <!-- current: which main navigation item this page is (contents,
+       glossary, whats-new, review, search, or ''). -->
+  <xsl:template name="page">
+    <xsl:param name="title"/>
+    <xsl:param name="current" select="''"/>
+    <xsl:param name="crumbs"/>
+    <xsl:param name="content"/>
+    <xsl:param name="scripts"/>
+    <html lang="{$lang}">
+      <head>
+        <meta http-equiv="Content-Type" content="text/html; charset=utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title>
+          <xsl:value-of select="$title"/>
+          <xsl:if test="string($title) != string($site-title)">
+            <xsl:value-of select="concat(' - ', $site-title)"/>
+          </xsl:if>
+        </title>
+        <link rel="stylesheet" href="{$pc-root}style.css"/>
+        <link rel="alternate" type="application/atom+xml" href="{$pc-root}feed.xml" title="{$site-title}: amendments"/>
+        <style>
+          <xsl:value-of select="concat(':root{--brand:', $brand, ';--accent:', $accent, '}')"/>
+        </style>
+      </head>
+      <body>
+        <a class="skip-link" href="#main-content">Skip to main content</a>
+        <header class="site-header">
+          <div class="wrap site-header__inner">
+            <a class="site-header__brand" href="{$pc-root}index.html">
+              <xsl:if test="$logo != ''">
+                <img class="site-header__logo" src="{$pc-root}{$logo}" alt=""/>
+              </xsl:if>
+              <span class="site-header__names">
+                <xsl:if test="normalize-space($org/name) != '' and normalize-space($org/name) != $site-title">
+                  <span class="site-header__org"><xsl:value-of select="$org/name"/></span>
+                </xsl:if>
+                <span class="site-header__title"><xsl:value-of select="$site-title"/></span>
+              </span>
+            </a>
+            <xsl:if test="$current != 'search'">
+              <form class="site-search" action="{$pc-root}search.html" method="get" role="search" aria-label="Site">
+                <label class="visually-hidden" for="site-search-q">Search policies and procedures</label>
+                <input class="site-search__input" id="site-search-q" name="q" type="search" autocomplete="off"/>
+                <button class="site-search__button" type="submit">Search</button>
+              </form>
+            </xsl:if>
+          </div>
+          <nav class="site-nav" aria-label="Main">
+            <ul class="wrap site-nav__list">
+              <xsl:call-template name="nav-item">
+                <xsl:with-param name="href" select="'index.html'"/>
+                <xsl:with-param name="label" select="'Contents'"/>
+                <xsl:with-param name="is" select="$current = 'contents'"/>
+              </xsl:call-template>
+              <xsl:call-template name="nav-item">
+                <xsl:with-param name="href" select="'glossary.html'"/>
+                <xsl:with-param name="label" select="'Glossary'"/>
+                <xsl:with-param name="is" select="$current = 'glossary'"/>
+              </xsl:call-template>
+              <xsl:call-template name="nav-item">
+                <xsl:with-param name="href" select="'whats-new.html'"/>
+                <xsl:with-param name="label" select="'What&#8217;s new'"/>
+                <xsl:with-param name="is" select="$current = 'whats-new'"/>
+              </xsl:call-template>
+              <xsl:call-template name="nav-item">
+                <xsl:with-param name="href" select="'review.html'"/>
+                <xsl:with-param name="label" select="'Review dates'"/>
+                <xsl:with-param name="is" select="$current = 'review'"/>
+              </xsl:call-template>
+              <xsl:call-template name="nav-item">
+                <xsl:with-param name="href" select="'search.html'"/>
+                <xsl:with-param name="label" select="'Search'"/>
+                <xsl:with-param name="is" select="$current = 'search'"/>
+              </xsl:call-template>
+            </ul>
+          </nav>
+        </header>
+        <div class="wrap">
+          <nav class="breadcrumb" aria-label="Breadcrumb">
+            <ol class="breadcrumb__list">
+              <xsl:choose>
+                <xsl:when test="$current = 'contents'">
+                  <li class="breadcrumb__item"><a href="{$pc-root}index.html" aria-current="page">Home</a></li>
+                </xsl:when>
+                <xsl:otherwise>
+                  <li class="breadcrumb__item"><a href="{$pc-root}index.html">Home</a></li>
+                  <xsl:copy-of select="$crumbs"/>
+                </xsl:otherwise>
+              </xsl:choose>
+            </ol>
+          </nav>
+          <main id="main-content" class="main" tabindex="-1">
+            <xsl:copy-of select="$content"/>
+          </main>
+        </div>
+        <footer class="site-footer">
+          <div class="wrap">
+            <xsl:call-template name="footer-org"/>
+            <ul class="site-footer__links">
+              <li><a href="{$pc-root}index.html">Contents</a></li>
+              <li><a href="{$pc-root}glossary.html">Glossary</a></li>
+              <li><a href="{$pc-root}whats-new.html">What&#8217;s new</a></li>
+              <li><a href="{$pc-root}feed.xml">Amendments feed (Atom)</a></li>
+            </ul>
+          </div>
+        </footer>
+        <xsl:copy-of select="$scripts"/>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template name="nav-item">
+    <xsl:param name="href"/>
+    <xsl:param name="label"/>
+    <xsl:param name="is" select="false()"/>
+    <li class="site-nav__item">
+      <a class="site-nav__link" href="{$pc-root}{$href}">
+        <xsl:if test="$is">
+          <xsl:attribute name="aria-current">page</xsl:attribute>
+        </xsl:if>
+        <xsl:value-of select="$label"/>
+      </a>
+    </li>
+  </xsl:template>
+
+  <xsl:template name="footer-org">
+    <div class="site-footer__org">
+      <p class="site-footer__name">
+        <xsl:choose>
+          <xsl:when test="normalize-space($org/name) != ''"><xsl:value-of select="$org/name"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$site-title"/></xsl:otherwise>
+        </xsl:choose>
+      </p>
+      <xsl:if test="normalize-space($org/address) != ''">
+        <p><xsl:value-of select="$org/address"/></p>
+      </xsl:if>
+      <xsl:if test="normalize-space($org/phone) != '' or normalize-space($org/registration) != '' or normalize-space($org/charity) != ''">
+        <p>
+          <xsl:if test="normalize-space($org/phone) != ''">
+            <span class="site-footer__item">Telephone <xsl:value-of select="$org/phone"/></span>
+          </xsl:if>
+          <xsl:if test="normalize-space($org/registration) != ''">
+            <span class="site-footer__item">Ofsted registration <xsl:value-of select="$org/registration"/></span>
+          </xsl:if>
+          <xsl:if test="normalize-space($org/charity) != ''">
+            <span class="site-footer__item">Registered charity <xsl:value-of select="$org/charity"/></span>
+          </xsl:if>
+        </p>
+      </xsl:if>
+    </div>
+  </xsl:template>
+
+  <!-- A breadcrumb item; the last one is the current page. -->
+  <xsl:template name="crumb">
+    <xsl:param name="href" select="''"/>
+    <xsl:param name="label"/>
+    <li class="breadcrumb__item">
+      <xsl:choose>
+        <xsl:when test="$href != ''"><a href="{$href}"><xsl:value-of select="$label"/></a></xsl:when>
+        <xsl:otherwise><span aria-current="page"><xsl:value-of select="$label"/></span></xsl:otherwise>
+      </xsl:choose>
+    </li>
+  </xsl:template>
+
+  <!-- ============ helpers ============ -->
+
+  <!-- "2022-01-31" as "31 January 2022" (GOV.UK style). -->
+  <xsl:template name="date">
+    <xsl:param name="d"/>
+    <xsl:choose>
+      <xsl:when test="string-length($d) = 10">
+        <xsl:variable name="m" select="number(substring($d, 6, 2))"/>
+        <time datetime="{$d}">
+          <xsl:value-of select="number(substring($d, 9, 2))"/>
+          <xsl:text> </xsl:text>
+          <xsl:call-template name="month-name"><xsl:with-param name="m" select="$m"/></xsl:call-template>
+          <xsl:text> </xsl:text>
+          <xsl:value-of select="substring($d, 1, 4)"/>
+        </time>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$d"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="month-name">
+    <xsl:param name="m"/>
+    <xsl:choose>
+      <xsl:when test="$m = 1">January</xsl:when>
+      <xsl:when test="$m = 2">February</xsl:when>
+      <xsl:when test="$m = 3">March</xsl:when>
+      <xsl:when test="$m = 4">April</xsl:when>
+      <xsl:when test="$m = 5">May</xsl:when>
+      <xsl:when test="$m = 6">June</xsl:when>
+      <xsl:when test="$m = 7">July</xsl:when>
+      <xsl:when test="$m = 8">August</xsl:when>
+      <xsl:when test="$m = 9">September</xsl:when>
+      <xsl:when test="$m = 10">October</xsl:when>
+      <xsl:when test="$m = 11">November</xsl:when>
+      <xsl:when test="$m = 12">December</xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- "working-together" as "Working together". -->
+  <xsl:template name="section-name">
+    <xsl:param name="s"/>
+    <xsl:choose>
+      <xsl:when test="$s = ''">General</xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="t" select="translate($s, '-_/', '   ')"/>
+        <xsl:value-of select="concat(translate(substring($t, 1, 1), $pc-lower, $pc-upper), substring($t, 2))"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="capitalise">
+    <xsl:param name="s"/>
+    <xsl:value-of select="concat(translate(substring($s, 1, 1), $pc-lower, $pc-upper), substring($s, 2))"/>
+  </xsl:template>
+
+  <!-- The review badge: state overdue | due-soon | current | none. -->
+  <xsl:template name="review-badge">
+    <xsl:param name="state"/>
+    <xsl:param name="due"/>
+    <xsl:param name="days"/>
+    <xsl:choose>
+      <xsl:when test="$state = 'overdue'">
+        <strong class="tag tag--red">Review overdue</strong>
+      </xsl:when>
+      <xsl:when test="$state = 'due-soon'">
+        <strong class="tag tag--yellow">Review due soon</strong>
+      </xsl:when>
+      <xsl:when test="$state = 'current'">
+        <strong class="tag tag--green">In date</strong>
+      </xsl:when>
+      <xsl:otherwise>
+        <strong class="tag tag--grey">No review date</strong>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="status-badge">
+    <xsl:param name="status"/>
+    <xsl:if test="$status != '' and $status != 'active'">
+      <strong class="tag tag--grey">
+        <xsl:call-template name="capitalise"><xsl:with-param name="s" select="$status"/></xsl:call-template>
+      </strong>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- "in 12 days" / "12 days ago" from a signed day count. -->
+  <xsl:template name="days-phrase">
+    <xsl:param name="days"/>
+    <xsl:choose>
+      <xsl:when test="string($days) = ''"/>
+      <xsl:when test="$days = 0">today</xsl:when>
+      <xsl:when test="$days = 1">tomorrow</xsl:when>
+      <xsl:when test="$days = -1">yesterday</xsl:when>
+      <xsl:when test="$days &gt; 0">in <xsl:value-of select="$days"/> days</xsl:when>
+      <xsl:otherwise><xsl:value-of select="-$days"/> days ago</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>

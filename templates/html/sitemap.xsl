@@ -1,0 +1,41 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  sitemap.xsl - html/sitemap.xml (sitemaps.org 0.9) from corpus.xml:
+  every page of the site, absolute under base-url when the project sets
+  one (relative otherwise), with the document's approval date as lastmod.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
+
+  <xsl:variable name="base-raw" select="normalize-space(/corpus/project/base-url)"/>
+  <xsl:variable name="base">
+    <xsl:if test="$base-raw != ''">
+      <xsl:value-of select="$base-raw"/>
+      <xsl:if test="substring($base-raw, string-length($base-raw)) != '/'">/</xsl:if>
+    </xsl:if>
+  </xsl:variable>
+
+  <xsl:template match="/">
+    <urlset>
+      <url><loc><xsl:value-of select="concat($base, 'index.html')"/></loc></url>
+      <url><loc><xsl:value-of select="concat($base, 'glossary.html')"/></loc></url>
+      <url><loc><xsl:value-of select="concat($base, 'whats-new.html')"/></loc></url>
+      <url><loc><xsl:value-of select="concat($base, 'review.html')"/></loc></url>
+      <url><loc><xsl:value-of select="concat($base, 'search.html')"/></loc></url>
+      <xsl:for-each select="/corpus/documents/doc">
+        <url>
+          <loc><xsl:value-of select="concat($base, @id, '.html')"/></loc>
+          <xsl:variable name="last">
+            <xsl:choose>
+              <xsl:when test="amendment[@date]"><xsl:value-of select="amendment[@date][1]/@date"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="@approved"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:variable>
+          <xsl:if test="string-length($last) = 10"><lastmod><xsl:value-of select="$last"/></lastmod></xsl:if>
+        </url>
+      </xsl:for-each>
+    </urlset>
+  </xsl:template>
+</xsl:stylesheet>
