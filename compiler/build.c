@@ -317,7 +317,7 @@ build_run(const build_options *o)
 	stage(o, "links", &t0);
 
 	filters_dir = path_join(build_data_dir(), "filters");
-	filters_run(c, filters_dir, ds);
+	filters_run(c, filters_dir, ds, jobs);
 	free(filters_dir);
 	stage(o, "filters", &t0);
 

@@ -14,6 +14,8 @@
  * at its file while the build goes on with the other filters.
  */
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1299,36 +1301,81 @@ static int name_in(char **v, size_t n, const char *s)
 	return n > 0 && bsearch(&s, v, n, sizeof *v, cmp_str) != NULL;
 }
 
-void filters_run(corpus *c, const char *builtin_dir, diag_set *ds)
+/* One filter to run: its file and the label diagnostics use. */
+typedef struct {
+	char *path, *label;
+} job;
+
+typedef struct {
+	corpus *c;
+	diag_set *ds;
+	job *jobs;
+	size_t n;
+	atomic_size_t next;
+} job_queue;
+
+static void *job_worker(void *arg)
+{
+	job_queue *q = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&q->next, 1)) < q->n)
+		run_one(q->c, q->ds, q->jobs[i].path, q->jobs[i].label);
+	return NULL;
+}
+
+/*
+ * Filters are independent — each has its own Lua state and reads the
+ * corpus without changing it — so they run side by side, one filter per
+ * thread at a time.  Documents are not split across threads: a filter
+ * sees every document in order in one state, as a filter that keeps
+ * counts between document() and corpus() expects.
+ */
+void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs)
 {
 	char **bi, **pr;
 	size_t nbi, npr, i;
 	char *pdir = NULL;
+	job_queue q;
+	pthread_t th[16];
+	int t, started = 0;
 
 	if (c->project && c->project->dir)
 		pdir = path_join(c->project->dir, "filters");
 	nbi = list_lua(builtin_dir, &bi);
 	npr = list_lua(pdir, &pr);
 
+	memset(&q, 0, sizeof q);
+	q.c = c;
+	q.ds = ds;
+	q.jobs = xcalloc(nbi + npr + 1, sizeof *q.jobs);
 	for (i = 0; i < nbi; i++) {
-		char *path, *label;
-
 		if (name_in(pr, npr, bi[i]))
 			continue;   /* the project's own copy replaces it */
-		path = path_join(builtin_dir, bi[i]);
-		label = xasprintf("filters/%s", bi[i]);
-		run_one(c, ds, path, label);
-		free(path);
-		free(label);
+		q.jobs[q.n].path = path_join(builtin_dir, bi[i]);
+		q.jobs[q.n].label = xasprintf("filters/%s", bi[i]);
+		q.n++;
 	}
 	for (i = 0; i < npr; i++) {
-		char *path = path_join(pdir, pr[i]);
-		char *label = xasprintf("filters/%s", pr[i]);
-
-		run_one(c, ds, path, label);
-		free(path);
-		free(label);
+		q.jobs[q.n].path = path_join(pdir, pr[i]);
+		q.jobs[q.n].label = xasprintf("filters/%s", pr[i]);
+		q.n++;
 	}
+	atomic_init(&q.next, 0);
+	if (jobs > 16)
+		jobs = 16;
+	for (t = 0; t < jobs - 1 && (size_t)(t + 1) < q.n; t++)
+		if (pthread_create(&th[t], NULL, job_worker, &q) == 0)
+			started++;
+	job_worker(&q);
+	for (t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+
+	for (i = 0; i < q.n; i++) {
+		free(q.jobs[i].path);
+		free(q.jobs[i].label);
+	}
+	free(q.jobs);
 	for (i = 0; i < nbi; i++)
 		free(bi[i]);
 	for (i = 0; i < npr; i++)

@@ -13,7 +13,8 @@
 #include "diag.h"
 
 /* Runs every filter over every document, then each filter's corpus
- * function.  builtin_dir is the folder of the shipped filters. */
-void filters_run(corpus *c, const char *builtin_dir, diag_set *ds);
+ * function.  builtin_dir is the folder of the shipped filters; up to
+ * `jobs` filters run at once, each in its own thread and Lua state. */
+void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs);
 
 #endif

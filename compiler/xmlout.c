@@ -409,16 +409,54 @@ heading_slug(walk *w, cmark_node *n)
 	return NULL;
 }
 
-static size_t
-footnote_number(walk *w, const char *label)
+/*
+ * cmark-gfm numbers footnotes itself: after parsing, a reference's literal
+ * is its number ("1", "2" …) and the referenced definitions sit at the
+ * end of the document in that order (unreferenced ones are dropped), each
+ * with its label as literal.  So reference n has the n-th label.
+ */
+/* cmark-gfm 0.29 does not give a definition's label through its API;
+ * read it from the source at the definition's position ("[^label]:").
+ * Without source (glossary definitions) the number stands in. */
+static char *
+footnote_label(const document *d, cmark_node *def, long num)
 {
-	size_t i;
-	for (i = 0; i < w->nfn; i++)
-		if (!strcmp(w->fn_labels[i], label))
-			return i + 1;
-	w->fn_labels = xrealloc(w->fn_labels, (w->nfn + 1) * sizeof *w->fn_labels);
-	w->fn_labels[w->nfn++] = xstrdup(label);
-	return w->nfn;
+	int line = cmark_node_get_start_line(def);
+	int col = cmark_node_get_start_column(def);
+	const char *p = d->source, *end;
+	int l;
+
+	if (p && line > 0 && col > 0) {
+		for (l = 1; l < line && *p; p++)
+			if (*p == '\n')
+				l++;
+		/* the body starts after the front matter and a BOM, which
+		 * only shifts line 1; search the line for the opener */
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		p = memchr(p, '[', (size_t)(end - p));
+		if (p && p[1] == '^') {
+			const char *close = memchr(p + 2, ']', (size_t)(end - p - 2));
+			if (close && close > p + 2)
+				return xstrndup(p + 2, (size_t)(close - p - 2));
+		}
+	}
+	return xasprintf("%ld", num);
+}
+
+static void
+collect_footnotes(walk *w)
+{
+	cmark_node *n;
+	for (n = cmark_node_first_child(w->d->root); n; n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
+			continue;
+		w->fn_labels = xrealloc(w->fn_labels,
+		    (w->nfn + 1) * sizeof *w->fn_labels);
+		w->fn_labels[w->nfn] = footnote_label(w->d, n, (long)w->nfn + 1);
+		w->nfn++;
+	}
 }
 
 static void inlines_xml(walk *w, xmlNodePtr parent, cmark_node *first);
@@ -566,10 +604,16 @@ inline_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 		return;
 	}
 	case CMARK_NODE_FOOTNOTE_REFERENCE: {
-		const char *label = cmark_node_get_literal(n);
+		const char *lit = cmark_node_get_literal(n);
+		long num = lit ? atol(lit) : 0;
+		if (num < 1 || (size_t)num > w->nfn) {
+			/* not a numbered reference: keep its text */
+			add_text(parent, lit);
+			return;
+		}
 		x = child(parent, "footnote-ref");
-		set_attr(x, "label", label ? label : "");
-		set_attr_int(x, "n", (long)footnote_number(w, label ? label : ""));
+		set_attr(x, "label", w->fn_labels[num - 1]);
+		set_attr_int(x, "n", num);
 		return;
 	}
 	default:
@@ -762,26 +806,18 @@ footnotes_xml(walk *w, xmlNodePtr doc)
 {
 	cmark_node *n;
 	xmlNodePtr fns = NULL;
+	long num = 0;
 
 	for (n = cmark_node_first_child(w->d->root); n; n = cmark_node_next(n)) {
-		const char *label;
-		size_t i, num = 0;
 		xmlNodePtr f;
 		if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
 			continue;
-		label = cmark_node_get_literal(n);
-		if (!label)
-			label = "";
-		for (i = 0; i < w->nfn; i++)
-			if (!strcmp(w->fn_labels[i], label))
-				num = i + 1;
-		if (!num)
-			continue;  /* never referenced: cmark-gfm drops these too */
+		num++;
 		if (!fns)
 			fns = child(doc, "footnotes");
 		f = child(fns, "footnote");
-		set_attr(f, "label", label);
-		set_attr_int(f, "n", (long)num);
+		set_attr(f, "label", w->fn_labels[num - 1]);
+		set_attr_int(f, "n", num);
 		set_line(f, n);
 		blocks_xml(w, f, cmark_node_first_child(n));
 	}
@@ -945,6 +981,8 @@ xmlout_document(const corpus *c, size_t i, diag_set *ds)
 	w.d = d;
 	w.allow_html = c->project->allow_html;
 	body = child(root, "body");
+	if (d->root)
+		collect_footnotes(&w);
 	if (d->root)
 		body_xml(&w, body);
 	if (d->root)

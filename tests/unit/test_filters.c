@@ -104,7 +104,7 @@ static void setup(fixture *f, const char *const *filters)
 	f->c = corpus_new(f->p, docs, n, f->ds);
 	strcpy(f->c->today, "2024-01-15");
 	links_resolve(f->c, 1, f->ds);
-	filters_run(f->c, f->builtin, f->ds);
+	filters_run(f->c, f->builtin, f->ds, 2);
 	diag_sort(f->ds);
 	if (getenv("UNIT_VERBOSE"))
 		diag_print(f->ds, stdout, FMT_TEXT, NULL, 0);
