@@ -14,7 +14,7 @@ CC      ?= cc
 DATADIR  = $(PREFIX)/share/policyc
 SRCDIR  := $(abspath .)
 
-PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo
+PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -77,6 +77,7 @@ asan: deps-test
 	  SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
 	  build-asan/policyc build-asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(SRCDIR)/tests/fixtures/pdf/lsan.supp \
 	  POLICYC=$(SRCDIR)/build-asan/policyc UNIT=$(SRCDIR)/build-asan/unit-tests \
 	  POLICYC_SANITIZED=1 prove -f tests/*.t
 

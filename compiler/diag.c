@@ -45,6 +45,7 @@ static const struct rule_row {
 	{ "numbering-duplicate", SEV_WARNING, "The same hand-typed paragraph number twice in one document" },
 	{ "outdated-term", SEV_WARNING, "Wording that has been replaced (organisations, guidance)" },
 	{ "filter-error", SEV_ERROR, "A Lua filter failed, or ran past its limits" },
+	{ "filter-print", SEV_NOTE, "Output of print() in a Lua filter" },
 	{ "brand-contrast", SEV_WARNING, "A brand colour has too little contrast against white" },
 	{ "output-error", SEV_ERROR, "An output file could not be written" },
 	{ "template-error", SEV_ERROR, "An XSLT template failed" },
@@ -323,12 +324,25 @@ diag_format_parse(const char *s, diag_format *out)
 	return 0;
 }
 
+/* JSON text must be UTF-8: a byte that does not start a valid sequence
+ * (a message cut short inside a character) becomes U+FFFD. */
 static void
 json_string(FILE *fp, const char *s)
 {
 	const unsigned char *p;
 	fputc('"', fp);
 	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			size_t len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+			size_t bad;
+			if (strnlen((const char *)p, len) == len &&
+			    utf8_valid((const char *)p, len, &bad)) {
+				fwrite(p, 1, len, fp);
+				p += len - 1;
+			} else
+				fputs("\\ufffd", fp);
+			continue;
+		}
 		switch (*p) {
 		case '"': fputs("\\\"", fp); break;
 		case '\\': fputs("\\\\", fp); break;

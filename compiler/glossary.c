@@ -757,6 +757,16 @@ glossary_lookup(const glossary *g, const char *name)
 		found = slug_find(g, sl);
 		free(sl);
 	}
+	if (found < 0) {
+		/* an abbreviation named in another case ("glossary:lado"):
+		 * explicit links and see: are case-insensitive (DESIGN.md);
+		 * only running text keeps abbreviations case-sensitive */
+		for (size_t i = 0; i < g->n; i++)
+			if (g->entries[i].abbr && str_ieq(g->entries[i].abbr, name)) {
+				found = (long)i;
+				break;
+			}
+	}
 	return found;
 }
 

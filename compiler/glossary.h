@@ -39,8 +39,9 @@ void glossary_free(glossary *g);
 
 size_t glossary_count(const glossary *g);
 const glossary_entry *glossary_at(const glossary *g, size_t i);
-/* Finds an entry by slug, abbreviation (case-sensitive) or term/alias
- * (case-insensitive); -1 when none. */
+/* Finds an entry by term, alias or abbreviation, then by slug; names are
+ * compared case-insensitively (an abbreviation in its own case wins over
+ * another entry's in a different case); -1 when none. */
 long glossary_lookup(const glossary *g, const char *name);
 
 /* One match of the matcher in a text. */
