@@ -852,8 +852,7 @@ page_worker(void *arg)
 			free(file);
 			free(rel);
 			free(out);
-		} else
-			__atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+		}
 		j->entries[i] = search_entry(in->docs[i]);
 		free(id);
 		free(path);
@@ -974,11 +973,12 @@ html_render(const backend_input *in)
 	j.sec = make_security();
 
 	/* Document pages, in parallel. */
+	/* A stylesheet that does not compile or a page that fails to
+	 * transform is an html-template error, reported with its file; the
+	 * rest of the site is still written (only a failed write is fatal). */
 	j.page = load_style(&d, "document.xsl", in->ds);
 	j.entries = xcalloc(in->ndocs + 1, sizeof *j.entries);
-	if (j.page == NULL)
-		rc = 1;
-	else if (in->ndocs > 0) {
+	if (j.page != NULL && in->ndocs > 0) {
 		nthreads = in->jobs > 0 ? in->jobs : 1;
 		if ((size_t)nthreads > in->ndocs)
 			nthreads = (int)in->ndocs;
@@ -1002,10 +1002,8 @@ html_render(const backend_input *in)
 		    "<!DOCTYPE html>\n" : NULL;
 		char *file;
 
-		if (st == NULL) {
-			rc = 1;
+		if (st == NULL)
 			continue;
-		}
 		s = transform(st, in->corpus, params, j.sec, in->ds,
 		    "corpus.xml", pre, pre != NULL);
 		if (s) {
@@ -1014,8 +1012,7 @@ html_render(const backend_input *in)
 				rc = 1;
 			free(file);
 			free(s);
-		} else
-			rc = 1;
+		}
 		xsltFreeStylesheet(st);
 	}
 

@@ -281,6 +281,12 @@
   <xsl:template match="footnote-ref" mode="body">
     <xsl:variable name="k" select="count(preceding::footnote-ref[@label = current()/@label])"/>
     <sup class="footnote-ref">
+      <xsl:choose>
+      <xsl:when test="not(key('pc-footnote', @label))">
+        <!-- no definition in the tree: nothing to link to -->
+        <xsl:value-of select="@n"/>
+      </xsl:when>
+      <xsl:otherwise>
       <a href="#fn-{@n}" data-footnote-ref="">
         <xsl:attribute name="id">
           <xsl:value-of select="concat('fnref-', @n)"/>
@@ -288,6 +294,8 @@
         </xsl:attribute>
         <xsl:value-of select="@n"/>
       </a>
+      </xsl:otherwise>
+      </xsl:choose>
     </sup>
   </xsl:template>
 

@@ -69,6 +69,7 @@
       <body>
         <a class="skip-link" href="#main-content">Skip to main content</a>
         <header class="site-header">
+          <div class="site-header__bar">
           <div class="wrap site-header__inner">
             <a class="site-header__brand" href="{$pc-root}index.html">
               <xsl:if test="$logo != ''">
@@ -88,6 +89,7 @@
                 <button class="site-search__button" type="submit">Search</button>
               </form>
             </xsl:if>
+          </div>
           </div>
           <nav class="site-nav" aria-label="Main">
             <ul class="wrap site-nav__list">
@@ -120,19 +122,14 @@
           </nav>
         </header>
         <div class="wrap">
-          <nav class="breadcrumb" aria-label="Breadcrumb">
-            <ol class="breadcrumb__list">
-              <xsl:choose>
-                <xsl:when test="$current = 'contents'">
-                  <li class="breadcrumb__item"><a href="{$pc-root}index.html" aria-current="page">Home</a></li>
-                </xsl:when>
-                <xsl:otherwise>
-                  <li class="breadcrumb__item"><a href="{$pc-root}index.html">Home</a></li>
-                  <xsl:copy-of select="$crumbs"/>
-                </xsl:otherwise>
-              </xsl:choose>
-            </ol>
-          </nav>
+          <xsl:if test="$current != 'contents'">
+            <nav class="breadcrumb" aria-label="Breadcrumb">
+              <ol class="breadcrumb__list">
+                <li class="breadcrumb__item"><a href="{$pc-root}index.html">Home</a></li>
+                <xsl:copy-of select="$crumbs"/>
+              </ol>
+            </nav>
+          </xsl:if>
           <main id="main-content" class="main" tabindex="-1">
             <xsl:copy-of select="$content"/>
           </main>

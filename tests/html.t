@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// html.t — the HTML back end without a browser: builds the sample project
+// and checks the site's files: a page per document, well-formed pages
+// (HTML5 serialised as XML, so xmllint can check them), feed.xml (Atom) and
+// sitemap.xml well-formed, no external resources, the search index, term
+// links into the glossary, reproducible output, the brand-contrast warning,
+// project template overrides and the stylesheet sandbox.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const vm = require('vm');
+const { spawnSync } = require('child_process');
+
+const top = path.resolve(__dirname, '..');
+const POLICYC = process.env.POLICYC || path.join(top, 'build', 'policyc');
+const wrap = process.env.POLICYC_WRAP ? process.env.POLICYC_WRAP.split(/\s+/).filter(Boolean) : [];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'policyc-html-'));
+let n = 0;
+function ok(cond, what, details) {
+  n++;
+  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
+  if (!cond && details) for (const l of [].concat(details).slice(0, 20)) console.log('#   ' + String(l).slice(0, 300));
+}
+function build(project, out) {
+  const cmd = [...wrap, POLICYC, 'build', project, '-o', out, '--outputs', 'xml,html', '--today', '2026-11-23', '-j', '2'];
+  return spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8' });
+}
+function walk(dir, ext) {
+  const out = [];
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...walk(p, ext));
+    else if (e.name.endsWith(ext)) out.push(p);
+  }
+  return out.sort();
+}
+function xmllint(file) {
+  const r = spawnSync('xmllint', ['--noout', '--nonet', file], { encoding: 'utf8' });
+  return r.status === 0 ? null : (r.stderr || 'xmllint failed').split('\n')[0];
+}
+function copyDir(from, to) { fs.cpSync(from, to, { recursive: true }); }
+
+console.log('1..16');
+const out = path.join(tmp, 'out');
+const r = build(path.join(top, 'content'), out);
+const html = path.join(out, 'html');
+ok(r.status === 0 && fs.existsSync(path.join(html, 'index.html')), 'policyc build content writes OUT/html/', r.stderr.split('\n').slice(-5));
+ok(!/\[html-(template|write)\]/.test(r.stderr), 'no template or write errors', r.stderr.split('\n').filter(l => /html-/.test(l)));
+
+const docXml = walk(path.join(out, 'xml'), '.xml').filter(f => path.basename(f) !== 'corpus.xml');
+const missing = docXml.map(f => path.relative(path.join(out, 'xml'), f).replace(/\.xml$/, '.html'))
+  .filter(p => !fs.existsSync(path.join(html, p)));
+ok(docXml.length > 0 && missing.length === 0, `a page for each of the ${docXml.length} documents`, missing);
+
+const special = ['index.html', 'glossary.html', 'whats-new.html', 'review.html', 'search.html', '404.html',
+                 'feed.xml', 'sitemap.xml', 'style.css', 'search.js', 'search-index.js', 'assets/logo.png'];
+ok(special.every(f => fs.existsSync(path.join(html, f))), 'site pages, feed, sitemap, CSS, scripts and logo are written',
+   special.filter(f => !fs.existsSync(path.join(html, f))));
+
+const pages = walk(html, '.html');
+const bad = [];
+for (const p of pages) {
+  const s = fs.readFileSync(p, 'utf8');
+  const rel = path.relative(html, p);
+  if (!s.startsWith('<!DOCTYPE html>\n')) bad.push(`${rel}: no <!DOCTYPE html>`);
+  const e = xmllint(p);
+  if (e) bad.push(`${rel}: ${e}`);
+  if (!/<html[^>]* lang="[^"]+"/.test(s)) bad.push(`${rel}: no lang on <html>`);
+  if (!/<a class="skip-link" href="#main-content">/.test(s) || !/<main id="main-content"/.test(s)) bad.push(`${rel}: no skip link / main`);
+  if ((s.match(/<h1[ >]/g) || []).length !== 1) bad.push(`${rel}: not exactly one <h1>`);
+  if (/<(p|div|span|a|td|li|section|script)( [^>]*)?\/>/.test(s)) bad.push(`${rel}: self-closed non-void element`);
+}
+ok(pages.length > 0 && bad.length === 0, `all ${pages.length} pages are well-formed HTML5 with lang, skip link, main, one h1`, bad);
+
+const ext = [];
+for (const p of pages) {
+  const s = fs.readFileSync(p, 'utf8');
+  const re = /<(script|img|link|iframe|source)\b[^>]*\b(src|href)="(https?:)?\/\//g;
+  let m;
+  while ((m = re.exec(s))) ext.push(`${path.relative(html, p)}: ${m[0]}`);
+}
+ok(ext.length === 0, 'no page loads anything from another site', ext);
+
+const feed = path.join(html, 'feed.xml'), sitemap = path.join(html, 'sitemap.xml');
+const fe = xmllint(feed), se = xmllint(sitemap);
+const fs_ = fs.readFileSync(feed, 'utf8');
+const corpus = fs.readFileSync(path.join(out, 'xml', 'corpus.xml'), 'utf8');
+const nAmend = (corpus.match(/<amendment[ >]/g) || []).length;
+const nEntry = (fs_.match(/<entry>/g) || []).length;
+ok(!fe && /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/.test(fs_) && nEntry === nAmend && /<updated>\d{4}-\d\d-\d\dT00:00:00Z<\/updated>/.test(fs_),
+   `feed.xml is well-formed Atom with one entry per amendment (${nEntry}/${nAmend})`, [fe]);
+const sm = fs.readFileSync(sitemap, 'utf8');
+ok(!se && /<urlset xmlns="http:\/\/www.sitemaps.org\/schemas\/sitemap\/0.9"/.test(sm) &&
+   (sm.match(/<url>/g) || []).length === docXml.length + 5 && /<loc>https?:\/\//.test(sm),
+   'sitemap.xml is well-formed with every page, absolute under base-url', [se]);
+
+let idx = null;
+try {
+  const ctx = { window: {} };
+  vm.runInNewContext(fs.readFileSync(path.join(html, 'search-index.js'), 'utf8'), ctx);
+  idx = ctx.window.POLICYC_SEARCH;
+} catch (e) { idx = null; }
+ok(Array.isArray(idx) && idx.filter(e => e.y !== 'glossary term').length === docXml.length &&
+   idx.some(e => /lado-notice\.html$/.test(e.u) && /LADO/.test(e.t + e.k.join(' ') + e.x)) &&
+   idx.some(e => e.y === 'glossary term'),
+   'search-index.js loads as a script: an entry per document and per glossary term');
+
+const gl = fs.readFileSync(path.join(html, 'glossary.html'), 'utf8');
+const glIds = new Set([...gl.matchAll(/ id="([^"]+)"/g)].map(m => m[1]));
+const termLinks = [];
+for (const p of pages) {
+  for (const m of fs.readFileSync(p, 'utf8').matchAll(/<a class="term" href="(?:\.\.\/)*glossary\.html#([^"]+)"( title="[^"]+")?/g))
+    termLinks.push({ p, id: m[1], title: !!m[2] });
+}
+const badTerms = termLinks.filter(t => !glIds.has(t.id) || !t.title).map(t => `${path.relative(html, t.p)} -> #${t.id}`);
+ok(termLinks.length > 0 && badTerms.length === 0,
+   `${termLinks.length} glossary term links land on a glossary entry and carry the definition in title=`, badTerms);
+
+const out2 = path.join(tmp, 'out2');
+build(path.join(top, 'content'), out2);
+const diff = spawnSync('diff', ['-r', html, path.join(out2, 'html')], { encoding: 'utf8' });
+ok(diff.status === 0, 'the site is byte-for-byte reproducible', diff.stdout.split('\n').slice(0, 10));
+
+// A brand colour that fails 4.5:1 against white: warned, and darkened on the site.
+const proj = path.join(tmp, 'proj');
+copyDir(path.join(top, 'content'), proj);
+const yaml = path.join(proj, 'policyc.yaml');
+fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/primary: "#[0-9a-fA-F]+"/, 'primary: "#ffdd00"'));
+const r3 = build(proj, path.join(tmp, 'out3'));
+const page3 = fs.existsSync(path.join(tmp, 'out3/html/index.html')) ? fs.readFileSync(path.join(tmp, 'out3/html/index.html'), 'utf8') : '';
+const m3 = /--brand:#([0-9a-f]{6})/.exec(page3);
+ok(/warning: brand colour primary #ffdd00 has contrast 1\.\d\d:1.*\[brand-contrast\]/.test(r3.stderr) && m3 && m3[1] !== 'ffdd00',
+   'a brand colour under 4.5:1 gives a brand-contrast warning and a darker shade on the site',
+   r3.stderr.split('\n').filter(l => /brand/.test(l)).concat([m3 ? m3[0] : 'no --brand']));
+
+// Project overrides: templates/html/404.xsl replaces the built-in, and its
+// imports of built-in names (layout.xsl) still resolve.
+fs.mkdirSync(path.join(proj, 'templates/html'), { recursive: true });
+fs.writeFileSync(path.join(proj, 'templates/html/404.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:import href="layout.xsl"/>
+  <xsl:output method="xml" omit-xml-declaration="yes"/>
+  <xsl:template match="/">
+    <xsl:call-template name="page">
+      <xsl:with-param name="title" select="'Lost'"/>
+      <xsl:with-param name="content"><h1>Our own 404 page</h1></xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+</xsl:stylesheet>
+`);
+fs.writeFileSync(path.join(proj, 'templates/html/whats-new.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:import href="builtin/whats-new.xsl"/>
+  <xsl:template match="/"><xsl:apply-imports/><xsl:comment>extended</xsl:comment></xsl:template>
+</xsl:stylesheet>
+`);
+const r4 = build(proj, path.join(tmp, 'out4'));
+const p404 = path.join(tmp, 'out4/html/404.html'), pwn = path.join(tmp, 'out4/html/whats-new.html');
+ok(r4.status === 0 && fs.existsSync(p404) && /Our own 404 page/.test(fs.readFileSync(p404, 'utf8')) &&
+   /class="site-header/.test(fs.readFileSync(p404, 'utf8')) &&
+   fs.existsSync(pwn) && /<!--extended-->/.test(fs.readFileSync(pwn, 'utf8')) && /What.s new/.test(fs.readFileSync(pwn, 'utf8')),
+   'a project template overrides the built-in by name; built-in imports and builtin/NAME still resolve',
+   r4.stderr.split('\n').filter(l => /html-/.test(l)));
+
+// The sandbox: a stylesheet may not reach the network or write files.
+const marker = path.join(tmp, 'written-by-xslt');
+fs.writeFileSync(path.join(proj, 'templates/html/404.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:exsl="http://exslt.org/common" extension-element-prefixes="exsl">
+  <xsl:template match="/">
+    <html><body><p><xsl:value-of select="count(document('http://127.0.0.1:9/x.xml'))"/></p>
+    <exsl:document href="${marker}"><x/></exsl:document></body></html>
+  </xsl:template>
+</xsl:stylesheet>
+`);
+fs.unlinkSync(path.join(proj, 'templates/html/whats-new.xsl'));
+const r5 = build(proj, path.join(tmp, 'out5'));
+ok(!fs.existsSync(marker) && /\[html-template\]/.test(r5.stderr) && fs.existsSync(path.join(tmp, 'out5/html/index.html')),
+   'a stylesheet cannot write files or fetch from the network (reported, the rest of the site still built)',
+   r5.stderr.split('\n').filter(l => /html-/.test(l)));
+
+// A broken project stylesheet is a diagnostic with the file, not a crash.
+fs.writeFileSync(path.join(proj, 'templates/html/404.xsl'), '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:template match="/"><xsl:value-of select="@@"/></xsl:template></xsl:stylesheet>');
+const r6 = build(proj, path.join(tmp, 'out6'));
+ok(/templates\/html\/404\.xsl.*\[html-template\]|\[html-template\][^\n]*404\.xsl/.test(r6.stderr) && r6.status !== null && r6.signal === null,
+   'a broken project stylesheet is reported against its file', r6.stderr.split('\n').filter(l => /html-/.test(l)));
+
+// render --to html: the fragment through the same body templates.
+const md = path.join(tmp, 'frag.md');
+fs.writeFileSync(md, '---\ntitle: T\n---\n\nSome *text* and a [link](<https://example.org/a b> "t").\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n');
+const rr = spawnSync(POLICYC, ['render', md, '--to', 'html'], { encoding: 'utf8' });
+ok(/<p>Some <em>text<\/em> and a <a href="https:\/\/example.org\/a%20b" title="t">link<\/a>.<\/p>/.test(rr.stdout) &&
+   /<td align="right">2<\/td>/.test(rr.stdout) && !/<html/.test(rr.stdout),
+   'policyc render --to html gives the body fragment', [rr.stdout.slice(0, 300), rr.stderr.slice(0, 300)]);
+
+fs.rmSync(tmp, { recursive: true, force: true });
