@@ -825,39 +825,57 @@ footnotes_xml(walk *w, xmlNodePtr doc)
 
 /* ---- graph lists ---- */
 
+/* Whether document index k is among the first n of list (the lists are a
+ * document's own edges: a handful, so a scan beats a corpus-sized map). */
+static int
+listed(const size_t *list, size_t n, size_t k)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (list[i] == k)
+			return 1;
+	return 0;
+}
+
+static void
+ref_xml(xmlNodePtr parent, const corpus *c, size_t k, const char *note,
+    const char *direction)
+{
+	xmlNodePtr r = child(parent, "ref");
+	set_attr(r, "ref", c->docs[k]->id);
+	set_attr(r, "title", c->docs[k]->title);
+	if (note)
+		set_attr(r, "note", note);
+	if (direction)
+		set_attr(r, "direction", direction);
+}
+
 static void
 related_xml(xmlNodePtr doc, const corpus *c, size_t i)
 {
 	xmlNodePtr rel = child(doc, "related"), refby;
-	size_t k, j;
-	char *seen = xcalloc(c->ndocs + 1, 1);
+	size_t k, j, nout = 0, nin = 0, cap;
+	size_t *seen;
 
+	cap = c->out_off ? (c->out_off[i + 1] - c->out_off[i]) +
+	    (c->in_off[i + 1] - c->in_off[i]) + 1 : 1;
+	seen = xcalloc(cap, sizeof *seen);
 	if (c->out_off) {
 		for (k = c->out_off[i]; k < c->out_off[i + 1]; k++) {
 			const edge *e = &c->edges[c->out_idx[k]];
-			xmlNodePtr r;
-			if (e->kind != EDGE_RELATED || seen[e->to] || e->to == i)
+			if (e->kind != EDGE_RELATED || e->to == i ||
+			    listed(seen, nout, e->to))
 				continue;
-			seen[e->to] = 1;
-			r = child(rel, "ref");
-			set_attr(r, "ref", c->docs[e->to]->id);
-			set_attr(r, "title", c->docs[e->to]->title);
-			if (e->note)
-				set_attr(r, "note", e->note);
-			set_attr(r, "direction", "out");
+			seen[nout++] = e->to;
+			ref_xml(rel, c, e->to, e->note, "out");
 		}
 		for (k = c->in_off[i]; k < c->in_off[i + 1]; k++) {
 			const edge *e = &c->edges[c->in_idx[k]];
-			xmlNodePtr r;
-			if (e->kind != EDGE_RELATED || seen[e->from] || e->from == i)
+			if (e->kind != EDGE_RELATED || e->from == i ||
+			    listed(seen, nout, e->from))
 				continue;
-			seen[e->from] = 1;
-			r = child(rel, "ref");
-			set_attr(r, "ref", c->docs[e->from]->id);
-			set_attr(r, "title", c->docs[e->from]->title);
-			if (e->note)
-				set_attr(r, "note", e->note);
-			set_attr(r, "direction", "in");
+			seen[nout++] = e->from;
+			ref_xml(rel, c, e->from, e->note, "in");
 		}
 	}
 	for (j = 0; j < c->nurls; j++)
@@ -867,18 +885,15 @@ related_xml(xmlNodePtr doc, const corpus *c, size_t i)
 			if (c->urls[j].title)
 				set_attr(x, "title", c->urls[j].title);
 		}
-	memset(seen, 0, c->ndocs + 1);
 	refby = child(doc, "referenced-by");
 	if (c->in_off)
 		for (k = c->in_off[i]; k < c->in_off[i + 1]; k++) {
 			const edge *e = &c->edges[c->in_idx[k]];
-			xmlNodePtr r;
-			if (e->kind != EDGE_LINK || seen[e->from] || e->from == i)
+			if (e->kind != EDGE_LINK || e->from == i ||
+			    listed(seen + nout, nin, e->from))
 				continue;
-			seen[e->from] = 1;
-			r = child(refby, "ref");
-			set_attr(r, "ref", c->docs[e->from]->id);
-			set_attr(r, "title", c->docs[e->from]->title);
+			seen[nout + nin++] = e->from;
+			ref_xml(refby, c, e->from, NULL, NULL);
 		}
 	free(seen);
 }
