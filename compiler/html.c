@@ -151,6 +151,8 @@ xf_tagfilter(xmlXPathParserContextPtr ctxt, int nargs)
 	call_string_fn(ctxt, nargs, tagfilter);
 }
 
+static void sink_error(void *ctx, const char *fmt, ...);
+
 static pthread_once_t ext_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -161,6 +163,7 @@ register_extensions(void)
 	xsltRegisterExtModuleFunction((const xmlChar *)"href", PC_NS, xf_href);
 	xsltRegisterExtModuleFunction((const xmlChar *)"tagfilter", PC_NS,
 	    xf_tagfilter);
+	xsltSetGenericErrorFunc(NULL, sink_error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -189,10 +192,10 @@ sink_flush(err_sink *s)
 	buf_init(&s->msg);
 }
 
-static void
+static void PC_PRINTF(2, 3)
 sink_error(void *ctx, const char *fmt, ...)
 {
-	err_sink *s = ctx ? ctx : cur_sink;
+	err_sink *s = cur_sink;
 	va_list ap;
 	char tmp[1024];
 
@@ -213,8 +216,10 @@ sink_begin(err_sink *s, diag_set *ds, const char *file)
 	s->file = file;
 	buf_init(&s->msg);
 	cur_sink = s;
-	xmlSetGenericErrorFunc(s, sink_error);
-	xsltSetGenericErrorFunc(s, sink_error);
+	/* libxml2's handler is per thread; libxslt's is process-wide and set
+	 * once (register_extensions): both find this thread's sink through
+	 * cur_sink, so parallel transforms never share a buffer. */
+	xmlSetGenericErrorFunc(NULL, sink_error);
 }
 
 static void
@@ -224,7 +229,6 @@ sink_end(err_sink *s)
 	buf_free(&s->msg);
 	cur_sink = NULL;
 	xmlSetGenericErrorFunc(NULL, NULL);
-	xsltSetGenericErrorFunc(NULL, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -411,7 +415,7 @@ transform(xsltStylesheetPtr st, xmlDocPtr doc, const char **params,
 		sink_end(&sink);
 		return NULL;
 	}
-	xsltSetTransformErrorFunc(ctxt, &sink, sink_error);
+	xsltSetTransformErrorFunc(ctxt, NULL, sink_error);
 	if (sec)
 		xsltSetCtxtSecurityPrefs(sec, ctxt);
 	if (params)

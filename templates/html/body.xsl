@@ -247,7 +247,8 @@
   </xsl:template>
 
   <!-- A glossary term: a link to its entry, the definition in title= so
-       it shows on hover (and, through CSS, on focus) without JavaScript. -->
+       the browser shows it on hover without JavaScript; an abbreviation
+       is also an <abbr> with the full name. -->
   <xsl:template match="term" mode="body">
     <xsl:variable name="t" select="key('pc-term', @ref)"/>
     <a class="term" href="{$pc-root}glossary.html#{@ref}">

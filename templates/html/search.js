@@ -41,6 +41,10 @@
 		for (i = 0; i < words.length && at < 0; i++) at = lx.indexOf(words[i]);
 		if (at < 0) return x.slice(0, 180) + (x.length > 180 ? '\u2026' : '');
 		var start = Math.max(0, at - 70);
+		if (start > 0) {
+			var sp = x.indexOf(' ', start);
+			if (sp !== -1 && sp < at) start = sp + 1;
+		}
 		return (start > 0 ? '\u2026' : '') + x.slice(start, start + 200) +
 			(start + 200 < x.length ? '\u2026' : '');
 	}
@@ -78,7 +82,8 @@
 			li.appendChild(a);
 			var meta = document.createElement('p');
 			meta.className = 'hint';
-			meta.textContent = [h.d.d.y, hd ? 'section: ' + hd[0] : ''].filter(Boolean).join(' \u00b7 ');
+			var type = h.d.d.y ? h.d.d.y.charAt(0).toUpperCase() + h.d.d.y.slice(1) : '';
+			meta.textContent = [type, hd ? 'Section: ' + hd[0] : ''].filter(Boolean).join(' \u00b7 ');
 			if (meta.textContent) li.appendChild(meta);
 			var p = document.createElement('p');
 			p.textContent = snippet(h.d, words);
