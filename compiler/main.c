@@ -116,6 +116,9 @@ render(const char *file, const char *to, int allow_html, const char *today)
 		diag_free(ds);
 		return EXIT_USAGE;
 	}
+	/* a fragment shows the whole body: no page title stands in for a
+	 * leading h1 here */
+	docs[0]->title_node = NULL;
 	c = corpus_new(&p, docs, 1, ds);
 	date_today(today, c->today);
 	x = xmlout_document(c, 0, NULL);
