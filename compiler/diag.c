@@ -48,7 +48,8 @@ static const struct rule_row {
 	{ "filter-print", SEV_NOTE, "Output of print() in a Lua filter" },
 	{ "brand-contrast", SEV_WARNING, "A brand colour has too little contrast against white" },
 	{ "output-error", SEV_ERROR, "An output file could not be written" },
-	{ "template-error", SEV_ERROR, "An XSLT template failed" },
+	{ "html-template", SEV_ERROR, "An XSLT stylesheet failed to compile or run" },
+	{ "html-write", SEV_ERROR, "A site file could not be written" },
 	{ NULL, SEV_OFF, NULL }
 };
 

@@ -132,8 +132,17 @@ document_id_safe(const char *id)
 
 /* ---- cmark ---- */
 
+/*
+ * cmark-gfm keeps the extensions' special inline characters in global
+ * tables that every parser switches on when it parses inlines (in feed,
+ * for table rows, and in finish) and off again when done — so one thread
+ * finishing a document switches autolinks off under another thread's
+ * feet.  Parsing therefore runs one document at a time under this lock;
+ * reading, front matter, variables and headings stay parallel.
+ */
 static pthread_mutex_t parser_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Caller holds parser_lock. */
 static cmark_parser *
 new_parser(void)
 {
@@ -143,9 +152,6 @@ new_parser(void)
 	cmark_parser *parser;
 	int i;
 
-	/* attaching extensions writes cmark-gfm's global special-character
-	 * tables; do it one thread at a time */
-	pthread_mutex_lock(&parser_lock);
 	cmark_gfm_core_extensions_ensure_registered();
 	parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
 	for (i = 0; exts[i]; i++) {
@@ -153,7 +159,6 @@ new_parser(void)
 		if (e)
 			cmark_parser_attach_syntax_extension(parser, e);
 	}
-	pthread_mutex_unlock(&parser_lock);
 	return parser;
 }
 
@@ -700,10 +705,12 @@ document_load(const project *p, const char *path, const char *relpath,
 	memcpy(body + len, d->source + fm.body_start,
 	    d->source_len - fm.body_start);
 	len += d->source_len - fm.body_start;
+	pthread_mutex_lock(&parser_lock);
 	parser = new_parser();
 	cmark_parser_feed(parser, body, len);
 	d->root = cmark_parser_finish(parser);
 	cmark_parser_free(parser);
+	pthread_mutex_unlock(&parser_lock);
 	free(body);
 	cmark_consolidate_text_nodes(d->root);
 
