@@ -94,12 +94,17 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/run
 
+# libFuzzer targets (clang): FUZZ_SECONDS per target, see tests/fuzz/README.md
+fuzz:
+	@scripts/setup-deps fuzz
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk fuzz-run
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)
 	install -m 755 $(BUILD)/policyc $(DESTDIR)$(PREFIX)/bin/policyc
 	cp -R templates filters $(DESTDIR)$(DATADIR)/
 
 clean:
-	rm -rf build build-asan policyc tests/out
+	rm -rf build build-asan build-fuzz policyc tests/out
 
-.PHONY: all deps deps-test deps-bench site test asan valgrind regen bench install clean
+.PHONY: all deps deps-test deps-bench site test asan valgrind regen bench fuzz install clean

@@ -1,0 +1,116 @@
+/*
+ * fuzz_filter.c — libFuzzer target for the Lua bridge: the input is the
+ * source of a project filter (filters/x.lua) run by filters_run over a
+ * small fixed corpus (a copy of tests/golden/project: headings, tables,
+ * footnotes, images, links, glossary terms).  Whatever the source does —
+ * not parse, raise, loop, allocate without end, poke at the document
+ * tables, report nonsense — filters_run must neither crash nor leak, and
+ * must turn sandbox breaches and errors into diagnostics.  The built-in
+ * filters are not run (an empty folder stands in for them) so every
+ * execution goes to the fuzzed source.
+ *
+ * The corpus is built once; filters only read it.  Diagnostics are printed
+ * to /dev/null in every format, so what a filter reports passes through
+ * the printers too.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "diag.h"
+#include "document.h"
+#include "filters.h"
+#include "fsio.h"
+#include "fuzz_common.h"
+#include "glossary.h"
+#include "links.h"
+#include "project.h"
+#include "build.h"
+#include "util.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const files[] = {
+	"policyc.yaml", "glossary.yaml", "policies/index.md",
+	"policies/blocks/gfm.md", "policies/blocks/links.md", NULL
+};
+static const char *const relpaths[] = {
+	"index.md", "blocks/gfm.md", "blocks/links.md"
+};
+#define NDOCS (sizeof relpaths / sizeof relpaths[0])
+
+static char *project_dir, *builtin_dir;
+static diag_set *setup_ds;
+static project *proj;
+static corpus *corp;
+static const char *doc_paths[NDOCS];
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *scratch = fuzz_scratch("filter");
+	char *golden = path_join(build_data_dir(), "tests/golden/project");
+	document **docs;
+	size_t i;
+	char *gpath;
+
+	(void)argc;
+	(void)argv;
+	project_dir = path_join(scratch, "project");
+	builtin_dir = path_join(scratch, "no-builtins");
+	if (fsio_mkdirs(builtin_dir) != 0 ||
+	    fsio_mkdirs(project_dir) != 0)
+		abort();
+	for (i = 0; files[i]; i++) {
+		char *from = path_join(golden, files[i]);
+		char *to = path_join(project_dir, files[i]);
+		size_t len;
+		char *text = read_file(from, &len);
+		if (!text || fsio_write(to, text, len) != 0)
+			abort();
+		free(text);
+		free(from);
+		free(to);
+	}
+	free(golden);
+
+	setup_ds = diag_new();
+	proj = project_load(project_dir, setup_ds);
+	if (!proj)
+		abort();
+	docs = xcalloc(NDOCS, sizeof *docs);
+	for (i = 0; i < NDOCS; i++) {
+		char *path = path_join(proj->content, relpaths[i]);
+		docs[i] = document_load(proj, path, relpaths[i], setup_ds);
+		free(path);
+	}
+	corp = corpus_new(proj, docs, NDOCS, setup_ds);
+	memcpy(corp->today, "2024-06-01", 11);
+	gpath = path_join(proj->dir, proj->glossary_path);
+	corp->glossary = glossary_load(gpath, proj->glossary_path, 0, setup_ds);
+	free(gpath);
+	links_resolve(corp, 1, setup_ds);
+	corpus_index_edges(corp);
+	for (i = 0; i < corp->ndocs && i < NDOCS; i++)
+		doc_paths[i] = corp->docs[i]->path;
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	diag_set *ds;
+	int fmt;
+
+	fuzz_put(project_dir, "filters/x.lua", data, size);
+	ds = diag_new();
+	filters_run(corp, builtin_dir, ds, 1);
+	diag_sort(ds);
+	for (fmt = FMT_TEXT; fmt <= FMT_GITHUB; fmt++)
+		diag_print(ds, fuzz_diag_out(), (diag_format)fmt, doc_paths,
+		    corp->ndocs);
+	diag_free(ds);
+	return 0;
+}
