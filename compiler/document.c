@@ -691,9 +691,20 @@ document_load(const project *p, const char *path, const char *relpath,
 	if (!d->id)
 		d->id = document_id_from_relpath(relpath);
 	{
-		char *slash = strrchr(d->id, '/');
-		d->section = slash ? xstrndup(d->id, (size_t)(slash - d->id)) :
-		    xstrdup("");
+		/* the section is the folder the file sits in (an index.md
+		 * heads its own folder's section), whatever id: says */
+		char *pid = document_id_from_relpath(relpath);
+		const char *base = strrchr(relpath, '/');
+		char *slash;
+		if (base && (!strcmp(base + 1, "index.md") ||
+		    !strcmp(base + 1, "index.markdown")))
+			d->section = pid;
+		else {
+			slash = strrchr(pid, '/');
+			d->section = slash ? xstrndup(pid, (size_t)(slash - pid)) :
+			    xstrdup("");
+			free(pid);
+		}
 	}
 
 	/* body: front matter lines become blank lines so cmark's line
