@@ -29,39 +29,44 @@
 
 #define OUTPUT_MARKER ".policyc-output"
 
+/*
+ * Where templates/ and filters/ are: $POLICYC_DATA; else beside an
+ * installed binary (<prefix>/bin/policyc → <prefix>/share/policyc); else
+ * the source tree the binary was built in (running from build/).
+ */
 const char *
 build_data_dir(void)
 {
 	static char found[4096];
 	const char *env = getenv("POLICYC_DATA");
+	char exe[4000];
 	ssize_t n;
 
 	if (env && *env)
 		return env;
 	if (found[0])
 		return found;
-#ifdef POLICYC_DATADIR
-	char *probe = path_join(POLICYC_DATADIR, "templates/xml/policy.rng");
-	if (fsio_exists(probe)) {
-		free(probe);
-		snprintf(found, sizeof found, "%s", POLICYC_DATADIR);
-		return found;
-	}
-	free(probe);
-#endif
-	/* installed: <prefix>/bin/policyc and <prefix>/share/policyc */
-	n = readlink("/proc/self/exe", found, sizeof found - 32);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
-		char *slash;
-		found[n] = '\0';
-		if ((slash = strrchr(found, '/')))
+		char *slash, *probe;
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')))
 			*slash = '\0';
-		if ((slash = strrchr(found, '/')))
+		if ((slash = strrchr(exe, '/')))
 			*slash = '\0';
-		strcat(found, "/share/policyc");
-		return found;
+		snprintf(found, sizeof found, "%s/share/policyc", exe);
+		probe = path_join(found, "templates/xml/policy.rng");
+		if (fsio_exists(probe)) {
+			free(probe);
+			return found;
+		}
+		free(probe);
 	}
+#ifdef POLICYC_DATADIR
+	snprintf(found, sizeof found, "%s", POLICYC_DATADIR);
+#else
 	snprintf(found, sizeof found, "/usr/local/share/policyc");
+#endif
 	return found;
 }
 
