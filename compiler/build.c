@@ -180,6 +180,14 @@ xml_one(void *arg, size_t i)
 	xml_ctx *x = arg;
 	const document *d = x->c->docs[i];
 	x->docs[i] = xmlout_document(x->c, i, x->ds);
+	/* from here on the XML tree is the document: the back ends never
+	 * read the cmark tree, so give its memory back now (a large corpus
+	 * would otherwise hold both trees of every document at once) */
+	cmark_node_free(x->c->docs[i]->root);
+	x->c->docs[i]->root = NULL;
+	x->c->docs[i]->title_node = NULL;
+	for (size_t h = 0; h < x->c->docs[i]->nheadings; h++)
+		x->c->docs[i]->headings[h].node = NULL;
 	if (x->xml_dir) {
 		char *name = xasprintf("%s.xml", d->id);
 		char *path = path_join(x->xml_dir, name);
