@@ -33,6 +33,12 @@
 #define FILTER_BUDGET      20000000L            /* VM instructions a call */
 #define FILTER_BUDGET_DOC  20000L               /* extra per document, corpus() */
 #define HOOK_STEP          1000
+/* Instructions charged for each error a filter's own pcall or xpcall
+ * catches: raising and catching costs C time the count hook never sees
+ * (a loop of pcall(error, ...) spends few VM instructions but, with a
+ * long message, seconds of C), so without a charge such a loop ran many
+ * times past the budget. */
+#define ERROR_COST         1000L
 
 /* Everything one filter run needs; reached from Lua through a light
  * userdata upvalue (Lua code cannot make or read those). */
@@ -90,6 +96,24 @@ static void *cap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	return p;
 }
 
+/* Raises the budget error at the current position. [-0, +0, v] */
+static int budget_error(lua_State *L, frun *r, lua_Debug *ar)
+{
+	lua_Debug here;
+
+	r->breached = 1;
+	if (ar == NULL && lua_getstack(L, 1, &here))
+		ar = &here;
+	if (ar && lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+		lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+	else
+		lua_pushliteral(L, "");
+	lua_pushfstring(L, "instruction limit exceeded (%d million)",
+	    (int)(r->budget / 1000000));
+	lua_concat(L, 2);
+	return lua_error(L);
+}
+
 /* The count hook: every HOOK_STEP instructions; raises past the budget and
  * marks the run so pcall inside the filter cannot swallow the error. */
 static void budget_hook(lua_State *L, lua_Debug *ar)
@@ -97,18 +121,17 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	frun *r = get_run(L);
 
 	r->spent += HOOK_STEP;
-	if (r->spent > r->budget) {
-		r->breached = 1;
-		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-			lua_pushfstring(L, "%s:%d: ", ar->short_src,
-			    ar->currentline);
-		else
-			lua_pushliteral(L, "");
-		lua_pushfstring(L, "instruction limit exceeded (%d million)",
-		    (int)(r->budget / 1000000));
-		lua_concat(L, 2);
-		lua_error(L);
-	}
+	if (r->spent > r->budget)
+		budget_error(L, r, ar);
+}
+
+/* After a filter's pcall/xpcall caught an error: charges ERROR_COST and
+ * raises the budget error when that spends the budget. */
+static void charge_error(lua_State *L, frun *r)
+{
+	r->spent += ERROR_COST;
+	if (r->spent > r->budget)
+		budget_error(L, r, NULL);
 }
 
 static void reset_budget(frun *r, long budget)
@@ -136,7 +159,8 @@ static int traceback(lua_State *L)
 /* ---- the sandbox ---------------------------------------------------- */
 
 /* pcall(f, ...) [-0, +?, -]: as the base library's, except that a broken
- * instruction budget or memory cap is passed on, never caught. */
+ * instruction budget or memory cap is passed on, never caught, and each
+ * error caught costs ERROR_COST instructions. */
 static int sb_pcall(lua_State *L)
 {
 	int status;
@@ -145,6 +169,8 @@ static int sb_pcall(lua_State *L)
 	status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
 	if (status == LUA_ERRMEM || get_run(L)->breached)
 		return lua_error(L);
+	if (status != LUA_OK)
+		charge_error(L, get_run(L));
 	lua_pushboolean(L, status == LUA_OK);
 	lua_insert(L, 1);
 	return lua_gettop(L);
@@ -162,6 +188,8 @@ static int sb_xpcall(lua_State *L)
 	status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
 	if (status == LUA_ERRMEM || get_run(L)->breached)
 		return lua_error(L);
+	if (status != LUA_OK)
+		charge_error(L, get_run(L));
 	lua_pushboolean(L, status == LUA_OK);
 	lua_replace(L, 1);
 	return lua_gettop(L);
