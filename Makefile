@@ -28,7 +28,7 @@ CORE = compiler/util.c compiler/yamlval.c compiler/date.c compiler/diag.c \
        compiler/diagfmt.c compiler/fsio.c compiler/project.c compiler/frontmatter.c \
        compiler/document.c compiler/corpus.c compiler/glossary.c \
        compiler/links.c compiler/filters.c compiler/xmlout.c \
-       compiler/html.c compiler/build.c
+       compiler/html.c compiler/build.c compiler/scaffold.c
 PDF  = $(sort $(wildcard compiler/pdf/*.c))
 MAIN = compiler/main.c
 

@@ -18,6 +18,7 @@
 #include "corpus.h"
 #include "date.h"
 #include "document.h"
+#include "scaffold.h"
 #include "util.h"
 #include "xmlout.h"
 
@@ -27,6 +28,7 @@ static const char usage_text[] =
 "usage: policyc build [DIR] [-o OUT] [--outputs xml,html,pdf] [options]\n"
 "       policyc check [DIR] [--format FMT] [--strict] [options]\n"
 "       policyc render FILE [--to xml|html] [--allow-html]\n"
+"       policyc new DIR\n"
 "       policyc --help | --version\n"
 "\n"
 "DIR is a policy project: a folder holding policyc.yaml (default: .).\n"
@@ -187,7 +189,8 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	cmd = argv[1];
-	if (strcmp(cmd, "build") && strcmp(cmd, "check") && strcmp(cmd, "render"))
+	if (strcmp(cmd, "build") && strcmp(cmd, "check") && strcmp(cmd, "render") &&
+	    strcmp(cmd, "new"))
 		return usage_error("unknown command '%s'", cmd);
 
 	opterr = 0;
@@ -255,6 +258,13 @@ main(int argc, char **argv)
 		rc = render(o.dir, to, allow_html, o.today);
 		xmlCleanupParser();
 		return rc;
+	}
+	if (!strcmp(cmd, "new")) {
+		char today[11];
+		if (optind >= argc)
+			return usage_error("%s", "new needs a folder to create");
+		date_today(o.today, today);
+		return scaffold_new(o.dir, today);
 	}
 	o.check_only = !strcmp(cmd, "check");
 	if (!o.out)

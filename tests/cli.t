@@ -2,7 +2,7 @@
 # The command line: help, version, exit codes of check and build, JSON
 # diagnostics, the text summary line, render.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 27
 
 run_policyc --help
 is "$rc" 0 "--help exits 0"
@@ -73,3 +73,14 @@ run_policyc render "$TMP/r.md" --to xml
 like "$out" "<emph>world</emph>" "render --to xml"
 run_policyc render "$TMP/nope.md"
 is "$rc" 2 "render of a missing file: exit 2"
+
+# new: a starting project that checks clean and builds
+run_policyc new "$TMP/fresh-project" --today 2026-11-23
+is "$rc" 0 "new: exit 0"
+run_policyc check "$TMP/fresh-project" --today 2026-11-23
+is "$rc" 0 "new: the starting project checks clean"
+like "$out" "^0 errors, 0 warnings, 0 notes in 1 document$" "new: nothing to report"
+run_policyc build "$TMP/fresh-project" -o "$TMP/fresh-out" --today 2026-11-23 --outputs xml,html
+check "new: the starting project builds" [ -f "$TMP/fresh-out/html/safeguarding/example-policy.html" ]
+run_policyc new "$TMP/fresh-project"
+is "$rc" 2 "new: refuses a folder that is not empty"
