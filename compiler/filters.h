@@ -1,9 +1,9 @@
 /*
  * filters.h — the Lua validation filters.  Each filter (built-in ones from
  * the data folder's filters/, then the project's filters/NAME.lua) runs in a
- * fresh sandboxed Lua state with an instruction budget and a memory cap; it
- * sees each document as plain Lua tables and reports diagnostics through
- * ctx.report.  A filter that breaks the sandbox or raises an error gets
+ * fresh sandboxed Lua state with an instruction budget and a memory cap,
+ * in a child process with a time limit; it sees each document as plain
+ * Lua tables and reports diagnostics through ctx.report.  A filter that breaks the sandbox or raises an error gets
  * filter-error and the build goes on.
  */
 #ifndef POLICYC_FILTERS_H
