@@ -1,9 +1,14 @@
 #!/usr/bin/perl
 # The Lua sandbox, end to end: each filter in tests/cases/filters/sandbox/
-# tries to leave it (io, os.execute, os.remove, require "ffi", bytecode) or
-# break a limit (memory, instructions, recursion), returns garbage or does
-# not parse.  Each must end in exactly one filter-error at its own file,
-# with nothing done on disk, and the well-behaved filter must still run.
+# tries to leave it (io, os.execute, os.remove, os.exit, require "ffi",
+# bytecode) or break a limit (memory, instructions, recursion), returns
+# garbage or does not parse.  Each must end in exactly one filter-error at
+# its own file, with nothing done on disk, and the well-behaved filter must
+# still run.  Then the time limit (tests/cases/filters/sandbox-time/, with
+# seconds: 2): filters that hang inside C functions, where the instruction
+# budget cannot see them, end in filter-error; and a filter whose process
+# dies of a signal costs only that filter.  Every policyc run is guarded,
+# so a regression fails instead of hanging.
 use strict;
 use warnings;
 use JSON::PP;
@@ -23,6 +28,7 @@ my @escape = (
   ['io-open.lua', "global 'io'"],
   ['os-execute.lua', "field 'execute'"],
   ['os-remove.lua', "field 'remove'"],
+  ['os-exit.lua', "field 'exit'"],
   ['require-ffi.lua', "global 'require'"],
   ['bytecode.lua', 'binary chunk'],
   ['bytecode-default.lua', 'binary chunk'],
@@ -36,11 +42,33 @@ my @escape = (
   ['syntax-error.lua', 'syntax-error.lua:2:'],
 );
 
-my $json = `$wrap $policyc check . --today 2026-11-23 --format json`;
-my $status = $? >> 8;
-my $diags = eval { decode_json($json) } || [];
+# Runs policyc check in the current folder with a guard of 60 s; returns
+# (exit status, diagnostics, seconds taken).  $during, if given, is called
+# with policyc's pid while it runs.
+sub check {
+  my ($during, @more) = @_;
+  my $t0 = time;
+  my $pid = open(my $out, '-|', "exec $wrap $policyc check . --today 2026-11-23 --format json @more")
+    or die "cannot run policyc: $!\n";
+  my $json = '';
+  my $hung = 0;
+  eval {
+    local $SIG{ALRM} = sub { die "hung\n" };
+    alarm 60;
+    $during->($pid) if $during;
+    local $/;
+    $json = <$out>;
+    alarm 0;
+  };
+  if ($@) { $hung = 1; kill 'KILL', $pid; }
+  close $out;
+  my $status = $hung ? 124 : $? >> 8;
+  return ($status, eval { decode_json($json) } || [], time - $t0);
+}
 
-print "1..", 5 + 2 * @escape, "\n";
+my ($status, $diags) = check();
+
+print "1..", 5 + 2 * @escape + 12, "\n";
 my $t = 0;
 sub ok { my ($c, $what) = @_; $t++; print(($c ? "ok" : "not ok") . " $t - $what\n"); $c }
 
@@ -60,3 +88,70 @@ ok(@good == 2, 'the well-behaved project filter still checked both documents');
 my @fe = grep { $_->{rule} eq 'filter-error' } @$diags;
 ok(@fe == @escape, scalar(@fe) . " filter-errors in all, one per broken filter")
   or print map { "#   $_->{file}: $_->{message}\n" } @fe;
+
+# ---- the time limit ----------------------------------------------------
+
+chdir '/' or die;
+my $tsrc = "$FindBin::Bin/cases/filters/sandbox-time";
+my $ttmp = tempdir(CLEANUP => 1);
+system('cp', '-R', "$tsrc/.", $ttmp) == 0 or die "cp failed\n";
+chdir $ttmp or die;
+
+my ($tstatus, $tdiags, $took) = check();
+ok($tstatus == 1, "check ends (status 1, not hung: 124), got $tstatus, in ${took}s");
+sub fe_of { my ($d, $f) = @_; grep { $_->{rule} eq 'filter-error' && $_->{file} eq "filters/$f" } @$d }
+for my $c (['catastrophic-find.lua', 'while checking policies/one.md: ran past its time limit of 2 s'],
+           ['quadratic-find.lua', 'while checking policies/one.md: ran past its time limit of 2 s'],
+           ['finalizer-hang.lua', 'ran past its time limit of 2 s'],
+           ['error-loop.lua', 'instruction limit exceeded']) {
+  my ($file, $text) = @$c;
+  my @hit = fe_of($tdiags, $file);
+  ok(@hit == 1 && index($hit[0]{message}, $text) >= 0, "filters/$file: one filter-error, '$text'")
+    or print map { "#   got: $_->{message}\n" } @hit;
+}
+@good = grep { $_->{rule} eq 'good-rule' } @$tdiags;
+ok(@good == 2, 'the well-behaved project filter still checked both documents');
+ok((grep { $_->{rule} eq 'orphan' } @$tdiags) >= 1, 'a built-in filter still reported (orphan)');
+@fe = grep { $_->{rule} eq 'filter-error' } @$tdiags;
+ok(@fe == 4, scalar(@fe) . " filter-errors in all, one per broken filter")
+  or print map { "#   $_->{file}: $_->{message}\n" } @fe;
+
+# A filter process that dies of a signal (as a C bug in a filter's path
+# would make it): here a hanging filter is sent SIGSEGV from outside once
+# it has spent a second of CPU time — no other filter of this project
+# comes near that, so the signal finds the hanging one.
+unlink glob('filters/*.lua');
+system('cp', "$tsrc/filters/zz-good.lua", "$tsrc/filters/catastrophic-find.lua", 'filters/') == 0
+  or die "cp failed\n";
+rename 'filters/catastrophic-find.lua', 'filters/zzz-hang.lua' or die;
+open($fh, '>', 'policyc.yaml') or die;
+print $fh "title: Sandbox crash\nrules:\n  filter-error: { seconds: 40 }\n";
+close $fh;
+my $sent = 0;
+my ($cstatus, $cdiags) = check(sub {
+  my ($pid) = @_;
+  for (1 .. 400) {    # up to 40 s
+    select(undef, undef, undef, 0.1);
+    for my $kid (split ' ', `pgrep -P $pid`) {
+      open(my $st, '<', "/proc/$kid/stat") or next;
+      my $line = <$st>;
+      close $st;
+      my @f = split ' ', substr($line, rindex($line, ')') + 2);
+      if ($f[11] + $f[12] >= 100) {   # utime + stime, in 1/100 s
+        kill 'SEGV', $kid;
+        $sent = 1;
+        return;
+      }
+    }
+  }
+}, '-j', '1', '2>crash.err');   # under ASan the killed child reports there
+ok($sent, 'found the hanging filter\'s process and sent it SIGSEGV');
+ok($cstatus == 1, "policyc itself survived (status 1), got $cstatus");
+my @crash = fe_of($cdiags, 'zzz-hang.lua');
+# under ASan the child's SEGV handler reports and exits 1
+ok(@crash == 1 && $crash[0]{message} =~ /while checking policies\/one\.md: crashed \((signal 11|exit status 1)\)/,
+   'one filter-error: crashed while checking policies/one.md')
+  or print map { "#   got: $_->{message}\n" } @crash;
+@good = grep { $_->{rule} eq 'good-rule' } @$cdiags;
+ok(@good == 2 && (grep { $_->{rule} eq 'orphan' } @$cdiags) >= 1,
+   'the other filters\' diagnostics are all there');

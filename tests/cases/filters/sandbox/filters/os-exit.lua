@@ -1,0 +1,1 @@
+return { document = function() os.exit(0) end }
