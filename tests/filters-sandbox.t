@@ -68,7 +68,7 @@ sub check {
 
 my ($status, $diags) = check();
 
-print "1..", 5 + 2 * @escape + 12, "\n";
+print "1..", 5 + 2 * @escape + 13, "\n";
 my $t = 0;
 sub ok { my ($c, $what) = @_; $t++; print(($c ? "ok" : "not ok") . " $t - $what\n"); $c }
 
@@ -155,3 +155,15 @@ ok(@crash == 1 && $crash[0]{message} =~ /while checking policies\/one\.md: crash
 @good = grep { $_->{rule} eq 'good-rule' } @$cdiags;
 ok(@good == 2 && (grep { $_->{rule} eq 'orphan' } @$cdiags) >= 1,
    'the other filters\' diagnostics are all there');
+
+# A time limit that is not a number is reported, and the default used.
+unlink 'filters/zzz-hang.lua';
+open($fh, '>', 'policyc.yaml') or die;
+print $fh "title: Sandbox config\nrules:\n  filter-error: { seconds: soon }\n";
+close $fh;
+my (undef, $bdiags) = check();
+my @bad = grep { $_->{rule} eq 'config-invalid' && $_->{file} eq 'policyc.yaml' } @$bdiags;
+ok(@bad == 1 && $bad[0]{message} =~ /filter-error: seconds must be a number/ && $bad[0]{line} == 3
+   && (grep { $_->{rule} eq 'good-rule' } @$bdiags) == 2,
+   'seconds: soon is config-invalid at policyc.yaml:3, and the filters still run')
+  or print map { "#   got: $_->{file}:$_->{line}: $_->{message}\n" } @bad;
