@@ -83,7 +83,8 @@ asan: deps-test
 
 valgrind: deps-test
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
-	POLICYC_WRAP='valgrind -q --error-exitcode=99 --leak-check=full' \
+	POLICYC_FREE_AT_EXIT=1 \
+	  POLICYC_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
 	  POLICYC=$(SRCDIR)/$(BUILD)/policyc UNIT=$(SRCDIR)/$(BUILD)/unit-tests \
 	  prove -f tests/*.t
 
