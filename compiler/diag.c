@@ -325,41 +325,6 @@ diag_format_parse(const char *s, diag_format *out)
 	return 0;
 }
 
-/* JSON text must be UTF-8: a byte that does not start a valid sequence
- * (a message cut short inside a character) becomes U+FFFD. */
-static void
-json_string(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-	fputc('"', fp);
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x80) {
-			size_t len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
-			size_t bad;
-			if (strnlen((const char *)p, len) == len &&
-			    utf8_valid((const char *)p, len, &bad)) {
-				fwrite(p, 1, len, fp);
-				p += len - 1;
-			} else
-				fputs("\\ufffd", fp);
-			continue;
-		}
-		switch (*p) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		default:
-			if (*p < 0x20)
-				fprintf(fp, "\\u%04x", *p);
-			else
-				fputc(*p, fp);
-		}
-	}
-	fputc('"', fp);
-}
-
 static void
 print_text(diag_set *ds, FILE *fp, size_t ndocs)
 {
@@ -386,14 +351,14 @@ print_json(diag_set *ds, FILE *fp)
 		const diagnostic *d = &ds->items[i];
 		fputs(i ? ",\n  {" : "\n  {", fp);
 		fputs("\"severity\": ", fp);
-		json_string(fp, diag_severity_name(d->sev));
+		diag_json_string(fp, diag_severity_name(d->sev));
 		fputs(", \"rule\": ", fp);
-		json_string(fp, d->rule);
+		diag_json_string(fp, d->rule);
 		fputs(", \"file\": ", fp);
-		json_string(fp, d->file);
+		diag_json_string(fp, d->file);
 		fprintf(fp, ", \"line\": %d, \"column\": %d, \"message\": ",
 		    d->line, d->col);
-		json_string(fp, d->message);
+		diag_json_string(fp, d->message);
 		fputs("}", fp);
 	}
 	fputs(ds->n ? "\n]\n" : "]\n", fp);

@@ -78,6 +78,9 @@ int diag_format_parse(const char *s, diag_format *out);
 void diag_print(diag_set *ds, FILE *fp, diag_format fmt,
     const char *const *doc_paths, size_t ndocs);
 
+/* Writes s as a JSON string (quoted, escaped, invalid UTF-8 as U+FFFD). */
+void diag_json_string(FILE *fp, const char *s);
+
 /* The machine formats, in diagfmt.c (diag_print dispatches to them). */
 void diagfmt_sarif(diag_set *ds, FILE *fp);
 void diagfmt_junit(diag_set *ds, FILE *fp, const char *const *doc_paths,

@@ -54,7 +54,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 static const char REPLACEMENT[] = "\xef\xbf\xbd";   /* U+FFFD */
 
 /* A JSON string literal, quotes included. */
-static void json_str(FILE *fp, const char *s)
+void diag_json_string(FILE *fp, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t n = strlen((const char *)p);
@@ -203,7 +203,7 @@ void diagfmt_sarif(diag_set *ds, FILE *fp)
 	    "      \"tool\": {\n        \"driver\": {\n"
 	    "          \"name\": \"policyc\",\n"
 	    "          \"version\": ", fp);
-	json_str(fp, POLICYC_VERSION);
+	diag_json_string(fp, POLICYC_VERSION);
 	fputs(",\n          \"informationUri\": "
 	    "\"https://github.com/policyc/policyc\",\n"
 	    "          \"rules\": [", fp);
@@ -217,13 +217,13 @@ void diagfmt_sarif(diag_set *ds, FILE *fp)
 			    "(from a filter in filters/)", rules[i]);
 		fputs(i ? ",\n" : "\n", fp);
 		fputs("            {\"id\": ", fp);
-		json_str(fp, rules[i]);
+		diag_json_string(fp, rules[i]);
 		fputs(", \"name\": ", fp);
-		json_str(fp, rules[i]);
+		diag_json_string(fp, rules[i]);
 		fputs(", \"shortDescription\": {\"text\": ", fp);
-		json_str(fp, desc);
+		diag_json_string(fp, desc);
 		fputs("}, \"defaultConfiguration\": {\"level\": ", fp);
-		json_str(fp, sarif_level(def));
+		diag_json_string(fp, sarif_level(def));
 		fputs("}}", fp);
 		free(fallback);
 	}
@@ -236,12 +236,12 @@ void diagfmt_sarif(diag_set *ds, FILE *fp)
 
 		fputs(i ? ",\n" : "\n", fp);
 		fputs("        {\"ruleId\": ", fp);
-		json_str(fp, d->rule);
+		diag_json_string(fp, d->rule);
 		fprintf(fp, ", \"ruleIndex\": %zu, \"level\": ",
 		    rule_index(rules, nrules, d->rule));
-		json_str(fp, sarif_level(d->sev));
+		diag_json_string(fp, sarif_level(d->sev));
 		fputs(", \"message\": {\"text\": ", fp);
-		json_str(fp, d->message);
+		diag_json_string(fp, d->message);
 		fputs("}", fp);
 		if (d->file && d->file[0]) {
 			fputs(", \"locations\": [{\"physicalLocation\": "

@@ -191,24 +191,25 @@ document_link_info(cmark_node *link)
 	return li;
 }
 
-/* Plain text of a node's inline content (for headings and titles). */
-static void
-plain_text(cmark_node *n, buf *b)
+void
+document_plain_text(cmark_node *n, buf *b, char brk)
 {
 	cmark_node *c;
 	for (c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		const char *lit;
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
 		case CMARK_NODE_HTML_INLINE:
-			buf_puts(b, cmark_node_get_literal(c));
+			if ((lit = cmark_node_get_literal(c)))
+				buf_puts(b, lit);
 			break;
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
-			buf_putc(b, ' ');
+			buf_putc(b, brk);
 			break;
 		default:
-			plain_text(c, b);
+			document_plain_text(c, b, brk);
 		}
 	}
 }
@@ -218,7 +219,7 @@ node_text(cmark_node *n)
 {
 	buf b;
 	buf_init(&b);
-	plain_text(n, &b);
+	document_plain_text(n, &b, ' ');
 	return buf_detach(&b);
 }
 

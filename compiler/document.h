@@ -13,6 +13,7 @@
 #include "yamlval.h"
 #include "diag.h"
 #include "project.h"
+#include "util.h"
 
 /* What a link in the body turned out to be after the link pass. */
 typedef enum {
@@ -95,6 +96,9 @@ int document_id_safe(const char *id);
  * thread at a time). */
 void document_add_term_use(document *d, const char *slug, int line, int col,
     int kind);
+/* Appends the plain text of a node's inline content to b (text, code and
+ * raw HTML literally; line breaks as `brk`). */
+void document_plain_text(cmark_node *n, buf *b, char brk);
 /* Heading whose slug is s, or NULL. */
 const heading *document_find_anchor(const document *d, const char *s);
 /* The link_info of a link node, creating an empty one if absent. */

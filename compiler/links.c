@@ -202,33 +202,13 @@ is_dir(const char *path)
 }
 
 /* Plain text of a node's children (link text, image alt). */
-static void
-plain_text(cmark_node *n, buf *b)
-{
-	for (cmark_node *k = cmark_node_first_child(n); k;
-	    k = cmark_node_next(k)) {
-		switch (cmark_node_get_type(k)) {
-		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-		case CMARK_NODE_HTML_INLINE:
-			buf_puts(b, cmark_node_get_literal(k));
-			break;
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_putc(b, ' ');
-			break;
-		default:
-			plain_text(k, b);
-		}
-	}
-}
 
 static char *
 node_text(cmark_node *n)
 {
 	buf b;
 	buf_init(&b);
-	plain_text(n, &b);
+	document_plain_text(n, &b, ' ');
 	if (!b.data)
 		return xstrdup("");
 	char *t = buf_detach(&b);

@@ -534,30 +534,6 @@ link_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 }
 
 static void
-alt_text(cmark_node *n, buf *b)
-{
-	cmark_node *c;
-	for (c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
-		const char *lit;
-		switch (cmark_node_get_type(c)) {
-		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-		case CMARK_NODE_HTML_INLINE:
-			lit = cmark_node_get_literal(c);
-			if (lit)
-				buf_puts(b, lit);
-			break;
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_putc(b, '\n');
-			break;
-		default:
-			alt_text(c, b);
-		}
-	}
-}
-
-static void
 inline_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 {
 	const char *ts;
@@ -597,7 +573,7 @@ inline_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 		if (title && *title)
 			set_attr(x, "title", title);
 		buf_init(&alt);
-		alt_text(n, &alt);
+		document_plain_text(n, &alt, '\n');
 		set_attr(x, "alt", alt.data ? alt.data : "");
 		buf_free(&alt);
 		inlines_xml(w, x, cmark_node_first_child(n));

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include "pdfint.h"
+#include "document.h"
+#include "fsio.h"
 
 typedef struct {
 	const backend_input *in;
@@ -27,28 +29,17 @@ typedef struct {
 	pdf_thread t;
 } worker;
 
-static int
-safe_id(const char *id)
-{
-	return id && *id && id[0] != '/' && !strstr(id, "..");
-}
-
 /* Makes the folders above path; 0 on success. */
 static int
 make_parent(const char *path)
 {
-	char *p = xstrdup(path), *s;
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
 	int rc = 0;
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
+	if (slash) {
+		*slash = '\0';
+		rc = fsio_mkdirs(dir);
 	}
-	free(p);
+	free(dir);
 	return rc;
 }
 
@@ -74,7 +65,7 @@ write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
 	char *path, *kw, *subject;
 	pdf_out out;
 
-	if (!safe_id(f->id))
+	if (!f->id || !document_id_safe(f->id))
 		return;
 	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, f->id);
 	if (make_parent(path) != 0) {
@@ -120,20 +111,20 @@ work(void *arg)
 }
 
 static void
-render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
+render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
     pdf_flow **flows)
 {
-	char *id = pdf_prop(pack, "id"), *title = pdf_prop(pack, "title");
-	char *cover = pdf_prop(pack, "cover"), *gl = pdf_prop(pack, "glossary");
+	char *id = pdf_prop(pk, "id"), *title = pdf_prop(pk, "title");
+	char *cover = pdf_prop(pk, "cover"), *gl = pdf_prop(pk, "glossary");
 	pdf_flow **docs = NULL, **all, *fc = NULL, *fct, *fg = NULL;
 	size_t ndocs = 0, nall = 0, i;
 	xmlNodePtr inc;
 	pdf_out out;
 	char *path, *subject;
 
-	if (!safe_id(id))
+	if (!id || !document_id_safe(id))
 		goto done;
-	for (inc = pack->children; inc; inc = inc->next) {
+	for (inc = pk->children; inc; inc = inc->next) {
 		char *ref;
 		if (!pdf_is(inc, "include"))
 			continue;
@@ -149,7 +140,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
 	}
 	all = xcalloc(ndocs + 4, sizeof *all);
 	if (cover && !strcmp(cover, "true"))
-		fc = pdfflow_cover(t, in, pack, docs, ndocs);
+		fc = pdfflow_cover(t, in, pk, docs, ndocs);
 	if (gl && !strcmp(gl, "true"))
 		fg = pdfflow_glossary(t, in, docs, ndocs);
 	{
@@ -184,7 +175,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
 	out.has_glossary = fg != NULL;
 	out.pack_title = title;
 	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, id);
-	subject = xasprintf("Policy pack of %zu document%s", ndocs,
+	subject = xasprintf("Policy pk of %zu document%s", ndocs,
 	    ndocs == 1 ? "" : "s");
 	if (make_parent(path) == 0)
 		pdfdraw_write(t, in, path, &out, title ? title : id, subject,
