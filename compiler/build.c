@@ -435,15 +435,18 @@ build_run(const build_options *o)
 			    "cannot move the new output into '%s'", o->out);
 			fatal = 1;
 		}
+		stage(o, "publish", &t0);
 		if (fatal) {
 			fsio_rmtree(staging);
 			rc = EXIT_ERRORS;
 		} else
 			rc = o->strict ? exit_for(o, ds) : EXIT_OK;
-		for (i = 0; i < c->ndocs; i++)
-			xmlFreeDoc(xc.docs[i]);
-		free(xc.docs);
-		xmlFreeDoc(cx);
+		if (free_at_exit()) {
+			for (i = 0; i < c->ndocs; i++)
+				xmlFreeDoc(xc.docs[i]);
+			free(xc.docs);
+			xmlFreeDoc(cx);
+		}
 		free(xml_dir);
 		free(staging);
 	}
