@@ -319,6 +319,21 @@ find_anchor_loose(const document *d, const char *a, char **fixed)
 	return NULL;
 }
 
+/* Makes li a link to glossary entry e and records the use (kind as
+ * document_add_term_use takes it); 0 when e is no entry. */
+static int
+term_link(document *d, link_info *li, const glossary *g, long e, int kind)
+{
+	const glossary_entry *ge;
+	if (e < 0)
+		return 0;
+	ge = glossary_at(g, (size_t)e);
+	li->kind = LINK_TERM;
+	set_str(&li->term_slug, ge->slug);
+	document_add_term_use(d, ge->slug, li->line, li->col, kind);
+	return 1;
+}
+
 static void
 resolve_link(pass *ps, size_t di, cmark_node *n, int image)
 {
@@ -337,12 +352,7 @@ resolve_link(pass *ps, size_t di, cmark_node *n, int image)
 	if (!image && (!*url || !strcmp(url, "#"))) {
 		char *text = node_text(n);
 		long e = g && *text ? lookup_loose(g, text) : -1;
-		if (e >= 0) {
-			const glossary_entry *ge = glossary_at(g, (size_t)e);
-			li->kind = LINK_TERM;
-			set_str(&li->term_slug, ge->slug);
-			document_add_term_use(d, ge->slug, li->line, li->col, 2);
-		} else {
+		if (!term_link(d, li, g, e, 2)) {
 			li->kind = LINK_PLACEHOLDER;
 			diag_report(ps->ds, "link-placeholder", d->path,
 			    li->line, li->col, "placeholder link \"%s\" (#) "
@@ -372,12 +382,7 @@ resolve_link(pass *ps, size_t di, cmark_node *n, int image)
 	if (sl == 8 && !strncmp(url, "glossary", 8) && !image) {
 		char *name = pct_decode(url + 9, strlen(url + 9));
 		long e = g ? glossary_lookup(g, name) : -1;
-		if (e >= 0) {
-			const glossary_entry *ge = glossary_at(g, (size_t)e);
-			li->kind = LINK_TERM;
-			set_str(&li->term_slug, ge->slug);
-			document_add_term_use(d, ge->slug, li->line, li->col, 1);
-		} else {
+		if (!term_link(d, li, g, e, 1)) {
 			li->kind = LINK_BROKEN;
 			diag_report(ps->ds, "term-unknown", d->path, li->line,
 			    li->col, "glossary link to \"%s\", which is not "

@@ -1636,29 +1636,42 @@ pdfflow_cover(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
 	return f;
 }
 
+/*
+ * Starts a pack page of its own (contents, glossary): the context for a
+ * full-width flow f and its heading, which is outlined and a link target.
+ */
+static void
+pack_page_start(fctx *c, benv *e, pdf_thread *t, const backend_input *in,
+    pdf_flow *f, const char *title, const char *dest)
+{
+	PangoFontDescription *fd;
+
+	memset(c, 0, sizeof *c);
+	c->t = t;
+	c->st = t->st;
+	c->in = in;
+	c->f = f;
+	c->cw = PDF_PAGE_W - t->st->margin_left - t->st->margin_right;
+	memset(e, 0, sizeof *e);
+	e->w = c->cw;
+	fd = sized(c, c->st->font_head, c->st->size_h[1], 1);
+	simple_text(c, e, title, fd, c->st->primary, 0, 0, TAG_H);
+	pango_font_description_free(fd);
+	f->items[f->n - 1].outline = 1;
+	f->items[f->n - 1].outline_title = xstrdup(title);
+	f->items[f->n - 1].dest = xstrdup(dest);
+	f->items[f->n - 1].keep_next = 1;
+}
+
 pdf_flow *
 pdfflow_contents(pdf_thread *t, pdf_flow **flows, size_t nflows)
 {
 	pdf_flow *f = pdfflow_new("contents", "Contents");
 	fctx c;
 	benv e;
-	PangoFontDescription *fd;
 	size_t i;
 
-	memset(&c, 0, sizeof c);
-	c.t = t;
-	c.st = t->st;
-	c.f = f;
-	c.cw = PDF_PAGE_W - t->st->margin_left - t->st->margin_right;
-	memset(&e, 0, sizeof e);
-	e.w = c.cw;
-	fd = sized(&c, c.st->font_head, c.st->size_h[1], 1);
-	simple_text(&c, &e, "Contents", fd, c.st->primary, 0, 0, TAG_H);
-	pango_font_description_free(fd);
-	f->items[f->n - 1].outline = 1;
-	f->items[f->n - 1].outline_title = xstrdup("Contents");
-	f->items[f->n - 1].dest = xstrdup("contents");
-	f->items[f->n - 1].keep_next = 1;
+	pack_page_start(&c, &e, t, NULL, f, "Contents", "contents");
 	space(f, 8);
 	for (i = 0; i < nflows; i++) {
 		ibuild b;
@@ -1708,7 +1721,7 @@ pdfflow_glossary(pdf_thread *t, const backend_input *in, pdf_flow **docs,
 	pdf_flow *f;
 	fctx c;
 	benv e;
-	PangoFontDescription *fd, *bold;
+	PangoFontDescription *bold;
 
 	if (in->corpus)
 		gl = pdf_child(xmlDocGetRootElement(in->corpus), "glossary");
@@ -1738,21 +1751,7 @@ pdfflow_glossary(pdf_thread *t, const backend_input *in, pdf_flow **docs,
 	}
 	qsort(sel, nsel, sizeof *sel, cmp_entry_name);
 	f = pdfflow_new("glossary", "Glossary");
-	memset(&c, 0, sizeof c);
-	c.t = t;
-	c.st = t->st;
-	c.in = in;
-	c.f = f;
-	c.cw = PDF_PAGE_W - t->st->margin_left - t->st->margin_right;
-	memset(&e, 0, sizeof e);
-	e.w = c.cw;
-	fd = sized(&c, c.st->font_head, c.st->size_h[1], 1);
-	simple_text(&c, &e, "Glossary", fd, c.st->primary, 0, 0, TAG_H);
-	pango_font_description_free(fd);
-	f->items[f->n - 1].outline = 1;
-	f->items[f->n - 1].outline_title = xstrdup("Glossary");
-	f->items[f->n - 1].dest = xstrdup("glossary");
-	f->items[f->n - 1].keep_next = 1;
+	pack_page_start(&c, &e, t, in, f, "Glossary", "glossary");
 	simple_text(&c, &e, "The terms used in the documents of this pack.",
 	    c.t->fd_body, c.st->muted, 0, 4, TAG_P);
 	bold = sized(&c, c.st->font_body, c.st->size_h[4], 1);
