@@ -24,11 +24,7 @@ CPPFLAGS_ALL = -D_GNU_SOURCE -Icompiler $(shell pkg-config --cflags $(PKGS) 2>/d
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread -lm
 SANITIZE ?=
 
-CORE = compiler/util.c compiler/yamlval.c compiler/date.c compiler/diag.c \
-       compiler/diagfmt.c compiler/fsio.c compiler/project.c compiler/frontmatter.c \
-       compiler/document.c compiler/corpus.c compiler/glossary.c \
-       compiler/links.c compiler/filters.c compiler/xmlout.c \
-       compiler/html.c compiler/build.c compiler/scaffold.c
+CORE = $(filter-out compiler/main.c,$(sort $(wildcard compiler/*.c)))
 PDF  = $(sort $(wildcard compiler/pdf/*.c))
 MAIN = compiler/main.c
 

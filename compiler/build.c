@@ -7,7 +7,6 @@
  * sorted, at the end.
  */
 #include <libxml/xmlsave.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "filters.h"
 #include "fsio.h"
 #include "glossary.h"
+#include "jobs.h"
 #include "links.h"
 #include "project.h"
 #include "util.h"
@@ -70,50 +70,6 @@ build_data_dir(void)
 	return found;
 }
 
-/* ---- a tiny parallel-for ---- */
-
-typedef struct {
-	void (*fn)(void *ctx, size_t i);
-	void *ctx;
-	size_t n;
-	atomic_size_t next;
-} pfor;
-
-static void *
-pfor_worker(void *arg)
-{
-	pfor *p = arg;
-	size_t i;
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
-		p->fn(p->ctx, i);
-	return NULL;
-}
-
-static void
-parallel_for(size_t n, int jobs, void (*fn)(void *, size_t), void *ctx)
-{
-	pfor p;
-	pthread_t th[64];
-	int t, started = 0;
-
-	p.fn = fn;
-	p.ctx = ctx;
-	p.n = n;
-	atomic_init(&p.next, 0);
-	if (jobs > 64)
-		jobs = 64;
-	if (jobs <= 1 || n < 2) {
-		pfor_worker(&p);
-		return;
-	}
-	for (t = 0; t < jobs - 1; t++)
-		if (pthread_create(&th[t], NULL, pfor_worker, &p) == 0)
-			started++;
-	pfor_worker(&p);
-	for (t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
-}
-
 /* ---- timings ---- */
 
 static double
@@ -143,7 +99,7 @@ typedef struct {
 } load_ctx;
 
 static void
-load_one(void *arg, size_t i)
+load_one(void *arg, size_t i, int worker)
 {
 	load_ctx *l = arg;
 	char *path = path_join(l->p->content, l->rel[i]);
@@ -175,7 +131,7 @@ write_xml(xmlDocPtr doc, const char *path)
 }
 
 static void
-xml_one(void *arg, size_t i)
+xml_one(void *arg, size_t i, int worker)
 {
 	xml_ctx *x = arg;
 	const document *d = x->c->docs[i];
@@ -296,7 +252,7 @@ build_run(const build_options *o)
 	load_ctx lc;
 	int rc = EXIT_OK;
 	double t0 = now();
-	int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = o->jobs > 0 ? o->jobs : jobs_default();
 
 	if (jobs < 1)
 		jobs = 1;
@@ -325,7 +281,7 @@ build_run(const build_options *o)
 	lc.rel = rel;
 	lc.docs = docs;
 	lc.ds = ds;
-	parallel_for(n, jobs, load_one, &lc);
+	jobs_run(n, jobs, load_one, &lc);
 	for (i = 0; i < n; i++)
 		free(rel[i]);
 	free(rel);
@@ -395,7 +351,7 @@ build_run(const build_options *o)
 		xc.ds = ds;
 		xc.xml_dir = xml_dir;
 		atomic_init(&xc.failed, 0);
-		parallel_for(c->ndocs, jobs, xml_one, &xc);
+		jobs_run(c->ndocs, jobs, xml_one, &xc);
 		if (xml_dir) {
 			char *cpath = path_join(xml_dir, "corpus.xml");
 			if (write_xml(cx, cpath) != 0) {

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "project.h"
 #include "util.h"
+#include "meta.h"
 
 /* What a link in the body turned out to be after the link pass. */
 typedef enum {
@@ -24,7 +25,8 @@ typedef enum {
 	LINK_TERM,           /* a glossary term (term_slug) */
 	LINK_PLACEHOLDER,    /* [text](#) that names no term */
 	LINK_BROKEN,         /* target missing */
-	LINK_ASSET           /* a relative link to a non-Markdown file */
+	LINK_ASSET,          /* a relative link to a non-Markdown file */
+	LINK_UNSAFE          /* a URL the URL policy refuses: rendered as text */
 } link_kind;
 
 /* Attached to cmark link nodes with cmark_node_set_user_data. */
@@ -63,6 +65,9 @@ typedef struct document {
 	int title_line;      /* front matter line of title:, or heading line */
 	char *type;          /* "" when absent */
 	char *status;        /* "active" when absent */
+	enum doc_status status_kind;     /* status as an enum (meta.c) */
+	enum review_state review_state;  /* computed once (meta.c) */
+	long review_days;    /* overdue: days late; due soon/ok: days left */
 	char *review;        /* normalised YYYY-MM-DD, or NULL */
 	char *approved;      /* normalised YYYY-MM-DD, or NULL */
 	yval *meta;          /* front matter map, or NULL when there is none */
