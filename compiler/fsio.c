@@ -260,3 +260,59 @@ fsio_dir_empty(const char *path)
 	closedir(d);
 	return empty;
 }
+
+enum fsio_inside
+fsio_resolve_inside(const char *root, const char *rel, int want, char **abs)
+{
+	char *rroot, *joined, *real;
+	struct stat st;
+	size_t l;
+	enum fsio_inside r = FSIO_INSIDE;
+
+	if (abs)
+		*abs = NULL;
+	if (!rel || !*rel)
+		return FSIO_MISSING;
+	rroot = realpath(root, NULL);
+	if (!rroot)
+		return FSIO_MISSING;
+	joined = rel[0] == '/' ? xstrdup(rel) : path_join(root, rel);
+	real = realpath(joined, NULL);
+	free(joined);
+	if (!real) {
+		free(rroot);
+		return FSIO_MISSING;
+	}
+	l = strlen(rroot);
+	if (!(strncmp(real, rroot, l) == 0 && (real[l] == '/' ||
+	    real[l] == '\0' || l == 1)))
+		r = FSIO_OUTSIDE;
+	else if (stat(real, &st) != 0)
+		r = FSIO_MISSING;
+	else if ((want & FSIO_WANT_FILE) && !(want & FSIO_WANT_DIR) &&
+	    !S_ISREG(st.st_mode))
+		r = FSIO_NOT_REGULAR;
+	else if ((want & FSIO_WANT_DIR) && !(want & FSIO_WANT_FILE) &&
+	    !S_ISDIR(st.st_mode))
+		r = FSIO_NOT_REGULAR;
+	else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		r = FSIO_NOT_REGULAR;
+	free(rroot);
+	if (r == FSIO_INSIDE && abs)
+		*abs = real;
+	else
+		free(real);
+	return r;
+}
+
+const char *
+fsio_inside_reason(enum fsio_inside r)
+{
+	switch (r) {
+	case FSIO_INSIDE: return "is inside the project";
+	case FSIO_MISSING: return "does not exist";
+	case FSIO_OUTSIDE: return "resolves outside the project folder";
+	case FSIO_NOT_REGULAR: return "is not a regular file";
+	}
+	return "cannot be read";
+}

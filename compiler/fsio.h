@@ -32,4 +32,22 @@ int fsio_exists(const char *path);
 int fsio_dir_empty(const char *path);
 int fsio_is_dir(const char *path);
 
+/* Resolves a path a project names (relative to root, the project folder)
+ * the way DESIGN.md's "everything a project names resolves inside the
+ * project" requires: symlinks are followed and the result must still lie
+ * inside root; it must be a regular file (FSIO_WANT_FILE) or a folder
+ * (FSIO_WANT_DIR).  On success returns FSIO_INSIDE and, if abs is given,
+ * a newly allocated real path.  Otherwise *abs is NULL. */
+enum fsio_inside {
+	FSIO_INSIDE = 0,
+	FSIO_MISSING,       /* does not exist (or a dangling link) */
+	FSIO_OUTSIDE,       /* resolves outside root */
+	FSIO_NOT_REGULAR,   /* a device, FIFO, socket (or the wrong kind) */
+};
+enum { FSIO_WANT_FILE = 1, FSIO_WANT_DIR = 2 };
+enum fsio_inside fsio_resolve_inside(const char *root, const char *rel,
+    int want, char **abs);
+/* A sentence for a non-FSIO_INSIDE result ("is outside the project"). */
+const char *fsio_inside_reason(enum fsio_inside r);
+
 #endif

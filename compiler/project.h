@@ -28,6 +28,13 @@ typedef struct {
 	char **folders; size_t nfolders;
 } pack;
 
+/* Brand colours after brand.c has judged them: "#rrggbb", darkened where
+ * the configured colour failed contrast against white.  Empty strings
+ * until brand_resolve has run. */
+typedef struct {
+	char primary[8], accent[8], text[8];
+} brand_colours;
+
 typedef struct project {
 	char *dir;            /* project folder as given */
 	char *config_path;    /* "policyc.yaml" */
@@ -42,6 +49,7 @@ typedef struct project {
 	yval *organisation;   /* borrowed from config; may be NULL */
 	yval *rules;          /* borrowed from config; may be NULL */
 	pack *packs; size_t npacks;
+	brand_colours brand;  /* filled by brand_resolve (brand.c) */
 } project;
 
 /* Loads DIR/policyc.yaml.  Returns NULL (with a diagnostic) when the file
