@@ -173,6 +173,7 @@ free_link_info(cmark_mem *mem, void *p)
 	free(li->anchor);
 	free(li->term_slug);
 	free(li->href);
+	free(li->file);
 	free(li);
 }
 

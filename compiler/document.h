@@ -38,6 +38,8 @@ typedef struct link_info {
 	char *href;          /* the link as written (after variables) */
 	int from_source;     /* 0 for nodes a pass created (auto term links) */
 	int wiki;            /* written as [[...]] */
+	char *file;          /* images (LINK_ASSET): the file, relative to the
+	                        project folder, checked inside it */
 	int line, col;
 } link_info;
 

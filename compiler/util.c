@@ -318,3 +318,64 @@ str_ieq(const char *a, const char *b)
 			return 0;
 	return *a == *b;
 }
+
+/* Levenshtein distance over bytes, case-folded (ASCII), with a cut-off. */
+static size_t
+edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t *row, best, d;
+
+	if (la > 64 || lb > 64)
+		return cap + 1;
+	row = xcalloc(lb + 1, sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		best = row[0];
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			int same = tolower((unsigned char)a[i - 1]) ==
+			    tolower((unsigned char)b[j - 1]);
+			d = diag + !same;
+			if (row[j] + 1 < d)
+				d = row[j] + 1;
+			if (row[j - 1] + 1 < d)
+				d = row[j - 1] + 1;
+			row[j] = d;
+			diag = up;
+			if (d < best)
+				best = d;
+		}
+		if (best > cap) {
+			free(row);
+			return cap + 1;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+const char *
+suggest(const char *word, const char *const *candidates, size_t n)
+{
+	size_t i, cap = strlen(word) / 3, best_d;
+	const char *best = NULL;
+
+	if (cap > 3)
+		cap = 3;
+	if (cap < 1)
+		cap = 1;
+	best_d = cap + 1;
+	for (i = 0; i < n; i++) {
+		size_t d = edit_distance(word, candidates[i], cap);
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best;
+}

@@ -61,4 +61,11 @@ int str_has_prefix(const char *s, const char *prefix);
 /* ASCII case-insensitive equality. */
 int str_ieq(const char *a, const char *b);
 
+/* "Did you mean": the candidate closest to word by edit distance
+ * (case-insensitive), or NULL when none is close enough (distance at most
+ * a third of the word's length, and at most 3).  Borrowed from the
+ * candidate list. */
+const char *suggest(const char *word, const char *const *candidates,
+    size_t n);
+
 #endif
