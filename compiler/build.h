@@ -7,7 +7,7 @@
 #ifndef POLICYC_BUILD_H
 #define POLICYC_BUILD_H
 
-#include "diag.h"
+#include "diagfmt.h"
 
 /* Named exit codes (jq's habit). */
 enum policyc_exit {

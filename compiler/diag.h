@@ -2,30 +2,16 @@
  * diag.h — the one diagnostics module.  Every stage reports problems here as
  * {severity, rule, file, line, column, message}; nothing else in policyc
  * prints to stderr.  The set is sorted (file, line, column, rule) before it
- * is printed, so output is stable, and can be printed as text, JSON, SARIF
- * 2.1.0, JUnit XML or GitHub workflow commands.  Reporting is thread-safe:
+ * is printed (diagfmt.h), so output is stable.  Reporting is thread-safe:
  * documents are compiled in parallel.
  */
 #ifndef POLICYC_DIAG_H
 #define POLICYC_DIAG_H
 
 #include <stdio.h>
+#include "rules.h"
 #include "util.h"
 
-typedef enum {
-	SEV_OFF = 0,
-	SEV_NOTE,
-	SEV_WARNING,
-	SEV_ERROR
-} severity;
-
-typedef enum {
-	FMT_TEXT,
-	FMT_JSON,
-	FMT_SARIF,
-	FMT_JUNIT,
-	FMT_GITHUB
-} diag_format;
 
 typedef struct {
 	severity sev;
@@ -70,21 +56,5 @@ void diag_file_range(const diag_set *ds, const char *file, size_t *first,
     size_t *end);
 size_t diag_count_sev(const diag_set *ds, severity s);
 severity diag_worst(const diag_set *ds);
-
-int diag_format_parse(const char *s, diag_format *out);
-/* Prints the sorted set in a format.  ndocs is used in the text summary line
- * and for JUnit test cases (doc_paths lists every document's path so a
- * clean document is a passing test case; may be NULL). */
-void diag_print(diag_set *ds, FILE *fp, diag_format fmt,
-    const char *const *doc_paths, size_t ndocs);
-
-/* Writes s as a JSON string (quoted, escaped, invalid UTF-8 as U+FFFD). */
-void diag_json_string(FILE *fp, const char *s);
-
-/* The machine formats, in diagfmt.c (diag_print dispatches to them). */
-void diagfmt_sarif(diag_set *ds, FILE *fp);
-void diagfmt_junit(diag_set *ds, FILE *fp, const char *const *doc_paths,
-    size_t ndocs);
-void diagfmt_github(diag_set *ds, FILE *fp);
 
 #endif

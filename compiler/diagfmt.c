@@ -1,156 +1,67 @@
 /*
- * diagfmt.c — the machine forms of the diagnostics, for CI: SARIF 2.1.0
- * (code scanning), JUnit XML (test reports: one test case per document, a
- * failure per error) and GitHub workflow commands (annotations on the pull
- * request).  diag_print in diag.c dispatches here once the set is sorted;
- * these functions only read it (diag_count, diag_at, diag_rule_description)
- * and write to fp.  Text from documents can be any UTF-8 (or, in a broken
+ * diagfmt.c — prints the diagnostics: the compiler-style text form, JSON,
+ * and the machine forms for CI: SARIF 2.1.0 (code scanning), JUnit XML
+ * (test reports: one test case per document, a failure per error) and
+ * GitHub workflow commands (annotations on the pull request).  It only
+ * reads the sorted set (diag_count, diag_at, diag_rule_description), so
+ * diag.c never calls back here.  Text from documents can be any UTF-8 (or, in a broken
  * file, not UTF-8 at all), so every string goes through an escaper that
  * replaces invalid bytes with U+FFFD and escapes what the format needs.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "diagfmt.h"
+#include "escape.h"
+#include "rules.h"
 #include "util.h"
 
 #ifndef POLICYC_VERSION
 #define POLICYC_VERSION "0.1.0"
 #endif
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when the
- * bytes there are not one (overlong, surrogate, past U+10FFFF, cut). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+/* The escapers of escape.c, written straight to a stream. */
+static void
+put_json(FILE *fp, const char *s)
 {
-	size_t len, i;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	buf b;
+	buf_init(&b);
+	escape_json(&b, s);
+	fwrite(b.data, 1, b.len, fp);
+	buf_free(&b);
 }
 
-static const char REPLACEMENT[] = "\xef\xbf\xbd";   /* U+FFFD */
-
-/* A JSON string literal, quotes included. */
-void diag_json_string(FILE *fp, const char *s)
+static void
+xml_str(FILE *fp, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p);
-
-	fputc('"', fp);
-	while (n > 0) {
-		size_t k = utf8_seq(p, n);
-
-		if (k == 0) {
-			fputs(REPLACEMENT, fp);
-			p++;
-			n--;
-			continue;
-		}
-		if (k == 1) {
-			switch (*p) {
-			case '"': fputs("\\\"", fp); break;
-			case '\\': fputs("\\\\", fp); break;
-			case '\n': fputs("\\n", fp); break;
-			case '\r': fputs("\\r", fp); break;
-			case '\t': fputs("\\t", fp); break;
-			case '\b': fputs("\\b", fp); break;
-			case '\f': fputs("\\f", fp); break;
-			default:
-				if (*p < 0x20 || *p == 0x7f)
-					fprintf(fp, "\\u%04x", *p);
-				else
-					fputc(*p, fp);
-			}
-		} else if (k == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
-		    (p[2] == 0xa8 || p[2] == 0xa9))
-			/* U+2028/2029: valid JSON, but not in JavaScript */
-			fprintf(fp, "\\u%04x", 0x2000 + (p[2] - 0x80));
-		else
-			fwrite(p, 1, k, fp);
-		p += k;
-		n -= k;
-	}
-	fputc('"', fp);
+	buf b;
+	buf_init(&b);
+	escape_xml(&b, s);
+	if (b.len)
+		fwrite(b.data, 1, b.len, fp);
+	buf_free(&b);
 }
 
-/* Text for XML content and attribute values (both quotes escaped; control
- * characters XML 1.0 cannot carry are dropped, kept as U+FFFD). */
-static void xml_str(FILE *fp, const char *s)
+static void
+uri_str(FILE *fp, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p);
-
-	while (n > 0) {
-		size_t k = utf8_seq(p, n);
-
-		if (k == 0) {
-			fputs(REPLACEMENT, fp);
-			p++;
-			n--;
-			continue;
-		}
-		if (k == 1) {
-			switch (*p) {
-			case '&': fputs("&amp;", fp); break;
-			case '<': fputs("&lt;", fp); break;
-			case '>': fputs("&gt;", fp); break;
-			case '"': fputs("&quot;", fp); break;
-			case '\'': fputs("&apos;", fp); break;
-			case '\n': fputs("&#10;", fp); break;
-			case '\r': fputs("&#13;", fp); break;
-			case '\t': fputs("&#9;", fp); break;
-			default:
-				if (*p < 0x20)
-					fputs(REPLACEMENT, fp);
-				else
-					fputc(*p, fp);
-			}
-		} else if (k == 3 && p[0] == 0xef && p[1] == 0xbf &&
-		    (p[2] == 0xbe || p[2] == 0xbf))
-			fputs(REPLACEMENT, fp);   /* U+FFFE/FFFF: not XML chars */
-		else
-			fwrite(p, 1, k, fp);
-		p += k;
-		n -= k;
-	}
+	buf b;
+	buf_init(&b);
+	escape_uri(&b, s, ESCAPE_URI_PATH);
+	if (b.len)
+		fwrite(b.data, 1, b.len, fp);
+	buf_free(&b);
 }
 
-/* A relative path as a URI reference: unreserved characters and '/' kept,
- * the rest percent-encoded byte by byte. */
-static void uri_str(FILE *fp, const char *s)
+static void
+gh_str(FILE *fp, const char *s, int prop)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
-			fputc(*p, fp);
-		else
-			fprintf(fp, "%%%02X", *p);
-	}
+	buf b;
+	buf_init(&b);
+	escape_github(&b, s, prop);
+	if (b.len)
+		fwrite(b.data, 1, b.len, fp);
+	buf_free(&b);
 }
 
 static const char *sarif_level(severity s)
@@ -193,7 +104,8 @@ static size_t rule_index(const char **rules, size_t n, const char *rule)
 	return hit ? (size_t)(hit - rules) : 0;
 }
 
-void diagfmt_sarif(diag_set *ds, FILE *fp)
+static void
+print_sarif(diag_set *ds, FILE *fp)
 {
 	const char **rules;
 	size_t nrules = rule_list(ds, &rules), n = diag_count(ds), i;
@@ -203,7 +115,7 @@ void diagfmt_sarif(diag_set *ds, FILE *fp)
 	    "      \"tool\": {\n        \"driver\": {\n"
 	    "          \"name\": \"policyc\",\n"
 	    "          \"version\": ", fp);
-	diag_json_string(fp, POLICYC_VERSION);
+	put_json(fp, POLICYC_VERSION);
 	fputs(",\n          \"informationUri\": "
 	    "\"https://github.com/policyc/policyc\",\n"
 	    "          \"rules\": [", fp);
@@ -217,13 +129,13 @@ void diagfmt_sarif(diag_set *ds, FILE *fp)
 			    "(from a filter in filters/)", rules[i]);
 		fputs(i ? ",\n" : "\n", fp);
 		fputs("            {\"id\": ", fp);
-		diag_json_string(fp, rules[i]);
+		put_json(fp, rules[i]);
 		fputs(", \"name\": ", fp);
-		diag_json_string(fp, rules[i]);
+		put_json(fp, rules[i]);
 		fputs(", \"shortDescription\": {\"text\": ", fp);
-		diag_json_string(fp, desc);
+		put_json(fp, desc);
 		fputs("}, \"defaultConfiguration\": {\"level\": ", fp);
-		diag_json_string(fp, sarif_level(def));
+		put_json(fp, sarif_level(def));
 		fputs("}}", fp);
 		free(fallback);
 	}
@@ -236,12 +148,12 @@ void diagfmt_sarif(diag_set *ds, FILE *fp)
 
 		fputs(i ? ",\n" : "\n", fp);
 		fputs("        {\"ruleId\": ", fp);
-		diag_json_string(fp, d->rule);
+		put_json(fp, d->rule);
 		fprintf(fp, ", \"ruleIndex\": %zu, \"level\": ",
 		    rule_index(rules, nrules, d->rule));
-		diag_json_string(fp, sarif_level(d->sev));
+		put_json(fp, sarif_level(d->sev));
 		fputs(", \"message\": {\"text\": ", fp);
-		diag_json_string(fp, d->message);
+		put_json(fp, d->message);
 		fputs("}", fp);
 		if (d->file && d->file[0]) {
 			fputs(", \"locations\": [{\"physicalLocation\": "
@@ -286,7 +198,8 @@ static void junit_line(FILE *fp, const diagnostic *d)
 	free(s);
 }
 
-void diagfmt_junit(diag_set *ds, FILE *fp, const char *const *doc_paths,
+static void
+print_junit(diag_set *ds, FILE *fp, const char *const *doc_paths,
     size_t ndocs)
 {
 	size_t n = diag_count(ds), i, j, ncases = 0, failing = 0;
@@ -383,42 +296,8 @@ void diagfmt_junit(diag_set *ds, FILE *fp, const char *const *doc_paths,
 
 /* ---- GitHub workflow commands --------------------------------------- */
 
-/* GitHub's escaping of command data (message) and, with prop set, of
- * property values (also ':' and ','). */
-static void gh_str(FILE *fp, const char *s, int prop)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p);
-
-	while (n > 0) {
-		size_t k = utf8_seq(p, n);
-
-		if (k == 0) {
-			fputs(REPLACEMENT, fp);
-			p++;
-			n--;
-			continue;
-		}
-		if (k == 1 && *p == '%')
-			fputs("%25", fp);
-		else if (k == 1 && *p == '\r')
-			fputs("%0D", fp);
-		else if (k == 1 && *p == '\n')
-			fputs("%0A", fp);
-		else if (k == 1 && prop && *p == ':')
-			fputs("%3A", fp);
-		else if (k == 1 && prop && *p == ',')
-			fputs("%2C", fp);
-		else if (k == 1 && ((*p < 0x20 && *p != '\t') || *p == 0x7f))
-			fputs(REPLACEMENT, fp);   /* keep the command one line */
-		else
-			fwrite(p, 1, k, fp);
-		p += k;
-		n -= k;
-	}
-}
-
-void diagfmt_github(diag_set *ds, FILE *fp)
+static void
+print_github(diag_set *ds, FILE *fp)
 {
 	size_t n = diag_count(ds), i;
 
@@ -446,4 +325,91 @@ void diagfmt_github(diag_set *ds, FILE *fp)
 		gh_str(fp, d->message, 0);
 		fputc('\n', fp);
 	}
+}
+
+/* ---- text and JSON, and the dispatch ---- */
+
+int
+diag_format_parse(const char *s, diag_format *out)
+{
+	static const struct { const char *name; diag_format f; } formats[] = {
+		{ "text", FMT_TEXT }, { "json", FMT_JSON }, { "sarif", FMT_SARIF },
+		{ "junit", FMT_JUNIT }, { "github", FMT_GITHUB }, { NULL, FMT_TEXT }
+	};
+	int i;
+	for (i = 0; formats[i].name; i++)
+		if (strcmp(s, formats[i].name) == 0) {
+			*out = formats[i].f;
+			return 1;
+		}
+	return 0;
+}
+
+static void
+print_text(diag_set *ds, FILE *fp, size_t ndocs)
+{
+	size_t i, e, w, n;
+	buf b;
+
+	/* one write: stderr is unbuffered, and thousands of diagnostics
+	 * written line by line cost half a second at 1,000 documents */
+	buf_init(&b);
+	for (i = 0; i < diag_count(ds); i++) {
+		const diagnostic *d = diag_at(ds, i);
+		/* file names and filter messages may hold newlines or
+		 * escape sequences: one diagnostic stays one line */
+		escape_text(&b, d->file);
+		buf_printf(&b, ":%d:%d: %s: ", d->line, d->col,
+		    diag_severity_name(d->sev));
+		escape_text(&b, d->message);
+		buf_puts(&b, " [");
+		escape_text(&b, d->rule);
+		buf_puts(&b, "]\n");
+	}
+	if (b.len)
+		fwrite(b.data, 1, b.len, fp);
+	buf_free(&b);
+	e = diag_count_sev(ds, SEV_ERROR);
+	w = diag_count_sev(ds, SEV_WARNING);
+	n = diag_count_sev(ds, SEV_NOTE);
+	fprintf(fp, "%zu error%s, %zu warning%s, %zu note%s in %zu document%s\n",
+	    e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, n == 1 ? "" : "s",
+	    ndocs, ndocs == 1 ? "" : "s");
+}
+
+static void
+print_json(diag_set *ds, FILE *fp)
+{
+	size_t i;
+	fputs("[", fp);
+	for (i = 0; i < diag_count(ds); i++) {
+		const diagnostic *d = diag_at(ds, i);
+		fputs(i ? ",\n  {" : "\n  {", fp);
+		fputs("\"severity\": ", fp);
+		put_json(fp, diag_severity_name(d->sev));
+		fputs(", \"rule\": ", fp);
+		put_json(fp, d->rule);
+		fputs(", \"file\": ", fp);
+		put_json(fp, d->file);
+		fprintf(fp, ", \"line\": %d, \"column\": %d, \"message\": ",
+		    d->line, d->col);
+		put_json(fp, d->message);
+		fputs("}", fp);
+	}
+	fputs(diag_count(ds) ? "\n]\n" : "]\n", fp);
+}
+
+void
+diag_print(diag_set *ds, FILE *fp, diag_format fmt,
+    const char *const *doc_paths, size_t ndocs)
+{
+	diag_sort(ds);
+	switch (fmt) {
+	case FMT_TEXT: print_text(ds, fp, ndocs); break;
+	case FMT_JSON: print_json(ds, fp); break;
+	case FMT_SARIF: print_sarif(ds, fp); break;
+	case FMT_JUNIT: print_junit(ds, fp, doc_paths, ndocs); break;
+	case FMT_GITHUB: print_github(ds, fp); break;
+	}
+	fflush(fp);
 }

@@ -1,0 +1,231 @@
+/*
+ * escape.c — the escapers of escape.h.  All share one UTF-8 scanner
+ * (utf8_seq) so each treats broken input the same way: an invalid byte
+ * becomes U+FFFD and the rest of the string is kept.
+ */
+#include <string.h>
+
+#include "escape.h"
+
+static const char REPLACEMENT[] = "\xef\xbf\xbd";   /* U+FFFD */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when the
+ * bytes there are not one (overlong, surrogate, past U+10FFFF, cut). */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned long cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * Walks s sequence by sequence: invalid bytes become U+FFFD, single bytes
+ * go to one_byte (which appends them, escaped as the target needs), and
+ * longer sequences to many (NULL: copied as they are).
+ */
+static void
+walk(buf *b, const char *s, void (*one_byte)(buf *, unsigned char, int),
+    void (*many)(buf *, const unsigned char *, size_t), int arg)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p);
+
+	while (n > 0) {
+		size_t k = utf8_seq(p, n);
+		if (k == 0) {
+			buf_puts(b, REPLACEMENT);
+			p++;
+			n--;
+			continue;
+		}
+		if (k == 1)
+			one_byte(b, *p, arg);
+		else if (many)
+			many(b, p, k);
+		else
+			buf_putn(b, (const char *)p, k);
+		p += k;
+		n -= k;
+	}
+}
+
+/* ---- JSON ---- */
+
+static void
+json_byte(buf *b, unsigned char c, int arg)
+{
+	(void)arg;
+	switch (c) {
+	case '"': buf_puts(b, "\\\""); break;
+	case '\\': buf_puts(b, "\\\\"); break;
+	case '\n': buf_puts(b, "\\n"); break;
+	case '\r': buf_puts(b, "\\r"); break;
+	case '\t': buf_puts(b, "\\t"); break;
+	case '\b': buf_puts(b, "\\b"); break;
+	case '\f': buf_puts(b, "\\f"); break;
+	default:
+		if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+}
+
+static void
+json_many(buf *b, const unsigned char *p, size_t k)
+{
+	/* U+2028/2029: valid JSON, but line terminators in JavaScript */
+	if (k == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+	    (p[2] == 0xa8 || p[2] == 0xa9))
+		buf_printf(b, "\\u%04x", 0x2000 + (p[2] - 0x80));
+	else
+		buf_putn(b, (const char *)p, k);
+}
+
+void
+escape_json(buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	walk(b, s, json_byte, json_many, 0);
+	buf_putc(b, '"');
+}
+
+/* ---- XML ---- */
+
+static void
+xml_byte(buf *b, unsigned char c, int arg)
+{
+	(void)arg;
+	switch (c) {
+	case '&': buf_puts(b, "&amp;"); break;
+	case '<': buf_puts(b, "&lt;"); break;
+	case '>': buf_puts(b, "&gt;"); break;
+	case '"': buf_puts(b, "&quot;"); break;
+	case '\'': buf_puts(b, "&apos;"); break;
+	case '\n': buf_puts(b, "&#10;"); break;
+	case '\r': buf_puts(b, "&#13;"); break;
+	case '\t': buf_puts(b, "&#9;"); break;
+	default:
+		if (c < 0x20)
+			buf_puts(b, REPLACEMENT);
+		else
+			buf_putc(b, (char)c);
+	}
+}
+
+static void
+xml_many(buf *b, const unsigned char *p, size_t k)
+{
+	if (k == 3 && p[0] == 0xef && p[1] == 0xbf &&
+	    (p[2] == 0xbe || p[2] == 0xbf))
+		buf_puts(b, REPLACEMENT);   /* U+FFFE/FFFF: not XML chars */
+	else
+		buf_putn(b, (const char *)p, k);
+}
+
+void
+escape_xml(buf *b, const char *s)
+{
+	walk(b, s, xml_byte, xml_many, 0);
+}
+
+/* ---- URI ---- */
+
+void
+escape_uri(buf *b, const char *s, const char *keep)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	for (; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) ||
+		    (keep && strchr(keep, *p)))
+			buf_putc(b, (char)*p);
+		else
+			buf_printf(b, "%%%02X", *p);
+	}
+}
+
+/* ---- GitHub workflow commands ---- */
+
+static void
+github_byte(buf *b, unsigned char c, int prop)
+{
+	if (c == '%')
+		buf_puts(b, "%25");
+	else if (c == '\r')
+		buf_puts(b, "%0D");
+	else if (c == '\n')
+		buf_puts(b, "%0A");
+	else if (prop && c == ':')
+		buf_puts(b, "%3A");
+	else if (prop && c == ',')
+		buf_puts(b, "%2C");
+	else if ((c < 0x20 && c != '\t') || c == 0x7f)
+		buf_puts(b, REPLACEMENT);   /* keep the command one line */
+	else
+		buf_putc(b, (char)c);
+}
+
+void
+escape_github(buf *b, const char *s, int prop)
+{
+	walk(b, s, github_byte, NULL, prop);
+}
+
+/* ---- terminal text ---- */
+
+static void
+text_byte(buf *b, unsigned char c, int arg)
+{
+	(void)arg;
+	if (c == '\n')
+		buf_puts(b, "\\n");
+	else if (c == '\r')
+		buf_puts(b, "\\r");
+	else if ((c < 0x20 && c != '\t') || c == 0x7f)
+		buf_printf(b, "\\x%02x", c);
+	else
+		buf_putc(b, (char)c);
+}
+
+static void
+text_many(buf *b, const unsigned char *p, size_t k)
+{
+	/* C1 controls (U+0080-U+009F) include CSI: as escapes too */
+	if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		buf_printf(b, "\\u%04x", p[1]);
+	else
+		buf_putn(b, (const char *)p, k);
+}
+
+void
+escape_text(buf *b, const char *s)
+{
+	walk(b, s, text_byte, text_many, 0);
+}
