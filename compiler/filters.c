@@ -614,14 +614,6 @@ static double time_limit(corpus *c, diag_set *ds)
 }
 
 /*
- * Filters are independent — each has its own Lua state and reads the
- * corpus without changing it — so they run side by side, one filter per
- * thread at a time.  Documents are not split across threads: a filter
- * sees every document in order in one state, as a filter that keeps
- * counts between document() and corpus() expects.
- */
-
-/*
  * MERGE: meta_judge (branch meta, compiler/meta.c) fills review_state and
  * review_days before filters run.  Until it is here, this stand-in fills
  * them for documents it left at REVIEW_NONE with a review date, so that

@@ -5,6 +5,8 @@
  * the reports back.  It knows nothing of Lua: the job it runs in the
  * child is the driver's function.
  *
+ * The count hook runs between VM instructions, so it cannot stop a filter
+ * that spends its time inside one C function: string.find backtracking
  * through ("a*"):rep(40) .. "b", a quadratic "a-b" over a long string,
  * table.concat, a finalizer doing either while the state closes.  So
  * filters run in forked child processes and each filter has a wall-clock
@@ -34,11 +36,14 @@
  * thread held at that moment stays held in the child for ever.  So the
  * workers (jobs_run's threads; between jobs they only take the next
  * number from an atomic counter) do everything but wait for their child
- * — fork, reporting, malloc of any kind — under run_lock: at a fork no other worker is
- * inside malloc, the diag set's mutex or stdio, and the child may use all
- * three (it reads rule severities from the diag set).  A child closes
- * every descriptor but its own two, so another worker's child never holds
- * this worker's open.
+ * — fork, reporting, malloc of any kind — under run_lock: at a fork no
+ * other worker is inside malloc, the diag set's mutex or stdio, and the
+ * child may use all three (it reads rule severities from the diag set).
+ * jobs_run may still be starting its threads when the first worker
+ * forks; glibc's fork holds malloc's locks across the fork and resets its
+ * thread-stack lock in the child, so a pthread_create under way cannot
+ * leave either held.  A child closes every descriptor but its own two, so
+ * another worker's child never holds this worker's open.
  *
  * The fuzz build (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, set by
  * tests/fuzz/fuzz.mk) runs filters in-process: libFuzzer must see the
