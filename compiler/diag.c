@@ -183,6 +183,28 @@ diag_report_sev(diag_set *ds, severity sev, const char *rule,
 	va_end(ap);
 }
 
+void
+diag_merge(diag_set *dst, const diag_set *src)
+{
+	size_t i;
+	pthread_mutex_lock(&dst->lock);
+	for (i = 0; i < src->n; i++) {
+		const diagnostic *s = &src->items[i];
+		diagnostic *d;
+		if (dst->n == dst->cap) {
+			dst->cap = dst->cap ? dst->cap * 2 : 64;
+			dst->items = xrealloc(dst->items,
+			    dst->cap * sizeof *dst->items);
+		}
+		d = &dst->items[dst->n++];
+		*d = *s;
+		d->rule = xstrdup(s->rule);
+		d->file = xstrdup(s->file);
+		d->message = xstrdup(s->message);
+	}
+	pthread_mutex_unlock(&dst->lock);
+}
+
 static int
 cmp_diag(const void *a, const void *b)
 {

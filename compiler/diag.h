@@ -46,6 +46,12 @@ void diag_report_sev(diag_set *ds, severity sev, const char *rule,
     const char *file, int line, int col, const char *fmt, ...)
     PC_PRINTF(7, 8);
 
+/* Appends every diagnostic of src to dst as it is (its severity was
+ * judged when it was reported into src): how reports made apart, such as
+ * a filter's in its child process, join the build's set.  Nothing may
+ * report into src meanwhile. */
+void diag_merge(diag_set *dst, const diag_set *src);
+
 /* Sorts the set (file, line, column, rule, message). */
 void diag_sort(diag_set *ds);
 size_t diag_count(const diag_set *ds);

@@ -1,0 +1,640 @@
+/*
+ * jail.c — the child processes the Lua filters run in (see jail.h).  The
+ * filters stage (filters.c) hands each filter to jail_run from a worker
+ * of jobs_run; this file forks, keeps the wall-clock deadline, and reads
+ * the reports back.  It knows nothing of Lua: the job it runs in the
+ * child is the driver's function.
+ *
+ * The count hook runs between VM instructions, so it cannot stop a filter
+ * that spends its time inside one C function: string.find backtracking
+ * through ("a*"):rep(40) .. "b", a quadratic "a-b" over a long string,
+ * table.concat, a finalizer doing either while the state closes.  So
+ * filters run in forked child processes and each filter has a wall-clock
+ * deadline; past it the parent kills the child, and nothing a filter does
+ * inside C outlasts it.  The count hook and the memory cap stay: they end
+ * the common cases at once, with the line that broke them.
+ *
+ * Each worker thread keeps one child and hands it filters one at a time
+ * (a job number down a socket, the reports back up a pipe): a fresh
+ * child's first pass over the corpus costs several times a warm one
+ * (every page it reads is new to its page tables), so a child per filter
+ * tripled the filters stage on 1,000 documents, and a child per worker
+ * pays that once.  A child that is killed or crashes is replaced
+ * for the next filter.
+ *
+ * The child runs a filter exactly as in-process, reporting into its copy
+ * of the diag set (so rule severities apply there), and sends the reports
+ * the set gained when the filter ends; it leaves with _exit (no atexit
+ * handlers, no stdio flush).  The parent reads them into a diag set of
+ * their own and merges that into the caller's only when they arrived
+ * whole; a filter whose child was killed at the deadline or by a signal
+ * gets one filter-error instead, and what it had found is dropped.  The
+ * child says when it has taken a job ('S'), so a child that dies between
+ * two filters is the first one's failure, not the second's.
+ *
+ * fork() copies one thread of a threaded process, and any lock another
+ * thread held at that moment stays held in the child for ever.  So the
+ * workers (jobs_run's threads; between jobs they only take the next
+ * number from an atomic counter) do everything but wait for their child
+ * — fork, reporting, malloc of any kind — under run_lock: at a fork no
+ * other worker is inside malloc, the diag set's mutex or stdio, and the
+ * child may use all three (it reads rule severities from the diag set).
+ * jobs_run may still be starting its threads when the first worker
+ * forks; glibc's fork holds malloc's locks across the fork and resets its
+ * thread-stack lock in the child, so a pthread_create under way cannot
+ * leave either held.  A child closes every descriptor but its own two, so
+ * another worker's child never holds this worker's open.
+ *
+ * The fuzz build (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, set by
+ * tests/fuzz/fuzz.mk) runs filters in-process: libFuzzer must see the
+ * bridge's coverage and crashes, and has a timeout of its own.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "jail.h"
+#include "util.h"
+
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+static const int isolate = 0;
+#else
+static const int isolate = 1;
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* One filter to run: its file and the label diagnostics use. */
+/* A worker's child process, as the parent sees it. */
+typedef struct {
+	pid_t pid;               /* -1: none running */
+	int cmd, res;            /* job numbers to it; reports from it */
+	atomic_long *doing;      /* shared page: the job's progress */
+	size_t last;             /* the job it last finished, or NO_JOB */
+} worker;
+
+#define NO_JOB SIZE_MAX
+
+struct jail {
+	jail_spec spec;
+	worker *w;
+	int nw;
+};
+
+static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int close_from_to(unsigned first, unsigned last)
+{
+	return first > last ? 0 : close_range(first, last, 0);
+}
+
+/* In the child: closes every descriptor above 2 but keep1 and keep2. */
+static void close_others(int keep1, int keep2)
+{
+	unsigned lo = (unsigned)(keep1 < keep2 ? keep1 : keep2);
+	unsigned hi = (unsigned)(keep1 < keep2 ? keep2 : keep1);
+	DIR *dp;
+	struct dirent *e;
+
+	if (close_from_to(3, lo - 1) == 0 &&
+	    close_from_to(lo + 1, hi - 1) == 0 &&
+	    close_from_to(hi + 1, ~0U) == 0)
+		return;
+	if ((dp = opendir("/proc/self/fd")) == NULL)
+		return;
+	while ((e = readdir(dp)) != NULL) {
+		int fd = atoi(e->d_name);
+
+		if (fd > 2 && fd != keep1 && fd != keep2 && fd != dirfd(dp))
+			close(fd);
+	}
+	closedir(dp);
+}
+
+/* In the child: the address space a little past a job's memory (not
+ * under ASan, which reserves terabytes of it) as a backstop. */
+static void limit_memory(size_t mem)
+{
+#ifndef UNDER_ASAN
+	struct rlimit rl;
+	char text[64];
+	unsigned long pages;
+	rlim_t want;
+	ssize_t n;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	pages = strtoul(text, NULL, 10);
+	if (pages == 0)
+		return;
+	/* what is mapped now (the parent's corpus, other threads' stacks),
+	 * the Lua cap, and room for malloc's own arenas */
+	want = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) +
+	    mem + ((rlim_t)512 << 20);
+	if (getrlimit(RLIMIT_AS, &rl) == 0 &&
+	    (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want)) {
+		rl.rlim_cur = rl.rlim_max = want;
+		(void)setrlimit(RLIMIT_AS, &rl);
+	}
+#else
+	(void)mem;
+#endif
+}
+
+/* In the child: CPU seconds a little past the deadline for the next
+ * filter (the kernel sends SIGXCPU), a backstop should the parent not
+ * be there to kill it. */
+static void limit_cpu(double secs)
+{
+	struct rusage ru;
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0 ||
+	    getrlimit(RLIMIT_CPU, &rl) != 0)
+		return;
+	want = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (rlim_t)secs + 3;
+	if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max)
+		want = rl.rlim_max;
+	rl.rlim_cur = want;
+	(void)setrlimit(RLIMIT_CPU, &rl);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Sends a job number to a child; -1 when it has gone. */
+static int send_job(int fd, uint32_t num)
+{
+	ssize_t k;
+
+	do
+		k = send(fd, &num, sizeof num, MSG_NOSIGNAL);
+	while (k < 0 && errno == EINTR);
+	return k == (ssize_t)sizeof num ? 0 : -1;
+}
+
+
+static void put_u32(buf *b, uint32_t v)
+{
+	buf_putn(b, (const char *)&v, sizeof v);
+}
+
+static void put_str(buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	put_u32(b, (uint32_t)n);
+	buf_putn(b, s, n);
+}
+
+static int get_u32(const char **p, const char *end, uint32_t *v)
+{
+	if ((size_t)(end - *p) < sizeof *v)
+		return -1;
+	memcpy(v, *p, sizeof *v);
+	*p += sizeof *v;
+	return 0;
+}
+
+/* Points *s at a string of the message (not NUL-terminated; its length
+ * in *n). */
+static int get_str(const char **p, const char *end, const char **s,
+    uint32_t *n)
+{
+	if (get_u32(p, end, n) != 0 || (size_t)(end - *p) < *n)
+		return -1;
+	*s = *p;
+	*p += *n;
+	return 0;
+}
+
+/* One record of a child's message, from *p: 'S' (the job has started),
+ * 'R' (a report: severity, line and column as 32-bit words; rule, file
+ * and message, each its length first) or 'E' (the end).  Returns the
+ * record's letter and moves *p past it, 0 when the record is not all
+ * there yet, -1 when it is garbled.  A report goes into got. */
+static int next_record(const char **p, const char *end, diag_set *got)
+{
+	const char *q = *p;
+	uint32_t sev, line, col, nrule, nfile, nmsg;
+	const char *rule, *file, *msg;
+	char *sr, *sf;
+
+	if (q == end)
+		return 0;
+	if (*q == 'E' || *q == 'S') {
+		*p = q + 1;
+		return *q;
+	}
+	if (*q++ != 'R')
+		return -1;
+	if (get_u32(&q, end, &sev) || get_u32(&q, end, &line) ||
+	    get_u32(&q, end, &col) || get_str(&q, end, &rule, &nrule) ||
+	    get_str(&q, end, &file, &nfile) || get_str(&q, end, &msg, &nmsg))
+		return 0;
+	if (sev < SEV_NOTE || sev > SEV_ERROR)
+		return -1;
+	sr = xstrndup(rule, nrule);
+	sf = xstrndup(file, nfile);
+	/* the child judged the severity (rules: applied there); got has no
+	 * overrides, so it keeps it as sent */
+	diag_report_sev(got, (severity)sev, sr, sf, (int32_t)line,
+	    (int32_t)col, "%.*s", (int)nmsg, msg);
+	free(sr);
+	free(sf);
+	*p = q;
+	return 'R';
+}
+
+/* In the child: the reports ds gained from index `from` on, as 'R'
+ * records. */
+static void put_reports(buf *b, const diag_set *ds, size_t from)
+{
+	size_t i, n = diag_count(ds);
+
+	for (i = from; i < n; i++) {
+		const diagnostic *o = diag_at(ds, i);
+
+		buf_putc(b, 'R');
+		put_u32(b, (uint32_t)o->sev);
+		put_u32(b, (uint32_t)o->line);
+		put_u32(b, (uint32_t)o->col);
+		put_str(b, o->rule);
+		put_str(b, o->file);
+		put_str(b, o->message);
+	}
+}
+
+/* The child: runs the jobs whose numbers arrive on cmd, one at a time;
+ * for each sends an 'S' when it has it, then its reports and an 'E' on
+ * res.  The 'S' tells a crash between two jobs (the first one's doing)
+ * from one in the second. */
+static void child_main(jail *j, int cmd, int res, atomic_long *doing)
+{
+	uint32_t k;
+
+#ifdef __linux__
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	close_others(cmd, res);
+	limit_memory(j->spec.mem);
+	for (;;) {
+		buf b;
+		ssize_t n;
+		size_t mark;
+
+		do
+			n = read(cmd, &k, sizeof k);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof k || k >= j->spec.njobs)
+			_exit(0);
+		if (doing)
+			atomic_store(doing, 0);
+		if (write_all(res, "S", 1) != 0)
+			_exit(3);
+		limit_cpu(j->spec.secs);
+		mark = diag_count(j->spec.ds);
+		j->spec.run(j->spec.ctx, k, j->spec.ds, doing);
+
+		buf_init(&b);
+		put_reports(&b, j->spec.ds, mark);
+		buf_putc(&b, 'E');
+		if (write_all(res, b.data, b.len) != 0)
+			_exit(3);
+		buf_free(&b);
+	}
+}
+
+/* Starts w's child.  Under run_lock.  Returns 0, or -1 (errno set). */
+static int worker_start(jail *j, worker *w)
+{
+	int cmd[2], res[2], e;
+	void *page;
+
+	page = mmap(NULL, sizeof *w->doing, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	w->doing = page == MAP_FAILED ? NULL : page;
+	if (w->doing)
+		atomic_init(w->doing, 0);
+	w->last = NO_JOB;
+	/* a socket for the job numbers, so that sending to a child that has
+	 * died is an error (MSG_NOSIGNAL), not a SIGPIPE for policyc */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cmd) != 0)
+		goto fail;
+	if (pipe2(res, O_CLOEXEC) != 0) {
+		e = errno;
+		close(cmd[0]);
+		close(cmd[1]);
+		errno = e;
+		goto fail;
+	}
+	w->pid = fork();
+	if (w->pid == 0) {
+		close(cmd[1]);
+		close(res[0]);
+		child_main(j, cmd[0], res[1], w->doing);
+	}
+	e = errno;
+	close(cmd[0]);
+	close(res[1]);
+	if (w->pid < 0) {
+		close(cmd[1]);
+		close(res[0]);
+		errno = e;
+		goto fail;
+	}
+	w->cmd = cmd[1];
+	w->res = res[0];
+	return 0;
+fail:
+	e = errno;
+	if (w->doing)
+		munmap(w->doing, sizeof *w->doing);
+	w->doing = NULL;
+	w->pid = -1;
+	errno = e;
+	return -1;
+}
+
+/* Waits for w's child to end (killing it first when kill_it); returns
+ * its wait status. */
+static int worker_reap(worker *w, int kill_it)
+{
+	int st = 0;
+
+	if (kill_it)
+		kill(w->pid, SIGKILL);
+	while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(w->cmd);
+	close(w->res);
+	w->pid = -1;
+	return st;
+}
+
+/* Ends w's child between jobs (no more jobs). */
+static void worker_stop(jail *j, worker *w)
+{
+	if (w->pid < 0)
+		return;
+	/* past the last job: it leaves */
+	(void)send_job(w->cmd, (uint32_t)j->spec.njobs);
+	close(w->cmd);
+	while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(w->res);
+	w->pid = -1;
+	if (w->doing)
+		munmap(w->doing, sizeof *w->doing);
+	w->doing = NULL;
+}
+
+/* How a child that did not end its job went, from its wait status. */
+static char *ending(const jail *j, int st, int timed_out)
+{
+	if (timed_out || (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU))
+		return xasprintf("ran past its time limit of %g s",
+		    j->spec.secs);
+	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+		return xasprintf("crashed (signal %d)", WTERMSIG(st));
+	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+		return xasprintf("crashed (exit status %d)", WEXITSTATUS(st));
+	if (WIFSIGNALED(st))
+		return xasprintf("was killed (signal %d)", WTERMSIG(st));
+	return xstrdup("ended without sending its results");
+}
+
+/* What one attempt at a job in a child came to. */
+enum outcome {
+	RAN,             /* ended whole: its reports are merged */
+	FAILED,          /* started and did not end whole */
+	NOT_STARTED      /* the child was gone before it took the job */
+};
+
+/* Waits for job k's records from w's child until the 'E' or the
+ * deadline `end`, reading reports into got.  Called with run_lock held;
+ * returns with it held.  Sets *started when the 'S' came. */
+static int collect(worker *w, double end, diag_set *got, int *started,
+    int *timed_out)
+{
+	buf in;
+	size_t scanned = 0;
+	int done = 0, garbled = 0;
+
+	buf_init(&in);
+	pthread_mutex_unlock(&run_lock);
+	while (!done && !garbled) {
+		char chunk[16384];
+		struct pollfd pfd;
+		double left = end - mono_now();
+		const char *scan;
+		ssize_t n;
+		int t;
+
+		/* past the deadline, what is already there still counts */
+		pfd.fd = w->res;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		t = poll(&pfd, 1, left > 0 ? (int)(left * 1000) + 1 : 0);
+		if (t < 0 && errno == EINTR)
+			continue;
+		if (t < 0)
+			break;
+		if (t == 0) {
+			if (left <= 0) {
+				*timed_out = 1;
+				break;
+			}
+			continue;
+		}
+		n = read(w->res, chunk, sizeof chunk);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;      /* end of file: the child has gone */
+		pthread_mutex_lock(&run_lock);
+		buf_putn(&in, chunk, (size_t)n);
+		scan = in.data + scanned;
+		for (;;) {
+			int rec = next_record(&scan, in.data + in.len, got);
+
+			if (rec == 'S')
+				*started = 1;
+			if (rec == 'E')
+				done = 1;
+			if (rec < 0)
+				garbled = 1;
+			if (rec != 'R' && rec != 'S')
+				break;
+		}
+		scanned = (size_t)(scan - in.data);
+		pthread_mutex_unlock(&run_lock);
+	}
+	pthread_mutex_lock(&run_lock);
+	done = done && !garbled && scanned == in.len;
+	buf_free(&in);
+	return done;
+}
+
+/* One attempt at job k in w's child (starting one when there is none).
+ * Under run_lock.  On FAILED, *what says how (the caller frees it). */
+static enum outcome attempt(jail *j, size_t k, worker *w, char **what,
+    long *doing)
+{
+	diag_set *got;
+	int started = 0, timed_out = 0, st;
+
+	*what = NULL;
+	*doing = 0;
+	if (w->pid < 0 && worker_start(j, w) != 0) {
+		*what = xasprintf("cannot start a process for the filter: %s",
+		    strerror(errno));
+		return FAILED;
+	}
+	got = diag_new();
+	if (send_job(w->cmd, (uint32_t)k) == 0 &&
+	    collect(w, mono_now() + j->spec.secs, got, &started,
+	    &timed_out)) {
+		diag_merge(j->spec.ds, got);
+		diag_free(got);
+		w->last = k;
+		return RAN;
+	}
+	diag_free(got);      /* a job that did not end whole: none count */
+	st = worker_reap(w, 1);
+	*what = ending(j, st, timed_out);
+	if (w->doing) {
+		*doing = atomic_load(w->doing);
+		munmap(w->doing, sizeof *w->doing);
+	}
+	w->doing = NULL;
+	w->last = NO_JOB;
+	return started || timed_out ? FAILED : NOT_STARTED;
+}
+
+void jail_run(jail *j, size_t k, int wn)
+{
+	worker *w = &j->w[wn];
+	enum outcome o;
+	char *what;
+	long doing;
+	size_t last;
+
+	if (!isolate) {
+		j->spec.run(j->spec.ctx, k, j->spec.ds, NULL);
+		return;
+	}
+	pthread_mutex_lock(&run_lock);
+	last = w->last;
+	o = attempt(j, k, w, &what, &doing);
+	if (o == NOT_STARTED && last != NO_JOB) {
+		/* the child died after it sent the last job's end and before
+		 * it took this one: that is the last job's doing, not this
+		 * one's, so say so at the last job and run this one afresh */
+		char *m = xasprintf("%s after its checks ended (its reports "
+		    "stand)", what);
+
+		j->spec.failed(j->spec.ctx, last, 0, m, j->spec.ds);
+		free(m);
+		free(what);
+		o = attempt(j, k, w, &what, &doing);
+	}
+	if (o != RAN) {
+		j->spec.failed(j->spec.ctx, k, o == FAILED ? doing : 0, what,
+		    j->spec.ds);
+		free(what);
+	}
+	pthread_mutex_unlock(&run_lock);
+}
+
+jail *jail_new(const jail_spec *spec, int workers)
+{
+	jail *j = xcalloc(1, sizeof *j);
+	int i;
+
+	j->spec = *spec;
+	j->nw = workers < 1 ? 1 : workers;
+	j->w = xcalloc((size_t)j->nw, sizeof *j->w);
+	for (i = 0; i < j->nw; i++) {
+		j->w[i].pid = -1;
+		j->w[i].cmd = j->w[i].res = -1;
+		j->w[i].last = NO_JOB;
+	}
+	/* nothing buffered for a child to inherit; children policyc can
+	 * wait for */
+	fflush(NULL);
+	if (isolate) {
+		struct sigaction sa;
+
+		if (sigaction(SIGCHLD, NULL, &sa) == 0 &&
+		    sa.sa_handler == SIG_IGN) {
+			sa.sa_handler = SIG_DFL;
+			(void)sigaction(SIGCHLD, &sa, NULL);
+		}
+	}
+	return j;
+}
+
+void jail_free(jail *j)
+{
+	int i;
+
+	if (j == NULL)
+		return;
+	pthread_mutex_lock(&run_lock);
+	for (i = 0; i < j->nw; i++)
+		worker_stop(j, &j->w[i]);
+	pthread_mutex_unlock(&run_lock);
+	free(j->w);
+	free(j);
+}

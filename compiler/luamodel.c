@@ -1,0 +1,878 @@
+/*
+ * luamodel.c — the document model as Lua values.  After the link pass,
+ * each filter (filters.c, inside a sandbox of sandbox.c) sees a document
+ * as a plain Lua table: its fields, the computed review state, its front
+ * matter with lines and columns, and — built on first use, since most
+ * filters want one or two — lists of headings, links, images, paragraphs
+ * and term uses, and doc:walk over the tree in document order.  corpus()
+ * sees every document, the glossary and the link graph.  Everything here
+ * reads the model and nothing changes it, which is what lets filters run
+ * side by side and in forked children.
+ *
+ * Every list is built in one pass over the tree.  Positions of nodes a
+ * pass made (the text between [[wiki]] links, split-off text) count on
+ * from earlier siblings; that walk is memoised per list, so a paragraph of
+ * 10,000 wiki links costs 10,000 steps, not 10,000 squared.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "luamodel.h"
+#include "glossary.h"
+#include "util.h"
+
+/* document.c feeds cmark the front matter as blank lines, so cmark's
+ * line numbers are already the file's. */
+static int file_line(const document *d, int cmark_line)
+{
+	(void)d;
+	return cmark_line > 0 ? cmark_line : 0;
+}
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	if (v == NULL)
+		return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+/* Pushes a yval as plain Lua values. [-0, +1, m] */
+void luamodel_push_yval(lua_State *L, const yval *v)
+{
+	size_t i;
+
+	luaL_checkstack(L, 4, "front matter nested too deeply");
+	if (v == NULL) {
+		lua_pushnil(L);
+		return;
+	}
+	switch (v->kind) {
+	case YV_NULL:
+		lua_pushnil(L);
+		break;
+	case YV_STR:
+		lua_pushstring(L, v->str ? v->str : "");
+		break;
+	case YV_BOOL:
+		lua_pushboolean(L, v->boolean);
+		break;
+	case YV_NUM:
+		if (v->str && lua_stringtonumber(L, v->str) != 0)
+			break;
+		lua_pushnumber(L, v->num);
+		break;
+	case YV_LIST:
+		lua_createtable(L, (int)v->n, 0);
+		for (i = 0; i < v->n; i++) {
+			luamodel_push_yval(L, v->items[i]);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	case YV_MAP:
+		lua_createtable(L, 0, (int)v->n);
+		for (i = 0; i < v->n; i++) {
+			luamodel_push_yval(L, v->items[i]);
+			lua_setfield(L, -2, v->keys[i]);
+		}
+		break;
+	}
+}
+
+/* Appends the plain text below n (text, code, breaks as "\n"). */
+static void plain_text(cmark_node *n, buf *b)
+{
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *cur = cmark_iter_get_node(it);
+		const char *lit;
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(cur)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			lit = cmark_node_get_literal(cur);
+			if (lit)
+				buf_puts(b, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, '\n');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+static void set_plain(lua_State *L, const char *k, cmark_node *n)
+{
+	buf b;
+
+	buf_init(&b);
+	plain_text(n, &b);
+	lua_pushlstring(L, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	lua_setfield(L, -2, k);
+}
+
+static const char *link_kind_name(link_kind k)
+{
+	static const char *const names[] = {
+		"unresolved",   /* LINK_UNRESOLVED */
+		"external",     /* LINK_EXTERNAL */
+		"document",     /* LINK_DOCUMENT */
+		"anchor",       /* LINK_ANCHOR */
+		"term",         /* LINK_TERM */
+		"placeholder",  /* LINK_PLACEHOLDER */
+		"broken",       /* LINK_BROKEN */
+		"asset"         /* LINK_ASSET */
+	};
+
+	if ((unsigned)k < sizeof names / sizeof names[0])
+		return names[k];
+	return "unresolved";
+}
+
+static int has_pos(cmark_node *n)
+{
+	return cmark_node_get_start_line(n) > 0;
+}
+
+/* Bytes of plain text below n. */
+static int text_len(cmark_node *n)
+{
+	buf b;
+	int len;
+
+	buf_init(&b);
+	plain_text(n, &b);
+	len = (int)b.len;
+	buf_free(&b);
+	return len;
+}
+
+/*
+ * Where a node a pass made (no position of its own) starts.  The rule:
+ * count on from the nearest earlier sibling that has a one-line position
+ * (its end column + 1), or from a made link that knows where its text
+ * sits (its column + its text's length), adding the text of the siblings
+ * between; stop at a sibling that spans lines or a line break (then take
+ * the parent's position, as counting on would mislead); with no such
+ * sibling, the parent's position plus the text before.
+ *
+ * A walk that went sibling by sibling for each node was quadratic in a
+ * paragraph of made nodes (10,000 [[wiki]] links and the spaces between
+ * them ran past the filter time limit).  So the walk's result for each
+ * node is kept: S(n), the position the walk from n's previous sibling
+ * gives, is S(p) moved on by p's text when p is skipped, and each S(n) is
+ * worked out once per list.
+ */
+
+/* The result of the walk from a node's previous sibling: the position,
+ * and whether later siblings' text moves it on. */
+typedef struct {
+	int line, col, shift;
+} spos;
+
+/* Walk results of one list or walk, by node (open addressing). */
+typedef struct {
+	cmark_node **keys;
+	spos *vals;
+	size_t cap, n;
+	cmark_node **stack;      /* nodes waiting for their result */
+	size_t nstack, stackcap;
+	size_t heading;          /* where the last heading was found */
+} posmemo;
+
+static void memo_init(posmemo *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+static void memo_free(posmemo *m)
+{
+	free(m->keys);
+	free(m->vals);
+	free(m->stack);
+}
+
+static size_t memo_slot(const posmemo *m, const cmark_node *n)
+{
+	size_t h = (size_t)(uintptr_t)n;
+
+	h ^= h >> 17;
+	h *= (size_t)0x9E3779B97F4A7C15ULL;
+	return (h >> 7) & (m->cap - 1);
+}
+
+static const spos *memo_get(const posmemo *m, const cmark_node *n)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return NULL;
+	for (i = memo_slot(m, n); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == n)
+			return &m->vals[i];
+	return NULL;
+}
+
+static void memo_put(posmemo *m, cmark_node *n, spos v)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->cap) {
+		posmemo old = *m;
+		size_t k;
+
+		m->cap = old.cap ? old.cap * 2 : 64;
+		m->keys = xcalloc(m->cap, sizeof *m->keys);
+		m->vals = xcalloc(m->cap, sizeof *m->vals);
+		m->n = 0;
+		for (k = 0; k < old.cap; k++)
+			if (old.keys[k])
+				memo_put(m, old.keys[k], old.vals[k]);
+		free(old.keys);
+		free(old.vals);
+	}
+	for (i = memo_slot(m, n); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == n) {
+			m->vals[i] = v;
+			return;
+		}
+	m->keys[i] = n;
+	m->vals[i] = v;
+	m->n++;
+}
+
+static void memo_push(posmemo *m, cmark_node *n)
+{
+	if (m->nstack == m->stackcap) {
+		m->stackcap = m->stackcap ? m->stackcap * 2 : 64;
+		m->stack = xrealloc(m->stack, m->stackcap * sizeof *m->stack);
+	}
+	m->stack[m->nstack++] = n;
+}
+
+static void node_pos(const document *d, cmark_node *n, int *line, int *col,
+    posmemo *m);
+
+/* S(n) when the walk ends at n's previous sibling p (or at the parent
+ * when p is NULL); returns 0 when p is to be skipped. */
+static int walk_ends(const document *d, cmark_node *n, cmark_node *p,
+    spos *s, posmemo *m)
+{
+	link_info *li;
+
+	if (p == NULL) {
+		node_pos(d, cmark_node_parent(n), &s->line, &s->col, m);
+		s->shift = s->col > 0;
+		return 1;
+	}
+	li = cmark_node_get_type(p) == CMARK_NODE_LINK ?
+	    cmark_node_get_user_data(p) : NULL;
+	if (has_pos(p) && cmark_node_get_end_line(p) ==
+	    cmark_node_get_start_line(p)) {
+		s->line = file_line(d, cmark_node_get_end_line(p));
+		s->col = cmark_node_get_end_column(p) + 1;
+		s->shift = 1;
+		return 1;
+	}
+	if (!has_pos(p) && li && li->line > 0 && !li->from_source) {
+		s->line = li->line;
+		s->col = li->col + text_len(p);
+		s->shift = 1;
+		return 1;
+	}
+	if (has_pos(p) || cmark_node_get_type(p) == CMARK_NODE_SOFTBREAK ||
+	    cmark_node_get_type(p) == CMARK_NODE_LINEBREAK) {
+		/* spans lines: counting on would mislead */
+		node_pos(d, cmark_node_parent(n), &s->line, &s->col, m);
+		s->shift = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* S(n), worked out for n and every skipped sibling before it that has no
+ * result yet, without recursion along the siblings. */
+static spos sibling_pos(const document *d, cmark_node *n, posmemo *m)
+{
+	cmark_node *cur = n;
+	const spos *known;
+	spos s;
+	size_t base = m->nstack;
+
+	for (;;) {
+		if ((known = memo_get(m, cur)) != NULL) {
+			s = *known;
+			break;
+		}
+		if (walk_ends(d, cur, cmark_node_previous(cur), &s, m)) {
+			memo_put(m, cur, s);
+			break;
+		}
+		memo_push(m, cur);
+		cur = cmark_node_previous(cur);
+	}
+	/* cur has its result; each node on the stack follows the one below */
+	while (m->nstack > base) {
+		cmark_node *next = m->stack[--m->nstack];
+
+		if (s.shift)
+			s.col += text_len(cur);
+		memo_put(m, next, s);
+		cur = next;
+	}
+	return s;
+}
+
+/* Position of a node in the file.  Nodes a pass made (term links, the
+ * text it split off) have none: a made link uses its link_info; other
+ * nodes count on from their siblings (sibling_pos). */
+static void node_pos(const document *d, cmark_node *n, int *line, int *col,
+    posmemo *m)
+{
+	spos s;
+
+	*line = *col = 0;
+	if (n == NULL)
+		return;
+	if (has_pos(n)) {
+		*line = file_line(d, cmark_node_get_start_line(n));
+		*col = cmark_node_get_start_column(n);
+		return;
+	}
+	if (cmark_node_get_type(n) == CMARK_NODE_LINK) {
+		link_info *li = cmark_node_get_user_data(n);
+
+		if (li && li->line > 0) {
+			*line = li->line;
+			*col = li->col;
+			return;
+		}
+	}
+	s = sibling_pos(d, n, m);
+	*line = s.line;
+	*col = s.col;
+}
+
+/* Pushes {href, text, target, anchor, kind, wiki, generated, line,
+ * column} for a link node. [-0, +1, m] */
+static void push_link(lua_State *L, const document *d, cmark_node *n,
+    posmemo *m)
+{
+	link_info *li = cmark_node_get_user_data(n);
+	int line, col;
+	const char *url = cmark_node_get_url(n);
+
+	lua_createtable(L, 0, 9);
+	set_str(L, "href", li && li->href ? li->href : (url ? url : ""));
+	set_plain(L, "text", n);
+	set_str(L, "kind", link_kind_name(li ? li->kind : LINK_UNRESOLVED));
+	if (li && li->kind == LINK_DOCUMENT)
+		set_str(L, "target", li->target_id);
+	else if (li && li->kind == LINK_TERM)
+		set_str(L, "target", li->term_slug);
+	else if (li && li->kind == LINK_ANCHOR)
+		set_str(L, "target", li->anchor);
+	if (li)
+		set_str(L, "anchor", li->anchor);
+	lua_pushboolean(L, li && li->wiki);
+	lua_setfield(L, -2, "wiki");
+	lua_pushboolean(L, li && !li->from_source);
+	lua_setfield(L, -2, "generated");
+	if (li && li->line > 0) {
+		line = li->line;
+		col = li->col;
+	} else
+		node_pos(d, n, &line, &col, m);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+}
+
+static void push_image(lua_State *L, const document *d, cmark_node *n,
+    posmemo *m)
+{
+	int line, col;
+	const char *url = cmark_node_get_url(n);
+
+	lua_createtable(L, 0, 5);
+	set_str(L, "src", url ? url : "");
+	set_plain(L, "alt", n);
+	set_str(L, "title", cmark_node_get_title(n));
+	node_pos(d, n, &line, &col, m);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+}
+
+/* A paragraph that is one strong or emphasised run and nothing else: the
+ * converted documents' stand-in for a heading. */
+static int heading_like(cmark_node *p)
+{
+	cmark_node *f = cmark_node_first_child(p);
+	cmark_node_type t;
+
+	if (f == NULL || cmark_node_next(f) != NULL)
+		return 0;
+	t = cmark_node_get_type(f);
+	return t == CMARK_NODE_STRONG || t == CMARK_NODE_EMPH;
+}
+
+static void push_paragraph(lua_State *L, const document *d, cmark_node *n,
+    posmemo *m)
+{
+	int line, col;
+
+	lua_createtable(L, 0, 4);
+	set_plain(L, "text", n);
+	node_pos(d, n, &line, &col, m);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+	lua_pushboolean(L, heading_like(n));
+	lua_setfield(L, -2, "heading_like");
+}
+
+static void push_heading_node(lua_State *L, const document *d, cmark_node *n,
+    posmemo *m)
+{
+	int line, col;
+	size_t i, k;
+
+	lua_createtable(L, 0, 5);
+	set_int(L, "level", cmark_node_get_heading_level(n));
+	set_plain(L, "text", n);
+	/* the walk meets headings in the order of d->headings: look from
+	 * the last one found, so a walk over many headings stays linear */
+	for (k = 0; k < d->nheadings; k++) {
+		i = (m->heading + k) % d->nheadings;
+		if (d->headings[i].node == n) {
+			set_str(L, "id", d->headings[i].slug);
+			m->heading = i + 1;
+			break;
+		}
+	}
+	node_pos(d, n, &line, &col, m);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+}
+
+static void push_text_node(lua_State *L, const document *d, cmark_node *n,
+    int code, posmemo *m)
+{
+	int line, col;
+	const char *lit = cmark_node_get_literal(n);
+
+	lua_createtable(L, 0, 5);
+	set_str(L, "text", lit ? lit : "");
+	node_pos(d, n, &line, &col, m);
+	set_int(L, "line", line);
+	set_int(L, "column", col);
+	if (code) {
+		lua_pushboolean(L, cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK);
+		lua_setfield(L, -2, "block");
+		set_str(L, "info", cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK ?
+		    cmark_node_get_fence_info(n) : NULL);
+	}
+}
+
+/* What a list or walk holds while it runs, in a userdata so that an
+ * error (a filter's, or running out of memory) frees it with the state. */
+typedef struct {
+	cmark_iter *it;
+	posmemo m;
+} walkstate;
+
+static const char WALK_META[] = "policyc.walkstate";
+
+/* __gc of a walkstate; also called when a walk ends. [-0, +0, -] */
+static int walkstate_gc(lua_State *L)
+{
+	walkstate *w = luaL_checkudata(L, 1, WALK_META);
+
+	if (w->it)
+		cmark_iter_free(w->it);
+	w->it = NULL;
+	memo_free(&w->m);
+	memo_init(&w->m);
+	return 0;
+}
+
+/* Pushes a walkstate over the tree below root. [-0, +1, m] */
+static walkstate *walkstate_new(lua_State *L, cmark_node *root)
+{
+	walkstate *w = lua_newuserdatauv(L, sizeof *w, 0);
+
+	w->it = NULL;
+	memo_init(&w->m);
+	if (luaL_newmetatable(L, WALK_META)) {
+		lua_pushcfunction(L, walkstate_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_setmetatable(L, -2);
+	w->it = cmark_iter_new(root);
+	return w;
+}
+
+/* Frees the walkstate at index idx now rather than at the next
+ * collection. [-0, +0, -] */
+static void walkstate_end(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	lua_pushcfunction(L, walkstate_gc);
+	lua_pushvalue(L, idx);
+	lua_call(L, 1, 0);
+}
+
+/* Collects every node of a type as a list of element tables.
+ * [-0, +1, m] */
+static void push_node_list(lua_State *L, const document *d, cmark_node_type t)
+{
+	walkstate *w;
+	cmark_event_type ev;
+	lua_Integer i = 0;
+
+	lua_newtable(L);
+	if (d->root == NULL)
+		return;
+	w = walkstate_new(L, d->root);
+	while ((ev = cmark_iter_next(w->it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(w->it);
+
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != t)
+			continue;
+		if (t == CMARK_NODE_LINK) {
+			link_info *li = cmark_node_get_user_data(n);
+			if (li && !li->from_source)
+				continue;   /* made by a pass, not written */
+			push_link(L, d, n, &w->m);
+		} else if (t == CMARK_NODE_IMAGE)
+			push_image(L, d, n, &w->m);
+		else
+			push_paragraph(L, d, n, &w->m);
+		lua_rawseti(L, -3, ++i);
+	}
+	walkstate_end(L, -1);
+	lua_pop(L, 1);
+}
+
+static void push_headings(lua_State *L, const document *d)
+{
+	size_t i;
+
+	lua_createtable(L, (int)d->nheadings, 0);
+	for (i = 0; i < d->nheadings; i++) {
+		const heading *h = &d->headings[i];
+
+		lua_createtable(L, 0, 4);
+		set_int(L, "level", h->level);
+		set_str(L, "text", h->text ? h->text : "");
+		set_str(L, "id", h->slug);
+		set_int(L, "line", h->line);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static void push_terms(lua_State *L, const document *d)
+{
+	size_t i;
+
+	lua_createtable(L, (int)d->nterms, 0);
+	for (i = 0; i < d->nterms; i++) {
+		const term_use *u = &d->terms[i];
+		static const char *const kinds[] = {"auto", "explicit",
+		    "placeholder"};
+
+		lua_createtable(L, 0, 4);
+		set_str(L, "term", u->term_slug);
+		set_int(L, "line", u->line);
+		set_int(L, "column", u->col);
+		set_str(L, "kind", (unsigned)u->kind < 3 ? kinds[u->kind] :
+		    "auto");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+/* doc:walk{Heading=f, Link=f, Text=f, Image=f, Paragraph=f, Code=f}
+ * [-0, +0, e]: calls each function with an element table, in document
+ * order.  Upvalue 1 is the document. */
+static int doc_walk(lua_State *L)
+{
+	const document *d = lua_touserdata(L, lua_upvalueindex(1));
+	int fi = lua_istable(L, 1) && !lua_istable(L, 2) ? 1 : 2;
+	walkstate *w;
+	cmark_event_type ev;
+	int ws;
+
+	luaL_checktype(L, fi, LUA_TTABLE);
+	if (d->root == NULL)
+		return 0;
+	w = walkstate_new(L, d->root);
+	ws = lua_gettop(L);
+	while ((ev = cmark_iter_next(w->it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(w->it);
+		const char *name = NULL;
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HEADING: name = "Heading"; break;
+		case CMARK_NODE_LINK: name = "Link"; break;
+		case CMARK_NODE_TEXT: name = "Text"; break;
+		case CMARK_NODE_IMAGE: name = "Image"; break;
+		case CMARK_NODE_PARAGRAPH: name = "Paragraph"; break;
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK: name = "Code"; break;
+		default: break;
+		}
+		if (name == NULL)
+			continue;
+		if (lua_getfield(L, fi, name) == LUA_TNIL) {
+			lua_pop(L, 1);
+			continue;
+		}
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HEADING: push_heading_node(L, d, n, &w->m); break;
+		case CMARK_NODE_LINK: push_link(L, d, n, &w->m); break;
+		case CMARK_NODE_TEXT: push_text_node(L, d, n, 0, &w->m); break;
+		case CMARK_NODE_IMAGE: push_image(L, d, n, &w->m); break;
+		case CMARK_NODE_PARAGRAPH: push_paragraph(L, d, n, &w->m); break;
+		default: push_text_node(L, d, n, 1, &w->m); break;
+		}
+		lua_pushstring(L, name);
+		lua_setfield(L, -2, "t");
+		/* an error unwinds past the iterator; the walkstate's __gc
+		 * frees it with the state */
+		lua_call(L, 1, 0);
+	}
+	walkstate_end(L, ws);
+	return 0;
+}
+
+/* __index of a document table: builds the costly lists on first use.
+ * [-0, +1, m]  Upvalue 1 is the document. */
+static int doc_lazy(lua_State *L)
+{
+	const document *d = lua_touserdata(L, lua_upvalueindex(1));
+	const char *k = lua_tostring(L, 2);
+
+	if (k == NULL || !lua_istable(L, 1))
+		return 0;
+	if (strcmp(k, "headings") == 0)
+		push_headings(L, d);
+	else if (strcmp(k, "links") == 0)
+		push_node_list(L, d, CMARK_NODE_LINK);
+	else if (strcmp(k, "images") == 0)
+		push_node_list(L, d, CMARK_NODE_IMAGE);
+	else if (strcmp(k, "paragraphs") == 0)
+		push_node_list(L, d, CMARK_NODE_PARAGRAPH);
+	else if (strcmp(k, "terms") == 0)
+		push_terms(L, d);
+	else
+		return 0;
+	lua_pushvalue(L, -1);
+	lua_setfield(L, 1, k);   /* the document table has no __newindex */
+	return 1;
+}
+
+const char *luamodel_review_state_name(enum review_state st)
+{
+	static const char *const names[] = {
+		"none",       /* REVIEW_NONE */
+		"ok",         /* REVIEW_OK */
+		"due-soon",   /* REVIEW_DUE_SOON */
+		"overdue",    /* REVIEW_OVERDUE */
+		"skipped"     /* REVIEW_SKIPPED */
+	};
+
+	if ((unsigned)st < sizeof names / sizeof names[0])
+		return names[st];
+	return "none";
+}
+
+void luamodel_push_document(lua_State *L, const document *d)
+{
+	size_t i;
+
+	lua_createtable(L, 0, 14);
+	set_str(L, "id", d->id);
+	set_str(L, "path", d->path);
+	set_str(L, "title", d->title ? d->title : "");
+	set_str(L, "type", d->type ? d->type : "");
+	set_str(L, "status", d->status ? d->status : "active");
+	set_str(L, "section", d->section ? d->section : "");
+	set_str(L, "review", d->review);
+	set_str(L, "approved", d->approved);
+	set_int(L, "title_line", d->title_line);
+	/* computed once, before filters run, from review:, the status and
+	 * today: a site badge and the review rules read the same state */
+	set_str(L, "review_state", luamodel_review_state_name(d->review_state));
+	set_int(L, "review_days", d->review_days);
+
+	if (d->meta && d->meta->kind == YV_MAP)
+		luamodel_push_yval(L, d->meta);
+	else
+		lua_newtable(L);
+	/* dates in their normalised form ("YYYY-MM" is the month's end) */
+	set_str(L, "review", d->review);
+	set_str(L, "approved", d->approved);
+	lua_setfield(L, -2, "meta");
+
+	lua_newtable(L);
+	if (d->meta && d->meta->kind == YV_MAP)
+		for (i = 0; i < d->meta->n; i++) {
+			lua_pushinteger(L, d->meta->key_lines ?
+			    d->meta->key_lines[i] : 0);
+			lua_setfield(L, -2, d->meta->keys[i]);
+		}
+	lua_setfield(L, -2, "meta_lines");
+
+	lua_newtable(L);
+	if (d->meta && d->meta->kind == YV_MAP)
+		for (i = 0; i < d->meta->n; i++) {
+			lua_pushinteger(L, d->meta->items[i] ?
+			    d->meta->items[i]->col : 0);
+			lua_setfield(L, -2, d->meta->keys[i]);
+		}
+	lua_setfield(L, -2, "meta_columns");
+
+	lua_pushlightuserdata(L, (void *)d);
+	lua_pushcclosure(L, doc_walk, 1);
+	lua_setfield(L, -2, "walk");
+
+	lua_createtable(L, 0, 1);
+	lua_pushlightuserdata(L, (void *)d);
+	lua_pushcclosure(L, doc_lazy, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+}
+
+
+static const char *edge_kind_name(edge_kind k)
+{
+	switch (k) {
+	case EDGE_RELATED: return "related";
+	case EDGE_LINK: return "link";
+	case EDGE_SUPERSEDED_BY: return "superseded-by";
+	}
+	return "link";
+}
+
+/* corpus: {documents = {[id] = doc}, ids = {sorted ids}, glossary =
+ * {[slug] = entry}, edges = {{from, to, kind, line, note}}} [-0, +1, m] */
+void luamodel_push_corpus(lua_State *L, const corpus *c)
+{
+	size_t i, j;
+
+	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, (int)c->ndocs);
+	lua_createtable(L, (int)c->ndocs, 0);
+	for (i = 0; i < c->ndocs; i++) {
+		luamodel_push_document(L, c->docs[i]);
+		lua_setfield(L, -3, c->docs[i]->id);
+		lua_pushstring(L, c->docs[i]->id);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -3, "ids");
+	lua_setfield(L, -2, "documents");
+
+	lua_newtable(L);
+	if (c->glossary) {
+		size_t n = glossary_count(c->glossary);
+
+		for (i = 0; i < n; i++) {
+			const glossary_entry *e = glossary_at(c->glossary, i);
+
+			lua_createtable(L, 0, 7);
+			set_str(L, "slug", e->slug);
+			set_str(L, "term", e->term);
+			set_str(L, "abbr", e->abbr);
+			set_str(L, "definition", e->definition);
+			set_str(L, "source", e->source);
+			set_int(L, "line", e->line);
+			lua_createtable(L, (int)e->naliases, 0);
+			for (j = 0; j < e->naliases; j++) {
+				lua_pushstring(L, e->aliases[j]);
+				lua_rawseti(L, -2, (lua_Integer)j + 1);
+			}
+			lua_setfield(L, -2, "aliases");
+			lua_setfield(L, -2, e->slug);
+		}
+	}
+	lua_setfield(L, -2, "glossary");
+
+	lua_createtable(L, (int)c->nedges, 0);
+	for (i = 0; i < c->nedges; i++) {
+		const edge *e = &c->edges[i];
+
+		if (e->from >= c->ndocs || e->to >= c->ndocs)
+			continue;
+		lua_createtable(L, 0, 5);
+		set_str(L, "from", c->docs[e->from]->id);
+		set_str(L, "to", c->docs[e->to]->id);
+		set_str(L, "kind", edge_kind_name(e->kind));
+		set_int(L, "line", e->line);
+		set_str(L, "note", e->note);
+		lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	}
+	lua_setfield(L, -2, "edges");
+}
+
+/*
+ * cmark-gfm keeps a node's literal, URL, title and fence info as a slice
+ * of the source until first asked for it, then copies it to a C string
+ * and stores that in the node.  Asking once for every node here, before
+ * any filter runs, means the filters only read the trees: two filters
+ * in threads do not race to fill in the same node, and a filter in a
+ * child does not redo the copies on copy-on-write pages of the parent's
+ * trees (measured: three times the filters stage on 1,000 documents).
+ */
+void luamodel_settle(corpus *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ndocs; i++) {
+		cmark_iter *it;
+		cmark_event_type ev;
+
+		if (c->docs[i]->root == NULL)
+			continue;
+		it = cmark_iter_new(c->docs[i]->root);
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *n = cmark_iter_get_node(it);
+
+			if (ev != CMARK_EVENT_ENTER)
+				continue;
+			switch (cmark_node_get_type(n)) {
+			case CMARK_NODE_LINK:
+			case CMARK_NODE_IMAGE:
+				(void)cmark_node_get_url(n);
+				(void)cmark_node_get_title(n);
+				break;
+			case CMARK_NODE_CODE_BLOCK:
+				(void)cmark_node_get_fence_info(n);
+				(void)cmark_node_get_literal(n);
+				break;
+			default:
+				(void)cmark_node_get_literal(n);
+				break;
+			}
+		}
+		cmark_iter_free(it);
+	}
+}
