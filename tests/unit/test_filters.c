@@ -14,6 +14,7 @@
 #include <sys/time.h>
 
 #include "harness.h"
+#include "diagfmt.h"
 #include "jail.h"
 #include "corpus.h"
 #include "filters.h"
@@ -572,12 +573,8 @@ UNIT_TEST(diagfmt_invalid_utf8)
 		size_t len = 0, bad = 0;
 		FILE *fp = open_memstream(&text, &len);
 
-		if (fmt == 0)
-			diagfmt_sarif(ds, fp);
-		else if (fmt == 1)
-			diagfmt_junit(ds, fp, NULL, 0);
-		else
-			diagfmt_github(ds, fp);
+		diag_print(ds, fp, fmt == 0 ? FMT_SARIF : fmt == 1 ? FMT_JUNIT :
+		    FMT_GITHUB, NULL, 0);
 		fclose(fp);
 		CHECK(utf8_valid(text, len, &bad));
 		CHECK(strstr(text, "\xef\xbf\xbd") != NULL);
