@@ -21,11 +21,8 @@
 #include "date.h"
 #include "document.h"
 #include "frontmatter.h"
+#include "slug.h"
 #include "util.h"
-
-static const char *const statuses[] = {
-	"draft", "active", "withdrawn", "superseded", NULL
-};
 
 /* ---- reading ---- */
 
@@ -192,12 +189,19 @@ document_link_info(cmark_node *link)
 	return li;
 }
 
+/* Iterative (cmark_iter), so inline nesting of any depth cannot
+ * overflow the stack. */
 void
 document_plain_text(cmark_node *n, buf *b, char brk)
 {
-	cmark_node *c;
-	for (c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
 		const char *lit;
+		if (ev != CMARK_EVENT_ENTER || c == n)
+			continue;
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
@@ -210,9 +214,10 @@ document_plain_text(cmark_node *n, buf *b, char brk)
 			buf_putc(b, brk);
 			break;
 		default:
-			document_plain_text(c, b, brk);
+			break;
 		}
 	}
+	cmark_iter_free(it);
 }
 
 static char *
@@ -315,28 +320,19 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 
 /* ---- headings ---- */
 
-static int
-slug_used(const document *d, const char *s)
-{
-	size_t i;
-	for (i = 0; i < d->nheadings; i++)
-		if (strcmp(d->headings[i].slug, s) == 0)
-			return 1;
-	return 0;
-}
-
+/* Heading anchors as GitHub's slugger makes them (slug.c); repeats are
+ * numbered through a hash table, so equal headings stay linear. */
 static void
 collect_headings(document *d)
 {
 	cmark_iter *it = cmark_iter_new(d->root);
 	cmark_event_type ev;
+	slugger *sl = slugger_new();
 	size_t cap = 0;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		heading *h;
-		char *base, *slug;
-		int k;
 		if (ev != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(n) != CMARK_NODE_HEADING)
 			continue;
@@ -349,17 +345,11 @@ collect_headings(document *d)
 		h->text = node_text(n);
 		h->line = cmark_node_get_start_line(n);
 		h->node = n;
-		base = slugify(h->text);
-		slug = xstrdup(base);
-		for (k = 1; slug_used(d, slug); k++) {
-			free(slug);
-			slug = xasprintf("%s-%d", base, k);
-		}
-		free(base);
-		h->slug = slug;
+		h->slug = slugger_next(sl, h->text);
 		d->nheadings++;
 	}
 	cmark_iter_free(it);
+	slugger_free(sl);
 }
 
 const heading *
@@ -386,198 +376,6 @@ document_add_term_use(document *d, const char *slug, int line, int col,
 	u->line = line;
 	u->col = col;
 	u->kind = kind;
-}
-
-/* ---- metadata ---- */
-
-static void
-check_date(document *d, const char *key, char **out, diag_set *ds)
-{
-	yval *v = yval_get(d->meta, key);
-	char norm[11];
-	if (!v || v->kind == YV_NULL)
-		return;
-	if (!yval_is_scalar(v) || !date_parse(v->str, norm)) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "%s: '%s' is not a real ISO date (YYYY-MM-DD or YYYY-MM)",
-		    key, yval_str(v) ? v->str : yval_kind_name(v->kind));
-		return;
-	}
-	if (out)
-		*out = xstrdup(norm);
-}
-
-static void
-check_scalar(document *d, const char *key, diag_set *ds)
-{
-	yval *v = yval_get(d->meta, key);
-	if (v && !yval_is_scalar(v))
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "%s must be text, not a %s", key, yval_kind_name(v->kind));
-}
-
-static void
-check_string_list(document *d, const char *key, diag_set *ds)
-{
-	yval *v = yval_get(d->meta, key);
-	size_t i;
-	if (!v || yval_is_scalar(v))
-		return;
-	if (v->kind != YV_LIST) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "%s must be a list", key);
-		return;
-	}
-	for (i = 0; i < v->n; i++)
-		if (!yval_is_scalar(v->items[i]))
-			diag_report(ds, "meta-invalid", d->path, v->items[i]->line,
-			    v->items[i]->col, "items of %s must be text", key);
-}
-
-/* A list of maps whose date: values must be ISO dates. */
-static void
-check_dated_list(document *d, const char *key, const char *const *fields,
-    diag_set *ds)
-{
-	yval *v = yval_get(d->meta, key);
-	size_t i, j;
-	char norm[11];
-
-	if (!v || v->kind == YV_NULL)
-		return;
-	if (v->kind != YV_LIST) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "%s must be a list of entries", key);
-		return;
-	}
-	for (i = 0; i < v->n; i++) {
-		yval *e = v->items[i], *date;
-		if (e->kind != YV_MAP) {
-			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
-			    "each %s entry must be a map (%s: ...)", key, fields[0]);
-			continue;
-		}
-		for (j = 0; j < e->n; j++) {
-			const char *const *f;
-			int ok = 0;
-			for (f = fields; *f; f++)
-				ok |= strcmp(*f, e->keys[j]) == 0;
-			if (!ok)
-				diag_report(ds, "meta-invalid", d->path,
-				    e->key_lines[j], e->key_cols[j],
-				    "unknown key '%s' in a %s entry", e->keys[j], key);
-		}
-		date = yval_get(e, "date");
-		if (date && (!yval_is_scalar(date) || !date_parse(date->str, norm)))
-			diag_report(ds, "meta-invalid", d->path, date->line,
-			    date->col, "%s date '%s' is not a real ISO date", key,
-			    yval_str(date) ? date->str : "");
-	}
-}
-
-static void
-check_related(document *d, diag_set *ds)
-{
-	yval *v = yval_get(d->meta, "related");
-	size_t i;
-	if (!v || v->kind == YV_NULL || yval_is_scalar(v))
-		return;
-	if (v->kind != YV_LIST) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "related must be a list of ids, {id, note} or URLs");
-		return;
-	}
-	for (i = 0; i < v->n; i++) {
-		yval *e = v->items[i];
-		if (e->kind == YV_MAP && !yval_get(e, "id") && !yval_get(e, "url"))
-			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
-			    "a related entry needs id: (or url:)");
-		else if (e->kind == YV_LIST)
-			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
-			    "a related entry must be an id, {id, note} or a URL");
-	}
-}
-
-/* The keys meta-required asks for: rules: meta-required: {TYPE: [...],
- * keys: [...]}; default title, owner, review. */
-static void
-check_required(const project *p, document *d, diag_set *ds)
-{
-	static const char *const defaults[] = { "title", "owner", "review", NULL };
-	yval *settings = project_rule_settings(p, "meta-required"), *list = NULL;
-	buf missing;
-	size_t i;
-	int line = d->meta ? d->meta->line : 1;
-
-	if (settings) {
-		list = d->type && *d->type ? yval_get(settings, d->type) : NULL;
-		if (!list)
-			list = yval_get(settings, "keys");
-	}
-	buf_init(&missing);
-	if (list && list->kind == YV_LIST) {
-		for (i = 0; i < list->n; i++) {
-			const char *k = yval_str(list->items[i]);
-			if (k && !yval_get(d->meta, k))
-				buf_printf(&missing, "%s%s", missing.len ? ", " : "", k);
-		}
-	} else {
-		const char *const *k;
-		for (k = defaults; *k; k++)
-			if (!yval_get(d->meta, *k))
-				buf_printf(&missing, "%s%s", missing.len ? ", " : "", *k);
-	}
-	if (missing.len)
-		diag_report(ds, "meta-required", d->path, line > 0 ? line : 1,
-		    d->meta ? 1 : 0, "%s: missing %s",
-		    d->meta ? "front matter" : "no front matter", missing.data);
-	buf_free(&missing);
-}
-
-static void
-read_metadata(const project *p, document *d, diag_set *ds)
-{
-	static const char *const amend_fields[] = { "date", "summary", NULL };
-	static const char *const hist_fields[] = {
-		"version", "date", "by", "note", NULL
-	};
-	yval *v;
-	const char *const *s;
-
-	check_scalar(d, "title", ds);
-	check_scalar(d, "type", ds);
-	check_scalar(d, "owner", ds);
-	check_scalar(d, "version", ds);
-	check_scalar(d, "approved-by", ds);
-	check_scalar(d, "superseded-by", ds);
-	check_scalar(d, "id", ds);
-	check_string_list(d, "tags", ds);
-	check_string_list(d, "audience", ds);
-	check_date(d, "approved", &d->approved, ds);
-	check_date(d, "review", &d->review, ds);
-	check_dated_list(d, "amendments", amend_fields, ds);
-	check_dated_list(d, "history", hist_fields, ds);
-	check_related(d, ds);
-
-	if ((v = yval_get(d->meta, "type")) && yval_str(v))
-		d->type = xstrdup(v->str);
-	if ((v = yval_get(d->meta, "status")) && v->kind != YV_NULL) {
-		int ok = 0;
-		if (yval_str(v))
-			for (s = statuses; *s; s++)
-				ok |= strcmp(*s, v->str) == 0;
-		if (ok)
-			d->status = xstrdup(v->str);
-		else
-			diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-			    "status '%s' is not one of draft, active, withdrawn, "
-			    "superseded", yval_str(v) ? v->str : "");
-	}
-	if ((v = yval_get(d->meta, "title")) && yval_str(v) && *v->str) {
-		d->title = xstrdup(v->str);
-		d->title_line = v->line;
-	}
-	(void)p;
 }
 
 /* ---- the whole document ---- */
@@ -619,7 +417,7 @@ document_load(const project *p, const char *path, const char *relpath,
 	size_t len, bad, i;
 	frontmatter fm;
 	cmark_parser *parser;
-	yval *idv;
+	const char *idv;
 	int meta_broken;
 
 	d->path = xstrdup(path);
@@ -677,18 +475,16 @@ document_load(const project *p, const char *path, const char *relpath,
 		} else
 			d->meta = m;
 	}
-	if (d->meta)
-		read_metadata(p, d, ds);
+	meta_read(p, d, ds);
 
 	/* the id */
-	idv = yval_get(d->meta, "id");
-	if (idv && yval_str(idv) && *idv->str) {
-		if (document_id_safe(idv->str))
-			d->id = xstrdup(idv->str);
+	if ((idv = meta_id(d)) != NULL) {
+		if (document_id_safe(idv))
+			d->id = xstrdup(idv);
 		else
-			diag_report(ds, "id-invalid", path, idv->line, idv->col,
+			diag_report(ds, "id-invalid", path, d->id_line, d->id_col,
 			    "id '%s' would leave the output folder; using the "
-			    "file's path instead", idv->str);
+			    "file's path instead", idv);
 	}
 	if (!d->id)
 		d->id = document_id_from_relpath(relpath);
@@ -752,7 +548,7 @@ document_load(const project *p, const char *path, const char *relpath,
 
 	/* a broken front matter block is reported once, as itself */
 	if (!meta_broken)
-		check_required(p, d, ds);
+		meta_check_required(p, d, ds);
 	return d;
 }
 
@@ -772,6 +568,7 @@ document_free(document *d)
 	free(d->headings);
 	if (d->root)
 		cmark_node_free(d->root);
+	meta_free_fields(d);
 	yval_free(d->meta);
 	free(d->path);
 	free(d->relpath);
