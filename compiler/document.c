@@ -11,7 +11,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +29,49 @@
 #include "util.h"
 
 /* ---- reading ---- */
+
+/* Block containers deeper than this are flattened (nesting-deep), so no
+ * later recursive walk (XML writer, XSLT, PDF layout) can run out of
+ * stack on 20,000 nested quotes. */
+#define NESTING_LIMIT 64
+
+/* Reads a regular file only: a FIFO, device or socket named as a
+ * document is refused before any byte is read (opened non-blocking so a
+ * FIFO without a writer cannot hang the open).  NULL with errno set. */
+static char *
+read_regular(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	buf b;
+	char chunk[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	buf_init(&b);
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			int e = errno;
+			if (e == EINTR)
+				continue;
+			close(fd);
+			buf_free(&b);
+			errno = e;
+			return NULL;
+		}
+		buf_putn(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	*len = b.len;
+	return buf_detach(&b);
+}
 
 /* Re-encodes bytes that are not UTF-8 as Latin-1 characters. */
 static char *
@@ -229,12 +276,174 @@ node_text(cmark_node *n)
 	return buf_detach(&b);
 }
 
+/* ---- nesting ---- */
+
+/* Block containers that hold other blocks and always have an EXIT event
+ * in cmark's iterator. */
+static int
+block_nests(cmark_node_type t)
+{
+	return t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST ||
+	    t == CMARK_NODE_ITEM;
+}
+
+/* Moves every leaf block below target (paragraphs, headings, code,
+ * tables, footnote definitions...) up to be target's children, in order,
+ * and frees the emptied quotes and lists between.  target is a quote or
+ * an item, which may hold any block but an item. */
+static void
+flatten_blocks(cmark_node *target)
+{
+	cmark_iter *it = cmark_iter_new(target);
+	cmark_event_type ev;
+	cmark_node **leaves = NULL, *c;
+	size_t n = 0, cap = 0, i;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *x = cmark_iter_get_node(it), *parent;
+		if (ev != CMARK_EVENT_ENTER || x == target)
+			continue;
+		parent = cmark_node_parent(x);
+		if (block_nests(cmark_node_get_type(x)) ||
+		    !(parent == target ||
+		    block_nests(cmark_node_get_type(parent))))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			leaves = xrealloc(leaves, cap * sizeof *leaves);
+		}
+		leaves[n++] = x;
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < n; i++)
+		cmark_node_unlink(leaves[i]);
+	while ((c = cmark_node_first_child(target)) != NULL)
+		cmark_node_free(c);   /* cmark frees subtrees without recursion */
+	for (i = 0; i < n; i++)
+		if (!cmark_node_append_child(target, leaves[i]))
+			cmark_node_free(leaves[i]);
+	free(leaves);
+}
+
+/* Replaces an inline node nested too deep by its plain text. */
+static void
+flatten_inline(cmark_node *target)
+{
+	buf b;
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+
+	buf_init(&b);
+	document_plain_text(target, &b, ' ');
+	cmark_node_set_literal(t, b.data ? b.data : "");
+	buf_free(&b);
+	if (cmark_node_insert_before(target, t))
+		cmark_node_free(target);
+	else
+		cmark_node_free(t);
+}
+
+/*
+ * Measures nesting without recursion and flattens what is deeper than
+ * NESTING_LIMIT: quotes and list items below the limit give up their
+ * structure (their paragraphs are kept, in order), inlines below it
+ * (emphasis in emphasis...) become plain text.  Reported once, at the
+ * first place (nesting-deep).  A footnote definition moved up may still
+ * hold deep blocks, so passes repeat until nothing is too deep.
+ */
+static void
+bound_nesting(document *d, diag_set *ds)
+{
+	int pass, reported = 0;
+
+	for (pass = 0; pass < 32; pass++) {
+		cmark_iter *it = cmark_iter_new(d->root);
+		cmark_event_type ev;
+		cmark_node **blocks = NULL, **inl = NULL, *inside = NULL;
+		size_t nb = 0, ni = 0, capb = 0, capi = 0, i;
+		int depth = 0, idepth = 0;
+
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *x = cmark_iter_get_node(it);
+			cmark_node_type t = cmark_node_get_type(x);
+			int inline_nest = (t & CMARK_NODE_TYPE_MASK) ==
+			    CMARK_NODE_TYPE_INLINE && cmark_node_first_child(x);
+			if (!block_nests(t) && !inline_nest)
+				continue;
+			if (ev == CMARK_EVENT_EXIT) {
+				if (x == inside)
+					inside = NULL;
+				if (block_nests(t))
+					depth--;
+				else
+					idepth--;
+				continue;
+			}
+			if (block_nests(t))
+				depth++;
+			else
+				idepth++;
+			if (inside)
+				continue;
+			if (block_nests(t) && t != CMARK_NODE_LIST &&
+			    depth > NESTING_LIMIT) {
+				if (nb == capb) {
+					capb = capb ? capb * 2 : 8;
+					blocks = xrealloc(blocks, capb * sizeof *blocks);
+				}
+				blocks[nb++] = inside = x;
+			} else if (inline_nest && idepth > NESTING_LIMIT) {
+				if (ni == capi) {
+					capi = capi ? capi * 2 : 8;
+					inl = xrealloc(inl, capi * sizeof *inl);
+				}
+				inl[ni++] = inside = x;
+			}
+		}
+		cmark_iter_free(it);
+		if (!reported && (nb || ni)) {
+			cmark_node *at = nb ? blocks[0] : inl[0];
+			diag_report(ds, "nesting-deep", d->path,
+			    cmark_node_get_start_line(at),
+			    cmark_node_get_start_column(at),
+			    "%s nested more than %d deep; what is deeper is "
+			    "flattened here", nb ? "quotes and lists" :
+			    "inline formatting", NESTING_LIMIT);
+			reported = 1;
+		}
+		for (i = 0; i < nb; i++)
+			flatten_blocks(blocks[i]);
+		for (i = 0; i < ni; i++)
+			flatten_inline(inl[i]);
+		free(blocks);
+		free(inl);
+		if (!nb && !ni)
+			break;
+	}
+}
+
 /* ---- variables ---- */
+
+/* {{var}} x 5,000 with a long value must not write hundreds of MB: the
+ * values a document's substitutions add may total at most
+ * max(10 x its size, 1 MB); past that, placeholders stay as written and
+ * the first one is reported (variable-expansion). */
+typedef struct {
+	size_t budget;       /* bytes substitutions may still add */
+	int reported;
+} subst_state;
+
+static size_t
+subst_limit(const document *d)
+{
+	size_t ten = d->source_len > SIZE_MAX / 10 ? SIZE_MAX :
+	    d->source_len * 10;
+	return ten > (1u << 20) ? ten : (1u << 20);
+}
 
 /* Replaces {{ name }} in s; returns a new string or NULL when unchanged. */
 static char *
 substitute(const project *p, const document *d, const char *s, int line,
-    int col, diag_set *ds)
+    int col, subst_state *st, diag_set *ds)
 {
 	const char *q = s, *open;
 	buf b;
@@ -265,8 +474,20 @@ substitute(const project *p, const document *d, const char *s, int line,
 			char *name = xstrndup(name_start,
 			    (size_t)(name_end - name_start));
 			const char *val = project_variable(p, name);
-			if (val) {
+			size_t vlen = val ? strlen(val) : 0;
+			if (val && vlen > st->budget) {
+				if (!st->reported)
+					diag_report(ds, "variable-expansion", d->path,
+					    line, col > 0 ? col + (int)(open - s) : 0,
+					    "'{{%s}}' and the variables after it are "
+					    "left as written: substituting them would "
+					    "make this document more than %zu bytes "
+					    "larger", name, subst_limit(d));
+				st->reported = 1;
+				buf_putn(&b, open, (size_t)(close + 2 - open));
+			} else if (val) {
 				buf_puts(&b, val);
+				st->budget -= vlen;
 				changed = 1;
 			} else {
 				diag_report(ds, "variable-unknown", d->path, line,
@@ -292,6 +513,7 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 {
 	cmark_iter *it = cmark_iter_new(d->root);
 	cmark_event_type ev;
+	subst_state st = { subst_limit(d), 0 };
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -302,14 +524,16 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		if (t == CMARK_NODE_TEXT) {
-			r = substitute(p, d, cmark_node_get_literal(n), line, col, ds);
+			r = substitute(p, d, cmark_node_get_literal(n), line, col,
+			    &st, ds);
 			if (r) {
 				cmark_node_set_literal(n, r);
 				free(r);
 			}
 		} else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			const char *url = cmark_node_get_url(n);
-			if (url && (r = substitute(p, d, url, line, col, ds))) {
+			if (url &&
+			    (r = substitute(p, d, url, line, col, &st, ds))) {
 				cmark_node_set_url(n, r);
 				free(r);
 			}
@@ -422,11 +646,11 @@ document_load(const project *p, const char *path, const char *relpath,
 
 	d->path = xstrdup(path);
 	d->relpath = xstrdup(relpath);
-	d->source = read_file(abs, &d->source_len);
+	d->source = read_regular(abs, &d->source_len);
 	free(abs);
 	if (!d->source) {
 		diag_report(ds, "file-unreadable", path, 0, 0, "cannot read: %s",
-		    strerror(errno));
+		    errno == EINVAL ? "not a regular file" : strerror(errno));
 		d->broken = 1;
 		d->source = xstrdup("");
 		d->source_len = 0;
@@ -521,6 +745,7 @@ document_load(const project *p, const char *path, const char *relpath,
 	cmark_parser_free(parser);
 	pthread_mutex_unlock(&parser_lock);
 	free(body);
+	bound_nesting(d, ds);
 	cmark_consolidate_text_nodes(d->root);
 
 	substitute_tree(p, d, ds);

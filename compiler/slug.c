@@ -76,8 +76,6 @@ slug_github(const char *text)
 			buf_putn(&b, p, (size_t)(g_utf8_next_char(p) - p));
 	}
 	g_free(lower);
-	if (!b.data)
-		buf_puts(&b, "");
 	return buf_detach(&b);
 }
 
