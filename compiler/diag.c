@@ -26,7 +26,7 @@ static const struct rule_row {
 	{ "meta-unknown", SEV_WARNING, "A front matter key this version does not know" },
 	{ "meta-draft", SEV_NOTE, "draft: or published: (other tools' keys) read as status draft" },
 	{ "nesting-deep", SEV_WARNING, "Quotes, lists or inline formatting nested too deep; flattened" },
-	{ "variable-expansion", SEV_ERROR, "{{variables}} would make a document too large; left as written" },
+	{ "output-amplification", SEV_ERROR, "Substitutions would make a document far larger than its source; expansion stopped" },
 	{ "id-duplicate", SEV_ERROR, "Two documents resolve to the same id" },
 	{ "id-invalid", SEV_ERROR, "A document id would leave the output folder" },
 	{ "review-overdue", SEV_ERROR, "The review date has passed" },

@@ -426,7 +426,7 @@ bound_nesting(document *d, diag_set *ds)
 /* {{var}} x 5,000 with a long value must not write hundreds of MB: the
  * values a document's substitutions add may total at most
  * max(10 x its size, 1 MB); past that, placeholders stay as written and
- * the first one is reported (variable-expansion). */
+ * the first one is reported (output-amplification). */
 typedef struct {
 	size_t budget;       /* bytes substitutions may still add */
 	int reported;
@@ -477,7 +477,7 @@ substitute(const project *p, const document *d, const char *s, int line,
 			size_t vlen = val ? strlen(val) : 0;
 			if (val && vlen > st->budget) {
 				if (!st->reported)
-					diag_report(ds, "variable-expansion", d->path,
+					diag_report(ds, "output-amplification", d->path,
 					    line, col > 0 ? col + (int)(open - s) : 0,
 					    "'{{%s}}' and the variables after it are "
 					    "left as written: substituting them would "

@@ -371,8 +371,9 @@ read_unknown(const project *p, document *d, diag_set *ds)
 		else
 			diag_report(ds, "meta-unknown", d->path,
 			    d->meta->key_lines[i], d->meta->key_cols[i],
-			    "unknown front matter key '%s' (list it under rules: "
-			    "meta-unknown: allow: if another tool needs it)", key);
+			    "unknown front matter key '%s' (if another tool reads "
+			    "it, list it in rules: meta-unknown: {allow: [...]})",
+			    key);
 	}
 }
 
