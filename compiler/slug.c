@@ -29,6 +29,19 @@ symbol_but_alphabetic(gunichar c)
 	    (c >= 0x1F170 && c <= 0x1F189);
 }
 
+/* Lower-case mappings GLib's g_utf8_strdown leaves out (it maps only
+ * upper- and title-case letters) but JavaScript's toLowerCase applies:
+ * the circled capitals (So) and the capital Roman numerals (Nl). */
+static gunichar
+lower_extra(gunichar c)
+{
+	if (c >= 0x24B6 && c <= 0x24CF)
+		return c + 26;
+	if (c >= 0x2160 && c <= 0x216F)
+		return c + 16;
+	return c;
+}
+
 static int
 keep(gunichar c)
 {
@@ -72,7 +85,10 @@ slug_github(const char *text)
 			continue;
 		if (c == ' ')
 			buf_putc(&b, '-');
-		else
+		else if (lower_extra(c) != c) {
+			char u[6];
+			buf_putn(&b, u, (size_t)g_unichar_to_utf8(lower_extra(c), u));
+		} else
 			buf_putn(&b, p, (size_t)(g_utf8_next_char(p) - p));
 	}
 	g_free(lower);
