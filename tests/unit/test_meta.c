@@ -119,10 +119,13 @@ put(const char *dir, const char *rel, const char *text)
 static void
 fx_open(fx *f, const char *config)
 {
+	char *pol;
 	strcpy(f->dir, "/tmp/policyc-meta-XXXXXX");
 	CHECK(mkdtemp(f->dir) != NULL);
 	put(f->dir, "policyc.yaml", config);
-	mkdir(path_join(f->dir, "policies"), 0755);
+	pol = path_join(f->dir, "policies");
+	mkdir(pol, 0755);
+	free(pol);
 	f->ds = diag_new();
 	f->p = project_load(f->dir, f->ds);
 	CHECK(f->p != NULL);
