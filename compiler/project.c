@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fsio.h"
 #include "project.h"
 #include "util.h"
 
@@ -229,13 +230,18 @@ project_filter_words(const char *dir, size_t *n)
 
 	*n = 0;
 	while (dh && (e = readdir(dh)) != NULL) {
-		char *path, *text, *q;
+		char *path = NULL, *rel, *text, *q;
 		size_t len;
 		if (e->d_name[0] == '.' || !str_has_suffix(e->d_name, ".lua"))
 			continue;
-		path = path_join(fdir, e->d_name);
-		text = read_file(path, &len);
+		/* inside the project and a regular file: never a FIFO */
+		rel = xasprintf("filters/%s", e->d_name);
+		text = NULL;
+		if (fsio_resolve_inside(dir, rel, FSIO_WANT_FILE, &path) ==
+		    FSIO_INSIDE)
+			text = read_file(path, &len);
 		free(path);
+		free(rel);
 		for (q = text; q && *q; q++) {
 			char quote = *q, *end;
 			if (quote != '"' && quote != '\'')
