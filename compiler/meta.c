@@ -326,6 +326,25 @@ read_status(document *d, diag_set *ds)
 	    says_draft == draft ? "draft: true" : "published: false");
 }
 
+/* 1 when rules: meta-required: names key (under keys: or a type): a key
+ * the project requires is one it knows. */
+static int
+required_by_project(const project *p, const char *key)
+{
+	yval *set = p ? project_rule_settings(p, "meta-required") : NULL;
+	size_t i, j;
+
+	for (i = 0; set && i < set->n; i++) {
+		const yval *l = set->items[i];
+		if (l->kind != YV_LIST)
+			continue;
+		for (j = 0; j < l->n; j++)
+			if (yval_str(l->items[j]) && !strcmp(yval_str(l->items[j]), key))
+				return 1;
+	}
+	return 0;
+}
+
 /* meta-unknown: keys outside DESIGN.md's list and the foreign keys we
  * read, unless rules: meta-unknown: {allow: [...]} names them.  Every
  * key outside DESIGN.md's list is kept as an extra field. */
@@ -360,7 +379,7 @@ read_unknown(const project *p, document *d, diag_set *ds)
 				    !strcmp(yval_str(allow->items[j]), key);
 		else if (allow && yval_str(allow))
 			allowed = !strcmp(yval_str(allow), key);
-		if (allowed)
+		if (allowed || required_by_project(p, key))
 			continue;
 		hint = suggest(key, known, nknown);
 		if (hint)
