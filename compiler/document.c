@@ -25,6 +25,7 @@
 #include "date.h"
 #include "document.h"
 #include "frontmatter.h"
+#include "fsio.h"
 #include "slug.h"
 #include "util.h"
 
@@ -636,7 +637,8 @@ document_load(const project *p, const char *path, const char *relpath,
     diag_set *ds)
 {
 	document *d = xcalloc(1, sizeof *d);
-	char *abs = path_join(p->dir, path);
+	char *abs = NULL;
+	enum fsio_inside where;
 	char *body;
 	size_t len, bad, i;
 	frontmatter fm;
@@ -646,9 +648,21 @@ document_load(const project *p, const char *path, const char *relpath,
 
 	d->path = xstrdup(path);
 	d->relpath = xstrdup(relpath);
-	d->source = read_regular(abs, &d->source_len);
+	/* symlinks followed, the result inside the project and a regular
+	 * file (the listing filters too; this holds for every caller) */
+	where = fsio_resolve_inside(p->dir, path, FSIO_WANT_FILE, &abs);
+	d->source = where == FSIO_INSIDE ? read_regular(abs, &d->source_len) :
+	    NULL;
 	free(abs);
-	if (!d->source) {
+	if (!d->source && where != FSIO_INSIDE && where != FSIO_MISSING) {
+		diag_report(ds, "file-unreadable", path, 0, 0, "cannot read: %s",
+		    fsio_inside_reason(where));
+		d->broken = 1;
+		d->source = xstrdup("");
+		d->source_len = 0;
+	} else if (!d->source) {
+		if (where == FSIO_MISSING)
+			errno = ENOENT;
 		diag_report(ds, "file-unreadable", path, 0, 0, "cannot read: %s",
 		    errno == EINVAL ? "not a regular file" : strerror(errno));
 		d->broken = 1;
