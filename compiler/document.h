@@ -69,7 +69,8 @@ typedef struct document {
 	char *status;        /* "active" when absent */
 	enum doc_status status_kind;     /* status as an enum (meta.c) */
 	enum review_state review_state;  /* computed once (meta.c) */
-	long review_days;    /* overdue: days late; due soon/ok: days left */
+	long review_days;    /* overdue: days late; due soon/ok: days left;
+	                        skipped: days left, negative when past */
 	char *review;        /* normalised YYYY-MM-DD, or NULL */
 	char *approved;      /* normalised YYYY-MM-DD, or NULL */
 	/* typed front matter, filled by meta.c (NULL / 0 when absent) */
