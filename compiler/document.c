@@ -545,6 +545,8 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 
 /* ---- headings ---- */
 
+static void index_anchors(document *d);
+
 /* Heading anchors as GitHub's slugger makes them (slug.c); repeats are
  * numbered through a hash table, so equal headings stay linear. */
 static void
@@ -575,15 +577,62 @@ collect_headings(document *d)
 	}
 	cmark_iter_free(it);
 	slugger_free(sl);
+	index_anchors(d);
+}
+
+/* Anchors are looked up from every linking document, in parallel, so
+ * the index is built once at load (a sorted array: read-only after) and
+ * each lookup is a binary search, not a scan. */
+static const document *sort_doc;   /* only during the qsort below */
+
+static int
+cmp_anchor(const void *a, const void *b)
+{
+	const document *d = sort_doc;
+	int c = strcmp(d->headings[*(const size_t *)a].slug,
+	    d->headings[*(const size_t *)b].slug);
+	if (c)
+		return c;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+index_anchors(document *d)
+{
+	size_t i;
+	d->anchor_order = xcalloc(d->nheadings ? d->nheadings : 1,
+	    sizeof *d->anchor_order);
+	for (i = 0; i < d->nheadings; i++)
+		d->anchor_order[i] = i;
+	/* qsort has no context argument: serialise the (rare, short) sorts */
+	pthread_mutex_lock(&sort_lock);
+	sort_doc = d;
+	qsort(d->anchor_order, d->nheadings, sizeof *d->anchor_order,
+	    cmp_anchor);
+	sort_doc = NULL;
+	pthread_mutex_unlock(&sort_lock);
 }
 
 const heading *
 document_find_anchor(const document *d, const char *s)
 {
-	size_t i;
-	for (i = 0; i < d->nheadings; i++)
-		if (strcmp(d->headings[i].slug, s) == 0)
-			return &d->headings[i];
+	size_t lo = 0, hi = d->nheadings;
+
+	if (!d->anchor_order)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const heading *h = &d->headings[d->anchor_order[mid]];
+		int c = strcmp(h->slug, s);
+		if (c == 0)
+			return h;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -805,6 +854,7 @@ document_free(document *d)
 		free(d->terms[i].term_slug);
 	free(d->terms);
 	free(d->headings);
+	free(d->anchor_order);
 	if (d->root)
 		cmark_node_free(d->root);
 	meta_free_fields(d);

@@ -95,6 +95,7 @@ typedef struct document {
 	cmark_node *title_node; /* a leading h1 that is the title (back ends
 	                           skip it: the title is shown from meta) */
 	heading *headings; size_t nheadings;
+	size_t *anchor_order; /* heading indexes sorted by slug (lookups) */
 	term_use *terms; size_t nterms, terms_cap;
 	int broken;          /* unreadable: no body */
 } document;
