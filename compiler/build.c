@@ -294,6 +294,7 @@ build_run(const build_options *o)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	meta_judge(c, ds);   /* MERGE: pipeline_load/check calls it */
 	gpath = path_join(p->dir, p->glossary_path);
 	c->glossary = glossary_load(gpath, p->glossary_path,
 	    yval_get(p->config, "glossary") != NULL, ds);

@@ -131,11 +131,10 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 		document *d = docs[i];
 		long prev = table_get(&ix->by_id, d->id);
 		if (prev >= 0) {
-			yval *idv = yval_get(d->meta, "id");
 			char *fresh;
 			int k = 2;
 			diag_report(ds, "id-duplicate", d->path,
-			    idv ? idv->line : 1, idv ? idv->col : 0,
+			    d->id_line ? d->id_line : 1, d->id_line ? d->id_col : 0,
 			    "id '%s' is already used by %s", d->id,
 			    docs[prev]->path);
 			do {

@@ -11,7 +11,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,13 +25,54 @@
 #include "date.h"
 #include "document.h"
 #include "frontmatter.h"
+#include "fsio.h"
+#include "slug.h"
 #include "util.h"
 
-static const char *const statuses[] = {
-	"draft", "active", "withdrawn", "superseded", NULL
-};
-
 /* ---- reading ---- */
+
+/* Block containers deeper than this are flattened (nesting-deep), so no
+ * later recursive walk (XML writer, XSLT, PDF layout) can run out of
+ * stack on 20,000 nested quotes. */
+#define NESTING_LIMIT 64
+
+/* Reads a regular file only: a FIFO, device or socket named as a
+ * document is refused before any byte is read (opened non-blocking so a
+ * FIFO without a writer cannot hang the open).  NULL with errno set. */
+static char *
+read_regular(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	buf b;
+	char chunk[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	buf_init(&b);
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			int e = errno;
+			if (e == EINTR)
+				continue;
+			close(fd);
+			buf_free(&b);
+			errno = e;
+			return NULL;
+		}
+		buf_putn(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	*len = b.len;
+	return buf_detach(&b);
+}
 
 /* Re-encodes bytes that are not UTF-8 as Latin-1 characters. */
 static char *
@@ -192,12 +237,19 @@ document_link_info(cmark_node *link)
 	return li;
 }
 
+/* Iterative (cmark_iter), so inline nesting of any depth cannot
+ * overflow the stack. */
 void
 document_plain_text(cmark_node *n, buf *b, char brk)
 {
-	cmark_node *c;
-	for (c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
 		const char *lit;
+		if (ev != CMARK_EVENT_ENTER || c == n)
+			continue;
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
@@ -210,9 +262,10 @@ document_plain_text(cmark_node *n, buf *b, char brk)
 			buf_putc(b, brk);
 			break;
 		default:
-			document_plain_text(c, b, brk);
+			break;
 		}
 	}
+	cmark_iter_free(it);
 }
 
 static char *
@@ -224,12 +277,174 @@ node_text(cmark_node *n)
 	return buf_detach(&b);
 }
 
+/* ---- nesting ---- */
+
+/* Block containers that hold other blocks and always have an EXIT event
+ * in cmark's iterator. */
+static int
+block_nests(cmark_node_type t)
+{
+	return t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST ||
+	    t == CMARK_NODE_ITEM;
+}
+
+/* Moves every leaf block below target (paragraphs, headings, code,
+ * tables, footnote definitions...) up to be target's children, in order,
+ * and frees the emptied quotes and lists between.  target is a quote or
+ * an item, which may hold any block but an item. */
+static void
+flatten_blocks(cmark_node *target)
+{
+	cmark_iter *it = cmark_iter_new(target);
+	cmark_event_type ev;
+	cmark_node **leaves = NULL, *c;
+	size_t n = 0, cap = 0, i;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *x = cmark_iter_get_node(it), *parent;
+		if (ev != CMARK_EVENT_ENTER || x == target)
+			continue;
+		parent = cmark_node_parent(x);
+		if (block_nests(cmark_node_get_type(x)) ||
+		    !(parent == target ||
+		    block_nests(cmark_node_get_type(parent))))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			leaves = xrealloc(leaves, cap * sizeof *leaves);
+		}
+		leaves[n++] = x;
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < n; i++)
+		cmark_node_unlink(leaves[i]);
+	while ((c = cmark_node_first_child(target)) != NULL)
+		cmark_node_free(c);   /* cmark frees subtrees without recursion */
+	for (i = 0; i < n; i++)
+		if (!cmark_node_append_child(target, leaves[i]))
+			cmark_node_free(leaves[i]);
+	free(leaves);
+}
+
+/* Replaces an inline node nested too deep by its plain text. */
+static void
+flatten_inline(cmark_node *target)
+{
+	buf b;
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+
+	buf_init(&b);
+	document_plain_text(target, &b, ' ');
+	cmark_node_set_literal(t, b.data ? b.data : "");
+	buf_free(&b);
+	if (cmark_node_insert_before(target, t))
+		cmark_node_free(target);
+	else
+		cmark_node_free(t);
+}
+
+/*
+ * Measures nesting without recursion and flattens what is deeper than
+ * NESTING_LIMIT: quotes and list items below the limit give up their
+ * structure (their paragraphs are kept, in order), inlines below it
+ * (emphasis in emphasis...) become plain text.  Reported once, at the
+ * first place (nesting-deep).  A footnote definition moved up may still
+ * hold deep blocks, so passes repeat until nothing is too deep.
+ */
+static void
+bound_nesting(document *d, diag_set *ds)
+{
+	int pass, reported = 0;
+
+	for (pass = 0; pass < 32; pass++) {
+		cmark_iter *it = cmark_iter_new(d->root);
+		cmark_event_type ev;
+		cmark_node **blocks = NULL, **inl = NULL, *inside = NULL;
+		size_t nb = 0, ni = 0, capb = 0, capi = 0, i;
+		int depth = 0, idepth = 0;
+
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *x = cmark_iter_get_node(it);
+			cmark_node_type t = cmark_node_get_type(x);
+			int inline_nest = (t & CMARK_NODE_TYPE_MASK) ==
+			    CMARK_NODE_TYPE_INLINE && cmark_node_first_child(x);
+			if (!block_nests(t) && !inline_nest)
+				continue;
+			if (ev == CMARK_EVENT_EXIT) {
+				if (x == inside)
+					inside = NULL;
+				if (block_nests(t))
+					depth--;
+				else
+					idepth--;
+				continue;
+			}
+			if (block_nests(t))
+				depth++;
+			else
+				idepth++;
+			if (inside)
+				continue;
+			if (block_nests(t) && t != CMARK_NODE_LIST &&
+			    depth > NESTING_LIMIT) {
+				if (nb == capb) {
+					capb = capb ? capb * 2 : 8;
+					blocks = xrealloc(blocks, capb * sizeof *blocks);
+				}
+				blocks[nb++] = inside = x;
+			} else if (inline_nest && idepth > NESTING_LIMIT) {
+				if (ni == capi) {
+					capi = capi ? capi * 2 : 8;
+					inl = xrealloc(inl, capi * sizeof *inl);
+				}
+				inl[ni++] = inside = x;
+			}
+		}
+		cmark_iter_free(it);
+		if (!reported && (nb || ni)) {
+			cmark_node *at = nb ? blocks[0] : inl[0];
+			diag_report(ds, "nesting-deep", d->path,
+			    cmark_node_get_start_line(at),
+			    cmark_node_get_start_column(at),
+			    "%s nested more than %d deep; what is deeper is "
+			    "flattened here", nb ? "quotes and lists" :
+			    "inline formatting", NESTING_LIMIT);
+			reported = 1;
+		}
+		for (i = 0; i < nb; i++)
+			flatten_blocks(blocks[i]);
+		for (i = 0; i < ni; i++)
+			flatten_inline(inl[i]);
+		free(blocks);
+		free(inl);
+		if (!nb && !ni)
+			break;
+	}
+}
+
 /* ---- variables ---- */
+
+/* {{var}} x 5,000 with a long value must not write hundreds of MB: the
+ * values a document's substitutions add may total at most
+ * max(10 x its size, 1 MB); past that, placeholders stay as written and
+ * the first one is reported (output-amplification). */
+typedef struct {
+	size_t budget;       /* bytes substitutions may still add */
+	int reported;
+} subst_state;
+
+static size_t
+subst_limit(const document *d)
+{
+	size_t ten = d->source_len > SIZE_MAX / 10 ? SIZE_MAX :
+	    d->source_len * 10;
+	return ten > (1u << 20) ? ten : (1u << 20);
+}
 
 /* Replaces {{ name }} in s; returns a new string or NULL when unchanged. */
 static char *
 substitute(const project *p, const document *d, const char *s, int line,
-    int col, diag_set *ds)
+    int col, subst_state *st, diag_set *ds)
 {
 	const char *q = s, *open;
 	buf b;
@@ -260,8 +475,20 @@ substitute(const project *p, const document *d, const char *s, int line,
 			char *name = xstrndup(name_start,
 			    (size_t)(name_end - name_start));
 			const char *val = project_variable(p, name);
-			if (val) {
+			size_t vlen = val ? strlen(val) : 0;
+			if (val && vlen > st->budget) {
+				if (!st->reported)
+					diag_report(ds, "output-amplification", d->path,
+					    line, col > 0 ? col + (int)(open - s) : 0,
+					    "'{{%s}}' and the variables after it are "
+					    "left as written: substituting them would "
+					    "make this document more than %zu bytes "
+					    "larger", name, subst_limit(d));
+				st->reported = 1;
+				buf_putn(&b, open, (size_t)(close + 2 - open));
+			} else if (val) {
 				buf_puts(&b, val);
+				st->budget -= vlen;
 				changed = 1;
 			} else {
 				diag_report(ds, "variable-unknown", d->path, line,
@@ -287,6 +514,7 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 {
 	cmark_iter *it = cmark_iter_new(d->root);
 	cmark_event_type ev;
+	subst_state st = { subst_limit(d), 0 };
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -297,14 +525,16 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		if (t == CMARK_NODE_TEXT) {
-			r = substitute(p, d, cmark_node_get_literal(n), line, col, ds);
+			r = substitute(p, d, cmark_node_get_literal(n), line, col,
+			    &st, ds);
 			if (r) {
 				cmark_node_set_literal(n, r);
 				free(r);
 			}
 		} else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			const char *url = cmark_node_get_url(n);
-			if (url && (r = substitute(p, d, url, line, col, ds))) {
+			if (url &&
+			    (r = substitute(p, d, url, line, col, &st, ds))) {
 				cmark_node_set_url(n, r);
 				free(r);
 			}
@@ -315,28 +545,21 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 
 /* ---- headings ---- */
 
-static int
-slug_used(const document *d, const char *s)
-{
-	size_t i;
-	for (i = 0; i < d->nheadings; i++)
-		if (strcmp(d->headings[i].slug, s) == 0)
-			return 1;
-	return 0;
-}
+static void index_anchors(document *d);
 
+/* Heading anchors as GitHub's slugger makes them (slug.c); repeats are
+ * numbered through a hash table, so equal headings stay linear. */
 static void
 collect_headings(document *d)
 {
 	cmark_iter *it = cmark_iter_new(d->root);
 	cmark_event_type ev;
+	slugger *sl = slugger_new();
 	size_t cap = 0;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		heading *h;
-		char *base, *slug;
-		int k;
 		if (ev != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(n) != CMARK_NODE_HEADING)
 			continue;
@@ -349,26 +572,67 @@ collect_headings(document *d)
 		h->text = node_text(n);
 		h->line = cmark_node_get_start_line(n);
 		h->node = n;
-		base = slugify(h->text);
-		slug = xstrdup(base);
-		for (k = 1; slug_used(d, slug); k++) {
-			free(slug);
-			slug = xasprintf("%s-%d", base, k);
-		}
-		free(base);
-		h->slug = slug;
+		h->slug = slugger_next(sl, h->text);
 		d->nheadings++;
 	}
 	cmark_iter_free(it);
+	slugger_free(sl);
+	index_anchors(d);
+}
+
+/* Anchors are looked up from every linking document, in parallel, so
+ * the index is built once at load (a sorted array: read-only after) and
+ * each lookup is a binary search, not a scan. */
+static const document *sort_doc;   /* only during the qsort below */
+
+static int
+cmp_anchor(const void *a, const void *b)
+{
+	const document *d = sort_doc;
+	int c = strcmp(d->headings[*(const size_t *)a].slug,
+	    d->headings[*(const size_t *)b].slug);
+	if (c)
+		return c;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+index_anchors(document *d)
+{
+	size_t i;
+	d->anchor_order = xcalloc(d->nheadings ? d->nheadings : 1,
+	    sizeof *d->anchor_order);
+	for (i = 0; i < d->nheadings; i++)
+		d->anchor_order[i] = i;
+	/* qsort has no context argument: serialise the (rare, short) sorts */
+	pthread_mutex_lock(&sort_lock);
+	sort_doc = d;
+	qsort(d->anchor_order, d->nheadings, sizeof *d->anchor_order,
+	    cmp_anchor);
+	sort_doc = NULL;
+	pthread_mutex_unlock(&sort_lock);
 }
 
 const heading *
 document_find_anchor(const document *d, const char *s)
 {
-	size_t i;
-	for (i = 0; i < d->nheadings; i++)
-		if (strcmp(d->headings[i].slug, s) == 0)
-			return &d->headings[i];
+	size_t lo = 0, hi = d->nheadings;
+
+	if (!d->anchor_order)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const heading *h = &d->headings[d->anchor_order[mid]];
+		int c = strcmp(h->slug, s);
+		if (c == 0)
+			return h;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -386,198 +650,6 @@ document_add_term_use(document *d, const char *slug, int line, int col,
 	u->line = line;
 	u->col = col;
 	u->kind = kind;
-}
-
-/* ---- metadata ---- */
-
-static void
-check_date(document *d, const char *key, char **out, diag_set *ds)
-{
-	yval *v = yval_get(d->meta, key);
-	char norm[11];
-	if (!v || v->kind == YV_NULL)
-		return;
-	if (!yval_is_scalar(v) || !date_parse(v->str, norm)) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "%s: '%s' is not a real ISO date (YYYY-MM-DD or YYYY-MM)",
-		    key, yval_str(v) ? v->str : yval_kind_name(v->kind));
-		return;
-	}
-	if (out)
-		*out = xstrdup(norm);
-}
-
-static void
-check_scalar(document *d, const char *key, diag_set *ds)
-{
-	yval *v = yval_get(d->meta, key);
-	if (v && !yval_is_scalar(v))
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "%s must be text, not a %s", key, yval_kind_name(v->kind));
-}
-
-static void
-check_string_list(document *d, const char *key, diag_set *ds)
-{
-	yval *v = yval_get(d->meta, key);
-	size_t i;
-	if (!v || yval_is_scalar(v))
-		return;
-	if (v->kind != YV_LIST) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "%s must be a list", key);
-		return;
-	}
-	for (i = 0; i < v->n; i++)
-		if (!yval_is_scalar(v->items[i]))
-			diag_report(ds, "meta-invalid", d->path, v->items[i]->line,
-			    v->items[i]->col, "items of %s must be text", key);
-}
-
-/* A list of maps whose date: values must be ISO dates. */
-static void
-check_dated_list(document *d, const char *key, const char *const *fields,
-    diag_set *ds)
-{
-	yval *v = yval_get(d->meta, key);
-	size_t i, j;
-	char norm[11];
-
-	if (!v || v->kind == YV_NULL)
-		return;
-	if (v->kind != YV_LIST) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "%s must be a list of entries", key);
-		return;
-	}
-	for (i = 0; i < v->n; i++) {
-		yval *e = v->items[i], *date;
-		if (e->kind != YV_MAP) {
-			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
-			    "each %s entry must be a map (%s: ...)", key, fields[0]);
-			continue;
-		}
-		for (j = 0; j < e->n; j++) {
-			const char *const *f;
-			int ok = 0;
-			for (f = fields; *f; f++)
-				ok |= strcmp(*f, e->keys[j]) == 0;
-			if (!ok)
-				diag_report(ds, "meta-invalid", d->path,
-				    e->key_lines[j], e->key_cols[j],
-				    "unknown key '%s' in a %s entry", e->keys[j], key);
-		}
-		date = yval_get(e, "date");
-		if (date && (!yval_is_scalar(date) || !date_parse(date->str, norm)))
-			diag_report(ds, "meta-invalid", d->path, date->line,
-			    date->col, "%s date '%s' is not a real ISO date", key,
-			    yval_str(date) ? date->str : "");
-	}
-}
-
-static void
-check_related(document *d, diag_set *ds)
-{
-	yval *v = yval_get(d->meta, "related");
-	size_t i;
-	if (!v || v->kind == YV_NULL || yval_is_scalar(v))
-		return;
-	if (v->kind != YV_LIST) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-		    "related must be a list of ids, {id, note} or URLs");
-		return;
-	}
-	for (i = 0; i < v->n; i++) {
-		yval *e = v->items[i];
-		if (e->kind == YV_MAP && !yval_get(e, "id") && !yval_get(e, "url"))
-			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
-			    "a related entry needs id: (or url:)");
-		else if (e->kind == YV_LIST)
-			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
-			    "a related entry must be an id, {id, note} or a URL");
-	}
-}
-
-/* The keys meta-required asks for: rules: meta-required: {TYPE: [...],
- * keys: [...]}; default title, owner, review. */
-static void
-check_required(const project *p, document *d, diag_set *ds)
-{
-	static const char *const defaults[] = { "title", "owner", "review", NULL };
-	yval *settings = project_rule_settings(p, "meta-required"), *list = NULL;
-	buf missing;
-	size_t i;
-	int line = d->meta ? d->meta->line : 1;
-
-	if (settings) {
-		list = d->type && *d->type ? yval_get(settings, d->type) : NULL;
-		if (!list)
-			list = yval_get(settings, "keys");
-	}
-	buf_init(&missing);
-	if (list && list->kind == YV_LIST) {
-		for (i = 0; i < list->n; i++) {
-			const char *k = yval_str(list->items[i]);
-			if (k && !yval_get(d->meta, k))
-				buf_printf(&missing, "%s%s", missing.len ? ", " : "", k);
-		}
-	} else {
-		const char *const *k;
-		for (k = defaults; *k; k++)
-			if (!yval_get(d->meta, *k))
-				buf_printf(&missing, "%s%s", missing.len ? ", " : "", *k);
-	}
-	if (missing.len)
-		diag_report(ds, "meta-required", d->path, line > 0 ? line : 1,
-		    d->meta ? 1 : 0, "%s: missing %s",
-		    d->meta ? "front matter" : "no front matter", missing.data);
-	buf_free(&missing);
-}
-
-static void
-read_metadata(const project *p, document *d, diag_set *ds)
-{
-	static const char *const amend_fields[] = { "date", "summary", NULL };
-	static const char *const hist_fields[] = {
-		"version", "date", "by", "note", NULL
-	};
-	yval *v;
-	const char *const *s;
-
-	check_scalar(d, "title", ds);
-	check_scalar(d, "type", ds);
-	check_scalar(d, "owner", ds);
-	check_scalar(d, "version", ds);
-	check_scalar(d, "approved-by", ds);
-	check_scalar(d, "superseded-by", ds);
-	check_scalar(d, "id", ds);
-	check_string_list(d, "tags", ds);
-	check_string_list(d, "audience", ds);
-	check_date(d, "approved", &d->approved, ds);
-	check_date(d, "review", &d->review, ds);
-	check_dated_list(d, "amendments", amend_fields, ds);
-	check_dated_list(d, "history", hist_fields, ds);
-	check_related(d, ds);
-
-	if ((v = yval_get(d->meta, "type")) && yval_str(v))
-		d->type = xstrdup(v->str);
-	if ((v = yval_get(d->meta, "status")) && v->kind != YV_NULL) {
-		int ok = 0;
-		if (yval_str(v))
-			for (s = statuses; *s; s++)
-				ok |= strcmp(*s, v->str) == 0;
-		if (ok)
-			d->status = xstrdup(v->str);
-		else
-			diag_report(ds, "meta-invalid", d->path, v->line, v->col,
-			    "status '%s' is not one of draft, active, withdrawn, "
-			    "superseded", yval_str(v) ? v->str : "");
-	}
-	if ((v = yval_get(d->meta, "title")) && yval_str(v) && *v->str) {
-		d->title = xstrdup(v->str);
-		d->title_line = v->line;
-	}
-	(void)p;
 }
 
 /* ---- the whole document ---- */
@@ -614,21 +686,34 @@ document_load(const project *p, const char *path, const char *relpath,
     diag_set *ds)
 {
 	document *d = xcalloc(1, sizeof *d);
-	char *abs = path_join(p->dir, path);
+	char *abs = NULL;
+	enum fsio_inside where;
 	char *body;
 	size_t len, bad, i;
 	frontmatter fm;
 	cmark_parser *parser;
-	yval *idv;
+	const char *idv;
 	int meta_broken;
 
 	d->path = xstrdup(path);
 	d->relpath = xstrdup(relpath);
-	d->source = read_file(abs, &d->source_len);
+	/* symlinks followed, the result inside the project and a regular
+	 * file (the listing filters too; this holds for every caller) */
+	where = fsio_resolve_inside(p->dir, path, FSIO_WANT_FILE, &abs);
+	d->source = where == FSIO_INSIDE ? read_regular(abs, &d->source_len) :
+	    NULL;
 	free(abs);
-	if (!d->source) {
+	if (!d->source && where != FSIO_INSIDE && where != FSIO_MISSING) {
 		diag_report(ds, "file-unreadable", path, 0, 0, "cannot read: %s",
-		    strerror(errno));
+		    fsio_inside_reason(where));
+		d->broken = 1;
+		d->source = xstrdup("");
+		d->source_len = 0;
+	} else if (!d->source) {
+		if (where == FSIO_MISSING)
+			errno = ENOENT;
+		diag_report(ds, "file-unreadable", path, 0, 0, "cannot read: %s",
+		    errno == EINVAL ? "not a regular file" : strerror(errno));
 		d->broken = 1;
 		d->source = xstrdup("");
 		d->source_len = 0;
@@ -677,18 +762,16 @@ document_load(const project *p, const char *path, const char *relpath,
 		} else
 			d->meta = m;
 	}
-	if (d->meta)
-		read_metadata(p, d, ds);
+	meta_read(p, d, ds);
 
 	/* the id */
-	idv = yval_get(d->meta, "id");
-	if (idv && yval_str(idv) && *idv->str) {
-		if (document_id_safe(idv->str))
-			d->id = xstrdup(idv->str);
+	if ((idv = meta_id(d)) != NULL) {
+		if (document_id_safe(idv))
+			d->id = xstrdup(idv);
 		else
-			diag_report(ds, "id-invalid", path, idv->line, idv->col,
+			diag_report(ds, "id-invalid", path, d->id_line, d->id_col,
 			    "id '%s' would leave the output folder; using the "
-			    "file's path instead", idv->str);
+			    "file's path instead", idv);
 	}
 	if (!d->id)
 		d->id = document_id_from_relpath(relpath);
@@ -725,6 +808,7 @@ document_load(const project *p, const char *path, const char *relpath,
 	cmark_parser_free(parser);
 	pthread_mutex_unlock(&parser_lock);
 	free(body);
+	bound_nesting(d, ds);
 	cmark_consolidate_text_nodes(d->root);
 
 	substitute_tree(p, d, ds);
@@ -752,7 +836,7 @@ document_load(const project *p, const char *path, const char *relpath,
 
 	/* a broken front matter block is reported once, as itself */
 	if (!meta_broken)
-		check_required(p, d, ds);
+		meta_check_required(p, d, ds);
 	return d;
 }
 
@@ -770,8 +854,10 @@ document_free(document *d)
 		free(d->terms[i].term_slug);
 	free(d->terms);
 	free(d->headings);
+	free(d->anchor_order);
 	if (d->root)
 		cmark_node_free(d->root);
+	meta_free_fields(d);
 	yval_free(d->meta);
 	free(d->path);
 	free(d->relpath);

@@ -69,10 +69,25 @@ typedef struct document {
 	char *status;        /* "active" when absent */
 	enum doc_status status_kind;     /* status as an enum (meta.c) */
 	enum review_state review_state;  /* computed once (meta.c) */
-	long review_days;    /* overdue: days late; due soon/ok: days left */
+	long review_days;    /* overdue: days late; due soon/ok: days left;
+	                        skipped: days left, negative when past */
 	char *review;        /* normalised YYYY-MM-DD, or NULL */
 	char *approved;      /* normalised YYYY-MM-DD, or NULL */
-	yval *meta;          /* front matter map, or NULL when there is none */
+	/* typed front matter, filled by meta.c (NULL / 0 when absent) */
+	char *owner, *version, *approved_by;
+	char *superseded_by;            /* the name as written */
+	int superseded_by_line, superseded_by_col;
+	char **tags; size_t ntags;      /* a single string is a one-item list */
+	char **audience; size_t naudience;
+	meta_amendment *amendments; size_t namendments;
+	meta_history *history; size_t nhistory;
+	meta_related *related; size_t nrelated;
+	meta_extra *extra; size_t nextra;  /* keys outside DESIGN.md's list */
+	int id_line, id_col;            /* of id: (0 when absent) */
+	int meta_line;                  /* first front matter line (0: none) */
+	yval *meta;          /* raw front matter map, or NULL when there is
+	                        none: read only by meta.c (and handed whole
+	                        to Lua by the filter bridge) */
 	int body_line;       /* file line of the first body line */
 	char *source;        /* the whole file */
 	size_t source_len;
@@ -80,6 +95,7 @@ typedef struct document {
 	cmark_node *title_node; /* a leading h1 that is the title (back ends
 	                           skip it: the title is shown from meta) */
 	heading *headings; size_t nheadings;
+	size_t *anchor_order; /* heading indexes sorted by slug (lookups) */
 	term_use *terms; size_t nterms, terms_cap;
 	int broken;          /* unreadable: no body */
 } document;

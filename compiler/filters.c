@@ -614,41 +614,6 @@ static double time_limit(corpus *c, diag_set *ds)
 }
 
 /*
- * MERGE: meta_judge (branch meta, compiler/meta.c) fills review_state and
- * review_days before filters run.  Until it is here, this stand-in fills
- * them for documents it left at REVIEW_NONE with a review date, so that
- * review.lua can read the state on this branch.  REMOVE at the merge,
- * with its call in filters_run.
- */
-static void merge_review_stand_in(corpus *c)
-{
-	yval *s = c->project ?
-	    project_rule_settings(c->project, "review-due-soon") : NULL;
-	yval *v = s && s->kind == YV_MAP ? yval_get(s, "days") : NULL;
-	long soon = v && v->kind == YV_NUM ? (long)v->num : 60, left;
-	size_t i;
-
-	for (i = 0; i < c->ndocs; i++) {
-		document *d = c->docs[i];
-		char due[11];
-
-		if (d->review_state != REVIEW_NONE || d->review == NULL ||
-		    !date_parse(d->review, due))
-			continue;
-		if (d->status && (strcmp(d->status, "draft") == 0 ||
-		    strcmp(d->status, "withdrawn") == 0 ||
-		    strcmp(d->status, "superseded") == 0)) {
-			d->review_state = REVIEW_SKIPPED;
-			continue;
-		}
-		left = date_days_between(c->today, due);
-		d->review_state = left < 0 ? REVIEW_OVERDUE :
-		    left <= soon ? REVIEW_DUE_SOON : REVIEW_OK;
-		d->review_days = left < 0 ? -left : left;
-	}
-}
-
-/*
  * Filters are independent — each has its own Lua state and reads the
  * corpus without changing it — so they run side by side, one filter per
  * worker at a time, each worker with its own child process.  Documents
@@ -685,7 +650,6 @@ void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs)
 		q.jobs[q.n].label = xasprintf("filters/%s", pr[i]);
 		q.n++;
 	}
-	merge_review_stand_in(c);   /* MERGE: remove with the function */
 	memset(&js, 0, sizeof js);
 	js.run = run_job;
 	js.failed = job_failed;

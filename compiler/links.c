@@ -220,8 +220,8 @@ node_text(cmark_node *n)
 static int
 status_is_stale(const document *d)
 {
-	return d->status && (!strcmp(d->status, "withdrawn") ||
-	    !strcmp(d->status, "superseded"));
+	return d->status_kind == STATUS_WITHDRAWN ||
+	    d->status_kind == STATUS_SUPERSEDED;
 }
 
 static void
@@ -293,10 +293,8 @@ resolve_doc_target(pass *ps, size_t di, long ti, const char *anchor,
 		if (status_is_stale(t) && !status_is_stale(d))
 			diag_report(ps->ds, "superseded-link", d->path, li->line,
 			    li->col, "link to %s, which is %s%s%s", t->id,
-			    t->status, yval_str(yval_get(t->meta,
-			    "superseded-by")) ? " by " : "",
-			    yval_str(yval_get(t->meta, "superseded-by")) ?
-			    yval_str(yval_get(t->meta, "superseded-by")) : "");
+			    t->status, t->superseded_by ? " by " : "",
+			    t->superseded_by ? t->superseded_by : "");
 	}
 }
 
@@ -938,17 +936,17 @@ add_url(corpus *c, size_t di, const char *href, const char *title, int line)
 /* Resolves a name from related: or superseded-by:; -1 after reporting. */
 static long
 resolve_meta_name(corpus *c, size_t di, const char *key, const char *name,
-    const yval *at, diag_set *ds)
+    int line, int col, diag_set *ds)
 {
 	char *cands = NULL;
 	long ti = corpus_resolve_name(c, name, &cands);
 	if (ti == -2)
-		diag_report(ds, "related-unknown", c->docs[di]->path, at->line,
-		    at->col, "%s: \"%s\" matches several documents: %s", key,
+		diag_report(ds, "related-unknown", c->docs[di]->path, line,
+		    col, "%s: \"%s\" matches several documents: %s", key,
 		    name, cands ? cands : "");
 	else if (ti < 0)
-		diag_report(ds, "related-unknown", c->docs[di]->path, at->line,
-		    at->col, "%s: \"%s\" names no document", key, name);
+		diag_report(ds, "related-unknown", c->docs[di]->path, line,
+		    col, "%s: \"%s\" names no document", key, name);
 	free(cands);
 	return ti;
 }
@@ -957,36 +955,19 @@ static void
 related_edges(corpus *c, size_t di, diag_set *ds)
 {
 	document *d = c->docs[di];
-	const yval *rel = yval_get(d->meta, "related");
-	if (!rel || rel->kind == YV_NULL)
-		return;
-	size_t n = rel->kind == YV_LIST ? rel->n : 1;
-	for (size_t i = 0; i < n; i++) {
-		const yval *it = rel->kind == YV_LIST ? rel->items[i] : rel;
-		const char *name = NULL, *note = NULL, *href = NULL,
-		    *title = NULL;
-		if (yval_is_scalar(it))
-			name = yval_str(it);
-		else if (it->kind == YV_MAP) {
-			name = yval_str(yval_get(it, "id"));
-			note = yval_str(yval_get(it, "note"));
-			href = yval_str(yval_get(it, "url"));
-			if (!href)
-				href = yval_str(yval_get(it, "href"));
-			title = yval_str(yval_get(it, "title"));
-			if (!title)
-				title = note;
-		}
-		if (!name && !href)
-			continue;   /* document.c reports the malformed entry */
+	for (size_t i = 0; i < d->nrelated; i++) {
+		const meta_related *it = &d->related[i];
+		const char *name = it->name, *href = it->url;
 		if (!name || looks_like_url(name)) {
-			add_url(c, di, href ? href : name, title, it->line);
+			add_url(c, di, href ? href : name, it->title, it->line);
 			continue;
 		}
-		long ti = resolve_meta_name(c, di, "related", name, it, ds);
+		long ti = resolve_meta_name(c, di, "related", name, it->line,
+		    it->col, ds);
 		if (ti < 0 || (size_t)ti == di)
 			continue;
-		corpus_add_edge(c, di, (size_t)ti, EDGE_RELATED, note, it->line);
+		corpus_add_edge(c, di, (size_t)ti, EDGE_RELATED, it->note,
+		    it->line);
 		if (status_is_stale(c->docs[ti]) && !status_is_stale(d))
 			diag_report(ds, "superseded-link", d->path, it->line,
 			    it->col, "related: %s is %s", c->docs[ti]->id,
@@ -998,16 +979,16 @@ static void
 superseded_edge(corpus *c, size_t di, diag_set *ds)
 {
 	document *d = c->docs[di];
-	const yval *v = yval_get(d->meta, "superseded-by");
-	const char *name = yval_str(v);
-	if (!name || !*name)
+	const char *name = d->superseded_by;
+	if (!name)
 		return;
 	if (looks_like_url(name))
 		return;   /* replaced by something outside this set */
-	long ti = resolve_meta_name(c, di, "superseded-by", name, v, ds);
+	long ti = resolve_meta_name(c, di, "superseded-by", name,
+	    d->superseded_by_line, d->superseded_by_col, ds);
 	if (ti >= 0 && (size_t)ti != di)
 		corpus_add_edge(c, di, (size_t)ti, EDGE_SUPERSEDED_BY, NULL,
-		    v->line);
+		    d->superseded_by_line);
 }
 
 static void

@@ -123,6 +123,7 @@ render(const char *file, const char *to, int allow_html, const char *today)
 	docs[0]->title_node = NULL;
 	c = corpus_new(&p, docs, 1, ds);
 	date_today(today, c->today);
+	meta_judge(c, ds);   /* MERGE: the pipeline does this */
 	x = xmlout_document(c, 0, NULL);
 	if (!strcmp(to, "xml")) {
 		xmlChar *mem = NULL;

@@ -6,10 +6,14 @@
  * diagnostics set here, so every later stage reports at the configured
  * level without knowing about the config.
  */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fsio.h"
 #include "project.h"
+#include "rules.h"
 #include "util.h"
 
 #define CONFIG "policyc.yaml"
@@ -118,11 +122,246 @@ string_list(const yval *v, size_t *n, const char *what, diag_set *ds)
 	return out;
 }
 
+/* ---- rules: names and typed settings ---- */
+
+
+typedef enum {
+	SET_NUMBER,     /* a number within [min, max] */
+	SET_BOOL,       /* true or false */
+	SET_STRINGS,    /* a list of text */
+	SET_MAPS        /* a list of maps */
+} setting_type;
+
+typedef struct {
+	const char *key;     /* NULL: any key (a document type) */
+	setting_type type;
+	double min, max;
+} setting_spec;
+
+/* The settings each built-in rule takes (from the filters' Lua, meta.c,
+ * filters.c and docs/filters.md).  A built-in rule missing here takes
+ * none but severity:. */
+static const setting_spec set_due_soon[] = {
+	{ "days", SET_NUMBER, 0, 36500 }, { NULL, SET_BOOL, -1, -1 }
+};
+static const setting_spec set_interval[] = {
+	{ "max-months", SET_NUMBER, 0, 1200 }, { NULL, SET_BOOL, -1, -1 }
+};
+static const setting_spec set_filter_error[] = {
+	{ "seconds", SET_NUMBER, 0.1, 86400 }, { NULL, SET_BOOL, -1, -1 }
+};
+static const setting_spec set_link_text[] = {
+	{ "phrases", SET_STRINGS, 0, 0 }, { "also", SET_STRINGS, 0, 0 },
+	{ NULL, SET_BOOL, -1, -1 }
+};
+static const setting_spec set_outdated[] = {
+	{ "defaults", SET_BOOL, 0, 0 }, { "terms", SET_MAPS, 0, 0 },
+	{ NULL, SET_BOOL, -1, -1 }
+};
+static const setting_spec set_meta_unknown[] = {
+	{ "allow", SET_STRINGS, 0, 0 }, { NULL, SET_BOOL, -1, -1 }
+};
+/* keys: and any document type: a list of keys.  A row with key NULL
+ * ends a list: min -1 means no other key, else any other key (a
+ * document type) takes that row's type. */
+static const setting_spec set_meta_required[] = {
+	{ "keys", SET_STRINGS, 0, 0 }, { NULL, SET_STRINGS, 0, 0 }
+};
+/* any document type: a list of headings */
+static const setting_spec set_sections[] = {
+	{ NULL, SET_STRINGS, 0, 0 }
+};
+
+static const struct {
+	const char *rule;
+	const setting_spec *settings;
+} rule_settings[] = {
+	{ "review-due-soon", set_due_soon },
+	{ "review-interval", set_interval },
+	{ "filter-error", set_filter_error },
+	{ "link-text", set_link_text },
+	{ "outdated-term", set_outdated },
+	{ "meta-unknown", set_meta_unknown },
+	{ "meta-required", set_meta_required },
+	{ "section-missing", set_sections },
+	{ NULL, NULL }
+};
+
+static int
+rule_is_builtin(const char *id)
+{
+	return rule_known(id);
+}
+
+/* The quoted words of the project's own filters (filters/NAME.lua): a rule
+ * a project filter reports is a known rule name.  A cheap over-approx-
+ * imation (any string literal counts) that never calls a declared rule
+ * unknown, without running Lua at load. */
+static char **
+project_filter_words(const char *dir, size_t *n)
+{
+	char *fdir = path_join(dir, "filters");
+	DIR *dh = opendir(fdir);
+	struct dirent *e;
+	char **out = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	while (dh && (e = readdir(dh)) != NULL) {
+		char *path = NULL, *rel, *text, *q;
+		size_t len;
+		if (e->d_name[0] == '.' || !str_has_suffix(e->d_name, ".lua"))
+			continue;
+		/* inside the project and a regular file: never a FIFO */
+		rel = xasprintf("filters/%s", e->d_name);
+		text = NULL;
+		if (fsio_resolve_inside(dir, rel, FSIO_WANT_FILE, &path) ==
+		    FSIO_INSIDE)
+			text = read_file(path, &len);
+		free(path);
+		free(rel);
+		for (q = text; q && *q; q++) {
+			char quote = *q, *end;
+			if (quote != '"' && quote != '\'')
+				continue;
+			end = strchr(q + 1, quote);
+			if (!end || strchr(q + 1, '\n') < end)
+				continue;
+			if (end > q + 1 && end - q < 64) {
+				if (*n == cap) {
+					cap = cap ? cap * 2 : 32;
+					out = xrealloc(out, cap * sizeof *out);
+				}
+				out[(*n)++] = xstrndup(q + 1, (size_t)(end - q - 1));
+			}
+			q = end;
+		}
+		free(text);
+	}
+	if (dh)
+		closedir(dh);
+	free(fdir);
+	return out;
+}
+
+/* Checks one value against its type; 1 when it fits. */
+static int
+setting_fits(const yval *v, const setting_spec *sp)
+{
+	size_t i;
+	switch (sp->type) {
+	case SET_NUMBER:
+		return v->kind == YV_NUM && v->num >= sp->min && v->num <= sp->max;
+	case SET_BOOL:
+		return v->kind == YV_BOOL;
+	case SET_STRINGS:
+	case SET_MAPS:
+		if (v->kind != YV_LIST)
+			return 0;
+		for (i = 0; i < v->n; i++)
+			if (sp->type == SET_STRINGS ? !yval_is_scalar(v->items[i]) ||
+			    v->items[i]->kind == YV_NULL :
+			    v->items[i]->kind != YV_MAP)
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *
+setting_expect(const setting_spec *sp, char *tmp, size_t n)
+{
+	switch (sp->type) {
+	case SET_NUMBER:
+		snprintf(tmp, n, "a number from %g to %g", sp->min, sp->max);
+		return tmp;
+	case SET_BOOL: return "true or false";
+	case SET_STRINGS: return "a list of text, like [a, b]";
+	case SET_MAPS: return "a list of maps";
+	}
+	return "";
+}
+
+/* Validates the settings map of one built-in rule: unknown settings are
+ * config-unknown-key, values of the wrong type config-invalid; both are
+ * dropped from the tree so every later reader sees the default. */
+static void
+check_rule_settings(const char *rule, yval *m, diag_set *ds)
+{
+	const setting_spec *specs = NULL, *sp;
+	const char *names[8];
+	size_t i, nnames = 0;
+	char tmp[64];
+
+	for (i = 0; rule_settings[i].rule; i++)
+		if (!strcmp(rule_settings[i].rule, rule))
+			specs = rule_settings[i].settings;
+	if (specs)
+		for (sp = specs; sp->key && nnames < 7; sp++)
+			names[nnames++] = sp->key;
+	names[nnames++] = "severity";
+	for (i = 0; i < m->n;) {
+		const char *key = m->keys[i];
+		const setting_spec *match = NULL;
+		if (!strcmp(key, "severity")) {
+			i++;
+			continue;   /* load_rules judges it */
+		}
+		for (sp = specs; sp && sp->key && !match; sp++)
+			if (!strcmp(sp->key, key))
+				match = sp;
+		if (!match && sp && sp->min >= 0)
+			match = sp;   /* a document type */
+		if (!match) {
+			const char *hint = suggest(key, names, nnames);
+			diag_report(ds, "config-unknown-key", CONFIG,
+			    m->key_lines[i], m->key_cols[i],
+			    "rules: %s takes no setting '%s'%s%s%s", rule, key,
+			    hint ? " (did you mean '" : "", hint ? hint : "",
+			    hint ? "'?)" : "");
+			yval_map_remove(m, i);
+			continue;
+		}
+		if (!setting_fits(m->items[i], match)) {
+			const yval *v = m->items[i];
+			diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+			    "rules: %s: %s must be %s; using the default", rule,
+			    key, setting_expect(match, tmp, sizeof tmp));
+			yval_map_remove(m, i);
+			continue;
+		}
+		i++;
+	}
+}
+
+/* Rule names under rules: that no built-in rule and no project filter
+ * knows are config-unknown-key, with the closest known id. */
+static void
+check_rule_name(const project *p, const yval *r, size_t i, char **words,
+    size_t nwords, diag_set *ds)
+{
+	const char *id = r->keys[i], *hint;
+	size_t k;
+
+	if (rule_is_builtin(id))
+		return;
+	for (k = 0; k < nwords; k++)
+		if (!strcmp(words[k], id))
+			return;
+	hint = rule_suggest(id);
+	(void)p;
+	diag_report(ds, "config-unknown-key", CONFIG, r->key_lines[i],
+	    r->key_cols[i], "rules: no rule '%s'%s%s%s", id,
+	    hint ? " (did you mean '" : " (nor a rule of the project's "
+	    "filters/)", hint ? hint : "", hint ? "'?)" : "");
+}
+
 static void
 load_rules(project *p, diag_set *ds)
 {
-	size_t i;
+	size_t i, nwords;
 	yval *r = p->rules;
+	char **words;
 
 	if (!r || r->kind == YV_NULL)
 		return;
@@ -132,14 +371,22 @@ load_rules(project *p, diag_set *ds)
 		p->rules = NULL;
 		return;
 	}
+	words = project_filter_words(p->dir, &nwords);
 	for (i = 0; i < r->n; i++) {
 		yval *v = r->items[i];
 		yval *sev = NULL;
 		severity s;
+		check_rule_name(p, r, i, words, nwords, ds);
 		if (yval_is_scalar(v))
 			sev = v;
-		else if (v->kind == YV_MAP)
+		else if (v->kind == YV_MAP) {
+			if (rule_is_builtin(r->keys[i]))
+				check_rule_settings(r->keys[i], v, ds);
 			sev = yval_get(v, "severity");
+		} else
+			diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+			    "rules: %s must be a severity (off, note, warning, "
+			    "error) or a map of settings", r->keys[i]);
 		if (!sev)
 			continue;
 		if (!yval_is_scalar(sev) || !diag_severity_parse(sev->str, &s)) {
@@ -150,6 +397,9 @@ load_rules(project *p, diag_set *ds)
 		}
 		diag_set_severity(ds, r->keys[i], s);
 	}
+	for (i = 0; i < nwords; i++)
+		free(words[i]);
+	free(words);
 }
 
 static void

@@ -219,22 +219,22 @@ project_xml(xmlNodePtr parent, const project *p)
 	}
 }
 
-/* Review state as the site and PDF show it. */
+/* Review state as the site and PDF show it: meta_judge computed it; here
+ * only its XML words (MERGE: the contract's words are
+ * meta_review_state_name's — ok, skipped — once the templates follow)
+ * and the signed day count (days left, negative when overdue). */
 static const char *
-review_state(const document *d, const char *today, int soon_days, long *days)
+review_state(const document *d, long *days)
 {
-	*days = 0;
-	if (!d->review)
-		return "none";
-	*days = date_days_between(today, d->review);
-	if (!strcmp(d->status, "draft") || !strcmp(d->status, "withdrawn") ||
-	    !strcmp(d->status, "superseded"))
-		return "none";
-	if (*days < 0)
-		return "overdue";
-	if (*days <= soon_days)
-		return "due-soon";
-	return "current";
+	*days = d->review_state == REVIEW_OVERDUE ? -d->review_days :
+	    d->review_days;
+	switch (d->review_state) {
+	case REVIEW_OVERDUE: return "overdue";
+	case REVIEW_DUE_SOON: return "due-soon";
+	case REVIEW_OK: return "current";
+	case REVIEW_NONE: case REVIEW_SKIPPED: break;
+	}
+	return "none";
 }
 
 static void value_xml(xmlNodePtr parent, const yval *v);
@@ -271,62 +271,45 @@ value_xml(xmlNodePtr parent, const yval *v)
 }
 
 static void
-string_items(xmlNodePtr parent, const yval *v, const char *name)
+string_items(xmlNodePtr parent, char *const *v, size_t n, const char *name)
 {
 	size_t i;
-	if (!v)
-		return;
-	if (yval_is_scalar(v) && v->kind != YV_NULL) {
-		text_child(parent, name, v->str);
-		return;
-	}
-	if (v->kind != YV_LIST)
-		return;
-	for (i = 0; i < v->n; i++)
-		if (yval_is_scalar(v->items[i]) && v->items[i]->kind != YV_NULL)
-			text_child(parent, name, v->items[i]->str);
+	for (i = 0; i < n; i++)
+		text_child(parent, name, v[i]);
 }
 
-static const char *const known_keys[] = {
-	"id", "title", "type", "status", "owner", "version", "approved",
-	"approved-by", "review", "superseded-by", "tags", "audience",
-	"amendments", "history", "related", NULL
-};
-
 static void
-dated_entries(xmlNodePtr parent, const yval *list, const char *name,
-    const char *text_key, const char *const *attrs)
+amendments_xml(xmlNodePtr parent, const document *d)
 {
 	size_t i;
-	if (!list || list->kind != YV_LIST)
-		return;
-	for (i = 0; i < list->n; i++) {
-		const yval *e = list->items[i];
-		xmlNodePtr n;
-		const char *const *a;
-		char norm[11];
-		if (e->kind != YV_MAP)
-			continue;
-		n = child(parent, name);
-		for (a = attrs; *a; a++) {
-			const char *v = yval_str(yval_get(e, *a));
-			if (!v || !*v)
-				continue;
-			if (!strcmp(*a, "date")) {
-				if (date_parse(v, norm))
-					set_attr(n, "date", norm);
-			} else
-				set_attr(n, *a, v);
-		}
-		add_text(n, yval_str(yval_get(e, text_key)));
+	for (i = 0; i < d->namendments; i++) {
+		xmlNodePtr n = child(parent, "amendment");
+		if (d->amendments[i].date)
+			set_attr(n, "date", d->amendments[i].date);
+		add_text(n, d->amendments[i].summary);
+	}
+}
+
+static void
+history_xml(xmlNodePtr parent, const document *d)
+{
+	size_t i;
+	for (i = 0; i < d->nhistory; i++) {
+		const meta_history *h = &d->history[i];
+		xmlNodePtr n = child(parent, "entry");
+		if (h->version)
+			set_attr(n, "version", h->version);
+		if (h->date)
+			set_attr(n, "date", h->date);
+		if (h->by)
+			set_attr(n, "by", h->by);
+		add_text(n, h->note);
 	}
 }
 
 static void
 meta_xml(xmlNodePtr parent, const corpus *c, const document *d)
 {
-	static const char *const amend_attrs[] = { "date", NULL };
-	static const char *const hist_attrs[] = { "version", "date", "by", NULL };
 	xmlNodePtr m = child(parent, "meta"), n;
 	const char *v;
 	long days;
@@ -336,43 +319,34 @@ meta_xml(xmlNodePtr parent, const corpus *c, const document *d)
 	text_child(m, "title", d->title);
 	text_child(m, "type", d->type);
 	text_child(m, "status", d->status);
-	if ((v = yval_str(yval_get(d->meta, "owner"))) && *v)
-		text_child(m, "owner", v);
-	if ((v = yval_str(yval_get(d->meta, "version"))) && *v)
-		text_child(m, "version", v);
+	if (d->owner)
+		text_child(m, "owner", d->owner);
+	if (d->version)
+		text_child(m, "version", d->version);
 	if (d->approved)
 		text_child(m, "approved", d->approved);
-	if ((v = yval_str(yval_get(d->meta, "approved-by"))) && *v)
-		text_child(m, "approved-by", v);
+	if (d->approved_by)
+		text_child(m, "approved-by", d->approved_by);
 	n = child(m, "review");
-	state = review_state(d, c->today, prepare(c)->due_soon_days, &days);
+	state = review_state(d, &days);
 	if (d->review) {
 		set_attr(n, "due", d->review);
 		set_attr_int(n, "days", days);
 	}
 	set_attr(n, "state", state);
-	if ((v = yval_str(yval_get(d->meta, "superseded-by"))) && *v) {
+	if ((v = d->superseded_by) != NULL) {
 		long t = corpus_resolve_name(c, v, NULL);
 		n = child(m, "superseded-by");
 		set_attr(n, "ref", t >= 0 ? c->docs[t]->id : v);
 		if (t >= 0)
 			set_attr(n, "title", c->docs[t]->title);
 	}
-	string_items(child(m, "tags"), yval_get(d->meta, "tags"), "tag");
-	string_items(child(m, "audience"), yval_get(d->meta, "audience"), "item");
-	dated_entries(child(m, "amendments"), yval_get(d->meta, "amendments"),
-	    "amendment", "summary", amend_attrs);
-	dated_entries(child(m, "history"), yval_get(d->meta, "history"),
-	    "entry", "note", hist_attrs);
-	if (d->meta)
-		for (i = 0; i < d->meta->n; i++) {
-			const char *const *k;
-			int known = 0;
-			for (k = known_keys; *k; k++)
-				known |= !strcmp(*k, d->meta->keys[i]);
-			if (!known)
-				field_xml(m, d->meta->keys[i], d->meta->items[i]);
-		}
+	string_items(child(m, "tags"), d->tags, d->ntags, "tag");
+	string_items(child(m, "audience"), d->audience, d->naudience, "item");
+	amendments_xml(child(m, "amendments"), d);
+	history_xml(child(m, "history"), d);
+	for (i = 0; i < d->nextra; i++)
+		field_xml(m, d->extra[i].key, d->extra[i].value);
 }
 
 /* ---- body ---- */
@@ -1003,16 +977,9 @@ list_has(char **list, size_t n, const char *s)
 static int
 doc_has_tag(const document *d, char **tags, size_t n)
 {
-	yval *v = yval_get(d->meta, "tags");
 	size_t i;
-	if (!v || !n)
-		return 0;
-	if (yval_is_scalar(v))
-		return list_has(tags, n, v->str);
-	if (v->kind != YV_LIST)
-		return 0;
-	for (i = 0; i < v->n; i++)
-		if (list_has(tags, n, yval_str(v->items[i])))
+	for (i = 0; i < d->ntags && n; i++)
+		if (list_has(tags, n, d->tags[i]))
 			return 1;
 	return 0;
 }
@@ -1072,8 +1039,9 @@ packs_xml(xmlNodePtr root, const corpus *c, diag_set *ds)
 				int match = list_has(pk->types, pk->ntypes, d->type) ||
 				    doc_has_tag(d, pk->tags, pk->ntags) ||
 				    doc_in_folders(d, pk->folders, pk->nfolders);
-				if (match && !in[i] && strcmp(d->status, "withdrawn") &&
-				    strcmp(d->status, "superseded")) {
+				if (match && !in[i] &&
+				    d->status_kind != STATUS_WITHDRAWN &&
+				    d->status_kind != STATUS_SUPERSEDED) {
 					xmlNodePtr inc = child(x, "include");
 					set_attr(inc, "ref", d->id);
 					in[i] = 1;
@@ -1194,21 +1162,18 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 	for (i = 0; i < c->ndocs; i++) {
 		const document *d = c->docs[i];
 		xmlNodePtr x = child(docs, "doc");
-		const char *v;
 		long days;
-		const char *state = review_state(d, c->today,
-		    prepare(c)->due_soon_days, &days);
-		static const char *const amend_attrs[] = { "date", NULL };
+		const char *state = review_state(d, &days);
 		set_attr(x, "id", d->id);
 		set_attr(x, "path", d->path);
 		set_attr(x, "section", d->section);
 		set_attr(x, "title", d->title);
 		set_attr(x, "type", d->type);
 		set_attr(x, "status", d->status);
-		if ((v = yval_str(yval_get(d->meta, "owner"))) && *v)
-			set_attr(x, "owner", v);
-		if ((v = yval_str(yval_get(d->meta, "version"))) && *v)
-			set_attr(x, "version", v);
+		if (d->owner)
+			set_attr(x, "owner", d->owner);
+		if (d->version)
+			set_attr(x, "version", d->version);
 		if (d->approved)
 			set_attr(x, "approved", d->approved);
 		if (d->review) {
@@ -1216,9 +1181,8 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 			set_attr_int(x, "days", days);
 		}
 		set_attr(x, "review-state", state);
-		dated_entries(x, yval_get(d->meta, "amendments"), "amendment",
-		    "summary", amend_attrs);
-		string_items(x, yval_get(d->meta, "tags"), "tag");
+		amendments_xml(x, d);
+		string_items(x, d->tags, d->ntags, "tag");
 	}
 	glossary_xml(root, c);
 	graph = child(root, "graph");

@@ -43,6 +43,24 @@ yval_free(yval *v)
 	free(v);
 }
 
+void
+yval_map_remove(yval *map, size_t i)
+{
+	if (!map || map->kind != YV_MAP || i >= map->n)
+		return;
+	yval_free(map->items[i]);
+	free(map->keys[i]);
+	map->n--;
+	memmove(map->items + i, map->items + i + 1,
+	    (map->n - i) * sizeof *map->items);
+	memmove(map->keys + i, map->keys + i + 1,
+	    (map->n - i) * sizeof *map->keys);
+	memmove(map->key_lines + i, map->key_lines + i + 1,
+	    (map->n - i) * sizeof *map->key_lines);
+	memmove(map->key_cols + i, map->key_cols + i + 1,
+	    (map->n - i) * sizeof *map->key_cols);
+}
+
 static int
 is_number(const char *s)
 {

@@ -47,6 +47,10 @@ typedef struct {
 yval *yval_parse(const char *text, size_t len, int line_offset, yval_error *err);
 void yval_free(yval *v);
 
+/* Removes (and frees) the i-th pair of a map; nothing else may hold a
+ * pointer into it.  project.c drops rule settings of the wrong type so
+ * later stages see their defaults. */
+void yval_map_remove(yval *map, size_t i);
 /* Map lookup by key (exact); NULL when absent or v is not a map. */
 yval *yval_get(const yval *v, const char *key);
 /* Index of key in a map, or -1. */

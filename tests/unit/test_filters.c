@@ -18,6 +18,7 @@
 #include "jail.h"
 #include "corpus.h"
 #include "filters.h"
+#include "meta.h"
 #include "fsio.h"
 #include "links.h"
 #include "project.h"
@@ -111,6 +112,7 @@ static void setup_then(fixture *f, const char *const *filters,
 	f->c = corpus_new(f->p, docs, n, f->ds);
 	strcpy(f->c->today, "2024-01-15");
 	links_resolve(f->c, 1, f->ds);
+	meta_judge(f->c, f->ds);
 	if (before)
 		before(f->c);
 	filters_run(f->c, f->builtin, f->ds, 2);
@@ -438,7 +440,7 @@ UNIT_TEST(filters_review_state_from_model)
 }
 
 /* With nothing set by an earlier stage the states are still there (the
- * MERGE stand-in in filters.c now; meta_judge after the merge), with the
+ * meta_judge, as the pipeline runs it before filters), with the
  * same words and day counts meta.h promises. */
 UNIT_TEST(filters_review_state_words)
 {
