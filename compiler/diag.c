@@ -30,6 +30,7 @@ static const struct rule_row {
 	{ "review-interval", SEV_WARNING, "The review date is too long after approval, or before it" },
 	{ "section-missing", SEV_ERROR, "A heading required for the document's type is absent" },
 	{ "link-broken", SEV_ERROR, "A link to a document, anchor or file that does not exist" },
+	{ "link-unsafe", SEV_ERROR, "A URL whose scheme is not allowed (javascript:, vbscript:, file:, non-image data:)" },
 	{ "link-placeholder", SEV_WARNING, "A placeholder link [text](#) whose text is no glossary term" },
 	{ "link-text", SEV_WARNING, "Link text that says nothing out of context (WCAG 2.4.4)" },
 	{ "image-alt", SEV_ERROR, "An image without alternative text (WCAG 1.1.1)" },
