@@ -15,13 +15,16 @@
  * front matter to cmark as blank lines).
  */
 #include <ctype.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "links.h"
+#include "autolink.h"
+#include "fsio.h"
 #include "glossary.h"
+#include "jobs.h"
+#include "url.h"
 #include "util.h"
 
 /* An edge a worker found, added to the corpus after the join. */
@@ -34,63 +37,11 @@ typedef struct {
 	found_edge *v; size_t n, cap;
 } edge_vec;
 
-/* Glossary entries by slug: term uses and term links carry slugs, and
- * glossary_lookup (names first, folded) is too slow for every use. */
-typedef struct {
-	const glossary *g;
-	size_t *tab, cap;    /* entry + 1; 0 is empty */
-} slug_index;
-
 typedef struct {
 	corpus *c;
 	diag_set *ds;
-	slug_index slugs;
 	edge_vec *edges;     /* one per document */
-	size_t next;         /* next document to take */
-	pthread_mutex_t lock;
 } pass;
-
-static size_t
-hash_str(const char *s)
-{
-	size_t h = 5381;
-	for (; *s; s++)
-		h = h * 33 + (unsigned char)*s;
-	return h;
-}
-
-static void
-slug_index_init(slug_index *x, const glossary *g)
-{
-	size_t n = glossary_count(g);
-	x->g = g;
-	x->cap = 16;
-	while (x->cap < 2 * n + 1)
-		x->cap *= 2;
-	x->tab = xcalloc(x->cap, sizeof *x->tab);
-	for (size_t i = 0; i < n; i++) {
-		const char *sl = glossary_at(g, i)->slug;
-		size_t h = hash_str(sl) & (x->cap - 1);
-		while (x->tab[h] && strcmp(glossary_at(g, x->tab[h] - 1)->slug, sl))
-			h = (h + 1) & (x->cap - 1);
-		if (!x->tab[h])
-			x->tab[h] = i + 1;   /* the first entry keeps a slug */
-	}
-}
-
-static long
-slug_index_find(const slug_index *x, const char *sl)
-{
-	if (!sl || !x->tab)
-		return -1;
-	size_t h = hash_str(sl) & (x->cap - 1);
-	while (x->tab[h]) {
-		if (!strcmp(glossary_at(x->g, x->tab[h] - 1)->slug, sl))
-			return (long)x->tab[h] - 1;
-		h = (h + 1) & (x->cap - 1);
-	}
-	return -1;
-}
 
 /* ---- small string helpers ---------------------------------------------- */
 
@@ -599,248 +550,6 @@ split_wiki(pass *ps, size_t di, cmark_node *tn)
 	free(s);
 }
 
-/* ---- auto-linking of glossary terms -------------------------------------- */
-
-/* A run of consecutive text/softbreak siblings, or an explicit term link. */
-typedef struct {
-	cmark_node *first, *last;  /* run; NULL for an explicit link */
-	long entry;                /* explicit link's entry */
-} event;
-
-typedef struct {
-	cmark_node *node;
-	size_t start, end;    /* bytes in the joined run */
-	int line, col;
-	int is_break;
-} seg;
-
-static void
-link_run(pass *ps, size_t di, cmark_node *first, cmark_node *last,
-    unsigned char *linked)
-{
-	corpus *c = ps->c;
-	document *d = c->docs[di];
-	const glossary *g = c->glossary;
-	glossary_links_mode mode = c->project ? c->project->glossary_links :
-	    GLINKS_FIRST;
-	buf b;
-	buf_init(&b);
-	size_t nseg = 0, cap = 8;
-	seg *sg = xmalloc(cap * sizeof *sg);
-	int line = 0, col = 0;
-	for (cmark_node *n = first;; n = cmark_node_next(n)) {
-		if (nseg == cap) {
-			cap *= 2;
-			sg = xrealloc(sg, cap * sizeof *sg);
-		}
-		seg *s = &sg[nseg++];
-		s->node = n;
-		s->start = b.len;
-		s->is_break = cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK;
-		if (s->is_break) {
-			buf_putc(&b, '\n');
-			line++;
-			col = 1;
-			s->line = line;
-			s->col = col;
-		} else {
-			buf_puts(&b, cmark_node_get_literal(n));
-			if (cmark_node_get_start_line(n) > 0) {
-				line = cmark_node_get_start_line(n);
-				col = cmark_node_get_start_column(n);
-			}
-			s->line = line;
-			s->col = col;
-		}
-		s->end = b.len;
-		if (n == last)
-			break;
-	}
-	glossary_match *m = NULL;
-	size_t nm = b.data ? glossary_find(g, b.data, b.len, &m) : 0;
-	size_t nl = 0;
-	for (size_t i = 0, si = 0; i < nm; i++) {
-		while (si + 1 < nseg && sg[si].end <= m[i].start)
-			si++;
-		const glossary_entry *ge = glossary_at(g, m[i].entry);
-		int ul = sg[si].line, uc = sg[si].col +
-		    (int)(m[i].start - sg[si].start);
-		document_add_term_use(d, ge->slug, ul, uc, 0);
-		if (mode == GLINKS_ALL ||
-		    (mode == GLINKS_FIRST && !linked[m[i].entry])) {
-			linked[m[i].entry] = 1;
-			m[nl++] = m[i];
-		}
-	}
-	if (nl == 0) {
-		free(m);
-		free(sg);
-		buf_free(&b);
-		return;
-	}
-	/* rebuild the run: detach its nodes, then emit pieces in order */
-	cmark_node *parent = cmark_node_parent(first);
-	cmark_node *anchor = cmark_node_next(last);
-	for (size_t i = 0; i < nseg; i++)
-		cmark_node_unlink(sg[i].node);
-	unsigned char *reused = xcalloc(nseg, 1);
-#define EMIT(node) do {                                                  \
-		if (anchor)                                              \
-			cmark_node_insert_before(anchor, (node));        \
-		else                                                     \
-			cmark_node_append_child(parent, (node));         \
-	} while (0)
-	size_t mi = 0;
-	for (size_t si = 0; si < nseg; si++) {
-		size_t pos = sg[si].start;
-		while (pos < sg[si].end) {
-			if (mi < nl && m[mi].start <= pos) {
-				if (m[mi].start == pos) {
-					const glossary_entry *ge =
-					    glossary_at(g, m[mi].entry);
-					cmark_node *lk =
-					    cmark_node_new(CMARK_NODE_LINK);
-					size_t sl = strlen(ge->slug);
-					char *u = xmalloc(sl + 10);
-					memcpy(u, "glossary:", 9);
-					memcpy(u + 9, ge->slug, sl + 1);
-					cmark_node_set_url(lk, u);
-					link_info *li = document_link_info(lk);
-					li->kind = LINK_TERM;
-					li->from_source = 0;
-					li->term_slug = xstrdup(ge->slug);
-					li->href = u;
-					li->line = sg[si].line;
-					li->col = sg[si].col +
-					    (int)(pos - sg[si].start);
-					char *t = xstrndup(b.data + m[mi].start,
-					    m[mi].end - m[mi].start);
-					for (char *p = t; *p; p++)
-						if (*p == '\n')
-							*p = ' ';
-					cmark_node *tx =
-					    cmark_node_new(CMARK_NODE_TEXT);
-					cmark_node_set_literal(tx, t);
-					free(t);
-					cmark_node_append_child(lk, tx);
-					EMIT(lk);
-				}
-				if (m[mi].end <= sg[si].end) {
-					pos = m[mi].end;
-					mi++;
-				} else
-					pos = sg[si].end;
-				continue;
-			}
-			size_t next = mi < nl && m[mi].start < sg[si].end ?
-			    m[mi].start : sg[si].end;
-			if (sg[si].is_break) {
-				reused[si] = 1;
-				EMIT(sg[si].node);
-			} else {
-				char *piece = xstrndup(b.data + pos, next - pos);
-				cmark_node *tx;
-				if (pos == sg[si].start) {
-					tx = sg[si].node;
-					reused[si] = 1;
-				} else
-					tx = cmark_node_new(CMARK_NODE_TEXT);
-				cmark_node_set_literal(tx, piece);
-				free(piece);
-				EMIT(tx);
-			}
-			pos = next;
-		}
-	}
-#undef EMIT
-	for (size_t i = 0; i < nseg; i++)
-		if (!reused[i])
-			cmark_node_free(sg[i].node);
-	free(reused);
-	free(m);
-	free(sg);
-	buf_free(&b);
-}
-
-static int
-blocks_terms(cmark_node_type t)
-{
-	return t == CMARK_NODE_HEADING || t == CMARK_NODE_LINK ||
-	    t == CMARK_NODE_IMAGE || t == CMARK_NODE_CODE_BLOCK ||
-	    t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_CUSTOM_BLOCK ||
-	    t == CMARK_NODE_CUSTOM_INLINE;
-}
-
-static void
-autolink_terms(pass *ps, size_t di)
-{
-	corpus *c = ps->c;
-	document *d = c->docs[di];
-	const glossary *g = c->glossary;
-	if (!g || glossary_count(g) == 0)
-		return;
-	size_t nev = 0, cap = 32;
-	event *ev = xmalloc(cap * sizeof *ev);
-	int blocked = 0;
-	cmark_iter *it = cmark_iter_new(d->root);
-	cmark_event_type e;
-	while ((e = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(n);
-		if (blocks_terms(t)) {
-			if (e == CMARK_EVENT_ENTER && t == CMARK_NODE_LINK) {
-				link_info *li = cmark_node_get_user_data(n);
-				if (li && li->kind == LINK_TERM && li->term_slug &&
-				    !blocked) {
-					if (nev == cap)
-						ev = xrealloc(ev, (cap *= 2) *
-						    sizeof *ev);
-					ev[nev].first = ev[nev].last = NULL;
-					ev[nev].entry = slug_index_find(
-					    &ps->slugs, li->term_slug);
-					nev++;
-				}
-			}
-			/* leaves (code blocks, html) have no EXIT event */
-			if (e == CMARK_EVENT_ENTER &&
-			    cmark_node_first_child(n) != NULL)
-				blocked++;
-			else if (e == CMARK_EVENT_EXIT)
-				blocked--;
-			continue;
-		}
-		if (blocked || e != CMARK_EVENT_ENTER)
-			continue;
-		if (t != CMARK_NODE_TEXT && t != CMARK_NODE_SOFTBREAK)
-			continue;
-		if (nev && ev[nev - 1].first &&
-		    cmark_node_next(ev[nev - 1].last) == n) {
-			ev[nev - 1].last = n;
-			continue;
-		}
-		if (t == CMARK_NODE_SOFTBREAK)
-			continue;   /* a run starts with text */
-		if (nev == cap)
-			ev = xrealloc(ev, (cap *= 2) * sizeof *ev);
-		ev[nev].first = ev[nev].last = n;
-		ev[nev].entry = -1;
-		nev++;
-	}
-	cmark_iter_free(it);
-	unsigned char *linked = xcalloc(glossary_count(g), 1);
-	for (size_t i = 0; i < nev; i++) {
-		if (!ev[i].first) {
-			if (ev[i].entry >= 0)
-				linked[ev[i].entry] = 1;
-			continue;
-		}
-		/* a run never ends in a softbreak worth matching */
-		link_run(ps, di, ev[i].first, ev[i].last, linked);
-	}
-	free(linked);
-	free(ev);
-}
-
 /* ---- one document ---------------------------------------------------------- */
 
 static void
@@ -895,22 +604,13 @@ resolve_document(pass *ps, size_t di)
 	free(nodes);
 
 	/* 3. glossary terms in body text */
-	autolink_terms(ps, di);
+	autolink_document(ps->c, di);
 }
 
-static void *
-worker(void *arg)
+static void
+resolve_job(void *ctx, size_t i, int worker)
 {
-	pass *ps = arg;
-	for (;;) {
-		pthread_mutex_lock(&ps->lock);
-		size_t di = ps->next++;
-		pthread_mutex_unlock(&ps->lock);
-		if (di >= ps->c->ndocs)
-			break;
-		resolve_document(ps, di);
-	}
-	return NULL;
+	resolve_document(ctx, i);
 }
 
 /* ---- corpus-wide: related:, superseded-by:, term-unused ------------------- */
@@ -1011,7 +711,7 @@ superseded_edge(corpus *c, size_t di, diag_set *ds)
 }
 
 static void
-terms_unused(corpus *c, const slug_index *slugs, diag_set *ds)
+terms_unused(corpus *c, diag_set *ds)
 {
 	const glossary *g = c->glossary;
 	size_t ng = glossary_count(g);
@@ -1020,7 +720,7 @@ terms_unused(corpus *c, const slug_index *slugs, diag_set *ds)
 	unsigned char *used = xcalloc(ng, 1);
 	for (size_t i = 0; i < c->ndocs; i++)
 		for (size_t k = 0; k < c->docs[i]->nterms; k++) {
-			long e = slug_index_find(slugs,
+			long e = glossary_find_slug(g,
 			    c->docs[i]->terms[k].term_slug);
 			if (e >= 0)
 				used[e] = 1;
@@ -1051,30 +751,7 @@ links_resolve(corpus *c, int jobs, diag_set *ds)
 	ps.c = c;
 	ps.ds = ds;
 	ps.edges = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *ps.edges);
-	if (c->glossary)
-		slug_index_init(&ps.slugs, c->glossary);
-	pthread_mutex_init(&ps.lock, NULL);
-	if (jobs < 1)
-		jobs = 1;
-	if ((size_t)jobs > c->ndocs)
-		jobs = c->ndocs ? (int)c->ndocs : 1;
-	if (jobs == 1)
-		worker(&ps);
-	else {
-		pthread_t *th = xmalloc((size_t)jobs * sizeof *th);
-		int started = 0;
-		for (int i = 0; i < jobs; i++)
-			if (pthread_create(&th[i], NULL, worker, &ps) == 0)
-				started++;
-			else
-				break;
-		if (started == 0)
-			worker(&ps);
-		for (int i = 0; i < started; i++)
-			pthread_join(th[i], NULL);
-		free(th);
-	}
-	pthread_mutex_destroy(&ps.lock);
+	jobs_run(c->ndocs, jobs < 1 ? 1 : jobs, resolve_job, &ps);
 
 	/* the graph, in document order so output is stable */
 	for (size_t i = 0; i < c->ndocs; i++) {
@@ -1086,6 +763,5 @@ links_resolve(corpus *c, int jobs, diag_set *ds)
 		free(ps.edges[i].v);
 	}
 	free(ps.edges);
-	terms_unused(c, &ps.slugs, ds);
-	free(ps.slugs.tab);
+	terms_unused(c, ds);
 }
