@@ -229,6 +229,15 @@ resolve_doc_target(pass *ps, size_t di, long ti, const char *anchor,
 {
 	corpus *c = ps->c;
 	document *d = c->docs[di], *t = c->docs[ti];
+	if (!document_id_safe(t->id)) {
+		/* id-invalid was reported at the target: it is not published,
+		 * so a live link to it would be dead */
+		li->kind = LINK_BROKEN;
+		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		    "link to %s: that document is not published (its id is "
+		    "not safe as a path)", shown);
+		return;
+	}
 	if (anchor && *anchor && !document_find_anchor(t, anchor)) {
 		li->kind = LINK_BROKEN;
 		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
@@ -285,108 +294,136 @@ term_link(document *d, link_info *li, const glossary *g, long e, int kind)
 	return 1;
 }
 
+/* [text](#) and [text](): a term named by the link text, or a
+ * placeholder. */
 static void
-resolve_link(pass *ps, size_t di, cmark_node *n, int image)
+resolve_placeholder(pass *ps, document *d, cmark_node *n, link_info *li)
+{
+	const glossary *g = ps->c->glossary;
+	char *text = node_text(n);
+	long e = g && *text ? lookup_loose(g, text) : -1;
+	if (!term_link(d, li, g, e, 2)) {
+		li->kind = LINK_PLACEHOLDER;
+		diag_report(ps->ds, "link-placeholder", d->path, li->line,
+		    li->col, "placeholder link \"%s\" (#) names no glossary "
+		    "term", text);
+	}
+	free(text);
+}
+
+/* #anchor in this document. */
+static void
+resolve_anchor(pass *ps, document *d, link_info *li, const char *url)
+{
+	char *a = pct_decode(url + 1, strlen(url + 1)), *fixed;
+	const char *hit = find_anchor_loose(d, a, &fixed);
+	if (hit) {
+		li->kind = LINK_ANCHOR;
+		set_str(&li->anchor, hit);
+	} else {
+		li->kind = LINK_BROKEN;
+		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		    "no heading in this document has the anchor #%s", a);
+	}
+	free(fixed);
+	free(a);
+}
+
+/* glossary:name.  An unknown term stays unresolved (kind broken: back
+ * ends write it as text, never as a live link). */
+static void
+resolve_glossary(pass *ps, document *d, link_info *li, const char *url)
+{
+	const glossary *g = ps->c->glossary;
+	char *name = pct_decode(url + 9, strlen(url + 9));
+	long e = g ? glossary_lookup(g, name) : -1;
+	if (!term_link(d, li, g, e, 1)) {
+		li->kind = LINK_BROKEN;
+		diag_report(ps->ds, "term-unknown", d->path, li->line, li->col,
+		    "glossary link to \"%s\", which is not in the glossary",
+		    name);
+	}
+	free(name);
+}
+
+/* Finds the document a relative path names: the .md file, or a folder's
+ * index.md (or "folder.md").  target gets the content-relative path (NULL
+ * when it climbs out of the content folder). */
+static long
+find_doc_by_path(const corpus *c, const document *d, const char *path,
+    int is_md, char **target)
+{
+	char *cdir = dir_of(d->relpath);
+	long ti = -1;
+	*target = *path ? norm_path(cdir, path) : xstrdup(d->relpath);
+	free(cdir);
+	if (!*target)
+		return -1;
+	if (is_md) {
+		ti = corpus_find_path(c, *target);
+		if (ti < 0) {
+			char *id = document_id_from_relpath(*target);
+			ti = corpus_find_id(c, id);
+			free(id);
+		}
+		return ti;
+	}
+	char *ix = **target ? xasprintf("%s/index.md", *target) :
+	    xstrdup("index.md");
+	ti = corpus_find_path(c, ix);
+	free(ix);
+	if (ti < 0 && **target) {
+		char *md = xasprintf("%s.md", *target);
+		ti = corpus_find_path(c, md);
+		free(md);
+	}
+	return ti;
+}
+
+/* A non-Markdown file beside the documents (or elsewhere in the
+ * project), checked on disk. */
+static void
+resolve_file_link(pass *ps, document *d, link_info *li, const char *url,
+    const char *path)
+{
+	char *pdir = dir_of(d->path);
+	char *rel = *path ? norm_path(pdir, path) : NULL;
+	char *abs = rel ? path_join(ps->c->project->dir, rel) : NULL;
+	if (abs && is_file(abs))
+		li->kind = LINK_ASSET;
+	else {
+		li->kind = LINK_BROKEN;
+		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		    "link to %s: %s", url, rel ? (is_dir(abs) ? "a folder "
+		    "without an index.md" : "no such file") :
+		    "it leaves the project folder");
+	}
+	free(abs);
+	free(rel);
+	free(pdir);
+}
+
+/* A relative path, with maybe ?query and #fragment: a document or a
+ * file. */
+static void
+resolve_relative(pass *ps, size_t di, link_info *li, const char *url)
 {
 	corpus *c = ps->c;
 	document *d = c->docs[di];
-	link_info *li = document_link_info(n);
-	if (li->kind != LINK_UNRESOLVED)
-		return;      /* made by the wiki step, already resolved */
-	const char *url = cmark_node_get_url(n);
-	if (!url)
-		url = "";
-	set_str(&li->href, url);
-	const glossary *g = c->glossary;
-
-	/* placeholders: [text](#) and [text]() */
-	if (!image && (!*url || !strcmp(url, "#"))) {
-		char *text = node_text(n);
-		long e = g && *text ? lookup_loose(g, text) : -1;
-		if (!term_link(d, li, g, e, 2)) {
-			li->kind = LINK_PLACEHOLDER;
-			diag_report(ps->ds, "link-placeholder", d->path,
-			    li->line, li->col, "placeholder link \"%s\" (#) "
-			    "names no glossary term", text);
-		}
-		free(text);
-		return;
-	}
-	/* in-document anchors */
-	if (url[0] == '#') {
-		char *a = pct_decode(url + 1, strlen(url + 1)), *fixed;
-		const char *hit = find_anchor_loose(d, a, &fixed);
-		if (hit) {
-			li->kind = LINK_ANCHOR;
-			set_str(&li->anchor, hit);
-		} else {
-			li->kind = LINK_BROKEN;
-			diag_report(ps->ds, "link-broken", d->path, li->line,
-			    li->col, "no heading in this document has the "
-			    "anchor #%s", a);
-		}
-		free(fixed);
-		free(a);
-		return;
-	}
-	size_t sl = scheme_len(url);
-	if (sl == 8 && !strncmp(url, "glossary", 8) && !image) {
-		char *name = pct_decode(url + 9, strlen(url + 9));
-		long e = g ? glossary_lookup(g, name) : -1;
-		if (!term_link(d, li, g, e, 1)) {
-			li->kind = LINK_BROKEN;
-			diag_report(ps->ds, "term-unknown", d->path, li->line,
-			    li->col, "glossary link to \"%s\", which is not "
-			    "in the glossary", name);
-		}
-		free(name);
-		return;
-	}
-	if (sl || !strncmp(url, "//", 2)) {
-		li->kind = LINK_EXTERNAL;
-		return;
-	}
-
-	/* a relative path, with maybe ?query and #fragment */
 	size_t plen = strcspn(url, "?#");
 	const char *hash = strchr(url, '#');
 	char *path = pct_decode(url, plen);
 	char *anchor = hash ? pct_decode(hash + 1, strlen(hash + 1)) : NULL;
-	char *cdir = dir_of(d->relpath);
 	char *target = NULL;
-	long ti = -1;
 	int is_md = str_has_suffix(path, ".md") || str_has_suffix(path, ".MD");
 	int dirlike = !*path || path[strlen(path) - 1] == '/';
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') : path;
 
-	if (!image && (is_md || dirlike || !strchr(strrchr(path, '/') ?
-	    strrchr(path, '/') : path, '.'))) {
-		/* a document: the .md file, or a folder's index.md */
-		target = *path ? norm_path(cdir, path) : xstrdup(d->relpath);
-		if (target) {
-			if (is_md) {
-				ti = corpus_find_path(c, target);
-				if (ti < 0) {
-					char *id = document_id_from_relpath(target);
-					ti = corpus_find_id(c, id);
-					free(id);
-				}
-			} else {
-				char *ix = *target ? xasprintf("%s/index.md",
-				    target) : xstrdup("index.md");
-				ti = corpus_find_path(c, ix);
-				free(ix);
-				if (ti < 0 && *target) {
-					char *md = xasprintf("%s.md", target);
-					ti = corpus_find_path(c, md);
-					free(md);
-				}
-			}
-		}
-		if (ti >= 0) {
+	if (is_md || dirlike || !strchr(base, '.')) {
+		long ti = find_doc_by_path(c, d, path, is_md, &target);
+		if (ti >= 0)
 			resolve_doc_target(ps, di, ti, anchor, li, url);
-			goto done;
-		}
-		if (is_md) {
+		else if (is_md) {
 			li->kind = LINK_BROKEN;
 			if (!target)
 				diag_report(ps->ds, "link-broken", d->path,
@@ -396,34 +433,99 @@ resolve_link(pass *ps, size_t di, cmark_node *n, int image)
 				diag_report(ps->ds, "link-broken", d->path,
 				    li->line, li->col, "link to %s: no document "
 				    "%s/%s", url, c->project->content, target);
-			goto done;
-		}
-	}
-	/* an asset: a file beside the documents (or elsewhere in the
-	 * project), checked on disk */
-	{
-		char *pdir = dir_of(d->path);
-		char *rel = *path ? norm_path(pdir, path) : NULL;
-		char *abs = rel ? path_join(c->project->dir, rel) : NULL;
-		if (abs && is_file(abs))
-			li->kind = LINK_ASSET;
-		else {
-			li->kind = LINK_BROKEN;
-			diag_report(ps->ds, "link-broken", d->path, li->line,
-			    li->col, "%s to %s: %s", image ? "image" : "link",
-			    url, rel ? (is_dir(abs) ? "a folder without an "
-			    "index.md" : "no such file") :
-			    "it leaves the project folder");
-		}
-		free(abs);
-		free(rel);
-		free(pdir);
-	}
-done:
+		} else
+			resolve_file_link(ps, d, li, url, path);
+	} else
+		resolve_file_link(ps, d, li, url, path);
 	free(target);
-	free(cdir);
 	free(anchor);
 	free(path);
+}
+
+/* An image, judged here only (one rule, one report): a file of the
+ * project (inside it, symlinks followed, and a regular file), an http(s)
+ * or data:image/... URL, or refused. */
+static void
+resolve_image(pass *ps, document *d, link_info *li, const char *url)
+{
+	const char *file = d->path;
+	char *scheme = url_scheme(url);
+	if (scheme || !strncmp(url, "//", 2)) {
+		int web = !scheme || !strcmp(scheme, "http") ||
+		    !strcmp(scheme, "https") || !strcmp(scheme, "data");
+		if (!url_check(url, URL_IMAGE, "image", file, li->line,
+		    li->col, ps->ds))
+			li->kind = LINK_UNSAFE;
+		else if (!web) {
+			li->kind = LINK_UNSAFE;
+			diag_report(ps->ds, "link-unsafe", file, li->line,
+			    li->col, "image %s: an image is a file of the "
+			    "project, an http(s) URL or a data: image", url);
+		} else
+			li->kind = LINK_EXTERNAL;
+		free(scheme);
+		return;
+	}
+	char *path = pct_decode(url, strcspn(url, "?#"));
+	char *pdir = dir_of(d->path);
+	char *rel = *path ? norm_path(pdir, path) : NULL;
+	enum fsio_inside r = !*path ? FSIO_MISSING : !rel ? FSIO_OUTSIDE :
+	    fsio_resolve_inside(ps->c->project->dir, rel, FSIO_WANT_FILE,
+	    NULL);
+	if (r == FSIO_INSIDE) {
+		li->kind = LINK_ASSET;
+		set_str(&li->file, rel);
+	} else {
+		li->kind = LINK_BROKEN;
+		diag_report(ps->ds, "link-broken", file, li->line, li->col,
+		    "image %s %s", url, fsio_inside_reason(r));
+	}
+	free(rel);
+	free(pdir);
+	free(path);
+}
+
+static void
+resolve_link(pass *ps, size_t di, cmark_node *n, int image)
+{
+	document *d = ps->c->docs[di];
+	link_info *li = document_link_info(n);
+	if (li->kind != LINK_UNRESOLVED)
+		return;      /* made by the wiki step, already resolved */
+	const char *url = cmark_node_get_url(n);
+	if (!url)
+		url = "";
+	set_str(&li->href, url);
+	if (image) {
+		resolve_image(ps, d, li, url);
+		return;
+	}
+	if (!*url || !strcmp(url, "#")) {
+		resolve_placeholder(ps, d, n, li);
+		return;
+	}
+	if (url[0] == '#') {
+		resolve_anchor(ps, d, li, url);
+		return;
+	}
+	size_t sl = scheme_len(url);
+	if (sl == 8 && !strncmp(url, "glossary", 8)) {
+		resolve_glossary(ps, d, li, url);
+		return;
+	}
+	/* the URL policy, after variables (document.c substituted them) and
+	 * before anything is taken for a path: "%6Aavascript:" is refused
+	 * here, not reported as a missing file */
+	if (!url_check(url, URL_LINK, "link", d->path, li->line, li->col,
+	    ps->ds)) {
+		li->kind = LINK_UNSAFE;
+		return;
+	}
+	if (sl || !strncmp(url, "//", 2)) {
+		li->kind = LINK_EXTERNAL;
+		return;
+	}
+	resolve_relative(ps, di, li, url);
 }
 
 /* ---- [[wiki]] links ------------------------------------------------------ */
@@ -680,7 +782,10 @@ related_edges(corpus *c, size_t di, diag_set *ds)
 		if (!name && !href)
 			continue;   /* document.c reports the malformed entry */
 		if (!name || looks_like_url(name)) {
-			add_url(c, di, href ? href : name, title, it->line);
+			const char *u = href ? href : name;
+			if (url_check(u, URL_LINK, "related: URL", d->path,
+			    it->line, it->col, ds))
+				add_url(c, di, u, title, it->line);
 			continue;
 		}
 		long ti = resolve_meta_name(c, di, "related", name, it, ds);

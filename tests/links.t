@@ -18,7 +18,7 @@ my @wrap = $ENV{POLICYC_WRAP} ? split(' ', $ENV{POLICYC_WRAP}) : ();
 my $root = "$FindBin::Bin/..";
 my $cases = "$root/tests/cases/links";
 my $today = '2026-11-23';
-my $rules = qr/\[(link-broken|link-placeholder|term-unknown|term-duplicate|term-unused|related-unknown|superseded-link|yaml-syntax|meta-invalid)\]$/;
+my $rules = qr/\[(link-broken|link-unsafe|link-placeholder|term-unknown|term-duplicate|term-unused|related-unknown|superseded-link|yaml-syntax|meta-invalid)\]$/;
 my $tmp = tempdir(CLEANUP => 1);
 
 my $n = 0;
