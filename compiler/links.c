@@ -477,8 +477,12 @@ resolve_image(pass *ps, document *d, link_info *li, const char *url)
 		set_str(&li->file, rel);
 	} else {
 		li->kind = LINK_BROKEN;
-		diag_report(ps->ds, "link-broken", file, li->line, li->col,
-		    "image %s %s", url, fsio_inside_reason(r));
+		if (!*url)
+			diag_report(ps->ds, "link-broken", file, li->line,
+			    li->col, "image with an empty path");
+		else
+			diag_report(ps->ds, "link-broken", file, li->line,
+			    li->col, "image %s %s", url, fsio_inside_reason(r));
 	}
 	free(rel);
 	free(pdir);
