@@ -20,7 +20,19 @@ struct glossary {
 	glossary_entry *entries; size_t n, cap;
 	termmatch *tm;       /* every term, alias and abbreviation */
 	strtab *slugs;       /* slug -> first entry with it */
+	strtab *abbrs;       /* ASCII-lower-cased abbreviation -> first entry */
 };
+
+/* ASCII lower case, as str_ieq compares.  Caller frees. */
+static char *
+ascii_lower(const char *s)
+{
+	char *l = xstrdup(s);
+	for (char *p = l; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	return l;
+}
 
 /* ---- loading ---------------------------------------------------------- */
 
@@ -145,13 +157,18 @@ finish(glossary *g)
 {
 	g->tm = termmatch_new();
 	g->slugs = strtab_new(g->n);
+	g->abbrs = strtab_new(g->n);
 	for (size_t i = 0; i < g->n; i++) {
 		glossary_entry *e = &g->entries[i];
 		termmatch_add(g->tm, i, e->term, 0);
 		for (size_t k = 0; k < e->naliases; k++)
 			termmatch_add(g->tm, i, e->aliases[k], 0);
-		if (e->abbr)
+		if (e->abbr) {
 			termmatch_add(g->tm, i, e->abbr, 1);
+			char *l = ascii_lower(e->abbr);
+			strtab_put(g->abbrs, l, (long)i);
+			free(l);
+		}
 		strtab_put(g->slugs, e->slug, (long)i); /* the first keeps it */
 	}
 	termmatch_build(g->tm);
@@ -305,6 +322,7 @@ glossary_free(glossary *g)
 	free(g->entries);
 	termmatch_free(g->tm);
 	strtab_free(g->slugs);
+	strtab_free(g->abbrs);
 	free(g);
 }
 
@@ -339,11 +357,9 @@ glossary_lookup(const glossary *g, const char *name)
 		/* an abbreviation named in another case ("glossary:lado"):
 		 * explicit links and see: are case-insensitive (DESIGN.md);
 		 * only running text keeps abbreviations case-sensitive */
-		for (size_t i = 0; i < g->n; i++)
-			if (g->entries[i].abbr && str_ieq(g->entries[i].abbr, name)) {
-				found = (long)i;
-				break;
-			}
+		char *l = ascii_lower(name);
+		found = strtab_get(g->abbrs, l);
+		free(l);
 	}
 	return found;
 }

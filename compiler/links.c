@@ -178,9 +178,7 @@ status_is_stale(const document *d)
 static void
 edge_push(edge_vec *e, size_t to, int line)
 {
-	for (size_t i = 0; i < e->n; i++)
-		if (e->v[i].to == to)
-			return;     /* one edge per pair; keep the first line */
+	/* repeats are dropped when the edges are added to the corpus */
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 8;
 		e->v = xrealloc(e->v, e->cap * sizeof *e->v);
@@ -599,6 +597,7 @@ split_wiki(pass *ps, size_t di, cmark_node *tn)
 	int line = cmark_node_get_start_line(tn);
 	int col = cmark_node_get_start_column(tn);
 	size_t pos = 0, kept_end = SIZE_MAX;
+	char *cl = NULL;
 	cmark_node *after = tn;    /* insert new nodes after this one */
 	for (;;) {
 		char *o = strstr(s + pos, "[[");
@@ -606,7 +605,11 @@ split_wiki(pass *ps, size_t di, cmark_node *tn)
 			break;
 		while (o[2] == '[')
 			o++;   /* "[[[x]]" links x */
-		char *cl = strstr(o + 2, "]]");
+		/* the first "]]" after an earlier opening is also the first
+		 * after this one when it lies beyond it: "[[a [[b [[c" stays
+		 * linear */
+		if (!cl || cl < o + 2)
+			cl = strstr(o + 2, "]]");
 		if (!cl)
 			break;
 		char *again = strstr(o + 2, "[[");
@@ -862,15 +865,23 @@ links_resolve(corpus *c, int jobs, diag_set *ds)
 	ps.edges = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *ps.edges);
 	jobs_run(c->ndocs, jobs < 1 ? 1 : jobs, resolve_job, &ps);
 
-	/* the graph, in document order so output is stable */
+	/* the graph, in document order so output is stable; one link edge
+	 * per pair, with the first line (seen[to] marks pairs from i) */
+	size_t *seen = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *seen);
 	for (size_t i = 0; i < c->ndocs; i++) {
 		related_edges(c, i, ds);
-		for (size_t k = 0; k < ps.edges[i].n; k++)
-			corpus_add_edge(c, i, ps.edges[i].v[k].to, EDGE_LINK,
-			    NULL, ps.edges[i].v[k].line);
+		for (size_t k = 0; k < ps.edges[i].n; k++) {
+			size_t to = ps.edges[i].v[k].to;
+			if (seen[to] == i + 1)
+				continue;
+			seen[to] = i + 1;
+			corpus_add_edge(c, i, to, EDGE_LINK, NULL,
+			    ps.edges[i].v[k].line);
+		}
 		superseded_edge(c, i, ds);
 		free(ps.edges[i].v);
 	}
+	free(seen);
 	free(ps.edges);
 	terms_unused(c, ds);
 }
