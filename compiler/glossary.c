@@ -174,6 +174,57 @@ finish(glossary *g)
 	termmatch_build(g->tm);
 }
 
+/* Fills e from the map m (term already checked); reports source: URLs the
+ * URL policy refuses and unknown keys.  Returns the lines of each name
+ * (term, abbr, aliases...) for term-duplicate; caller frees. */
+static int *
+load_entry(glossary_entry *e, const yval *m, const char *term,
+    const char *file, diag_set *ds)
+{
+	memset(e, 0, sizeof *e);
+	e->term = xstrdup(term);
+	e->slug = slugify(term);
+	e->abbr = dup_scalar(yval_get(m, "abbr"));
+	if (e->abbr && !*e->abbr) {
+		free(e->abbr);
+		e->abbr = NULL;
+	}
+	e->aliases = str_list(yval_get(m, "aliases"), &e->naliases);
+	e->definition = dup_scalar(yval_get(m, "definition"));
+	e->source = dup_scalar(yval_get(m, "source"));
+	if (e->source && !url_check(e->source, URL_LINK,
+	    "glossary source:", file, key_line(m, "source"),
+	    key_col(m, "source"), ds)) {
+		free(e->source);     /* never published */
+		e->source = NULL;
+	}
+	e->see = str_list(yval_get(m, "see"), &e->nsee);
+	e->line = key_line(m, "term");
+	/* lines of each name for term-duplicate */
+	int *nl = xmalloc((2 + e->naliases) * sizeof *nl);
+	nl[0] = e->line;
+	nl[1] = key_line(m, "abbr");
+	const yval *al = yval_get(m, "aliases");
+	for (size_t k = 0; k < e->naliases; k++)
+		nl[2 + k] = (al && al->kind == YV_LIST && k < al->n) ?
+		    al->items[k]->line : key_line(m, "aliases");
+	static const char *known[] = { "term", "abbr", "aliases",
+	    "definition", "source", "see", NULL };
+	for (size_t k = 0; k < m->n; k++) {
+		int ok = 0;
+		for (int q = 0; known[q]; q++)
+			ok |= !strcmp(m->keys[k], known[q]);
+		if (!ok)
+			diag_report(ds, "meta-invalid", file,
+			    m->key_lines ? m->key_lines[k] : m->line,
+			    m->key_cols ? m->key_cols[k] : 0,
+			    "unknown glossary key \"%s\" (known: term, "
+			    "abbr, aliases, definition, source, see)",
+			    m->keys[k]);
+	}
+	return nl;
+}
+
 glossary *
 glossary_from_yval(const yval *list, const char *file, diag_set *ds)
 {
@@ -211,49 +262,7 @@ glossary_from_yval(const yval *list, const char *file, diag_set *ds)
 			g->entries = xrealloc(g->entries,
 			    g->cap * sizeof *g->entries);
 		}
-		glossary_entry *e = &g->entries[g->n];
-		memset(e, 0, sizeof *e);
-		e->term = xstrdup(term);
-		e->slug = slugify(term);
-		e->abbr = dup_scalar(yval_get(m, "abbr"));
-		if (e->abbr && !*e->abbr) {
-			free(e->abbr);
-			e->abbr = NULL;
-		}
-		e->aliases = str_list(yval_get(m, "aliases"), &e->naliases);
-		e->definition = dup_scalar(yval_get(m, "definition"));
-		e->source = dup_scalar(yval_get(m, "source"));
-		if (e->source && !url_check(e->source, URL_LINK,
-		    "glossary source:", file, key_line(m, "source"),
-		    key_col(m, "source"), ds)) {
-			free(e->source);     /* never published */
-			e->source = NULL;
-		}
-		e->see = str_list(yval_get(m, "see"), &e->nsee);
-		e->line = key_line(m, "term");
-		/* lines of each name for term-duplicate */
-		int *nl = xmalloc((2 + e->naliases) * sizeof *nl);
-		nl[0] = e->line;
-		nl[1] = key_line(m, "abbr");
-		const yval *al = yval_get(m, "aliases");
-		for (size_t k = 0; k < e->naliases; k++)
-			nl[2 + k] = (al && al->kind == YV_LIST && k < al->n) ?
-			    al->items[k]->line : key_line(m, "aliases");
-		lines[g->n] = nl;
-		static const char *known[] = { "term", "abbr", "aliases",
-		    "definition", "source", "see", NULL };
-		for (size_t k = 0; k < m->n; k++) {
-			int ok = 0;
-			for (int q = 0; known[q]; q++)
-				ok |= !strcmp(m->keys[k], known[q]);
-			if (!ok)
-				diag_report(ds, "meta-invalid", file,
-				    m->key_lines ? m->key_lines[k] : m->line,
-				    m->key_cols ? m->key_cols[k] : 0,
-				    "unknown glossary key \"%s\" (known: term, "
-				    "abbr, aliases, definition, source, see)",
-				    m->keys[k]);
-		}
+		lines[g->n] = load_entry(&g->entries[g->n], m, term, file, ds);
 		g->n++;
 	}
 	check_duplicates(g, file, ds, (const int *const *)lines);
