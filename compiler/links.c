@@ -487,8 +487,56 @@ resolve_image(pass *ps, document *d, link_info *li, const char *url)
 	free(path);
 }
 
+/* Source columns of autolinks: cmark-gfm gives a "<scheme:...>" autolink
+ * a column counted from the start of its paragraph, not its line.  The
+ * line is right, so a column past the end of the line is found again in
+ * that line's text.  Searches on one line go on after the previous hit,
+ * so many autolinks on a long line cost one pass over it; the line index
+ * is made only when a document needs it. */
+typedef struct {
+	size_t *off; size_t n;    /* start of each line */
+	int last_line;
+	size_t last_at;
+} srcpos;
+
 static void
-resolve_link(pass *ps, size_t di, cmark_node *n, int image)
+fix_column(const document *d, srcpos *sp, link_info *li, const char *url)
+{
+	if (!d->source || li->line < 1 || !*url)
+		return;
+	if (!sp->off) {
+		size_t cap = 64;
+		sp->off = xmalloc(cap * sizeof *sp->off);
+		sp->off[sp->n++] = 0;
+		for (size_t i = 0; i < d->source_len; i++)
+			if (d->source[i] == '\n') {
+				if (sp->n == cap)
+					sp->off = xrealloc(sp->off,
+					    (cap *= 2) * sizeof *sp->off);
+				sp->off[sp->n++] = i + 1;
+			}
+	}
+	if ((size_t)li->line > sp->n)
+		return;
+	size_t a = sp->off[li->line - 1];
+	size_t b = (size_t)li->line < sp->n ? sp->off[li->line] :
+	    d->source_len;
+	if (li->col >= 1 && (size_t)li->col <= b - a)
+		return;
+	size_t from = sp->last_line == li->line && sp->last_at > a ?
+	    sp->last_at : a;
+	const char *hit = from < b ? memmem(d->source + from, b - from, url,
+	    strlen(url)) : NULL;
+	if (!hit)
+		return;
+	size_t at = (size_t)(hit - d->source);
+	li->col = (int)(at - a);     /* the '<' before the URL, 1-based */
+	sp->last_line = li->line;
+	sp->last_at = at + strlen(url);
+}
+
+static void
+resolve_link(pass *ps, size_t di, cmark_node *n, int image, srcpos *sp)
 {
 	document *d = ps->c->docs[di];
 	link_info *li = document_link_info(n);
@@ -518,6 +566,8 @@ resolve_link(pass *ps, size_t di, cmark_node *n, int image)
 	/* the URL policy, after variables (document.c substituted them) and
 	 * before anything is taken for a path: "%6Aavascript:" is refused
 	 * here, not reported as a missing file */
+	if (!url_is_safe(url, URL_LINK))
+		fix_column(d, sp, li, url);
 	if (!url_check(url, URL_LINK, "link", d->path, li->line, li->col,
 	    ps->ds)) {
 		li->kind = LINK_UNSAFE;
@@ -707,9 +757,11 @@ resolve_document(pass *ps, size_t di)
 		nodes[n++] = nd;
 	}
 	cmark_iter_free(it);
+	srcpos sp = { NULL, 0, 0, 0 };
 	for (size_t i = 0; i < n; i++)
 		resolve_link(ps, di, nodes[i],
-		    cmark_node_get_type(nodes[i]) == CMARK_NODE_IMAGE);
+		    cmark_node_get_type(nodes[i]) == CMARK_NODE_IMAGE, &sp);
+	free(sp.off);
 	free(nodes);
 
 	/* 3. glossary terms in body text */
