@@ -866,8 +866,14 @@ superseded_edge(corpus *c, size_t di, diag_set *ds)
 	const char *name = yval_str(v);
 	if (!name || !*name)
 		return;
-	if (looks_like_url(name))
-		return;   /* replaced by something outside this set */
+	if (looks_like_url(name)) {
+		/* replaced by something outside this set: a URL, judged
+		 * like every other (MERGE: xmlout must not write a refused
+		 * one as superseded-by/@ref, which the site makes an href) */
+		url_check(name, URL_LINK, "superseded-by: URL", d->path,
+		    v->line, v->col, ds);
+		return;
+	}
 	long ti = resolve_meta_name(c, di, "superseded-by", name, v, ds);
 	if (ti >= 0 && (size_t)ti != di)
 		corpus_add_edge(c, di, (size_t)ti, EDGE_SUPERSEDED_BY, NULL,
