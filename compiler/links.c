@@ -5,10 +5,12 @@
  * brackets as text), (2) resolves every link and image of the body —
  * relative .md paths (and folders with an index.md), #anchors, [text](#)
  * placeholders, glossary: links, external schemes, assets — into a
- * link_info, and (3) auto-links glossary terms in body text, recording
- * every term use.  Documents are independent here, so they run on `jobs`
- * threads; the edges each finds are kept per document and added to the
- * corpus graph after the threads join, followed by related: and
+ * link_info, judging every URL by the one URL policy (url.c: refused ones
+ * become LINK_UNSAFE) and every image once (inside the project and a
+ * regular file, through fsio_resolve_inside), and (3) hands the document
+ * to the term auto-linker (autolink.c).  Documents are independent here,
+ * so they run through jobs_run; the edges each finds are kept per document
+ * and added to the corpus graph after the join, followed by related: and
  * superseded-by: edges and the corpus-wide checks (term-unused).  Only the
  * model is annotated: xmlout.c turns link_info, term uses and edges into
  * XML.  cmark line numbers are already file lines (document.c feeds the
