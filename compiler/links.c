@@ -141,13 +141,6 @@ dir_of(const char *path)
 }
 
 static int
-is_file(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int
 is_dir(const char *path)
 {
 	struct stat st;
@@ -381,24 +374,31 @@ find_doc_by_path(const corpus *c, const document *d, const char *path,
 }
 
 /* A non-Markdown file beside the documents (or elsewhere in the
- * project), checked on disk. */
+ * project), checked on disk the way images are: inside the project
+ * (symlinks followed) and a regular file. */
 static void
 resolve_file_link(pass *ps, document *d, link_info *li, const char *url,
     const char *path)
 {
 	char *pdir = dir_of(d->path);
 	char *rel = *path ? norm_path(pdir, path) : NULL;
-	char *abs = rel ? path_join(ps->c->project->dir, rel) : NULL;
-	if (abs && is_file(abs))
+	enum fsio_inside r = rel ? fsio_resolve_inside(ps->c->project->dir,
+	    rel, FSIO_WANT_FILE, NULL) : FSIO_OUTSIDE;
+	if (r == FSIO_INSIDE) {
 		li->kind = LINK_ASSET;
-	else {
+		set_str(&li->file, rel);
+	} else {
+		char *abs = rel ? path_join(ps->c->project->dir, rel) : NULL;
+		const char *why = !rel ? "it leaves the project folder" :
+		    r == FSIO_MISSING ? "no such file" :
+		    r == FSIO_OUTSIDE ? "it resolves outside the project folder" :
+		    is_dir(abs) ? "a folder without an index.md" :
+		    "not a regular file";
 		li->kind = LINK_BROKEN;
 		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
-		    "link to %s: %s", url, rel ? (is_dir(abs) ? "a folder "
-		    "without an index.md" : "no such file") :
-		    "it leaves the project folder");
+		    "link to %s: %s", url, why);
+		free(abs);
 	}
-	free(abs);
 	free(rel);
 	free(pdir);
 }
