@@ -120,11 +120,27 @@ decode_round(const char *s, size_t n, char *o)
 	return k;
 }
 
-char *
-url_scheme(const char *url)
+#define SCHEME_MAX 40
+
+/* Copies the scheme (lower case) into out[SCHEME_MAX]; a scheme too long
+ * for it becomes "~" (no list names it). */
+static void
+keep_scheme(char *out, const char *s, size_t k)
 {
-	if (!url)
-		return NULL;
+	if (k >= SCHEME_MAX) {
+		strcpy(out, "~");
+		return;
+	}
+	for (size_t i = 0; i < k; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[k] = '\0';
+}
+
+/* The scheme of s[0..n) after decoding, as url_scheme says; 1 when there
+ * is one. */
+static int
+scheme_decoded(const char *url, char *out)
+{
 	size_t n = strnlen(url, HEAD_MAX);
 	char *a = xmalloc(n + 1), *b = xmalloc(n + 1);
 	memcpy(a, url, n);
@@ -141,7 +157,7 @@ url_scheme(const char *url)
 	size_t i = 0;
 	while (i < n && ((unsigned char)a[i] <= 0x20 || a[i] == 0x7F))
 		i++;
-	char *scheme = NULL;
+	int found = 0;
 	size_t k = 0;
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)a[i];
@@ -149,19 +165,52 @@ url_scheme(const char *url)
 			continue;     /* stripped by the URL parser */
 		if (c == ':') {
 			if (k > 0) {
-				b[k] = '\0';
-				scheme = xstrdup(b);
+				keep_scheme(out, b, k);
+				found = 1;
 			}
 			break;
 		}
 		if (!(isalpha(c) || (k > 0 && (isdigit(c) || c == '+' ||
 		    c == '-' || c == '.'))))
 			break;
-		b[k++] = (char)tolower(c);
+		b[k++] = (char)c;
 	}
 	free(a);
 	free(b);
-	return scheme;
+	return found;
+}
+
+/* The scheme of url into out[SCHEME_MAX]; 1 when there is one.  Most URLs
+ * ("https://...", "other.md") show plainly whether they have one: only a
+ * '&', '%', space or control character before the first character that
+ * ends a scheme sends them through the decoding. */
+static int
+find_scheme(const char *url, char *out)
+{
+	size_t k = 0;
+	for (;; k++) {
+		unsigned char c = (unsigned char)url[k];
+		if (c == ':') {
+			if (k == 0)
+				return 0;
+			keep_scheme(out, url, k);
+			return 1;
+		}
+		if (isalpha(c) || (k > 0 && (isdigit(c) || c == '+' ||
+		    c == '-' || c == '.')))
+			continue;
+		if (c == '&' || c == '%' || (c <= 0x20 && c != '\0') ||
+		    c == 0x7F)
+			return scheme_decoded(url, out);
+		return 0;     /* '/', '#', '?', the end...: no scheme */
+	}
+}
+
+char *
+url_scheme(const char *url)
+{
+	char s[SCHEME_MAX];
+	return url && find_scheme(url, s) ? xstrdup(s) : NULL;
 }
 
 /* 1 when the data: URL (after "data:") declares an allowed image type. */
@@ -194,8 +243,8 @@ url_refusal(const char *url, int image)
 		lead++;
 	if (lead >= HEAD_MAX)
 		return "it starts with hundreds of blank or control characters";
-	char *s = url_scheme(url);
-	if (!s)
+	char s[SCHEME_MAX];
+	if (!find_scheme(url, s))
 		return NULL;
 	const char *why = NULL;
 	/* a one-letter "scheme" is a Windows drive ("C:\x"): left to the
@@ -220,7 +269,6 @@ url_refusal(const char *url, int image)
 			why = "the scheme is not allowed (allowed: http, https, "
 			    "mailto, tel, ftp, ftps, callto, sms, xmpp)";
 	}
-	free(s);
 	return why;
 }
 
