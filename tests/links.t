@@ -4,7 +4,10 @@
 # 2026-11-23`, and their link, glossary and graph diagnostics (text format)
 # must equal DIR/expected.lint; then the XML of some of them is read for
 # resolved links, auto-linked terms (first/all/none) and the graph, and is
-# validated against the schema; last, the bundled sample content/ must
+# validated against the schema; hostile URLs (unsafe/) never become live
+# links, term links never nest (nested/), images outside the project,
+# through symlinks, folders and a FIFO are refused (images/, checked from
+# a copy in which the test makes the FIFO); last, the bundled sample content/ must
 # have no broken reference, every placeholder naming a term must resolve
 # and every document must have a related or referencing document.
 # Regenerate an expected file with:  REGEN=1 prove tests/links.t
