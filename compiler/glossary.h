@@ -1,9 +1,10 @@
 /*
  * glossary.h — the project's glossary (glossary.yaml): terms, abbreviations,
- * aliases, definitions, sources and see-also; and the matcher that finds
- * them in running text.  The matcher is one Aho–Corasick automaton built
- * once per build over every term, alias and abbreviation, so a pass over a
- * document costs time in the size of its text, not terms × text.
+ * aliases, definitions, sources and see-also; lookups by name and slug; and
+ * glossary_find, which runs the matcher (termmatch.h) that finds them in
+ * running text.  The matcher is one Aho–Corasick automaton built once per
+ * build over every term, alias and abbreviation, so a pass over a document
+ * costs time in the size of its text, not terms × text.
  */
 #ifndef POLICYC_GLOSSARY_H
 #define POLICYC_GLOSSARY_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include "yamlval.h"
 #include "diag.h"
+#include "termmatch.h"
 
 typedef struct {
 	char *slug;          /* id: slug of the term */
@@ -44,11 +46,13 @@ const glossary_entry *glossary_at(const glossary *g, size_t i);
  * another entry's in a different case); -1 when none. */
 long glossary_lookup(const glossary *g, const char *name);
 
-/* One match of the matcher in a text. */
-typedef struct {
-	size_t start, end;   /* byte offsets, end exclusive */
-	size_t entry;        /* index of the glossary entry */
-} glossary_match;
+/* The entry whose slug is `slug` (the first, when two share it), or -1:
+ * term uses and term links carry slugs. */
+long glossary_find_slug(const glossary *g, const char *slug);
+
+/* One match of the matcher in a text (entry: index of the glossary
+ * entry). */
+typedef termmatch_hit glossary_match;
 
 /* Finds non-overlapping whole-word matches in text[0..len), leftmost and
  * longest first.  Terms and aliases match case-insensitively (ASCII and

@@ -5,23 +5,28 @@
  * brackets as text), (2) resolves every link and image of the body —
  * relative .md paths (and folders with an index.md), #anchors, [text](#)
  * placeholders, glossary: links, external schemes, assets — into a
- * link_info, and (3) auto-links glossary terms in body text, recording
- * every term use.  Documents are independent here, so they run on `jobs`
- * threads; the edges each finds are kept per document and added to the
- * corpus graph after the threads join, followed by related: and
+ * link_info, judging every URL by the one URL policy (url.c: refused ones
+ * become LINK_UNSAFE) and every image once (inside the project and a
+ * regular file, through fsio_resolve_inside), and (3) hands the document
+ * to the term auto-linker (autolink.c).  Documents are independent here,
+ * so they run through jobs_run; the edges each finds are kept per document
+ * and added to the corpus graph after the join, followed by related: and
  * superseded-by: edges and the corpus-wide checks (term-unused).  Only the
  * model is annotated: xmlout.c turns link_info, term uses and edges into
  * XML.  cmark line numbers are already file lines (document.c feeds the
  * front matter to cmark as blank lines).
  */
 #include <ctype.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "links.h"
+#include "autolink.h"
+#include "fsio.h"
 #include "glossary.h"
+#include "jobs.h"
+#include "url.h"
 #include "util.h"
 
 /* An edge a worker found, added to the corpus after the join. */
@@ -34,63 +39,11 @@ typedef struct {
 	found_edge *v; size_t n, cap;
 } edge_vec;
 
-/* Glossary entries by slug: term uses and term links carry slugs, and
- * glossary_lookup (names first, folded) is too slow for every use. */
-typedef struct {
-	const glossary *g;
-	size_t *tab, cap;    /* entry + 1; 0 is empty */
-} slug_index;
-
 typedef struct {
 	corpus *c;
 	diag_set *ds;
-	slug_index slugs;
 	edge_vec *edges;     /* one per document */
-	size_t next;         /* next document to take */
-	pthread_mutex_t lock;
 } pass;
-
-static size_t
-hash_str(const char *s)
-{
-	size_t h = 5381;
-	for (; *s; s++)
-		h = h * 33 + (unsigned char)*s;
-	return h;
-}
-
-static void
-slug_index_init(slug_index *x, const glossary *g)
-{
-	size_t n = glossary_count(g);
-	x->g = g;
-	x->cap = 16;
-	while (x->cap < 2 * n + 1)
-		x->cap *= 2;
-	x->tab = xcalloc(x->cap, sizeof *x->tab);
-	for (size_t i = 0; i < n; i++) {
-		const char *sl = glossary_at(g, i)->slug;
-		size_t h = hash_str(sl) & (x->cap - 1);
-		while (x->tab[h] && strcmp(glossary_at(g, x->tab[h] - 1)->slug, sl))
-			h = (h + 1) & (x->cap - 1);
-		if (!x->tab[h])
-			x->tab[h] = i + 1;   /* the first entry keeps a slug */
-	}
-}
-
-static long
-slug_index_find(const slug_index *x, const char *sl)
-{
-	if (!sl || !x->tab)
-		return -1;
-	size_t h = hash_str(sl) & (x->cap - 1);
-	while (x->tab[h]) {
-		if (!strcmp(glossary_at(x->g, x->tab[h] - 1)->slug, sl))
-			return (long)x->tab[h] - 1;
-		h = (h + 1) & (x->cap - 1);
-	}
-	return -1;
-}
 
 /* ---- small string helpers ---------------------------------------------- */
 
@@ -188,13 +141,6 @@ dir_of(const char *path)
 }
 
 static int
-is_file(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int
 is_dir(const char *path)
 {
 	struct stat st;
@@ -227,9 +173,7 @@ status_is_stale(const document *d)
 static void
 edge_push(edge_vec *e, size_t to, int line)
 {
-	for (size_t i = 0; i < e->n; i++)
-		if (e->v[i].to == to)
-			return;     /* one edge per pair; keep the first line */
+	/* repeats are dropped when the edges are added to the corpus */
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 8;
 		e->v = xrealloc(e->v, e->cap * sizeof *e->v);
@@ -278,6 +222,15 @@ resolve_doc_target(pass *ps, size_t di, long ti, const char *anchor,
 {
 	corpus *c = ps->c;
 	document *d = c->docs[di], *t = c->docs[ti];
+	if (!document_id_safe(t->id)) {
+		/* id-invalid was reported at the target: it is not published,
+		 * so a live link to it would be dead */
+		li->kind = LINK_BROKEN;
+		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		    "link to %s: that document is not published (its id is "
+		    "not safe as a path)", shown);
+		return;
+	}
 	if (anchor && *anchor && !document_find_anchor(t, anchor)) {
 		li->kind = LINK_BROKEN;
 		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
@@ -332,108 +285,143 @@ term_link(document *d, link_info *li, const glossary *g, long e, int kind)
 	return 1;
 }
 
+/* [text](#) and [text](): a term named by the link text, or a
+ * placeholder. */
 static void
-resolve_link(pass *ps, size_t di, cmark_node *n, int image)
+resolve_placeholder(pass *ps, document *d, cmark_node *n, link_info *li)
+{
+	const glossary *g = ps->c->glossary;
+	char *text = node_text(n);
+	long e = g && *text ? lookup_loose(g, text) : -1;
+	if (!term_link(d, li, g, e, 2)) {
+		li->kind = LINK_PLACEHOLDER;
+		diag_report(ps->ds, "link-placeholder", d->path, li->line,
+		    li->col, "placeholder link \"%s\" (#) names no glossary "
+		    "term", text);
+	}
+	free(text);
+}
+
+/* #anchor in this document. */
+static void
+resolve_anchor(pass *ps, document *d, link_info *li, const char *url)
+{
+	char *a = pct_decode(url + 1, strlen(url + 1)), *fixed;
+	const char *hit = find_anchor_loose(d, a, &fixed);
+	if (hit) {
+		li->kind = LINK_ANCHOR;
+		set_str(&li->anchor, hit);
+	} else {
+		li->kind = LINK_BROKEN;
+		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		    "no heading in this document has the anchor #%s", a);
+	}
+	free(fixed);
+	free(a);
+}
+
+/* glossary:name.  An unknown term stays unresolved (kind broken: back
+ * ends write it as text, never as a live link). */
+static void
+resolve_glossary(pass *ps, document *d, link_info *li, const char *url)
+{
+	const glossary *g = ps->c->glossary;
+	char *name = pct_decode(url + 9, strlen(url + 9));
+	long e = g ? glossary_lookup(g, name) : -1;
+	if (!term_link(d, li, g, e, 1)) {
+		li->kind = LINK_BROKEN;
+		diag_report(ps->ds, "term-unknown", d->path, li->line, li->col,
+		    "glossary link to \"%s\", which is not in the glossary",
+		    name);
+	}
+	free(name);
+}
+
+/* Finds the document a relative path names: the .md file, or a folder's
+ * index.md (or "folder.md").  target gets the content-relative path (NULL
+ * when it climbs out of the content folder). */
+static long
+find_doc_by_path(const corpus *c, const document *d, const char *path,
+    int is_md, char **target)
+{
+	char *cdir = dir_of(d->relpath);
+	long ti = -1;
+	*target = *path ? norm_path(cdir, path) : xstrdup(d->relpath);
+	free(cdir);
+	if (!*target)
+		return -1;
+	if (is_md) {
+		ti = corpus_find_path(c, *target);
+		if (ti < 0) {
+			char *id = document_id_from_relpath(*target);
+			ti = corpus_find_id(c, id);
+			free(id);
+		}
+		return ti;
+	}
+	char *ix = **target ? xasprintf("%s/index.md", *target) :
+	    xstrdup("index.md");
+	ti = corpus_find_path(c, ix);
+	free(ix);
+	if (ti < 0 && **target) {
+		char *md = xasprintf("%s.md", *target);
+		ti = corpus_find_path(c, md);
+		free(md);
+	}
+	return ti;
+}
+
+/* A non-Markdown file beside the documents (or elsewhere in the
+ * project), checked on disk the way images are: inside the project
+ * (symlinks followed) and a regular file. */
+static void
+resolve_file_link(pass *ps, document *d, link_info *li, const char *url,
+    const char *path)
+{
+	char *pdir = dir_of(d->path);
+	char *rel = *path ? norm_path(pdir, path) : NULL;
+	enum fsio_inside r = rel ? fsio_resolve_inside(ps->c->project->dir,
+	    rel, FSIO_WANT_FILE, NULL) : FSIO_OUTSIDE;
+	if (r == FSIO_INSIDE) {
+		li->kind = LINK_ASSET;
+		set_str(&li->file, rel);
+	} else {
+		char *abs = rel ? path_join(ps->c->project->dir, rel) : NULL;
+		const char *why = !rel ? "it leaves the project folder" :
+		    r == FSIO_MISSING ? "no such file" :
+		    r == FSIO_OUTSIDE ? "it resolves outside the project folder" :
+		    is_dir(abs) ? "a folder without an index.md" :
+		    "not a regular file";
+		li->kind = LINK_BROKEN;
+		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		    "link to %s: %s", url, why);
+		free(abs);
+	}
+	free(rel);
+	free(pdir);
+}
+
+/* A relative path, with maybe ?query and #fragment: a document or a
+ * file. */
+static void
+resolve_relative(pass *ps, size_t di, link_info *li, const char *url)
 {
 	corpus *c = ps->c;
 	document *d = c->docs[di];
-	link_info *li = document_link_info(n);
-	if (li->kind != LINK_UNRESOLVED)
-		return;      /* made by the wiki step, already resolved */
-	const char *url = cmark_node_get_url(n);
-	if (!url)
-		url = "";
-	set_str(&li->href, url);
-	const glossary *g = c->glossary;
-
-	/* placeholders: [text](#) and [text]() */
-	if (!image && (!*url || !strcmp(url, "#"))) {
-		char *text = node_text(n);
-		long e = g && *text ? lookup_loose(g, text) : -1;
-		if (!term_link(d, li, g, e, 2)) {
-			li->kind = LINK_PLACEHOLDER;
-			diag_report(ps->ds, "link-placeholder", d->path,
-			    li->line, li->col, "placeholder link \"%s\" (#) "
-			    "names no glossary term", text);
-		}
-		free(text);
-		return;
-	}
-	/* in-document anchors */
-	if (url[0] == '#') {
-		char *a = pct_decode(url + 1, strlen(url + 1)), *fixed;
-		const char *hit = find_anchor_loose(d, a, &fixed);
-		if (hit) {
-			li->kind = LINK_ANCHOR;
-			set_str(&li->anchor, hit);
-		} else {
-			li->kind = LINK_BROKEN;
-			diag_report(ps->ds, "link-broken", d->path, li->line,
-			    li->col, "no heading in this document has the "
-			    "anchor #%s", a);
-		}
-		free(fixed);
-		free(a);
-		return;
-	}
-	size_t sl = scheme_len(url);
-	if (sl == 8 && !strncmp(url, "glossary", 8) && !image) {
-		char *name = pct_decode(url + 9, strlen(url + 9));
-		long e = g ? glossary_lookup(g, name) : -1;
-		if (!term_link(d, li, g, e, 1)) {
-			li->kind = LINK_BROKEN;
-			diag_report(ps->ds, "term-unknown", d->path, li->line,
-			    li->col, "glossary link to \"%s\", which is not "
-			    "in the glossary", name);
-		}
-		free(name);
-		return;
-	}
-	if (sl || !strncmp(url, "//", 2)) {
-		li->kind = LINK_EXTERNAL;
-		return;
-	}
-
-	/* a relative path, with maybe ?query and #fragment */
 	size_t plen = strcspn(url, "?#");
 	const char *hash = strchr(url, '#');
 	char *path = pct_decode(url, plen);
 	char *anchor = hash ? pct_decode(hash + 1, strlen(hash + 1)) : NULL;
-	char *cdir = dir_of(d->relpath);
 	char *target = NULL;
-	long ti = -1;
 	int is_md = str_has_suffix(path, ".md") || str_has_suffix(path, ".MD");
 	int dirlike = !*path || path[strlen(path) - 1] == '/';
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') : path;
 
-	if (!image && (is_md || dirlike || !strchr(strrchr(path, '/') ?
-	    strrchr(path, '/') : path, '.'))) {
-		/* a document: the .md file, or a folder's index.md */
-		target = *path ? norm_path(cdir, path) : xstrdup(d->relpath);
-		if (target) {
-			if (is_md) {
-				ti = corpus_find_path(c, target);
-				if (ti < 0) {
-					char *id = document_id_from_relpath(target);
-					ti = corpus_find_id(c, id);
-					free(id);
-				}
-			} else {
-				char *ix = *target ? xasprintf("%s/index.md",
-				    target) : xstrdup("index.md");
-				ti = corpus_find_path(c, ix);
-				free(ix);
-				if (ti < 0 && *target) {
-					char *md = xasprintf("%s.md", target);
-					ti = corpus_find_path(c, md);
-					free(md);
-				}
-			}
-		}
-		if (ti >= 0) {
+	if (is_md || dirlike || !strchr(base, '.')) {
+		long ti = find_doc_by_path(c, d, path, is_md, &target);
+		if (ti >= 0)
 			resolve_doc_target(ps, di, ti, anchor, li, url);
-			goto done;
-		}
-		if (is_md) {
+		else if (is_md) {
 			li->kind = LINK_BROKEN;
 			if (!target)
 				diag_report(ps->ds, "link-broken", d->path,
@@ -443,34 +431,153 @@ resolve_link(pass *ps, size_t di, cmark_node *n, int image)
 				diag_report(ps->ds, "link-broken", d->path,
 				    li->line, li->col, "link to %s: no document "
 				    "%s/%s", url, c->project->content, target);
-			goto done;
-		}
-	}
-	/* an asset: a file beside the documents (or elsewhere in the
-	 * project), checked on disk */
-	{
-		char *pdir = dir_of(d->path);
-		char *rel = *path ? norm_path(pdir, path) : NULL;
-		char *abs = rel ? path_join(c->project->dir, rel) : NULL;
-		if (abs && is_file(abs))
-			li->kind = LINK_ASSET;
-		else {
-			li->kind = LINK_BROKEN;
-			diag_report(ps->ds, "link-broken", d->path, li->line,
-			    li->col, "%s to %s: %s", image ? "image" : "link",
-			    url, rel ? (is_dir(abs) ? "a folder without an "
-			    "index.md" : "no such file") :
-			    "it leaves the project folder");
-		}
-		free(abs);
-		free(rel);
-		free(pdir);
-	}
-done:
+		} else
+			resolve_file_link(ps, d, li, url, path);
+	} else
+		resolve_file_link(ps, d, li, url, path);
 	free(target);
-	free(cdir);
 	free(anchor);
 	free(path);
+}
+
+/* An image, judged here only (one rule, one report): a file of the
+ * project (inside it, symlinks followed, and a regular file), an http(s)
+ * or data:image/... URL, or refused. */
+static void
+resolve_image(pass *ps, document *d, link_info *li, const char *url)
+{
+	const char *file = d->path;
+	char *scheme = url_scheme(url);
+	if (scheme || !strncmp(url, "//", 2)) {
+		int web = !scheme || !strcmp(scheme, "http") ||
+		    !strcmp(scheme, "https") || !strcmp(scheme, "data");
+		if (!url_check(url, URL_IMAGE, "image", file, li->line,
+		    li->col, ps->ds))
+			li->kind = LINK_UNSAFE;
+		else if (!web) {
+			li->kind = LINK_UNSAFE;
+			diag_report(ps->ds, "link-unsafe", file, li->line,
+			    li->col, "image %s: an image is a file of the "
+			    "project, an http(s) URL or a data: image", url);
+		} else
+			li->kind = LINK_EXTERNAL;
+		free(scheme);
+		return;
+	}
+	char *path = pct_decode(url, strcspn(url, "?#"));
+	char *pdir = dir_of(d->path);
+	char *rel = *path ? norm_path(pdir, path) : NULL;
+	enum fsio_inside r = !*path ? FSIO_MISSING : !rel ? FSIO_OUTSIDE :
+	    fsio_resolve_inside(ps->c->project->dir, rel, FSIO_WANT_FILE,
+	    NULL);
+	if (r == FSIO_INSIDE) {
+		li->kind = LINK_ASSET;
+		set_str(&li->file, rel);
+	} else {
+		li->kind = LINK_BROKEN;
+		if (!*url)
+			diag_report(ps->ds, "link-broken", file, li->line,
+			    li->col, "image with an empty path");
+		else
+			diag_report(ps->ds, "link-broken", file, li->line,
+			    li->col, "image %s %s", url, fsio_inside_reason(r));
+	}
+	free(rel);
+	free(pdir);
+	free(path);
+}
+
+/* Source columns of autolinks: cmark-gfm gives a "<scheme:...>" autolink
+ * a column counted from the start of its paragraph, not its line.  The
+ * line is right, so a column past the end of the line is found again in
+ * that line's text.  Searches on one line go on after the previous hit,
+ * so many autolinks on a long line cost one pass over it; the line index
+ * is made only when a document needs it. */
+typedef struct {
+	size_t *off; size_t n;    /* start of each line */
+	int last_line;
+	size_t last_at;
+} srcpos;
+
+static void
+fix_column(const document *d, srcpos *sp, link_info *li, const char *url)
+{
+	if (!d->source || li->line < 1 || !*url)
+		return;
+	if (!sp->off) {
+		size_t cap = 64;
+		sp->off = xmalloc(cap * sizeof *sp->off);
+		sp->off[sp->n++] = 0;
+		for (size_t i = 0; i < d->source_len; i++)
+			if (d->source[i] == '\n') {
+				if (sp->n == cap)
+					sp->off = xrealloc(sp->off,
+					    (cap *= 2) * sizeof *sp->off);
+				sp->off[sp->n++] = i + 1;
+			}
+	}
+	if ((size_t)li->line > sp->n)
+		return;
+	size_t a = sp->off[li->line - 1];
+	size_t b = (size_t)li->line < sp->n ? sp->off[li->line] :
+	    d->source_len;
+	if (li->col >= 1 && (size_t)li->col <= b - a)
+		return;
+	size_t from = sp->last_line == li->line && sp->last_at > a ?
+	    sp->last_at : a;
+	const char *hit = from < b ? memmem(d->source + from, b - from, url,
+	    strlen(url)) : NULL;
+	if (!hit)
+		return;
+	size_t at = (size_t)(hit - d->source);
+	li->col = (int)(at - a);     /* the '<' before the URL, 1-based */
+	sp->last_line = li->line;
+	sp->last_at = at + strlen(url);
+}
+
+static void
+resolve_link(pass *ps, size_t di, cmark_node *n, int image, srcpos *sp)
+{
+	document *d = ps->c->docs[di];
+	link_info *li = document_link_info(n);
+	if (li->kind != LINK_UNRESOLVED)
+		return;      /* made by the wiki step, already resolved */
+	const char *url = cmark_node_get_url(n);
+	if (!url)
+		url = "";
+	set_str(&li->href, url);
+	if (image) {
+		resolve_image(ps, d, li, url);
+		return;
+	}
+	if (!*url || !strcmp(url, "#")) {
+		resolve_placeholder(ps, d, n, li);
+		return;
+	}
+	if (url[0] == '#') {
+		resolve_anchor(ps, d, li, url);
+		return;
+	}
+	size_t sl = scheme_len(url);
+	if (sl == 8 && !strncmp(url, "glossary", 8)) {
+		resolve_glossary(ps, d, li, url);
+		return;
+	}
+	/* the URL policy, after variables (document.c substituted them) and
+	 * before anything is taken for a path: "%6Aavascript:" is refused
+	 * here, not reported as a missing file */
+	if (!url_is_safe(url, URL_LINK))
+		fix_column(d, sp, li, url);
+	if (!url_check(url, URL_LINK, "link", d->path, li->line, li->col,
+	    ps->ds)) {
+		li->kind = LINK_UNSAFE;
+		return;
+	}
+	if (sl || !strncmp(url, "//", 2)) {
+		li->kind = LINK_EXTERNAL;
+		return;
+	}
+	resolve_relative(ps, di, li, url);
 }
 
 /* ---- [[wiki]] links ------------------------------------------------------ */
@@ -540,6 +647,7 @@ split_wiki(pass *ps, size_t di, cmark_node *tn)
 	int line = cmark_node_get_start_line(tn);
 	int col = cmark_node_get_start_column(tn);
 	size_t pos = 0, kept_end = SIZE_MAX;
+	char *cl = NULL;
 	cmark_node *after = tn;    /* insert new nodes after this one */
 	for (;;) {
 		char *o = strstr(s + pos, "[[");
@@ -547,7 +655,11 @@ split_wiki(pass *ps, size_t di, cmark_node *tn)
 			break;
 		while (o[2] == '[')
 			o++;   /* "[[[x]]" links x */
-		char *cl = strstr(o + 2, "]]");
+		/* the first "]]" after an earlier opening is also the first
+		 * after this one when it lies beyond it: "[[a [[b [[c" stays
+		 * linear */
+		if (!cl || cl < o + 2)
+			cl = strstr(o + 2, "]]");
 		if (!cl)
 			break;
 		char *again = strstr(o + 2, "[[");
@@ -595,248 +707,6 @@ split_wiki(pass *ps, size_t di, cmark_node *tn)
 		}
 	}
 	free(s);
-}
-
-/* ---- auto-linking of glossary terms -------------------------------------- */
-
-/* A run of consecutive text/softbreak siblings, or an explicit term link. */
-typedef struct {
-	cmark_node *first, *last;  /* run; NULL for an explicit link */
-	long entry;                /* explicit link's entry */
-} event;
-
-typedef struct {
-	cmark_node *node;
-	size_t start, end;    /* bytes in the joined run */
-	int line, col;
-	int is_break;
-} seg;
-
-static void
-link_run(pass *ps, size_t di, cmark_node *first, cmark_node *last,
-    unsigned char *linked)
-{
-	corpus *c = ps->c;
-	document *d = c->docs[di];
-	const glossary *g = c->glossary;
-	glossary_links_mode mode = c->project ? c->project->glossary_links :
-	    GLINKS_FIRST;
-	buf b;
-	buf_init(&b);
-	size_t nseg = 0, cap = 8;
-	seg *sg = xmalloc(cap * sizeof *sg);
-	int line = 0, col = 0;
-	for (cmark_node *n = first;; n = cmark_node_next(n)) {
-		if (nseg == cap) {
-			cap *= 2;
-			sg = xrealloc(sg, cap * sizeof *sg);
-		}
-		seg *s = &sg[nseg++];
-		s->node = n;
-		s->start = b.len;
-		s->is_break = cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK;
-		if (s->is_break) {
-			buf_putc(&b, '\n');
-			line++;
-			col = 1;
-			s->line = line;
-			s->col = col;
-		} else {
-			buf_puts(&b, cmark_node_get_literal(n));
-			if (cmark_node_get_start_line(n) > 0) {
-				line = cmark_node_get_start_line(n);
-				col = cmark_node_get_start_column(n);
-			}
-			s->line = line;
-			s->col = col;
-		}
-		s->end = b.len;
-		if (n == last)
-			break;
-	}
-	glossary_match *m = NULL;
-	size_t nm = b.data ? glossary_find(g, b.data, b.len, &m) : 0;
-	size_t nl = 0;
-	for (size_t i = 0, si = 0; i < nm; i++) {
-		while (si + 1 < nseg && sg[si].end <= m[i].start)
-			si++;
-		const glossary_entry *ge = glossary_at(g, m[i].entry);
-		int ul = sg[si].line, uc = sg[si].col +
-		    (int)(m[i].start - sg[si].start);
-		document_add_term_use(d, ge->slug, ul, uc, 0);
-		if (mode == GLINKS_ALL ||
-		    (mode == GLINKS_FIRST && !linked[m[i].entry])) {
-			linked[m[i].entry] = 1;
-			m[nl++] = m[i];
-		}
-	}
-	if (nl == 0) {
-		free(m);
-		free(sg);
-		buf_free(&b);
-		return;
-	}
-	/* rebuild the run: detach its nodes, then emit pieces in order */
-	cmark_node *parent = cmark_node_parent(first);
-	cmark_node *anchor = cmark_node_next(last);
-	for (size_t i = 0; i < nseg; i++)
-		cmark_node_unlink(sg[i].node);
-	unsigned char *reused = xcalloc(nseg, 1);
-#define EMIT(node) do {                                                  \
-		if (anchor)                                              \
-			cmark_node_insert_before(anchor, (node));        \
-		else                                                     \
-			cmark_node_append_child(parent, (node));         \
-	} while (0)
-	size_t mi = 0;
-	for (size_t si = 0; si < nseg; si++) {
-		size_t pos = sg[si].start;
-		while (pos < sg[si].end) {
-			if (mi < nl && m[mi].start <= pos) {
-				if (m[mi].start == pos) {
-					const glossary_entry *ge =
-					    glossary_at(g, m[mi].entry);
-					cmark_node *lk =
-					    cmark_node_new(CMARK_NODE_LINK);
-					size_t sl = strlen(ge->slug);
-					char *u = xmalloc(sl + 10);
-					memcpy(u, "glossary:", 9);
-					memcpy(u + 9, ge->slug, sl + 1);
-					cmark_node_set_url(lk, u);
-					link_info *li = document_link_info(lk);
-					li->kind = LINK_TERM;
-					li->from_source = 0;
-					li->term_slug = xstrdup(ge->slug);
-					li->href = u;
-					li->line = sg[si].line;
-					li->col = sg[si].col +
-					    (int)(pos - sg[si].start);
-					char *t = xstrndup(b.data + m[mi].start,
-					    m[mi].end - m[mi].start);
-					for (char *p = t; *p; p++)
-						if (*p == '\n')
-							*p = ' ';
-					cmark_node *tx =
-					    cmark_node_new(CMARK_NODE_TEXT);
-					cmark_node_set_literal(tx, t);
-					free(t);
-					cmark_node_append_child(lk, tx);
-					EMIT(lk);
-				}
-				if (m[mi].end <= sg[si].end) {
-					pos = m[mi].end;
-					mi++;
-				} else
-					pos = sg[si].end;
-				continue;
-			}
-			size_t next = mi < nl && m[mi].start < sg[si].end ?
-			    m[mi].start : sg[si].end;
-			if (sg[si].is_break) {
-				reused[si] = 1;
-				EMIT(sg[si].node);
-			} else {
-				char *piece = xstrndup(b.data + pos, next - pos);
-				cmark_node *tx;
-				if (pos == sg[si].start) {
-					tx = sg[si].node;
-					reused[si] = 1;
-				} else
-					tx = cmark_node_new(CMARK_NODE_TEXT);
-				cmark_node_set_literal(tx, piece);
-				free(piece);
-				EMIT(tx);
-			}
-			pos = next;
-		}
-	}
-#undef EMIT
-	for (size_t i = 0; i < nseg; i++)
-		if (!reused[i])
-			cmark_node_free(sg[i].node);
-	free(reused);
-	free(m);
-	free(sg);
-	buf_free(&b);
-}
-
-static int
-blocks_terms(cmark_node_type t)
-{
-	return t == CMARK_NODE_HEADING || t == CMARK_NODE_LINK ||
-	    t == CMARK_NODE_IMAGE || t == CMARK_NODE_CODE_BLOCK ||
-	    t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_CUSTOM_BLOCK ||
-	    t == CMARK_NODE_CUSTOM_INLINE;
-}
-
-static void
-autolink_terms(pass *ps, size_t di)
-{
-	corpus *c = ps->c;
-	document *d = c->docs[di];
-	const glossary *g = c->glossary;
-	if (!g || glossary_count(g) == 0)
-		return;
-	size_t nev = 0, cap = 32;
-	event *ev = xmalloc(cap * sizeof *ev);
-	int blocked = 0;
-	cmark_iter *it = cmark_iter_new(d->root);
-	cmark_event_type e;
-	while ((e = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(n);
-		if (blocks_terms(t)) {
-			if (e == CMARK_EVENT_ENTER && t == CMARK_NODE_LINK) {
-				link_info *li = cmark_node_get_user_data(n);
-				if (li && li->kind == LINK_TERM && li->term_slug &&
-				    !blocked) {
-					if (nev == cap)
-						ev = xrealloc(ev, (cap *= 2) *
-						    sizeof *ev);
-					ev[nev].first = ev[nev].last = NULL;
-					ev[nev].entry = slug_index_find(
-					    &ps->slugs, li->term_slug);
-					nev++;
-				}
-			}
-			/* leaves (code blocks, html) have no EXIT event */
-			if (e == CMARK_EVENT_ENTER &&
-			    cmark_node_first_child(n) != NULL)
-				blocked++;
-			else if (e == CMARK_EVENT_EXIT)
-				blocked--;
-			continue;
-		}
-		if (blocked || e != CMARK_EVENT_ENTER)
-			continue;
-		if (t != CMARK_NODE_TEXT && t != CMARK_NODE_SOFTBREAK)
-			continue;
-		if (nev && ev[nev - 1].first &&
-		    cmark_node_next(ev[nev - 1].last) == n) {
-			ev[nev - 1].last = n;
-			continue;
-		}
-		if (t == CMARK_NODE_SOFTBREAK)
-			continue;   /* a run starts with text */
-		if (nev == cap)
-			ev = xrealloc(ev, (cap *= 2) * sizeof *ev);
-		ev[nev].first = ev[nev].last = n;
-		ev[nev].entry = -1;
-		nev++;
-	}
-	cmark_iter_free(it);
-	unsigned char *linked = xcalloc(glossary_count(g), 1);
-	for (size_t i = 0; i < nev; i++) {
-		if (!ev[i].first) {
-			if (ev[i].entry >= 0)
-				linked[ev[i].entry] = 1;
-			continue;
-		}
-		/* a run never ends in a softbreak worth matching */
-		link_run(ps, di, ev[i].first, ev[i].last, linked);
-	}
-	free(linked);
-	free(ev);
 }
 
 /* ---- one document ---------------------------------------------------------- */
@@ -887,28 +757,21 @@ resolve_document(pass *ps, size_t di)
 		nodes[n++] = nd;
 	}
 	cmark_iter_free(it);
+	srcpos sp = { NULL, 0, 0, 0 };
 	for (size_t i = 0; i < n; i++)
 		resolve_link(ps, di, nodes[i],
-		    cmark_node_get_type(nodes[i]) == CMARK_NODE_IMAGE);
+		    cmark_node_get_type(nodes[i]) == CMARK_NODE_IMAGE, &sp);
+	free(sp.off);
 	free(nodes);
 
 	/* 3. glossary terms in body text */
-	autolink_terms(ps, di);
+	autolink_document(ps->c, di);
 }
 
-static void *
-worker(void *arg)
+static void
+resolve_job(void *ctx, size_t i, int worker)
 {
-	pass *ps = arg;
-	for (;;) {
-		pthread_mutex_lock(&ps->lock);
-		size_t di = ps->next++;
-		pthread_mutex_unlock(&ps->lock);
-		if (di >= ps->c->ndocs)
-			break;
-		resolve_document(ps, di);
-	}
-	return NULL;
+	resolve_document(ctx, i);
 }
 
 /* ---- corpus-wide: related:, superseded-by:, term-unused ------------------- */
@@ -959,7 +822,10 @@ related_edges(corpus *c, size_t di, diag_set *ds)
 		const meta_related *it = &d->related[i];
 		const char *name = it->name, *href = it->url;
 		if (!name || looks_like_url(name)) {
-			add_url(c, di, href ? href : name, it->title, it->line);
+			const char *u = href ? href : name;
+			if (url_check(u, URL_LINK, "related: URL", d->path,
+			    it->line, it->col, ds))
+				add_url(c, di, u, it->title, it->line);
 			continue;
 		}
 		long ti = resolve_meta_name(c, di, "related", name, it->line,
@@ -982,8 +848,13 @@ superseded_edge(corpus *c, size_t di, diag_set *ds)
 	const char *name = d->superseded_by;
 	if (!name)
 		return;
-	if (looks_like_url(name))
-		return;   /* replaced by something outside this set */
+	if (looks_like_url(name)) {
+		/* replaced by something outside this set: a URL, judged
+		 * like every other (xmlout writes a refused one as text) */
+		url_check(name, URL_LINK, "superseded-by: URL", d->path,
+		    d->superseded_by_line, d->superseded_by_col, ds);
+		return;
+	}
 	long ti = resolve_meta_name(c, di, "superseded-by", name,
 	    d->superseded_by_line, d->superseded_by_col, ds);
 	if (ti >= 0 && (size_t)ti != di)
@@ -992,7 +863,7 @@ superseded_edge(corpus *c, size_t di, diag_set *ds)
 }
 
 static void
-terms_unused(corpus *c, const slug_index *slugs, diag_set *ds)
+terms_unused(corpus *c, diag_set *ds)
 {
 	const glossary *g = c->glossary;
 	size_t ng = glossary_count(g);
@@ -1001,7 +872,7 @@ terms_unused(corpus *c, const slug_index *slugs, diag_set *ds)
 	unsigned char *used = xcalloc(ng, 1);
 	for (size_t i = 0; i < c->ndocs; i++)
 		for (size_t k = 0; k < c->docs[i]->nterms; k++) {
-			long e = slug_index_find(slugs,
+			long e = glossary_find_slug(g,
 			    c->docs[i]->terms[k].term_slug);
 			if (e >= 0)
 				used[e] = 1;
@@ -1032,41 +903,25 @@ links_resolve(corpus *c, int jobs, diag_set *ds)
 	ps.c = c;
 	ps.ds = ds;
 	ps.edges = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *ps.edges);
-	if (c->glossary)
-		slug_index_init(&ps.slugs, c->glossary);
-	pthread_mutex_init(&ps.lock, NULL);
-	if (jobs < 1)
-		jobs = 1;
-	if ((size_t)jobs > c->ndocs)
-		jobs = c->ndocs ? (int)c->ndocs : 1;
-	if (jobs == 1)
-		worker(&ps);
-	else {
-		pthread_t *th = xmalloc((size_t)jobs * sizeof *th);
-		int started = 0;
-		for (int i = 0; i < jobs; i++)
-			if (pthread_create(&th[i], NULL, worker, &ps) == 0)
-				started++;
-			else
-				break;
-		if (started == 0)
-			worker(&ps);
-		for (int i = 0; i < started; i++)
-			pthread_join(th[i], NULL);
-		free(th);
-	}
-	pthread_mutex_destroy(&ps.lock);
+	jobs_run(c->ndocs, jobs < 1 ? 1 : jobs, resolve_job, &ps);
 
-	/* the graph, in document order so output is stable */
+	/* the graph, in document order so output is stable; one link edge
+	 * per pair, with the first line (seen[to] marks pairs from i) */
+	size_t *seen = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *seen);
 	for (size_t i = 0; i < c->ndocs; i++) {
 		related_edges(c, i, ds);
-		for (size_t k = 0; k < ps.edges[i].n; k++)
-			corpus_add_edge(c, i, ps.edges[i].v[k].to, EDGE_LINK,
-			    NULL, ps.edges[i].v[k].line);
+		for (size_t k = 0; k < ps.edges[i].n; k++) {
+			size_t to = ps.edges[i].v[k].to;
+			if (seen[to] == i + 1)
+				continue;
+			seen[to] = i + 1;
+			corpus_add_edge(c, i, to, EDGE_LINK, NULL,
+			    ps.edges[i].v[k].line);
+		}
 		superseded_edge(c, i, ds);
 		free(ps.edges[i].v);
 	}
+	free(seen);
 	free(ps.edges);
-	terms_unused(c, &ps.slugs, ds);
-	free(ps.slugs.tab);
+	terms_unused(c, ds);
 }

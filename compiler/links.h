@@ -1,10 +1,10 @@
 /*
  * links.h — the link pass: after the corpus is indexed, resolve every link
  * of every document (relative .md paths, [[id]] and [[Title]], #anchors,
- * [text](#) placeholders, glossary: links), auto-link glossary terms in
- * body text, build the related-policies graph and backlinks, and report
- * link-broken, link-placeholder, term-unknown, related-unknown,
- * superseded-link and term-unused.
+ * [text](#) placeholders, glossary: links) and image, auto-link glossary
+ * terms in body text (autolink.h), build the related-policies graph and
+ * backlinks, and report link-broken, link-unsafe, link-placeholder,
+ * term-unknown, related-unknown, superseded-link and term-unused.
  */
 #ifndef POLICYC_LINKS_H
 #define POLICYC_LINKS_H

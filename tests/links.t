@@ -4,7 +4,10 @@
 # 2026-11-23`, and their link, glossary and graph diagnostics (text format)
 # must equal DIR/expected.lint; then the XML of some of them is read for
 # resolved links, auto-linked terms (first/all/none) and the graph, and is
-# validated against the schema; last, the bundled sample content/ must
+# validated against the schema; hostile URLs (unsafe/) never become live
+# links, term links never nest (nested/), images outside the project,
+# through symlinks, folders and a FIFO are refused (images/, checked from
+# a copy in which the test makes the FIFO); last, the bundled sample content/ must
 # have no broken reference, every placeholder naming a term must resolve
 # and every document must have a related or referencing document.
 # Regenerate an expected file with:  REGEN=1 prove tests/links.t
@@ -18,7 +21,7 @@ my @wrap = $ENV{POLICYC_WRAP} ? split(' ', $ENV{POLICYC_WRAP}) : ();
 my $root = "$FindBin::Bin/..";
 my $cases = "$root/tests/cases/links";
 my $today = '2026-11-23';
-my $rules = qr/\[(link-broken|link-placeholder|term-unknown|term-duplicate|term-unused|related-unknown|superseded-link|yaml-syntax|meta-invalid)\]$/;
+my $rules = qr/\[(link-broken|link-unsafe|link-placeholder|term-unknown|term-duplicate|term-unused|related-unknown|superseded-link|yaml-syntax|meta-invalid)\]$/;
 my $tmp = tempdir(CLEANUP => 1);
 
 my $n = 0;
@@ -62,8 +65,27 @@ sub build {
 opendir(my $dh, $cases) or die "$cases: $!";
 my @dirs = sort grep { -f "$cases/$_/policyc.yaml" } readdir $dh;
 closedir $dh;
+# A case with a "fifos" file lists FIFOs to make (never kept in git): it
+# is checked from a copy of every case (so relative symlinks that leave
+# the case still land where they did) with them made.
+my $copied;
+sub case_dir {
+	my ($c) = @_;
+	return "$cases/$c" unless -f "$cases/$c/fifos";
+	unless ($copied) {
+		$copied = "$tmp/cases-links";
+		system('cp', '-a', $cases, $copied) == 0 or die "cp: $!";
+	}
+	my $d = "$copied/$c";
+	for my $f (split /\n/, slurp("$cases/$c/fifos")) {
+		next unless $f =~ /\S/ && !-p "$d/$f";
+		system('mkfifo', "$d/$f") == 0 or die "mkfifo $f: $!";
+	}
+	return $d;
+}
+
 for my $c (@dirs) {
-	my ($out) = run('check', "$cases/$c", '--today', $today);
+	my ($out) = run('check', case_dir($c), '--today', $today);
 	my $got = join('', map { "$_\n" } grep { $_ =~ $rules } split /\n/, $out);
 	if ($ENV{REGEN}) {
 		open(my $fh, '>', "$cases/$c/expected.lint") or die;
@@ -179,6 +201,61 @@ sub term_tags {
 	ok(@ga == 1 && $ga[0] =~ />neglect</, 'first: a term linked explicitly is not linked again',
 	    "@ga");
 	schema_ok($x, 'modes-all');
+}
+
+# ---- 2b. hostile URLs, nested term links, images ----
+# The links of a body as a tree: [kind, attributes, children].
+sub inline_tree {
+	my ($x) = @_;
+	my @stack = ([]);
+	while ($x =~ m{<(/?)(link|term|image)\b([^>]*?)(/?)>}g) {
+		my ($close, $name, $attrs, $empty) = ($1, $2, $3, $4);
+		if ($close) { pop @stack if @stack > 1; next; }
+		my $node = [$name, $attrs, []];
+		push @{ $stack[-1] }, $node;
+		push @stack, $node->[2] unless $empty;
+	}
+	return $stack[0];
+}
+sub nested_links {
+	my ($nodes, $inside) = @_;
+	my $bad = 0;
+	for my $n (@$nodes) {
+		my $live = $n->[0] eq 'term' || $n->[0] eq 'link';
+		$bad++ if $live && $inside;
+		$bad += nested_links($n->[2], $inside || $live);
+	}
+	return $bad;
+}
+# a live href is http(s), mailto, tel, a fragment or a plain path
+my $hostile = qr{^(?!https?://|mailto:|tel:|#|[\w./-]+(?:[?#].*)?$)}i;
+{
+	my $x = build(case_dir('unsafe'), 'unsafe');
+	my $l = slurp("$x/links.xml") // '';
+	my @live = grep { /\skind="(?:external|doc|anchor|asset)"/ } @{ tags($l, 'link') };
+	my @bad = grep { my ($h) = /\shref="([^"]*)"/; defined $h && $h =~ $hostile } @live;
+	ok(@live >= 4 && !@bad, 'unsafe: no refused URL is a live link', @bad);
+	my @ext = map { /\shref="([^"]*)"/ ? $1 : () } @{ tags($l, 'external') };
+	ok(@ext == 1 && $ext[0] eq 'https://www.gov.uk/guidance',
+	    'unsafe: refused related: URLs are not published', "@ext");
+	my $c = slurp("$x/corpus.xml") // '';
+	my @src = grep { /script/i } @{ tags($c, 'source') };
+	ok(!@src, 'unsafe: refused glossary source: URLs are not published', @src);
+	# MERGE: with branch xml, refused links are kind="unsafe" without href
+	# and refused images kind="unsafe" without src; assert it then.
+}
+{
+	my $x = build(case_dir('nested'), 'nested');
+	my $m = slurp("$x/nest.xml") // '';
+	my ($body) = $m =~ m{<body>(.*)</body>}s;
+	my $tree = inline_tree($body // '');
+	ok(@$tree > 0 && nested_links($tree, 0) == 0,
+	    'nested: no term link or link inside a link');
+	my @auto = grep { /auto="true"/ } @{ tags($m, 'term') };
+	ok(@auto == 0, 'nested: the terms placeholders linked first are not linked again',
+	    "@auto");
+	ok($m =~ m{<term[^>]*>LADO</term>} && $m =~ m{<term[^>]*>neglect</term>},
+	    'nested: placeholders still become term links');
 }
 
 sub schema_ok {

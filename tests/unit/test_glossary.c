@@ -240,3 +240,33 @@ UNIT_TEST(glossary_match_many_terms)
 	glossary_free(g);
 	diag_free(ds);
 }
+
+UNIT_TEST(glossary_slug_and_abbr_index)
+{
+	diag_set *ds = diag_new();
+	glossary *g = load(GLOSSARY, ds);
+	CHECK_INT(glossary_find_slug(g, "local-authority-designated-officer"), 0);
+	CHECK_INT(glossary_find_slug(g, "Local Authority Designated Officer"), -1);
+	CHECK_INT(glossary_find_slug(g, NULL), -1);
+	CHECK_INT(glossary_lookup(g, "dbs"), 4);      /* abbreviation, any case */
+	CHECK_INT(glossary_lookup(g, "lado"), 0);
+	CHECK_INT(glossary_lookup(g, "nothing"), -1);
+	glossary_free(g);
+	diag_free(ds);
+}
+
+UNIT_TEST(glossary_source_url_policy)
+{
+	diag_set *ds = diag_new();
+	glossary *g = load("- term: A\n  source: \"java&#x09;script:alert(1)\"\n"
+	    "- term: B\n  source: https://www.gov.uk/x\n"
+	    "- term: C\n  source: working-together\n", ds);
+	CHECK(glossary_at(g, 0)->source == NULL);
+	CHECK_STR(glossary_at(g, 1)->source, "https://www.gov.uk/x");
+	CHECK_STR(glossary_at(g, 2)->source, "working-together");
+	CHECK_INT(diag_count(ds), 1);
+	CHECK_STR(diag_at(ds, 0)->rule, "link-unsafe");
+	CHECK_INT(diag_at(ds, 0)->line, 2);
+	glossary_free(g);
+	diag_free(ds);
+}

@@ -4,7 +4,9 @@
  * [[wiki]] text becomes link nodes, auto-linking obeys first/all/none and
  * never touches headings, links or code, term uses carry their lines, the
  * text around inserted links is kept, and the pass gives the same graph on
- * one thread and on several.
+ * one thread and on several; the URL policy makes refused links and
+ * images LINK_UNSAFE; images inside the project are assets with their
+ * project-relative file; no term link lands inside a link.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -315,4 +317,115 @@ UNIT_TEST(links_threads_same_graph)
 	CHECK_INT(count_rule(f4.ds, "link-broken"), 1);
 	teardown(&f1);
 	teardown(&f4);
+}
+
+/* The i-th image node of a document. */
+static cmark_node *
+nth_image(document *d, int want)
+{
+	cmark_iter *it = cmark_iter_new(d->root);
+	cmark_event_type e;
+	cmark_node *found = NULL;
+	int k = 0;
+	while ((e = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (e == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(n) == CMARK_NODE_IMAGE && k++ == want) {
+			found = n;
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	return found;
+}
+
+static link_kind
+kind_of(cmark_node *n)
+{
+	link_info *li = n ? cmark_node_get_user_data(n) : NULL;
+	return li ? li->kind : LINK_UNRESOLVED;
+}
+
+UNIT_TEST(links_url_policy)
+{
+	static const char *const docs[] = {
+		"u.md", FM("U")
+		    "[a](javascript:alert(1)) [b](java&#x09;script:x) "
+		    "[c](%6Aavascript:x) [d](data:text/html,x) "
+		    "[e](https://example.org) [f](mailto:a@b.example) "
+		    "[g](glossary:LADO)\n\n"
+		    "![a](javascript:x) ![b](data:image/png;base64,iVBO) "
+		    "![c](data:image/svg+xml,x) ![d](https://e.org/a.png) "
+		    "![e](mailto:a@b.example)\n",
+		NULL
+	};
+	fixture f;
+	setup(&f, "first", 1, docs);
+	document *d = doc(&f, "u");
+	static const link_kind lk[] = { LINK_UNSAFE, LINK_UNSAFE, LINK_UNSAFE,
+	    LINK_UNSAFE, LINK_EXTERNAL, LINK_EXTERNAL, LINK_TERM };
+	for (int i = 0; i < 7; i++)
+		CHECK_INT(kind_of(nth_link(d, i)), lk[i]);
+	static const link_kind ik[] = { LINK_UNSAFE, LINK_EXTERNAL,
+	    LINK_UNSAFE, LINK_EXTERNAL, LINK_UNSAFE };
+	for (int i = 0; i < 5; i++)
+		CHECK_INT(kind_of(nth_image(d, i)), ik[i]);
+	CHECK_INT(count_rule(f.ds, "link-unsafe"), 7);
+	CHECK_INT(count_rule(f.ds, "link-broken"), 0);
+	teardown(&f);
+}
+
+UNIT_TEST(links_images_inside_project)
+{
+	static const char *const docs[] = {
+		"sub/i.md", FM("I")
+		    "![a](pic.png) ![b](../../assets/x.png) ![c](none.png) "
+		    "![d](../../../x.png) ![e](pic.png?v=1)\n",
+		NULL
+	};
+	/* the image files exist before the pass runs */
+	fixture f;
+	strcpy(f.dir, "/tmp/policyc-links-XXXXXX");
+	CHECK(mkdtemp(f.dir) != NULL);
+	write_file(f.dir, "policyc.yaml", "title: T\n");
+	write_file(f.dir, "policies/sub/pic.png", "png");
+	write_file(f.dir, "assets/x.png", "png");
+	write_file(f.dir, "policies/sub/i.md", docs[1]);
+	f.ds = diag_new();
+	f.p = project_load(f.dir, f.ds);
+	document **dv = xcalloc(1, sizeof *dv);
+	dv[0] = document_load(f.p, "policies/sub/i.md", "sub/i.md", f.ds);
+	f.c = corpus_new(f.p, dv, 1, f.ds);
+	links_resolve(f.c, 1, f.ds);
+	document *d = doc(&f, "sub/i");
+	static const link_kind ik[] = { LINK_ASSET, LINK_ASSET, LINK_BROKEN,
+	    LINK_BROKEN, LINK_ASSET };
+	for (int i = 0; i < 5; i++)
+		CHECK_INT(kind_of(nth_image(d, i)), ik[i]);
+	link_info *li = cmark_node_get_user_data(nth_image(d, 0));
+	CHECK_STR(li->file, "policies/sub/pic.png");
+	li = cmark_node_get_user_data(nth_image(d, 1));
+	CHECK_STR(li->file, "assets/x.png");
+	li = cmark_node_get_user_data(nth_image(d, 2));
+	CHECK(li->file == NULL);
+	CHECK_INT(count_rule(f.ds, "link-broken"), 2);
+	teardown(&f);
+}
+
+UNIT_TEST(links_no_term_inside_a_link)
+{
+	static const char *const docs[] = {
+		"n.md", FM("N")
+		    "![](https://e.org/a.png) [](https://e.org) Tell the "
+		    "[LADO](#) and [the LADO page](https://e.org/l) about "
+		    "neglect.\n",
+		NULL
+	};
+	fixture f;
+	setup(&f, "all", 1, docs);
+	int bad;
+	int n = count_auto(doc(&f, "n"), &bad);
+	CHECK_INT(n, 1);          /* neglect */
+	CHECK_INT(bad, 0);
+	teardown(&f);
 }
