@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "slug.h"
+#include "strtab.h"
 #include "util.h"
 
 /* Other_Alphabetic code points that are Other_Symbol: kept. */
@@ -95,19 +96,17 @@ slug_github(const char *text)
 	return buf_detach(&b);
 }
 
-/*
- * MERGE: swap the GHashTable for compiler/strtab.h (branch links) when it
- * lands: strtab_put(seen, slug, index into counts) / strtab_get.
- */
+/* Slugs handed out so far, each with the number of times it was asked
+ * for as an original (github-slugger's occurrences table). */
 struct slugger {
-	GHashTable *seen;   /* slug -> occurrences of it as an original */
+	strtab *seen;
 };
 
 slugger *
 slugger_new(void)
 {
 	slugger *s = xcalloc(1, sizeof *s);
-	s->seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	s->seen = strtab_new(64);
 	return s;
 }
 
@@ -116,18 +115,17 @@ slugger_next(slugger *s, const char *text)
 {
 	char *original = slug_github(text);
 	char *result = xstrdup(original);
-	gpointer count;
+	long count;
 
 	/* github-slugger: while taken, occurrences[original]++ and try
 	 * original-N */
-	while (g_hash_table_lookup_extended(s->seen, result, NULL, NULL)) {
-		count = g_hash_table_lookup(s->seen, original);
-		count = GSIZE_TO_POINTER(GPOINTER_TO_SIZE(count) + 1);
-		g_hash_table_insert(s->seen, xstrdup(original), count);
+	while (strtab_get(s->seen, result) >= 0) {
+		count = strtab_get(s->seen, original) + 1;
+		strtab_set(s->seen, original, count);
 		free(result);
-		result = xasprintf("%s-%zu", original, GPOINTER_TO_SIZE(count));
+		result = xasprintf("%s-%ld", original, count);
 	}
-	g_hash_table_insert(s->seen, xstrdup(result), GSIZE_TO_POINTER(0));
+	strtab_put(s->seen, result, 0);
 	free(original);
 	return result;
 }
@@ -137,6 +135,6 @@ slugger_free(slugger *s)
 {
 	if (!s)
 		return;
-	g_hash_table_destroy(s->seen);
+	strtab_free(s->seen);
 	free(s);
 }

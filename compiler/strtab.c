@@ -106,6 +106,18 @@ strtab_put(strtab *t, const char *key, long value)
 	return 0;
 }
 
+void
+strtab_set(strtab *t, const char *key, long value)
+{
+	uint64_t h = hash_key(key);
+	size_t i = probe(t->slots, t->cap, key, h);
+	if (t->slots[i].key) {
+		t->slots[i].value = value;
+		return;
+	}
+	strtab_put(t, key, value);
+}
+
 long
 strtab_get(const strtab *t, const char *key)
 {

@@ -21,6 +21,9 @@ void strtab_free(strtab *t);
  * the old value is kept and 1 is returned (so the first definition wins);
  * otherwise returns 0. */
 int strtab_put(strtab *t, const char *key, long value);
+/* Adds key → value, or replaces the value when the key is there (a
+ * counter kept per key). */
+void strtab_set(strtab *t, const char *key, long value);
 /* The value of key, or -1 when absent (or t is NULL). */
 long strtab_get(const strtab *t, const char *key);
 /* Number of keys. */
