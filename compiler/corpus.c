@@ -3,13 +3,20 @@
  * needs: by id, by last id segment (unique ones only), by title
  * (case-insensitive) and by source path.  Duplicate ids are reported here;
  * the later document keeps a suffixed id so it is still published and
- * nothing is lost.  Lookups are hash tables: a corpus reaches 50,000
- * documents and every link asks.
+ * nothing is lost.  Two documents with one title (case-insensitive) make
+ * a title-duplicate warning: a reader of the contents page cannot tell
+ * them apart.  Lookups are hash tables: a corpus reaches 50,000 documents
+ * and every link asks.
+ *
+ * MERGE: branch links brings strtab.c, the one string->index table; the
+ * private `table` below becomes four strtabs (by_last and by_title keep
+ * their AMBIGUOUS marker through strtab_put's "kept the old value").
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "corpus.h"
 #include "util.h"
 
@@ -21,9 +28,10 @@ typedef struct {
 	size_t cap, n;
 } table;
 
-typedef struct {
+struct corpus_index {
 	table by_id, by_last, by_title, by_path;
-} indexes;
+};
+typedef struct corpus_index indexes;
 
 static unsigned long
 hash(const char *s)
@@ -108,6 +116,34 @@ cmp_doc(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
+/* title-duplicate: each later document (in id order) sharing a title,
+ * case-insensitively, with an earlier one is reported at its title. */
+static void
+report_title_duplicates(const corpus *c, diag_set *ds)
+{
+	table first;
+	size_t i;
+
+	table_init(&first, c->ndocs);
+	for (i = 0; i < c->ndocs; i++) {
+		const document *d = c->docs[i];
+		char *t;
+		long *v;
+		if (!d->title || !*d->title)
+			continue;
+		t = lower(d->title);
+		if ((v = table_slot(&first, t, 0)) != NULL)
+			diag_report_sev(ds, SEV_WARNING, "title-duplicate", d->path,
+			    d->title_line > 0 ? d->title_line : 1, 0,
+			    "title \"%s\" is also the title of %s", d->title,
+			    c->docs[*v]->path);
+		else
+			*table_slot(&first, t, 1) = (long)i;
+		free(t);
+	}
+	table_free(&first);
+}
+
 corpus *
 corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 {
@@ -163,6 +199,7 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 		free(t);
 		*table_slot(&ix->by_path, d->relpath, 1) = (long)i;
 	}
+	report_title_duplicates(c, ds);
 	return c;
 }
 
@@ -179,6 +216,10 @@ corpus_free(corpus *c)
 	table_free(&ix->by_title);
 	table_free(&ix->by_path);
 	free(ix);
+	for (i = 0; i < c->npacks; i++)
+		free(c->packs[i].docs);
+	free(c->packs);
+	assets_free(c->assets);
 	for (i = 0; i < c->ndocs; i++)
 		document_free(c->docs[i]);
 	free(c->docs);
@@ -200,13 +241,13 @@ corpus_free(corpus *c)
 long
 corpus_find_id(const corpus *c, const char *id)
 {
-	return table_get(&((indexes *)c->index)->by_id, id);
+	return table_get(&c->index->by_id, id);
 }
 
 long
 corpus_find_path(const corpus *c, const char *relpath)
 {
-	return table_get(&((indexes *)c->index)->by_path, relpath);
+	return table_get(&c->index->by_path, relpath);
 }
 
 static char *

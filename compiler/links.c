@@ -454,9 +454,10 @@ resolve_link(pass *ps, size_t di, cmark_node *n, int image)
 		char *pdir = dir_of(d->path);
 		char *rel = *path ? norm_path(pdir, path) : NULL;
 		char *abs = rel ? path_join(c->project->dir, rel) : NULL;
-		if (abs && is_file(abs))
+		if (abs && is_file(abs)) {
 			li->kind = LINK_ASSET;
-		else {
+			set_str(&li->file, rel);  /* MERGE: branch links sets it */
+		} else {
 			li->kind = LINK_BROKEN;
 			diag_report(ps->ds, "link-broken", d->path, li->line,
 			    li->col, "%s to %s: %s", image ? "image" : "link",
