@@ -33,12 +33,15 @@ struct assets {
 	asset *v; size_t n;   /* sorted by file */
 };
 
-/* One image in a document, before the files are judged. */
+/* One image in a document, before the files are judged; doc is NO_DOC
+ * for the logo, which brand.c has judged and reported already. */
 typedef struct {
 	const char *file;
 	size_t doc;
 	int line, col;
 } use;
+
+#define NO_DOC ((size_t)-1)
 
 /* ---- headers ---- */
 
@@ -336,7 +339,15 @@ cmp_use(const void *a, const void *b)
 static void
 gather(const corpus *c, use **uses, size_t *n)
 {
-	size_t i, cap = 0;
+	size_t i, cap = 16;
+
+	/* the logo is published the same way, under its content hash */
+	*uses = xcalloc(cap, sizeof **uses);
+	if (c->project->logo_path) {
+		(*uses)[0].file = c->project->logo_path;
+		(*uses)[0].doc = NO_DOC;
+		*n = 1;
+	}
 	for (i = 0; i < c->ndocs; i++) {
 		cmark_iter *it;
 		cmark_event_type ev;
@@ -353,7 +364,7 @@ gather(const corpus *c, use **uses, size_t *n)
 			if (!li || li->kind != LINK_ASSET || !li->file)
 				continue;
 			if (*n == cap) {
-				cap = cap ? cap * 2 : 16;
+				cap *= 2;
 				*uses = xrealloc(*uses, cap * sizeof **uses);
 			}
 			(*uses)[*n].file = li->file;
@@ -446,7 +457,7 @@ assets_collect(corpus *c, diag_set *ds)
 		why = judge(c, a, &rule);
 		a->refused = why != NULL;
 		for (j = i; j < n && !strcmp(uses[j].file, uses[i].file); j++)
-			if (why)
+			if (why && uses[j].doc != NO_DOC)
 				diag_report_sev(ds, strcmp(rule, "image-missing") ?
 				    SEV_ERROR : SEV_WARNING, rule,
 				    c->docs[uses[j].doc]->path, uses[j].line,

@@ -157,12 +157,15 @@ static char *
 logo_problem(const char *name, const char *data, size_t len,
     const char **rule)
 {
+	const char *kind = assets_sniff((const unsigned char *)data, len);
 	const char *active;
 	long w, h;
 
 	*rule = "link-unsafe";
-	if (assets_sniff((const unsigned char *)data, len) &&
-	    !strcmp(assets_sniff((const unsigned char *)data, len), "svg") &&
+	if (!kind)
+		return xasprintf("the logo %s is not a PNG, JPEG, GIF, WebP, BMP, "
+		    "ICO, AVIF or SVG file; it is not published", name);
+	if (!strcmp(kind, "svg") &&
 	    (active = assets_svg_active(data, len)) != NULL)
 		return xasprintf("the logo %s is an SVG holding %s; it is "
 		    "not published", name, active);

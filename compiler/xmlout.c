@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "date.h"
 #include "glossary.h"
 #include "util.h"
@@ -109,8 +110,10 @@ xmlout_release(corpus *c)
  * brand_resolve judged it: the three brand colours (darkened where they
  * failed contrast) and the logo only when it is a checked file. */
 static void
-project_xml(xmlNodePtr parent, const project *p)
+project_xml(xmlNodePtr parent, const corpus *c)
 {
+	const project *p = c->project;
+	const char *published;
 	xmlNodePtr pr = child(parent, "project"), org;
 	static const char *const fields[] = {
 		"name", "address", "phone", "registration", "charity", NULL
@@ -133,8 +136,12 @@ project_xml(xmlNodePtr parent, const project *p)
 		if (v && *v)
 			text_child(org, *f, v);
 	}
-	if (p->logo_path)
-		text_child(org, "logo", p->logo_path);
+	if (p->logo_path) {
+		xmlNodePtr lx = text_child(org, "logo", p->logo_path);
+		if (assets_lookup(c, p->logo_path, &published) ==
+		    ASSETS_PUBLISHED)
+			set_attr(lx, "asset", published);
+	}
 	for (i = 0; i < sizeof colours / sizeof *colours; i++)
 		if (colours[i].value[0]) {
 			xmlNodePtr cn = text_child(org, "colour", colours[i].value);
@@ -462,7 +469,7 @@ xmlout_document(const corpus *c, size_t i, diag_set *ds)
 	set_attr(root, "root", rp);
 	set_attr(root, "today", c->today);
 	free(rp);
-	project_xml(root, c->project);
+	project_xml(root, c);
 	meta_xml(root, c, d);
 
 	body = child(root, "body");
@@ -585,7 +592,7 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 	xmlDocSetRootElement(doc, root);
 	set_attr(root, "lang", c->project->language);
 	set_attr(root, "today", c->today);
-	project_xml(root, c->project);
+	project_xml(root, c);
 	docs = child(root, "documents");
 	for (i = 0; i < c->ndocs; i++) {
 		const document *d = c->docs[i];
