@@ -144,8 +144,8 @@ strip_comments(const char *s)
 	while ((open = strstr(p, "<!--")) != NULL) {
 		buf_putn(&b, p, (size_t)(open - p));
 		/* "<!-->" and "<!--->" close at once (HTML's abrupt close) */
-		rest = open[4] == '>' ? open + 1 : open[4] == '-' &&
-		    open[5] == '>' ? open + 2 : strstr(open + 4, "-->");
+		rest = open[4] == '>' ? open + 2 : open[4] == '-' &&
+		    open[5] == '>' ? open + 3 : strstr(open + 4, "-->");
 		if (!rest) {
 			p = open + strlen(open);
 			break;
