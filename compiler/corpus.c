@@ -8,9 +8,11 @@
  * them apart.  Lookups are hash tables: a corpus reaches 50,000 documents
  * and every link asks.
  *
- * MERGE: branch links brings strtab.c, the one string->index table; the
- * private `table` below becomes four strtabs (by_last and by_title keep
- * their AMBIGUOUS marker through strtab_put's "kept the old value").
+ * MERGE: branch links brings strtab.c, the one string->index table.  The
+ * private `table` below has exactly its semantics (put keeps the first
+ * value and says so, get gives -1 when absent), so at merge it goes and
+ * table_init/table_free/table_put/table_get become strtab_new/strtab_free/
+ * strtab_put/strtab_get on `strtab *` members.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -30,6 +32,8 @@ typedef struct {
 
 struct corpus_index {
 	table by_id, by_last, by_title, by_path;
+	/* names that match several documents (by_last, by_title) */
+	table ambiguous_last, ambiguous_title;
 };
 typedef struct corpus_index indexes;
 
@@ -86,17 +90,30 @@ table_get(const table *t, const char *key)
 	return v ? *v : -1;
 }
 
-/* Adds key -> val; a second different val marks the key ambiguous. */
-static void
-table_put_multi(table *t, const char *key, long val)
+/* Adds key -> val unless key is there; returns 1 (keeping the old value)
+ * when it was. */
+static int
+table_put(table *t, const char *key, long val)
 {
-	long *v = table_slot(t, key, 0);
-	if (v) {
-		if (*v != val)
-			*v = AMBIGUOUS;
-		return;
-	}
+	if (table_slot(t, key, 0))
+		return 1;
 	*table_slot(t, key, 1) = val;
+	return 0;
+}
+
+/* Adds key -> val; a second, different val marks the key ambiguous. */
+static void
+put_multi(table *t, table *ambiguous, const char *key, long val)
+{
+	if (table_put(t, key, val) && table_get(t, key) != val)
+		table_put(ambiguous, key, 1);
+}
+
+/* The value of a key of a table with an ambiguous set. */
+static long
+get_multi(const table *t, const table *ambiguous, const char *key)
+{
+	return table_get(ambiguous, key) >= 0 ? AMBIGUOUS : table_get(t, key);
 }
 
 static char *
@@ -128,17 +145,14 @@ report_title_duplicates(const corpus *c, diag_set *ds)
 	for (i = 0; i < c->ndocs; i++) {
 		const document *d = c->docs[i];
 		char *t;
-		long *v;
 		if (!d->title || !*d->title)
 			continue;
 		t = lower(d->title);
-		if ((v = table_slot(&first, t, 0)) != NULL)
+		if (table_put(&first, t, (long)i))
 			diag_report_sev(ds, SEV_WARNING, "title-duplicate", d->path,
 			    d->title_line > 0 ? d->title_line : 1, 0,
 			    "title \"%s\" is also the title of %s", d->title,
-			    c->docs[*v]->path);
-		else
-			*table_slot(&first, t, 1) = (long)i;
+			    c->docs[table_get(&first, t)]->path);
 		free(t);
 	}
 	table_free(&first);
@@ -159,9 +173,6 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 		qsort(docs, n, sizeof *docs, cmp_doc);
 
 	table_init(&ix->by_id, n);
-	table_init(&ix->by_last, n);
-	table_init(&ix->by_title, n);
-	table_init(&ix->by_path, n);
 
 	for (i = 0; i < n; i++) {
 		document *d = docs[i];
@@ -183,21 +194,30 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 			free(d->id);
 			d->id = fresh;
 		}
-		*table_slot(&ix->by_id, d->id, 1) = (long)i;
+		table_put(&ix->by_id, d->id, (long)i);
 	}
-	/* ids may have changed: keep the array sorted */
+	/* ids may have changed: keep the array sorted, and index it anew
+	 * (every id is unique now) */
 	if (n > 1)
 		qsort(docs, n, sizeof *docs, cmp_doc);
+	table_free(&ix->by_id);
+	table_init(&ix->by_id, n);
+	table_init(&ix->by_last, n);
+	table_init(&ix->by_title, n);
+	table_init(&ix->by_path, n);
+	table_init(&ix->ambiguous_last, 0);
+	table_init(&ix->ambiguous_title, 0);
 	for (i = 0; i < n; i++) {
 		document *d = docs[i];
 		const char *last = strrchr(d->id, '/');
 		char *t;
-		*table_slot(&ix->by_id, d->id, 1) = (long)i;
-		table_put_multi(&ix->by_last, last ? last + 1 : d->id, (long)i);
+		table_put(&ix->by_id, d->id, (long)i);
+		put_multi(&ix->by_last, &ix->ambiguous_last,
+		    last ? last + 1 : d->id, (long)i);
 		t = lower(d->title);
-		table_put_multi(&ix->by_title, t, (long)i);
+		put_multi(&ix->by_title, &ix->ambiguous_title, t, (long)i);
 		free(t);
-		*table_slot(&ix->by_path, d->relpath, 1) = (long)i;
+		table_put(&ix->by_path, d->relpath, (long)i);
 	}
 	report_title_duplicates(c, ds);
 	return c;
@@ -215,6 +235,8 @@ corpus_free(corpus *c)
 	table_free(&ix->by_last);
 	table_free(&ix->by_title);
 	table_free(&ix->by_path);
+	table_free(&ix->ambiguous_last);
+	table_free(&ix->ambiguous_title);
 	free(ix);
 	for (i = 0; i < c->npacks; i++)
 		free(c->packs[i].docs);
@@ -278,7 +300,7 @@ corpus_resolve_name(const corpus *c, const char *name, char **candidates)
 		*candidates = NULL;
 	if ((r = table_get(&ix->by_id, name)) >= 0)
 		return r;
-	r = table_get(&ix->by_last, name);
+	r = get_multi(&ix->by_last, &ix->ambiguous_last, name);
 	if (r == AMBIGUOUS) {
 		if (candidates)
 			*candidates = candidates_for(c, name, 0);
@@ -287,7 +309,7 @@ corpus_resolve_name(const corpus *c, const char *name, char **candidates)
 	if (r >= 0)
 		return r;
 	t = lower(name);
-	r = table_get(&ix->by_title, t);
+	r = get_multi(&ix->by_title, &ix->ambiguous_title, t);
 	free(t);
 	if (r == AMBIGUOUS && candidates)
 		*candidates = candidates_for(c, name, 1);
