@@ -1,13 +1,22 @@
 /*
  * test_xml.c — unit tests of the judgements the XML writer relies on:
  * the one colour parser and contrast (brand.c), image format sniffing,
- * declared dimensions and the SVG active-content search (assets.c).
+ * declared dimensions and the SVG active-content search (assets.c); and of
+ * the writer's own defences, on trees a linker could hand it: a refused
+ * URL has no href, a term or link inside a link is its text, and comments
+ * never reach the tree.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <libxml/tree.h>
 
 #include "assets.h"
 #include "brand.h"
+#include "corpus.h"
 #include "harness.h"
+#include "util.h"
+#include "xmlout.h"
 
 UNIT_TEST(brand_hex_colours)
 {
@@ -84,4 +93,117 @@ UNIT_TEST(assets_svg_active_content)
 	CHECK(active("<svg><foreignObject><div/></foreignObject></svg>"));
 	CHECK(active("<svg><set attributeName=\"onmouseover\" to=\"alert(1)\"/></svg>"));
 	CHECK(active("<!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><svg>&x;</svg>"));
+}
+
+/* One document from Markdown text, in a project folder of its own, with
+ * no link pass: the test sets link_info itself. */
+static corpus *
+one_doc(const char *md, char *dir, project **pp, diag_set *ds)
+{
+	char *path;
+	document **dv = xcalloc(1, sizeof *dv);
+	FILE *fp;
+
+	strcpy(dir, "/tmp/policyc-xml-XXXXXX");
+	CHECK(mkdtemp(dir) != NULL);
+	path = path_join(dir, "policyc.yaml");
+	fp = fopen(path, "w");
+	if (fp) {
+		fputs("title: T\n", fp);
+		fclose(fp);
+	}
+	free(path);
+	path = path_join(dir, "a.md");
+	fp = fopen(path, "w");
+	if (fp) {
+		fputs(md, fp);
+		fclose(fp);
+	}
+	free(path);
+	*pp = project_load(dir, ds);
+	dv[0] = document_load(*pp, "a.md", "a.md", ds);
+	return corpus_new(*pp, dv, 1, ds);
+}
+
+static cmark_node *
+first_of(cmark_node *root, cmark_node_type t, int skip)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type e;
+	cmark_node *found = NULL;
+	while ((e = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (e == CMARK_EVENT_ENTER && cmark_node_get_type(n) == t &&
+		    skip-- == 0) {
+			found = n;
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	return found;
+}
+
+static char *
+dump_body(xmlDocPtr x)
+{
+	xmlNodePtr n = xmlDocGetRootElement(x)->children;
+	xmlBufferPtr b = xmlBufferCreate();
+	char *s;
+	while (n && strcmp((const char *)n->name, "body"))
+		n = n->next;
+	if (n)
+		xmlNodeDump(b, x, n, 0, 0);
+	s = xstrdup((const char *)xmlBufferContent(b));
+	xmlBufferFree(b);
+	return s;
+}
+
+UNIT_TEST(xml_writer_defences)
+{
+	char dir[64], *body, *cmd;
+	project *p;
+	diag_set *ds = diag_new();
+	corpus *c = one_doc("[click](javascript:alert(1)) and [outer](https://a.example)"
+	    "\n\n<!-- reviewer: do not publish -->\n\nSee <!-- inline secret -->"
+	    " ![pic](javascript:x)\n", dir, &p, ds);
+	cmark_node *bad = first_of(c->docs[0]->root, CMARK_NODE_LINK, 0);
+	cmark_node *outer = first_of(c->docs[0]->root, CMARK_NODE_LINK, 1);
+	cmark_node *img = first_of(c->docs[0]->root, CMARK_NODE_IMAGE, 0);
+	cmark_node *term = cmark_node_new(CMARK_NODE_LINK), *txt;
+	link_info *li;
+	xmlDocPtr x;
+
+	document_link_info(bad)->kind = LINK_UNSAFE;
+	document_link_info(outer)->kind = LINK_EXTERNAL;
+	document_link_info(img)->kind = LINK_UNSAFE;
+	/* a term link planted inside the external link */
+	li = document_link_info(term);
+	li->kind = LINK_TERM;
+	li->term_slug = xstrdup("lado");
+	txt = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(txt, "LADO");
+	cmark_node_append_child(term, txt);
+	cmark_node_append_child(outer, term);
+
+	x = xmlout_document(c, 0, NULL);
+	body = dump_body(x);
+	CHECK(strstr(body, "<link kind=\"unsafe\">click</link>") != NULL);
+	CHECK(strstr(body, "javascript") == NULL);
+	CHECK(strstr(body, "<term") == NULL);
+	CHECK(strstr(body, "outerLADO</link>") != NULL);
+	CHECK(strstr(body, "<image kind=\"unsafe\" alt=\"pic\"") != NULL);
+	CHECK(strstr(body, "reviewer") == NULL);
+	CHECK(strstr(body, "secret") == NULL);
+	CHECK(strstr(body, "<html") == NULL);
+	CHECK(strstr(body, "<htmlblock") == NULL);
+	free(body);
+	xmlFreeDoc(x);
+	xmlout_release(c);
+	corpus_free(c);
+	project_free(p);
+	diag_free(ds);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		unit_fail(__FILE__, __LINE__, "cannot remove the fixture");
+	free(cmd);
 }
