@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "assets.h"
 #include "backend.h"
+#include "brand.h"
 #include "build.h"
 #include "corpus.h"
 #include "date.h"
@@ -23,6 +25,7 @@
 #include "glossary.h"
 #include "jobs.h"
 #include "links.h"
+#include "packs.h"
 #include "project.h"
 #include "util.h"
 #include "xmlout.h"
@@ -262,6 +265,7 @@ build_run(const build_options *o)
 		diag_free(ds);
 		return EXIT_USAGE;
 	}
+	brand_resolve(p, ds);   /* MERGE: pipeline_load calls it */
 	content_dir = path_join(p->dir, p->content);
 	if (!fsio_is_dir(content_dir)) {
 		diag_report(ds, "config-invalid", "policyc.yaml", 0, 0,
@@ -288,6 +292,7 @@ build_run(const build_options *o)
 	stage(o, "parse", &t0);
 
 	c = corpus_new(p, docs, n, ds);
+	packs_resolve(c, ds);   /* MERGE: pipeline_load calls it */
 	if (!date_today(o->today, c->today)) {
 		diag_report(ds, "config-invalid", "", 0, 0,
 		    "--today '%s' is not a date (YYYY-MM-DD)", o->today);
@@ -303,6 +308,7 @@ build_run(const build_options *o)
 
 	links_resolve(c, jobs, ds);
 	corpus_index_edges(c);
+	assets_collect(c, ds);  /* MERGE: pipeline_link calls it */
 	stage(o, "links", &t0);
 
 	filters_dir = path_join(build_data_dir(), "filters");
@@ -377,6 +383,11 @@ build_run(const build_options *o)
 		in.ds = ds;
 		if (!fatal && (o->outputs & OUTPUT_HTML)) {
 			fatal |= html_render(&in) != 0;
+			if (!fatal) {   /* MERGE: publish.c calls it */
+				char *html_dir = path_join(staging, "html");
+				fatal |= assets_copy(c, html_dir, ds) != 0;
+				free(html_dir);
+			}
 			stage(o, "html", &t0);
 		}
 		if (!fatal && (o->outputs & OUTPUT_PDF)) {

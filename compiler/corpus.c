@@ -3,13 +3,22 @@
  * needs: by id, by last id segment (unique ones only), by title
  * (case-insensitive) and by source path.  Duplicate ids are reported here;
  * the later document keeps a suffixed id so it is still published and
- * nothing is lost.  Lookups are hash tables: a corpus reaches 50,000
- * documents and every link asks.
+ * nothing is lost.  Two documents with one title (case-insensitive) make
+ * a title-duplicate warning: a reader of the contents page cannot tell
+ * them apart.  Lookups are hash tables: a corpus reaches 50,000 documents
+ * and every link asks.
+ *
+ * MERGE: branch links brings strtab.c, the one string->index table.  The
+ * private `table` below has exactly its semantics (put keeps the first
+ * value and says so, get gives -1 when absent), so at merge it goes and
+ * table_init/table_free/table_put/table_get become strtab_new/strtab_free/
+ * strtab_put/strtab_get on `strtab *` members.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "corpus.h"
 #include "util.h"
 
@@ -21,9 +30,12 @@ typedef struct {
 	size_t cap, n;
 } table;
 
-typedef struct {
+struct corpus_index {
 	table by_id, by_last, by_title, by_path;
-} indexes;
+	/* names that match several documents (by_last, by_title) */
+	table ambiguous_last, ambiguous_title;
+};
+typedef struct corpus_index indexes;
 
 static unsigned long
 hash(const char *s)
@@ -78,17 +90,30 @@ table_get(const table *t, const char *key)
 	return v ? *v : -1;
 }
 
-/* Adds key -> val; a second different val marks the key ambiguous. */
-static void
-table_put_multi(table *t, const char *key, long val)
+/* Adds key -> val unless key is there; returns 1 (keeping the old value)
+ * when it was. */
+static int
+table_put(table *t, const char *key, long val)
 {
-	long *v = table_slot(t, key, 0);
-	if (v) {
-		if (*v != val)
-			*v = AMBIGUOUS;
-		return;
-	}
+	if (table_slot(t, key, 0))
+		return 1;
 	*table_slot(t, key, 1) = val;
+	return 0;
+}
+
+/* Adds key -> val; a second, different val marks the key ambiguous. */
+static void
+put_multi(table *t, table *ambiguous, const char *key, long val)
+{
+	if (table_put(t, key, val) && table_get(t, key) != val)
+		table_put(ambiguous, key, 1);
+}
+
+/* The value of a key of a table with an ambiguous set. */
+static long
+get_multi(const table *t, const table *ambiguous, const char *key)
+{
+	return table_get(ambiguous, key) >= 0 ? AMBIGUOUS : table_get(t, key);
 }
 
 static char *
@@ -108,6 +133,31 @@ cmp_doc(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
+/* title-duplicate: each later document (in id order) sharing a title,
+ * case-insensitively, with an earlier one is reported at its title. */
+static void
+report_title_duplicates(const corpus *c, diag_set *ds)
+{
+	table first;
+	size_t i;
+
+	table_init(&first, c->ndocs);
+	for (i = 0; i < c->ndocs; i++) {
+		const document *d = c->docs[i];
+		char *t;
+		if (!d->title || !*d->title)
+			continue;
+		t = lower(d->title);
+		if (table_put(&first, t, (long)i))
+			diag_report_sev(ds, SEV_WARNING, "title-duplicate", d->path,
+			    d->title_line > 0 ? d->title_line : 1, 0,
+			    "title \"%s\" is also the title of %s", d->title,
+			    c->docs[table_get(&first, t)]->path);
+		free(t);
+	}
+	table_free(&first);
+}
+
 corpus *
 corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 {
@@ -123,9 +173,6 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 		qsort(docs, n, sizeof *docs, cmp_doc);
 
 	table_init(&ix->by_id, n);
-	table_init(&ix->by_last, n);
-	table_init(&ix->by_title, n);
-	table_init(&ix->by_path, n);
 
 	for (i = 0; i < n; i++) {
 		document *d = docs[i];
@@ -146,22 +193,32 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 			free(d->id);
 			d->id = fresh;
 		}
-		*table_slot(&ix->by_id, d->id, 1) = (long)i;
+		table_put(&ix->by_id, d->id, (long)i);
 	}
-	/* ids may have changed: keep the array sorted */
+	/* ids may have changed: keep the array sorted, and index it anew
+	 * (every id is unique now) */
 	if (n > 1)
 		qsort(docs, n, sizeof *docs, cmp_doc);
+	table_free(&ix->by_id);
+	table_init(&ix->by_id, n);
+	table_init(&ix->by_last, n);
+	table_init(&ix->by_title, n);
+	table_init(&ix->by_path, n);
+	table_init(&ix->ambiguous_last, 0);
+	table_init(&ix->ambiguous_title, 0);
 	for (i = 0; i < n; i++) {
 		document *d = docs[i];
 		const char *last = strrchr(d->id, '/');
 		char *t;
-		*table_slot(&ix->by_id, d->id, 1) = (long)i;
-		table_put_multi(&ix->by_last, last ? last + 1 : d->id, (long)i);
+		table_put(&ix->by_id, d->id, (long)i);
+		put_multi(&ix->by_last, &ix->ambiguous_last,
+		    last ? last + 1 : d->id, (long)i);
 		t = lower(d->title);
-		table_put_multi(&ix->by_title, t, (long)i);
+		put_multi(&ix->by_title, &ix->ambiguous_title, t, (long)i);
 		free(t);
-		*table_slot(&ix->by_path, d->relpath, 1) = (long)i;
+		table_put(&ix->by_path, d->relpath, (long)i);
 	}
+	report_title_duplicates(c, ds);
 	return c;
 }
 
@@ -177,7 +234,13 @@ corpus_free(corpus *c)
 	table_free(&ix->by_last);
 	table_free(&ix->by_title);
 	table_free(&ix->by_path);
+	table_free(&ix->ambiguous_last);
+	table_free(&ix->ambiguous_title);
 	free(ix);
+	for (i = 0; i < c->npacks; i++)
+		free(c->packs[i].docs);
+	free(c->packs);
+	assets_free(c->assets);
 	for (i = 0; i < c->ndocs; i++)
 		document_free(c->docs[i]);
 	free(c->docs);
@@ -199,13 +262,13 @@ corpus_free(corpus *c)
 long
 corpus_find_id(const corpus *c, const char *id)
 {
-	return table_get(&((indexes *)c->index)->by_id, id);
+	return table_get(&c->index->by_id, id);
 }
 
 long
 corpus_find_path(const corpus *c, const char *relpath)
 {
-	return table_get(&((indexes *)c->index)->by_path, relpath);
+	return table_get(&c->index->by_path, relpath);
 }
 
 static char *
@@ -236,7 +299,7 @@ corpus_resolve_name(const corpus *c, const char *name, char **candidates)
 		*candidates = NULL;
 	if ((r = table_get(&ix->by_id, name)) >= 0)
 		return r;
-	r = table_get(&ix->by_last, name);
+	r = get_multi(&ix->by_last, &ix->ambiguous_last, name);
 	if (r == AMBIGUOUS) {
 		if (candidates)
 			*candidates = candidates_for(c, name, 0);
@@ -245,7 +308,7 @@ corpus_resolve_name(const corpus *c, const char *name, char **candidates)
 	if (r >= 0)
 		return r;
 	t = lower(name);
-	r = table_get(&ix->by_title, t);
+	r = get_multi(&ix->by_title, &ix->ambiguous_title, t);
 	free(t);
 	if (r == AMBIGUOUS && candidates)
 		*candidates = candidates_for(c, name, 1);

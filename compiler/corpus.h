@@ -2,7 +2,10 @@
  * corpus.h — every document of a build, with the indexes later passes need:
  * by id, by last id segment, by title (case-insensitive), by source path.
  * Built after all documents are parsed; duplicate ids are id-duplicate
- * errors here.  Also holds the related-policies graph the link pass fills.
+ * errors here, and documents sharing a title are title-duplicate warnings.
+ * Also holds the related-policies graph the link pass fills, the packs'
+ * members (packs.c) and the published images (assets.c).  Every member
+ * a module keeps private is a typed, opaque struct.
  */
 #ifndef POLICYC_CORPUS_H
 #define POLICYC_CORPUS_H
@@ -31,6 +34,16 @@ typedef struct {
 } related_url;
 
 struct glossary;
+struct corpus_index;     /* corpus.c's lookup tables */
+struct assets;           /* assets.c's published images */
+struct xmlout_cache;     /* xmlout.c's prepared data */
+
+/* A pack's members after packs_resolve: document indexes in pack order
+ * (named documents first, then the rule matches in id order). */
+typedef struct {
+	size_t *docs; size_t n;
+	int refused;         /* the id is no safe file name: not published */
+} pack_members;
 
 typedef struct corpus {
 	const project *project;
@@ -39,17 +52,23 @@ typedef struct corpus {
 	related_url *urls; size_t nurls, urls_cap;
 	struct glossary *glossary;       /* may be NULL */
 	char today[11];                  /* YYYY-MM-DD */
-	void *index;                     /* private hash indexes */
+	struct corpus_index *index;      /* private hash indexes */
 	/* edges by document, after corpus_index_edges: edge indexes of
 	 * document i are out_idx[out_off[i] .. out_off[i+1]) (from i) and
 	 * in_idx[in_off[i] .. in_off[i+1]) (to i) */
 	size_t *out_off, *out_idx, *in_off, *in_idx;
-	void *xml_cache;                 /* xmlout.c's prepared data */
+	pack_members *packs; size_t npacks; /* one per project->packs entry,
+	                                    after packs_resolve; else NULL */
+	struct assets *assets;           /* after assets_collect; else NULL */
+	struct xmlout_cache *xml_cache;  /* xmlout.c's prepared data */
 } corpus;
 
 /* Takes ownership of docs (an array of n documents); sorts them by id,
  * reports id-duplicate (the second and later ones are dropped from the
- * index but kept for output under a suffixed id).  Caller frees. */
+ * index but kept for output under a suffixed id) and title-duplicate
+ * (case-insensitive, at each later document, naming the first one's
+ * path).  Caller frees (corpus_free also frees the pack members and the
+ * asset table). */
 corpus *corpus_new(const project *p, document **docs, size_t n, diag_set *ds);
 void corpus_free(corpus *c);
 

@@ -573,6 +573,7 @@ project_free(project *p)
 	free(p->content);
 	free(p->glossary_path);
 	free(p->language);
+	free(p->logo_path);
 	yval_free(p->config);
 	free(p);
 }

@@ -50,6 +50,9 @@ typedef struct project {
 	yval *rules;          /* borrowed from config; may be NULL */
 	pack *packs; size_t npacks;
 	brand_colours brand;  /* filled by brand_resolve (brand.c) */
+	char *logo_path;      /* organisation.logo judged by brand_resolve:
+	                         project-relative, inside, a regular file, no
+	                         active SVG; NULL when absent or refused */
 } project;
 
 /* Loads DIR/policyc.yaml.  Returns NULL (with a diagnostic) when the file
