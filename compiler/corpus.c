@@ -7,12 +7,6 @@
  * a title-duplicate warning: a reader of the contents page cannot tell
  * them apart.  Lookups are hash tables: a corpus reaches 50,000 documents
  * and every link asks.
- *
- * MERGE: branch links brings strtab.c, the one string->index table.  The
- * private `table` below has exactly its semantics (put keeps the first
- * value and says so, get gives -1 when absent), so at merge it goes and
- * table_init/table_free/table_put/table_get become strtab_new/strtab_free/
- * strtab_put/strtab_get on `strtab *` members.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -20,100 +14,31 @@
 
 #include "assets.h"
 #include "corpus.h"
+#include "strtab.h"
 #include "util.h"
 
 #define AMBIGUOUS (-2)
 
-typedef struct {
-	char **keys;
-	long *vals;
-	size_t cap, n;
-} table;
-
 struct corpus_index {
-	table by_id, by_last, by_title, by_path;
+	strtab *by_id, *by_last, *by_title, *by_path;
 	/* names that match several documents (by_last, by_title) */
-	table ambiguous_last, ambiguous_title;
+	strtab *ambiguous_last, *ambiguous_title;
 };
 typedef struct corpus_index indexes;
 
-static unsigned long
-hash(const char *s)
-{
-	unsigned long h = 1469598103934665603UL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211UL;
-	return h;
-}
-
-static void
-table_init(table *t, size_t n)
-{
-	t->cap = 16;
-	while (t->cap < n * 2 + 1)
-		t->cap *= 2;
-	t->keys = xcalloc(t->cap, sizeof *t->keys);
-	t->vals = xcalloc(t->cap, sizeof *t->vals);
-	t->n = 0;
-}
-
-static void
-table_free(table *t)
-{
-	size_t i;
-	for (i = 0; i < t->cap; i++)
-		free(t->keys[i]);
-	free(t->keys);
-	free(t->vals);
-}
-
-static long *
-table_slot(table *t, const char *key, int create)
-{
-	size_t i = hash(key) & (t->cap - 1);
-	while (t->keys[i]) {
-		if (strcmp(t->keys[i], key) == 0)
-			return &t->vals[i];
-		i = (i + 1) & (t->cap - 1);
-	}
-	if (!create)
-		return NULL;
-	t->keys[i] = xstrdup(key);
-	t->n++;
-	return &t->vals[i];
-}
-
-static long
-table_get(const table *t, const char *key)
-{
-	long *v = table_slot((table *)t, key, 0);
-	return v ? *v : -1;
-}
-
-/* Adds key -> val unless key is there; returns 1 (keeping the old value)
- * when it was. */
-static int
-table_put(table *t, const char *key, long val)
-{
-	if (table_slot(t, key, 0))
-		return 1;
-	*table_slot(t, key, 1) = val;
-	return 0;
-}
-
 /* Adds key -> val; a second, different val marks the key ambiguous. */
 static void
-put_multi(table *t, table *ambiguous, const char *key, long val)
+put_multi(strtab *t, strtab *ambiguous, const char *key, long val)
 {
-	if (table_put(t, key, val) && table_get(t, key) != val)
-		table_put(ambiguous, key, 1);
+	if (strtab_put(t, key, val) && strtab_get(t, key) != val)
+		strtab_put(ambiguous, key, 1);
 }
 
 /* The value of a key of a table with an ambiguous set. */
 static long
-get_multi(const table *t, const table *ambiguous, const char *key)
+get_multi(const strtab *t, const strtab *ambiguous, const char *key)
 {
-	return table_get(ambiguous, key) >= 0 ? AMBIGUOUS : table_get(t, key);
+	return strtab_get(ambiguous, key) >= 0 ? AMBIGUOUS : strtab_get(t, key);
 }
 
 static char *
@@ -138,24 +63,24 @@ cmp_doc(const void *a, const void *b)
 static void
 report_title_duplicates(const corpus *c, diag_set *ds)
 {
-	table first;
+	strtab *first;
 	size_t i;
 
-	table_init(&first, c->ndocs);
+	first = strtab_new(c->ndocs);
 	for (i = 0; i < c->ndocs; i++) {
 		const document *d = c->docs[i];
 		char *t;
 		if (!d->title || !*d->title)
 			continue;
 		t = lower(d->title);
-		if (table_put(&first, t, (long)i))
+		if (strtab_put(first, t, (long)i))
 			diag_report_sev(ds, SEV_WARNING, "title-duplicate", d->path,
 			    d->title_line > 0 ? d->title_line : 1, 0,
 			    "title \"%s\" is also the title of %s", d->title,
-			    c->docs[table_get(&first, t)]->path);
+			    c->docs[strtab_get(first, t)]->path);
 		free(t);
 	}
-	table_free(&first);
+	strtab_free(first);
 }
 
 corpus *
@@ -172,11 +97,11 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 	if (n > 1)
 		qsort(docs, n, sizeof *docs, cmp_doc);
 
-	table_init(&ix->by_id, n);
+	ix->by_id = strtab_new(n);
 
 	for (i = 0; i < n; i++) {
 		document *d = docs[i];
-		long prev = table_get(&ix->by_id, d->id);
+		long prev = strtab_get(ix->by_id, d->id);
 		if (prev >= 0) {
 			char *fresh;
 			int k = 2;
@@ -186,37 +111,37 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 			    docs[prev]->path);
 			do {
 				fresh = xasprintf("%s-%d", d->id, k++);
-				if (table_get(&ix->by_id, fresh) < 0)
+				if (strtab_get(ix->by_id, fresh) < 0)
 					break;
 				free(fresh);
 			} while (1);
 			free(d->id);
 			d->id = fresh;
 		}
-		table_put(&ix->by_id, d->id, (long)i);
+		strtab_put(ix->by_id, d->id, (long)i);
 	}
 	/* ids may have changed: keep the array sorted, and index it anew
 	 * (every id is unique now) */
 	if (n > 1)
 		qsort(docs, n, sizeof *docs, cmp_doc);
-	table_free(&ix->by_id);
-	table_init(&ix->by_id, n);
-	table_init(&ix->by_last, n);
-	table_init(&ix->by_title, n);
-	table_init(&ix->by_path, n);
-	table_init(&ix->ambiguous_last, 0);
-	table_init(&ix->ambiguous_title, 0);
+	strtab_free(ix->by_id);
+	ix->by_id = strtab_new(n);
+	ix->by_last = strtab_new(n);
+	ix->by_title = strtab_new(n);
+	ix->by_path = strtab_new(n);
+	ix->ambiguous_last = strtab_new(0);
+	ix->ambiguous_title = strtab_new(0);
 	for (i = 0; i < n; i++) {
 		document *d = docs[i];
 		const char *last = strrchr(d->id, '/');
 		char *t;
-		table_put(&ix->by_id, d->id, (long)i);
-		put_multi(&ix->by_last, &ix->ambiguous_last,
+		strtab_put(ix->by_id, d->id, (long)i);
+		put_multi(ix->by_last, ix->ambiguous_last,
 		    last ? last + 1 : d->id, (long)i);
 		t = lower(d->title);
-		put_multi(&ix->by_title, &ix->ambiguous_title, t, (long)i);
+		put_multi(ix->by_title, ix->ambiguous_title, t, (long)i);
 		free(t);
-		table_put(&ix->by_path, d->relpath, (long)i);
+		strtab_put(ix->by_path, d->relpath, (long)i);
 	}
 	report_title_duplicates(c, ds);
 	return c;
@@ -230,12 +155,12 @@ corpus_free(corpus *c)
 	if (!c)
 		return;
 	ix = c->index;
-	table_free(&ix->by_id);
-	table_free(&ix->by_last);
-	table_free(&ix->by_title);
-	table_free(&ix->by_path);
-	table_free(&ix->ambiguous_last);
-	table_free(&ix->ambiguous_title);
+	strtab_free(ix->by_id);
+	strtab_free(ix->by_last);
+	strtab_free(ix->by_title);
+	strtab_free(ix->by_path);
+	strtab_free(ix->ambiguous_last);
+	strtab_free(ix->ambiguous_title);
 	free(ix);
 	for (i = 0; i < c->npacks; i++)
 		free(c->packs[i].docs);
@@ -262,13 +187,13 @@ corpus_free(corpus *c)
 long
 corpus_find_id(const corpus *c, const char *id)
 {
-	return table_get(&c->index->by_id, id);
+	return strtab_get(c->index->by_id, id);
 }
 
 long
 corpus_find_path(const corpus *c, const char *relpath)
 {
-	return table_get(&c->index->by_path, relpath);
+	return strtab_get(c->index->by_path, relpath);
 }
 
 static char *
@@ -297,9 +222,9 @@ corpus_resolve_name(const corpus *c, const char *name, char **candidates)
 
 	if (candidates)
 		*candidates = NULL;
-	if ((r = table_get(&ix->by_id, name)) >= 0)
+	if ((r = strtab_get(ix->by_id, name)) >= 0)
 		return r;
-	r = get_multi(&ix->by_last, &ix->ambiguous_last, name);
+	r = get_multi(ix->by_last, ix->ambiguous_last, name);
 	if (r == AMBIGUOUS) {
 		if (candidates)
 			*candidates = candidates_for(c, name, 0);
@@ -308,7 +233,7 @@ corpus_resolve_name(const corpus *c, const char *name, char **candidates)
 	if (r >= 0)
 		return r;
 	t = lower(name);
-	r = get_multi(&ix->by_title, &ix->ambiguous_title, t);
+	r = get_multi(ix->by_title, ix->ambiguous_title, t);
 	free(t);
 	if (r == AMBIGUOUS && candidates)
 		*candidates = candidates_for(c, name, 1);

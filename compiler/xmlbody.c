@@ -22,6 +22,7 @@
 #include "glossary.h"
 #include "util.h"
 #include "xmlbody.h"
+#include "url.h"
 #include "xmlnode.h"
 
 /* Nesting the writer follows before it flattens what lies deeper into
@@ -214,13 +215,17 @@ flat_xml(xmlNodePtr parent, cmark_node *first)
 	buf_free(&b);
 }
 
-/* A link that the link pass did not see (policyc render): classify by
- * its form only.  MERGE: branch links — url.c's policy decides
- * "unsafe" here too. */
-static void
+/* A link that the link pass did not see: classify by its form only,
+ * with the one URL policy (url.c) deciding "unsafe" as it does in the
+ * link pass.  Returns 0 when the URL is refused (no href is written). */
+static int
 raw_link_kind(const char *url, xmlNodePtr x)
 {
 	const char *p = url;
+	if (!url_is_safe(url, URL_LINK)) {
+		set_attr(x, "kind", "unsafe");
+		return 0;
+	}
 	while (*p && (((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) || *p == '+' || *p == '-' || *p == '.'))
 		p++;
 	if (*p == ':' && p != url)
@@ -230,6 +235,7 @@ raw_link_kind(const char *url, xmlNodePtr x)
 		set_attr(x, "anchor", url + 1);
 	} else
 		set_attr(x, "kind", "asset");
+	return 1;
 }
 
 static void
@@ -239,6 +245,7 @@ link_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 	const char *url = cmark_node_get_url(n);
 	const char *title = cmark_node_get_title(n);
 	xmlNodePtr x;
+	int safe = 1;
 
 	if (!url)
 		url = "";
@@ -264,7 +271,7 @@ link_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 	}
 	x = child(parent, "link");
 	if (!li || li->kind == LINK_UNRESOLVED)
-		raw_link_kind(url, x);
+		safe = raw_link_kind(url, x);
 	else
 		switch (li->kind) {
 		case LINK_EXTERNAL: set_attr(x, "kind", "external"); break;
@@ -285,7 +292,7 @@ link_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 		}
 	/* a refused URL is not written at all: no back end can make it
 	 * live by mistake */
-	if (!li || li->kind != LINK_UNSAFE)
+	if (safe && (!li || li->kind != LINK_UNSAFE))
 		set_attr(x, "href", li && li->href ? li->href : url);
 	if (title && *title)
 		set_attr(x, "title", title);
@@ -309,10 +316,12 @@ image_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 	buf alt;
 
 	if (!li || li->kind == LINK_UNRESOLVED) {
-		/* no link pass ran (policyc render): as written.  MERGE:
-		 * branch links — url.c's policy decides "unsafe" here */
-		set_attr(x, "kind", "external");
-		set_attr(x, "src", url ? url : "");
+		/* no link pass ran: as written, if the URL policy allows */
+		if (url && url_is_safe(url, URL_IMAGE)) {
+			set_attr(x, "kind", "external");
+			set_attr(x, "src", url);
+		} else
+			set_attr(x, "kind", "unsafe");
 	} else if (li->kind == LINK_EXTERNAL) {
 		set_attr(x, "kind", "external");
 		set_attr(x, "src", li->href ? li->href : url ? url : "");
