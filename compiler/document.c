@@ -681,24 +681,17 @@ title_from_path(const char *relpath)
 	return t;
 }
 
-document *
-document_load(const project *p, const char *path, const char *relpath,
-    diag_set *ds)
+/* Reads the file into d->source: symlinks followed, the result inside
+ * the project and a regular file (the listing filters too; this holds for
+ * every caller), UTF-8 (else repaired from Latin-1, reported). */
+static void
+read_source(const project *p, document *d, diag_set *ds)
 {
-	document *d = xcalloc(1, sizeof *d);
+	const char *path = d->path;
 	char *abs = NULL;
 	enum fsio_inside where;
-	char *body;
-	size_t len, bad, i;
-	frontmatter fm;
-	cmark_parser *parser;
-	const char *idv;
-	int meta_broken;
+	size_t len, bad;
 
-	d->path = xstrdup(path);
-	d->relpath = xstrdup(relpath);
-	/* symlinks followed, the result inside the project and a regular
-	 * file (the listing filters too; this holds for every caller) */
 	where = fsio_resolve_inside(p->dir, path, FSIO_WANT_FILE, &abs);
 	d->source = where == FSIO_INSIDE ? read_regular(abs, &d->source_len) :
 	    NULL;
@@ -734,27 +727,35 @@ document_load(const project *p, const char *path, const char *relpath,
 		diag_report(ds, "file-unreadable", path, 0, 0,
 		    "file holds NUL bytes (is it binary?)");
 	}
+}
 
-	frontmatter_split(d->source, d->source_len, &fm);
-	if (fm.unterminated)
-		diag_report(ds, "yaml-syntax", path, 1, 1,
+/* Parses the front matter block (if any) into d->meta and reads it into
+ * the typed fields.  Returns 1 when the block itself is broken (then the
+ * required-keys check stays quiet: the block is reported once). */
+static int
+read_front_matter(const project *p, document *d, const frontmatter *fm,
+    diag_set *ds)
+{
+	int meta_broken = 0;
+
+	if (fm->unterminated)
+		diag_report(ds, "yaml-syntax", d->path, 1, 1,
 		    "front matter opened with '---' is never closed with "
 		    "'---' or '...'; reading the file as body");
-	d->body_line = fm.body_line;
-	meta_broken = 0;
-	if (fm.present) {
+	d->body_line = fm->body_line;
+	if (fm->present) {
 		yval_error err;
-		yval *m = yval_parse(d->source + fm.yaml_start, fm.yaml_len,
-		    fm.yaml_line - 1, &err);
+		yval *m = yval_parse(d->source + fm->yaml_start, fm->yaml_len,
+		    fm->yaml_line - 1, &err);
 		if (!m) {
-			diag_report(ds, "yaml-syntax", path, err.line, err.col,
+			diag_report(ds, "yaml-syntax", d->path, err.line, err.col,
 			    "front matter: %s", err.message);
 			meta_broken = 1;
 		}
 		else if (m->kind == YV_NULL)
 			yval_free(m);
 		else if (m->kind != YV_MAP) {
-			diag_report(ds, "meta-invalid", path, m->line, m->col,
+			diag_report(ds, "meta-invalid", d->path, m->line, m->col,
 			    "front matter must be a map of keys, not a %s",
 			    yval_kind_name(m->kind));
 			yval_free(m);
@@ -763,44 +764,55 @@ document_load(const project *p, const char *path, const char *relpath,
 			d->meta = m;
 	}
 	meta_read(p, d, ds);
+	return meta_broken;
+}
 
-	/* the id */
+/* The id (id: when it is safe, else the path) and the section: the
+ * folder the file sits in (an index.md heads its own folder's section),
+ * whatever id: says. */
+static void
+set_id_and_section(document *d, diag_set *ds)
+{
+	const char *idv, *base = strrchr(d->relpath, '/');
+	char *pid, *slash;
+
 	if ((idv = meta_id(d)) != NULL) {
 		if (document_id_safe(idv))
 			d->id = xstrdup(idv);
 		else
-			diag_report(ds, "id-invalid", path, d->id_line, d->id_col,
-			    "id '%s' would leave the output folder; using the "
-			    "file's path instead", idv);
+			diag_report(ds, "id-invalid", d->path, d->id_line,
+			    d->id_col, "id '%s' would leave the output folder; "
+			    "using the file's path instead", idv);
 	}
 	if (!d->id)
-		d->id = document_id_from_relpath(relpath);
-	{
-		/* the section is the folder the file sits in (an index.md
-		 * heads its own folder's section), whatever id: says */
-		char *pid = document_id_from_relpath(relpath);
-		const char *base = strrchr(relpath, '/');
-		char *slash;
-		if (base && (!strcmp(base + 1, "index.md") ||
-		    !strcmp(base + 1, "index.markdown")))
-			d->section = pid;
-		else {
-			slash = strrchr(pid, '/');
-			d->section = slash ? xstrndup(pid, (size_t)(slash - pid)) :
-			    xstrdup("");
-			free(pid);
-		}
+		d->id = document_id_from_relpath(d->relpath);
+	pid = document_id_from_relpath(d->relpath);
+	if (base && (!strcmp(base + 1, "index.md") ||
+	    !strcmp(base + 1, "index.markdown")))
+		d->section = pid;
+	else {
+		slash = strrchr(pid, '/');
+		d->section = slash ? xstrndup(pid, (size_t)(slash - pid)) :
+		    xstrdup("");
+		free(pid);
 	}
+}
 
-	/* body: front matter lines become blank lines so cmark's line
-	 * numbers are the file's */
-	body = xmalloc(d->source_len + 1);
-	len = 0;
-	for (i = 0; i < (size_t)(fm.body_line - 1); i++)
+/* Parses the body with cmark-gfm: front matter lines become blank lines
+ * so cmark's line numbers are the file's.  One parse at a time: the
+ * extensions' tables are global. */
+static void
+parse_body(document *d, const frontmatter *fm)
+{
+	char *body = xmalloc(d->source_len + 1);
+	size_t len = 0, i;
+	cmark_parser *parser;
+
+	for (i = 0; i < (size_t)(fm->body_line - 1); i++)
 		body[len++] = '\n';
-	memcpy(body + len, d->source + fm.body_start,
-	    d->source_len - fm.body_start);
-	len += d->source_len - fm.body_start;
+	memcpy(body + len, d->source + fm->body_start,
+	    d->source_len - fm->body_start);
+	len += d->source_len - fm->body_start;
 	pthread_mutex_lock(&parser_lock);
 	parser = new_parser();
 	cmark_parser_feed(parser, body, len);
@@ -808,32 +820,51 @@ document_load(const project *p, const char *path, const char *relpath,
 	cmark_parser_free(parser);
 	pthread_mutex_unlock(&parser_lock);
 	free(body);
-	bound_nesting(d, ds);
-	cmark_consolidate_text_nodes(d->root);
+}
 
-	substitute_tree(p, d, ds);
-	collect_headings(d);
-
-	/* the title: front matter, else the first heading, else the name */
-	{
-		cmark_node *first = cmark_node_first_child(d->root);
-		if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
-		    cmark_node_get_heading_level(first) == 1 && d->nheadings) {
-			if (!d->title || str_ieq(d->title, d->headings[0].text))
-				d->title_node = first;
-		}
+/* The title: front matter, else the first heading, else the file name;
+ * a leading h1 that says the title is marked so back ends skip it. */
+static void
+set_title(document *d)
+{
+	cmark_node *first = cmark_node_first_child(d->root);
+	if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
+	    cmark_node_get_heading_level(first) == 1 && d->nheadings) {
+		if (!d->title || str_ieq(d->title, d->headings[0].text))
+			d->title_node = first;
 	}
 	if (!d->title && d->nheadings) {
 		d->title = xstrdup(d->headings[0].text);
 		d->title_line = d->headings[0].line;
 	}
 	if (!d->title)
-		d->title = title_from_path(relpath);
+		d->title = title_from_path(d->relpath);
+}
+
+document *
+document_load(const project *p, const char *path, const char *relpath,
+    diag_set *ds)
+{
+	document *d = xcalloc(1, sizeof *d);
+	frontmatter fm;
+	int meta_broken;
+
+	d->path = xstrdup(path);
+	d->relpath = xstrdup(relpath);
+	read_source(p, d, ds);
+	frontmatter_split(d->source, d->source_len, &fm);
+	meta_broken = read_front_matter(p, d, &fm, ds);
+	set_id_and_section(d, ds);
+	parse_body(d, &fm);
+	bound_nesting(d, ds);
+	cmark_consolidate_text_nodes(d->root);
+	substitute_tree(p, d, ds);
+	collect_headings(d);
+	set_title(d);
 	if (!d->type)
 		d->type = xstrdup("");
 	if (!d->status)
 		d->status = xstrdup("active");
-
 	/* a broken front matter block is reported once, as itself */
 	if (!meta_broken)
 		meta_check_required(p, d, ds);
