@@ -161,15 +161,125 @@ set_error(yval_error *err, const yaml_mark_t *m, int line_offset,
 	snprintf(err->message, sizeof err->message, "%s", msg);
 }
 
+/* The tree being built from parser events. */
+typedef struct {
+	frame stack[MAX_DEPTH];
+	int depth;
+	yval *root;
+	int line_offset;
+	yval_error *err;
+} builder;
+
+/* Attaches a finished value to the open list or map (or as the root). */
+static void
+attach(builder *b, yval *v)
+{
+	if (b->depth == 0) {
+		if (!b->root)
+			b->root = v;
+		else
+			yval_free(v);
+	} else {
+		frame *f = &b->stack[b->depth - 1];
+		append(f->node, v, f->pending_key, f->key_line, f->key_col);
+		f->pending_key = NULL;
+	}
+}
+
+/* A scalar: a map's next key, or a value.  Returns 0 on an error. */
+static int
+on_scalar(builder *b, yaml_event_t *ev)
+{
+	if (ev->data.scalar.anchor) {
+		set_error(b->err, &ev->start_mark, b->line_offset,
+		    "anchors (&name) are not supported");
+		return 0;
+	}
+	if (b->depth > 0 && b->stack[b->depth - 1].node->kind == YV_MAP &&
+	    !b->stack[b->depth - 1].pending_key) {
+		frame *f = &b->stack[b->depth - 1];
+		if (yval_key_index(f->node,
+		    (const char *)ev->data.scalar.value) >= 0) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "duplicate key '%.200s'",
+			    (const char *)ev->data.scalar.value);
+			set_error(b->err, &ev->start_mark, b->line_offset, msg);
+			return 0;
+		}
+		f->pending_key = xstrndup((const char *)ev->data.scalar.value,
+		    ev->data.scalar.length);
+		f->key_line = (int)ev->start_mark.line + 1 + b->line_offset;
+		f->key_col = (int)ev->start_mark.column + 1;
+		return 1;
+	}
+	attach(b, scalar(ev, b->line_offset));
+	return 1;
+}
+
+/* The start of a list or map: attach it now, then descend.  Returns 0 on
+ * an error. */
+static int
+on_start(builder *b, yaml_event_t *ev)
+{
+	int is_map = ev->type == YAML_MAPPING_START_EVENT;
+	const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor :
+	    ev->data.sequence_start.anchor;
+	yval *v;
+
+	if (anchor) {
+		set_error(b->err, &ev->start_mark, b->line_offset,
+		    "anchors (&name) are not supported");
+		return 0;
+	}
+	if (b->depth > 0 && b->stack[b->depth - 1].node->kind == YV_MAP &&
+	    !b->stack[b->depth - 1].pending_key) {
+		set_error(b->err, &ev->start_mark, b->line_offset,
+		    "a key must be a plain value, not a list or map");
+		return 0;
+	}
+	if (b->depth >= MAX_DEPTH) {
+		set_error(b->err, &ev->start_mark, b->line_offset,
+		    "nested too deeply");
+		return 0;
+	}
+	v = yval_new(is_map ? YV_MAP : YV_LIST, &ev->start_mark,
+	    b->line_offset);
+	if (b->depth == 0)
+		b->root = v;
+	else
+		attach(b, v);
+	b->stack[b->depth].node = v;
+	b->stack[b->depth].pending_key = NULL;
+	b->depth++;
+	return 1;
+}
+
+/* Reports libyaml's own error. */
+static void
+parser_error(builder *b, const yaml_parser_t *parser)
+{
+	yaml_mark_t m = parser->problem_mark;
+	char msg[256];
+	if (parser->context)
+		snprintf(msg, sizeof msg, "%s %s", parser->problem,
+		    parser->context);
+	else
+		snprintf(msg, sizeof msg, "%s",
+		    parser->problem ? parser->problem : "invalid YAML");
+	set_error(b->err, &m, b->line_offset, msg);
+}
+
 yval *
 yval_parse(const char *text, size_t len, int line_offset, yval_error *err)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	frame stack[MAX_DEPTH];
-	int depth = 0, done = 0, failed = 0;
-	yval *root = NULL;
+	builder b;
+	int done = 0, failed = 0;
 
+	memset(&b, 0, sizeof b);
+	b.line_offset = line_offset;
+	b.err = err;
 	if (!yaml_parser_initialize(&parser)) {
 		if (err) {
 			err->line = 1 + line_offset;
@@ -182,18 +292,8 @@ yval_parse(const char *text, size_t len, int line_offset, yval_error *err)
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 
 	while (!done && !failed) {
-		yval *v = NULL;
-
 		if (!yaml_parser_parse(&parser, &ev)) {
-			yaml_mark_t m = parser.problem_mark;
-			char msg[256];
-			if (parser.context)
-				snprintf(msg, sizeof msg, "%s %s", parser.problem,
-				    parser.context);
-			else
-				snprintf(msg, sizeof msg, "%s",
-				    parser.problem ? parser.problem : "invalid YAML");
-			set_error(err, &m, line_offset, msg);
+			parser_error(&b, &parser);
 			failed = 1;
 			break;
 		}
@@ -201,7 +301,7 @@ yval_parse(const char *text, size_t len, int line_offset, yval_error *err)
 		case YAML_STREAM_END_EVENT:
 		case YAML_DOCUMENT_END_EVENT:
 			done = ev.type == YAML_STREAM_END_EVENT ||
-			    root != NULL;
+			    b.root != NULL;
 			break;
 		case YAML_ALIAS_EVENT:
 			set_error(err, &ev.start_mark, line_offset,
@@ -209,114 +309,35 @@ yval_parse(const char *text, size_t len, int line_offset, yval_error *err)
 			failed = 1;
 			break;
 		case YAML_SCALAR_EVENT:
-			if (ev.data.scalar.anchor) {
-				set_error(err, &ev.start_mark, line_offset,
-				    "anchors (&name) are not supported");
-				failed = 1;
-				break;
-			}
-			if (depth > 0 && stack[depth - 1].node->kind == YV_MAP &&
-			    !stack[depth - 1].pending_key) {
-				frame *f = &stack[depth - 1];
-				if (yval_key_index(f->node,
-				    (const char *)ev.data.scalar.value) >= 0) {
-					char msg[256];
-					snprintf(msg, sizeof msg,
-					    "duplicate key '%.200s'",
-					    (const char *)ev.data.scalar.value);
-					set_error(err, &ev.start_mark,
-					    line_offset, msg);
-					failed = 1;
-					break;
-				}
-				f->pending_key = xstrndup(
-				    (const char *)ev.data.scalar.value,
-				    ev.data.scalar.length);
-				f->key_line = (int)ev.start_mark.line + 1 +
-				    line_offset;
-				f->key_col = (int)ev.start_mark.column + 1;
-				break;
-			}
-			v = scalar(&ev, line_offset);
+			failed = !on_scalar(&b, &ev);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT: {
-			int is_map = ev.type == YAML_MAPPING_START_EVENT;
-			const yaml_char_t *anchor = is_map ?
-			    ev.data.mapping_start.anchor :
-			    ev.data.sequence_start.anchor;
-			if (anchor) {
-				set_error(err, &ev.start_mark, line_offset,
-				    "anchors (&name) are not supported");
-				failed = 1;
-				break;
-			}
-			if (depth > 0 && stack[depth - 1].node->kind == YV_MAP &&
-			    !stack[depth - 1].pending_key) {
-				set_error(err, &ev.start_mark, line_offset,
-				    "a key must be a plain value, not a list or map");
-				failed = 1;
-				break;
-			}
-			if (depth >= MAX_DEPTH) {
-				set_error(err, &ev.start_mark, line_offset,
-				    "nested too deeply");
-				failed = 1;
-				break;
-			}
-			v = yval_new(is_map ? YV_MAP : YV_LIST, &ev.start_mark,
-			    line_offset);
-			/* attach now, then descend */
-			if (depth == 0)
-				root = v;
-			else {
-				frame *f = &stack[depth - 1];
-				append(f->node, v, f->pending_key, f->key_line,
-				    f->key_col);
-				f->pending_key = NULL;
-			}
-			stack[depth].node = v;
-			stack[depth].pending_key = NULL;
-			depth++;
-			v = NULL;
+		case YAML_MAPPING_START_EVENT:
+			failed = !on_start(&b, &ev);
 			break;
-		}
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
-			depth--;
+			b.depth--;
 			break;
 		default:
 			break;
 		}
-		if (v) {
-			if (depth == 0) {
-				if (!root)
-					root = v;
-				else
-					yval_free(v);
-			} else {
-				frame *f = &stack[depth - 1];
-				append(f->node, v, f->pending_key, f->key_line,
-				    f->key_col);
-				f->pending_key = NULL;
-			}
-		}
 		yaml_event_delete(&ev);
 	}
-	while (depth > 0) {
-		free(stack[depth - 1].pending_key);
-		depth--;
+	while (b.depth > 0) {
+		free(b.stack[b.depth - 1].pending_key);
+		b.depth--;
 	}
 	yaml_parser_delete(&parser);
 	if (failed) {
-		yval_free(root);
+		yval_free(b.root);
 		return NULL;
 	}
-	if (!root) {
+	if (!b.root) {
 		yaml_mark_t m = { 0, 0, 0 };
-		root = yval_new(YV_NULL, &m, line_offset);
+		b.root = yval_new(YV_NULL, &m, line_offset);
 	}
-	return root;
+	return b.root;
 }
 
 int
