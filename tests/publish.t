@@ -8,7 +8,7 @@
 # up and exit 130/143, and check prints what build prints.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 64
+plan 65
 
 T="--today 2026-11-23"
 doc() {   # doc FILE TITLE [BODY]
@@ -133,7 +133,7 @@ like "$err" "^policies/$long.md:0:0: error: id has a part longer than 240 bytes"
 check "255-byte file name: published under a shorter name" sh -c 'ls "$1"/html/ | grep -q "^aaaa.*\.html$" && ls "$1"/pdf/ | grep -q "^aaaa.*\.pdf$"' _ "$TMP/sde-out"
 
 # -- check = build on every project above (write errors aside)
-for P in "$TMP/dots" "$TMP/files" "$TMP/reserved" "$TMP/sde" "$TMP/gloss"; do
+for P in "$TMP/dots" "$TMP/files" "$TMP/reserved" "$TMP/sde" "$TMP/gloss" "$ROOT/content"; do
 	"$POLICYC" check "$P" $T >"$TMP/c.txt" 2>/dev/null || true
 	"$POLICYC" build "$P" -o "$TMP/cb-out" $T >/dev/null 2>"$TMP/b.txt" || true
 	rm -rf "$TMP/cb-out"
