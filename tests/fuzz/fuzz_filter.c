@@ -40,9 +40,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *scratch = fuzz_scratch("filter");
 	char *golden = path_join(pipeline_data_dir(), "tests/golden/project");
-	document **docs;
 	size_t i;
-	char *gpath;
 
 	(void)argc;
 	(void)argv;
