@@ -351,17 +351,26 @@ fsio_sweep_stale(const char *out)
 			const char *rest = NULL;
 			long pid;
 			char *victim;
+			int is_old = 0;
 			if (str_has_prefix(e->d_name, tmp_prefix))
 				rest = e->d_name + strlen(tmp_prefix);
-			else if (str_has_prefix(e->d_name, old_prefix))
+			else if (str_has_prefix(e->d_name, old_prefix)) {
 				rest = e->d_name + strlen(old_prefix);
+				is_old = 1;
+			}
 			if (!rest || (pid = leading_pid(rest)) <= 0 ||
 			    pid == (long)getpid())
 				continue;
 			if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 				continue;   /* a build still running */
 			victim = path_join(dir, e->d_name);
-			if (fsio_rmtree(victim) == 0)
+			/* a build killed between the swap's two renames left
+			 * the previous OUT as OUT.old-PID and no OUT: put it
+			 * back rather than lose it */
+			if (is_old && !fsio_exists(base) &&
+			    rename(victim, base) == 0)
+				swept++;
+			else if (fsio_rmtree(victim) == 0)
 				swept++;
 			free(victim);
 		}

@@ -39,7 +39,9 @@ char *fsio_strip_slashes(const char *path);
 char *fsio_staging(const char *out);
 /* Removes staging ("OUT.tmp-PID-…") and half-swapped ("OUT.old-PID")
  * folders beside out whose process is gone (a build killed with -9);
- * those of a build still running are left alone.  Returns how many. */
+ * those of a build still running are left alone.  An OUT.old-PID with no
+ * OUT beside it (killed mid-swap) is renamed back to OUT.  Returns how
+ * many it cleaned. */
 int fsio_sweep_stale(const char *out);
 /* Swaps staging into out: the old out is removed only after the rename
  * succeeded.  Returns 0 on success. */

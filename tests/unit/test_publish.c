@@ -76,3 +76,33 @@ UNIT_TEST(fsio_strip_slashes_and_staging_names)
 	CHECK_STR(s, "/");
 	free(s);
 }
+
+UNIT_TEST(fsio_sweep_stale_puts_a_half_swapped_out_back)
+{
+	char root[] = "/tmp/policyc-sweep-XXXXXX", *out, *p;
+
+	CHECK(mkdtemp(root) != NULL);
+	out = path_join(root, "out");
+	/* a dead build's staging folder, and its OUT.old with no OUT */
+	p = xasprintf("%s.tmp-999999-abcdef/xml", out);
+	CHECK_INT(fsio_mkdirs(p), 0);
+	free(p);
+	p = xasprintf("%s.old-999998/sentinel", out);
+	CHECK_INT(fsio_write(p, "x", 1), 0);
+	free(p);
+	CHECK_INT(fsio_sweep_stale(out), 2);
+	p = path_join(out, "sentinel");
+	CHECK(fsio_exists(p));
+	free(p);
+	p = xasprintf("%s.tmp-999999-abcdef", out);
+	CHECK(!fsio_exists(p));
+	free(p);
+	/* our own staging folder is never swept */
+	p = fsio_staging(out);
+	CHECK(p != NULL);
+	CHECK_INT(fsio_sweep_stale(out), 0);
+	CHECK(fsio_is_dir(p));
+	free(p);
+	fsio_rmtree(root);
+	free(out);
+}
