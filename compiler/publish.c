@@ -226,10 +226,9 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		    "cannot write %s: %s", OUTPUT_MARKER, strerror(errno));
 		return 1;
 	}
-	if (o->outputs & OUTPUT_XML) {
+	if (o->outputs & OUTPUT_XML)
 		fatal |= publish_xml(pl, staging, ds);
-		pipeline_stage(pl, "xml");
-	}
+	pipeline_stage(pl, "xml");   /* the trees, made or written */
 	memset(&in, 0, sizeof in);
 	in.project_dir = p->dir;
 	in.data_dir = pipeline_data_dir();
