@@ -17,7 +17,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Serialises each tree as build.c writes it, so the writer runs too. */
+/* Serialises each tree as publish.c writes it, so the writer runs too. */
 static void
 dump(xmlDocPtr doc, const char *what, void *arg)
 {
