@@ -282,7 +282,7 @@ safe_id(const char *id)
 	buf_init(&b);
 	while (*s) {
 		const char *e = strchr(s, '/');
-		size_t n = e ? (size_t)(e - s) : strlen(s), k, start = b.len;
+		size_t n = e ? (size_t)(e - s) : strlen(s), k, start;
 		int dots = 1;
 
 		if (b.len)
@@ -294,7 +294,7 @@ safe_id(const char *id)
 				continue;
 			if (ch != '.')
 				dots = 0;
-			buf_putc(&b, dots ? '_' : (char)ch);
+			buf_putc(&b, (char)ch);
 		}
 		if (dots) {
 			/* "", "." and ".." (and "...") become underscores */
