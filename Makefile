@@ -96,10 +96,17 @@ fuzz:
 	@scripts/setup-deps fuzz
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk fuzz-run
 
+MANDIR   = $(PREFIX)/share/man/man1
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)
 	install -m 755 $(BUILD)/policyc $(DESTDIR)$(PREFIX)/bin/policyc
 	cp -R templates filters $(DESTDIR)$(DATADIR)/
+	@# the man page comes from docs/policyc.1 when the tree has it
+	if [ -f docs/policyc.1 ]; then \
+	  install -d $(DESTDIR)$(MANDIR) && \
+	  install -m 644 docs/policyc.1 $(DESTDIR)$(MANDIR)/policyc.1; \
+	fi
 
 clean:
 	rm -rf build build-asan build-fuzz policyc tests/out

@@ -1,7 +1,11 @@
 /*
- * backend.h — what every back end (HTML, PDF) is handed: the XML trees in
- * memory and where to write.  Back ends read only these trees (never the
- * Markdown) and write only below out_dir.
+ * backend.h — what every back end (HTML, PDF) is handed by publish.c: the
+ * XML trees in memory and where to write.  Back ends read only these trees
+ * (never the Markdown), judge no input (pipeline.c has, before they run),
+ * and write only below out_dir: a path made from a document id comes from
+ * publish_path() and is opened with publish_write()/publish_open()
+ * (publish.h).  A back end that cannot write returns nonzero; the build
+ * then fails and the previous OUT is kept.
  */
 #ifndef POLICYC_BACKEND_H
 #define POLICYC_BACKEND_H
@@ -31,7 +35,8 @@ int html_render(const backend_input *in);
  * reporting to ds. */
 char *html_render_fragment(xmlDocPtr doc, const char *data_dir,
     diag_set *ds);
-/* Writes OUT/pdf/<id>.pdf and OUT/pdf/<pack>.pdf.  Returns 0 on success. */
+/* Writes OUT/pdf/<id>.pdf and OUT/pdf/<pack>.pdf.  Returns 0 on success,
+ * nonzero when any file could not be written (a full disk included). */
 int pdf_render(const backend_input *in);
 
 #endif

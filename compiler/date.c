@@ -5,6 +5,7 @@
  * mktime), and today's date from --today, SOURCE_DATE_EPOCH or the clock.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,28 +130,57 @@ date_days_between(const char *a, const char *b)
 	return date_to_days(b) - date_to_days(a);
 }
 
+/*
+ * The one reading of SOURCE_DATE_EPOCH (reproducible-builds.org): 1 and
+ * *out set when it holds a count of seconds, 0 when it is unset or empty,
+ * -1 when it is set to something else (the caller says so).
+ */
+int
+date_source_epoch(long long *out)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (!sde || !*sde)
+		return 0;
+	errno = 0;
+	v = strtoll(sde, &end, 10);
+	if (*end != '\0' || v < 0 || errno || !isdigit((unsigned char)*sde))
+		return -1;
+	if (out)
+		*out = v;
+	return 1;
+}
+
 int
 date_today(const char *option, char out[11])
 {
-	const char *sde;
+	long long v;
 	time_t t;
 	struct tm tm;
 
 	if (option)
 		return strlen(option) == 10 && date_parse(option, out);
-	sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end == '\0' && v >= 0) {
-			date_from_days((long)(v / 86400), out);
-			return 1;
-		}
+	if (date_source_epoch(&v) > 0) {
+		date_from_days((long)(v / 86400), out);
+		return 1;
 	}
 	t = time(NULL);
 	gmtime_r(&t, &tm);
 	format_date(tm.tm_year + 1900L, tm.tm_mon + 1L, tm.tm_mday, out);
 	return 1;
+}
+
+/* The one clock for measuring: seconds on CLOCK_MONOTONIC (stage timings,
+ * time limits), never the calendar. */
+double
+date_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void

@@ -1,7 +1,8 @@
 /*
  * date.h — ISO calendar dates as policyc uses them: "YYYY-MM-DD" and
  * "YYYY-MM" (the last day of that month), day arithmetic for review rules,
- * and today's date from --today, SOURCE_DATE_EPOCH or the clock.
+ * today's date from --today, SOURCE_DATE_EPOCH or the clock, and the one
+ * monotonic clock for timings.
  */
 #ifndef POLICYC_DATE_H
 #define POLICYC_DATE_H
@@ -17,6 +18,12 @@ void date_from_days(long days, char out[11]);
 /* Today: from the option (may be NULL), else SOURCE_DATE_EPOCH, else the
  * clock (UTC).  Returns 0 when the option is given but not a date. */
 int date_today(const char *option, char out[11]);
+/* SOURCE_DATE_EPOCH: 1 (and *out, if given) when it is a count of
+ * seconds, 0 when unset or empty, -1 when set to anything else. */
+int date_source_epoch(long long *out);
+/* Seconds on a monotonic clock: the one clock for stage timings and time
+ * limits. */
+double date_monotonic(void);
 /* Adds months (day clamped to the month's length). */
 void date_add_months(const char *d, int months, char out[11]);
 

@@ -5,7 +5,12 @@
  * build that succeeds renames it into place, so a failed build leaves the
  * previous OUT as it was.
  */
+#include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -37,8 +42,79 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+typedef struct {
+	fsio_skip *items;
+	size_t n, cap;
+} skiplist;
+
 static void
-walk(const char *root, const char *rel, strlist *out, int depth)
+skip_add(skiplist *l, char *rel, const char *reason)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	l->items[l->n].rel = rel;
+	l->items[l->n].reason = reason;
+	l->n++;
+}
+
+static int
+is_markdown_name(const char *name)
+{
+	return str_has_suffix(name, ".md") || str_has_suffix(name, ".markdown");
+}
+
+/* 1 when real (a real path) lies inside rroot (a real path). */
+static int
+under(const char *rroot, const char *real)
+{
+	size_t l = strlen(rroot);
+	return strncmp(real, rroot, l) == 0 &&
+	    (real[l] == '/' || real[l] == '\0' || l == 1);
+}
+
+/*
+ * A symbolic link in the content folder: a Markdown file it points to is
+ * read when it lies inside the project and is a regular file.  A link to
+ * a folder is not followed (links can loop); one that leads outside the
+ * project is reported.  Returns 1 when childrel was taken into out.
+ */
+static int
+walk_link(const char *rroot, const char *abs, char *childrel, int md,
+    strlist *out, skiplist *skips)
+{
+	char *real = realpath(abs, NULL);
+	struct stat st;
+
+	if (!real || stat(real, &st) != 0) {
+		free(real);
+		if (!md)
+			return 0;
+		skip_add(skips, childrel, "is a broken symbolic link");
+		return 1;
+	}
+	if (!rroot || !under(rroot, real)) {
+		free(real);
+		if (!md && !S_ISDIR(st.st_mode))
+			return 0;
+		skip_add(skips, childrel, "is a symbolic link that resolves "
+		    "outside the project folder");
+		return 1;
+	}
+	free(real);
+	if (!md)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		strlist_add(out, childrel);
+	else
+		skip_add(skips, childrel, "is not a regular file");
+	return 1;
+}
+
+static void
+walk(const char *rroot, const char *root, const char *rel, strlist *out,
+    skiplist *skips, int depth)
 {
 	char *dirpath = *rel ? path_join(root, rel) : xstrdup(root);
 	DIR *d = opendir(dirpath);
@@ -53,23 +129,31 @@ walk(const char *root, const char *rel, strlist *out, int depth)
 	while ((e = readdir(d)) != NULL) {
 		char *childrel, *childabs;
 		struct stat st;
+		int md, taken = 0;
 		if (e->d_name[0] == '.')
 			continue;
+		md = is_markdown_name(e->d_name);
 		childrel = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
 		childabs = path_join(root, childrel);
-		/* lstat: a symlink is not followed, so a link cannot lead the
-		 * walk outside the content folder or round in a loop */
-		if (lstat(childabs, &st) == 0) {
-			if (S_ISDIR(st.st_mode)) {
-				walk(root, childrel, out, depth + 1);
-				free(childrel);
-			} else if (S_ISREG(st.st_mode) &&
-			    (str_has_suffix(e->d_name, ".md") ||
-			    str_has_suffix(e->d_name, ".markdown")))
-				strlist_add(out, childrel);
-			else
-				free(childrel);
-		} else
+		/* lstat: a symlink is judged, never walked into, so a link
+		 * cannot lead the walk outside the project or round in a
+		 * loop; nothing but a regular file is ever opened (a FIFO
+		 * would hang the read, a device never end) */
+		if (lstat(childabs, &st) != 0)
+			;
+		else if (S_ISDIR(st.st_mode))
+			walk(rroot, root, childrel, out, skips, depth + 1);
+		else if (S_ISLNK(st.st_mode))
+			taken = walk_link(rroot, childabs, childrel, md, out, skips);
+		else if (md && S_ISREG(st.st_mode)) {
+			strlist_add(out, childrel);
+			taken = 1;
+		} else if (md) {
+			skip_add(skips, childrel, "is not a regular file (a FIFO, "
+			    "device or socket)");
+			taken = 1;
+		}
+		if (!taken)
 			free(childrel);
 		free(childabs);
 	}
@@ -77,14 +161,35 @@ walk(const char *root, const char *rel, strlist *out, int depth)
 	free(dirpath);
 }
 
+static int
+cmp_skip(const void *a, const void *b)
+{
+	return strcmp(((const fsio_skip *)a)->rel, ((const fsio_skip *)b)->rel);
+}
+
 size_t
-fsio_list_markdown(const char *dir, char ***out)
+fsio_list_markdown(const char *project_root, const char *dir, char ***out,
+    fsio_skip **skipped, size_t *nskipped)
 {
 	strlist l = { NULL, 0, 0 };
-	walk(dir, "", &l, 0);
+	skiplist sk = { NULL, 0, 0 };
+	char *rroot = realpath(project_root ? project_root : dir, NULL);
+
+	walk(rroot, dir, "", &l, &sk, 0);
+	free(rroot);
 	if (l.n > 1)
 		qsort(l.items, l.n, sizeof *l.items, cmp_str);
+	if (sk.n > 1)
+		qsort(sk.items, sk.n, sizeof *sk.items, cmp_skip);
 	*out = l.items;
+	if (skipped) {
+		*skipped = sk.items;
+		*nskipped = sk.n;
+	} else {
+		for (size_t i = 0; i < sk.n; i++)
+			free(sk.items[i].rel);
+		free(sk.items);
+	}
 	return l.n;
 }
 
@@ -163,15 +268,31 @@ fsio_rmtree(const char *path)
 	return rc;
 }
 
+/* OUT without trailing slashes ("out/" and "out" are one folder; with the
+ * slash, renaming OUT to OUT.old-PID would move it into itself).  Caller
+ * frees. */
+char *
+fsio_strip_slashes(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return xstrndup(path, n);
+}
+
+/*
+ * The staging folder is "OUT.tmp-PID-XXXXXX": the process id in the name
+ * lets the next build tell a folder a killed build left (its process is
+ * gone) from one a build running at the same time is still writing.
+ */
 char *
 fsio_staging(const char *out)
 {
-	char *tmpl;
-	size_t n = strlen(out);
+	char *base = fsio_strip_slashes(out), *tmpl;
 
-	while (n > 1 && out[n - 1] == '/')
-		n--;
-	tmpl = xasprintf("%.*s.tmp-XXXXXX", (int)n, out);
+	tmpl = xasprintf("%s.tmp-%ld-XXXXXX", base, (long)getpid());
+	free(base);
 	{
 		char *dir = xstrdup(tmpl), *slash = strrchr(dir, '/');
 		if (slash) {
@@ -189,10 +310,83 @@ fsio_staging(const char *out)
 	return tmpl;
 }
 
-int
-fsio_swap(const char *staging, const char *out)
+/* The pid in "PID-..." or "PID" at s, or 0 when s does not start so. */
+static long
+leading_pid(const char *s)
 {
-	char *old = NULL;
+	char *end;
+	long pid;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	pid = strtol(s, &end, 10);
+	return (*end == '-' || *end == '\0') ? pid : 0;
+}
+
+int
+fsio_sweep_stale(const char *out)
+{
+	char *base = fsio_strip_slashes(out), *slash = strrchr(base, '/');
+	char *dir, *tmp_prefix, *old_prefix;
+	const char *name;
+	DIR *d;
+	struct dirent *e;
+	int swept = 0;
+
+	if (slash) {
+		dir = xstrndup(base, (size_t)(slash - base));
+		if (!*dir) {
+			free(dir);
+			dir = xstrdup("/");
+		}
+		name = slash + 1;
+	} else {
+		dir = xstrdup(".");
+		name = base;
+	}
+	tmp_prefix = xasprintf("%s.tmp-", name);
+	old_prefix = xasprintf("%s.old-", name);
+	if ((d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			const char *rest = NULL;
+			long pid;
+			char *victim;
+			int is_old = 0;
+			if (str_has_prefix(e->d_name, tmp_prefix))
+				rest = e->d_name + strlen(tmp_prefix);
+			else if (str_has_prefix(e->d_name, old_prefix)) {
+				rest = e->d_name + strlen(old_prefix);
+				is_old = 1;
+			}
+			if (!rest || (pid = leading_pid(rest)) <= 0 ||
+			    pid == (long)getpid())
+				continue;
+			if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+				continue;   /* a build still running */
+			victim = path_join(dir, e->d_name);
+			/* a build killed between the swap's two renames left
+			 * the previous OUT as OUT.old-PID and no OUT: put it
+			 * back rather than lose it */
+			if (is_old && !fsio_exists(base) &&
+			    rename(victim, base) == 0)
+				swept++;
+			else if (fsio_rmtree(victim) == 0)
+				swept++;
+			free(victim);
+		}
+		closedir(d);
+	}
+	free(tmp_prefix);
+	free(old_prefix);
+	free(dir);
+	free(base);
+	return swept;
+}
+
+int
+fsio_swap(const char *staging, const char *out_given)
+{
+	char *old = NULL, *out = fsio_strip_slashes(out_given);
 	int rc;
 
 	if (fsio_exists(out)) {
@@ -200,6 +394,7 @@ fsio_swap(const char *staging, const char *out)
 		fsio_rmtree(old);
 		if (rename(out, old) != 0) {
 			free(old);
+			free(out);
 			return -1;
 		}
 	}
@@ -208,13 +403,161 @@ fsio_swap(const char *staging, const char *out)
 		if (old)
 			rename(old, out);  /* put the previous output back */
 		free(old);
+		free(out);
 		return -1;
 	}
 	if (old) {
 		fsio_rmtree(old);
 		free(old);
 	}
+	free(out);
 	return 0;
+}
+
+/* 1 when a path segment may be opened beneath a folder: not empty, not
+ * "." or "..", no control character. */
+static int
+segment_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || (n == 1 && s[0] == '.') ||
+	    (n == 2 && s[0] == '.' && s[1] == '.'))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20)
+			return 0;
+	return 1;
+}
+
+int
+fsio_open_beneath(const char *root, const char *rel)
+{
+	int dfd, fd;
+	const char *s = rel, *e;
+	char seg[NAME_MAX + 1];
+
+	if (!rel || rel[0] == '/' || strchr(rel, '\\')) {
+		errno = EINVAL;
+		return -1;
+	}
+	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	for (;;) {
+		size_t n;
+		e = strchr(s, '/');
+		n = e ? (size_t)(e - s) : strlen(s);
+		if (!segment_ok(s, n) || n > NAME_MAX) {
+			close(dfd);
+			errno = n > NAME_MAX ? ENAMETOOLONG : EINVAL;
+			return -1;
+		}
+		memcpy(seg, s, n);
+		seg[n] = '\0';
+		if (!e)
+			break;
+		/* a folder on the way: made if missing, never a symlink
+		 * followed out of root */
+		if (mkdirat(dfd, seg, 0777) != 0 && errno != EEXIST) {
+			int err = errno;
+			close(dfd);
+			errno = err;
+			return -1;
+		}
+		fd = openat(dfd, seg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(dfd);
+		if (fd < 0)
+			return -1;
+		dfd = fd;
+		s = e + 1;
+	}
+	fd = openat(dfd, seg, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0644);
+	{
+		int err = errno;
+		close(dfd);
+		errno = err;
+	}
+	return fd;
+}
+
+int
+fsio_write_beneath(const char *root, const char *rel, const char *data,
+    size_t len)
+{
+	int fd = fsio_open_beneath(root, rel), err;
+	size_t done = 0;
+
+	if (fd < 0)
+		return -1;
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			close(fd);
+			errno = err;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) != 0)
+		return -1;
+	return 0;
+}
+
+/* ---- removal from a signal handler ---- */
+
+struct dirent64_raw {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Removes dfd/name and what is below it with async-signal-safe calls only
+ * (openat, getdents64, unlinkat, close): no malloc, no stdio. */
+static void
+rm_at(int dfd, const char *name, int depth)
+{
+	char b[2048] __attribute__((aligned(8)));
+	int fd, pass;
+
+	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT || depth > 48)
+		return;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* entries removed while reading can be skipped: read again until a
+	 * pass finds nothing (workers may still be adding files) */
+	for (pass = 0; pass < 4; pass++) {
+		long n, off;
+		int any = 0;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = syscall(SYS_getdents64, fd, b, sizeof b)) > 0)
+			for (off = 0; off < n;) {
+				struct dirent64_raw *e = (void *)(b + off);
+				off += e->d_reclen;
+				if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+					continue;
+				rm_at(fd, e->d_name, depth + 1);
+				any = 1;
+			}
+		if (!any)
+			break;
+	}
+	close(fd);
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+void
+fsio_rmtree_signal_safe(const char *path)
+{
+	rm_at(AT_FDCWD, path, 0);
 }
 
 int

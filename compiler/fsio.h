@@ -9,22 +9,57 @@
 
 #include <stddef.h>
 
-/* Lists *.md files below root/sub (recursively, sorted, paths relative to
- * root/sub with '/' separators).  Hidden files and folders are skipped.
- * Returns the count; *out is newly allocated (free each and the array). */
-size_t fsio_list_markdown(const char *dir, char ***out);
+/* A file of the content folder that is not read, and why ("is not a
+ * regular file", "is a symbolic link that resolves outside the project
+ * folder"). */
+typedef struct {
+	char *rel;              /* relative to dir; the caller frees it */
+	const char *reason;     /* static */
+} fsio_skip;
+
+/* Lists *.md (and *.markdown) files below dir recursively, sorted, paths
+ * relative to dir with '/' separators.  Hidden files and folders are
+ * skipped; nothing but regular files is listed; a symbolic link is listed
+ * only when it resolves to a regular file inside project_root (NULL: dir).
+ * Files passed over for those reasons go to *skipped (newly allocated,
+ * *nskipped of them; may be NULL).  Returns the count; *out is newly
+ * allocated (free each and the array). */
+size_t fsio_list_markdown(const char *project_root, const char *dir,
+    char ***out, fsio_skip **skipped, size_t *nskipped);
 /* mkdir -p; returns 0 on success. */
 int fsio_mkdirs(const char *path);
 /* Writes a file, making its folder; returns 0 on success. */
 int fsio_write(const char *path, const char *data, size_t len);
 /* Removes a tree (no symlink following); returns 0 on success. */
 int fsio_rmtree(const char *path);
-/* Creates a fresh staging folder beside out ("OUT.tmp-XXXXXX"); caller
- * frees the returned path. */
+/* OUT without trailing slashes; caller frees. */
+char *fsio_strip_slashes(const char *path);
+/* Creates a fresh staging folder beside out ("OUT.tmp-PID-XXXXXX");
+ * caller frees the returned path. */
 char *fsio_staging(const char *out);
+/* Removes staging ("OUT.tmp-PID-…") and half-swapped ("OUT.old-PID")
+ * folders beside out whose process is gone (a build killed with -9);
+ * those of a build still running are left alone.  An OUT.old-PID with no
+ * OUT beside it (killed mid-swap) is renamed back to OUT.  Returns how
+ * many it cleaned. */
+int fsio_sweep_stale(const char *out);
 /* Swaps staging into out: the old out is removed only after the rename
  * succeeded.  Returns 0 on success. */
 int fsio_swap(const char *staging, const char *out);
+/* Opens root/rel for writing (created or truncated), making the folders
+ * on the way, each opened beneath the last with O_NOFOLLOW: rel must be
+ * relative, with no empty, "." or ".." segment, so nothing it names can
+ * be outside root, whatever links are there.  Returns a descriptor, or
+ * -1 with errno set. */
+int fsio_open_beneath(const char *root, const char *rel);
+/* Writes a whole file through fsio_open_beneath; 0 on success, -1 with
+ * errno set (a full disk included: every write and the close are
+ * checked). */
+int fsio_write_beneath(const char *root, const char *rel, const char *data,
+    size_t len);
+/* Removes a tree using only async-signal-safe calls, for a SIGINT or
+ * SIGTERM handler. */
+void fsio_rmtree_signal_safe(const char *path);
 /* Copies a file; returns 0 on success. */
 int fsio_copy(const char *from, const char *to);
 int fsio_exists(const char *path);

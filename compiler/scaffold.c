@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build.h"
+#include "pipeline.h"
 #include "date.h"
 #include "fsio.h"
 #include "scaffold.h"

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -271,14 +273,24 @@ read_file(const char *path, size_t *len)
 	char chunk[65536];
 	size_t n;
 	struct stat st;
+	int fd;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		errno = EISDIR;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; only a
+	 * regular file is read (a device such as /dev/zero never ends) */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		errno = e;
 		return NULL;
 	}
-	fp = fopen(path, "rb");
-	if (!fp)
+	fp = fdopen(fd, "rb");
+	if (!fp) {
+		close(fd);
 		return NULL;
+	}
 	buf_init(&b);
 	if (st.st_size > 0)
 		buf_grow(&b, (size_t)st.st_size);

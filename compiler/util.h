@@ -54,7 +54,9 @@ int utf8_valid(const char *s, size_t n, size_t *bad_offset);
 
 /* Joins a and b with one '/'; caller frees. */
 char *path_join(const char *a, const char *b);
-/* Reads a whole file; NULL with errno set on failure.  Caller frees. */
+/* Reads a whole regular file (NUL-terminated; *len its length); caller
+ * frees.  NULL, errno set, when it cannot: a folder (EISDIR), a FIFO or
+ * device (EINVAL: never waited on, never read). */
 char *read_file(const char *path, size_t *len);
 int str_has_suffix(const char *s, const char *suffix);
 int str_has_prefix(const char *s, const char *prefix);

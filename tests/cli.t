@@ -2,7 +2,7 @@
 # The command line: help, version, exit codes of check and build, JSON
 # diagnostics, the text summary line, render.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 33
 
 run_policyc --help
 is "$rc" 0 "--help exits 0"
@@ -12,6 +12,15 @@ like "$out" "^policyc [0-9]" "--version prints the version"
 run_policyc
 is "$rc" 2 "no command: exit 2"
 like "$err" "^policyc: no command given" "no command: one-line reason"
+like "$err" "Examples:" "no command: the help follows, with examples"
+run_policyc build --help
+is "$rc" 0 "build --help exits 0"
+like "$out" "usage: policyc build" "build --help is about build"
+like "$out" "Examples:" "build --help has examples"
+run_policyc check -h
+like "$out" "usage: policyc check" "check -h is about check"
+run_policyc help render
+like "$out" "usage: policyc render" "help render"
 run_policyc build --jobs 0
 is "$rc" 2 "-j 0: exit 2"
 run_policyc check a b

@@ -1,9 +1,9 @@
 /*
  * fuzz_common.c — the scratch folder, the small projects and the in-process
  * pipeline the fuzz targets share (see fuzz_common.h).  The pipeline is
- * build_run's order without the output swap or the HTML and PDF back ends,
- * with one thread and a fixed "today" so a replayed input behaves the same
- * every time.
+ * pipeline.c's up to the XML trees (no output swap, no HTML or PDF back
+ * ends), with one thread and a fixed "today" so a replayed input behaves
+ * the same every time.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,18 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build.h"
 #include "corpus.h"
 #include "diag.h"
-#include "document.h"
-#include "filters.h"
 #include "fsio.h"
 #include "fuzz_common.h"
-#include "glossary.h"
-#include "links.h"
-#include "project.h"
+#include "pipeline.h"
 #include "util.h"
-#include "xmlout.h"
 
 #define SCRATCH_PREFIX "policyc-fuzz-"
 
@@ -194,75 +188,46 @@ fuzz_project(const char *scratch, unsigned opts)
 
 /* ---- the pipeline ---- */
 
-static const char *const relpaths[] = { "fuzz.md", "staff/whistleblowing.md" };
-#define NDOCS (sizeof relpaths / sizeof relpaths[0])
-
 void
 fuzz_pipeline(const char *scratch, unsigned opts, const uint8_t *md,
     size_t n, fuzz_xml_fn each, void *arg)
 {
 	const char *dir = fuzz_project(scratch, opts);
 	diag_set *ds = diag_new();
-	project *p;
-	document **docs;
-	corpus *c;
+	pipeline_options po;
+	pipeline *pl;
+	const corpus *c;
+	xmlDocPtr *dx;
 	size_t i;
 	unsigned fmt = (opts >> FUZZ_FORMAT_SHIFT) & 7;
-	char *gpath;
 
 	fuzz_put(dir, "policies/fuzz.md", md, n);
-	p = project_load(dir, ds);
-	if (!p)
-		abort();    /* the harness's own config must load */
-	docs = xcalloc(NDOCS, sizeof *docs);
-	for (i = 0; i < NDOCS; i++) {
-		char *path = path_join(p->content, relpaths[i]);
-		docs[i] = document_load(p, path, relpaths[i], ds);
-		free(path);
-	}
-	c = corpus_new(p, docs, NDOCS, ds);
-	memcpy(c->today, "2024-06-01", 11);
-	gpath = path_join(p->dir, p->glossary_path);
-	c->glossary = glossary_load(gpath, p->glossary_path, 0, ds);
-	free(gpath);
-	links_resolve(c, 1, ds);
-	corpus_index_edges(c);
-	if (opts & FUZZ_FILTERS) {
-		char *fdir = path_join(build_data_dir(), "filters");
-		filters_run(c, fdir, ds, 1);
-		free(fdir);
-	}
-
-	{
-		xmlDocPtr cx = xmlout_corpus(c, ds);
-		if (!cx)
-			abort();
-		if (each)
-			each(cx, "corpus", arg);
-		xmlFreeDoc(cx);
-	}
+	memset(&po, 0, sizeof po);
+	po.dir = dir;
+	po.today = "2024-06-01";
+	po.jobs = 1;
+	po.no_filters = !(opts & FUZZ_FILTERS);
+	pl = pipeline_open(&po, ds);
+	if (pipeline_model(pl) != PIPELINE_OK)
+		abort();    /* the harness's own project must load */
+	c = pipeline_corpus(pl);
+	dx = pipeline_document_xml(pl);
+	if (!pipeline_corpus_xml(pl))
+		abort();
+	if (each)
+		each(pipeline_corpus_xml(pl), "corpus", arg);
 	for (i = 0; i < c->ndocs; i++) {
-		xmlDocPtr dx = xmlout_document(c, i, ds);
-		if (!dx)
+		if (!dx[i])
 			abort();
 		if (each)
-			each(dx, c->docs[i]->id, arg);
-		xmlFreeDoc(dx);
+			each(dx[i], c->docs[i]->id, arg);
 	}
 
 	if (fmt < 5) {
-		const char **paths = xcalloc(c->ndocs, sizeof *paths);
-		for (i = 0; i < c->ndocs; i++)
-			paths[i] = c->docs[i]->path;
 		diag_sort(ds);
-		diag_print(ds, fuzz_diag_out(), (diag_format)fmt, paths, c->ndocs);
-		free(paths);
+		diag_print(ds, fuzz_diag_out(), (diag_format)fmt,
+		    pipeline_doc_paths(pl), pipeline_ndocs(pl));
 	}
-
-	xmlout_release(c);
-	if (c->glossary)
-		glossary_free(c->glossary);
-	corpus_free(c);
-	project_free(p);
+	pipeline_free(pl);
 	diag_free(ds);
 }

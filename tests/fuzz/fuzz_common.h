@@ -2,10 +2,9 @@
  * fuzz_common.h — what the libFuzzer targets of tests/fuzz/ share: one
  * scratch folder per process (removed at exit; leftovers of dead fuzzer
  * processes are swept at start), small policy projects written into it,
- * and the real pipeline of compiler/build.c (document_load → corpus_new →
- * glossary → links_resolve → corpus_index_edges → filters → xmlout) run
- * in-process over one fuzzed Markdown file, so a target can look at each
- * XML tree it produces.
+ * and the real pipeline of compiler/pipeline.c (load → link → check, the
+ * filters optionally → model) run in-process over one fuzzed Markdown
+ * file, so a target can look at each XML tree it produces.
  *
  * The first byte of a pipeline input holds its options (cmark's fuzz/ and
  * jq's tests/jq_fuzz_*.c habit):

@@ -2,9 +2,9 @@
  * fuzz_document.c — libFuzzer target for the Markdown and link stages: the
  * input (after its options byte, see fuzz_common.h) becomes
  * policies/fuzz.md of a small project beside a fixed second document, and
- * the whole pipeline runs in-process: document_load, corpus_new, the
- * glossary, links_resolve, corpus_index_edges, optionally the built-in
- * filters, xmlout_corpus and xmlout_document, and the diagnostics printer.
+ * the whole pipeline runs in-process through pipeline.c (load, link,
+ * check — the built-in filters optionally — and model: the corpus and
+ * document XML), and the diagnostics printer.
  * Nothing is validated here: the sanitizers are the oracle (no crash, no
  * leak, no undefined behaviour); fuzz_xml checks the trees.
  */
@@ -17,7 +17,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Serialises each tree as build.c writes it, so the writer runs too. */
+/* Serialises each tree as publish.c writes it, so the writer runs too. */
 static void
 dump(xmlDocPtr doc, const char *what, void *arg)
 {

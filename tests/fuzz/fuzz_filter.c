@@ -1,6 +1,6 @@
 /*
  * fuzz_filter.c — libFuzzer target for the Lua bridge: the input is the
- * source of a project filter (filters/x.lua) run by filters_run over a
+ * source of a project filter (filters/x.lua) run by the pipeline over a
  * small fixed corpus (a copy of tests/golden/project: headings, tables,
  * footnotes, images, links, glossary terms).  Whatever the source does —
  * not parse, raise, loop, allocate without end, poke at the document
@@ -19,14 +19,9 @@
 
 #include "corpus.h"
 #include "diag.h"
-#include "document.h"
-#include "filters.h"
 #include "fsio.h"
 #include "fuzz_common.h"
-#include "glossary.h"
-#include "links.h"
-#include "project.h"
-#include "build.h"
+#include "pipeline.h"
 #include "util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -36,25 +31,16 @@ static const char *const files[] = {
 	"policyc.yaml", "glossary.yaml", "policies/index.md",
 	"policies/blocks/gfm.md", "policies/blocks/links.md", NULL
 };
-static const char *const relpaths[] = {
-	"index.md", "blocks/gfm.md", "blocks/links.md"
-};
-#define NDOCS (sizeof relpaths / sizeof relpaths[0])
-
 static char *project_dir, *builtin_dir;
 static diag_set *setup_ds;
-static project *proj;
-static corpus *corp;
-static const char *doc_paths[NDOCS];
+static pipeline *pl;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *scratch = fuzz_scratch("filter");
-	char *golden = path_join(build_data_dir(), "tests/golden/project");
-	document **docs;
+	char *golden = path_join(pipeline_data_dir(), "tests/golden/project");
 	size_t i;
-	char *gpath;
 
 	(void)argc;
 	(void)argv;
@@ -77,24 +63,18 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	free(golden);
 
 	setup_ds = diag_new();
-	proj = project_load(project_dir, setup_ds);
-	if (!proj)
-		abort();
-	docs = xcalloc(NDOCS, sizeof *docs);
-	for (i = 0; i < NDOCS; i++) {
-		char *path = path_join(proj->content, relpaths[i]);
-		docs[i] = document_load(proj, path, relpaths[i], setup_ds);
-		free(path);
+	{
+		pipeline_options po;
+		memset(&po, 0, sizeof po);
+		po.dir = project_dir;
+		po.today = "2024-06-01";
+		po.jobs = 1;
+		po.filters_dir = builtin_dir;
+		po.no_filters = 1;
+		pl = pipeline_open(&po, setup_ds);
+		if (pipeline_check(pl) != PIPELINE_OK)
+			abort();
 	}
-	corp = corpus_new(proj, docs, NDOCS, setup_ds);
-	memcpy(corp->today, "2024-06-01", 11);
-	gpath = path_join(proj->dir, proj->glossary_path);
-	corp->glossary = glossary_load(gpath, proj->glossary_path, 0, setup_ds);
-	free(gpath);
-	links_resolve(corp, 1, setup_ds);
-	corpus_index_edges(corp);
-	for (i = 0; i < corp->ndocs && i < NDOCS; i++)
-		doc_paths[i] = corp->docs[i]->path;
 	return 0;
 }
 
@@ -106,11 +86,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_put(project_dir, "filters/x.lua", data, size);
 	ds = diag_new();
-	filters_run(corp, builtin_dir, ds, 1);
+	pipeline_rerun_filters(pl, ds);
 	diag_sort(ds);
 	for (fmt = FMT_TEXT; fmt <= FMT_GITHUB; fmt++)
-		diag_print(ds, fuzz_diag_out(), (diag_format)fmt, doc_paths,
-		    corp->ndocs);
+		diag_print(ds, fuzz_diag_out(), (diag_format)fmt,
+		    pipeline_doc_paths(pl), pipeline_ndocs(pl));
 	diag_free(ds);
 	return 0;
 }

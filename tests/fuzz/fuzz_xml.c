@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "build.h"
+#include "pipeline.h"
 #include "fuzz_common.h"
 #include "util.h"
 
@@ -47,7 +47,7 @@ on_warning(void *ctx, const char *fmt, ...)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *path = path_join(build_data_dir(), "templates/xml/policy.rng");
+	char *path = path_join(pipeline_data_dir(), "templates/xml/policy.rng");
 	xmlRelaxNGParserCtxtPtr pc;
 
 	(void)argc;

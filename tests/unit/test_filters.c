@@ -1,8 +1,8 @@
 /*
  * test_filters.c — unit tests of the Lua bridge (filters.c): a tiny
  * project written to a temporary folder, loaded with the real project,
- * document and corpus modules, and run through filters_run with filters
- * written for each test.  Checks what a filter sees (document fields,
+ * document and corpus modules through the pipeline API, with filters
+ * written for each test as its built-in filters.  Checks what a filter sees (document fields,
  * walk, ctx), that reports land in the diag set, and that every way out of
  * the sandbox ends in one filter-error while the other filters still run.
  */
@@ -17,18 +17,15 @@
 #include "diagfmt.h"
 #include "jail.h"
 #include "corpus.h"
-#include "filters.h"
-#include "meta.h"
 #include "fsio.h"
-#include "links.h"
-#include "project.h"
+#include "pipeline.h"
 #include "util.h"
 
 typedef struct {
 	char root[64];       /* the project folder */
 	char builtin[96];    /* a folder of "built-in" filters for the test */
 	diag_set *ds;
-	project *p;
+	pipeline *pl;
 	corpus *c;
 } fixture;
 
@@ -72,9 +69,8 @@ static void setup_then(fixture *f, const char *const *filters,
     void (*before)(corpus *))
 {
 	char *pol;
-	char **files;
-	size_t n, i;
-	document **docs;
+	size_t i;
+	pipeline_options po;
 
 	memset(f, 0, sizeof *f);
 	strcpy(f->root, "/tmp/policyc-test-filters-XXXXXX");
@@ -87,6 +83,7 @@ static void setup_then(fixture *f, const char *const *filters,
 	put(pol, "sample.md", DOC);
 	put(pol, "other.md", "---\ntitle: Other\nowner: X\nreview: 2030-01-01\n"
 	    "---\n\nSee [the sample](sample.md).\n");
+	free(pol);
 	/* filters: pairs of name, text; names starting "project/" go to the
 	 * project's filters/ folder */
 	for (i = 0; filters && filters[i]; i += 2) {
@@ -98,24 +95,21 @@ static void setup_then(fixture *f, const char *const *filters,
 			put(f->builtin, filters[i], filters[i + 1]);
 	}
 	f->ds = diag_new();
-	f->p = project_load(f->root, f->ds);
-	n = fsio_list_markdown(pol, &files);
-	docs = xcalloc(n + 1, sizeof *docs);
-	for (i = 0; i < n; i++) {
-		char *rel = path_join("policies", files[i]);
-		docs[i] = document_load(f->p, rel, files[i], f->ds);
-		free(rel);
-		free(files[i]);
-	}
-	free(files);
-	free(pol);
-	f->c = corpus_new(f->p, docs, n, f->ds);
-	strcpy(f->c->today, "2024-01-15");
-	links_resolve(f->c, 1, f->ds);
-	meta_judge(f->c, f->ds);
+	memset(&po, 0, sizeof po);
+	po.dir = f->root;
+	po.today = "2024-01-15";
+	po.jobs = 2;
+	po.filters_dir = f->builtin;
+	/* the checks without the filters, then what an earlier stage
+	 * would set (before), then the filters */
+	po.no_filters = 1;
+	f->pl = pipeline_open(&po, f->ds);
+	if (pipeline_check(f->pl) != PIPELINE_OK)
+		abort();
+	f->c = pipeline_corpus(f->pl);
 	if (before)
 		before(f->c);
-	filters_run(f->c, f->builtin, f->ds, 2);
+	pipeline_rerun_filters(f->pl, f->ds);
 	diag_sort(f->ds);
 	if (getenv("UNIT_VERBOSE"))
 		diag_print(f->ds, stdout, FMT_TEXT, NULL, 0);
@@ -128,8 +122,7 @@ static void setup(fixture *f, const char *const *filters)
 
 static void teardown(fixture *f)
 {
-	corpus_free(f->c);
-	project_free(f->p);
+	pipeline_free(f->pl);
 	diag_free(f->ds);
 	fsio_rmtree(f->root);
 }

@@ -14,16 +14,14 @@
 #include <unistd.h>
 
 #include "corpus.h"
-#include "glossary.h"
-#include "links.h"
-#include "project.h"
+#include "pipeline.h"
 #include "util.h"
 #include "harness.h"
 
 typedef struct {
 	char dir[64];
 	diag_set *ds;
-	project *p;
+	pipeline *pl;
 	corpus *c;
 } fixture;
 
@@ -66,39 +64,32 @@ static const char *GLOSS =
 static void
 setup(fixture *f, const char *mode, int jobs, const char *const *docs)
 {
+	pipeline_options po;
+
 	strcpy(f->dir, "/tmp/policyc-links-XXXXXX");
 	CHECK(mkdtemp(f->dir) != NULL);
 	char *cfg = xasprintf("title: T\nglossary-links: %s\n", mode);
 	write_file(f->dir, "policyc.yaml", cfg);
 	free(cfg);
 	write_file(f->dir, "glossary.yaml", GLOSS);
-	size_t n = 0;
-	while (docs[2 * n])
-		n++;
-	f->ds = diag_new();
-	f->p = project_load(f->dir, f->ds);
-	CHECK(f->p != NULL);
-	document **dv = xcalloc(n ? n : 1, sizeof *dv);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; docs[2 * i]; i++) {
 		char *rel = xasprintf("policies/%s", docs[2 * i]);
 		write_file(f->dir, rel, docs[2 * i + 1]);
-		dv[i] = document_load(f->p, rel, docs[2 * i], f->ds);
 		free(rel);
 	}
-	f->c = corpus_new(f->p, dv, n, f->ds);
-	char *gp = path_join(f->dir, "glossary.yaml");
-	f->c->glossary = glossary_load(gp, "glossary.yaml", 1, f->ds);
-	free(gp);
-	links_resolve(f->c, jobs, f->ds);
+	f->ds = diag_new();
+	memset(&po, 0, sizeof po);
+	po.dir = f->dir;
+	po.jobs = jobs;
+	f->pl = pipeline_open(&po, f->ds);
+	CHECK(pipeline_link(f->pl) == PIPELINE_OK);
+	f->c = pipeline_corpus(f->pl);
 }
 
 static void
 teardown(fixture *f)
 {
-	glossary_free(f->c->glossary);
-	f->c->glossary = NULL;
-	corpus_free(f->c);
-	project_free(f->p);
+	pipeline_free(f->pl);
 	diag_free(f->ds);
 	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
@@ -392,11 +383,13 @@ UNIT_TEST(links_images_inside_project)
 	write_file(f.dir, "assets/x.png", "png");
 	write_file(f.dir, "policies/sub/i.md", docs[1]);
 	f.ds = diag_new();
-	f.p = project_load(f.dir, f.ds);
-	document **dv = xcalloc(1, sizeof *dv);
-	dv[0] = document_load(f.p, "policies/sub/i.md", "sub/i.md", f.ds);
-	f.c = corpus_new(f.p, dv, 1, f.ds);
-	links_resolve(f.c, 1, f.ds);
+	pipeline_options po;
+	memset(&po, 0, sizeof po);
+	po.dir = f.dir;
+	po.jobs = 1;
+	f.pl = pipeline_open(&po, f.ds);
+	CHECK(pipeline_link(f.pl) == PIPELINE_OK);
+	f.c = pipeline_corpus(f.pl);
 	document *d = doc(&f, "sub/i");
 	static const link_kind ik[] = { LINK_ASSET, LINK_ASSET, LINK_BROKEN,
 	    LINK_BROKEN, LINK_ASSET };

@@ -1,0 +1,688 @@
+/*
+ * pipeline.c — the stages of DESIGN.md's "Data flow" in order, behind one
+ * object: load (policyc.yaml, the glossary, every document in parallel,
+ * the judgement of ids, packs and brand), link (links, terms, the related
+ * graph), check (the C rules and the Lua filters), model (the XML trees;
+ * the cmark trees are dropped).  Every caller — the command line, the
+ * publisher (publish.c), the fuzz drivers and the unit fixtures — goes
+ * through this file, so none of them sets a corpus field by hand or knows
+ * the order of stages, and every judgement of input is made here, before
+ * any back end runs: `check` prints what `build` prints.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "assets.h"
+#include "brand.h"
+#include "corpus.h"
+#include "date.h"
+#include "document.h"
+#include "filters.h"
+#include "fsio.h"
+#include "glossary.h"
+#include "jobs.h"
+#include "links.h"
+#include "meta.h"
+#include "packs.h"
+#include "pipeline.h"
+#include "project.h"
+#include "util.h"
+#include "xmlout.h"
+
+/* How far the pipeline has got. */
+enum { ST_NONE, ST_LOADED, ST_LINKED, ST_CHECKED, ST_MODELLED };
+
+/* Longest id segment published: NAME_MAX (255) less room for a
+ * duplicate's "-NN" suffix and the longest extension (".html"). */
+#define ID_SEGMENT_MAX 240
+
+struct pipeline {
+	pipeline_options o;
+	diag_set *ds;
+	int jobs;
+	int stage;
+	int unreadable;
+	double mark;                /* pipeline_stage's last mark */
+	project *p;
+	/* render_file: a project made up for the one file */
+	project render_p;
+	yval render_config;
+	char *render_dir;
+	corpus *c;
+	xmlDocPtr cx;               /* corpus.xml */
+	xmlDocPtr *dx;              /* one per document */
+	const char **paths;
+};
+
+/*
+ * Where templates/ and filters/ are: $POLICYC_DATA; else beside an
+ * installed binary (<prefix>/bin/policyc → <prefix>/share/policyc); else
+ * the source tree the binary was built in (running from build/).
+ */
+const char *
+pipeline_data_dir(void)
+{
+	static char found[4096];
+	const char *env = getenv("POLICYC_DATA");
+	char exe[4000];
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	if (found[0])
+		return found;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash, *probe;
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+		snprintf(found, sizeof found, "%s/share/policyc", exe);
+		probe = path_join(found, "templates/xml/policy.rng");
+		if (fsio_exists(probe)) {
+			free(probe);
+			return found;
+		}
+		free(probe);
+	}
+#ifdef POLICYC_DATADIR
+	snprintf(found, sizeof found, "%s", POLICYC_DATADIR);
+#else
+	snprintf(found, sizeof found, "/usr/local/share/policyc");
+#endif
+	return found;
+}
+
+/*
+ * Freeing a large corpus just before exit costs seconds and gives nothing
+ * back: after the filter processes fork, every page the frees touch takes
+ * a copy-on-write fault (about 3.7 s at 10,000 documents).  Like most
+ * compilers, policyc leaves that to the kernel — except under a leak
+ * checker (ASan builds, or POLICYC_FREE_AT_EXIT=1 for valgrind), which
+ * must see every allocation returned.
+ */
+int
+pipeline_free_at_exit(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return 1;
+#else
+	const char *e = getenv("POLICYC_FREE_AT_EXIT");
+	return e && *e && strcmp(e, "0") != 0;
+#endif
+}
+
+void
+pipeline_stage(pipeline *pl, const char *name)
+{
+	double t = date_monotonic();
+	if (pl->o.timings)
+		fprintf(stderr, "timing: %-10s %8.3f s\n", name, t - pl->mark);
+	pl->mark = t;
+}
+
+pipeline *
+pipeline_open(const pipeline_options *o, diag_set *ds)
+{
+	pipeline *pl = xcalloc(1, sizeof *pl);
+
+	pl->o = *o;
+	pl->ds = ds;
+	pl->jobs = o->jobs > 0 ? o->jobs : jobs_default();
+	if (pl->jobs < 1)
+		pl->jobs = 1;
+	pl->mark = date_monotonic();
+	return pl;
+}
+
+/* ---- loading ---- */
+
+typedef struct {
+	const project *p;
+	char **rel;
+	document **docs;
+	diag_set *ds;
+} load_ctx;
+
+static void
+load_one(void *arg, size_t i, int worker)
+{
+	load_ctx *l = arg;
+	char *path = path_join(l->p->content, l->rel[i]);
+	l->docs[i] = document_load(l->p, path, l->rel[i], l->ds);
+	free(path);
+}
+
+/* Where a policyc.yaml key was written, for diagnostics about its value. */
+static void
+key_at(const project *p, const char *key, int *line, int *col)
+{
+	const yval *v = yval_get(p->config, key);
+	*line = v ? v->line : 0;
+	*col = v ? v->col : 0;
+}
+
+/*
+ * Today: --today, else SOURCE_DATE_EPOCH, else the clock.  A
+ * SOURCE_DATE_EPOCH that is set but not a count of seconds is said, not
+ * silently replaced by the clock.
+ */
+static int
+judge_today(pipeline *pl, char out[11])
+{
+	if (pl->o.today) {
+		if (date_today(pl->o.today, out))
+			return 1;
+		diag_report(pl->ds, "config-invalid", "", 0, 0,
+		    "--today '%s' is not a date (YYYY-MM-DD)", pl->o.today);
+		return 0;
+	}
+	if (date_source_epoch(NULL) < 0)
+		diag_report_sev(pl->ds, SEV_WARNING, "env-invalid", "", 0, 0,
+		    "SOURCE_DATE_EPOCH '%s' is not a number of seconds since "
+		    "1970; using the clock", getenv("SOURCE_DATE_EPOCH"));
+	return date_today(NULL, out);
+}
+
+/* The content folder, resolved inside the project; NULL (reported) when
+ * it is missing, outside, or not a folder. */
+static char *
+content_folder(pipeline *pl)
+{
+	project *p = pl->p;
+	enum fsio_inside r = fsio_resolve_inside(p->dir, p->content,
+	    FSIO_WANT_DIR, NULL);
+	int line, col;
+
+	if (r == FSIO_INSIDE)
+		return path_join(p->dir, p->content);
+	key_at(p, "content", &line, &col);
+	if (r == FSIO_MISSING)
+		diag_report(pl->ds, "config-invalid", "policyc.yaml", line, col,
+		    "content folder '%s' does not exist", p->content);
+	else if (r == FSIO_OUTSIDE)
+		diag_report(pl->ds, "config-invalid", "policyc.yaml", line, col,
+		    "content folder '%s' resolves outside the project folder; "
+		    "refusing to read it", p->content);
+	else
+		diag_report(pl->ds, "config-invalid", "policyc.yaml", line, col,
+		    "content folder '%s' is not a folder", p->content);
+	return NULL;
+}
+
+/* Lists the Markdown files; files it will not read are reported where
+ * they are. */
+static size_t
+list_documents(pipeline *pl, const char *content_dir, char ***rel)
+{
+	fsio_skip *skips = NULL;
+	size_t nskips = 0, n, i;
+	project *p = pl->p;
+
+	n = fsio_list_markdown(p->dir, content_dir, rel, &skips, &nskips);
+	for (i = 0; i < nskips; i++) {
+		char *path = path_join(p->content, skips[i].rel);
+		diag_report(pl->ds, "file-unreadable", path, 0, 0,
+		    "%s; not read", skips[i].reason);
+		free(path);
+		free(skips[i].rel);
+	}
+	free(skips);
+	if (n == 0) {
+		int line, col;
+		key_at(p, "content", &line, &col);
+		diag_report_sev(pl->ds, SEV_ERROR, "content-empty",
+		    "policyc.yaml", line, col,
+		    "content folder '%s' holds no Markdown (*.md) files",
+		    p->content);
+	}
+	return n;
+}
+
+/* Names the site, the XML and the PDF give their own files: a document
+ * with one of these ids would be overwritten by them (or overwrite
+ * them).  Top-level ids only: a/index is a/index.html. */
+static const char *const reserved_ids[] = {
+	"index", "glossary", "whats-new", "review", "search", "404",
+	                      /* html/<name>.html: html.c corpus_pages */
+	"feed", "sitemap",    /* html/feed.xml, html/sitemap.xml */
+	"search-index", "style",  /* html/search-index.js, html/style.css */
+	"corpus",             /* xml/corpus.xml */
+	NULL
+};
+
+static int
+id_reserved(const project *p, const char *id, const char **what)
+{
+	size_t i;
+
+	for (i = 0; reserved_ids[i]; i++)
+		if (!strcasecmp(id, reserved_ids[i])) {
+			*what = "a page or file the build generates";
+			return 1;
+		}
+	for (i = 0; i < p->npacks; i++)
+		if (p->packs[i].id && !strcasecmp(id, p->packs[i].id)) {
+			*what = "a pack's id (its PDF)";
+			return 1;
+		}
+	return 0;
+}
+
+/* An id every output path can be made from: unsafe segments ("", ".",
+ * "..", control characters, backslashes) are replaced, long segments cut
+ * at a character boundary.  Caller frees. */
+static char *
+safe_id(const char *id)
+{
+	buf b;
+	const char *s = id;
+
+	buf_init(&b);
+	while (*s) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s), k, start;
+		int dots = 1;
+
+		if (b.len)
+			buf_putc(&b, '/');
+		start = b.len;
+		for (k = 0; k < n; k++) {
+			unsigned char ch = (unsigned char)s[k];
+			if (ch < 0x20 || ch == '\\' || ch == 0x7f)
+				continue;
+			if (ch != '.')
+				dots = 0;
+			buf_putc(&b, (char)ch);
+		}
+		if (dots) {
+			/* "", "." and ".." (and "...") become underscores */
+			b.len = start;
+			for (k = 0; k < n || k == 0; k++)
+				buf_putc(&b, '_');
+		}
+		if (b.len - start > ID_SEGMENT_MAX) {
+			size_t cut = start + ID_SEGMENT_MAX;
+			while (cut > start &&
+			    ((unsigned char)b.data[cut] & 0xc0) == 0x80)
+				cut--;
+			b.len = cut;
+		}
+		b.data[b.len] = '\0';
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+	if (!b.len)
+		buf_puts(&b, "_");
+	return buf_detach(&b);
+}
+
+static int
+segment_too_long(const char *id)
+{
+	const char *s = id, *e;
+
+	for (;; s = e + 1) {
+		e = strchr(s, '/');
+		if ((size_t)((e ? e : s + strlen(s)) - s) > ID_SEGMENT_MAX)
+			return 1;
+		if (!e)
+			return 0;
+	}
+}
+
+/*
+ * The one judgement of ids as output paths, made before the corpus is
+ * indexed so every link and every back end sees the id that is
+ * published.  An id that would leave OUT or is too long for a file name
+ * is id-invalid; one a generated file already uses is id-reserved.  Each
+ * is published under a changed id (as id-duplicate does), never lost.
+ */
+static void
+judge_ids(pipeline *pl, document **docs, size_t n)
+{
+	size_t i;
+	const char *what;
+
+	for (i = 0; i < n; i++) {
+		document *d = docs[i];
+		char *fresh = NULL;
+
+		if (!document_id_safe(d->id)) {
+			fresh = safe_id(d->id);
+			diag_report(pl->ds, "id-invalid", d->path, 0, 0,
+			    "id '%s' would leave the output folder; published "
+			    "as '%s'", d->id, fresh);
+		} else if (segment_too_long(d->id)) {
+			fresh = safe_id(d->id);
+			diag_report(pl->ds, "id-invalid", d->path, 0, 0,
+			    "id has a part longer than %d bytes, too long for a "
+			    "file name; published as '%s'", ID_SEGMENT_MAX, fresh);
+		} else if (id_reserved(pl->p, d->id, &what)) {
+			fresh = xasprintf("%s-2", d->id);
+			diag_report_sev(pl->ds, SEV_ERROR, "id-reserved",
+			    d->path, 0, 0, "id '%s' is %s; published as '%s'", d->id, what,
+			    fresh);
+		}
+		if (fresh) {
+			free(d->id);
+			d->id = fresh;
+		}
+	}
+}
+
+/* The glossary a project names, read only from inside the project. */
+static struct glossary *
+load_glossary(pipeline *pl)
+{
+	project *p = pl->p;
+	int named = yval_get(p->config, "glossary") != NULL;
+	char *abs = NULL;
+	enum fsio_inside r = fsio_resolve_inside(p->dir, p->glossary_path,
+	    FSIO_WANT_FILE, &abs);
+	struct glossary *g;
+
+	if (r == FSIO_OUTSIDE || r == FSIO_NOT_REGULAR) {
+		int line, col;
+		key_at(p, "glossary", &line, &col);
+		diag_report(pl->ds, "config-invalid", "policyc.yaml", line, col,
+		    "glossary '%s' %s; not read", p->glossary_path,
+		    fsio_inside_reason(r));
+		return NULL;
+	}
+	if (r == FSIO_MISSING) {
+		/* glossary_load says so when the project named it */
+		char *gpath = path_join(p->dir, p->glossary_path);
+		g = glossary_load(gpath, p->glossary_path, named, pl->ds);
+		free(gpath);
+		return g;
+	}
+	g = glossary_load(abs, p->glossary_path, named, pl->ds);
+	free(abs);
+	return g;
+}
+
+/* `policyc render FILE`: the file as the one document of a project made
+ * up around it. */
+static int
+load_render_file(pipeline *pl)
+{
+	const char *file = pl->o.render_file;
+	char *slash, *base;
+	document **docs;
+	project *p = &pl->render_p;
+
+	pl->render_dir = xstrdup(file);
+	slash = strrchr(pl->render_dir, '/');
+	if (slash) {
+		*slash = '\0';
+		base = slash + 1;
+	} else {
+		free(pl->render_dir);
+		pl->render_dir = xstrdup(".");
+		base = (char *)file;
+	}
+	pl->render_config.kind = YV_MAP;
+	p->dir = pl->render_dir;
+	p->config = &pl->render_config;
+	p->title = (char *)"";
+	p->content = (char *)".";
+	p->language = (char *)"en";
+	p->allow_html = pl->o.allow_html;
+	docs = xmalloc(sizeof *docs);
+	docs[0] = document_load(p, base, base, pl->ds);
+	if (docs[0]->broken) {
+		document_free(docs[0]);
+		free(docs);
+		return PIPELINE_UNREADABLE;
+	}
+	/* a fragment shows the whole body: no page title stands in for a
+	 * leading h1 here */
+	docs[0]->title_node = NULL;
+	pl->c = corpus_new(p, docs, 1, pl->ds);
+	if (!date_today(pl->o.today, pl->c->today))
+		date_today(NULL, pl->c->today);
+	return PIPELINE_OK;
+}
+
+int
+pipeline_load(pipeline *pl)
+{
+	char **rel = NULL, *content_dir;
+	document **docs;
+	size_t n, i;
+	load_ctx lc;
+	char today[11];
+
+	if (pl->unreadable)
+		return PIPELINE_UNREADABLE;
+	if (pl->stage >= ST_LOADED)
+		return PIPELINE_OK;
+	pl->stage = ST_LOADED;
+	if (pl->o.render_file) {
+		if (load_render_file(pl) != PIPELINE_OK)
+			pl->unreadable = 1;
+		return pl->unreadable ? PIPELINE_UNREADABLE : PIPELINE_OK;
+	}
+
+	pl->p = project_load(pl->o.dir, pl->ds);
+	if (!pl->p || !judge_today(pl, today) ||
+	    !(content_dir = content_folder(pl))) {
+		pl->unreadable = 1;
+		return PIPELINE_UNREADABLE;
+	}
+	n = list_documents(pl, content_dir, &rel);
+	free(content_dir);
+	pipeline_stage(pl, "scan");
+
+	docs = xcalloc(n ? n : 1, sizeof *docs);
+	lc.p = pl->p;
+	lc.rel = rel;
+	lc.docs = docs;
+	lc.ds = pl->ds;
+	jobs_run(n, pl->jobs, load_one, &lc);
+	for (i = 0; i < n; i++)
+		free(rel[i]);
+	free(rel);
+	pipeline_stage(pl, "parse");
+
+	judge_ids(pl, docs, n);
+	pl->c = corpus_new(pl->p, docs, n, pl->ds);
+	memcpy(pl->c->today, today, sizeof today);
+	pl->c->glossary = load_glossary(pl);
+	/* colours and their contrast, the logo; pack members: judged here
+	 * so check says what build would */
+	brand_resolve(pl->p, pl->ds);
+	packs_resolve(pl->c, pl->ds);
+	pipeline_stage(pl, "index");
+	return PIPELINE_OK;
+}
+
+int
+pipeline_link(pipeline *pl)
+{
+	if (pipeline_load(pl) != PIPELINE_OK)
+		return PIPELINE_UNREADABLE;
+	if (pl->stage >= ST_LINKED)
+		return PIPELINE_OK;
+	pl->stage = ST_LINKED;
+	if (pl->o.render_file)
+		return PIPELINE_OK;   /* links classified by form only */
+	links_resolve(pl->c, pl->jobs, pl->ds);
+	corpus_index_edges(pl->c);
+	pipeline_stage(pl, "links");
+	return PIPELINE_OK;
+}
+
+static void
+run_filters(pipeline *pl, diag_set *ds)
+{
+	char *dir = pl->o.filters_dir ? xstrdup(pl->o.filters_dir) :
+	    path_join(pipeline_data_dir(), "filters");
+	filters_run(pl->c, dir, ds, pl->jobs);
+	free(dir);
+}
+
+int
+pipeline_check(pipeline *pl)
+{
+	if (pipeline_link(pl) != PIPELINE_OK)
+		return PIPELINE_UNREADABLE;
+	if (pl->stage >= ST_CHECKED)
+		return PIPELINE_OK;
+	pl->stage = ST_CHECKED;
+	/* review states with today (before the filters read them), and the
+	 * published names and sizes of the images links.c found */
+	meta_judge(pl->c, pl->ds);
+	assets_collect(pl->c, pl->ds);
+	if (pl->o.render_file)
+		return PIPELINE_OK;
+	if (!pl->o.no_filters)
+		run_filters(pl, pl->ds);
+	pipeline_stage(pl, "filters");
+	return PIPELINE_OK;
+}
+
+void
+pipeline_rerun_filters(pipeline *pl, diag_set *ds)
+{
+	if (pipeline_link(pl) != PIPELINE_OK)
+		return;
+	run_filters(pl, ds);
+}
+
+/* ---- the model ---- */
+
+typedef struct {
+	corpus *c;
+	xmlDocPtr *docs;
+	diag_set *ds;
+} model_ctx;
+
+static void
+model_one(void *arg, size_t i, int worker)
+{
+	model_ctx *m = arg;
+	document *d = m->c->docs[i];
+
+	m->docs[i] = xmlout_document(m->c, i, m->ds);
+	/* from here on the XML tree is the document: the back ends never
+	 * read the cmark tree, so give its memory back now (a large corpus
+	 * would otherwise hold both trees of every document at once) */
+	cmark_node_free(d->root);
+	d->root = NULL;
+	d->title_node = NULL;
+	for (size_t h = 0; h < d->nheadings; h++)
+		d->headings[h].node = NULL;
+}
+
+int
+pipeline_model(pipeline *pl)
+{
+	model_ctx m;
+
+	if (pipeline_check(pl) != PIPELINE_OK)
+		return PIPELINE_UNREADABLE;
+	if (pl->stage >= ST_MODELLED)
+		return PIPELINE_OK;
+	pl->stage = ST_MODELLED;
+	if (pl->o.render_file) {
+		/* render's diagnostics are about looking at one file: the
+		 * XML writer's own are not wanted there (as before) */
+		pl->dx = xcalloc(1, sizeof *pl->dx);
+		pl->dx[0] = xmlout_document(pl->c, 0, NULL);
+		return PIPELINE_OK;
+	}
+	pl->cx = xmlout_corpus(pl->c, pl->ds);
+	m.c = pl->c;
+	m.docs = pl->dx = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1,
+	    sizeof *pl->dx);
+	m.ds = pl->ds;
+	jobs_run(pl->c->ndocs, pl->jobs, model_one, &m);
+	return PIPELINE_OK;
+}
+
+/* ---- accessors ---- */
+
+const project *
+pipeline_project(const pipeline *pl)
+{
+	return pl->o.render_file ? &pl->render_p : pl->p;
+}
+
+corpus *
+pipeline_corpus(const pipeline *pl)
+{
+	return pl->c;
+}
+
+size_t
+pipeline_ndocs(const pipeline *pl)
+{
+	return pl->c ? pl->c->ndocs : 0;
+}
+
+xmlDocPtr
+pipeline_corpus_xml(const pipeline *pl)
+{
+	return pl->cx;
+}
+
+xmlDocPtr *
+pipeline_document_xml(const pipeline *pl)
+{
+	return pl->dx;
+}
+
+int
+pipeline_jobs(const pipeline *pl)
+{
+	return pl->jobs;
+}
+
+const char **
+pipeline_doc_paths(pipeline *pl)
+{
+	size_t i, n = pipeline_ndocs(pl);
+
+	if (!pl->paths && n) {
+		pl->paths = xcalloc(n, sizeof *pl->paths);
+		for (i = 0; i < n; i++)
+			pl->paths[i] = pl->c->docs[i]->path;
+	}
+	return pl->paths;
+}
+
+void
+pipeline_free(pipeline *pl)
+{
+	size_t i;
+
+	if (!pl)
+		return;
+	if (pl->dx) {
+		for (i = 0; i < (pl->c ? pl->c->ndocs : 0); i++)
+			if (pl->dx[i])
+				xmlFreeDoc(pl->dx[i]);
+		free(pl->dx);
+	}
+	if (pl->cx)
+		xmlFreeDoc(pl->cx);
+	if (pl->c) {
+		xmlout_release(pl->c);
+		if (pl->c->glossary)
+			glossary_free(pl->c->glossary);
+		corpus_free(pl->c);
+	}
+	if (pl->p)
+		project_free(pl->p);
+	free(pl->render_dir);
+	free(pl->paths);
+	free(pl);
+}

@@ -1,0 +1,100 @@
+/*
+ * pipeline.h — the stages from a project folder to judged documents and
+ * their XML trees, behind one object (cmark's parser_new/feed/finish, jq's
+ * jq_init/compile/teardown): open, load, link, check, model, free.  The
+ * command line (build, check, render), the publisher, the fuzz drivers and
+ * the unit-test fixtures call only this.  Each stage runs the ones before
+ * it if they have not run yet, so a caller never needs to know their
+ * order: pipeline_model() alone loads, links, checks and models.  Every
+ * judgement of input is made by the time pipeline_check() returns, so
+ * `check` and `build` print the same diagnostics.
+ */
+#ifndef POLICYC_PIPELINE_H
+#define POLICYC_PIPELINE_H
+
+#include <stddef.h>
+#include <libxml/tree.h>
+
+#include "corpus.h"
+#include "diag.h"
+#include "project.h"
+
+/* Named exit codes (jq's habit). */
+enum policyc_exit {
+	EXIT_OK = 0,        /* no errors (check), or published (build) */
+	EXIT_ERRORS = 1,    /* errors (or warnings under --strict) */
+	EXIT_USAGE = 2      /* bad usage, or a project that cannot be read */
+};
+
+typedef struct {
+	const char *dir;          /* project folder (ignored with render_file) */
+	const char *today;        /* --today (YYYY-MM-DD), or NULL: then
+	                             SOURCE_DATE_EPOCH, else the clock */
+	int jobs;                 /* threads; 0: jobs_default() */
+	const char *filters_dir;  /* built-in filters; NULL: the data folder's */
+	int no_filters;           /* pipeline_check runs the C rules only */
+	int timings;              /* print stage times to stderr */
+	/* `policyc render FILE`: one Markdown file with no project around
+	 * it; links are classified by form only and no rules run */
+	const char *render_file;
+	int allow_html;           /* render_file: pass raw HTML through */
+} pipeline_options;
+
+typedef struct pipeline pipeline;
+
+/* Stage results: PIPELINE_OK, or PIPELINE_UNREADABLE when the project
+ * cannot be read at all (no or broken policyc.yaml, no content folder, a
+ * bad --today, an unreadable render file) — reported to ds; later stages
+ * then do nothing and return it again. */
+enum { PIPELINE_OK = 0, PIPELINE_UNREADABLE = 2 };
+
+/* Opens a pipeline; options are copied (the strings are borrowed and
+ * must outlive it).  Diagnostics go to ds, which the caller owns. */
+pipeline *pipeline_open(const pipeline_options *o, diag_set *ds);
+/* Reads policyc.yaml, the glossary, every document of the content folder,
+ * and judges ids (id-invalid, id-reserved), packs and brand. */
+int pipeline_load(pipeline *pl);
+/* Resolves links and terms; builds the related graph. */
+int pipeline_link(pipeline *pl);
+/* The C rules and the Lua filters; after it, every diagnostic about the
+ * input has been reported. */
+int pipeline_check(pipeline *pl);
+/* Makes the XML trees (corpus and one per document) and drops the cmark
+ * trees: from here on the XML is the document. */
+int pipeline_model(pipeline *pl);
+/* Frees everything the pipeline made (project, corpus, glossary, XML
+ * trees).  Not the diagnostics set. */
+void pipeline_free(pipeline *pl);
+
+/* Runs the Lua filters again over the linked corpus, reporting to ds
+ * (for the filter fuzzer: one corpus, many filters). */
+void pipeline_rerun_filters(pipeline *pl, diag_set *ds);
+
+/* Accessors: borrowed, valid until pipeline_free.  NULL (or 0) before the
+ * stage that makes them has run, or after PIPELINE_UNREADABLE. */
+const project *pipeline_project(const pipeline *pl);
+corpus *pipeline_corpus(const pipeline *pl);
+size_t pipeline_ndocs(const pipeline *pl);
+xmlDocPtr pipeline_corpus_xml(const pipeline *pl);
+/* The XML trees of the documents, in corpus order (pipeline_ndocs). */
+xmlDocPtr *pipeline_document_xml(const pipeline *pl);
+int pipeline_jobs(const pipeline *pl);
+/* The source paths of the documents (for diag_print); borrowed array of
+ * pipeline_ndocs entries. */
+const char **pipeline_doc_paths(pipeline *pl);
+
+/* Prints the time since the last mark as stage `name` (under --timings)
+ * and sets the mark. */
+void pipeline_stage(pipeline *pl, const char *name);
+
+/*
+ * Freeing a large corpus just before exit costs seconds and gives nothing
+ * back; see docs/decisions.md "No teardown at exit".  1 when the process
+ * must free everything anyway (a leak checker is watching).
+ */
+int pipeline_free_at_exit(void);
+
+/* The folder holding templates/ and filters/. */
+const char *pipeline_data_dir(void);
+
+#endif

@@ -1,0 +1,304 @@
+/*
+ * publish.c — the last step of `policyc build`, after the pipeline has
+ * judged everything: check that OUT may be replaced, sweep staging folders
+ * killed builds left, make a fresh staging folder beside OUT, write the
+ * XML (in parallel), run the HTML and PDF back ends into it, and rename it
+ * into OUT only when every write succeeded — a full disk or a failing back
+ * end leaves the previous OUT as it was.  Every output path made from a
+ * document id is made here (publish_path) and opened beneath the staging
+ * folder (publish_write), so an id can never write outside OUT.
+ */
+#include <errno.h>
+#include <libxml/xmlsave.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "assets.h"
+#include "backend.h"
+#include "corpus.h"
+#include "document.h"
+#include "fsio.h"
+#include "jobs.h"
+#include "publish.h"
+#include "util.h"
+
+#define OUTPUT_MARKER ".policyc-output"
+
+/* ---- paths ---- */
+
+char *
+publish_path(const char *sub, const char *id, const char *ext)
+{
+	if (!id || !document_id_safe(id))
+		return NULL;
+	return sub && *sub ? xasprintf("%s/%s%s", sub, id, ext) :
+	    xasprintf("%s%s", id, ext);
+}
+
+int
+publish_write(const char *staging, const char *rel, const char *data,
+    size_t len)
+{
+	return fsio_write_beneath(staging, rel, data, len);
+}
+
+int
+publish_open(const char *staging, const char *rel)
+{
+	return fsio_open_beneath(staging, rel);
+}
+
+/* ---- signals ---- */
+
+/* The staging folder a SIGINT or SIGTERM must remove; set while one
+ * exists.  The handler reads it with async-signal-safe calls only. */
+static char *volatile signal_staging;
+
+static void
+on_signal(int sig)
+{
+	char *s = signal_staging;
+	if (s)
+		fsio_rmtree_signal_safe(s);
+	_exit(128 + sig);
+}
+
+void
+publish_signals_install(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		/* a signal the caller ignores (nohup, a background job of a
+		 * script) stays ignored, as the shell meant */
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* Blocks (1) or unblocks (0) SIGINT and SIGTERM: the swap must not be cut
+ * between its two renames, or OUT would be left as OUT.old-PID. */
+static void
+hold_signals(int hold)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+/* ---- OUT ---- */
+
+/* OUT must be a folder policyc may replace: not the project, not above
+ * it, and either absent, empty, or made by policyc before. */
+static int
+out_is_safe(const char *dir, const char *out, diag_set *ds)
+{
+	char *rdir = realpath(dir, NULL), *rout = realpath(out, NULL);
+	int ok = 1;
+
+	if (rdir && rout) {
+		size_t l = strlen(rout);
+		if (!strncmp(rdir, rout, l) && (rdir[l] == '/' || rdir[l] == '\0' ||
+		    l == 1)) {
+			diag_report(ds, "output-error", out, 0, 0,
+			    "output folder '%s' holds the project itself; "
+			    "choose another with -o", out);
+			ok = 0;
+		}
+	}
+	if (ok && rout && fsio_is_dir(rout)) {
+		char *marker = path_join(rout, OUTPUT_MARKER);
+		if (!fsio_exists(marker) && !fsio_dir_empty(rout)) {
+			diag_report(ds, "output-error", out, 0, 0,
+			    "'%s' exists and was not made by policyc; refusing "
+			    "to replace it (remove it or choose another -o)", out);
+			ok = 0;
+		}
+		free(marker);
+	} else if (ok && rout && !fsio_is_dir(rout)) {
+		diag_report(ds, "output-error", out, 0, 0,
+		    "'%s' is a file, not a folder", out);
+		ok = 0;
+	}
+	free(rdir);
+	free(rout);
+	return ok;
+}
+
+/* ---- XML ---- */
+
+typedef struct {
+	const corpus *c;
+	xmlDocPtr *docs;
+	diag_set *ds;
+	const char *staging;
+	atomic_int failed;
+} xml_ctx;
+
+static int
+write_xml(xmlDocPtr doc, const char *staging, const char *rel)
+{
+	xmlChar *mem = NULL;
+	int len = 0, rc;
+
+	xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 0);
+	if (!mem)
+		return -1;
+	rc = publish_write(staging, rel, (const char *)mem, (size_t)len);
+	xmlFree(mem);
+	return rc;
+}
+
+static void
+xml_one(void *arg, size_t i, int worker)
+{
+	xml_ctx *x = arg;
+	const document *d = x->c->docs[i];
+	char *rel = publish_path("xml", d->id, ".xml");
+
+	if (!rel) {
+		/* pipeline_load gave every document a safe id: this is a
+		 * bug, and still no write outside OUT */
+		diag_report(x->ds, "output-error", d->path, 0, 0,
+		    "id '%s' is not a safe output path", d->id);
+		atomic_store(&x->failed, 1);
+		return;
+	}
+	if (write_xml(x->docs[i], x->staging, rel) != 0) {
+		diag_report(x->ds, "output-error", d->path, 0, 0,
+		    "cannot write %s: %s", rel, strerror(errno));
+		atomic_store(&x->failed, 1);
+	}
+	free(rel);
+}
+
+static int
+publish_xml(pipeline *pl, const char *staging, diag_set *ds)
+{
+	xml_ctx xc;
+	corpus *c = pipeline_corpus(pl);
+	int fatal = 0;
+
+	memset(&xc, 0, sizeof xc);
+	xc.c = c;
+	xc.docs = pipeline_document_xml(pl);
+	xc.ds = ds;
+	xc.staging = staging;
+	atomic_init(&xc.failed, 0);
+	jobs_run(c->ndocs, pipeline_jobs(pl), xml_one, &xc);
+	if (write_xml(pipeline_corpus_xml(pl), staging, "xml/corpus.xml") != 0) {
+		diag_report(ds, "output-error", "", 0, 0,
+		    "cannot write xml/corpus.xml: %s", strerror(errno));
+		fatal = 1;
+	}
+	return fatal | atomic_load(&xc.failed);
+}
+
+/* ---- the build ---- */
+
+/* The back ends, in order, into the staging folder; nonzero when any
+ * failed to write (each has reported why). */
+static int
+publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
+    diag_set *ds)
+{
+	backend_input in;
+	const project *p = pipeline_project(pl);
+	int fatal = 0;
+
+	/* the marker first: a back end that fails on a full disk must say
+	 * so itself, not be caught by a later small write */
+	if (publish_write(staging, OUTPUT_MARKER, "policyc output folder\n",
+	    22) != 0) {
+		diag_report(ds, "output-error", "", 0, 0,
+		    "cannot write %s: %s", OUTPUT_MARKER, strerror(errno));
+		return 1;
+	}
+	if (o->outputs & OUTPUT_XML)
+		fatal |= publish_xml(pl, staging, ds);
+	pipeline_stage(pl, "xml");   /* the trees, made or written */
+	memset(&in, 0, sizeof in);
+	in.project_dir = p->dir;
+	in.data_dir = pipeline_data_dir();
+	in.out_dir = staging;
+	in.corpus = pipeline_corpus_xml(pl);
+	in.docs = pipeline_document_xml(pl);
+	in.ndocs = pipeline_ndocs(pl);
+	in.jobs = pipeline_jobs(pl);
+	in.today = pipeline_corpus(pl)->today;
+	in.ds = ds;
+	if (!fatal && (o->outputs & OUTPUT_HTML)) {
+		fatal |= html_render(&in) != 0;
+		pipeline_stage(pl, "html");
+	}
+	if (!fatal && (o->outputs & OUTPUT_HTML)) {
+		/* the images the pages use, under their content-addressed
+		 * names; a failed copy fails the build like any write */
+		char *h = path_join(staging, "html");
+		fatal |= assets_copy(pipeline_corpus(pl), h, ds) != 0;
+		free(h);
+	}
+	if (!fatal && (o->outputs & OUTPUT_PDF)) {
+		/* a PDF that cannot be written fails the build like any other
+		 * write: the old OUT is kept */
+		fatal |= pdf_render(&in) != 0;
+		pipeline_stage(pl, "pdf");
+	}
+	return fatal;
+}
+
+int
+publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
+{
+	const project *p = pipeline_project(pl);
+	char *out, *staging;
+	int fatal;
+
+	if (!p || pipeline_model(pl) != PIPELINE_OK)
+		return EXIT_USAGE;
+	out = fsio_strip_slashes(o->out);
+	if (!out_is_safe(p->dir, out, ds)) {
+		free(out);
+		return EXIT_USAGE;
+	}
+	fsio_sweep_stale(out);
+	staging = fsio_staging(out);
+	if (!staging) {
+		diag_report(ds, "output-error", out, 0, 0,
+		    "cannot make a staging folder beside '%s': %s", out,
+		    strerror(errno));
+		free(out);
+		return EXIT_ERRORS;
+	}
+	signal_staging = staging;
+
+	fatal = publish_outputs(pl, o, staging, ds);
+	hold_signals(1);
+	if (!fatal && fsio_swap(staging, out) != 0) {
+		diag_report(ds, "output-error", out, 0, 0,
+		    "cannot move the new output into '%s': %s", out,
+		    strerror(errno));
+		fatal = 1;
+	}
+	if (fatal)
+		fsio_rmtree(staging);
+	signal_staging = NULL;
+	hold_signals(0);
+	pipeline_stage(pl, "publish");
+	free(staging);
+	free(out);
+	return fatal ? EXIT_ERRORS : EXIT_OK;
+}
