@@ -119,17 +119,6 @@ diag_severity_parse(const char *s, severity *out)
 	return 0;
 }
 
-const char *
-diag_severity_name(severity s)
-{
-	switch (s) {
-	case SEV_ERROR: return "error";
-	case SEV_WARNING: return "warning";
-	case SEV_NOTE: return "note";
-	default: return "off";
-	}
-}
-
 static void
 add(diag_set *ds, int sev, const char *rule, const char *file, int line,
     int col, const char *fmt, va_list ap)

@@ -34,7 +34,6 @@ void diag_set_severity(diag_set *ds, const char *rule, severity sev);
 /* Effective severity of a rule after overrides. */
 severity diag_severity_of(diag_set *ds, const char *rule);
 int diag_severity_parse(const char *s, severity *out);
-const char *diag_severity_name(severity s);
 
 /* Reports at the rule's effective severity (dropped when off). file is
  * relative to the project folder; line/col are 1-based, 0 when unknown. */

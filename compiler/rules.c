@@ -1,12 +1,13 @@
 /*
  * rules.c — the rule table (rules.def) as rows, and the lookups the rest
- * of policyc makes of it.  diag.c gets default severities here; project.c
+ * of policyc makes of it, and the names of the severities (which the
+ * table's rows carry), so diag.c depends on this file and not the other
+ * way round.  diag.c gets default severities here; project.c
  * validates `rules:` keys with rule_known/rule_suggest; main.c prints the
  * table for `policyc rules`.
  */
 #include <string.h>
 
-#include "diag.h"
 #include "rules.h"
 #include "util.h"
 
@@ -15,6 +16,17 @@ static const rule_info table[R__COUNT] = {
 #include "rules.def"
 #undef RULE
 };
+
+const char *
+diag_severity_name(severity s)
+{
+	switch (s) {
+	case SEV_ERROR: return "error";
+	case SEV_WARNING: return "warning";
+	case SEV_NOTE: return "note";
+	default: return "off";
+	}
+}
 
 const rule_info *
 rule_get(enum rule_id r)

@@ -33,6 +33,9 @@ typedef struct {
 	const char *what;        /* one line: what it catches */
 } rule_info;
 
+/* "error", "warning", "note" or "off". */
+const char *diag_severity_name(severity s);
+
 /* The row of a rule; r must be a valid enum value. */
 const rule_info *rule_get(enum rule_id r);
 /* The row of a rule id, or NULL for ids outside the table (a project
