@@ -38,13 +38,23 @@ my %todo = (
 	    'brand contrast is judged in html.c only (brand.c, branches xml and pipeline)',
 	'tests/cases/check-build/pack-missing' =>
 	    'pack members are judged in xmlout.c only (packs.c, branches xml and pipeline)',
+	'tests/cases/security/markdown-tricks' => $images,
+	'tests/cases/security/outside-paths' => $images,
+	'tests/cases/security/script-urls' => $images,
+	'tests/cases/security/deep-nesting' =>
+	    'build crashes on 20,000 nested quotes in the PDF flow (bounded recursion; branch pdf)',
+	'tests/cases/security/ids' =>
+	    'ids that slug to .. are refused (id-invalid) only when the XML is written (one id check before the back ends; branch pipeline)',
+	'tests/cases/security/xslt-reads' =>
+	    'a user stylesheet\'s document() reads are reported by the HTML back end only, quoting the file read (/etc/passwd); the loader should refuse them (branch html)',
 );
 
 my $n = 0;
 sub ok {
 	my ($cond, $what, $todo, @diag) = @_;
 	$n++;
-	print(($cond ? "ok" : "not ok"), " $n - $what", ($todo ? " # TODO $todo" : ''), "\n");
+	# a TODO marks only a failure, so a fixed project shows as plain ok
+	print(($cond ? "ok" : "not ok"), " $n - $what", ($todo && !$cond ? " # TODO $todo" : ''), "\n");
 	unless ($cond) { print "# $_\n" for map { split /\n/ } @diag; }
 	return $cond;
 }
@@ -69,20 +79,25 @@ sub diagnostics {
 	}
 	waitpid($pid, 0);
 	my @l = split /\n/, slurp("$tmp/out") . slurp("$tmp/err");
-	my @write = grep { /\[(output-error|[a-z]+-write)\]$/ } @l;
+	my $write = grep { /\[(output-error|[a-z]+-write)\]$/ } @l;
 	@l = grep { !/\[(output-error|[a-z]+-write)\]$/ } @l;
-	# a located diagnostic or the summary line; progress lines are not
+	# located diagnostics and the summary line; progress lines are not
 	# diagnostics
 	@l = grep { /^\S.*:\d+:\d+: (error|warning|note): / ||
-	    (!@write && /^\d+ errors?, \d+ warnings?, \d+ notes? in /) } @l;
-	return join('', map { "$_\n" } @l);
+	    /^\d+ errors?, \d+ warnings?, \d+ notes? in / } @l;
+	return ($write, join('', map { "$_\n" } @l));
 }
+
+# The summary counts write errors too: where the build met any, the
+# summary lines of both are set aside.
+sub nosummary { return join('', grep { !/^\d+ errors?, / } map { "$_\n" } split /\n/, $_[0]); }
 
 sub same {
 	my ($name, $dir) = @_;
-	my $check = diagnostics('check', $dir, '--today', $today);
-	my $build = diagnostics('build', $dir, '-o', "$tmp/site", '--today', $today,
+	my (undef, $check) = diagnostics('check', $dir, '--today', $today);
+	my ($write, $build) = diagnostics('build', $dir, '-o', "$tmp/site", '--today', $today,
 	    '--outputs', 'xml,html,pdf');
+	($check, $build) = (nosummary($check), nosummary($build)) if $write;
 	system('rm', '-rf', "$tmp/site");
 	my $diff = '';
 	if ($check ne $build) {
@@ -90,7 +105,7 @@ sub same {
 		open(my $b, '>', "$tmp/b") or die; print $b $build; close $b;
 		$diff = `diff -u --label check --label build $tmp/c $tmp/b | head -30`;
 	}
-	ok($check eq $build && $check ne '', "$name: check and build print the same diagnostics",
+	ok($check eq $build && ($write || $check ne ''), "$name: check and build print the same diagnostics",
 	    $todo{$name}, $diff);
 }
 

@@ -43,12 +43,41 @@ SITE_SCRIPTS = {os.path.basename(f) for f in os.listdir(os.path.join(root, "temp
 
 # (case, check) -> why it fails today; check is the word after the case
 # name in the test's description.
+URLS = "script URLs are published as live links: one URL policy, link-unsafe (url.c, branch links; back ends html, pdf)"
+OUTSIDE = "paths outside the project are read (fsio_resolve_inside for logo, glossary, images, content folder)"
+LINES = "newlines and control characters in messages reach the text output (diag.c)"
 TODO = {
+    ("*", "csp"): "no Content-Security-Policy meta on the pages yet (branch html)",
+    ("script-urls", "pages"): URLS, ("script-urls", "xml"): URLS, ("script-urls", "pdf"): URLS,
+    ("config-urls", "pages"): URLS, ("config-urls", "xml"): URLS, ("config-urls", "pdf"): URLS,
+    ("config-urls", "feeds"): "a script base-url reaches the feed and the sitemap (url.c policy on base-url)",
+    ("markdown-tricks", "pages"): URLS, ("markdown-tricks", "xml"): URLS, ("markdown-tricks", "pdf"): URLS,
+    ("outside-paths", "pages"): URLS + " (file: image src)", ("outside-paths", "xml"): URLS + " (file: image src)",
+    ("raw-html-on", "pages"): "allow-html passes event handlers, object, embed, form, base and refresh meta "
+                              "through: sanitise them, or say in README's Security section that allow-html gives "
+                              "this up and drop the case's pages check (branch html)",
+    ("svg-logo", "xml"): "the SVG logo is published with its script and DTD (brand.c SVG logo safety, branch xml)",
+    ("comments", "reads"): "HTML comments are published (they must never reach the XML)",
+    ("comments-html-on", "reads"): "HTML comments are published (they must never reach the XML)",
+    ("outside-paths", "reads"): OUTSIDE, ("symlinks", "reads"): OUTSIDE, ("content-symlink", "reads"): OUTSIDE,
+    ("xslt-reads", "reads"): "a user stylesheet expands an external entity and reads through document() "
+                             "(one loader with no entities, no DTD, reads only from template folders; branch html)",
+    ("pdf-uris", "pdf"): "URIs reach cairo_tag_begin unescaped: broken PDFs and a /JavaScript action injected "
+                         "through a link (percent-encode every URI; branch pdf)",
+    ("deep-nesting", "build"): "20,000 nested quotes overflow the stack in the PDF flow (bounded recursion; branch pdf)",
+    ("deep-nesting", "writes"): "the crash leaves its staging folder (follows from the crash)",
+    ("ids", "writes"): "a folder whose name slugs to .. writes XML outside OUT (one checked output path; branch pipeline)",
+    ("ids", "lost"): "documents in folders that slug to .. lose their page silently (id check; branch pipeline)",
+    ("reserved", "lost"): "ids index, search, 404, glossary, review, whats-new lose their page to the site's, "
+                          "a pack id equal to a document id loses its PDF, unreported (branch pipeline)",
+    ("forged-lines", "lines"): LINES, ("ids", "lines"): LINES, ("script-urls", "lines"): LINES,
 }
 
 tests = []
 def ok(cond, case, check, what, diag=()):
-    todo = TODO.get((case, check)) or TODO.get(("*", check))
+    # a TODO marks only a failure: what passes is plain ok, so the list
+    # shows the integrator what still fails
+    todo = None if cond else TODO.get((case, check)) or TODO.get(("*", check))
     tests.append((bool(cond), "%s: %s %s" % (case, check, what), todo, list(diag)))
 
 # ---------------------------------------------------------------- URLs ----
@@ -554,7 +583,12 @@ def case(name, proj, work, tmp):
         for m in FORBIDDEN:
             if m.encode() in data:
                 leaks.append("%s holds %r" % (os.path.relpath(f, out), m))
-    ok(not leaks, name, "reads", "nothing outside the project, no comment text, is published", leaks[:10])
+    for label, text in (("check's output", so + se), ("build's output", bo + be)):
+        for m in FORBIDDEN:
+            if m in text:
+                leaks.append("%s holds %r" % (label, m))
+    ok(not leaks, name, "reads", "nothing outside the project, no comment text, is published "
+       "(nor printed in a diagnostic)", leaks[:10])
 
     # no document lost without a word: its own page (a page whose <title>
     # is its title) and, when PDFs were made, its own PDF (Title in the
@@ -606,6 +640,6 @@ def main():
         if not c:
             for d in diag:
                 for l in str(d).split("\n"):
-                    print("#   " + l)
+                    print("#   " + re.sub(r"\S*/policyc-security\.[^/]+/a/b/c/w/", "", l))
 
 main()
