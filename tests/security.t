@@ -44,7 +44,8 @@ SITE_SCRIPTS = {os.path.basename(f) for f in os.listdir(os.path.join(root, "temp
 # (case, check) -> why it fails today; check is the word after the case
 # name in the test's description.
 URLS = "script URLs are published as live links: one URL policy, link-unsafe (url.c, branch links; back ends html, pdf)"
-OUTSIDE = "paths outside the project are read (fsio_resolve_inside for logo, glossary, images, content folder)"
+OUTSIDE = ("paths outside the project are read (fsio_resolve_inside for logo, glossary, images, content "
+           "folder, template overrides; symlinks included)")
 LINES = "newlines and control characters in messages reach the text output (diag.c)"
 TODO = {
     ("*", "csp"): "no Content-Security-Policy meta on the pages yet (branch html)",
