@@ -249,7 +249,10 @@ def check_html_text(text, label, full, site_root):
 def local(name):
     return name.rsplit("}", 1)[-1].lower()
 
-def xml_url_problems(path, tree_root, absolute_only=False):
+def xml_url_problems(path, tree_root, feed=False):
+    """URL attributes of any XML; in a feed or sitemap (feed=True) also the
+    text of the elements that hold a URL there (loc, link, uri, icon, logo).
+    In the policy XML a link's text is just text."""
     p = []
     for el in tree_root.iter():
         if not isinstance(el.tag, str):
@@ -262,8 +265,8 @@ def xml_url_problems(path, tree_root, absolute_only=False):
                 b = url_bad(v, image=(local(el.tag) in ("image", "img")))
                 if b:
                     p.append("%s: %s on <%s>: %s" % (path, lk, local(el.tag), b))
-        if local(el.tag) in ("loc", "uri", "icon", "logo") or \
-                (local(el.tag) == "link" and (el.text or "").strip()):
+        if feed and (local(el.tag) in ("loc", "uri", "icon", "logo") or
+                     (local(el.tag) == "link" and (el.text or "").strip())):
             b = url_bad((el.text or "").strip())
             if b:
                 p.append("%s: <%s> %s" % (path, local(el.tag), b))
@@ -548,7 +551,7 @@ def case(name, proj, work, tmp):
         except ET.ParseError as e:
             fp.append("%s: does not parse: %s" % (fn, e))
             continue
-        fp += xml_url_problems(fn, r)
+        fp += xml_url_problems(fn, r, feed=True)
         for el in r.iter():
             if isinstance(el.tag, str) and local(el.tag) in ("content", "summary", "description") \
                     and el.get("type", "html") in ("html", "xhtml") and el.text:
@@ -632,6 +635,9 @@ def main():
         # where the snapshot sees it
         work = os.path.join(tmp, "a", "b", "c", "w")
         shutil.copytree(cases_dir, os.path.join(work, "security"), symlinks=True)
+        planted = os.path.join(work, "security", "outside", "secret.txt")
+        ok(MARKER in open(planted, encoding="utf-8").read(), "outside", "marker",
+           "is planted in the files outside the projects")
         names = sorted(n for n in os.listdir(cases_dir)
                        if os.path.isfile(os.path.join(cases_dir, n, "policyc.yaml")))
         only = os.environ.get("CASES")
