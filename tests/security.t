@@ -53,6 +53,9 @@ TODO = {
     ("config-urls", "pages"): URLS, ("config-urls", "xml"): URLS, ("config-urls", "pdf"): URLS,
     ("config-urls", "feeds"): "a script base-url reaches the feed and the sitemap (url.c policy on base-url)",
     ("markdown-tricks", "pages"): URLS, ("markdown-tricks", "xml"): URLS, ("markdown-tricks", "pdf"): URLS,
+    ("file-names", "pages"): URLS + " (a link to javascript:alert(1).md)",
+    ("file-names", "xml"): URLS + " (a link to javascript:alert(1).md)",
+    ("file-names", "pdf"): URLS + " (a link to javascript:alert(1).md)",
     ("outside-paths", "pages"): URLS + " (file: image src)", ("outside-paths", "xml"): URLS + " (file: image src)",
     ("raw-html-on", "pages"): "allow-html passes event handlers, object, embed, form, base and refresh meta "
                               "through: sanitise them, or say in README's Security section that allow-html gives "
