@@ -9,7 +9,13 @@
 #   expected/xml/  the XML a build publishes (each file as `xmllint
 #                  --format` prints it; the set of files must match too);
 #   expected/html/ pages of the site to compare byte for byte (only the
-#                  files present are compared: the site has many more).
+#                  files present are compared: the site has many more);
+#   fifos          paths (one a line, relative to the case) of FIFOs to
+#                  make, which git cannot keep: such a case is run from a
+#                  copy of its whole area (so relative symlinks that leave
+#                  the case land where they did) with the FIFOs made.
+# Every run has a time limit (TIMEOUT seconds, default 300): a build that
+# blocks on a FIFO or loops fails its case instead of hanging the suite.
 # A folder without expected.lint is not a case (a fixture some other test
 # reads on its own terms).  The owning .t files (links.t, filters.t, ...)
 # keep their own assertions on the XML; the diagnostics are compared here.
@@ -58,9 +64,12 @@ sub spew {
 	close $fh or die "$f: $!";
 }
 
+my @limit = system('sh', '-c', 'command -v timeout >/dev/null') == 0
+    ? ('timeout', $ENV{TIMEOUT} // 300) : ();
+
 # run(ARGS): policyc's stdout, stderr and exit status
 sub run {
-	my @cmd = (@wrap, $P, @_);
+	my @cmd = (@limit, @wrap, $P, @_);
 	my $pid = open(my $fh, '-|') // die "fork: $!";
 	if (!$pid) {
 		open(STDERR, '>', "$tmp/stderr") or die;
@@ -101,6 +110,27 @@ sub xmlfmt {
 	return $? == 0 ? $s : undef;
 }
 
+# case_dir(DIR): where to run the case DIR — itself, or for a case with a
+# fifos file, its place in a copy of its area with the FIFOs made
+my %copied;
+sub case_dir {
+	my ($dir) = @_;
+	return $dir unless -f "$dir/fifos";
+	my ($area, $name) = $dir =~ m{^(.*)/([^/]+)$};
+	unless ($copied{$area}) {
+		(my $leaf = $area) =~ s{^\Q$root\E/?}{};
+		$leaf =~ s{/}{-}g;
+		$copied{$area} = "$tmp/area-$leaf";
+		system('cp', '-a', $area, $copied{$area}) == 0 or die "cp -a $area: $?\n";
+	}
+	my $d = "$copied{$area}/$name";
+	for my $f (split /\n/, slurp("$dir/fifos") // '') {
+		next unless $f =~ /\S/ && !-p "$d/$f";
+		system('mkfifo', "$d/$f") == 0 or die "mkfifo $d/$f: $?\n";
+	}
+	return $d;
+}
+
 # ---- the cases: every folder with policyc.yaml and expected.lint ----
 my @cases;
 find({ no_chdir => 1, wanted => sub {
@@ -118,7 +148,8 @@ for my $dir (@cases) {
 	my @args;
 	if (defined(my $a = slurp("$dir/args"))) { @args = split ' ', $a; }
 
-	my ($out, $err, $rc) = run('check', $dir, '--today', $today, @args);
+	my $run = case_dir($dir);
+	my ($out, $err, $rc) = run('check', $run, '--today', $today, @args);
 	spew("$dir/expected.lint", $out) if $regen;
 	my $want = slurp("$dir/expected.lint") // '';
 	ok($out eq $want, "$name: check prints expected.lint", difftext($want, $out));
@@ -129,7 +160,7 @@ for my $dir (@cases) {
 	next unless -d $x || -d $h;
 	my $site = "$tmp/site-" . ($name =~ s{/}{-}gr);
 	my $outputs = join(',', (-d $x ? 'xml' : ()), (-d $h ? 'html' : ()));
-	($out, $err, $rc) = run('build', $dir, '-o', $site, '--today', $today,
+	($out, $err, $rc) = run('build', $run, '-o', $site, '--today', $today,
 	    '--outputs', $outputs, @args);
 	ok(-d $site, "$name: build publishes ($outputs)", $out, $err) or next;
 	ok($err !~ $sanitizer, "$name: build: no sanitizer report", $err) if $err =~ $sanitizer;

@@ -7,7 +7,9 @@
 # any.  Checked on the bundled content/, every project under tests/cases,
 # tests/golden/project and each collection under ../shared/corpora/ (those
 # have no policyc.yaml: each is copied into a temporary project whose
-# policyc.yaml says only `content: .`).
+# policyc.yaml says only `content: .`).  A case with a `fifos` file (see
+# tests/cases.t) is run from a copy of its area with its FIFOs made.  Every
+# run has a time limit (TIMEOUT seconds, default 300).
 use strict;
 use warnings;
 use File::Find;
@@ -51,6 +53,9 @@ my %todo = (
 	    'a user stylesheet\'s document() reads are reported by the HTML back end only, quoting the file read (/etc/passwd); the loader should refuse them (branch html)',
 );
 
+my @limit = system('sh', '-c', 'command -v timeout >/dev/null') == 0
+    ? ('timeout', $ENV{TIMEOUT} // 300) : ();
+
 my $n = 0;
 sub ok {
 	my ($cond, $what, $todo, @diag) = @_;
@@ -77,7 +82,7 @@ sub diagnostics {
 	if (!$pid) {
 		open(STDOUT, '>', "$tmp/out") or die;
 		open(STDERR, '>', "$tmp/err") or die;
-		exec(@wrap, $P, @args) or die "cannot run $P: $!";
+		exec(@limit, @wrap, $P, @args) or die "cannot run $P: $!";
 	}
 	waitpid($pid, 0);
 	my @l = split /\n/, slurp("$tmp/out") . slurp("$tmp/err");
@@ -118,9 +123,27 @@ find({ no_chdir => 1, wanted => sub {
 	push @cases, $_;
 	$File::Find::prune = 1;
 } }, "$root/tests/cases");
+my %copied;
+sub case_dir {   # as in tests/cases.t
+	my ($dir) = @_;
+	return $dir unless -f "$dir/fifos";
+	my ($area, $name) = $dir =~ m{^(.*)/([^/]+)$};
+	unless ($copied{$area}) {
+		(my $leaf = $area) =~ s{^.*/tests/cases/?}{};
+		$leaf =~ s{/}{-}g;
+		$copied{$area} = "$tmp/area-$leaf";
+		system('cp', '-a', $area, $copied{$area}) == 0 or die "cp -a $area: $?\n";
+	}
+	my $d = "$copied{$area}/$name";
+	for my $f (split /\n/, slurp("$dir/fifos")) {
+		next unless $f =~ /\S/ && !-p "$d/$f";
+		system('mkfifo', "$d/$f") == 0 or die "mkfifo $d/$f: $?\n";
+	}
+	return $d;
+}
 for my $c (sort @cases) {
 	(my $name = $c) =~ s{^\Q$root\E/}{};
-	push @projects, [$name, $c];
+	push @projects, [$name, case_dir($c)];
 }
 for my $c (sort glob("$shared/corpora/*")) {
 	next unless -d $c;
