@@ -252,6 +252,79 @@ tag_name(const pdf_item *it)
 	}
 }
 
+/* The background, box or quote bar of a text item. */
+static void
+draw_deco(dctx *d, const pdf_item *it, const pdf_place *pl, double y0)
+{
+	const pdf_style *st = d->st;
+	cairo_t *cr = d->cr;
+	double ml = st->margin_left;
+
+	if (it->deco == DECO_BG || it->deco == DECO_BOX) {
+		set_rgb(cr, it->deco == DECO_BOX ? st->box_bg :
+		    it->deco_col);
+		cairo_rectangle(cr, ml + it->deco_x0, y0,
+		    it->deco_x1 - it->deco_x0, pl->h);
+		cairo_fill(cr);
+		if (it->deco == DECO_BOX) {
+			set_rgb(cr, it->deco_col);
+			cairo_rectangle(cr, ml + it->deco_x0, y0, 4,
+			    pl->h);
+			cairo_fill(cr);
+		}
+	} else if (it->deco == DECO_BAR) {
+		set_rgb(cr, it->deco_col);
+		cairo_rectangle(cr, ml + it->deco_x0, y0 - it->gap,
+		    3, pl->h + it->gap);
+		cairo_fill(cr);
+	}
+}
+
+/* A contents entry's page number, its dotted leader and its link. */
+static void
+draw_toc_number(dctx *d, const pdf_item *it, const pdf_place *pl, double x0,
+    double y0, double padtop)
+{
+	const pdf_style *st = d->st;
+	cairo_t *cr = d->cr;
+	int pg = 0;
+	char num[32];
+	PangoLayout *nl;
+	PangoRectangle lr, ink;
+	PangoLayoutLine *last;
+	double endx, base, nx;
+	buf attrs;
+
+	find_dest(d->out, it->toc_dest, &pg, NULL);
+	snprintf(num, sizeof num, "%d", pg);
+	nl = pdf_layout(d->t, st->font_body, st->size_body, -1,
+	    num, 0, NULL);
+	pango_layout_get_extents(nl, NULL, &lr);
+	nx = x0 + it->w - lr.width / (double)PANGO_SCALE;
+	base = y0 + padtop + it->text.base[pl->l1 - 1] -
+	    it->text.top[pl->l0];
+	cairo_move_to(cr, nx, base);
+	pango_cairo_show_layout_line(cr,
+	    pango_layout_get_line_readonly(nl, 0));
+	g_object_unref(nl);
+	last = pango_layout_get_line_readonly(it->text.layout,
+	    pl->l1 - 1);
+	pango_layout_line_get_extents(last, &ink, &lr);
+	endx = x0 + it->text.lx[pl->l1 - 1] +
+	    lr.width / (double)PANGO_SCALE + 6;
+	set_rgb(cr, st->muted);
+	for (double dx = nx - 8; dx > endx; dx -= 4.5) {
+		cairo_rectangle(cr, dx, base - 0.8, 0.8, 0.8);
+	}
+	cairo_fill(cr);
+	buf_init(&attrs);
+	buf_puts(&attrs, "dest=");
+	attr_str(&attrs, it->toc_dest);
+	if (find_dest(d->out, it->toc_dest, NULL, NULL))
+		link_rect(d, attrs.data, x0, y0, it->w, pl->h);
+	buf_free(&attrs);
+}
+
 static void
 draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 {
@@ -276,24 +349,7 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 	case IT_TOC: {
 		double padtop = pl->l0 == 0 ? it->pad : 0;
 
-		if (it->deco == DECO_BG || it->deco == DECO_BOX) {
-			set_rgb(cr, it->deco == DECO_BOX ? st->box_bg :
-			    it->deco_col);
-			cairo_rectangle(cr, ml + it->deco_x0, y0,
-			    it->deco_x1 - it->deco_x0, pl->h);
-			cairo_fill(cr);
-			if (it->deco == DECO_BOX) {
-				set_rgb(cr, it->deco_col);
-				cairo_rectangle(cr, ml + it->deco_x0, y0, 4,
-				    pl->h);
-				cairo_fill(cr);
-			}
-		} else if (it->deco == DECO_BAR) {
-			set_rgb(cr, it->deco_col);
-			cairo_rectangle(cr, ml + it->deco_x0, y0 - it->gap,
-			    3, pl->h + it->gap);
-			cairo_fill(cr);
-		}
+		draw_deco(d, it, pl, y0);
 		set_rgb(cr, st->text);
 		draw_lines(d, f, &it->text, pl->l0, pl->l1, x0, y0 + padtop);
 		if (it->marker && pl->l0 == 0 && it->text.nlines) {
@@ -306,44 +362,8 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 			    pango_layout_get_line_readonly(it->marker, 0));
 		}
 		if (it->type == IT_TOC && pl->l1 == it->text.nlines &&
-		    it->toc_dest) {
-			int pg = 0;
-			char num[32];
-			PangoLayout *nl;
-			PangoRectangle lr, ink;
-			PangoLayoutLine *last;
-			double endx, base, nx;
-			buf attrs;
-
-			find_dest(d->out, it->toc_dest, &pg, NULL);
-			snprintf(num, sizeof num, "%d", pg);
-			nl = pdf_layout(d->t, st->font_body, st->size_body, -1,
-			    num, 0, NULL);
-			pango_layout_get_extents(nl, NULL, &lr);
-			nx = x0 + it->w - lr.width / (double)PANGO_SCALE;
-			base = y0 + padtop + it->text.base[pl->l1 - 1] -
-			    it->text.top[pl->l0];
-			cairo_move_to(cr, nx, base);
-			pango_cairo_show_layout_line(cr,
-			    pango_layout_get_line_readonly(nl, 0));
-			g_object_unref(nl);
-			last = pango_layout_get_line_readonly(it->text.layout,
-			    pl->l1 - 1);
-			pango_layout_line_get_extents(last, &ink, &lr);
-			endx = x0 + it->text.lx[pl->l1 - 1] +
-			    lr.width / (double)PANGO_SCALE + 6;
-			set_rgb(cr, st->muted);
-			for (double dx = nx - 8; dx > endx; dx -= 4.5) {
-				cairo_rectangle(cr, dx, base - 0.8, 0.8, 0.8);
-			}
-			cairo_fill(cr);
-			buf_init(&attrs);
-			buf_puts(&attrs, "dest=");
-			attr_str(&attrs, it->toc_dest);
-			if (find_dest(d->out, it->toc_dest, NULL, NULL))
-				link_rect(d, attrs.data, x0, y0, it->w, pl->h);
-			buf_free(&attrs);
-		}
+		    it->toc_dest)
+			draw_toc_number(d, it, pl, x0, y0, padtop);
 		break;
 	}
 	case IT_ROW: {
