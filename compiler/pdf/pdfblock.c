@@ -437,49 +437,103 @@ table(fctx *c, benv *e, xmlNodePtr n)
 	pango_font_description_free(bold);
 }
 
+static int
+is_container(xmlNodePtr n)
+{
+	return pdf_is(n, "section") || pdf_is(n, "blockquote") ||
+	    pdf_is(n, "list") || pdf_is(n, "item");
+}
+
+static void
+quote(fctx *c, benv *e, xmlNodePtr n)
+{
+	benv sub = *e;
+	double indent = c->st->quote_indent;
+
+	/* As for lists: deep nesting stops indenting once the text column
+	 * would fall below 40% of the page. */
+	if (e->w - indent < c->cw * 0.4)
+		indent = 0;
+	sub.quote = 1;
+	sub.bar_x = e->x;
+	sub.x = e->x + indent;
+	sub.w = e->w - indent;
+	pdfblock_blocks(c, n, &sub);
+	e->first = 0;
+}
+
+/* One block element n. */
+static void
+block(fctx *c, benv *e, xmlNodePtr n)
+{
+	const char *name = (const char *)n->name;
+
+	if (!strcmp(name, "section")) {
+		pdfblock_blocks(c, n, e);
+	} else if (!strcmp(name, "heading")) {
+		heading(c, e, n, pdf_is(n->parent, "section"));
+	} else if (!strcmp(name, "para")) {
+		pdfblock_para(c, e, n, c->t->fd_body, c->st->text);
+	} else if (!strcmp(name, "blockquote")) {
+		quote(c, e, n);
+	} else if (!strcmp(name, "list")) {
+		list(c, e, n);
+	} else if (!strcmp(name, "codeblock") ||
+	    !strcmp(name, "htmlblock")) {
+		mono_block(c, e, n);
+	} else if (!strcmp(name, "rule")) {
+		pdf_item *it = pdfflow_add(c->f, IT_RULE);
+		it->x = e->x;
+		it->w = e->w;
+		it->h = 8;
+		it->gap = pdfblock_gap(c, e) + 4;
+	} else if (!strcmp(name, "table")) {
+		table(c, e, n);
+	}
+}
+
+/*
+ * Below PDF_MAX_DEPTH levels the blocks under top are laid out flat, at
+ * e's indent, in document order: a walk by parent pointers, so no input
+ * can exhaust the stack.
+ */
+static void
+flat(fctx *c, xmlNodePtr top, benv *e)
+{
+	xmlNodePtr n = top->children;
+
+	while (n) {
+		if (n->type == XML_ELEMENT_NODE && is_container(n) &&
+		    n->children) {
+			n = n->children;
+			continue;
+		}
+		if (n->type == XML_ELEMENT_NODE && !is_container(n))
+			block(c, e, n);
+		while (n != top && !n->next)
+			n = n->parent;
+		if (n == top)
+			break;
+		n = n->next;
+	}
+}
+
 void
 pdfblock_blocks(fctx *c, xmlNodePtr parent, benv *e)
 {
 	xmlNodePtr n;
+	int depth = e->depth;
 
-	for (n = parent->children; n; n = n->next) {
-		const char *name;
-
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		name = (const char *)n->name;
-		if (!strcmp(name, "section")) {
-			pdfblock_blocks(c, n, e);
-		} else if (!strcmp(name, "heading")) {
-			heading(c, e, n, pdf_is(n->parent, "section"));
-		} else if (!strcmp(name, "para")) {
-			pdfblock_para(c, e, n, c->t->fd_body, c->st->text);
-		} else if (!strcmp(name, "blockquote")) {
-			benv sub = *e;
-			sub.quote = 1;
-			sub.bar_x = e->x;
-			sub.x = e->x + c->st->quote_indent;
-			sub.w = e->w - c->st->quote_indent;
-			pdfblock_blocks(c, n, &sub);
-			e->first = 0;
-		} else if (!strcmp(name, "list")) {
-			list(c, e, n);
-		} else if (!strcmp(name, "codeblock") ||
-		    !strcmp(name, "htmlblock")) {
-			mono_block(c, e, n);
-		} else if (!strcmp(name, "rule")) {
-			pdf_item *it = pdfflow_add(c->f, IT_RULE);
-			it->x = e->x;
-			it->w = e->w;
-			it->h = 8;
-			it->gap = pdfblock_gap(c, e) + 4;
-		} else if (!strcmp(name, "table")) {
-			table(c, e, n);
-		}
+	if (depth >= PDF_MAX_DEPTH) {
+		flat(c, parent, e);
+		return;
 	}
+	e->depth = depth + 1;
+	for (n = parent->children; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			block(c, e, n);
+	e->depth = depth;
 }
-
-
 
 void
 pdfblock_simple_text(fctx *c, benv *e, const char *s,

@@ -6,9 +6,13 @@
  * file), named destinations, the outline, structure tags and metadata with
  * a fixed date, so the same input gives the same bytes.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pdfint.h"
 
@@ -43,6 +47,47 @@ attr_str(buf *b, const char *s)
 		buf_putc(b, *s);
 	}
 	buf_putc(b, '\'');
+}
+
+/*
+ * Appends uri percent-encoded: every byte but the unreserved and reserved
+ * characters of RFC 3986, and of those also ( ) ' and *, which cairo 1.16
+ * writes into the PDF string unescaped (a backslash or an unbalanced
+ * parenthesis there breaks the file).  An existing %XX escape is kept.
+ */
+static void
+uri_encode(buf *b, const char *uri)
+{
+	static const char keep[] = "-._~:/?#[]@!$&+,;=";
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *u = (const unsigned char *)uri;
+
+	for (; *u; u++) {
+		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
+		    (*u >= '0' && *u <= '9') || strchr(keep, *u))
+			buf_putc(b, (char)*u);
+		else if (*u == '%' && isxdigit(u[1]) && isxdigit(u[2]))
+			buf_putc(b, '%');
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*u >> 4]);
+			buf_putc(b, hex[*u & 15]);
+		}
+	}
+}
+
+/* Appends uri= and the encoded uri as a cairo tag attribute. */
+static void
+uri_attr(buf *b, const char *uri)
+{
+	buf e;
+
+	buf_init(&e);
+	buf_puts(&e, "");
+	uri_encode(&e, uri);
+	buf_puts(b, "uri=");
+	attr_str(b, e.data);
+	buf_free(&e);
 }
 
 static int
@@ -85,8 +130,7 @@ link_attrs(dctx *d, pdf_flow *f, const pdf_link *k, buf *b)
 
 	switch (k->kind) {
 	case LK_URI:
-		buf_puts(b, "uri=");
-		attr_str(b, k->target);
+		uri_attr(b, k->target);
 		return 1;
 	case LK_ANCHOR:
 		name = xasprintf("%s#%s", f->id, k->target);
@@ -110,8 +154,7 @@ link_attrs(dctx *d, pdf_flow *f, const pdf_link *k, buf *b)
 			char *u = xasprintf("%s%s%s.html%s%s", bu,
 			    bu[strlen(bu) - 1] == '/' ? "" : "/", k->target,
 			    k->anchor ? "#" : "", k->anchor ? k->anchor : "");
-			buf_puts(b, "uri=");
-			attr_str(b, u);
+			uri_attr(b, u);
 			free(u);
 			return 1;
 		}
@@ -537,6 +580,64 @@ pdf_date(const backend_input *in, char *out, size_t n)
 	free(today);
 }
 
+/* The PDF's output stream: a file whose every write is checked. */
+typedef struct {
+	FILE *fp;
+	int err;              /* errno of the first failed write, or 0 */
+} pdf_stream;
+
+/*
+ * A failed write is remembered and later writes are dropped, but cairo is
+ * told all is well: cairo 1.16 aborts on an assertion in its own error
+ * path (cairo-array.c) when a stream reports a write error mid-document.
+ * finish_file reports the failure.
+ */
+static cairo_status_t
+stream_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	pdf_stream *ps = closure;
+
+	if (ps->err || !len)
+		return CAIRO_STATUS_SUCCESS;
+	errno = 0;
+	if (fwrite(data, 1, len, ps->fp) != len)
+		ps->err = errno ? errno : EIO;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* Finishes the surface and closes the file: 0 when every byte reached
+ * it, else reports pdf-write and returns 1 (the caller fails the build,
+ * so the old output is kept). */
+static int
+finish_file(const backend_input *in, const char *path,
+    cairo_surface_t *surf, pdf_stream *ps)
+{
+	cairo_status_t status;
+
+	cairo_surface_finish(surf);
+	status = cairo_surface_status(surf);
+	cairo_surface_destroy(surf);
+	errno = 0;
+	if (!ps->err && fflush(ps->fp) != 0)
+		ps->err = errno ? errno : EIO;
+	if (!ps->err && fsync(fileno(ps->fp)) != 0 && errno != EINVAL &&
+	    errno != EROFS)
+		ps->err = errno;
+	if (fclose(ps->fp) != 0 && !ps->err)
+		ps->err = errno ? errno : EIO;
+	if (ps->err) {
+		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
+		    "cannot write PDF: %s", strerror(ps->err));
+		return 1;
+	}
+	if (status != CAIRO_STATUS_SUCCESS) {
+		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
+		    "cannot write PDF: %s", cairo_status_to_string(status));
+		return 1;
+	}
+	return 0;
+}
+
 int
 pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
     pdf_out *out, const char *title, const char *subject,
@@ -546,7 +647,7 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	size_t i, p, k;
 	int page = 1;
 	char date[64];
-	cairo_status_t status;
+	pdf_stream ps;
 
 	memset(&d, 0, sizeof d);
 	d.t = t;
@@ -561,14 +662,16 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 		page += (int)out->flows[i]->npages;
 	}
 	out->total_pages = page - 1;
-	d.surf = cairo_pdf_surface_create(path, PDF_PAGE_W, PDF_PAGE_H);
-	if (cairo_surface_status(d.surf) != CAIRO_STATUS_SUCCESS) {
+	ps.err = 0;
+	if (!(ps.fp = fopen(path, "wb"))) {
 		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
-		    "cannot create PDF: %s", cairo_status_to_string(
-		    cairo_surface_status(d.surf)));
-		cairo_surface_destroy(d.surf);
+		    "cannot create PDF: %s", strerror(errno));
 		return 1;
 	}
+	d.surf = cairo_pdf_surface_create_for_stream(stream_write, &ps,
+	    PDF_PAGE_W, PDF_PAGE_H);
+	if (cairo_surface_status(d.surf) != CAIRO_STATUS_SUCCESS)
+		return finish_file(in, path, d.surf, &ps);
 	pdf_date(in, date, sizeof date);
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE, title);
 	if (t->st->org_name)
@@ -625,13 +728,5 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	if (d.logo)
 		cairo_surface_destroy(d.logo);
 	cairo_destroy(d.cr);
-	cairo_surface_finish(d.surf);
-	status = cairo_surface_status(d.surf);
-	cairo_surface_destroy(d.surf);
-	if (status != CAIRO_STATUS_SUCCESS) {
-		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
-		    "cannot write PDF: %s", cairo_status_to_string(status));
-		return 1;
-	}
-	return 0;
+	return finish_file(in, path, d.surf, &ps);
 }

@@ -191,12 +191,21 @@ pdfib_walk(ibuild *b, xmlNodePtr n)
 {
 	xmlNodePtr c;
 
+	/* Inline nesting past the bound keeps its text, not its styles. */
+	if (b->depth >= PDF_MAX_DEPTH) {
+		char *v = pdf_content(n);
+		pdfib_text(b, v);
+		free(v);
+		return;
+	}
+	b->depth++;
 	for (c = n->children; c; c = c->next) {
 		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
 			pdfib_text(b, (const char *)c->content);
 		else if (c->type == XML_ELEMENT_NODE)
 			ib_elem(b, c);
 	}
+	b->depth--;
 }
 
 /* Finishes an inline build into tx: a layout of width w in font fd with
