@@ -93,8 +93,12 @@ work(void *ctx, size_t i, int w)
 	job *j = ctx;
 	pdf_flow *f;
 
+	/* One worker lays out at a time (pdffont.c says why); drawing and
+	 * writing, most of the work, run in parallel. */
+	pdffont_lock();
 	f = pdfflow_document(&j->ts[w], j->in, j->in->docs[i]);
 	pdfpage_paginate(f, j->st);
+	pdffont_unlock();
 	j->flows[i] = f;
 	if (write_document(&j->ts[w], j->in, f) != 0)
 		j->failed[w] = 1;
@@ -230,6 +234,7 @@ pdf_render(const backend_input *in)
 	for (k = 0; k < in->ndocs; k++)
 		pdfflow_free(j.flows[k]);
 	free(j.flows);
+	pdffont_unpin_all();
 	for (i = 0; i < n; i++)
 		pdfthread_free(&j.ts[i]);
 	free(j.ts);

@@ -26,6 +26,10 @@ typedef struct {
 	cairo_surface_t *logo;
 	double logo_w, logo_h;
 	PangoLayout *footer;
+	PangoLayout *org;         /* running header: organisation */
+	PangoLayout *head;        /* running header: head_flow's header */
+	const pdf_flow *head_flow;
+	double head_x;
 	int outline_ids[8];
 	int tagged;
 } dctx;
@@ -454,6 +458,17 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 		cairo_tag_end(cr, tag_name(it));
 }
 
+/* Shapes l now, under the font lock, and pins its fonts (pdffont.c): a
+ * layout made while drawing may meet a font no document used. */
+static void
+settle(PangoLayout *l)
+{
+	pdffont_lock();
+	(void)pango_layout_get_line_count(l);
+	pdffont_pin_layout(l);
+	pdffont_unlock();
+}
+
 static void
 join(buf *b, const char *label, const char *v)
 {
@@ -488,7 +503,41 @@ make_footer(dctx *d)
 	d->footer = pdf_layout(d->t, st->font_body, st->size_small,
 	    PDF_PAGE_W - st->margin_left - st->margin_right - 90, b.data, 0,
 	    (pdf_rgb *)&st->muted);
+	settle(d->footer);
 	buf_free(&b);
+}
+
+/* The running header's layouts: the organisation once per file, the
+ * flow's header once per flow. */
+static void
+chrome_layouts(dctx *d, const pdf_flow *f, double tx)
+{
+	const pdf_style *st = d->st;
+	double cw = PDF_PAGE_W - st->margin_left - st->margin_right;
+	PangoLayout *l;
+
+	if (!d->org && st->org_name) {
+		l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, -1,
+		    st->org_name, 0, (pdf_rgb *)&st->muted);
+		pango_layout_set_width(l, (int)(cw * 0.38 * PANGO_SCALE));
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
+		settle(l);
+		d->org = l;
+	}
+	if (d->head_flow == f && d->head_x == tx)
+		return;
+	if (d->head)
+		g_object_unref(d->head);
+	l = pdf_layout(d->t, st->font_body, st->size_small + 0.5,
+	    cw * 0.6 - (tx - st->margin_left), f->header ? f->header : "", 1,
+	    (pdf_rgb *)&st->primary);
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	settle(l);
+	d->head = l;
+	d->head_flow = f;
+	d->head_x = tx;
 }
 
 static void
@@ -515,23 +564,12 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 		cairo_restore(cr);
 		tx = ml + d->logo_w * s + 8;
 	}
-	l = pdf_layout(d->t, st->font_body, st->size_small + 0.5,
-	    cw * 0.6 - (tx - ml), f->header ? f->header : "", 1,
-	    (pdf_rgb *)&st->primary);
-	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	chrome_layouts(d, f, tx);
 	cairo_move_to(cr, tx, hy);
-	pango_cairo_show_layout(cr, l);
-	g_object_unref(l);
-	if (st->org_name) {
-		l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, -1,
-		    st->org_name, 0, (pdf_rgb *)&st->muted);
-		pango_layout_set_width(l, (int)(cw * 0.38 * PANGO_SCALE));
-		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
+	pango_cairo_show_layout(cr, d->head);
+	if (d->org) {
 		cairo_move_to(cr, ml + cw * 0.62, hy);
-		pango_cairo_show_layout(cr, l);
-		g_object_unref(l);
+		pango_cairo_show_layout(cr, d->org);
 	}
 	set_rgb(cr, st->primary);
 	cairo_set_line_width(cr, 0.75);
@@ -546,6 +584,7 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	cairo_stroke(cr);
 	cairo_move_to(cr, ml, fy);
 	pango_cairo_show_layout(cr, d->footer);
+	/* In the body font, which every document's own layout pinned. */
 	snprintf(num, sizeof num, "Page %d of %d", gpage,
 	    d->out->total_pages);
 	l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, -1, num, 1,
@@ -725,6 +764,10 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	if (d.tagged)
 		cairo_tag_end(d.cr, "Document");
 	g_object_unref(d.footer);
+	if (d.org)
+		g_object_unref(d.org);
+	if (d.head)
+		g_object_unref(d.head);
 	if (d.logo)
 		cairo_surface_destroy(d.logo);
 	cairo_destroy(d.cr);

@@ -140,6 +140,7 @@ pdftext_set(pdf_thread *t, pdf_text *tx, PangoLayout *l)
 	} while (pango_layout_iter_next_line(iter));
 	pango_layout_iter_free(iter);
 	tx->nlines = i;
+	pdffont_pin_layout(l);
 }
 
 double
