@@ -81,7 +81,7 @@ pdfblock_para(fctx *c, benv *e, xmlNodePtr n, const PangoFontDescription *fd,
 		pdfblock_add_text(c, e, &tx, gap, TAG_P);
 	}
 	for (i = 0; i < b.nimgs; i++)
-		pdfimage_add(c, e, b.imgs[i].src, b.imgs[i].alt, b.imgs[i].line);
+		pdfimage_add(c, e, &b.imgs[i]);
 	pdfib_free_imgs(&b);
 }
 

@@ -731,19 +731,15 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	d.cr = cairo_create(d.surf);
 	if (t->st->logo_path && in->project_dir) {
 		char *lp = path_join(in->project_dir, t->st->logo_path);
-		if (str_has_suffix(lp, ".png")) {
-			d.logo = cairo_image_surface_create_from_png(lp);
-			if (cairo_surface_status(d.logo) != CAIRO_STATUS_SUCCESS) {
+		int kind;
+
+		if (str_has_suffix(lp, ".png") &&
+		    (d.logo = pdfimage_load(lp, &kind)) != NULL) {
+			d.logo_w = cairo_image_surface_get_width(d.logo);
+			d.logo_h = cairo_image_surface_get_height(d.logo);
+			if (d.logo_w <= 0 || d.logo_h <= 0) {
 				cairo_surface_destroy(d.logo);
 				d.logo = NULL;
-			} else {
-				d.logo_w = cairo_image_surface_get_width(d.logo);
-				d.logo_h = cairo_image_surface_get_height(
-				    d.logo);
-				if (d.logo_w <= 0 || d.logo_h <= 0) {
-					cairo_surface_destroy(d.logo);
-					d.logo = NULL;
-				}
 			}
 		}
 		free(lp);

@@ -112,7 +112,10 @@ PangoFontDescription *pdf_sized(fctx *c, const char *family, double size,
 
 /* ---- images (pdfimage.c) ---- */
 
-void pdfimage_add(fctx *c, benv *e, const char *src, const char *alt,
-    int line);
+/* Adds image im: the file of an asset, else its alt text. */
+void pdfimage_add(fctx *c, benv *e, const pimg *im);
+/* Adds the image at file (relative to the project folder). */
+void pdfimage_add_file(fctx *c, benv *e, const char *file,
+    const char *alt);
 
 #endif

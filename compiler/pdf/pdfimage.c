@@ -2,9 +2,14 @@
  * pdfimage.c — images of the PDF flow: loads a PNG (or an SVG through
  * librsvg when built with it) named by the policy XML and adds it as an
  * item scaled to the column and the page; what cannot be drawn becomes its
- * alt text.  Called by the block builder (pdfblock.c) and for the pack
- * cover's logo (pdfpack.c).
+ * alt text.  Images were judged before any back end ran (present, inside
+ * the project, a regular file): image/@kind says what was found, so
+ * nothing here reports; a file that still cannot be decoded draws its
+ * alt text.  Called by the block builder (pdfblock.c), for the pack
+ * cover's logo (pdfpack.c) and the running header's logo (pdfdraw.c).
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,13 +22,47 @@
 
 #include "pdfflow.h"
 
-static cairo_surface_t *
-load_image(const char *path, int *ok)
+/* Decoded images are bounded whatever a file declares: a 17 KB PNG can
+ * declare 12,000 x 12,000 pixels (a 576 MB surface).  At 96 dpi this is
+ * still far more than an A4 page shows. */
+#define PDF_IMAGE_MAX_SIDE 10000
+#define PDF_IMAGE_MAX_PIXELS (20u * 1000 * 1000)
+
+/* 1 when the PNG at path declares dimensions within the bounds (read from
+ * its IHDR before anything is decoded). */
+static int
+png_size_ok(const char *path)
+{
+	unsigned char h[24];
+	FILE *fp = fopen(path, "rb");
+	uint32_t w, hh;
+	size_t n;
+
+	if (!fp)
+		return 0;
+	n = fread(h, 1, sizeof h, fp);
+	fclose(fp);
+	if (n != sizeof h || memcmp(h, "\x89PNG\r\n\x1a\n", 8) ||
+	    memcmp(h + 12, "IHDR", 4))
+		return 0;
+	w = (uint32_t)h[16] << 24 | (uint32_t)h[17] << 16 |
+	    (uint32_t)h[18] << 8 | h[19];
+	hh = (uint32_t)h[20] << 24 | (uint32_t)h[21] << 16 |
+	    (uint32_t)h[22] << 8 | h[23];
+	return w > 0 && hh > 0 && w <= PDF_IMAGE_MAX_SIDE &&
+	    hh <= PDF_IMAGE_MAX_SIDE &&
+	    (uint64_t)w * hh <= PDF_IMAGE_MAX_PIXELS;
+}
+
+cairo_surface_t *
+pdfimage_load(const char *path, int *ok)
 {
 	cairo_surface_t *s = NULL;
 
 	*ok = 0;
 	if (str_has_suffix(path, ".png") || str_has_suffix(path, ".PNG")) {
+		if (!png_size_ok(path))
+			return NULL;
 		s = cairo_image_surface_create_from_png(path);
 		if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
 			cairo_surface_destroy(s);
@@ -81,57 +120,65 @@ image_size(cairo_surface_t *s, int kind, double *w, double *h)
 	*h = cairo_image_surface_get_height(s);
 }
 
-void
-pdfimage_add(fctx *c, benv *e, const char *src, const char *alt, int line)
+/* The alt text in place of an image: "[Image: alt]" for one on the web,
+ * "[Image not available: alt]" for one that is missing, refused or
+ * cannot be decoded. */
+static void
+alt_text(fctx *c, benv *e, const char *what, const char *alt, int line)
+{
+	ibuild b;
+	pdf_text tx;
+	char *msg = xasprintf("[%s: %s]", what, alt ? alt : "");
+
+	pdfib_init(&b, c->t, line);
+	pdfib_text(&b, msg);
+	pango_attr_list_insert(b.al, pdf_ranged(pango_attr_style_new(
+	    PANGO_STYLE_ITALIC), 0, b.text.len));
+	pdfib_finish(&b, &tx, c->t->fd_body, e->w, c->st->muted);
+	pdfblock_add_text(c, e, &tx, pdfblock_gap(c, e), TAG_P);
+	free(msg);
+}
+
+/* The file an image names, as a path to open: image/@file (kind asset)
+ * joined with the project folder.  Before branch xml's image/@kind, an
+ * image without it is its @src relative to the document's folder. */
+static char *
+image_path(fctx *c, const pimg *im)
 {
 	char *dir, *rel, *path, *slash;
-	cairo_surface_t *s = NULL;
-	int kind = 0;
+
+	if (im->kind) {
+		if (strcmp(im->kind, "asset") || !im->file || !*im->file)
+			return NULL;
+		return c->in->project_dir ? path_join(c->in->project_dir,
+		    im->file) : xstrdup(im->file);
+	}
+	if (!im->src || str_has_prefix(im->src, "http:") ||
+	    str_has_prefix(im->src, "https:") ||
+	    str_has_prefix(im->src, "data:"))
+		return NULL;
+	dir = xstrdup(c->docpath ? c->docpath : "");
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		dir[0] = '\0';
+	rel = *dir ? path_join(dir, im->src) : xstrdup(im->src);
+	path = c->in->project_dir ? path_join(c->in->project_dir, rel) :
+	    xstrdup(rel);
+	free(rel);
+	free(dir);
+	return path;
+}
+
+/* Adds the image s (kind 1 PNG, 2 SVG) scaled to the column and the
+ * page. */
+static void
+place(fctx *c, benv *e, cairo_surface_t *s, int kind, const char *alt)
+{
 	double w, h, scale, maxh;
 	pdf_item *it;
 
-	if (!src || str_has_prefix(src, "http:") ||
-	    str_has_prefix(src, "https:") || str_has_prefix(src, "data:")) {
-		kind = 0;
-	} else {
-		dir = xstrdup(c->docpath ? c->docpath : "");
-		slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			dir[0] = '\0';
-		rel = *dir ? path_join(dir, src) : xstrdup(src);
-		path = c->in->project_dir ? path_join(c->in->project_dir, rel) :
-		    xstrdup(rel);
-		s = load_image(path, &kind);
-		free(path);
-		free(rel);
-		free(dir);
-	}
-	if (!s) {
-		ibuild b;
-		pdf_text tx;
-		char *msg = xasprintf("[Image not available: %s]",
-		    alt && *alt ? alt : (src ? src : ""));
-
-		diag_report_sev(c->in->ds, SEV_WARNING, "image-missing",
-		    c->docpath, line, 0, "image %s is missing or unreadable "
-		    "(PNG%s only)", src ? src : "(none)",
-#ifdef PDF_HAVE_RSVG
-		    " or SVG"
-#else
-		    ""
-#endif
-		    );
-		pdfib_init(&b, c->t, line);
-		pdfib_text(&b, msg);
-		pango_attr_list_insert(b.al, pdf_ranged(pango_attr_style_new(
-		    PANGO_STYLE_ITALIC), 0, b.text.len));
-		pdfib_finish(&b, &tx, c->t->fd_body, e->w, c->st->muted);
-		pdfblock_add_text(c, e, &tx, pdfblock_gap(c, e), TAG_P);
-		free(msg);
-		return;
-	}
 	image_size(s, kind, &w, &h);
 	/* 96 dpi for pixels; never wider than the column nor taller than
 	 * most of a page. */
@@ -150,4 +197,34 @@ pdfimage_add(fctx *c, benv *e, const char *src, const char *alt, int line)
 	it->gap = pdfblock_gap(c, e);
 	it->tag = TAG_FIG;
 	it->outline_title = xstrdup(alt ? alt : "");
+}
+
+void
+pdfimage_add(fctx *c, benv *e, const pimg *im)
+{
+	char *path = image_path(c, im);
+	cairo_surface_t *s = NULL;
+	int kind = 0;
+
+	if (path)
+		s = pdfimage_load(path, &kind);
+	free(path);
+	if (s)
+		place(c, e, s, kind, im->alt);
+	else
+		alt_text(c, e, im->kind && !strcmp(im->kind, "external") ?
+		    "Image" : "Image not available", im->alt && *im->alt ?
+		    im->alt : (im->src ? im->src : ""), im->line);
+}
+
+void
+pdfimage_add_file(fctx *c, benv *e, const char *file, const char *alt)
+{
+	pimg im;
+
+	memset(&im, 0, sizeof im);
+	im.kind = (char *)"asset";
+	im.file = (char *)file;
+	im.alt = (char *)alt;
+	pdfimage_add(c, e, &im);
 }

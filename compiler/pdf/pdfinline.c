@@ -162,6 +162,8 @@ ib_elem(ibuild *b, xmlNodePtr c)
 		b->imgs = xrealloc(b->imgs, (b->nimgs + 1) * sizeof *b->imgs);
 		b->imgs[b->nimgs].src = pdf_prop(c, "src");
 		b->imgs[b->nimgs].alt = pdf_prop(c, "alt");
+		b->imgs[b->nimgs].file = pdf_prop(c, "file");
+		b->imgs[b->nimgs].kind = pdf_prop(c, "kind");
 		b->imgs[b->nimgs].line = b->line;
 		b->nimgs++;
 	} else if (!strcmp(name, "html")) {
@@ -240,6 +242,8 @@ pdfib_free_imgs(ibuild *b)
 	for (i = 0; i < b->nimgs; i++) {
 		free(b->imgs[i].src);
 		free(b->imgs[i].alt);
+		free(b->imgs[i].file);
+		free(b->imgs[i].kind);
 	}
 	free(b->imgs);
 }

@@ -189,6 +189,10 @@ void pdffont_unlock(void);
 void pdffont_pin_layout(PangoLayout *l);
 void pdffont_unpin_all(void);
 
+/* pdfimage.c: loads a PNG (bounded: the size it declares is checked
+ * before decoding) or an SVG; *kind 1 or 2; NULL when it cannot. */
+cairo_surface_t *pdfimage_load(const char *path, int *kind);
+
 /* pdfpage.c */
 void pdfpage_paginate(pdf_flow *f, const pdf_style *st);
 

@@ -27,9 +27,9 @@ cover_logo(fctx *c, benv *e)
 {
 	pdf_flow *f = c->f;
 	size_t before = f->n;
-	char *docp = xstrdup("x");
-	c->docpath = docp;   /* the logo is relative to the project */
-	pdfimage_add(c, e, c->st->logo_path, "logo", 0);
+
+	/* The logo is relative to the project (judged by brand_resolve). */
+	pdfimage_add_file(c, e, c->st->logo_path, "logo");
 	if (f->n > before && f->items[before].type == IT_IMAGE) {
 		pdf_item *im = &f->items[before];
 		double sc = 90 / (im->h / im->img_scale);
@@ -39,7 +39,6 @@ cover_logo(fctx *c, benv *e)
 		im->h = im->h / im->img_scale * sc;
 		im->img_scale = sc;
 	}
-	free(docp);
 }
 
 /* The review summary of the pack's documents and the overdue and due-soon
