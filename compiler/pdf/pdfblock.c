@@ -64,11 +64,10 @@ pdfblock_para(fctx *c, benv *e, xmlNodePtr n, const PangoFontDescription *fd,
     pdf_rgb col)
 {
 	ibuild b;
-	pdf_text tx;
-	size_t i;
+	pdf_text *tx;
+	size_t i, np;
 	double gap = pdfblock_gap(c, e);
 
-	memset(&tx, 0, sizeof tx);
 	pdfib_init(&b, c->t, pdf_getint(n, "line", 0));
 	pdfib_walk(&b, n);
 	if (b.nimgs && pdf_blank(b.text.data)) {
@@ -77,8 +76,13 @@ pdfblock_para(fctx *c, benv *e, xmlNodePtr n, const PangoFontDescription *fd,
 		free(b.links);
 		e->first = 0;
 	} else {
-		pdfib_finish(&b, &tx, fd, e->w, col);
-		pdfblock_add_text(c, e, &tx, gap, TAG_P);
+		tx = pdfib_finish_pieces(&b, fd, e->w, col, &np);
+		/* Pieces of a long paragraph follow at its own leading. */
+		for (i = 0; i < np; i++)
+			pdfblock_add_text(c, e, &tx[i], !i ? gap :
+			    tx[i - 1].nlines >= 2 ? tx[i - 1].top[1] -
+			    tx[i - 1].bot[0] : 0, TAG_P);
+		free(tx);
 	}
 	for (i = 0; i < b.nimgs; i++)
 		pdfimage_add(c, e, &b.imgs[i]);

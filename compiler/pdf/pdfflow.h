@@ -59,6 +59,11 @@ void pdfib_walk(ibuild *b, xmlNodePtr n);
  * attributes and links move into tx, the images stay in b. */
 void pdfib_finish(ibuild *b, pdf_text *tx, const PangoFontDescription *fd,
     double w, pdf_rgb col);
+/* As pdfib_finish, for a paragraph of any length: one text when it is
+ * short, else pieces of a few thousand bytes cut after a sentence or a
+ * word (an array of *n texts, the caller's). */
+pdf_text *pdfib_finish_pieces(ibuild *b, const PangoFontDescription *fd,
+    double w, pdf_rgb col, size_t *n);
 void pdfib_free_imgs(ibuild *b);
 int pdf_blank(const char *s);
 

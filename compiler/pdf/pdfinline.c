@@ -234,6 +234,184 @@ pdfib_finish(ibuild *b, pdf_text *tx, const PangoFontDescription *fd,
 	buf_free(&b->text);
 }
 
+/* ---- long paragraphs ---- */
+
+/*
+ * Pango lays a paragraph out in time that grows faster than its length (a
+ * 10 MB paragraph took 48 s), so a paragraph longer than PDF_SPLIT bytes
+ * is shaped in pieces of about PDF_PIECE bytes, cut after a sentence or a
+ * word, laid out one after the other.  Shorter paragraphs are untouched.
+ */
+#define PDF_PIECE 4000
+#define PDF_SPLIT 8000
+
+/* The end of the piece that starts at s. */
+static size_t
+piece_end(const char *t, size_t s, size_t len)
+{
+	size_t lim = s + PDF_PIECE, lo = s + PDF_PIECE / 2, i;
+
+	if (len - s <= PDF_PIECE + PDF_PIECE / 2)
+		return len;
+	for (i = lim; i > lo; i--)
+		if (t[i - 1] == ' ' && strchr(".!?", t[i - 2]))
+			return i;
+	for (i = lim; i > lo; i--)
+		if (t[i - 1] == ' ')
+			return i;
+	for (i = lim; i > s + 1 && ((unsigned char)t[i] & 0xC0) == 0x80; i--)
+		;
+	return i;
+}
+
+static int
+cmp_link_start(const void *a, const void *b)
+{
+	const pdf_link *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Ranges open over a piece: items sorted by start, opened as the pieces
+ * reach them and dropped once they end before a piece. */
+typedef struct {
+	size_t *ix;
+	size_t n, next;
+} sweep;
+
+static void
+sweep_to(sweep *sw, size_t total, size_t s, size_t e,
+    int (*start)(const void *, size_t), int (*end)(const void *, size_t),
+    const void *items)
+{
+	size_t i, k = 0;
+
+	while (sw->next < total && (size_t)start(items, sw->next) < e)
+		sw->ix[sw->n++] = sw->next++;
+	for (i = 0; i < sw->n; i++)
+		if ((size_t)end(items, sw->ix[i]) > s)
+			sw->ix[k++] = sw->ix[i];
+	sw->n = k;
+}
+
+static int
+attr_start(const void *v, size_t i)
+{
+	return (int)((PangoAttribute *const *)v)[i]->start_index;
+}
+
+static int
+attr_end(const void *v, size_t i)
+{
+	guint e = ((PangoAttribute *const *)v)[i]->end_index;
+
+	return e > G_MAXINT ? G_MAXINT : (int)e;
+}
+
+static int
+link_start(const void *v, size_t i)
+{
+	return ((const pdf_link *)v)[i].start;
+}
+
+static int
+link_end(const void *v, size_t i)
+{
+	return ((const pdf_link *)v)[i].end;
+}
+
+/* Lays out bytes [s, e) of b's text into tx with the open attributes and
+ * links clipped to the piece. */
+static void
+piece(ibuild *b, pdf_text *tx, const PangoFontDescription *fd, double w,
+    pdf_rgb col, size_t s, size_t e, PangoAttribute **attrs, sweep *sa,
+    pdf_link *links, sweep *sl)
+{
+	PangoLayout *l = pdftext_layout(b->t, fd, w);
+	PangoAttrList *al = pango_attr_list_new();
+	size_t i;
+
+	pango_attr_list_insert(al, pdf_ranged(pdf_colour_attr(col), 0,
+	    G_MAXUINT));
+	for (i = 0; i < sa->n; i++) {
+		PangoAttribute *a = pango_attribute_copy(attrs[sa->ix[i]]);
+		size_t as = a->start_index > s ? a->start_index : s;
+		size_t ae = a->end_index < e ? a->end_index : e;
+		pango_attr_list_insert(al, pdf_ranged(a, as - s, ae - s));
+	}
+	pango_layout_set_text(l, b->text.data + s, (int)(e - s));
+	pango_layout_set_attributes(l, al);
+	pango_attr_list_unref(al);
+	pdftext_set(b->t, tx, l);
+	tx->links = sl->n ? xcalloc(sl->n, sizeof *tx->links) : NULL;
+	for (i = 0; i < sl->n; i++) {
+		const pdf_link *k = &links[sl->ix[i]];
+		pdf_link *o = &tx->links[tx->nlinks++];
+		*o = *k;
+		o->start = ((size_t)k->start > s ? (size_t)k->start : s) - s;
+		o->end = ((size_t)k->end < e ? (size_t)k->end : e) - s;
+		o->target = xstrdup(k->target);
+		o->anchor = k->anchor ? xstrdup(k->anchor) : NULL;
+	}
+}
+
+pdf_text *
+pdfib_finish_pieces(ibuild *b, const PangoFontDescription *fd, double w,
+    pdf_rgb col, size_t *n)
+{
+	pdf_text *out = NULL;
+	GSList *list, *g;
+	PangoAttribute **attrs;
+	size_t na = 0, s = 0, i, len = b->text.len, cap = 0;
+	sweep sa, sl;
+
+	*n = 0;
+	if (len <= PDF_SPLIT) {
+		out = xcalloc(1, sizeof *out);
+		pdfib_finish(b, out, fd, w, col);
+		*n = 1;
+		return out;
+	}
+	list = pango_attr_list_get_attributes(b->al);
+	attrs = xcalloc(g_slist_length(list) + 1, sizeof *attrs);
+	for (g = list; g; g = g->next)
+		attrs[na++] = g->data;
+	qsort(b->links, b->nlinks, sizeof *b->links, cmp_link_start);
+	memset(&sa, 0, sizeof sa);
+	memset(&sl, 0, sizeof sl);
+	sa.ix = xcalloc(na + 1, sizeof *sa.ix);
+	sl.ix = xcalloc(b->nlinks + 1, sizeof *sl.ix);
+	while (s < len) {
+		size_t e = piece_end(b->text.data, s, len);
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			out = xrealloc(out, cap * sizeof *out);
+		}
+		memset(&out[*n], 0, sizeof *out);
+		sweep_to(&sa, na, s, e, attr_start, attr_end, attrs);
+		sweep_to(&sl, b->nlinks, s, e, link_start, link_end, b->links);
+		piece(b, &out[(*n)++], fd, w, col, s, e, attrs, &sa, b->links,
+		    &sl);
+		s = e;
+	}
+	for (i = 0; i < na; i++)
+		pango_attribute_destroy(attrs[i]);
+	g_slist_free(list);
+	free(attrs);
+	free(sa.ix);
+	free(sl.ix);
+	for (i = 0; i < b->nlinks; i++) {
+		free(b->links[i].target);
+		free(b->links[i].anchor);
+	}
+	free(b->links);
+	b->links = NULL;
+	pango_attr_list_unref(b->al);
+	b->al = NULL;
+	buf_free(&b->text);
+	return out;
+}
+
 void
 pdfib_free_imgs(ibuild *b)
 {
