@@ -250,11 +250,16 @@ related(fctx *c, benv *e, xmlNodePtr rel)
 		pdfib_init(&b, c->t, 0);
 		s = b.text.len;
 		pdfib_text(&b, title && *title ? title : (ref ? ref : ""));
-		pango_attr_list_insert(b.al, pdf_ranged(pdf_colour_attr(c->st->primary),
-		    s, b.text.len));
-		pango_attr_list_insert(b.al, pdf_ranged(pango_attr_underline_new(
-		    PANGO_UNDERLINE_SINGLE), s, b.text.len));
-		pdfib_link(&b, s, pdf_is(r, "ref") ? LK_DOC : LK_URI, ref, NULL);
+		/* A related URL the URL policy refused has no href: text. */
+		if (ref) {
+			pango_attr_list_insert(b.al, pdf_ranged(pdf_colour_attr(
+			    c->st->primary), s, b.text.len));
+			pango_attr_list_insert(b.al, pdf_ranged(
+			    pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), s,
+			    b.text.len));
+			pdfib_link(&b, s, pdf_is(r, "ref") ? LK_DOC : LK_URI, ref,
+			    NULL);
+		}
 		if (note && *note) {
 			pdfib_text(&b, " \xe2\x80\x94 ");
 			pdfib_text(&b, note);

@@ -23,10 +23,12 @@
 #include "pdfflow.h"
 
 /* Decoded images are bounded whatever a file declares: a 17 KB PNG can
- * declare 12,000 x 12,000 pixels (a 576 MB surface).  At 96 dpi this is
- * still far more than an A4 page shows. */
+ * declare 12,000 x 12,000 pixels (a 576 MB surface).  The bounds are
+ * branch xml's image-too-large ones (docs/xml-format.md), which refuses
+ * such images before any back end runs; this is the back end's own
+ * guard. */
 #define PDF_IMAGE_MAX_SIDE 10000
-#define PDF_IMAGE_MAX_PIXELS (20u * 1000 * 1000)
+#define PDF_IMAGE_MAX_PIXELS (40u * 1000 * 1000)
 
 /* 1 when the PNG at path declares dimensions within the bounds (read from
  * its IHDR before anything is decoded). */
