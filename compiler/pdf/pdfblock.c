@@ -166,8 +166,15 @@ mono_block(fctx *c, benv *e, xmlNodePtr n)
 PangoLayout *
 pdfblock_marker(fctx *c, const char *s)
 {
-	return pdf_layout(c->t, c->st->font_body, c->st->size_body, -1, s, 0,
-	    (pdf_rgb *)&c->st->text);
+	PangoLayout *l = pdf_layout(c->t, c->st->font_body, c->st->size_body,
+	    -1, s, 0, (pdf_rgb *)&c->st->text);
+
+	/* Shaped now, with the layout lock held, and its fonts pinned: a
+	 * marker (a ballot box, say) may need a font nothing else used, and
+	 * the drawing pass runs without the lock (pdffont.c). */
+	(void)pango_layout_get_line_count(l);
+	pdffont_pin_layout(l);
+	return l;
 }
 
 static void

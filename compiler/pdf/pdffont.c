@@ -38,7 +38,8 @@ pdffont_unlock(void)
 	pthread_mutex_unlock(&font_lock);
 }
 
-/* Pins font (the caller holds the font lock). */
+/* Pins font.  The caller holds the font lock, or no worker runs (the
+ * packs are laid out after jobs_run has returned). */
 static void
 pin(PangoFont *font)
 {
