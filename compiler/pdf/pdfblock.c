@@ -231,7 +231,8 @@ list(fctx *c, benv *e, xmlNodePtr n)
 			memset(&tx, 0, sizeof tx);
 			pdfib_init(&b, c->t, 0);
 			pdfib_text(&b, " ");
-			pdfib_finish(&b, &tx, c->t->fd_body, sub.w, c->st->text);
+			pdfib_finish(&b, &tx, c->t->fd_body, sub.w,
+			    c->st->text);
 			pdfblock_add_text(c, &sub, &tx, 1.5, TAG_LI);
 		}
 		/* The first item of a list takes the gap before the list. */
@@ -353,8 +354,8 @@ pdftable_build(fctx *c, benv *e, pdf_text *cells, int nrows, int ncols,
 		for (k = 0; k < ncols; k++) {
 			pdf_text *src = &cells[r * ncols + k];
 			PangoLayout *l = src->layout;
-			pango_layout_set_width(l, (int)((tb->colw[k] - 2 * pad) *
-			    PANGO_SCALE));
+			pango_layout_set_width(l, (int)((tb->colw[k] -
+			    2 * pad) * PANGO_SCALE));
 			free(src->top);
 			free(src->bot);
 			free(src->base);
@@ -436,8 +437,8 @@ table(fctx *c, benv *e, xmlNodePtr n)
 		for (; k < ncols; k++) {
 			ibuild b;
 			pdfib_init(&b, c->t, 0);
-			pdfib_finish(&b, &cells[r * ncols + k], c->t->fd_body, -1,
-			    c->st->text);
+			pdfib_finish(&b, &cells[r * ncols + k],
+			    c->t->fd_body, -1, c->st->text);
 		}
 		free(hdr);
 		r++;

@@ -15,8 +15,8 @@
 static void
 section_heading(fctx *c, benv *e, const char *title, const char *dest)
 {
-	PangoFontDescription *fd = pdf_sized(c, c->st->font_head, c->st->size_h[2],
-	    1);
+	PangoFontDescription *fd = pdf_sized(c, c->st->font_head,
+	    c->st->size_h[2], 1);
 	pdf_item *it;
 
 	pdfblock_simple_text(c, e, title, fd, c->st->primary, 0, 18, TAG_H);
@@ -149,8 +149,8 @@ amendments(fctx *c, benv *e, xmlNodePtr meta)
 	pdfib_text(&b, "Amendments");
 	pango_attr_list_insert(b.al, pdf_ranged(pango_attr_weight_new(
 	    PANGO_WEIGHT_BOLD), 0, b.text.len));
-	pango_attr_list_insert(b.al, pdf_ranged(pdf_colour_attr(c->st->accent), 0,
-	    b.text.len));
+	pango_attr_list_insert(b.al, pdf_ranged(pdf_colour_attr(
+	    c->st->accent), 0, b.text.len));
 	for (a = am->children; a; a = a->next) {
 		char *date, *txt, ld[64];
 		if (!pdf_is(a, "amendment"))
@@ -211,7 +211,8 @@ footnotes(fctx *c, benv *e, xmlNodePtr fns)
 		sub.tight = 0;
 		for (p = fn->children; p; p = p->next)
 			if (pdf_is(p, "para")) {
-				pdfblock_para(c, &sub, p, c->t->fd_body, c->st->text);
+				pdfblock_para(c, &sub, p, c->t->fd_body,
+				    c->st->text);
 			}
 		if (c->f->n > before) {
 			char *m = xasprintf("%s.", nn ? nn : "?");
@@ -257,8 +258,8 @@ related(fctx *c, benv *e, xmlNodePtr rel)
 			pango_attr_list_insert(b.al, pdf_ranged(
 			    pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), s,
 			    b.text.len));
-			pdfib_link(&b, s, pdf_is(r, "ref") ? LK_DOC : LK_URI, ref,
-			    NULL);
+			pdfib_link(&b, s, pdf_is(r, "ref") ? LK_DOC : LK_URI,
+			    ref, NULL);
 		}
 		if (note && *note) {
 			pdfib_text(&b, " \xe2\x80\x94 ");
@@ -397,8 +398,8 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	pango_font_description_free(fd);
 	f->items[f->n - 1].keep_next = 1;
 	fd = pdf_sized(&c, c.st->font_head, c.st->size_title, 1);
-	pdfblock_simple_text(&c, &e, title ? title : "", fd, c.st->primary, 0, 4,
-	    TAG_H);
+	pdfblock_simple_text(&c, &e, title ? title : "", fd, c.st->primary, 0,
+	    4, TAG_H);
 	pango_font_description_free(fd);
 	it = &f->items[f->n - 1];
 	it->level = 1;
@@ -417,7 +418,8 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 			free(st2);
 		}
 		fd = pdf_sized(&c, c.st->font_body, c.st->size_h[4], 1);
-		pdfblock_simple_text(&c, &e, msg, fd, c.st->overdue, 0, 6, TAG_P);
+		pdfblock_simple_text(&c, &e, msg, fd, c.st->overdue, 0, 6,
+		    TAG_P);
 		pango_font_description_free(fd);
 	}
 	control_table(&c, &e, meta);

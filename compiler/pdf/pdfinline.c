@@ -202,7 +202,8 @@ pdfib_walk(ibuild *b, xmlNodePtr n)
 	}
 	b->depth++;
 	for (c = n->children; c; c = c->next) {
-		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+		if (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE)
 			pdfib_text(b, (const char *)c->content);
 		else if (c->type == XML_ELEMENT_NODE)
 			ib_elem(b, c);
@@ -220,7 +221,8 @@ pdfib_finish(ibuild *b, pdf_text *tx, const PangoFontDescription *fd,
 	PangoAttrList *al = pango_attr_list_new();
 
 	/* The base colour first, so later ranges win. */
-	pango_attr_list_insert(al, pdf_ranged(pdf_colour_attr(col), 0, G_MAXUINT));
+	pango_attr_list_insert(al, pdf_ranged(pdf_colour_attr(col), 0,
+	    G_MAXUINT));
 	pango_attr_list_splice(al, b->al, 0, 0);
 	pango_layout_set_text(l, b->text.data, (int)b->text.len);
 	pango_layout_set_attributes(l, al);

@@ -302,7 +302,8 @@ pdfflow_glossary(pdf_thread *t, const backend_input *in, pdf_flow **docs,
 	qsort(sel, nsel, sizeof *sel, cmp_entry_name);
 	f = pdfflow_new("glossary", "Glossary");
 	pack_page_start(&c, &e, t, in, f, "Glossary", "glossary");
-	pdfblock_simple_text(&c, &e, "The terms used in the documents of this pack.",
+	pdfblock_simple_text(&c, &e,
+	    "The terms used in the documents of this pack.",
 	    c.t->fd_body, c.st->muted, 0, 4, TAG_P);
 	bold = pdf_sized(&c, c.st->font_body, c.st->size_h[4], 1);
 	for (i = 0; i < nsel; i++) {
@@ -319,7 +320,8 @@ pdfflow_glossary(pdf_thread *t, const backend_input *in, pdf_flow **docs,
 		int nuse = 0;
 		pdf_item *it;
 
-		pdfblock_simple_text(&c, &e, label, bold, c.st->text, 0, 12, TAG_H);
+		pdfblock_simple_text(&c, &e, label, bold, c.st->text, 0, 12,
+		    TAG_H);
 		it = &f->items[f->n - 1];
 		it->keep_next = 1;
 		it->dest = xasprintf("term:%s", id ? id : "");
