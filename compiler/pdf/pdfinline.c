@@ -378,7 +378,8 @@ pdfib_finish_pieces(ibuild *b, const PangoFontDescription *fd, double w,
 	attrs = xcalloc(g_slist_length(list) + 1, sizeof *attrs);
 	for (g = list; g; g = g->next)
 		attrs[na++] = g->data;
-	qsort(b->links, b->nlinks, sizeof *b->links, cmp_link_start);
+	if (b->nlinks > 1)
+		qsort(b->links, b->nlinks, sizeof *b->links, cmp_link_start);
 	memset(&sa, 0, sizeof sa);
 	memset(&sl, 0, sizeof sl);
 	sa.ix = xcalloc(na + 1, sizeof *sa.ix);
