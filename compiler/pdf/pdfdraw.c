@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "pdfint.h"
 
@@ -659,9 +658,6 @@ finish_file(const backend_input *in, const char *path,
 	errno = 0;
 	if (!ps->err && fflush(ps->fp) != 0)
 		ps->err = errno ? errno : EIO;
-	if (!ps->err && fsync(fileno(ps->fp)) != 0 && errno != EINVAL &&
-	    errno != EROFS)
-		ps->err = errno;
 	if (fclose(ps->fp) != 0 && !ps->err)
 		ps->err = errno ? errno : EIO;
 	if (ps->err) {
