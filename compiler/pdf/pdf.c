@@ -93,12 +93,10 @@ work(void *ctx, size_t i, int w)
 	job *j = ctx;
 	pdf_flow *f;
 
-	/* One worker lays out at a time (pdffont.c says why); drawing and
-	 * writing, most of the work, run in parallel. */
-	pdffont_lock();
+	/* Shaping inside pdfflow_document runs under the font lock
+	 * (pdffont.c says why); everything else runs in parallel. */
 	f = pdfflow_document(&j->ts[w], j->in, j->in->docs[i]);
 	pdfpage_paginate(f, j->st);
-	pdffont_unlock();
 	j->flows[i] = f;
 	if (write_document(&j->ts[w], j->in, f) != 0)
 		j->failed[w] = 1;

@@ -169,11 +169,13 @@ pdfblock_marker(fctx *c, const char *s)
 	PangoLayout *l = pdf_layout(c->t, c->st->font_body, c->st->size_body,
 	    -1, s, 0, (pdf_rgb *)&c->st->text);
 
-	/* Shaped now, with the layout lock held, and its fonts pinned: a
-	 * marker (a ballot box, say) may need a font nothing else used, and
-	 * the drawing pass runs without the lock (pdffont.c). */
+	/* Shaped now, under the font lock, and its fonts pinned: a marker
+	 * (a ballot box, say) may need a font nothing else used, and the
+	 * drawing pass runs without the lock (pdffont.c). */
+	pdffont_lock();
 	(void)pango_layout_get_line_count(l);
 	pdffont_pin_layout(l);
+	pdffont_unlock();
 	return l;
 }
 
@@ -262,6 +264,9 @@ fit_columns(fctx *c, benv *e, pdf_table *tb, pdf_text *cells, int nrows,
 	double pad = c->st->cell_pad, avail, smax = 0, smin = 0, x;
 	int r, k;
 
+	/* Measuring shapes: under the font lock (pdffont.c); the cells' fonts
+	 * were pinned when they were first laid out. */
+	pdffont_lock();
 	for (r = 0; r < nrows; r++)
 		for (k = 0; k < ncols; k++) {
 			PangoLayout *l = cells[r * ncols + k].layout;
@@ -277,6 +282,7 @@ fit_columns(fctx *c, benv *e, pdf_table *tb, pdf_text *cells, int nrows,
 				mn[k] = lr.width / (double)PANGO_SCALE;
 			pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 		}
+	pdffont_unlock();
 	avail = e->w - ncols * 2 * pad;
 	for (k = 0; k < ncols; k++) {
 		mx[k] += 1;

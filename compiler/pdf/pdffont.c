@@ -6,10 +6,11 @@
  * chosen by reading another font's lock count without that font's lock,
  * so with many fonts in play (multilingual text: Latin, Greek, Arabic,
  * Devanagari, CJK, emoji) one worker could close the face another was
- * about to use and both crashed inside FreeType.  So: laying out (where a
- * font is met for the first time) runs under one lock, and every font a
- * layout uses is pinned — its face held open — until pdf_render ends, so
- * the drawing pass, which runs in parallel, only ever uses pinned faces.
+ * about to use and both crashed inside FreeType.  So: shaping a layout
+ * (where a font is met for the first time) runs under one lock, and every
+ * font a layout uses is pinned — its face held open — before the lock is
+ * let go, until pdf_render ends; everything else (walking the XML,
+ * pagination, drawing) runs in parallel on pinned faces only.
  */
 #include <pthread.h>
 #include <stdlib.h>

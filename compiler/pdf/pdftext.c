@@ -118,7 +118,12 @@ pdftext_set(pdf_thread *t, pdf_text *tx, PangoLayout *l)
 
 	(void)t;
 	tx->layout = l;
+	/* Shaping meets fonts: under the font lock, and the fonts it used
+	 * pinned before the lock is let go (pdffont.c). */
+	pdffont_lock();
 	n = pango_layout_get_line_count(l);
+	pdffont_pin_layout(l);
+	pdffont_unlock();
 	tx->nlines = n;
 	tx->top = xcalloc((size_t)n, sizeof(double));
 	tx->bot = xcalloc((size_t)n, sizeof(double));
@@ -140,7 +145,6 @@ pdftext_set(pdf_thread *t, pdf_text *tx, PangoLayout *l)
 	} while (pango_layout_iter_next_line(iter));
 	pango_layout_iter_free(iter);
 	tx->nlines = i;
-	pdffont_pin_layout(l);
 }
 
 double
