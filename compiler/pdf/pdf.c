@@ -1,12 +1,13 @@
 /*
  * pdf.c — the PDF back end's entry point, pdf_render (backend.h).  Lays
- * out every document in parallel (in->jobs threads, each with its own
- * Pango font map and context), writes OUT/pdf/<id>.pdf from each thread,
- * then builds every pack of corpus.xml — cover, contents, the documents'
- * already shaped flows, glossary — into OUT/pdf/<pack-id>.pdf.
+ * out every document in parallel (jobs_run on in->jobs threads; each
+ * worker number has its own Pango font map and context), writes
+ * OUT/pdf/<id>.pdf from each worker, then builds every pack of corpus.xml
+ * — cover, contents, the documents' already shaped flows, glossary — into
+ * OUT/pdf/<pack-id>.pdf.  Any file that cannot be written fails the
+ * render (and so the build); the input was judged before it ran.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,20 +15,15 @@
 #include "pdfint.h"
 #include "document.h"
 #include "fsio.h"
+#include "jobs.h"
 
 typedef struct {
 	const backend_input *in;
 	pdf_style *st;
 	pdf_flow **flows;
-	pthread_mutex_t lock;
-	size_t next;
-	int failed;
+	pdf_thread *ts;       /* per worker number */
+	int *failed;          /* per worker number: a write failed */
 } job;
-
-typedef struct {
-	job *j;
-	pdf_thread t;
-} worker;
 
 /* Makes the folders above path; 0 on success. */
 static int
@@ -59,20 +55,22 @@ keywords_of(pdf_flow *f)
 	return buf_detach(&b);
 }
 
-static void
+/* Writes f's own PDF; 0 on success. */
+static int
 write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
 {
 	char *path, *kw, *subject;
 	pdf_out out;
+	int rc;
 
 	if (!f->id || !document_id_safe(f->id))
-		return;
+		return 0;
 	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, f->id);
 	if (make_parent(path) != 0) {
 		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", f->path, 0, 0,
 		    "cannot make the folder for %s", path);
 		free(path);
-		return;
+		return 1;
 	}
 	memset(&out, 0, sizeof out);
 	out.flows = &f;
@@ -81,36 +79,31 @@ write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
 	subject = xasprintf("%s%s%s", f->type && *f->type ? f->type :
 	    "document", f->owner && *f->owner ? "; owner: " : "",
 	    f->owner ? f->owner : "");
-	pdfdraw_write(t, in, path, &out, f->title, subject, kw);
+	rc = pdfdraw_write(t, in, path, &out, f->title, subject, kw);
 	free(subject);
 	free(kw);
 	free(path);
+	return rc;
 }
 
-static void *
-work(void *arg)
-{
-	worker *w = arg;
-	job *j = w->j;
-
-	for (;;) {
-		size_t i;
-		pdf_flow *f;
-
-		pthread_mutex_lock(&j->lock);
-		i = j->next++;
-		pthread_mutex_unlock(&j->lock);
-		if (i >= j->in->ndocs)
-			break;
-		f = pdfflow_document(&w->t, j->in, j->in->docs[i]);
-		pdfpage_paginate(f, j->st);
-		j->flows[i] = f;
-		write_document(&w->t, j->in, f);
-	}
-	return NULL;
-}
-
+/* jobs_fn: lays out, paginates and writes document i on worker w. */
 static void
+work(void *ctx, size_t i, int w)
+{
+	job *j = ctx;
+	pdf_flow *f;
+
+	/* Shaping inside pdfflow_document runs under the font lock
+	 * (pdffont.c says why); everything else runs in parallel. */
+	f = pdfflow_document(&j->ts[w], j->in, j->in->docs[i]);
+	pdfpage_paginate(f, j->st);
+	j->flows[i] = f;
+	if (write_document(&j->ts[w], j->in, f) != 0)
+		j->failed[w] = 1;
+}
+
+/* Writes one pack's PDF; 0 on success. */
+static int
 render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
     pdf_flow **flows)
 {
@@ -121,6 +114,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	xmlNodePtr inc;
 	pdf_out out;
 	char *path, *subject;
+	int rc = 0;
 
 	if (!id || !document_id_safe(id))
 		goto done;
@@ -175,14 +169,16 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	out.has_glossary = fg != NULL;
 	out.pack_title = title;
 	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, id);
-	subject = xasprintf("Policy pk of %zu document%s", ndocs,
+	subject = xasprintf("Policy pack of %zu document%s", ndocs,
 	    ndocs == 1 ? "" : "s");
 	if (make_parent(path) == 0)
-		pdfdraw_write(t, in, path, &out, title ? title : id, subject,
-		    id);
-	else
+		rc = pdfdraw_write(t, in, path, &out, title ? title : id,
+		    subject, id);
+	else {
 		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", "policyc.yaml",
 		    0, 0, "cannot make the folder for %s", path);
+		rc = 1;
+	}
 	/* The documents' running headers go back to their own titles. */
 	for (i = 0; i < ndocs; i++) {
 		free(docs[i]->header);
@@ -200,6 +196,7 @@ done:
 	free(title);
 	free(cover);
 	free(gl);
+	return rc;
 }
 
 int
@@ -207,9 +204,7 @@ pdf_render(const backend_input *in)
 {
 	pdf_style st;
 	job j;
-	worker *ws;
-	pthread_t *tids;
-	int n, i;
+	int n, i, failed = 0;
 	xmlNodePtr packs = NULL, p;
 	size_t k;
 
@@ -218,39 +213,30 @@ pdf_render(const backend_input *in)
 	j.in = in;
 	j.st = &st;
 	j.flows = xcalloc(in->ndocs + 1, sizeof *j.flows);
-	pthread_mutex_init(&j.lock, NULL);
-	n = in->jobs > 0 ? in->jobs : 1;
-	if ((size_t)n > in->ndocs)
-		n = in->ndocs ? (int)in->ndocs : 1;
-	ws = xcalloc((size_t)n, sizeof *ws);
-	tids = xcalloc((size_t)n, sizeof *tids);
-	for (i = 0; i < n; i++) {
-		ws[i].j = &j;
-		pdfthread_init(&ws[i].t, &st);
-	}
-	/* Worker 0 runs on this thread. */
-	for (i = 1; i < n; i++)
-		if (pthread_create(&tids[i], NULL, work, &ws[i]) != 0)
-			tids[i] = 0;
-	work(&ws[0]);
-	for (i = 1; i < n; i++)
-		if (tids[i])
-			pthread_join(tids[i], NULL);
+	n = jobs_workers(in->ndocs, in->jobs > 0 ? in->jobs : 1);
+	j.ts = xcalloc((size_t)n, sizeof *j.ts);
+	j.failed = xcalloc((size_t)n, sizeof *j.failed);
+	for (i = 0; i < n; i++)
+		pdfthread_init(&j.ts[i], &st);
+	jobs_run(in->ndocs, n, work, &j);
+	for (i = 0; i < n; i++)
+		failed |= j.failed[i];
 
 	if (in->corpus)
 		packs = pdf_child(xmlDocGetRootElement(in->corpus), "packs");
 	for (p = packs ? packs->children : NULL; p; p = p->next)
-		if (pdf_is(p, "pack"))
-			render_pack(&ws[0].t, in, p, j.flows);
+		if (pdf_is(p, "pack") &&
+		    render_pack(&j.ts[0], in, p, j.flows) != 0)
+			failed = 1;
 
 	for (k = 0; k < in->ndocs; k++)
 		pdfflow_free(j.flows[k]);
 	free(j.flows);
+	pdffont_unpin_all();
 	for (i = 0; i < n; i++)
-		pdfthread_free(&ws[i].t);
-	free(ws);
-	free(tids);
-	pthread_mutex_destroy(&j.lock);
+		pdfthread_free(&j.ts[i]);
+	free(j.ts);
+	free(j.failed);
 	pdfstyle_free(&st);
-	return j.failed;
+	return failed;
 }

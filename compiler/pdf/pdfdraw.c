@@ -6,6 +6,9 @@
  * file), named destinations, the outline, structure tags and metadata with
  * a fixed date, so the same input gives the same bytes.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +25,10 @@ typedef struct {
 	cairo_surface_t *logo;
 	double logo_w, logo_h;
 	PangoLayout *footer;
+	PangoLayout *org;         /* running header: organisation */
+	PangoLayout *head;        /* running header: head_flow's header */
+	const pdf_flow *head_flow;
+	double head_x;
 	int outline_ids[8];
 	int tagged;
 } dctx;
@@ -43,6 +50,47 @@ attr_str(buf *b, const char *s)
 		buf_putc(b, *s);
 	}
 	buf_putc(b, '\'');
+}
+
+/*
+ * Appends uri percent-encoded: every byte but the unreserved and reserved
+ * characters of RFC 3986, and of those also ( ) ' and *, which cairo 1.16
+ * writes into the PDF string unescaped (a backslash or an unbalanced
+ * parenthesis there breaks the file).  An existing %XX escape is kept.
+ */
+static void
+uri_encode(buf *b, const char *uri)
+{
+	static const char keep[] = "-._~:/?#[]@!$&+,;=";
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *u = (const unsigned char *)uri;
+
+	for (; *u; u++) {
+		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
+		    (*u >= '0' && *u <= '9') || strchr(keep, *u))
+			buf_putc(b, (char)*u);
+		else if (*u == '%' && isxdigit(u[1]) && isxdigit(u[2]))
+			buf_putc(b, '%');
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*u >> 4]);
+			buf_putc(b, hex[*u & 15]);
+		}
+	}
+}
+
+/* Appends uri= and the encoded uri as a cairo tag attribute. */
+static void
+uri_attr(buf *b, const char *uri)
+{
+	buf e;
+
+	buf_init(&e);
+	buf_puts(&e, "");
+	uri_encode(&e, uri);
+	buf_puts(b, "uri=");
+	attr_str(b, e.data);
+	buf_free(&e);
 }
 
 static int
@@ -85,8 +133,7 @@ link_attrs(dctx *d, pdf_flow *f, const pdf_link *k, buf *b)
 
 	switch (k->kind) {
 	case LK_URI:
-		buf_puts(b, "uri=");
-		attr_str(b, k->target);
+		uri_attr(b, k->target);
 		return 1;
 	case LK_ANCHOR:
 		name = xasprintf("%s#%s", f->id, k->target);
@@ -110,8 +157,7 @@ link_attrs(dctx *d, pdf_flow *f, const pdf_link *k, buf *b)
 			char *u = xasprintf("%s%s%s.html%s%s", bu,
 			    bu[strlen(bu) - 1] == '/' ? "" : "/", k->target,
 			    k->anchor ? "#" : "", k->anchor ? k->anchor : "");
-			buf_puts(b, "uri=");
-			attr_str(b, u);
+			uri_attr(b, u);
 			free(u);
 			return 1;
 		}
@@ -252,6 +298,79 @@ tag_name(const pdf_item *it)
 	}
 }
 
+/* The background, box or quote bar of a text item. */
+static void
+draw_deco(dctx *d, const pdf_item *it, const pdf_place *pl, double y0)
+{
+	const pdf_style *st = d->st;
+	cairo_t *cr = d->cr;
+	double ml = st->margin_left;
+
+	if (it->deco == DECO_BG || it->deco == DECO_BOX) {
+		set_rgb(cr, it->deco == DECO_BOX ? st->box_bg :
+		    it->deco_col);
+		cairo_rectangle(cr, ml + it->deco_x0, y0,
+		    it->deco_x1 - it->deco_x0, pl->h);
+		cairo_fill(cr);
+		if (it->deco == DECO_BOX) {
+			set_rgb(cr, it->deco_col);
+			cairo_rectangle(cr, ml + it->deco_x0, y0, 4,
+			    pl->h);
+			cairo_fill(cr);
+		}
+	} else if (it->deco == DECO_BAR) {
+		set_rgb(cr, it->deco_col);
+		cairo_rectangle(cr, ml + it->deco_x0, y0 - it->gap,
+		    3, pl->h + it->gap);
+		cairo_fill(cr);
+	}
+}
+
+/* A contents entry's page number, its dotted leader and its link. */
+static void
+draw_toc_number(dctx *d, const pdf_item *it, const pdf_place *pl, double x0,
+    double y0, double padtop)
+{
+	const pdf_style *st = d->st;
+	cairo_t *cr = d->cr;
+	int pg = 0;
+	char num[32];
+	PangoLayout *nl;
+	PangoRectangle lr, ink;
+	PangoLayoutLine *last;
+	double endx, base, nx;
+	buf attrs;
+
+	find_dest(d->out, it->toc_dest, &pg, NULL);
+	snprintf(num, sizeof num, "%d", pg);
+	nl = pdf_layout(d->t, st->font_body, st->size_body, -1,
+	    num, 0, NULL);
+	pango_layout_get_extents(nl, NULL, &lr);
+	nx = x0 + it->w - lr.width / (double)PANGO_SCALE;
+	base = y0 + padtop + it->text.base[pl->l1 - 1] -
+	    it->text.top[pl->l0];
+	cairo_move_to(cr, nx, base);
+	pango_cairo_show_layout_line(cr,
+	    pango_layout_get_line_readonly(nl, 0));
+	g_object_unref(nl);
+	last = pango_layout_get_line_readonly(it->text.layout,
+	    pl->l1 - 1);
+	pango_layout_line_get_extents(last, &ink, &lr);
+	endx = x0 + it->text.lx[pl->l1 - 1] +
+	    lr.width / (double)PANGO_SCALE + 6;
+	set_rgb(cr, st->muted);
+	for (double dx = nx - 8; dx > endx; dx -= 4.5) {
+		cairo_rectangle(cr, dx, base - 0.8, 0.8, 0.8);
+	}
+	cairo_fill(cr);
+	buf_init(&attrs);
+	buf_puts(&attrs, "dest=");
+	attr_str(&attrs, it->toc_dest);
+	if (find_dest(d->out, it->toc_dest, NULL, NULL))
+		link_rect(d, attrs.data, x0, y0, it->w, pl->h);
+	buf_free(&attrs);
+}
+
 static void
 draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 {
@@ -276,24 +395,7 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 	case IT_TOC: {
 		double padtop = pl->l0 == 0 ? it->pad : 0;
 
-		if (it->deco == DECO_BG || it->deco == DECO_BOX) {
-			set_rgb(cr, it->deco == DECO_BOX ? st->box_bg :
-			    it->deco_col);
-			cairo_rectangle(cr, ml + it->deco_x0, y0,
-			    it->deco_x1 - it->deco_x0, pl->h);
-			cairo_fill(cr);
-			if (it->deco == DECO_BOX) {
-				set_rgb(cr, it->deco_col);
-				cairo_rectangle(cr, ml + it->deco_x0, y0, 4,
-				    pl->h);
-				cairo_fill(cr);
-			}
-		} else if (it->deco == DECO_BAR) {
-			set_rgb(cr, it->deco_col);
-			cairo_rectangle(cr, ml + it->deco_x0, y0 - it->gap,
-			    3, pl->h + it->gap);
-			cairo_fill(cr);
-		}
+		draw_deco(d, it, pl, y0);
 		set_rgb(cr, st->text);
 		draw_lines(d, f, &it->text, pl->l0, pl->l1, x0, y0 + padtop);
 		if (it->marker && pl->l0 == 0 && it->text.nlines) {
@@ -306,44 +408,8 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 			    pango_layout_get_line_readonly(it->marker, 0));
 		}
 		if (it->type == IT_TOC && pl->l1 == it->text.nlines &&
-		    it->toc_dest) {
-			int pg = 0;
-			char num[32];
-			PangoLayout *nl;
-			PangoRectangle lr, ink;
-			PangoLayoutLine *last;
-			double endx, base, nx;
-			buf attrs;
-
-			find_dest(d->out, it->toc_dest, &pg, NULL);
-			snprintf(num, sizeof num, "%d", pg);
-			nl = pdf_layout(d->t, st->font_body, st->size_body, -1,
-			    num, 0, NULL);
-			pango_layout_get_extents(nl, NULL, &lr);
-			nx = x0 + it->w - lr.width / (double)PANGO_SCALE;
-			base = y0 + padtop + it->text.base[pl->l1 - 1] -
-			    it->text.top[pl->l0];
-			cairo_move_to(cr, nx, base);
-			pango_cairo_show_layout_line(cr,
-			    pango_layout_get_line_readonly(nl, 0));
-			g_object_unref(nl);
-			last = pango_layout_get_line_readonly(it->text.layout,
-			    pl->l1 - 1);
-			pango_layout_line_get_extents(last, &ink, &lr);
-			endx = x0 + it->text.lx[pl->l1 - 1] +
-			    lr.width / (double)PANGO_SCALE + 6;
-			set_rgb(cr, st->muted);
-			for (double dx = nx - 8; dx > endx; dx -= 4.5) {
-				cairo_rectangle(cr, dx, base - 0.8, 0.8, 0.8);
-			}
-			cairo_fill(cr);
-			buf_init(&attrs);
-			buf_puts(&attrs, "dest=");
-			attr_str(&attrs, it->toc_dest);
-			if (find_dest(d->out, it->toc_dest, NULL, NULL))
-				link_rect(d, attrs.data, x0, y0, it->w, pl->h);
-			buf_free(&attrs);
-		}
+		    it->toc_dest)
+			draw_toc_number(d, it, pl, x0, y0, padtop);
 		break;
 	}
 	case IT_ROW: {
@@ -391,6 +457,17 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 		cairo_tag_end(cr, tag_name(it));
 }
 
+/* Shapes l now, under the font lock, and pins its fonts (pdffont.c): a
+ * layout made while drawing may meet a font no document used. */
+static void
+settle(PangoLayout *l)
+{
+	pdffont_lock();
+	(void)pango_layout_get_line_count(l);
+	pdffont_pin_layout(l);
+	pdffont_unlock();
+}
+
 static void
 join(buf *b, const char *label, const char *v)
 {
@@ -425,7 +502,41 @@ make_footer(dctx *d)
 	d->footer = pdf_layout(d->t, st->font_body, st->size_small,
 	    PDF_PAGE_W - st->margin_left - st->margin_right - 90, b.data, 0,
 	    (pdf_rgb *)&st->muted);
+	settle(d->footer);
 	buf_free(&b);
+}
+
+/* The running header's layouts: the organisation once per file, the
+ * flow's header once per flow. */
+static void
+chrome_layouts(dctx *d, const pdf_flow *f, double tx)
+{
+	const pdf_style *st = d->st;
+	double cw = PDF_PAGE_W - st->margin_left - st->margin_right;
+	PangoLayout *l;
+
+	if (!d->org && st->org_name) {
+		l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, -1,
+		    st->org_name, 0, (pdf_rgb *)&st->muted);
+		pango_layout_set_width(l, (int)(cw * 0.38 * PANGO_SCALE));
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
+		settle(l);
+		d->org = l;
+	}
+	if (d->head_flow == f && d->head_x == tx)
+		return;
+	if (d->head)
+		g_object_unref(d->head);
+	l = pdf_layout(d->t, st->font_body, st->size_small + 0.5,
+	    cw * 0.6 - (tx - st->margin_left), f->header ? f->header : "", 1,
+	    (pdf_rgb *)&st->primary);
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	settle(l);
+	d->head = l;
+	d->head_flow = f;
+	d->head_x = tx;
 }
 
 static void
@@ -452,23 +563,12 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 		cairo_restore(cr);
 		tx = ml + d->logo_w * s + 8;
 	}
-	l = pdf_layout(d->t, st->font_body, st->size_small + 0.5,
-	    cw * 0.6 - (tx - ml), f->header ? f->header : "", 1,
-	    (pdf_rgb *)&st->primary);
-	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	chrome_layouts(d, f, tx);
 	cairo_move_to(cr, tx, hy);
-	pango_cairo_show_layout(cr, l);
-	g_object_unref(l);
-	if (st->org_name) {
-		l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, -1,
-		    st->org_name, 0, (pdf_rgb *)&st->muted);
-		pango_layout_set_width(l, (int)(cw * 0.38 * PANGO_SCALE));
-		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
+	pango_cairo_show_layout(cr, d->head);
+	if (d->org) {
 		cairo_move_to(cr, ml + cw * 0.62, hy);
-		pango_cairo_show_layout(cr, l);
-		g_object_unref(l);
+		pango_cairo_show_layout(cr, d->org);
 	}
 	set_rgb(cr, st->primary);
 	cairo_set_line_width(cr, 0.75);
@@ -483,6 +583,7 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	cairo_stroke(cr);
 	cairo_move_to(cr, ml, fy);
 	pango_cairo_show_layout(cr, d->footer);
+	/* In the body font, which every document's own layout pinned. */
 	snprintf(num, sizeof num, "Page %d of %d", gpage,
 	    d->out->total_pages);
 	l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, -1, num, 1,
@@ -517,6 +618,61 @@ pdf_date(const backend_input *in, char *out, size_t n)
 	free(today);
 }
 
+/* The PDF's output stream: a file whose every write is checked. */
+typedef struct {
+	FILE *fp;
+	int err;              /* errno of the first failed write, or 0 */
+} pdf_stream;
+
+/*
+ * A failed write is remembered and later writes are dropped, but cairo is
+ * told all is well: cairo 1.16 aborts on an assertion in its own error
+ * path (cairo-array.c) when a stream reports a write error mid-document.
+ * finish_file reports the failure.
+ */
+static cairo_status_t
+stream_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	pdf_stream *ps = closure;
+
+	if (ps->err || !len)
+		return CAIRO_STATUS_SUCCESS;
+	errno = 0;
+	if (fwrite(data, 1, len, ps->fp) != len)
+		ps->err = errno ? errno : EIO;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* Finishes the surface and closes the file: 0 when every byte reached
+ * it, else reports pdf-write and returns 1 (the caller fails the build,
+ * so the old output is kept). */
+static int
+finish_file(const backend_input *in, const char *path,
+    cairo_surface_t *surf, pdf_stream *ps)
+{
+	cairo_status_t status;
+
+	cairo_surface_finish(surf);
+	status = cairo_surface_status(surf);
+	cairo_surface_destroy(surf);
+	errno = 0;
+	if (!ps->err && fflush(ps->fp) != 0)
+		ps->err = errno ? errno : EIO;
+	if (fclose(ps->fp) != 0 && !ps->err)
+		ps->err = errno ? errno : EIO;
+	if (ps->err) {
+		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
+		    "cannot write PDF: %s", strerror(ps->err));
+		return 1;
+	}
+	if (status != CAIRO_STATUS_SUCCESS) {
+		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
+		    "cannot write PDF: %s", cairo_status_to_string(status));
+		return 1;
+	}
+	return 0;
+}
+
 int
 pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
     pdf_out *out, const char *title, const char *subject,
@@ -526,7 +682,7 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	size_t i, p, k;
 	int page = 1;
 	char date[64];
-	cairo_status_t status;
+	pdf_stream ps;
 
 	memset(&d, 0, sizeof d);
 	d.t = t;
@@ -541,14 +697,16 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 		page += (int)out->flows[i]->npages;
 	}
 	out->total_pages = page - 1;
-	d.surf = cairo_pdf_surface_create(path, PDF_PAGE_W, PDF_PAGE_H);
-	if (cairo_surface_status(d.surf) != CAIRO_STATUS_SUCCESS) {
+	ps.err = 0;
+	if (!(ps.fp = fopen(path, "wb"))) {
 		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
-		    "cannot create PDF: %s", cairo_status_to_string(
-		    cairo_surface_status(d.surf)));
-		cairo_surface_destroy(d.surf);
+		    "cannot create PDF: %s", strerror(errno));
 		return 1;
 	}
+	d.surf = cairo_pdf_surface_create_for_stream(stream_write, &ps,
+	    PDF_PAGE_W, PDF_PAGE_H);
+	if (cairo_surface_status(d.surf) != CAIRO_STATUS_SUCCESS)
+		return finish_file(in, path, d.surf, &ps);
 	pdf_date(in, date, sizeof date);
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE, title);
 	if (t->st->org_name)
@@ -569,19 +727,15 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	d.cr = cairo_create(d.surf);
 	if (t->st->logo_path && in->project_dir) {
 		char *lp = path_join(in->project_dir, t->st->logo_path);
-		if (str_has_suffix(lp, ".png")) {
-			d.logo = cairo_image_surface_create_from_png(lp);
-			if (cairo_surface_status(d.logo) != CAIRO_STATUS_SUCCESS) {
+		int kind;
+
+		if (str_has_suffix(lp, ".png") &&
+		    (d.logo = pdfimage_load(lp, &kind)) != NULL) {
+			d.logo_w = cairo_image_surface_get_width(d.logo);
+			d.logo_h = cairo_image_surface_get_height(d.logo);
+			if (d.logo_w <= 0 || d.logo_h <= 0) {
 				cairo_surface_destroy(d.logo);
 				d.logo = NULL;
-			} else {
-				d.logo_w = cairo_image_surface_get_width(d.logo);
-				d.logo_h = cairo_image_surface_get_height(
-				    d.logo);
-				if (d.logo_w <= 0 || d.logo_h <= 0) {
-					cairo_surface_destroy(d.logo);
-					d.logo = NULL;
-				}
 			}
 		}
 		free(lp);
@@ -602,16 +756,12 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	if (d.tagged)
 		cairo_tag_end(d.cr, "Document");
 	g_object_unref(d.footer);
+	if (d.org)
+		g_object_unref(d.org);
+	if (d.head)
+		g_object_unref(d.head);
 	if (d.logo)
 		cairo_surface_destroy(d.logo);
 	cairo_destroy(d.cr);
-	cairo_surface_finish(d.surf);
-	status = cairo_surface_status(d.surf);
-	cairo_surface_destroy(d.surf);
-	if (status != CAIRO_STATUS_SUCCESS) {
-		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
-		    "cannot write PDF: %s", cairo_status_to_string(status));
-		return 1;
-	}
-	return 0;
+	return finish_file(in, path, d.surf, &ps);
 }

@@ -182,6 +182,17 @@ pdf_flow *pdfflow_contents(pdf_thread *t, pdf_flow **flows, size_t nflows);
 pdf_flow *pdfflow_glossary(pdf_thread *t, const backend_input *in,
     pdf_flow **docs, size_t ndocs);
 
+/* pdffont.c: laying out runs under pdffont_lock; every font a layout
+ * uses is pinned (its FreeType face kept open) until pdffont_unpin_all. */
+void pdffont_lock(void);
+void pdffont_unlock(void);
+void pdffont_pin_layout(PangoLayout *l);
+void pdffont_unpin_all(void);
+
+/* pdfimage.c: loads a PNG (bounded: the size it declares is checked
+ * before decoding) or an SVG; *kind 1 or 2; NULL when it cannot. */
+cairo_surface_t *pdfimage_load(const char *path, int *kind);
+
 /* pdfpage.c */
 void pdfpage_paginate(pdf_flow *f, const pdf_style *st);
 

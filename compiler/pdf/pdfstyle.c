@@ -12,6 +12,14 @@
 
 #include "pdfint.h"
 
+/* MERGE: when branch xml's brand.h lands, parse with brand_parse_hex
+ * (the one colour parser: 0 on success, channels 0..255) and remove this
+ * copy:
+ *	double rgb[3];
+ *	if (brand_parse_hex(s, rgb) != 0) return 0;
+ *	out->r = rgb[0] / 255; out->g = rgb[1] / 255;
+ *	out->b = rgb[2] / 255; return 1;
+ */
 static int
 parse_colour(const char *s, pdf_rgb *out)
 {
@@ -292,7 +300,11 @@ pdfstyle_init(pdf_style *st, const backend_input *in)
 		if (!pdf_is(c, "colour"))
 			continue;
 		name = pdf_prop(c, "name");
-		v = pdf_content(c);
+		/* The judged colour (brand_resolve) is in @value; before
+		 * that landed it was the element's text. */
+		v = pdf_prop(c, "value");
+		if (!v)
+			v = pdf_content(c);
 		if (name && !strcmp(name, "primary"))
 			parse_colour(v, &st->primary);
 		else if (name && !strcmp(name, "accent"))
