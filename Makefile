@@ -108,7 +108,11 @@ install: all
 	  install -m 644 docs/policyc.1 $(DESTDIR)$(MANDIR)/policyc.1; \
 	fi
 
+# the pkg-config packages the objects need (for tests that link them)
+print-pkgs:
+	@echo $(PKGS)
+
 clean:
 	rm -rf build build-asan build-fuzz policyc tests/out
 
-.PHONY: all deps deps-test deps-bench site test asan valgrind regen bench fuzz install clean
+.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench fuzz install clean

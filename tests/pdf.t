@@ -315,8 +315,7 @@ try:
     objs = [os.path.join(dp, f)
             for dp, _, fs in os.walk(os.path.join(ROOT, "build", "compiler"))
             for f in fs if f.endswith(".o") and f != "main.o"]
-    pk = ("libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo "
-          "pangocairo librsvg-2.0").split()
+    pk = run(["make", "-s", "-C", ROOT, "print-pkgs"]).stdout.split()
     cf = run(["pkg-config", "--cflags"] + pk).stdout.split()
     lf = run(["pkg-config", "--libs"] + pk).stdout.split()
     cc = run(["cc", "-D_GNU_SOURCE", "-I" + os.path.join(ROOT, "compiler")]
@@ -350,9 +349,9 @@ try:
             '</para>')
         with open(os.path.join(x, "corpus.xml")) as f:
             cx = f.read()
-        cx = cx.replace("<charity>9999999</charity>",
-                        '<charity>9999999</charity><colour name="primary" '
-                        'value="#ff0000">#1d70b8</colour>')
+        cx = re.sub(r'<colour name="primary" value="[^"]*">[^<]*</colour>',
+                    '<colour name="primary" value="#ff0000">#1d70b8</colour>',
+                    cx)
         with open(os.path.join(tmp, "images.xml"), "w") as f:
             f.write(ix)
         with open(os.path.join(tmp, "corpus.xml"), "w") as f:

@@ -141,36 +141,17 @@ alt_text(fctx *c, benv *e, const char *what, const char *alt, int line)
 	free(msg);
 }
 
-/* The file an image names, as a path to open: image/@file (kind asset)
- * joined with the project folder.  Before branch xml's image/@kind, an
- * image without it is its @src relative to the document's folder. */
+/* The file an image names, as a path to open: image/@file (kind asset,
+ * judged inside the project before any back end ran) joined with the
+ * project folder.  Any other image, or one the XML does not say was
+ * judged, is never opened: its alt text is drawn. */
 static char *
 image_path(fctx *c, const pimg *im)
 {
-	char *dir, *rel, *path, *slash;
-
-	if (im->kind) {
-		if (strcmp(im->kind, "asset") || !im->file || !*im->file)
-			return NULL;
-		return c->in->project_dir ? path_join(c->in->project_dir,
-		    im->file) : xstrdup(im->file);
-	}
-	if (!im->src || str_has_prefix(im->src, "http:") ||
-	    str_has_prefix(im->src, "https:") ||
-	    str_has_prefix(im->src, "data:"))
+	if (!im->kind || strcmp(im->kind, "asset") || !im->file || !*im->file)
 		return NULL;
-	dir = xstrdup(c->docpath ? c->docpath : "");
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		dir[0] = '\0';
-	rel = *dir ? path_join(dir, im->src) : xstrdup(im->src);
-	path = c->in->project_dir ? path_join(c->in->project_dir, rel) :
-	    xstrdup(rel);
-	free(rel);
-	free(dir);
-	return path;
+	return c->in->project_dir ? path_join(c->in->project_dir, im->file) :
+	    xstrdup(im->file);
 }
 
 /* Adds the image s (kind 1 PNG, 2 SVG) scaled to the column and the

@@ -10,30 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brand.h"
 #include "pdfint.h"
 
-/* MERGE: when branch xml's brand.h lands, parse with brand_parse_hex
- * (the one colour parser: 0 on success, channels 0..255) and remove this
- * copy:
- *	double rgb[3];
- *	if (brand_parse_hex(s, rgb) != 0) return 0;
- *	out->r = rgb[0] / 255; out->g = rgb[1] / 255;
- *	out->b = rgb[2] / 255; return 1;
- */
+/* "#rrggbb" (or "#rgb") into cairo's 0..1 channels, through the one
+ * colour parser (brand.c).  Returns 1, or 0 when s is no colour. */
 static int
 parse_colour(const char *s, pdf_rgb *out)
 {
-	unsigned v;
-	char *end;
+	double rgb[3];
 
-	if (!s || s[0] != '#' || strlen(s) != 7)
+	if (!s || brand_parse_hex(s, rgb) != 0)
 		return 0;
-	v = (unsigned)strtoul(s + 1, &end, 16);
-	if (*end)
-		return 0;
-	out->r = ((v >> 16) & 255) / 255.0;
-	out->g = ((v >> 8) & 255) / 255.0;
-	out->b = (v & 255) / 255.0;
+	out->r = rgb[0] / 255;
+	out->g = rgb[1] / 255;
+	out->b = rgb[2] / 255;
 	return 1;
 }
 
@@ -300,11 +291,8 @@ pdfstyle_init(pdf_style *st, const backend_input *in)
 		if (!pdf_is(c, "colour"))
 			continue;
 		name = pdf_prop(c, "name");
-		/* The judged colour (brand_resolve) is in @value; before
-		 * that landed it was the element's text. */
+		/* the judged colour (brand_resolve) */
 		v = pdf_prop(c, "value");
-		if (!v)
-			v = pdf_content(c);
 		if (name && !strcmp(name, "primary"))
 			parse_colour(v, &st->primary);
 		else if (name && !strcmp(name, "accent"))
