@@ -4,6 +4,7 @@
 #   make test     install what is missing, build, run every test
 #   make asan     the whole suite again under ASan+UBSan
 #   make bench    time policyc against cmark-gfm / pandoc / weasyprint
+#   make deb      a Debian package of policyc: build/policyc_*.deb
 #
 # BUILD=dir puts objects and the binary elsewhere (default build/).
 
@@ -108,7 +109,11 @@ install: all
 	  install -m 644 docs/policyc.1 $(DESTDIR)$(MANDIR)/policyc.1; \
 	fi
 
+# a Debian package of policyc and its data files: BUILD/policyc_*.deb
+deb: all
+	scripts/make-deb $(BUILD)
+
 clean:
 	rm -rf build build-asan build-fuzz policyc tests/out
 
-.PHONY: all deps deps-test deps-bench site test asan valgrind regen bench fuzz install clean
+.PHONY: all deps deps-test deps-bench site test asan valgrind regen bench fuzz install deb clean
