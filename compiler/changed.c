@@ -182,6 +182,7 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 	char *root = realpath(project_dir, NULL), *prefix = NULL;
 	const char *workdir, *rest;
 	diff_ctx c;
+	int rc;
 
 	git_libgit2_init();
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
@@ -191,11 +192,19 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 		    project_dir);
 		goto out;
 	}
-	if (git_repository_open_ext(&repo, root, 0, NULL) != 0) {
-		diag_report(ds, "changed-since-invalid", ".", 0, 0,
-		    "--changed-since %s: '%s' is not in a git repository "
-		    "(use --files to name the changed documents instead)",
-		    ref, project_dir);
+	if ((rc = git_repository_open_ext(&repo, root, 0, NULL)) != 0) {
+		if (rc == GIT_ENOTFOUND)
+			diag_report(ds, "changed-since-invalid", ".", 0, 0,
+			    "--changed-since %s: '%s' is not in a git "
+			    "repository (use --files to name the changed "
+			    "documents instead)", ref, project_dir);
+		else
+			/* e.g. a checkout owned by another user: libgit2
+			 * keeps git's safe.directory rule, and so do we */
+			diag_report(ds, "changed-since-invalid", ".", 0, 0,
+			    "--changed-since %s: cannot open the git "
+			    "repository of '%s' (%s)", ref, project_dir,
+			    git_reason());
 		goto out;
 	}
 	workdir = git_repository_workdir(repo);

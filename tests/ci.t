@@ -6,7 +6,7 @@
 # outside git, and with an unknown ref), `--files`/`--files-from`, and
 # `make deb` installed with dpkg (root only) and run on the sample.
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 40
 
 TODAY=--today=2026-11-23
 P=$TMP/proj
@@ -131,6 +131,20 @@ run_policyc check "$P" $TODAY --files "$P/policies/beta.md"
 unlike "$out" "alpha.md" "--files: only the files named are reported on"
 printf 'policies/alpha.md\n' | (cd "$TMP" && run_policyc check "$P" $TODAY --files-from - && printf '%s' "$out" > "$TMP/ff.out")
 like "$(cat "$TMP/ff.out")" "alpha.md:.*ghost.md" "--files-from -: names relative to the project work too"
+
+# the pre-commit hook's script: project folder first, then staged files
+run_policyc_hook() {
+	set +e
+	out=$(cd "$R" && PATH="$(dirname "$POLICYC"):$PATH" "$ROOT/scripts/pre-commit-policyc" site --today 2026-11-23 "$@" 2>&1)
+	rc=$?
+	set -e
+}
+if [ "$(basename "$POLICYC")" = policyc ]; then
+	run_policyc_hook site/policies/alpha.md README.md
+	like "$rc:$out" "1:.*alpha.md:.*ghost.md" "pre-commit hook: the staged document is checked"
+else
+	skip "pre-commit hook: the hook runs a binary named policyc"
+fi
 
 # ---- make deb -----------------------------------------------------------------
 if [ "$(id -u)" -ne 0 ]; then
