@@ -6,7 +6,7 @@
 # outside git, and with an unknown ref), `--files`/`--files-from`, and
 # `make deb` installed with dpkg (root only) and run on the sample.
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 41
 
 TODAY=--today=2026-11-23
 P=$TMP/proj
@@ -122,6 +122,9 @@ unlike "$out" "beta.md.*orphan\|alpha.md:.*link-broken" "links into unchanged do
 printf -- '---\ntitle: Gamma\nowner: Ops\nreview: 2027-06-01\n---\n\n[x](y.md)\n' > "$R/site/policies/gamma.md"
 run_policyc check "$R/site" $TODAY --changed-since HEAD
 like "$out" "gamma.md:.*y.md" "a new untracked document is reported on"
+printf 'bogus_key: 1\n' >> "$R/site/policyc.yaml"
+run_policyc check "$R/site" $TODAY --changed-since HEAD
+like "$out" "policyc.yaml:[0-9]*:1: error: unknown key 'bogus_key'" "a changed policyc.yaml keeps its project-wide diagnostics"
 run_policyc check "$R/site" $TODAY --changed-since no-such-ref
 is "$rc" 2 "an unknown ref: exit 2"
 like "$out" "error: --changed-since no-such-ref: no such commit.*\[changed-since-invalid\]" "an unknown ref: clear error"
