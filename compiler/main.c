@@ -301,9 +301,15 @@ ci_take_files(int *argc, char **argv, ci_options *ci)
 	int i, k = 0, taking = 0;
 
 	for (i = 0; i < *argc; i++) {
-		if (!strcmp(argv[i], "--files")) {
+		if (!strcmp(argv[i], "--files") ||
+		    !strncmp(argv[i], "--files=", 8)) {
 			taking = 1;
 			ci->have_files = 1;
+			if (argv[i][7] != '=')
+				continue;
+			ci->files = xrealloc(ci->files,
+			    (ci->nfiles + 1) * sizeof *ci->files);
+			ci->files[ci->nfiles++] = argv[i] + 8;
 			continue;
 		}
 		if (taking && argv[i][0] == '-' && argv[i][1])
