@@ -289,6 +289,8 @@ typedef struct {
 
 typedef struct {
 	changed_set *scope;    /* NULL: every file is reported on */
+	char **list;           /* --files-from LIST's lines */
+	size_t nlist;
 	baseline *base;
 	baseline_counts counts;
 } ci_state;
@@ -328,7 +330,7 @@ ci_take_files(int *argc, char **argv, ci_options *ci)
 
 /* --files-from LIST: one path a line ("-" is stdin); blank lines skipped. */
 static int
-ci_read_list(ci_options *ci, diag_set *err)
+ci_read_list(const ci_options *ci, ci_state *st, diag_set *err)
 {
 	FILE *fp = strcmp(ci->files_from, "-") ? fopen(ci->files_from, "r") :
 	    stdin;
@@ -346,9 +348,8 @@ ci_read_list(ci_options *ci, diag_set *err)
 			line[--n] = '\0';
 		if (!n)
 			continue;
-		ci->files = xrealloc(ci->files,
-		    (ci->nfiles + 1) * sizeof *ci->files);
-		ci->files[ci->nfiles++] = xstrdup(line);
+		st->list = xrealloc(st->list, (st->nlist + 1) * sizeof *st->list);
+		st->list[st->nlist++] = xstrdup(line);
 	}
 	free(line);
 	if (fp != stdin)
@@ -378,13 +379,25 @@ ci_usage(const ci_options *ci, int check_only)
 	return NULL;
 }
 
+static void
+ci_state_free(ci_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nlist; i++)
+		free(st->list[i]);
+	free(st->list);
+	baseline_free(st->base);
+	changed_free(st->scope);
+	memset(st, 0, sizeof *st);
+}
+
 /* Reads the baseline and works out the changed files; 0, or prints the
  * located errors and returns -1. */
 static int
-ci_prepare(const ci_options *ci_in, const char *dir, diag_format fmt,
+ci_prepare(const ci_options *ci, const char *dir, diag_format fmt,
     ci_state *st)
 {
-	ci_options *ci = (ci_options *)ci_in;
 	diag_set *err = diag_new();
 
 	memset(st, 0, sizeof *st);
@@ -392,18 +405,16 @@ ci_prepare(const ci_options *ci_in, const char *dir, diag_format fmt,
 		st->base = baseline_read(ci->baseline, err);
 	if (ci->changed_since)
 		st->scope = changed_since(dir, ci->changed_since, err);
-	else if (ci->files_from && ci_read_list(ci, err) == 0)
+	else if (ci->files_from && ci_read_list(ci, st, err) == 0)
 		st->scope = changed_from_list(dir,
-		    (const char *const *)ci->files, ci->nfiles, err);
+		    (const char *const *)st->list, st->nlist, err);
 	else if (ci->have_files)
 		st->scope = changed_from_list(dir,
 		    (const char *const *)ci->files, ci->nfiles, err);
 	if (diag_count(err)) {
 		diag_print(err, stdout, fmt, NULL, 0);
 		diag_free(err);
-		baseline_free(st->base);
-		changed_free(st->scope);
-		memset(st, 0, sizeof *st);
+		ci_state_free(st);
 		return -1;
 	}
 	diag_free(err);
@@ -451,9 +462,7 @@ ci_report(const ci_options *ci, ci_state *st, FILE *fp,
 		    fmt == FMT_GITHUB ? "::notice title=policyc baseline::" : "",
 		    st->counts.total, st->counts.total == 1 ? "" : "s",
 		    ci->write_baseline);
-	baseline_free(st->base);
-	changed_free(st->scope);
-	memset(st, 0, sizeof *st);
+	ci_state_free(st);
 }
 /* ---- end of the CI block ---- */
 
@@ -671,11 +680,6 @@ main(int argc, char **argv)
 	if (!c.pub.out)
 		c.pub.out = default_out = path_join(dir, "out");
 	rc = check_or_build(&c);
-	if (c.ci.files_from) {
-		size_t i;
-		for (i = 0; i < c.ci.nfiles; i++)
-			free(c.ci.files[i]);
-	}
 	free(c.ci.files);
 	free(default_out);
 	xmlCleanupParser();

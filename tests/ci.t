@@ -149,7 +149,17 @@ else
 	skip "pre-commit hook: the hook runs a binary named policyc"
 fi
 
-# ---- make deb -----------------------------------------------------------------
+# ---- make deb
+# dpkg, waiting (up to a minute) while another apt or dpkg holds its lock
+dpkg_wait() {
+	n=0
+	while :; do
+		if dpkg "$@" >"$TMP/dpkg.out" 2>&1; then return 0; fi
+		grep -q 'lock' "$TMP/dpkg.out" && [ $n -lt 30 ] || return 1
+		n=$((n + 1))
+		sleep 2
+	done
+}
 if [ "$(id -u)" -ne 0 ]; then
 	skip "make deb: dpkg -i needs root"
 elif ! command -v dpkg-deb >/dev/null 2>&1; then
@@ -158,7 +168,12 @@ elif dpkg -s policyc >/dev/null 2>&1 || [ -e /usr/bin/policyc ]; then
 	skip "make deb: a policyc is installed already; not replacing it"
 else
 	deb=$(make -s -C "$ROOT" deb 2>"$TMP/deb.err" | tail -1)
-	if [ -f "$deb" ] && dpkg -i "$deb" >"$TMP/dpkg.out" 2>&1; then
+	if [ ! -f "$deb" ]; then
+		ok 1 "make deb builds a package"
+		sed 's/^/#   /' "$TMP/deb.err" | tail -10
+	elif ! dpkg_wait -i "$deb" && grep -q 'lock' "$TMP/dpkg.out"; then
+		skip "make deb: dpkg is locked by another process"
+	elif dpkg -s policyc >/dev/null 2>&1; then
 		set +e
 		# from an empty folder, with no POLICYC_DATA: the data files
 		# must be found beside the installed binary
@@ -167,7 +182,7 @@ else
 		(cd "$TMP" && env -u POLICYC_DATA /usr/bin/policyc build "$ROOT/content" -o "$TMP/debout" --outputs xml,html --today 2026-11-23 >>"$TMP/deb.run" 2>&1)
 		set -e
 		listed=$(dpkg -L policyc 2>/dev/null | grep -c '^/usr/share/policyc/\(templates\|filters\)/' || true)
-		dpkg -P policyc >/dev/null 2>&1 || true
+		dpkg_wait -P policyc || true
 		if [ "$drc" -eq 1 ] && grep -q 'review-overdue' "$TMP/deb.run" &&
 		    [ -f "$TMP/debout/html/index.html" ] && [ "$listed" -gt 0 ] &&
 		    [ ! -e /usr/bin/policyc ]; then
@@ -178,8 +193,8 @@ else
 		fi
 	else
 		ok 1 "make deb builds a package dpkg installs"
-		sed 's/^/#   /' "$TMP/deb.err" "$TMP/dpkg.out" | tail -10
-		dpkg -P policyc >/dev/null 2>&1 || true
+		sed 's/^/#   /' "$TMP/dpkg.out" | tail -10
+		dpkg_wait -P policyc || true
 	fi
 fi
 [ "$tap_failed" -eq 0 ]
