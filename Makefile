@@ -4,6 +4,7 @@
 #   make test     install what is missing, build, run every test
 #   make asan     the whole suite again under ASan+UBSan
 #   make bench    time policyc against cmark-gfm / pandoc / weasyprint
+#   make deb      a Debian package of policyc: build/policyc_*.deb
 #
 # BUILD=dir puts objects and the binary elsewhere (default build/).
 
@@ -14,7 +15,7 @@ CC      ?= cc
 DATADIR  = $(PREFIX)/share/policyc
 SRCDIR  := $(abspath .)
 
-PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0
+PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0 libgit2
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -112,7 +113,11 @@ install: all
 print-pkgs:
 	@echo $(PKGS)
 
+# a Debian package of policyc and its data files: BUILD/policyc_*.deb
+deb: all
+	scripts/make-deb $(BUILD)
+
 clean:
 	rm -rf build build-asan build-fuzz policyc tests/out
 
-.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench fuzz install clean
+.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench fuzz install deb clean

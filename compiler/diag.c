@@ -194,6 +194,24 @@ diag_merge(diag_set *dst, const diag_set *src)
 	pthread_mutex_unlock(&dst->lock);
 }
 
+void
+diag_filter(diag_set *ds, int (*keep)(void *ctx, const diagnostic *d),
+    void *ctx)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < ds->n; i++) {
+		if (keep(ctx, &ds->items[i])) {
+			ds->items[k++] = ds->items[i];
+			continue;
+		}
+		free(ds->items[i].rule);
+		free(ds->items[i].file);
+		free(ds->items[i].message);
+	}
+	ds->n = k;
+}
+
 static int
 cmp_diag(const void *a, const void *b)
 {

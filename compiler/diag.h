@@ -51,6 +51,13 @@ void diag_report_sev(diag_set *ds, severity sev, const char *rule,
  * report into src meanwhile. */
 void diag_merge(diag_set *dst, const diag_set *src);
 
+/* Keeps only the diagnostics keep() says yes to (in order), freeing the
+ * rest: how `check --changed-since` and `--baseline` narrow the set to
+ * what a change brought, after every judgement was made.  Nothing may
+ * report into ds meanwhile. */
+void diag_filter(diag_set *ds, int (*keep)(void *ctx, const diagnostic *d),
+    void *ctx);
+
 /* Sorts the set (file, line, column, rule, message). */
 void diag_sort(diag_set *ds);
 size_t diag_count(const diag_set *ds);

@@ -64,6 +64,15 @@ gh_str(FILE *fp, const char *s, int prop)
 	buf_free(&b);
 }
 
+/* set by diag_print_baselined: results carry a baselineState */
+static int baselined;
+
+void
+diag_print_baselined(int on)
+{
+	baselined = on;
+}
+
 static const char *sarif_level(severity s)
 {
 	switch (s) {
@@ -155,6 +164,8 @@ print_sarif(diag_set *ds, FILE *fp)
 		fputs(", \"message\": {\"text\": ", fp);
 		put_json(fp, d->message);
 		fputs("}", fp);
+		if (baselined)
+			fputs(", \"baselineState\": \"new\"", fp);
 		if (d->file && d->file[0]) {
 			fputs(", \"locations\": [{\"physicalLocation\": "
 			    "{\"artifactLocation\": {\"uri\": \"", fp);

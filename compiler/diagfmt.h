@@ -24,4 +24,8 @@ int diag_format_parse(const char *s, diag_format *out);
 void diag_print(diag_set *ds, FILE *fp, diag_format fmt,
     const char *const *doc_paths, size_t ndocs);
 
+/* With a baseline: every result printed is one the baseline does not
+ * hold, and SARIF results say so ("baselineState": "new"). */
+void diag_print_baselined(int on);
+
 #endif

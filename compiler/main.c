@@ -15,6 +15,8 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "backend.h"
+#include "baseline.h"
+#include "changed.h"
 #include "corpus.h"
 #include "date.h"
 #include "pipeline.h"
@@ -28,6 +30,8 @@
 static const char usage_text[] =
 "usage: policyc build [DIR] [-o OUT] [--outputs xml,html,pdf] [options]\n"
 "       policyc check [DIR] [--format FMT] [--strict] [options]\n"
+"                     [--baseline FILE | --write-baseline FILE]\n"
+"                     [--changed-since REF | --files FILE... | --files-from LIST]\n"
 "       policyc render FILE [--to xml|html] [--allow-html]\n"
 "       policyc new DIR\n"
 "       policyc rules\n"
@@ -49,6 +53,10 @@ static const char usage_text[] =
 "      --format FMT     diagnostics as text, json, sarif, junit or github\n"
 "  -j, --jobs N         threads (default: the number of cores)\n"
 "      --timings        print the time of each stage to stderr\n"
+"      --baseline FILE  check: report and fail on findings FILE lacks only\n"
+"      --write-baseline FILE  check: record today's findings in FILE\n"
+"      --changed-since REF    check: report on files changed since git REF\n"
+"      --files FILE...  check: report on these files only (--files-from LIST)\n"
 "      --to FMT         render: xml or html (default html)\n"
 "      --allow-html     render: pass raw HTML through\n"
 "\n"
@@ -92,11 +100,24 @@ static const char help_build[] =
 
 static const char help_check[] =
 "usage: policyc check [DIR] [--format FMT] [--strict] [--today DATE] [-j N]\n"
+"                     [--baseline FILE | --write-baseline FILE]\n"
+"                     [--changed-since REF | --files FILE... | --files-from LIST]\n"
 "\n"
 "Checks the project in DIR (default: .) and prints every diagnostic on\n"
 "stdout, exactly as build would (build adds only failures to write).\n"
-"Writes nothing.\n"
+"Writes nothing (but the baseline file, when asked).\n"
 "\n"
+"      --baseline FILE  findings FILE holds are accepted: print and fail\n"
+"                       on new ones only, and say how many old ones\n"
+"                       remain and how many were fixed\n"
+"      --write-baseline FILE  record every finding of today in FILE\n"
+"                       (JSON; commit it) and exit 0\n"
+"      --changed-since REF  read the whole project, but report only on\n"
+"                       files that differ from git REF (a branch, tag or\n"
+"                       commit) in the working tree, index or untracked\n"
+"      --files FILE...  the same for the files named (up to the next\n"
+"                       option); --files-from LIST reads them from LIST\n"
+"                       (one a line, - for stdin)\n"
 "      --format FMT     text (default), json, sarif, junit or github\n"
 "      --strict         warnings fail too (exit 1)\n"
 "      --today DATE     the date review rules use (YYYY-MM-DD; else\n"
@@ -107,9 +128,13 @@ static const char help_check[] =
 "  policyc check\n"
 "  policyc check policies-repo --strict --today 2026-01-31\n"
 "  policyc check --format github        # annotations in GitHub Actions\n"
+"  policyc check --write-baseline .policyc-baseline.json\n"
+"  policyc check --baseline .policyc-baseline.json --changed-since origin/main\n"
 "\n"
-"Exit status: 0 no errors; 1 errors (or warnings under --strict);\n"
-"2 bad usage or a project that cannot be read.\n";
+"Exit status: 0 no errors (new ones, with a baseline); 1 errors (or\n"
+"warnings under --strict); 2 bad usage, a project that cannot be read,\n"
+"a baseline that cannot be read or written, or a --changed-since outside\n"
+"git or with an unknown REF.  See docs/ci.md.\n";
 
 static const char help_render[] =
 "usage: policyc render FILE [--to xml|html] [--allow-html] [--today DATE]\n"
@@ -248,12 +273,206 @@ render(const char *file, const char *to, int allow_html, const char *today)
 	return rc;
 }
 
+
+/* ---- CI: --baseline, --write-baseline, --changed-since, --files ------
+ * The whole project is always read, linked and checked; these narrow the
+ * printed set afterwards (changed.c, baseline.c), so a link into an
+ * unchanged document still resolves and a baselined finding is still
+ * judged.  Errors in what they name are located diagnostics and exit 2,
+ * before any document is read. */
+typedef struct {
+	const char *baseline, *write_baseline, *changed_since, *files_from;
+	char **files;          /* --files FILE... (taken out of argv) */
+	size_t nfiles;
+	int have_files;
+} ci_options;
+
+typedef struct {
+	changed_set *scope;    /* NULL: every file is reported on */
+	char **list;           /* --files-from LIST's lines */
+	size_t nlist;
+	baseline *base;
+	baseline_counts counts;
+} ci_state;
+
+/* Takes `--files A B ...` (up to the next option) out of argv, since
+ * getopt gives an option one value; pre-commit passes file names so. */
+static void
+ci_take_files(int *argc, char **argv, ci_options *ci)
+{
+	int i, k = 0, taking = 0;
+
+	for (i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], "--files") ||
+		    !strncmp(argv[i], "--files=", 8)) {
+			taking = 1;
+			ci->have_files = 1;
+			if (argv[i][7] != '=')
+				continue;
+			ci->files = xrealloc(ci->files,
+			    (ci->nfiles + 1) * sizeof *ci->files);
+			ci->files[ci->nfiles++] = argv[i] + 8;
+			continue;
+		}
+		if (taking && argv[i][0] == '-' && argv[i][1])
+			taking = 0;
+		if (taking) {
+			ci->files = xrealloc(ci->files,
+			    (ci->nfiles + 1) * sizeof *ci->files);
+			ci->files[ci->nfiles++] = argv[i];
+			continue;
+		}
+		argv[k++] = argv[i];
+	}
+	argv[k] = NULL;
+	*argc = k;
+}
+
+/* --files-from LIST: one path a line ("-" is stdin); blank lines skipped. */
+static int
+ci_read_list(const ci_options *ci, ci_state *st, diag_set *err)
+{
+	FILE *fp = strcmp(ci->files_from, "-") ? fopen(ci->files_from, "r") :
+	    stdin;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!fp) {
+		diag_report(err, "file-unreadable", ci->files_from, 0, 0,
+		    "--files-from: cannot read the list of files");
+		return -1;
+	}
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!n)
+			continue;
+		st->list = xrealloc(st->list, (st->nlist + 1) * sizeof *st->list);
+		st->list[st->nlist++] = xstrdup(line);
+	}
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return 0;
+}
+
+static const char *
+ci_usage(const ci_options *ci, int check_only)
+{
+	int scoped = (ci->changed_since != NULL) + ci->have_files +
+	    (ci->files_from != NULL);
+
+	if (!ci->baseline && !ci->write_baseline && !scoped)
+		return NULL;
+	if (!check_only)
+		return "--baseline, --write-baseline, --changed-since and "
+		    "--files are for check";
+	if (ci->baseline && ci->write_baseline)
+		return "--baseline and --write-baseline: one at a time";
+	if (scoped > 1)
+		return "--changed-since, --files and --files-from: one at a "
+		    "time";
+	if (ci->write_baseline && scoped)
+		return "--write-baseline records the whole project: not with "
+		    "--changed-since or --files";
+	return NULL;
+}
+
+static void
+ci_state_free(ci_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nlist; i++)
+		free(st->list[i]);
+	free(st->list);
+	baseline_free(st->base);
+	changed_free(st->scope);
+	memset(st, 0, sizeof *st);
+}
+
+/* Reads the baseline and works out the changed files; 0, or prints the
+ * located errors and returns -1. */
+static int
+ci_prepare(const ci_options *ci, const char *dir, diag_format fmt,
+    ci_state *st)
+{
+	diag_set *err = diag_new();
+
+	memset(st, 0, sizeof *st);
+	if (ci->baseline)
+		st->base = baseline_read(ci->baseline, err);
+	if (ci->changed_since)
+		st->scope = changed_since(dir, ci->changed_since, err);
+	else if (ci->files_from && ci_read_list(ci, st, err) == 0)
+		st->scope = changed_from_list(dir,
+		    (const char *const *)st->list, st->nlist, err);
+	else if (ci->have_files)
+		st->scope = changed_from_list(dir,
+		    (const char *const *)ci->files, ci->nfiles, err);
+	if (diag_count(err)) {
+		diag_print(err, stdout, fmt, NULL, 0);
+		diag_free(err);
+		ci_state_free(st);
+		return -1;
+	}
+	diag_free(err);
+	return 0;
+}
+
+static int
+ci_in_scope(void *ctx, const diagnostic *d)
+{
+	/* a diagnostic of no file is about the run: always kept */
+	return !d->file || !d->file[0] || changed_has(ctx, d->file);
+}
+
+/* After pipeline_check: the changed files' findings, less the baseline's.
+ * Returns nonzero when the baseline file could not be written. */
+static int
+ci_narrow(const ci_options *ci, ci_state *st, const char *dir, diag_set *ds)
+{
+	if (st->scope)
+		diag_filter(ds, ci_in_scope, st->scope);
+	if (st->base) {
+		baseline_apply(st->base, dir, ds, st->scope, &st->counts);
+		diag_print_baselined(1);
+	}
+	if (ci->write_baseline) {
+		st->counts.total = diag_count(ds);
+		return baseline_write(ci->write_baseline, dir, ds, ds);
+	}
+	return 0;
+}
+
+/* The line after the diagnostics: in the text output, else on stderr
+ * (stdout holds JSON, SARIF or XML), or a notice among the workflow
+ * commands. */
+static void
+ci_report(const ci_options *ci, ci_state *st, FILE *fp,
+    diag_format fmt)
+{
+	FILE *out = fmt == FMT_TEXT || fmt == FMT_GITHUB ? fp : stderr;
+
+	if (st->base)
+		baseline_print_summary(&st->counts, out, fmt);
+	else if (ci->write_baseline)
+		fprintf(out, "%s%zu finding%s written to the baseline %s\n",
+		    fmt == FMT_GITHUB ? "::notice title=policyc baseline::" : "",
+		    st->counts.total, st->counts.total == 1 ? "" : "s",
+		    ci->write_baseline);
+	ci_state_free(st);
+}
+/* ---- end of the CI block ---- */
+
 typedef struct {
 	pipeline_options po;
 	publish_options pub;
 	int strict;
 	int check_only;
 	diag_format format;
+	ci_options ci;
 } command;
 
 static int
@@ -271,15 +490,24 @@ exit_for(const command *cmd, diag_set *ds)
 static int
 check_or_build(const command *cmd)
 {
-	diag_set *ds = diag_new();
-	pipeline *pl = pipeline_open(&cmd->po, ds);
+	diag_set *ds;
+	pipeline *pl;
 	FILE *fp = (cmd->check_only || cmd->format != FMT_TEXT) ? stdout : stderr;
 	int rc;
+	ci_state ci;
 
+	if (ci_prepare(&cmd->ci, cmd->po.dir, cmd->format, &ci) != 0)
+		return EXIT_USAGE;
+	ds = diag_new();
+	pl = pipeline_open(&cmd->po, ds);
 	if (!cmd->check_only)
 		publish_signals_install();
 	if (pipeline_check(pl) != PIPELINE_OK)
 		rc = EXIT_USAGE;
+	else if (cmd->check_only && ci_narrow(&cmd->ci, &ci, cmd->po.dir, ds))
+		rc = EXIT_USAGE;     /* the baseline could not be written */
+	else if (cmd->check_only && cmd->ci.write_baseline)
+		rc = EXIT_OK;        /* recorded: today's findings are accepted */
 	else if (cmd->check_only)
 		rc = exit_for(cmd, ds);
 	else if (cmd->strict && exit_for(cmd, ds) != EXIT_OK)
@@ -290,6 +518,7 @@ check_or_build(const command *cmd)
 			rc = exit_for(cmd, ds);
 	}
 	print_diags(pl, ds, fp, cmd->format);
+	ci_report(&cmd->ci, &ci, fp, cmd->format);
 	pipeline_stage(pl, "report");
 	if (!pipeline_free_at_exit())
 		return rc;   /* the process ends now; see pipeline_free_at_exit */
@@ -319,6 +548,10 @@ main(int argc, char **argv)
 		{ "allow-html", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "baseline", required_argument, NULL, 'B' },
+		{ "write-baseline", required_argument, NULL, 'W' },
+		{ "changed-since", required_argument, NULL, 'C' },
+		{ "files-from", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	command c;
@@ -354,6 +587,7 @@ main(int argc, char **argv)
 	    strcmp(cmd, "new") && strcmp(cmd, "rules"))
 		return usage_error("unknown command '%s'", cmd);
 
+	ci_take_files(&argc, argv, &c.ci);
 	opterr = 0;
 	optind = 2;
 	while ((ch = getopt_long(argc, argv, ":o:j:h", longopts, NULL)) != -1) {
@@ -394,6 +628,10 @@ main(int argc, char **argv)
 		case 'A': allow_html = 1; break;
 		case 'h': fputs(help_for(cmd), stdout); return EXIT_OK;
 		case 'V': printf("policyc %s\n", POLICYC_VERSION); return EXIT_OK;
+		case 'B': c.ci.baseline = optarg; break;
+		case 'W': c.ci.write_baseline = optarg; break;
+		case 'C': c.ci.changed_since = optarg; break;
+		case 'L': c.ci.files_from = optarg; break;
 		case ':':
 			return usage_error("option '%s' needs a value",
 			    argv[optind - 1]);
@@ -405,6 +643,11 @@ main(int argc, char **argv)
 		return usage_error("one project folder at a time; got '%s' too",
 		    argv[optind + 1]);
 	dir = optind < argc ? argv[optind] : ".";
+	{
+		const char *why = ci_usage(&c.ci, !strcmp(cmd, "check"));
+		if (why)
+			return usage_error("%s", why);
+	}
 
 	if (!strcmp(cmd, "rules")) {
 		rules_print(stdout);
@@ -437,6 +680,7 @@ main(int argc, char **argv)
 	if (!c.pub.out)
 		c.pub.out = default_out = path_join(dir, "out");
 	rc = check_or_build(&c);
+	free(c.ci.files);
 	free(default_out);
 	xmlCleanupParser();
 	return rc;

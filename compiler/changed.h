@@ -1,0 +1,31 @@
+/*
+ * changed.h — the files of a project a change touched (`check
+ * --changed-since REF`, `check --files ...`), as paths relative to the
+ * project folder, for narrowing the diagnostics after a whole-project
+ * check.
+ */
+#ifndef POLICYC_CHANGED_H
+#define POLICYC_CHANGED_H
+
+#include <stddef.h>
+#include "diag.h"
+
+typedef struct changed_set changed_set;
+
+/* The files under project_dir that differ between REF's tree and the
+ * working tree (staged, unstaged and untracked; deleted and renamed
+ * files by both names).  NULL, with a `changed-since` error in ds, when
+ * the folder is in no git repository (or a bare one), or REF names no
+ * commit. */
+changed_set *changed_since(const char *project_dir, const char *ref,
+    diag_set *ds);
+/* The files of a list: each as named from the working folder, else
+ * relative to project_dir; files outside the project are left out. */
+changed_set *changed_from_list(const char *project_dir,
+    const char *const *files, size_t n, diag_set *ds);
+/* Is file (relative to the project folder) in the set? */
+int changed_has(const changed_set *cs, const char *file);
+size_t changed_count(const changed_set *cs);
+void changed_free(changed_set *cs);
+
+#endif
