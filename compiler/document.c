@@ -545,6 +545,31 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 	cmark_iter_free(it);
 }
 
+/* Takes out the guards tmplsyntax.c put into {% raw %} blocks, once the
+ * variables are substituted. */
+static void
+unguard_tree(document *d)
+{
+	cmark_iter *it = cmark_iter_new(d->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *lit = ev == CMARK_EVENT_ENTER ?
+		    cmark_node_get_literal(n) : NULL;
+		char *o, *w;
+		if (!lit || !strchr(lit, TMPLSYNTAX_GUARD))
+			continue;
+		o = xstrdup(lit);
+		for (w = o, lit = o; *lit; lit++)
+			if (*lit != TMPLSYNTAX_GUARD)
+				*w++ = *lit;
+		*w = '\0';
+		cmark_node_set_literal(n, o);
+		free(o);
+	}
+	cmark_iter_free(it);
+}
+
 /* ---- headings ---- */
 
 static void index_anchors(document *d);
@@ -924,8 +949,8 @@ parse_body(const project *p, document *d, const frontmatter *fm,
 	    d->source_len - fm->body_start);
 	len += d->source_len - fm->body_start;
 	/* another tool's template syntax goes before cmark sees it */
-	if ((plain = tmplsyntax_strip(p, body, len, 1, d->path, ds,
-	    &plen)) != NULL) {
+	if ((plain = tmplsyntax_strip(p, body, len, 1, d->path, d->relpath,
+	    ds, &plen)) != NULL) {
 		free(body);
 		body = plain;
 		len = plen;
@@ -978,6 +1003,8 @@ document_load(const project *p, const char *path, const char *relpath,
 	bound_nesting(d, ds);
 	cmark_consolidate_text_nodes(d->root);
 	substitute_tree(p, d, ds);
+	if (memchr(d->source, '{', d->source_len))
+		unguard_tree(d);
 	collect_headings(d);
 	set_title(d);
 	if (!d->type)

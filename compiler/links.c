@@ -584,8 +584,18 @@ resolve_site_rooted(pass *ps, size_t di, cmark_node *n, link_info *li,
 		if (strchr(base, '.') && !str_has_suffix(rest, ".html") &&
 		    !str_has_suffix(rest, ".htm") && !str_has_suffix(rest, ".md")) {
 			/* a file of the site: read from the content folder */
-			char *rel = xasprintf("/%s/%s", ps->c->project->content,
+			/* a file of the site: the content folder is the site's
+			 * top; else (as before) the project folder */
+			char *rel = xasprintf("%s/%s", ps->c->project->content,
 			    rest);
+			char *nrel = norm_path("", rel);
+			int in_content = nrel && fsio_resolve_inside(
+			    ps->c->project->dir, nrel, FSIO_WANT_FILE, NULL) ==
+			    FSIO_INSIDE;
+			free(nrel);
+			free(rel);
+			rel = in_content ? xasprintf("/%s/%s",
+			    ps->c->project->content, rest) : xstrdup(path);
 			resolve_file_link(ps, d, li, url, rel);
 			free(rel);
 		} else
@@ -1179,13 +1189,16 @@ judge_aliases(pass *ps)
 					    strlen(generated_pages[r])) &&
 					    key[strlen(generated_pages[r])] == '/'))
 						why = "is a page the site makes itself";
+				char *ix = xasprintf("%s/index", key);
 				if (!why && ((other = corpus_find_id(ps->c, key)) >= 0 ||
+				    (other = corpus_find_id(ps->c, ix)) >= 0 ||
 				    (other = find_doc_by_key(ps, key)) >= 0))
 					why = "is already a document's page";
 				else if (!why && strtab_put(t, key, (long)i)) {
 					other = strtab_get(t, key);
 					why = "is already another document's redirect";
 				}
+				free(ix);
 			}
 			if (why) {
 				diag_report(ps->ds, "alias-invalid", d->path, a->line,

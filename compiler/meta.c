@@ -38,7 +38,7 @@ static const char *const foreign_keys[] = {
 	"layout", "permalink", "weight", "menu", "nav_order", "parent",
 	"grand_parent", "has_children", "toc", "sidebar", "slug", "url",
 	"lastmod", "date", "categories", "sitemap", "redirect_to",
-	"description", "eleventyNavigation", NULL
+	"description", "eleventyNavigation", "params", NULL
 };
 
 static const char *const statuses[] = {

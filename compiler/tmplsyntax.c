@@ -30,7 +30,20 @@ typedef struct {
 	int nkinds;
 	const char *text;          /* whole input (for line numbers) */
 	int base_line;             /* file line of text[0] */
+	int depth;                 /* folders between the document and the
+	                              content folder's top */
+	struct { const char *from, *hit; } seen[6]; /* find_close's memo */
+	const char *end;
 } scan;
+
+/* Closers find_close knows, by index. */
+static const char *const closers[] = { "%}", "}}", "%>", ">}}", "%}}", "{%" };
+enum { C_PCT, C_BRACE, C_ERB, C_SHORT, C_SHORTPCT, C_OPEN };
+
+/* Longest a construct may be: a "{%" with its "%}" further than this is
+ * not a tag (the braces stay text), so a stray opener cannot swallow a
+ * page. */
+#define TAG_MAX 4096
 
 static void
 note(scan *s, const char *at, const char *kind, const char *what,
@@ -53,6 +66,9 @@ note(scan *s, const char *at, const char *kind, const char *what,
 				bol = q + 1;
 			}
 		s->col = (int)(at - bol) + 1;
+		/* cut on a character boundary: diagnostics stay UTF-8 */
+		while (n < wlen && n > 0 && ((unsigned char)what[n] & 0xC0) == 0x80)
+			n--;
 		memcpy(s->first, what, n);
 		s->first[n] = '\0';
 		if (n < wlen)
@@ -83,6 +99,30 @@ tag_end(const char *t, const char *end, const char *close)
 		if (!memcmp(q, close, cl))
 			return q + cl;
 	return NULL;
+}
+
+/* The byte after the next closer k at or after p, or NULL.  Scanning
+ * only moves forward, so each closer's next place is remembered: a file
+ * of ten thousand stray "{%" costs one pass, not ten thousand. */
+static const char *
+find_close(scan *s, int k, const char *p)
+{
+	size_t cl = strlen(closers[k]);
+	if (!s->seen[k].from || p < s->seen[k].from ||
+	    (s->seen[k].hit && s->seen[k].hit < p)) {
+		s->seen[k].from = p;
+		s->seen[k].hit = p < s->end ? memmem(p, (size_t)(s->end - p),
+		    closers[k], cl) : NULL;
+	}
+	return s->seen[k].hit ? s->seen[k].hit + cl : NULL;
+}
+
+/* The same, NULL when the closer is further than TAG_MAX from t. */
+static const char *
+find_tag_close(scan *s, int k, const char *t, const char *p)
+{
+	const char *c = find_close(s, k, p);
+	return c && c - t <= TAG_MAX ? c : NULL;
 }
 
 /* The words of a Liquid tag body "{%- name args -%}": name and args. */
@@ -126,7 +166,7 @@ put_link_arg(buf *b, const char *a, const char *e, const char *suffix)
 static const char *
 liquid_tag(scan *s, const char *t, const char *end)
 {
-	const char *close = tag_end(t + 2, end, "%}"), *args, *aend;
+	const char *close = find_tag_close(s, C_PCT, t, t + 2), *args, *aend;
 	char name[32];
 
 	if (!close) {
@@ -138,8 +178,8 @@ liquid_tag(scan *s, const char *t, const char *end)
 		/* the block runs to its end tag */
 		const char *q = close, *stop = NULL, *after = NULL;
 		const char *want = name[0] == 'c' ? "endcomment" : "endraw";
-		while ((q = tag_end(q, end, "{%")) != NULL) {
-			const char *c2 = tag_end(q, end, "%}"), *a2, *e2;
+		while ((q = find_close(s, C_OPEN, q)) != NULL) {
+			const char *c2 = find_tag_close(s, C_PCT, q, q), *a2, *e2;
 			char n2[32];
 			if (!c2)
 				break;
@@ -159,23 +199,45 @@ liquid_tag(scan *s, const char *t, const char *end)
 			note(s, t, "Liquid comment", t, (size_t)(close - t));
 			keep_newlines(&s->out, t, after);   /* never published */
 		} else {
+			const char *r;
 			note(s, t, "Liquid raw block", t, (size_t)(close - t));
 			keep_newlines(&s->out, t, close);
-			buf_putn(&s->out, close, (size_t)(stop - close));
+			/* kept as written: a TMPLSYNTAX_GUARD between the braces
+			 * keeps document.c's variables off it (and is taken
+			 * out after they are substituted) */
+			for (r = close; r < stop; r++) {
+				buf_putc(&s->out, *r);
+				if (*r == '{' && r + 1 < stop && r[1] == '{')
+					buf_putc(&s->out, TMPLSYNTAX_GUARD);
+			}
 			keep_newlines(&s->out, stop, after);
 		}
 		return after;
 	}
-	if (!strcmp(name, "link") || !strcmp(name, "page")) {
+	if (!strcmp(name, "page")) {
+		/* {% page "/x/" %}: a URL of the site, as written */
 		note(s, t, "Liquid link", t, (size_t)(close - t));
 		put_link_arg(&s->out, args, aend, NULL);
 		keep_newlines(&s->out, t, close);
 		return close;
 	}
-	if (!strcmp(name, "post_url")) {
+	if (!strcmp(name, "link") || !strcmp(name, "post_url")) {
+		/* {% link x.md %} names a source file from the site's top;
+		 * written relative to this document so no links: root is
+		 * needed */
+		int i;
 		note(s, t, "Liquid link", t, (size_t)(close - t));
-		buf_puts(&s->out, "/_posts/");
-		put_link_arg(&s->out, args, aend, ".md");
+		for (i = 0; i < s->depth; i++)
+			buf_puts(&s->out, "../");
+		while (args < aend && (*args == '/' || *args == '"' ||
+		    *args == '\'')) {
+			if (*args != '/')
+				break;
+			args++;
+		}
+		if (name[0] == 'p')
+			buf_puts(&s->out, "_posts/");
+		put_link_arg(&s->out, args, aend, name[0] == 'p' ? ".md" : NULL);
 		keep_newlines(&s->out, t, close);
 		return close;
 	}
@@ -183,6 +245,26 @@ liquid_tag(scan *s, const char *t, const char *end)
 	    "Liquid tag", t, (size_t)(close - t));
 	keep_newlines(&s->out, t, close);
 	return close;
+}
+
+/* "'x' | url" and its kin (relative_url, absolute_url, prepend: site.baseurl):
+ * a string literal piped to a URL filter. */
+static int
+url_filter(const char *n, const char *e)
+{
+	const char *q = n + 1, *f;
+	while (q < e && *q != *n)
+		q++;
+	if (q >= e)
+		return 0;
+	for (f = q + 1; f < e && (*f == ' ' || *f == '\t'); f++)
+		;
+	if (f >= e || *f != '|')
+		return 0;
+	for (f++; f < e && (*f == ' ' || *f == '\t'); f++)
+		;
+	return !strncmp(f, "url", 3) || !strncmp(f, "relative_url", 12) ||
+	    !strncmp(f, "absolute_url", 12);
 }
 
 static int
@@ -204,16 +286,15 @@ double_brace(scan *s, const char *t, const char *end)
 	char *name;
 
 	if (a < end && (*a == '<' || *a == '%')) {
-		char c = *a == '<' ? '>' : '%';
-		char cl[4] = { c, '}', '}', 0 };
-		close = tag_end(a + 1, end, cl);
+		close = find_tag_close(s, *a == '<' ? C_SHORT : C_SHORTPCT, t,
+		    a + 1);
 		if (close) {
 			note(s, t, "Hugo shortcode", t, (size_t)(close - t));
 			keep_newlines(&s->out, t, close);
 			return close;
 		}
 	}
-	close = tag_end(a, end, "}}");
+	close = find_tag_close(s, C_BRACE, t, a);
 	if (!close || close - a > 400) {
 		buf_putn(&s->out, t, 2);
 		return t + 2;
@@ -224,7 +305,23 @@ double_brace(scan *s, const char *t, const char *end)
 	for (ne = n; ne < close - 2 && !isspace((unsigned char)*ne) &&
 	    *ne != '|' && *ne != '}'; ne++)
 		;
-	if (*n == '.' || !strncmp(n, "/*", 2) || *n == '$')
+	if ((*n == '"' || *n == '\'') && url_filter(n, close - 2)) {
+		/* {{ "/x/" | relative_url }}: a link to a path of the site */
+		const char *q = n + 1;
+		while (q < close && *q != *n)
+			q++;
+		note(s, t, "Liquid link", t, (size_t)(close - t));
+		buf_putn(&s->out, n + 1, (size_t)(q - n - 1));
+		keep_newlines(&s->out, t, close);
+		return close;
+	}
+	if (!strncmp(n, "/*", 2)) {
+		note(s, t, "Go template comment", "{{/* … */}}",
+		    strlen("{{/* … */}}"));
+		keep_newlines(&s->out, t, close);
+		return close;
+	}
+	if (*n == '.' || *n == '$')
 		kind = "Go template";
 	else {
 		name = xstrndup(n, (size_t)(ne - n));
@@ -267,13 +364,17 @@ double_brace(scan *s, const char *t, const char *end)
 static const char *
 erb(scan *s, const char *t, const char *end)
 {
-	const char *close = tag_end(t + 2, end, "%>");
+	const char *close = find_tag_close(s, C_ERB, t, t + 2);
 	if (!close) {
 		buf_putn(&s->out, t, 2);
 		return t + 2;
 	}
-	note(s, t, t[2] == '#' ? "ERB comment" : "ERB", t,
-	    (size_t)(close - t));
+	/* a comment's words are never shown, not even in a diagnostic */
+	if (t[2] == '#')
+		note(s, t, "ERB comment", "<%# … %>",
+		    strlen("<%# … %>"));
+	else
+		note(s, t, "ERB", t, (size_t)(close - t));
 	keep_newlines(&s->out, t, close);
 	return close;
 }
@@ -294,9 +395,50 @@ fence_at(const char *bol, const char *end, char *fc)
 	return 0;
 }
 
+/* A heading line whose only content is one template construct: returns
+ * where the line's newline is (the line is left out), else NULL. */
+static const char *
+heading_of_template(const char *q, const char *end)
+{
+	const char *h = q, *close = NULL;
+	int hashes = 0;
+	/* one line only */
+	const char *eol = memchr(q, '\n', (size_t)(end - q));
+	end = eol ? eol : end;
+	while (h < end && *h == '#' && hashes < 7) {
+		h++;
+		hashes++;
+	}
+	if (!hashes || hashes > 6 || h >= end || (*h != ' ' && *h != '\t'))
+		return NULL;
+	while (h < end && (*h == ' ' || *h == '\t'))
+		h++;
+	if (h + 2 > end)
+		return NULL;
+	if (!strncmp(h, "<%=", 3))
+		close = tag_end(h + 3, end, "%>");
+	else if (!strncmp(h, "{{", 2) && h + 2 < end && h[2] != '<' &&
+	    h[2] != '%') {
+		/* Liquid/Go output only: {{ organisation.name }} is ours */
+		const char *n = h + 2;
+		while (n < end && *n == ' ')
+			n++;
+		if (*n == '.' || !strncmp(n, "page.", 5) ||
+		    !strncmp(n, "site.", 5))
+			close = tag_end(h + 2, end, "}}");
+	}
+	if (!close)
+		return NULL;
+	while (close < end && (*close == ' ' || *close == '\t' ||
+	    *close == '\r' || *close == '#'))
+		close++;
+	return close == end || *close == '\n' ? close : NULL;
+}
+
 char *
 tmplsyntax_strip(const project *p, const char *text, size_t len,
-    int base_line, const char *path, diag_set *ds, size_t *outlen)
+    int base_line, const char *path, const char *relpath, diag_set *ds,
+    size_t *outlen)
 {
 	scan s;
 	const char *q = text, *end = text + len;
@@ -311,11 +453,27 @@ tmplsyntax_strip(const project *p, const char *text, size_t len,
 	s.p = p;
 	s.text = text;
 	s.base_line = base_line;
+	s.end = end;
+	for (const char *r = relpath; *r; r++)
+		s.depth += *r == '/';
 	buf_init(&s.out);
 	while (q < end) {
 		char fc;
 		if (bol) {
+			const char *after;
 			bol = 0;
+			if (!in_fence && (after = heading_of_template(q, end)) != NULL) {
+				/* "# <%= current_page.data.title %>": the title
+				 * again, as a heading with nothing in it */
+				const char *h = q;
+				while (*h == '#' || *h == ' ' || *h == '\t')
+					h++;
+				note(&s, h, *h == '<' ? "ERB" : strstr(h, "{{ .") == h ||
+				    !strncmp(h, "{{.", 3) ? "Go template" :
+				    "Liquid output", h, (size_t)(after - h));
+				q = after;
+				continue;
+			}
 			if (fence_at(q, end, &fc)) {
 				if (!in_fence)
 					in_fence = fc;
@@ -361,9 +519,10 @@ tmplsyntax_strip(const project *p, const char *text, size_t len,
 		}
 		diag_report(ds, "template-syntax", path, s.line, s.col,
 		    "template syntax of another tool (%s), %d in all, first "
-		    "'%s': left out of the published text%s", k.data,
+		    "'%s': left out of the published text%s%s", k.data,
 		    s.found, s.first,
-		    strstr(k.data, "link") ? " (link tags kept as links)" : "");
+		    strstr(k.data, "link") ? "; link tags kept as links" : "",
+		    strstr(k.data, "raw") ? "; raw blocks kept as text" : "");
 		buf_free(&k);
 	}
 	*outlen = s.out.len;
