@@ -146,9 +146,10 @@ document_id_from_relpath(const char *relpath)
 	free(path);
 	if (!b.len)
 		buf_puts(&b, "doc");
-	/* index.md takes its folder's name */
+	/* index.md (and Hugo's _index.md) takes its folder's name */
 	last_seg_start = strrchr(b.data, '/');
-	if (last_seg_start && strcmp(last_seg_start + 1, "index") == 0) {
+	if (last_seg_start && (strcmp(last_seg_start + 1, "index") == 0 ||
+	    strcmp(last_seg_start + 1, "_index") == 0)) {
 		*last_seg_start = '\0';
 		b.len = (size_t)(last_seg_start - b.data);
 	}
@@ -922,6 +923,7 @@ set_id_and_section(document *d, diag_set *ds)
 		d->id = document_id_from_relpath(d->relpath);
 	pid = document_id_from_relpath(d->relpath);
 	if (base && (!strcmp(base + 1, "index.md") ||
+	    !strcmp(base + 1, "_index.md") ||
 	    !strcmp(base + 1, "index.markdown")))
 		d->section = pid;
 	else {

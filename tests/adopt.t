@@ -65,7 +65,7 @@ like "$(cat "$TMP/out-jekyll/xml/corpus.xml")" \
     '<section path="hr" title="Human resources" ref="hr"/>' \
     "sections: names a folder in corpus.xml"
 like "$(cat "$TMP/out-hugo/xml/corpus.xml")" \
-    '<section path="security" title="Security" ref="security/_index"/>' \
+    '<section path="security" title="Security" ref="security"/>' \
     "a folder's _index.md title names its section"
 # the raw block keeps its braces as text
 like "$(cat "$TMP/out-eleventy/xml/index-2.xml")" "Write {{ variables }} like this" \
