@@ -386,8 +386,21 @@ find_doc_by_path(const corpus *c, const document *d, const char *path,
  * project), checked on disk the way images are: inside the project
  * (symlinks followed) and a regular file. */
 static void
+resolve_file_link_near(pass *ps, document *d, link_info *li, const char *url,
+    const char *path, const char *near);
+
+static void
 resolve_file_link(pass *ps, document *d, link_info *li, const char *url,
     const char *path)
+{
+	resolve_file_link_near(ps, d, li, url, path, NULL);
+}
+
+/* The same; near, when not NULL, is the document the link probably
+ * meant, named when the link is broken. */
+static void
+resolve_file_link_near(pass *ps, document *d, link_info *li, const char *url,
+    const char *path, const char *near)
 {
 	char *pdir = dir_of(d->path);
 	char *rel = *path ? norm_path(pdir, path) : NULL;
@@ -405,7 +418,8 @@ resolve_file_link(pass *ps, document *d, link_info *li, const char *url,
 		    "not a regular file";
 		li->kind = LINK_BROKEN;
 		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
-		    "link to %s: %s", url, why);
+		    "link to %s: %s%s%s%s", url, why, near ? " (did you mean " :
+		    "", near ? near : "", near ? "?)" : "");
 		free(abs);
 	}
 	free(rel);
@@ -676,8 +690,16 @@ resolve_relative(pass *ps, size_t di, cmark_node *n, link_info *li,
 			}
 			free(rel);
 			free(pdir);
-		} else
-			resolve_file_link(ps, d, li, url, path);
+		} else {
+			/* a folder or a name without an extension: a file if
+			 * there is one, else say which document was meant */
+			char *key = target ? site_key(target) : NULL;
+			char *md = key && *key ? xasprintf("%s.md", key) : NULL;
+			resolve_file_link_near(ps, d, li, url, path,
+			    near_path(ps, md));
+			free(md);
+			free(key);
+		}
 	} else
 		resolve_file_link(ps, d, li, url, path);
 	free(target);
