@@ -83,6 +83,138 @@ report_title_duplicates(const corpus *c, diag_set *ds)
 	strtab_free(first);
 }
 
+/* ---- sections ---- */
+
+static int
+cmp_section(const void *a, const void *b)
+{
+	return strcmp(((const corpus_section *)a)->path,
+	    ((const corpus_section *)b)->path);
+}
+
+/* A folder's name as a title: "hr_benefits" -> "Hr benefits". */
+static char *
+folder_title(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *t = xstrdup(base ? base + 1 : path);
+	for (char *q = t; *q; q++)
+		if (*q == '-' || *q == '_')
+			*q = ' ';
+	if (t[0])
+		t[0] = (char)toupper((unsigned char)t[0]);
+	return t;
+}
+
+/* Is d the page of its folder (index.md, _index.md, README.md)? */
+static int
+is_folder_page(const document *d)
+{
+	static const char *const names[] = {
+		"index.md", "_index.md", "README.md", "readme.md",
+		"index.markdown", NULL
+	};
+	const char *base = strrchr(d->relpath, '/');
+	base = base ? base + 1 : d->relpath;
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(base, names[i]))
+			return 1;
+	return 0;
+}
+
+/* Every folder holding documents, and its ancestors; titles and parents
+ * as corpus_section says.  sections: keys that name no folder are
+ * reported (config-invalid) with the nearest folder. */
+static void
+build_sections(corpus *c, diag_set *ds)
+{
+	const project *p = c->project;
+	strtab *seen = strtab_new(16);
+	size_t i, cap = 0;
+
+	for (i = 0; i < c->ndocs; i++) {
+		/* the section as the document has it (id rules applied), so
+		 * back ends can look each document's section up */
+		char *dir = xasprintf("%s/", c->docs[i]->section), *sl;
+		while ((sl = strrchr(dir, '/')) != NULL) {
+			*sl = '\0';
+			if (!*dir || strtab_put(seen, dir, (long)c->nsections))
+				continue;
+			if (c->nsections == cap) {
+				cap = cap ? cap * 2 : 16;
+				c->sections = xrealloc(c->sections,
+				    cap * sizeof *c->sections);
+			}
+			memset(&c->sections[c->nsections], 0,
+			    sizeof *c->sections);
+			c->sections[c->nsections].path = xstrdup(dir);
+			c->sections[c->nsections++].index_doc = -1;
+		}
+		free(dir);
+	}
+	strtab_free(seen);
+	if (c->nsections > 1)
+		qsort(c->sections, c->nsections, sizeof *c->sections,
+		    cmp_section);
+	for (i = 0; i < c->ndocs; i++) {
+		const document *d = c->docs[i];
+		corpus_section *s;
+		if (*d->section && is_folder_page(d) &&
+		    (s = (corpus_section *)corpus_find_section(c, d->section)) &&
+		    s->index_doc < 0)
+			s->index_doc = (long)i;
+	}
+	for (i = 0; i < c->nsections; i++) {
+		corpus_section *s = &c->sections[i];
+		const yval *v = p && p->sections ? yval_get(p->sections, s->path) :
+		    NULL;
+		char *sl = strrchr(s->path, '/');
+		if (v && yval_str(v) && *v->str)
+			s->title = xstrdup(v->str);
+		else if (s->index_doc >= 0)
+			s->title = xstrdup(c->docs[s->index_doc]->title);
+		else
+			s->title = folder_title(s->path);
+		s->parent = sl ? xstrndup(s->path, (size_t)(sl - s->path)) :
+		    NULL;
+	}
+	if (p && p->sections) {
+		const char **paths = xcalloc(c->nsections ? c->nsections : 1,
+		    sizeof *paths);
+		for (i = 0; i < c->nsections; i++)
+			paths[i] = c->sections[i].path;
+		for (i = 0; i < p->sections->n; i++) {
+			const char *k = p->sections->keys[i], *near;
+			if (corpus_find_section(c, k))
+				continue;
+			near = suggest(k, paths, c->nsections);
+			diag_report(ds, "config-invalid", "policyc.yaml",
+			    p->sections->key_lines[i], p->sections->key_cols[i],
+			    "sections: '%s' is no folder of the content%s%s%s", k,
+			    near ? " (did you mean '" : "", near ? near : "",
+			    near ? "'?)" : "");
+		}
+		free(paths);
+	}
+}
+
+const corpus_section *
+corpus_find_section(const corpus *c, const char *path)
+{
+	size_t lo = 0, hi = c->nsections;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(c->sections[mid].path, path);
+		if (!r)
+			return &c->sections[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 corpus *
 corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 {
@@ -144,6 +276,7 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 		strtab_put(ix->by_path, d->relpath, (long)i);
 	}
 	report_title_duplicates(c, ds);
+	build_sections(c, ds);
 	return c;
 }
 
@@ -165,6 +298,12 @@ corpus_free(corpus *c)
 	for (i = 0; i < c->npacks; i++)
 		free(c->packs[i].docs);
 	free(c->packs);
+	for (i = 0; i < c->nsections; i++) {
+		free(c->sections[i].path);
+		free(c->sections[i].title);
+		free(c->sections[i].parent);
+	}
+	free(c->sections);
 	assets_free(c->assets);
 	for (i = 0; i < c->ndocs; i++)
 		document_free(c->docs[i]);

@@ -45,6 +45,17 @@ typedef struct {
 	int refused;         /* the id is no safe file name: not published */
 } pack_members;
 
+/* A folder of the content as the site and packs show it (corpus.c): its
+ * title from sections: in policyc.yaml, else from the title of its
+ * index.md (_index.md, README.md), else from its name; nested folders
+ * name their parent, so back ends can build a hierarchy. */
+typedef struct {
+	char *path;          /* "hr/benefits" */
+	char *title;         /* "Benefits" */
+	char *parent;        /* "hr"; NULL for a top-level folder */
+	long index_doc;      /* the folder's own page, or -1 */
+} corpus_section;
+
 typedef struct corpus {
 	const project *project;
 	document **docs; size_t ndocs;   /* sorted by id */
@@ -61,6 +72,7 @@ typedef struct corpus {
 	                                    after packs_resolve; else NULL */
 	struct assets *assets;           /* after assets_collect; else NULL */
 	struct xmlout_cache *xml_cache;  /* xmlout.c's prepared data */
+	corpus_section *sections; size_t nsections; /* sorted by path */
 } corpus;
 
 /* Takes ownership of docs (an array of n documents); sorts them by id,
@@ -71,6 +83,9 @@ typedef struct corpus {
  * asset table). */
 corpus *corpus_new(const project *p, document **docs, size_t n, diag_set *ds);
 void corpus_free(corpus *c);
+
+/* The section of a folder path, or NULL. */
+const corpus_section *corpus_find_section(const corpus *c, const char *path);
 
 /* Index lookups; -1 when absent. */
 long corpus_find_id(const corpus *c, const char *id);

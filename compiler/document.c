@@ -25,6 +25,8 @@
 #include "date.h"
 #include "document.h"
 #include "frontmatter.h"
+#include "tmplsyntax.h"
+#include "toml.h"
 #include "fsio.h"
 #include "slug.h"
 #include "util.h"
@@ -144,9 +146,10 @@ document_id_from_relpath(const char *relpath)
 	free(path);
 	if (!b.len)
 		buf_puts(&b, "doc");
-	/* index.md takes its folder's name */
+	/* index.md (and Hugo's _index.md) takes its folder's name */
 	last_seg_start = strrchr(b.data, '/');
-	if (last_seg_start && strcmp(last_seg_start + 1, "index") == 0) {
+	if (last_seg_start && (strcmp(last_seg_start + 1, "index") == 0 ||
+	    strcmp(last_seg_start + 1, "_index") == 0)) {
 		*last_seg_start = '\0';
 		b.len = (size_t)(last_seg_start - b.data);
 	}
@@ -543,9 +546,69 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 	cmark_iter_free(it);
 }
 
+/* Takes out the guards tmplsyntax.c put into {% raw %} blocks, once the
+ * variables are substituted. */
+static void
+unguard_tree(document *d)
+{
+	cmark_iter *it = cmark_iter_new(d->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *lit = ev == CMARK_EVENT_ENTER ?
+		    cmark_node_get_literal(n) : NULL;
+		char *o, *w;
+		if (!lit || !strchr(lit, TMPLSYNTAX_GUARD))
+			continue;
+		o = xstrdup(lit);
+		for (w = o, lit = o; *lit; lit++)
+			if (*lit != TMPLSYNTAX_GUARD)
+				*w++ = *lit;
+		*w = '\0';
+		cmark_node_set_literal(n, o);
+		free(o);
+	}
+	cmark_iter_free(it);
+}
+
 /* ---- headings ---- */
 
 static void index_anchors(document *d);
+
+/* "## Title {#custom}" (kramdown, Hugo, pandoc, MkDocs attribute lists):
+ * the anchor is "custom" and the text "Title".  Takes the attribute list
+ * off the heading's last text node and returns the id (caller frees), or
+ * NULL when the heading has none. */
+static char *
+heading_attr_id(cmark_node *h)
+{
+	cmark_node *last = cmark_node_last_child(h);
+	const char *lit, *open, *id, *e;
+	size_t n;
+	char *out, *trimmed;
+
+	if (!last || cmark_node_get_type(last) != CMARK_NODE_TEXT ||
+	    !(lit = cmark_node_get_literal(last)))
+		return NULL;
+	n = strlen(lit);
+	while (n && (lit[n - 1] == ' ' || lit[n - 1] == '\t'))
+		n--;
+	if (!n || lit[n - 1] != '}' || !(open = strrchr(lit, '{')) ||
+	    open[1] != '#')
+		return NULL;
+	for (id = e = open + 2; isalnum((unsigned char)*e) || *e == '-' ||
+	    *e == '_' || *e == ':' || *e == '.'; e++)
+		;
+	if (e == id || (*e != '}' && *e != ' '))
+		return NULL;
+	out = xstrndup(id, (size_t)(e - id));
+	while (open > lit && (open[-1] == ' ' || open[-1] == '\t'))
+		open--;
+	trimmed = xstrndup(lit, (size_t)(open - lit));
+	cmark_node_set_literal(last, trimmed);
+	free(trimmed);
+	return out;
+}
 
 /* Heading anchors as GitHub's slugger makes them (slug.c); repeats are
  * numbered through a hash table, so equal headings stay linear. */
@@ -560,6 +623,7 @@ collect_headings(document *d)
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		heading *h;
+		char *custom;
 		if (ev != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(n) != CMARK_NODE_HEADING)
 			continue;
@@ -569,10 +633,11 @@ collect_headings(document *d)
 		}
 		h = &d->headings[d->nheadings];
 		h->level = cmark_node_get_heading_level(n);
+		custom = heading_attr_id(n);
 		h->text = node_text(n);
 		h->line = cmark_node_get_start_line(n);
 		h->node = n;
-		h->slug = slugger_next(sl, h->text);
+		h->slug = custom ? custom : slugger_next(sl, h->text);
 		d->nheadings++;
 	}
 	cmark_iter_free(it);
@@ -729,6 +794,64 @@ read_source(const project *p, document *d, diag_set *ds)
 	}
 }
 
+/* keys: in policyc.yaml renames another tool's front matter keys to
+ * policyc's (name: -> title:) before they are read; a key the document
+ * already has under policyc's name wins, and the other stays as written. */
+static void
+map_keys(const project *p, yval *m)
+{
+	size_t i;
+	if (!p->keys)
+		return;
+	for (i = 0; i < p->keys->n; i++) {
+		const char *ours = yval_str(p->keys->items[i]);
+		int k = yval_key_index(m, p->keys->keys[i]);
+		if (!ours || k < 0 || yval_key_index(m, ours) >= 0)
+			continue;
+		free(m->keys[k]);
+		m->keys[k] = xstrdup(ours);
+	}
+}
+
+/* A file that opens with "title: …" lines (comply, or front matter whose
+ * opening '---' was lost) is read as body; say what it looks like. */
+static void
+hint_unfenced(document *d, diag_set *ds)
+{
+	const char *s = d->source, *e = s + d->source_len;
+	int keys = 0, line = 1, first = 0;
+	while (s < e && keys < 2) {
+		const char *eol = memchr(s, '\n', (size_t)(e - s)), *q = s;
+		if (!eol)
+			eol = e;
+		if (q < eol && (unsigned char)*q == 0xef && eol - q >= 3)
+			q += 3;           /* BOM */
+		if (q == eol || (*q == '\r' && q + 1 == eol)) {
+			if (keys)
+				break;
+		} else if (islower((unsigned char)*q)) {
+			const char *k = q;
+			while (k < eol && (isalnum((unsigned char)*k) ||
+			    *k == '_' || *k == '-'))
+				k++;
+			if (k < eol && *k == ':' && (k + 1 == eol ||
+			    k[1] == ' ' || k[1] == '\r')) {
+				if (!keys++)
+					first = line;
+			} else
+				break;
+		} else
+			break;
+		s = eol + 1;
+		line++;
+	}
+	if (keys >= 2 || (keys == 1 && !strncmp(d->source, "title:", 6)))
+		diag_report(ds, "meta-unfenced", d->path, first, 1,
+		    "the file opens with 'key: value' lines but no '---' line "
+		    "before them: they are read as text, not front matter "
+		    "(add '---' as the first line, and after the last key)");
+}
+
 /* Parses the front matter block (if any) into d->meta and reads it into
  * the typed fields.  Returns 1 when the block itself is broken (then the
  * required-keys check stays quiet: the block is reported once). */
@@ -745,8 +868,18 @@ read_front_matter(const project *p, document *d, const frontmatter *fm,
 	d->body_line = fm->body_line;
 	if (fm->present) {
 		yval_error err;
-		yval *m = yval_parse(d->source + fm->yaml_start, fm->yaml_len,
-		    fm->yaml_line - 1, &err);
+		yval *m;
+		if (fm->toml) {
+			/* +++ TOML +++ (Hugo): the subset front matter uses,
+			 * turned into YAML line for line (toml.c) */
+			char *y = toml_to_yaml(d->source + fm->yaml_start,
+			    fm->yaml_len, fm->yaml_line, &err);
+			m = y ? yval_parse(y, strlen(y), fm->yaml_line - 1,
+			    &err) : NULL;
+			free(y);
+		} else
+			m = yval_parse(d->source + fm->yaml_start, fm->yaml_len,
+			    fm->yaml_line - 1, &err);
 		if (!m) {
 			diag_report(ds, "yaml-syntax", d->path, err.line, err.col,
 			    "front matter: %s", err.message);
@@ -760,8 +893,10 @@ read_front_matter(const project *p, document *d, const frontmatter *fm,
 			    yval_kind_name(m->kind));
 			yval_free(m);
 			meta_broken = 1;
-		} else
+		} else {
 			d->meta = m;
+			map_keys(p, m);
+		}
 	}
 	meta_read(p, d, ds);
 	return meta_broken;
@@ -788,6 +923,7 @@ set_id_and_section(document *d, diag_set *ds)
 		d->id = document_id_from_relpath(d->relpath);
 	pid = document_id_from_relpath(d->relpath);
 	if (base && (!strcmp(base + 1, "index.md") ||
+	    !strcmp(base + 1, "_index.md") ||
 	    !strcmp(base + 1, "index.markdown")))
 		d->section = pid;
 	else {
@@ -802,10 +938,11 @@ set_id_and_section(document *d, diag_set *ds)
  * so cmark's line numbers are the file's.  One parse at a time: the
  * extensions' tables are global. */
 static void
-parse_body(document *d, const frontmatter *fm)
+parse_body(const project *p, document *d, const frontmatter *fm,
+    diag_set *ds)
 {
-	char *body = xmalloc(d->source_len + 1);
-	size_t len = 0, i;
+	char *body = xmalloc(d->source_len + 1), *plain;
+	size_t len = 0, i, plen;
 	cmark_parser *parser;
 
 	for (i = 0; i < (size_t)(fm->body_line - 1); i++)
@@ -813,6 +950,13 @@ parse_body(document *d, const frontmatter *fm)
 	memcpy(body + len, d->source + fm->body_start,
 	    d->source_len - fm->body_start);
 	len += d->source_len - fm->body_start;
+	/* another tool's template syntax goes before cmark sees it */
+	if ((plain = tmplsyntax_strip(p, body, len, 1, d->path, d->relpath,
+	    ds, &plen)) != NULL) {
+		free(body);
+		body = plain;
+		len = plen;
+	}
 	pthread_mutex_lock(&parser_lock);
 	parser = new_parser();
 	cmark_parser_feed(parser, body, len);
@@ -855,10 +999,14 @@ document_load(const project *p, const char *path, const char *relpath,
 	frontmatter_split(d->source, d->source_len, &fm);
 	meta_broken = read_front_matter(p, d, &fm, ds);
 	set_id_and_section(d, ds);
-	parse_body(d, &fm);
+	if (!fm.present && !fm.unterminated)
+		hint_unfenced(d, ds);
+	parse_body(p, d, &fm, ds);
 	bound_nesting(d, ds);
 	cmark_consolidate_text_nodes(d->root);
 	substitute_tree(p, d, ds);
+	if (memchr(d->source, '{', d->source_len))
+		unguard_tree(d);
 	collect_headings(d);
 	set_title(d);
 	if (!d->type)

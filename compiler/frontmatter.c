@@ -3,7 +3,8 @@
  * and hand-written files do: a UTF-8 BOM, trailing blanks after the fence,
  * CRLF line ends, "..." as the closing fence.  An opening fence that is
  * never closed is reported by the caller, and the file is then read as all
- * body (a lone "---" at the top is a thematic break to cmark).
+ * body (a lone "---" at the top is a thematic break to cmark).  Hugo's
+ * "+++" fences mark TOML front matter (read by toml.c).
  */
 #include <string.h>
 
@@ -37,7 +38,9 @@ frontmatter_split(const char *text, size_t len, frontmatter *fm)
 	eol = memchr(s, '\n', (size_t)(end - s));
 	if (!eol)
 		eol = end;
-	if (!is_fence(s, eol, '-'))
+	if (is_fence(s, eol, '+'))
+		fm->toml = 1;      /* Hugo's +++ TOML +++ */
+	else if (!is_fence(s, eol, '-'))
 		return;
 	fm->present = 1;
 	fm->yaml_start = (size_t)(eol - text) + (eol < end);
@@ -47,7 +50,8 @@ frontmatter_split(const char *text, size_t len, frontmatter *fm)
 		eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
 			eol = end;
-		if (is_fence(p, eol, '-') || is_fence(p, eol, '.')) {
+		if (fm->toml ? is_fence(p, eol, '+') :
+		    is_fence(p, eol, '-') || is_fence(p, eol, '.')) {
 			fm->yaml_len = (size_t)(p - (text + fm->yaml_start));
 			fm->body_start = (size_t)(eol - text) + (eol < end);
 			fm->body_line = line + 1;
@@ -57,6 +61,7 @@ frontmatter_split(const char *text, size_t len, frontmatter *fm)
 	}
 	/* never closed: read everything as body */
 	fm->present = 0;
+	fm->toml = 0;
 	fm->unterminated = 1;
 	fm->body_start = fm->bom;
 	fm->body_line = 1;

@@ -11,6 +11,7 @@
 typedef struct {
 	int present;          /* the file opens with front matter */
 	int unterminated;     /* opened with --- but never closed */
+	int toml;             /* fenced with +++: TOML, not YAML */
 	size_t bom;           /* bytes of BOM skipped (0 or 3) */
 	size_t yaml_start;    /* byte offset of the YAML text */
 	size_t yaml_len;

@@ -30,7 +30,16 @@ static const char *const design_keys[] = {
 
 /* Keys of other tools this version reads (as status draft): not
  * meta-unknown, still kept as extra fields. */
-static const char *const foreign_keys[] = { "draft", "published", NULL };
+static const char *const foreign_keys[] = {
+	"draft", "published", "redirect_from", "aliases",
+	/* presentation keys of Jekyll, Hugo, Eleventy and Middleman: they
+	 * say nothing about the policy, so a repository written for those
+	 * tools is not a page of meta-unknown warnings; kept as fields */
+	"layout", "permalink", "weight", "menu", "nav_order", "parent",
+	"grand_parent", "has_children", "toc", "sidebar", "slug", "url",
+	"lastmod", "date", "categories", "sitemap", "redirect_to",
+	"description", "eleventyNavigation", "params", NULL
+};
 
 static const char *const statuses[] = {
 	"active", "draft", "withdrawn", "superseded", NULL
@@ -396,6 +405,45 @@ read_unknown(const project *p, document *d, diag_set *ds)
 	}
 }
 
+/* redirect_from: (Jekyll) and aliases: (Hugo): a path or a list of
+ * paths; judged as output paths by the link pass. */
+static void
+read_aliases(document *d, diag_set *ds)
+{
+	static const char *const keys[] = { "redirect_from", "aliases" };
+	size_t k, i;
+	for (k = 0; k < 2; k++) {
+		const yval *v = yval_get(d->meta, keys[k]);
+		size_t n;
+		if (!v || v->kind == YV_NULL)
+			continue;
+		if (v->kind != YV_LIST && !yval_is_scalar(v)) {
+			diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+			    "'%s' must be a path or a list of paths", keys[k]);
+			continue;
+		}
+		n = v->kind == YV_LIST ? v->n : 1;
+		d->aliases = xrealloc(d->aliases,
+		    (d->naliases + n) * sizeof *d->aliases);
+		for (i = 0; i < n; i++) {
+			const yval *it = v->kind == YV_LIST ? v->items[i] : v;
+			meta_alias *a;
+			if (!yval_is_scalar(it) || it->kind == YV_NULL ||
+			    !*it->str) {
+				diag_report(ds, "meta-invalid", d->path, it->line,
+				    it->col, "items of '%s' must be paths",
+				    keys[k]);
+				continue;
+			}
+			a = &d->aliases[d->naliases++];
+			memset(a, 0, sizeof *a);
+			a->path = xstrdup(it->str);
+			a->line = it->line;
+			a->col = it->col;
+		}
+	}
+}
+
 void
 meta_read(const project *p, document *d, diag_set *ds)
 {
@@ -431,6 +479,7 @@ meta_read(const project *p, document *d, diag_set *ds)
 	read_amendments(d, ds);
 	read_history(d, ds);
 	read_related(d, ds);
+	read_aliases(d, ds);
 	read_status(d, ds);
 	read_unknown(p, d, ds);
 }
@@ -578,5 +627,10 @@ meta_free_fields(document *d)
 		free(d->related[i].note);
 	}
 	free(d->related);
+	for (i = 0; i < d->naliases; i++) {
+		free(d->aliases[i].path);
+		free(d->aliases[i].key);
+	}
+	free(d->aliases);
 	free(d->extra);
 }

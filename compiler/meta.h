@@ -62,6 +62,20 @@ typedef struct {
 	int line, col;        /* of the entry */
 } meta_related;
 
+/* One redirect_from: (Jekyll) or aliases: (Hugo) entry: an old site path
+ * that should lead to this document.  The link pass (links.c) judges it:
+ * key is the path relative to the site root without a trailing '/' or
+ * ".html" ("old/name"), set only when it is safe as an output path and
+ * no other page uses it; links to it resolve to the document, and
+ * publish.c writes a redirect page for it. */
+typedef struct {
+	char *path;           /* as written */
+	char *key;            /* judged (links.c); NULL when refused */
+	int html;             /* written as "x.html": published as KEY.html,
+	                         else KEY/index.html */
+	int line, col;
+} meta_alias;
+
 /* A front-matter key this version does not model (kept for the XML's
  * <field> elements and the Lua bridge): borrowed from the raw tree. */
 struct yval;

@@ -20,8 +20,10 @@
 
 static const char *const top_keys[] = {
 	"title", "base-url", "content", "glossary", "language", "organisation",
-	"rules", "glossary-links", "packs", "allow-html", NULL
+	"rules", "glossary-links", "packs", "allow-html", "links", "keys",
+	"sections", NULL
 };
+static const char *const links_keys[] = { "root", "external", NULL };
 static const char *const org_keys[] = {
 	"name", "address", "phone", "email", "website", "registration",
 	"charity", "logo", "colours", "contacts", NULL
@@ -457,6 +459,56 @@ load_packs(project *p, diag_set *ds)
 	}
 }
 
+/* Settings for a repository written for another tool (README "Adopting
+ * a repository"): links: {root, external}, keys: {theirs: ours},
+ * sections: {folder: title}.  Maps are kept borrowed from the config;
+ * values of the wrong shape are reported and ignored. */
+static void
+load_adopt(project *p, diag_set *ds)
+{
+	yval *v = yval_get(p->config, "links"), *w;
+	size_t i;
+
+	if (v && v->kind == YV_MAP) {
+		check_keys(v, links_keys, "links", ds);
+		p->link_roots = string_list(yval_get(v, "root"),
+		    &p->nlink_roots, "links.root", ds);
+		p->link_external = string_list(yval_get(v, "external"),
+		    &p->nlink_external, "links.external", ds);
+		for (i = 0; i < p->nlink_roots; i++)
+			if (p->link_roots[i][0] != '/') {
+				/* a root is a site path: "/site-policy/" */
+				char *r = xasprintf("/%s", p->link_roots[i]);
+				free(p->link_roots[i]);
+				p->link_roots[i] = r;
+			}
+	} else if (v && v->kind != YV_NULL)
+		diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+		    "'links' must be a map (root, external)");
+	for (i = 0; i < 2; i++) {
+		const char *name = i ? "sections" : "keys";
+		size_t j;
+		w = yval_get(p->config, name);
+		if (w && w->kind != YV_MAP && w->kind != YV_NULL) {
+			diag_report(ds, "config-invalid", CONFIG, w->line, w->col,
+			    "'%s' must be a map", name);
+			continue;
+		}
+		for (j = 0; w && w->kind == YV_MAP && j < w->n; j++)
+			if (!yval_is_scalar(w->items[j]) ||
+			    w->items[j]->kind == YV_NULL)
+				diag_report(ds, "config-invalid", CONFIG,
+				    w->items[j]->line, w->items[j]->col,
+				    "'%s.%s' must be text", name, w->keys[j]);
+		if (w && w->kind == YV_MAP) {
+			if (i)
+				p->sections = w;
+			else
+				p->keys = w;
+		}
+	}
+}
+
 project *
 project_load(const char *dir, diag_set *ds)
 {
@@ -540,6 +592,7 @@ project_load(const char *dir, diag_set *ds)
 		diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
 		    "'organisation' must be a map");
 
+	load_adopt(p, ds);
 	p->rules = yval_get(cfg, "rules");
 	load_rules(p, ds);
 	load_packs(p, ds);
@@ -566,6 +619,10 @@ project_free(project *p)
 		free(k->folders);
 	}
 	free(p->packs);
+	for (i = 0; i < p->nlink_roots; i++) free(p->link_roots[i]);
+	for (i = 0; i < p->nlink_external; i++) free(p->link_external[i]);
+	free(p->link_roots);
+	free(p->link_external);
 	free(p->dir);
 	free(p->config_path);
 	free(p->title);

@@ -53,6 +53,11 @@ typedef struct project {
 	char *logo_path;      /* organisation.logo judged by brand_resolve:
 	                         project-relative, inside, a regular file, no
 	                         active SVG; NULL when absent or refused */
+	/* adopting another tool's repository (project.c load_adopt) */
+	char **link_roots; size_t nlink_roots;       /* "/site-policy/" */
+	char **link_external; size_t nlink_external; /* host names */
+	yval *keys;           /* borrowed map: their key -> ours; or NULL */
+	yval *sections;       /* borrowed map: folder -> title; or NULL */
 } project;
 
 /* Loads DIR/policyc.yaml.  Returns NULL (with a diagnostic) when the file

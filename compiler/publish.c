@@ -20,6 +20,7 @@
 #include "backend.h"
 #include "corpus.h"
 #include "document.h"
+#include "escape.h"
 #include "fsio.h"
 #include "jobs.h"
 #include "publish.h"
@@ -207,6 +208,78 @@ publish_xml(pipeline *pl, const char *staging, diag_set *ds)
 	return fatal | atomic_load(&xc.failed);
 }
 
+/* ---- redirects ---- */
+
+/* One small page per accepted redirect_from:/aliases: path, as Hugo
+ * writes its aliases: a canonical link and a meta refresh to the
+ * document's page, and a plain link for readers without refresh.  The
+ * link pass judged every path (alias-invalid otherwise); the path is
+ * still made by publish_path, so nothing lands outside OUT/html. */
+static int
+publish_redirects(const corpus *c, const char *staging, diag_set *ds)
+{
+	const char *base = c->project->base_url;
+	for (size_t i = 0; i < c->ndocs; i++) {
+		const document *d = c->docs[i];
+		for (size_t k = 0; k < d->naliases; k++) {
+			const meta_alias *a = &d->aliases[k];
+			char *stem, *rel, *target;
+			buf url, page;
+			size_t ups = 0;
+			if (!a->key || !document_id_safe(d->id))
+				continue;
+			stem = a->html ? xstrdup(a->key) :
+			    xasprintf("%s/index", a->key);
+			rel = publish_path("html", stem, ".html");
+			free(stem);
+			if (!rel)
+				continue;
+			for (const char *q = rel + 5; *q; q++)
+				ups += *q == '/';
+			buf_init(&url);
+			if (base && *base) {
+				buf_puts(&url, base);
+				if (base[strlen(base) - 1] != '/')
+					buf_putc(&url, '/');
+			} else
+				for (size_t u = 0; u < ups; u++)
+					buf_puts(&url, "../");
+			escape_uri(&url, d->id, ESCAPE_URI_PATH);
+			buf_puts(&url, ".html");
+			target = buf_detach(&url);
+			buf_init(&page);
+			buf_puts(&page, "<!DOCTYPE html>\n<html lang=\"");
+			escape_xml(&page, c->project->language);
+			buf_puts(&page, "\"><head><meta charset=\"utf-8\">\n<title>");
+			escape_xml(&page, d->title);
+			buf_puts(&page, "</title>\n<link rel=\"canonical\" href=\"");
+			escape_xml(&page, target);
+			buf_puts(&page, "\">\n<meta name=\"robots\" content=\"noindex\">"
+			    "\n<meta http-equiv=\"refresh\" content=\"0; url=");
+			escape_xml(&page, target);
+			buf_puts(&page, "\">\n</head><body><p>This page has moved to "
+			    "<a href=\"");
+			escape_xml(&page, target);
+			buf_puts(&page, "\">");
+			escape_xml(&page, d->title);
+			buf_puts(&page, "</a>.</p></body></html>\n");
+			if (publish_write(staging, rel, page.data, page.len) != 0) {
+				diag_report(ds, "html-write", d->path, a->line, a->col,
+				    "cannot write the redirect %s: %s", rel,
+				    strerror(errno));
+				buf_free(&page);
+				free(target);
+				free(rel);
+				return 1;
+			}
+			buf_free(&page);
+			free(target);
+			free(rel);
+		}
+	}
+	return 0;
+}
+
 /* ---- the build ---- */
 
 /* The back ends, in order, into the staging folder; nonzero when any
@@ -251,6 +324,8 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		fatal |= assets_copy(pipeline_corpus(pl), h, ds) != 0;
 		free(h);
 	}
+	if (!fatal && (o->outputs & OUTPUT_HTML))
+		fatal |= publish_redirects(pipeline_corpus(pl), staging, ds);
 	if (!fatal && (o->outputs & OUTPUT_PDF)) {
 		/* a PDF that cannot be written fails the build like any other
 		 * write: the old OUT is kept */

@@ -15,6 +15,7 @@
  * Only the head of the URL is decoded, so a long URL costs nothing more.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,9 +266,22 @@ url_refusal(const char *url, int image)
 		int ok = 0;
 		for (int q = 0; allowed[q] && !ok; q++)
 			ok = !strcmp(s, allowed[q]);
-		if (!ok)
-			why = "the scheme is not allowed (allowed: http, https, "
-			    "mailto, tel, ftp, ftps, callto, sms, xmpp)";
+		if (!ok) {
+			/* most unknown schemes are typos ("hhttps:"): name the
+			 * scheme and the allowed one it is closest to.  The
+			 * message lives per thread: the link pass is parallel. */
+			static __thread char msg[200];
+			const char *near = suggest(s, allowed,
+			    sizeof allowed / sizeof *allowed - 1);
+			if (near)
+				snprintf(msg, sizeof msg, "unknown scheme '%s' — a "
+				    "typo for %s?", s, near);
+			else
+				snprintf(msg, sizeof msg, "unknown scheme '%s' "
+				    "(allowed: http, https, mailto, tel, ftp, ftps, "
+				    "callto, sms, xmpp)", s);
+			why = msg;
+		}
 	}
 	return why;
 }

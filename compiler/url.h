@@ -22,7 +22,8 @@
 enum { URL_LINK = 0, URL_IMAGE = 1 };
 
 /* Why url may not be published (a phrase: "javascript: URLs run script"),
- * or NULL when it may. */
+ * or NULL when it may.  The phrase may live in a per-thread buffer
+ * (an unknown scheme is named in it): valid until the next call. */
 const char *url_refusal(const char *url, int image);
 /* 1 when url may be published, 0 when the policy refuses it. */
 int url_is_safe(const char *url, int image);

@@ -238,6 +238,27 @@ history_xml(xmlNodePtr parent, const document *d)
 	}
 }
 
+/* redirect_from:/aliases: the link pass accepted: path is the redirect
+ * page's file below the site root (publish.c writes it). */
+static void
+aliases_xml(xmlNodePtr m, const document *d)
+{
+	xmlNodePtr list = NULL;
+	for (size_t i = 0; i < d->naliases; i++) {
+		const meta_alias *a = &d->aliases[i];
+		char *file;
+		if (!a->key)
+			continue;
+		if (!list)
+			list = child(m, "aliases");
+		file = xasprintf(a->html ? "%s.html" : "%s/index.html", a->key);
+		xmlNodePtr x = child(list, "alias");
+		set_attr(x, "path", file);
+		set_attr(x, "from", a->path);
+		free(file);
+	}
+}
+
 static void
 meta_xml(xmlNodePtr parent, const corpus *c, const document *d)
 {
@@ -276,6 +297,7 @@ meta_xml(xmlNodePtr parent, const corpus *c, const document *d)
 	string_items(child(m, "audience"), d->audience, d->naudience, "item");
 	amendments_xml(child(m, "amendments"), d);
 	history_xml(child(m, "history"), d);
+	aliases_xml(m, d);
 	for (i = 0; i < d->nextra; i++)
 		field_xml(m, d->extra[i].key, d->extra[i].value);
 }
@@ -555,6 +577,23 @@ glossary_xml(xmlNodePtr root, const corpus *c)
 	free(uses_of);
 }
 
+/* Folders as the site and packs name them (corpus.c build_sections). */
+static void
+sections_xml(xmlNodePtr root, const corpus *c)
+{
+	xmlNodePtr list = child(root, "sections");
+	for (size_t i = 0; i < c->nsections; i++) {
+		const corpus_section *s = &c->sections[i];
+		xmlNodePtr x = child(list, "section");
+		set_attr(x, "path", s->path);
+		set_attr(x, "title", s->title);
+		if (s->parent)
+			set_attr(x, "parent", s->parent);
+		if (s->index_doc >= 0)
+			set_attr(x, "ref", c->docs[s->index_doc]->id);
+	}
+}
+
 xmlDocPtr
 xmlout_corpus(const corpus *c, diag_set *ds)
 {
@@ -606,6 +645,7 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 			set_attr(x, "note", e->note);
 	}
 	packs_xml(root, c);
+	sections_xml(root, c);
 	if (ds)
 		diag_sort(ds);
 	diagnostics_xml(root, ds, NULL, 1);

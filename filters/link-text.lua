@@ -16,6 +16,24 @@ local DEFAULT = {
   "go", "see here", "link here", "this website", "website",
 }
 
+-- One-word phrases that stay vague when capitalised at the start of a
+-- sentence ("Here", "More").  Any other capitalised single word is taken
+-- for a proper name ("[Go]" the language, "[GitHub]") and not flagged.
+local VAGUE_CAPITALISED = {
+  here = true, click = true, link = true, more = true, this = true,
+  website = true,
+}
+
+local function proper_name(text)
+  local w = text:match("^%s*(%u[%w%.%-]*)%s*$")
+  if not w then return false end
+  local rest = w:sub(2)
+  -- "GitHub" (mixed case inside) is a name even if its letters spell a
+  -- vague word; "HERE" is not
+  return not VAGUE_CAPITALISED[w:lower()] or
+    (rest:find("%u") ~= nil and rest:find("%l") ~= nil)
+end
+
 local function norm(s)
   s = s:lower():gsub("[%s%p]+", " "):gsub("^ ", ""):gsub(" $", "")
   return s
@@ -29,7 +47,7 @@ function F.document(doc, ctx)
     for _, p in ipairs(ctx.config.also) do vague[norm(tostring(p))] = true end
   end
   for _, l in ipairs(doc.links) do
-    if vague[norm(l.text)] then
+    if vague[norm(l.text)] and not proper_name(l.text) then
       ctx.report("link-text",
         ('link text "%s" does not say where the link goes; describe the target instead')
         :format(l.text), { line = l.line, column = l.column })

@@ -196,7 +196,7 @@ UNIT_TEST(meta_typed_fields)
 	    "history:\n"
 	    "  - { version: \"1.0\", date: 2024-01-15, by: Board, note: First }\n"
 	    "related: [x, {id: y, note: see}, https://example.org/]\n"
-	    "layout: page\n"
+	    "shelf: page\n"
 	    "---\n# A\n");
 	CHECK_STR(d->owner, "DSL");
 	CHECK_STR(d->version, "3.1");
@@ -223,7 +223,7 @@ UNIT_TEST(meta_typed_fields)
 	CHECK_STR(d->related[1].title, "see");
 	CHECK_STR(d->related[2].name, "https://example.org/");
 	CHECK_INT(d->nextra, 1);
-	CHECK_STR(d->extra[0].key, "layout");
+	CHECK_STR(d->extra[0].key, "shelf");
 	CHECK_INT(count(f.ds, "meta-invalid"), 1);   /* the bad date */
 	CHECK_INT(count(f.ds, "meta-unknown"), 1);
 	document_free(d);
