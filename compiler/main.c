@@ -19,6 +19,7 @@
 #include "date.h"
 #include "pipeline.h"
 #include "publish.h"
+#include "import.h"
 #include "scaffold.h"
 #include "util.h"
 #include "rules.h"
@@ -30,6 +31,7 @@ static const char usage_text[] =
 "       policyc check [DIR] [--format FMT] [--strict] [options]\n"
 "       policyc render FILE [--to xml|html] [--allow-html]\n"
 "       policyc new DIR\n"
+"       policyc import FILE.docx|FILE.odt|FOLDER... [-o DIR]\n"
 "       policyc rules\n"
 "       policyc COMMAND --help | policyc --help | --version\n"
 "\n"
@@ -39,6 +41,7 @@ static const char usage_text[] =
 "  check    check the project and print the diagnostics; writes nothing\n"
 "  render   show one Markdown file as policyc's XML or HTML\n"
 "  new      start a project that checks clean\n"
+"  import   Word and OpenDocument files into policyc documents\n"
 "  rules    list every rule: id, default severity, settings, what it catches\n"
 "\n"
 "  -o, --output OUT     where build publishes (default: DIR/out)\n"
@@ -350,6 +353,13 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	cmd = argv[1];
+	/* policyc import: its own options and its own driver (import.c) */
+	if (!strcmp(cmd, "import")) {
+		xmlInitParser();
+		rc = import_main(argc - 1, argv + 1);
+		xmlCleanupParser();
+		return rc;
+	}
 	if (strcmp(cmd, "build") && strcmp(cmd, "check") && strcmp(cmd, "render") &&
 	    strcmp(cmd, "new") && strcmp(cmd, "rules"))
 		return usage_error("unknown command '%s'", cmd);
