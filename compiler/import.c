@@ -366,7 +366,7 @@ check_new(run *r, const char *today)
 		printf("\npolicyc check %s: %zu diagnostic%s on the imported "
 		    "document%s\n", r->project, diag_count(mine),
 		    diag_count(mine) == 1 ? "" : "s", r->nwritten == 1 ? "" : "s");
-		diag_print(mine, stdout, FMT_TEXT, NULL, 0);
+		diag_print(mine, stdout, FMT_TEXT, NULL, r->nwritten);
 	}
 	pipeline_free(pl);
 	diag_free(ds);
@@ -457,7 +457,8 @@ import_main(int argc, char **argv)
 		check_new(&r, today_opt);
 	}
 	diag_sort(r.ds);
-	diag_print(r.ds, stderr, FMT_TEXT, NULL, 0);
+	if (diag_count(r.ds))
+		diag_print(r.ds, stderr, FMT_TEXT, NULL, l.n);
 	diag_free(r.ds);
 	for (i = 0; i < r.nwritten; i++)
 		free(r.written[i]);

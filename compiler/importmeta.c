@@ -391,14 +391,32 @@ importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
 			}
 		for (i = 0; pick == d->n && i < lim && i < d->n; i++) {
 			imp_block *b = &d->b[i];
+			const char *ty;
 			if (b->kind != IMP_TABLE && !b->dropped && *b->text &&
-			    (b->all_bold || b->kind == IMP_HEADING) &&
-			    strlen(b->text) < 200 && type_of(b->text))
+			    strlen(b->text) < 200 && (ty = type_of(b->text)) &&
+			    /* "Related guidance" is a heading, not a title */
+			    strcmp(ty, "guidance") && strcmp(ty, "statement") &&
+			    b->text[strlen(b->text) - 1] != '.')
 				pick = i, how = "the title block";
 		}
 		if (pick == d->n && first_heading < d->n &&
 		    d->b[first_heading].level == 1 && first_heading < 10)
 			pick = first_heading, how = "the first heading";
+		/* else the first line of four words or more, short and with no
+		 * full stop, before the first heading */
+		for (i = 0; pick == d->n && i < lim && i < d->n; i++) {
+			imp_block *b = &d->b[i];
+			const char *q;
+			int words = 1;
+			if (b->kind != IMP_PARA || b->dropped || !*b->text ||
+			    strlen(b->text) > 120 ||
+			    b->text[strlen(b->text) - 1] == '.')
+				continue;
+			for (q = b->text; *q; q++)
+				words += *q == ' ' && q[1] && q[1] != ' ';
+			if (words >= 4)
+				pick = i, how = "the first line";
+		}
 		if (pick < d->n) {
 			char *t = xstrdup(d->b[pick].text), *open;
 			snprintf(where, sizeof where, "%s, paragraph %zu", how,
@@ -431,6 +449,25 @@ importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
 			    "the file name");
 		if (type_of(title.val))
 			set_guess(&type, type_of(title.val), title.val, "the title");
+	}
+
+	/* the highest heading left becomes level 1 (## under the title),
+	 * and no heading is more than one level under the one before */
+	{
+		int top = 99, prev = 0;
+		for (i = 0; i < d->n; i++)
+			if (d->b[i].kind == IMP_HEADING && !d->b[i].dropped &&
+			    d->b[i].level < top)
+				top = d->b[i].level;
+		for (i = 0; i < d->n; i++) {
+			imp_block *b = &d->b[i];
+			if (b->kind != IMP_HEADING || b->dropped)
+				continue;
+			b->level -= top - 1;
+			if (b->level > prev + 1)
+				b->level = prev + 1;
+			prev = b->level;
+		}
 	}
 
 	/* a date alone on a line in the title block: the date of issue */

@@ -243,20 +243,25 @@ do_para(octx *c, xmlNodePtr p, enum imp_kind kind)
 	imp_inline il;
 	imp_block *b;
 
+	/* the built-in names mean what they say without a definition */
+	int title = s ? s->title : sn && !strcmp(sn, "Title");
+	int heading = s ? s->heading : sn && !strncmp(sn, "Heading_20_", 11) ?
+	    atoi(sn + 11) : 0;
+
 	free(sn);
 	imp_inline_init(&il);
 	inlines(c, p, &il, s ? s->bold : 0, s ? s->italic : 0);
 	imp_inline_flush(&il);
-	if (kind == IMP_PARA && s && (s->title || s->heading))
+	if (kind == IMP_PARA && (title || heading))
 		kind = IMP_HEADING;
 	b = imp_add(c->d, kind);
 	if (kind == IMP_HEADING) {
 		char *ol = attr(p, TEXT_NS, "outline-level");
-		b->level = ol ? atoi(ol) : s && s->heading ? s->heading : 1;
+		b->level = ol ? atoi(ol) : heading ? heading : 1;
 		if (b->level < 1)
 			b->level = 1;
 		free(ol);
-		b->title_style = s && s->title;
+		b->title_style = title;
 	}
 	b->md = trimmed(il.md.data ? il.md.data : "");
 	b->text = trimmed(il.text.data ? il.text.data : "");
