@@ -83,6 +83,9 @@ void imp_inline_flush(imp_inline *il);
 void imp_inline_free(imp_inline *il);
 /* Markdown-escaped copy of plain text (no line-start escaping). */
 char *imp_escape(const char *s);
+/* A link target made safe to write between ( and ): percent-encoded
+ * spaces, brackets and controls.  Caller frees. */
+char *imp_md_target(const char *t);
 /* Stores an image's bytes as PROJECT/assets/<16 hex of sha256>.<ext>;
  * returns the link target ("../assets/ab12….png"), or NULL. */
 char *imp_store_image(imp_doc *d, const unsigned char *data, size_t len,

@@ -40,6 +40,9 @@ typedef struct {
 	int heading;     /* 1..9, 0 none */
 	int title;
 	int bold, italic;
+	int toc;         /* "toc 1"…: an entry of Word's table of contents */
+	char *num_id;    /* numbering the style carries (List Bullet…) */
+	int num_lvl;
 } style;
 
 typedef struct {
@@ -70,6 +73,7 @@ typedef struct {
 	int next_list;
 	/* the paragraph being read */
 	int links_nowhere, in_note;
+	int toc_entries;
 	char *err;
 } ctx;
 
@@ -248,6 +252,14 @@ load_styles(ctx *c)
 		if ((name && !strcasecmp(name, "Title")) ||
 		    !strcmp(s->id, "Title"))
 			s->title = 1, s->heading = 0;
+		s->toc = name && !strncasecmp(name, "toc ", 4);
+		{
+			xmlNodePtr np = child(child(n, W_NS, "pPr"), W_NS, "numPr");
+			char *lv = child_val(np, "ilvl");
+			s->num_id = child_val(np, "numId");
+			s->num_lvl = lv ? atoi(lv) : 0;
+			free(lv);
+		}
 		s->bold = onoff(child(n, W_NS, "rPr"), "b") == 1 ||
 		    (name && !strcasecmp(name, "Strong"));
 		s->italic = onoff(child(n, W_NS, "rPr"), "i") == 1 ||
@@ -365,13 +377,21 @@ find_num(ctx *c, const char *id)
 static void inline_children(ctx *c, xmlNodePtr n, imp_inline *il, int bold,
     int italic);
 
-/* A link target as Markdown: <…> when it has spaces or parentheses. */
-static char *
-md_target(const char *t)
+/* A link target as Markdown: spaces, brackets and controls
+ * percent-encoded, so no target can end the link or the line early. */
+char *
+imp_md_target(const char *t)
 {
-	if (strpbrk(t, " ()<>"))
-		return xasprintf("<%s>", t);
-	return xstrdup(t);
+	buf b;
+	buf_init(&b);
+	for (; *t; t++) {
+		unsigned char ch = (unsigned char)*t;
+		if (ch <= 0x20 || ch == 0x7f || strchr("()<>\\`", ch))
+			buf_printf(&b, "%%%02X", ch);
+		else
+			buf_putc(&b, (char)ch);
+	}
+	return buf_detach(&b);
 }
 
 static void
@@ -389,7 +409,7 @@ do_hyperlink(ctx *c, xmlNodePtr n, imp_inline *il, int bold, int italic)
 	if (!sub.any_text) {
 		/* a link with no text publishes nothing */
 	} else if (r && *r->target && strcmp(r->target, "#")) {
-		char *t = md_target(r->target), *md;
+		char *t = imp_md_target(r->target), *md;
 		md = xasprintf("[%s](%s)", sub.md.data, t);
 		imp_inline_raw(il, md, sub.text.data, sbold);
 		c->d->nlinks++;
@@ -455,7 +475,7 @@ do_image(ctx *c, xmlNodePtr n, imp_inline *il)
 		const rel *r = find_rel(c->cur_rels, rid);
 		char *target = NULL, *md, *ealt;
 		if (r && r->external)
-			target = xstrdup(r->target);
+			target = imp_md_target(r->target);
 		else if (r) {
 			char *part = r->target[0] == '/' ?
 			    xstrdup(r->target + 1) :
@@ -643,10 +663,21 @@ do_para(ctx *c, xmlNodePtr p)
 	inline_children(c, p, &il, s ? s->bold : 0, s ? s->italic : 0);
 	imp_inline_flush(&il);
 	np = child(pr, W_NS, "numPr");
+	if (s && s->toc) {
+		/* Word's own contents list: the site and PDF make their own */
+		imp_inline_free(&il);
+		c->toc_entries++;
+		return;
+	}
 	if (heading || title)
 		b = imp_add(c->d, IMP_HEADING), b->level = heading ? heading : 1;
-	else if (np) {
-		char *nid = child_val(np, "numId"), *il_s = child_val(np, "ilvl");
+	else if (np || (s && s->num_id)) {
+		char *nid = np ? child_val(np, "numId") : NULL,
+		    *il_s = np ? child_val(np, "ilvl") : NULL;
+		if (!nid && s && s->num_id)
+			nid = xstrdup(s->num_id);
+		if (!il_s && s && s->num_id)
+			il_s = xasprintf("%d", s->num_lvl);
 		num *m = find_num(c, nid);
 		int lv = il_s ? atoi(il_s) : 0, j;
 		free(nid);
@@ -851,13 +882,18 @@ importdocx_read(importzip *z, imp_doc *d, char **err)
 	free(c.err);
 	c.err = NULL;
 	do_blocks(&c, body);
+	if (c.toc_entries)
+		buf_printf(&d->report, "Word's table of contents (%d entries) "
+		    "dropped: the site and PDF make their own\n", c.toc_entries);
 	xmlFreeDoc(doc);
 	if (c.notes)
 		xmlFreeDoc(c.notes);
 	free_rels(&c.doc_rels);
 	free_rels(&c.note_rels);
-	for (i = 0; i < c.nst; i++)
+	for (i = 0; i < c.nst; i++) {
 		free(c.st[i].id);
+		free(c.st[i].num_id);
+	}
 	free(c.st);
 	for (i = 0; i < c.nan; i++)
 		free(c.an[i].id);

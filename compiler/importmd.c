@@ -63,8 +63,7 @@ imp_escape(const char *s)
 			continue;
 		}
 		if (strchr("\\*_[]<>`|", c) ||
-		    (c == '&' && (isalnum((unsigned char)s[1]) || s[1] == '#')) ||
-		    (c == '{' && s[1] == '{'))
+		    (c == '&' && (isalnum((unsigned char)s[1]) || s[1] == '#')))
 			buf_putc(&b, '\\');
 		buf_putc(&b, (char)c);
 	}

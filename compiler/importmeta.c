@@ -178,7 +178,7 @@ put_from(buf *b, const char *what, const char *where)
 	char q[90];
 	size_t i, n = 0;
 	for (i = 0; what[i] && n < 80; i++)
-		q[n++] = (what[i] == '\n' || what[i] == '\t') ? ' ' : what[i];
+		q[n++] = (unsigned char)what[i] < 0x20 ? ' ' : what[i];
 	q[n] = '\0';
 	buf_printf(b, "  # from \"%s%s\" (%s)\n", q, what[i] ? "…" : "", where);
 }
@@ -537,9 +537,16 @@ importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
 				buf_printf(&hist, "  - version: ");
 				put_quoted(&hist, f[0]);
 				buf_printf(&hist, "  # table row %zu\n", r + 1);
+				size_t mn;
+				int mo;
 				if (*f[1] && find_date(f[1], date))
 					buf_printf(&hist, "    date: %s  # from "
 					    "\"%s\"\n", date, f[1]);
+				else if (*f[1] && approved.val &&
+				    (mo = month_at(f[1], &mn)) && !f[1][mn])
+					buf_printf(&hist, "    date: %.4s-%02d  # from "
+					    "\"%s\", the year of \"%s\"\n",
+					    approved.val, mo, f[1], approved.src);
 				else if (*f[1])
 					buf_printf(&hist, "    # date: not a "
 					    "full date: \"%s\"\n", f[1]);

@@ -204,9 +204,9 @@ inlines(octx *c, xmlNodePtr n, imp_inline *il, int bold, int italic)
 			} else if (href[0] == '#')
 				md = xstrdup(sub.md.data ? sub.md.data : "");
 			else {
-				md = strpbrk(href, " ()<>") ?
-				    xasprintf("[%s](<%s>)", sub.md.data ? sub.md.data : "", href) :
-				    xasprintf("[%s](%s)", sub.md.data ? sub.md.data : "", href);
+				char *t = imp_md_target(href);
+				md = xasprintf("[%s](%s)", sub.md.data ? sub.md.data : "", t);
+				free(t);
 				c->d->nlinks++;
 			}
 			imp_inline_raw(il, md, sub.text.data ? sub.text.data : "",

@@ -344,6 +344,10 @@ main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[1], "help") && argc > 2 && !strcmp(argv[2], "import")) {
+		char *help_argv[] = { argv[2], (char *)"--help", NULL };
+		return import_main(2, help_argv);
+	}
 	if (!strcmp(argv[1], "help")) {
 		fputs(help_for(argc > 2 ? argv[2] : NULL), stdout);
 		return EXIT_OK;

@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 33
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -25,15 +25,15 @@ P=$TMP/proj
 run_policyc import "$FX"/seed-000.docx "$FX"/seed-001.docx \
     "$FX"/seed-002.docx "$FX"/seed-003.docx "$FX"/seed-004.docx \
     "$FX"/lists.docx "$FX"/merged.docx "$FX"/image-footnote.docx \
-    "$FX"/no-styles.docx "$FX"/lone-working.odt -o "$P" --today 2026-11-23
-is "$rc" 0 "importing the ten good fixtures succeeds"
+    "$FX"/no-styles.docx "$FX"/lone-working.odt "$FX"/word-features.docx -o "$P" --today 2026-11-23
+is "$rc" 0 "importing the eleven good fixtures succeeds"
 like "$out" "new policy project in" "a new project is made"
 like "$out" "review: *2014-12" "the report names the review date it recovered"
 like "$out" "not recovered: \"Target Audience" "the report names what it could not recover"
 like "$out" "diagnostics on the imported documents" "the report ends with what policyc check says"
 
 for name in seed-000 seed-001 seed-002 seed-003 seed-004 lists merged \
-    image-footnote no-styles lone-working; do
+    image-footnote no-styles lone-working word-features; do
 	got=$P/policies/$name.md
 	if [ "${REGEN:-}" ]; then mkdir -p "$EXP"; cp "$got" "$EXP/$name.md"; fi
 	if cmp -s "$got" "$EXP/$name.md"; then ok 0 "$name: golden Markdown and front matter"
