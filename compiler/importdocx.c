@@ -539,7 +539,11 @@ do_run(ctx *c, xmlNodePtr r, imp_inline *il, int bold, int italic)
 			imp_inline_text(il, " ", bold, italic);
 		else if (is(n, W_NS, "noBreakHyphen"))
 			imp_inline_text(il, "-", bold, italic);
-		else if (is(n, W_NS, "drawing") || is(n, W_NS, "pict"))
+		else if (is(n, W_NS, "drawing") || is(n, W_NS, "pict") ||
+		    (n->type == XML_ELEMENT_NODE &&
+		    !strcmp((const char *)n->name, "AlternateContent")))
+			/* mc:AlternateContent: Word's drawings with a fallback;
+			 * the first picture found in it is the one */
 			do_image(c, n, il);
 		else if (is(n, W_NS, "footnoteReference") && !c->in_note) {
 			char *id = attr(n, W_NS, "id");

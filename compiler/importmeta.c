@@ -215,43 +215,59 @@ trim_copy(const char *s, size_t n)
 	return xstrndup(s, n);
 }
 
+/* Where the text after a hand-typed number ("4.", "4.21 ", "1.2.3.")
+ * starts, with the number of its parts; NULL when the text does not
+ * start with one followed by a word. */
+static const char *
+after_number(const char *p, int *parts)
+{
+	const char *q = p;
+	*parts = 0;
+	if (!isdigit((unsigned char)*p))
+		return NULL;
+	while (isdigit((unsigned char)*q)) {
+		while (isdigit((unsigned char)*q))
+			q++;
+		(*parts)++;
+		if (*q == '.' && isdigit((unsigned char)q[1]))
+			q++;
+	}
+	if (*q == '.')
+		q++;
+	if ((*q != ' ' && *q != '\t') || *parts > 5)
+		return NULL;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	return isalpha((unsigned char)*q) ? q : NULL;
+}
+
 /* Bold numbered lines ("1. Introduction", "4.2 Contracts") become
- * headings, a level per number; headings lose their bold markers and
- * their shouting (INTRODUCTION → Introduction). */
+ * headings, a level per number; headings lose their hand-typed numbers,
+ * their bold markers and their shouting (INTRODUCTION → Introduction). */
 static void
 promote_headings(imp_doc *d, buf *report)
 {
 	size_t i;
-	int promoted = 0, cased = 0;
+	int promoted = 0, cased = 0, numbers = 0;
 
 	for (i = 0; i < d->n; i++) {
 		imp_block *b = &d->b[i];
-		const char *p = b->text, *q;
-		int parts = 0, upper = 0, lower = 0;
-		if (!p)
+		const char *q;
+		int parts, upper = 0, lower = 0;
+		if (!b->text)
 			continue;
-		if (b->kind == IMP_PARA && b->all_bold && strlen(p) < 120 &&
-		    isdigit((unsigned char)*p)) {
-			q = p;
-			while (isdigit((unsigned char)*q)) {
-				while (isdigit((unsigned char)*q))
-					q++;
-				parts++;
-				if (*q == '.' && isdigit((unsigned char)q[1]))
-					q++;
-			}
-			if (*q == '.')
-				q++;
-			if ((*q == ' ' || *q == '\t') && parts <= 5 &&
-			    isalpha((unsigned char)q[1 + strspn(q + 1, " \t")]) &&
-			    p[strlen(p) - 1] != '.') {
-				while (*q == ' ' || *q == '\t')
-					q++;
-				b->kind = IMP_HEADING;
-				b->level = parts;
-				memmove(b->text, q, strlen(q) + 1);
-				promoted++;
-			}
+		if (b->kind == IMP_PARA && b->all_bold && strlen(b->text) < 120 &&
+		    b->text[strlen(b->text) - 1] != '.' &&
+		    (q = after_number(b->text, &parts))) {
+			b->kind = IMP_HEADING;
+			b->level = parts;
+			memmove(b->text, q, strlen(q) + 1);
+			promoted++;
+		} else if (b->kind == IMP_HEADING && !b->title_style &&
+		    (q = after_number(b->text, &parts))) {
+			memmove(b->text, q, strlen(q) + 1);
+			b->all_bold = 1;   /* rewrite md from the text */
+			numbers++;
 		}
 		if (b->kind != IMP_HEADING)
 			continue;
@@ -264,7 +280,7 @@ promote_headings(imp_doc *d, buf *report)
 			for (t = b->text + 1; *t; t++)
 				*t = (char)tolower((unsigned char)*t);
 			cased++;
-			b->all_bold = 1;   /* rewrite md from the text */
+			b->all_bold = 1;
 		}
 		if (b->all_bold) {
 			free(b->md);
@@ -275,6 +291,9 @@ promote_headings(imp_doc *d, buf *report)
 		buf_printf(report, "  %d bold numbered line%s made heading%s "
 		    "(numbers dropped; the site numbers nothing itself)\n",
 		    promoted, promoted == 1 ? "" : "s", promoted == 1 ? "" : "s");
+	if (numbers)
+		buf_printf(report, "  %d hand-typed heading number%s dropped\n",
+		    numbers, numbers == 1 ? "" : "s");
 	if (cased)
 		buf_printf(report, "  %d heading%s in capitals written in "
 		    "sentence case\n", cased, cased == 1 ? "" : "s");
