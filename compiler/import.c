@@ -201,6 +201,21 @@ import_one(run *r, const input *in)
 	}
 	rel = *in->section ? xasprintf("%s/%s/%s.md", r->content, in->section,
 	    slug) : xasprintf("%s/%s.md", r->content, slug);
+	/* two inputs of this run with one name ("Policy.docx" and
+	 * "Policy.odt"): the second is NAME-2, never written over the first */
+	for (;;) {
+		size_t k;
+		for (k = 0; k < r->nwritten && strcmp(r->written[k], rel); k++)
+			;
+		if (k == r->nwritten)
+			break;
+		rel[strlen(rel) - 3] = '\0';
+		{
+			char *next = xasprintf("%s-2.md", rel);
+			free(rel);
+			rel = next;
+		}
+	}
 	abs = path_join(r->project, rel);
 	for (p = rel; *p; p++)
 		depth += *p == '/';

@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 34
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -82,9 +82,12 @@ is "$rc" 0 "--force replaces it"
 mkdir -p "$TMP/Policy Folder/Health and Safety"
 cp "$FX/image-footnote.docx" "$TMP/Policy Folder/Health and Safety/"
 cp "$FX/no-styles.docx" "$TMP/Policy Folder/"
+cp "$FX/lone-working.odt" "$TMP/Policy Folder/no-styles.odt"
 run_policyc import "$TMP/Policy Folder" -o "$P"
 if [ -f "$P/policies/policy-folder/health-and-safety/image-footnote.md" ] &&
     [ -f "$P/policies/policy-folder/no-styles.md" ]; then ok 0 "a folder's structure is kept as sections"
 else ok 1 "a folder's structure is kept as sections"; fi
 if grep -q '](../../../assets/' "$P/policies/policy-folder/health-and-safety/image-footnote.md"; then r=0; else r=1; fi
 ok $r "an image in a section links to the project's assets/"
+if grep -q '^title: "Lone Working Procedure"' "$P/policies/policy-folder/no-styles-2.md"; then r=0; else r=1; fi
+ok $r "two inputs with one name: the second is NAME-2, not written over the first"
