@@ -418,6 +418,34 @@ importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
 			    b->text[strlen(b->text) - 1] != '.')
 				pick = i, how = "the title block";
 		}
+		/* "Children's MARS Policy and Procedures" over "Organisational
+		 * Responsibilities", which heads the text again: the line
+		 * naming a type is the series, the repeated one the title */
+		if (pick < d->n && !d->b[pick].title_style) {
+			size_t j, k;
+			for (j = pick + 1; j < lim && j < d->n && j < pick + 4; j++) {
+				imp_block *b = &d->b[j];
+				size_t len = b->text ? strlen(b->text) : 0;
+				if (b->kind != IMP_PARA || b->dropped || !len ||
+				    len > 120 || b->text[len - 1] == '.' ||
+				    find_date(b->text, date))
+					continue;
+				for (k = j + 1; k < d->n && k < j + 40; k++)
+					if (d->b[k].kind != IMP_TABLE && d->b[k].text &&
+					    !d->b[k].dropped &&
+					    str_ieq(d->b[k].text, b->text))
+						break;
+				if (k < d->n && k < j + 40) {
+					set_guess(&type, type_of(d->b[pick].text),
+					    d->b[pick].text, "the series name in "
+					    "the title block");
+					d->b[pick].dropped = 1;
+					pick = j;
+					how = "the title block, repeated in the text";
+					break;
+				}
+			}
+		}
 		if (pick == d->n && first_heading < d->n &&
 		    d->b[first_heading].level == 1 && first_heading < 10)
 			pick = first_heading, how = "the first heading";
