@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 35
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -69,6 +69,11 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
 PY
 run_policyc import "$FX/bomb.docx" -o "$P"
 like "$err" "larger than 64 MB.*\[import-invalid\]" "a zip bomb is refused, not inflated"
+
+# a folder that is neither a project nor empty is not written into
+mkdir -p "$TMP/notproj" && echo x > "$TMP/notproj/file.txt"
+run_policyc import "$FX/lists.docx" -o "$TMP/notproj"
+is "$rc" 2 "a non-empty folder that is no project is refused (exit 2)"
 
 # an existing document is kept without --force
 cp "$P/policies/lists.md" "$TMP/lists.before"
