@@ -48,15 +48,15 @@ typedef struct {
 typedef struct {
 	char *id;
 	int ordered[MAXLVL], start[MAXLVL];
+	int count[MAXLVL];   /* the list's counters, shared by its w:nums */
+	int started, list_id;
 } absnum;
 
 typedef struct {
 	char *id;
 	int abs;         /* index into absnums, -1 none */
 	int override[MAXLVL];  /* start override, -1 none */
-	int count[MAXLVL];
 	int started;
-	int list_id;
 } num;
 
 typedef struct {
@@ -693,19 +693,27 @@ do_para(ctx *c, xmlNodePtr p)
 			b = imp_add(c->d, IMP_ITEM);
 			b->level = lv;
 			b->ordered = a->ordered[lv];
+			/* Word's rule: every w:num of one abstractNum is one
+			 * list, counting on, unless a w:num restarts a level
+			 * with a startOverride the first time it is used */
 			if (!m->started) {
+				int restart = !a->started;
 				m->started = 1;
-				m->list_id = ++c->next_list;
 				for (j = 0; j < MAXLVL; j++)
-					m->count[j] = (m->override[j] >= 0 ?
-					    m->override[j] : a->start[j]) - 1;
+					restart |= m->override[j] >= 0;
+				if (restart) {
+					a->started = 1;
+					a->list_id = ++c->next_list;
+					for (j = 0; j < MAXLVL; j++)
+						a->count[j] = (m->override[j] >= 0 ?
+						    m->override[j] : a->start[j]) - 1;
+				}
 			}
-			m->count[lv]++;
+			a->count[lv]++;
 			for (j = lv + 1; j < MAXLVL; j++)
-				m->count[j] = (m->override[j] >= 0 ?
-				    m->override[j] : a->start[j]) - 1;
-			b->number = m->count[lv];
-			b->list_id = m->list_id;
+				a->count[j] = a->start[j] - 1;
+			b->number = a->count[lv];
+			b->list_id = a->list_id;
 		} else
 			b = imp_add(c->d, IMP_PARA);
 	} else

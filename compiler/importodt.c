@@ -22,11 +22,13 @@
 #define TABLE_NS "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 #define DRAW_NS "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 #define XLINK_NS "http://www.w3.org/1999/xlink"
+#define SVG_NS "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
 
 typedef struct {
 	char *name;
 	int bold, italic, title, heading;
 	int ordered;     /* a list style: numbered at level 1 */
+	int toc;         /* Contents 1…: an entry of a table of contents */
 } ostyle;
 
 typedef struct {
@@ -35,7 +37,9 @@ typedef struct {
 	ostyle *st;
 	size_t nst;
 	int next_list;
-	int count[10];
+	int last_count;  /* items of the last top-level list */
+	int toc;         /* contents entries dropped */
+	int links_nowhere;  /* in the paragraph being read */
 } octx;
 
 static int
@@ -90,10 +94,15 @@ load_styles(octx *c, xmlNodePtr n)
 				s->italic = ps->italic;
 				s->title = ps->title;
 				s->heading = ps->heading;
+				s->toc = ps->toc;
 			}
+			if (!strncmp(parent, "Contents_20_", 12))
+				s->toc = 1;
 		}
 		if (!strcmp(s->name, "Title") || (dn && !strcmp(dn, "Title")))
 			s->title = 1;
+		if (!strncmp(s->name, "Contents_20_", 12))
+			s->toc = 1;
 		if (!strncmp(s->name, "Heading_20_", 11))
 			s->heading = atoi(s->name + 11);
 		for (p = n->children; p; p = p->next) {
@@ -146,7 +155,16 @@ do_note(octx *c, xmlNodePtr n, imp_inline *il)
 		}
 	imp_inline_flush(&nl);
 	d->notes = xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
-	d->notes[d->nnotes++] = xstrdup(nl.md.data ? nl.md.data : "");
+	{
+		const char *t = nl.md.data ? nl.md.data : "";
+		size_t len;
+		while (*t == ' ')
+			t++;
+		len = strlen(t);
+		while (len && t[len - 1] == ' ')
+			len--;
+		d->notes[d->nnotes++] = xstrndup(t, len);
+	}
 	imp_inline_free(&nl);
 	md = xasprintf("[^%zu]", d->nnotes);
 	imp_inline_raw(il, md, "", 1);
@@ -160,15 +178,32 @@ do_image(octx *c, xmlNodePtr n, imp_inline *il)
 	size_t len;
 	char *data = href ? importzip_read(c->z, href, &len, &err) : NULL;
 
+	xmlNodePtr f;
+	char *alt = NULL;
+
+	/* the description the frame carries (svg:desc, else svg:title) */
+	for (f = n->parent ? n->parent->children : NULL; f; f = f->next)
+		if ((is(f, SVG_NS, "desc") || (is(f, SVG_NS, "title") && !alt))) {
+			xmlChar *t = xmlNodeGetContent(f);
+			if (t && *t) {
+				free(alt);
+				alt = xstrdup((const char *)t);
+			}
+			xmlFree(t);
+		}
 	if (data)
 		target = imp_store_image(c->d, (unsigned char *)data, len, href);
 	if (target) {
-		char *md = xasprintf("![Image](%s)", target);
+		char *ealt = imp_escape(alt ? alt : "Image");
+		char *md = xasprintf("![%s](%s)", ealt, target);
 		imp_inline_raw(il, md, "", 1);
 		free(md);
-		buf_puts(&c->d->report, "an image has no description: its alt "
-		    "text is \"Image\"; write one\n");
+		free(ealt);
+		if (!alt)
+			buf_puts(&c->d->report, "an image has no description: "
+			    "its alt text is \"Image\"; write one\n");
 	}
+	free(alt);
 	free(target);
 	free(data);
 	free(err);
@@ -201,8 +236,11 @@ inlines(octx *c, xmlNodePtr n, imp_inline *il, int bold, int italic)
 			if (!href || !*href || !strcmp(href, "#")) {
 				md = xasprintf("[%s](#)", sub.md.data ? sub.md.data : "");
 				c->d->nplaceholders++;
-			} else if (href[0] == '#')
+				c->links_nowhere++;
+			} else if (href[0] == '#') {
 				md = xstrdup(sub.md.data ? sub.md.data : "");
+				c->links_nowhere++;
+			}
 			else {
 				char *t = imp_md_target(href);
 				md = xasprintf("[%s](%s)", sub.md.data ? sub.md.data : "", t);
@@ -247,13 +285,23 @@ do_para(octx *c, xmlNodePtr p, enum imp_kind kind)
 	int title = s ? s->title : sn && !strcmp(sn, "Title");
 	int heading = s ? s->heading : sn && !strncmp(sn, "Heading_20_", 11) ?
 	    atoi(sn + 11) : 0;
+	char *sn0 = sn;
 
-	free(sn);
 	imp_inline_init(&il);
+	c->links_nowhere = 0;
 	inlines(c, p, &il, s ? s->bold : 0, s ? s->italic : 0);
 	imp_inline_flush(&il);
 	if (kind == IMP_PARA && (title || heading))
 		kind = IMP_HEADING;
+	if (kind == IMP_PARA && ((s && s->toc) ||
+	    (!s && sn0 && !strncmp(sn0, "Contents_20_", 12)))) {
+		/* a table of contents entry: the site and PDF make their own */
+		c->toc++;
+		free(sn0);
+		imp_inline_free(&il);
+		return NULL;
+	}
+	free(sn0);
 	b = imp_add(c->d, kind);
 	if (kind == IMP_HEADING) {
 		char *ol = attr(p, TEXT_NS, "outline-level");
@@ -266,6 +314,7 @@ do_para(octx *c, xmlNodePtr p, enum imp_kind kind)
 	b->md = trimmed(il.md.data ? il.md.data : "");
 	b->text = trimmed(il.text.data ? il.text.data : "");
 	b->all_bold = il.any_text && !il.any_plain;
+	b->link_only = c->links_nowhere == 1 && b->text[0];
 	imp_inline_free(&il);
 	return b;
 }
@@ -281,19 +330,39 @@ do_list(octx *c, xmlNodePtr l, int level, int ordered, int id)
 	free(sn);
 	if (s)
 		ordered = s->ordered;
-	if (level == 0)
-		id = ++c->next_list;
+	if (level == 0) {
+		/* a list that continues the one before counts on from it */
+		char *cn = attr(l, TEXT_NS, "continue-numbering"),
+		    *cl = attr(l, TEXT_NS, "continue-list");
+		if ((cn && !strcmp(cn, "true")) || cl) {
+			id = c->next_list;
+			n = c->last_count;
+		} else
+			id = ++c->next_list;
+		free(cn);
+		free(cl);
+	}
 	for (it = l->children; it; it = it->next) {
 		int first = 1;
+		char *sv;
 		if (!is(it, TEXT_NS, "list-item") && !is(it, TEXT_NS, "list-header"))
 			continue;
 		n++;
+		sv = attr(it, TEXT_NS, "start-value");
+		if (sv && atoi(sv) > 0) {
+			n = atoi(sv);
+			if (level == 0)
+				id = ++c->next_list;   /* a restart: a new list */
+		}
+		free(sv);
 		for (p = it->children; p; p = p->next) {
 			if (is(p, TEXT_NS, "list"))
 				do_list(c, p, level + 1, ordered, id);
 			else if (is(p, TEXT_NS, "p") || is(p, TEXT_NS, "h")) {
 				imp_block *b = do_para(c, p, first ? IMP_ITEM :
 				    IMP_PARA);
+				if (!b)
+					continue;
 				if (first) {
 					b->kind = IMP_ITEM;
 					b->level = level;
@@ -312,6 +381,8 @@ do_list(octx *c, xmlNodePtr l, int level, int ordered, int id)
 			}
 		}
 	}
+	if (level == 0)
+		c->last_count = n;
 }
 
 static void
@@ -469,6 +540,9 @@ importodt_read(importzip *z, imp_doc *d, char **err)
 		return -1;
 	}
 	blocks(&c, body);
+	if (c.toc)
+		buf_printf(&d->report, "a table of contents (%d entries) dropped: "
+		    "the site and PDF make their own\n", c.toc);
 	xmlFreeDoc(doc);
 	if (sty)
 		xmlFreeDoc(sty);
