@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 37
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -48,6 +48,29 @@ if printf '%s\n' "$out" | grep -q 'link-broken\|yaml-syntax'; then r=1; else r=0
 ok $r "the imported project checks with no link-broken and no yaml-syntax"
 n=$(ls "$P"/assets/*.png 2>/dev/null | wc -l)
 is "$n" 1 "the image is extracted into assets/, content-addressed"
+
+# LibreOffice's own .odt and .docx of the fixtures (when soffice is
+# installed) must import to the same golden documents
+if command -v soffice >/dev/null 2>&1; then
+	LO=$TMP/lo
+	mkdir -p "$LO/in"
+	for f in seed-003 seed-004 lists merged image-footnote; do cp "$FX/$f.docx" "$LO/in/"; done
+	soffice --headless -env:UserInstallation="file://$LO/profile" \
+	    --convert-to odt --outdir "$LO/odt" "$LO"/in/*.docx >/dev/null 2>&1
+	soffice --headless -env:UserInstallation="file://$LO/profile" \
+	    --convert-to docx --outdir "$LO/docx" "$LO"/odt/*.odt >/dev/null 2>&1
+	for kind in odt docx; do
+		run_policyc import "$LO/$kind"/*.$kind -o "$LO/p-$kind" --today 2026-11-23
+		bad=
+		for f in seed-003 seed-004 lists merged image-footnote; do
+			cmp -s "$LO/p-$kind/policies/$f.md" "$EXP/$f.md" || bad="$bad $f"
+		done
+		is "$rc:$bad" "0:" "LibreOffice's .$kind of the fixtures imports to the same golden documents"
+	done
+else
+	skip "soffice not installed (libreoffice-writer-nogui)"
+	skip "soffice not installed (libreoffice-writer-nogui)"
+fi
 
 # bad files: a clear error, exit 1, nothing left behind
 for bad in corrupt encrypted not-word; do
