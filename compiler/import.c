@@ -246,8 +246,9 @@ import_one(run *r, const input *in)
 	}
 	d.asset_prefix = prefix;
 	odt = !importzip_has(z, "word/document.xml") &&
-	    importzip_has(z, "content.xml");
-	if (!odt && !importzip_has(z, "word/document.xml")) {
+	    !importzip_has(z, "_rels/.rels") && importzip_has(z, "content.xml");
+	if (!odt && !importzip_has(z, "word/document.xml") &&
+	    !importzip_has(z, "_rels/.rels")) {
 		diag_report(r->ds, "import-invalid", in->src, 0, 0, "%s",
 		    importzip_has(z, "EncryptedPackage") ? "the file is "
 		    "encrypted (password protected): save an unprotected copy" :

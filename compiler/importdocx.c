@@ -26,7 +26,7 @@
 #define MAXLVL 9
 
 typedef struct {
-	char *id, *target;
+	char *id, *target, *type;
 	int external;
 } rel;
 
@@ -74,6 +74,7 @@ typedef struct {
 	/* the paragraph being read */
 	int links_nowhere, in_note;
 	int toc_entries;
+	char *base;      /* folder of the main part, "word/" */
 	char *err;
 } ctx;
 
@@ -183,6 +184,9 @@ load_rels(ctx *c, const char *name, rels *out)
 			xmlChar *v = xmlGetProp(n, (const xmlChar *)"Target");
 			r->target = xstrdup(v ? (const char *)v : "");
 			xmlFree(v);
+			v = xmlGetProp(n, (const xmlChar *)"Type");
+			r->type = xstrdup(v ? (const char *)v : "");
+			xmlFree(v);
 			v = xmlGetProp(n, (const xmlChar *)"TargetMode");
 			mode = v ? xstrdup((const char *)v) : NULL;
 			xmlFree(v);
@@ -191,6 +195,22 @@ load_rels(ctx *c, const char *name, rels *out)
 		free(mode);
 	}
 	xmlFreeDoc(doc);
+}
+
+/* The part a relationship of the main document names, by the end of its
+ * type ("/styles"), as a path in the archive; else the usual name. */
+static char *
+part_of(const ctx *c, const char *type_end, const char *usual)
+{
+	size_t i, n = strlen(type_end);
+	for (i = 0; i < c->doc_rels.n; i++) {
+		const rel *r = &c->doc_rels.r[i];
+		size_t tl = strlen(r->type);
+		if (!r->external && tl >= n && !strcmp(r->type + tl - n, type_end))
+			return r->target[0] == '/' ? xstrdup(r->target + 1) :
+			    xasprintf("%s%s", c->base, r->target);
+	}
+	return xstrdup(usual);
 }
 
 static const rel *
@@ -210,6 +230,7 @@ free_rels(rels *rs)
 	for (i = 0; i < rs->n; i++) {
 		free(rs->r[i].id);
 		free(rs->r[i].target);
+		free(rs->r[i].type);
 	}
 	free(rs->r);
 }
@@ -220,9 +241,11 @@ free_rels(rels *rs)
 static void
 load_styles(ctx *c)
 {
-	xmlDocPtr doc = parse_part(c, "word/styles.xml", 0);
+	char *part = part_of(c, "/styles", "word/styles.xml");
+	xmlDocPtr doc = parse_part(c, part, 0);
 	xmlNodePtr n;
 
+	free(part);
 	if (!doc) {
 		buf_puts(&c->d->report, "no styles (word/styles.xml): "
 		    "headings only from bold numbered lines\n");
@@ -294,10 +317,12 @@ builtin_heading(const char *id, int *title)
 static void
 load_numbering(ctx *c)
 {
-	xmlDocPtr doc = parse_part(c, "word/numbering.xml", 0);
+	char *name = part_of(c, "/numbering", "word/numbering.xml");
+	xmlDocPtr doc = parse_part(c, name, 0);
 	xmlNodePtr n, l;
 	size_t i;
 
+	free(name);
 	if (!doc)
 		return;
 	for (n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
@@ -479,7 +504,7 @@ do_image(ctx *c, xmlNodePtr n, imp_inline *il)
 		else if (r) {
 			char *part = r->target[0] == '/' ?
 			    xstrdup(r->target + 1) :
-			    xasprintf("word/%s", r->target);
+			    xasprintf("%s%s", c->base, r->target);
 			size_t len;
 			char *err = NULL;
 			char *data = importzip_read(c->z, part, &len, &err);
@@ -874,23 +899,59 @@ importdocx_read(importzip *z, imp_doc *d, char **err)
 	c.z = z;
 	c.d = d;
 	c.cur_rels = &c.doc_rels;
-	doc = parse_part(&c, "word/document.xml", 1);
-	if (!doc) {
-		*err = c.err;
-		return -1;
+	/* the main part, as the package's relationships name it (Office
+	 * sometimes writes word/document2.xml) */
+	{
+		rels top = { NULL, 0 };
+		char *main_part = NULL, *slash, *rels_name, *notes;
+		load_rels(&c, "_rels/.rels", &top);
+		for (i = 0; i < top.n && !main_part; i++)
+			if (str_has_suffix(top.r[i].type, "/officeDocument") &&
+			    !top.r[i].external)
+				main_part = xstrdup(top.r[i].target +
+				    (top.r[i].target[0] == '/'));
+		free_rels(&top);
+		free(c.err);
+		c.err = NULL;
+		if (!main_part)
+			main_part = xstrdup("word/document.xml");
+		slash = strrchr(main_part, '/');
+		c.base = xstrndup(main_part, slash ? (size_t)(slash + 1 - main_part) : 0);
+		doc = parse_part(&c, main_part, 1);
+		if (!doc) {
+			free(main_part);
+			free(c.base);
+			*err = c.err;
+			return -1;
+		}
+		rels_name = xasprintf("%s_rels/%s.rels", c.base,
+		    slash ? slash + 1 : main_part);
+		load_rels(&c, rels_name, &c.doc_rels);
+		free(rels_name);
+		free(main_part);
+		notes = part_of(&c, "/footnotes", "word/footnotes.xml");
+		slash = strrchr(notes, '/');
+		rels_name = slash ? xasprintf("%.*s_rels/%s.rels",
+		    (int)(slash + 1 - notes), notes, slash + 1) :
+		    xasprintf("_rels/%s.rels", notes);
+		load_rels(&c, rels_name, &c.note_rels);
+		free(rels_name);
+		body = child(xmlDocGetRootElement(doc), W_NS, "body");
+		if (!body) {
+			xmlFreeDoc(doc);
+			free(notes);
+			free(c.base);
+			free_rels(&c.doc_rels);
+			free_rels(&c.note_rels);
+			*err = xstrdup("the main part has no w:body: not a Word "
+			    "document");
+			return -1;
+		}
+		load_styles(&c);
+		load_numbering(&c);
+		c.notes = parse_part(&c, notes, 0);
+		free(notes);
 	}
-	body = child(xmlDocGetRootElement(doc), W_NS, "body");
-	if (!body) {
-		xmlFreeDoc(doc);
-		*err = xstrdup("word/document.xml has no w:body: not a Word "
-		    "document");
-		return -1;
-	}
-	load_rels(&c, "word/_rels/document.xml.rels", &c.doc_rels);
-	load_rels(&c, "word/_rels/footnotes.xml.rels", &c.note_rels);
-	load_styles(&c);
-	load_numbering(&c);
-	c.notes = parse_part(&c, "word/footnotes.xml", 0);
 	free(c.err);
 	c.err = NULL;
 	do_blocks(&c, body);
@@ -902,6 +963,7 @@ importdocx_read(importzip *z, imp_doc *d, char **err)
 		xmlFreeDoc(c.notes);
 	free_rels(&c.doc_rels);
 	free_rels(&c.note_rels);
+	free(c.base);
 	for (i = 0; i < c.nst; i++) {
 		free(c.st[i].id);
 		free(c.st[i].num_id);

@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 38
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -71,6 +71,24 @@ else
 	skip "soffice not installed (libreoffice-writer-nogui)"
 	skip "soffice not installed (libreoffice-writer-nogui)"
 fi
+
+# the main part where the package's relationships say (Office sometimes
+# writes word/document2.xml)
+python3 - "$FX/lists.docx" "$TMP/doc2/lists.docx" <<'PY'
+import os, sys, zipfile
+os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True)
+with zipfile.ZipFile(sys.argv[1]) as a, zipfile.ZipFile(sys.argv[2], 'w') as b:
+    for n in a.namelist():
+        d = a.read(n)
+        if n == '_rels/.rels':
+            d = d.replace(b'word/document.xml', b'word/document2.xml')
+        n = {'word/document.xml': 'word/document2.xml',
+             'word/_rels/document.xml.rels': 'word/_rels/document2.xml.rels'}.get(n, n)
+        b.writestr(n, d)
+PY
+run_policyc import "$TMP/doc2/lists.docx" -o "$TMP/p-doc2" --today 2026-11-23
+if cmp -s "$TMP/p-doc2/policies/lists.md" "$EXP/lists.md"; then r=0; else r=1; fi
+ok $r "word/document2.xml, named by _rels/.rels, imports as word/document.xml does"
 
 # bad files: a clear error, exit 1, nothing left behind
 for bad in corrupt encrypted not-word; do
