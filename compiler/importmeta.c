@@ -484,6 +484,18 @@ importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
 			}
 			free(t);
 			d->b[pick].dropped = 1;
+			/* short lines above the title are the letterhead (the
+			 * organisation's name, a web page's "Skip to content"):
+			 * the site and PDF show the organisation themselves */
+			for (i = 0; i < pick; i++) {
+				imp_block *b = &d->b[i];
+				if (b->kind == IMP_PARA && !b->dropped && *b->text &&
+				    strlen(b->text) < 120) {
+					b->dropped = 1;
+					buf_printf(report, "  dropped above the title: "
+					    "\"%s\"\n", b->text);
+				}
+			}
 			if (pick == first_heading) {
 				for (i = pick + 1; i < d->n; i++)
 					if (d->b[i].kind == IMP_HEADING &&
