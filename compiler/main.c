@@ -21,6 +21,7 @@
 #include "date.h"
 #include "pipeline.h"
 #include "publish.h"
+#include "import.h"
 #include "scaffold.h"
 #include "util.h"
 #include "rules.h"
@@ -34,6 +35,7 @@ static const char usage_text[] =
 "                     [--changed-since REF | --files FILE... | --files-from LIST]\n"
 "       policyc render FILE [--to xml|html] [--allow-html]\n"
 "       policyc new DIR\n"
+"       policyc import FILE.docx|FILE.odt|FOLDER... [-o DIR]\n"
 "       policyc rules\n"
 "       policyc COMMAND --help | policyc --help | --version\n"
 "\n"
@@ -43,6 +45,7 @@ static const char usage_text[] =
 "  check    check the project and print the diagnostics; writes nothing\n"
 "  render   show one Markdown file as policyc's XML or HTML\n"
 "  new      start a project that checks clean\n"
+"  import   Word and OpenDocument files into policyc documents\n"
 "  rules    list every rule: id, default severity, settings, what it catches\n"
 "\n"
 "  -o, --output OUT     where build publishes (default: DIR/out)\n"
@@ -574,6 +577,10 @@ main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[1], "help") && argc > 2 && !strcmp(argv[2], "import")) {
+		char *help_argv[] = { argv[2], (char *)"--help", NULL };
+		return import_main(2, help_argv);
+	}
 	if (!strcmp(argv[1], "help")) {
 		fputs(help_for(argc > 2 ? argv[2] : NULL), stdout);
 		return EXIT_OK;
@@ -583,6 +590,13 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	cmd = argv[1];
+	/* policyc import: its own options and its own driver (import.c) */
+	if (!strcmp(cmd, "import")) {
+		xmlInitParser();
+		rc = import_main(argc - 1, argv + 1);
+		xmlCleanupParser();
+		return rc;
+	}
 	if (strcmp(cmd, "build") && strcmp(cmd, "check") && strcmp(cmd, "render") &&
 	    strcmp(cmd, "new") && strcmp(cmd, "rules"))
 		return usage_error("unknown command '%s'", cmd);

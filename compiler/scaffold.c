@@ -69,6 +69,12 @@ static const char policy_fmt[] =
 int
 scaffold_new(const char *dir, const char *today)
 {
+	return scaffold_project(dir, today, 1);
+}
+
+int
+scaffold_project(const char *dir, const char *today, int example)
+{
 	char review[11], *path, *text;
 	int rc = 0;
 
@@ -85,15 +91,19 @@ scaffold_new(const char *dir, const char *today)
 	path = path_join(dir, "glossary.yaml");
 	rc |= fsio_write(path, glossary_text, strlen(glossary_text));
 	free(path);
-	path = path_join(dir, "policies/safeguarding/example-policy.md");
-	rc |= fsio_write(path, text, strlen(text));
-	free(path);
+	if (example) {
+		path = path_join(dir, "policies/safeguarding/example-policy.md");
+		rc |= fsio_write(path, text, strlen(text));
+		free(path);
+	}
 	free(text);
 	if (rc) {
 		fprintf(stderr, "policyc: cannot write the new project in '%s'\n",
 		    dir);
 		return EXIT_ERRORS;
 	}
+	if (!example)
+		return EXIT_OK;
 	printf("new policy project in %s: edit policyc.yaml, then\n"
 	    "  policyc check %s\n  policyc build %s\n", dir, dir, dir);
 	return EXIT_OK;

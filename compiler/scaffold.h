@@ -10,5 +10,8 @@
  * from today (YYYY-MM-DD).  Returns an enum policyc_exit value; problems
  * are printed as one line on stderr. */
 int scaffold_new(const char *dir, const char *today);
+/* The same project with or without the example policy (policyc import
+ * fills it with imported documents instead); silent on success. */
+int scaffold_project(const char *dir, const char *today, int example);
 
 #endif

@@ -1,0 +1,139 @@
+#!/bin/sh
+# policyc import (compiler/import*.c): Word and OpenDocument files into a
+# policyc project.  The .docx/.odt fixtures are made here from the seeds
+# and by hand (tests/fixtures/import/mkdocx.py writes the XML parts, no
+# LibreOffice needed); each imported document must equal its golden file
+# in tests/fixtures/import/expected/ (front matter with the comments
+# saying where each guess came from, then the body); the project must
+# check with no link-broken and no yaml-syntax; corrupt, encrypted, non-
+# Word files and zip bombs are import-invalid errors with exit status 1
+# and no file left behind; existing documents are kept without --force;
+# a folder's subfolders become sections.
+# Regenerate the golden files with:  REGEN=1 prove tests/import.t
+. "$(dirname "$0")/lib.sh"
+plan 38
+
+EXP=$ROOT/tests/fixtures/import/expected
+FX=$TMP/fx
+if ! python3 "$ROOT/tests/fixtures/import/mkdocx.py" "$SHARED/seeds" "$FX"; then
+	echo "Bail out! cannot make the fixtures (python3)"
+	exit 1
+fi
+
+# all the good fixtures into one new project
+P=$TMP/proj
+run_policyc import "$FX"/seed-000.docx "$FX"/seed-001.docx \
+    "$FX"/seed-002.docx "$FX"/seed-003.docx "$FX"/seed-004.docx \
+    "$FX"/lists.docx "$FX"/merged.docx "$FX"/image-footnote.docx \
+    "$FX"/no-styles.docx "$FX"/lone-working.odt "$FX"/word-features.docx -o "$P" --today 2026-11-23
+is "$rc" 0 "importing the eleven good fixtures succeeds"
+like "$out" "new policy project in" "a new project is made"
+like "$out" "review: *2014-12" "the report names the review date it recovered"
+like "$out" "not recovered: \"Target Audience" "the report names what it could not recover"
+like "$out" "diagnostics on the imported documents" "the report ends with what policyc check says"
+
+for name in seed-000 seed-001 seed-002 seed-003 seed-004 lists merged \
+    image-footnote no-styles lone-working word-features; do
+	got=$P/policies/$name.md
+	if [ "${REGEN:-}" ]; then mkdir -p "$EXP"; cp "$got" "$EXP/$name.md"; fi
+	if cmp -s "$got" "$EXP/$name.md"; then ok 0 "$name: golden Markdown and front matter"
+	else ok 1 "$name: golden Markdown and front matter"; diff -u "$EXP/$name.md" "$got" | head -30 | sed 's/^/# /'; fi
+done
+
+if grep -q '^review: 2014-12  # from "Next Review Date December2014" (table row 4)$' \
+    "$P/policies/seed-004.md"; then r=0; else r=1; fi
+ok $r "seed 004: review date from the control table, with its source"
+run_policyc check "$P" --today 2026-11-23
+if printf '%s\n' "$out" | grep -q 'link-broken\|yaml-syntax'; then r=1; else r=0; fi
+ok $r "the imported project checks with no link-broken and no yaml-syntax"
+n=$(ls "$P"/assets/*.png 2>/dev/null | wc -l)
+is "$n" 1 "the image is extracted into assets/, content-addressed"
+
+# LibreOffice's own .odt and .docx of the fixtures (when soffice is
+# installed) must import to the same golden documents
+if command -v soffice >/dev/null 2>&1; then
+	LO=$TMP/lo
+	mkdir -p "$LO/in"
+	for f in seed-003 seed-004 lists merged image-footnote; do cp "$FX/$f.docx" "$LO/in/"; done
+	soffice --headless -env:UserInstallation="file://$LO/profile" \
+	    --convert-to odt --outdir "$LO/odt" "$LO"/in/*.docx >/dev/null 2>&1
+	soffice --headless -env:UserInstallation="file://$LO/profile" \
+	    --convert-to docx --outdir "$LO/docx" "$LO"/odt/*.odt >/dev/null 2>&1
+	for kind in odt docx; do
+		run_policyc import "$LO/$kind"/*.$kind -o "$LO/p-$kind" --today 2026-11-23
+		bad=
+		for f in seed-003 seed-004 lists merged image-footnote; do
+			cmp -s "$LO/p-$kind/policies/$f.md" "$EXP/$f.md" || bad="$bad $f"
+		done
+		is "$rc:$bad" "0:" "LibreOffice's .$kind of the fixtures imports to the same golden documents"
+	done
+else
+	skip "soffice not installed (libreoffice-writer-nogui)"
+	skip "soffice not installed (libreoffice-writer-nogui)"
+fi
+
+# the main part where the package's relationships say (Office sometimes
+# writes word/document2.xml)
+python3 - "$FX/lists.docx" "$TMP/doc2/lists.docx" <<'PY'
+import os, sys, zipfile
+os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True)
+with zipfile.ZipFile(sys.argv[1]) as a, zipfile.ZipFile(sys.argv[2], 'w') as b:
+    for n in a.namelist():
+        d = a.read(n)
+        if n == '_rels/.rels':
+            d = d.replace(b'word/document.xml', b'word/document2.xml')
+        n = {'word/document.xml': 'word/document2.xml',
+             'word/_rels/document.xml.rels': 'word/_rels/document2.xml.rels'}.get(n, n)
+        b.writestr(n, d)
+PY
+run_policyc import "$TMP/doc2/lists.docx" -o "$TMP/p-doc2" --today 2026-11-23
+if cmp -s "$TMP/p-doc2/policies/lists.md" "$EXP/lists.md"; then r=0; else r=1; fi
+ok $r "word/document2.xml, named by _rels/.rels, imports as word/document.xml does"
+
+# bad files: a clear error, exit 1, nothing left behind
+for bad in corrupt encrypted not-word; do
+	run_policyc import "$FX/$bad.docx" -o "$P"
+	is "$rc" 1 "$bad.docx: exit status 1"
+	like "$err" "$bad.docx:0:0: error: .*\[import-invalid\]" "$bad.docx: a located import-invalid error"
+done
+run_policyc import "$FX/encrypted.docx" -o "$P"
+like "$err" "is encrypted" "an encrypted file is named as encrypted"
+left=$(find "$P" -name '*.tmp' -o -name 'corrupt*' -o -name 'encrypted*' -o -name 'not-word*' | wc -l)
+is "$left" 0 "no partial or temporary file left behind"
+
+# a zip bomb: one part far larger than the bound
+python3 - "$FX/bomb.docx" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<Types/>')
+    z.writestr('word/document.xml', ' ' * (65 << 20))
+PY
+run_policyc import "$FX/bomb.docx" -o "$P"
+like "$err" "larger than 64 MB.*\[import-invalid\]" "a zip bomb is refused, not inflated"
+
+# a folder that is neither a project nor empty is not written into
+mkdir -p "$TMP/notproj" && echo x > "$TMP/notproj/file.txt"
+run_policyc import "$FX/lists.docx" -o "$TMP/notproj"
+is "$rc" 2 "a non-empty folder that is no project is refused (exit 2)"
+
+# an existing document is kept without --force
+cp "$P/policies/lists.md" "$TMP/lists.before"
+run_policyc import "$FX/lists.docx" -o "$P"
+is "$rc" 1 "importing over an existing document fails"
+like "$err" "use --force" "and says how to replace it"
+run_policyc import "$FX/lists.docx" -o "$P" --force
+is "$rc" 0 "--force replaces it"
+
+# a folder: subfolders become sections, images link back to assets/
+mkdir -p "$TMP/Policy Folder/Health and Safety"
+cp "$FX/image-footnote.docx" "$TMP/Policy Folder/Health and Safety/"
+cp "$FX/no-styles.docx" "$TMP/Policy Folder/"
+cp "$FX/lone-working.odt" "$TMP/Policy Folder/no-styles.odt"
+run_policyc import "$TMP/Policy Folder" -o "$P"
+if [ -f "$P/policies/policy-folder/health-and-safety/image-footnote.md" ] &&
+    [ -f "$P/policies/policy-folder/no-styles.md" ]; then ok 0 "a folder's structure is kept as sections"
+else ok 1 "a folder's structure is kept as sections"; fi
+if grep -q '](../../../assets/' "$P/policies/policy-folder/health-and-safety/image-footnote.md"; then r=0; else r=1; fi
+ok $r "an image in a section links to the project's assets/"
+if grep -q '^title: "Lone Working Procedure"' "$P/policies/policy-folder/no-styles-2.md"; then r=0; else r=1; fi
+ok $r "two inputs with one name: the second is NAME-2, not written over the first"
