@@ -31,8 +31,10 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- One crumb per folder of the id (linking to its place on the
-       contents page), then the page itself. -->
+  <!-- One crumb per folder of the id, then the page itself.  Only the
+       document's own section is sure to have a place on the contents page
+       (a folder holding only subfolders has none), so only it is a link;
+       the other folders are text. -->
   <xsl:template name="folder-crumbs">
     <xsl:param name="rest"/>
     <xsl:param name="done" select="''"/>
@@ -42,7 +44,12 @@
         <xsl:variable name="seg" select="substring-before($rest, '/')"/>
         <xsl:variable name="path" select="concat($done, $seg)"/>
         <xsl:call-template name="crumb">
-          <xsl:with-param name="href" select="concat($up, 'index.html#section-', translate($path, '/', '-'))"/>
+          <xsl:with-param name="href">
+            <xsl:if test="$path = string(/document/@section)">
+              <xsl:value-of select="concat($up, 'index.html#section-', translate($path, '/', '-'))"/>
+            </xsl:if>
+          </xsl:with-param>
+          <xsl:with-param name="current" select="false()"/>
           <xsl:with-param name="label">
             <xsl:call-template name="section-name"><xsl:with-param name="s" select="$seg"/></xsl:call-template>
           </xsl:with-param>
@@ -232,13 +239,13 @@
               <xsl:for-each select="$meta/audience/item"><xsl:if test="position() &gt; 1">, </xsl:if><xsl:value-of select="."/></xsl:for-each>
             </td></tr>
           </xsl:if>
-          <tr><th scope="row">Source file</th><td><code><xsl:value-of select="@path"/></code></td></tr>
+          <tr><th scope="row">Source file</th><td><code class="path"><xsl:value-of select="@path"/></code></td></tr>
         </tbody>
       </table>
 
       <xsl:if test="$meta/history/entry">
         <h3 id="pc-history">Version history</h3>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="pc-history">
           <table class="data">
             <thead><tr><th scope="col">Version</th><th scope="col">Date</th><th scope="col">By</th><th scope="col">Note</th></tr></thead>
             <tbody>
