@@ -105,7 +105,7 @@ sink_line(err_sink *s, char *line)
 
 	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	if (n == 0 || strspn(line, " ^") == n)
+	if (n == 0 || strspn(line, " ^") == n || strcmp(line, "error") == 0)
 		return;
 	/* xsltPrintErrorContext: "runtime error: file F line N element E" */
 	if (sscanf(line, "%*[a-z] error: file %1023s line %d", file, &ln) == 2) {
@@ -179,10 +179,35 @@ sink_begin(err_sink *s, const htmlxsl *e, diag_set *ds, const char *file)
 
 /* Reports what the sink holds (with what, when given, as the message
  * when libxml2 said nothing), and detaches it from the thread. */
+/* Removes "root/" from every path in the message (libxslt names files
+ * absolutely), so messages show project-relative paths too. */
+static void
+strip_root(buf *b, const char *root)
+{
+	char *pfx, *p;
+	size_t n;
+
+	if (root == NULL || b->len == 0)
+		return;
+	pfx = xasprintf("%s/", root);
+	n = strlen(pfx);
+	while ((p = strstr(b->data, pfx)) != NULL) {
+		memmove(p, p + n, strlen(p + n) + 1);
+		b->len -= n;
+	}
+	free(pfx);
+}
+
 static void
 sink_end(err_sink *s, const char *what)
 {
-	const char *m = s->msg.len ? s->msg.data : what;
+	const char *m;
+
+	if (s->e) {
+		strip_root(&s->msg, s->e->project_root);
+		strip_root(&s->msg, s->e->data_root);
+	}
+	m = s->msg.len ? s->msg.data : what;
 
 	if (m != NULL) {
 		if (s->loc_file)
@@ -770,6 +795,35 @@ htmlxsl_free(htmlxsl *e)
 	free(e);
 }
 
+/* When a stylesheet failed over an xsl:import or xsl:include that could
+ * not be read, libxslt names no line: place the error at the first
+ * import or include whose href the messages mention. */
+static void
+locate_import(err_sink *s, xmlDocPtr sdoc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(sdoc), n;
+
+	for (n = root ? root->children : NULL; n; n = n->next) {
+		xmlChar *href;
+		int hit;
+
+		if (n->type != XML_ELEMENT_NODE ||
+		    (strcmp((const char *)n->name, "import") != 0 &&
+		    strcmp((const char *)n->name, "include") != 0))
+			continue;
+		href = xmlGetProp(n, (const xmlChar *)"href");
+		hit = href && *href && strstr(s->msg.data,
+		    (const char *)href) != NULL;
+		xmlFree(href);
+		if (hit) {
+			s->loc_file = xstrdup(sdoc->URL ?
+			    (const char *)sdoc->URL : s->file);
+			s->loc_line = (int)xmlGetLineNo(n);
+			return;
+		}
+	}
+}
+
 xsltStylesheetPtr
 htmlxsl_load(htmlxsl *e, const char *name, diag_set *ds)
 {
@@ -786,8 +840,11 @@ htmlxsl_load(htmlxsl *e, const char *name, diag_set *ds)
 	    XSLT_LOAD_START);
 	if (sdoc) {
 		st = xsltParseStylesheetDoc(sdoc);
-		if (st == NULL)
+		if (st == NULL) {
+			if (sink.loc_file == NULL)
+				locate_import(&sink, sdoc);
 			xmlFreeDoc(sdoc);
+		}
 		else if (st->errors > 0) {
 			xsltFreeStylesheet(st);
 			st = NULL;

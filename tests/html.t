@@ -42,7 +42,7 @@ function xmllint(file) {
 }
 function copyDir(from, to) { fs.cpSync(from, to, { recursive: true }); }
 
-console.log('1..16');
+console.log('1..21');
 const out = path.join(tmp, 'out');
 const r = build(path.join(top, 'content'), out);
 const html = path.join(out, 'html');
@@ -193,6 +193,120 @@ fs.writeFileSync(path.join(proj, 'templates/html/404.xsl'), '<xsl:stylesheet ver
 const r6 = build(proj, path.join(tmp, 'out6'));
 ok(/templates\/html\/404\.xsl.*\[html-template\]|\[html-template\][^\n]*404\.xsl/.test(r6.stderr) && r6.status !== null && r6.signal === null,
    'a broken project stylesheet is reported against its file', r6.stderr.split('\n').filter(l => /html-/.test(l)));
+
+// Hostile template overrides: nothing outside the template folders is read,
+// no entity is expanded, no DTD is loaded; each refusal is an html-template
+// error at the stylesheet's project-relative path and line; runaway
+// stylesheets are stopped by their step and memory budgets.
+function allFiles(dir) {
+  const outp = [];
+  if (!fs.existsSync(dir)) return outp;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) outp.push(...allFiles(p)); else outp.push(p);
+  }
+  return outp;
+}
+const hostile = path.join(tmp, 'hostile');
+copyDir(path.join(top, 'content'), hostile);
+const htpl = path.join(hostile, 'templates/html');
+fs.mkdirSync(htpl, { recursive: true });
+const secretDir = fs.mkdtempSync(path.join(tmp, 'outside-'));
+fs.writeFileSync(path.join(secretDir, 'secret.xml'), '<secret>OUTSIDE-SECRET</secret>');
+fs.writeFileSync(path.join(hostile, 'inside.xml'), '<secret>PROJECT-SECRET</secret>');
+fs.writeFileSync(path.join(secretDir, 'evil.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template name="linked"><p>LINKED-OUTSIDE</p></xsl:template>
+</xsl:stylesheet>
+`);
+fs.symlinkSync(path.join(secretDir, 'evil.xsl'), path.join(htpl, 'linked.xsl'));
+fs.writeFileSync(path.join(htpl, 'xxe.xsl'), `<?xml version="1.0"?>
+<!DOCTYPE xsl:stylesheet [ <!ENTITY x SYSTEM "file:///etc/passwd"> <!ENTITY y SYSTEM "file://${secretDir}/secret.xml"> ]>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template name="xxe"><p>&x;&y;</p></xsl:template>
+</xsl:stylesheet>
+`);
+fs.writeFileSync(path.join(htpl, '404.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:include href="xxe.xsl"/>
+  <xsl:template match="/"><html><body><xsl:call-template name="xxe"/></body></html></xsl:template>
+</xsl:stylesheet>
+`);
+fs.writeFileSync(path.join(htpl, 'review.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template match="/"><html><body>
+    <p><xsl:copy-of select="document('/etc/passwd')"/></p>
+    <p><xsl:copy-of select="document('${secretDir}/secret.xml')"/></p>
+    <p><xsl:copy-of select="document('file://${secretDir}/secret.xml')"/></p>
+    <p><xsl:copy-of select="document('../../inside.xml')"/></p>
+    <p><xsl:copy-of select="document('linked.xsl')"/></p>
+  </body></html></xsl:template>
+</xsl:stylesheet>
+`);
+fs.writeFileSync(path.join(htpl, 'glossary.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:import href="linked.xsl"/>
+  <xsl:template match="/"><html><body><xsl:call-template name="linked"/></body></html></xsl:template>
+</xsl:stylesheet>
+`);
+fs.writeFileSync(path.join(htpl, 'whats-new.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template name="dbl"><xsl:param name="s" select="'ab'"/><xsl:param name="d" select="0"/>
+    <xsl:choose>
+      <xsl:when test="$d &lt; 64"><xsl:call-template name="dbl"><xsl:with-param name="s" select="concat($s, $s)"/><xsl:with-param name="d" select="$d + 1"/></xsl:call-template></xsl:when>
+      <xsl:otherwise><xsl:value-of select="string-length($s)"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <xsl:template match="/"><html><body><xsl:call-template name="dbl"/></body></html></xsl:template>
+</xsl:stylesheet>
+`);
+const nest = n => n === 0 ? '<x/>' : `<xsl:for-each select="//node()">${nest(n - 1)}</xsl:for-each>`;
+const nest0 = n => n === 0 ? '' : `<xsl:for-each select="//node()">${nest0(n - 1)}</xsl:for-each>`;
+fs.writeFileSync(path.join(htpl, 'search.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template match="/"><html><body>
+${nest0(8)}
+  </body></html></xsl:template>
+</xsl:stylesheet>
+`);
+fs.writeFileSync(path.join(htpl, 'sitemap.xsl'), `<?xml version="1.0"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template match="/"><urlset>
+${nest(8)}
+  </urlset></xsl:template>
+</xsl:stylesheet>
+`);
+const t0 = Date.now();
+const rh = build(hostile, path.join(tmp, 'outh'));
+const secs = (Date.now() - t0) / 1000;
+const herr = rh.stderr.split('\n').filter(l => /\[html-template\]/.test(l));
+const leaked = allFiles(path.join(tmp, 'outh/html')).filter(f => {
+  const t = fs.readFileSync(f, 'latin1');
+  return /root:x?:0:0|OUTSIDE-SECRET|PROJECT-SECRET|LINKED-OUTSIDE/.test(t);
+}).map(f => path.relative(tmp, f));
+ok(leaked.length === 0 && fs.existsSync(path.join(tmp, 'outh/html/index.html')) && rh.signal === null,
+   'hostile template overrides (XXE include, document() outside the template folders, a symlink out) put nothing of the file into the site',
+   leaked.concat(herr));
+const at = (file, re) => herr.some(l => l.startsWith(`templates/html/${file}:`) && !/:0:0:/.test(l) && re.test(l));
+ok(at('xxe.xsl', /external entity/) && at('review.xsl', /refused|refusing/) && at('glossary.xsl', /refus|unable to load/) &&
+   !herr.some(l => l.startsWith('/')),
+   'each refusal is an html-template error at the project-relative stylesheet and a line', herr);
+ok(at('whats-new.xsl', /memory budget/) && herr.some(l => /step budget|memory budget/.test(l) && /search\.xsl/.test(l)) &&
+   herr.some(l => /budget/.test(l) && /sitemap\.xsl/.test(l)) && secs < 90,
+   `runaway stylesheets (a doubling string, eight nested for-each over //node()) stop with a diagnostic (${secs.toFixed(1)} s)`, herr);
+
+// 10,000 references to one footnote: linear (the ids still count up).
+const fnp = path.join(tmp, 'fn');
+fs.mkdirSync(path.join(fnp, 'policies'), { recursive: true });
+fs.writeFileSync(path.join(fnp, 'policyc.yaml'), 'title: Footnotes\ncontent: policies\n');
+fs.writeFileSync(path.join(fnp, 'policies/many.md'),
+  '---\ntitle: Many refs\nowner: x\nreview: 2030-01-01\n---\n\n' + Array(10000).fill('word[^1]').join(' ') + '\n\n[^1]: The note.\n');
+const tf = Date.now();
+const rf = build(fnp, path.join(tmp, 'outfn'));
+const fsecs = (Date.now() - tf) / 1000;
+const fpage = path.join(tmp, 'outfn/html/many.html');
+ok(rf.status === 0 && fs.existsSync(fpage) && /id="fnref-1-10000"/.test(fs.readFileSync(fpage, 'utf8')) && fsecs < 20,
+   `10,000 references to one footnote build in ${fsecs.toFixed(1)} s with GitHub's fnref ids`, rf.stderr.split('\n').slice(-3));
 
 // render --to html: the fragment through the same body templates.
 const md = path.join(tmp, 'frag.md');
