@@ -389,6 +389,27 @@
     <xsl:call-template name="pc-nl"/>
   </xsl:template>
 
+  <!-- An external URL outside a body (related:, glossary source:): a
+       live link only for http, https and mailto that the model did not
+       refuse (@kind = 'unsafe'); anything else is text.  The model's URL
+       policy judges these; this is the templates' own line of defence. -->
+  <xsl:template name="pc-external-link">
+    <xsl:param name="href"/>
+    <xsl:param name="kind" select="''"/>
+    <xsl:param name="class" select="''"/>
+    <xsl:param name="label"/>
+    <xsl:variable name="u" select="translate(normalize-space(substring($href, 1, 8)), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"/>
+    <xsl:choose>
+      <xsl:when test="$kind != 'unsafe' and $kind != 'broken' and (starts-with($u, 'https://') or starts-with($u, 'http://') or starts-with($u, 'mailto:'))">
+        <a href="{pc:href(string($href))}">
+          <xsl:if test="$class != ''"><xsl:attribute name="class"><xsl:value-of select="$class"/></xsl:attribute></xsl:if>
+          <xsl:copy-of select="$label"/>
+        </a>
+      </xsl:when>
+      <xsl:otherwise><span class="link-unresolved"><xsl:copy-of select="$label"/></span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- Glossary definitions hold blocks too. -->
   <xsl:template match="definition" mode="body">
     <xsl:apply-templates mode="body"/>

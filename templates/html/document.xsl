@@ -177,12 +177,17 @@
           </xsl:for-each>
           <xsl:for-each select="related/external">
             <li>
-              <a href="{@href}" class="external">
-                <xsl:choose>
-                  <xsl:when test="string(@title) != ''"><xsl:value-of select="@title"/></xsl:when>
-                  <xsl:otherwise><xsl:value-of select="@href"/></xsl:otherwise>
-                </xsl:choose>
-              </a>
+              <xsl:call-template name="pc-external-link">
+                <xsl:with-param name="href" select="string(@href)"/>
+                <xsl:with-param name="kind" select="string(@kind)"/>
+                <xsl:with-param name="class" select="'external'"/>
+                <xsl:with-param name="label">
+                  <xsl:choose>
+                    <xsl:when test="string(@title) != ''"><xsl:value-of select="@title"/></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="@href"/></xsl:otherwise>
+                  </xsl:choose>
+                </xsl:with-param>
+              </xsl:call-template>
               <span class="link-list__note"> (external website)</span>
             </li>
           </xsl:for-each>
