@@ -113,12 +113,15 @@
           </strong>
           <xsl:if test="$meta/superseded-by">
             <xsl:text> Use </xsl:text>
-            <a href="{$pc-root}{$meta/superseded-by/@ref}.html">
-              <xsl:choose>
-                <xsl:when test="string($meta/superseded-by/@title) != ''"><xsl:value-of select="$meta/superseded-by/@title"/></xsl:when>
-                <xsl:otherwise><xsl:value-of select="$meta/superseded-by/@ref"/></xsl:otherwise>
-              </xsl:choose>
-            </a>
+            <xsl:choose>
+              <!-- xmlout.c gives a title only to a document it found -->
+              <xsl:when test="$meta/superseded-by/@title">
+                <a href="{$pc-root}{$meta/superseded-by/@ref}.html"><xsl:value-of select="$meta/superseded-by/@title"/></a>
+              </xsl:when>
+              <xsl:otherwise>
+                <span class="link-unresolved"><xsl:value-of select="$meta/superseded-by/@ref"/></span>
+              </xsl:otherwise>
+            </xsl:choose>
             <xsl:text> instead.</xsl:text>
           </xsl:if>
         </p>
