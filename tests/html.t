@@ -42,7 +42,7 @@ function xmllint(file) {
 }
 function copyDir(from, to) { fs.cpSync(from, to, { recursive: true }); }
 
-console.log('1..21');
+console.log('1..23');
 const out = path.join(tmp, 'out');
 const r = build(path.join(top, 'content'), out);
 const html = path.join(out, 'html');
@@ -307,6 +307,39 @@ const fsecs = (Date.now() - tf) / 1000;
 const fpage = path.join(tmp, 'outfn/html/many.html');
 ok(rf.status === 0 && fs.existsSync(fpage) && /id="fnref-1-10000"/.test(fs.readFileSync(fpage, 'utf8')) && fsecs < 20,
    `10,000 references to one footnote build in ${fsecs.toFixed(1)} s with GitHub's fnref ids`, rf.stderr.split('\n').slice(-3));
+
+// Unresolved and unsafe links are text; no link inside a link; nothing
+// active in any page -- read with an XML parser (xmllint's XPath over the
+// XHTML-serialised pages), not a grep.
+const unp = path.join(tmp, 'unres');
+fs.mkdirSync(path.join(unp, 'policies'), { recursive: true });
+fs.copyFileSync(path.join(top, 'content/glossary.yaml'), path.join(unp, 'glossary.yaml'));
+fs.writeFileSync(path.join(unp, 'policyc.yaml'), 'title: Unresolved\ncontent: policies\nglossary: glossary.yaml\n');
+fs.writeFileSync(path.join(unp, 'policies/a.md'), '---\ntitle: Unresolved\nowner: x\nreview: 2030-01-01\nsuperseded-by: not-a-document\n---\n\n' +
+  'Ask the [LADO](#) or [the LADO officer](https://example.org/lado). See [x](glossary:no-such-term), [gone](missing.md), ' +
+  '[js](javascript:alert(1)), [js2](JaVa\tScRiPt:alert(1)), [d](data:text/html,x), ![img](javascript:alert(1)) and <a href="javascript:alert(2)">raw</a>.\n\n' +
+  '- [ ] check the LADO\n- [x] done\n\n| a | b |\n|---|---|\n| 1 | 2 |\n');
+build(unp, path.join(tmp, 'outun'));
+const upage = path.join(tmp, 'outun/html/a.html');
+const xp = (file, expr) => {
+  const r = spawnSync('xmllint', ['--nonet', '--xpath', expr, file], { encoding: 'utf8' });
+  return (r.stdout || '').trim();
+};
+const L = n => `*[local-name()='${n}']`;
+const lower = "translate(translate(., '&#9;&#10;&#13; ', ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+const activeAttrs = `count(//@*[starts-with(${lower}, 'javascript:') or starts-with(${lower}, 'vbscript:') or starts-with(${lower}, 'data:text')] | //@*[starts-with(local-name(), 'on')] | //${L('script')}[not(@src)])`;
+ok(fs.existsSync(upage) && xp(upage, `count(//${L('a')}//${L('a')})`) === '0' && xp(upage, activeAttrs) === '0' &&
+   Number(xp(upage, `count(//${L('span')}[@class='link-unresolved'])`)) >= 4 &&
+   xp(upage, `count(//${L('a')}[contains(@href, 'no-such-term') or contains(@href, 'missing') or contains(@href, 'not-a-document')])`) === '0',
+   'unresolved, unknown-term and script links are text; no link inside a link; no active attribute (XPath over the page)',
+   [xp(upage, `count(//${L('a')}//${L('a')})`), xp(upage, activeAttrs)]);
+const metaCsp = walk(path.join(tmp, 'outun/html'), '.html').filter(f =>
+  xp(f, `count(//${L('meta')}[@http-equiv='Content-Security-Policy' and contains(@content, "script-src 'self'") and contains(@content, "object-src 'none'") and contains(@content, "base-uri 'none'")])`) !== '1' ||
+  xp(f, 'count(//@style)') !== '0' || xp(f, `count(//${L('style')})`) !== '0');
+ok(metaCsp.length === 0 && xp(upage, `count(//${L('div')}[@class='table-wrap' and @tabindex='0' and @role='region' and @aria-label])`) === '1' &&
+   xp(upage, `count(//${L('input')}[@type='checkbox' and @aria-label])`) === '2',
+   'every page has a Content-Security-Policy and no inline style; tables scroll in a focusable, labelled region; checkboxes are labelled',
+   metaCsp.map(f => path.relative(tmp, f)));
 
 // render --to html: the fragment through the same body templates.
 const md = path.join(tmp, 'frag.md');

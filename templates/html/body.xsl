@@ -265,7 +265,30 @@
     </span>
   </xsl:template>
 
+  <!-- The templates' own line of defence behind the model's URL policy
+       (which marks such links unsafe): a script, file or data: URL is
+       never written as an href, however it is spelt. -->
+  <xsl:template name="pc-active-url">
+    <xsl:param name="u"/>
+    <xsl:variable name="s" select="translate(substring(translate($u, '&#9;&#10;&#13; ', ''), 1, 16), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"/>
+    <xsl:if test="starts-with($s, 'javascript:') or starts-with($s, 'vbscript:') or starts-with($s, 'file:') or (starts-with($s, 'data:') and not(starts-with($s, 'data:image/')))">yes</xsl:if>
+  </xsl:template>
+
   <xsl:template match="link" mode="body">
+    <xsl:variable name="active">
+      <xsl:if test="@kind != 'doc' and @kind != 'anchor'">
+        <xsl:call-template name="pc-active-url"><xsl:with-param name="u" select="string(@href)"/></xsl:call-template>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$active = 'yes'">
+        <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
+      </xsl:when>
+      <xsl:otherwise><xsl:apply-templates select="." mode="pc-live-link"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="link" mode="pc-live-link">
     <a>
       <xsl:attribute name="href">
         <xsl:choose>
@@ -335,11 +358,21 @@
         <xsl:otherwise><xsl:value-of select="pc:href(string(@src))"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <img src="{$src}" alt="{@alt}">
-      <xsl:if test="string(@title) != ''">
-        <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
-      </xsl:if>
-    </img>
+    <xsl:variable name="active">
+      <xsl:call-template name="pc-active-url"><xsl:with-param name="u" select="string(@src)"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$active = 'yes' and not(@kind = 'asset')">
+        <span class="image-unresolved"><xsl:value-of select="@alt"/></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <img src="{$src}" alt="{@alt}">
+          <xsl:if test="string(@title) != ''">
+            <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
+          </xsl:if>
+        </img>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Footnotes, as GitHub renders them. -->
