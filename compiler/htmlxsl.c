@@ -878,16 +878,28 @@ save_xhtml(xmlDocPtr res, const char *prefix)
 	return s;
 }
 
+/* The size of the input, for the budgets: nodes and attributes, counted
+ * without recursion (the tree may be deep). */
 static size_t
-count_nodes(xmlNodePtr n)
+count_nodes(xmlDocPtr doc)
 {
+	xmlNodePtr n = doc->children;
+	xmlAttrPtr a;
 	size_t c = 0;
 
-	for (; n; n = n->next) {
+	while (n != NULL) {
 		c++;
 		if (n->type == XML_ELEMENT_NODE)
-			c += count_nodes(n->children) +
-			    (n->properties ? 2 : 0);
+			for (a = n->properties; a; a = a->next)
+				c++;
+		if (n->type == XML_ELEMENT_NODE && n->children)
+			n = n->children;
+		else {
+			while (n && n->next == NULL)
+				n = n->parent && n->parent->type != XML_DOCUMENT_NODE ?
+				    n->parent : NULL;
+			n = n ? n->next : NULL;
+		}
 	}
 	return c;
 }
@@ -903,7 +915,7 @@ htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
 	int len = 0;
 	char *s = NULL;
 	const char *fail = NULL;
-	size_t nodes = count_nodes(doc->children);
+	size_t nodes = count_nodes(doc);
 	xmlNodePtr where;
 	err_sink sink;
 
