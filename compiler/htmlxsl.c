@@ -115,6 +115,13 @@ sink_line(err_sink *s, char *line)
 		}
 		return;
 	}
+	if (s->loc_file == NULL && cur_ctxt && cur_ctxt->inst &&
+	    cur_ctxt->inst->doc && cur_ctxt->inst->doc->URL) {
+		/* a message with no context (xsl:message, an XPath error):
+		 * the instruction running now */
+		s->loc_file = xstrdup((const char *)cur_ctxt->inst->doc->URL);
+		s->loc_line = (int)xmlGetLineNo(cur_ctxt->inst);
+	}
 	if (s->msg.len >= MSG_MAX)
 		return;
 	if (s->msg.len > 0)
