@@ -61,7 +61,8 @@ typedef struct {
 
 /* A document id as a path below OUT/html: no empty, absolute or ".."
  * segment.  The model checks ids (id-invalid); this is the check where
- * the file is opened. */
+ * the file is opened.  MERGE: main's publish_path("html", id, ".html")
+ * and publish_write() (publish.h) replace id_safe and fsio_write here. */
 static int
 id_safe(const char *id)
 {
@@ -177,16 +178,20 @@ brand_colour(xmlNodePtr org, const char *name, const char *fallback)
 	return res ? res : xstrdup(fallback);
 }
 
-/* Copies organisation.logo to assets/ and returns its path in the site,
- * or NULL.  brand.c judged the path; what does not resolve inside the
- * project is simply left out here. */
+/* The logo's path in the site, or NULL.  brand.c judged the logo and
+ * corpus.xml's logo/@asset names its published copy (publish copies the
+ * assets).  MERGE: until branch xml's logo/@asset reaches this branch,
+ * the logo is copied to assets/ here, from a path inside the project. */
 static char *
 copy_logo(const backend_input *in, xmlNodePtr org, const char *html_dir)
 {
-	char *logo = xmlread_child_text(org, "logo"), *abs = NULL;
-	char *href = NULL, *to;
+	char *logo, *abs = NULL, *href, *to;
 	const char *base;
 
+	href = xmlread_attr(xmlread_child(org, "logo"), "asset");
+	if (href != NULL)
+		return href;
+	logo = xmlread_child_text(org, "logo");
 	if (logo == NULL || *logo == '\0' || in->project_dir == NULL) {
 		free(logo);
 		return NULL;
