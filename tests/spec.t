@@ -138,6 +138,16 @@ function classify(got, want, md) {
   const lead = /^<h1>[\s\S]*?<\/h1>/.exec(w2);
   if (lead && w2.slice(lead[0].length) === g2)
     return 'leading h1 becomes the document title (shown in the page header, not the body)';
+  // A URL the one URL policy refuses (link-unsafe: a script URL, a scheme
+  // it does not know) is written as text, never a live href or src
+  // (issue 10).
+  if (/class="(link|image)-unresolved"/.test(got)) {
+    const text = s => normalise(s, { noHeadingIds: true })
+      .replace(/<a href="[^"]*"( title="[^"]*")?>([\s\S]*?)<\/a>/g, '$2')
+      .replace(/<img src="[^"]*" alt="([^"]*)"( title="[^"]*")? ?\/?>/g, '$1')
+      .replace(/<span class="(link|image)-unresolved">([\s\S]*?)<\/span>/g, '$2');
+    if (text(want) === text(got)) return 'URLs the URL policy refuses are text (link-unsafe)';
+  }
   // policyc turns GFM footnotes on; the reference run of cmark-gfm does not.
   if (/\[\^/.test(md) && /class="footnote-ref"/.test(got))
     return 'footnotes enabled (GitHub-style footnote markup)';
