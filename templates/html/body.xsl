@@ -306,6 +306,17 @@
       <xsl:if test="string(@title) != ''">
         <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
       </xsl:if>
+      <!-- a link with no text ([](url)) still needs a name (axe:
+           link-name); cmark-gfm's HTML (the fragment) has none -->
+      <xsl:if test="$pc-site and normalize-space(.) = '' and not(.//image[normalize-space(@alt) != ''])">
+        <xsl:attribute name="aria-label">
+          <xsl:choose>
+            <xsl:when test="string(@title) != ''"><xsl:value-of select="@title"/></xsl:when>
+            <xsl:when test="@kind = 'doc'"><xsl:value-of select="@ref"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="@href"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:attribute>
+      </xsl:if>
       <xsl:apply-templates mode="body"/>
     </a>
   </xsl:template>

@@ -82,7 +82,15 @@
           <xsl:call-template name="section-name"><xsl:with-param name="s" select="@section"/></xsl:call-template>
         </xsl:if>
       </p>
-      <h1 class="doc-title"><xsl:value-of select="$meta/title"/></h1>
+      <!-- The title heading is not repeated in the body; its anchor is
+           kept here (MERGE: xmlout.c to write meta/title/@id, the slug of
+           the heading that gave the title). -->
+      <h1 class="doc-title">
+        <xsl:if test="string($meta/title/@id) != ''">
+          <xsl:attribute name="id"><xsl:value-of select="$meta/title/@id"/></xsl:attribute>
+        </xsl:if>
+        <xsl:value-of select="$meta/title"/>
+      </h1>
       <p class="doc-badges">
         <xsl:call-template name="status-badge"><xsl:with-param name="status" select="normalize-space($meta/status)"/></xsl:call-template>
         <xsl:call-template name="review-badge">

@@ -23,8 +23,8 @@
 //
 //   node site-check.js SCREENSHOT_DIR NAME=SITE_HTML_DIR[:all|:N] ...
 //
-// :all crawls every page; :N the contents, the glossary and N document
-// pages spread over the site (links from them are still all checked).
+// :all crawls every page; :N the contents, the glossary (N >= 3) and N
+// document pages spread over the site (links from them are all checked).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -74,7 +74,9 @@ function choose(site) {
   const docs = all.filter(p => !top.has(p));
   const step = Math.max(1, Math.floor(docs.length / site.sample));
   const picked = docs.filter((_, i) => i % step === 0).slice(0, site.sample);
-  return SAMPLED_SITE_PAGES.map(p => path.join(site.dir, p)).filter(p => fs.existsSync(p)).concat(picked);
+  // small fixtures (:1) get the contents and one document only
+  return SAMPLED_SITE_PAGES.slice(0, site.sample >= 3 ? 2 : 1).map(p => path.join(site.dir, p))
+    .filter(p => fs.existsSync(p)).concat(picked);
 }
 
 // Runs in the page: everything the crawler reads from the DOM.
@@ -101,7 +103,8 @@ function readPage(ownScripts) {
     ids: Array.from(document.querySelectorAll('[id]')).map(e => e.id)
       .concat(Array.from(document.querySelectorAll('a[name]')).map(e => e.getAttribute('name'))),
     hrefs: Array.from(document.querySelectorAll('a[href], link[href], area[href]')).map(a => a.href),
-    images: Array.from(document.images).map(i => ({ src: i.currentSrc || i.src, w: i.naturalWidth, done: i.complete })),
+    images: Array.from(document.images).map(i => ({ src: i.currentSrc || i.src, w: i.naturalWidth, done: i.complete,
+      rel: /^\/\//.test(i.getAttribute('src') || '') })),
     nested: document.querySelectorAll('a a').length,
     active: bad,
     csp,
@@ -133,7 +136,7 @@ async function crawl(ctx, site) {
   page.on('pageerror', e => r.console.push(`${rel}: ${e.message}`));
   // An external image a document names cannot be fetched here (no
   // network); it is reported as a note, not a failure.
-  const local = u => u.startsWith('file:') || u.startsWith('data:');
+  const local = u => (u.startsWith('file:') && !u.startsWith('file:////') && !/^file:\/\/[^/]/.test(u)) || u.startsWith('data:');
   page.on('requestfailed', q => { if (local(q.url())) r.requests.push(`${rel}: ${q.url()} (${q.failure() && q.failure().errorText})`); else r.externalImages.add(q.url()); });
   page.on('request', q => { if (!local(q.url())) { if (q.resourceType() === 'image') r.externalImages.add(q.url()); else r.requests.push(`${rel}: external ${q.url()}`); } });
   page.on('console', m => { if (m.type() === 'error' && /ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION/.test(m.text())) r.console.pop(); });
@@ -144,7 +147,9 @@ async function crawl(ctx, site) {
     const info = await page.evaluate(readPage, OWN_SCRIPTS);
     ids.set(file, new Set(info.ids));
     for (const h of info.hrefs) links.push({ from: rel, href: h });
-    for (const im of info.images) if (!im.w && !/^https?:/.test(im.src)) r.images.push(`${rel}: ${im.src}`);
+    // external (http, https, protocol-relative) and data: images are the
+    // document's own content, not the site's: they are not judged here
+    for (const im of info.images) if (!im.w && !/^(https?:|data:)/.test(im.src) && !im.rel) r.images.push(`${rel}: ${im.src}`);
     if (info.nested) r.nested.push(`${rel}: ${info.nested} link(s) inside a link`);
     for (const a of info.active) r.active.push(`${rel}: ${a}`);
     if (!info.csp) r.csp.push(rel);
