@@ -8,7 +8,7 @@
 # scrolling at 320 px; search for "LADO" from file:// and over HTTP; and
 # screenshots at 320, 375 and 1280 px under out/screenshots/ for review.
 # Every page of content/ is crawled; other sites are sampled (the contents,
-# the glossary and one to three documents), to keep the
+# the glossary and three documents; one document of each test case), to keep the
 # run under three minutes.
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
