@@ -29,6 +29,11 @@ typedef struct {
 /* Writes OUT/html/.  Returns 0 on success, nonzero on a fatal failure
  * (reported to ds). */
 int html_render(const backend_input *in);
+/* Loads and compiles every stylesheet of the site (the project's
+ * templates/html/ overrides first) and reports what is wrong with them;
+ * run before any back end, by check and build alike. */
+void html_check_templates(const char *project_dir, const char *data_dir,
+    diag_set *ds);
 /* Renders one document tree's body (no page around it) to an HTML
  * fragment through the same XSLT templates, for `policyc render --to html`
  * and the GFM spec test.  Returns a newly allocated string, or NULL after

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "assets.h"
+#include "backend.h"
 #include "brand.h"
 #include "corpus.h"
 #include "date.h"
@@ -529,6 +530,19 @@ run_filters(pipeline *pl, diag_set *ds)
 	free(dir);
 }
 
+/* The project's own site templates (templates/html/), judged here like
+ * any other input: a stylesheet that reads outside the template folders,
+ * declares an external entity or does not compile is reported by check
+ * as by build.  The built-in templates are part of policyc. */
+static void
+check_templates(pipeline *pl)
+{
+	char *t = path_join(pl->p->dir, "templates/html");
+	if (fsio_is_dir(t))
+		html_check_templates(pl->p->dir, pipeline_data_dir(), pl->ds);
+	free(t);
+}
+
 int
 pipeline_check(pipeline *pl)
 {
@@ -543,6 +557,7 @@ pipeline_check(pipeline *pl)
 	assets_collect(pl->c, pl->ds);
 	if (pl->o.render_file)
 		return PIPELINE_OK;
+	check_templates(pl);
 	if (!pl->o.no_filters)
 		run_filters(pl, pl->ds);
 	pipeline_stage(pl, "filters");

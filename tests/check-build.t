@@ -23,35 +23,9 @@ my $shared = $ENV{SHARED} // "$root/../shared";
 my $today = '2026-11-23';
 my $tmp = tempdir(CLEANUP => 1);
 
-# Projects where check and build still disagree, with the reason; the
-# branches named are fixing them (the integrator removes an entry when the
-# test passes after the merge).
-my $images = 'images are judged again by the PDF back end (image-missing; branches pipeline, links, pdf)';
-my %todo = (
-	'tests/golden/project' => $images,
-	'tests/cases/filters/formats' => $images,
-	'tests/cases/filters/rules' => $images,
-	'tests/cases/links/modes-all' => $images,
-	'tests/cases/links/modes-none' => $images,
-	'tests/cases/links/paths' => $images,
-	'corpora/basecamp+policies' => $images,
-	'tests/cases/check-build/image-missing' => $images,
-	'tests/cases/check-build/brand-contrast' =>
-	    'brand contrast is judged in html.c only (brand.c, branches xml and pipeline)',
-	'tests/cases/check-build/pack-missing' =>
-	    'pack members are judged in xmlout.c only (packs.c, branches xml and pipeline)',
-	'tests/cases/security/markdown-tricks' => $images,
-	'tests/cases/security/outside-paths' => $images,
-	'tests/cases/security/script-urls' => $images,
-	'tests/cases/security/deep-nesting' =>
-	    'build crashes on 20,000 nested quotes in the PDF flow (bounded recursion; branch pdf)',
-	'tests/cases/security/svg-logo' =>
-	    'build crashes on an SVG figure holding a javascript: link (cairo_surface_finish; branch pdf)',
-	'tests/cases/security/ids' =>
-	    'ids that slug to .. are refused (id-invalid) only when the XML is written (one id check before the back ends; branch pipeline)',
-	'tests/cases/security/xslt-reads' =>
-	    'a user stylesheet\'s document() reads are reported by the HTML back end only, quoting the file read (/etc/passwd); the loader should refuse them (branch html)',
-);
+# Projects where check and build may disagree, with the reason (none:
+# every judgement is made before any back end runs).
+my %todo = ();
 
 my @limit = system('sh', '-c', 'command -v timeout >/dev/null') == 0
     ? ('timeout', $ENV{TIMEOUT} // 300) : ();

@@ -51,17 +51,14 @@ ok(out.decode("utf-8") == lint, "check's text output is the fixture's expected.l
 lines = lint.split("\n")[:-1]
 ok(len(lines) == len(diags) + 1,
    "the text format prints one line per diagnostic, and the summary (%d lines for %d diagnostics)"
-   % (len(lines), len(diags)),
-   todo="messages' newlines are printed raw (diag.c text format; branch diag)")
+   % (len(lines), len(diags)))
 ok(not any(re.search(r"[\x00-\x08\x0b-\x1f\x7f]", l) for l in lines),
-   "no control character reaches the text format",
-   todo="messages' control characters are printed raw (diag.c text format; branch diag)")
+   "no control character reaches the text format")
 line_re = re.compile(r"^(.+?):(\d+):(\d+): (error|warning|note): (.*) \[([a-z0-9-]+)\]$")
 parsed = [line_re.match(l) for l in lines[:-1]]
 ok(all(parsed) and sorted((m.group(1), int(m.group(2)), int(m.group(3)), m.group(6)) for m in parsed) ==
    sorted((d["file"], d["line"], d["column"], d["rule"]) for d in diags),
-   "every line of the text format is a located diagnostic JSON also carries",
-   todo="messages' newlines are printed raw (diag.c text format; branch diag)")
+   "every line of the text format is a located diagnostic JSON also carries")
 
 # --- SARIF ---
 code, out = check("sarif")

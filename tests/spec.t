@@ -145,6 +145,16 @@ function classify(got, want, md) {
       .replace(/\s+</g, '<').replace(/>\s+/g, '>');
     if (strip(want) === strip(got)) return 'HTML comments are never published';
   }
+  // A URL the one URL policy refuses (link-unsafe: a script URL, a scheme
+  // it does not know) is written as text, never a live href or src
+  // (issue 10).
+  if (/class="(link|image)-unresolved"/.test(got)) {
+    const text = s => normalise(s, { noHeadingIds: true })
+      .replace(/<a href="[^"]*"( title="[^"]*")?>([\s\S]*?)<\/a>/g, '$2')
+      .replace(/<img src="[^"]*" alt="([^"]*)"( title="[^"]*")? ?\/?>/g, '$1')
+      .replace(/<span class="(link|image)-unresolved">([\s\S]*?)<\/span>/g, '$2');
+    if (text(want) === text(got)) return 'URLs the URL policy refuses are text (link-unsafe)';
+  }
   // policyc turns GFM footnotes on; the reference run of cmark-gfm does not.
   if (/\[\^/.test(md) && /class="footnote-ref"/.test(got))
     return 'footnotes enabled (GitHub-style footnote markup)';

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
+#include "fsio.h"
 #include "pdfint.h"
 
 typedef struct {
@@ -698,7 +700,20 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	}
 	out->total_pages = page - 1;
 	ps.err = 0;
-	if (!(ps.fp = fopen(path, "wb"))) {
+	/* opened beneath the staging folder without following links (the
+	 * id was checked when the path was made; this checks again where
+	 * the file is opened) */
+	{
+		size_t ol = strlen(in->out_dir);
+		int fd = strncmp(path, in->out_dir, ol) == 0 && path[ol] == '/' ?
+		    fsio_open_beneath(in->out_dir, path + ol + 1) : -1;
+		if (fd < 0 && errno == 0)
+			errno = EINVAL;
+		ps.fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+		if (!ps.fp && fd >= 0)
+			close(fd);
+	}
+	if (!ps.fp) {
 		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", path, 0, 0,
 		    "cannot create PDF: %s", strerror(errno));
 		return 1;

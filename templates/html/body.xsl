@@ -12,6 +12,14 @@
   Extension functions from html.c (namespace urn:policyc):
     pc:href(s)       percent-encode a URL the way cmark-gfm does
     pc:tagfilter(s)  GitHub's tag filter over raw HTML
+    pc:ref-index()   which reference to its footnote the context
+                     footnote-ref is (1, 2, ...), in one pass per page
+
+  What the model could not resolve is never a live link: links of kind
+  broken, placeholder and unsafe, and terms naming no glossary entry, are
+  a span of class link-unresolved; images that are missing or unsafe are
+  their alt text.  A link never holds another link: a term inside a link
+  is its text.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -23,6 +31,7 @@
 
   <xsl:key name="pc-term" match="/document/terms/term" use="@ref"/>
   <xsl:key name="pc-footnote" match="/document/footnotes/footnote" use="@label"/>
+  <xsl:key name="pc-entry" match="/corpus/glossary/entry" use="@id"/>
 
   <xsl:template name="pc-nl"><xsl:text>&#10;</xsl:text></xsl:template>
 
@@ -96,7 +105,11 @@
   <xsl:template match="item" mode="body">
     <li>
       <xsl:if test="@task">
+        <!-- on site pages, labelled by the item's own text (axe: label) -->
         <input type="checkbox" disabled="">
+          <xsl:if test="$pc-site">
+            <xsl:attribute name="aria-label"><xsl:value-of select="substring(normalize-space(para[1]), 1, 120)"/></xsl:attribute>
+          </xsl:if>
           <xsl:if test="@task = 'checked'">
             <xsl:attribute name="checked"></xsl:attribute>
           </xsl:if>
@@ -141,7 +154,30 @@
     <xsl:call-template name="pc-nl"/>
   </xsl:template>
 
+  <!-- Site pages add what cmark-gfm's HTML lacks for accessibility
+       (fragment.xsl sets this false): -->
+  <xsl:variable name="pc-site" select="true()"/>
+
+  <!-- On site pages a table sits in a wrapper that scrolls sideways on a
+       narrow screen, reachable and named for keyboard and screen-reader
+       users (axe: scrollable-region-focusable). -->
+
   <xsl:template match="table" mode="body">
+    <xsl:choose>
+      <xsl:when test="$pc-site">
+        <div class="table-wrap" tabindex="0" role="region">
+          <xsl:attribute name="aria-label">
+            <xsl:value-of select="concat('Table: ', substring(normalize-space(row[1]), 1, 80))"/>
+          </xsl:attribute>
+          <xsl:apply-templates select="." mode="pc-table"/>
+        </div>
+        <xsl:call-template name="pc-nl"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:apply-templates select="." mode="pc-table"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="table" mode="pc-table">
     <table>
       <xsl:call-template name="pc-nl"/>
       <xsl:if test="row[@header = 'true']">
@@ -221,7 +257,38 @@
     <code class="raw-html"><xsl:value-of select="."/></code>
   </xsl:template>
 
+  <!-- Unresolved: text, never a live href (the title keeps what was
+       written, for the reader who hovers). -->
+  <xsl:template match="link[@kind = 'broken' or @kind = 'placeholder' or @kind = 'unsafe']" mode="body">
+    <span class="link-unresolved">
+      <xsl:apply-templates mode="body"/>
+    </span>
+  </xsl:template>
+
+  <!-- The templates' own line of defence behind the model's URL policy
+       (which marks such links unsafe): a script, file or data: URL is
+       never written as an href, however it is spelt. -->
+  <xsl:template name="pc-active-url">
+    <xsl:param name="u"/>
+    <xsl:variable name="s" select="translate(substring(translate($u, '&#9;&#10;&#13; ', ''), 1, 16), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"/>
+    <xsl:if test="starts-with($s, 'javascript:') or starts-with($s, 'vbscript:') or starts-with($s, 'file:') or (starts-with($s, 'data:') and not(starts-with($s, 'data:image/')))">yes</xsl:if>
+  </xsl:template>
+
   <xsl:template match="link" mode="body">
+    <xsl:variable name="active">
+      <xsl:if test="@kind != 'doc' and @kind != 'anchor'">
+        <xsl:call-template name="pc-active-url"><xsl:with-param name="u" select="string(@href)"/></xsl:call-template>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$active = 'yes'">
+        <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
+      </xsl:when>
+      <xsl:otherwise><xsl:apply-templates select="." mode="pc-live-link"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="link" mode="pc-live-link">
     <a>
       <xsl:attribute name="href">
         <xsl:choose>
@@ -239,16 +306,34 @@
       <xsl:if test="string(@title) != ''">
         <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
       </xsl:if>
-      <xsl:if test="@kind = 'broken' or @kind = 'placeholder'">
-        <xsl:attribute name="class"><xsl:value-of select="concat('link-', @kind)"/></xsl:attribute>
+      <!-- a link with no text ([](url)) still needs a name (axe:
+           link-name); cmark-gfm's HTML (the fragment) has none -->
+      <xsl:if test="$pc-site and normalize-space(.) = '' and not(.//image[normalize-space(@alt) != ''])">
+        <xsl:attribute name="aria-label">
+          <xsl:choose>
+            <xsl:when test="string(@title) != ''"><xsl:value-of select="@title"/></xsl:when>
+            <xsl:when test="@kind = 'doc'"><xsl:value-of select="@ref"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="@href"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:attribute>
       </xsl:if>
       <xsl:apply-templates mode="body"/>
     </a>
   </xsl:template>
 
+  <!-- Never a link inside a link: a term (or a nested link) inside a
+       link is its text. -->
+  <xsl:template match="link//term | link//link | term//link | term//term" mode="body" priority="2">
+    <xsl:apply-templates mode="body"/>
+  </xsl:template>
+
   <!-- A glossary term: a link to its entry, the definition in title= so
        the browser shows it on hover without JavaScript; an abbreviation
        is also an <abbr> with the full name. -->
+  <xsl:template match="term[not(key('pc-term', @ref) or key('pc-entry', @ref))]" mode="body">
+    <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
+  </xsl:template>
+
   <xsl:template match="term" mode="body">
     <xsl:variable name="t" select="key('pc-term', @ref)"/>
     <a class="term" href="{$pc-root}glossary.html#{@ref}">
@@ -270,17 +355,40 @@
     </a>
   </xsl:template>
 
+  <!-- Images: a published asset (its content-addressed path in the site),
+       an external http(s) or data:image URL, or - missing or unsafe - the
+       alt text only. -->
+  <xsl:template match="image[@kind = 'missing' or @kind = 'unsafe']" mode="body">
+    <span class="image-unresolved"><xsl:value-of select="@alt"/></span>
+  </xsl:template>
+
   <xsl:template match="image" mode="body">
-    <img src="{pc:href(string(@src))}" alt="{@alt}">
-      <xsl:if test="string(@title) != ''">
-        <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
-      </xsl:if>
-    </img>
+    <xsl:variable name="src">
+      <xsl:choose>
+        <xsl:when test="@kind = 'asset'"><xsl:value-of select="concat($pc-root, @asset)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="pc:href(string(@src))"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="active">
+      <xsl:call-template name="pc-active-url"><xsl:with-param name="u" select="string(@src)"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$active = 'yes' and not(@kind = 'asset')">
+        <span class="image-unresolved"><xsl:value-of select="@alt"/></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <img src="{$src}" alt="{@alt}">
+          <xsl:if test="string(@title) != ''">
+            <xsl:attribute name="title"><xsl:value-of select="@title"/></xsl:attribute>
+          </xsl:if>
+        </img>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Footnotes, as GitHub renders them. -->
   <xsl:template match="footnote-ref" mode="body">
-    <xsl:variable name="k" select="count(preceding::footnote-ref[@label = current()/@label])"/>
+    <xsl:variable name="k" select="pc:ref-index() - 1"/>
     <sup class="footnote-ref">
       <xsl:choose>
       <xsl:when test="not(key('pc-footnote', @label))">
@@ -323,6 +431,27 @@
       </p>
     </li>
     <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+
+  <!-- An external URL outside a body (related:, glossary source:): a
+       live link only for http, https and mailto that the model did not
+       refuse (@kind = 'unsafe'); anything else is text.  The model's URL
+       policy judges these; this is the templates' own line of defence. -->
+  <xsl:template name="pc-external-link">
+    <xsl:param name="href"/>
+    <xsl:param name="kind" select="''"/>
+    <xsl:param name="class" select="''"/>
+    <xsl:param name="label"/>
+    <xsl:variable name="u" select="translate(normalize-space(substring($href, 1, 8)), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"/>
+    <xsl:choose>
+      <xsl:when test="$kind != 'unsafe' and $kind != 'broken' and (starts-with($u, 'https://') or starts-with($u, 'http://') or starts-with($u, 'mailto:'))">
+        <a href="{pc:href(string($href))}">
+          <xsl:if test="$class != ''"><xsl:attribute name="class"><xsl:value-of select="$class"/></xsl:attribute></xsl:if>
+          <xsl:copy-of select="$label"/>
+        </a>
+      </xsl:when>
+      <xsl:otherwise><span class="link-unresolved"><xsl:copy-of select="$label"/></span></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Glossary definitions hold blocks too. -->

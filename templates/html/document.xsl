@@ -31,8 +31,10 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- One crumb per folder of the id (linking to its place on the
-       contents page), then the page itself. -->
+  <!-- One crumb per folder of the id, then the page itself.  Only the
+       document's own section is sure to have a place on the contents page
+       (a folder holding only subfolders has none), so only it is a link;
+       the other folders are text. -->
   <xsl:template name="folder-crumbs">
     <xsl:param name="rest"/>
     <xsl:param name="done" select="''"/>
@@ -42,7 +44,12 @@
         <xsl:variable name="seg" select="substring-before($rest, '/')"/>
         <xsl:variable name="path" select="concat($done, $seg)"/>
         <xsl:call-template name="crumb">
-          <xsl:with-param name="href" select="concat($up, 'index.html#section-', translate($path, '/', '-'))"/>
+          <xsl:with-param name="href">
+            <xsl:if test="$path = string(/document/@section)">
+              <xsl:value-of select="concat($up, 'index.html#section-', translate($path, '/', '-'))"/>
+            </xsl:if>
+          </xsl:with-param>
+          <xsl:with-param name="current" select="false()"/>
           <xsl:with-param name="label">
             <xsl:call-template name="section-name"><xsl:with-param name="s" select="$seg"/></xsl:call-template>
           </xsl:with-param>
@@ -75,7 +82,15 @@
           <xsl:call-template name="section-name"><xsl:with-param name="s" select="@section"/></xsl:call-template>
         </xsl:if>
       </p>
-      <h1 class="doc-title"><xsl:value-of select="$meta/title"/></h1>
+      <!-- The title heading is not repeated in the body; its anchor is
+           kept here (MERGE: xmlout.c to write meta/title/@id, the slug of
+           the heading that gave the title). -->
+      <h1 class="doc-title">
+        <xsl:if test="string($meta/title/@id) != ''">
+          <xsl:attribute name="id"><xsl:value-of select="$meta/title/@id"/></xsl:attribute>
+        </xsl:if>
+        <xsl:value-of select="$meta/title"/>
+      </h1>
       <p class="doc-badges">
         <xsl:call-template name="status-badge"><xsl:with-param name="status" select="normalize-space($meta/status)"/></xsl:call-template>
         <xsl:call-template name="review-badge">
@@ -106,12 +121,15 @@
           </strong>
           <xsl:if test="$meta/superseded-by">
             <xsl:text> Use </xsl:text>
-            <a href="{$pc-root}{$meta/superseded-by/@ref}.html">
-              <xsl:choose>
-                <xsl:when test="string($meta/superseded-by/@title) != ''"><xsl:value-of select="$meta/superseded-by/@title"/></xsl:when>
-                <xsl:otherwise><xsl:value-of select="$meta/superseded-by/@ref"/></xsl:otherwise>
-              </xsl:choose>
-            </a>
+            <xsl:choose>
+              <!-- xmlout.c gives a title only to a document it found -->
+              <xsl:when test="$meta/superseded-by/@title">
+                <a href="{$pc-root}{$meta/superseded-by/@ref}.html"><xsl:value-of select="$meta/superseded-by/@title"/></a>
+              </xsl:when>
+              <xsl:otherwise>
+                <span class="link-unresolved"><xsl:value-of select="$meta/superseded-by/@ref"/></span>
+              </xsl:otherwise>
+            </xsl:choose>
             <xsl:text> instead.</xsl:text>
           </xsl:if>
         </p>
@@ -170,12 +188,17 @@
           </xsl:for-each>
           <xsl:for-each select="related/external">
             <li>
-              <a href="{@href}" class="external">
-                <xsl:choose>
-                  <xsl:when test="string(@title) != ''"><xsl:value-of select="@title"/></xsl:when>
-                  <xsl:otherwise><xsl:value-of select="@href"/></xsl:otherwise>
-                </xsl:choose>
-              </a>
+              <xsl:call-template name="pc-external-link">
+                <xsl:with-param name="href" select="string(@href)"/>
+                <xsl:with-param name="kind" select="string(@kind)"/>
+                <xsl:with-param name="class" select="'external'"/>
+                <xsl:with-param name="label">
+                  <xsl:choose>
+                    <xsl:when test="string(@title) != ''"><xsl:value-of select="@title"/></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="@href"/></xsl:otherwise>
+                  </xsl:choose>
+                </xsl:with-param>
+              </xsl:call-template>
               <span class="link-list__note"> (external website)</span>
             </li>
           </xsl:for-each>
@@ -232,13 +255,13 @@
               <xsl:for-each select="$meta/audience/item"><xsl:if test="position() &gt; 1">, </xsl:if><xsl:value-of select="."/></xsl:for-each>
             </td></tr>
           </xsl:if>
-          <tr><th scope="row">Source file</th><td><code><xsl:value-of select="@path"/></code></td></tr>
+          <tr><th scope="row">Source file</th><td><code class="path"><xsl:value-of select="@path"/></code></td></tr>
         </tbody>
       </table>
 
       <xsl:if test="$meta/history/entry">
         <h3 id="pc-history">Version history</h3>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="pc-history">
           <table class="data">
             <thead><tr><th scope="col">Version</th><th scope="col">Date</th><th scope="col">By</th><th scope="col">Note</th></tr></thead>
             <tbody>

@@ -6,6 +6,8 @@
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="body.xsl"/>
+  <!-- cmark-gfm's HTML: no table wrappers, no checkbox labels -->
+  <xsl:variable name="pc-site" select="false()"/>
   <xsl:output method="xml" encoding="UTF-8" omit-xml-declaration="yes" indent="no"/>
 
   <xsl:template match="/">

@@ -96,7 +96,7 @@
       <xsl:if test="source">
         <p class="glossary__meta"><span class="glossary__label">Source: </span>
           <xsl:choose>
-            <xsl:when test="source/@ref">
+            <xsl:when test="source/@ref and key('doc', source/@ref)">
               <a href="{source/@ref}.html">
                 <xsl:choose>
                   <xsl:when test="string(source/@title) != ''"><xsl:value-of select="source/@title"/></xsl:when>
@@ -104,7 +104,13 @@
                 </xsl:choose>
               </a>
             </xsl:when>
-            <xsl:otherwise><a href="{source/@href}"><xsl:value-of select="source/@href"/></a></xsl:otherwise>
+            <xsl:otherwise>
+              <xsl:call-template name="pc-external-link">
+                <xsl:with-param name="href" select="string(source/@href)"/>
+                <xsl:with-param name="kind" select="string(source/@kind)"/>
+                <xsl:with-param name="label"><xsl:value-of select="source/@href | source/@ref[not(../@href)]"/></xsl:with-param>
+              </xsl:call-template>
+            </xsl:otherwise>
           </xsl:choose>
         </p>
       </xsl:if>
@@ -112,12 +118,25 @@
         <p class="glossary__meta"><span class="glossary__label">See also: </span>
           <xsl:for-each select="see">
             <xsl:if test="position() &gt; 1">, </xsl:if>
-            <a href="#{@ref}">
-              <xsl:choose>
-                <xsl:when test="string(@name) != ''"><xsl:value-of select="@name"/></xsl:when>
-                <xsl:otherwise><xsl:value-of select="key('entry', @ref)/name"/></xsl:otherwise>
-              </xsl:choose>
-            </a>
+            <xsl:choose>
+              <xsl:when test="key('entry', @ref)">
+                <a href="#{@ref}">
+                  <xsl:choose>
+                    <xsl:when test="string(@name) != ''"><xsl:value-of select="@name"/></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="key('entry', @ref)/name"/></xsl:otherwise>
+                  </xsl:choose>
+                </a>
+              </xsl:when>
+              <!-- a term the glossary does not hold: text, not a dead link -->
+              <xsl:otherwise>
+                <span class="link-unresolved">
+                  <xsl:choose>
+                    <xsl:when test="string(@name) != ''"><xsl:value-of select="@name"/></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="@ref"/></xsl:otherwise>
+                  </xsl:choose>
+                </span>
+              </xsl:otherwise>
+            </xsl:choose>
           </xsl:for-each>
         </p>
       </xsl:if>

@@ -14,7 +14,8 @@
 
   <xsl:import href="body.xsl"/>
 
-  <!-- Brand colours (already checked for 4.5:1 on white by html.c). -->
+  <!-- Brand colours as judged by brand.c (corpus.xml's colour/@value);
+       the pages take them from brand.css, which html.c writes. -->
   <xsl:param name="brand" select="'#1d70b8'"/>
   <xsl:param name="accent" select="'#00703c'"/>
   <!-- The logo copied into the site, relative to the site root, or ''. -->
@@ -53,6 +54,7 @@
     <html lang="{$lang}">
       <head>
         <meta http-equiv="Content-Type" content="text/html; charset=utf-8"/>
+        <xsl:call-template name="csp"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>
           <xsl:value-of select="$title"/>
@@ -61,10 +63,8 @@
           </xsl:if>
         </title>
         <link rel="stylesheet" href="{$pc-root}style.css"/>
+        <link rel="stylesheet" href="{$pc-root}brand.css"/>
         <link rel="alternate" type="application/atom+xml" href="{$pc-root}feed.xml" title="{$site-title}: amendments"/>
-        <style>
-          <xsl:value-of select="concat(':root{--brand:', $brand, ';--accent:', $accent, '}')"/>
-        </style>
       </head>
       <body>
         <a class="skip-link" href="#main-content">Skip to main content</a>
@@ -150,6 +150,13 @@
     </html>
   </xsl:template>
 
+  <!-- Defence in depth: even if an escaping bug let markup through, the
+       browser runs no inline script, no script from elsewhere, no plugin,
+       and no inline style.  Scripts and styles are files of the site. -->
+  <xsl:template name="csp">
+    <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https: http:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-src 'none'"/>
+  </xsl:template>
+
   <xsl:template name="nav-item">
     <xsl:param name="href"/>
     <xsl:param name="label"/>
@@ -195,9 +202,11 @@
   <xsl:template name="crumb">
     <xsl:param name="href" select="''"/>
     <xsl:param name="label"/>
+    <xsl:param name="current" select="true()"/>
     <li class="breadcrumb__item">
       <xsl:choose>
         <xsl:when test="$href != ''"><a href="{$href}"><xsl:value-of select="$label"/></a></xsl:when>
+        <xsl:when test="not($current)"><span><xsl:value-of select="$label"/></span></xsl:when>
         <xsl:otherwise><span aria-current="page"><xsl:value-of select="$label"/></span></xsl:otherwise>
       </xsl:choose>
     </li>

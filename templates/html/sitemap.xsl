@@ -9,9 +9,13 @@
     xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
   <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
 
-  <xsl:variable name="base-raw" select="normalize-space(/corpus/project/base-url)"/>
+  <!-- base-url as the model judged it (links' URL policy): used only
+       when it is an http(s) URL the model did not refuse; otherwise the
+       URLs stay relative. -->
+  <xsl:variable name="base-raw" select="normalize-space(/corpus/project/base-url[not(@kind = 'unsafe')])"/>
+  <xsl:variable name="base-scheme" select="translate(substring($base-raw, 1, 8), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"/>
   <xsl:variable name="base">
-    <xsl:if test="$base-raw != ''">
+    <xsl:if test="(starts-with($base-scheme, 'https://') or starts-with($base-scheme, 'http://')) and not(contains($base-raw, ' ')) and not(contains($base-raw, '&quot;')) and not(contains($base-raw, '&lt;'))">
       <xsl:value-of select="$base-raw"/>
       <xsl:if test="substring($base-raw, string-length($base-raw)) != '/'">/</xsl:if>
     </xsl:if>

@@ -1,0 +1,985 @@
+/*
+ * htmlxsl.c — the XSLT engine of the HTML back end (html.c writes the site
+ * with it).  It runs after the model is made and judged: it finds and
+ * compiles the stylesheets of templates/html/ (a project's own NAME.xsl
+ * replaces the built-in NAME.xsl, also where it is imported), registers
+ * the pc: extension functions, and runs transforms over the in-memory XML
+ * trees, each with its own transform context, so one compiled stylesheet
+ * serves every worker of jobs_run.
+ *
+ * Stylesheets are code a project brings, so they run sandboxed: every
+ * stylesheet and document() is read through one loader that reads only
+ * files inside the template folders, never the network, with no entity
+ * expansion and no DTD loading; writes and folder creation are forbidden;
+ * each transform has a budget of XPath steps, template depth, variables
+ * and memory.  What goes wrong is an html-template diagnostic at the
+ * stylesheet's project-relative path and line.
+ */
+#include <malloc.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/hash.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlsave.h>
+#include <libxml/xpathInternals.h>
+#include <libxslt/documents.h>
+#include <libxslt/extensions.h>
+#include <libxslt/security.h>
+#include <libxslt/transform.h>
+#include <libxslt/variables.h>
+#include <libxslt/xslt.h>
+#include <libxslt/xsltutils.h>
+
+#include "fsio.h"
+#include "htmlxsl.h"
+#include "util.h"
+
+#define PC_NS ((const xmlChar *)"urn:policyc")
+#define MSG_MAX 600
+
+struct htmlxsl {
+	char *project_root;     /* realpath of the project, or NULL */
+	char *project_tpl;      /* realpath of <project>/templates/html, or NULL */
+	char *builtin_tpl;      /* realpath of <data>/templates/html */
+	char *data_root;        /* realpath of the data folder */
+	xsltSecurityPrefsPtr sec;
+};
+
+/* ------------------------------------------------------------------ */
+/* Errors: libxml2 and libxslt messages become one diagnostic per load   */
+/* or transform, placed at the first stylesheet line libxslt names.      */
+
+typedef struct {
+	const htmlxsl *e;
+	diag_set *ds;
+	const char *file;       /* fallback location */
+	char *loc_file;         /* from libxslt's "file F line N" context */
+	int loc_line;
+	buf msg;
+} err_sink;
+
+/* The sink and transform of the calling thread: libxml2's error handler
+ * and the loaders have no argument that could carry them. */
+static __thread err_sink *cur_sink;
+static __thread const htmlxsl *cur_engine;
+static __thread xsltTransformContextPtr cur_ctxt;
+
+/* A path as the user should see it: relative to the project (or to the
+ * data folder for a built-in stylesheet). */
+static const char *
+shown_path(const htmlxsl *e, const char *p)
+{
+	const char *roots[2];
+	size_t i, n;
+
+	if (p == NULL)
+		return "";
+	if (str_has_prefix(p, "file://"))
+		p += 7;
+	roots[0] = e ? e->project_root : NULL;
+	roots[1] = e ? e->data_root : NULL;
+	for (i = 0; i < 2; i++) {
+		if (roots[i] == NULL)
+			continue;
+		n = strlen(roots[i]);
+		if (strncmp(p, roots[i], n) == 0 && p[n] == '/')
+			return p + n + 1;
+	}
+	return p;
+}
+
+static void
+sink_line(err_sink *s, char *line)
+{
+	char file[1024];
+	int ln;
+	size_t n = strlen(line);
+
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (n == 0 || strspn(line, " ^") == n || strcmp(line, "error") == 0)
+		return;
+	/* xsltPrintErrorContext: "runtime error: file F line N element E" */
+	if (sscanf(line, "%*[a-z] error: file %1023s line %d", file, &ln) == 2) {
+		if (s->loc_file == NULL) {
+			s->loc_file = xstrdup(file);
+			s->loc_line = ln;
+		}
+		return;
+	}
+	if (s->loc_file == NULL && cur_ctxt && cur_ctxt->inst &&
+	    cur_ctxt->inst->doc && cur_ctxt->inst->doc->URL) {
+		/* a message with no context (xsl:message, an XPath error):
+		 * the instruction running now */
+		s->loc_file = xstrdup((const char *)cur_ctxt->inst->doc->URL);
+		s->loc_line = (int)xmlGetLineNo(cur_ctxt->inst);
+	}
+	if (s->msg.len >= MSG_MAX)
+		return;
+	if (s->msg.len > 0)
+		buf_puts(&s->msg, "; ");
+	buf_puts(&s->msg, line);
+}
+
+static void PC_PRINTF(2, 3)
+sink_error(void *ctx, const char *fmt, ...)
+{
+	err_sink *s = cur_sink;
+	va_list ap;
+	char tmp[2048];
+	char *p, *nl;
+
+	(void)ctx;
+	if (s == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	for (p = tmp; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		*nl = '\0';
+		sink_line(s, p);
+	}
+	sink_line(s, p);
+}
+
+/* libxml2's structured errors carry the file and line of parse errors. */
+static void
+sink_structured(void *ctx, xmlErrorPtr err)
+{
+	err_sink *s = cur_sink;
+
+	(void)ctx;
+	if (s == NULL || err == NULL)
+		return;
+	if (err->file && err->line > 0 && s->loc_file == NULL) {
+		s->loc_file = xstrdup(err->file);
+		s->loc_line = err->line;
+	}
+	sink_error(NULL, "%s", err->message ? err->message : "error");
+}
+
+static void
+sink_begin(err_sink *s, const htmlxsl *e, diag_set *ds, const char *file)
+{
+	memset(s, 0, sizeof *s);
+	s->e = e;
+	s->ds = ds;
+	s->file = file;
+	buf_init(&s->msg);
+	buf_puts(&s->msg, "");
+	cur_sink = s;
+	cur_engine = e;
+	/* libxml2's handlers are per thread; libxslt's generic one is
+	 * process-wide and set once (engine_init): all find this thread's
+	 * sink through cur_sink. */
+	xmlSetGenericErrorFunc(NULL, sink_error);
+	xmlSetStructuredErrorFunc(NULL, sink_structured);
+}
+
+/* Reports what the sink holds (with what, when given, as the message
+ * when libxml2 said nothing), and detaches it from the thread. */
+/* Removes "root/" from every path in the message (libxslt names files
+ * absolutely), so messages show project-relative paths too. */
+static void
+strip_root(buf *b, const char *root)
+{
+	char *pfx, *p;
+	size_t n;
+
+	if (root == NULL || b->len == 0)
+		return;
+	pfx = xasprintf("%s/", root);
+	n = strlen(pfx);
+	while ((p = strstr(b->data, pfx)) != NULL) {
+		memmove(p, p + n, strlen(p + n) + 1);
+		b->len -= n;
+	}
+	free(pfx);
+}
+
+static void
+sink_end(err_sink *s, const char *what)
+{
+	const char *m;
+
+	if (s->e) {
+		strip_root(&s->msg, s->e->project_root);
+		strip_root(&s->msg, s->e->data_root);
+	}
+	m = s->msg.len ? s->msg.data : what;
+
+	if (m != NULL) {
+		if (s->loc_file)
+			diag_report_sev(s->ds, SEV_ERROR, "html-template",
+			    shown_path(s->e, s->loc_file), s->loc_line, 0, "%s", m);
+		else
+			diag_report_sev(s->ds, SEV_ERROR, "html-template",
+			    shown_path(s->e, s->file), 0, 0, "%s", m);
+	}
+	buf_free(&s->msg);
+	free(s->loc_file);
+	cur_sink = NULL;
+	cur_engine = NULL;
+	xmlSetGenericErrorFunc(NULL, NULL);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Memory: each transform has a budget (libxml2 allocates through these  */
+/* wrappers; counting is per thread, and only while a budget is set).    */
+
+static __thread size_t mem_used, mem_limit;
+static __thread int mem_over;
+static __thread xmlNodePtr mem_inst;  /* the instruction that went over */
+
+static int
+mem_take(size_t n)
+{
+	if (mem_limit == 0)
+		return 1;
+	if (mem_over || mem_used + n > mem_limit) {
+		if (!mem_over && cur_ctxt) {
+			cur_ctxt->state = XSLT_STATE_STOPPED;
+			mem_inst = cur_ctxt->inst;
+		}
+		mem_over = 1;
+		return 0;
+	}
+	return 1;
+}
+
+static void *
+mem_malloc(size_t n)
+{
+	void *p;
+
+	if (!mem_take(n))
+		return NULL;
+	p = malloc(n);
+	if (p && mem_limit)
+		mem_used += malloc_usable_size(p);
+	return p;
+}
+
+static void
+mem_free(void *p)
+{
+	size_t n;
+
+	if (p && mem_limit) {
+		n = malloc_usable_size(p);
+		mem_used = n > mem_used ? 0 : mem_used - n;
+	}
+	free(p);
+}
+
+static void *
+mem_realloc(void *p, size_t n)
+{
+	size_t old = (p && mem_limit) ? malloc_usable_size(p) : 0;
+	void *q;
+
+	if (n > old && !mem_take(n - old))
+		return NULL;
+	q = realloc(p, n);
+	if (q && mem_limit) {
+		mem_used = old > mem_used ? 0 : mem_used - old;
+		mem_used += malloc_usable_size(q);
+	}
+	return q;
+}
+
+static char *
+mem_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = mem_malloc(n);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading: one loader for stylesheets, document() and entities.        */
+
+/* Whether real path p lies in folder dir (both real paths). */
+static int
+in_dir(const char *p, const char *dir)
+{
+	size_t n;
+
+	if (dir == NULL)
+		return 0;
+	n = strlen(dir);
+	return strncmp(p, dir, n) == 0 && p[n] == '/';
+}
+
+char *
+htmlxsl_resolve(const htmlxsl *e, const char *name)
+{
+	char *p;
+
+	if (e->project_tpl) {
+		p = path_join(e->project_tpl, name);
+		if (fsio_exists(p))
+			return p;
+		free(p);
+	}
+	return path_join(e->builtin_tpl, name);
+}
+
+/* The real path a URL may be read from, or NULL when it is refused: only
+ * files inside a template folder.  A name directly in either folder
+ * resolves through htmlxsl_resolve (so a built-in that imports
+ * "layout.xsl" gets the project's), and "builtin/NAME" names the built-in
+ * NAME (so an override can import what it replaces). */
+static char *
+allowed_path(const htmlxsl *e, const char *url)
+{
+	const char *base = NULL, *rest;
+	char *mapped = NULL, *real;
+
+	if (e == NULL || url == NULL)
+		return NULL;
+	if (str_has_prefix(url, "file://"))
+		url += 7;
+	else if (strstr(url, "://") != NULL || str_has_prefix(url, "data:"))
+		return NULL;
+	if (e->project_tpl && str_has_prefix(url, e->project_tpl) &&
+	    url[strlen(e->project_tpl)] == '/')
+		base = e->project_tpl;
+	else if (str_has_prefix(url, e->builtin_tpl) &&
+	    url[strlen(e->builtin_tpl)] == '/')
+		base = e->builtin_tpl;
+	if (base) {
+		rest = url + strlen(base) + 1;
+		if (str_has_prefix(rest, "builtin/") &&
+		    strchr(rest + 8, '/') == NULL)
+			mapped = path_join(e->builtin_tpl, rest + 8);
+		else if (strchr(rest, '/') == NULL)
+			mapped = htmlxsl_resolve(e, rest);
+	}
+	real = realpath(mapped ? mapped : url, NULL);
+	free(mapped);
+	if (real && (in_dir(real, e->project_tpl) ||
+	    in_dir(real, e->builtin_tpl)) && fsio_is_dir(real) == 0)
+		return real;
+	free(real);
+	return NULL;
+}
+
+static xmlExternalEntityLoader default_loader;
+
+/* Every external resource libxml2 opens comes here.  Outside an engine
+ * call (other stages parse XML too) it keeps the default behaviour but
+ * never touches the network. */
+static xmlParserInputPtr
+entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	const htmlxsl *e = cur_engine;
+	xmlParserInputPtr in;
+	char *path;
+
+	if (e == NULL)
+		return xmlNoNetExternalEntityLoader(url, id, ctxt);
+	path = allowed_path(e, url);
+	if (path == NULL) {
+		sink_error(NULL, "refusing to read %s: stylesheets may only "
+		    "read files in the template folders\n",
+		    url ? shown_path(e, url) : "(no URL)");
+		return NULL;
+	}
+	in = default_loader(path, id, ctxt);
+	free(path);
+	return in;
+}
+
+/* The first external entity a document declares, or NULL. */
+static xmlEntityPtr
+external_entity(xmlDocPtr doc)
+{
+	xmlNodePtr n;
+
+	if (doc->intSubset == NULL)
+		return NULL;
+	for (n = doc->intSubset->children; n; n = n->next) {
+		xmlEntityPtr ent = (xmlEntityPtr)n;
+		if (n->type == XML_ENTITY_DECL &&
+		    (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY ||
+		    ent->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+		    ent->etype == XML_EXTERNAL_PARAMETER_ENTITY))
+			return ent;
+	}
+	return NULL;
+}
+
+/* libxslt's document loader, for the main stylesheet, xsl:import,
+ * xsl:include and document(): libxslt asks for entity substitution and
+ * DTD loading (XSLT_PARSE_OPTIONS); we never give it either. */
+static xmlDocPtr
+doc_loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctx,
+    xsltLoadType type)
+{
+	const htmlxsl *e = cur_engine;
+	xmlParserCtxtPtr p;
+	xmlParserInputPtr in;
+	xmlDocPtr doc = NULL;
+	xmlEntityPtr ent;
+	char *path;
+
+	(void)options;
+	(void)ctx;
+	path = allowed_path(e, (const char *)uri);
+	if (path == NULL) {
+		sink_error(NULL, "refusing to read %s: stylesheets may only "
+		    "read files in the template folders\n",
+		    uri ? shown_path(e, (const char *)uri) : "(no URI)");
+		return NULL;
+	}
+	p = xmlNewParserCtxt();
+	if (p == NULL) {
+		free(path);
+		return NULL;
+	}
+	if (dict != NULL && type != XSLT_LOAD_DOCUMENT) {
+		if (p->dict)
+			xmlDictFree(p->dict);
+		p->dict = dict;
+		xmlDictReference(dict);
+	}
+	xmlCtxtUseOptions(p, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	/* path is mapped already: straight to the default loader */
+	in = default_loader(path, NULL, p);
+	if (in != NULL && inputPush(p, in) >= 0) {
+		if (p->directory == NULL)
+			p->directory = xmlParserGetDirectory(path);
+		xmlParseDocument(p);
+		if (p->wellFormed)
+			doc = p->myDoc;
+		else
+			xmlFreeDoc(p->myDoc);
+		p->myDoc = NULL;
+	}
+	xmlFreeParserCtxt(p);
+	if (doc && (ent = external_entity(doc)) != NULL) {
+		sink_error(NULL, "%s declares the external entity \"%s\" "
+		    "(SYSTEM \"%s\"): templates may not declare external "
+		    "entities\n", shown_path(e, path), (const char *)ent->name,
+		    ent->SystemID ? (const char *)ent->SystemID : "");
+		if (cur_sink && cur_sink->loc_file == NULL) {
+			cur_sink->loc_file = xstrdup(path);
+			cur_sink->loc_line = 1;
+		}
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	free(path);
+	return doc;
+}
+
+/* xsltSecurityPrefs' read check: the same rule as the loader. */
+static int
+sec_read(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt,
+    const char *value)
+{
+	char *p = allowed_path(cur_engine, value);
+
+	(void)sec;
+	(void)ctxt;
+	free(p);
+	return p != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Extension functions                                                  */
+
+/* cmark-gfm's houdini_escape_href: which bytes pass unescaped. */
+static int
+href_safe(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'))
+		return 1;
+	return c != 0 && strchr("-_.+!*(),%#@?=;:/$~", c) != NULL;
+}
+
+static char *
+escape_href(const char *s)
+{
+	buf b;
+	const unsigned char *p;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (href_safe(*p))
+			buf_putc(&b, (char)*p);
+		else if (*p == '&')
+			buf_putc(&b, '&');      /* the serialiser writes &amp; */
+		else if (*p == '\'')
+			buf_putc(&b, '\'');
+		else
+			buf_printf(&b, "%%%02X", *p);
+	}
+	return buf_detach(&b);
+}
+
+/* GitHub's tag filter: "<" opening one of these tags becomes "&lt;". */
+static const char *const filtered_tags[] = {
+	"title", "textarea", "style", "xmp", "iframe", "noembed",
+	"noframes", "script", "plaintext", NULL
+};
+
+static int
+is_filtered(const char *p)
+{
+	const char *q = p + 1;
+	size_t i, n;
+
+	if (*q == '/')
+		q++;
+	for (i = 0; filtered_tags[i]; i++) {
+		n = strlen(filtered_tags[i]);
+		if (strncasecmp(q, filtered_tags[i], n) == 0) {
+			char c = q[n];
+			if (c == '>' || c == ' ' || c == '\t' || c == '\n' ||
+			    c == '\r' || c == '\f' || (c == '/' && q[n + 1] == '>'))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static char *
+tagfilter(const char *s)
+{
+	buf b;
+	const char *p;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (p = s; *p; p++) {
+		if (*p == '<' && is_filtered(p))
+			buf_puts(&b, "&lt;");
+		else
+			buf_putc(&b, *p);
+	}
+	return buf_detach(&b);
+}
+
+typedef char *(*str_fn)(const char *);
+
+static void
+call_string_fn(xmlXPathParserContextPtr ctxt, int nargs, str_fn fn)
+{
+	xmlChar *arg;
+	char *res;
+
+	if (nargs != 1) {
+		xmlXPathSetArityError(ctxt);
+		return;
+	}
+	arg = xmlXPathPopString(ctxt);
+	if (xmlXPathCheckError(ctxt)) {
+		xmlFree(arg);
+		return;
+	}
+	res = fn(arg ? (const char *)arg : "");
+	xmlFree(arg);
+	valuePush(ctxt, xmlXPathNewString((const xmlChar *)res));
+	free(res);
+}
+
+static void
+xf_href(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	call_string_fn(ctxt, nargs, escape_href);
+}
+
+static void
+xf_tagfilter(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	call_string_fn(ctxt, nargs, tagfilter);
+}
+
+/* pc:ref-index(): which occurrence of its footnote the context
+ * footnote-ref is (1 for the first reference to that label, 2 for the
+ * second...), for GitHub's "fnref-N-K" ids.  count(preceding::...) made
+ * body.xsl quadratic (10,000 references to one footnote took minutes);
+ * this numbers every footnote-ref of the document in one walk, on the
+ * first call of a transform, and answers by binary search. */
+typedef struct {
+	xmlNodePtr node;
+	long k;
+} ref_num;
+
+typedef struct {
+	xmlDocPtr doc;
+	ref_num *v;
+	size_t n;
+} ref_index;
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const ref_num *)a)->node;
+	uintptr_t y = (uintptr_t)((const ref_num *)b)->node;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+ref_index_build(ref_index *ri, xmlDocPtr doc)
+{
+	xmlHashTablePtr seen = xmlHashCreate(64);
+	xmlNodePtr n = doc->children;
+	size_t cap = 0;
+
+	ri->doc = doc;
+	while (n != NULL) {
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, "footnote-ref") == 0) {
+			xmlChar *label = xmlGetProp(n, (const xmlChar *)"label");
+			const xmlChar *key = label ? label : (const xmlChar *)"";
+			long k = (long)(intptr_t)xmlHashLookup(seen, key) + 1;
+
+			xmlHashUpdateEntry(seen, key, (void *)(intptr_t)k, NULL);
+			xmlFree(label);
+			if (ri->n == cap) {
+				cap = cap ? 2 * cap : 64;
+				ri->v = xrealloc(ri->v, cap * sizeof *ri->v);
+			}
+			ri->v[ri->n].node = n;
+			ri->v[ri->n++].k = k;
+		}
+		/* document order, without recursion */
+		if (n->type == XML_ELEMENT_NODE && n->children)
+			n = n->children;
+		else {
+			while (n && n->next == NULL)
+				n = n->parent && n->parent->type != XML_DOCUMENT_NODE ?
+				    n->parent : NULL;
+			n = n ? n->next : NULL;
+		}
+	}
+	xmlHashFree(seen, NULL);
+	qsort(ri->v, ri->n, sizeof *ri->v, ref_cmp);
+}
+
+static void *
+ref_module_init(xsltTransformContextPtr ctxt, const xmlChar *uri)
+{
+	(void)ctxt;
+	(void)uri;
+	return xcalloc(1, sizeof(ref_index));
+}
+
+static void
+ref_module_free(xsltTransformContextPtr ctxt, const xmlChar *uri, void *data)
+{
+	ref_index *ri = data;
+
+	(void)ctxt;
+	(void)uri;
+	if (ri) {
+		free(ri->v);
+		free(ri);
+	}
+}
+
+static void
+xf_ref_index(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xsltTransformContextPtr tctxt = xsltXPathGetTransformContext(ctxt);
+	xmlNodePtr node = ctxt->context->node;
+	ref_index *ri;
+	ref_num key, *hit;
+
+	if (nargs != 0) {
+		xmlXPathSetArityError(ctxt);
+		return;
+	}
+	ri = tctxt ? xsltGetExtData(tctxt, PC_NS) : NULL;
+	if (ri == NULL || node == NULL || node->doc == NULL) {
+		valuePush(ctxt, xmlXPathNewFloat(1));
+		return;
+	}
+	if (ri->doc != node->doc) {
+		free(ri->v);
+		memset(ri, 0, sizeof *ri);
+		ref_index_build(ri, node->doc);
+	}
+	key.node = node;
+	hit = bsearch(&key, ri->v, ri->n, sizeof *ri->v, ref_cmp);
+	valuePush(ctxt, xmlXPathNewFloat(hit ? (double)hit->k : 1));
+}
+
+/* ------------------------------------------------------------------ */
+/* The engine                                                           */
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void
+engine_init(void)
+{
+	/* Before the first transform and while no other thread is inside
+	 * libxml2: the stages that ran before (XML) have joined. */
+	xmlMemSetup(mem_free, mem_malloc, mem_realloc, mem_strdup);
+	xmlInitParser();
+	xsltInit();
+	xsltRegisterExtModuleFunction((const xmlChar *)"href", PC_NS, xf_href);
+	xsltRegisterExtModuleFunction((const xmlChar *)"tagfilter", PC_NS,
+	    xf_tagfilter);
+	xsltRegisterExtModule(PC_NS, ref_module_init, ref_module_free);
+	xsltRegisterExtModuleFunction((const xmlChar *)"ref-index", PC_NS,
+	    xf_ref_index);
+	xsltSetGenericErrorFunc(NULL, sink_error);
+	default_loader = xmlGetExternalEntityLoader();
+	xmlSetExternalEntityLoader(entity_loader);
+	xsltSetLoaderFunc(doc_loader);
+}
+
+static char *
+real_or_copy(const char *p)
+{
+	char *r = realpath(p, NULL);
+
+	return r ? r : xstrdup(p);
+}
+
+htmlxsl *
+htmlxsl_new(const char *project_dir, const char *data_dir)
+{
+	htmlxsl *e = xcalloc(1, sizeof *e);
+	xsltSecurityPrefsPtr sec;
+	char *t;
+
+	pthread_once(&init_once, engine_init);
+	if (project_dir) {
+		e->project_root = real_or_copy(project_dir);
+		t = path_join(project_dir, "templates/html");
+		if (fsio_is_dir(t))
+			e->project_tpl = realpath(t, NULL);
+		free(t);
+	}
+	e->data_root = real_or_copy(data_dir ? data_dir : ".");
+	t = path_join(e->data_root, "templates/html");
+	e->builtin_tpl = real_or_copy(t);
+	free(t);
+
+	sec = xsltNewSecurityPrefs();
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_FILE, sec_read);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_CREATE_DIRECTORY,
+	    xsltSecurityForbid);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_NETWORK,
+	    xsltSecurityForbid);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_NETWORK,
+	    xsltSecurityForbid);
+	e->sec = sec;
+	return e;
+}
+
+void
+htmlxsl_free(htmlxsl *e)
+{
+	if (e == NULL)
+		return;
+	xsltFreeSecurityPrefs(e->sec);
+	free(e->project_root);
+	free(e->project_tpl);
+	free(e->builtin_tpl);
+	free(e->data_root);
+	free(e);
+}
+
+/* When a stylesheet failed over an xsl:import or xsl:include that could
+ * not be read, libxslt names no line: place the error at the first
+ * import or include whose href the messages mention. */
+static void
+locate_import(err_sink *s, xmlDocPtr sdoc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(sdoc), n;
+
+	for (n = root ? root->children : NULL; n; n = n->next) {
+		xmlChar *href;
+		int hit;
+
+		if (n->type != XML_ELEMENT_NODE ||
+		    (strcmp((const char *)n->name, "import") != 0 &&
+		    strcmp((const char *)n->name, "include") != 0))
+			continue;
+		href = xmlGetProp(n, (const xmlChar *)"href");
+		hit = href && *href && strstr(s->msg.data,
+		    (const char *)href) != NULL;
+		xmlFree(href);
+		if (hit) {
+			s->loc_file = xstrdup(sdoc->URL ?
+			    (const char *)sdoc->URL : s->file);
+			s->loc_line = (int)xmlGetLineNo(n);
+			return;
+		}
+	}
+}
+
+xsltStylesheetPtr
+htmlxsl_load(htmlxsl *e, const char *name, diag_set *ds)
+{
+	char *path = htmlxsl_resolve(e, name);
+	xmlDocPtr sdoc;
+	xsltStylesheetPtr st = NULL;
+	xsltSecurityPrefsPtr prev = xsltGetDefaultSecurityPrefs();
+	err_sink sink;
+
+	sink_begin(&sink, e, ds, path);
+	/* xsl:import and xsl:include check the default prefs. */
+	xsltSetDefaultSecurityPrefs(e->sec);
+	sdoc = doc_loader((const xmlChar *)path, NULL, 0, NULL,
+	    XSLT_LOAD_START);
+	if (sdoc) {
+		st = xsltParseStylesheetDoc(sdoc);
+		if (st == NULL) {
+			if (sink.loc_file == NULL)
+				locate_import(&sink, sdoc);
+			xmlFreeDoc(sdoc);
+		}
+		else if (st->errors > 0) {
+			xsltFreeStylesheet(st);
+			st = NULL;
+		}
+	}
+	xsltSetDefaultSecurityPrefs(prev);
+	sink_end(&sink, st == NULL ? "cannot compile the stylesheet" : NULL);
+	free(path);
+	return st;
+}
+
+/* Serialises a result tree the way browsers and cmark expect HTML
+ * written as XML: void elements as "<br />", others always with an end
+ * tag ("<p></p>"), no XML declaration. */
+static char *
+save_xhtml(xmlDocPtr res, const char *prefix)
+{
+	xmlBufferPtr b = xmlBufferCreate();
+	xmlSaveCtxtPtr sv = xmlSaveToBuffer(b, "UTF-8",
+	    XML_SAVE_XHTML | XML_SAVE_NO_DECL);
+	xmlNodePtr n;
+	char *s;
+
+	for (n = res->children; n; n = n->next)
+		if (n->type != XML_DTD_NODE)
+			xmlSaveTree(sv, n);
+	xmlSaveClose(sv);
+	s = xasprintf("%s%s", prefix ? prefix : "",
+	    xmlBufferContent(b) ? (const char *)xmlBufferContent(b) : "");
+	xmlBufferFree(b);
+	return s;
+}
+
+/* The size of the input, for the budgets: nodes and attributes, counted
+ * without recursion (the tree may be deep). */
+static size_t
+count_nodes(xmlDocPtr doc)
+{
+	xmlNodePtr n = doc->children;
+	xmlAttrPtr a;
+	size_t c = 0;
+
+	while (n != NULL) {
+		c++;
+		if (n->type == XML_ELEMENT_NODE)
+			for (a = n->properties; a; a = a->next)
+				c++;
+		if (n->type == XML_ELEMENT_NODE && n->children)
+			n = n->children;
+		else {
+			while (n && n->next == NULL)
+				n = n->parent && n->parent->type != XML_DOCUMENT_NODE ?
+				    n->parent : NULL;
+			n = n ? n->next : NULL;
+		}
+	}
+	return c;
+}
+
+char *
+htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
+    const char **params, diag_set *ds, const char *file,
+    const char *prefix, int xhtml)
+{
+	xsltTransformContextPtr ctxt;
+	xmlDocPtr res;
+	xmlChar *out = NULL;
+	int len = 0;
+	char *s = NULL;
+	const char *fail = NULL;
+	size_t nodes = count_nodes(doc);
+	xmlNodePtr where;
+	err_sink sink;
+
+	sink_begin(&sink, e, ds, file);
+	ctxt = xsltNewTransformContext(st, doc);
+	if (ctxt == NULL) {
+		sink_end(&sink, "cannot start the transformation");
+		return NULL;
+	}
+	xsltSetTransformErrorFunc(ctxt, NULL, sink_error);
+	xsltSetCtxtSecurityPrefs(e->sec, ctxt);
+	ctxt->parserOptions = XML_PARSE_NONET | XML_PARSE_NOCDATA;
+	ctxt->xpathCtxt->opLimit = HTMLXSL_OPS_BASE + 200UL * nodes;
+	ctxt->xpathCtxt->opCount = 0;
+	if (params)
+		xsltQuoteUserParams(ctxt, params);
+	cur_ctxt = ctxt;
+	mem_used = 0;
+	mem_over = 0;
+	mem_inst = NULL;
+	mem_limit = HTMLXSL_MEM_BASE + 64UL * nodes;
+	res = xsltApplyStylesheetUser(st, doc, NULL, NULL, NULL, ctxt);
+	mem_limit = 0;
+	cur_ctxt = NULL;
+	if (mem_over)
+		fail = "the stylesheet ran out of its memory budget and was "
+		    "stopped";
+	else if (ctxt->xpathCtxt->opCount >= ctxt->xpathCtxt->opLimit)
+		fail = "the stylesheet ran past its step budget and was "
+		    "stopped";
+	else if (res == NULL || ctxt->state != XSLT_STATE_OK)
+		fail = "transformation failed";
+	where = mem_over && mem_inst ? mem_inst : ctxt->inst;
+	if (fail && sink.loc_file == NULL && where && where->doc &&
+	    where->doc->URL) {
+		/* where it stopped: the last instruction run */
+		sink.loc_file = xstrdup((const char *)where->doc->URL);
+		sink.loc_line = (int)xmlGetLineNo(where);
+	}
+	if (fail) {
+		/* The budget messages say more than libxml2's echo of it. */
+		if (mem_over || ctxt->xpathCtxt->opCount >=
+		    ctxt->xpathCtxt->opLimit) {
+			buf_free(&sink.msg);
+			buf_init(&sink.msg);
+			buf_puts(&sink.msg, fail);
+		}
+	} else if (xhtml) {
+		s = save_xhtml(res, prefix);
+	} else if (xsltSaveResultToString(&out, &len, res, st) == 0) {
+		s = xasprintf("%s%.*s", prefix ? prefix : "", len,
+		    out ? (const char *)out : "");
+	}
+	xmlFree(out);
+	if (res)
+		xmlFreeDoc(res);
+	xsltFreeTransformContext(ctxt);
+	sink_end(&sink, fail);
+	return s;
+}

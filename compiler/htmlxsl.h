@@ -1,0 +1,47 @@
+/*
+ * htmlxsl.h — the XSLT engine of the HTML back end: finds stylesheets (a
+ * project's templates/html/NAME first, then the built-in NAME), compiles
+ * them, and runs transforms with the sandbox and the limits DESIGN.md
+ * promises.  html.c (the site writer) is its only user.
+ */
+#ifndef POLICYC_HTMLXSL_H
+#define POLICYC_HTMLXSL_H
+
+#include <libxml/tree.h>
+#include <libxslt/xsltInternals.h>
+
+#include "diag.h"
+
+typedef struct htmlxsl htmlxsl;
+
+/* Opens an engine over project_dir/templates/html (when it exists;
+ * project_dir may be NULL) and data_dir/templates/html.  Free with
+ * htmlxsl_free. */
+htmlxsl *htmlxsl_new(const char *project_dir, const char *data_dir);
+void htmlxsl_free(htmlxsl *e);
+
+/* The file a template name (a stylesheet, style.css, search.js) resolves
+ * to: the project's own first.  Newly allocated. */
+char *htmlxsl_resolve(const htmlxsl *e, const char *name);
+
+/* Compiles stylesheet name (with its imports and includes).  NULL after
+ * an html-template error in ds.  Free with xsltFreeStylesheet.  Call from
+ * one thread at a time. */
+xsltStylesheetPtr htmlxsl_load(htmlxsl *e, const char *name, diag_set *ds);
+
+/* Transforms doc with st (params: NULL-terminated name/value pairs, taken
+ * as strings) and returns the serialised result, newly allocated, after
+ * prefix: written as HTML (void elements as "<br />", no XML declaration)
+ * when xhtml is set, else as the stylesheet's xsl:output says.  NULL after
+ * an html-template error in ds (file: what the page is made from, used
+ * when the error has no stylesheet line).  Safe to call from several
+ * threads at once with one compiled stylesheet. */
+char *htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
+    const char **params, diag_set *ds, const char *file,
+    const char *prefix, int xhtml);
+
+/* Limits of one transform (decisions.md, "Template limits"). */
+#define HTMLXSL_OPS_BASE     50000000UL  /* XPath steps, plus 200 a node */
+#define HTMLXSL_MEM_BASE     (256UL << 20) /* bytes, plus 64 a node */
+
+#endif
