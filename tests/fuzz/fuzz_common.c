@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "fsio.h"
 #include "fuzz_common.h"
+#include "diagfmt.h"
 #include "pipeline.h"
 #include "util.h"
 
