@@ -380,7 +380,7 @@ gather(const corpus *c, use **uses, size_t *n)
 /* Judges one file: fills a->published and a->abs, or returns a
  * sentence for the diagnostic (newly allocated) and its rule. */
 static char *
-judge(const corpus *c, asset *a, const char **rule)
+judge(const corpus *c, asset *a, enum rule_id *rule)
 {
 	char *abs = NULL, *data, hex[65], *why = NULL;
 	enum fsio_inside r;
@@ -389,22 +389,22 @@ judge(const corpus *c, asset *a, const char **rule)
 	size_t len;
 	long w, h;
 
-	*rule = "image-missing";
+	*rule = R_IMAGE_MISSING;
 	r = fsio_resolve_inside(c->project->dir, a->file, FSIO_WANT_FILE, &abs);
 	if (r != FSIO_INSIDE)
 		return xasprintf("image %s %s", a->file, fsio_inside_reason(r));
-	*rule = "image-too-large";
+	*rule = R_IMAGE_TOO_LARGE;
 	if (stat(abs, &st) == 0 && st.st_size > ASSETS_MAX_BYTES) {
 		why = xasprintf("image %s is %lld bytes (more than %ld); not "
 		    "published", a->file, (long long)st.st_size, ASSETS_MAX_BYTES);
 		goto out;
 	}
-	*rule = "image-missing";
+	*rule = R_IMAGE_MISSING;
 	if (!(data = read_file(abs, &len))) {
 		why = xasprintf("image %s cannot be read", a->file);
 		goto out;
 	}
-	*rule = "link-unsafe";
+	*rule = R_LINK_UNSAFE;
 	kind = assets_sniff((unsigned char *)data, len);
 	if (!kind)
 		why = xasprintf("image %s is not a PNG, JPEG, GIF, WebP, BMP, "
@@ -415,7 +415,7 @@ judge(const corpus *c, asset *a, const char **rule)
 		    active);
 	else if (assets_dimensions((unsigned char *)data, len, &w, &h) &&
 	    !assets_dimensions_ok(w, h)) {
-		*rule = "image-too-large";
+		*rule = R_IMAGE_TOO_LARGE;
 		why = xasprintf("image %s declares %ld x %ld pixels (at most "
 		    "%ld on a side and %ld in all); not published", a->file, w, h,
 		    ASSETS_MAX_SIDE, ASSETS_MAX_PIXELS);
@@ -451,14 +451,14 @@ assets_collect(corpus *c, diag_set *ds)
 	as->v = xcalloc(n ? n : 1, sizeof *as->v);
 	for (i = 0; i < n; i = j) {
 		asset *a = &as->v[as->n++];
-		const char *rule;
+		enum rule_id rule = R_IMAGE_MISSING;
 		char *why;
 		a->file = xstrdup(uses[i].file);
 		why = judge(c, a, &rule);
 		a->refused = why != NULL;
 		for (j = i; j < n && !strcmp(uses[j].file, uses[i].file); j++)
 			if (why && uses[j].doc != NO_DOC)
-				diag_report_sev(ds, strcmp(rule, "image-missing") ?
+				diag_report_sev(ds, rule != R_IMAGE_MISSING ?
 				    SEV_ERROR : SEV_WARNING, rule,
 				    c->docs[uses[j].doc]->path, uses[j].line,
 				    uses[j].col, "%s", why);
@@ -508,7 +508,7 @@ assets_copy(const corpus *c, const char *html_dir, diag_set *ds)
 		to = path_join(html_dir, a->published);
 		/* the same content under two names is one file */
 		if (!fsio_exists(to) && fsio_copy(a->abs, to) != 0) {
-			diag_report_sev(ds, SEV_ERROR, "html-write", a->file, 0, 0,
+			diag_report_sev(ds, SEV_ERROR, R_HTML_WRITE, a->file, 0, 0,
 			    "cannot copy the image to %s", a->published);
 			rc = 1;
 		}

@@ -247,7 +247,7 @@ baseline_write(const char *path, const char *project_dir, diag_set *ds,
 	 * half a baseline that would then fail every check */
 	tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
 	if (fsio_write(tmp, b.data, b.len) != 0 || rename(tmp, path) != 0) {
-		diag_report(err, "baseline-invalid", path, 0, 0,
+		diag_report(err, R_BASELINE_INVALID, path, 0, 0,
 		    "cannot write the baseline: %s", strerror(errno));
 		unlink(tmp);
 		rc = -1;
@@ -267,7 +267,7 @@ str_field(const yval *item, const char *key, const char *path,
 
 	if (v && v->kind == YV_STR && v->str)
 		return v->str;
-	diag_report(err, "baseline-invalid", path, v ? v->line : item->line,
+	diag_report(err, R_BASELINE_INVALID, path, v ? v->line : item->line,
 	    v ? v->col : item->col, "a baseline finding needs a string "
 	    "\"%s\"", key);
 	return NULL;
@@ -283,7 +283,7 @@ baseline_read(const char *path, diag_set *err)
 	baseline *b;
 
 	if (!text) {
-		diag_report(err, "baseline-invalid", path, 0, 0,
+		diag_report(err, R_BASELINE_INVALID, path, 0, 0,
 		    "cannot read the baseline: %s (make one with `policyc "
 		    "check --write-baseline %s`)", strerror(errno), path);
 		return NULL;
@@ -292,28 +292,28 @@ baseline_read(const char *path, diag_set *err)
 	root = yval_parse(text, len, 0, &ye);
 	free(text);
 	if (!root) {
-		diag_report(err, "baseline-invalid", path, ye.line, ye.col,
+		diag_report(err, R_BASELINE_INVALID, path, ye.line, ye.col,
 		    "the baseline is not valid JSON: %s", ye.message);
 		return NULL;
 	}
 	ver = yval_get(root, BASELINE_KEY);
 	list = yval_get(root, "findings");
 	if (root->kind != YV_MAP || !ver) {
-		diag_report(err, "baseline-invalid", path, root->line,
+		diag_report(err, R_BASELINE_INVALID, path, root->line,
 		    root->col, "not a policyc baseline (no \"" BASELINE_KEY
 		    "\" key)");
 		yval_free(root);
 		return NULL;
 	}
 	if (ver->kind != YV_NUM || ver->num != BASELINE_VERSION) {
-		diag_report(err, "baseline-invalid", path, ver->line, ver->col,
+		diag_report(err, R_BASELINE_INVALID, path, ver->line, ver->col,
 		    "baseline version '%s' is not one this policyc reads (%d)",
 		    ver->str ? ver->str : "?", BASELINE_VERSION);
 		yval_free(root);
 		return NULL;
 	}
 	if (!list || list->kind != YV_LIST) {
-		diag_report(err, "baseline-invalid", path,
+		diag_report(err, R_BASELINE_INVALID, path,
 		    list ? list->line : root->line,
 		    list ? list->col : root->col,
 		    "the baseline needs a \"findings\" list");
@@ -327,7 +327,7 @@ baseline_read(const char *path, diag_set *err)
 		const char *rule, *file, *fp, *ctx;
 
 		if (it->kind != YV_MAP) {
-			diag_report(err, "baseline-invalid", path, it->line,
+			diag_report(err, R_BASELINE_INVALID, path, it->line,
 			    it->col, "a baseline finding must be an object");
 			goto bad;
 		}

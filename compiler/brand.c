@@ -80,7 +80,7 @@ safe_colour(const char *name, const yval *v, const char *fallback,
 
 	if (value == NULL || brand_parse_hex(value, rgb) != 0) {
 		if (v != NULL)
-			diag_report_sev(ds, SEV_WARNING, "brand-contrast", CONFIG,
+			diag_report_sev(ds, SEV_WARNING, R_BRAND_CONTRAST, CONFIG,
 			    v->line, v->col, "brand colour %s \"%s\" is not a "
 			    "#rrggbb colour; using %s", name, value ? value : "",
 			    fallback);
@@ -89,7 +89,7 @@ safe_colour(const char *name, const yval *v, const char *fallback,
 	}
 	ratio = brand_contrast_white(rgb);
 	if (ratio < 4.5) {
-		diag_report_sev(ds, SEV_WARNING, "brand-contrast", CONFIG,
+		diag_report_sev(ds, SEV_WARNING, R_BRAND_CONTRAST, CONFIG,
 		    v->line, v->col, "brand colour %s %s has contrast %.2f:1 "
 		    "against white (WCAG AA needs 4.5:1); the site and the PDFs "
 		    "use a darker shade", name, value, ratio);
@@ -155,13 +155,13 @@ project_relative(const char *dir, const char *abs)
  * its rule; NULL when it can. */
 static char *
 logo_problem(const char *name, const char *data, size_t len,
-    const char **rule)
+    enum rule_id *rule)
 {
 	const char *kind = assets_sniff((const unsigned char *)data, len);
 	const char *active;
 	long w, h;
 
-	*rule = "link-unsafe";
+	*rule = R_LINK_UNSAFE;
 	if (!kind)
 		return xasprintf("the logo %s is not a PNG, JPEG, GIF, WebP, BMP, "
 		    "ICO, AVIF or SVG file; it is not published", name);
@@ -169,7 +169,7 @@ logo_problem(const char *name, const char *data, size_t len,
 	    (active = assets_svg_active(data, len)) != NULL)
 		return xasprintf("the logo %s is an SVG holding %s; it is "
 		    "not published", name, active);
-	*rule = "image-too-large";
+	*rule = R_IMAGE_TOO_LARGE;
 	if (assets_dimensions((const unsigned char *)data, len, &w, &h) &&
 	    !assets_dimensions_ok(w, h))
 		return xasprintf("the logo %s declares %ld x %ld pixels (at most "
@@ -182,7 +182,8 @@ static void
 resolve_logo(project *p, diag_set *ds)
 {
 	const yval *v = yval_get(p->organisation, "logo");
-	const char *name = yval_str(v), *rule;
+	const char *name = yval_str(v);
+	enum rule_id rule = R_LINK_UNSAFE;
 	char *abs = NULL, *data, *why;
 	enum fsio_inside r;
 	struct stat st;
@@ -193,23 +194,23 @@ resolve_logo(project *p, diag_set *ds)
 	r = fsio_resolve_inside(p->dir, name, FSIO_WANT_FILE, &abs);
 	if (r != FSIO_INSIDE) {
 		if (r == FSIO_MISSING)
-			diag_report_sev(ds, SEV_WARNING, "image-missing", CONFIG,
+			diag_report_sev(ds, SEV_WARNING, R_IMAGE_MISSING, CONFIG,
 			    v->line, v->col, "the logo %s does not exist", name);
 		else
-			diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 			    "the logo %s %s; it is not published", name,
 			    fsio_inside_reason(r));
 		return;
 	}
 	if (stat(abs, &st) == 0 && st.st_size > ASSETS_MAX_BYTES) {
-		diag_report_sev(ds, SEV_ERROR, "image-too-large", CONFIG, v->line,
+		diag_report_sev(ds, SEV_ERROR, R_IMAGE_TOO_LARGE, CONFIG, v->line,
 		    v->col, "the logo %s is %lld bytes (more than %ld); it is not "
 		    "published", name, (long long)st.st_size, ASSETS_MAX_BYTES);
 		free(abs);
 		return;
 	}
 	if (!(data = read_file(abs, &len))) {
-		diag_report_sev(ds, SEV_WARNING, "image-missing", CONFIG, v->line,
+		diag_report_sev(ds, SEV_WARNING, R_IMAGE_MISSING, CONFIG, v->line,
 		    v->col, "the logo %s cannot be read", name);
 		free(abs);
 		return;

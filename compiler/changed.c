@@ -187,21 +187,21 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 	git_libgit2_init();
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	if (!root) {
-		diag_report(ds, "changed-since-invalid", ".", 0, 0,
+		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 		    "--changed-since: the project folder '%s' cannot be read",
 		    project_dir);
 		goto out;
 	}
 	if ((rc = git_repository_open_ext(&repo, root, 0, NULL)) != 0) {
 		if (rc == GIT_ENOTFOUND)
-			diag_report(ds, "changed-since-invalid", ".", 0, 0,
+			diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 			    "--changed-since %s: '%s' is not in a git "
 			    "repository (use --files to name the changed "
 			    "documents instead)", ref, project_dir);
 		else
 			/* e.g. a checkout owned by another user: libgit2
 			 * keeps git's safe.directory rule, and so do we */
-			diag_report(ds, "changed-since-invalid", ".", 0, 0,
+			diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 			    "--changed-since %s: cannot open the git "
 			    "repository of '%s' (%s)", ref, project_dir,
 			    git_reason());
@@ -209,14 +209,14 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 	}
 	workdir = git_repository_workdir(repo);
 	if (!workdir) {
-		diag_report(ds, "changed-since-invalid", ".", 0, 0,
+		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 		    "--changed-since %s: the git repository of '%s' is bare "
 		    "(it has no working tree to compare)", ref, project_dir);
 		goto out;
 	}
 	if (git_revparse_single(&obj, repo, ref) != 0 ||
 	    git_object_peel(&tree, obj, GIT_OBJECT_TREE) != 0) {
-		diag_report(ds, "changed-since-invalid", ".", 0, 0,
+		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 		    "--changed-since %s: no such commit in the repository "
 		    "(%s); in a shallow CI checkout, fetch it first", ref,
 		    git_reason());
@@ -228,7 +228,7 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 		char *rw = realpath(workdir, NULL);
 
 		if (!rw) {
-			diag_report(ds, "changed-since-invalid", ".", 0, 0,
+			diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 			    "--changed-since %s: the working tree '%s' "
 			    "cannot be read", ref, workdir);
 			goto out;
@@ -240,7 +240,7 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 		free(rw);
 	}
 	if (!prefix) {
-		diag_report(ds, "changed-since-invalid", ".", 0, 0,
+		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 		    "--changed-since %s: '%s' is outside the working tree of "
 		    "its git repository", ref, project_dir);
 		goto out;
@@ -258,7 +258,7 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 	}
 	if (git_diff_tree_to_workdir_with_index(&diff, repo,
 	    (git_tree *)tree, &opts) != 0) {
-		diag_report(ds, "changed-since-invalid", ".", 0, 0,
+		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 		    "--changed-since %s: cannot compare the working tree "
 		    "with it (%s)", ref, git_reason());
 		goto out;
@@ -267,7 +267,7 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 	c.cs = cs;
 	c.prefix = prefix;
 	if (git_diff_foreach(diff, on_file, NULL, NULL, NULL, &c) != 0) {
-		diag_report(ds, "changed-since-invalid", ".", 0, 0,
+		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 		    "--changed-since %s: cannot list the changes (%s)", ref,
 		    git_reason());
 		changed_free(cs);

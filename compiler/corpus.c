@@ -74,7 +74,7 @@ report_title_duplicates(const corpus *c, diag_set *ds)
 			continue;
 		t = lower(d->title);
 		if (strtab_put(first, t, (long)i))
-			diag_report_sev(ds, SEV_WARNING, "title-duplicate", d->path,
+			diag_report_sev(ds, SEV_WARNING, R_TITLE_DUPLICATE, d->path,
 			    d->title_line > 0 ? d->title_line : 1, 0,
 			    "title \"%s\" is also the title of %s", d->title,
 			    c->docs[strtab_get(first, t)]->path);
@@ -188,7 +188,7 @@ build_sections(corpus *c, diag_set *ds)
 			if (corpus_find_section(c, k))
 				continue;
 			near = suggest(k, paths, c->nsections);
-			diag_report(ds, "config-invalid", "policyc.yaml",
+			diag_report(ds, R_CONFIG_INVALID, "policyc.yaml",
 			    p->sections->key_lines[i], p->sections->key_cols[i],
 			    "sections: '%s' is no folder of the content%s%s%s", k,
 			    near ? " (did you mean '" : "", near ? near : "",
@@ -237,7 +237,7 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 		if (prev >= 0) {
 			char *fresh;
 			int k = 2;
-			diag_report(ds, "id-duplicate", d->path,
+			diag_report(ds, R_ID_DUPLICATE, d->path,
 			    d->id_line ? d->id_line : 1, d->id_line ? d->id_col : 0,
 			    "id '%s' is already used by %s", d->id,
 			    docs[prev]->path);

@@ -153,22 +153,32 @@ add(diag_set *ds, int sev, const char *rule, const char *file, int line,
 }
 
 void
-diag_report(diag_set *ds, const char *rule, const char *file, int line,
+diag_report(diag_set *ds, enum rule_id rule, const char *file, int line,
     int col, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(ds, -1, rule, file, line, col, fmt, ap);
+	add(ds, -1, rule_get(rule)->id, file, line, col, fmt, ap);
 	va_end(ap);
 }
 
 void
-diag_report_sev(diag_set *ds, severity sev, const char *rule,
+diag_report_sev(diag_set *ds, severity sev, enum rule_id rule,
     const char *file, int line, int col, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(ds, (int)sev, rule, file, line, col, fmt, ap);
+	add(ds, (int)sev, rule_get(rule)->id, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_report_named(diag_set *ds, int sev, const char *rule, const char *file,
+    int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(ds, sev < 0 ? -1 : sev, rule, file, line, col, fmt, ap);
 	va_end(ap);
 }
 

@@ -37,11 +37,19 @@ int diag_severity_parse(const char *s, severity *out);
 
 /* Reports at the rule's effective severity (dropped when off). file is
  * relative to the project folder; line/col are 1-based, 0 when unknown. */
-void diag_report(diag_set *ds, const char *rule, const char *file, int line,
-    int col, const char *fmt, ...) PC_PRINTF(6, 7);
+void diag_report(diag_set *ds, enum rule_id rule, const char *file,
+    int line, int col, const char *fmt, ...) PC_PRINTF(6, 7);
 /* Reports at an explicit severity (still dropped when the rule is off;
  * a configured severity for the rule wins over sev). */
-void diag_report_sev(diag_set *ds, severity sev, const char *rule,
+void diag_report_sev(diag_set *ds, severity sev, enum rule_id rule,
+    const char *file, int line, int col, const char *fmt, ...)
+    PC_PRINTF(7, 8);
+/* A rule named by a string: what Lua filters report (built-in rules by
+ * their id, a project's own rules by any name) and diagnostics replayed
+ * from another set.  sev < 0: the rule's configured or default
+ * severity.  C code reports through the two above, so a misspelt rule id
+ * does not compile. */
+void diag_report_named(diag_set *ds, int sev, const char *rule,
     const char *file, int line, int col, const char *fmt, ...)
     PC_PRINTF(7, 8);
 

@@ -406,7 +406,7 @@ bound_nesting(document *d, diag_set *ds)
 		cmark_iter_free(it);
 		if (!reported && (nb || ni)) {
 			cmark_node *at = nb ? blocks[0] : inl[0];
-			diag_report(ds, "nesting-deep", d->path,
+			diag_report(ds, R_NESTING_DEEP, d->path,
 			    cmark_node_get_start_line(at),
 			    cmark_node_get_start_column(at),
 			    "%s nested more than %d deep; what is deeper is "
@@ -481,7 +481,7 @@ substitute(const project *p, const document *d, const char *s, int line,
 			size_t vlen = val ? strlen(val) : 0;
 			if (val && vlen > st->budget) {
 				if (!st->reported)
-					diag_report(ds, "output-amplification", d->path,
+					diag_report(ds, R_OUTPUT_AMPLIFICATION, d->path,
 					    line, col > 0 ? col + (int)(open - s) : 0,
 					    "'{{%s}}' and the variables after it are "
 					    "left as written: substituting them would "
@@ -494,7 +494,7 @@ substitute(const project *p, const document *d, const char *s, int line,
 				st->budget -= vlen;
 				changed = 1;
 			} else {
-				diag_report(ds, "variable-unknown", d->path, line,
+				diag_report(ds, R_VARIABLE_UNKNOWN, d->path, line,
 				    col > 0 ? col + (int)(open - s) : 0,
 				    "unknown variable '{{%s}}' (not in policyc.yaml "
 				    "or its organisation)", name);
@@ -762,7 +762,7 @@ read_source(const project *p, document *d, diag_set *ds)
 	    NULL;
 	free(abs);
 	if (!d->source && where != FSIO_INSIDE && where != FSIO_MISSING) {
-		diag_report(ds, "file-unreadable", path, 0, 0, "cannot read: %s",
+		diag_report(ds, R_FILE_UNREADABLE, path, 0, 0, "cannot read: %s",
 		    fsio_inside_reason(where));
 		d->broken = 1;
 		d->source = xstrdup("");
@@ -770,7 +770,7 @@ read_source(const project *p, document *d, diag_set *ds)
 	} else if (!d->source) {
 		if (where == FSIO_MISSING)
 			errno = ENOENT;
-		diag_report(ds, "file-unreadable", path, 0, 0, "cannot read: %s",
+		diag_report(ds, R_FILE_UNREADABLE, path, 0, 0, "cannot read: %s",
 		    errno == EINVAL ? "not a regular file" : strerror(errno));
 		d->broken = 1;
 		d->source = xstrdup("");
@@ -779,7 +779,7 @@ read_source(const project *p, document *d, diag_set *ds)
 		int line, col;
 		char *fixed;
 		line_col_of(d->source, bad, &line, &col);
-		diag_report(ds, "file-unreadable", path, line, col,
+		diag_report(ds, R_FILE_UNREADABLE, path, line, col,
 		    "not UTF-8 text (byte 0x%02x); read as Latin-1 — save the "
 		    "file as UTF-8", (unsigned char)d->source[bad]);
 		fixed = latin1_repair(d->source, d->source_len, &len);
@@ -789,7 +789,7 @@ read_source(const project *p, document *d, diag_set *ds)
 	}
 	if (memchr(d->source, '\0', d->source_len)) {
 		/* a NUL would cut strings short; cmark turns it into U+FFFD */
-		diag_report(ds, "file-unreadable", path, 0, 0,
+		diag_report(ds, R_FILE_UNREADABLE, path, 0, 0,
 		    "file holds NUL bytes (is it binary?)");
 	}
 }
@@ -846,7 +846,7 @@ hint_unfenced(document *d, diag_set *ds)
 		line++;
 	}
 	if (keys >= 2 || (keys == 1 && !strncmp(d->source, "title:", 6)))
-		diag_report(ds, "meta-unfenced", d->path, first, 1,
+		diag_report(ds, R_META_UNFENCED, d->path, first, 1,
 		    "the file opens with 'key: value' lines but no '---' line "
 		    "before them: they are read as text, not front matter "
 		    "(add '---' as the first line, and after the last key)");
@@ -862,7 +862,7 @@ read_front_matter(const project *p, document *d, const frontmatter *fm,
 	int meta_broken = 0;
 
 	if (fm->unterminated)
-		diag_report(ds, "yaml-syntax", d->path, 1, 1,
+		diag_report(ds, R_YAML_SYNTAX, d->path, 1, 1,
 		    "front matter opened with '---' is never closed with "
 		    "'---' or '...'; reading the file as body");
 	d->body_line = fm->body_line;
@@ -881,14 +881,14 @@ read_front_matter(const project *p, document *d, const frontmatter *fm,
 			m = yval_parse(d->source + fm->yaml_start, fm->yaml_len,
 			    fm->yaml_line - 1, &err);
 		if (!m) {
-			diag_report(ds, "yaml-syntax", d->path, err.line, err.col,
+			diag_report(ds, R_YAML_SYNTAX, d->path, err.line, err.col,
 			    "front matter: %s", err.message);
 			meta_broken = 1;
 		}
 		else if (m->kind == YV_NULL)
 			yval_free(m);
 		else if (m->kind != YV_MAP) {
-			diag_report(ds, "meta-invalid", d->path, m->line, m->col,
+			diag_report(ds, R_META_INVALID, d->path, m->line, m->col,
 			    "front matter must be a map of keys, not a %s",
 			    yval_kind_name(m->kind));
 			yval_free(m);
@@ -915,7 +915,7 @@ set_id_and_section(document *d, diag_set *ds)
 		if (document_id_safe(idv))
 			d->id = xstrdup(idv);
 		else
-			diag_report(ds, "id-invalid", d->path, d->id_line,
+			diag_report(ds, R_ID_INVALID, d->path, d->id_line,
 			    d->id_col, "id '%s' would leave the output folder; "
 			    "using the file's path instead", idv);
 	}

@@ -61,10 +61,10 @@ static void emit(frun *r, int sev, const char *rule, const char *file,
     int line, int col, const char *msg)
 {
 	if (sev >= 0)
-		diag_report_sev(r->ds, (severity)sev, rule, file, line, col,
+		diag_report_named(r->ds, sev, rule, file, line, col,
 		    "%s", msg);
 	else
-		diag_report(r->ds, rule, file, line, col, "%s", msg);
+		diag_report_named(r->ds, -1, rule, file, line, col, "%s", msg);
 }
 
 static const char FRUN_KEY = 'F';   /* registry key of the frun pointer */
@@ -542,7 +542,7 @@ static void job_failed(void *ctx, size_t k, long doing, const char *what,
 		    q->c->docs[doing - 1]->path, what);
 	else
 		m = xasprintf("filter stopped: %s", what);
-	diag_report(ds, "filter-error", q->jobs[k].label, 0, 0, "%s", m);
+	diag_report(ds, R_FILTER_ERROR, q->jobs[k].label, 0, 0, "%s", m);
 	free(m);
 }
 
@@ -607,7 +607,7 @@ static double time_limit(corpus *c, diag_set *ds)
 		return secs;
 	if (v->kind == YV_NUM && v->num >= 0.1 && v->num <= 86400)
 		return v->num;
-	diag_report(ds, "config-invalid", "policyc.yaml", v->line, v->col,
+	diag_report(ds, R_CONFIG_INVALID, "policyc.yaml", v->line, v->col,
 	    "rules: filter-error: seconds must be a number from 0.1 to "
 	    "86400; using %g", secs);
 	return secs;

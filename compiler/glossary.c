@@ -141,7 +141,7 @@ check_duplicates(glossary *g, const char *file, diag_set *ds,
 		for (size_t j = i; j-- > 0 && !strcmp(d[j].key, d[i].key);) {
 			if (!name_clash(&d[j], &d[i]))
 				continue;
-			diag_report(ds, "term-duplicate", file, d[i].line, 0,
+			diag_report(ds, R_TERM_DUPLICATE, file, d[i].line, 0,
 			    "%s \"%s\" is already defined by the entry "
 			    "\"%s\" (line %d)", d[i].what, d[i].raw,
 			    g->entries[d[j].entry].term,
@@ -251,7 +251,7 @@ load_entry(glossary_entry *e, const yval *m, const char *term,
 		for (int q = 0; known[q]; q++)
 			ok |= !strcmp(m->keys[k], known[q]);
 		if (!ok)
-			diag_report(ds, "meta-invalid", file,
+			diag_report(ds, R_META_INVALID, file,
 			    m->key_lines ? m->key_lines[k] : m->line,
 			    m->key_cols ? m->key_cols[k] : 0,
 			    "unknown glossary key \"%s\" (known: term, "
@@ -273,7 +273,7 @@ glossary_from_yval(const yval *list, const char *file, diag_set *ds)
 	if (list->kind == YV_MAP && yval_get(list, "terms"))
 		list = yval_get(list, "terms");
 	if (list->kind != YV_LIST) {
-		diag_report(ds, "meta-invalid", file, list->line, list->col,
+		diag_report(ds, R_META_INVALID, file, list->line, list->col,
 		    "the glossary must be a list of entries (- term: ...)");
 		finish(g);
 		return g;
@@ -282,14 +282,14 @@ glossary_from_yval(const yval *list, const char *file, diag_set *ds)
 	for (size_t i = 0; i < list->n; i++) {
 		const yval *m = list->items[i];
 		if (!m || m->kind != YV_MAP) {
-			diag_report(ds, "meta-invalid", file, m ? m->line : 0,
+			diag_report(ds, R_META_INVALID, file, m ? m->line : 0,
 			    m ? m->col : 0, "a glossary entry must be a map "
 			    "with a term");
 			continue;
 		}
 		const char *term = yval_str(yval_get(m, "term"));
 		if (!term || !*term) {
-			diag_report(ds, "meta-invalid", file, m->line, m->col,
+			diag_report(ds, R_META_INVALID, file, m->line, m->col,
 			    "glossary entry without a term");
 			continue;
 		}
@@ -330,7 +330,7 @@ glossary_load(const char *abspath, const char *file, int required,
 	char *text = abspath ? read_file(abspath, &len) : NULL;
 	if (!text) {
 		if (required)
-			diag_report(ds, "yaml-syntax", file, 0, 0,
+			diag_report(ds, R_YAML_SYNTAX, file, 0, 0,
 			    "cannot read the glossary");
 		return glossary_from_yval(NULL, file, ds);
 	}
@@ -339,7 +339,7 @@ glossary_load(const char *abspath, const char *file, int required,
 	yval *v = yval_parse(text, len, 0, &err);
 	free(text);
 	if (!v) {
-		diag_report(ds, "yaml-syntax", file, err.line, err.col, "%s",
+		diag_report(ds, R_YAML_SYNTAX, file, err.line, err.col, "%s",
 		    err.message);
 		return glossary_from_yval(NULL, file, ds);
 	}

@@ -66,7 +66,7 @@ static int
 write_out(const backend_input *in, const char *path, const char *data)
 {
 	if (fsio_write(path, data, strlen(data)) != 0) {
-		diag_report_sev(in->ds, SEV_ERROR, "html-write", "", 0, 0,
+		diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
 		    "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -88,7 +88,7 @@ page_job(void *ctx, size_t i, int worker)
 
 	(void)worker;
 	if (!document_id_safe(id)) {
-		diag_report_sev(in->ds, SEV_ERROR, "html-write", path, 0, 0,
+		diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, path, 0, 0,
 		    "document id \"%s\" would leave the output folder", id);
 		free(id);
 		free(path);
@@ -101,7 +101,7 @@ page_job(void *ctx, size_t i, int worker)
 		 * the id was judged, and is checked again where it is opened */
 		rel = xasprintf("html/%s.html", id);
 		if (fsio_write_beneath(in->out_dir, rel, out, strlen(out)) != 0) {
-			diag_report_sev(in->ds, SEV_ERROR, "html-write", path, 0,
+			diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, path, 0,
 			    0, "cannot write %s: %s", rel, strerror(errno));
 			__atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
 		}
@@ -122,7 +122,7 @@ copy_static(const backend_input *in, htmlxsl *x, const char *name,
 	int rc = fsio_copy(from, to);
 
 	if (rc != 0)
-		diag_report_sev(in->ds, SEV_ERROR, "html-write", "", 0, 0,
+		diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
 		    "cannot copy %s to %s", from, to);
 	free(from);
 	free(to);
@@ -249,7 +249,7 @@ html_render(const backend_input *in)
 	j.in = in;
 	j.html_dir = path_join(in->out_dir, "html");
 	if (fsio_mkdirs(j.html_dir) != 0) {
-		diag_report_sev(in->ds, SEV_ERROR, "html-write", "", 0, 0,
+		diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
 		    "cannot create %s", j.html_dir);
 		free(j.html_dir);
 		return 1;

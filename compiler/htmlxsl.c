@@ -218,10 +218,10 @@ sink_end(err_sink *s, const char *what)
 
 	if (m != NULL) {
 		if (s->loc_file)
-			diag_report_sev(s->ds, SEV_ERROR, "html-template",
+			diag_report_sev(s->ds, SEV_ERROR, R_HTML_TEMPLATE,
 			    shown_path(s->e, s->loc_file), s->loc_line, 0, "%s", m);
 		else
-			diag_report_sev(s->ds, SEV_ERROR, "html-template",
+			diag_report_sev(s->ds, SEV_ERROR, R_HTML_TEMPLATE,
 			    shown_path(s->e, s->file), 0, 0, "%s", m);
 	}
 	buf_free(&s->msg);

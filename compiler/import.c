@@ -221,14 +221,14 @@ import_one(run *r, const input *in)
 		depth += *p == '/';
 	depth--;
 	if (fsio_exists(abs) && !r->force) {
-		diag_report(r->ds, "import-invalid", in->src, 0, 0,
+		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0,
 		    "%s exists; not replaced (use --force to replace it)", rel);
 		rc = 1;
 		goto out;
 	}
 	z = importzip_open(in->src, &err);
 	if (!z) {
-		diag_report(r->ds, "import-invalid", in->src, 0, 0, "%s", err);
+		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0, "%s", err);
 		rc = 1;
 		goto out;
 	}
@@ -249,7 +249,7 @@ import_one(run *r, const input *in)
 	    !importzip_has(z, "_rels/.rels") && importzip_has(z, "content.xml");
 	if (!odt && !importzip_has(z, "word/document.xml") &&
 	    !importzip_has(z, "_rels/.rels")) {
-		diag_report(r->ds, "import-invalid", in->src, 0, 0, "%s",
+		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0, "%s",
 		    importzip_has(z, "EncryptedPackage") ? "the file is "
 		    "encrypted (password protected): save an unprotected copy" :
 		    "not a Word (.docx) or OpenDocument (.odt) file: the "
@@ -257,7 +257,7 @@ import_one(run *r, const input *in)
 		rc = 1;
 	} else if ((odt ? importodt_read(z, &d, &err) :
 	    importdocx_read(z, &d, &err)) != 0) {
-		diag_report(r->ds, "import-invalid", in->src, 0, 0, "%s", err);
+		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0, "%s", err);
 		rc = 1;
 	}
 	importzip_close(z);
@@ -267,7 +267,7 @@ import_one(run *r, const input *in)
 		body = importmd_body(&d);
 		text = xasprintf("%s\n%s", front, body);
 		if (write_atomic(abs, text, strlen(text)) != 0) {
-			diag_report(r->ds, "import-invalid", in->src, 0, 0,
+			diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0,
 			    "cannot write %s", rel);
 			rc = 1;
 		} else {
@@ -375,7 +375,7 @@ check_new(run *r, const char *today)
 				if (g->file && !strcmp(g->file, r->written[j]))
 					break;
 			if (j < r->nwritten)
-				diag_report_sev(mine, g->sev, g->rule, g->file,
+				diag_report_named(mine, (int)g->sev, g->rule, g->file,
 				    g->line, g->col, "%s", g->message);
 		}
 		diag_sort(mine);

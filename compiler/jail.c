@@ -288,7 +288,7 @@ static int next_record(const char **p, const char *end, diag_set *got)
 	sf = xstrndup(file, nfile);
 	/* the child judged the severity (rules: applied there); got has no
 	 * overrides, so it keeps it as sent */
-	diag_report_sev(got, (severity)sev, sr, sf, (int32_t)line,
+	diag_report_named(got, sev, sr, sf, (int32_t)line,
 	    (int32_t)col, "%.*s", (int)nmsg, msg);
 	free(sr);
 	free(sf);

@@ -232,7 +232,7 @@ resolve_doc_target(pass *ps, size_t di, long ti, const char *anchor,
 		/* id-invalid was reported at the target: it is not published,
 		 * so a live link to it would be dead */
 		li->kind = LINK_BROKEN;
-		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "link to %s: that document is not published (its id is "
 		    "not safe as a path)", shown);
 		return;
@@ -240,7 +240,7 @@ resolve_doc_target(pass *ps, size_t di, long ti, const char *anchor,
 	if (anchor && *anchor && !document_find_anchor(t, anchor)) {
 		const char *near = near_anchor(t, anchor);
 		li->kind = LINK_BROKEN;
-		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "link to %s: %s has no heading with the anchor #%s%s%s%s",
 		    shown, t->id, anchor, near ? " (did you mean #" : "",
 		    near ? near : "", near ? "?)" : "");
@@ -252,7 +252,7 @@ resolve_doc_target(pass *ps, size_t di, long ti, const char *anchor,
 	if ((size_t)ti != di) {
 		edge_push(&ps->edges[di], (size_t)ti, li->line);
 		if (status_is_stale(t) && !status_is_stale(d))
-			diag_report(ps->ds, "superseded-link", d->path, li->line,
+			diag_report(ps->ds, R_SUPERSEDED_LINK, d->path, li->line,
 			    li->col, "link to %s, which is %s%s%s", t->id,
 			    t->status, t->superseded_by ? " by " : "",
 			    t->superseded_by ? t->superseded_by : "");
@@ -303,7 +303,7 @@ resolve_placeholder(pass *ps, document *d, cmark_node *n, link_info *li)
 	long e = g && *text ? lookup_loose(g, text) : -1;
 	if (!term_link(d, li, g, e, 2)) {
 		li->kind = LINK_PLACEHOLDER;
-		diag_report(ps->ds, "link-placeholder", d->path, li->line,
+		diag_report(ps->ds, R_LINK_PLACEHOLDER, d->path, li->line,
 		    li->col, "placeholder link \"%s\" (#) names no glossary "
 		    "term", text);
 	}
@@ -322,7 +322,7 @@ resolve_anchor(pass *ps, document *d, link_info *li, const char *url)
 	} else {
 		const char *near = near_anchor(d, a);
 		li->kind = LINK_BROKEN;
-		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "no heading in this document has the anchor #%s%s%s%s", a,
 		    near ? " (did you mean #" : "", near ? near : "",
 		    near ? "?)" : "");
@@ -341,7 +341,7 @@ resolve_glossary(pass *ps, document *d, link_info *li, const char *url)
 	long e = g ? glossary_lookup(g, name) : -1;
 	if (!term_link(d, li, g, e, 1)) {
 		li->kind = LINK_BROKEN;
-		diag_report(ps->ds, "term-unknown", d->path, li->line, li->col,
+		diag_report(ps->ds, R_TERM_UNKNOWN, d->path, li->line, li->col,
 		    "glossary link to \"%s\", which is not in the glossary",
 		    name);
 	}
@@ -417,7 +417,7 @@ resolve_file_link_near(pass *ps, document *d, link_info *li, const char *url,
 		    is_dir(abs) ? "a folder without an index.md" :
 		    "not a regular file";
 		li->kind = LINK_BROKEN;
-		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "link to %s: %s%s%s%s", url, why, near ? " (did you mean " :
 		    "", near ? near : "", near ? "?)" : "");
 		free(abs);
@@ -535,10 +535,10 @@ report_missing(pass *ps, document *d, link_info *li, const char *url,
 	const char *near = near_path(ps, target);
 	li->kind = LINK_BROKEN;
 	if (near)
-		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "link to %s: %s (did you mean %s?)", url, what, near);
 	else
-		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "link to %s: %s", url, what);
 }
 
@@ -576,7 +576,7 @@ resolve_site_rooted(pass *ps, size_t di, cmark_node *n, link_info *li,
 	}
 	if (!rest) {
 		li->kind = LINK_BROKEN;
-		diag_report(ps->ds, "link-broken", d->path, li->line, li->col,
+		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "link to %s: a path from the site's root outside links: "
 		    "root (%s); add its prefix to links: root, or the host "
 		    "it belongs to to links: external", url, p->link_roots[0]);
@@ -663,7 +663,7 @@ resolve_relative(pass *ps, size_t di, cmark_node *n, link_info *li,
 		else if (is_md) {
 			if (!target) {
 				li->kind = LINK_BROKEN;
-				diag_report(ps->ds, "link-broken", d->path,
+				diag_report(ps->ds, R_LINK_BROKEN, d->path,
 				    li->line, li->col, "link to %s leaves the "
 				    "content folder", url);
 			} else {
@@ -723,7 +723,7 @@ resolve_image(pass *ps, document *d, link_info *li, const char *url)
 			li->kind = LINK_UNSAFE;
 		else if (!web) {
 			li->kind = LINK_UNSAFE;
-			diag_report(ps->ds, "link-unsafe", file, li->line,
+			diag_report(ps->ds, R_LINK_UNSAFE, file, li->line,
 			    li->col, "image %s: an image is a file of the "
 			    "project, an http(s) URL or a data: image", url);
 		} else
@@ -743,10 +743,10 @@ resolve_image(pass *ps, document *d, link_info *li, const char *url)
 	} else {
 		li->kind = LINK_BROKEN;
 		if (!*url)
-			diag_report(ps->ds, "link-broken", file, li->line,
+			diag_report(ps->ds, R_LINK_BROKEN, file, li->line,
 			    li->col, "image with an empty path");
 		else
-			diag_report(ps->ds, "link-broken", file, li->line,
+			diag_report(ps->ds, R_LINK_BROKEN, file, li->line,
 			    li->col, "image %s %s", url, fsio_inside_reason(r));
 	}
 	free(rel);
@@ -883,11 +883,11 @@ make_wiki_link(pass *ps, size_t di, const char *inner, size_t n, int line,
 		li->kind = LINK_BROKEN;
 		cmark_node_set_url(link, name);
 		if (ti == -2)
-			diag_report(ps->ds, "link-broken", d->path, line, col,
+			diag_report(ps->ds, R_LINK_BROKEN, d->path, line, col,
 			    "%s matches several documents: %s", li->href,
 			    cands ? cands : "");
 		else
-			diag_report(ps->ds, "link-broken", d->path, line, col,
+			diag_report(ps->ds, R_LINK_BROKEN, d->path, line, col,
 			    "%s names no document (no id, unique last "
 			    "segment or title)", li->href);
 	}
@@ -1071,11 +1071,11 @@ resolve_meta_name(corpus *c, size_t di, const char *key, const char *name,
 	char *cands = NULL;
 	long ti = corpus_resolve_name(c, name, &cands);
 	if (ti == -2)
-		diag_report(ds, "related-unknown", c->docs[di]->path, line,
+		diag_report(ds, R_RELATED_UNKNOWN, c->docs[di]->path, line,
 		    col, "%s: \"%s\" matches several documents: %s", key,
 		    name, cands ? cands : "");
 	else if (ti < 0)
-		diag_report(ds, "related-unknown", c->docs[di]->path, line,
+		diag_report(ds, R_RELATED_UNKNOWN, c->docs[di]->path, line,
 		    col, "%s: \"%s\" names no document", key, name);
 	free(cands);
 	return ti;
@@ -1102,7 +1102,7 @@ related_edges(corpus *c, size_t di, diag_set *ds)
 		corpus_add_edge(c, di, (size_t)ti, EDGE_RELATED, it->note,
 		    it->line);
 		if (status_is_stale(c->docs[ti]) && !status_is_stale(d))
-			diag_report(ds, "superseded-link", d->path, it->line,
+			diag_report(ds, R_SUPERSEDED_LINK, d->path, it->line,
 			    it->col, "related: %s is %s", c->docs[ti]->id,
 			    c->docs[ti]->status);
 	}
@@ -1149,12 +1149,12 @@ terms_unused(corpus *c, diag_set *ds)
 	for (size_t i = 0; i < ng; i++) {
 		const glossary_entry *ge = glossary_at(g, i);
 		if (!used[i])
-			diag_report(ds, "term-unused", file, ge->line, 0,
+			diag_report(ds, R_TERM_UNUSED, file, ge->line, 0,
 			    "\"%s\" is used by no document", ge->term);
 		/* see: naming no term */
 		for (size_t k = 0; k < ge->nsee; k++)
 			if (glossary_lookup(g, ge->see[k]) < 0)
-				diag_report(ds, "term-unknown", file, ge->line,
+				diag_report(ds, R_TERM_UNKNOWN, file, ge->line,
 				    0, "\"%s\" refers to \"%s\" (see:), which "
 				    "is not in the glossary", ge->term,
 				    ge->see[k]);
@@ -1223,7 +1223,7 @@ judge_aliases(pass *ps)
 				free(ix);
 			}
 			if (why) {
-				diag_report(ps->ds, "alias-invalid", d->path, a->line,
+				diag_report(ps->ds, R_ALIAS_INVALID, d->path, a->line,
 				    a->col, "redirect '%s' %s%s%s; no redirect is "
 				    "published for it", a->path, why,
 				    other >= 0 ? ": " : "",

@@ -342,7 +342,7 @@ ci_read_list(const ci_options *ci, ci_state *st, diag_set *err)
 	ssize_t n;
 
 	if (!fp) {
-		diag_report(err, "file-unreadable", ci->files_from, 0, 0,
+		diag_report(err, R_FILE_UNREADABLE, ci->files_from, 0, 0,
 		    "--files-from: cannot read the list of files");
 		return -1;
 	}

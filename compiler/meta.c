@@ -71,7 +71,7 @@ read_date(document *d, const char *key, char **out, diag_set *ds)
 	if (!v || v->kind == YV_NULL)
 		return;
 	if (!yval_is_scalar(v) || !date_parse(v->str, norm)) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		diag_report(ds, R_META_INVALID, d->path, v->line, v->col,
 		    "%s: '%s' is not a real ISO date (YYYY-MM-DD or YYYY-MM)",
 		    key, yval_str(v) ? v->str : yval_kind_name(v->kind));
 		return;
@@ -85,7 +85,7 @@ scalar_key(document *d, const char *key, diag_set *ds)
 {
 	yval *v = yval_get(d->meta, key);
 	if (v && !yval_is_scalar(v)) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		diag_report(ds, R_META_INVALID, d->path, v->line, v->col,
 		    "%s must be text, not a %s", key, yval_kind_name(v->kind));
 		return NULL;
 	}
@@ -110,7 +110,7 @@ string_list(document *d, const char *key, size_t *n, diag_set *ds)
 		return out;
 	}
 	if (v->kind != YV_LIST) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		diag_report(ds, R_META_INVALID, d->path, v->line, v->col,
 		    "%s must be a list", key);
 		return NULL;
 	}
@@ -118,7 +118,7 @@ string_list(document *d, const char *key, size_t *n, diag_set *ds)
 	for (i = 0; i < v->n; i++) {
 		const yval *e = v->items[i];
 		if (!yval_is_scalar(e))
-			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
+			diag_report(ds, R_META_INVALID, d->path, e->line, e->col,
 			    "items of %s must be text", key);
 		else if (e->kind != YV_NULL)
 			out[(*n)++] = xstrdup(yval_str(e));
@@ -140,25 +140,25 @@ dated_list(document *d, const char *key, const char *const *fields,
 	if (!v || v->kind == YV_NULL)
 		return NULL;
 	if (v->kind != YV_LIST) {
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		diag_report(ds, R_META_INVALID, d->path, v->line, v->col,
 		    "%s must be a list of entries", key);
 		return NULL;
 	}
 	for (i = 0; i < v->n; i++) {
 		yval *e = v->items[i], *date;
 		if (e->kind != YV_MAP) {
-			diag_report(ds, "meta-invalid", d->path, e->line, e->col,
+			diag_report(ds, R_META_INVALID, d->path, e->line, e->col,
 			    "each %s entry must be a map (%s: ...)", key, fields[0]);
 			continue;
 		}
 		for (j = 0; j < e->n; j++)
 			if (!in_list(fields, e->keys[j]))
-				diag_report(ds, "meta-invalid", d->path,
+				diag_report(ds, R_META_INVALID, d->path,
 				    e->key_lines[j], e->key_cols[j],
 				    "unknown key '%s' in a %s entry", e->keys[j], key);
 		date = yval_get(e, "date");
 		if (date && (!yval_is_scalar(date) || !date_parse(date->str, norm)))
-			diag_report(ds, "meta-invalid", d->path, date->line,
+			diag_report(ds, R_META_INVALID, d->path, date->line,
 			    date->col, "%s date '%s' is not a real ISO date", key,
 			    yval_str(date) ? date->str : "");
 	}
@@ -237,7 +237,7 @@ read_related(document *d, diag_set *ds)
 	if (!v || v->kind == YV_NULL)
 		return;
 	if (v->kind == YV_MAP)
-		diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+		diag_report(ds, R_META_INVALID, d->path, v->line, v->col,
 		    "related must be a list of ids, {id, note} or URLs");
 	n = v->kind == YV_LIST ? v->n : 1;
 	d->related = xcalloc(n ? n : 1, sizeof *d->related);
@@ -249,10 +249,10 @@ read_related(document *d, diag_set *ds)
 		if (v->kind == YV_LIST) {
 			if (it->kind == YV_MAP && !yval_get(it, "id") &&
 			    !yval_get(it, "url"))
-				diag_report(ds, "meta-invalid", d->path, it->line,
+				diag_report(ds, R_META_INVALID, d->path, it->line,
 				    it->col, "a related entry needs id: (or url:)");
 			else if (it->kind == YV_LIST)
-				diag_report(ds, "meta-invalid", d->path, it->line,
+				diag_report(ds, R_META_INVALID, d->path, it->line,
 				    it->col, "a related entry must be an id, "
 				    "{id, note} or a URL");
 		}
@@ -302,18 +302,18 @@ read_status(document *d, diag_set *ds)
 			d->status = xstrdup(v->str);
 		} else {
 			d->status_kind = STATUS_OTHER;
-			diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+			diag_report(ds, R_META_INVALID, d->path, v->line, v->col,
 			    "status '%s' is not one of draft, active, withdrawn, "
 			    "superseded", yval_str(v) ? v->str : "");
 		}
 	}
 	if (draft && draft->kind != YV_NULL && draft->kind != YV_BOOL)
-		diag_report(ds, "meta-invalid", d->path, draft->line, draft->col,
+		diag_report(ds, R_META_INVALID, d->path, draft->line, draft->col,
 		    "draft must be true or false");
 	else if (draft && draft->kind == YV_BOOL && draft->boolean)
 		says_draft = draft;
 	if (pub && pub->kind != YV_NULL && pub->kind != YV_BOOL)
-		diag_report(ds, "meta-invalid", d->path, pub->line, pub->col,
+		diag_report(ds, R_META_INVALID, d->path, pub->line, pub->col,
 		    "published must be true or false");
 	else if (!says_draft && pub && pub->kind == YV_BOOL && !pub->boolean)
 		says_draft = pub;
@@ -321,7 +321,7 @@ read_status(document *d, diag_set *ds)
 		return;
 	if (v && v->kind != YV_NULL) {
 		if (d->status_kind != STATUS_DRAFT)
-			diag_report(ds, "meta-draft", d->path, says_draft->line,
+			diag_report(ds, R_META_DRAFT, d->path, says_draft->line,
 			    says_draft->col, "%s is ignored: status: %s says "
 			    "otherwise", says_draft == draft ? "draft: true" :
 			    "published: false", yval_str(v) ? v->str : "");
@@ -329,7 +329,7 @@ read_status(document *d, diag_set *ds)
 	}
 	d->status_kind = STATUS_DRAFT;
 	d->status = xstrdup("draft");
-	diag_report(ds, "meta-draft", d->path, says_draft->line,
+	diag_report(ds, R_META_DRAFT, d->path, says_draft->line,
 	    says_draft->col, "%s is read as status: draft (not reviewed, "
 	    "shown as a draft); write status: draft instead",
 	    says_draft == draft ? "draft: true" : "published: false");
@@ -392,12 +392,12 @@ read_unknown(const project *p, document *d, diag_set *ds)
 			continue;
 		hint = suggest(key, known, nknown);
 		if (hint)
-			diag_report(ds, "meta-unknown", d->path,
+			diag_report(ds, R_META_UNKNOWN, d->path,
 			    d->meta->key_lines[i], d->meta->key_cols[i],
 			    "unknown front matter key '%s' (did you mean '%s'?)",
 			    key, hint);
 		else
-			diag_report(ds, "meta-unknown", d->path,
+			diag_report(ds, R_META_UNKNOWN, d->path,
 			    d->meta->key_lines[i], d->meta->key_cols[i],
 			    "unknown front matter key '%s' (if another tool reads "
 			    "it, list it in rules: meta-unknown: {allow: [...]})",
@@ -418,7 +418,7 @@ read_aliases(document *d, diag_set *ds)
 		if (!v || v->kind == YV_NULL)
 			continue;
 		if (v->kind != YV_LIST && !yval_is_scalar(v)) {
-			diag_report(ds, "meta-invalid", d->path, v->line, v->col,
+			diag_report(ds, R_META_INVALID, d->path, v->line, v->col,
 			    "'%s' must be a path or a list of paths", keys[k]);
 			continue;
 		}
@@ -430,7 +430,7 @@ read_aliases(document *d, diag_set *ds)
 			meta_alias *a;
 			if (!yval_is_scalar(it) || it->kind == YV_NULL ||
 			    !*it->str) {
-				diag_report(ds, "meta-invalid", d->path, it->line,
+				diag_report(ds, R_META_INVALID, d->path, it->line,
 				    it->col, "items of '%s' must be paths",
 				    keys[k]);
 				continue;
@@ -521,7 +521,7 @@ meta_check_required(const project *p, document *d, diag_set *ds)
 				buf_printf(&missing, "%s%s", missing.len ? ", " : "", *k);
 	}
 	if (missing.len)
-		diag_report(ds, "meta-required", d->path, line > 0 ? line : 1,
+		diag_report(ds, R_META_REQUIRED, d->path, line > 0 ? line : 1,
 		    d->meta ? 1 : 0, "%s: missing %s",
 		    d->meta ? "front matter" : "no front matter", missing.data);
 	buf_free(&missing);

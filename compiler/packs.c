@@ -89,7 +89,7 @@ resolve_named(corpus *c, const pack *pk, pack_members *m, char *in,
 		long t = corpus_resolve_name(c, pk->ids[i], &cands);
 		if (t < 0) {
 			const yval *at = ids_entry(c->project, pk, pk->ids[i]);
-			diag_report(ds, "config-invalid", "policyc.yaml",
+			diag_report(ds, R_CONFIG_INVALID, "policyc.yaml",
 			    at ? at->line : pk->line, at ? at->col : 0,
 			    "pack '%s' names '%s', %s%s", pk->id, pk->ids[i],
 			    t == -2 ? "which matches several documents: " :
@@ -120,7 +120,7 @@ packs_resolve(corpus *c, diag_set *ds)
 		/* the id names OUT/pdf/<id>.pdf: the same test as a
 		 * document id (project.c has refused '/' and "..") */
 		if (!document_id_safe(pk->id)) {
-			diag_report(ds, "config-invalid", "policyc.yaml", pk->line,
+			diag_report(ds, R_CONFIG_INVALID, "policyc.yaml", pk->line,
 			    0, "pack id '%s' cannot be a file name; the pack is "
 			    "not published", pk->id);
 			m->refused = 1;

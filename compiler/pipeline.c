@@ -179,12 +179,12 @@ judge_today(pipeline *pl, char out[11])
 	if (pl->o.today) {
 		if (date_today(pl->o.today, out))
 			return 1;
-		diag_report(pl->ds, "config-invalid", "", 0, 0,
+		diag_report(pl->ds, R_CONFIG_INVALID, "", 0, 0,
 		    "--today '%s' is not a date (YYYY-MM-DD)", pl->o.today);
 		return 0;
 	}
 	if (date_source_epoch(NULL) < 0)
-		diag_report_sev(pl->ds, SEV_WARNING, "env-invalid", "", 0, 0,
+		diag_report_sev(pl->ds, SEV_WARNING, R_ENV_INVALID, "", 0, 0,
 		    "SOURCE_DATE_EPOCH '%s' is not a number of seconds since "
 		    "1970; using the clock", getenv("SOURCE_DATE_EPOCH"));
 	return date_today(NULL, out);
@@ -204,14 +204,14 @@ content_folder(pipeline *pl)
 		return path_join(p->dir, p->content);
 	key_at(p, "content", &line, &col);
 	if (r == FSIO_MISSING)
-		diag_report(pl->ds, "config-invalid", "policyc.yaml", line, col,
+		diag_report(pl->ds, R_CONFIG_INVALID, "policyc.yaml", line, col,
 		    "content folder '%s' does not exist", p->content);
 	else if (r == FSIO_OUTSIDE)
-		diag_report(pl->ds, "config-invalid", "policyc.yaml", line, col,
+		diag_report(pl->ds, R_CONFIG_INVALID, "policyc.yaml", line, col,
 		    "content folder '%s' resolves outside the project folder; "
 		    "refusing to read it", p->content);
 	else
-		diag_report(pl->ds, "config-invalid", "policyc.yaml", line, col,
+		diag_report(pl->ds, R_CONFIG_INVALID, "policyc.yaml", line, col,
 		    "content folder '%s' is not a folder", p->content);
 	return NULL;
 }
@@ -228,7 +228,7 @@ list_documents(pipeline *pl, const char *content_dir, char ***rel)
 	n = fsio_list_markdown(p->dir, content_dir, rel, &skips, &nskips);
 	for (i = 0; i < nskips; i++) {
 		char *path = path_join(p->content, skips[i].rel);
-		diag_report(pl->ds, "file-unreadable", path, 0, 0,
+		diag_report(pl->ds, R_FILE_UNREADABLE, path, 0, 0,
 		    "%s; not read", skips[i].reason);
 		free(path);
 		free(skips[i].rel);
@@ -237,7 +237,7 @@ list_documents(pipeline *pl, const char *content_dir, char ***rel)
 	if (n == 0) {
 		int line, col;
 		key_at(p, "content", &line, &col);
-		diag_report_sev(pl->ds, SEV_ERROR, "content-empty",
+		diag_report_sev(pl->ds, SEV_ERROR, R_CONTENT_EMPTY,
 		    "policyc.yaml", line, col,
 		    "content folder '%s' holds no Markdown (*.md) files",
 		    p->content);
@@ -357,17 +357,17 @@ judge_ids(pipeline *pl, document **docs, size_t n)
 
 		if (!document_id_safe(d->id)) {
 			fresh = safe_id(d->id);
-			diag_report(pl->ds, "id-invalid", d->path, 0, 0,
+			diag_report(pl->ds, R_ID_INVALID, d->path, 0, 0,
 			    "id '%s' would leave the output folder; published "
 			    "as '%s'", d->id, fresh);
 		} else if (segment_too_long(d->id)) {
 			fresh = safe_id(d->id);
-			diag_report(pl->ds, "id-invalid", d->path, 0, 0,
+			diag_report(pl->ds, R_ID_INVALID, d->path, 0, 0,
 			    "id has a part longer than %d bytes, too long for a "
 			    "file name; published as '%s'", ID_SEGMENT_MAX, fresh);
 		} else if (id_reserved(pl->p, d->id, &what)) {
 			fresh = xasprintf("%s-2", d->id);
-			diag_report_sev(pl->ds, SEV_ERROR, "id-reserved",
+			diag_report_sev(pl->ds, SEV_ERROR, R_ID_RESERVED,
 			    d->path, 0, 0, "id '%s' is %s; published as '%s'", d->id, what,
 			    fresh);
 		}
@@ -392,7 +392,7 @@ load_glossary(pipeline *pl)
 	if (r == FSIO_OUTSIDE || r == FSIO_NOT_REGULAR) {
 		int line, col;
 		key_at(p, "glossary", &line, &col);
-		diag_report(pl->ds, "config-invalid", "policyc.yaml", line, col,
+		diag_report(pl->ds, R_CONFIG_INVALID, "policyc.yaml", line, col,
 		    "glossary '%s' %s; not read", p->glossary_path,
 		    fsio_inside_reason(r));
 		return NULL;

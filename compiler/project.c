@@ -55,7 +55,7 @@ check_keys(const yval *v, const char *const *list, const char *where,
 		return;
 	for (i = 0; i < v->n; i++)
 		if (!known(list, v->keys[i]))
-			diag_report(ds, "config-unknown-key", CONFIG,
+			diag_report(ds, R_CONFIG_UNKNOWN_KEY, CONFIG,
 			    v->key_lines[i], v->key_cols[i],
 			    "unknown key '%s'%s%s", v->keys[i],
 			    where ? " in " : "", where ? where : "");
@@ -69,7 +69,7 @@ string_value(const yval *map, const char *key, const char *fallback,
 	if (!v || v->kind == YV_NULL)
 		return fallback ? xstrdup(fallback) : NULL;
 	if (!yval_is_scalar(v)) {
-		diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+		diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 		    "'%s' must be text, not a %s", key, yval_kind_name(v->kind));
 		return fallback ? xstrdup(fallback) : NULL;
 	}
@@ -83,7 +83,7 @@ bool_value(const yval *map, const char *key, int fallback, diag_set *ds)
 	if (!v || v->kind == YV_NULL)
 		return fallback;
 	if (v->kind != YV_BOOL) {
-		diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+		diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 		    "'%s' must be true or false", key);
 		return fallback;
 	}
@@ -107,14 +107,14 @@ string_list(const yval *v, size_t *n, const char *what, diag_set *ds)
 		return out;
 	}
 	if (v->kind != YV_LIST) {
-		diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+		diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 		    "'%s' must be a list", what);
 		return NULL;
 	}
 	out = xcalloc(v->n ? v->n : 1, sizeof *out);
 	for (i = 0; i < v->n; i++) {
 		if (!yval_is_scalar(v->items[i])) {
-			diag_report(ds, "config-invalid", CONFIG,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG,
 			    v->items[i]->line, v->items[i]->col,
 			    "items of '%s' must be text", what);
 			continue;
@@ -316,7 +316,7 @@ check_rule_settings(const char *rule, yval *m, diag_set *ds)
 			match = sp;   /* a document type */
 		if (!match) {
 			const char *hint = suggest(key, names, nnames);
-			diag_report(ds, "config-unknown-key", CONFIG,
+			diag_report(ds, R_CONFIG_UNKNOWN_KEY, CONFIG,
 			    m->key_lines[i], m->key_cols[i],
 			    "rules: %s takes no setting '%s'%s%s%s", rule, key,
 			    hint ? " (did you mean '" : "", hint ? hint : "",
@@ -326,7 +326,7 @@ check_rule_settings(const char *rule, yval *m, diag_set *ds)
 		}
 		if (!setting_fits(m->items[i], match)) {
 			const yval *v = m->items[i];
-			diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 			    "rules: %s: %s must be %s; using the default", rule,
 			    key, setting_expect(match, tmp, sizeof tmp));
 			yval_map_remove(m, i);
@@ -352,7 +352,7 @@ check_rule_name(const project *p, const yval *r, size_t i, char **words,
 			return;
 	hint = rule_suggest(id);
 	(void)p;
-	diag_report(ds, "config-unknown-key", CONFIG, r->key_lines[i],
+	diag_report(ds, R_CONFIG_UNKNOWN_KEY, CONFIG, r->key_lines[i],
 	    r->key_cols[i], "rules: no rule '%s'%s%s%s", id,
 	    hint ? " (did you mean '" : " (nor a rule of the project's "
 	    "filters/)", hint ? hint : "", hint ? "'?)" : "");
@@ -368,7 +368,7 @@ load_rules(project *p, diag_set *ds)
 	if (!r || r->kind == YV_NULL)
 		return;
 	if (r->kind != YV_MAP) {
-		diag_report(ds, "config-invalid", CONFIG, r->line, r->col,
+		diag_report(ds, R_CONFIG_INVALID, CONFIG, r->line, r->col,
 		    "'rules' must be a map of rule ids");
 		p->rules = NULL;
 		return;
@@ -386,13 +386,13 @@ load_rules(project *p, diag_set *ds)
 				check_rule_settings(r->keys[i], v, ds);
 			sev = yval_get(v, "severity");
 		} else
-			diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 			    "rules: %s must be a severity (off, note, warning, "
 			    "error) or a map of settings", r->keys[i]);
 		if (!sev)
 			continue;
 		if (!yval_is_scalar(sev) || !diag_severity_parse(sev->str, &s)) {
-			diag_report(ds, "config-invalid", CONFIG, sev->line,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, sev->line,
 			    sev->col, "severity of '%s' must be off, note, "
 			    "warning or error", r->keys[i]);
 			continue;
@@ -413,7 +413,7 @@ load_packs(project *p, diag_set *ds)
 	if (!v || v->kind == YV_NULL)
 		return;
 	if (v->kind != YV_LIST) {
-		diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+		diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 		    "'packs' must be a list");
 		return;
 	}
@@ -423,14 +423,14 @@ load_packs(project *p, diag_set *ds)
 		pack *k;
 		char *id;
 		if (pv->kind != YV_MAP) {
-			diag_report(ds, "config-invalid", CONFIG, pv->line,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, pv->line,
 			    pv->col, "each pack must be a map with id and title");
 			continue;
 		}
 		check_keys(pv, pack_keys, "a pack", ds);
 		id = string_value(pv, "id", NULL, ds);
 		if (!id || !*id || strchr(id, '/') || strstr(id, "..")) {
-			diag_report(ds, "config-invalid", CONFIG, pv->line,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, pv->line,
 			    pv->col, "a pack needs an 'id' made of letters, "
 			    "digits and '-'");
 			free(id);
@@ -453,7 +453,7 @@ load_packs(project *p, diag_set *ds)
 			k->folders = string_list(yval_get(inc, "folders"),
 			    &k->nfolders, "folders", ds);
 		} else if (inc && inc->kind != YV_NULL)
-			diag_report(ds, "config-invalid", CONFIG, inc->line,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, inc->line,
 			    inc->col, "'include' must be a map (ids, types, "
 			    "tags, folders)");
 	}
@@ -483,21 +483,21 @@ load_adopt(project *p, diag_set *ds)
 				p->link_roots[i] = r;
 			}
 	} else if (v && v->kind != YV_NULL)
-		diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+		diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 		    "'links' must be a map (root, external)");
 	for (i = 0; i < 2; i++) {
 		const char *name = i ? "sections" : "keys";
 		size_t j;
 		w = yval_get(p->config, name);
 		if (w && w->kind != YV_MAP && w->kind != YV_NULL) {
-			diag_report(ds, "config-invalid", CONFIG, w->line, w->col,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, w->line, w->col,
 			    "'%s' must be a map", name);
 			continue;
 		}
 		for (j = 0; w && w->kind == YV_MAP && j < w->n; j++)
 			if (!yval_is_scalar(w->items[j]) ||
 			    w->items[j]->kind == YV_NULL)
-				diag_report(ds, "config-invalid", CONFIG,
+				diag_report(ds, R_CONFIG_INVALID, CONFIG,
 				    w->items[j]->line, w->items[j]->col,
 				    "'%s.%s' must be text", name, w->keys[j]);
 		if (w && w->kind == YV_MAP) {
@@ -522,12 +522,12 @@ project_load(const char *dir, diag_set *ds)
 
 	free(path);
 	if (!text) {
-		diag_report(ds, "config-invalid", CONFIG, 0, 0,
+		diag_report(ds, R_CONFIG_INVALID, CONFIG, 0, 0,
 		    "no policyc.yaml in '%s' (a policy project needs one)", dir);
 		return NULL;
 	}
 	if (!utf8_valid(text, len, &bad)) {
-		diag_report(ds, "yaml-syntax", CONFIG, 0, 0,
+		diag_report(ds, R_YAML_SYNTAX, CONFIG, 0, 0,
 		    "not UTF-8 text (bad byte at offset %zu)", bad);
 		free(text);
 		return NULL;
@@ -535,12 +535,12 @@ project_load(const char *dir, diag_set *ds)
 	cfg = yval_parse(text, len, 0, &err);
 	free(text);
 	if (!cfg) {
-		diag_report(ds, "yaml-syntax", CONFIG, err.line, err.col, "%s",
+		diag_report(ds, R_YAML_SYNTAX, CONFIG, err.line, err.col, "%s",
 		    err.message);
 		return NULL;
 	}
 	if (cfg->kind != YV_MAP) {
-		diag_report(ds, "yaml-syntax", CONFIG, cfg->line, cfg->col,
+		diag_report(ds, R_YAML_SYNTAX, CONFIG, cfg->line, cfg->col,
 		    "policyc.yaml must be a map of settings, not a %s",
 		    yval_kind_name(cfg->kind));
 		yval_free(cfg);
@@ -559,7 +559,7 @@ project_load(const char *dir, diag_set *ds)
 	p->language = string_value(cfg, "language", "en-GB", ds);
 	p->allow_html = bool_value(cfg, "allow-html", 0, ds);
 	if (strstr(p->content, "..") || p->content[0] == '/') {
-		diag_report(ds, "config-invalid", CONFIG, 0, 0,
+		diag_report(ds, R_CONFIG_INVALID, CONFIG, 0, 0,
 		    "'content' must be a folder inside the project");
 		free(p->content);
 		p->content = xstrdup("policies");
@@ -573,7 +573,7 @@ project_load(const char *dir, diag_set *ds)
 		else if (s && !strcmp(s, "none"))
 			p->glossary_links = GLINKS_NONE;
 		else if (!s || strcmp(s, "first"))
-			diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 			    "'glossary-links' must be first, all or none");
 	}
 
@@ -586,10 +586,10 @@ project_load(const char *dir, diag_set *ds)
 		if (c && c->kind == YV_MAP)
 			check_keys(c, colour_keys, "colours", ds);
 		else if (c && c->kind != YV_NULL)
-			diag_report(ds, "config-invalid", CONFIG, c->line, c->col,
+			diag_report(ds, R_CONFIG_INVALID, CONFIG, c->line, c->col,
 			    "'colours' must be a map (primary, accent)");
 	} else if (v && v->kind != YV_NULL)
-		diag_report(ds, "config-invalid", CONFIG, v->line, v->col,
+		diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
 		    "'organisation' must be a map");
 
 	load_adopt(p, ds);

@@ -114,7 +114,7 @@ out_is_safe(const char *dir, const char *out, diag_set *ds)
 		size_t l = strlen(rout);
 		if (!strncmp(rdir, rout, l) && (rdir[l] == '/' || rdir[l] == '\0' ||
 		    l == 1)) {
-			diag_report(ds, "output-error", out, 0, 0,
+			diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 			    "output folder '%s' holds the project itself; "
 			    "choose another with -o", out);
 			ok = 0;
@@ -123,14 +123,14 @@ out_is_safe(const char *dir, const char *out, diag_set *ds)
 	if (ok && rout && fsio_is_dir(rout)) {
 		char *marker = path_join(rout, OUTPUT_MARKER);
 		if (!fsio_exists(marker) && !fsio_dir_empty(rout)) {
-			diag_report(ds, "output-error", out, 0, 0,
+			diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 			    "'%s' exists and was not made by policyc; refusing "
 			    "to replace it (remove it or choose another -o)", out);
 			ok = 0;
 		}
 		free(marker);
 	} else if (ok && rout && !fsio_is_dir(rout)) {
-		diag_report(ds, "output-error", out, 0, 0,
+		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 		    "'%s' is a file, not a folder", out);
 		ok = 0;
 	}
@@ -173,13 +173,13 @@ xml_one(void *arg, size_t i, int worker)
 	if (!rel) {
 		/* pipeline_load gave every document a safe id: this is a
 		 * bug, and still no write outside OUT */
-		diag_report(x->ds, "output-error", d->path, 0, 0,
+		diag_report(x->ds, R_OUTPUT_ERROR, d->path, 0, 0,
 		    "id '%s' is not a safe output path", d->id);
 		atomic_store(&x->failed, 1);
 		return;
 	}
 	if (write_xml(x->docs[i], x->staging, rel) != 0) {
-		diag_report(x->ds, "output-error", d->path, 0, 0,
+		diag_report(x->ds, R_OUTPUT_ERROR, d->path, 0, 0,
 		    "cannot write %s: %s", rel, strerror(errno));
 		atomic_store(&x->failed, 1);
 	}
@@ -201,7 +201,7 @@ publish_xml(pipeline *pl, const char *staging, diag_set *ds)
 	atomic_init(&xc.failed, 0);
 	jobs_run(c->ndocs, pipeline_jobs(pl), xml_one, &xc);
 	if (write_xml(pipeline_corpus_xml(pl), staging, "xml/corpus.xml") != 0) {
-		diag_report(ds, "output-error", "", 0, 0,
+		diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
 		    "cannot write xml/corpus.xml: %s", strerror(errno));
 		fatal = 1;
 	}
@@ -264,7 +264,7 @@ publish_redirects(const corpus *c, const char *staging, diag_set *ds)
 			escape_xml(&page, d->title);
 			buf_puts(&page, "</a>.</p></body></html>\n");
 			if (publish_write(staging, rel, page.data, page.len) != 0) {
-				diag_report(ds, "html-write", d->path, a->line, a->col,
+				diag_report(ds, R_HTML_WRITE, d->path, a->line, a->col,
 				    "cannot write the redirect %s: %s", rel,
 				    strerror(errno));
 				buf_free(&page);
@@ -296,7 +296,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	 * so itself, not be caught by a later small write */
 	if (publish_write(staging, OUTPUT_MARKER, "policyc output folder\n",
 	    22) != 0) {
-		diag_report(ds, "output-error", "", 0, 0,
+		diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
 		    "cannot write %s: %s", OUTPUT_MARKER, strerror(errno));
 		return 1;
 	}
@@ -352,7 +352,7 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	fsio_sweep_stale(out);
 	staging = fsio_staging(out);
 	if (!staging) {
-		diag_report(ds, "output-error", out, 0, 0,
+		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 		    "cannot make a staging folder beside '%s': %s", out,
 		    strerror(errno));
 		free(out);
@@ -363,7 +363,7 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	fatal = publish_outputs(pl, o, staging, ds);
 	hold_signals(1);
 	if (!fatal && fsio_swap(staging, out) != 0) {
-		diag_report(ds, "output-error", out, 0, 0,
+		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 		    "cannot move the new output into '%s': %s", out,
 		    strerror(errno));
 		fatal = 1;

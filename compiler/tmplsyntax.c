@@ -517,7 +517,7 @@ tmplsyntax_strip(const project *p, const char *text, size_t len,
 				buf_puts(&k, i + 1 == s.nkinds ? " and " : ", ");
 			buf_puts(&k, s.kinds[i]);
 		}
-		diag_report(ds, "template-syntax", path, s.line, s.col,
+		diag_report(ds, R_TEMPLATE_SYNTAX, path, s.line, s.col,
 		    "template syntax of another tool (%s), %d in all, first "
 		    "'%s': left out of the published text%s%s", k.data,
 		    s.found, s.first,

@@ -309,7 +309,7 @@ url_check(const char *url, int image, const char *what, const char *file,
 	shown[k] = '\0';
 	if (url[k] && k == 80)
 		strcpy(shown + 77, "...");
-	diag_report(ds, "link-unsafe", file, line, col, "%s %s: %s",
+	diag_report(ds, R_LINK_UNSAFE, file, line, col, "%s %s: %s",
 	    what ? what : "link", shown, why);
 	return 0;
 }

@@ -67,7 +67,7 @@ write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
 		return 0;
 	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, f->id);
 	if (make_parent(path) != 0) {
-		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", f->path, 0, 0,
+		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, f->path, 0, 0,
 		    "cannot make the folder for %s", path);
 		free(path);
 		return 1;
@@ -175,7 +175,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		rc = pdfdraw_write(t, in, path, &out, title ? title : id,
 		    subject, id);
 	else {
-		diag_report_sev(in->ds, SEV_ERROR, "pdf-write", "policyc.yaml",
+		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, "policyc.yaml",
 		    0, 0, "cannot make the folder for %s", path);
 		rc = 1;
 	}

@@ -20,6 +20,7 @@
 #include "corpus.h"
 #include "diag.h"
 #include "fsio.h"
+#include "diagfmt.h"
 #include "fuzz_common.h"
 #include "pipeline.h"
 #include "util.h"

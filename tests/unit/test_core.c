@@ -217,13 +217,13 @@ UNIT_TEST(variables_from_config_and_organisation)
 UNIT_TEST(diagnostics_sort_and_override)
 {
 	diag_set *ds = diag_new();
-	diag_report(ds, "link-broken", "b.md", 3, 1, "x");
-	diag_report(ds, "review-overdue", "a.md", 9, 2, "y");
-	diag_report(ds, "link-broken", "a.md", 9, 1, "z");
+	diag_report(ds, R_LINK_BROKEN, "b.md", 3, 1, "x");
+	diag_report(ds, R_REVIEW_OVERDUE, "a.md", 9, 2, "y");
+	diag_report(ds, R_LINK_BROKEN, "a.md", 9, 1, "z");
 	diag_set_severity(ds, "term-unused", SEV_OFF);
-	diag_report(ds, "term-unused", "g.yaml", 1, 1, "dropped");
+	diag_report(ds, R_TERM_UNUSED, "g.yaml", 1, 1, "dropped");
 	diag_set_severity(ds, "orphan", SEV_ERROR);
-	diag_report(ds, "orphan", "c.md", 1, 1, "raised");
+	diag_report(ds, R_ORPHAN, "c.md", 1, 1, "raised");
 	diag_sort(ds);
 	CHECK_INT(diag_count(ds), 4);
 	CHECK_STR(diag_at(ds, 0)->file, "a.md");

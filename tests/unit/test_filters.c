@@ -462,7 +462,7 @@ static void jail_job(void *ctx, size_t k, diag_set *ds, atomic_long *progress)
 	struct itimerval it;
 
 	(void)ctx;
-	diag_report_sev(ds, SEV_NOTE, "jail-test", "job", (int)k, 0, "ran %zu",
+	diag_report_named(ds, SEV_NOTE, "jail-test", "job", (int)k, 0, "ran %zu",
 	    k);
 	switch (k) {
 	case 0:
@@ -487,7 +487,7 @@ static void jail_failed(void *ctx, size_t k, long progress, const char *what,
     diag_set *ds)
 {
 	(void)ctx;
-	diag_report_sev(ds, SEV_ERROR, "jail-failed", "job", (int)k,
+	diag_report_named(ds, SEV_ERROR, "jail-failed", "job", (int)k,
 	    (int)progress, "%s", what);
 }
 
@@ -559,9 +559,9 @@ UNIT_TEST(diagfmt_invalid_utf8)
 	diag_set *ds = diag_new();
 	int fmt;
 
-	diag_report(ds, "filter-error", "policies/a\xff.md", 2, 3,
+	diag_report(ds, R_FILTER_ERROR, "policies/a\xff.md", 2, 3,
 	    "bad \xc3( byte \xed\xa0\x80 surrogate \xf8 \"q\" %s", "end");
-	diag_report(ds, "review-overdue", "policies/b.md", 1, 1, "fine é");
+	diag_report(ds, R_REVIEW_OVERDUE, "policies/b.md", 1, 1, "fine é");
 	diag_sort(ds);
 	for (fmt = 0; fmt < 3; fmt++) {
 		char *text = NULL;
