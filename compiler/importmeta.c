@@ -375,338 +375,427 @@ type_of(const char *title)
 	return found;
 }
 
-char *
-importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
-{
-	guess title = {0}, type = {0}, version = {0}, approved = {0},
-	    approved_by = {0}, review = {0}, owner = {0}, author = {0},
-	    number = {0}, status = {0};
-	buf y, hist, missing;
-	size_t i, r, first_heading = d->n, nhist = 0;
-	char date[11], where[64];
+/* What the stages below have recovered: each front matter guess, and the
+ * version table's history and the rows no key holds, for the control
+ * table being read. */
+typedef struct {
+	guess title, type, version, approved, approved_by, review, owner,
+	    author, number, status;
+	buf hist, missing;
+	size_t nhist;
+} recovered;
 
-	buf_init(&y);
-	buf_init(&hist);
-	buf_init(&missing);
-	promote_headings(d, report);
-	drop_contents(d, report);
+/* The first heading of the text: not a Title-styled line, not dropped;
+ * d->n when none. */
+static size_t
+first_heading_of(const imp_doc *d)
+{
+	size_t i;
 	for (i = 0; i < d->n; i++)
 		if (d->b[i].kind == IMP_HEADING && !d->b[i].title_style &&
-		    !d->b[i].dropped) {
-			first_heading = i;
+		    !d->b[i].dropped)
+			return i;
+	return d->n;
+}
+
+/* "Children's MARS Policy and Procedures" over "Organisational
+ * Responsibilities", which heads the text again: the line naming a type
+ * is the series, the repeated one the title.  Returns the pick. */
+static size_t
+series_title(imp_doc *d, size_t pick, size_t lim, recovered *m,
+    const char **how)
+{
+	size_t j, k;
+	char date[11];
+	for (j = pick + 1; j < lim && j < d->n && j < pick + 4; j++) {
+		imp_block *b = &d->b[j];
+		size_t len = b->text ? strlen(b->text) : 0;
+		if (b->kind != IMP_PARA || b->dropped || !len ||
+		    len > 120 || b->text[len - 1] == '.' ||
+		    find_date(b->text, date))
+			continue;
+		for (k = j + 1; k < d->n && k < j + 40; k++)
+			if (d->b[k].kind != IMP_TABLE && d->b[k].text &&
+			    !d->b[k].dropped &&
+			    str_ieq(d->b[k].text, b->text))
+				break;
+		if (k < d->n && k < j + 40) {
+			set_guess(&m->type, type_of(d->b[pick].text),
+			    d->b[pick].text, "the series name in "
+			    "the title block");
+			d->b[pick].dropped = 1;
+			pick = j;
+			*how = "the title block, repeated in the text";
 			break;
 		}
+	}
+	return pick;
+}
 
-	/* the title: Title style; else a bold line or heading naming a
-	 * type; else the first heading; else the file name */
-	{
-		size_t pick = d->n, lim = first_heading + 1 < 20 ?
-		    first_heading + 1 : 20;
-		const char *how = NULL;
-		for (i = 0; i < d->n && i < 40; i++)
-			if (d->b[i].title_style && *d->b[i].text) {
-				pick = i, how = "the Title style";
-				break;
-			}
-		for (i = 0; pick == d->n && i < lim && i < d->n; i++) {
-			imp_block *b = &d->b[i];
-			const char *ty;
-			if (b->kind != IMP_TABLE && !b->dropped && *b->text &&
-			    strlen(b->text) < 200 && (ty = type_of(b->text)) &&
-			    /* "Related guidance" is a heading, not a title */
-			    strcmp(ty, "guidance") && strcmp(ty, "statement") &&
-			    b->text[strlen(b->text) - 1] != '.')
-				pick = i, how = "the title block";
+/* The paragraph holding the title, d->n when none, and in *how how it
+ * was found: Title style; else a bold line or heading naming a type;
+ * else the first heading; else the first line of four words. */
+static size_t
+find_title(imp_doc *d, size_t first_heading, recovered *m, const char **how)
+{
+	size_t i, pick = d->n, lim = first_heading + 1 < 20 ?
+	    first_heading + 1 : 20;
+	for (i = 0; i < d->n && i < 40; i++)
+		if (d->b[i].title_style && *d->b[i].text) {
+			pick = i, *how = "the Title style";
+			break;
 		}
-		/* "Children's MARS Policy and Procedures" over "Organisational
-		 * Responsibilities", which heads the text again: the line
-		 * naming a type is the series, the repeated one the title */
-		if (pick < d->n && !d->b[pick].title_style) {
-			size_t j, k;
-			for (j = pick + 1; j < lim && j < d->n && j < pick + 4; j++) {
-				imp_block *b = &d->b[j];
-				size_t len = b->text ? strlen(b->text) : 0;
-				if (b->kind != IMP_PARA || b->dropped || !len ||
-				    len > 120 || b->text[len - 1] == '.' ||
-				    find_date(b->text, date))
-					continue;
-				for (k = j + 1; k < d->n && k < j + 40; k++)
-					if (d->b[k].kind != IMP_TABLE && d->b[k].text &&
-					    !d->b[k].dropped &&
-					    str_ieq(d->b[k].text, b->text))
-						break;
-				if (k < d->n && k < j + 40) {
-					set_guess(&type, type_of(d->b[pick].text),
-					    d->b[pick].text, "the series name in "
-					    "the title block");
-					d->b[pick].dropped = 1;
-					pick = j;
-					how = "the title block, repeated in the text";
+	for (i = 0; pick == d->n && i < lim && i < d->n; i++) {
+		imp_block *b = &d->b[i];
+		const char *ty;
+		if (b->kind != IMP_TABLE && !b->dropped && *b->text &&
+		    strlen(b->text) < 200 && (ty = type_of(b->text)) &&
+		    /* "Related guidance" is a heading, not a title */
+		    strcmp(ty, "guidance") && strcmp(ty, "statement") &&
+		    b->text[strlen(b->text) - 1] != '.')
+			pick = i, *how = "the title block";
+	}
+	if (pick < d->n && !d->b[pick].title_style)
+		pick = series_title(d, pick, lim, m, how);
+	if (pick == d->n && first_heading < d->n &&
+	    d->b[first_heading].level == 1 && first_heading < 10)
+		pick = first_heading, *how = "the first heading";
+	/* else the first line of four words or more, short and with no
+	 * full stop, before the first heading */
+	for (i = 0; pick == d->n && i < lim && i < d->n; i++) {
+		imp_block *b = &d->b[i];
+		const char *q;
+		int words = 1;
+		if (b->kind != IMP_PARA || b->dropped || !*b->text ||
+		    strlen(b->text) > 120 ||
+		    b->text[strlen(b->text) - 1] == '.')
+			continue;
+		for (q = b->text; *q; q++)
+			words += *q == ' ' && q[1] && q[1] != ' ';
+		if (words >= 4)
+			pick = i, *how = "the first line";
+	}
+	return pick;
+}
+
+/* Short lines above the title are the letterhead (the organisation's
+ * name, a web page's "Skip to content"): the site and PDF show the
+ * organisation themselves. */
+static void
+drop_letterhead(imp_doc *d, size_t pick, buf *report)
+{
+	size_t i;
+	for (i = 0; i < pick; i++) {
+		imp_block *b = &d->b[i];
+		if (b->kind == IMP_PARA && !b->dropped && *b->text &&
+		    strlen(b->text) < 120) {
+			b->dropped = 1;
+			buf_printf(report, "  dropped above the title: "
+			    "\"%s\"\n", b->text);
+		}
+	}
+}
+
+/* The title guessed from the paragraph picked (with a revision date in
+ * it), or from the file name; then the type from the title. */
+static void
+take_title(imp_doc *d, size_t pick, const char *how, size_t *first_heading,
+    recovered *m, const char *fallback_title, buf *report)
+{
+	size_t i;
+	char date[11], where[64];
+	if (pick < d->n) {
+		char *t = xstrdup(d->b[pick].text), *open;
+		snprintf(where, sizeof where, "%s, paragraph %zu", how,
+		    pick + 1);
+		/* "(Revised 4th January 2021)": a date in the title */
+		open = strrchr(t, '(');
+		if (open && strchr(open, ')') && find_date(open, date)) {
+			char *src = xstrndup(open, strcspn(open, ")") + 1);
+			set_guess(&m->approved, date, src, "a revision date "
+			    "in the title");
+			free(src);
+			*open = '\0';
+		}
+		{
+			char *tt = trim_copy(t, strlen(t));
+			set_guess(&m->title, tt, d->b[pick].text, where);
+			free(tt);
+		}
+		free(t);
+		d->b[pick].dropped = 1;
+		drop_letterhead(d, pick, report);
+		if (pick == *first_heading) {
+			for (i = pick + 1; i < d->n; i++)
+				if (d->b[i].kind == IMP_HEADING &&
+				    !d->b[i].dropped)
 					break;
-				}
-			}
+			*first_heading = i;
 		}
-		if (pick == d->n && first_heading < d->n &&
-		    d->b[first_heading].level == 1 && first_heading < 10)
-			pick = first_heading, how = "the first heading";
-		/* else the first line of four words or more, short and with no
-		 * full stop, before the first heading */
-		for (i = 0; pick == d->n && i < lim && i < d->n; i++) {
-			imp_block *b = &d->b[i];
-			const char *q;
-			int words = 1;
-			if (b->kind != IMP_PARA || b->dropped || !*b->text ||
-			    strlen(b->text) > 120 ||
-			    b->text[strlen(b->text) - 1] == '.')
-				continue;
-			for (q = b->text; *q; q++)
-				words += *q == ' ' && q[1] && q[1] != ' ';
-			if (words >= 4)
-				pick = i, how = "the first line";
-		}
-		if (pick < d->n) {
-			char *t = xstrdup(d->b[pick].text), *open;
-			snprintf(where, sizeof where, "%s, paragraph %zu", how,
-			    pick + 1);
-			/* "(Revised 4th January 2021)": a date in the title */
-			open = strrchr(t, '(');
-			if (open && strchr(open, ')') && find_date(open, date)) {
-				char *src = xstrndup(open, strcspn(open, ")") + 1);
-				set_guess(&approved, date, src, "a revision date "
-				    "in the title");
-				free(src);
-				*open = '\0';
-			}
-			{
-				char *tt = trim_copy(t, strlen(t));
-				set_guess(&title, tt, d->b[pick].text, where);
-				free(tt);
-			}
-			free(t);
-			d->b[pick].dropped = 1;
-			/* short lines above the title are the letterhead (the
-			 * organisation's name, a web page's "Skip to content"):
-			 * the site and PDF show the organisation themselves */
-			for (i = 0; i < pick; i++) {
-				imp_block *b = &d->b[i];
-				if (b->kind == IMP_PARA && !b->dropped && *b->text &&
-				    strlen(b->text) < 120) {
-					b->dropped = 1;
-					buf_printf(report, "  dropped above the title: "
-					    "\"%s\"\n", b->text);
-				}
-			}
-			if (pick == first_heading) {
-				for (i = pick + 1; i < d->n; i++)
-					if (d->b[i].kind == IMP_HEADING &&
-					    !d->b[i].dropped)
-						break;
-				first_heading = i;
-			}
-		} else
-			set_guess(&title, fallback_title, fallback_title,
-			    "the file name");
-		if (type_of(title.val))
-			set_guess(&type, type_of(title.val), title.val, "the title");
-	}
+	} else
+		set_guess(&m->title, fallback_title, fallback_title,
+		    "the file name");
+	if (type_of(m->title.val))
+		set_guess(&m->type, type_of(m->title.val), m->title.val,
+		    "the title");
+}
 
-	/* the highest heading left becomes level 1 (## under the title),
-	 * and no heading is more than one level under the one before */
-	{
-		int top = 99, prev = 0;
-		for (i = 0; i < d->n; i++)
-			if (d->b[i].kind == IMP_HEADING && !d->b[i].dropped &&
-			    d->b[i].level < top)
-				top = d->b[i].level;
-		for (i = 0; i < d->n; i++) {
-			imp_block *b = &d->b[i];
-			if (b->kind != IMP_HEADING || b->dropped)
-				continue;
-			b->level -= top - 1;
-			if (b->level > prev + 1)
-				b->level = prev + 1;
-			prev = b->level;
-		}
+/* The highest heading left becomes level 1 (## under the title), and no
+ * heading is more than one level under the one before. */
+static void
+level_headings(imp_doc *d)
+{
+	size_t i;
+	int top = 99, prev = 0;
+	for (i = 0; i < d->n; i++)
+		if (d->b[i].kind == IMP_HEADING && !d->b[i].dropped &&
+		    d->b[i].level < top)
+			top = d->b[i].level;
+	for (i = 0; i < d->n; i++) {
+		imp_block *b = &d->b[i];
+		if (b->kind != IMP_HEADING || b->dropped)
+			continue;
+		b->level -= top - 1;
+		if (b->level > prev + 1)
+			b->level = prev + 1;
+		prev = b->level;
 	}
+}
 
-	/* a date alone on a line in the title block: the date of issue */
+/* A date alone on a line in the title block: the date of issue. */
+static void
+issue_date_line(imp_doc *d, size_t first_heading, recovered *m)
+{
+	size_t i;
+	char date[11], where[64];
 	for (i = 0; i < first_heading && i < 12; i++) {
 		imp_block *b = &d->b[i];
 		if (b->kind == IMP_PARA && !b->dropped && strlen(b->text) < 40 &&
 		    find_date(b->text, date)) {
 			snprintf(where, sizeof where, "the title block, "
 			    "paragraph %zu", i + 1);
-			set_guess(&approved, date, b->text, where);
+			set_guess(&m->approved, date, b->text, where);
 			b->dropped = 1;
 			break;
 		}
 	}
+}
 
-	/* the control table: label | value rows */
+/* A version table's header row: which column holds the version, the
+ * date, the comment and who made it. */
+static void
+version_columns(const imp_block *b, size_t r, int hist_col[4])
+{
+	size_t k;
+	for (k = 0; k < b->ncols; k++) {
+		const char *c = b->ctext[r * b->ncols + k];
+		if (!strncasecmp(c, "version", 7))
+			hist_col[0] = (int)k;
+		else if (!strncasecmp(c, "date", 4))
+			hist_col[1] = (int)k;
+		else if (!strncasecmp(c, "comment", 7) ||
+		    !strncasecmp(c, "change", 6) ||
+		    !strncasecmp(c, "description", 11))
+			hist_col[2] = (int)k;
+		else if (strcasestr(c, "by") || 
+		    !strncasecmp(c, "author", 6))
+			hist_col[3] = (int)k;
+	}
+}
+
+/* A version table's row, written as an entry of the history. */
+static void
+history_row(recovered *m, const imp_block *b, size_t r,
+    const int hist_col[4])
+{
+	const char *f[4];
+	int k2;
+	char date[11];
+	for (k2 = 0; k2 < 4; k2++)
+		f[k2] = hist_col[k2] >= 0 ? b->ctext[r *
+		    b->ncols + (size_t)hist_col[k2]] : "";
+	buf_printf(&m->hist, "  - version: ");
+	put_quoted(&m->hist, f[0]);
+	buf_printf(&m->hist, "  # table row %zu\n", r + 1);
+	size_t mn;
+	int mo;
+	if (*f[1] && find_date(f[1], date))
+		buf_printf(&m->hist, "    date: %s  # from "
+		    "\"%s\"\n", date, f[1]);
+	else if (*f[1] && m->approved.val &&
+	    (mo = month_at(f[1], &mn)) && !f[1][mn])
+		buf_printf(&m->hist, "    date: %.4s-%02d  # from "
+		    "\"%s\", the year of \"%s\"\n",
+		    m->approved.val, mo, f[1], m->approved.src);
+	else if (*f[1])
+		buf_printf(&m->hist, "    # date: not a "
+		    "full date: \"%s\"\n", f[1]);
+	if (*f[2]) {
+		buf_puts(&m->hist, "    note: ");
+		put_quoted(&m->hist, f[2]);
+		buf_puts(&m->hist, "\n");
+	}
+	if (*f[3]) {
+		buf_puts(&m->hist, "    by: ");
+		put_quoted(&m->hist, f[3]);
+		buf_puts(&m->hist, "\n");
+	}
+	m->nhist++;
+}
+
+/* An "Approved by" value: "Trust Board December 2012": the body, then
+ * the date. */
+static void
+approved_by_value(recovered *m, const char *val, const char *src,
+    const char *where)
+{
+	char date[11];
+	char *by = xstrdup(val), *p = by;
+	size_t n;
+	while (*p && !month_at(p, &n) &&
+	    !isdigit((unsigned char)*p))
+		p++;
+	if (find_date(val, date))
+		set_guess(&m->approved, date, src, where);
+	if (*p && p > by)
+		*p = '\0';
+	{
+		char *t = trim_copy(by, strlen(by));
+		if (*t)
+			set_guess(&m->approved_by, t,
+			    src, where);
+		free(t);
+	}
+	free(by);
+}
+
+/* A label | value row of the control table, or "Label: value" in one
+ * cell, guessed into the key its label names; returns that key. */
+static enum key
+label_row(recovered *m, const char *label, const char *value, size_t r,
+    int hits)
+{
+	const char *colon;
+	enum key key;
+	char *lab = NULL, *val = NULL, *src;
+	char date[11], where[64];
+	/* "Document Status: Approved/ Current" in one cell */
+	colon = strchr(label, ':');
+	if (colon && colon[1] && !value) {
+		lab = trim_copy(label, (size_t)(colon - label));
+		val = trim_copy(colon + 1, strlen(colon + 1));
+	} else {
+		lab = trim_copy(label, strlen(label));
+		val = trim_copy(value ? value : "",
+		    strlen(value ? value : ""));
+	}
+	key = label_key(lab);
+	src = xasprintf("%s %s", lab, val);
+	snprintf(where, sizeof where, "table row %zu", r + 1);
+	switch (key) {
+	case K_NONE:
+		if (hits && *val)
+			buf_printf(&m->missing, "  not recovered: "
+			    "\"%s\" (%s): no front matter key "
+			    "holds it\n", src, where);
+		break;
+	case K_NUMBER:
+		if (*val)
+			set_guess(&m->number, val, src, where);
+		break;
+	case K_APPROVED:
+		if (find_date(val, date))
+			set_guess(&m->approved, date, src, where);
+		break;
+	case K_REVIEW:
+		if (find_date(val, date))
+			set_guess(&m->review, date, src, where);
+		break;
+	case K_OWNER:
+		if (*val)
+			set_guess(&m->owner, val, src, where);
+		break;
+	case K_AUTHOR:
+		if (*val)
+			set_guess(&m->author, val, src, where);
+		break;
+	case K_APPROVED_BY:
+		if (*val)
+			approved_by_value(m, val, src, where);
+		break;
+	case K_VERSION:
+		if (*val)
+			set_guess(&m->version, val, src, where);
+		break;
+	case K_STATUS:
+		if (strcasestr(val, "draft"))
+			set_guess(&m->status, "draft", src, where);
+		else if (strcasestr(val, "approved") ||
+		    strcasestr(val, "current") ||
+		    strcasestr(val, "active"))
+			set_guess(&m->status, "active", src, where);
+		break;
+	}
+	free(src);
+	free(lab);
+	free(val);
+	return key;
+}
+
+/* The rows of a table read as the control table: label | value rows and
+ * a version table; returns how many rows were recognised. */
+static int
+control_rows(recovered *m, const imp_block *b)
+{
+	int hits = 0, hist_col[4] = { -1, -1, -1, -1 }, in_hist = 0;
+	size_t r;
+	for (r = 0; r < b->nrows; r++) {
+		const char *label = NULL, *value = NULL;
+		size_t k, cells = 0;
+		for (k = 0; k < b->ncols; k++) {
+			const char *c = b->ctext[r * b->ncols + k];
+			if (!*c)
+				continue;
+			cells++;
+			if (!label)
+				label = c;
+			else if (!value)
+				value = c;
+		}
+		if (!label)
+			continue;
+		/* a version table: its header, then its rows */
+		if (cells >= 3 && label_key(label) == K_VERSION) {
+			version_columns(b, r, hist_col);
+			in_hist = 1;
+			hits++;
+			continue;
+		}
+		if (in_hist && cells >= 2 && label_key(label) == K_NONE &&
+		    (isdigit((unsigned char)*label) || *label == 'v' ||
+		    *label == 'V')) {
+			history_row(m, b, r, hist_col);
+			hits++;
+			continue;
+		}
+		in_hist = 0;
+		if (label_row(m, label, value, r, hits) != K_NONE)
+			hits++;
+	}
+	return hits;
+}
+
+/* The control table: the first table of two recognised rows or more is
+ * read into front matter and dropped, with the heading line above it. */
+static void
+control_table(imp_doc *d, recovered *m, buf *report)
+{
+	size_t i;
 	for (i = 0; i < d->n; i++) {
 		imp_block *b = &d->b[i];
-		int hits = 0, hist_col[4] = { -1, -1, -1, -1 }, in_hist = 0;
 		if (b->kind != IMP_TABLE || b->dropped)
 			continue;
-		for (r = 0; r < b->nrows; r++) {
-			const char *label = NULL, *value = NULL, *colon;
-			size_t k, cells = 0;
-			enum key key;
-			char *lab = NULL, *val = NULL, *src;
-			for (k = 0; k < b->ncols; k++) {
-				const char *c = b->ctext[r * b->ncols + k];
-				if (!*c)
-					continue;
-				cells++;
-				if (!label)
-					label = c;
-				else if (!value)
-					value = c;
-			}
-			if (!label)
-				continue;
-			/* a version table: its header, then its rows */
-			if (cells >= 3 && label_key(label) == K_VERSION) {
-				for (k = 0; k < b->ncols; k++) {
-					const char *c = b->ctext[r * b->ncols + k];
-					if (!strncasecmp(c, "version", 7))
-						hist_col[0] = (int)k;
-					else if (!strncasecmp(c, "date", 4))
-						hist_col[1] = (int)k;
-					else if (!strncasecmp(c, "comment", 7) ||
-					    !strncasecmp(c, "change", 6) ||
-					    !strncasecmp(c, "description", 11))
-						hist_col[2] = (int)k;
-					else if (strcasestr(c, "by") || 
-					    !strncasecmp(c, "author", 6))
-						hist_col[3] = (int)k;
-				}
-				in_hist = 1;
-				hits++;
-				continue;
-			}
-			if (in_hist && cells >= 2 && label_key(label) == K_NONE &&
-			    (isdigit((unsigned char)*label) || *label == 'v' ||
-			    *label == 'V')) {
-				const char *f[4];
-				int k2;
-				for (k2 = 0; k2 < 4; k2++)
-					f[k2] = hist_col[k2] >= 0 ? b->ctext[r *
-					    b->ncols + (size_t)hist_col[k2]] : "";
-				buf_printf(&hist, "  - version: ");
-				put_quoted(&hist, f[0]);
-				buf_printf(&hist, "  # table row %zu\n", r + 1);
-				size_t mn;
-				int mo;
-				if (*f[1] && find_date(f[1], date))
-					buf_printf(&hist, "    date: %s  # from "
-					    "\"%s\"\n", date, f[1]);
-				else if (*f[1] && approved.val &&
-				    (mo = month_at(f[1], &mn)) && !f[1][mn])
-					buf_printf(&hist, "    date: %.4s-%02d  # from "
-					    "\"%s\", the year of \"%s\"\n",
-					    approved.val, mo, f[1], approved.src);
-				else if (*f[1])
-					buf_printf(&hist, "    # date: not a "
-					    "full date: \"%s\"\n", f[1]);
-				if (*f[2]) {
-					buf_puts(&hist, "    note: ");
-					put_quoted(&hist, f[2]);
-					buf_puts(&hist, "\n");
-				}
-				if (*f[3]) {
-					buf_puts(&hist, "    by: ");
-					put_quoted(&hist, f[3]);
-					buf_puts(&hist, "\n");
-				}
-				nhist++;
-				hits++;
-				continue;
-			}
-			in_hist = 0;
-			/* "Document Status: Approved/ Current" in one cell */
-			colon = strchr(label, ':');
-			if (colon && colon[1] && !value) {
-				lab = trim_copy(label, (size_t)(colon - label));
-				val = trim_copy(colon + 1, strlen(colon + 1));
-			} else {
-				lab = trim_copy(label, strlen(label));
-				val = trim_copy(value ? value : "",
-				    strlen(value ? value : ""));
-			}
-			key = label_key(lab);
-			src = xasprintf("%s %s", lab, val);
-			snprintf(where, sizeof where, "table row %zu", r + 1);
-			switch (key) {
-			case K_NONE:
-				if (hits && *val)
-					buf_printf(&missing, "  not recovered: "
-					    "\"%s\" (%s): no front matter key "
-					    "holds it\n", src, where);
-				break;
-			case K_NUMBER:
-				if (*val)
-					set_guess(&number, val, src, where);
-				break;
-			case K_APPROVED:
-				if (find_date(val, date))
-					set_guess(&approved, date, src, where);
-				break;
-			case K_REVIEW:
-				if (find_date(val, date))
-					set_guess(&review, date, src, where);
-				break;
-			case K_OWNER:
-				if (*val)
-					set_guess(&owner, val, src, where);
-				break;
-			case K_AUTHOR:
-				if (*val)
-					set_guess(&author, val, src, where);
-				break;
-			case K_APPROVED_BY:
-				if (*val) {
-					/* "Trust Board December 2012": the
-					 * body, then the date */
-					char *by = xstrdup(val), *m = by;
-					size_t n;
-					while (*m && !month_at(m, &n) &&
-					    !isdigit((unsigned char)*m))
-						m++;
-					if (find_date(val, date))
-						set_guess(&approved, date, src, where);
-					if (*m && m > by)
-						*m = '\0';
-					{
-						char *t = trim_copy(by, strlen(by));
-						if (*t)
-							set_guess(&approved_by, t,
-							    src, where);
-						free(t);
-					}
-					free(by);
-				}
-				break;
-			case K_VERSION:
-				if (*val)
-					set_guess(&version, val, src, where);
-				break;
-			case K_STATUS:
-				if (strcasestr(val, "draft"))
-					set_guess(&status, "draft", src, where);
-				else if (strcasestr(val, "approved") ||
-				    strcasestr(val, "current") ||
-				    strcasestr(val, "active"))
-					set_guess(&status, "active", src, where);
-				break;
-			}
-			if (key != K_NONE)
-				hits++;
-			free(src);
-			free(lab);
-			free(val);
-		}
-		if (hits >= 2) {
+		if (control_rows(m, b) >= 2) {
 			/* the control table is now front matter; so is the
 			 * heading line above it */
 			b->dropped = 1;
@@ -720,15 +809,21 @@ importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
 			    "dropped from the body\n", i + 1, b->nrows);
 			break;
 		}
-		buf_free(&missing);
-		buf_init(&missing);
-		buf_free(&hist);
-		buf_init(&hist);
-		nhist = 0;
+		buf_free(&m->missing);
+		buf_init(&m->missing);
+		buf_free(&m->hist);
+		buf_init(&m->hist);
+		m->nhist = 0;
 	}
+}
 
-	/* a "Review Date: January 2022" line anywhere */
-	for (i = 0; !review.val && i < d->n; i++) {
+/* A "Review Date: January 2022" line anywhere. */
+static void
+review_line(imp_doc *d, recovered *m)
+{
+	size_t i;
+	char date[11], where[64];
+	for (i = 0; !m->review.val && i < d->n; i++) {
 		imp_block *b = &d->b[i];
 		const char *colon;
 		if (b->kind == IMP_TABLE || !b->text || strlen(b->text) > 80)
@@ -739,15 +834,20 @@ importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
 			if (label_key(lab) == K_REVIEW && find_date(colon, date)) {
 				snprintf(where, sizeof where, "paragraph %zu",
 				    i + 1);
-				set_guess(&review, date, b->text, where);
+				set_guess(&m->review, date, b->text, where);
 			}
 			free(lab);
 		}
 	}
-	if (!owner.val && author.val)
-		set_guess(&owner, author.val, author.src, author.where);
+}
 
-	/* the YAML, every guess with its source */
+/* The YAML, every guess with its source, and the report's lines. */
+static char *
+write_front(recovered *m, buf *report)
+{
+	buf y;
+
+	buf_init(&y);
 #define OUT(key, g, quoted) do { \
 	if ((g).val) { \
 		buf_puts(&y, key ": "); \
@@ -759,54 +859,88 @@ importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
 		buf_printf(report, "  %-12s not found\n", key ":"); \
 } while (0)
 	buf_puts(&y, "---\n");
-	OUT("title", title, 1);
-	if (type.val)
-		OUT("type", type, 0);
+	OUT("title", m->title, 1);
+	if (m->type.val)
+		OUT("type", m->type, 0);
 	else {
 		buf_puts(&y, "type: policy  # a guess: the title names no "
 		    "type (Policy, Procedure, Notice)\n");
 		buf_puts(report, "  type:        not in the title: policy "
 		    "assumed\n");
 	}
-	OUT("owner", owner, 1);
-	if (!owner.val)
+	OUT("owner", m->owner, 1);
+	if (!m->owner.val)
 		buf_puts(&y, "# owner: not found (no Sponsor or Owner row): "
 		    "write who owns this document\n");
-	OUT("version", version, 1);
-	OUT("approved", approved, 0);
-	OUT("approved-by", approved_by, 1);
-	OUT("review", review, 0);
-	if (!review.val)
+	OUT("version", m->version, 1);
+	OUT("approved", m->approved, 0);
+	OUT("approved-by", m->approved_by, 1);
+	OUT("review", m->review, 0);
+	if (!m->review.val)
 		buf_puts(&y, "# review: not found (no Review Date): write "
 		    "when this document is next reviewed\n");
-	OUT("status", status, 0);
-	if (number.val) {
+	OUT("status", m->status, 0);
+	if (m->number.val) {
 		buf_puts(&y, "policy-number: ");
-		put_quoted(&y, number.val);
-		put_from(&y, number.src, number.where);
-		buf_printf(report, "  %-12s %s\n", "policy-number:", number.val);
+		put_quoted(&y, m->number.val);
+		put_from(&y, m->number.src, m->number.where);
+		buf_printf(report, "  %-12s %s\n", "policy-number:",
+		    m->number.val);
 	}
-	if (nhist) {
+	if (m->nhist) {
 		buf_puts(&y, "history:  # from the version table\n");
-		buf_puts(&y, hist.data);
+		buf_puts(&y, m->hist.data);
 		buf_printf(report, "  history:     %zu version%s from the "
-		    "version table\n", nhist, nhist == 1 ? "" : "s");
+		    "version table\n", m->nhist, m->nhist == 1 ? "" : "s");
 	}
 	buf_puts(&y, "---\n");
-	if (missing.len)
-		buf_puts(report, missing.data);
+	if (m->missing.len)
+		buf_puts(report, m->missing.data);
 #undef OUT
-	free_guess(&title);
-	free_guess(&type);
-	free_guess(&version);
-	free_guess(&approved);
-	free_guess(&approved_by);
-	free_guess(&review);
-	free_guess(&owner);
-	free_guess(&author);
-	free_guess(&number);
-	free_guess(&status);
-	buf_free(&hist);
-	buf_free(&missing);
 	return buf_detach(&y);
+}
+
+/* Frees what the stages recovered. */
+static void
+free_recovered(recovered *m)
+{
+	free_guess(&m->title);
+	free_guess(&m->type);
+	free_guess(&m->version);
+	free_guess(&m->approved);
+	free_guess(&m->approved_by);
+	free_guess(&m->review);
+	free_guess(&m->owner);
+	free_guess(&m->author);
+	free_guess(&m->number);
+	free_guess(&m->status);
+	buf_free(&m->hist);
+	buf_free(&m->missing);
+}
+
+char *
+importmeta_recover(imp_doc *d, const char *fallback_title, buf *report)
+{
+	recovered m;
+	size_t first_heading, pick;
+	const char *how = NULL;
+	char *front;
+
+	memset(&m, 0, sizeof m);
+	buf_init(&m.hist);
+	buf_init(&m.missing);
+	promote_headings(d, report);
+	drop_contents(d, report);
+	first_heading = first_heading_of(d);
+	pick = find_title(d, first_heading, &m, &how);
+	take_title(d, pick, how, &first_heading, &m, fallback_title, report);
+	level_headings(d);
+	issue_date_line(d, first_heading, &m);
+	control_table(d, &m, report);
+	review_line(d, &m);
+	if (!m.owner.val && m.author.val)
+		set_guess(&m.owner, m.author.val, m.author.src, m.author.where);
+	front = write_front(&m, report);
+	free_recovered(&m);
+	return front;
 }
