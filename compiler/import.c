@@ -182,27 +182,16 @@ write_atomic(const char *path, const char *data, size_t len)
 	return rc;
 }
 
-static int
-import_one(run *r, const input *in)
+/* The document's path in the project, CONTENT[/SECTION]/SLUG.md; two
+ * inputs of this run with one name ("Policy.docx" and "Policy.odt"): the
+ * second is NAME-2, never written over the first. */
+static char *
+target_path(const run *r, const input *in, const char *slug)
 {
-	char *s = stem(in->src), *slug = slug_segment(s), *rel, *abs, *err = NULL;
-	char *prefix, *front = NULL, *body = NULL, *text;
-	importzip *z;
-	imp_doc d;
-	buf report;
-	int rc = 0, depth = 1, odt;
-	const char *p;
-	struct timespec t0, t1;
+	char *rel;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!*slug) {
-		free(slug);
-		slug = xstrdup("document");
-	}
 	rel = *in->section ? xasprintf("%s/%s/%s.md", r->content, in->section,
 	    slug) : xasprintf("%s/%s.md", r->content, slug);
-	/* two inputs of this run with one name ("Policy.docx" and
-	 * "Policy.odt"): the second is NAME-2, never written over the first */
 	for (;;) {
 		size_t k;
 		for (k = 0; k < r->nwritten && strcmp(r->written[k], rel); k++)
@@ -216,10 +205,136 @@ import_one(run *r, const input *in)
 			rel = next;
 		}
 	}
-	abs = path_join(r->project, rel);
+	return rel;
+}
+
+/* The way from the document at rel to the project's assets folder:
+ * "../" a folder, then "assets/". */
+static char *
+asset_prefix_of(const char *rel)
+{
+	int depth = 1;
+	const char *p;
+
 	for (p = rel; *p; p++)
 		depth += *p == '/';
 	depth--;
+	{
+		buf pb;
+		int i;
+		buf_init(&pb);
+		for (i = 0; i < depth; i++)
+			buf_puts(&pb, "../");
+		buf_puts(&pb, "assets/");
+		return buf_detach(&pb);
+	}
+}
+
+/* Reads the archive into d as Word or OpenDocument; 1, reported, when it
+ * is neither or cannot be read. */
+static int
+read_archive(run *r, const input *in, importzip *z, imp_doc *d, char **err)
+{
+	int rc = 0, odt;
+
+	odt = !importzip_has(z, "word/document.xml") &&
+	    !importzip_has(z, "_rels/.rels") && importzip_has(z, "content.xml");
+	if (!odt && !importzip_has(z, "word/document.xml") &&
+	    !importzip_has(z, "_rels/.rels")) {
+		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0, "%s",
+		    importzip_has(z, "EncryptedPackage") ? "the file is "
+		    "encrypted (password protected): save an unprotected copy" :
+		    "not a Word (.docx) or OpenDocument (.odt) file: the "
+		    "archive has no word/document.xml or content.xml");
+		rc = 1;
+	} else if ((odt ? importodt_read(z, d, err) :
+	    importdocx_read(z, d, err)) != 0) {
+		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0, "%s", *err);
+		rc = 1;
+	}
+	return rc;
+}
+
+/* What one imported document got, on standard output: its new name, the
+ * front matter recovered, the counts and the readers' notes. */
+static void
+print_imported(const input *in, const char *rel, const buf *report,
+    const imp_doc *d)
+{
+	printf("%s -> %s\n", in->src, rel);
+	fputs(report->data ? report->data : "", stdout);
+	printf("  %d link%s, %d placeholder%s left for the "
+	    "glossary, %d image%s, %zu footnote%s\n",
+	    d->nlinks, d->nlinks == 1 ? "" : "s",
+	    d->nplaceholders, d->nplaceholders == 1 ? "" : "s",
+	    d->nimages, d->nimages == 1 ? "" : "s",
+	    d->nnotes, d->nnotes == 1 ? "" : "s");
+	if (d->report.len) {
+		const char *l = d->report.data, *nl;
+		for (; *l; l = nl + 1) {
+			nl = strchr(l, '\n');
+			if (!nl)
+				break;
+			printf("  %.*s\n", (int)(nl - l), l);
+		}
+	}
+}
+
+/* Recovers the front matter, writes the document (front matter, then
+ * body) to abs, prints it and records it as written; 1, reported, when
+ * it cannot be written. */
+static int
+write_document(run *r, const input *in, imp_doc *d, const char *s,
+    const char *rel, const char *abs, const struct timespec *t0)
+{
+	char *front = NULL, *body = NULL, *text;
+	buf report;
+	int rc = 0;
+	struct timespec t1;
+
+	buf_init(&report);
+	front = importmeta_recover(d, s, &report);
+	body = importmd_body(d);
+	text = xasprintf("%s\n%s", front, body);
+	if (write_atomic(abs, text, strlen(text)) != 0) {
+		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0,
+		    "cannot write %s", rel);
+		rc = 1;
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		r->seconds += (double)(t1.tv_sec - t0->tv_sec) +
+		    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+		print_imported(in, rel, &report, d);
+		r->written = xrealloc(r->written,
+		    (r->nwritten + 1) * sizeof *r->written);
+		r->written[r->nwritten++] = xstrdup(rel);
+	}
+	free(text);
+	buf_free(&report);
+	free(front);
+	free(body);
+	return rc;
+}
+
+/* Imports one input: its name in the project, the archive read, the
+ * document written; 1 when it was not. */
+static int
+import_one(run *r, const input *in)
+{
+	char *s = stem(in->src), *slug = slug_segment(s), *rel, *abs, *err = NULL;
+	char *prefix;
+	importzip *z;
+	imp_doc d;
+	int rc = 0;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!*slug) {
+		free(slug);
+		slug = xstrdup("document");
+	}
+	rel = target_path(r, in, slug);
+	abs = path_join(r->project, rel);
 	if (fsio_exists(abs) && !r->force) {
 		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0,
 		    "%s exists; not replaced (use --force to replace it)", rel);
@@ -235,71 +350,12 @@ import_one(run *r, const input *in)
 	memset(&d, 0, sizeof d);
 	buf_init(&d.report);
 	d.project = r->project;
-	{
-		buf pb;
-		int i;
-		buf_init(&pb);
-		for (i = 0; i < depth; i++)
-			buf_puts(&pb, "../");
-		buf_puts(&pb, "assets/");
-		prefix = buf_detach(&pb);
-	}
+	prefix = asset_prefix_of(rel);
 	d.asset_prefix = prefix;
-	odt = !importzip_has(z, "word/document.xml") &&
-	    !importzip_has(z, "_rels/.rels") && importzip_has(z, "content.xml");
-	if (!odt && !importzip_has(z, "word/document.xml") &&
-	    !importzip_has(z, "_rels/.rels")) {
-		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0, "%s",
-		    importzip_has(z, "EncryptedPackage") ? "the file is "
-		    "encrypted (password protected): save an unprotected copy" :
-		    "not a Word (.docx) or OpenDocument (.odt) file: the "
-		    "archive has no word/document.xml or content.xml");
-		rc = 1;
-	} else if ((odt ? importodt_read(z, &d, &err) :
-	    importdocx_read(z, &d, &err)) != 0) {
-		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0, "%s", err);
-		rc = 1;
-	}
+	rc = read_archive(r, in, z, &d, &err);
 	importzip_close(z);
-	if (rc == 0) {
-		buf_init(&report);
-		front = importmeta_recover(&d, s, &report);
-		body = importmd_body(&d);
-		text = xasprintf("%s\n%s", front, body);
-		if (write_atomic(abs, text, strlen(text)) != 0) {
-			diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0,
-			    "cannot write %s", rel);
-			rc = 1;
-		} else {
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			r->seconds += (double)(t1.tv_sec - t0.tv_sec) +
-			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-			printf("%s -> %s\n", in->src, rel);
-			fputs(report.data ? report.data : "", stdout);
-			printf("  %d link%s, %d placeholder%s left for the "
-			    "glossary, %d image%s, %zu footnote%s\n",
-			    d.nlinks, d.nlinks == 1 ? "" : "s",
-			    d.nplaceholders, d.nplaceholders == 1 ? "" : "s",
-			    d.nimages, d.nimages == 1 ? "" : "s",
-			    d.nnotes, d.nnotes == 1 ? "" : "s");
-			if (d.report.len) {
-				const char *l = d.report.data, *nl;
-				for (; *l; l = nl + 1) {
-					nl = strchr(l, '\n');
-					if (!nl)
-						break;
-					printf("  %.*s\n", (int)(nl - l), l);
-				}
-			}
-			r->written = xrealloc(r->written,
-			    (r->nwritten + 1) * sizeof *r->written);
-			r->written[r->nwritten++] = xstrdup(rel);
-		}
-		free(text);
-		buf_free(&report);
-	}
-	free(front);
-	free(body);
+	if (rc == 0)
+		rc = write_document(r, in, &d, s, rel, abs, &t0);
 	imp_doc_free(&d);
 	free(prefix);
 out:
