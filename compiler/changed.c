@@ -171,28 +171,15 @@ git_reason(void)
 	return e && e->message ? e->message : "no reason given";
 }
 
-changed_set *
-changed_since(const char *project_dir, const char *ref, diag_set *ds)
+/* Opens the git repository holding the project folder root into *repo;
+ * -1, reported, when there is none or it cannot be opened. */
+static int
+open_repo(git_repository **repo, const char *root, const char *project_dir,
+    const char *ref, diag_set *ds)
 {
-	git_repository *repo = NULL;
-	git_object *obj = NULL, *tree = NULL;
-	git_diff *diff = NULL;
-	git_diff_options opts;
-	changed_set *cs = NULL;
-	char *root = realpath(project_dir, NULL), *prefix = NULL;
-	const char *workdir, *rest;
-	diff_ctx c;
 	int rc;
 
-	git_libgit2_init();
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	if (!root) {
-		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
-		    "--changed-since: the project folder '%s' cannot be read",
-		    project_dir);
-		goto out;
-	}
-	if ((rc = git_repository_open_ext(&repo, root, 0, NULL)) != 0) {
+	if ((rc = git_repository_open_ext(repo, root, 0, NULL)) != 0) {
 		if (rc == GIT_ENOTFOUND)
 			diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 			    "--changed-since %s: '%s' is not in a git "
@@ -205,23 +192,21 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 			    "--changed-since %s: cannot open the git "
 			    "repository of '%s' (%s)", ref, project_dir,
 			    git_reason());
-		goto out;
+		return -1;
 	}
-	workdir = git_repository_workdir(repo);
-	if (!workdir) {
-		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
-		    "--changed-since %s: the git repository of '%s' is bare "
-		    "(it has no working tree to compare)", ref, project_dir);
-		goto out;
-	}
-	if (git_revparse_single(&obj, repo, ref) != 0 ||
-	    git_object_peel(&tree, obj, GIT_OBJECT_TREE) != 0) {
-		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
-		    "--changed-since %s: no such commit in the repository "
-		    "(%s); in a shallow CI checkout, fetch it first", ref,
-		    git_reason());
-		goto out;
-	}
+	return 0;
+}
+
+/* The project folder within the work tree, "" at its top, else "dir/";
+ * NULL, reported, when the work tree cannot be read or the project is
+ * outside it. */
+static char *
+project_prefix(const char *workdir, const char *root, const char *project_dir,
+    const char *ref, diag_set *ds)
+{
+	char *prefix = NULL;
+	const char *rest;
+
 	/* the work tree's real path too, so a symlinked checkout lines up
 	 * with the project's */
 	{
@@ -231,7 +216,7 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 			diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 			    "--changed-since %s: the working tree '%s' "
 			    "cannot be read", ref, workdir);
-			goto out;
+			return NULL;
 		}
 		if (!strcmp(rw, root))
 			prefix = xstrdup("");
@@ -243,8 +228,22 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 		    "--changed-since %s: '%s' is outside the working tree of "
 		    "its git repository", ref, project_dir);
-		goto out;
 	}
+	return prefix;
+}
+
+/* The project's files that differ between tree and the working tree
+ * (index and untracked files included); NULL, reported, on failure. */
+static changed_set *
+diff_set(git_repository *repo, git_tree *tree, char *prefix,
+    const char *ref, diag_set *ds)
+{
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	changed_set *cs = NULL;
+	diff_ctx c;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED |
 	    GIT_DIFF_RECURSE_UNTRACKED_DIRS;
 	if (prefix[0]) {
@@ -257,7 +256,7 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 		opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
 	}
 	if (git_diff_tree_to_workdir_with_index(&diff, repo,
-	    (git_tree *)tree, &opts) != 0) {
+	    tree, &opts) != 0) {
 		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
 		    "--changed-since %s: cannot compare the working tree "
 		    "with it (%s)", ref, git_reason());
@@ -275,6 +274,47 @@ changed_since(const char *project_dir, const char *ref, diag_set *ds)
 	}
 out:
 	git_diff_free(diff);
+	return cs;
+}
+
+changed_set *
+changed_since(const char *project_dir, const char *ref, diag_set *ds)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL, *tree = NULL;
+	changed_set *cs = NULL;
+	char *root = realpath(project_dir, NULL), *prefix = NULL;
+	const char *workdir;
+
+	git_libgit2_init();
+	if (!root) {
+		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
+		    "--changed-since: the project folder '%s' cannot be read",
+		    project_dir);
+		goto out;
+	}
+	if (open_repo(&repo, root, project_dir, ref, ds) != 0)
+		goto out;
+	workdir = git_repository_workdir(repo);
+	if (!workdir) {
+		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
+		    "--changed-since %s: the git repository of '%s' is bare "
+		    "(it has no working tree to compare)", ref, project_dir);
+		goto out;
+	}
+	if (git_revparse_single(&obj, repo, ref) != 0 ||
+	    git_object_peel(&tree, obj, GIT_OBJECT_TREE) != 0) {
+		diag_report(ds, R_CHANGED_SINCE_INVALID, ".", 0, 0,
+		    "--changed-since %s: no such commit in the repository "
+		    "(%s); in a shallow CI checkout, fetch it first", ref,
+		    git_reason());
+		goto out;
+	}
+	prefix = project_prefix(workdir, root, project_dir, ref, ds);
+	if (!prefix)
+		goto out;
+	cs = diff_set(repo, (git_tree *)tree, prefix, ref, ds);
+out:
 	git_object_free(tree);
 	git_object_free(obj);
 	git_repository_free(repo);
