@@ -14,7 +14,9 @@
  * superseded-by: edges and the corpus-wide checks (term-unused).  Only the
  * model is annotated: xmlout.c turns link_info, term uses and edges into
  * XML.  cmark line numbers are already file lines (document.c feeds the
- * front matter to cmark as blank lines).
+ * front matter to cmark as blank lines).  The other tools' link forms
+ * (x.html, pretty URLs, paths from the site's root, aliases) and the "did
+ * you mean" suggestions are linkforms.c's.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include "fsio.h"
 #include "glossary.h"
 #include "jobs.h"
+#include "linkforms.h"
 #include "strtab.h"
 #include "url.h"
 #include "util.h"
@@ -44,12 +47,9 @@ typedef struct {
 	corpus *c;
 	diag_set *ds;
 	edge_vec *edges;     /* one per document */
-	strtab *aliases;     /* judged redirect_from:/aliases: key -> doc */
-	const char **relpaths; /* every document's content path ("did you
-	                          mean"), in document order */
+	linkforms forms;     /* the other tools' forms, aliases, "did you
+	                        mean" (linkforms.c) */
 } pass;
-
-static const char *near_anchor(const document *t, const char *a);
 
 /* ---- small string helpers ---------------------------------------------- */
 
@@ -80,63 +80,12 @@ pct_decode(const char *s, size_t n)
 	return o;
 }
 
-/* A URI scheme ("http:", "mailto:", "glossary:") of at least two letters,
- * so a Windows drive letter is not taken for one. */
-static size_t
-scheme_len(const char *s)
-{
-	size_t i = 0;
-	if (!isalpha((unsigned char)s[0]))
-		return 0;
-	while (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' ||
-	    s[i] == '.')
-		i++;
-	return (s[i] == ':' && i >= 2) ? i : 0;
-}
-
 static char *
 trim_dup(const char *s, size_t n)
 {
 	while (n && isspace((unsigned char)*s)) { s++; n--; }
 	while (n && isspace((unsigned char)s[n - 1])) n--;
 	return xstrndup(s, n);
-}
-
-/* Joins dir and rel and resolves "." and ".." segments.  Returns NULL
- * when the path climbs above dir's root.  Caller frees. */
-static char *
-norm_path(const char *dir, const char *rel)
-{
-	char *all = (*rel == '/' || !*dir) ? xstrdup(*rel == '/' ? rel + 1 : rel)
-	    : xasprintf("%s/%s", dir, rel);
-	char **seg = xmalloc((strlen(all) + 2) * sizeof *seg);
-	size_t n = 0;
-	int bad = 0;
-	for (char *save = NULL, *t = strtok_r(all, "/", &save); t;
-	    t = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(t, "."))
-			continue;
-		if (!strcmp(t, "..")) {
-			if (n == 0) { bad = 1; break; }
-			n--;
-			continue;
-		}
-		seg[n++] = t;
-	}
-	char *out = NULL;
-	if (!bad) {
-		buf b;
-		buf_init(&b);
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				buf_putc(&b, '/');
-			buf_puts(&b, seg[i]);
-		}
-		out = b.data ? buf_detach(&b) : xstrdup("");
-	}
-	free(seg);
-	free(all);
-	return out;
 }
 
 static char *
@@ -238,7 +187,7 @@ resolve_doc_target(pass *ps, size_t di, long ti, const char *anchor,
 		return;
 	}
 	if (anchor && *anchor && !document_find_anchor(t, anchor)) {
-		const char *near = near_anchor(t, anchor);
+		const char *near = linkforms_near_anchor(t, anchor);
 		li->kind = LINK_BROKEN;
 		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "link to %s: %s has no heading with the anchor #%s%s%s%s",
@@ -320,7 +269,7 @@ resolve_anchor(pass *ps, document *d, link_info *li, const char *url)
 		li->kind = LINK_ANCHOR;
 		set_str(&li->anchor, hit);
 	} else {
-		const char *near = near_anchor(d, a);
+		const char *near = linkforms_near_anchor(d, a);
 		li->kind = LINK_BROKEN;
 		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "no heading in this document has the anchor #%s%s%s%s", a,
@@ -357,7 +306,7 @@ find_doc_by_path(const corpus *c, const document *d, const char *path,
 {
 	char *cdir = dir_of(d->relpath);
 	long ti = -1;
-	*target = *path ? norm_path(cdir, path) : xstrdup(d->relpath);
+	*target = *path ? linkforms_norm_path(cdir, path) : xstrdup(d->relpath);
 	free(cdir);
 	if (!*target)
 		return -1;
@@ -403,7 +352,7 @@ resolve_file_link_near(pass *ps, document *d, link_info *li, const char *url,
     const char *path, const char *near)
 {
 	char *pdir = dir_of(d->path);
-	char *rel = *path ? norm_path(pdir, path) : NULL;
+	char *rel = *path ? linkforms_norm_path(pdir, path) : NULL;
 	enum fsio_inside r = rel ? fsio_resolve_inside(ps->c->project->dir,
 	    rel, FSIO_WANT_FILE, NULL) : FSIO_OUTSIDE;
 	if (r == FSIO_INSIDE) {
@@ -426,201 +375,6 @@ resolve_file_link_near(pass *ps, document *d, link_info *li, const char *url,
 	free(pdir);
 }
 
-/* The site key of a content-relative path as another tool publishes
- * it: "a/b.html", "a/b/", "a/b/index.html", "a/b" (and the source
- * "a/b.md") all give "a/b"
- * (and "", "index.html" give ""). */
-static char *
-site_key(const char *path)
-{
-	char *k = xstrdup(path);
-	size_t n = strlen(k);
-	while (n && k[n - 1] == '/')
-		k[--n] = '\0';
-	if (str_has_suffix(k, ".html") || str_has_suffix(k, ".htm") ||
-	    str_has_suffix(k, ".md") || str_has_suffix(k, ".markdown"))
-		*strrchr(k, '.') = '\0';
-	n = strlen(k);
-	if (n >= 5 && !strcmp(k + n - 5, "index") &&
-	    (n == 5 || k[n - 6] == '/'))
-		k[n == 5 ? 0 : n - 6] = '\0';
-	return k;
-}
-
-/* The document a site key names: KEY.md, KEY/index.md, KEY/_index.md
- * (Hugo), KEY/README.md (GitHub shows it as the folder's page), or a
- * judged alias.  -1 when none. */
-static long
-find_doc_by_key(const pass *ps, const char *key)
-{
-	static const char *const forms[] = {
-		"%s.md", "%s/index.md", "%s/_index.md", "%s.markdown",
-		"%s/index.markdown", "%s/README.md", "%s/readme.md", NULL
-	};
-	long ti = -1;
-	if (!*key) {
-		ti = corpus_find_path(ps->c, "index.md");
-		if (ti < 0)
-			ti = corpus_find_path(ps->c, "_index.md");
-		return ti >= 0 ? ti : corpus_find_path(ps->c, "README.md");
-	}
-	for (size_t i = 0; forms[i] && ti < 0; i++) {
-		char *cand = xasprintf(forms[i], key);
-		ti = corpus_find_path(ps->c, cand);
-		free(cand);
-	}
-	if (ti < 0 && ps->aliases)
-		ti = strtab_get(ps->aliases, key);
-	return ti;
-}
-
-/* A link as the source site resolved it, relative to dir (a folder of
- * the content): "x.html" (the published name of x.md), "x/" and "x"
- * (pretty URLs), an alias.  -1 when none. */
-static long
-find_doc_as_site(const pass *ps, const char *dir, const char *path)
-{
-	char *norm = norm_path(dir, path), *key;
-	long ti;
-	if (!norm)
-		return -1;
-	key = site_key(norm);
-	ti = find_doc_by_key(ps, key);
-	free(key);
-	free(norm);
-	return ti;
-}
-
-/* The folder a page's relative links are read from on a site with pretty
- * URLs: a/b.md is served as /a/b/, so "../c/" there means a/c. */
-static char *
-pretty_dir(const document *d)
-{
-	char *k = site_key(d->relpath), *dot;
-	if ((dot = strrchr(k, '.')) && !strchr(dot, '/'))
-		*dot = '\0';
-	return k;
-}
-
-/* "did you mean": the document path nearest to target (content-relative),
- * or NULL. */
-static const char *
-near_path(const pass *ps, const char *target)
-{
-	return target && *target ? suggest(target, ps->relpaths,
-	    ps->c->ndocs) : NULL;
-}
-
-/* "did you mean": the anchor of t nearest to a, or NULL. */
-static const char *
-near_anchor(const document *t, const char *a)
-{
-	const char **slugs;
-	const char *hit;
-	if (!t->nheadings)
-		return NULL;
-	slugs = xmalloc(t->nheadings * sizeof *slugs);
-	for (size_t i = 0; i < t->nheadings; i++)
-		slugs[i] = t->headings[i].slug;
-	hit = suggest(a, slugs, t->nheadings);
-	free(slugs);
-	return hit;
-}
-
-/* Reports a link to a missing document, with a suggestion. */
-static void
-report_missing(pass *ps, document *d, link_info *li, const char *url,
-    const char *target, const char *what)
-{
-	const char *near = near_path(ps, target);
-	li->kind = LINK_BROKEN;
-	if (near)
-		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
-		    "link to %s: %s (did you mean %s?)", url, what, near);
-	else
-		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
-		    "link to %s: %s", url, what);
-}
-
-/* A path from the site's root: "/site-policy/x/" with links: {root:
- * /site-policy/}.  Under a root (or anywhere when no root is set) it is
- * read from the content folder's top; outside every root, with links:
- * {external: [host]}, it is a page of that host. */
-static void
-resolve_site_rooted(pass *ps, size_t di, cmark_node *n, link_info *li,
-    const char *url, const char *path, const char *anchor)
-{
-	const project *p = ps->c->project;
-	document *d = ps->c->docs[di];
-	const char *rest = NULL;
-	long ti;
-
-	for (size_t i = 0; i < p->nlink_roots && !rest; i++) {
-		const char *r = p->link_roots[i];
-		size_t rl = strlen(r);
-		while (rl > 1 && r[rl - 1] == '/')
-			rl--;
-		if (!strncmp(path, r, rl) && (path[rl] == '/' || !path[rl]))
-			rest = path + rl;
-	}
-	if (!rest && !p->nlink_roots)
-		rest = path;
-	if (!rest && p->nlink_external) {
-		char *abs = xasprintf("https://%s%s", p->link_external[0],
-		    url);
-		li->kind = LINK_EXTERNAL;
-		cmark_node_set_url(n, abs);
-		set_str(&li->href, abs);
-		free(abs);
-		return;
-	}
-	if (!rest) {
-		li->kind = LINK_BROKEN;
-		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
-		    "link to %s: a path from the site's root outside links: "
-		    "root (%s); add its prefix to links: root, or the host "
-		    "it belongs to to links: external", url, p->link_roots[0]);
-		return;
-	}
-	while (*rest == '/')
-		rest++;
-	if ((ti = find_doc_as_site(ps, "", rest)) >= 0) {
-		resolve_doc_target(ps, di, ti, anchor, li, url);
-		return;
-	}
-	{
-		char *norm = norm_path("", rest);
-		char *key = norm ? site_key(norm) : NULL;
-		char *md = key ? xasprintf("%s.md", *key ? key : "index") :
-		    NULL;
-		const char *base = strrchr(rest, '/') ? strrchr(rest, '/') :
-		    rest;
-		if (strchr(base, '.') && !str_has_suffix(rest, ".html") &&
-		    !str_has_suffix(rest, ".htm") && !str_has_suffix(rest, ".md")) {
-			/* a file of the site: read from the content folder */
-			/* a file of the site: the content folder is the site's
-			 * top; else (as before) the project folder */
-			char *rel = xasprintf("%s/%s", ps->c->project->content,
-			    rest);
-			char *nrel = norm_path("", rel);
-			int in_content = nrel && fsio_resolve_inside(
-			    ps->c->project->dir, nrel, FSIO_WANT_FILE, NULL) ==
-			    FSIO_INSIDE;
-			free(nrel);
-			free(rel);
-			rel = in_content ? xasprintf("/%s/%s",
-			    ps->c->project->content, rest) : xstrdup(path);
-			resolve_file_link(ps, d, li, url, rel);
-			free(rel);
-		} else
-			report_missing(ps, d, li, url, md, "no document at that "
-			    "path of the site");
-		free(md);
-		free(key);
-		free(norm);
-	}
-}
-
 /* A relative path, with maybe ?query and #fragment: a document or a
  * file. */
 static void
@@ -641,7 +395,14 @@ resolve_relative(pass *ps, size_t di, cmark_node *n, link_info *li,
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') : path;
 
 	if (path[0] == '/') {
-		resolve_site_rooted(ps, di, n, li, url, path, anchor);
+		char *file = NULL;
+		long ti = linkforms_site_rooted(&ps->forms, di, n, li, url,
+		    path, &file);
+		if (ti >= 0)
+			resolve_doc_target(ps, di, ti, anchor, li, url);
+		else if (file)
+			resolve_file_link(ps, d, li, url, file);
+		free(file);
 	} else if (is_md || is_html || dirlike || !strchr(base, '.')) {
 		long ti = is_html ? -1 :
 		    find_doc_by_path(c, d, path, is_md, &target);
@@ -649,12 +410,14 @@ resolve_relative(pass *ps, size_t di, cmark_node *n, link_info *li,
 			/* as the source site read it: x.html, pretty URLs,
 			 * aliases; from the file's folder, then from the
 			 * folder a pretty URL puts the page in */
-			char *cdir = dir_of(d->relpath), *pdir = pretty_dir(d);
-			ti = find_doc_as_site(ps, cdir, path);
+			char *cdir = dir_of(d->relpath);
+			char *pdir = linkforms_pretty_dir(d);
+			ti = linkforms_find_as_site(&ps->forms, cdir, path);
 			if (ti < 0 && !is_md)
-				ti = find_doc_as_site(ps, pdir, path);
+				ti = linkforms_find_as_site(&ps->forms, pdir,
+				    path);
 			if (!target)
-				target = norm_path(cdir, path);
+				target = linkforms_norm_path(cdir, path);
 			free(cdir);
 			free(pdir);
 		}
@@ -669,22 +432,25 @@ resolve_relative(pass *ps, size_t di, cmark_node *n, link_info *li,
 			} else {
 				char *what = xasprintf("no document %s/%s",
 				    c->project->content, target);
-				report_missing(ps, d, li, url, target, what);
+				linkforms_report_missing(&ps->forms, d, li, url,
+				    target, what);
 				free(what);
 			}
 		} else if (is_html && target) {
 			/* a real .html file beside the documents is an asset */
-			char *pdir = dir_of(d->path), *rel = norm_path(pdir, path);
+			char *pdir = dir_of(d->path);
+			char *rel = linkforms_norm_path(pdir, path);
 			enum fsio_inside r = rel ? fsio_resolve_inside(
 			    c->project->dir, rel, FSIO_WANT_FILE, NULL) :
 			    FSIO_OUTSIDE;
 			if (r == FSIO_INSIDE)
 				resolve_file_link(ps, d, li, url, path);
 			else {
-				char *key = site_key(target);
+				char *key = linkforms_site_key(target);
 				char *md = xasprintf("%s.md", *key ? key : "index");
-				report_missing(ps, d, li, url, md, "no document is "
-				    "published under that name");
+				linkforms_report_missing(&ps->forms, d, li, url,
+				    md, "no document is published under that "
+				    "name");
 				free(md);
 				free(key);
 			}
@@ -693,10 +459,10 @@ resolve_relative(pass *ps, size_t di, cmark_node *n, link_info *li,
 		} else {
 			/* a folder or a name without an extension: a file if
 			 * there is one, else say which document was meant */
-			char *key = target ? site_key(target) : NULL;
+			char *key = target ? linkforms_site_key(target) : NULL;
 			char *md = key && *key ? xasprintf("%s.md", key) : NULL;
 			resolve_file_link_near(ps, d, li, url, path,
-			    near_path(ps, md));
+			    linkforms_near_path(&ps->forms, md));
 			free(md);
 			free(key);
 		}
@@ -733,7 +499,7 @@ resolve_image(pass *ps, document *d, link_info *li, const char *url)
 	}
 	char *path = pct_decode(url, strcspn(url, "?#"));
 	char *pdir = dir_of(d->path);
-	char *rel = *path ? norm_path(pdir, path) : NULL;
+	char *rel = *path ? linkforms_norm_path(pdir, path) : NULL;
 	enum fsio_inside r = !*path ? FSIO_MISSING : !rel ? FSIO_OUTSIDE :
 	    fsio_resolve_inside(ps->c->project->dir, rel, FSIO_WANT_FILE,
 	    NULL);
@@ -825,7 +591,7 @@ resolve_link(pass *ps, size_t di, cmark_node *n, int image, srcpos *sp)
 		resolve_anchor(ps, d, li, url);
 		return;
 	}
-	size_t sl = scheme_len(url);
+	size_t sl = linkforms_scheme_len(url);
 	if (sl == 8 && !strncmp(url, "glossary", 8)) {
 		resolve_glossary(ps, d, li, url);
 		return;
@@ -1046,7 +812,7 @@ resolve_job(void *ctx, size_t i, int worker)
 static int
 looks_like_url(const char *s)
 {
-	return scheme_len(s) > 0 || !strncmp(s, "www.", 4);
+	return linkforms_scheme_len(s) > 0 || !strncmp(s, "www.", 4);
 }
 
 static void
@@ -1162,84 +928,6 @@ terms_unused(corpus *c, diag_set *ds)
 	free(used);
 }
 
-/* Pages the site writer makes itself: no alias may take their names. */
-static const char *const generated_pages[] = {
-	"index", "glossary", "whats-new", "review", "search", "404", "assets",
-	"packs", NULL
-};
-
-/* Judges every redirect_from:/aliases: path before any link is resolved
- * (links to an alias resolve to its document): a path under links: root
- * or from the site's root, safe as an output path, and no page's
- * already.  Accepted ones get their key and go in ps->aliases. */
-static void
-judge_aliases(pass *ps)
-{
-	const project *p = ps->c->project;
-	strtab *t = strtab_new(16);
-	size_t i, k, r;
-
-	for (i = 0; i < ps->c->ndocs; i++) {
-		document *d = ps->c->docs[i];
-		for (k = 0; k < d->naliases; k++) {
-			meta_alias *a = &d->aliases[k];
-			const char *path = a->path, *why = NULL;
-			char *norm, *key = NULL;
-			long other = -1;
-			for (r = 0; r < p->nlink_roots; r++) {
-				size_t rl = strlen(p->link_roots[r]);
-				while (rl > 1 && p->link_roots[r][rl - 1] == '/')
-					rl--;
-				if (!strncmp(path, p->link_roots[r], rl) &&
-				    (path[rl] == '/' || !path[rl])) {
-					path += rl;
-					break;
-				}
-			}
-			while (*path == '/')
-				path++;
-			norm = scheme_len(path) ? NULL : norm_path("", path);
-			if (norm)
-				key = site_key(norm);
-			if (!key || !*key || !document_id_safe(key) ||
-			    strpbrk(key, "?#%:\\"))
-				why = "is not safe as a path of the site";
-			else {
-				for (r = 0; generated_pages[r]; r++)
-					if (!strcmp(key, generated_pages[r]) ||
-					    (!strncmp(key, generated_pages[r],
-					    strlen(generated_pages[r])) &&
-					    key[strlen(generated_pages[r])] == '/'))
-						why = "is a page the site makes itself";
-				char *ix = xasprintf("%s/index", key);
-				if (!why && ((other = corpus_find_id(ps->c, key)) >= 0 ||
-				    (other = corpus_find_id(ps->c, ix)) >= 0 ||
-				    (other = find_doc_by_key(ps, key)) >= 0))
-					why = "is already a document's page";
-				else if (!why && strtab_put(t, key, (long)i)) {
-					other = strtab_get(t, key);
-					why = "is already another document's redirect";
-				}
-				free(ix);
-			}
-			if (why) {
-				diag_report(ps->ds, R_ALIAS_INVALID, d->path, a->line,
-				    a->col, "redirect '%s' %s%s%s; no redirect is "
-				    "published for it", a->path, why,
-				    other >= 0 ? ": " : "",
-				    other >= 0 ? ps->c->docs[other]->path : "");
-				free(key);
-			} else {
-				a->key = key;
-				a->html = str_has_suffix(norm, ".html") ||
-				    str_has_suffix(norm, ".htm");
-			}
-			free(norm);
-		}
-	}
-	ps->aliases = t;
-}
-
 void
 links_resolve(corpus *c, int jobs, diag_set *ds)
 {
@@ -1248,13 +936,16 @@ links_resolve(corpus *c, int jobs, diag_set *ds)
 	ps.c = c;
 	ps.ds = ds;
 	ps.edges = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *ps.edges);
-	ps.relpaths = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *ps.relpaths);
+	ps.forms.c = c;
+	ps.forms.ds = ds;
+	ps.forms.relpaths = xcalloc(c->ndocs ? c->ndocs : 1,
+	    sizeof *ps.forms.relpaths);
 	for (size_t i = 0; i < c->ndocs; i++)
-		ps.relpaths[i] = c->docs[i]->relpath;
-	judge_aliases(&ps);
+		ps.forms.relpaths[i] = c->docs[i]->relpath;
+	linkforms_judge_aliases(&ps.forms);
 	jobs_run(c->ndocs, jobs < 1 ? 1 : jobs, resolve_job, &ps);
-	strtab_free(ps.aliases);
-	free(ps.relpaths);
+	strtab_free(ps.forms.aliases);
+	free(ps.forms.relpaths);
 
 	/* the graph, in document order so output is stable; one link edge
 	 * per pair, with the first line (seen[to] marks pairs from i) */
