@@ -536,36 +536,37 @@ check_or_build(const command *cmd)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "outputs", required_argument, NULL, 'O' },
-		{ "today", required_argument, NULL, 'T' },
-		{ "strict", no_argument, NULL, 'S' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "timings", no_argument, NULL, 'M' },
-		{ "to", required_argument, NULL, 't' },
-		{ "allow-html", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "baseline", required_argument, NULL, 'B' },
-		{ "write-baseline", required_argument, NULL, 'W' },
-		{ "changed-since", required_argument, NULL, 'C' },
-		{ "files-from", required_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 }
-	};
-	command c;
-	const char *cmd, *to = "html", *dir;
-	char *default_out = NULL;
-	int ch, allow_html = 0, rc;
-	char today_buf[11];
+/* The long options of every command (each command ignores the ones it
+ * has no use for). */
+static const struct option longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "outputs", required_argument, NULL, 'O' },
+	{ "today", required_argument, NULL, 'T' },
+	{ "strict", no_argument, NULL, 'S' },
+	{ "format", required_argument, NULL, 'F' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "timings", no_argument, NULL, 'M' },
+	{ "to", required_argument, NULL, 't' },
+	{ "allow-html", no_argument, NULL, 'A' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "baseline", required_argument, NULL, 'B' },
+	{ "write-baseline", required_argument, NULL, 'W' },
+	{ "changed-since", required_argument, NULL, 'C' },
+	{ "files-from", required_argument, NULL, 'L' },
+	{ NULL, 0, NULL, 0 }
+};
 
-	memset(&c, 0, sizeof c);
-	c.pub.outputs = OUTPUT_XML | OUTPUT_HTML | OUTPUT_PDF;
-	c.format = FMT_TEXT;
+/* What argv[1] alone decides, before any option is read: no command,
+ * help, --version, import (its own options and its own driver,
+ * import.c) and unknown commands.  The exit status, or -1 when argv[1]
+ * is a command main() runs. */
+static int
+run_early(int argc, char **argv)
+{
+	const char *cmd;
+	int rc;
+
 	if (argc < 2) {
 		/* no command: the reason on one line, then the whole help */
 		fputs("policyc: no command given: build, check, render, new or "
@@ -600,15 +601,26 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "build") && strcmp(cmd, "check") && strcmp(cmd, "render") &&
 	    strcmp(cmd, "new") && strcmp(cmd, "rules"))
 		return usage_error("unknown command '%s'", cmd);
+	return -1;
+}
 
-	ci_take_files(&argc, argv, &c.ci);
+/* Reads the options after the command into c, *to and *allow_html.  The
+ * exit status when they end the run (bad usage, --help, --version), else
+ * -1; optind is then the first operand. */
+static int
+parse_options(int argc, char **argv, const char *cmd, command *c,
+    const char **to, int *allow_html)
+{
+	int ch;
+	char today_buf[11];
+
 	opterr = 0;
 	optind = 2;
 	while ((ch = getopt_long(argc, argv, ":o:j:h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'o': c.pub.out = optarg; break;
+		case 'o': c->pub.out = optarg; break;
 		case 'O':
-			if (!parse_outputs(optarg, &c.pub.outputs))
+			if (!parse_outputs(optarg, &c->pub.outputs))
 				return usage_error("--outputs '%s': use xml, html, "
 				    "pdf, comma-separated", optarg);
 			break;
@@ -616,11 +628,11 @@ main(int argc, char **argv)
 			if (strlen(optarg) != 10 || !date_parse(optarg, today_buf))
 				return usage_error("--today '%s' is not a real date "
 				    "(YYYY-MM-DD)", optarg);
-			c.po.today = optarg;
+			c->po.today = optarg;
 			break;
-		case 'S': c.strict = 1; break;
+		case 'S': c->strict = 1; break;
 		case 'F':
-			if (!diag_format_parse(optarg, &c.format))
+			if (!diag_format_parse(optarg, &c->format))
 				return usage_error("--format '%s': use text, json, "
 				    "sarif, junit or github", optarg);
 			break;
@@ -630,22 +642,22 @@ main(int argc, char **argv)
 			if (*end || j < 1 || j > 64)
 				return usage_error("-j '%s': a number from 1 to 64",
 				    optarg);
-			c.po.jobs = (int)j;
+			c->po.jobs = (int)j;
 			break;
 		}
-		case 'M': c.po.timings = 1; break;
+		case 'M': c->po.timings = 1; break;
 		case 't':
 			if (strcmp(optarg, "xml") && strcmp(optarg, "html"))
 				return usage_error("--to '%s': use xml or html", optarg);
-			to = optarg;
+			*to = optarg;
 			break;
-		case 'A': allow_html = 1; break;
+		case 'A': *allow_html = 1; break;
 		case 'h': fputs(help_for(cmd), stdout); return EXIT_OK;
 		case 'V': printf("policyc %s\n", POLICYC_VERSION); return EXIT_OK;
-		case 'B': c.ci.baseline = optarg; break;
-		case 'W': c.ci.write_baseline = optarg; break;
-		case 'C': c.ci.changed_since = optarg; break;
-		case 'L': c.ci.files_from = optarg; break;
+		case 'B': c->ci.baseline = optarg; break;
+		case 'W': c->ci.write_baseline = optarg; break;
+		case 'C': c->ci.changed_since = optarg; break;
+		case 'L': c->ci.files_from = optarg; break;
 		case ':':
 			return usage_error("option '%s' needs a value",
 			    argv[optind - 1]);
@@ -653,15 +665,17 @@ main(int argc, char **argv)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (argc - optind > 1)
-		return usage_error("one project folder at a time; got '%s' too",
-		    argv[optind + 1]);
-	dir = optind < argc ? argv[optind] : ".";
-	{
-		const char *why = ci_usage(&c.ci, !strcmp(cmd, "check"));
-		if (why)
-			return usage_error("%s", why);
-	}
+	return -1;
+}
+
+/* Runs cmd (rules, render, new, check or build) once its options are
+ * read and judged; dir is the operand (or "."). */
+static int
+run_command(command *c, const char *cmd, const char *dir, int argc,
+    const char *to, int allow_html)
+{
+	char *default_out = NULL;
+	int rc;
 
 	if (!strcmp(cmd, "rules")) {
 		rules_print(stdout);
@@ -678,7 +692,7 @@ main(int argc, char **argv)
 	if (!strcmp(cmd, "render")) {
 		if (optind >= argc)
 			return usage_error("%s", "render needs a Markdown file");
-		rc = render(dir, to, allow_html, c.po.today);
+		rc = render(dir, to, allow_html, c->po.today);
 		xmlCleanupParser();
 		return rc;
 	}
@@ -686,16 +700,45 @@ main(int argc, char **argv)
 		char today[11];
 		if (optind >= argc)
 			return usage_error("%s", "new needs a folder to create");
-		date_today(c.po.today, today);
+		date_today(c->po.today, today);
 		return scaffold_new(dir, today);
 	}
-	c.check_only = !strcmp(cmd, "check");
-	c.po.dir = dir;
-	if (!c.pub.out)
-		c.pub.out = default_out = path_join(dir, "out");
-	rc = check_or_build(&c);
-	free(c.ci.files);
+	c->check_only = !strcmp(cmd, "check");
+	c->po.dir = dir;
+	if (!c->pub.out)
+		c->pub.out = default_out = path_join(dir, "out");
+	rc = check_or_build(c);
+	free(c->ci.files);
 	free(default_out);
 	xmlCleanupParser();
 	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	command c;
+	const char *cmd, *to = "html", *dir;
+	int allow_html = 0, rc;
+
+	memset(&c, 0, sizeof c);
+	c.pub.outputs = OUTPUT_XML | OUTPUT_HTML | OUTPUT_PDF;
+	c.format = FMT_TEXT;
+	if ((rc = run_early(argc, argv)) >= 0)
+		return rc;
+	cmd = argv[1];
+
+	ci_take_files(&argc, argv, &c.ci);
+	if ((rc = parse_options(argc, argv, cmd, &c, &to, &allow_html)) >= 0)
+		return rc;
+	if (argc - optind > 1)
+		return usage_error("one project folder at a time; got '%s' too",
+		    argv[optind + 1]);
+	dir = optind < argc ? argv[optind] : ".";
+	{
+		const char *why = ci_usage(&c.ci, !strcmp(cmd, "check"));
+		if (why)
+			return usage_error("%s", why);
+	}
+	return run_command(&c, cmd, dir, argc, to, allow_html);
 }
