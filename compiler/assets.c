@@ -7,8 +7,10 @@
  * is not served as a page), its declared dimensions read from the header
  * and bounded (a 17 KB PNG may declare 12,000 x 12,000 pixels, a 576 MB
  * surface once decoded), an SVG searched for script, and the file named by
- * a hash of its content as Hugo does.  Then the XML writer writes
- * image/@asset and publish copies the files into OUT/html/assets/.
+ * a hash of its content as Hugo does.  Files documents link to (a form, a
+ * PDF) are published the same way when they are of a kind that cannot be
+ * active (judge_download).  Then the XML writer writes image/@asset and
+ * link/@asset, and publish copies the files into OUT/html/assets/.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -27,6 +29,8 @@ typedef struct {
 	char *abs;         /* real path (published files only) */
 	char *published;   /* "assets/<16 hex>.<ext>", or NULL */
 	int refused;
+	int link;          /* judged as a download (a link to it), not as an
+	                      image: one entry per file and role */
 } asset;
 
 struct assets {
@@ -39,6 +43,7 @@ typedef struct {
 	const char *file;
 	size_t doc;
 	int line, col;
+	int link;          /* a link to the file (a download), not an image */
 } use;
 
 #define NO_DOC ((size_t)-1)
@@ -59,6 +64,26 @@ static unsigned long
 le24(const unsigned char *p)
 {
 	return ((unsigned long)p[2] << 16) | ((unsigned long)p[1] << 8) | p[0];
+}
+
+/* An HTML page, whatever the file is called: a doctype or an html, head,
+ * body or script tag near the start (after blanks and a BOM). */
+static int
+looks_like_html(const char *d, size_t len)
+{
+	size_t i = 0, n = len < 512 ? len : 512;
+	char head[513];
+
+	if (n >= 3 && (unsigned char)d[0] == 0xef)
+		i = 3;
+	while (i < n && isspace((unsigned char)d[i]))
+		i++;
+	for (n -= i, len = 0; len < n; len++)
+		head[len] = (char)tolower((unsigned char)d[i + len]);
+	head[len] = '\0';
+	return !strncmp(head, "<!doctype html", 14) || strstr(head, "<html") ||
+	    strstr(head, "<head") || strstr(head, "<body") ||
+	    strstr(head, "<script");
 }
 
 static int
@@ -331,6 +356,8 @@ cmp_use(const void *a, const void *b)
 	int c = strcmp(x->file, y->file);
 	if (c)
 		return c;
+	if (x->link != y->link)
+		return x->link - y->link;
 	if (x->doc != y->doc)
 		return x->doc < y->doc ? -1 : 1;
 	return x->line != y->line ? x->line - y->line : x->col - y->col;
@@ -357,8 +384,9 @@ gather(const corpus *c, use **uses, size_t *n)
 		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 			cmark_node *nd = cmark_iter_get_node(it);
 			link_info *li;
-			if (ev != CMARK_EVENT_ENTER ||
-			    cmark_node_get_type(nd) != CMARK_NODE_IMAGE)
+			cmark_node_type t = cmark_node_get_type(nd);
+			if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_IMAGE &&
+			    t != CMARK_NODE_LINK))
 				continue;
 			li = cmark_node_get_user_data(nd);
 			if (!li || li->kind != LINK_ASSET || !li->file)
@@ -371,6 +399,7 @@ gather(const corpus *c, use **uses, size_t *n)
 			(*uses)[*n].doc = i;
 			(*uses)[*n].line = li->line;
 			(*uses)[*n].col = li->col;
+			(*uses)[*n].link = t == CMARK_NODE_LINK;
 			(*n)++;
 		}
 		cmark_iter_free(it);
@@ -434,6 +463,105 @@ out:
 	return why;
 }
 
+/* The kinds of file a document may link to for download: office and
+ * PDF documents, plain text and data, archives, and images.  Anything
+ * else (HTML, SVG, XML, scripts, executables) could be active content
+ * served from the site's own origin, so it is not published. */
+static const char *const download_exts[] = {
+	"pdf", "doc", "docx", "dot", "dotx", "xls", "xlsx", "ppt", "pptx",
+	"odt", "ods", "odp", "rtf", "txt", "csv", "zip", "epub",
+	"png", "jpg", "jpeg", "gif", "webp", NULL
+};
+
+/* The extension of a file name, lower-cased into ext, or "" */
+static void
+extension_of(const char *file, char ext[8])
+{
+	const char *base = strrchr(file, '/'), *dot;
+	size_t i;
+
+	base = base ? base + 1 : file;
+	dot = strrchr(base, '.');
+	ext[0] = '\0';
+	if (!dot || dot == base || strlen(dot + 1) >= 8)
+		return;
+	for (i = 0; dot[1 + i]; i++)
+		ext[i] = (char)tolower((unsigned char)dot[1 + i]);
+	ext[i] = '\0';
+}
+
+/* Judges a file that documents only link to (a form, a PDF): a kind
+ * from download_exts, not larger than the bound, and not HTML or SVG
+ * whatever its name says.  Published as assets/<16 hex>/<name>, so the
+ * reader's download keeps its name and two files of one name never
+ * collide. */
+static char *
+judge_download(const corpus *c, asset *a, enum rule_id *rule)
+{
+	char *abs = NULL, *data = NULL, hex[65], ext[8], *why = NULL, *name;
+	const char *base, *kind;
+	enum fsio_inside r;
+	struct stat st;
+	size_t len, i, k;
+
+	*rule = R_LINK_BROKEN;
+	r = fsio_resolve_inside(c->project->dir, a->file, FSIO_WANT_FILE, &abs);
+	if (r != FSIO_INSIDE)
+		return xasprintf("link to %s: the file %s", a->file,
+		    fsio_inside_reason(r));
+	*rule = R_LINK_UNSAFE;
+	extension_of(a->file, ext);
+	for (k = 0; download_exts[k] && strcmp(download_exts[k], ext); k++)
+		;
+	if (!download_exts[k]) {
+		why = xasprintf("link to %s: a .%s file is not published (only "
+		    "documents, data, archives and images are; an HTML or SVG "
+		    "file could run script on the site)", a->file,
+		    *ext ? ext : "(no extension)");
+		goto out;
+	}
+	*rule = R_IMAGE_TOO_LARGE;
+	if (stat(abs, &st) != 0 || st.st_size > ASSETS_MAX_BYTES) {
+		why = xasprintf("link to %s: the file is larger than %ld bytes; "
+		    "not published", a->file, ASSETS_MAX_BYTES);
+		goto out;
+	}
+	*rule = R_LINK_BROKEN;
+	if (!(data = read_file(abs, &len))) {
+		why = xasprintf("link to %s: the file cannot be read", a->file);
+		goto out;
+	}
+	*rule = R_LINK_UNSAFE;
+	kind = assets_sniff((unsigned char *)data, len);
+	if ((kind && !strcmp(kind, "svg")) || looks_like_html(data, len)) {
+		why = xasprintf("link to %s: the file holds %s; not published",
+		    a->file, kind ? "SVG" : "HTML");
+		goto out;
+	}
+	{
+		GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+		g_checksum_update(ck, (const guchar *)data, (gssize)len);
+		snprintf(hex, sizeof hex, "%s", g_checksum_get_string(ck));
+		g_checksum_free(ck);
+	}
+	base = strrchr(a->file, '/');
+	base = base ? base + 1 : a->file;
+	name = xstrdup(base);
+	for (i = 0; name[i]; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			name[i] = '_';
+	if (name[0] == '.')
+		name[0] = '_';
+	a->published = xasprintf("assets/%.16s/%s", hex, name);
+	free(name);
+	a->abs = abs;
+	abs = NULL;
+out:
+	free(data);
+	free(abs);
+	return why;
+}
+
 void
 assets_collect(corpus *c, diag_set *ds)
 {
@@ -454,9 +582,13 @@ assets_collect(corpus *c, diag_set *ds)
 		enum rule_id rule = R_IMAGE_MISSING;
 		char *why;
 		a->file = xstrdup(uses[i].file);
-		why = judge(c, a, &rule);
+		a->link = uses[i].link;
+		/* an image is judged as an image; a link to a file (a form, a
+		 * PDF) as a download */
+		why = a->link ? judge_download(c, a, &rule) : judge(c, a, &rule);
 		a->refused = why != NULL;
-		for (j = i; j < n && !strcmp(uses[j].file, uses[i].file); j++)
+		for (j = i; j < n && !strcmp(uses[j].file, uses[i].file) &&
+		    uses[j].link == uses[i].link; j++)
 			if (why && uses[j].doc != NO_DOC)
 				diag_report_sev(ds, rule != R_IMAGE_MISSING ?
 				    SEV_ERROR : SEV_WARNING, rule,
@@ -467,22 +599,34 @@ assets_collect(corpus *c, diag_set *ds)
 	free(uses);
 }
 
+typedef struct {
+	const char *file;
+	int link;
+} key;
+
 static int
-cmp_key(const void *key, const void *elem)
+cmp_key(const void *k, const void *elem)
 {
-	return strcmp(key, ((const asset *)elem)->file);
+	const key *x = k;
+	const asset *y = elem;
+	int c = strcmp(x->file, y->file);
+	return c ? c : x->link - y->link;
 }
 
 enum assets_state
-assets_lookup(const corpus *c, const char *file, const char **published)
+assets_lookup_role(const corpus *c, const char *file, int link,
+    const char **published)
 {
 	const asset *a;
+	key k;
 
 	if (published)
 		*published = NULL;
 	if (!c->assets || !file)
 		return ASSETS_UNKNOWN;
-	a = bsearch(file, c->assets->v, c->assets->n, sizeof *a, cmp_key);
+	k.file = file;
+	k.link = link != 0;
+	a = bsearch(&k, c->assets->v, c->assets->n, sizeof *a, cmp_key);
 	if (!a)
 		return ASSETS_UNKNOWN;
 	if (a->refused)
@@ -490,6 +634,27 @@ assets_lookup(const corpus *c, const char *file, const char **published)
 	if (published)
 		*published = a->published;
 	return ASSETS_PUBLISHED;
+}
+
+enum assets_state
+assets_lookup(const corpus *c, const char *file, const char **published)
+{
+	return assets_lookup_role(c, file, 0, published);
+}
+
+/* Makes the folder a published file goes in (assets/<hash>/ for a
+ * download). */
+static int
+make_parent(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int rc = 0;
+	if (slash) {
+		*slash = '\0';
+		rc = fsio_mkdirs(dir);
+	}
+	free(dir);
+	return rc;
 }
 
 int
@@ -507,9 +672,10 @@ assets_copy(const corpus *c, const char *html_dir, diag_set *ds)
 			continue;
 		to = path_join(html_dir, a->published);
 		/* the same content under two names is one file */
-		if (!fsio_exists(to) && fsio_copy(a->abs, to) != 0) {
+		if (!fsio_exists(to) && (make_parent(to) != 0 ||
+		    fsio_copy(a->abs, to) != 0)) {
 			diag_report_sev(ds, SEV_ERROR, R_HTML_WRITE, a->file, 0, 0,
-			    "cannot copy the image to %s", a->published);
+			    "cannot copy %s to %s", a->file, a->published);
 			rc = 1;
 		}
 		free(to);

@@ -40,6 +40,10 @@ enum assets_state {
  * NULL) is borrowed from the corpus.  Thread-safe (read only). */
 enum assets_state assets_lookup(const corpus *c, const char *file,
     const char **published);
+/* The same for a file in a role: link = 1 for a file a document links
+ * to (a download), 0 for an image. */
+enum assets_state assets_lookup_role(const corpus *c, const char *file,
+    int link, const char **published);
 
 /* Copies every published image into html_dir/assets/.  Returns nonzero
  * (with an html-write diagnostic) when a file cannot be written. */

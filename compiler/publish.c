@@ -250,7 +250,10 @@ publish_redirects(const corpus *c, const char *staging, diag_set *ds)
 			buf_init(&page);
 			buf_puts(&page, "<!DOCTYPE html>\n<html lang=\"");
 			escape_xml(&page, c->project->language);
-			buf_puts(&page, "\"><head><meta charset=\"utf-8\">\n<title>");
+			buf_puts(&page, "\"><head><meta charset=\"utf-8\">\n"
+			    "<meta http-equiv=\"Content-Security-Policy\" "
+			    "content=\"default-src 'none'; base-uri 'none'; "
+			    "form-action 'none'\">\n<title>");
 			escape_xml(&page, d->title);
 			buf_puts(&page, "</title>\n<link rel=\"canonical\" href=\"");
 			escape_xml(&page, target);

@@ -285,7 +285,23 @@ link_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 			set_attr(x, "kind", "anchor");
 			set_attr(x, "anchor", li->anchor ? li->anchor : "");
 			break;
-		case LINK_ASSET: set_attr(x, "kind", "asset"); break;
+		case LINK_ASSET: {
+			/* a file published for download (assets.c), or, when
+			 * it was refused there, text */
+			const char *published = NULL;
+			enum assets_state st = li->file ?
+			    assets_lookup_role(w->c, li->file, 1, &published) :
+			    ASSETS_UNKNOWN;
+			if (st == ASSETS_REFUSED) {
+				set_attr(x, "kind", "unsafe");
+				safe = 0;
+				break;
+			}
+			set_attr(x, "kind", "asset");
+			if (st == ASSETS_PUBLISHED)
+				set_attr(x, "asset", published);
+			break;
+		}
 		case LINK_PLACEHOLDER: set_attr(x, "kind", "placeholder"); break;
 		case LINK_UNSAFE: set_attr(x, "kind", "unsafe"); break;
 		default: set_attr(x, "kind", "broken"); break;

@@ -268,7 +268,11 @@ meta_xml(xmlNodePtr parent, const corpus *c, const document *d)
 	const char *state;
 	size_t i;
 
-	text_child(m, "title", d->title);
+	n = text_child(m, "title", d->title);
+	/* a leading h1 that gave the title is not repeated in the body; its
+	 * anchor goes with the title, so links to it still land */
+	if (d->title_node && d->nheadings && d->headings[0].level == 1)
+		set_attr(n, "id", d->headings[0].slug);
 	text_child(m, "type", d->type);
 	text_child(m, "status", d->status);
 	if (d->owner)

@@ -284,6 +284,10 @@
       <xsl:when test="$active = 'yes'">
         <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
       </xsl:when>
+      <!-- on the site, a file is linked only where it was published -->
+      <xsl:when test="$pc-site and @kind = 'asset' and string(@asset) = ''">
+        <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
+      </xsl:when>
       <xsl:otherwise><xsl:apply-templates select="." mode="pc-live-link"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -292,6 +296,9 @@
     <a>
       <xsl:attribute name="href">
         <xsl:choose>
+          <xsl:when test="@kind = 'asset' and string(@asset) != ''">
+            <xsl:value-of select="concat($pc-root, @asset)"/>
+          </xsl:when>
           <xsl:when test="@kind = 'doc'">
             <xsl:value-of select="concat($pc-root, @ref, '.html')"/>
             <xsl:if test="@anchor and @anchor != ''">

@@ -82,9 +82,9 @@
           <xsl:call-template name="section-name"><xsl:with-param name="s" select="@section"/></xsl:call-template>
         </xsl:if>
       </p>
-      <!-- The title heading is not repeated in the body; its anchor is
-           kept here (MERGE: xmlout.c to write meta/title/@id, the slug of
-           the heading that gave the title). -->
+      <!-- The title heading is not repeated in the body; its anchor
+           (meta/title/@id, the slug of the heading that gave the title)
+           is kept here. -->
       <h1 class="doc-title">
         <xsl:if test="string($meta/title/@id) != ''">
           <xsl:attribute name="id"><xsl:value-of select="$meta/title/@id"/></xsl:attribute>

@@ -65,7 +65,7 @@ function htmlFiles(dir) {
     // redirect stubs of aliases (a meta refresh to the page) are not pages:
     // loading one navigates away; tests/adopt.t checks that each lands
     else if (e.name.endsWith('.html') &&
-             !/http-equiv="refresh"/i.test(fs.readFileSync(p, 'utf8'))) out.push(p);
+             !/<link rel="canonical"[^>]*>\s*(<meta name="robots"[^>]*>\s*)?<meta http-equiv="refresh"/i.test(fs.readFileSync(p, 'utf8'))) out.push(p);
   }
   return out.sort();
 }
