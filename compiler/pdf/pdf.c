@@ -139,7 +139,8 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		fg = pdfflow_glossary(t, in, docs, ndocs);
 	{
 		pdf_flow **listed = xcalloc(ndocs + 1, sizeof *listed);
-		memcpy(listed, docs, ndocs * sizeof *docs);
+		if (ndocs)
+			memcpy(listed, docs, ndocs * sizeof *docs);
 		if (fg)
 			listed[ndocs] = fg;
 		fct = pdfflow_contents(t, listed, ndocs + (fg ? 1 : 0));
