@@ -107,8 +107,8 @@ static int
 render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
     pdf_flow **flows)
 {
-	char *id = pdf_prop(pk, "id"), *title = pdf_prop(pk, "title");
-	char *cover = pdf_prop(pk, "cover"), *gl = pdf_prop(pk, "glossary");
+	char *id = xmlread_attr(pk, "id"), *title = xmlread_attr(pk, "title");
+	char *cover = xmlread_attr(pk, "cover"), *gl = xmlread_attr(pk, "glossary");
 	pdf_flow **docs = NULL, **all, *fc = NULL, *fct, *fg = NULL;
 	size_t ndocs = 0, nall = 0, i;
 	xmlNodePtr inc;
@@ -120,9 +120,9 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		goto done;
 	for (inc = pk->children; inc; inc = inc->next) {
 		char *ref;
-		if (!pdf_is(inc, "include"))
+		if (!xmlread_is(inc, "include"))
 			continue;
-		ref = pdf_prop(inc, "ref");
+		ref = xmlread_attr(inc, "ref");
 		for (i = 0; ref && i < in->ndocs; i++)
 			if (flows[i] && !strcmp(flows[i]->id, ref)) {
 				docs = xrealloc(docs, (ndocs + 1) *
@@ -224,9 +224,9 @@ pdf_render(const backend_input *in)
 		failed |= j.failed[i];
 
 	if (in->corpus)
-		packs = pdf_child(xmlDocGetRootElement(in->corpus), "packs");
+		packs = xmlread_child(xmlDocGetRootElement(in->corpus), "packs");
 	for (p = packs ? packs->children : NULL; p; p = p->next)
-		if (pdf_is(p, "pack") &&
+		if (xmlread_is(p, "pack") &&
 		    render_pack(&j.ts[0], in, p, j.flows) != 0)
 			failed = 1;
 

@@ -16,7 +16,7 @@ void pdfblock_blocks(fctx *c, xmlNodePtr parent, benv *e);
 int
 pdf_getint(xmlNodePtr n, const char *name, int def)
 {
-	char *v = pdf_prop(n, name);
+	char *v = xmlread_attr(n, name);
 	int r = v ? atoi(v) : def;
 
 	free(v);
@@ -93,7 +93,7 @@ static void
 heading(fctx *c, benv *e, xmlNodePtr n, int in_body_section)
 {
 	int level = pdf_getint(n, "level", 2);
-	char *id = pdf_prop(n, "id");
+	char *id = xmlread_attr(n, "id");
 	PangoFontDescription *fd;
 	ibuild b;
 	pdf_text tx;
@@ -130,7 +130,7 @@ heading(fctx *c, benv *e, xmlNodePtr n, int in_body_section)
 static void
 mono_block(fctx *c, benv *e, xmlNodePtr n)
 {
-	char *v = pdf_content(n);
+	char *v = xmlread_text_or(n, "");
 	size_t len = strlen(v);
 	PangoLayout *l;
 	PangoAttrList *al;
@@ -184,9 +184,9 @@ list(fctx *c, benv *e, xmlNodePtr n)
 {
 	static const char *bullets[] = { "\xe2\x80\xa2", "\xe2\x97\xa6",
 		"\xe2\x96\xaa" };
-	char *type = pdf_prop(n, "type");
-	char *tight = pdf_prop(n, "tight");
-	char *delim = pdf_prop(n, "delim");
+	char *type = xmlread_attr(n, "type");
+	char *tight = xmlread_attr(n, "tight");
+	char *delim = xmlread_attr(n, "delim");
 	int ordered = type && !strcmp(type, "ordered");
 	int num = pdf_getint(n, "start", 1);
 	xmlNodePtr it;
@@ -208,9 +208,9 @@ list(fctx *c, benv *e, xmlNodePtr n)
 		char *task;
 		size_t before;
 
-		if (!pdf_is(it, "item"))
+		if (!xmlread_is(it, "item"))
 			continue;
-		task = pdf_prop(it, "task");
+		task = xmlread_attr(it, "task");
 		if (task && !strcmp(task, "checked"))
 			snprintf(mark, sizeof mark, "\xe2\x98\x91");
 		else if (task)
@@ -395,11 +395,11 @@ table(fctx *c, benv *e, xmlNodePtr n)
 	pango_font_description_set_weight(bold, PANGO_WEIGHT_BOLD);
 	for (row = n->children; row; row = row->next) {
 		int cn = 0;
-		if (!pdf_is(row, "row"))
+		if (!xmlread_is(row, "row"))
 			continue;
 		nrows++;
 		for (cell = row->children; cell; cell = cell->next)
-			if (pdf_is(cell, "cell"))
+			if (xmlread_is(cell, "cell"))
 				cn++;
 		if (cn > ncols)
 			ncols = cn;
@@ -411,9 +411,9 @@ table(fctx *c, benv *e, xmlNodePtr n)
 	cells = xcalloc((size_t)(nrows * ncols), sizeof *cells);
 	for (row = n->children; row; row = row->next) {
 		char *hdr;
-		if (!pdf_is(row, "row"))
+		if (!xmlread_is(row, "row"))
 			continue;
-		hdr = pdf_prop(row, "header");
+		hdr = xmlread_attr(row, "header");
 		if (r == 0 && hdr && !strcmp(hdr, "true"))
 			has_header = 1;
 		k = 0;
@@ -421,14 +421,14 @@ table(fctx *c, benv *e, xmlNodePtr n)
 			ibuild b;
 			char *align;
 
-			if (!pdf_is(cell, "cell"))
+			if (!xmlread_is(cell, "cell"))
 				continue;
 			pdfib_init(&b, c->t, pdf_getint(n, "line", 0));
 			pdfib_walk(&b, cell);
 			pdfib_free_imgs(&b);
 			pdfib_finish(&b, &cells[r * ncols + k],
 			    hdr ? bold : c->t->fd_body, -1, c->st->text);
-			align = pdf_prop(cell, "align");
+			align = xmlread_attr(cell, "align");
 			if (align && !strcmp(align, "right"))
 				pango_layout_set_alignment(
 				    cells[r * ncols + k].layout,
@@ -458,8 +458,8 @@ table(fctx *c, benv *e, xmlNodePtr n)
 static int
 is_container(xmlNodePtr n)
 {
-	return pdf_is(n, "section") || pdf_is(n, "blockquote") ||
-	    pdf_is(n, "list") || pdf_is(n, "item");
+	return xmlread_is(n, "section") || xmlread_is(n, "blockquote") ||
+	    xmlread_is(n, "list") || xmlread_is(n, "item");
 }
 
 static void
@@ -489,7 +489,7 @@ block(fctx *c, benv *e, xmlNodePtr n)
 	if (!strcmp(name, "section")) {
 		pdfblock_blocks(c, n, e);
 	} else if (!strcmp(name, "heading")) {
-		heading(c, e, n, pdf_is(n->parent, "section"));
+		heading(c, e, n, xmlread_is(n->parent, "section"));
 	} else if (!strcmp(name, "para")) {
 		pdfblock_para(c, e, n, c->t->fd_body, c->st->text);
 	} else if (!strcmp(name, "blockquote")) {

@@ -614,7 +614,7 @@ pdf_date(const backend_input *in, char *out, size_t n)
 		}
 	}
 	if (in->corpus)
-		today = pdf_prop(xmlDocGetRootElement(in->corpus), "today");
+		today = xmlread_attr(xmlDocGetRootElement(in->corpus), "today");
 	snprintf(out, n, "%sT00:00:00Z", today ? today : (in->today ?
 	    in->today : "1970-01-01"));
 	free(today);

@@ -46,9 +46,9 @@ cell_text(fctx *c, pdf_text *tx, const char *s, int bold, pdf_rgb col)
 static char *
 meta_text(xmlNodePtr meta, const char *name)
 {
-	xmlNodePtr n = pdf_child(meta, name);
+	xmlNodePtr n = xmlread_child(meta, name);
 
-	return n ? pdf_content(n) : NULL;
+	return n ? xmlread_text_or(n, "") : NULL;
 }
 
 static void
@@ -62,8 +62,8 @@ static void
 review_phrase(xmlNodePtr rev, const pdf_style *st, char *out, size_t n,
     pdf_rgb *col, char **state_out)
 {
-	char *due = pdf_prop(rev, "due"), *state = pdf_prop(rev, "state");
-	char *days = pdf_prop(rev, "days");
+	char *due = xmlread_attr(rev, "due"), *state = xmlread_attr(rev, "state");
+	char *days = xmlread_attr(rev, "days");
 	char date[64];
 	long d = days ? atol(days) : 0;
 
@@ -123,7 +123,7 @@ control_table(fctx *c, benv *e, xmlNodePtr meta)
 			}
 			cell_text(c, &cells[r * 2 + 1], v, 0, col);
 		} else {
-			review_phrase(pdf_child(meta, "review"), c->st, val,
+			review_phrase(xmlread_child(meta, "review"), c->st, val,
 			    sizeof val, &col, &c->f->review_state);
 			cell_text(c, &cells[r * 2 + 1], val, 1, col);
 		}
@@ -135,7 +135,7 @@ control_table(fctx *c, benv *e, xmlNodePtr meta)
 static void
 amendments(fctx *c, benv *e, xmlNodePtr meta)
 {
-	xmlNodePtr am = pdf_child(meta, "amendments"), a;
+	xmlNodePtr am = xmlread_child(meta, "amendments"), a;
 	ibuild b;
 	pdf_text tx;
 	pdf_item *it;
@@ -153,10 +153,10 @@ amendments(fctx *c, benv *e, xmlNodePtr meta)
 	    c->st->accent), 0, b.text.len));
 	for (a = am->children; a; a = a->next) {
 		char *date, *txt, ld[64];
-		if (!pdf_is(a, "amendment"))
+		if (!xmlread_is(a, "amendment"))
 			continue;
-		date = pdf_prop(a, "date");
-		txt = pdf_content(a);
+		date = xmlread_attr(a, "date");
+		txt = xmlread_text_or(a, "");
 		pdf_date_long(date, ld, sizeof ld);
 		buf_puts(&b.text, "\n");
 		s = b.text.len;
@@ -197,20 +197,20 @@ footnotes(fctx *c, benv *e, xmlNodePtr fns)
 		char *nn;
 		size_t before;
 
-		if (!pdf_is(fn, "footnote"))
+		if (!xmlread_is(fn, "footnote"))
 			continue;
 		if (!any) {
 			section_heading(c, e, "Notes", "notes");
 			any = 1;
 		}
-		nn = pdf_prop(fn, "n");
+		nn = xmlread_attr(fn, "n");
 		before = c->f->n;
 		sub.x = e->x + 18;
 		sub.w = e->w - 18;
 		sub.first = 0;
 		sub.tight = 0;
 		for (p = fn->children; p; p = p->next)
-			if (pdf_is(p, "para")) {
+			if (xmlread_is(p, "para")) {
 				pdfblock_para(c, &sub, p, c->t->fd_body,
 				    c->st->text);
 			}
@@ -239,15 +239,15 @@ related(fctx *c, benv *e, xmlNodePtr rel)
 		pdf_item *it;
 		benv sub = *e;
 
-		if (!pdf_is(r, "ref") && !pdf_is(r, "external"))
+		if (!xmlread_is(r, "ref") && !xmlread_is(r, "external"))
 			continue;
 		if (!any) {
 			section_heading(c, e, "Related documents", "related");
 			any = 1;
 		}
-		ref = pdf_prop(r, pdf_is(r, "ref") ? "ref" : "href");
-		title = pdf_prop(r, "title");
-		note = pdf_prop(r, "note");
+		ref = xmlread_attr(r, xmlread_is(r, "ref") ? "ref" : "href");
+		title = xmlread_attr(r, "title");
+		note = xmlread_attr(r, "note");
 		pdfib_init(&b, c->t, 0);
 		s = b.text.len;
 		pdfib_text(&b, title && *title ? title : (ref ? ref : ""));
@@ -258,7 +258,7 @@ related(fctx *c, benv *e, xmlNodePtr rel)
 			pango_attr_list_insert(b.al, pdf_ranged(
 			    pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), s,
 			    b.text.len));
-			pdfib_link(&b, s, pdf_is(r, "ref") ? LK_DOC : LK_URI,
+			pdfib_link(&b, s, xmlread_is(r, "ref") ? LK_DOC : LK_URI,
 			    ref, NULL);
 		}
 		if (note && *note) {
@@ -279,24 +279,24 @@ related(fctx *c, benv *e, xmlNodePtr rel)
 static void
 adoption_log(fctx *c, benv *e, xmlNodePtr meta)
 {
-	xmlNodePtr hist = pdf_child(meta, "history"), h;
+	xmlNodePtr hist = xmlread_child(meta, "history"), h;
 	const char *heads[] = { "Version", "Date", "By", "Note",
 		"Signed", "Next review" };
 	static const double fracs[] = { 0.11, 0.15, 0.17, 0.27, 0.17, 0.13 };
 	int nrows = 1, r = 0, k, ncols = 6;
 	pdf_text *cells;
 	char *review = NULL;
-	xmlNodePtr rev = pdf_child(meta, "review");
+	xmlNodePtr rev = xmlread_child(meta, "review");
 	char line[512], due[64];
 	PangoFontDescription *small;
 
 	for (h = hist ? hist->children : NULL; h; h = h->next)
-		if (pdf_is(h, "entry"))
+		if (xmlread_is(h, "entry"))
 			nrows++;
 	nrows += c->st->sign_rows;
 	section_heading(c, e, "Adoption and review", "adoption-and-review");
 	if (rev)
-		review = pdf_prop(rev, "due");
+		review = xmlread_attr(rev, "due");
 	pdf_date_long(review, due, sizeof due);
 	{
 		char *org = c->st->org_name ? c->st->org_name : "the setting";
@@ -316,12 +316,12 @@ adoption_log(fctx *c, benv *e, xmlNodePtr meta)
 	r = 1;
 	for (h = hist ? hist->children : NULL; h; h = h->next) {
 		char *v, *d, *by, *note, ld[64];
-		if (!pdf_is(h, "entry"))
+		if (!xmlread_is(h, "entry"))
 			continue;
-		v = pdf_prop(h, "version");
-		d = pdf_prop(h, "date");
-		by = pdf_prop(h, "by");
-		note = pdf_content(h);
+		v = xmlread_attr(h, "version");
+		d = xmlread_attr(h, "date");
+		by = xmlread_attr(h, "by");
+		note = xmlread_text_or(h, "");
 		pdf_date_long(d, ld, sizeof ld);
 		cell_text(c, &cells[r * ncols + 0], v, 0, c->st->text);
 		cell_text(c, &cells[r * ncols + 1], ld, 0, c->st->text);
@@ -356,8 +356,8 @@ pdf_flow *
 pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	xmlNodePtr meta = pdf_child(root, "meta"), n, sup;
-	char *id = pdf_prop(root, "id"), *title = meta_text(meta, "title");
+	xmlNodePtr meta = xmlread_child(root, "meta"), n, sup;
+	char *id = xmlread_attr(root, "id"), *title = meta_text(meta, "title");
 	char *type = meta_text(meta, "type"), *status = meta_text(meta,
 	    "status");
 	fctx c;
@@ -368,7 +368,7 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	char kicker[256];
 
 	f = pdfflow_new(id, title);
-	f->path = pdf_prop(root, "path");
+	f->path = xmlread_attr(root, "path");
 	f->type = xstrdup(type ? type : "");
 	f->owner = meta_text(meta, "owner");
 	memset(&c, 0, sizeof c);
@@ -380,12 +380,12 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	c.cw = PDF_PAGE_W - t->st->margin_left - t->st->margin_right;
 	memset(&e, 0, sizeof e);
 	e.w = c.cw;
-	if ((n = pdf_child(meta, "tags")))
+	if ((n = xmlread_child(meta, "tags")))
 		for (n = n->children; n; n = n->next)
-			if (pdf_is(n, "tag")) {
+			if (xmlread_is(n, "tag")) {
 				f->tags = xrealloc(f->tags,
 				    (f->ntags + 1) * sizeof *f->tags);
-				f->tags[f->ntags++] = pdf_content(n);
+				f->tags[f->ntags++] = xmlread_text_or(n, "");
 			}
 
 	/* Title block. */
@@ -411,8 +411,8 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 		char msg[512];
 		capitalise(status);
 		snprintf(msg, sizeof msg, "Status: %s", status);
-		if ((sup = pdf_child(meta, "superseded-by"))) {
-			char *st2 = pdf_prop(sup, "title");
+		if ((sup = xmlread_child(meta, "superseded-by"))) {
+			char *st2 = xmlread_attr(sup, "title");
 			snprintf(msg, sizeof msg, "Status: %s \xe2\x80\x94 "
 			    "superseded by %s", status, st2 ? st2 : "");
 			free(st2);
@@ -424,10 +424,10 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	}
 	control_table(&c, &e, meta);
 	amendments(&c, &e, meta);
-	if ((n = pdf_child(root, "body")))
+	if ((n = xmlread_child(root, "body")))
 		pdfblock_blocks(&c, n, &e);
-	footnotes(&c, &e, pdf_child(root, "footnotes"));
-	related(&c, &e, pdf_child(root, "related"));
+	footnotes(&c, &e, xmlread_child(root, "footnotes"));
+	related(&c, &e, xmlread_child(root, "related"));
 	adoption_log(&c, &e, meta);
 
 	free(id);

@@ -59,7 +59,7 @@ static void
 ib_code(ibuild *b, xmlNodePtr c, size_t s)
 {
 	const pdf_style *st = b->st;
-	char *v = pdf_content(c);
+	char *v = xmlread_text_or(c, "");
 
 	buf_puts(&b->text, v);
 	free(v);
@@ -79,10 +79,10 @@ static void
 ib_linkel(ibuild *b, xmlNodePtr c, size_t s)
 {
 	const pdf_style *st = b->st;
-	char *kind = pdf_prop(c, "kind");
-	char *href = pdf_prop(c, "href");
-	char *ref = pdf_prop(c, "ref");
-	char *anchor = pdf_prop(c, "anchor");
+	char *kind = xmlread_attr(c, "kind");
+	char *href = xmlread_attr(c, "href");
+	char *ref = xmlread_attr(c, "ref");
+	char *anchor = xmlread_attr(c, "anchor");
 	int live = 1;
 
 	pdfib_walk(b, c);
@@ -113,7 +113,7 @@ static void
 ib_term(ibuild *b, xmlNodePtr c, size_t s)
 {
 	const pdf_style *st = b->st;
-	char *ref = pdf_prop(c, "ref");
+	char *ref = xmlread_attr(c, "ref");
 
 	pdfib_walk(b, c);
 	pango_attr_list_insert(b->al, pdf_ranged(pdf_colour_attr(st->term), s,
@@ -160,18 +160,18 @@ ib_elem(ibuild *b, xmlNodePtr c)
 		ib_term(b, c, s);
 	} else if (!strcmp(name, "image")) {
 		b->imgs = xrealloc(b->imgs, (b->nimgs + 1) * sizeof *b->imgs);
-		b->imgs[b->nimgs].src = pdf_prop(c, "src");
-		b->imgs[b->nimgs].alt = pdf_prop(c, "alt");
-		b->imgs[b->nimgs].file = pdf_prop(c, "file");
-		b->imgs[b->nimgs].kind = pdf_prop(c, "kind");
+		b->imgs[b->nimgs].src = xmlread_attr(c, "src");
+		b->imgs[b->nimgs].alt = xmlread_attr(c, "alt");
+		b->imgs[b->nimgs].file = xmlread_attr(c, "file");
+		b->imgs[b->nimgs].kind = xmlread_attr(c, "kind");
 		b->imgs[b->nimgs].line = b->line;
 		b->nimgs++;
 	} else if (!strcmp(name, "html")) {
-		char *v = pdf_content(c);
+		char *v = xmlread_text_or(c, "");
 		pdfib_text(b, v);
 		free(v);
 	} else if (!strcmp(name, "footnote-ref")) {
-		char *nn = pdf_prop(c, "n");
+		char *nn = xmlread_attr(c, "n");
 
 		buf_puts(&b->text, nn ? nn : "?");
 		pango_attr_list_insert(b->al, pdf_ranged(pango_attr_rise_new(
@@ -195,7 +195,7 @@ pdfib_walk(ibuild *b, xmlNodePtr n)
 
 	/* Inline nesting past the bound keeps its text, not its styles. */
 	if (b->depth >= PDF_MAX_DEPTH) {
-		char *v = pdf_content(n);
+		char *v = xmlread_text_or(n, "");
 		pdfib_text(b, v);
 		free(v);
 		return;

@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "backend.h"
+#include "xmlread.h"
 #include "util.h"
 
 #define PDF_PAGE_W 595.2756
@@ -161,10 +162,6 @@ void pdfstyle_init(pdf_style *st, const backend_input *in);
 void pdfstyle_free(pdf_style *st);
 void pdfthread_init(pdf_thread *t, const pdf_style *st);
 void pdfthread_free(pdf_thread *t);
-char *pdf_prop(xmlNodePtr n, const char *name);
-char *pdf_content(xmlNodePtr n);
-xmlNodePtr pdf_child(xmlNodePtr n, const char *name);
-int pdf_is(xmlNodePtr n, const char *name);
 void pdf_date_long(const char *iso, char *out, size_t n);
 
 /* pdfflow.c */

@@ -140,7 +140,7 @@ pdf_flow *
 pdfflow_cover(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
     pdf_flow **docs, size_t ndocs)
 {
-	char *ptitle = pdf_prop(pack, "title"), *pid = pdf_prop(pack, "id");
+	char *ptitle = xmlread_attr(pack, "title"), *pid = xmlread_attr(pack, "id");
 	char *today = NULL, date[64], line[512];
 	pdf_flow *f = pdfflow_new("cover", ptitle ? ptitle : pid);
 	fctx c;
@@ -156,7 +156,7 @@ pdfflow_cover(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
 	memset(&e, 0, sizeof e);
 	e.w = c.cw;
 	if (in->corpus)
-		today = pdf_prop(xmlDocGetRootElement(in->corpus), "today");
+		today = xmlread_attr(xmlDocGetRootElement(in->corpus), "today");
 	pdf_date_long(today ? today : in->today, date, sizeof date);
 	space(f, 40);
 	if (c.st->logo_path)
@@ -252,8 +252,8 @@ pdfflow_contents(pdf_thread *t, pdf_flow **flows, size_t nflows)
 static int
 cmp_entry_name(const void *a, const void *b)
 {
-	char *na = pdf_content(pdf_child(*(xmlNodePtr const *)a, "name"));
-	char *nb = pdf_content(pdf_child(*(xmlNodePtr const *)b, "name"));
+	char *na = xmlread_text_or(xmlread_child(*(xmlNodePtr const *)a, "name"), "");
+	char *nb = xmlread_text_or(xmlread_child(*(xmlNodePtr const *)b, "name"), "");
 	int r = strcasecmp(na, nb);
 
 	free(na);
@@ -274,17 +274,17 @@ pdfflow_glossary(pdf_thread *t, const backend_input *in, pdf_flow **docs,
 	PangoFontDescription *bold;
 
 	if (in->corpus)
-		gl = pdf_child(xmlDocGetRootElement(in->corpus), "glossary");
+		gl = xmlread_child(xmlDocGetRootElement(in->corpus), "glossary");
 	for (en = gl ? gl->children : NULL; en; en = en->next) {
 		int used = 0;
-		if (!pdf_is(en, "entry"))
+		if (!xmlread_is(en, "entry"))
 			continue;
-		for (u = pdf_child(pdf_child(en, "uses"), "use"); u && !used;
+		for (u = xmlread_child(xmlread_child(en, "uses"), "use"); u && !used;
 		    u = u->next) {
 			char *d;
-			if (!pdf_is(u, "use"))
+			if (!xmlread_is(u, "use"))
 				continue;
-			d = pdf_prop(u, "doc");
+			d = xmlread_attr(u, "doc");
 			for (k = 0; d && k < ndocs; k++)
 				if (!strcmp(d, docs[k]->id))
 					used = 1;
@@ -307,13 +307,13 @@ pdfflow_glossary(pdf_thread *t, const backend_input *in, pdf_flow **docs,
 	    c.t->fd_body, c.st->muted, 0, 4, TAG_P);
 	bold = pdf_sized(&c, c.st->font_body, c.st->size_h[4], 1);
 	for (i = 0; i < nsel; i++) {
-		char *name = pdf_content(pdf_child(sel[i], "name"));
-		char *abbr = pdf_child(sel[i], "abbr") ?
-		    pdf_content(pdf_child(sel[i], "abbr")) : NULL;
-		char *id = pdf_prop(sel[i], "id");
+		char *name = xmlread_text_or(xmlread_child(sel[i], "name"), "");
+		char *abbr = xmlread_child(sel[i], "abbr") ?
+		    xmlread_text_or(xmlread_child(sel[i], "abbr"), "") : NULL;
+		char *id = xmlread_attr(sel[i], "id");
 		char *label = abbr && *abbr ? xasprintf("%s (%s)", name, abbr) :
 		    xstrdup(name);
-		xmlNodePtr def = pdf_child(sel[i], "definition");
+		xmlNodePtr def = xmlread_child(sel[i], "definition");
 		benv sub = e;
 		ibuild b;
 		pdf_text tx;
@@ -333,12 +333,12 @@ pdfflow_glossary(pdf_thread *t, const backend_input *in, pdf_flow **docs,
 			pdfblock_blocks(&c, def, &sub);
 		pdfib_init(&b, t, 0);
 		pdfib_text(&b, "Used in: ");
-		for (u = pdf_child(pdf_child(sel[i], "uses"), "use"); u;
+		for (u = xmlread_child(xmlread_child(sel[i], "uses"), "use"); u;
 		    u = u->next) {
 			char *d;
-			if (!pdf_is(u, "use"))
+			if (!xmlread_is(u, "use"))
 				continue;
-			d = pdf_prop(u, "doc");
+			d = xmlread_attr(u, "doc");
 			for (k = 0; d && k < ndocs; k++)
 				if (!strcmp(d, docs[k]->id)) {
 					size_t s;

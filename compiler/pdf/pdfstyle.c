@@ -159,54 +159,6 @@ load_conf(pdf_style *st, const char *dir)
 	free(text);
 }
 
-int
-pdf_is(xmlNodePtr n, const char *name)
-{
-	return n && n->type == XML_ELEMENT_NODE &&
-	    !strcmp((const char *)n->name, name);
-}
-
-xmlNodePtr
-pdf_child(xmlNodePtr n, const char *name)
-{
-	xmlNodePtr c;
-
-	if (!n)
-		return NULL;
-	for (c = n->children; c; c = c->next)
-		if (pdf_is(c, name))
-			return c;
-	return NULL;
-}
-
-/* Returns a newly allocated attribute value, or NULL. */
-char *
-pdf_prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v;
-	char *s;
-
-	if (!n || !(v = xmlGetProp(n, (const xmlChar *)name)))
-		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
-
-/* Returns the newly allocated text content of n ("" for NULL). */
-char *
-pdf_content(xmlNodePtr n)
-{
-	xmlChar *v;
-	char *s;
-
-	if (!n || !(v = xmlNodeGetContent(n)))
-		return xstrdup("");
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
-
 /* "2021-01-04" -> "4 January 2021"; other text is copied. */
 void
 pdf_date_long(const char *iso, char *out, size_t n)
@@ -226,9 +178,9 @@ pdf_date_long(const char *iso, char *out, size_t n)
 static char *
 child_text(xmlNodePtr n, const char *name)
 {
-	xmlNodePtr c = pdf_child(n, name);
+	xmlNodePtr c = xmlread_child(n, name);
 
-	return c ? pdf_content(c) : NULL;
+	return c ? xmlread_text_or(c, "") : NULL;
 }
 
 void
@@ -273,10 +225,10 @@ pdfstyle_init(pdf_style *st, const backend_input *in)
 	parse_colour("#1b1b1b", &st->term);
 
 	if (in->corpus)
-		proj = pdf_child(xmlDocGetRootElement(in->corpus), "project");
+		proj = xmlread_child(xmlDocGetRootElement(in->corpus), "project");
 	if (!proj && in->ndocs)
-		proj = pdf_child(xmlDocGetRootElement(in->docs[0]), "project");
-	org = pdf_child(proj, "organisation");
+		proj = xmlread_child(xmlDocGetRootElement(in->docs[0]), "project");
+	org = xmlread_child(proj, "organisation");
 	st->project_title = child_text(proj, "title");
 	st->base_url = child_text(proj, "base-url");
 	st->org_name = child_text(org, "name");
@@ -288,11 +240,11 @@ pdfstyle_init(pdf_style *st, const backend_input *in)
 	for (c = org ? org->children : NULL; c; c = c->next) {
 		char *name, *v;
 
-		if (!pdf_is(c, "colour"))
+		if (!xmlread_is(c, "colour"))
 			continue;
-		name = pdf_prop(c, "name");
+		name = xmlread_attr(c, "name");
 		/* the judged colour (brand_resolve) */
-		v = pdf_prop(c, "value");
+		v = xmlread_attr(c, "value");
 		if (name && !strcmp(name, "primary"))
 			parse_colour(v, &st->primary);
 		else if (name && !strcmp(name, "accent"))
@@ -301,7 +253,7 @@ pdfstyle_init(pdf_style *st, const backend_input *in)
 		free(v);
 	}
 	if (in->corpus)
-		st->lang = pdf_prop(xmlDocGetRootElement(in->corpus), "lang");
+		st->lang = xmlread_attr(xmlDocGetRootElement(in->corpus), "lang");
 	if (!st->lang)
 		st->lang = xstrdup("en-GB");
 	/* The style files come last: a project's own style wins. */
