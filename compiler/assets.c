@@ -642,21 +642,6 @@ assets_lookup(const corpus *c, const char *file, const char **published)
 	return assets_lookup_role(c, file, 0, published);
 }
 
-/* Makes the folder a published file goes in (assets/<hash>/ for a
- * download). */
-static int
-make_parent(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int rc = 0;
-	if (slash) {
-		*slash = '\0';
-		rc = fsio_mkdirs(dir);
-	}
-	free(dir);
-	return rc;
-}
-
 int
 assets_copy(const corpus *c, const char *html_dir, diag_set *ds)
 {
@@ -672,7 +657,7 @@ assets_copy(const corpus *c, const char *html_dir, diag_set *ds)
 			continue;
 		to = path_join(html_dir, a->published);
 		/* the same content under two names is one file */
-		if (!fsio_exists(to) && (make_parent(to) != 0 ||
+		if (!fsio_exists(to) && (fsio_mkdir_parent(to) != 0 ||
 		    fsio_copy(a->abs, to) != 0)) {
 			diag_report_sev(ds, SEV_ERROR, R_HTML_WRITE, a->file, 0, 0,
 			    "cannot copy %s to %s", a->file, a->published);

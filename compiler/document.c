@@ -257,7 +257,10 @@ document_plain_text(cmark_node *n, buf *b, char brk)
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
 		case CMARK_NODE_HTML_INLINE:
-			if ((lit = cmark_node_get_literal(c)))
+			/* a comment is never content, not even in a title,
+			 * a slug or alt text */
+			if ((lit = cmark_node_get_literal(c)) &&
+			    strncmp(lit, "<!--", 4) != 0)
 				buf_puts(b, lit);
 			break;
 		case CMARK_NODE_SOFTBREAK:

@@ -121,7 +121,7 @@ int document_id_safe(const char *id);
 void document_add_term_use(document *d, const char *slug, int line, int col,
     int kind);
 /* Appends the plain text of a node's inline content to b (text, code and
- * raw HTML literally; line breaks as `brk`). */
+ * raw HTML literally, HTML comments left out; line breaks as `brk`). */
 void document_plain_text(cmark_node *n, buf *b, char brk);
 /* Heading whose slug is s, or NULL. */
 const heading *document_find_anchor(const document *d, const char *s);

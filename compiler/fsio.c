@@ -702,3 +702,16 @@ fsio_inside_reason(enum fsio_inside r)
 	}
 	return "cannot be read";
 }
+
+int
+fsio_mkdir_parent(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int rc = 0;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		rc = fsio_mkdirs(dir);
+	}
+	free(dir);
+	return rc;
+}

@@ -28,6 +28,8 @@ size_t fsio_list_markdown(const char *project_root, const char *dir,
     char ***out, fsio_skip **skipped, size_t *nskipped);
 /* mkdir -p; returns 0 on success. */
 int fsio_mkdirs(const char *path);
+/* mkdir -p of the folder a file goes in; 0 on success. */
+int fsio_mkdir_parent(const char *path);
 /* Writes a file, making its folder; returns 0 on success. */
 int fsio_write(const char *path, const char *data, size_t len);
 /* Removes a tree (no symlink following); returns 0 on success. */

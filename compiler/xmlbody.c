@@ -161,39 +161,6 @@ strip_comments(const char *s)
 	return buf_detach(&b);
 }
 
-/* Plain text of a node's inline content (text, code and raw HTML other
- * than comments; line breaks as brk), walked with cmark's iterator so
- * that no nesting depth costs stack. */
-static void
-plain_text(cmark_node *n, buf *b, char brk)
-{
-	cmark_iter *it = cmark_iter_new(n);
-	cmark_event_type ev;
-
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		const char *lit;
-		if (ev != CMARK_EVENT_ENTER || c == n)
-			continue;
-		switch (cmark_node_get_type(c)) {
-		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-		case CMARK_NODE_HTML_INLINE:
-			lit = cmark_node_get_literal(c);
-			if (lit && !is_comment(lit))
-				buf_puts(b, lit);
-			break;
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_putc(b, brk);
-			break;
-		default:
-			break;
-		}
-	}
-	cmark_iter_free(it);
-}
-
 /* Past XMLOUT_MAX_DEPTH: the nodes from first on as their text. */
 static void
 flat_xml(xmlNodePtr parent, cmark_node *first)
@@ -205,7 +172,7 @@ flat_xml(xmlNodePtr parent, cmark_node *first)
 	for (n = first; n; n = cmark_node_next(n)) {
 		const char *lit = cmark_node_get_literal(n);
 		if (cmark_node_first_child(n))
-			plain_text(n, &b, ' ');
+			document_plain_text(n, &b, ' ');
 		else if (lit && !is_comment(lit))
 			buf_puts(&b, lit);
 		if (b.len && b.data[b.len - 1] != ' ')
@@ -352,7 +319,7 @@ image_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 	if (title && *title)
 		set_attr(x, "title", title);
 	buf_init(&alt);
-	plain_text(n, &alt, '\n');
+	document_plain_text(n, &alt, '\n');
 	set_attr(x, "alt", alt.data ? alt.data : "");
 	buf_free(&alt);
 	w->in_link++;

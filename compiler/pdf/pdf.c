@@ -25,20 +25,6 @@ typedef struct {
 	int *failed;          /* per worker number: a write failed */
 } job;
 
-/* Makes the folders above path; 0 on success. */
-static int
-make_parent(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int rc = 0;
-	if (slash) {
-		*slash = '\0';
-		rc = fsio_mkdirs(dir);
-	}
-	free(dir);
-	return rc;
-}
-
 static char *
 keywords_of(pdf_flow *f)
 {
@@ -66,7 +52,7 @@ write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
 	if (!f->id || !document_id_safe(f->id))
 		return 0;
 	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, f->id);
-	if (make_parent(path) != 0) {
+	if (fsio_mkdir_parent(path) != 0) {
 		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, f->path, 0, 0,
 		    "cannot make the folder for %s", path);
 		free(path);
@@ -172,7 +158,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, id);
 	subject = xasprintf("Policy pack of %zu document%s", ndocs,
 	    ndocs == 1 ? "" : "s");
-	if (make_parent(path) == 0)
+	if (fsio_mkdir_parent(path) == 0)
 		rc = pdfdraw_write(t, in, path, &out, title ? title : id,
 		    subject, id);
 	else {
