@@ -670,6 +670,12 @@ void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs)
 	luamodel_settle(c);
 	workers = jobs_workers(q.n, jobs > FILTER_THREADS ? FILTER_THREADS :
 	    jobs);
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan's allocator is not safe to fork from while other threads
+	 * allocate: a child can start with its lock held and hang until the
+	 * time limit.  Under the sanitizer the jail forks from one thread. */
+	workers = 1;
+#endif
 	q.jail = jail_new(&js, workers);
 	jobs_run(q.n, workers, job_item, &q);
 	jail_free(q.jail);
