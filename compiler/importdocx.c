@@ -17,6 +17,7 @@
 #include <libxml/tree.h>
 
 #include "import.h"
+#include "xmlread.h"
 
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define R_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -78,54 +79,24 @@ typedef struct {
 	char *err;
 } ctx;
 
-static int
-is(xmlNodePtr n, const char *ns, const char *name)
-{
-	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-	    !strcmp((const char *)n->ns->href, ns) &&
-	    !strcmp((const char *)n->name, name);
-}
-
-static char *
-attr(xmlNodePtr n, const char *ns, const char *name)
-{
-	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)name,
-	    (const xmlChar *)ns);
-	char *s;
-	if (!v)
-		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
-
-static xmlNodePtr
-child(xmlNodePtr n, const char *ns, const char *name)
-{
-	for (n = n ? n->children : NULL; n; n = n->next)
-		if (is(n, ns, name))
-			return n;
-	return NULL;
-}
-
 /* w:val of a child element, or NULL. */
 static char *
 child_val(xmlNodePtr n, const char *name)
 {
-	xmlNodePtr c = child(n, W_NS, name);
-	return c ? attr(c, W_NS, "val") : NULL;
+	xmlNodePtr c = xmlread_child_ns(n, W_NS, name);
+	return c ? xmlread_attr_ns(c, W_NS, "val") : NULL;
 }
 
 /* An on/off property (<w:b/>, <w:b w:val="0"/>): -1 absent. */
 static int
 onoff(xmlNodePtr pr, const char *name)
 {
-	xmlNodePtr c = child(pr, W_NS, name);
+	xmlNodePtr c = xmlread_child_ns(pr, W_NS, name);
 	char *v;
 	int on;
 	if (!c)
 		return -1;
-	v = attr(c, W_NS, "val");
+	v = xmlread_attr_ns(c, W_NS, "val");
 	on = !v || !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 ||
 	    strcmp(v, "off") == 0 || strcmp(v, "none") == 0);
 	free(v);
@@ -174,7 +145,7 @@ load_rels(ctx *c, const char *name, rels *out)
 			continue;
 		out->r = xrealloc(out->r, (out->n + 1) * sizeof *out->r);
 		r = &out->r[out->n++];
-		r->id = attr(n, NULL, "Id");
+		r->id = xmlread_attr_ns(n, NULL, "Id");
 		if (!r->id) {
 			xmlChar *v = xmlGetProp(n, (const xmlChar *)"Id");
 			r->id = xstrdup(v ? (const char *)v : "");
@@ -254,16 +225,16 @@ load_styles(ctx *c)
 	for (n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
 		style *s;
 		char *name, *ol;
-		if (!is(n, W_NS, "style"))
+		if (!xmlread_is_ns(n, W_NS, "style"))
 			continue;
 		c->st = xrealloc(c->st, (c->nst + 1) * sizeof *c->st);
 		s = &c->st[c->nst++];
 		memset(s, 0, sizeof *s);
-		s->id = attr(n, W_NS, "styleId");
+		s->id = xmlread_attr_ns(n, W_NS, "styleId");
 		if (!s->id)
 			s->id = xstrdup("");
 		name = child_val(n, "name");
-		ol = child_val(child(n, W_NS, "pPr"), "outlineLvl");
+		ol = child_val(xmlread_child_ns(n, W_NS, "pPr"), "outlineLvl");
 		if (name && !strncasecmp(name, "heading ", 8) &&
 		    isdigit((unsigned char)name[8]))
 			s->heading = name[8] - '0';
@@ -277,15 +248,15 @@ load_styles(ctx *c)
 			s->title = 1, s->heading = 0;
 		s->toc = name && !strncasecmp(name, "toc ", 4);
 		{
-			xmlNodePtr np = child(child(n, W_NS, "pPr"), W_NS, "numPr");
+			xmlNodePtr np = xmlread_child_ns(xmlread_child_ns(n, W_NS, "pPr"), W_NS, "numPr");
 			char *lv = child_val(np, "ilvl");
 			s->num_id = child_val(np, "numId");
 			s->num_lvl = lv ? atoi(lv) : 0;
 			free(lv);
 		}
-		s->bold = onoff(child(n, W_NS, "rPr"), "b") == 1 ||
+		s->bold = onoff(xmlread_child_ns(n, W_NS, "rPr"), "b") == 1 ||
 		    (name && !strcasecmp(name, "Strong"));
-		s->italic = onoff(child(n, W_NS, "rPr"), "i") == 1 ||
+		s->italic = onoff(xmlread_child_ns(n, W_NS, "rPr"), "i") == 1 ||
 		    (name && !strcasecmp(name, "Emphasis"));
 		free(name);
 		free(ol);
@@ -326,20 +297,20 @@ load_numbering(ctx *c)
 	if (!doc)
 		return;
 	for (n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
-		if (is(n, W_NS, "abstractNum")) {
+		if (xmlread_is_ns(n, W_NS, "abstractNum")) {
 			absnum *a;
 			c->an = xrealloc(c->an, (c->nan + 1) * sizeof *c->an);
 			a = &c->an[c->nan++];
 			memset(a, 0, sizeof *a);
-			a->id = attr(n, W_NS, "abstractNumId");
+			a->id = xmlread_attr_ns(n, W_NS, "abstractNumId");
 			for (i = 0; i < MAXLVL; i++)
 				a->start[i] = 1;
 			for (l = n->children; l; l = l->next) {
 				char *il, *fmt, *st;
 				int k;
-				if (!is(l, W_NS, "lvl"))
+				if (!xmlread_is_ns(l, W_NS, "lvl"))
 					continue;
-				il = attr(l, W_NS, "ilvl");
+				il = xmlread_attr_ns(l, W_NS, "ilvl");
 				k = il ? atoi(il) : -1;
 				free(il);
 				if (k < 0 || k >= MAXLVL)
@@ -358,12 +329,12 @@ load_numbering(ctx *c)
 	for (n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
 		num *m;
 		char *aid;
-		if (!is(n, W_NS, "num"))
+		if (!xmlread_is_ns(n, W_NS, "num"))
 			continue;
 		c->nm = xrealloc(c->nm, (c->nnm + 1) * sizeof *c->nm);
 		m = &c->nm[c->nnm++];
 		memset(m, 0, sizeof *m);
-		m->id = attr(n, W_NS, "numId");
+		m->id = xmlread_attr_ns(n, W_NS, "numId");
 		m->abs = -1;
 		aid = child_val(n, "abstractNumId");
 		for (i = 0; aid && i < c->nan; i++)
@@ -375,9 +346,9 @@ load_numbering(ctx *c)
 		for (l = n->children; l; l = l->next) {
 			char *il, *so;
 			int k;
-			if (!is(l, W_NS, "lvlOverride"))
+			if (!xmlread_is_ns(l, W_NS, "lvlOverride"))
 				continue;
-			il = attr(l, W_NS, "ilvl");
+			il = xmlread_attr_ns(l, W_NS, "ilvl");
 			k = il ? atoi(il) : -1;
 			so = child_val(l, "startOverride");
 			if (k >= 0 && k < MAXLVL && so)
@@ -423,7 +394,7 @@ static void
 do_hyperlink(ctx *c, xmlNodePtr n, imp_inline *il, int bold, int italic)
 {
 	imp_inline sub;
-	char *id = attr(n, R_NS, "id"), *anchor = attr(n, W_NS, "anchor");
+	char *id = xmlread_attr_ns(n, R_NS, "id"), *anchor = xmlread_attr_ns(n, W_NS, "anchor");
 	const rel *r = find_rel(c->cur_rels, id);
 	int sbold;
 
@@ -468,12 +439,12 @@ do_image(ctx *c, xmlNodePtr n, imp_inline *il)
 	/* the blip (DrawingML) or the imagedata (VML) anywhere below, and
 	 * the description of the drawing */
 	for (p = n; p; ) {
-		if (is(p, A_NS, "blip") && !rid)
-			rid = attr(p, R_NS, "embed");
-		else if (is(p, V_NS, "imagedata") && !rid)
-			rid = attr(p, R_NS, "id");
-		else if (is(p, WP_NS, "docPr") && !alt) {
-			alt = attr(p, NULL, "descr");
+		if (xmlread_is_ns(p, A_NS, "blip") && !rid)
+			rid = xmlread_attr_ns(p, R_NS, "embed");
+		else if (xmlread_is_ns(p, V_NS, "imagedata") && !rid)
+			rid = xmlread_attr_ns(p, R_NS, "id");
+		else if (xmlread_is_ns(p, WP_NS, "docPr") && !alt) {
+			alt = xmlread_attr_ns(p, NULL, "descr");
 			if (!alt || !*alt) {
 				xmlChar *v = xmlGetProp(p, (const xmlChar *)"descr");
 				free(alt);
@@ -540,7 +511,7 @@ static char *note_text(ctx *c, const char *id);
 static void
 do_run(ctx *c, xmlNodePtr r, imp_inline *il, int bold, int italic)
 {
-	xmlNodePtr pr = child(r, W_NS, "rPr"), n;
+	xmlNodePtr pr = xmlread_child_ns(r, W_NS, "rPr"), n;
 	int b = onoff(pr, "b"), i = onoff(pr, "i");
 	char *rs = child_val(pr, "rStyle");
 	const style *s = find_style(c, rs);
@@ -555,23 +526,23 @@ do_run(ctx *c, xmlNodePtr r, imp_inline *il, int bold, int italic)
 	if (i >= 0)
 		italic = i;
 	for (n = r->children; n; n = n->next) {
-		if (is(n, W_NS, "t")) {
+		if (xmlread_is_ns(n, W_NS, "t")) {
 			xmlChar *t = xmlNodeGetContent(n);
 			imp_inline_text(il, t ? (const char *)t : "", bold, italic);
 			xmlFree(t);
-		} else if (is(n, W_NS, "tab") || is(n, W_NS, "br") ||
-		    is(n, W_NS, "cr"))
+		} else if (xmlread_is_ns(n, W_NS, "tab") || xmlread_is_ns(n, W_NS, "br") ||
+		    xmlread_is_ns(n, W_NS, "cr"))
 			imp_inline_text(il, " ", bold, italic);
-		else if (is(n, W_NS, "noBreakHyphen"))
+		else if (xmlread_is_ns(n, W_NS, "noBreakHyphen"))
 			imp_inline_text(il, "-", bold, italic);
-		else if (is(n, W_NS, "drawing") || is(n, W_NS, "pict") ||
+		else if (xmlread_is_ns(n, W_NS, "drawing") || xmlread_is_ns(n, W_NS, "pict") ||
 		    (n->type == XML_ELEMENT_NODE &&
 		    !strcmp((const char *)n->name, "AlternateContent")))
 			/* mc:AlternateContent: Word's drawings with a fallback;
 			 * the first picture found in it is the one */
 			do_image(c, n, il);
-		else if (is(n, W_NS, "footnoteReference") && !c->in_note) {
-			char *id = attr(n, W_NS, "id");
+		else if (xmlread_is_ns(n, W_NS, "footnoteReference") && !c->in_note) {
+			char *id = xmlread_attr_ns(n, W_NS, "id");
 			char *text = note_text(c, id);
 			free(id);
 			if (text) {
@@ -594,14 +565,14 @@ inline_children(ctx *c, xmlNodePtr n, imp_inline *il, int bold, int italic)
 	for (n = n->children; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE || !n->ns)
 			continue;
-		if (is(n, W_NS, "r"))
+		if (xmlread_is_ns(n, W_NS, "r"))
 			do_run(c, n, il, bold, italic);
-		else if (is(n, W_NS, "hyperlink"))
+		else if (xmlread_is_ns(n, W_NS, "hyperlink"))
 			do_hyperlink(c, n, il, bold, italic);
-		else if (is(n, W_NS, "pPr") || is(n, W_NS, "del") ||
-		    is(n, W_NS, "moveFrom"))
+		else if (xmlread_is_ns(n, W_NS, "pPr") || xmlread_is_ns(n, W_NS, "del") ||
+		    xmlread_is_ns(n, W_NS, "moveFrom"))
 			continue;
-		else if (is(n, W_NS, "sdtPr"))
+		else if (xmlread_is_ns(n, W_NS, "sdtPr"))
 			continue;
 		else
 			/* ins, smartTag, fldSimple, sdt, sdtContent, customXml */
@@ -622,9 +593,9 @@ note_text(ctx *c, const char *id)
 	for (n = xmlDocGetRootElement(c->notes)->children; n; n = n->next) {
 		char *nid;
 		int same;
-		if (!is(n, W_NS, "footnote"))
+		if (!xmlread_is_ns(n, W_NS, "footnote"))
 			continue;
-		nid = attr(n, W_NS, "id");
+		nid = xmlread_attr_ns(n, W_NS, "id");
 		same = nid && !strcmp(nid, id);
 		free(nid);
 		if (same)
@@ -636,7 +607,7 @@ note_text(ctx *c, const char *id)
 	c->in_note = 1;
 	c->cur_rels = &c->note_rels;
 	for (p = n->children; p; p = p->next)
-		if (is(p, W_NS, "p")) {
+		if (xmlread_is_ns(p, W_NS, "p")) {
 			if (il.md.len || il.run.len)
 				imp_inline_text(&il, " ", 0, 0);
 			inline_children(c, p, &il, 0, 0);
@@ -674,7 +645,7 @@ trimmed(const char *s)
 static void
 do_para(ctx *c, xmlNodePtr p)
 {
-	xmlNodePtr pr = child(p, W_NS, "pPr"), np;
+	xmlNodePtr pr = xmlread_child_ns(p, W_NS, "pPr"), np;
 	char *sid = child_val(pr, "pStyle");
 	const style *s = find_style(c, sid);
 	imp_inline il;
@@ -691,7 +662,7 @@ do_para(ctx *c, xmlNodePtr p)
 	imp_inline_init(&il);
 	inline_children(c, p, &il, s ? s->bold : 0, s ? s->italic : 0);
 	imp_inline_flush(&il);
-	np = child(pr, W_NS, "numPr");
+	np = xmlread_child_ns(pr, W_NS, "numPr");
 	if (s && s->toc) {
 		/* Word's own contents list: the site and PDF make their own */
 		imp_inline_free(&il);
@@ -756,11 +727,11 @@ static void
 cell_text(ctx *c, xmlNodePtr n, imp_inline *il)
 {
 	for (n = n->children; n; n = n->next) {
-		if (is(n, W_NS, "p")) {
+		if (xmlread_is_ns(n, W_NS, "p")) {
 			if (il->text.len || il->run.len)
 				imp_inline_text(il, " ", 0, 0);
 			inline_children(c, n, il, 0, 0);
-		} else if (n->type == XML_ELEMENT_NODE && !is(n, W_NS, "tcPr"))
+		} else if (n->type == XML_ELEMENT_NODE && !xmlread_is_ns(n, W_NS, "tcPr"))
 			cell_text(c, n, il);
 	}
 }
@@ -778,9 +749,9 @@ do_table(ctx *c, xmlNodePtr t)
 		size_t col = 0, cap = 0;
 		char **md = NULL, **tx = NULL;
 		char *gb;
-		if (!is(tr, W_NS, "tr"))
+		if (!xmlread_is_ns(tr, W_NS, "tr"))
 			continue;
-		gb = child_val(child(tr, W_NS, "trPr"), "gridBefore");
+		gb = child_val(xmlread_child_ns(tr, W_NS, "trPr"), "gridBefore");
 		for (k = gb ? (size_t)atoi(gb) : 0; k > 0 && k < 64; k--) {
 			md = xrealloc(md, (col + 1) * sizeof *md);
 			tx = xrealloc(tx, (col + 1) * sizeof *tx);
@@ -793,18 +764,18 @@ do_table(ctx *c, xmlNodePtr t)
 			char *span;
 			int n = 1, cont = 0;
 			imp_inline il;
-			if (!is(tc, W_NS, "tc"))
+			if (!xmlread_is_ns(tc, W_NS, "tc"))
 				continue;
-			pr = child(tc, W_NS, "tcPr");
+			pr = xmlread_child_ns(tc, W_NS, "tcPr");
 			span = child_val(pr, "gridSpan");
 			if (span)
 				n = atoi(span);
 			free(span);
 			if (n < 1 || n > 64)
 				n = 1;
-			vm = child(pr, W_NS, "vMerge");
+			vm = xmlread_child_ns(pr, W_NS, "vMerge");
 			if (vm) {
-				char *v = attr(vm, W_NS, "val");
+				char *v = xmlread_attr_ns(vm, W_NS, "val");
 				cont = !v || strcmp(v, "restart");
 				free(v);
 			}
@@ -857,8 +828,8 @@ do_table(ctx *c, xmlNodePtr t)
 static int
 is_toc_sdt(xmlNodePtr sdt)
 {
-	xmlNodePtr pr = child(sdt, W_NS, "sdtPr"),
-	    dp = child(pr, W_NS, "docPartObj");
+	xmlNodePtr pr = xmlread_child_ns(sdt, W_NS, "sdtPr"),
+	    dp = xmlread_child_ns(pr, W_NS, "docPartObj");
 	char *g = child_val(dp, "docPartGallery");
 	int toc = g && strstr(g, "Contents") != NULL;
 	free(g);
@@ -869,20 +840,20 @@ static void
 do_blocks(ctx *c, xmlNodePtr n)
 {
 	for (n = n->children; n; n = n->next) {
-		if (is(n, W_NS, "p"))
+		if (xmlread_is_ns(n, W_NS, "p"))
 			do_para(c, n);
-		else if (is(n, W_NS, "tbl"))
+		else if (xmlread_is_ns(n, W_NS, "tbl"))
 			do_table(c, n);
-		else if (is(n, W_NS, "sdt")) {
+		else if (xmlread_is_ns(n, W_NS, "sdt")) {
 			if (is_toc_sdt(n)) {
 				buf_puts(&c->d->report, "a Word table of "
 				    "contents dropped (the site and PDF make "
 				    "their own)\n");
 				continue;
 			}
-			do_blocks(c, child(n, W_NS, "sdtContent"));
+			do_blocks(c, xmlread_child_ns(n, W_NS, "sdtContent"));
 		} else if (n->type == XML_ELEMENT_NODE &&
-		    (is(n, W_NS, "customXml") || is(n, W_NS, "ins")))
+		    (xmlread_is_ns(n, W_NS, "customXml") || xmlread_is_ns(n, W_NS, "ins")))
 			do_blocks(c, n);
 	}
 }
@@ -936,7 +907,7 @@ importdocx_read(importzip *z, imp_doc *d, char **err)
 		    xasprintf("_rels/%s.rels", notes);
 		load_rels(&c, rels_name, &c.note_rels);
 		free(rels_name);
-		body = child(xmlDocGetRootElement(doc), W_NS, "body");
+		body = xmlread_child_ns(xmlDocGetRootElement(doc), W_NS, "body");
 		if (!body) {
 			xmlFreeDoc(doc);
 			free(notes);

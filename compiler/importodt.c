@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "import.h"
+#include "xmlread.h"
 
 #define TEXT_NS "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 #define OFFICE_NS "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -42,24 +43,6 @@ typedef struct {
 	int links_nowhere;  /* in the paragraph being read */
 } octx;
 
-static int
-is(xmlNodePtr n, const char *ns, const char *name)
-{
-	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-	    !strcmp((const char *)n->ns->href, ns) &&
-	    !strcmp((const char *)n->name, name);
-}
-
-static char *
-attr(xmlNodePtr n, const char *ns, const char *name)
-{
-	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)name,
-	    (const xmlChar *)ns);
-	char *s = v ? xstrdup((const char *)v) : NULL;
-	xmlFree(v);
-	return s;
-}
-
 static const ostyle *
 find(octx *c, const char *name)
 {
@@ -77,16 +60,16 @@ load_styles(octx *c, xmlNodePtr n)
 		ostyle *s;
 		xmlNodePtr p;
 		char *parent, *dn;
-		if (!is(n, STYLE_NS, "style") && !is(n, TEXT_NS, "list-style"))
+		if (!xmlread_is_ns(n, STYLE_NS, "style") && !xmlread_is_ns(n, TEXT_NS, "list-style"))
 			continue;
 		c->st = xrealloc(c->st, (c->nst + 1) * sizeof *c->st);
 		s = &c->st[c->nst++];
 		memset(s, 0, sizeof *s);
-		s->name = attr(n, STYLE_NS, "name");
+		s->name = xmlread_attr_ns(n, STYLE_NS, "name");
 		if (!s->name)
 			s->name = xstrdup("");
-		parent = attr(n, STYLE_NS, "parent-style-name");
-		dn = attr(n, STYLE_NS, "display-name");
+		parent = xmlread_attr_ns(n, STYLE_NS, "parent-style-name");
+		dn = xmlread_attr_ns(n, STYLE_NS, "display-name");
 		if (parent) {
 			const ostyle *ps = find(c, parent);
 			if (ps) {
@@ -106,9 +89,9 @@ load_styles(octx *c, xmlNodePtr n)
 		if (!strncmp(s->name, "Heading_20_", 11))
 			s->heading = atoi(s->name + 11);
 		for (p = n->children; p; p = p->next) {
-			if (is(p, STYLE_NS, "text-properties")) {
-				char *w = attr(p, FO_NS, "font-weight"),
-				    *i = attr(p, FO_NS, "font-style");
+			if (xmlread_is_ns(p, STYLE_NS, "text-properties")) {
+				char *w = xmlread_attr_ns(p, FO_NS, "font-weight"),
+				    *i = xmlread_attr_ns(p, FO_NS, "font-style");
 				if (w)
 					s->bold = !strcmp(w, "bold") ||
 					    atoi(w) >= 600;
@@ -118,8 +101,8 @@ load_styles(octx *c, xmlNodePtr n)
 				free(w);
 				free(i);
 			}
-			if (is(p, TEXT_NS, "list-level-style-number")) {
-				char *lv = attr(p, TEXT_NS, "level");
+			if (xmlread_is_ns(p, TEXT_NS, "list-level-style-number")) {
+				char *lv = xmlread_attr_ns(p, TEXT_NS, "level");
 				if (!lv || !strcmp(lv, "1"))
 					s->ordered = 1;
 				free(lv);
@@ -141,14 +124,14 @@ do_note(octx *c, xmlNodePtr n, imp_inline *il)
 	char *md;
 	imp_doc *d = c->d;
 
-	for (body = n->children; body && !is(body, TEXT_NS, "note-body");
+	for (body = n->children; body && !xmlread_is_ns(body, TEXT_NS, "note-body");
 	    body = body->next)
 		;
 	if (!body)
 		return;
 	imp_inline_init(&nl);
 	for (p = body->children; p; p = p->next)
-		if (is(p, TEXT_NS, "p")) {
+		if (xmlread_is_ns(p, TEXT_NS, "p")) {
 			if (nl.text.len)
 				imp_inline_text(&nl, " ", 0, 0);
 			inlines(c, p, &nl, 0, 0);
@@ -174,7 +157,7 @@ do_note(octx *c, xmlNodePtr n, imp_inline *il)
 static void
 do_image(octx *c, xmlNodePtr n, imp_inline *il)
 {
-	char *href = attr(n, XLINK_NS, "href"), *err = NULL, *target = NULL;
+	char *href = xmlread_attr_ns(n, XLINK_NS, "href"), *err = NULL, *target = NULL;
 	size_t len;
 	char *data = href ? importzip_read(c->z, href, &len, &err) : NULL;
 
@@ -183,7 +166,7 @@ do_image(octx *c, xmlNodePtr n, imp_inline *il)
 
 	/* the description the frame carries (svg:desc, else svg:title) */
 	for (f = n->parent ? n->parent->children : NULL; f; f = f->next)
-		if ((is(f, SVG_NS, "desc") || (is(f, SVG_NS, "title") && !alt))) {
+		if ((xmlread_is_ns(f, SVG_NS, "desc") || (xmlread_is_ns(f, SVG_NS, "title") && !alt))) {
 			xmlChar *t = xmlNodeGetContent(f);
 			if (t && *t) {
 				free(alt);
@@ -218,17 +201,17 @@ inlines(octx *c, xmlNodePtr n, imp_inline *il, int bold, int italic)
 			imp_inline_text(il, (const char *)n->content, bold, italic);
 			continue;
 		}
-		if (is(n, TEXT_NS, "span")) {
-			char *sn = attr(n, TEXT_NS, "style-name");
+		if (xmlread_is_ns(n, TEXT_NS, "span")) {
+			char *sn = xmlread_attr_ns(n, TEXT_NS, "style-name");
 			const ostyle *s = find(c, sn);
 			free(sn);
 			inlines(c, n, il, s && s->bold ? 1 : bold,
 			    s && s->italic ? 1 : italic);
-		} else if (is(n, TEXT_NS, "s") || is(n, TEXT_NS, "tab") ||
-		    is(n, TEXT_NS, "line-break"))
+		} else if (xmlread_is_ns(n, TEXT_NS, "s") || xmlread_is_ns(n, TEXT_NS, "tab") ||
+		    xmlread_is_ns(n, TEXT_NS, "line-break"))
 			imp_inline_text(il, " ", bold, italic);
-		else if (is(n, TEXT_NS, "a")) {
-			char *href = attr(n, XLINK_NS, "href"), *md;
+		else if (xmlread_is_ns(n, TEXT_NS, "a")) {
+			char *href = xmlread_attr_ns(n, XLINK_NS, "href"), *md;
 			imp_inline sub;
 			imp_inline_init(&sub);
 			inlines(c, n, &sub, bold, italic);
@@ -252,11 +235,11 @@ inlines(octx *c, xmlNodePtr n, imp_inline *il, int bold, int italic)
 			free(md);
 			free(href);
 			imp_inline_free(&sub);
-		} else if (is(n, TEXT_NS, "note"))
+		} else if (xmlread_is_ns(n, TEXT_NS, "note"))
 			do_note(c, n, il);
-		else if (is(n, DRAW_NS, "image"))
+		else if (xmlread_is_ns(n, DRAW_NS, "image"))
 			do_image(c, n, il);
-		else if (is(n, DRAW_NS, "frame") || is(n, TEXT_NS, "bookmark-ref"))
+		else if (xmlread_is_ns(n, DRAW_NS, "frame") || xmlread_is_ns(n, TEXT_NS, "bookmark-ref"))
 			inlines(c, n, il, bold, italic);
 	}
 }
@@ -276,7 +259,7 @@ trimmed(const char *s)
 static imp_block *
 do_para(octx *c, xmlNodePtr p, enum imp_kind kind)
 {
-	char *sn = attr(p, TEXT_NS, "style-name");
+	char *sn = xmlread_attr_ns(p, TEXT_NS, "style-name");
 	const ostyle *s = find(c, sn);
 	imp_inline il;
 	imp_block *b;
@@ -304,7 +287,7 @@ do_para(octx *c, xmlNodePtr p, enum imp_kind kind)
 	free(sn0);
 	b = imp_add(c->d, kind);
 	if (kind == IMP_HEADING) {
-		char *ol = attr(p, TEXT_NS, "outline-level");
+		char *ol = xmlread_attr_ns(p, TEXT_NS, "outline-level");
 		b->level = ol ? atoi(ol) : heading ? heading : 1;
 		if (b->level < 1)
 			b->level = 1;
@@ -323,7 +306,7 @@ static void
 do_list(octx *c, xmlNodePtr l, int level, int ordered, int id)
 {
 	xmlNodePtr it, p;
-	char *sn = attr(l, TEXT_NS, "style-name");
+	char *sn = xmlread_attr_ns(l, TEXT_NS, "style-name");
 	const ostyle *s = find(c, sn);
 	int n = 0;
 
@@ -332,8 +315,8 @@ do_list(octx *c, xmlNodePtr l, int level, int ordered, int id)
 		ordered = s->ordered;
 	if (level == 0) {
 		/* a list that continues the one before counts on from it */
-		char *cn = attr(l, TEXT_NS, "continue-numbering"),
-		    *cl = attr(l, TEXT_NS, "continue-list");
+		char *cn = xmlread_attr_ns(l, TEXT_NS, "continue-numbering"),
+		    *cl = xmlread_attr_ns(l, TEXT_NS, "continue-list");
 		if ((cn && !strcmp(cn, "true")) || cl) {
 			id = c->next_list;
 			n = c->last_count;
@@ -345,10 +328,10 @@ do_list(octx *c, xmlNodePtr l, int level, int ordered, int id)
 	for (it = l->children; it; it = it->next) {
 		int first = 1;
 		char *sv;
-		if (!is(it, TEXT_NS, "list-item") && !is(it, TEXT_NS, "list-header"))
+		if (!xmlread_is_ns(it, TEXT_NS, "list-item") && !xmlread_is_ns(it, TEXT_NS, "list-header"))
 			continue;
 		n++;
-		sv = attr(it, TEXT_NS, "start-value");
+		sv = xmlread_attr_ns(it, TEXT_NS, "start-value");
 		if (sv && atoi(sv) > 0) {
 			n = atoi(sv);
 			if (level == 0)
@@ -356,9 +339,9 @@ do_list(octx *c, xmlNodePtr l, int level, int ordered, int id)
 		}
 		free(sv);
 		for (p = it->children; p; p = p->next) {
-			if (is(p, TEXT_NS, "list"))
+			if (xmlread_is_ns(p, TEXT_NS, "list"))
 				do_list(c, p, level + 1, ordered, id);
-			else if (is(p, TEXT_NS, "p") || is(p, TEXT_NS, "h")) {
+			else if (xmlread_is_ns(p, TEXT_NS, "p") || xmlread_is_ns(p, TEXT_NS, "h")) {
 				imp_block *b = do_para(c, p, first ? IMP_ITEM :
 				    IMP_PARA);
 				if (!b)
@@ -389,7 +372,7 @@ static void
 cell(octx *c, xmlNodePtr n, imp_inline *il)
 {
 	for (n = n->children; n; n = n->next) {
-		if (is(n, TEXT_NS, "p") || is(n, TEXT_NS, "h")) {
+		if (xmlread_is_ns(n, TEXT_NS, "p") || xmlread_is_ns(n, TEXT_NS, "h")) {
 			if (il->text.len || il->run.len)
 				imp_inline_text(il, " ", 0, 0);
 			inlines(c, n, il, 0, 0);
@@ -403,12 +386,12 @@ rows_of(xmlNodePtr t, xmlNodePtr **out, size_t *n)
 {
 	xmlNodePtr r;
 	for (r = t->children; r; r = r->next) {
-		if (is(r, TABLE_NS, "table-row")) {
+		if (xmlread_is_ns(r, TABLE_NS, "table-row")) {
 			*out = xrealloc(*out, (*n + 1) * sizeof **out);
 			(*out)[(*n)++] = r;
-		} else if (is(r, TABLE_NS, "table-header-rows") ||
-		    is(r, TABLE_NS, "table-rows") ||
-		    is(r, TABLE_NS, "table-row-group"))
+		} else if (xmlread_is_ns(r, TABLE_NS, "table-header-rows") ||
+		    xmlread_is_ns(r, TABLE_NS, "table-rows") ||
+		    xmlread_is_ns(r, TABLE_NS, "table-row-group"))
 			rows_of(r, out, n);
 	}
 }
@@ -424,8 +407,8 @@ do_table(octx *c, xmlNodePtr t)
 	for (r = 0; r < nrows; r++) {
 		size_t cols = 0;
 		for (tc = rows[r]->children; tc; tc = tc->next)
-			if (is(tc, TABLE_NS, "table-cell") ||
-			    is(tc, TABLE_NS, "covered-table-cell"))
+			if (xmlread_is_ns(tc, TABLE_NS, "table-cell") ||
+			    xmlread_is_ns(tc, TABLE_NS, "covered-table-cell"))
 				cols++;
 		if (cols > ncols)
 			ncols = cols;
@@ -441,11 +424,11 @@ do_table(octx *c, xmlNodePtr t)
 		k = 0;
 		for (tc = rows[r]->children; tc && k < ncols; tc = tc->next) {
 			imp_inline il;
-			if (!is(tc, TABLE_NS, "table-cell") &&
-			    !is(tc, TABLE_NS, "covered-table-cell"))
+			if (!xmlread_is_ns(tc, TABLE_NS, "table-cell") &&
+			    !xmlread_is_ns(tc, TABLE_NS, "covered-table-cell"))
 				continue;
 			imp_inline_init(&il);
-			if (is(tc, TABLE_NS, "table-cell"))
+			if (xmlread_is_ns(tc, TABLE_NS, "table-cell"))
 				cell(c, tc, &il);
 			imp_inline_flush(&il);
 			b->cells[r * ncols + k] = trimmed(il.md.data ? il.md.data : "");
@@ -465,18 +448,18 @@ static void
 blocks(octx *c, xmlNodePtr n)
 {
 	for (n = n->children; n; n = n->next) {
-		if (is(n, TEXT_NS, "p"))
+		if (xmlread_is_ns(n, TEXT_NS, "p"))
 			do_para(c, n, IMP_PARA);
-		else if (is(n, TEXT_NS, "h"))
+		else if (xmlread_is_ns(n, TEXT_NS, "h"))
 			do_para(c, n, IMP_HEADING);
-		else if (is(n, TEXT_NS, "list"))
+		else if (xmlread_is_ns(n, TEXT_NS, "list"))
 			do_list(c, n, 0, 0, 0);
-		else if (is(n, TABLE_NS, "table"))
+		else if (xmlread_is_ns(n, TABLE_NS, "table"))
 			do_table(c, n);
-		else if (is(n, TEXT_NS, "table-of-content")) {
+		else if (xmlread_is_ns(n, TEXT_NS, "table-of-content")) {
 			buf_puts(&c->d->report, "a table of contents dropped "
 			    "(the site and PDF make their own)\n");
-		} else if (is(n, TEXT_NS, "section"))
+		} else if (xmlread_is_ns(n, TEXT_NS, "section"))
 			blocks(c, n);
 	}
 }
@@ -521,14 +504,14 @@ importodt_read(importzip *z, imp_doc *d, char **err)
 	free(serr);
 	if (sty)
 		for (n = xmlDocGetRootElement(sty)->children; n; n = n->next)
-			if (is(n, OFFICE_NS, "styles"))
+			if (xmlread_is_ns(n, OFFICE_NS, "styles"))
 				load_styles(&c, n);
 	for (n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
-		if (is(n, OFFICE_NS, "automatic-styles"))
+		if (xmlread_is_ns(n, OFFICE_NS, "automatic-styles"))
 			load_styles(&c, n);
-		if (is(n, OFFICE_NS, "body"))
+		if (xmlread_is_ns(n, OFFICE_NS, "body"))
 			for (body = n->children; body &&
-			    !is(body, OFFICE_NS, "text"); body = body->next)
+			    !xmlread_is_ns(body, OFFICE_NS, "text"); body = body->next)
 				;
 	}
 	if (!body) {

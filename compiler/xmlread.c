@@ -86,3 +86,29 @@ xmlread_child_text(xmlNodePtr n, const char *name)
 {
 	return xmlread_text(xmlread_child(n, name));
 }
+
+int
+xmlread_is_ns(xmlNodePtr n, const char *ns, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	    !strcmp((const char *)n->ns->href, ns) &&
+	    !strcmp((const char *)n->name, name);
+}
+
+char *
+xmlread_attr_ns(xmlNodePtr n, const char *ns, const char *name)
+{
+	if (n == NULL)
+		return NULL;
+	return take(xmlGetNsProp(n, (const xmlChar *)name,
+	    (const xmlChar *)ns));
+}
+
+xmlNodePtr
+xmlread_child_ns(xmlNodePtr n, const char *ns, const char *name)
+{
+	for (n = n ? n->children : NULL; n; n = n->next)
+		if (xmlread_is_ns(n, ns, name))
+			return n;
+	return NULL;
+}

@@ -38,4 +38,11 @@ char *xmlread_text_or(xmlNodePtr n, const char *dflt);
 /* Text content of n's first child element called name; NULL when absent. */
 char *xmlread_child_text(xmlNodePtr n, const char *name);
 
+/* The namespaced forms (WordprocessingML, OpenDocument): n is an
+ * element named name in namespace ns; its attribute ns:name (newly
+ * allocated, or NULL); its first such child, or NULL. */
+int xmlread_is_ns(xmlNodePtr n, const char *ns, const char *name);
+char *xmlread_attr_ns(xmlNodePtr n, const char *ns, const char *name);
+xmlNodePtr xmlread_child_ns(xmlNodePtr n, const char *ns, const char *name);
+
 #endif
