@@ -67,6 +67,19 @@ gh_str(FILE *fp, const char *s, int prop)
 /* set by diag_print_baselined: results carry a baselineState */
 static int baselined;
 
+/* set by diag_print_root: the project folder as seen from the working
+ * directory ("policies/"), put before file names in the SARIF and GitHub
+ * formats, whose readers (code scanning, annotations) resolve paths from
+ * the repository root, where CI runs, not from the project folder. */
+static char *root_prefix;
+
+void
+diag_print_root(const char *prefix)
+{
+	free(root_prefix);
+	root_prefix = prefix && prefix[0] ? xstrdup(prefix) : NULL;
+}
+
 void
 diag_print_baselined(int on)
 {
@@ -169,6 +182,8 @@ print_sarif(diag_set *ds, FILE *fp)
 		if (d->file && d->file[0]) {
 			fputs(", \"locations\": [{\"physicalLocation\": "
 			    "{\"artifactLocation\": {\"uri\": \"", fp);
+			if (root_prefix)
+				uri_str(fp, root_prefix);
 			uri_str(fp, d->file);
 			fputs("\", \"uriBaseId\": \"%SRCROOT%\"}", fp);
 			if (d->line > 0) {
@@ -321,6 +336,8 @@ print_github(diag_set *ds, FILE *fp)
 		fprintf(fp, "::%s ", cmd);
 		if (d->file && d->file[0]) {
 			fputs("file=", fp);
+			if (root_prefix)
+				gh_str(fp, root_prefix, 1);
 			gh_str(fp, d->file, 1);
 			first = 0;
 		}

@@ -27,5 +27,10 @@ void diag_print(diag_set *ds, FILE *fp, diag_format fmt,
 /* With a baseline: every result printed is one the baseline does not
  * hold, and SARIF results say so ("baselineState": "new"). */
 void diag_print_baselined(int on);
+/* The project folder relative to the working directory, ending in '/'
+ * ("" or NULL when it is the working directory or outside it): prefixed to
+ * file names in the SARIF and GitHub formats, which CI reads from the
+ * repository root. */
+void diag_print_root(const char *prefix);
 
 #endif

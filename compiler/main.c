@@ -488,6 +488,25 @@ exit_for(const command *cmd, diag_set *ds)
 	return EXIT_OK;
 }
 
+/* The project folder as seen from the working directory, with a
+ * trailing '/', when it lies below it ("policies/"); NULL when it is the
+ * working directory or elsewhere. CI reads SARIF and annotations from the
+ * repository root, where it runs policyc check on a sub-folder. */
+static char *
+project_prefix(const char *dir)
+{
+	char *proj = realpath(dir ? dir : ".", NULL), *cwd = realpath(".", NULL);
+	char *prefix = NULL;
+	size_t n = cwd ? strlen(cwd) : 0;
+
+	if (proj && cwd && strncmp(proj, cwd, n) == 0 && proj[n] == '/' &&
+	    proj[n + 1])
+		prefix = xasprintf("%s/", proj + n + (n > 1 ? 1 : 0));
+	free(proj);
+	free(cwd);
+	return prefix;
+}
+
 /* policyc check and policyc build: the same pipeline, so the same
  * diagnostics; build then publishes. */
 static int
@@ -520,7 +539,13 @@ check_or_build(const command *cmd)
 		if (rc == EXIT_OK && cmd->strict)
 			rc = exit_for(cmd, ds);
 	}
+	if (cmd->format == FMT_SARIF || cmd->format == FMT_GITHUB) {
+		char *prefix = project_prefix(cmd->po.dir);
+		diag_print_root(prefix);
+		free(prefix);
+	}
 	print_diags(pl, ds, fp, cmd->format);
+	diag_print_root(NULL);
 	ci_report(&cmd->ci, &ci, fp, cmd->format);
 	pipeline_stage(pl, "report");
 	if (!pipeline_free_at_exit())
