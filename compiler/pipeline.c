@@ -560,7 +560,9 @@ pipeline_check(pipeline *pl)
 	if (pl->o.render_file)
 		return PIPELINE_OK;
 	check_templates(pl);
+	pipeline_stage(pl, "judge");
 	pl->h = history_judge(pl->c, pl->ds);  /* before the filters read amendments */
+	pipeline_stage(pl, "history");
 	if (!pl->o.no_filters)
 		run_filters(pl, pl->ds);
 	pipeline_stage(pl, "filters");
