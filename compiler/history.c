@@ -36,7 +36,7 @@
 #include "xmlread.h"
 
 /* Bumped when the cached tree's form changes. */
-#define CACHE_FORM "1"
+#define CACHE_FORM "2"
 
 static history_options opts;
 

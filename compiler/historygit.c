@@ -106,37 +106,27 @@ out:
 	return 0;
 }
 
-/* Each commit from HEAD back that changed content, oldest first; stops
- * where a shallow clone's history stops. */
+/* Each commit from HEAD back along first parents (the mainline: a merge
+ * counts as one change) that changed content, oldest first.  The walk
+ * stops where a shallow clone's history stops: HEAD alone is a release
+ * then, rather than none. */
 static void
 commit_releases(git_repository *repo, const char *content, tag_ctx *t)
 {
-	git_revwalk *w = NULL;
-	git_oid oid, *seq = NULL;
+	git_commit *c = NULL, *parent;
+	git_oid *seq = NULL, head;
 	size_t n = 0, i;
 
-	if (git_revwalk_new(&w, repo) != 0 || git_revwalk_push_head(w) != 0)
-		goto out;
-	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	for (;;) {
-		int rc = git_revwalk_next(&oid, w);
-		if (rc == GIT_ITEROVER)
-			break;
-		if (rc != 0) {
-			t->missing = 1;
-			break;
-		}
-		seq = xrealloc(seq, (n + 1) * sizeof *seq);
-		git_oid_cpy(&seq[n++], &oid);
-	}
-	for (i = n; i-- > 0;) {
-		git_commit *c = NULL, *parent = NULL;
+	if (git_reference_name_to_id(&head, repo, "HEAD") != 0 ||
+	    git_commit_lookup(&c, repo, &head) != 0)
+		return;
+	while (c) {
 		git_oid mine, theirs;
-		int has = 0, had = 0;
+		int has, had = 0;
 
-		if (git_commit_lookup(&c, repo, &seq[i]) != 0)
-			continue;
-		has = history_content_oid(repo, &seq[i], content, &mine) == 0;
+		parent = NULL;
+		has = history_content_oid(repo, git_commit_id(c), content,
+		    &mine) == 0;
 		if (git_commit_parentcount(c) > 0) {
 			if (git_commit_parent(&parent, c, 0) == 0)
 				had = history_content_oid(repo,
@@ -145,16 +135,22 @@ commit_releases(git_repository *repo, const char *content, tag_ctx *t)
 				t->missing = 1;
 		}
 		if (has && (!had || !git_oid_equal(&mine, &theirs))) {
-			char hex[8];
-			git_oid_tostr(hex, sizeof hex, &seq[i]);
-			add_rel(&t->r, &t->n, hex, c, NULL);
+			seq = xrealloc(seq, (n + 1) * sizeof *seq);
+			git_oid_cpy(&seq[n++], git_commit_id(c));
 		}
-		git_commit_free(parent);
+		git_commit_free(c);
+		c = parent;
+	}
+	for (i = n; i-- > 0;) {
+		char hex[8];
+
+		if (git_commit_lookup(&c, repo, &seq[i]) != 0)
+			continue;
+		git_oid_tostr(hex, sizeof hex, &seq[i]);
+		add_rel(&t->r, &t->n, hex, c, NULL);
 		git_commit_free(c);
 	}
-out:
 	free(seq);
-	git_revwalk_free(w);
 }
 
 hrel *

@@ -9,7 +9,7 @@
 # shallow clone, a repository with no tags, a project in a folder of a
 # larger repository, and a project outside git.
 . "$(dirname "$0")/lib.sh"
-plan 52
+plan 54
 RNG=$ROOT/templates/xml/policy.rng
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP"
 git config --global init.defaultBranch main
@@ -123,6 +123,13 @@ git clone -q --depth 1 "file://$R" "$S" 2>/dev/null
 run_policyc build "$S" -o "$TMP/shallow-out" $T
 is "$rc" 0 "a shallow clone builds"
 like "$out$err" 'note: a shallow clone: the release history holds only' "and says its history is partial, once"
+
+S1=$TMP/shallow1
+git clone -q --depth 1 --no-tags "file://$R" "$S1" 2>/dev/null
+run_policyc build "$S1" -o "$TMP/shallow1-out" --outputs xml $T
+is "$rc" 0 "a shallow clone with no tags (CI's checkout) builds"
+is "$(xmllint --xpath 'count(/corpus/releases/release)' "$TMP/shallow1-out/xml/corpus.xml")" 1 \
+    "its one commit is the one release"
 
 # ---- no tags: each commit that changed a document ----
 N=$TMP/notags
