@@ -87,11 +87,12 @@ on_tag(const char *name, git_oid *oid, void *payload)
 			match = 1;
 	if (!match)
 		return 0;
-	if (git_object_lookup(&o, t->repo, oid, GIT_OBJECT_ANY) != 0 ||
-	    git_object_peel(&peeled, o, GIT_OBJECT_COMMIT) != 0) {
+	if (git_object_lookup(&o, t->repo, oid, GIT_OBJECT_ANY) != 0) {
 		t->missing = 1;      /* a shallow clone lacks it */
 		goto out;
 	}
+	if (git_object_peel(&peeled, o, GIT_OBJECT_COMMIT) != 0)
+		goto out;            /* a tag of a tree or a blob: no release */
 	if (git_object_type(o) == GIT_OBJECT_TAG)
 		when = git_tag_tagger((git_tag *)o);
 	add_rel(&t->r, &t->n, short_name, (git_commit *)peeled, when);
