@@ -36,7 +36,7 @@
 #include "xmlread.h"
 
 /* Bumped when the cached tree's form changes. */
-#define CACHE_FORM "2"
+#define CACHE_FORM "3"
 
 static history_options opts;
 

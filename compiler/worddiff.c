@@ -315,97 +315,139 @@ sec_eq(const void *ctx, size_t i, size_t j)
 
 /* ---- words ---- */
 
-static char **
+/* A word, or the punctuation that ends one ("staff." is "staff" and "."),
+ * so that "staff." → "staff and volunteers." inserts two words. */
+typedef struct {
+	char *text;
+	int attached;         /* no space before it */
+} token;
+
+static int
+is_trailing_punct(char c)
+{
+	return c && strchr(".,;:!?)\"'", c) != NULL;
+}
+
+static void
+push_token(token **w, size_t *k, const char *s, size_t n, int attached)
+{
+	*w = xrealloc(*w, (*k + 1) * sizeof **w);
+	(*w)[*k].text = xstrndup(s, n);
+	(*w)[*k].attached = attached;
+	(*k)++;
+}
+
+static token *
 split_words(const char *s, size_t *n)
 {
-	char **w = NULL, *copy = xstrdup(s), *tok, *save = NULL;
+	token *w = NULL;
 	size_t k = 0;
 
-	for (tok = strtok_r(copy, " ", &save); tok;
-	    tok = strtok_r(NULL, " ", &save)) {
-		w = xrealloc(w, (k + 1) * sizeof *w);
-		w[k++] = xstrdup(tok);
+	while (*s) {
+		size_t len, core;
+
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		len = strcspn(s, " ");
+		core = len;
+		while (core > 1 && is_trailing_punct(s[core - 1]))
+			core--;
+		push_token(&w, &k, s, core, 0);
+		if (core < len)
+			push_token(&w, &k, s + core, len - core, 1);
+		s += len;
 	}
-	free(copy);
 	*n = k;
 	return w;
 }
 
 static void
-free_words(char **w, size_t n)
+free_words(token *w, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		free(w[i]);
+		free(w[i].text);
 	free(w);
 }
 
-/* One run of words of one kind: plain text, or <ins>/<del>. */
-static void
-emit_run(xmlNodePtr para, const char *kind, buf *run, int *first)
+typedef struct {
+	const char *kind;     /* NULL (same), "del" or "ins" */
+	const token *t;
+} op;
+
+static int
+token_eq(const void *ctx, size_t i, size_t j)
 {
-	if (!run->len)
-		return;
-	if (!*first)
-		add_text(para, " ");
-	*first = 0;
-	if (kind)
-		add_text(child(para, kind), run->data);
-	else
-		add_text(para, run->data);
-	run->len = 0;
-	run->data[0] = '\0';
+	const token *const *p = ctx;
+	return !strcmp(p[0][i].text, p[1][j].text);
 }
 
-static void
-run_word(buf *run, const char *w)
+/* The ops in order: each gap's removed words, then its added ones. */
+static op *
+word_ops(const token *wa, size_t na, const token *wb, size_t nb, size_t *nops)
 {
-	if (run->len)
-		buf_putc(run, ' ');
-	buf_puts(run, w);
-}
-
-/* The words of a removed run, then the added ones, then the next same. */
-static void
-words_xml(xmlNodePtr para, const char *a, const char *b)
-{
-	size_t na, nb, i, j = 0;
-	char **wa = split_words(a, &na), **wb = split_words(b, &nb);
 	long *ma = xcalloc(na ? na : 1, sizeof *ma);
-	str_pair sp = { wa, wb };
-	buf del, ins, same;
-	int first = 1;
+	const token *pair[2] = { wa, wb };
+	op *ops = xcalloc(na + nb + 1, sizeof *ops);
+	size_t i = 0, j = 0, k = 0;
 
-	match_seq(na, nb, str_eq, &sp, ma);
-	buf_init(&del);
-	buf_init(&ins);
-	buf_init(&same);
-	for (i = 0; i <= na; i++) {
-		size_t upto = i < na && ma[i] >= 0 ? (size_t)ma[i] :
-		    (i == na ? nb : j);
+	match_seq(na, nb, token_eq, pair, ma);
+	while (i < na || j < nb) {
+		size_t ie = i, je;
 
-		if (i < na && ma[i] < 0) {
-			run_word(&del, wa[i]);
-			continue;
-		}
-		for (; j < upto; j++)
-			run_word(&ins, wb[j]);
-		if (del.len || ins.len) {
-			emit_run(para, NULL, &same, &first);
-			emit_run(para, "del", &del, &first);
-			emit_run(para, "ins", &ins, &first);
-		}
+		while (ie < na && ma[ie] < 0)
+			ie++;
+		je = ie < na ? (size_t)ma[ie] : nb;
+		for (; i < ie; i++)
+			ops[k++] = (op){ "del", &wa[i] };
+		for (; j < je; j++)
+			ops[k++] = (op){ "ins", &wb[j] };
 		if (i < na) {
-			run_word(&same, wa[i]);
+			ops[k++] = (op){ NULL, &wa[i] };
+			i++;
 			j++;
 		}
 	}
-	emit_run(para, NULL, &same, &first);
-	buf_free(&del);
-	buf_free(&ins);
-	buf_free(&same);
 	free(ma);
+	*nops = k;
+	return ops;
+}
+
+/* Runs of one kind: plain text, <del> or <ins>; a space before each
+ * word but the first and those attached to the word before. */
+static void
+words_xml(xmlNodePtr para, const char *a, const char *b)
+{
+	size_t na, nb, nops, i = 0, j;
+	token *wa = split_words(a, &na), *wb = split_words(b, &nb);
+	op *ops = word_ops(wa, na, wb, nb, &nops);
+	buf run;
+
+	buf_init(&run);
+	while (i < nops) {
+		const char *kind = ops[i].kind;
+
+		if (i && !ops[i].t->attached)
+			add_text(para, " ");
+		run.len = 0;
+		if (run.data)
+			run.data[0] = '\0';
+		for (j = i; j < nops && ops[j].kind == kind; j++) {
+			if (j > i && !ops[j].t->attached)
+				buf_putc(&run, ' ');
+			buf_puts(&run, ops[j].t->text);
+		}
+		if (kind)
+			add_text(child(para, kind), run.data);
+		else
+			add_text(para, run.data);
+		i = j;
+	}
+	buf_free(&run);
+	free(ops);
 	free_words(wa, na);
 	free_words(wb, nb);
 }
