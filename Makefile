@@ -91,6 +91,7 @@ regen: all
 bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/run
+	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/history-bench
 
 # libFuzzer targets (clang): FUZZ_SECONDS per target, see tests/fuzz/README.md
 fuzz:

@@ -323,3 +323,34 @@ out:
 	free(root);
 	return cs;
 }
+
+int
+changed_repo_open(const char *project_dir, git_repository **repo,
+    char **prefix)
+{
+	char *root = realpath(project_dir, NULL), *rw = NULL;
+	const char *workdir, *rest;
+
+	*repo = NULL;
+	*prefix = NULL;
+	if (!root || git_repository_open_ext(repo, root, 0, NULL) != 0)
+		goto fail;
+	if (!(workdir = git_repository_workdir(*repo)) ||
+	    !(rw = realpath(workdir, NULL)))
+		goto fail;
+	if (!strcmp(rw, root))
+		*prefix = xstrdup("");
+	else if ((rest = below(root, rw)) != NULL)
+		*prefix = xasprintf("%s/", rest);
+	else
+		goto fail;
+	free(rw);
+	free(root);
+	return 0;
+fail:
+	git_repository_free(*repo);
+	*repo = NULL;
+	free(rw);
+	free(root);
+	return -1;
+}

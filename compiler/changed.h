@@ -28,4 +28,13 @@ int changed_has(const changed_set *cs, const char *file);
 size_t changed_count(const changed_set *cs);
 void changed_free(changed_set *cs);
 
+/* The git repository holding the project folder, opened without a word
+ * (the release history, history.c, is silent outside git), and the
+ * project folder within its work tree ("" at its top, else "dir/"; the
+ * caller frees).  0, or -1 when there is no readable repository with a
+ * work tree holding the folder. */
+struct git_repository;
+int changed_repo_open(const char *project_dir,
+    struct git_repository **repo, char **prefix);
+
 #endif

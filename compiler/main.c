@@ -17,6 +17,8 @@
 #include "backend.h"
 #include "baseline.h"
 #include "changed.h"
+#include "fsio.h"
+#include "history.h"
 #include "corpus.h"
 #include "date.h"
 #include "pipeline.h"
@@ -56,6 +58,9 @@ static const char usage_text[] =
 "      --format FMT     diagnostics as text, json, sarif, junit or github\n"
 "  -j, --jobs N         threads (default: the number of cores)\n"
 "      --timings        print the time of each stage to stderr\n"
+"      --as-of DATE     the project as it stood at the last release on or\n"
+"                       before DATE (from git; the working tree untouched)\n"
+"      --archive        build: every release too, under OUT/html/archive/\n"
 "      --baseline FILE  check: report and fail on findings FILE lacks only\n"
 "      --write-baseline FILE  check: record today's findings in FILE\n"
 "      --changed-since REF    check: report on files changed since git REF\n"
@@ -75,6 +80,7 @@ static const char usage_text[] =
 static const char help_build[] =
 "usage: policyc build [DIR] [-o OUT] [--outputs xml,html,pdf] [--strict]\n"
 "                     [--today DATE] [--format FMT] [-j N] [--timings]\n"
+"                     [--as-of DATE | --archive]\n"
 "\n"
 "Checks the project in DIR (default: .), prints the diagnostics (text on\n"
 "stderr, other formats on stdout) and publishes OUT/xml/, OUT/html/ and\n"
@@ -91,9 +97,17 @@ static const char help_build[] =
 "      --format FMT     text, json, sarif, junit or github\n"
 "  -j, --jobs N         threads (default: the number of cores)\n"
 "      --timings        print the time of each stage to stderr\n"
+"      --as-of DATE     publish the project as it stood at the last\n"
+"                       release (git tag, else commit) on or before DATE,\n"
+"                       checked out from git into a temporary folder; every\n"
+"                       page and PDF says \"As in force on DATE\"\n"
+"      --archive        also publish every release's site under\n"
+"                       OUT/html/archive/<tag>/, linked from each\n"
+"                       document's Changes\n"
 "\n"
 "Examples:\n"
 "  policyc build                         # ./policyc.yaml into ./out\n"
+"  policyc build --as-of 2024-03-03 -o in-force-2024-03-03\n"
 "  policyc build content -o public --outputs html,pdf\n"
 "  SOURCE_DATE_EPOCH=1767225600 policyc build -o out   # reproducible\n"
 "\n"
@@ -469,6 +483,12 @@ ci_report(const ci_options *ci, ci_state *st, FILE *fp,
 }
 /* ---- end of the CI block ---- */
 
+/* --as-of DATE, --archive (the release-history block below) */
+typedef struct {
+	const char *as_of;
+	int archive;
+} hist_options;
+
 typedef struct {
 	pipeline_options po;
 	publish_options pub;
@@ -476,6 +496,7 @@ typedef struct {
 	int check_only;
 	diag_format format;
 	ci_options ci;
+	hist_options hist;
 } command;
 
 static int
@@ -561,6 +582,187 @@ check_or_build(const command *cmd)
 	return rc;
 }
 
+/* ---- the release history: --as-of DATE, --archive -------------------
+ * Both read the project's releases from git (historygit.c).  --as-of
+ * checks the last release on or before DATE out into a temporary folder
+ * (the working tree is never touched) and runs the same check or build
+ * on it, the history read from the real repository up to DATE; --archive
+ * builds as usual, then each release's site, and moves each into
+ * OUT/html/archive/<tag>/. */
+static const char *
+hist_usage(const hist_options *h, int check_only)
+{
+	if (h->archive && check_only)
+		return "--archive is for build";
+	if (h->archive && h->as_of)
+		return "--as-of and --archive: one at a time";
+	return NULL;
+}
+
+/* A folder for a checkout: under TMPDIR.  Caller frees and removes. */
+static char *
+hist_tmpdir(const char *near)
+{
+	const char *t = getenv("TMPDIR");
+	char *tmpl = near ? xasprintf("%s.policyc-archive.XXXXXX", near) :
+	    xasprintf("%s/policyc-release.XXXXXX", t && *t ? t : "/tmp");
+
+	if (!mkdtemp(tmpl)) {
+		free(tmpl);
+		return NULL;
+	}
+	return tmpl;
+}
+
+/* The last release on or before as_of, or -1. */
+static long
+hist_pick(const history_release *r, size_t n, const char *as_of)
+{
+	long k = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(r[i].date, as_of) <= 0)
+			k = (long)i;
+	return k;
+}
+
+static int
+hist_as_of(command *cmdp, const char *dir, const char *as_of)
+{
+	command *c = cmdp;
+	history_release *r;
+	size_t n;
+	char *why = NULL, *tmp = NULL, *proj = NULL;
+	long k;
+	int rc;
+	history_options ho;
+
+	if (history_releases(dir, &r, &n, &why) != 0) {
+		fprintf(stderr, "policyc: --as-of %s: %s\n", as_of, why);
+		free(why);
+		return EXIT_USAGE;
+	}
+	if ((k = hist_pick(r, n, as_of)) < 0) {
+		fprintf(stderr, "policyc: --as-of %s: no release on or before "
+		    "that day (%zu release%s, the first on %s)\n", as_of, n,
+		    n == 1 ? "" : "s", n ? r[0].date : "-");
+		history_releases_free(r, n);
+		return EXIT_USAGE;
+	}
+	if (!(tmp = hist_tmpdir(NULL)) ||
+	    history_checkout(dir, r[k].commit, tmp, &proj, &why) != 0) {
+		fprintf(stderr, "policyc: --as-of %s: %s\n", as_of,
+		    why ? why : "cannot make a temporary folder");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	memset(&ho, 0, sizeof ho);
+	ho.repo_dir = dir;
+	ho.as_of = as_of;
+	history_configure(&ho);
+	c->po.dir = proj;
+	rc = check_or_build(cmdp);
+out:
+	if (tmp)
+		fsio_rmtree(tmp);
+	free(tmp);
+	free(proj);
+	free(why);
+	history_releases_free(r, n);
+	return rc;
+}
+
+/* One release's site, built quietly (its findings are the past's) into
+ * OUT/html/archive/<folder>/.  0, or -1. */
+static int
+hist_archive_one(const history_release *rel, const char *dir,
+    const pipeline_options *base, const char *out)
+{
+	char *tmp = hist_tmpdir(NULL), *proj = NULL, *why = NULL;
+	char *stage = hist_tmpdir(out), *sub_out = NULL, *dest = NULL;
+	history_options ho;
+	pipeline_options po = *base;
+	publish_options pub;
+	diag_set *ds;
+	pipeline *pl;
+	int rc = -1;
+
+	if (!tmp || !stage ||
+	    history_checkout(dir, rel->commit, tmp, &proj, &why) != 0)
+		goto out;
+	memset(&ho, 0, sizeof ho);
+	ho.repo_dir = dir;
+	ho.as_of = rel->date;
+	ho.banner_only = 1;
+	history_configure(&ho);
+	po.dir = proj;
+	po.timings = 0;
+	sub_out = path_join(stage, "out");
+	pub.out = sub_out;
+	pub.outputs = OUTPUT_HTML;
+	ds = diag_new();
+	pl = pipeline_open(&po, ds);
+	if (pipeline_check(pl) == PIPELINE_OK &&
+	    publish_run(pl, &pub, ds) == EXIT_OK) {
+		char *from = path_join(sub_out, "html"), *archive;
+
+		archive = path_join(out, "html/archive");
+		dest = path_join(archive, rel->folder);
+		if (fsio_mkdirs(archive) == 0 && rename(from, dest) == 0)
+			rc = 0;
+		free(archive);
+		free(from);
+	}
+	pipeline_free(pl);
+	diag_free(ds);
+out:
+	if (rc != 0)
+		fprintf(stderr, "policyc: --archive: release %s could not be "
+		    "published%s%s\n", rel->tag, why ? ": " : "", why ? why : "");
+	if (tmp)
+		fsio_rmtree(tmp);
+	if (stage)
+		fsio_rmtree(stage);
+	free(tmp);
+	free(stage);
+	free(sub_out);
+	free(dest);
+	free(proj);
+	free(why);
+	return rc;
+}
+
+static int
+hist_archive(command *cmdp, const char *dir, const char *out)
+{
+	command *c = cmdp;
+	pipeline_options base = c->po;
+	history_release *r = NULL;
+	size_t n = 0, i;
+	char *why = NULL;
+	history_options ho;
+	int rc;
+
+	memset(&ho, 0, sizeof ho);
+	ho.archive = 1;
+	history_configure(&ho);
+	rc = check_or_build(cmdp);
+	if (rc != EXIT_OK)
+		return rc;
+	if (history_releases(dir, &r, &n, &why) != 0) {
+		fprintf(stderr, "policyc: --archive: %s\n", why);
+		free(why);
+		return EXIT_OK;     /* published; the note said why no history */
+	}
+	for (i = 0; i < n; i++)
+		if (hist_archive_one(&r[i], dir, &base, out) != 0)
+			rc = EXIT_ERRORS;
+	history_releases_free(r, n);
+	return rc;
+}
+/* ---- end of the release-history block ---- */
+
 /* The long options of every command (each command ignores the ones it
  * has no use for). */
 static const struct option longopts[] = {
@@ -579,6 +781,8 @@ static const struct option longopts[] = {
 	{ "write-baseline", required_argument, NULL, 'W' },
 	{ "changed-since", required_argument, NULL, 'C' },
 	{ "files-from", required_argument, NULL, 'L' },
+	{ "as-of", required_argument, NULL, 'Y' },
+	{ "archive", no_argument, NULL, 'R' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -683,6 +887,13 @@ parse_options(int argc, char **argv, const char *cmd, command *c,
 		case 'W': c->ci.write_baseline = optarg; break;
 		case 'C': c->ci.changed_since = optarg; break;
 		case 'L': c->ci.files_from = optarg; break;
+		case 'Y':
+			if (strlen(optarg) != 10 || !date_parse(optarg, today_buf))
+				return usage_error("--as-of '%s' is not a real date "
+				    "(YYYY-MM-DD)", optarg);
+			c->hist.as_of = optarg;
+			break;
+		case 'R': c->hist.archive = 1; break;
 		case ':':
 			return usage_error("option '%s' needs a value",
 			    argv[optind - 1]);
@@ -732,7 +943,12 @@ run_command(command *c, const char *cmd, const char *dir, int argc,
 	c->po.dir = dir;
 	if (!c->pub.out)
 		c->pub.out = default_out = path_join(dir, "out");
-	rc = check_or_build(c);
+	if (c->hist.as_of)
+		rc = hist_as_of(c, dir, c->hist.as_of);
+	else if (c->hist.archive)
+		rc = hist_archive(c, dir, c->pub.out);
+	else
+		rc = check_or_build(c);
 	free(c->ci.files);
 	free(default_out);
 	xmlCleanupParser();
@@ -762,6 +978,8 @@ main(int argc, char **argv)
 	dir = optind < argc ? argv[optind] : ".";
 	{
 		const char *why = ci_usage(&c.ci, !strcmp(cmd, "check"));
+		if (!why)
+			why = hist_usage(&c.hist, !strcmp(cmd, "check"));
 		if (why)
 			return usage_error("%s", why);
 	}

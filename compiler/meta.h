@@ -43,6 +43,7 @@ typedef struct {
 	                         not a real date (meta-invalid) */
 	char *summary;        /* NULL when absent */
 	int line, col;
+	int generated;        /* proposed from the release history (history.c) */
 } meta_amendment;
 
 /* One history: entry (the document control table). */

@@ -24,6 +24,7 @@
 #include "filters.h"
 #include "fsio.h"
 #include "glossary.h"
+#include "history.h"
 #include "jobs.h"
 #include "links.h"
 #include "meta.h"
@@ -55,6 +56,7 @@ struct pipeline {
 	corpus *c;
 	xmlDocPtr cx;               /* corpus.xml */
 	xmlDocPtr *dx;              /* one per document */
+	history *h;                 /* release history (history.c), or NULL */
 	const char **paths;
 };
 
@@ -558,6 +560,9 @@ pipeline_check(pipeline *pl)
 	if (pl->o.render_file)
 		return PIPELINE_OK;
 	check_templates(pl);
+	pipeline_stage(pl, "judge");
+	pl->h = history_judge(pl->c, pl->ds);  /* before the filters read amendments */
+	pipeline_stage(pl, "history");
 	if (!pl->o.no_filters)
 		run_filters(pl, pl->ds);
 	pipeline_stage(pl, "filters");
@@ -620,6 +625,7 @@ pipeline_model(pipeline *pl)
 	    sizeof *pl->dx);
 	m.ds = pl->ds;
 	jobs_run(pl->c->ndocs, pl->jobs, model_one, &m);
+	history_model(pl->h, pl->c, pl->cx, pl->dx);
 	return PIPELINE_OK;
 }
 
@@ -689,6 +695,7 @@ pipeline_free(pipeline *pl)
 	}
 	if (pl->cx)
 		xmlFreeDoc(pl->cx);
+	history_free(pl->h);
 	if (pl->c) {
 		xmlout_release(pl->c);
 		if (pl->c->glossary)

@@ -21,6 +21,7 @@
 static const char *const top_keys[] = {
 	"title", "base-url", "content", "glossary", "language", "organisation",
 	"rules", "glossary-links", "packs", "allow-html", "links", "keys",
+	"history",
 	"sections", NULL
 };
 static const char *const links_keys[] = { "root", "external", NULL };

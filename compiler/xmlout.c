@@ -217,6 +217,8 @@ amendments_xml(xmlNodePtr parent, const document *d)
 		xmlNodePtr n = child(parent, "amendment");
 		if (d->amendments[i].date)
 			set_attr(n, "date", d->amendments[i].date);
+		if (d->amendments[i].generated)
+			set_attr(n, "generated", "yes");
 		add_text(n, d->amendments[i].summary);
 	}
 }

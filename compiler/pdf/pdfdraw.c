@@ -566,6 +566,13 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 		tx = ml + d->logo_w * s + 8;
 	}
 	chrome_layouts(d, f, tx);
+	if (st->as_of_label) {   /* build --as-of: above the running header */
+		l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, cw,
+		    st->as_of_label, 1, (pdf_rgb *)&st->overdue);
+		cairo_move_to(cr, ml, hy - 20);
+		pango_cairo_show_layout(cr, l);
+		g_object_unref(l);
+	}
 	cairo_move_to(cr, tx, hy);
 	pango_cairo_show_layout(cr, d->head);
 	if (d->org) {

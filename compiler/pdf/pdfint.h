@@ -39,6 +39,7 @@ typedef struct {
 	/* branding (from the XML <project>) */
 	char *org_name, *org_address, *org_phone, *org_registration,
 	    *org_charity, *logo_path, *project_title, *base_url, *lang;
+	char *as_of_label;    /* build --as-of: "As in force on ..." (history.c) */
 } pdf_style;
 
 /* Per-thread Pango state: fontmaps and contexts are not shared between

@@ -236,6 +236,8 @@ pdfstyle_init(pdf_style *st, const backend_input *in)
 	st->org_phone = child_text(org, "phone");
 	st->org_registration = child_text(org, "registration");
 	st->org_charity = child_text(org, "charity");
+	if (proj)   /* a build of the past says so on every page */
+		st->as_of_label = xmlread_attr(proj->parent, "as-of-label");
 	st->logo_path = child_text(org, "logo");
 	for (c = org ? org->children : NULL; c; c = c->next) {
 		char *name, *v;
@@ -276,6 +278,7 @@ pdfstyle_free(pdf_style *st)
 	free(st->org_phone);
 	free(st->org_registration);
 	free(st->org_charity);
+	free(st->as_of_label);
 	free(st->logo_path);
 	free(st->project_title);
 	free(st->base_url);

@@ -149,6 +149,7 @@
             <xsl:text>: </xsl:text>
           </xsl:if>
           <xsl:value-of select="$a"/>
+          <xsl:apply-templates select="$a/@generated" mode="pc-generated"/>
         </p>
         <xsl:if test="count($meta/amendments/amendment) &gt; 1">
           <p><a href="#pc-amendments">All <xsl:value-of select="count($meta/amendments/amendment)"/> amendments to this document</a></p>
@@ -217,6 +218,7 @@
       </section>
     </xsl:if>
 
+    <xsl:apply-templates select="changes" mode="pc-changes"/>
     <section class="doc-control" aria-labelledby="pc-control-h">
       <h2 id="pc-control-h">Document control</h2>
       <table class="summary">
@@ -288,6 +290,7 @@
                 <xsl:text>: </xsl:text>
               </xsl:if>
               <xsl:value-of select="."/>
+              <xsl:apply-templates select="@generated" mode="pc-generated"/>
             </li>
           </xsl:for-each>
         </ul>

@@ -13,6 +13,7 @@
     exclude-result-prefixes="pc">
 
   <xsl:import href="body.xsl"/>
+  <xsl:include href="history.xsl"/>
 
   <!-- Brand colours as judged by brand.c (corpus.xml's colour/@value);
        the pages take them from brand.css, which html.c writes. -->
@@ -131,6 +132,7 @@
             </nav>
           </xsl:if>
           <main id="main-content" class="main" tabindex="-1">
+            <xsl:apply-templates select="/*/@as-of-label" mode="pc-banner"/>
             <xsl:copy-of select="$content"/>
           </main>
         </div>

@@ -36,7 +36,7 @@
                     <xsl:call-template name="date"><xsl:with-param name="d" select="string(@date)"/></xsl:call-template>
                   </p>
                   <p class="updates__title"><a href="{../@id}.html"><xsl:value-of select="../@title"/></a></p>
-                  <p class="updates__summary"><xsl:value-of select="."/></p>
+                  <p class="updates__summary"><xsl:value-of select="."/><xsl:apply-templates select="@generated" mode="pc-generated"/></p>
                 </li>
               </xsl:for-each>
             </ul>
