@@ -102,7 +102,7 @@ MANDIR   = $(PREFIX)/share/man/man1
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)
 	install -m 755 $(BUILD)/policyc $(DESTDIR)$(PREFIX)/bin/policyc
-	cp -R templates filters $(DESTDIR)$(DATADIR)/
+	cp -R templates filters data $(DESTDIR)$(DATADIR)/
 	@# the man page comes from docs/policyc.1 when the tree has it
 	if [ -f docs/policyc.1 ]; then \
 	  install -d $(DESTDIR)$(MANDIR) && \

@@ -24,6 +24,7 @@
 #include "filters.h"
 #include "fsio.h"
 #include "glossary.h"
+#include "govern.h"
 #include "jobs.h"
 #include "links.h"
 #include "meta.h"
@@ -558,6 +559,7 @@ pipeline_check(pipeline *pl)
 	if (pl->o.render_file)
 		return PIPELINE_OK;
 	check_templates(pl);
+	pl->c->govern = govern_judge(pl->c, pipeline_data_dir(), pl->ds);
 	if (!pl->o.no_filters)
 		run_filters(pl, pl->ds);
 	pipeline_stage(pl, "filters");
@@ -691,6 +693,7 @@ pipeline_free(pipeline *pl)
 		xmlFreeDoc(pl->cx);
 	if (pl->c) {
 		xmlout_release(pl->c);
+		govern_free(pl->c->govern);
 		if (pl->c->glossary)
 			glossary_free(pl->c->glossary);
 		corpus_free(pl->c);
