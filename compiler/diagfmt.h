@@ -28,4 +28,11 @@ void diag_print(diag_set *ds, FILE *fp, diag_format fmt,
  * hold, and SARIF results say so ("baselineState": "new"). */
 void diag_print_baselined(int on);
 
+/* What the JSON format adds to a diagnostic about a document's file: the
+ * document's owner and its page URL (govern.c registers them once the
+ * corpus is judged).  The arrays of n entries are borrowed until the next
+ * call; a call with n = 0 forgets them. */
+void diag_print_documents(const char *const *paths,
+    const char *const *owners, const char *const *urls, size_t n);
+
 #endif

@@ -30,6 +30,7 @@
 
 #include "corpus.h"
 #include "date.h"
+#include "diagfmt.h"
 #include "document.h"
 #include "govern.h"
 #include "project.h"
@@ -66,6 +67,8 @@ typedef struct {
 } cite;
 
 struct govern {
+	/* the JSON diagnostics' owner and page of each document */
+	const char **paths, **owners; char **urls; size_t ndocs;
 	contact *contacts; size_t ncontacts;
 	sources *src;
 	cite *cites; size_t ncites, cites_cap;
@@ -405,38 +408,6 @@ judge_mentions(govern *g, const corpus *c, size_t i, diag_set *ds)
 	cmark_iter_free(it);
 }
 
-govern *
-govern_judge(corpus *c, const char *data_dir, diag_set *ds)
-{
-	govern *g = xcalloc(1, sizeof *g);
-	size_t i;
-
-	read_contacts(g, c, ds);
-	contact_uses(g, c);
-	g->src = sources_load(c->project, data_dir, ds);
-	for (i = 0; i < c->ndocs; i++) {
-		judge_declared(g, c, i, ds);
-		judge_mentions(g, c, i, ds);
-	}
-	return g;
-}
-
-void
-govern_free(govern *g)
-{
-	size_t i;
-	if (!g)
-		return;
-	for (i = 0; i < g->ncontacts; i++)
-		free(g->contacts[i].docs);
-	free(g->contacts);
-	free(g->cites);
-	sources_free(g->src);
-	free(g);
-}
-
-/* ---- the XML ---- */
-
 /* base-url + id + ".html" when base-url passes the URL policy; else
  * NULL.  Caller frees. */
 static char *
@@ -450,6 +421,62 @@ live_url(const project *p, const char *id)
 	n = strlen(b);
 	return xasprintf("%s%s%s.html", b, b[n - 1] == '/' ? "" : "/", id);
 }
+
+/* The page of a document as the JSON diagnostics name it: its live URL,
+ * else its path in the site ("ID.html" under OUT/html/).  Caller frees. */
+static char *
+page_url(const project *p, const char *id)
+{
+	char *u = live_url(p, id);
+	return u ? u : xasprintf("%s.html", id);
+}
+
+govern *
+govern_judge(corpus *c, const char *data_dir, diag_set *ds)
+{
+	govern *g = xcalloc(1, sizeof *g);
+	size_t i;
+
+	read_contacts(g, c, ds);
+	contact_uses(g, c);
+	g->src = sources_load(c->project, data_dir, ds);
+	g->paths = xcalloc(c->ndocs + 1, sizeof *g->paths);
+	g->owners = xcalloc(c->ndocs + 1, sizeof *g->owners);
+	g->urls = xcalloc(c->ndocs + 1, sizeof *g->urls);
+	for (i = 0; i < c->ndocs; i++) {
+		judge_declared(g, c, i, ds);
+		judge_mentions(g, c, i, ds);
+		g->paths[i] = c->docs[i]->path;
+		g->owners[i] = c->docs[i]->owner;
+		g->urls[i] = page_url(c->project, c->docs[i]->id);
+	}
+	diag_print_documents(g->paths, g->owners,
+	    (const char *const *)g->urls, c->ndocs);
+	g->ndocs = c->ndocs;
+	return g;
+}
+
+void
+govern_free(govern *g)
+{
+	size_t i;
+	if (!g)
+		return;
+	diag_print_documents(NULL, NULL, NULL, 0);
+	for (i = 0; i < g->ndocs; i++)
+		free(g->urls[i]);
+	free(g->urls);
+	free(g->paths);
+	free(g->owners);
+	for (i = 0; i < g->ncontacts; i++)
+		free(g->contacts[i].docs);
+	free(g->contacts);
+	free(g->cites);
+	sources_free(g->src);
+	free(g);
+}
+
+/* ---- the XML ---- */
 
 static void
 cite_attrs(xmlNodePtr x, const govern *g, const cite *ct)

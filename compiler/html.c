@@ -24,6 +24,7 @@
 #include "htmlsearch.h"
 #include "htmlxsl.h"
 #include "jobs.h"
+#include "reviewcal.h"
 #include "util.h"
 #include "xmlread.h"
 
@@ -284,7 +285,7 @@ html_render(const backend_input *in)
 		if (j.failed)
 			rc = 1;
 	}
-	if (corpus_site(&j) != 0)
+	if (corpus_site(&j) != 0 || reviewcal_write(in) != 0)
 		rc = 1;
 
 	/* The search index, as a script so it loads from file://. */
