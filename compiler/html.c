@@ -175,6 +175,8 @@ static const char *const corpus_pages[][2] = {
 	{ "glossary.xsl", "glossary.html" },    /* A-Z of terms */
 	{ "whats-new.xsl", "whats-new.html" },  /* amendments, newest first */
 	{ "review.xsl", "review.html" },        /* review dashboard */
+	{ "contacts.xsl", "contacts.html" },    /* contacts and who uses them */
+	{ "sources.xsl", "sources.html" },      /* guidance cited, by edition */
 	{ "search.xsl", "search.html" },        /* the search page */
 	{ "404.xsl", "404.html" },              /* not found */
 	{ "feed.xsl", "feed.xml" },             /* Atom 1.0 of amendments */

@@ -251,6 +251,7 @@ list_documents(pipeline *pl, const char *content_dir, char ***rel)
  * them).  Top-level ids only: a/index is a/index.html. */
 static const char *const reserved_ids[] = {
 	"index", "glossary", "whats-new", "review", "search", "404",
+	"contacts", "sources",
 	                      /* html/<name>.html: html.c corpus_pages */
 	"feed", "sitemap",    /* html/feed.xml, html/sitemap.xml */
 	"search-index", "style",  /* html/search-index.js, html/style.css */
