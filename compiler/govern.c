@@ -222,8 +222,35 @@ read_contacts(govern *g, const corpus *c, diag_set *ds)
 			read_contact(g, lists[k], i, c->today, months, ds);
 }
 
+/* Whether offset at of s lies in code: a fenced block (``` or ~~~ at
+ * the start of a line) or a backtick span on its line — where
+ * document.c leaves {{...}} as written, so it names no contact. */
+static int
+in_code(const char *s, const char *at)
+{
+	const char *p = s, *line = s;
+	int fenced = 0, ticks = 0;
+
+	for (; p < at; p++) {
+		if (p == line) {
+			const char *q = p;
+			while (*q == ' ')
+				q++;
+			if (!strncmp(q, "```", 3) || !strncmp(q, "~~~", 3))
+				fenced = !fenced;
+			ticks = 0;
+		}
+		if (*p == '`')
+			ticks++;
+		if (*p == '\n')
+			line = p + 1;
+	}
+	return fenced || (ticks & 1);
+}
+
 /* The contacts a document's source names: {{contacts.KEY.x}} and
- * {{organisation.contacts.KEY.x}} (the form document.c substitutes). */
+ * {{organisation.contacts.KEY.x}} (the forms document.c substitutes),
+ * outside code. */
 static void
 contact_uses(govern *g, const corpus *c)
 {
@@ -231,7 +258,7 @@ contact_uses(govern *g, const corpus *c)
 
 	for (i = 0; i < c->ndocs; i++) {
 		const char *s = c->docs[i]->source, *q;
-		if (!s)
+		if (!s || !g->ncontacts)
 			continue;
 		for (q = strstr(s, "{{"); q; q = strstr(q + 2, "{{")) {
 			const char *n = q + 2, *e;
@@ -248,13 +275,13 @@ contact_uses(govern *g, const corpus *c)
 			for (k = 0; k < g->ncontacts; k++) {
 				contact *ct = &g->contacts[k];
 				if (strlen(ct->key) != (size_t)(e - n) ||
-				    strncmp(ct->key, n, (size_t)(e - n)))
+				    strncmp(ct->key, n, (size_t)(e - n)) ||
+				    (ct->ndocs && ct->docs[ct->ndocs - 1] == i) ||
+				    in_code(s, q))
 					continue;
-				if (!ct->ndocs || ct->docs[ct->ndocs - 1] != i) {
-					ct->docs = xrealloc(ct->docs,
-					    (ct->ndocs + 1) * sizeof *ct->docs);
-					ct->docs[ct->ndocs++] = i;
-				}
+				ct->docs = xrealloc(ct->docs,
+				    (ct->ndocs + 1) * sizeof *ct->docs);
+				ct->docs[ct->ndocs++] = i;
 			}
 		}
 	}
@@ -327,7 +354,10 @@ judge_declared(govern *g, const corpus *c, size_t i, diag_set *ds)
 			continue;
 		}
 		e = sources_at(g->src, (size_t)s);
-		if (m->edition && (ed = sources_edition(e, m->edition)) < 0) {
+		if (!m->edition && e->neds == 1)
+			ed = 0;   /* an Act: one edition, named by its title */
+		else if (m->edition &&
+		    (ed = sources_edition(e, m->edition)) < 0) {
 			buf b;
 			size_t j;
 			buf_init(&b);
