@@ -33,6 +33,7 @@
 #include "diagfmt.h"
 #include "document.h"
 #include "govern.h"
+#include "jobs.h"
 #include "project.h"
 #include "rules.h"
 #include "sources.h"
@@ -66,12 +67,18 @@ typedef struct {
 	int line, declared;
 } cite;
 
+/* The citations of one document, made by one worker. */
+typedef struct {
+	cite *v;
+	size_t n, cap;
+} cite_list;
+
 struct govern {
 	/* the JSON diagnostics' owner and page of each document */
 	const char **paths, **owners; char **urls; size_t ndocs;
 	contact *contacts; size_t ncontacts;
 	sources *src;
-	cite *cites; size_t ncites, cites_cap;
+	cite *cites; size_t ncites;
 };
 
 /* ---- contacts ---- */
@@ -290,15 +297,15 @@ contact_uses(govern *g, const corpus *c)
 /* ---- citations ---- */
 
 static void
-add_cite(govern *g, size_t doc, size_t source, long edition,
+add_cite(cite_list *l, size_t doc, size_t source, long edition,
     const char *section, int line, int declared)
 {
 	cite *x;
-	if (g->ncites == g->cites_cap) {
-		g->cites_cap = g->cites_cap ? g->cites_cap * 2 : 32;
-		g->cites = xrealloc(g->cites, g->cites_cap * sizeof *g->cites);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
 	}
-	x = &g->cites[g->ncites++];
+	x = &l->v[l->n++];
 	x->doc = doc;
 	x->source = source;
 	x->edition = edition;
@@ -335,7 +342,8 @@ superseded(diag_set *ds, const corpus *c, const document *d,
 }
 
 static void
-judge_declared(govern *g, const corpus *c, size_t i, diag_set *ds)
+judge_declared(const govern *g, const corpus *c, size_t i, cite_list *l,
+    diag_set *ds)
 {
 	const document *d = c->docs[i];
 	size_t k;
@@ -371,17 +379,16 @@ judge_declared(govern *g, const corpus *c, size_t i, diag_set *ds)
 		if (d->status_kind != STATUS_WITHDRAWN &&
 		    d->status_kind != STATUS_SUPERSEDED)
 			superseded(ds, c, d, e, ed, m->line, m->col, "cites");
-		add_cite(g, i, (size_t)s, ed, m->section, m->line, 1);
+		add_cite(l, i, (size_t)s, ed, m->section, m->line, 1);
 	}
 }
 
 static int
-cited(const govern *g, size_t doc, size_t source, long edition)
+cited(const cite_list *l, size_t source, long edition)
 {
 	size_t k;
-	for (k = g->ncites; k-- > 0 && g->cites[k].doc == doc;)
-		if (g->cites[k].source == source &&
-		    g->cites[k].edition == edition)
+	for (k = 0; k < l->n; k++)
+		if (l->v[k].source == source && l->v[k].edition == edition)
 			return 1;
 	return 0;
 }
@@ -391,7 +398,8 @@ cited(const govern *g, size_t doc, size_t source, long edition)
  * source and edition is recorded and judged once per document, at its
  * first mention, and not at all when cites: declares it. */
 static void
-judge_mentions(govern *g, const corpus *c, size_t i, diag_set *ds)
+judge_mentions(const govern *g, const corpus *c, size_t i, cite_list *l,
+    diag_set *ds)
 {
 	document *d = c->docs[i];
 	cmark_iter *it;
@@ -420,7 +428,7 @@ judge_mentions(govern *g, const corpus *c, size_t i, diag_set *ds)
 			int line = cmark_node_get_start_line(n);
 			int col = cmark_node_get_start_column(n);
 			cmark_node *up = n;
-			if (cited(g, i, ms[k].source, ms[k].edition))
+			if (cited(l, ms[k].source, ms[k].edition))
 				continue;
 			/* text in a table cell has no position of its own */
 			while (line <= 0 && (up = cmark_node_parent(up)) != NULL) {
@@ -431,7 +439,7 @@ judge_mentions(govern *g, const corpus *c, size_t i, diag_set *ds)
 				superseded(ds, c, d, e, ms[k].edition, line,
 				    col > 0 ? col + (int)ms[k].start : 0,
 				    "mentions");
-			add_cite(g, i, ms[k].source, ms[k].edition, NULL, line, 0);
+			add_cite(l, i, ms[k].source, ms[k].edition, NULL, line, 0);
 		}
 		free(ms);
 	}
@@ -461,10 +469,27 @@ page_url(const project *p, const char *id)
 	return u ? u : xasprintf("%s.html", id);
 }
 
+typedef struct {
+	const govern *g;
+	const corpus *c;
+	cite_list *lists;
+	diag_set *ds;
+} judge_ctx;
+
+/* jobs_run body: document i's citations, into its own list. */
+static void
+judge_one(void *arg, size_t i, int worker)
+{
+	judge_ctx *j = arg;
+	judge_declared(j->g, j->c, i, &j->lists[i], j->ds);
+	judge_mentions(j->g, j->c, i, &j->lists[i], j->ds);
+}
+
 govern *
-govern_judge(corpus *c, const char *data_dir, diag_set *ds)
+govern_judge(corpus *c, const char *data_dir, int jobs, diag_set *ds)
 {
 	govern *g = xcalloc(1, sizeof *g);
+	judge_ctx j;
 	size_t i;
 
 	read_contacts(g, c, ds);
@@ -473,13 +498,26 @@ govern_judge(corpus *c, const char *data_dir, diag_set *ds)
 	g->paths = xcalloc(c->ndocs + 1, sizeof *g->paths);
 	g->owners = xcalloc(c->ndocs + 1, sizeof *g->owners);
 	g->urls = xcalloc(c->ndocs + 1, sizeof *g->urls);
+	j.g = g;
+	j.c = c;
+	j.ds = ds;
+	j.lists = xcalloc(c->ndocs + 1, sizeof *j.lists);
+	jobs_run(c->ndocs, jobs, judge_one, &j);
 	for (i = 0; i < c->ndocs; i++) {
-		judge_declared(g, c, i, ds);
-		judge_mentions(g, c, i, ds);
+		/* in document order, so the XML does not depend on threads */
+		cite_list *l = &j.lists[i];
+		if (l->n) {
+			g->cites = xrealloc(g->cites, (g->ncites + l->n) *
+			    sizeof *g->cites);
+			memcpy(g->cites + g->ncites, l->v, l->n * sizeof *l->v);
+			g->ncites += l->n;
+		}
+		free(l->v);
 		g->paths[i] = c->docs[i]->path;
 		g->owners[i] = c->docs[i]->owner;
 		g->urls[i] = page_url(c->project, c->docs[i]->id);
 	}
+	free(j.lists);
 	diag_print_documents(g->paths, g->owners,
 	    (const char *const *)g->urls, c->ndocs);
 	g->ndocs = c->ndocs;

@@ -18,8 +18,10 @@ typedef struct govern govern;
 
 /* Judges contacts and citations of c (after the link pass, with the cmark
  * trees still there) and keeps what the XML needs.  data_dir holds
- * data/sources.yaml.  Never NULL; caller frees with govern_free. */
-govern *govern_judge(struct corpus *c, const char *data_dir, diag_set *ds);
+ * data/sources.yaml; documents are judged on jobs threads (jobs.c).
+ * Never NULL; caller frees with govern_free. */
+govern *govern_judge(struct corpus *c, const char *data_dir, int jobs,
+    diag_set *ds);
 void govern_free(govern *g);
 
 /* <control> and <cites> of document i, after its <meta>. */

@@ -560,7 +560,10 @@ pipeline_check(pipeline *pl)
 	if (pl->o.render_file)
 		return PIPELINE_OK;
 	check_templates(pl);
-	pl->c->govern = govern_judge(pl->c, pipeline_data_dir(), pl->ds);
+	pipeline_stage(pl, "assets");
+	pl->c->govern = govern_judge(pl->c, pipeline_data_dir(), pl->jobs,
+	    pl->ds);
+	pipeline_stage(pl, "govern");
 	if (!pl->o.no_filters)
 		run_filters(pl, pl->ds);
 	pipeline_stage(pl, "filters");
