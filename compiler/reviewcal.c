@@ -16,6 +16,7 @@
 #include "publish.h"
 #include "reviewcal.h"
 #include "rules.h"
+#include "url.h"
 #include "util.h"
 #include "xmlread.h"
 
@@ -75,12 +76,14 @@ due_docs(xmlDocPtr cx, size_t *n)
 	return v;
 }
 
-/* base-url/ID.html, or NULL without a base-url. */
+/* base-url/ID.html, or NULL without a base-url that passes the URL
+ * policy as an http(s) address (the one govern.c puts in <control>). */
 static char *
 doc_url(const char *base, const char *id)
 {
 	size_t n;
-	if (!base || !*base)
+	if (!base || !*base || !url_is_safe(base, 0) ||
+	    (strncmp(base, "https://", 8) && strncmp(base, "http://", 7)))
 		return NULL;
 	n = strlen(base);
 	return xasprintf("%s%s%s.html", base, base[n - 1] == '/' ? "" : "/",

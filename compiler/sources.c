@@ -113,6 +113,9 @@ read_edition(source_entry *e, const yval *m, const char *file,
 	free(ed->date);
 	ed->date = xstrdup(norm);
 	set_str(&ed->replaces, yval_get(m, "replaces"));
+	ed->file = file;
+	ed->line = m->line;
+	ed->col = m->col;
 	set_str(&ed->url, yval_get(m, "url"));
 }
 
@@ -199,12 +202,21 @@ finish(sources *s, diag_set *ds)
 		for (k = 0; k < e->neds; k++)
 			e->eds[k].successor = -1;
 		for (k = 0; k < e->neds; k++) {
+			source_edition *ed = &e->eds[k];
 			long r;
-			if (!e->eds[k].replaces)
+			if (!ed->replaces)
 				continue;
-			r = sources_edition(e, e->eds[k].replaces);
-			if (r >= 0 && (size_t)r != k)
+			r = sources_edition(e, ed->replaces);
+			/* editions are in date order: an edition replaces an
+			 * older one, so the chain of successors always ends */
+			if (r >= 0 && (size_t)r < k)
 				e->eds[r].successor = (long)k;
+			else
+				diag_report(ds, R_CONFIG_INVALID, ed->file, ed->line,
+				    ed->col, "edition %s of '%s' replaces '%s', "
+				    "which is %s", ed->name, e->id, ed->replaces,
+				    r < 0 ? "not one of its editions" :
+				    "not an older edition");
 		}
 		if (!e->nmentions) {
 			e->mentions = xmalloc(sizeof *e->mentions);
@@ -220,7 +232,6 @@ finish(sources *s, diag_set *ds)
 		}
 	}
 	termmatch_build(s->tm);
-	(void)ds;
 }
 
 sources *

@@ -20,6 +20,8 @@ typedef struct {
 	char *replaces;       /* the edition it replaced, or NULL */
 	char *url;            /* may be NULL */
 	long successor;       /* index of the edition that replaced it, or -1 */
+	const char *file;     /* where it was written (for diagnostics) */
+	int line, col;
 } source_edition;
 
 typedef struct {
