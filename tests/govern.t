@@ -6,7 +6,7 @@
 # read back), and the JSON diagnostics' owner and page URL.  The golden
 # diagnostics and XML of contacts and citations are tests/cases/govern/.
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 17
 
 P=$TMP/gov
 make_project "$P" "title: Governance test
@@ -69,6 +69,12 @@ t=$(pdftotext "$TMP/out2/pdf/long.pdf" - | grep -c "uncontrolled" || true)
 is "$t" 0 "no stamp without print-validity"
 x=$(xmllint --xpath 'string(/document/control/@built)' "$TMP/out2/xml/long.xml")
 is "$x" 2026-01-01 "the build date is SOURCE_DATE_EPOCH's day"
+
+# the same input and date give the same bytes, stamp and QR code included
+sed -i 's|^base-url:|print-validity: 72h\nbase-url:|' "$P/policyc.yaml"
+run_policyc build "$P" -o "$TMP/out3" --today 2026-11-23
+cmp -s "$TMP/out/pdf/long.pdf" "$TMP/out3/pdf/long.pdf"
+ok $? "a second build gives a byte-identical stamped PDF"
 
 # review.ics: RFC 5545 as written (CRLF, folded at 75 octets, escaped)
 ics=$TMP/out/html/review.ics
