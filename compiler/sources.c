@@ -219,7 +219,7 @@ finish(sources *s, diag_set *ds)
 				    "not an older edition");
 		}
 		if (!e->nmentions) {
-			e->mentions = xmalloc(sizeof *e->mentions);
+			e->mentions = xrealloc(e->mentions, sizeof *e->mentions);
 			e->mentions[e->nmentions++] = xstrdup(e->title);
 		}
 		for (j = 0; j < e->nmentions; j++) {
