@@ -15,7 +15,7 @@ CC      ?= cc
 DATADIR  = $(PREFIX)/share/policyc
 SRCDIR  := $(abspath .)
 
-PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0 libgit2 libzip
+PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0 libgit2 libzip libqrencode
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -103,7 +103,7 @@ MANDIR   = $(PREFIX)/share/man/man1
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)
 	install -m 755 $(BUILD)/policyc $(DESTDIR)$(PREFIX)/bin/policyc
-	cp -R templates filters $(DESTDIR)$(DATADIR)/
+	cp -R templates filters data $(DESTDIR)$(DATADIR)/
 	@# the man page comes from docs/policyc.1 when the tree has it
 	if [ -f docs/policyc.1 ]; then \
 	  install -d $(DESTDIR)$(MANDIR) && \

@@ -73,6 +73,8 @@ typedef struct corpus {
 	struct assets *assets;           /* after assets_collect; else NULL */
 	struct xmlout_cache *xml_cache;  /* xmlout.c's prepared data */
 	corpus_section *sections; size_t nsections; /* sorted by path */
+	struct govern *govern;           /* govern.c's judgements, after
+	                                    pipeline_check; else NULL */
 } corpus;
 
 /* Takes ownership of docs (an array of n documents); sorts them by id,

@@ -83,6 +83,7 @@ typedef struct document {
 	meta_history *history; size_t nhistory;
 	meta_related *related; size_t nrelated;
 	meta_alias *aliases; size_t naliases; /* redirect_from:, aliases: */
+	meta_cite *cites; size_t ncites; /* cites: (meta_read_cites) */
 	meta_extra *extra; size_t nextra;  /* keys outside DESIGN.md's list */
 	int id_line, id_col;            /* of id: (0 when absent) */
 	int meta_line;                  /* first front matter line (0: none) */

@@ -24,6 +24,7 @@
 #include "htmlsearch.h"
 #include "htmlxsl.h"
 #include "jobs.h"
+#include "reviewcal.h"
 #include "util.h"
 #include "xmlread.h"
 
@@ -174,6 +175,8 @@ static const char *const corpus_pages[][2] = {
 	{ "glossary.xsl", "glossary.html" },    /* A-Z of terms */
 	{ "whats-new.xsl", "whats-new.html" },  /* amendments, newest first */
 	{ "review.xsl", "review.html" },        /* review dashboard */
+	{ "contacts.xsl", "contacts.html" },    /* contacts and who uses them */
+	{ "sources.xsl", "sources.html" },      /* guidance cited, by edition */
 	{ "search.xsl", "search.html" },        /* the search page */
 	{ "404.xsl", "404.html" },              /* not found */
 	{ "feed.xsl", "feed.xml" },             /* Atom 1.0 of amendments */
@@ -284,7 +287,7 @@ html_render(const backend_input *in)
 		if (j.failed)
 			rc = 1;
 	}
-	if (corpus_site(&j) != 0)
+	if (corpus_site(&j) != 0 || reviewcal_write(in) != 0)
 		rc = 1;
 
 	/* The search index, as a script so it loads from file://. */

@@ -25,7 +25,7 @@
 static const char *const design_keys[] = {
 	"id", "title", "type", "status", "owner", "version", "approved",
 	"approved-by", "review", "superseded-by", "tags", "audience",
-	"amendments", "history", "related", NULL
+	"amendments", "history", "related", "cites", NULL
 };
 
 /* Keys of other tools this version reads (as status draft): not
@@ -480,6 +480,7 @@ meta_read(const project *p, document *d, diag_set *ds)
 	read_history(d, ds);
 	read_related(d, ds);
 	read_aliases(d, ds);
+	meta_read_cites(d, ds);
 	read_status(d, ds);
 	read_unknown(p, d, ds);
 }
@@ -632,5 +633,69 @@ meta_free_fields(document *d)
 		free(d->aliases[i].key);
 	}
 	free(d->aliases);
+	for (i = 0; i < d->ncites; i++) {
+		free(d->cites[i].source);
+		free(d->cites[i].edition);
+		free(d->cites[i].section);
+	}
+	free(d->cites);
 	free(d->extra);
+}
+
+/* cites: [{source: working-together, edition: 2018, section: "Chapter 2"}]
+ * (a bare string names a source with no edition).  Whether the source and
+ * edition exist is the registry's business (sources.c); here only the
+ * form is judged. */
+void
+meta_read_cites(document *d, diag_set *ds)
+{
+	static const char *const fields[] = {
+		"source", "edition", "section", NULL
+	};
+	yval *v = yval_get(d->meta, "cites");
+	size_t i, j, n;
+
+	if (!v || v->kind == YV_NULL)
+		return;
+	if (v->kind != YV_LIST && !yval_is_scalar(v)) {
+		diag_report(ds, R_META_INVALID, d->path, v->line, v->col,
+		    "cites must be a list of {source, edition, section}");
+		return;
+	}
+	n = v->kind == YV_LIST ? v->n : 1;
+	d->cites = xcalloc(n ? n : 1, sizeof *d->cites);
+	for (i = 0; i < n; i++) {
+		const yval *e = v->kind == YV_LIST ? v->items[i] : v;
+		const char *src = NULL, *ed = NULL, *sec = NULL;
+		meta_cite *m;
+		if (yval_is_scalar(e))
+			src = yval_str(e);
+		else if (e->kind == YV_MAP) {
+			for (j = 0; j < e->n; j++)
+				if (!in_list(fields, e->keys[j])) {
+					const char *hint = suggest(e->keys[j],
+					    fields, 3);
+					diag_report(ds, R_META_INVALID, d->path,
+					    e->key_lines[j], e->key_cols[j],
+					    "unknown key '%s' in a cites entry%s%s%s",
+					    e->keys[j], hint ? " (did you mean '" : "",
+					    hint ? hint : "", hint ? "'?)" : "");
+				}
+			src = yval_str(yval_get(e, "source"));
+			ed = yval_str(yval_get(e, "edition"));
+			sec = yval_str(yval_get(e, "section"));
+		}
+		if (!src || !*src) {
+			diag_report(ds, R_META_INVALID, d->path, e->line, e->col,
+			    "a cites entry needs source: (an id of the sources "
+			    "registry)");
+			continue;
+		}
+		m = &d->cites[d->ncites++];
+		m->source = xstrdup(src);
+		m->edition = ed && *ed ? xstrdup(ed) : NULL;
+		m->section = sec && *sec ? xstrdup(sec) : NULL;
+		m->line = e->line;
+		m->col = e->col;
+	}
 }

@@ -77,6 +77,16 @@ typedef struct {
 	int line, col;
 } meta_alias;
 
+/* One cites: entry: statutory guidance the document relies on, judged
+ * against the sources registry by sources.c (citation-unknown,
+ * citation-superseded). */
+typedef struct {
+	char *source;         /* registry id: "working-together" */
+	char *edition;        /* "2018"; NULL when not given */
+	char *section;        /* "Chapter 2"; may be NULL */
+	int line, col;
+} meta_cite;
+
 /* A front-matter key this version does not model (kept for the XML's
  * <field> elements and the Lua bridge): borrowed from the raw tree. */
 struct yval;
@@ -114,6 +124,9 @@ const char *meta_review_state_name(enum review_state s);
 const char *meta_status_name(enum doc_status s);
 /* Frees the typed fields meta_read set (not title/type/status). */
 void meta_free_fields(struct document *d);
+/* Reads cites: (a list of {source, edition, section} maps; a bare string
+ * is a source without an edition).  Called by meta_read. */
+void meta_read_cites(struct document *d, struct diag_set *ds);
 
 /* The window review-due-soon uses when rules: says nothing. */
 #define META_DUE_SOON_DAYS 60

@@ -25,6 +25,7 @@
 #include "fsio.h"
 #include "glossary.h"
 #include "history.h"
+#include "govern.h"
 #include "jobs.h"
 #include "links.h"
 #include "meta.h"
@@ -252,6 +253,7 @@ list_documents(pipeline *pl, const char *content_dir, char ***rel)
  * them).  Top-level ids only: a/index is a/index.html. */
 static const char *const reserved_ids[] = {
 	"index", "glossary", "whats-new", "review", "search", "404",
+	"contacts", "sources",
 	                      /* html/<name>.html: html.c corpus_pages */
 	"feed", "sitemap",    /* html/feed.xml, html/sitemap.xml */
 	"search-index", "style",  /* html/search-index.js, html/style.css */
@@ -563,6 +565,9 @@ pipeline_check(pipeline *pl)
 	pipeline_stage(pl, "judge");
 	pl->h = history_judge(pl->c, pl->ds);  /* before the filters read amendments */
 	pipeline_stage(pl, "history");
+	pl->c->govern = govern_judge(pl->c, pipeline_data_dir(), pl->jobs,
+	    pl->ds);
+	pipeline_stage(pl, "govern");
 	if (!pl->o.no_filters)
 		run_filters(pl, pl->ds);
 	pipeline_stage(pl, "filters");
@@ -698,6 +703,7 @@ pipeline_free(pipeline *pl)
 	history_free(pl->h);
 	if (pl->c) {
 		xmlout_release(pl->c);
+		govern_free(pl->c->govern);
 		if (pl->c->glossary)
 			glossary_free(pl->c->glossary);
 		corpus_free(pl->c);

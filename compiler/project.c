@@ -22,7 +22,7 @@ static const char *const top_keys[] = {
 	"title", "base-url", "content", "glossary", "language", "organisation",
 	"rules", "glossary-links", "packs", "allow-html", "links", "keys",
 	"history",
-	"sections", NULL
+	"sections", "print-validity", "contacts", "sources", NULL
 };
 static const char *const links_keys[] = { "root", "external", NULL };
 static const char *const org_keys[] = {
@@ -175,10 +175,15 @@ static const setting_spec set_sections[] = {
 	{ NULL, SET_STRINGS, 0, 0 }
 };
 
+static const setting_spec set_contact_stale[] = {
+	{ "months", SET_NUMBER, 0, 1200 }, { NULL, SET_BOOL, -1, -1 }
+};
+
 static const struct {
 	const char *rule;
 	const setting_spec *settings;
 } rule_settings[] = {
+	{ "contact-stale", set_contact_stale },
 	{ "review-due-soon", set_due_soon },
 	{ "review-interval", set_interval },
 	{ "filter-error", set_filter_error },
@@ -510,6 +515,34 @@ load_adopt(project *p, diag_set *ds)
 	}
 }
 
+/* print-validity: how long a printed copy stays valid (controlled copies
+ * in the PDFs), as a number and a unit: 72h, 3d, 2w.  Kept in hours;
+ * 0 when absent (no controlled-copy stamp).  Anything else is
+ * config-invalid: a stamp with a guessed validity would mislead. */
+static void
+load_print_validity(project *p, diag_set *ds)
+{
+	yval *v = yval_get(p->config, "print-validity");
+	const char *s = yval_str(v);
+	char *end;
+	long n;
+
+	if (!v || v->kind == YV_NULL)
+		return;
+	n = s ? strtol(s, &end, 10) : 0;
+	if (s && n > 0 && end != s && (!strcmp(end, "h") || !strcmp(end, "d") ||
+	    !strcmp(end, "w")) && n <= 87600) {
+		p->print_validity_hours = n * (*end == 'h' ? 1 : *end == 'd' ?
+		    24 : 168);
+		if (p->print_validity_hours <= 87600)
+			return;
+		p->print_validity_hours = 0;
+	}
+	diag_report(ds, R_CONFIG_INVALID, CONFIG, v->line, v->col,
+	    "'print-validity' must be a duration like 72h, 3d or 2w (at most "
+	    "ten years)");
+}
+
 project *
 project_load(const char *dir, diag_set *ds)
 {
@@ -594,6 +627,7 @@ project_load(const char *dir, diag_set *ds)
 		    "'organisation' must be a map");
 
 	load_adopt(p, ds);
+	load_print_validity(p, ds);
 	p->rules = yval_get(cfg, "rules");
 	load_rules(p, ds);
 	load_packs(p, ds);

@@ -58,6 +58,7 @@ typedef struct project {
 	char **link_external; size_t nlink_external; /* host names */
 	yval *keys;           /* borrowed map: their key -> ours; or NULL */
 	yval *sections;       /* borrowed map: folder -> title; or NULL */
+	long print_validity_hours; /* print-validity: in hours; 0: absent */
 } project;
 
 /* Loads DIR/policyc.yaml.  Returns NULL (with a diagnostic) when the file

@@ -331,44 +331,43 @@ str_ieq(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* Levenshtein distance over bytes, case-folded (ASCII), with a cut-off. */
+/* Edit distance over bytes, case-folded (ASCII), with a cut-off: the
+ * optimal-string-alignment form of Levenshtein, where swapping two
+ * neighbouring letters ("phnoe" for "phone", the commonest typo) costs
+ * one edit, not two. */
 static size_t
 edit_distance(const char *a, const char *b, size_t cap)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t *row, best, d;
+	size_t la = strlen(a), lb = strlen(b), i, j, best, d;
+	size_t m[65][65];
 
 	if (la > 64 || lb > 64)
 		return cap + 1;
-	row = xcalloc(lb + 1, sizeof *row);
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		m[0][j] = j;
 	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		best = row[0];
+		m[i][0] = i;
+		best = i;
 		for (j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			int same = tolower((unsigned char)a[i - 1]) ==
-			    tolower((unsigned char)b[j - 1]);
-			d = diag + !same;
-			if (row[j] + 1 < d)
-				d = row[j] + 1;
-			if (row[j - 1] + 1 < d)
-				d = row[j - 1] + 1;
-			row[j] = d;
-			diag = up;
+			int ca = tolower((unsigned char)a[i - 1]);
+			int cb = tolower((unsigned char)b[j - 1]);
+			d = m[i - 1][j - 1] + (ca != cb);
+			if (m[i - 1][j] + 1 < d)
+				d = m[i - 1][j] + 1;
+			if (m[i][j - 1] + 1 < d)
+				d = m[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb &&
+			    m[i - 2][j - 2] + 1 < d)
+				d = m[i - 2][j - 2] + 1;
+			m[i][j] = d;
 			if (d < best)
 				best = d;
 		}
-		if (best > cap) {
-			free(row);
+		if (best > cap)
 			return cap + 1;
-		}
 	}
-	d = row[lb];
-	free(row);
-	return d;
+	return m[la][lb];
 }
 
 const char *

@@ -19,6 +19,7 @@
 #include "assets.h"
 #include "date.h"
 #include "glossary.h"
+#include "govern.h"
 #include "util.h"
 #include "xmlbody.h"
 #include "xmlnode.h"
@@ -473,6 +474,7 @@ xmlout_document(const corpus *c, size_t i, diag_set *ds)
 	free(rp);
 	project_xml(root, c);
 	meta_xml(root, c, d);
+	govern_document_xml(root, c, i);
 
 	body = child(root, "body");
 	xmlbody_write(c, d, root, body);
@@ -652,6 +654,7 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 	}
 	packs_xml(root, c);
 	sections_xml(root, c);
+	govern_corpus_xml(root, c);
 	if (ds)
 		diag_sort(ds);
 	diagnostics_xml(root, ds, NULL, 1);

@@ -3,6 +3,9 @@
 -- policy still sends staff to the "Local Safeguarding Children Board" and
 -- the "PCT".  The shipped table covers England safeguarding; each entry
 -- gives the old wording(s), what replaced it, when, and on what authority.
+-- Editions of statutory guidance (Working Together 2015/2018, KCSIE,
+-- EYFS) are not here: the sources registry (data/sources.yaml) knows
+-- every edition and its successor, and citation-superseded reports them.
 --
 -- Matching is by whole word: names in any case, abbreviations (all
 -- capitals) exactly as written; a plural "s" is allowed.  Text in code
@@ -42,11 +45,6 @@ F.table = {
   { old = { "National Offender Management Service", "NOMS" },
     new = "HM Prison and Probation Service (HMPPS)", since = "2017-04-01",
     source = "Ministry of Justice" },
-  { old = { "Working Together to Safeguard Children 2015", "Working Together to Safeguard Children (2015)",
-            "Working Together 2015", "Working Together to Safeguard Children 2018",
-            "Working Together to Safeguard Children (2018)", "Working Together 2018" },
-    new = "Working Together to Safeguard Children 2023", since = "2023-12-15",
-    source = "DfE statutory guidance" },
   { old = { "Criminal Records Bureau", "CRB" },
     new = "Disclosure and Barring Service (DBS)", since = "2012-12-01",
     source = "Protection of Freedoms Act 2012" },

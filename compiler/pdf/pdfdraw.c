@@ -601,6 +601,7 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	cairo_move_to(cr, ml + cw - r.width / (double)PANGO_SCALE, fy);
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
+	pdfcontrol_draw(d->t, cr, f->control);
 }
 
 static void

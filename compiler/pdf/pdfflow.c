@@ -371,6 +371,7 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	f->path = xmlread_attr(root, "path");
 	f->type = xstrdup(type ? type : "");
 	f->owner = meta_text(meta, "owner");
+	f->control = pdfcontrol_new(doc);
 	memset(&c, 0, sizeof c);
 	c.t = t;
 	c.st = t->st;

@@ -146,6 +146,7 @@ typedef struct {
 	char *type, *owner;
 	char *review_state;
 	int first_page;       /* global page number (1-based) in the output */
+	struct pdf_control *control;  /* controlled-copy stamp (pdfcontrol.c) */
 } pdf_flow;
 
 /* Output-wide link resolution for drawing. */
@@ -190,6 +191,13 @@ void pdffont_unpin_all(void);
 /* pdfimage.c: loads a PNG (bounded: the size it declares is checked
  * before decoding) or an SVG; *kind 1 or 2; NULL when it cannot. */
 cairo_surface_t *pdfimage_load(const char *path, int *kind);
+
+/* pdfcontrol.c: the controlled-copy stamp of a document (NULL without
+ * print-validity:), drawn at the foot of each of its pages */
+typedef struct pdf_control pdf_control;
+pdf_control *pdfcontrol_new(xmlDocPtr doc);
+void pdfcontrol_free(pdf_control *pc);
+void pdfcontrol_draw(pdf_thread *t, cairo_t *cr, const pdf_control *pc);
 
 /* pdfpage.c */
 void pdfpage_paginate(pdf_flow *f, const pdf_style *st);

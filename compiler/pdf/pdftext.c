@@ -49,6 +49,7 @@ pdfflow_free(pdf_flow *f)
 
 	if (!f)
 		return;
+	pdfcontrol_free(f->control);
 	for (i = 0; i < f->n; i++) {
 		pdf_item *it = &f->items[i];
 		text_free(&it->text);

@@ -144,6 +144,9 @@
               <li><a href="{$pc-root}glossary.html">Glossary</a></li>
               <li><a href="{$pc-root}whats-new.html">What&#8217;s new</a></li>
               <li><a href="{$pc-root}feed.xml">Amendments feed (Atom)</a></li>
+              <li><a href="{$pc-root}contacts.html">Contacts</a></li>
+              <li><a href="{$pc-root}sources.html">Sources</a></li>
+              <li><a href="{$pc-root}review.ics">Review dates (calendar)</a></li>
             </ul>
           </div>
         </footer>

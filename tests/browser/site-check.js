@@ -43,7 +43,8 @@ const sites = process.argv.slice(3).map(a => {
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const WIDTHS = [1280, 375, 320];
-const SITE_PAGES = ['index.html', 'glossary.html', 'whats-new.html', 'review.html', 'search.html', '404.html'];
+const SITE_PAGES = ['index.html', 'glossary.html', 'whats-new.html', 'review.html', 'search.html', '404.html',
+                    'contacts.html', 'sources.html'];
 const SAMPLED_SITE_PAGES = ['index.html', 'glossary.html'];
 // rules whose result can change with the viewport width
 const WIDTH_RULES = ['scrollable-region-focusable', 'target-size', 'meta-viewport', 'meta-viewport-large',
