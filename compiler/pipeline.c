@@ -21,6 +21,7 @@
 #include "corpus.h"
 #include "date.h"
 #include "document.h"
+#include "extends.h"
 #include "filters.h"
 #include "fsio.h"
 #include "glossary.h"
@@ -56,6 +57,7 @@ struct pipeline {
 	xmlDocPtr cx;               /* corpus.xml */
 	xmlDocPtr *dx;              /* one per document */
 	const char **paths;
+	extends *ed;                /* the core this project extends, or NULL */
 };
 
 /*
@@ -482,21 +484,28 @@ pipeline_load(pipeline *pl)
 	free(content_dir);
 	pipeline_stage(pl, "scan");
 
-	docs = xcalloc(n ? n : 1, sizeof *docs);
-	lc.p = pl->p;
-	lc.rel = rel;
-	lc.docs = docs;
-	lc.ds = pl->ds;
-	jobs_run(n, pl->jobs, load_one, &lc);
-	for (i = 0; i < n; i++)
-		free(rel[i]);
-	free(rel);
+	/* editions: a project that extends a core also loads the core's
+	 * documents, its overlays merged in (extends.c) */
+	if ((pl->ed = extends_open(pl->p, pl->ds)))
+		docs = extends_load(pl->ed, rel, n, pl->jobs, &n, pl->ds);
+	else {
+		docs = xcalloc(n ? n : 1, sizeof *docs);
+		lc.p = pl->p;
+		lc.rel = rel;
+		lc.docs = docs;
+		lc.ds = pl->ds;
+		jobs_run(n, pl->jobs, load_one, &lc);
+		for (i = 0; i < n; i++)
+			free(rel[i]);
+		free(rel);
+	}
 	pipeline_stage(pl, "parse");
 
 	judge_ids(pl, docs, n);
 	pl->c = corpus_new(pl->p, docs, n, pl->ds);
 	memcpy(pl->c->today, today, sizeof today);
-	pl->c->glossary = load_glossary(pl);
+	if (!pl->ed || !(pl->c->glossary = extends_glossary(pl->ed, pl->ds)))
+		pl->c->glossary = load_glossary(pl);
 	/* colours and their contrast, the logo; pack members: judged here
 	 * so check says what build would */
 	brand_resolve(pl->p, pl->ds);
@@ -560,6 +569,7 @@ pipeline_check(pipeline *pl)
 	check_templates(pl);
 	if (!pl->o.no_filters)
 		run_filters(pl, pl->ds);
+	extends_remap(pl->ed, pl->ds);  /* local text: the overlay's lines */
 	pipeline_stage(pl, "filters");
 	return PIPELINE_OK;
 }
@@ -620,6 +630,7 @@ pipeline_model(pipeline *pl)
 	    sizeof *pl->dx);
 	m.ds = pl->ds;
 	jobs_run(pl->c->ndocs, pl->jobs, model_one, &m);
+	extends_remap(pl->ed, pl->ds);
 	return PIPELINE_OK;
 }
 
@@ -695,6 +706,7 @@ pipeline_free(pipeline *pl)
 			glossary_free(pl->c->glossary);
 		corpus_free(pl->c);
 	}
+	extends_free(pl->ed);   /* after the corpus: documents borrow it */
 	if (pl->p)
 		project_free(pl->p);
 	free(pl->render_dir);

@@ -21,7 +21,9 @@
 static const char *const top_keys[] = {
 	"title", "base-url", "content", "glossary", "language", "organisation",
 	"rules", "glossary-links", "packs", "allow-html", "links", "keys",
-	"sections", NULL
+	"sections",
+	"extends", "exclude", "edition", "editions", "include", /* extends.c */
+	NULL
 };
 static const char *const links_keys[] = { "root", "external", NULL };
 static const char *const org_keys[] = {

@@ -22,6 +22,7 @@
 #include "glossary.h"
 #include "util.h"
 #include "xmlbody.h"
+#include "overlay.h"
 #include "url.h"
 #include "xmlnode.h"
 
@@ -538,27 +539,69 @@ block_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 	blocks_xml(w, parent, cmark_node_first_child(n));
 }
 
-/* Top level: headings open nested sections. */
+/* An edition's local text (an overlay block): <local> holds its blocks
+ * and the sections it opens (extends.c, overlay.c). */
+static xmlNodePtr
+local_xml(walk *w, xmlNodePtr parent, int chunk)
+{
+	const overlay_map *m = w->d->overlay;
+	const overlay_chunk *c = &m->chunks[chunk];
+	static const char *const how[] = { "after", "before", "replace",
+	    "append" };
+	xmlNodePtr l = child(parent, "local");
+
+	set_attr(l, "edition", m->edition);
+	set_attr(l, "file", m->overlay_path);
+	set_attr_int(l, "line", c->marker_line ? c->marker_line : c->first);
+	set_attr(l, "how", how[c->how]);
+	if (c->anchor && c->how != OV_APPEND)
+		set_attr(l, "anchor", c->anchor);
+	return l;
+}
+
+/* Top level: headings open nested sections; a run of local text opens a
+ * <local> whose sections close with it. */
 static void
 body_xml(walk *w, xmlNodePtr body)
 {
-	xmlNodePtr stack[8];
-	int levels[8], depth = 0;
+	xmlNodePtr stack[8], local = NULL;
+	int levels[8], depth = 0, floor = 0, run = -1;
 	cmark_node *n;
 
 	for (n = cmark_node_first_child(w->d->root); n; n = cmark_node_next(n)) {
 		xmlNodePtr parent;
+		int ch = run;
 		if (n == w->d->title_node) {
 			heading_slug(w, n);  /* keep the heading order in step */
 			continue;
+		}
+		if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
+			ch = overlay_chunk_at(w->d->overlay,
+			    cmark_node_get_start_line(n));
+		if (ch != run) {
+			if (run >= 0)
+				depth = floor;
+			local = NULL;
+			floor = 0;
+			run = ch;
+			if (ch >= 0) {
+				if (cmark_node_get_type(n) == CMARK_NODE_HEADING)
+					while (depth > 0 && levels[depth - 1] >=
+					    cmark_node_get_heading_level(n))
+						depth--;
+				local = local_xml(w, depth ? stack[depth - 1] : body,
+				    ch);
+				floor = depth;
+			}
 		}
 		if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
 			int level = cmark_node_get_heading_level(n);
 			const char *slug;
 			xmlNodePtr s;
-			while (depth > 0 && levels[depth - 1] >= level)
+			while (depth > floor && levels[depth - 1] >= level)
 				depth--;
-			parent = depth ? stack[depth - 1] : body;
+			parent = depth > floor ? stack[depth - 1] :
+			    local ? local : depth ? stack[depth - 1] : body;
 			s = child(parent, "section");
 			/* heading_slug is consumed by block_xml below */
 			slug = NULL;
@@ -579,7 +622,8 @@ body_xml(walk *w, xmlNodePtr body)
 			depth++;
 			continue;
 		}
-		parent = depth ? stack[depth - 1] : body;
+		parent = depth > floor ? stack[depth - 1] :
+		    local ? local : depth ? stack[depth - 1] : body;
 		block_xml(w, parent, n);
 	}
 }
