@@ -125,9 +125,8 @@ extends_cache_clear(void)
 
 /* ---- the chain ---- */
 
-/* "a/b/../c" -> "a/c"; leading ".." segments stay.  Caller frees. */
-static char *
-norm_path(const char *path)
+char *
+extends_norm_path(const char *path)
 {
 	char *s = xstrdup(path), *seg[256], *tok, *save = NULL;
 	size_t n = 0, i;
@@ -242,7 +241,7 @@ follow(extends *e, const project *p, const char *rel, diag_set *ds)
 	else {
 		char *joined = strcmp(rel, ".") ?
 		    xasprintf("%s/%s", rel, v->str) : xstrdup(v->str);
-		crel = norm_path(joined);
+		crel = extends_norm_path(joined);
 		free(joined);
 	}
 	dir = path_join(e->p->dir, crel);
@@ -442,7 +441,7 @@ plan_core(extends *e, char *used, diag_set *ds)
 			{
 				char *crel = path_join(lv->p->content, rel[i]);
 				char *joined = path_join(lv->rel, crel);
-				add_item(e, IT_CORE, norm_path(joined), rel[i],
+				add_item(e, IT_CORE, extends_norm_path(joined), rel[i],
 				    path_join(content, rel[i]));
 				free(joined);
 				free(crel);
@@ -823,7 +822,12 @@ extends_overlay_update(const char *dir, diag_set *ds, int *files)
 	n = fsio_is_dir(content) ? fsio_list_markdown(p->dir, content, &rel,
 	    NULL, NULL) : 0;
 	free(content);
-	docs = extends_load(e, rel, n, 1, &nd, ds);
+	{
+		/* what the load says is check's to say; update only records */
+		diag_set *scratch = diag_new();
+		docs = extends_load(e, rel, n, 1, &nd, scratch);
+		diag_free(scratch);
+	}
 	for (i = 0; i < e->nit; i++) {
 		item *it = &e->it[i];
 		size_t olen, nlen;

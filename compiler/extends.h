@@ -43,6 +43,9 @@ void extends_free(extends *e);
 /* The edition's name (edition:, else organisation name, else title). */
 const char *extends_edition_name(const project *p);
 
+/* "a/b/../c" -> "a/c" (leading ".." segments stay).  Caller frees. */
+char *extends_norm_path(const char *path);
+
 /* Shared reads across editions built in one run: files read, and reads
  * of the same file saved. */
 void extends_cache_stats(size_t *files, size_t *saved);

@@ -17,6 +17,7 @@
 #include "backend.h"
 #include "baseline.h"
 #include "changed.h"
+#include "editions.h"
 #include "corpus.h"
 #include "date.h"
 #include "pipeline.h"
@@ -724,6 +725,9 @@ main(int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	c.pub.outputs = OUTPUT_XML | OUTPUT_HTML | OUTPUT_PDF;
 	c.format = FMT_TEXT;
+	/* editions: `overlay update`, `--edition`, several folders */
+	if ((rc = editions_main(argc, argv)) >= 0)
+		return rc;
 	if ((rc = run_early(argc, argv)) >= 0)
 		return rc;
 	cmd = argv[1];
