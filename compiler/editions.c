@@ -360,6 +360,7 @@ editions_main(int argc, char **argv)
 	fp = (c.check_only || c.format != FMT_TEXT) ? stdout : stderr;
 	diag_print(all, fp, c.format, NULL, ndocs);
 	if (c.stats) {
+		fflush(fp);
 		extends_cache_stats(&files, &saved);
 		fprintf(stderr, "editions: %zu built, %zu documents; shared core "
 		    "files: %zu read once, %zu repeat reads saved\n", ned, ndocs,

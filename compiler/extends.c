@@ -688,6 +688,24 @@ defines(const yval *list, const yval *entry)
 	return 0;
 }
 
+/* Core glossary entries are read with their lines moved up by
+ * GLOSSARY_LINES * (level + 1), so the one glossary can say which file a
+ * line is in: extends_remap moves them back, onto the core's file. */
+#define GLOSSARY_LINES 10000000
+
+static void
+shift_lines(yval *v, int off)
+{
+	size_t i;
+	if (!v)
+		return;
+	v->line += off;
+	for (i = 0; v->key_lines && i < v->n; i++)
+		v->key_lines[i] += off;
+	for (i = 0; v->items && i < v->n; i++)
+		shift_lines(v->items[i], off);
+}
+
 struct glossary *
 extends_glossary(extends *e, diag_set *ds)
 {
@@ -698,7 +716,7 @@ extends_glossary(extends *e, diag_set *ds)
 	for (l = 0; l < e->nlv; l++)
 		if ((core[ncore] = read_glossary(e->lv[l].abs,
 		    e->lv[l].p->glossary_path, NULL, NULL)))
-			ncore++;
+			shift_lines(core[ncore++], GLOSSARY_LINES * (int)(l + 1));
 	if (!ncore)
 		return NULL;
 	own = read_glossary(e->p->dir, e->p->glossary_path,
@@ -745,8 +763,7 @@ extends_remap(extends *e, diag_set *ds)
 
 	if (!e)
 		return;
-	for (j = 0; j < e->nit; j++)
-		any |= e->it[j].map != NULL;
+	any = e->nlv > 0;   /* core glossary lines */
 	n = diag_count(ds);
 	if (!any || n == e->remapped)
 		return;
@@ -755,7 +772,17 @@ extends_remap(extends *e, diag_set *ds)
 		const diagnostic *d = diag_at(ds, i);
 		const char *file = d->file;
 		int line = d->line;
-		for (j = 0; i >= e->remapped && j < e->nit; j++)
+		char *gfile = NULL;
+		if (i >= e->remapped && d->line >= GLOSSARY_LINES && d->file &&
+		    !strcmp(d->file, e->p->glossary_path) &&
+		    (size_t)(d->line / GLOSSARY_LINES) <= e->nlv) {
+			const level *lv = &e->lv[d->line / GLOSSARY_LINES - 1];
+			char *joined = path_join(lv->rel, lv->p->glossary_path);
+			file = gfile = extends_norm_path(joined);
+			free(joined);
+			line = d->line % GLOSSARY_LINES;
+		}
+		for (j = 0; !gfile && i >= e->remapped && j < e->nit; j++)
 			if (e->it[j].map && d->line > 0 && d->file &&
 			    !strcmp(d->file, e->it[j].map->core_path)) {
 				overlay_origin_of(e->it[j].map, d->line, &file, &line);
@@ -763,6 +790,7 @@ extends_remap(extends *e, diag_set *ds)
 			}
 		diag_report_named(tmp, (int)d->sev, d->rule, file, line, d->col,
 		    "%s", d->message);
+		free(gfile);
 	}
 	diag_filter(ds, keep_none, NULL);
 	diag_merge(ds, tmp);
