@@ -53,6 +53,8 @@ struct extends {
 	level lv[EXTENDS_DEPTH];
 	size_t nlv;
 	yval rules;            /* merged rules: map; items borrowed */
+	yval org, contacts;    /* merged organisation and its contacts */
+	struct glossary *glossary;  /* extends_glossary's (the corpus owns it) */
 	item *it;
 	size_t nit;
 	size_t remapped;       /* diagnostics already remapped */
@@ -330,6 +332,67 @@ merge_rules(extends *e, diag_set *ds)
 		e->p->rules = &e->rules;
 }
 
+/* Appends key k (value v, borrowed) to map m unless m has it. */
+static void
+map_add(yval *m, const char *k, yval *v)
+{
+	if (yval_key_index(m, k) >= 0)
+		return;
+	m->kind = YV_MAP;
+	m->keys = xrealloc(m->keys, (m->n + 1) * sizeof *m->keys);
+	m->items = xrealloc(m->items, (m->n + 1) * sizeof *m->items);
+	m->key_lines = xrealloc(m->key_lines, (m->n + 1) * sizeof(int));
+	m->key_cols = xrealloc(m->key_cols, (m->n + 1) * sizeof(int));
+	m->keys[m->n] = (char *)k;
+	m->items[m->n] = v;
+	m->key_lines[m->n] = v ? v->line : 0;
+	m->key_cols[m->n] = v ? v->col : 0;
+	m->n++;
+}
+
+static void
+map_release(yval *m)
+{
+	free(m->keys);
+	free(m->items);
+	free(m->key_lines);
+	free(m->key_cols);
+}
+
+/* organisation: the edition's keys, then the cores' (contacts merged a
+ * level deeper), so {{contacts.x.phone}} in core text finds the
+ * edition's value first and the core's otherwise.  The logo is never
+ * inherited: its path is the core's, not the edition's. */
+static void
+merge_organisation(extends *e)
+{
+	size_t l, i;
+
+	for (l = 0; l <= e->nlv; l++) {
+		const yval *o = l == 0 ? e->p->organisation :
+		    e->lv[l - 1].p->organisation;
+		if (!o || o->kind != YV_MAP)
+			continue;
+		for (i = 0; i < o->n; i++) {
+			if (!strcmp(o->keys[i], "logo") && l > 0)
+				continue;
+			if (!strcmp(o->keys[i], "contacts") &&
+			    o->items[i]->kind == YV_MAP) {
+				size_t k;
+				for (k = 0; k < o->items[i]->n; k++)
+					map_add(&e->contacts, o->items[i]->keys[k],
+					    o->items[i]->items[k]);
+				continue;
+			}
+			map_add(&e->org, o->keys[i], o->items[i]);
+		}
+	}
+	if (e->contacts.n)
+		map_add(&e->org, "contacts", &e->contacts);
+	if (e->org.n)
+		e->p->organisation = &e->org;
+}
+
 extends *
 extends_open(project *p, diag_set *ds)
 {
@@ -348,6 +411,7 @@ extends_open(project *p, diag_set *ds)
 		rel = e->lv[e->nlv - 1].rel;
 	}
 	merge_rules(e, ds);
+	merge_organisation(e);
 	return e;
 }
 
@@ -735,7 +799,7 @@ extends_glossary(extends *e, diag_set *ds)
 			all.items[all.n++] = src->items[i];
 		}
 	}
-	g = glossary_from_yval(&all, e->p->glossary_path, ds);
+	g = e->glossary = glossary_from_yval(&all, e->p->glossary_path, ds);
 	free(all.items);
 	if (own)
 		yval_free(own);
@@ -754,20 +818,14 @@ keep_none(void *ctx, const diagnostic *d)
 	return 0;
 }
 
-void
-extends_remap(extends *e, diag_set *ds)
+/* The diagnostics [e->remapped, n): local text onto the overlay's
+ * lines, core glossary entries onto the core's glossary file. */
+static void
+remap_set(extends *e, diag_set *ds, size_t n)
 {
-	diag_set *tmp;
-	size_t i, j, n;
-	int any = 0;
+	diag_set *tmp = diag_new();
+	size_t i, j;
 
-	if (!e)
-		return;
-	any = e->nlv > 0;   /* core glossary lines */
-	n = diag_count(ds);
-	if (!any || n == e->remapped)
-		return;
-	tmp = diag_new();
 	for (i = 0; i < n; i++) {
 		const diagnostic *d = diag_at(ds, i);
 		const char *file = d->file;
@@ -799,6 +857,24 @@ extends_remap(extends *e, diag_set *ds)
 }
 
 void
+extends_remap(extends *e, diag_set *ds)
+{
+	size_t i, n;
+
+	if (!e)
+		return;
+	n = diag_count(ds);
+	if (e->nlv && n > e->remapped)
+		remap_set(e, ds, n);
+	/* every rule has judged the glossary: its entries take back their
+	 * lines in their own files, for the XML */
+	for (i = 0; e->glossary && i < glossary_count(e->glossary); i++) {
+		glossary_entry *g = (glossary_entry *)glossary_at(e->glossary, i);
+		g->line %= GLOSSARY_LINES;
+	}
+}
+
+void
 extends_free(extends *e)
 {
 	size_t i;
@@ -823,6 +899,8 @@ extends_free(extends *e)
 	free(e->rules.items);
 	free(e->rules.key_lines);
 	free(e->rules.key_cols);
+	map_release(&e->org);
+	map_release(&e->contacts);
 	free(e->edition);
 	free(e);
 }

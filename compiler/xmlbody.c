@@ -119,10 +119,20 @@ collect_footnotes(walk *w)
 static void inlines_xml(walk *w, xmlNodePtr parent, cmark_node *first);
 static void block_xml(walk *w, xmlNodePtr parent, cmark_node *n);
 
+/* The overlay map of the document being written (one document per
+ * thread at a time): line attributes count the lines of the file that
+ * holds the text — the core file, or the overlay inside <local>. */
+static _Thread_local const overlay_map *cur_overlay;
+
 static void
 set_line(xmlNodePtr x, cmark_node *n)
 {
-	set_attr_int(x, "line", cmark_node_get_start_line(n));
+	int line = cmark_node_get_start_line(n);
+	if (cur_overlay) {
+		const char *file;
+		overlay_origin_of(cur_overlay, line, &file, &line);
+	}
+	set_attr_int(x, "line", line);
 }
 
 /* ---- raw HTML: comments are never content ---- */
@@ -663,9 +673,11 @@ xmlbody_write(const corpus *c, const document *d, xmlNodePtr doc,
 	w.c = c;
 	w.d = d;
 	w.allow_html = c->project->allow_html;
+	cur_overlay = d->overlay;
 	collect_footnotes(&w);
 	body_xml(&w, body);
 	footnotes_xml(&w, doc);
+	cur_overlay = NULL;
 	for (k = 0; k < w.nfn; k++)
 		free(w.fn_labels[k]);
 	free(w.fn_labels);
