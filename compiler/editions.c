@@ -66,8 +66,7 @@ is_ours(int argc, char **argv)
 		return 0;
 	for (i = 2; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--edition") || !strncmp(a, "--edition=", 10) ||
-		    !strcmp(a, "--stats"))
+		if (!strcmp(a, "--edition") || !strncmp(a, "--edition=", 10))
 			return 1;
 		if (a[0] == '-' && a[1]) {
 			/* options of build/check that take a value */
