@@ -56,7 +56,7 @@
   <!-- An edition's local text (an overlay block): labelled as the hosted
        manuals label it. -->
   <xsl:template match="local" mode="body">
-    <div class="local-text" role="region" aria-label="Local procedure — {@edition}">
+    <div class="local-text">
       <p class="local-text__label">Local procedure — <xsl:value-of select="@edition"/></p>
       <xsl:apply-templates mode="body"/>
     </div>
