@@ -246,7 +246,7 @@ follow(extends *e, const project *p, const char *rel, diag_set *ds)
 		crel = extends_norm_path(joined);
 		free(joined);
 	}
-	dir = path_join(e->p->dir, crel);
+	dir = crel[0] == '/' ? xstrdup(crel) : path_join(e->p->dir, crel);
 	yaml = path_join(dir, CONFIG);
 	if (!realpath(dir, real) || !fsio_is_dir(real) || !fsio_exists(yaml))
 		diag_report(ds, R_EXTENDS_MISSING, cfg, v->line, v->col,
@@ -413,6 +413,15 @@ extends_open(project *p, diag_set *ds)
 	merge_rules(e, ds);
 	merge_organisation(e);
 	return e;
+}
+
+int
+extends_has_content(const project *p)
+{
+	char *dir = path_join(p->dir, p->content);
+	int r = fsio_is_dir(dir);
+	free(dir);
+	return r;
 }
 
 /* ---- the plan ---- */

@@ -31,6 +31,9 @@ extends *extends_open(project *p, diag_set *ds);
  * core document.  Returns the array (caller frees it); *out_n its size. */
 document **extends_load(extends *e, char **rel, size_t n, int jobs,
     size_t *out_n, diag_set *ds);
+/* 1 when the edition has a content folder of its own (an edition may
+ * change only policyc.yaml: its name, contacts, brand). */
+int extends_has_content(const project *p);
 /* The glossary: the project's entries, then the cores' terms it does not
  * define itself.  NULL when no core has a glossary (the caller reads the
  * project's own as usual). */

@@ -236,7 +236,7 @@ list_documents(pipeline *pl, const char *content_dir, char ***rel)
 		free(skips[i].rel);
 	}
 	free(skips);
-	if (n == 0) {
+	if (n == 0 && !pl->ed) {
 		int line, col;
 		key_at(p, "content", &line, &col);
 		diag_report_sev(pl->ds, SEV_ERROR, R_CONTENT_EMPTY,
@@ -475,18 +475,26 @@ pipeline_load(pipeline *pl)
 	}
 
 	pl->p = project_load(pl->o.dir, pl->ds);
-	if (!pl->p || !judge_today(pl, today) ||
-	    !(content_dir = content_folder(pl))) {
+	if (!pl->p || !judge_today(pl, today)) {
 		pl->unreadable = 1;
 		return PIPELINE_UNREADABLE;
 	}
-	n = list_documents(pl, content_dir, &rel);
-	free(content_dir);
+	/* editions: a project that extends a core also loads the core's
+	 * documents, its overlays merged in (extends.c); it may have no
+	 * documents of its own */
+	pl->ed = extends_open(pl->p, pl->ds);
+	if (pl->ed && !extends_has_content(pl->p))
+		n = 0;
+	else if (!(content_dir = content_folder(pl))) {
+		pl->unreadable = 1;
+		return PIPELINE_UNREADABLE;
+	} else {
+		n = list_documents(pl, content_dir, &rel);
+		free(content_dir);
+	}
 	pipeline_stage(pl, "scan");
 
-	/* editions: a project that extends a core also loads the core's
-	 * documents, its overlays merged in (extends.c) */
-	if ((pl->ed = extends_open(pl->p, pl->ds)))
+	if (pl->ed)
 		docs = extends_load(pl->ed, rel, n, pl->jobs, &n, pl->ds);
 	else {
 		docs = xcalloc(n ? n : 1, sizeof *docs);
