@@ -339,6 +339,14 @@ editions_main(int argc, char **argv)
 		return rc;
 	if ((rc = plan(&c, ed, &ned)) >= 0)
 		return rc;
+	for (i = 0; i < ned; i++) {
+		size_t j;
+		for (j = 0; j < i; j++)
+			if (!strcmp(ed[i].name, ed[j].name))
+				return usage("two editions would both publish into "
+				    "OUT/%s: give the folders different names",
+				    ed[i].name);
+	}
 	if (!c.out)
 		c.out = default_out = path_join(c.ndirs ? c.dirs[0] : ".", "out");
 	xmlInitParser();

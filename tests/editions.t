@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 31
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -64,6 +64,9 @@ check "--edition NAME builds that edition only" test -d "$TMP/ws4/hampshire" -a 
 run_policyc build "$R/core" --edition hampshir -o "$TMP/ws5" --today $T
 is "$rc" 2 "an unknown edition: exit 2"
 like "$err" "did you mean 'hampshire'" "an unknown edition: with a suggestion"
+mkdir -p "$TMP/a/x" "$TMP/b/x"
+run_policyc build "$TMP/a/x" "$TMP/b/x" -o "$TMP/dup"
+is "$rc" 2 "two folders of the same name would share OUT/<name>: refused"
 run_policyc check "$R/hampshire" "$R/little-acorns" --today $T --format json
 like "$out" '"file": *"[^"]*/regional/core/glossary.yaml"' "several folders: paths from where policyc runs, any format"
 is "$(printf '%s\n' "$out" | grep -c 'Section 47 enquiry')" 1 "a finding in shared core text is printed once, not once per edition"
