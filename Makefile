@@ -64,6 +64,11 @@ site: deps
 	@$(MAKE) --no-print-directory all
 	./$(BUILD)/policyc build content -o out
 
+# The worked example of editions (examples/regional/README.md): the core and
+# its two local editions, built in one run into out/regional/<edition>/.
+examples: all
+	$(BUILD)/policyc build examples/regional/core --edition all -o out/regional --stats
+
 test: deps-test
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc UNIT=$(SRCDIR)/$(BUILD)/unit-tests \
@@ -122,3 +127,4 @@ clean:
 	rm -rf build build-asan build-fuzz policyc tests/out
 
 .PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench fuzz install deb clean
+.PHONY: examples

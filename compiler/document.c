@@ -25,6 +25,7 @@
 #include "date.h"
 #include "document.h"
 #include "frontmatter.h"
+#include "profile.h"
 #include "tmplsyntax.h"
 #include "toml.h"
 #include "fsio.h"
@@ -988,9 +989,11 @@ set_title(document *d)
 		d->title = title_from_path(d->relpath);
 }
 
-document *
-document_load(const project *p, const char *path, const char *relpath,
-    diag_set *ds)
+/* source: the text already read (editions: a core document, or one
+ * merged with its overlay; owned from here on), else NULL to read path. */
+static document *
+load(const project *p, const char *path, const char *relpath,
+    char *source, size_t len, diag_set *ds)
 {
 	document *d = xcalloc(1, sizeof *d);
 	frontmatter fm;
@@ -998,7 +1001,13 @@ document_load(const project *p, const char *path, const char *relpath,
 
 	d->path = xstrdup(path);
 	d->relpath = xstrdup(relpath);
-	read_source(p, d, ds);
+	if (source) {
+		d->source = source;
+		d->source_len = len;
+	} else
+		read_source(p, d, ds);
+	/* audience blocks an edition leaves out (profile.c) */
+	d->source_len = profile_text(p, d->source, d->source_len, NULL);
 	frontmatter_split(d->source, d->source_len, &fm);
 	meta_broken = read_front_matter(p, d, &fm, ds);
 	set_id_and_section(d, ds);
@@ -1020,6 +1029,20 @@ document_load(const project *p, const char *path, const char *relpath,
 	if (!meta_broken)
 		meta_check_required(p, d, ds);
 	return d;
+}
+
+document *
+document_load(const project *p, const char *path, const char *relpath,
+    diag_set *ds)
+{
+	return load(p, path, relpath, NULL, 0, ds);
+}
+
+document *
+document_load_source(const project *p, const char *path,
+    const char *relpath, char *source, size_t len, diag_set *ds)
+{
+	return load(p, path, relpath, source, len, ds);
 }
 
 void

@@ -100,6 +100,11 @@ typedef struct document {
 	size_t *anchor_order; /* heading indexes sorted by slug (lookups) */
 	term_use *terms; size_t nterms, terms_cap;
 	int broken;          /* unreadable: no body */
+	/* editions (extends.c): the edition that wrote the whole document
+	 * (added or replaced it), else NULL; an overlaid document's line
+	 * map (which lines are local text).  Both borrowed. */
+	const char *local_edition;
+	const struct overlay_map *overlay;
 } document;
 
 /* Reads and parses one file.  path is relative to the project folder,
@@ -109,6 +114,10 @@ typedef struct document {
 document *document_load(const project *p, const char *path,
     const char *relpath, diag_set *ds);
 void document_free(document *d);
+/* As document_load, from text already read (taken over, NUL-terminated):
+ * a core document read by extends.c, or one merged with its overlay. */
+document *document_load_source(const project *p, const char *path,
+    const char *relpath, char *source, size_t len, diag_set *ds);
 
 /* Id rule of DESIGN.md for a path relative to the content folder. Caller
  * frees. */

@@ -19,6 +19,7 @@
 #include "changed.h"
 #include "fsio.h"
 #include "history.h"
+#include "editions.h"
 #include "corpus.h"
 #include "date.h"
 #include "pipeline.h"
@@ -104,6 +105,10 @@ static const char help_build[] =
 "      --archive        also publish every release's site under\n"
 "                       OUT/html/archive/<tag>/, linked from each\n"
 "                       document's Changes\n"
+"      --edition NAME   build the edition NAME (or all) that DIR's\n"
+"                       editions: lists, into OUT/NAME/; with several\n"
+"                       DIRs, each into OUT/<its name>/ (--stats counts\n"
+"                       the core files they share); README \"Editions\"\n"
 "\n"
 "Examples:\n"
 "  policyc build                         # ./policyc.yaml into ./out\n"
@@ -965,6 +970,9 @@ main(int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	c.pub.outputs = OUTPUT_XML | OUTPUT_HTML | OUTPUT_PDF;
 	c.format = FMT_TEXT;
+	/* editions: `overlay update`, `--edition`, several folders */
+	if ((rc = editions_main(argc, argv)) >= 0)
+		return rc;
 	if ((rc = run_early(argc, argv)) >= 0)
 		return rc;
 	cmd = argv[1];

@@ -21,6 +21,7 @@
 #include "corpus.h"
 #include "date.h"
 #include "document.h"
+#include "extends.h"
 #include "filters.h"
 #include "fsio.h"
 #include "glossary.h"
@@ -59,6 +60,7 @@ struct pipeline {
 	xmlDocPtr *dx;              /* one per document */
 	history *h;                 /* release history (history.c), or NULL */
 	const char **paths;
+	extends *ed;                /* the core this project extends, or NULL */
 };
 
 /*
@@ -237,7 +239,7 @@ list_documents(pipeline *pl, const char *content_dir, char ***rel)
 		free(skips[i].rel);
 	}
 	free(skips);
-	if (n == 0) {
+	if (n == 0 && !pl->ed) {
 		int line, col;
 		key_at(p, "content", &line, &col);
 		diag_report_sev(pl->ds, SEV_ERROR, R_CONTENT_EMPTY,
@@ -477,30 +479,45 @@ pipeline_load(pipeline *pl)
 	}
 
 	pl->p = project_load(pl->o.dir, pl->ds);
-	if (!pl->p || !judge_today(pl, today) ||
-	    !(content_dir = content_folder(pl))) {
+	if (!pl->p || !judge_today(pl, today)) {
 		pl->unreadable = 1;
 		return PIPELINE_UNREADABLE;
 	}
-	n = list_documents(pl, content_dir, &rel);
-	free(content_dir);
+	/* editions: a project that extends a core also loads the core's
+	 * documents, its overlays merged in (extends.c); it may have no
+	 * documents of its own */
+	pl->ed = extends_open(pl->p, pl->ds);
+	if (pl->ed && !extends_has_content(pl->p))
+		n = 0;
+	else if (!(content_dir = content_folder(pl))) {
+		pl->unreadable = 1;
+		return PIPELINE_UNREADABLE;
+	} else {
+		n = list_documents(pl, content_dir, &rel);
+		free(content_dir);
+	}
 	pipeline_stage(pl, "scan");
 
-	docs = xcalloc(n ? n : 1, sizeof *docs);
-	lc.p = pl->p;
-	lc.rel = rel;
-	lc.docs = docs;
-	lc.ds = pl->ds;
-	jobs_run(n, pl->jobs, load_one, &lc);
-	for (i = 0; i < n; i++)
-		free(rel[i]);
-	free(rel);
+	if (pl->ed)
+		docs = extends_load(pl->ed, rel, n, pl->jobs, &n, pl->ds);
+	else {
+		docs = xcalloc(n ? n : 1, sizeof *docs);
+		lc.p = pl->p;
+		lc.rel = rel;
+		lc.docs = docs;
+		lc.ds = pl->ds;
+		jobs_run(n, pl->jobs, load_one, &lc);
+		for (i = 0; i < n; i++)
+			free(rel[i]);
+		free(rel);
+	}
 	pipeline_stage(pl, "parse");
 
 	judge_ids(pl, docs, n);
 	pl->c = corpus_new(pl->p, docs, n, pl->ds);
 	memcpy(pl->c->today, today, sizeof today);
-	pl->c->glossary = load_glossary(pl);
+	if (!pl->ed || !(pl->c->glossary = extends_glossary(pl->ed, pl->ds)))
+		pl->c->glossary = load_glossary(pl);
 	/* colours and their contrast, the logo; pack members: judged here
 	 * so check says what build would */
 	brand_resolve(pl->p, pl->ds);
@@ -570,6 +587,7 @@ pipeline_check(pipeline *pl)
 	pipeline_stage(pl, "govern");
 	if (!pl->o.no_filters)
 		run_filters(pl, pl->ds);
+	extends_remap(pl->ed, pl->ds);  /* local text: the overlay's lines */
 	pipeline_stage(pl, "filters");
 	return PIPELINE_OK;
 }
@@ -631,6 +649,7 @@ pipeline_model(pipeline *pl)
 	m.ds = pl->ds;
 	jobs_run(pl->c->ndocs, pl->jobs, model_one, &m);
 	history_model(pl->h, pl->c, pl->cx, pl->dx);
+	extends_remap(pl->ed, pl->ds);
 	return PIPELINE_OK;
 }
 
@@ -708,6 +727,7 @@ pipeline_free(pipeline *pl)
 			glossary_free(pl->c->glossary);
 		corpus_free(pl->c);
 	}
+	extends_free(pl->ed);   /* after the corpus: documents borrow it */
 	if (pl->p)
 		project_free(pl->p);
 	free(pl->render_dir);

@@ -22,7 +22,9 @@ static const char *const top_keys[] = {
 	"title", "base-url", "content", "glossary", "language", "organisation",
 	"rules", "glossary-links", "packs", "allow-html", "links", "keys",
 	"history",
-	"sections", "print-validity", "contacts", "sources", NULL
+	"sections", "print-validity", "contacts", "sources",
+	"extends", "exclude", "edition", "editions", "include", /* extends.c */
+	NULL
 };
 static const char *const links_keys[] = { "root", "external", NULL };
 static const char *const org_keys[] = {

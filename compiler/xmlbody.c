@@ -22,6 +22,7 @@
 #include "glossary.h"
 #include "util.h"
 #include "xmlbody.h"
+#include "overlay.h"
 #include "url.h"
 #include "xmlnode.h"
 
@@ -118,10 +119,20 @@ collect_footnotes(walk *w)
 static void inlines_xml(walk *w, xmlNodePtr parent, cmark_node *first);
 static void block_xml(walk *w, xmlNodePtr parent, cmark_node *n);
 
+/* The overlay map of the document being written (one document per
+ * thread at a time): line attributes count the lines of the file that
+ * holds the text — the core file, or the overlay inside <local>. */
+static _Thread_local const overlay_map *cur_overlay;
+
 static void
 set_line(xmlNodePtr x, cmark_node *n)
 {
-	set_attr_int(x, "line", cmark_node_get_start_line(n));
+	int line = cmark_node_get_start_line(n);
+	if (cur_overlay) {
+		const char *file;
+		overlay_origin_of(cur_overlay, line, &file, &line);
+	}
+	set_attr_int(x, "line", line);
 }
 
 /* ---- raw HTML: comments are never content ---- */
@@ -538,27 +549,69 @@ block_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 	blocks_xml(w, parent, cmark_node_first_child(n));
 }
 
-/* Top level: headings open nested sections. */
+/* An edition's local text (an overlay block): <local> holds its blocks
+ * and the sections it opens (extends.c, overlay.c). */
+static xmlNodePtr
+local_xml(walk *w, xmlNodePtr parent, int chunk)
+{
+	const overlay_map *m = w->d->overlay;
+	const overlay_chunk *c = &m->chunks[chunk];
+	static const char *const how[] = { "after", "before", "replace",
+	    "append" };
+	xmlNodePtr l = child(parent, "local");
+
+	set_attr(l, "edition", m->edition);
+	set_attr(l, "file", m->overlay_path);
+	set_attr_int(l, "line", c->marker_line ? c->marker_line : c->first);
+	set_attr(l, "how", how[c->how]);
+	if (c->anchor && c->how != OV_APPEND)
+		set_attr(l, "anchor", c->anchor);
+	return l;
+}
+
+/* Top level: headings open nested sections; a run of local text opens a
+ * <local> whose sections close with it. */
 static void
 body_xml(walk *w, xmlNodePtr body)
 {
-	xmlNodePtr stack[8];
-	int levels[8], depth = 0;
+	xmlNodePtr stack[8], local = NULL;
+	int levels[8], depth = 0, floor = 0, run = -1;
 	cmark_node *n;
 
 	for (n = cmark_node_first_child(w->d->root); n; n = cmark_node_next(n)) {
 		xmlNodePtr parent;
+		int ch = run;
 		if (n == w->d->title_node) {
 			heading_slug(w, n);  /* keep the heading order in step */
 			continue;
+		}
+		if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
+			ch = overlay_chunk_at(w->d->overlay,
+			    cmark_node_get_start_line(n));
+		if (ch != run) {
+			if (run >= 0)
+				depth = floor;
+			local = NULL;
+			floor = 0;
+			run = ch;
+			if (ch >= 0) {
+				if (cmark_node_get_type(n) == CMARK_NODE_HEADING)
+					while (depth > 0 && levels[depth - 1] >=
+					    cmark_node_get_heading_level(n))
+						depth--;
+				local = local_xml(w, depth ? stack[depth - 1] : body,
+				    ch);
+				floor = depth;
+			}
 		}
 		if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
 			int level = cmark_node_get_heading_level(n);
 			const char *slug;
 			xmlNodePtr s;
-			while (depth > 0 && levels[depth - 1] >= level)
+			while (depth > floor && levels[depth - 1] >= level)
 				depth--;
-			parent = depth ? stack[depth - 1] : body;
+			parent = depth > floor ? stack[depth - 1] :
+			    local ? local : depth ? stack[depth - 1] : body;
 			s = child(parent, "section");
 			/* heading_slug is consumed by block_xml below */
 			slug = NULL;
@@ -579,7 +632,8 @@ body_xml(walk *w, xmlNodePtr body)
 			depth++;
 			continue;
 		}
-		parent = depth ? stack[depth - 1] : body;
+		parent = depth > floor ? stack[depth - 1] :
+		    local ? local : depth ? stack[depth - 1] : body;
 		block_xml(w, parent, n);
 	}
 }
@@ -619,9 +673,11 @@ xmlbody_write(const corpus *c, const document *d, xmlNodePtr doc,
 	w.c = c;
 	w.d = d;
 	w.allow_html = c->project->allow_html;
+	cur_overlay = d->overlay;
 	collect_footnotes(&w);
 	body_xml(&w, body);
 	footnotes_xml(&w, doc);
+	cur_overlay = NULL;
 	for (k = 0; k < w.nfn; k++)
 		free(w.fn_labels[k]);
 	free(w.fn_labels);

@@ -471,6 +471,8 @@ xmlout_document(const corpus *c, size_t i, diag_set *ds)
 	set_attr(root, "lang", c->project->language);
 	set_attr(root, "root", rp);
 	set_attr(root, "today", c->today);
+	if (d->local_edition)   /* added or replaced by an edition */
+		set_attr(root, "local", d->local_edition);
 	free(rp);
 	project_xml(root, c);
 	meta_xml(root, c, d);

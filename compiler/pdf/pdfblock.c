@@ -458,7 +458,8 @@ table(fctx *c, benv *e, xmlNodePtr n)
 static int
 is_container(xmlNodePtr n)
 {
-	return xmlread_is(n, "section") || xmlread_is(n, "blockquote") ||
+	return xmlread_is(n, "section") || xmlread_is(n, "local") ||
+	    xmlread_is(n, "blockquote") ||
 	    xmlread_is(n, "list") || xmlread_is(n, "item");
 }
 
@@ -480,13 +481,36 @@ quote(fctx *c, benv *e, xmlNodePtr n)
 	e->first = 0;
 }
 
+/* An edition's local text (<local>, extends.c): labelled "Local
+ * procedure — <edition>" and set off with the quote bar. */
+static void
+local_text(fctx *c, benv *e, xmlNodePtr n)
+{
+	char *ed = xmlread_attr_or(n, "edition", "");
+	char *label = xasprintf("Local procedure \u2014 %s", ed);
+	benv sub = *e;
+
+	sub.quote = 1;
+	sub.bar_x = e->x;
+	sub.x = e->x + c->st->quote_indent;
+	sub.w = e->w - c->st->quote_indent;
+	pdfblock_simple_text(c, &sub, label, c->t->fd_body, c->st->accent, 1,
+	    pdfblock_gap(c, e), TAG_P);
+	pdfblock_blocks(c, n, &sub);
+	e->first = 0;
+	free(label);
+	free(ed);
+}
+
 /* One block element n. */
 static void
 block(fctx *c, benv *e, xmlNodePtr n)
 {
 	const char *name = (const char *)n->name;
 
-	if (!strcmp(name, "section")) {
+	if (!strcmp(name, "local")) {
+		local_text(c, e, n);
+	} else if (!strcmp(name, "section")) {
 		pdfblock_blocks(c, n, e);
 	} else if (!strcmp(name, "heading")) {
 		heading(c, e, n, xmlread_is(n->parent, "section"));

@@ -423,6 +423,18 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 		    TAG_P);
 		pango_font_description_free(fd);
 	}
+	{
+		/* a document an edition added or replaced (extends.c) */
+		char *local = xmlread_attr(root, "local");
+		if (local) {
+			char *msg = xasprintf("Local procedure \xe2\x80\x94 %s",
+			    local);
+			pdfblock_simple_text(&c, &e, msg, c.t->fd_body,
+			    c.st->accent, 1, 6, TAG_P);
+			free(msg);
+			free(local);
+		}
+	}
 	control_table(&c, &e, meta);
 	amendments(&c, &e, meta);
 	if ((n = xmlread_child(root, "body")))

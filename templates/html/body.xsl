@@ -53,6 +53,17 @@
     <xsl:apply-templates mode="body"/>
   </xsl:template>
 
+  <!-- An edition's local text (an overlay block): labelled as the hosted
+       manuals label it. -->
+  <xsl:template match="local" mode="body">
+    <div class="local-text">
+      <p class="local-text__label">Local procedure — <xsl:value-of select="@edition"/></p>
+      <xsl:apply-templates mode="body"/>
+    </div>
+    <xsl:call-template name="pc-nl"/>
+  </xsl:template>
+  <xsl:template match="local/text()" mode="body"/>
+
   <xsl:template match="heading" mode="body">
     <xsl:element name="h{@level}">
       <xsl:if test="@id and string(@id) != ''">

@@ -91,6 +91,7 @@
         </xsl:if>
         <xsl:value-of select="$meta/title"/>
       </h1>
+      <xsl:if test="@local"><p class="local-doc">Local procedure — <xsl:value-of select="@local"/></p></xsl:if>
       <p class="doc-badges">
         <xsl:call-template name="status-badge"><xsl:with-param name="status" select="normalize-space($meta/status)"/></xsl:call-template>
         <xsl:call-template name="review-badge">
@@ -158,11 +159,11 @@
     </xsl:if>
 
     <div class="doc-layout">
-      <xsl:if test="body/section">
+      <xsl:if test="body/section | body/local/section">
         <nav class="toc" aria-labelledby="pc-toc-h">
           <h2 class="toc__heading" id="pc-toc-h">On this page</h2>
           <ol class="toc__list">
-            <xsl:apply-templates select="body/section" mode="toc"/>
+            <xsl:apply-templates select="body/section | body/local/section" mode="toc"/>
           </ol>
         </nav>
       </xsl:if>
@@ -319,9 +320,9 @@
   <xsl:template match="section" mode="toc">
     <li>
       <a href="#{@id}"><xsl:value-of select="normalize-space(heading)"/></a>
-      <xsl:if test="section and @level &lt; 3">
+      <xsl:if test="(section | local/section) and @level &lt; 3">
         <ol>
-          <xsl:apply-templates select="section" mode="toc"/>
+          <xsl:apply-templates select="section | local/section" mode="toc"/>
         </ol>
       </xsl:if>
     </li>

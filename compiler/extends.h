@@ -1,0 +1,62 @@
+/*
+ * extends.h — a project that extends a core (`extends: ../core` in
+ * policyc.yaml): the chain of cores, the documents the edition inherits,
+ * replaces, overlays and excludes, its glossary and rule settings on top
+ * of the core's, and the mapping of diagnostics back to the file that
+ * holds the text.  Called by pipeline.c while it loads; nothing else
+ * needs to know a project has a core.
+ *
+ * Ownership: extends_open returns an object the pipeline frees with
+ * extends_free after the corpus (documents borrow its overlay maps and
+ * edition name).
+ */
+#ifndef POLICYC_EXTENDS_H
+#define POLICYC_EXTENDS_H
+
+#include <stddef.h>
+#include "diag.h"
+#include "document.h"
+#include "project.h"
+
+struct glossary;
+typedef struct extends extends;
+
+/* The chain of cores of p (extends-missing, extends-cycle reported at the
+ * extends: line), with the cores' rules: settings under p's own.  NULL
+ * when p extends nothing. */
+extends *extends_open(project *p, diag_set *ds);
+/* Loads the edition's documents in parallel: the project's own (rel,
+ * n: its content folder's Markdown files, which this takes over), the
+ * cores' it does not replace or exclude, each overlay merged into its
+ * core document.  Returns the array (caller frees it); *out_n its size. */
+document **extends_load(extends *e, char **rel, size_t n, int jobs,
+    size_t *out_n, diag_set *ds);
+/* 1 when the edition has a content folder of its own (an edition may
+ * change only policyc.yaml: its name, contacts, brand). */
+int extends_has_content(const project *p);
+/* The glossary: the project's entries, then the cores' terms it does not
+ * define itself.  NULL when no core has a glossary (the caller reads the
+ * project's own as usual). */
+struct glossary *extends_glossary(extends *e, diag_set *ds);
+/* Points diagnostics reported since the last call at the overlay file
+ * and line for local text (reported against the merged document). */
+void extends_remap(extends *e, diag_set *ds);
+void extends_free(extends *e);
+
+/* The edition's name (edition:, else organisation name, else title). */
+const char *extends_edition_name(const project *p);
+
+/* "a/b/../c" -> "a/c" (leading ".." segments stay).  Caller frees. */
+char *extends_norm_path(const char *path);
+
+/* Shared reads across editions built in one run: files read, and reads
+ * of the same file saved. */
+void extends_cache_stats(size_t *files, size_t *saved);
+void extends_cache_clear(void);
+
+/* `policyc overlay update DIR`: records the current hash of each core
+ * section the project's overlays name.  Returns the markers changed, or
+ * -1 when the project cannot be read (reported). */
+int extends_overlay_update(const char *dir, diag_set *ds, int *files);
+
+#endif

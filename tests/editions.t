@@ -1,0 +1,89 @@
+#!/bin/sh
+# Editions (extends.c, overlay.c, profile.c, editions.c): the drift check
+# and `policyc overlay update`, several editions in one run (shared core
+# files read once, OUT/<edition>/, reproducible), and the worked example
+# examples/regional built to XML, HTML and PDF.  The golden XML and
+# diagnostics of each overlay kind, profiling and the bad overlays are
+# the cases under tests/cases/editions/ (run by tests/cases.t).
+. "$(dirname "$0")/lib.sh"
+plan 31
+
+T=2026-11-23
+CASES=$ROOT/tests/cases/editions
+cp -a "$CASES" "$TMP/ed"
+E=$TMP/ed
+
+# ---- drift: overlay-stale, then overlay update accepts ----
+run_policyc check "$E/overlay-stale" --today $T
+like "$out" "allegations.local.md:6:1: warning: the core section 'responding' .* changed since .*\[overlay-stale\]" "a changed core section: overlay-stale at the marker"
+run_policyc overlay update "$E/overlay-stale"
+is "$rc" 0 "overlay update exits 0"
+like "$out" "2 local blocks updated in 1 overlay" "overlay update says what it changed"
+run_policyc check "$E/overlay-stale" --today $T
+unlike "$out" "overlay-stale" "after overlay update: no overlay-stale"
+like "$(cat "$E/overlay-stale/policies/guide/allegations.local.md")" "<!-- local replace=responding core=[0-9a-f]\{16\} -->" "the marker holds the new hash"
+
+# the core moves on: the section the overlay replaces changes
+sed -i 's/Core responding text\./Core responding text, revised./' "$E/core/policies/guide/allegations.md"
+run_policyc check "$E/overlay-stale" --today $T
+like "$out" "allegations.local.md:6:1: warning: the core section 'responding' (../core/policies/guide/allegations.md:22) changed" "an edit of the core section is caught"
+unlike "$out" "'roles-and-responsibilities'.*overlay-stale" "an untouched section is not stale"
+# the heading goes: a missing anchor is an error, the text is kept
+sed -i 's/^## Responding$/## Reacting/' "$E/core/policies/guide/allegations.md"
+run_policyc check "$E/overlay-stale" --today $T
+like "$out" "allegations.local.md:6:1: error: no section 'responding' in the core document" "a vanished anchor: overlay-anchor error"
+run_policyc build "$E/overlay-stale" -o "$TMP/stale-out" --today $T --outputs xml
+like "$(cat "$TMP/stale-out/xml/guide/allegations.xml")" "Written against an older core" "the local text of a lost anchor is still published"
+
+# ---- diagnostics point at the file that holds the text ----
+run_policyc check "$CASES/overlay-bad" --today $T
+like "$out" "^policies/guide/allegations.local.md:3:1: error: .*did you mean 'roles-and-responsibilities'" "local text: the overlay's file and line"
+like "$out" "^../core/policies/guide/records.md:5:11: error: .*guide/retired" "core text: the core's file and line (an excluded document's links reported)"
+run_policyc build "$CASES/overlay-bad" -o "$TMP/bad-out" --today $T --outputs xml
+is "$rc" 0 "bad overlays: the build goes on"
+check "an overlay of a document the core lacks is published on its own" test -f "$TMP/bad-out/xml/guide/missing.xml"
+
+# ---- check = build ----
+run_policyc check "$CASES/overlay-kinds" --today $T
+c_out=$out
+run_policyc build "$CASES/overlay-kinds" -o "$TMP/kinds-out" --today $T --outputs xml
+is "$err" "$c_out" "an edition: build prints what check prints"
+
+# ---- several editions in one run ----
+cp -a "$ROOT/examples/regional" "$TMP/regional"
+R=$TMP/regional
+run_policyc build "$R/core" --edition all -o "$TMP/ws1" --today $T --stats --outputs xml,html
+is "$rc" 0 "build --edition all exits 0"
+check "OUT/<edition>/ for each edition" test -d "$TMP/ws1/core/html" -a -d "$TMP/ws1/hampshire/html" -a -d "$TMP/ws1/little-acorns/html"
+like "$err" "editions: 3 built, 9 documents; shared core files: 3 read once, 1 repeat reads saved" "shared core files are read once (counted by --stats)"
+SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition all -o "$TMP/ws2" --today $T --outputs xml,html
+SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition all -o "$TMP/ws3" --today $T --outputs xml,html -j 1
+check "reproducible: the same output with 1 and N threads" diff -r "$TMP/ws2" "$TMP/ws3"
+run_policyc build "$R/core" --edition hampshire -o "$TMP/ws4" --today $T --outputs xml
+check "--edition NAME builds that edition only" test -d "$TMP/ws4/hampshire" -a ! -d "$TMP/ws4/core"
+run_policyc build "$R/core" --edition hampshir -o "$TMP/ws5" --today $T
+is "$rc" 2 "an unknown edition: exit 2"
+like "$err" "did you mean 'hampshire'" "an unknown edition: with a suggestion"
+mkdir -p "$TMP/a/x" "$TMP/b/x"
+run_policyc build "$TMP/a/x" "$TMP/b/x" -o "$TMP/dup"
+is "$rc" 2 "two folders of the same name would share OUT/<name>: refused"
+run_policyc check "$R/hampshire" "$R/little-acorns" --today $T --format json
+like "$out" '"file": *"[^"]*/regional/core/glossary.yaml"' "several folders: paths from where policyc runs, any format"
+is "$(printf '%s\n' "$out" | grep -c 'Section 47 enquiry')" 1 "a finding in shared core text is printed once, not once per edition"
+
+# ---- the worked example: pages, PDFs, profiling ----
+run_policyc build "$R/core" --edition all -o "$TMP/ex" --today $T
+H=$TMP/ex/hampshire
+L=$TMP/ex/little-acorns
+like "$(cat "$H/html/allegations/managing-allegations.html")" 'class="local-text__label">Local procedure — Hampshire' "site: local text labelled with the edition"
+like "$(cat "$H/html/local/escalation.html")" 'class="local-doc">Local procedure — Hampshire' "site: a document the edition added is labelled"
+like "$(pdftotext "$H/pdf/allegations/managing-allegations.pdf" - 2>/dev/null)" "Local procedure — Hampshire" "PDF: local text labelled with the edition"
+unlike "$(cat "$L/html/allegations/managing-allegations.html")" "Support for the member of staff" "parents' edition: the staff-only block is dropped"
+like "$(cat "$H/html/allegations/managing-allegations.html")" "Support for the member of staff" "staff edition: the staff-only block is kept"
+check "excluded: no page for the document" test ! -e "$L/html/partnership/agency-roles.html"
+bad=0
+for f in $(find "$TMP/ex" -path '*/xml/*.xml'); do
+	xmllint --noout --relaxng "$ROOT/templates/xml/policy.rng" "$f" 2>/dev/null || bad=$((bad + 1))
+done
+is "$bad" 0 "every edition's XML is valid against policy.rng"
+exit $((tap_failed > 0))
