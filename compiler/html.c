@@ -23,6 +23,7 @@
 #include "fsio.h"
 #include "htmlsearch.h"
 #include "htmlxsl.h"
+#include "incremental.h"
 #include "jobs.h"
 #include "util.h"
 #include "xmlread.h"
@@ -94,20 +95,23 @@ page_job(void *ctx, size_t i, int worker)
 		free(path);
 		return;
 	}
-	out = htmlxsl_apply(j->xsl, j->page, in->docs[i], j->params, in->ds,
+	rel = xasprintf("html/%s.html", id);
+	/* the build cache: an unchanged page is carried over */
+	out = incr_reuse(in->incr, INCR_HTML, i, in->out_dir, rel) ? NULL :
+	    htmlxsl_apply(j->xsl, j->page, in->docs[i], j->params, in->ds,
 	    path, DOCTYPE, 1);
 	if (out) {
 		/* written beneath the staging folder without following links:
 		 * the id was judged, and is checked again where it is opened */
-		rel = xasprintf("html/%s.html", id);
 		if (fsio_write_beneath(in->out_dir, rel, out, strlen(out)) != 0) {
 			diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, path, 0,
 			    0, "cannot write %s: %s", rel, strerror(errno));
 			__atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
-		}
-		free(rel);
+		} else
+			incr_wrote(in->incr, INCR_HTML, i, out, strlen(out));
 		free(out);
 	}
+	free(rel);
 	j->entries[i] = htmlsearch_entry(in->docs[i]);
 	free(id);
 	free(path);

@@ -91,6 +91,8 @@ static const char help_build[] =
 "      --format FMT     text, json, sarif, junit or github\n"
 "  -j, --jobs N         threads (default: the number of cores)\n"
 "      --timings        print the time of each stage to stderr\n"
+"      --no-cache       make every page anew (OUT/.policyc-cache is\n"
+"                       otherwise used to carry unchanged pages over)\n"
 "\n"
 "Examples:\n"
 "  policyc build                         # ./policyc.yaml into ./out\n"
@@ -546,6 +548,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'F' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "timings", no_argument, NULL, 'M' },
+	{ "no-cache", no_argument, NULL, 'N' },
 	{ "to", required_argument, NULL, 't' },
 	{ "allow-html", no_argument, NULL, 'A' },
 	{ "help", no_argument, NULL, 'h' },
@@ -646,6 +649,7 @@ parse_options(int argc, char **argv, const char *cmd, command *c,
 			break;
 		}
 		case 'M': c->po.timings = 1; break;
+		case 'N': c->pub.no_cache = 1; break;
 		case 't':
 			if (strcmp(optarg, "xml") && strcmp(optarg, "html"))
 				return usage_error("--to '%s': use xml or html", optarg);
