@@ -428,7 +428,11 @@ static int
 take_lock(const char *out, diag_set *ds)
 {
 	char *path = xasprintf("%s.lock", out);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd;
+
+	/* OUT's folder may not exist yet (fsio_staging makes it too) */
+	fsio_mkdir_parent(path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 
 	if (fd < 0) {
 		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
