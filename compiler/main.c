@@ -23,6 +23,7 @@
 #include "publish.h"
 #include "import.h"
 #include "scaffold.h"
+#include "serve.h"
 #include "util.h"
 #include "rules.h"
 
@@ -36,6 +37,7 @@ static const char usage_text[] =
 "       policyc render FILE [--to xml|html] [--allow-html]\n"
 "       policyc new DIR\n"
 "       policyc import FILE.docx|FILE.odt|FOLDER... [-o DIR]\n"
+"       policyc serve [DIR] [--port N] [--bind ADDR]\n"
 "       policyc rules\n"
 "       policyc COMMAND --help | policyc --help | --version\n"
 "\n"
@@ -46,6 +48,7 @@ static const char usage_text[] =
 "  render   show one Markdown file as policyc's XML or HTML\n"
 "  new      start a project that checks clean\n"
 "  import   Word and OpenDocument files into policyc documents\n"
+"  serve    build, serve the site on 127.0.0.1, rebuild and reload on save\n"
 "  rules    list every rule: id, default severity, settings, what it catches\n"
 "\n"
 "  -o, --output OUT     where build publishes (default: DIR/out)\n"
@@ -601,6 +604,9 @@ run_early(int argc, char **argv)
 		xmlCleanupParser();
 		return rc;
 	}
+	/* policyc serve: its own options and its own loop (serve.c) */
+	if (!strcmp(cmd, "serve"))
+		return serve_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "build") && strcmp(cmd, "check") && strcmp(cmd, "render") &&
 	    strcmp(cmd, "new") && strcmp(cmd, "rules"))
 		return usage_error("unknown command '%s'", cmd);
