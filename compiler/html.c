@@ -217,23 +217,29 @@ corpus_site(site_job *j)
 	int rc = 0;
 
 	for (k = 0; k < sizeof corpus_pages / sizeof corpus_pages[0]; k++) {
-		xsltStylesheetPtr st = htmlxsl_load(j->xsl, corpus_pages[k][0],
-		    j->judged);
+		xsltStylesheetPtr st;
 		const char *pre = str_has_suffix(corpus_pages[k][1], ".html") ?
 		    DOCTYPE : NULL;
-		char *s, *file;
+		char *s, *file, *rel = xasprintf("html/%s", corpus_pages[k][1]);
 
-		if (st == NULL)
+		/* unchanged since OUT was made: carried over (incremental.h) */
+		if (incr_reuse_corpus(in->incr, in->out_dir, rel) ||
+		    !(st = htmlxsl_load(j->xsl, corpus_pages[k][0], j->judged))) {
+			free(rel);
 			continue;
+		}
 		s = htmlxsl_apply(j->xsl, st, in->corpus, j->params, in->ds,
 		    "corpus.xml", pre, pre != NULL);
 		if (s) {
 			file = path_join(j->html_dir, corpus_pages[k][1]);
 			if (write_out(in, file, s) != 0)
 				rc = 1;
+			else
+				incr_wrote_corpus(in->incr, rel, s, strlen(s));
 			free(file);
 			free(s);
 		}
+		free(rel);
 		xsltFreeStylesheet(st);
 	}
 	return rc;

@@ -122,6 +122,8 @@ hash_str(incr_hash *h, const char *s)
 	incr_hash_add(h, s ? s : "", strlen(s ? s : "") + 1);
 }
 
+static int plain(const char *s);
+
 /* ---- state ---- */
 
 typedef struct {
@@ -148,6 +150,10 @@ struct incr {
 	char (*srchash)[33];         /* per document: its source file */
 	char (*key[INCR_NKINDS])[33];  /* per kind, per document */
 	new_rec *rec[INCR_NKINDS];
+	char corpus_key[33];         /* pages made from corpus.xml */
+	char **named;                /* their rels (html/index.html ...) */
+	new_rec *named_rec;
+	size_t nnamed;
 	atomic_size_t reused, made;
 };
 
@@ -489,6 +495,25 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 			incr_hash_hex(&h, inc->key[k][i]);
 		}
 	}
+	{
+		/* the contents, glossary, what's new ... pages: corpus.xml
+		 * with what every page is made with */
+		incr_hash h;
+		char cx[33];
+		xmlSaveCtxtPtr sv;
+		incr_hash_init(&h);
+		sv = xmlSaveToIO(save_write, NULL, &h, "UTF-8", 0);
+		if (sv) {
+			xmlSaveDoc(sv, pipeline_corpus_xml(pl));
+			xmlSaveClose(sv);
+		}
+		incr_hash_hex(&h, cx);
+		incr_hash_init(&h);
+		hash_str(&h, global);
+		hash_str(&h, "corpus");
+		hash_str(&h, cx);
+		incr_hash_hex(&h, inc->corpus_key);
+	}
 	inc->trusted = use_cache && read_cache(inc);
 	pipeline_stage(pl, "cache");
 	return inc;
@@ -582,6 +607,66 @@ incr_wrote(incr *inc, enum incr_kind k, size_t i, const char *data,
 	atomic_fetch_add(&inc->made, 1);
 }
 
+int
+incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
+{
+	const old_rec *r;
+	char *path, *data = NULL, got[33];
+	struct stat st;
+	incr_hash h;
+	int fd, ok = 0;
+
+	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
+	    strcmp(r->key, inc->corpus_key))
+		return 0;
+	path = path_join(inc->out, rel);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == r->size) {
+		data = xmalloc(r->size + 1);
+		if (read(fd, data, r->size + 1) == (ssize_t)r->size) {
+			incr_hash_init(&h);
+			incr_hash_add(&h, data, r->size);
+			incr_hash_hex(&h, got);
+			ok = !strcmp(got, r->ohash);
+		}
+	}
+	close(fd);
+	if (ok && carry(inc->out, staging, rel, data, r->size) == 0) {
+		incr_wrote_corpus(inc, rel, data, r->size);
+		atomic_fetch_sub(&inc->made, 1);
+		atomic_fetch_add(&inc->reused, 1);
+	} else
+		ok = 0;
+	free(data);
+	return ok;
+}
+
+void
+incr_wrote_corpus(incr *inc, const char *rel, const char *data, size_t len)
+{
+	incr_hash h;
+	new_rec *r;
+
+	if (!inc || !plain(rel))
+		return;
+	inc->named = xrealloc(inc->named, (inc->nnamed + 1) *
+	    sizeof *inc->named);
+	inc->named_rec = xrealloc(inc->named_rec, (inc->nnamed + 1) *
+	    sizeof *inc->named_rec);
+	inc->named[inc->nnamed] = xstrdup(rel);
+	r = &inc->named_rec[inc->nnamed++];
+	incr_hash_init(&h);
+	incr_hash_add(&h, data, len);
+	incr_hash_hex(&h, r->ohash);
+	r->size = len;
+	r->set = 1;
+	atomic_fetch_add(&inc->made, 1);
+}
+
 /* A name the line format can carry (no tab, no newline). */
 static int
 plain(const char *s)
@@ -617,6 +702,9 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 		for (i = 0; i < inc->ndocs; i++)
 			if (g->file && !strcmp(g->file, c->docs[i]->path))
 				inc->rec[INCR_HTML][i].set = 0;
+		if (g->file && !strcmp(g->file, "corpus.xml"))
+			for (i = 0; i < inc->nnamed; i++)
+				inc->named_rec[i].set = 0;
 	}
 	binary_identity(bin);
 	project_identity(pipeline_project(inc->pl)->dir, proj);
@@ -640,6 +728,11 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			free(rel);
 		}
 	}
+	for (i = 0; i < inc->nnamed; i++)
+		if (inc->named_rec[i].set)
+			buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n", inc->corpus_key,
+			    inc->named_rec[i].ohash, inc->named_rec[i].size,
+			    inc->named[i]);
 	incr_hash_init(&h);
 	incr_hash_add(&h, b.data, b.len);
 	incr_hash_hex(&h, sum);
@@ -670,6 +763,10 @@ incr_end(incr *inc)
 		free(inc->key[k]);
 		free(inc->rec[k]);
 	}
+	for (i = 0; i < inc->nnamed; i++)
+		free(inc->named[i]);
+	free(inc->named);
+	free(inc->named_rec);
 	free(inc->dochash);
 	free(inc->srchash);
 	free(inc->out);

@@ -45,6 +45,13 @@ int incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
 void incr_wrote(incr *inc, enum incr_kind k, size_t i, const char *data,
     size_t len);
 
+/* The same for the pages made from corpus.xml (rel: "html/index.html"):
+ * carried over when corpus.xml, the templates and the site parameters
+ * are what they were.  Called from one thread. */
+int incr_reuse_corpus(incr *inc, const char *staging, const char *rel);
+void incr_wrote_corpus(incr *inc, const char *rel, const char *data,
+    size_t len);
+
 /* Before the swap: writes the new cache into staging/.policyc-cache.
  * Outputs whose making reported a diagnostic (a template's run-time
  * error) are left out of it, so the next build makes them again and says

@@ -8,7 +8,8 @@
  * rebuilds and tells every open page to reload.  Each rebuild's
  * diagnostics go to the terminal and to the banners of the pages they
  * concern.  PDFs are not made here: `policyc build` makes them.  Ctrl-C
- * (or SIGTERM) is read from a signalfd in the main loop, never in the
+ * (or SIGTERM) is read from a signalfd in the main loop (or, in the
+ * moments publish.c unblocks it, sets a flag), never acted on in the
  * middle of a build, so OUT is always a complete build; the server's
  * threads are joined before exit.
  */
@@ -175,9 +176,43 @@ parse(int argc, char **argv, serve_opts *o)
 	return -1;
 }
 
+/* Set by a SIGINT or SIGTERM that arrives while publish.c has them
+ * unblocked (it blocks them around its swap, then unblocks them). */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* Ctrl-C and SIGTERM: blocked, and read from a signalfd in the loop; a
+ * handler that only sets a flag covers the moments a build unblocks
+ * them.  A signal the caller ignores (nohup) stays ignored. */
+static int
+stop_signals(sigset_t *set)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+	struct sigaction sa, old;
+	size_t i;
+
+	sigemptyset(set);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		sigaddset(set, sigs[i]);
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, set, NULL);
+	return signalfd(-1, set, SFD_CLOEXEC);
+}
+
 /* The loop: signals and saves, until Ctrl-C or SIGTERM. */
 static void
-loop(serve_opts *o, int sigfd, watch *w)
+loop(serve_opts *o, int sigfd, watch *w, const sigset_t *set)
 {
 	struct pollfd fds[2];
 	int pending = 0;
@@ -188,7 +223,10 @@ loop(serve_opts *o, int sigfd, watch *w)
 	fds[1].fd = watch_fd(w);
 	fds[1].events = POLLIN;
 	for (;;) {
-		int n = poll(fds, 2, pending ? DEBOUNCE_MS : -1);
+		int n;
+		if (stop_requested)
+			return;
+		n = poll(fds, 2, pending ? DEBOUNCE_MS : -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 || (fds[0].revents & POLLIN))
@@ -203,6 +241,7 @@ loop(serve_opts *o, int sigfd, watch *w)
 			    "the project");
 			pending = 0;
 			build_once(o, why);
+			sigprocmask(SIG_BLOCK, set, NULL);   /* publish unblocked them */
 			free(why);
 			last[0] = '\0';
 		}
@@ -228,16 +267,13 @@ serve_main(int argc, char **argv)
 	/* Ctrl-C and SIGTERM are read in the loop, never mid-build; every
 	 * thread made from here on (the server's, the build's) inherits
 	 * the mask.  A client gone mid-response is not a reason to die. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = stop_signals(&set);
 	signal(SIGPIPE, SIG_IGN);
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	xmlInitParser();
 	o.site = servehttp_new(o.out);
 	rc = build_once(&o, "first build");
-	if (rc == EXIT_USAGE)
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (rc == EXIT_USAGE || stop_requested)
 		goto out;
 	port = servehttp_listen(o.site, o.bind, o.port);
 	if (port < 0) {
@@ -258,7 +294,7 @@ serve_main(int argc, char **argv)
 	if (strcmp(o.bind, "127.0.0.1") && strcmp(o.bind, "::1"))
 		fprintf(stderr, "policyc serve: note: listening on %s: other "
 		    "machines can read this site\n", o.bind);
-	loop(&o, sigfd, w);
+	loop(&o, sigfd, w, &set);
 	fprintf(stderr, "policyc serve: stopped\n");
 	watch_free(w);
 	rc = EXIT_OK;
