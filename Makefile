@@ -92,6 +92,11 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/run
 
+# issue 12 alone: incremental rebuilds and serve's save-to-reload
+bench-incremental: deps-bench
+	@$(MAKE) --no-print-directory all
+	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/incremental-bench
+
 # libFuzzer targets (clang): FUZZ_SECONDS per target, see tests/fuzz/README.md
 fuzz:
 	@scripts/setup-deps fuzz
@@ -120,4 +125,4 @@ deb: all
 clean:
 	rm -rf build build-asan build-fuzz policyc tests/out
 
-.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench fuzz install deb clean
+.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench bench-incremental fuzz install deb clean
