@@ -588,6 +588,10 @@ run_early(int argc, char **argv)
 		char *help_argv[] = { argv[2], (char *)"--help", NULL };
 		return import_main(2, help_argv);
 	}
+	if (!strcmp(argv[1], "help") && argc > 2 && !strcmp(argv[2], "serve")) {
+		char *help_argv[] = { argv[2], (char *)"--help", NULL };
+		return serve_main(2, help_argv);
+	}
 	if (!strcmp(argv[1], "help")) {
 		fputs(help_for(argc > 2 ? argv[2] : NULL), stdout);
 		return EXIT_OK;

@@ -65,6 +65,7 @@ static const char help_serve[] =
 typedef struct {
 	const char *dir, *out, *today, *bind;
 	int port, jobs;
+	int built;          /* a build has published OUT */
 	serve_site *site;
 } serve_opts;
 
@@ -97,13 +98,14 @@ build_once(serve_opts *o, const char *why)
 	diag_print(ds, stderr, FMT_TEXT, pipeline_doc_paths(pl),
 	    pipeline_ndocs(pl));
 	st = incr_last_stats();
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK) {
+		o->built = 1;
 		fprintf(stderr, "policyc serve: %s: built in %.0f ms (%zu pages "
 		    "made, %zu carried over)\n", why, (date_monotonic() - t0) * 1e3,
 		    st.made, st.reused);
-	else
-		fprintf(stderr, "policyc serve: %s: the build failed; still "
-		    "serving the last good one\n", why);
+	} else
+		fprintf(stderr, "policyc serve: %s: the build failed%s\n", why,
+		    o->built ? "; still serving the last good one" : "");
 	if (o->site)
 		servehttp_update(o->site, rc == EXIT_USAGE ? NULL : pl, ds);
 	pipeline_free(pl);
