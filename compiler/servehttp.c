@@ -38,6 +38,7 @@
 typedef struct {
 	char *file;         /* relative to the project */
 	char *line;         /* "12:3: error: message [rule]" */
+	int doc;            /* file is a document's */
 } banner_line;
 
 struct serve_site {
@@ -109,11 +110,18 @@ drop_state(serve_site *s)
 	s->ndocs = s->ndiags = 0;
 }
 
+static int
+cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 void
 servehttp_update(serve_site *s, pipeline *pl, diag_set *ds)
 {
 	corpus *c = pl ? pipeline_corpus(pl) : NULL;
 	size_t i, n = c ? c->ndocs : 0, nd = diag_count(ds);
+	char **sorted;
 
 	pthread_mutex_lock(&s->mu);
 	drop_state(s);
@@ -124,13 +132,22 @@ servehttp_update(serve_site *s, pipeline *pl, diag_set *ds)
 		s->paths[i] = xstrdup(c->docs[i]->path);
 	}
 	s->ndocs = n;
+	sorted = xcalloc(n + 1, sizeof *sorted);
+	if (n) {
+		memcpy(sorted, s->paths, n * sizeof *sorted);
+		qsort(sorted, n, sizeof *sorted, cmp_path);
+	}
 	s->diags = xcalloc(nd + 1, sizeof *s->diags);
 	for (i = 0; i < nd; i++) {
 		const diagnostic *g = diag_at(ds, i);
-		s->diags[i].file = xstrdup(g->file ? g->file : "");
+		const char *f = g->file ? g->file : "";
+		s->diags[i].doc = n && bsearch(&f, sorted, n, sizeof *sorted,
+		    cmp_path) != NULL;
+		s->diags[i].file = xstrdup(f);
 		s->diags[i].line = xasprintf("%d:%d: %s: %s [%s]", g->line,
 		    g->col, diag_severity_name(g->sev), g->message, g->rule);
 	}
+	free(sorted);
 	s->ndiags = nd;
 	s->generation++;
 	pthread_cond_broadcast(&s->changed);
@@ -265,10 +282,9 @@ banner_of(serve_site *s, const char *rel)
 	}
 	for (i = 0; i < s->ndiags; i++) {
 		const banner_line *d = &s->diags[i];
-		int doc = 0;
-		for (size_t k = 0; !doc && k < s->ndocs; k++)
-			doc = !strcmp(d->file, s->paths[k]);
-		if (path ? strcmp(d->file, path) && doc : doc)
+		/* a document's page: its own and the project's; any other
+		 * page: the project's */
+		if (path ? strcmp(d->file, path) && d->doc : d->doc)
 			continue;
 		if (!n++)
 			buf_puts(&b, "<div class=\"policyc-serve-banner\" "
