@@ -15,7 +15,7 @@ CC      ?= cc
 DATADIR  = $(PREFIX)/share/policyc
 SRCDIR  := $(abspath .)
 
-PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0 libgit2 libzip libqrencode
+PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0 libgit2 libzip libqrencode libmicrohttpd
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -98,6 +98,11 @@ bench: deps-bench
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/run
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/history-bench
 
+# issue 12 alone: incremental rebuilds and serve's save-to-reload
+bench-incremental: deps-bench
+	@$(MAKE) --no-print-directory all
+	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/incremental-bench
+
 # libFuzzer targets (clang): FUZZ_SECONDS per target, see tests/fuzz/README.md
 fuzz:
 	@scripts/setup-deps fuzz
@@ -126,5 +131,5 @@ deb: all
 clean:
 	rm -rf build build-asan build-fuzz policyc tests/out
 
-.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench fuzz install deb clean
+.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench bench-incremental fuzz install deb clean
 .PHONY: examples

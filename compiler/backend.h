@@ -24,6 +24,7 @@ typedef struct {
 	int jobs;                   /* threads to use */
 	const char *today;          /* YYYY-MM-DD */
 	diag_set *ds;
+	struct incr *incr;          /* the build cache (incremental.h), or NULL */
 } backend_input;
 
 /* Writes OUT/html/.  Returns 0 on success, nonzero on a fatal failure

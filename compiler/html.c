@@ -23,6 +23,7 @@
 #include "fsio.h"
 #include "htmlsearch.h"
 #include "htmlxsl.h"
+#include "incremental.h"
 #include "jobs.h"
 #include "reviewcal.h"
 #include "util.h"
@@ -95,20 +96,23 @@ page_job(void *ctx, size_t i, int worker)
 		free(path);
 		return;
 	}
-	out = htmlxsl_apply(j->xsl, j->page, in->docs[i], j->params, in->ds,
+	rel = xasprintf("html/%s.html", id);
+	/* the build cache: an unchanged page is carried over */
+	out = incr_reuse(in->incr, INCR_HTML, i, in->out_dir, rel) ? NULL :
+	    htmlxsl_apply(j->xsl, j->page, in->docs[i], j->params, in->ds,
 	    path, DOCTYPE, 1);
 	if (out) {
 		/* written beneath the staging folder without following links:
 		 * the id was judged, and is checked again where it is opened */
-		rel = xasprintf("html/%s.html", id);
 		if (fsio_write_beneath(in->out_dir, rel, out, strlen(out)) != 0) {
 			diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, path, 0,
 			    0, "cannot write %s: %s", rel, strerror(errno));
 			__atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
-		}
-		free(rel);
+		} else
+			incr_wrote(in->incr, INCR_HTML, i, out, strlen(out));
 		free(out);
 	}
+	free(rel);
 	j->entries[i] = htmlsearch_entry(in->docs[i]);
 	free(id);
 	free(path);
@@ -216,23 +220,29 @@ corpus_site(site_job *j)
 	int rc = 0;
 
 	for (k = 0; k < sizeof corpus_pages / sizeof corpus_pages[0]; k++) {
-		xsltStylesheetPtr st = htmlxsl_load(j->xsl, corpus_pages[k][0],
-		    j->judged);
+		xsltStylesheetPtr st;
 		const char *pre = str_has_suffix(corpus_pages[k][1], ".html") ?
 		    DOCTYPE : NULL;
-		char *s, *file;
+		char *s, *file, *rel = xasprintf("html/%s", corpus_pages[k][1]);
 
-		if (st == NULL)
+		/* unchanged since OUT was made: carried over (incremental.h) */
+		if (incr_reuse_corpus(in->incr, in->out_dir, rel) ||
+		    !(st = htmlxsl_load(j->xsl, corpus_pages[k][0], j->judged))) {
+			free(rel);
 			continue;
+		}
 		s = htmlxsl_apply(j->xsl, st, in->corpus, j->params, in->ds,
 		    "corpus.xml", pre, pre != NULL);
 		if (s) {
 			file = path_join(j->html_dir, corpus_pages[k][1]);
 			if (write_out(in, file, s) != 0)
 				rc = 1;
+			else
+				incr_wrote_corpus(in->incr, rel, s, strlen(s));
 			free(file);
 			free(s);
 		}
+		free(rel);
 		xsltFreeStylesheet(st);
 	}
 	return rc;

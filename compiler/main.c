@@ -26,6 +26,7 @@
 #include "publish.h"
 #include "import.h"
 #include "scaffold.h"
+#include "serve.h"
 #include "util.h"
 #include "rules.h"
 
@@ -39,6 +40,7 @@ static const char usage_text[] =
 "       policyc render FILE [--to xml|html] [--allow-html]\n"
 "       policyc new DIR\n"
 "       policyc import FILE.docx|FILE.odt|FOLDER... [-o DIR]\n"
+"       policyc serve [DIR] [--port N] [--bind ADDR]\n"
 "       policyc rules\n"
 "       policyc COMMAND --help | policyc --help | --version\n"
 "\n"
@@ -49,6 +51,7 @@ static const char usage_text[] =
 "  render   show one Markdown file as policyc's XML or HTML\n"
 "  new      start a project that checks clean\n"
 "  import   Word and OpenDocument files into policyc documents\n"
+"  serve    build, serve the site on 127.0.0.1, rebuild and reload on save\n"
 "  rules    list every rule: id, default severity, settings, what it catches\n"
 "\n"
 "  -o, --output OUT     where build publishes (default: DIR/out)\n"
@@ -109,6 +112,8 @@ static const char help_build[] =
 "                       editions: lists, into OUT/NAME/; with several\n"
 "                       DIRs, each into OUT/<its name>/ (--stats counts\n"
 "                       the core files they share); README \"Editions\"\n"
+"      --no-cache       make every page anew (OUT/.policyc-cache is\n"
+"                       otherwise used to carry unchanged pages over)\n"
 "\n"
 "Examples:\n"
 "  policyc build                         # ./policyc.yaml into ./out\n"
@@ -778,6 +783,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'F' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "timings", no_argument, NULL, 'M' },
+	{ "no-cache", no_argument, NULL, 'N' },
 	{ "to", required_argument, NULL, 't' },
 	{ "allow-html", no_argument, NULL, 'A' },
 	{ "help", no_argument, NULL, 'h' },
@@ -816,6 +822,10 @@ run_early(int argc, char **argv)
 		char *help_argv[] = { argv[2], (char *)"--help", NULL };
 		return import_main(2, help_argv);
 	}
+	if (!strcmp(argv[1], "help") && argc > 2 && !strcmp(argv[2], "serve")) {
+		char *help_argv[] = { argv[2], (char *)"--help", NULL };
+		return serve_main(2, help_argv);
+	}
 	if (!strcmp(argv[1], "help")) {
 		fputs(help_for(argc > 2 ? argv[2] : NULL), stdout);
 		return EXIT_OK;
@@ -832,6 +842,9 @@ run_early(int argc, char **argv)
 		xmlCleanupParser();
 		return rc;
 	}
+	/* policyc serve: its own options and its own loop (serve.c) */
+	if (!strcmp(cmd, "serve"))
+		return serve_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "build") && strcmp(cmd, "check") && strcmp(cmd, "render") &&
 	    strcmp(cmd, "new") && strcmp(cmd, "rules"))
 		return usage_error("unknown command '%s'", cmd);
@@ -880,6 +893,7 @@ parse_options(int argc, char **argv, const char *cmd, command *c,
 			break;
 		}
 		case 'M': c->po.timings = 1; break;
+		case 'N': c->pub.no_cache = 1; break;
 		case 't':
 			if (strcmp(optarg, "xml") && strcmp(optarg, "html"))
 				return usage_error("--to '%s': use xml or html", optarg);

@@ -22,6 +22,7 @@
 #include "document.h"
 #include "escape.h"
 #include "fsio.h"
+#include "incremental.h"
 #include "jobs.h"
 #include "publish.h"
 #include "util.h"
@@ -289,7 +290,7 @@ publish_redirects(const corpus *c, const char *staging, diag_set *ds)
  * failed to write (each has reported why). */
 static int
 publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
-    diag_set *ds)
+    diag_set *ds, incr *inc)
 {
 	backend_input in;
 	const project *p = pipeline_project(pl);
@@ -316,6 +317,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	in.jobs = pipeline_jobs(pl);
 	in.today = pipeline_corpus(pl)->today;
 	in.ds = ds;
+	in.incr = inc;
 	if (!fatal && (o->outputs & OUTPUT_HTML)) {
 		fatal |= html_render(&in) != 0;
 		pipeline_stage(pl, "html");
@@ -344,6 +346,7 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	const project *p = pipeline_project(pl);
 	char *out, *staging;
 	int fatal;
+	incr *inc;
 
 	if (!p || pipeline_model(pl) != PIPELINE_OK)
 		return EXIT_USAGE;
@@ -352,18 +355,26 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 		free(out);
 		return EXIT_USAGE;
 	}
+	/* OUT's lock and build cache (incremental.c) */
+	if (!(inc = incr_begin(pl, out, !o->no_cache, ds))) {
+		free(out);
+		return EXIT_ERRORS;
+	}
 	fsio_sweep_stale(out);
 	staging = fsio_staging(out);
 	if (!staging) {
 		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 		    "cannot make a staging folder beside '%s': %s", out,
 		    strerror(errno));
+		incr_end(inc);
 		free(out);
 		return EXIT_ERRORS;
 	}
 	signal_staging = staging;
 
-	fatal = publish_outputs(pl, o, staging, ds);
+	fatal = publish_outputs(pl, o, staging, ds, inc);
+	if (!fatal)
+		fatal = incr_finish(inc, staging, ds);
 	hold_signals(1);
 	if (!fatal && fsio_swap(staging, out) != 0) {
 		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
@@ -375,6 +386,7 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 		fsio_rmtree(staging);
 	signal_staging = NULL;
 	hold_signals(0);
+	incr_end(inc);
 	pipeline_stage(pl, "publish");
 	free(staging);
 	free(out);

@@ -23,6 +23,7 @@ enum {
 typedef struct {
 	const char *out;         /* output folder */
 	unsigned outputs;        /* OUTPUT_* bits */
+	int no_cache;            /* --no-cache: reuse nothing (incremental.h) */
 } publish_options;
 
 /* Judges OUT, makes the XML trees (pipeline_model), writes every output

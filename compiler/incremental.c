@@ -1,0 +1,774 @@
+/*
+ * incremental.c — the build cache behind `policyc build` and `serve`
+ * (incremental.h).  It sits between pipeline_model and the back ends:
+ * publish.c opens it once the XML trees exist, the HTML back end asks it
+ * before each page's XSLT run whether the page can be carried over, and
+ * publish.c has it write the new cache into the staging folder before
+ * the swap.  A document's XML holds everything its page is made from —
+ * its own text and metadata, and what it imports from others (the titles
+ * and anchors of the documents it links to, its related and
+ * referenced-by lists, its term definitions, its diagnostics) — so one
+ * hash of it, together with a hash of the templates and site parameters,
+ * decides exactly which pages a change reaches: a retitled document
+ * changes the XML of every document linking to it, a glossary edit the
+ * XML of every document using the term, a template edit every page.
+ * Nothing is trusted blindly: the cache names its format, the policyc
+ * binary and the project it was made for, ends with a checksum of
+ * itself, and every file carried over is hashed again before it is.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
+#include "corpus.h"
+#include "document.h"
+#include "fsio.h"
+#include "incremental.h"
+#include "jobs.h"
+#include "publish.h"
+#include "util.h"
+
+#define CACHE_NAME ".policyc-cache"
+#define CACHE_MAGIC "policyc-cache 1"
+
+/* ---- the hash ---- */
+
+static uint64_t
+rotl(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* Two 64-bit lanes fed a word at a time, each multiply-xorshift mixed
+ * (the shape of xxHash's and wyhash's rounds): fast enough to hash every
+ * document's XML on each build, and 128 bits so an accidental collision
+ * is out of reach. */
+static void
+mix(incr_hash *h, uint64_t w)
+{
+	h->a = (h->a ^ w) * 0x9e3779b97f4a7c15ULL;
+	h->a ^= h->a >> 29;
+	h->b = rotl(h->b + w * 0xc2b2ae3d27d4eb4fULL, 31) * 0x165667b19e3779f9ULL;
+	h->b ^= h->a >> 17;
+}
+
+void
+incr_hash_init(incr_hash *h)
+{
+	memset(h, 0, sizeof *h);
+	h->a = 0x243f6a8885a308d3ULL;
+	h->b = 0x13198a2e03707344ULL;
+}
+
+void
+incr_hash_add(incr_hash *h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t w;
+
+	h->len += n;
+	while (n && h->ntail) {
+		h->tail[h->ntail++] = *p++;
+		n--;
+		if (h->ntail == 8) {
+			memcpy(&w, h->tail, 8);
+			mix(h, w);
+			h->ntail = 0;
+		}
+	}
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		mix(h, w);
+	}
+	while (n--)
+		h->tail[h->ntail++] = *p++;
+}
+
+void
+incr_hash_hex(const incr_hash *h, char out[33])
+{
+	incr_hash f = *h;
+	uint64_t w = 0, a, b;
+
+	memcpy(&w, f.tail, f.ntail);
+	mix(&f, w ^ ((uint64_t)f.ntail << 56));
+	mix(&f, f.len);
+	a = f.a ^ rotl(f.b, 23);
+	a ^= a >> 31;
+	a *= 0xff51afd7ed558ccdULL;
+	a ^= a >> 33;
+	b = f.b ^ rotl(f.a, 41);
+	b ^= b >> 29;
+	b *= 0xc4ceb9fe1a85ec53ULL;
+	b ^= b >> 32;
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)a,
+	    (unsigned long long)b);
+}
+
+static void
+hash_str(incr_hash *h, const char *s)
+{
+	/* with its NUL, so ("ab","c") and ("a","bc") differ */
+	incr_hash_add(h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static int plain(const char *s);
+
+/* ---- state ---- */
+
+typedef struct {
+	char *rel;
+	char key[33], ohash[33];
+	size_t size;
+} old_rec;
+
+typedef struct {
+	int set;
+	char ohash[33];
+	size_t size;
+} new_rec;
+
+struct incr {
+	pipeline *pl;
+	char *out;
+	int lockfd;
+	int trusted;                 /* old records may be reused */
+	old_rec *old;
+	size_t nold;
+	size_t ndocs;
+	char (*dochash)[33];         /* per document: its XML */
+	char (*srchash)[33];         /* per document: its source file */
+	char (*key[INCR_NKINDS])[33];  /* per kind, per document */
+	new_rec *rec[INCR_NKINDS];
+	char corpus_key[33];         /* pages made from corpus.xml */
+	char **named;                /* their rels (html/index.html ...) */
+	new_rec *named_rec;
+	size_t nnamed;
+	atomic_size_t reused, made;
+};
+
+static incr_stats last_stats;
+
+incr_stats
+incr_last_stats(void)
+{
+	return last_stats;
+}
+
+/* A cache note: not a diagnostic, since a diagnostic is about the input
+ * and check must print what build prints. */
+static void
+note(const char *out, const char *what)
+{
+	fprintf(stderr, "policyc: note: %s/%s %s; this is a full build\n", out,
+	    CACHE_NAME, what);
+}
+
+/* ---- identities ---- */
+
+/* The policyc binary, by content: a new policyc may make other pages
+ * from the same XML. */
+static void
+binary_identity(char out[33])
+{
+	static char id[33];
+	incr_hash h;
+	size_t n = 0;
+	char *data;
+
+	if (!id[0]) {
+		incr_hash_init(&h);
+		hash_str(&h, CACHE_MAGIC);
+		data = read_file("/proc/self/exe", &n);
+		if (data)
+			incr_hash_add(&h, data, n);
+		free(data);
+		incr_hash_hex(&h, id);
+	}
+	memcpy(out, id, 33);
+}
+
+static void
+project_identity(const char *dir, char out[33])
+{
+	char *real = realpath(dir, NULL);
+	incr_hash h;
+
+	incr_hash_init(&h);
+	hash_str(&h, real ? real : dir);
+	incr_hash_hex(&h, out);
+	free(real);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every file below dir (recursively, sorted, hidden ones too), names and
+ * contents, into h: a folder of templates as one value. */
+static void
+hash_tree(incr_hash *h, const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, i;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof *names);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n; i++) {
+		char *path = path_join(dir, names[i]);
+		char *rel = xasprintf("%s/%s", prefix, names[i]);
+		if (fsio_is_dir(path))
+			hash_tree(h, path, rel);
+		else {
+			size_t len = 0;
+			char *data = read_file(path, &len);
+			hash_str(h, rel);
+			if (data)
+				incr_hash_add(h, data, len);
+			free(data);
+		}
+		free(rel);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* What every page of the site is made with besides its own XML: the
+ * binary, the built-in and the project's templates, and the site
+ * parameters (brand colours, logo, today), which come from corpus.xml's
+ * <project> and the date. */
+static void
+html_identity(pipeline *pl, char out[33])
+{
+	const project *p = pipeline_project(pl);
+	xmlNodePtr root = xmlDocGetRootElement(pipeline_corpus_xml(pl)), c;
+	incr_hash h;
+	char bin[33], *t;
+
+	incr_hash_init(&h);
+	hash_str(&h, "html");
+	binary_identity(bin);
+	hash_str(&h, bin);
+	t = path_join(pipeline_data_dir(), "templates/html");
+	hash_tree(&h, t, "builtin");
+	free(t);
+	t = path_join(p->dir, "templates/html");
+	hash_tree(&h, t, "project");
+	free(t);
+	hash_str(&h, pipeline_corpus(pl)->today);
+	for (c = root ? root->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    !xmlStrcmp(c->name, BAD_CAST "project")) {
+			xmlBufferPtr b = xmlBufferCreate();
+			xmlNodeDump(b, c->doc, c, 0, 0);
+			incr_hash_add(&h, xmlBufferContent(b),
+			    (size_t)xmlBufferLength(b));
+			xmlBufferFree(b);
+		}
+	incr_hash_hex(&h, out);
+}
+
+/* ---- hashing the documents ---- */
+
+static int
+save_write(void *ctx, const char *data, int len)
+{
+	incr_hash_add(ctx, data, (size_t)len);
+	return len;
+}
+
+typedef struct {
+	incr *inc;
+	xmlDocPtr *docs;
+	corpus *c;
+} hash_ctx;
+
+static void
+hash_one(void *arg, size_t i, int worker)
+{
+	hash_ctx *x = arg;
+	incr_hash h;
+	xmlSaveCtxtPtr s;
+	const document *d = x->c->docs[i];
+
+	(void)worker;
+	incr_hash_init(&h);
+	s = xmlSaveToIO(save_write, NULL, &h, "UTF-8", 0);
+	if (s) {
+		xmlSaveDoc(s, x->docs[i]);
+		xmlSaveClose(s);
+	}
+	incr_hash_hex(&h, x->inc->dochash[i]);
+	incr_hash_init(&h);
+	if (d->source)
+		incr_hash_add(&h, d->source, d->source_len);
+	incr_hash_hex(&h, x->inc->srchash[i]);
+}
+
+/* ---- reading the old cache ---- */
+
+static int
+cmp_old(const void *a, const void *b)
+{
+	return strcmp(((const old_rec *)a)->rel, ((const old_rec *)b)->rel);
+}
+
+/* Parses one "out KEY OHASH SIZE REL" line (tab-separated). */
+static int
+parse_out(char *line, old_rec *r)
+{
+	char *f[5], *s = line;
+	int k;
+
+	for (k = 0; k < 5; k++) {
+		f[k] = s;
+		if (k < 4) {
+			if (!(s = strchr(s, '\t')))
+				return 0;
+			*s++ = '\0';
+		}
+	}
+	if (strcmp(f[0], "out") || strlen(f[1]) != 32 || strlen(f[2]) != 32 ||
+	    !*f[4])
+		return 0;
+	memcpy(r->key, f[1], 33);
+	memcpy(r->ohash, f[2], 33);
+	r->size = (size_t)strtoull(f[3], NULL, 10);
+	r->rel = xstrdup(f[4]);
+	return 1;
+}
+
+/* Reads OUT's cache; 1 when it can be trusted.  Says why not when a
+ * cache is there and cannot. */
+static int
+read_cache(incr *inc)
+{
+	char *path = path_join(inc->out, CACHE_NAME), *data, *sum, *line,
+	    *next, want[33], bin[33], proj[33], hdr[128];
+	size_t len = 0;
+	incr_hash h;
+	int ok = 0;
+
+	data = read_file(path, &len);
+	free(path);
+	if (!data)
+		return 0;   /* a first build, or --no-cache's OUT: silent */
+	if (strlen(data) != len || len < 40 ||
+	    !(sum = strstr(data, "\nsum ")) || strlen(sum) != 5 + 32 + 1) {
+		note(inc->out, "is truncated or corrupt");
+		goto done;
+	}
+	incr_hash_init(&h);
+	incr_hash_add(&h, data, (size_t)(sum + 1 - data));
+	incr_hash_hex(&h, want);
+	if (memcmp(sum + 5, want, 32) != 0 || sum[37] != '\n') {
+		note(inc->out, "is corrupt (its checksum does not match)");
+		goto done;
+	}
+	sum[1] = '\0';
+	binary_identity(bin);
+	project_identity(pipeline_project(inc->pl)->dir, proj);
+	snprintf(hdr, sizeof hdr, "%s\nbinary\t%s\nproject\t%s\n", CACHE_MAGIC,
+	    bin, proj);
+	if (strncmp(data, CACHE_MAGIC "\n", sizeof CACHE_MAGIC) != 0) {
+		note(inc->out, "is of another format version");
+		goto done;
+	}
+	if (strncmp(data, hdr, strlen(hdr)) != 0) {
+		note(inc->out, strstr(data, bin) ? "was made for another project" :
+		    "was made by another policyc");
+		goto done;
+	}
+	for (line = data + strlen(hdr); *line; line = next) {
+		old_rec r;
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		if (!strncmp(line, "out\t", 4)) {
+			if (!parse_out(line, &r)) {
+				note(inc->out, "is corrupt (a bad line)");
+				goto done;
+			}
+			inc->old = xrealloc(inc->old, (inc->nold + 1) *
+			    sizeof *inc->old);
+			inc->old[inc->nold++] = r;
+		}
+	}
+	if (inc->nold)
+		qsort(inc->old, inc->nold, sizeof *inc->old, cmp_old);
+	ok = 1;
+done:
+	free(data);
+	return ok;
+}
+
+/* ---- the lock ---- */
+
+/* OUT.lock beside OUT (not in it: OUT is replaced by the swap).  A
+ * second build into the same OUT waits for the first, so neither reads
+ * a cache the other is replacing. */
+static int
+take_lock(const char *out, diag_set *ds)
+{
+	char *path = xasprintf("%s.lock", out);
+	int fd;
+
+	/* OUT's folder may not exist yet (fsio_staging makes it too) */
+	fsio_mkdir_parent(path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+	if (fd < 0) {
+		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
+		    "cannot open the lock file %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "policyc: note: another build is writing %s; "
+		    "waiting for it to finish\n", out);
+		while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+			;
+	}
+	free(path);
+	return fd;
+}
+
+/* ---- the API ---- */
+
+incr *
+incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
+{
+	incr *inc;
+	corpus *c = pipeline_corpus(pl);
+	hash_ctx hc;
+	char global[33];
+	size_t i, k;
+	int fd = take_lock(out, ds);
+
+	if (fd < 0)
+		return NULL;
+	inc = xcalloc(1, sizeof *inc);
+	inc->pl = pl;
+	inc->out = xstrdup(out);
+	inc->lockfd = fd;
+	inc->ndocs = c->ndocs;
+	atomic_init(&inc->reused, 0);
+	atomic_init(&inc->made, 0);
+	inc->dochash = xcalloc(c->ndocs + 1, sizeof *inc->dochash);
+	inc->srchash = xcalloc(c->ndocs + 1, sizeof *inc->srchash);
+	hc.inc = inc;
+	hc.docs = pipeline_document_xml(pl);
+	hc.c = c;
+	jobs_run(c->ndocs, pipeline_jobs(pl), hash_one, &hc);
+	html_identity(pl, global);
+	for (k = 0; k < INCR_NKINDS; k++) {
+		inc->key[k] = xcalloc(c->ndocs + 1, sizeof *inc->key[k]);
+		inc->rec[k] = xcalloc(c->ndocs + 1, sizeof *inc->rec[k]);
+		for (i = 0; i < c->ndocs; i++) {
+			incr_hash h;
+			incr_hash_init(&h);
+			hash_str(&h, global);
+			hash_str(&h, inc->dochash[i]);
+			incr_hash_hex(&h, inc->key[k][i]);
+		}
+	}
+	{
+		/* the contents, glossary, what's new ... pages: corpus.xml
+		 * with what every page is made with */
+		incr_hash h;
+		char cx[33];
+		xmlSaveCtxtPtr sv;
+		incr_hash_init(&h);
+		sv = xmlSaveToIO(save_write, NULL, &h, "UTF-8", 0);
+		if (sv) {
+			xmlSaveDoc(sv, pipeline_corpus_xml(pl));
+			xmlSaveClose(sv);
+		}
+		incr_hash_hex(&h, cx);
+		incr_hash_init(&h);
+		hash_str(&h, global);
+		hash_str(&h, "corpus");
+		hash_str(&h, cx);
+		incr_hash_hex(&h, inc->corpus_key);
+	}
+	inc->trusted = use_cache && read_cache(inc);
+	pipeline_stage(pl, "cache");
+	return inc;
+}
+
+static const old_rec *
+find_old(const incr *inc, const char *rel)
+{
+	old_rec probe;
+
+	probe.rel = (char *)rel;
+	return inc->nold ? bsearch(&probe, inc->old, inc->nold,
+	    sizeof *inc->old, cmp_old) : NULL;
+}
+
+/* Carries OUT/rel into staging/rel: a hard link when the file system
+ * allows, else a copy of the bytes already read. */
+static int
+carry(const char *out, const char *staging, const char *rel,
+    const char *data, size_t len)
+{
+	char *from = path_join(out, rel), *to = path_join(staging, rel);
+	int rc = -1;
+
+	if (fsio_mkdir_parent(to) == 0 && link(from, to) == 0)
+		rc = 0;
+	else
+		rc = publish_write(staging, rel, data, len);
+	free(from);
+	free(to);
+	return rc;
+}
+
+int
+incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
+    const char *rel)
+{
+	const old_rec *r;
+	char *path, *data = NULL, got[33];
+	struct stat st;
+	incr_hash h;
+	int fd, ok = 0;
+	ssize_t n;
+
+	if (!inc || !inc->trusted || i >= inc->ndocs ||
+	    !(r = find_old(inc, rel)) || strcmp(r->key, inc->key[k][i]))
+		return 0;
+	/* the file in OUT is hashed again: one edited by hand, or left
+	 * half-written by a crash, is made anew, never carried over */
+	path = path_join(inc->out, rel);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == r->size) {
+		data = xmalloc(r->size + 1);
+		n = read(fd, data, r->size + 1);
+		if (n == (ssize_t)r->size) {
+			incr_hash_init(&h);
+			incr_hash_add(&h, data, r->size);
+			incr_hash_hex(&h, got);
+			ok = !strcmp(got, r->ohash);
+		}
+	}
+	close(fd);
+	if (ok && carry(inc->out, staging, rel, data, r->size) == 0) {
+		inc->rec[k][i].set = 1;
+		memcpy(inc->rec[k][i].ohash, r->ohash, 33);
+		inc->rec[k][i].size = r->size;
+		atomic_fetch_add(&inc->reused, 1);
+	} else
+		ok = 0;
+	free(data);
+	return ok;
+}
+
+void
+incr_wrote(incr *inc, enum incr_kind k, size_t i, const char *data,
+    size_t len)
+{
+	incr_hash h;
+
+	if (!inc || i >= inc->ndocs)
+		return;
+	incr_hash_init(&h);
+	incr_hash_add(&h, data, len);
+	incr_hash_hex(&h, inc->rec[k][i].ohash);
+	inc->rec[k][i].size = len;
+	inc->rec[k][i].set = 1;
+	atomic_fetch_add(&inc->made, 1);
+}
+
+int
+incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
+{
+	const old_rec *r;
+	char *path, *data = NULL, got[33];
+	struct stat st;
+	incr_hash h;
+	int fd, ok = 0;
+
+	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
+	    strcmp(r->key, inc->corpus_key))
+		return 0;
+	path = path_join(inc->out, rel);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == r->size) {
+		data = xmalloc(r->size + 1);
+		if (read(fd, data, r->size + 1) == (ssize_t)r->size) {
+			incr_hash_init(&h);
+			incr_hash_add(&h, data, r->size);
+			incr_hash_hex(&h, got);
+			ok = !strcmp(got, r->ohash);
+		}
+	}
+	close(fd);
+	if (ok && carry(inc->out, staging, rel, data, r->size) == 0) {
+		incr_wrote_corpus(inc, rel, data, r->size);
+		atomic_fetch_sub(&inc->made, 1);
+		atomic_fetch_add(&inc->reused, 1);
+	} else
+		ok = 0;
+	free(data);
+	return ok;
+}
+
+void
+incr_wrote_corpus(incr *inc, const char *rel, const char *data, size_t len)
+{
+	incr_hash h;
+	new_rec *r;
+
+	if (!inc || !plain(rel))
+		return;
+	inc->named = xrealloc(inc->named, (inc->nnamed + 1) *
+	    sizeof *inc->named);
+	inc->named_rec = xrealloc(inc->named_rec, (inc->nnamed + 1) *
+	    sizeof *inc->named_rec);
+	inc->named[inc->nnamed] = xstrdup(rel);
+	r = &inc->named_rec[inc->nnamed++];
+	incr_hash_init(&h);
+	incr_hash_add(&h, data, len);
+	incr_hash_hex(&h, r->ohash);
+	r->size = len;
+	r->set = 1;
+	atomic_fetch_add(&inc->made, 1);
+}
+
+/* A name the line format can carry (no tab, no newline). */
+static int
+plain(const char *s)
+{
+	return s && !strpbrk(s, "\t\n\r");
+}
+
+static const char *const kind_dir[INCR_NKINDS] = {
+	"html",      /* INCR_HTML: html/<id>.html */
+};
+static const char *const kind_ext[INCR_NKINDS] = {
+	".html",
+};
+
+int
+incr_finish(incr *inc, const char *staging, diag_set *ds)
+{
+	corpus *c;
+	buf b;
+	incr_hash h;
+	char sum[33], bin[33], proj[33];
+	size_t i, k, d;
+	int rc;
+
+	if (!inc)
+		return 0;
+	c = pipeline_corpus(inc->pl);
+	/* a page whose making said something is made (and says it) again */
+	for (d = 0; d < diag_count(ds); d++) {
+		const diagnostic *g = diag_at(ds, d);
+		if (strcmp(g->rule, "html-template") && strcmp(g->rule, "html-write"))
+			continue;
+		for (i = 0; i < inc->ndocs; i++)
+			if (g->file && !strcmp(g->file, c->docs[i]->path))
+				inc->rec[INCR_HTML][i].set = 0;
+		if (g->file && !strcmp(g->file, "corpus.xml"))
+			for (i = 0; i < inc->nnamed; i++)
+				inc->named_rec[i].set = 0;
+	}
+	binary_identity(bin);
+	project_identity(pipeline_project(inc->pl)->dir, proj);
+	buf_init(&b);
+	buf_printf(&b, "%s\nbinary\t%s\nproject\t%s\n", CACHE_MAGIC, bin, proj);
+	for (i = 0; i < inc->ndocs; i++) {
+		const document *doc = c->docs[i];
+		if (!plain(doc->id) || !plain(doc->path))
+			continue;
+		buf_printf(&b, "doc\t%s\t%s\t%s\t%s\n", inc->srchash[i],
+		    inc->dochash[i], doc->path, doc->id);
+		for (k = 0; k < INCR_NKINDS; k++) {
+			char *rel;
+			if (!inc->rec[k][i].set)
+				continue;
+			rel = publish_path(kind_dir[k], doc->id, kind_ext[k]);
+			if (rel)
+				buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n",
+				    inc->key[k][i], inc->rec[k][i].ohash,
+				    inc->rec[k][i].size, rel);
+			free(rel);
+		}
+	}
+	for (i = 0; i < inc->nnamed; i++)
+		if (inc->named_rec[i].set)
+			buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n", inc->corpus_key,
+			    inc->named_rec[i].ohash, inc->named_rec[i].size,
+			    inc->named[i]);
+	incr_hash_init(&h);
+	incr_hash_add(&h, b.data, b.len);
+	incr_hash_hex(&h, sum);
+	buf_printf(&b, "sum %s\n", sum);
+	/* a cache that cannot be written costs the next build its speed,
+	 * not its correctness: the build goes on */
+	rc = publish_write(staging, CACHE_NAME, b.data, b.len);
+	buf_free(&b);
+	(void)rc;
+	return 0;
+}
+
+void
+incr_end(incr *inc)
+{
+	size_t i, k;
+
+	if (!inc)
+		return;
+	last_stats.reused = atomic_load(&inc->reused);
+	last_stats.made = atomic_load(&inc->made);
+	if (inc->lockfd >= 0)
+		close(inc->lockfd);   /* releases the flock */
+	for (i = 0; i < inc->nold; i++)
+		free(inc->old[i].rel);
+	free(inc->old);
+	for (k = 0; k < INCR_NKINDS; k++) {
+		free(inc->key[k]);
+		free(inc->rec[k]);
+	}
+	for (i = 0; i < inc->nnamed; i++)
+		free(inc->named[i]);
+	free(inc->named);
+	free(inc->named_rec);
+	free(inc->dochash);
+	free(inc->srchash);
+	free(inc->out);
+	free(inc);
+}

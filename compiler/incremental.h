@@ -1,0 +1,83 @@
+/*
+ * incremental.h — the build cache that lets `policyc build` (and `serve`)
+ * skip the back-end work of documents whose inputs did not change.  The
+ * pipeline still reads, links and checks every document (so diagnostics
+ * are a full build's by construction); what is skipped is the XSLT run
+ * of every page whose document XML, templates and site parameters hash
+ * the same as when OUT was made: its previous page is hard-linked into
+ * the new staging folder.  The cache lives inside OUT
+ * (OUT/.policyc-cache), written into the staging folder and swapped in
+ * with the outputs it describes, so the two can never disagree.
+ * docs/decisions.md "Incremental builds" says why this seam.
+ */
+#ifndef POLICYC_INCREMENTAL_H
+#define POLICYC_INCREMENTAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "pipeline.h"
+
+typedef struct incr incr;
+
+/* The output kinds a back end may ask to reuse. */
+enum incr_kind { INCR_HTML = 0, INCR_NKINDS };
+
+/* Opens the incremental state of a build into out (after pipeline_model):
+ * takes OUT's lock (waiting, with a note, while another build holds it),
+ * reads and judges OUT/.policyc-cache (a missing one is silent; a stale,
+ * corrupt or foreign one is a note on stderr and a full build), and
+ * hashes every document's XML.  use_cache 0 (--no-cache): nothing is
+ * reused, but a fresh cache is still written.  NULL when the lock could
+ * not be taken (reported to ds).  Free with incr_end. */
+incr *incr_begin(pipeline *pl, const char *out, int use_cache,
+    diag_set *ds);
+
+/* Back ends, from any worker: when the output rel (relative to the
+ * staging folder) of document i is unchanged since OUT was made, links
+ * (or copies) the old file into staging and returns 1; else 0, and the
+ * back end makes it.  inc may be NULL (no cache). */
+int incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
+    const char *rel);
+/* Records what a back end wrote for document i (its bytes), so the next
+ * build may reuse it.  inc may be NULL. */
+void incr_wrote(incr *inc, enum incr_kind k, size_t i, const char *data,
+    size_t len);
+
+/* The same for the pages made from corpus.xml (rel: "html/index.html"):
+ * carried over when corpus.xml, the templates and the site parameters
+ * are what they were.  Called from one thread. */
+int incr_reuse_corpus(incr *inc, const char *staging, const char *rel);
+void incr_wrote_corpus(incr *inc, const char *rel, const char *data,
+    size_t len);
+
+/* Before the swap: writes the new cache into staging/.policyc-cache.
+ * Outputs whose making reported a diagnostic (a template's run-time
+ * error) are left out of it, so the next build makes them again and says
+ * so again.  0 on success (a cache that cannot be written is not an
+ * error: the next build is a full one). */
+int incr_finish(incr *inc, const char *staging, diag_set *ds);
+/* After the swap (or a failed build): releases OUT's lock, frees. */
+void incr_end(incr *inc);
+
+/* Counters of the last incr_end'ed build, for --timings and serve. */
+typedef struct {
+	size_t reused, made;
+} incr_stats;
+incr_stats incr_last_stats(void);
+
+/* The 128-bit content hash the cache uses (not cryptographic: it tells
+ * changed from unchanged, it does not defend against an author forging
+ * a collision, who could as well write the page they want). */
+typedef struct {
+	uint64_t a, b, len;
+	unsigned char tail[8];
+	size_t ntail;
+} incr_hash;
+void incr_hash_init(incr_hash *h);
+void incr_hash_add(incr_hash *h, const void *data, size_t n);
+/* Writes 32 hex digits and a NUL into out. */
+void incr_hash_hex(const incr_hash *h, char out[33]);
+
+#endif

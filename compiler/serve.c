@@ -1,0 +1,309 @@
+/*
+ * serve.c — `policyc serve [DIR] [--port N] [--bind ADDR]`: the preview
+ * loop of Hugo's and MkDocs' `serve`.  It builds the project as `policyc
+ * build --outputs xml,html` does (the same pipeline, the same publisher,
+ * the build cache of incremental.c, so a rebuild after one save makes
+ * only the pages the save reaches), serves OUT/html (servehttp.c),
+ * watches the project (watch.c) and, a short quiet moment after a save,
+ * rebuilds and tells every open page to reload.  Each rebuild's
+ * diagnostics go to the terminal and to the banners of the pages they
+ * concern.  PDFs are not made here: `policyc build` makes them.  Ctrl-C
+ * (or SIGTERM) is read from a signalfd in the main loop (or, in the
+ * moments publish.c unblocks it, sets a flag), never acted on in the
+ * middle of a build, so OUT is always a complete build; the server's
+ * threads are joined before exit.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libxml/parser.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "diagfmt.h"
+#include "fsio.h"
+#include "incremental.h"
+#include "pipeline.h"
+#include "publish.h"
+#include "serve.h"
+#include "servehttp.h"
+#include "util.h"
+#include "watch.h"
+
+/* Quiet time after the last event before a rebuild: an editor's save is
+ * several events (write a temporary file, rename, chmod), and a "save
+ * all" is many. */
+#define DEBOUNCE_MS 60
+
+static const char help_serve[] =
+"usage: policyc serve [DIR] [--port N] [--bind ADDR] [-o OUT] [--today DATE]\n"
+"                     [-j N]\n"
+"\n"
+"Builds the project in DIR (default: .) into OUT (XML and HTML), serves\n"
+"OUT/html at http://127.0.0.1:8000/ and watches the project: a saved\n"
+"document, glossary, policyc.yaml, filter or template rebuilds what it\n"
+"reaches, and open pages reload.  Diagnostics are printed here and shown\n"
+"as a banner on the page they concern.  PDFs are made by policyc build.\n"
+"Ctrl-C stops it; OUT is left as the last complete build.\n"
+"\n"
+"      --port N         the port (default 8000; 0: any free port)\n"
+"      --bind ADDR      the address to listen on (default 127.0.0.1;\n"
+"                       anything else lets other machines read the site)\n"
+"  -o, --output OUT     where to build (default: DIR/out)\n"
+"      --today DATE     the date review rules use (YYYY-MM-DD)\n"
+"  -j, --jobs N         threads (default: the number of cores)\n"
+"\n"
+"Examples:\n"
+"  policyc serve                      # ./policyc.yaml, http://127.0.0.1:8000/\n"
+"  policyc serve content --port 0     # any free port (printed)\n";
+
+typedef struct {
+	const char *dir, *out, *today, *bind;
+	int port, jobs;
+	int built;          /* a build has published OUT */
+	serve_site *site;
+} serve_opts;
+
+/* One build into OUT; prints its diagnostics and hands them to the
+ * site.  EXIT_USAGE when the project cannot be read or OUT may not be
+ * replaced. */
+static int
+build_once(serve_opts *o, const char *why)
+{
+	pipeline_options po;
+	publish_options pub;
+	diag_set *ds = diag_new();
+	pipeline *pl;
+	double t0 = date_monotonic();
+	int rc;
+	incr_stats st;
+
+	memset(&po, 0, sizeof po);
+	po.dir = o->dir;
+	po.today = o->today;
+	po.jobs = o->jobs;
+	memset(&pub, 0, sizeof pub);
+	pub.out = o->out;
+	pub.outputs = OUTPUT_XML | OUTPUT_HTML;
+	pl = pipeline_open(&po, ds);
+	if (pipeline_check(pl) != PIPELINE_OK)
+		rc = EXIT_USAGE;
+	else
+		rc = publish_run(pl, &pub, ds);
+	diag_print(ds, stderr, FMT_TEXT, pipeline_doc_paths(pl),
+	    pipeline_ndocs(pl));
+	st = incr_last_stats();
+	if (rc == EXIT_OK) {
+		o->built = 1;
+		fprintf(stderr, "policyc serve: %s: built in %.0f ms (%zu pages "
+		    "made, %zu carried over)\n", why, (date_monotonic() - t0) * 1e3,
+		    st.made, st.reused);
+	} else
+		fprintf(stderr, "policyc serve: %s: the build failed%s\n", why,
+		    o->built ? "; still serving the last good one" : "");
+	if (o->site)
+		servehttp_update(o->site, rc == EXIT_USAGE ? NULL : pl, ds);
+	pipeline_free(pl);
+	diag_free(ds);
+	return rc;
+}
+
+static int
+serve_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "policyc serve: ");
+	fprintf(stderr, fmt, arg);
+	fputs("\n(policyc serve --help explains)\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int
+parse(int argc, char **argv, serve_opts *o)
+{
+	static const struct option lo[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "today", required_argument, NULL, 'T' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+	char *end, day[11];
+	long v;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":o:j:h", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 0 || v > 65535)
+				return serve_usage("--port '%s': a number from 0 to "
+				    "65535", optarg);
+			o->port = (int)v;
+			break;
+		case 'b': o->bind = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'T':
+			if (strlen(optarg) != 10 || !date_parse(optarg, day))
+				return serve_usage("--today '%s' is not a real date "
+				    "(YYYY-MM-DD)", optarg);
+			o->today = optarg;
+			break;
+		case 'j':
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 64)
+				return serve_usage("-j '%s': a number from 1 to 64",
+				    optarg);
+			o->jobs = (int)v;
+			break;
+		case 'h': fputs(help_serve, stdout); return EXIT_OK;
+		case ':': return serve_usage("option '%s' needs a value",
+		    argv[optind - 1]);
+		default: return serve_usage("unknown option '%s'",
+		    argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		return serve_usage("one project folder at a time; got '%s' too",
+		    argv[optind + 1]);
+	o->dir = optind < argc ? argv[optind] : ".";
+	return -1;
+}
+
+/* Set by a SIGINT or SIGTERM that arrives while publish.c has them
+ * unblocked (it blocks them around its swap, then unblocks them). */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* Ctrl-C and SIGTERM: blocked, and read from a signalfd in the loop; a
+ * handler that only sets a flag covers the moments a build unblocks
+ * them.  A signal the caller ignores (nohup) stays ignored. */
+static int
+stop_signals(sigset_t *set)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+	struct sigaction sa, old;
+	size_t i;
+
+	sigemptyset(set);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		sigaddset(set, sigs[i]);
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, set, NULL);
+	return signalfd(-1, set, SFD_CLOEXEC);
+}
+
+/* The loop: signals and saves, until Ctrl-C or SIGTERM. */
+static void
+loop(serve_opts *o, int sigfd, watch *w, const sigset_t *set)
+{
+	struct pollfd fds[2];
+	int pending = 0;
+	char last[512] = "";
+
+	fds[0].fd = sigfd;
+	fds[0].events = POLLIN;
+	fds[1].fd = watch_fd(w);
+	fds[1].events = POLLIN;
+	for (;;) {
+		int n;
+		if (stop_requested)
+			return;
+		n = poll(fds, 2, pending ? DEBOUNCE_MS : -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (fds[0].revents & POLLIN))
+			return;
+		if (n > 0 && (fds[1].revents & POLLIN)) {
+			if (watch_read(w, last, sizeof last))
+				pending = 1;
+			continue;
+		}
+		if (pending) {
+			char *why = xasprintf("%s changed", last[0] ? last :
+			    "the project");
+			pending = 0;
+			build_once(o, why);
+			sigprocmask(SIG_BLOCK, set, NULL);   /* publish unblocked them */
+			free(why);
+			last[0] = '\0';
+		}
+	}
+}
+
+int
+serve_main(int argc, char **argv)
+{
+	serve_opts o;
+	sigset_t set;
+	int rc, sigfd, port;
+	char *default_out = NULL;
+	watch *w;
+
+	memset(&o, 0, sizeof o);
+	o.bind = "127.0.0.1";
+	o.port = 8000;
+	if ((rc = parse(argc, argv, &o)) >= 0)
+		return rc;
+	if (!o.out)
+		o.out = default_out = path_join(o.dir, "out");
+	/* Ctrl-C and SIGTERM are read in the loop, never mid-build; every
+	 * thread made from here on (the server's, the build's) inherits
+	 * the mask.  A client gone mid-response is not a reason to die. */
+	sigfd = stop_signals(&set);
+	signal(SIGPIPE, SIG_IGN);
+	xmlInitParser();
+	o.site = servehttp_new(o.out);
+	rc = build_once(&o, "first build");
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (rc == EXIT_USAGE || stop_requested)
+		goto out;
+	port = servehttp_listen(o.site, o.bind, o.port);
+	if (port < 0) {
+		fprintf(stderr, "policyc serve: cannot listen on %s port %d: %s\n",
+		    o.bind, o.port, strerror(errno));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!(w = watch_new(o.dir, o.out))) {
+		fprintf(stderr, "policyc serve: cannot watch %s: %s\n", o.dir,
+		    strerror(errno));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	fprintf(stderr, "policyc serve: http://%s%s%s:%d/ (Ctrl-C stops)\n",
+	    strchr(o.bind, ':') ? "[" : "", o.bind,
+	    strchr(o.bind, ':') ? "]" : "", port);
+	if (strcmp(o.bind, "127.0.0.1") && strcmp(o.bind, "::1"))
+		fprintf(stderr, "policyc serve: note: listening on %s: other "
+		    "machines can read this site\n", o.bind);
+	loop(&o, sigfd, w, &set);
+	fprintf(stderr, "policyc serve: stopped\n");
+	watch_free(w);
+	rc = EXIT_OK;
+out:
+	servehttp_free(o.site);
+	close(sigfd);
+	free(default_out);
+	xmlCleanupParser();
+	return rc;
+}

@@ -1,0 +1,205 @@
+#!/bin/sh
+# incremental.t — a build that reuses OUT/.policyc-cache publishes exactly
+# what a full build (--no-cache, fresh OUT) publishes, byte for byte
+# (diff -r), and prints the same diagnostics, after every kind of edit:
+# body, title, heading, anchor, glossary term added and removed, related,
+# status to superseded, document added, deleted, renamed, config,
+# template, filter.  Pages the edit cannot reach are carried over (same
+# inode), pages it reaches are made anew.  A corrupt, truncated, foreign
+# or stale cache is a note and a full build; two builds at once into one
+# OUT both succeed and leave a cache the next build trusts.
+. "$(dirname "$0")/lib.sh"
+set -e
+plan 55
+
+T="--today 2026-11-23"
+P=$TMP/p
+I=$TMP/inc/out     # the incremental OUT, kept from build to build
+doc() {   # doc FILE TITLE [BODY] [EXTRA FRONT MATTER]
+	mkdir -p "$(dirname "$1")"
+	printf -- '---\ntitle: %s\nowner: O\nreview: 2030-01-01\n%s---\n%s\n' \
+	    "$2" "${4:-}" "${3:-Text.}" > "$1"
+}
+make_project "$P" "title: Incremental
+organisation:
+  name: Test Org
+rules:
+  orphan: off"
+cat > "$P/glossary.yaml" <<'EOF'
+- term: Local Authority Designated Officer
+  abbr: LADO
+  definition: The officer who manages allegations.
+EOF
+doc "$P/policies/a.md" "Alpha" "Tell the LADO. See [b](b.md#section-one), [[b]] and [[c]].
+
+## Duties
+
+Text." "related: [c]
+"
+doc "$P/policies/b.md" "Bravo" "## Section one
+
+Body of b."
+doc "$P/policies/c.md" "Charlie" "Plain text of c."
+for n in 1 2 3 4 5 6; do
+	doc "$P/policies/z/z$n.md" "Zulu $n" "Nothing links here ($n)."
+done
+
+ino() { stat -c %i "$I/html/$1.html"; }
+# build_both NAME: the incremental build into $I and a full one into a
+# fresh folder; they must agree byte for byte, diagnostics included
+build_both() {
+	run_policyc build "$P" -o "$I" $T --outputs xml,html
+	irc=$rc; iraw=$err; ierr=$(printf '%s\n' "$err" | grep -v '^policyc: note:' || true)
+	rm -rf "$TMP/full"
+	run_policyc build "$P" -o "$TMP/full/out" $T --outputs xml,html --no-cache
+	diff -r "$I" "$TMP/full/out" >"$TMP/diff" 2>&1 && same=0 || same=1
+	if [ "$irc" = "$rc" ] && [ "$ierr" = "$err" ] && [ $same = 0 ]; then
+		ok 0 "$1: incremental = full (diff -r, diagnostics, status)"
+	else
+		ok 1 "$1: incremental = full (diff -r, diagnostics, status)"
+		head -20 "$TMP/diff" | sed 's/^/#   /'
+		printf '%s\n' "$ierr" | diff - "$TMP/.err" | head -10 | sed 's/^/#   /' || true
+	fi
+}
+# reached NAME ID: the page of ID was made anew; kept NAME ID: carried over
+reached() { [ "$(ino "$2")" != "$3" ] && ok 0 "$1: $2's page made anew" || ok 1 "$1: $2's page made anew"; }
+kept() { [ "$(ino "$2")" = "$3" ] && ok 0 "$1: $2's page carried over" || ok 1 "$1: $2's page carried over"; }
+
+build_both "first build"
+check "the cache is in OUT" test -f "$I/.policyc-cache"
+
+# -- body: only the edited page
+a=$(ino a); z=$(ino z/z1)
+sed -i 's/^Text\.$/Changed text./' "$P/policies/a.md"
+build_both "body"
+reached "body" a "$a"; kept "body" z/z1 "$z"
+
+# -- title: every page linking to it
+a=$(ino a); b=$(ino b); z=$(ino z/z1)
+sed -i 's/^title: Bravo$/title: Bravo Renamed/' "$P/policies/b.md"
+build_both "title"
+reached "title" b "$b"; reached "title" a "$a"; kept "title" z/z1 "$z"
+
+# -- heading and anchor: a links to b#section-one, now broken
+a=$(ino a); z=$(ino z/z1)
+sed -i 's/^## Section one$/## Section uno/' "$P/policies/b.md"
+build_both "heading/anchor"
+reached "heading/anchor" a "$a"; kept "heading/anchor" z/z1 "$z"
+like "$err" "a.md.*section-one.*link-broken" "heading/anchor: the broken link is reported"
+
+# -- glossary: a term removed, then added
+a=$(ino a); z=$(ino z/z1)
+printf -- '- term: Something Else\n  definition: Other.\n' > "$P/glossary.yaml"
+build_both "glossary term removed"
+reached "glossary term removed" a "$a"; kept "glossary term removed" z/z1 "$z"
+cat >> "$P/glossary.yaml" <<'EOF'
+- term: Local Authority Designated Officer
+  abbr: LADO
+  definition: The officer who manages allegations (changed).
+EOF
+a=$(ino a)
+build_both "glossary term added"
+reached "glossary term added" a "$a"
+
+# -- related: c lists z2; z2 shows c as related
+c=$(ino c); z2=$(ino z/z2); z=$(ino z/z1)
+doc "$P/policies/c.md" "Charlie" "Plain text of c." "related: [z/z2]
+"
+build_both "related"
+reached "related" z/z2 "$z2"; kept "related" z/z1 "$z"
+
+# -- status to superseded: a links to c, so a warns and a's page changes
+a=$(ino a)
+doc "$P/policies/c.md" "Charlie" "Plain text of c." "status: superseded
+superseded-by: b
+"
+build_both "status superseded"
+reached "status superseded" a "$a"
+like "$err" "superseded-link" "status superseded: superseded-link reported"
+
+# -- document added, deleted, renamed
+z=$(ino z/z1)
+doc "$P/policies/new.md" "Newcomer" "Links to [[z/z3]]."
+build_both "document added"
+check "document added: its page exists" test -f "$I/html/new.html"
+kept "document added" z/z1 "$z"
+rm "$P/policies/new.md"
+build_both "document deleted"
+check "document deleted: its page and XML are gone" sh -c '[ ! -e "$1/html/new.html" ] && [ ! -e "$1/xml/new.xml" ]' _ "$I"
+mv "$P/policies/z/z4.md" "$P/policies/z/z4-moved.md"
+build_both "document renamed"
+check "document renamed: the old page is gone, the new one there" sh -c '[ ! -e "$1/html/z/z4.html" ] && [ -f "$1/html/z/z4-moved.html" ]' _ "$I"
+
+# -- config: the organisation name reaches every page
+z=$(ino z/z1)
+sed -i 's/name: Test Org/name: Other Org/' "$P/policyc.yaml"
+build_both "config"
+reached "config" z/z1 "$z"
+
+# -- template override: every page
+z=$(ino z/z1)
+mkdir -p "$P/templates/html"
+cp "$ROOT/templates/html/style.css" "$P/templates/html/style.css"
+echo '/* project style */' >> "$P/templates/html/style.css"
+build_both "template"
+reached "template" z/z1 "$z"
+grep -q 'project style' "$I/html/style.css"; ok $? "template: the override is published"
+
+# -- filter: a project filter reports on z5 only
+z5=$(ino z/z5); z=$(ino z/z1)
+mkdir -p "$P/filters"
+cat > "$P/filters/mine.lua" <<'EOF'
+local F = { rules = { "house-style" } }
+function F.document(doc, ctx)
+  if doc.id == "z/z5" then ctx.report("house-style", "z5 is flagged", { line = 1 }) end
+end
+return F
+EOF
+build_both "filter"
+like "$err" "z5.md:1:.*z5 is flagged" "filter: its diagnostic is printed"
+kept "filter" z/z1 "$z"
+
+# -- nothing changed: every page carried over
+a=$(ino a); z=$(ino z/z1)
+build_both "no change"
+kept "no change" a "$a"; kept "no change" z/z1 "$z"
+
+# -- the cache is never trusted blindly
+printf 'garbage' >> "$I/.policyc-cache"
+build_both "corrupt cache"
+like "$iraw" "policyc: note: .*policyc-cache is truncated or corrupt; this is a full build" "corrupt cache: a note, a full build"
+run_policyc build "$P" -o "$I" $T --outputs xml,html
+unlike "$err" "policyc: note:" "after a corrupt cache: the new cache is trusted"
+head -c 200 "$I/.policyc-cache" > "$TMP/trunc" && cp "$TMP/trunc" "$I/.policyc-cache"
+run_policyc build "$P" -o "$I" $T --outputs xml,html
+like "$err" "policyc: note: .*policyc-cache is truncated or corrupt; this is a full build" "truncated cache: a note, a full build"
+sed -i 's/^out\t\(.\)/out\t0/' "$I/.policyc-cache"
+run_policyc build "$P" -o "$I" $T --outputs xml,html
+like "$err" "corrupt (its checksum does not match)" "edited cache: checksum catches it"
+# a cache from another project: OUT copied to a second project's OUT
+cp -r "$P" "$TMP/p2"
+run_policyc build "$TMP/p2" -o "$TMP/p2out" $T --outputs xml,html
+rm -rf "$TMP/p2out" && cp -r "$I" "$TMP/p2out"
+run_policyc build "$TMP/p2" -o "$TMP/p2out" $T --outputs xml,html
+like "$err" "was made for another project; this is a full build" "foreign cache: a note, a full build"
+sed -i '1s/.*/policyc-cache 0/' "$I/.policyc-cache"
+run_policyc build "$P" -o "$I" $T --outputs xml,html
+like "$err" "is of another format version\|corrupt" "old format: a note, a full build"
+# a page edited by hand in OUT is made anew, not carried over
+build_both "rebuilt"
+echo tampered >> "$I/html/z/z1.html"
+build_both "page edited in OUT"
+
+# -- two builds at once into the same OUT
+rm -rf "$TMP/two"
+( "$POLICYC" build "$P" -o "$TMP/two/out" $T --outputs xml,html >/dev/null 2>"$TMP/e1"; echo $? > "$TMP/rc1" ) &
+( "$POLICYC" build "$P" -o "$TMP/two/out" $T --outputs xml,html >/dev/null 2>"$TMP/e2"; echo $? > "$TMP/rc2" ) &
+wait
+is "$(cat "$TMP/rc1") $(cat "$TMP/rc2")" "0 0" "two builds at once: both succeed"
+rm -rf "$TMP/full"
+"$POLICYC" build "$P" -o "$TMP/full/out" $T --outputs xml,html --no-cache >/dev/null 2>&1
+diff -r "$TMP/two/out" "$TMP/full/out" >/dev/null; ok $? "two builds at once: OUT = a full build"
+run_policyc build "$P" -o "$TMP/two/out" $T --outputs xml,html
+unlike "$err" "policyc: note: .*cache" "two builds at once: the cache they left is trusted"
+check "two builds at once: no staging folder left" sh -c '! ls -d "$1"/out.tmp-* "$1"/out.old-* 2>/dev/null | grep -q .' _ "$TMP/two"
+exit $tap_failed
