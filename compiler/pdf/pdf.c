@@ -119,8 +119,10 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		free(ref);
 	}
 	all = xcalloc(ndocs + 4, sizeof *all);
-	if (cover && !strcmp(cover, "true"))
+	if (cover && !strcmp(cover, "true")) {
 		fc = pdfflow_cover(t, in, pk, docs, ndocs);
+		fc->no_chrome = 1;   /* a cover is a page of its own design */
+	}
 	if (gl && !strcmp(gl, "true"))
 		fg = pdfflow_glossary(t, in, docs, ndocs);
 	{

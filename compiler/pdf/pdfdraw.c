@@ -26,7 +26,9 @@ typedef struct {
 	cairo_surface_t *surf;
 	cairo_surface_t *logo;
 	double logo_w, logo_h;
-	PangoLayout *footer;
+	PangoLayout *footer[2];   /* the footer's two lines */
+	PangoLayout *watermark;   /* "DRAFT", made on the first draft page */
+	PangoLayout *cont;        /* "(continued)", made when first needed */
 	PangoLayout *org;         /* running header: organisation */
 	PangoLayout *head;        /* running header: head_flow's header */
 	const pdf_flow *head_flow;
@@ -34,6 +36,8 @@ typedef struct {
 	int outline_ids[8];
 	int tagged;
 } dctx;
+
+static void settle(PangoLayout *l);
 
 static void
 set_rgb(cairo_t *cr, pdf_rgb c)
@@ -373,6 +377,24 @@ draw_toc_number(dctx *d, const pdf_item *it, const pdf_place *pl, double x0,
 	buf_free(&attrs);
 }
 
+/* The line over the rest of a table split across pages. */
+static void
+draw_continued(dctx *d, const pdf_item *it, const pdf_place *pl)
+{
+	if (!d->cont) {
+		d->cont = pdf_layout(d->t, d->st->font_body, d->st->size_small +
+		    0.5, -1, "(continued)", 0, (pdf_rgb *)&d->st->muted);
+		settle(d->cont);
+	}
+	if (d->tagged)
+		cairo_tag_begin(d->cr, "P", NULL);
+	cairo_move_to(d->cr, d->st->margin_left + it->x, d->st->margin_top +
+	    pl->y + 1);
+	pango_cairo_show_layout(d->cr, d->cont);
+	if (d->tagged)
+		cairo_tag_end(d->cr, "P");
+}
+
 static void
 draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 {
@@ -385,6 +407,10 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 	    pl->cl0[0] == 0);
 	int k;
 
+	if (pl->cont) {
+		draw_continued(d, it, pl);
+		return;
+	}
 	if (d->tagged)
 		cairo_tag_begin(cr, tag_name(it), NULL);
 	if (it->dest && first)
@@ -470,42 +496,121 @@ settle(PangoLayout *l)
 	pdffont_unlock();
 }
 
-static void
-join(buf *b, const char *label, const char *v)
+/* The width of s in the footer's font (shaped under the font lock). */
+static double
+footer_w(dctx *d, const char *s)
 {
-	if (!v || !*v)
-		return;
-	if (b->len)
-		buf_puts(b, "  \xc2\xb7  ");
-	buf_puts(b, label);
-	buf_puts(b, v);
+	PangoLayout *l = pdf_layout(d->t, d->st->font_body, d->st->size_small,
+	    -1, s, 0, NULL);
+	PangoRectangle r;
+
+	settle(l);
+	pango_layout_get_extents(l, NULL, &r);
+	g_object_unref(l);
+	return r.width / (double)PANGO_SCALE;
 }
 
+/* Is the word at s..e a UK postcode's outward code (AB1, W1A, SW1A)? */
+static int
+outward_code(const char *s, const char *e)
+{
+	const char *p = s;
+
+	while (p < e && isupper((unsigned char)*p))
+		p++;
+	if (p - s < 1 || p - s > 2 || p == e || !isdigit((unsigned char)*p))
+		return 0;
+	p++;
+	if (p < e && isalnum((unsigned char)*p))
+		p++;
+	return p == e;
+}
+
+/*
+ * Appends s with the spaces that must not break made non-breaking: between
+ * two groups of digits (a telephone number, "01632 960123") and inside a
+ * postcode ("AB1 2CD").  A footer line then never ends mid-number.
+ */
+void
+pdf_nbsp_numbers(buf *b, const char *s)
+{
+	const char *w = s, *p;
+
+	for (p = s; *p; p++) {
+		if (*p != ' ') {
+			buf_putc(b, *p);
+			continue;
+		}
+		int digits = p > s && isdigit((unsigned char)p[-1]) &&
+		    isdigit((unsigned char)p[1]);
+		int post = outward_code(w, p) && isdigit((unsigned char)p[1]) &&
+		    isupper((unsigned char)p[2]) && isupper((unsigned char)p[3]);
+		buf_puts(b, digits || post ? "\xc2\xa0" : " ");
+		w = p + 1;
+	}
+}
+
+/*
+ * The footer: at most two lines, whatever the address.  The parts
+ * (organisation, address, telephone, registrations) are set one after the
+ * other, each kept whole; a part that does not fit on the first line
+ * starts the second; a second line still too long is cut short with an
+ * ellipsis rather than growing a third (the third is left for a
+ * controlled-copy line).
+ */
 static void
 make_footer(dctx *d)
 {
 	const pdf_style *st = d->st;
-	buf b;
+	double w = PDF_PAGE_W - st->margin_left - st->margin_right - 90;
+	const char *label[] = { "", "", "Tel", "Ofsted registration",
+		"Registered charity" };
+	const char *val[] = { st->org_name, st->org_address, st->org_phone,
+		st->org_registration, st->org_charity };
+	buf line[2];
+	int li = 0, k;
 
-	buf_init(&b);
-	join(&b, "", st->org_name);
-	join(&b, "", st->org_address);
-	join(&b, "Tel ", st->org_phone);
-	buf_puts(&b, "\n");
-	{
-		buf c;
-		buf_init(&c);
-		join(&c, "Ofsted registration ", st->org_registration);
-		join(&c, "Registered charity ", st->org_charity);
-		if (c.len)
-			buf_puts(&b, c.data);
-		buf_free(&c);
+	buf_init(&line[0]);
+	buf_init(&line[1]);
+	buf_puts(&line[0], "");
+	buf_puts(&line[1], "");
+	for (k = 0; k < 5; k++) {
+		buf part, trial;
+		if (!val[k] || !*val[k])
+			continue;
+		buf_init(&part);
+		buf_puts(&part, label[k]);
+		if (*label[k])   /* "Tel 01632 960123" stays together */
+			buf_puts(&part, "\xc2\xa0");
+		pdf_nbsp_numbers(&part, val[k]);
+		buf_init(&trial);
+		buf_puts(&trial, line[li].data);
+		if (trial.len)
+			buf_puts(&trial, "  \xc2\xb7  ");
+		buf_puts(&trial, part.data);
+		/* The registrations always start the second line. */
+		if (li == 0 && line[0].len && (k >= 3 || footer_w(d,
+		    trial.data) > w)) {
+			li = 1;
+			buf_free(&trial);
+			buf_init(&trial);
+			buf_puts(&trial, line[1].data);
+			if (trial.len)
+				buf_puts(&trial, "  \xc2\xb7  ");
+			buf_puts(&trial, part.data);
+		}
+		buf_free(&line[li]);
+		line[li] = trial;
+		buf_free(&part);
 	}
-	d->footer = pdf_layout(d->t, st->font_body, st->size_small,
-	    PDF_PAGE_W - st->margin_left - st->margin_right - 90, b.data, 0,
-	    (pdf_rgb *)&st->muted);
-	settle(d->footer);
-	buf_free(&b);
+	for (k = 0; k < 2; k++) {
+		PangoLayout *l = pdf_layout(d->t, st->font_body, st->size_small,
+		    w, line[k].data, 0, (pdf_rgb *)&st->muted);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		settle(l);
+		d->footer[k] = l;
+		buf_free(&line[k]);
+	}
 }
 
 /* The running header's layouts: the organisation once per file, the
@@ -561,7 +666,8 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 		cairo_translate(cr, ml, hy - 3);
 		cairo_scale(cr, s, s);
 		cairo_set_source_surface(cr, d->logo, 0, 0);
-		cairo_paint(cr);
+		cairo_rectangle(cr, 0, 0, d->logo_w, d->logo_h);
+		cairo_fill(cr);
 		cairo_restore(cr);
 		tx = ml + d->logo_w * s + 8;
 	}
@@ -584,7 +690,9 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	cairo_line_to(cr, ml + cw, fy - 6);
 	cairo_stroke(cr);
 	cairo_move_to(cr, ml, fy);
-	pango_cairo_show_layout(cr, d->footer);
+	pango_cairo_show_layout(cr, d->footer[0]);
+	cairo_move_to(cr, ml, fy + PDF_FOOTER_LINE);
+	pango_cairo_show_layout(cr, d->footer[1]);
 	/* In the body font, which every document's own layout pinned. */
 	snprintf(num, sizeof num, "Page %d of %d", gpage,
 	    d->out->total_pages);
@@ -594,6 +702,53 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	cairo_move_to(cr, ml + cw - r.width / (double)PANGO_SCALE, fy);
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
+}
+
+/*
+ * A cover's own frame in place of the running header and footer: a band
+ * of the primary colour across the top and a thin accent rule at the
+ * foot.  (Drawn first and untagged: cairo 1.16 crashes finishing a tagged
+ * file whose page opens with a structure tag and no content before it.)
+ */
+static void
+draw_cover_frame(dctx *d)
+{
+	cairo_t *cr = d->cr;
+
+	set_rgb(cr, d->st->primary);
+	cairo_rectangle(cr, 0, 0, PDF_PAGE_W, 16);
+	cairo_fill(cr);
+	set_rgb(cr, d->st->accent);
+	cairo_rectangle(cr, 0, 16, PDF_PAGE_W, 4);
+	cairo_fill(cr);
+	set_rgb(cr, d->st->primary);
+	cairo_rectangle(cr, d->st->margin_left, PDF_PAGE_H - 48,
+	    PDF_PAGE_W - d->st->margin_left - d->st->margin_right, 1.5);
+	cairo_fill(cr);
+}
+
+/* "DRAFT" across the page, pale, under the page's content: a draft
+ * printed and left on a desk must not pass for the adopted text. */
+static void
+draw_watermark(dctx *d)
+{
+	cairo_t *cr = d->cr;
+	PangoRectangle r;
+	pdf_rgb col = { 0.86, 0.86, 0.86 };
+
+	if (!d->watermark) {
+		d->watermark = pdf_layout(d->t, d->st->font_head, 110, -1,
+		    "DRAFT", 1, &col);
+		settle(d->watermark);
+	}
+	pango_layout_get_extents(d->watermark, NULL, &r);
+	cairo_save(cr);
+	cairo_translate(cr, PDF_PAGE_W / 2, PDF_PAGE_H / 2);
+	cairo_rotate(cr, -0.9);
+	cairo_move_to(cr, -r.width / 2.0 / PANGO_SCALE,
+	    -r.height / 2.0 / PANGO_SCALE);
+	pango_cairo_show_layout(cr, d->watermark);
+	cairo_restore(cr);
 }
 
 static void
@@ -742,12 +897,20 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	d.cr = cairo_create(d.surf);
 	if (t->st->logo_path && in->project_dir) {
 		char *lp = path_join(in->project_dir, t->st->logo_path);
-		int kind;
+		int kind = 0;
 
-		if (str_has_suffix(lp, ".png") &&
-		    (d.logo = pdfimage_load(lp, &kind)) != NULL) {
-			d.logo_w = cairo_image_surface_get_width(d.logo);
-			d.logo_h = cairo_image_surface_get_height(d.logo);
+		/* PNG or SVG (a recording surface: the logo stays vectors). */
+		if ((d.logo = pdfimage_load(lp, &kind)) != NULL) {
+			cairo_rectangle_t r;
+			if (kind == 2 && cairo_recording_surface_get_extents(
+			    d.logo, &r)) {
+				d.logo_w = r.width;
+				d.logo_h = r.height;
+			} else if (kind == 1) {
+				d.logo_w = cairo_image_surface_get_width(d.logo);
+				d.logo_h = cairo_image_surface_get_height(
+				    d.logo);
+			}
 			if (d.logo_w <= 0 || d.logo_h <= 0) {
 				cairo_surface_destroy(d.logo);
 				d.logo = NULL;
@@ -762,7 +925,12 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	for (i = 0; i < out->nflows; i++) {
 		pdf_flow *f = out->flows[i];
 		for (p = 0; p < f->npages; p++, page++) {
-			draw_chrome(&d, f, page);
+			if (f->status == STATUS_DRAFT)
+				draw_watermark(&d);
+			if (!f->no_chrome)
+				draw_chrome(&d, f, page);
+			else
+				draw_cover_frame(&d);
 			for (k = 0; k < f->pages[p].n; k++)
 				draw_item(&d, f, &f->pages[p].pl[k], page);
 			cairo_show_page(d.cr);
@@ -770,7 +938,12 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	}
 	if (d.tagged)
 		cairo_tag_end(d.cr, "Document");
-	g_object_unref(d.footer);
+	g_object_unref(d.footer[0]);
+	g_object_unref(d.footer[1]);
+	if (d.watermark)
+		g_object_unref(d.watermark);
+	if (d.cont)
+		g_object_unref(d.cont);
 	if (d.org)
 		g_object_unref(d.org);
 	if (d.head)

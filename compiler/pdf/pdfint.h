@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "backend.h"
+#include "meta.h"
 #include "xmlread.h"
 #include "util.h"
 
@@ -115,6 +116,7 @@ typedef struct {
 	int l0, l1;           /* IT_TEXT: lines [l0, l1) */
 	int *cl0, *cl1;       /* IT_ROW: per-cell line ranges */
 	int repeat;           /* a repeated header row */
+	int cont;             /* the "(continued)" line over a split table */
 } pdf_place;
 
 typedef struct {
@@ -143,7 +145,12 @@ typedef struct {
 	char **tags;          /* document tags (metadata keywords) */
 	size_t ntags;
 	char *type, *owner;
-	char *review_state;
+	char *version;        /* meta version, or NULL */
+	char *review_due;     /* review/@due (YYYY-MM-DD), or NULL */
+	char *section;        /* the document's section path, or NULL */
+	int review;           /* enum review_state, read once (pdf_review_of) */
+	int status;           /* enum doc_status, read once (pdf_status_of) */
+	int no_chrome;        /* no running header or footer (a pack cover) */
 	int first_page;       /* global page number (1-based) in the output */
 } pdf_flow;
 
@@ -163,6 +170,16 @@ void pdfstyle_free(pdf_style *st);
 void pdfthread_init(pdf_thread *t, const pdf_style *st);
 void pdfthread_free(pdf_thread *t);
 void pdf_date_long(const char *iso, char *out, size_t n);
+/* The judged status and review state the XML carries (<meta><status>,
+ * <review state=>), read once here: no back-end code compares the words. */
+enum doc_status pdf_status_of(xmlNodePtr meta);
+enum review_state pdf_review_of(xmlNodePtr review);
+/* The height of the "(continued)" line pdfpage.c reserves over the rest
+ * of a split table and pdfdraw.c fills. */
+#define PDF_CONT_H 13.0
+/* The footer's line pitch: two lines under the rule, then room for one
+ * more (a controlled-copy line) above the page's bottom edge. */
+#define PDF_FOOTER_LINE 10.0
 
 /* pdfflow.c */
 pdf_flow *pdfflow_new(const char *id, const char *title);
@@ -193,6 +210,9 @@ cairo_surface_t *pdfimage_load(const char *path, int *kind);
 /* pdfpage.c */
 void pdfpage_paginate(pdf_flow *f, const pdf_style *st);
 
+/* pdfdraw.c: appends s to b with the spaces inside telephone numbers and
+ * postcodes made non-breaking. */
+void pdf_nbsp_numbers(buf *b, const char *s);
 /* pdfdraw.c: draws flows into one PDF at path; returns 0 on success. */
 int pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
     pdf_out *out, const char *title, const char *subject,

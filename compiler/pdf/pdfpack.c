@@ -53,16 +53,12 @@ cover_review(fctx *c, benv *e, pdf_flow **docs, size_t ndocs)
 	char line[512];
 
 	for (i = 0; i < ndocs; i++) {
-		const char *s = docs[i]->review_state ? docs[i]->review_state :
-		    "none";
-		if (!strcmp(s, "overdue"))
-			nover++;
-		else if (!strcmp(s, "due-soon"))
-			nsoon++;
-		else if (!strcmp(s, "current"))
-			ncur++;
-		else
-			nnone++;
+		switch (docs[i]->review) {
+		case REVIEW_OVERDUE: nover++; break;
+		case REVIEW_DUE_SOON: nsoon++; break;
+		case REVIEW_OK: ncur++; break;
+		default: nnone++; break;
+		}
 	}
 	space(f, 30);
 	fd = pdf_sized(c, c->st->font_head, c->st->size_h[3], 1);
@@ -79,15 +75,14 @@ cover_review(fctx *c, benv *e, pdf_flow **docs, size_t ndocs)
 	pdfblock_simple_text(c, e, line, c->t->fd_body, nover ? c->st->overdue :
 	    c->st->current, 1, 4, TAG_P);
 	for (i = 0; i < ndocs && listed < 25; i++) {
-		const char *s = docs[i]->review_state ? docs[i]->review_state :
-		    "none";
+		int s = docs[i]->review;
 		ibuild b;
 		pdf_text tx;
 		pdf_item *it;
 		benv sub = *e;
 		size_t st0;
 
-		if (strcmp(s, "overdue") && strcmp(s, "due-soon"))
+		if (s != REVIEW_OVERDUE && s != REVIEW_DUE_SOON)
 			continue;
 		pdfib_init(&b, c->t, 0);
 		st0 = b.text.len;
@@ -95,7 +90,7 @@ cover_review(fctx *c, benv *e, pdf_flow **docs, size_t ndocs)
 		pango_attr_list_insert(b.al, pdf_ranged(pdf_colour_attr(
 		    c->st->primary), st0, b.text.len));
 		pdfib_link(&b, st0, LK_DOC, docs[i]->id, NULL);
-		pdfib_text(&b, !strcmp(s, "overdue") ? " \xe2\x80\x94 overdue" :
+		pdfib_text(&b, s == REVIEW_OVERDUE ? " \xe2\x80\x94 overdue" :
 		    " \xe2\x80\x94 due soon");
 		sub.x = e->x + 14;
 		sub.w = e->w - 14;

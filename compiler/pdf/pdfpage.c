@@ -162,20 +162,62 @@ place_text(pager *p, size_t i, double gap)
 	}
 }
 
-static void place_row(pager *p, size_t i, double gap);
-
-static void
-repeat_header(pager *p, pdf_item *it)
+/* Does item i continue a table whose earlier rows are placed? */
+static int
+row_continues(pdf_flow *f, size_t i)
 {
-	pdf_item *hd = &p->f->items[it->table->header_item];
-	pdf_place *pl = place(p, it->table->header_item, hd->h);
+	return f->items[i].type == IT_ROW && i > 0 &&
+	    f->items[i - 1].type == IT_ROW &&
+	    f->items[i - 1].table == f->items[i].table;
+}
+
+/* At the top of a fresh page, over the rest of a table (or of a row): a
+ * "(continued)" line, then the table's header row again. */
+static void
+continue_table(pager *p, size_t i)
+{
+	pdf_item *it = &p->f->items[i];
+	pdf_place *pl = place(p, (int)i, PDF_CONT_H);
+
+	pl->cont = 1;
+	if (it->table->header_item >= 0 && !it->header) {
+		pdf_item *hd = &p->f->items[it->table->header_item];
+		int k;
+
+		pl = place(p, it->table->header_item, hd->h);
+		pl->repeat = 1;
+		pl->cl0 = xcalloc((size_t)hd->ncells, sizeof(int));
+		pl->cl1 = xcalloc((size_t)hd->ncells, sizeof(int));
+		for (k = 0; k < hd->ncells; k++)
+			pl->cl1[k] = hd->cells[k].nlines;
+	}
+}
+
+static int
+any_from(const int *from, int n)
+{
 	int k;
 
-	pl->repeat = 1;
-	pl->cl0 = xcalloc((size_t)hd->ncells, sizeof(int));
-	pl->cl1 = xcalloc((size_t)hd->ncells, sizeof(int));
-	for (k = 0; k < hd->ncells; k++)
-		pl->cl1[k] = hd->cells[k].nlines;
+	for (k = 0; k < n; k++)
+		if (from[k])
+			return 1;
+	return 0;
+}
+
+/* The most lines of any cell in [from, to) and in [to, end). */
+static void
+split_lines(const pdf_item *it, const int *from, const int *to, int *placed,
+    int *left)
+{
+	int k;
+
+	*placed = *left = 0;
+	for (k = 0; k < it->ncells; k++) {
+		if (to[k] - from[k] > *placed)
+			*placed = to[k] - from[k];
+		if (it->cells[k].nlines - to[k] > *left)
+			*left = it->cells[k].nlines - to[k];
+	}
 }
 
 static void
@@ -207,16 +249,21 @@ place_row(pager *p, size_t i, double gap)
 		 * other content would waste little — rows with one line per
 		 * cell are never split. */
 		if (!all && p->cur->n) {
-			int single = 1;
+			int single = 1, placed, left;
 			for (k = 0; k < nc; k++)
 				if (it->cells[k].nlines - from[k] > 1)
 					single = 0;
-			if (!any || single || room < 30) {
+			/* Never a lone line on either side of a split. */
+			split_lines(it, from, to, &placed, &left);
+			if (!any || single || room < 30 || placed < 2 ||
+			    left < 2) {
+				int cont = row_continues(p->f, i) ||
+				    from[0] || any_from(from, nc);
 				free(to);
 				new_page(p);
 				gap = 0;
-				if (it->table->header_item >= 0 && !it->header)
-					repeat_header(p, it);
+				if (cont)
+					continue_table(p, i);
 				continue;
 			}
 		}
@@ -249,8 +296,7 @@ place_row(pager *p, size_t i, double gap)
 			from = xcalloc((size_t)nc, sizeof(int));
 			memcpy(from, to, (size_t)nc * sizeof(int));
 			new_page(p);
-			if (it->table->header_item >= 0 && !it->header)
-				repeat_header(p, it);
+			continue_table(p, i);
 		}
 	}
 }
@@ -295,10 +341,8 @@ pdfpage_paginate(pdf_flow *f, const pdf_style *st)
 		/* A row continuing a table on a fresh page repeats the
 		 * header. */
 		if (it->type == IT_ROW && !p.cur->n && !it->header &&
-		    it->table->header_item >= 0 && i > 0 &&
-		    f->items[i - 1].type == IT_ROW &&
-		    f->items[i - 1].table == it->table)
-			repeat_header(&p, it);
+		    row_continues(f, i))
+			continue_table(&p, i);
 		if (it->type == IT_ROW) {
 			place_row(&p, i, p.cur->n ? gap : 0);
 			continue;

@@ -90,7 +90,9 @@ pdfflow_free(pdf_flow *f)
 	free(f->header);
 	free(f->type);
 	free(f->owner);
-	free(f->review_state);
+	free(f->version);
+	free(f->review_due);
+	free(f->section);
 	free(f);
 }
 
