@@ -96,7 +96,9 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	char *id = xmlread_attr(pk, "id"), *title = xmlread_attr(pk, "title");
 	char *cover = xmlread_attr(pk, "cover"), *gl = xmlread_attr(pk, "glossary");
 	pdf_flow **docs = NULL, **all, *fc = NULL, *fct, *fg = NULL;
-	size_t ndocs = 0, nall = 0, i;
+	size_t ndocs = 0, nall = 0, i, nterms = 0;
+	xmlNodePtr *terms = NULL;
+	int page;
 	xmlNodePtr inc;
 	pdf_out out;
 	char *path, *subject;
@@ -124,33 +126,35 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		fc->no_chrome = 1;   /* a cover is a page of its own design */
 	}
 	if (gl && !strcmp(gl, "true"))
-		fg = pdfflow_glossary(t, in, docs, ndocs);
-	{
-		pdf_flow **listed = xcalloc(ndocs + 1, sizeof *listed);
-		if (ndocs)
-			memcpy(listed, docs, ndocs * sizeof *docs);
-		if (fg)
-			listed[ndocs] = fg;
-		fct = pdfflow_contents(t, listed, ndocs + (fg ? 1 : 0));
-		free(listed);
-	}
+		terms = pdfpack_terms(in, docs, ndocs, &nterms);
+	fct = pdfflow_contents(t, in, docs, ndocs, nterms > 0);
 	if (fc)
 		all[nall++] = fc;
 	all[nall++] = fct;
 	for (i = 0; i < ndocs; i++)
 		all[nall++] = docs[i];
-	if (fg)
-		all[nall++] = fg;
 	for (i = 0; i < nall; i++) {
 		free(all[i]->header);
-		all[i]->header = xstrdup(all[i] == fc || all[i] == fct ||
-		    all[i] == fg ? (title ? title : id) : all[i]->title);
+		all[i]->header = xstrdup(all[i] == fc || all[i] == fct ?
+		    (title ? title : id) : all[i]->title);
 	}
 	if (fc)
 		pdfpage_paginate(fc, t->st);
 	pdfpage_paginate(fct, t->st);
-	if (fg)
+	/* The glossary gives the pages a term is used on: it is made once
+	 * the pages before it are known (it only comes after them). */
+	page = 1;
+	for (i = 0; i < nall; i++) {
+		all[i]->first_page = page;
+		page += (int)all[i]->npages;
+	}
+	if (nterms)
+		fg = pdfflow_glossary(t, in, terms, nterms, docs, ndocs);
+	if (fg) {
+		fg->header = xstrdup(title ? title : id);
 		pdfpage_paginate(fg, t->st);
+		all[nall++] = fg;
+	}
 	memset(&out, 0, sizeof out);
 	out.flows = all;
 	out.nflows = nall;
@@ -180,6 +184,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	pdfflow_free(fg);
 	free(all);
 	free(docs);
+	free(terms);
 done:
 	free(id);
 	free(title);

@@ -310,7 +310,7 @@ draw_deco(dctx *d, const pdf_item *it, const pdf_place *pl, double y0)
 {
 	const pdf_style *st = d->st;
 	cairo_t *cr = d->cr;
-	double ml = st->margin_left;
+	double ml = st->margin_left + pl->dx;
 
 	if (it->deco == DECO_BG || it->deco == DECO_BOX) {
 		set_rgb(cr, it->deco == DECO_BOX ? st->box_bg :
@@ -353,16 +353,16 @@ draw_toc_number(dctx *d, const pdf_item *it, const pdf_place *pl, double x0,
 	    num, 0, NULL);
 	pango_layout_get_extents(nl, NULL, &lr);
 	nx = x0 + it->w - lr.width / (double)PANGO_SCALE;
-	base = y0 + padtop + it->text.base[pl->l1 - 1] -
+	base = y0 + padtop + it->text.base[it->toc_line] -
 	    it->text.top[pl->l0];
 	cairo_move_to(cr, nx, base);
 	pango_cairo_show_layout_line(cr,
 	    pango_layout_get_line_readonly(nl, 0));
 	g_object_unref(nl);
 	last = pango_layout_get_line_readonly(it->text.layout,
-	    pl->l1 - 1);
+	    it->toc_line);
 	pango_layout_line_get_extents(last, &ink, &lr);
-	endx = x0 + it->text.lx[pl->l1 - 1] +
+	endx = x0 + it->text.lx[it->toc_line] +
 	    lr.width / (double)PANGO_SCALE + 6;
 	set_rgb(cr, st->muted);
 	for (double dx = nx - 8; dx > endx; dx -= 4.5) {
@@ -388,8 +388,8 @@ draw_continued(dctx *d, const pdf_item *it, const pdf_place *pl)
 	}
 	if (d->tagged)
 		cairo_tag_begin(d->cr, "P", NULL);
-	cairo_move_to(d->cr, d->st->margin_left + it->x, d->st->margin_top +
-	    pl->y + 1);
+	cairo_move_to(d->cr, d->st->margin_left + pl->dx + it->x,
+	    d->st->margin_top + pl->y + 1);
 	pango_cairo_show_layout(d->cr, d->cont);
 	if (d->tagged)
 		cairo_tag_end(d->cr, "P");
@@ -401,7 +401,7 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 	const pdf_style *st = d->st;
 	pdf_item *it = &f->items[pl->item];
 	cairo_t *cr = d->cr;
-	double ml = st->margin_left, mt = st->margin_top;
+	double ml = st->margin_left + pl->dx, mt = st->margin_top;
 	double x0 = ml + it->x, y0 = mt + pl->y;
 	int first = pl->l0 == 0 && !pl->repeat && (!pl->cl0 ||
 	    pl->cl0[0] == 0);
@@ -435,8 +435,8 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 			pango_cairo_show_layout_line(cr,
 			    pango_layout_get_line_readonly(it->marker, 0));
 		}
-		if (it->type == IT_TOC && pl->l1 == it->text.nlines &&
-		    it->toc_dest)
+		if (it->type == IT_TOC && it->toc_dest &&
+		    it->toc_line >= pl->l0 && it->toc_line < pl->l1)
 			draw_toc_number(d, it, pl, x0, y0, padtop);
 		break;
 	}

@@ -99,6 +99,8 @@ typedef struct {
 	int ncells;
 	char *toc_dest;       /* IT_TOC: the flow it points at */
 	int toc_flow;
+	int toc_line;         /* IT_TOC: the line that carries the number */
+	int in_column;        /* set in a column of a two-column flow */
 } pdf_item;
 
 struct pdf_table {
@@ -117,6 +119,7 @@ typedef struct {
 	int *cl0, *cl1;       /* IT_ROW: per-cell line ranges */
 	int repeat;           /* a repeated header row */
 	int cont;             /* the "(continued)" line over a split table */
+	double dx;            /* the column's offset (two-column flows) */
 } pdf_place;
 
 typedef struct {
@@ -127,7 +130,7 @@ typedef struct {
 typedef struct {
 	char *name;
 	int page;             /* page within the flow */
-	double y;
+	double y, dx;
 } pdf_dest;
 
 /* A flow: a document, or a pack's cover, contents or glossary. */
@@ -151,6 +154,8 @@ typedef struct {
 	int review;           /* enum review_state, read once (pdf_review_of) */
 	int status;           /* enum doc_status, read once (pdf_status_of) */
 	int no_chrome;        /* no running header or footer (a pack cover) */
+	int columns;          /* 2: items marked in_column are set in two
+	                         columns (the glossary); else 1 */
 	int first_page;       /* global page number (1-based) in the output */
 } pdf_flow;
 
@@ -177,6 +182,8 @@ enum review_state pdf_review_of(xmlNodePtr review);
 /* The height of the "(continued)" line pdfpage.c reserves over the rest
  * of a split table and pdfdraw.c fills. */
 #define PDF_CONT_H 13.0
+/* The gutter between the columns of a two-column flow. */
+#define PDF_COL_GAP 22.0
 /* The footer's line pitch: two lines under the rule, then room for one
  * more (a controlled-copy line) above the page's bottom edge. */
 #define PDF_FOOTER_LINE 10.0
@@ -192,9 +199,19 @@ pdf_flow *pdfflow_document(pdf_thread *t, const backend_input *in,
     xmlDocPtr doc);
 pdf_flow *pdfflow_cover(pdf_thread *t, const backend_input *in,
     xmlNodePtr pack, pdf_flow **docs, size_t ndocs);
-pdf_flow *pdfflow_contents(pdf_thread *t, pdf_flow **flows, size_t nflows);
+/* The contents of a pack: its documents under their sections (corpus.xml
+ * <sections>, nested), each with type, version and review date, and a
+ * Glossary entry when has_glossary. */
+pdf_flow *pdfflow_contents(pdf_thread *t, const backend_input *in,
+    pdf_flow **docs, size_t ndocs, int has_glossary);
+/* The glossary entries (corpus.xml) the pack's documents use, by name;
+ * an array of *n the caller frees (NULL when none). */
+xmlNodePtr *pdfpack_terms(const backend_input *in, pdf_flow **docs,
+    size_t ndocs, size_t *n);
+/* The two-column glossary of entries sel, each with the documents and
+ * pages that use it: the documents' first_page must be set. */
 pdf_flow *pdfflow_glossary(pdf_thread *t, const backend_input *in,
-    pdf_flow **docs, size_t ndocs);
+    xmlNodePtr *sel, size_t nsel, pdf_flow **docs, size_t ndocs);
 
 /* pdffont.c: laying out runs under pdffont_lock; every font a layout
  * uses is pinned (its FreeType face kept open) until pdffont_unpin_all. */

@@ -18,17 +18,37 @@ typedef struct {
 	double y;
 	pdf_page *cur;
 	int prev_table_row;   /* the last placed item was a row of a table */
+	/* Two-column flows (the glossary): the column being filled, the
+	 * page's place count and y when it began, and the offset of the
+	 * second column. */
+	int col;
+	size_t col_n;
+	double col_top, col_dx;
 } pager;
+
+/* Nothing placed yet in this column (or on this page). */
+#define FRESH(p) ((p)->cur->n == (p)->col_n)
 
 static void
 new_page(pager *p)
 {
 	pdf_flow *f = p->f;
 
+	/* In a two-column flow the first column's end starts the second,
+	 * at the height where the columns began on this page. */
+	if (f->columns == 2 && p->col == 0 && p->col_dx > 0) {
+		p->col = 1;
+		p->col_n = p->cur->n;
+		p->y = p->col_top;
+		return;
+	}
 	f->pages = xrealloc(f->pages, (f->npages + 1) * sizeof *f->pages);
 	p->cur = &f->pages[f->npages++];
 	memset(p->cur, 0, sizeof *p->cur);
 	p->y = 0;
+	p->col = 0;
+	p->col_n = 0;
+	p->col_top = 0;
 }
 
 static pdf_place *
@@ -46,6 +66,7 @@ place(pager *p, int item, double h)
 	memset(pl, 0, sizeof *pl);
 	pl->item = item;
 	pl->y = p->y;
+	pl->dx = p->col ? p->col_dx : 0;
 	pl->h = h;
 	pl->l0 = 0;
 	pl->l1 = it->type == IT_TEXT || it->type == IT_TOC ?
@@ -62,6 +83,7 @@ place(pager *p, int item, double h)
 			p->f->dests[p->f->ndests].name = xstrdup(it->dest);
 			p->f->dests[p->f->ndests].page = (int)p->f->npages - 1;
 			p->f->dests[p->f->ndests].y = p->y;
+			p->f->dests[p->f->ndests].dx = pl->dx;
 			p->f->ndests++;
 		}
 	}
@@ -138,10 +160,10 @@ place_text(pager *p, size_t i, double gap)
 		 * of a break, when the paragraph has four or more. */
 		if (rest > 0 && rest < 2 && k > 2 && n - l0 >= 4)
 			k -= 2 - rest;
-		if (rest > 0 && k < 2 && n - l0 >= 2 && p->cur->n)
+		if (rest > 0 && k < 2 && n - l0 >= 2 && !FRESH(p))
 			k = 0;
 		if (k == 0) {
-			if (p->cur->n == 0) {
+			if (FRESH(p)) {
 				k = 1;   /* a line taller than a page */
 			} else {
 				new_page(p);
@@ -248,7 +270,7 @@ place_row(pager *p, size_t i, double gap)
 		/* A whole row that fits; else a split only when the page has
 		 * other content would waste little — rows with one line per
 		 * cell are never split. */
-		if (!all && p->cur->n) {
+		if (!all && !FRESH(p)) {
 			int single = 1, placed, left;
 			for (k = 0; k < nc; k++)
 				if (it->cells[k].nlines - from[k] > 1)
@@ -313,24 +335,34 @@ pdfpage_paginate(pdf_flow *f, const pdf_style *st)
 	new_page(&p);
 	for (i = 0; i < f->n; i++) {
 		pdf_item *it = &f->items[i];
-		double gap = p.cur->n ? it->gap : 0;
+		double gap;
+
+		/* The columns begin below the first item set in one (what
+		 * comes before, the heading, spans the page). */
+		if (f->columns == 2 && it->in_column && p.col_dx == 0) {
+			p.col_dx = (PDF_PAGE_W - st->margin_left -
+			    st->margin_right + PDF_COL_GAP) / 2;
+			p.col_top = p.y;
+			p.col_n = p.cur->n;
+		}
+		gap = !FRESH(&p) ? it->gap : 0;
 		double need;
 
 		if (it->type == IT_BREAK) {
-			if (p.cur->n)
+			if (!FRESH(&p))
 				new_page(&p);
 			continue;
 		}
 		if (it->type == IT_SPACE) {
-			if (p.cur->n && p.y + it->h <= p.avail)
+			if (!FRESH(&p) && p.y + it->h <= p.avail)
 				p.y += it->h;
-			else if (!p.cur->n)
+			else if (FRESH(&p))
 				p.y += it->h < p.avail / 3 ? it->h : 0;
 			continue;
 		}
 		/* Keep with next: move to a fresh page when this item and
 		 * the start of the next one do not fit together. */
-		if (it->keep_next && p.cur->n) {
+		if (it->keep_next && !FRESH(&p)) {
 			need = gap + it->h + (i + 1 < f->n ?
 			    f->items[i + 1].gap + min_h(f, i + 1, 0) : 0);
 			if (p.y + need > p.avail && need <= p.avail) {
@@ -340,11 +372,11 @@ pdfpage_paginate(pdf_flow *f, const pdf_style *st)
 		}
 		/* A row continuing a table on a fresh page repeats the
 		 * header. */
-		if (it->type == IT_ROW && !p.cur->n && !it->header &&
+		if (it->type == IT_ROW && FRESH(&p) && !it->header &&
 		    row_continues(f, i))
 			continue_table(&p, i);
 		if (it->type == IT_ROW) {
-			place_row(&p, i, p.cur->n ? gap : 0);
+			place_row(&p, i, !FRESH(&p) ? gap : 0);
 			continue;
 		}
 		if (p.y + gap + it->h <= p.avail + 0.01) {
@@ -359,7 +391,7 @@ pdfpage_paginate(pdf_flow *f, const pdf_style *st)
 			continue;
 		}
 		/* Images and rules move whole to the next page. */
-		if (p.cur->n)
+		if (!FRESH(&p))
 			new_page(&p);
 		place(&p, (int)i, it->h);
 	}
