@@ -29,6 +29,7 @@ typedef struct {
 	PangoLayout *footer[2];   /* the footer's two lines */
 	PangoLayout *watermark;   /* "DRAFT", made on the first draft page */
 	PangoLayout *cont;        /* "(continued)", made when first needed */
+	PangoLayout *draft_label; /* "DRAFT" in the footer of a draft */
 	PangoLayout *org;         /* running header: organisation */
 	PangoLayout *head;        /* running header: head_flow's header */
 	const pdf_flow *head_flow;
@@ -550,67 +551,85 @@ pdf_nbsp_numbers(buf *b, const char *s)
 	}
 }
 
+/* Appends "  ·  LABEL VALUE" (the label joined to the value by a
+ * non-breaking space, the value's numbers kept whole). */
+static void
+foot_part(buf *b, const char *label, const char *v)
+{
+	if (!v || !*v)
+		return;
+	if (b->len)
+		buf_puts(b, "  \xc2\xb7  ");
+	if (label) {
+		buf_puts(b, label);
+		buf_puts(b, "\xc2\xa0");
+		pdf_nbsp_numbers(b, v);
+	} else
+		buf_puts(b, v);
+}
+
 /*
- * The footer: at most two lines, whatever the address.  The parts
- * (organisation, address, telephone, registrations) are set one after the
- * other, each kept whole; a part that does not fit on the first line
- * starts the second; a second line still too long is cut short with an
- * ellipsis rather than growing a third (the third is left for a
- * controlled-copy line).
+ * The footer: at most two lines, whatever the address (a third is left
+ * for a controlled-copy line): organisation and address on the first,
+ * telephone and registrations on the second, no part ever broken inside
+ * a number.
  */
 static void
 make_footer(dctx *d)
 {
 	const pdf_style *st = d->st;
 	double w = PDF_PAGE_W - st->margin_left - st->margin_right - 90;
-	const char *label[] = { "", "", "Tel", "Ofsted registration",
-		"Registered charity" };
-	const char *val[] = { st->org_name, st->org_address, st->org_phone,
-		st->org_registration, st->org_charity };
-	buf line[2];
-	int li = 0, k;
+	buf name, addr, l1, l2;
+	int k;
 
-	buf_init(&line[0]);
-	buf_init(&line[1]);
-	buf_puts(&line[0], "");
-	buf_puts(&line[1], "");
-	for (k = 0; k < 5; k++) {
-		buf part, trial;
-		if (!val[k] || !*val[k])
-			continue;
-		buf_init(&part);
-		buf_puts(&part, label[k]);
-		if (*label[k])   /* "Tel 01632 960123" stays together */
-			buf_puts(&part, "\xc2\xa0");
-		pdf_nbsp_numbers(&part, val[k]);
-		buf_init(&trial);
-		buf_puts(&trial, line[li].data);
-		if (trial.len)
-			buf_puts(&trial, "  \xc2\xb7  ");
-		buf_puts(&trial, part.data);
-		/* The registrations always start the second line. */
-		if (li == 0 && line[0].len && (k >= 3 || footer_w(d,
-		    trial.data) > w)) {
-			li = 1;
-			buf_free(&trial);
-			buf_init(&trial);
-			buf_puts(&trial, line[1].data);
-			if (trial.len)
-				buf_puts(&trial, "  \xc2\xb7  ");
-			buf_puts(&trial, part.data);
-		}
-		buf_free(&line[li]);
-		line[li] = trial;
-		buf_free(&part);
+	buf_init(&name);
+	buf_init(&addr);
+	buf_init(&l1);
+	buf_init(&l2);
+	buf_puts(&name, "");
+	buf_puts(&addr, "");
+	buf_puts(&l1, "");
+	buf_puts(&l2, "");
+	if (st->org_name)
+		pdf_nbsp_numbers(&name, st->org_name);
+	if (st->org_address)
+		pdf_nbsp_numbers(&addr, st->org_address);
+	/* The second line: telephone and registrations, each whole. */
+	foot_part(&l2, "Tel", st->org_phone);
+	foot_part(&l2, "Ofsted registration", st->org_registration);
+	foot_part(&l2, "Registered charity", st->org_charity);
+	/* The first: organisation and address; when both do not fit, the
+	 * organisation moves to the head of the second line if it fits
+	 * there (it is in the running header too), else the address is
+	 * cut short. */
+	foot_part(&l1, NULL, name.data);
+	foot_part(&l1, NULL, addr.data);
+	if (name.len && addr.len && footer_w(d, l1.data) > w) {
+		buf t;
+		buf_init(&t);
+		buf_puts(&t, "");
+		foot_part(&t, NULL, name.data);
+		foot_part(&t, NULL, l2.data);
+		if (footer_w(d, t.data) <= w) {
+			buf_free(&l2);
+			l2 = t;
+			buf_free(&l1);
+			buf_init(&l1);
+			buf_puts(&l1, addr.data);
+		} else
+			buf_free(&t);
 	}
 	for (k = 0; k < 2; k++) {
 		PangoLayout *l = pdf_layout(d->t, st->font_body, st->size_small,
-		    w, line[k].data, 0, (pdf_rgb *)&st->muted);
+		    w, k ? l2.data : l1.data, 0, (pdf_rgb *)&st->muted);
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 		settle(l);
 		d->footer[k] = l;
-		buf_free(&line[k]);
 	}
+	buf_free(&name);
+	buf_free(&addr);
+	buf_free(&l1);
+	buf_free(&l2);
 }
 
 /* The running header's layouts: the organisation once per file, the
@@ -702,6 +721,20 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	cairo_move_to(cr, ml + cw - r.width / (double)PANGO_SCALE, fy);
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
+	/* The watermark is diagonal, which text extraction and screen
+	 * readers drop: the word is also set plainly under the number. */
+	if (f->status == STATUS_DRAFT) {
+		if (!d->draft_label) {
+			d->draft_label = pdf_layout(d->t, st->font_body,
+			    st->size_small + 0.5, -1, "DRAFT", 1,
+			    (pdf_rgb *)&st->overdue);
+			settle(d->draft_label);
+		}
+		pango_layout_get_extents(d->draft_label, NULL, &r);
+		cairo_move_to(cr, ml + cw - r.width / (double)PANGO_SCALE,
+		    fy + PDF_FOOTER_LINE);
+		pango_cairo_show_layout(cr, d->draft_label);
+	}
 }
 
 /*
@@ -744,7 +777,7 @@ draw_watermark(dctx *d)
 	pango_layout_get_extents(d->watermark, NULL, &r);
 	cairo_save(cr);
 	cairo_translate(cr, PDF_PAGE_W / 2, PDF_PAGE_H / 2);
-	cairo_rotate(cr, -0.9);
+	cairo_rotate(cr, -G_PI / 4);
 	cairo_move_to(cr, -r.width / 2.0 / PANGO_SCALE,
 	    -r.height / 2.0 / PANGO_SCALE);
 	pango_cairo_show_layout(cr, d->watermark);
@@ -944,6 +977,8 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 		g_object_unref(d.watermark);
 	if (d.cont)
 		g_object_unref(d.cont);
+	if (d.draft_label)
+		g_object_unref(d.draft_label);
 	if (d.org)
 		g_object_unref(d.org);
 	if (d.head)

@@ -330,9 +330,11 @@ toc_detail(const pdf_flow *d)
 	if (d->version && *d->version)
 		buf_printf(&b, "%sVersion %s", b.len ? " \xc2\xb7 " : "",
 		    d->version);
-	if (d->status != STATUS_ACTIVE)
-		buf_printf(&b, "%s%s", b.len ? " \xc2\xb7 " : "",
-		    meta_status_name((enum doc_status)d->status));
+	if (d->status != STATUS_ACTIVE) {
+		const char *w = meta_status_name((enum doc_status)d->status);
+		buf_printf(&b, "%s%c%s", b.len ? " \xc2\xb7 " : "",
+		    w[0] - 'a' + 'A', w + 1);
+	}
 	pdf_date_long(d->review_due, date, sizeof date);
 	buf_printf(&b, "%sReview due %s%s", b.len ? " \xc2\xb7 " : "",
 	    d->review_due && *d->review_due ? date : "not set",
