@@ -365,6 +365,14 @@ pdfflow_contents(pdf_thread *t, const backend_input *in, pdf_flow **docs,
 		/* The sections this document opens: those of its chain that
 		 * the one before did not share. */
 		ncur = section_chain(secs, docs[i]->section, cur);
+		/* A folder's own page (its index.md) stands for the folder:
+		 * no heading of the same name over it. */
+		if (ncur > 0) {
+			char *ref = xmlread_attr(cur[ncur - 1], "ref");
+			if (ref && !strcmp(ref, docs[i]->id))
+				ncur--;
+			free(ref);
+		}
 		for (j = 0; j < ncur && j < nprev && cur[j] == prev[j]; j++)
 			;
 		for (; j < ncur; j++)
