@@ -395,6 +395,17 @@ pdftable_build(fctx *c, benv *e, pdf_text *cells, int nrows, int ncols,
 		}
 		pdfblock_decorate(it, e, c->st);
 	}
+	/* A short table (the adoption log's few rows to sign) is kept on
+	 * one page rather than split over two. */
+	if (nrows <= PDF_KEEP_ROWS) {
+		double total = 0;
+		size_t first = c->f->n - (size_t)nrows, j;
+		for (j = first; j < c->f->n; j++)
+			total += c->f->items[j].h;
+		if (total < 260)
+			for (j = first; j + 1 < c->f->n; j++)
+				c->f->items[j].keep_next = 1;
+	}
 }
 
 static void

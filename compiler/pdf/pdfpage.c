@@ -12,6 +12,9 @@
 
 #include "pdfint.h"
 
+/* How far a chain of kept items is followed (a short table's rows). */
+#define PDF_KEEP_CHAIN 10
+
 typedef struct {
 	pdf_flow *f;
 	double avail;         /* content height */
@@ -109,7 +112,7 @@ min_h(pdf_flow *f, size_t i, int depth)
 	pdf_item *it;
 	double h;
 
-	if (i >= f->n || depth > 4)
+	if (i >= f->n || depth > PDF_KEEP_CHAIN)
 		return 0;
 	it = &f->items[i];
 	switch (it->type) {
