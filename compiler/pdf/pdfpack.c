@@ -131,6 +131,29 @@ cover_address(fctx *c, benv *e)
 	}
 }
 
+/* The address at the foot of the cover: a space that fills what the
+ * cover's other items leave of the page (when they leave any). */
+static void
+cover_foot(fctx *c, benv *e)
+{
+	pdf_flow *f = c->f;
+	double avail = PDF_PAGE_H - c->st->margin_top - c->st->margin_bottom;
+	double used = 0, h;
+	size_t i, before = f->n;
+	pdf_item *sp = pdfflow_add(f, IT_SPACE);
+
+	cover_address(c, e);
+	for (i = 0; i < f->n; i++)
+		if (i != before)
+			used += f->items[i].h + (i ? f->items[i].gap : 0);
+	h = avail - used - 4;
+	/* Too much for one page: the usual gap, the address follows on. */
+	sp = &f->items[before];
+	sp->h = h > 30 ? h : 30;
+	if (used + 30 > avail)
+		sp->h = 30;
+}
+
 pdf_flow *
 pdfflow_cover(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
     pdf_flow **docs, size_t ndocs)
@@ -173,8 +196,7 @@ pdfflow_cover(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
 	pdfblock_simple_text(&c, &e, line, fd, c.st->text, 0, 10, TAG_P);
 	pango_font_description_free(fd);
 	cover_review(&c, &e, docs, ndocs);
-	space(f, 30);
-	cover_address(&c, &e);
+	cover_foot(&c, &e);
 	free(ptitle);
 	free(pid);
 	free(today);
