@@ -88,24 +88,17 @@ work(void *ctx, size_t i, int w)
 		j->failed[w] = 1;
 }
 
-/* Writes one pack's PDF; 0 on success. */
-static int
-render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
-    pdf_flow **flows)
+/* The flows of the documents pack pk includes, in its order (an array
+ * of *n the caller frees). */
+static pdf_flow **
+pack_docs(const backend_input *in, xmlNodePtr pk, pdf_flow **flows,
+    size_t *n)
 {
-	char *id = xmlread_attr(pk, "id"), *title = xmlread_attr(pk, "title");
-	char *cover = xmlread_attr(pk, "cover"), *gl = xmlread_attr(pk, "glossary");
-	pdf_flow **docs = NULL, **all, *fc = NULL, *fct, *fg = NULL;
-	size_t ndocs = 0, nall = 0, i, nterms = 0;
-	xmlNodePtr *terms = NULL;
-	int page;
+	pdf_flow **docs = NULL;
 	xmlNodePtr inc;
-	pdf_out out;
-	char *path, *subject;
-	int rc = 0;
+	size_t i;
 
-	if (!id || !document_id_safe(id))
-		goto done;
+	*n = 0;
 	for (inc = pk->children; inc; inc = inc->next) {
 		char *ref;
 		if (!xmlread_is(inc, "include"))
@@ -113,13 +106,33 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		ref = xmlread_attr(inc, "ref");
 		for (i = 0; ref && i < in->ndocs; i++)
 			if (flows[i] && !strcmp(flows[i]->id, ref)) {
-				docs = xrealloc(docs, (ndocs + 1) *
-				    sizeof *docs);
-				docs[ndocs++] = flows[i];
+				docs = xrealloc(docs, (*n + 1) * sizeof *docs);
+				docs[(*n)++] = flows[i];
 				break;
 			}
 		free(ref);
 	}
+	return docs;
+}
+
+/* Writes one pack's PDF; 0 on success. */
+static int
+render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
+    pdf_flow **flows)
+{
+	char *id = xmlread_attr(pk, "id"), *title = xmlread_attr(pk, "title");
+	char *cover = xmlread_attr(pk, "cover"), *gl = xmlread_attr(pk, "glossary");
+	pdf_flow **docs, **all, *fc = NULL, *fct, *fg = NULL;
+	size_t ndocs = 0, nall = 0, i, nterms = 0;
+	xmlNodePtr *terms = NULL;
+	int page;
+	pdf_out out;
+	char *path, *subject;
+	int rc = 0;
+
+	if (!id || !document_id_safe(id))
+		goto done;
+	docs = pack_docs(in, pk, flows, &ndocs);
 	all = xcalloc(ndocs + 4, sizeof *all);
 	if (cover && !strcmp(cover, "true")) {
 		fc = pdfflow_cover(t, in, pk, docs, ndocs);

@@ -863,6 +863,36 @@ finish_file(const backend_input *in, const char *path,
 	return 0;
 }
 
+/* The running header's logo: a PNG or an SVG (a recording surface, so
+ * the logo stays vectors), or none when it cannot be read. */
+static void
+load_logo(dctx *d, const backend_input *in)
+{
+	if (d->st->logo_path && in->project_dir) {
+		char *lp = path_join(in->project_dir, d->st->logo_path);
+		int kind = 0;
+
+		/* PNG or SVG (a recording surface: the logo stays vectors). */
+		if ((d->logo = pdfimage_load(lp, &kind)) != NULL) {
+			cairo_rectangle_t r;
+			if (kind == 2 && cairo_recording_surface_get_extents(
+			    d->logo, &r)) {
+				d->logo_w = r.width;
+				d->logo_h = r.height;
+			} else if (kind == 1) {
+				d->logo_w = cairo_image_surface_get_width(d->logo);
+				d->logo_h = cairo_image_surface_get_height(
+				    d->logo);
+			}
+			if (d->logo_w <= 0 || d->logo_h <= 0) {
+				cairo_surface_destroy(d->logo);
+				d->logo = NULL;
+			}
+		}
+		free(lp);
+	}
+}
+
 int
 pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
     pdf_out *out, const char *title, const char *subject,
@@ -928,29 +958,7 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_MOD_DATE,
 	    date);
 	d.cr = cairo_create(d.surf);
-	if (t->st->logo_path && in->project_dir) {
-		char *lp = path_join(in->project_dir, t->st->logo_path);
-		int kind = 0;
-
-		/* PNG or SVG (a recording surface: the logo stays vectors). */
-		if ((d.logo = pdfimage_load(lp, &kind)) != NULL) {
-			cairo_rectangle_t r;
-			if (kind == 2 && cairo_recording_surface_get_extents(
-			    d.logo, &r)) {
-				d.logo_w = r.width;
-				d.logo_h = r.height;
-			} else if (kind == 1) {
-				d.logo_w = cairo_image_surface_get_width(d.logo);
-				d.logo_h = cairo_image_surface_get_height(
-				    d.logo);
-			}
-			if (d.logo_w <= 0 || d.logo_h <= 0) {
-				cairo_surface_destroy(d.logo);
-				d.logo = NULL;
-			}
-		}
-		free(lp);
-	}
+	load_logo(&d, in);
 	make_footer(&d);
 	if (d.tagged)
 		cairo_tag_begin(d.cr, "Document", NULL);

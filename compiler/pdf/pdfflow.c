@@ -306,7 +306,8 @@ adoption_log(fctx *c, benv *e, xmlNodePtr meta)
 	xmlNodePtr hist = xmlread_child(meta, "history"), h;
 	const char *heads[] = { "Version", "Date", "By", "Note",
 		"Signed", "Next review" };
-	static const double fracs[] = { 0.11, 0.15, 0.17, 0.27, 0.17, 0.13 };
+	/* Note gets the room: Signed needs a signature's width, no more. */
+	static const double fracs[] = { 0.10, 0.15, 0.17, 0.33, 0.14, 0.11 };
 	int nrows = 1, r = 0, k, ncols = 6;
 	pdf_text *cells;
 	char *review = NULL;
