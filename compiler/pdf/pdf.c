@@ -140,6 +140,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	}
 	if (gl && !strcmp(gl, "true"))
 		terms = pdfpack_terms(in, docs, ndocs, &nterms);
+	pdfpack_sections(in, docs, ndocs);
 	fct = pdfflow_contents(t, in, docs, ndocs, nterms > 0);
 	if (fc)
 		all[nall++] = fc;
@@ -185,7 +186,9 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		    0, 0, "cannot make the folder for %s", path);
 		rc = 1;
 	}
-	/* The documents' running headers go back to their own titles. */
+	/* The documents' running headers go back to their own titles, and
+	 * they stand under no section until the next pack says. */
+	pdfpack_sections_clear(docs, ndocs);
 	for (i = 0; i < ndocs; i++) {
 		free(docs[i]->header);
 		docs[i]->header = xstrdup(docs[i]->title);

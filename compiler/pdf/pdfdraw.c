@@ -416,9 +416,16 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 		cairo_tag_begin(cr, tag_name(it), NULL);
 	if (it->dest && first)
 		dest_here(d, it->dest, ml, y0);
-	if (it->outline && first && it->outline_title)
-		outline_add(d, it->outline, it->outline_title, gpage, y0,
-		    it->outline == 1 && !d->out->in_pack);
+	if (it->outline && first && it->outline_title) {
+		/* In a pack, a document stands under its sections. */
+		int base = d->out->in_pack ? f->sec_depth : 0;
+		if (it->outline == 1 && d->out->in_pack)
+			for (k = 0; k < f->nsec_open; k++)
+				outline_add(d, f->sec_open_depth[k] + 1,
+				    f->sec_open[k], gpage, y0, 1);
+		outline_add(d, it->outline + base, it->outline_title, gpage,
+		    y0, it->outline == 1 && !d->out->in_pack);
+	}
 	switch (it->type) {
 	case IT_TEXT:
 	case IT_TOC: {

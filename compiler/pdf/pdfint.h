@@ -154,6 +154,13 @@ typedef struct {
 	int review;           /* enum review_state, read once (pdf_review_of) */
 	int status;           /* enum doc_status, read once (pdf_status_of) */
 	int no_chrome;        /* no running header or footer (a pack cover) */
+	/* In a pack (pdfpack_sections): how deep the document stands under
+	 * the corpus's sections, and the sections it is the first of, with
+	 * their depths (0 = top), for the contents and the outline. */
+	int sec_depth;
+	char **sec_open;
+	int *sec_open_depth;
+	int nsec_open;
 	int columns;          /* 2: items marked in_column are set in two
 	                         columns (the glossary); else 1 */
 	int first_page;       /* global page number (1-based) in the output */
@@ -204,6 +211,12 @@ pdf_flow *pdfflow_cover(pdf_thread *t, const backend_input *in,
  * Glossary entry when has_glossary. */
 pdf_flow *pdfflow_contents(pdf_thread *t, const backend_input *in,
     pdf_flow **docs, size_t ndocs, int has_glossary);
+/* Sets each pack document's sections (sec_depth, sec_open) from
+ * corpus.xml <sections>; pdfpack_sections_clear forgets them once the
+ * pack is drawn (a document's flow is drawn again in other packs). */
+void pdfpack_sections(const backend_input *in, pdf_flow **docs,
+    size_t ndocs);
+void pdfpack_sections_clear(pdf_flow **docs, size_t ndocs);
 /* The glossary entries (corpus.xml) the pack's documents use, by name;
  * an array of *n the caller frees (NULL when none). */
 xmlNodePtr *pdfpack_terms(const backend_input *in, pdf_flow **docs,

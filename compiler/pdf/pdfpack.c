@@ -270,28 +270,89 @@ section_chain(xmlNodePtr secs, const char *path, xmlNodePtr *chain)
 
 /* A section's heading in the contents, indented by its depth. */
 static void
-toc_section(fctx *c, benv *e, xmlNodePtr sec, int depth)
+toc_section(fctx *c, benv *e, const char *title, int depth)
 {
-	char *title = xmlread_attr(sec, "title"), *path = NULL;
 	PangoFontDescription *fd = pdf_sized(c, c->st->font_head, depth ?
 	    c->st->size_body : c->st->size_h[3], 1);
 	benv sub = *e;
-	pdf_item *it;
 
-	if (!title || !*title) {
-		free(title);
-		path = xmlread_attr(sec, "path");
-		title = xstrdup(path ? path : "");
-	}
 	sub.x = e->x + 14 * depth;
 	sub.w = e->w - 14 * depth;
 	pdfblock_simple_text(c, &sub, title, fd, depth ? c->st->text :
 	    c->st->primary, 0, depth ? 8 : 16, TAG_P);
-	it = &c->f->items[c->f->n - 1];
-	it->keep_next = 1;
+	c->f->items[c->f->n - 1].keep_next = 1;
 	pango_font_description_free(fd);
-	free(title);
-	free(path);
+}
+
+/* The title of section element sec (its path when untitled). */
+static char *
+section_title(xmlNodePtr sec)
+{
+	char *t = xmlread_attr(sec, "title");
+
+	if (!t || !*t) {
+		free(t);
+		t = xmlread_attr(sec, "path");
+	}
+	return t ? t : xstrdup("");
+}
+
+void
+pdfpack_sections(const backend_input *in, pdf_flow **docs, size_t ndocs)
+{
+	xmlNodePtr secs = NULL, prev[MAX_SECTION_DEPTH], cur[MAX_SECTION_DEPTH];
+	int nprev = 0, ncur, j;
+	size_t i;
+
+	if (in && in->corpus)
+		secs = xmlread_child(xmlDocGetRootElement(in->corpus),
+		    "sections");
+	for (i = 0; i < ndocs; i++) {
+		pdf_flow *d = docs[i];
+
+		ncur = section_chain(secs, d->section, cur);
+		/* A folder's own page (its index.md) stands for the folder:
+		 * no heading of the same name over it. */
+		if (ncur > 0) {
+			char *ref = xmlread_attr(cur[ncur - 1], "ref");
+			if (ref && !strcmp(ref, d->id))
+				ncur--;
+			free(ref);
+		}
+		/* The sections it opens: those of its chain the document
+		 * before did not share. */
+		for (j = 0; j < ncur && j < nprev && cur[j] == prev[j]; j++)
+			;
+		d->sec_depth = ncur;
+		for (; j < ncur; j++) {
+			d->sec_open = xrealloc(d->sec_open, (size_t)(
+			    d->nsec_open + 1) * sizeof *d->sec_open);
+			d->sec_open_depth = xrealloc(d->sec_open_depth,
+			    (size_t)(d->nsec_open + 1) * sizeof(int));
+			d->sec_open[d->nsec_open] = section_title(cur[j]);
+			d->sec_open_depth[d->nsec_open++] = j;
+		}
+		memcpy(prev, cur, sizeof cur);
+		nprev = ncur;
+	}
+}
+
+void
+pdfpack_sections_clear(pdf_flow **docs, size_t ndocs)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < ndocs; i++) {
+		for (k = 0; k < docs[i]->nsec_open; k++)
+			free(docs[i]->sec_open[k]);
+		free(docs[i]->sec_open);
+		free(docs[i]->sec_open_depth);
+		docs[i]->sec_open = NULL;
+		docs[i]->sec_open_depth = NULL;
+		docs[i]->nsec_open = 0;
+		docs[i]->sec_depth = 0;
+	}
 }
 
 /* One contents entry: the title (the page number on its last line, the
@@ -370,38 +431,21 @@ pdfflow_contents(pdf_thread *t, const backend_input *in, pdf_flow **docs,
     size_t ndocs, int has_glossary)
 {
 	pdf_flow *f = pdfflow_new("contents", "Contents");
-	xmlNodePtr secs = NULL, prev[MAX_SECTION_DEPTH], cur[MAX_SECTION_DEPTH];
-	int nprev = 0, ncur, j;
 	fctx c;
 	benv e;
 	size_t i;
+	int k;
 
-	if (in && in->corpus)
-		secs = xmlread_child(xmlDocGetRootElement(in->corpus),
-		    "sections");
 	pack_page_start(&c, &e, t, in, f, "Contents", "contents");
 	space(f, 4);
 	for (i = 0; i < ndocs; i++) {
 		char *detail = toc_detail(docs[i]);
 
-		/* The sections this document opens: those of its chain that
-		 * the one before did not share. */
-		ncur = section_chain(secs, docs[i]->section, cur);
-		/* A folder's own page (its index.md) stands for the folder:
-		 * no heading of the same name over it. */
-		if (ncur > 0) {
-			char *ref = xmlread_attr(cur[ncur - 1], "ref");
-			if (ref && !strcmp(ref, docs[i]->id))
-				ncur--;
-			free(ref);
-		}
-		for (j = 0; j < ncur && j < nprev && cur[j] == prev[j]; j++)
-			;
-		for (; j < ncur; j++)
-			toc_section(&c, &e, cur[j], j);
-		memcpy(prev, cur, sizeof cur);
-		nprev = ncur;
-		toc_entry(&c, &e, ncur, docs[i]->title, docs[i]->id, detail);
+		for (k = 0; k < docs[i]->nsec_open; k++)
+			toc_section(&c, &e, docs[i]->sec_open[k],
+			    docs[i]->sec_open_depth[k]);
+		toc_entry(&c, &e, docs[i]->sec_depth, docs[i]->title,
+		    docs[i]->id, detail);
 		free(detail);
 	}
 	if (has_glossary)

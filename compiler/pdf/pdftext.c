@@ -93,6 +93,10 @@ pdfflow_free(pdf_flow *f)
 	free(f->version);
 	free(f->review_due);
 	free(f->section);
+	for (i = 0; i < (size_t)f->nsec_open; i++)
+		free(f->sec_open[i]);
+	free(f->sec_open);
+	free(f->sec_open_depth);
 	free(f);
 }
 
