@@ -92,6 +92,8 @@ def layout_faults(path, cover):
             t = " ".join(ws)
             if ("01632" in t) != ("960123" in t):  # also "Tel" alone
                 foot.append((pg, "phone split", t))
+            if ("AB1" in t) != ("2CD" in t) and "\u2026" not in t:
+                foot.append((pg, "postcode split", t))
     return faults, foot
 
 

@@ -719,6 +719,8 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	pango_cairo_show_layout(cr, d->footer[0]);
 	cairo_move_to(cr, ml, fy + PDF_FOOTER_LINE);
 	pango_cairo_show_layout(cr, d->footer[1]);
+	/* fy + 2 * PDF_FOOTER_LINE is left free: a third line (a
+	 * controlled-copy notice) fits above the page's bottom edge. */
 	/* In the body font, which every document's own layout pinned. */
 	snprintf(num, sizeof num, "Page %d of %d", gpage,
 	    d->out->total_pages);
