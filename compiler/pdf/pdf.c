@@ -165,6 +165,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	if (nterms)
 		fg = pdfflow_glossary(t, in, terms, nterms, docs, ndocs);
 	if (fg) {
+		free(fg->header);
 		fg->header = xstrdup(title ? title : id);
 		pdfpage_paginate(fg, t->st);
 		all[nall++] = fg;
