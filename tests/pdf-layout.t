@@ -174,6 +174,23 @@ packs:
     ok(pages and "Page 1 of" not in pages[0] and "Layout Pack" in pages[0],
        "the cover has no running footer")
 
+    # The SVG logo is drawn in the running header (the green circle, at
+    # the left of the header line: 56 pt in, 41-59 pt down).
+    ppm = run(["pdftoppm", "-f", "2", "-l", "2", "-r", "72", "-singlefile",
+               pack, os.path.join(tmp, "p2")])
+    px = None
+    try:
+        with open(os.path.join(tmp, "p2.ppm"), "rb") as f:
+            data = f.read()
+        m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
+        w = int(m.group(1))
+        off = m.end() + (50 * w + 65) * 3
+        px = tuple(data[off:off + 3])
+    except (OSError, AttributeError, ValueError):
+        pass
+    ok(px is not None and px[1] > px[0] + 40 and px[1] > px[2] + 20,
+       "an SVG logo is drawn in the running header", px)
+
     # (continued) on every page a table goes on to.
     heads = [i for i, p in enumerate(pages)
              if re.search(r"No\s+Detail\s+Contact\s+Telephone", p)]
