@@ -633,7 +633,7 @@ pdfflow_glossary(pdf_thread *t, const backend_input *in, xmlNodePtr *sel,
 		pdf_item *it;
 
 		pdfblock_simple_text(&c, &col, label, bold, c.st->text, 0,
-		    i ? 11 : 8, TAG_H);
+		    i ? 11 : 14, TAG_H);
 		it = &f->items[f->n - 1];
 		it->dest = xasprintf("term:%s", id ? id : "");
 		sub.first = 1;
