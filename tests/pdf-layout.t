@@ -14,6 +14,10 @@ import os, re, shutil, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POLICYC = os.environ.get("POLICYC") or os.path.join(ROOT, "build", "policyc")
+# make valgrind runs policyc under a wrapper; make asan under LSan with
+# the PDF back end's suppressions (fontconfig and Pango keep caches).
+WRAP = os.environ.get("POLICYC_WRAP", "").split()
+SUPP = os.path.join(ROOT, "tests/fixtures/pdf/lsan.supp")
 n = 0
 failed = 0
 
@@ -29,7 +33,11 @@ def ok(cond, what, detail=""):
 
 
 def run(args):
-    return subprocess.run(args, capture_output=True, text=True)
+    e = dict(os.environ)
+    if os.environ.get("POLICYC_SANITIZED"):
+        lo = e.get("LSAN_OPTIONS", "")
+        e["LSAN_OPTIONS"] = (lo + ":" if lo else "") + "suppressions=" + SUPP
+    return subprocess.run(args, capture_output=True, text=True, env=e)
 
 
 def write(path, text):
@@ -151,7 +159,7 @@ packs:
           "\n\n".join("Paragraph %d of the draft, with text enough to "
                       "fill the page. " % i * 4 for i in range(60)) + "\n")
     out = os.path.join(tmp, "out")
-    r = run([POLICYC, "build", proj, "-o", out, "--outputs", "xml,pdf",
+    r = run(WRAP + [POLICYC, "build", proj, "-o", out, "--outputs", "xml,pdf",
              "--today", "2026-11-23"])
     ok(r.returncode == 0, "the layout project builds", r.stderr[-1500:])
     pack = os.path.join(out, "pdf", "layout-pack.pdf")
@@ -251,7 +259,7 @@ packs:
 
     # The sample: nothing outside the page or over the footer either.
     sample = os.path.join(tmp, "sample")
-    r = run([POLICYC, "build", os.path.join(ROOT, "content"), "-o", sample,
+    r = run(WRAP + [POLICYC, "build", os.path.join(ROOT, "content"), "-o", sample,
              "--outputs", "xml,pdf", "--today", "2026-11-23"])
     allf = []
     for dp_, _, fs in os.walk(os.path.join(sample, "pdf")):
