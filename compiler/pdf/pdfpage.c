@@ -283,7 +283,7 @@ place_row(pager *p, size_t i, double gap)
 			if (!any || single || room < 30 || placed < 2 ||
 			    left < 2) {
 				int cont = row_continues(p->f, i) ||
-				    from[0] || any_from(from, nc);
+				    any_from(from, nc);
 				free(to);
 				new_page(p);
 				gap = 0;
