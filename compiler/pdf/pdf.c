@@ -88,22 +88,17 @@ work(void *ctx, size_t i, int w)
 		j->failed[w] = 1;
 }
 
-/* Writes one pack's PDF; 0 on success. */
-static int
-render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
-    pdf_flow **flows)
+/* The flows of the documents pack pk includes, in its order (an array
+ * of *n the caller frees). */
+static pdf_flow **
+pack_docs(const backend_input *in, xmlNodePtr pk, pdf_flow **flows,
+    size_t *n)
 {
-	char *id = xmlread_attr(pk, "id"), *title = xmlread_attr(pk, "title");
-	char *cover = xmlread_attr(pk, "cover"), *gl = xmlread_attr(pk, "glossary");
-	pdf_flow **docs = NULL, **all, *fc = NULL, *fct, *fg = NULL;
-	size_t ndocs = 0, nall = 0, i;
+	pdf_flow **docs = NULL;
 	xmlNodePtr inc;
-	pdf_out out;
-	char *path, *subject;
-	int rc = 0;
+	size_t i;
 
-	if (!id || !document_id_safe(id))
-		goto done;
+	*n = 0;
 	for (inc = pk->children; inc; inc = inc->next) {
 		char *ref;
 		if (!xmlread_is(inc, "include"))
@@ -111,44 +106,70 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		ref = xmlread_attr(inc, "ref");
 		for (i = 0; ref && i < in->ndocs; i++)
 			if (flows[i] && !strcmp(flows[i]->id, ref)) {
-				docs = xrealloc(docs, (ndocs + 1) *
-				    sizeof *docs);
-				docs[ndocs++] = flows[i];
+				docs = xrealloc(docs, (*n + 1) * sizeof *docs);
+				docs[(*n)++] = flows[i];
 				break;
 			}
 		free(ref);
 	}
+	return docs;
+}
+
+/* Writes one pack's PDF; 0 on success. */
+static int
+render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
+    pdf_flow **flows)
+{
+	char *id = xmlread_attr(pk, "id"), *title = xmlread_attr(pk, "title");
+	char *cover = xmlread_attr(pk, "cover"), *gl = xmlread_attr(pk, "glossary");
+	pdf_flow **docs, **all, *fc = NULL, *fct, *fg = NULL;
+	size_t ndocs = 0, nall = 0, i, nterms = 0;
+	xmlNodePtr *terms = NULL;
+	int page;
+	pdf_out out;
+	char *path, *subject;
+	int rc = 0;
+
+	if (!id || !document_id_safe(id))
+		goto done;
+	docs = pack_docs(in, pk, flows, &ndocs);
 	all = xcalloc(ndocs + 4, sizeof *all);
-	if (cover && !strcmp(cover, "true"))
+	if (cover && !strcmp(cover, "true")) {
 		fc = pdfflow_cover(t, in, pk, docs, ndocs);
-	if (gl && !strcmp(gl, "true"))
-		fg = pdfflow_glossary(t, in, docs, ndocs);
-	{
-		pdf_flow **listed = xcalloc(ndocs + 1, sizeof *listed);
-		if (ndocs)
-			memcpy(listed, docs, ndocs * sizeof *docs);
-		if (fg)
-			listed[ndocs] = fg;
-		fct = pdfflow_contents(t, listed, ndocs + (fg ? 1 : 0));
-		free(listed);
+		fc->no_chrome = 1;   /* a cover is a page of its own design */
 	}
+	if (gl && !strcmp(gl, "true"))
+		terms = pdfpack_terms(in, docs, ndocs, &nterms);
+	pdfpack_sections(in, docs, ndocs);
+	fct = pdfflow_contents(t, in, docs, ndocs, nterms > 0);
 	if (fc)
 		all[nall++] = fc;
 	all[nall++] = fct;
 	for (i = 0; i < ndocs; i++)
 		all[nall++] = docs[i];
-	if (fg)
-		all[nall++] = fg;
 	for (i = 0; i < nall; i++) {
 		free(all[i]->header);
-		all[i]->header = xstrdup(all[i] == fc || all[i] == fct ||
-		    all[i] == fg ? (title ? title : id) : all[i]->title);
+		all[i]->header = xstrdup(all[i] == fc || all[i] == fct ?
+		    (title ? title : id) : all[i]->title);
 	}
 	if (fc)
 		pdfpage_paginate(fc, t->st);
 	pdfpage_paginate(fct, t->st);
-	if (fg)
+	/* The glossary gives the pages a term is used on: it is made once
+	 * the pages before it are known (it only comes after them). */
+	page = 1;
+	for (i = 0; i < nall; i++) {
+		all[i]->first_page = page;
+		page += (int)all[i]->npages;
+	}
+	if (nterms)
+		fg = pdfflow_glossary(t, in, terms, nterms, docs, ndocs);
+	if (fg) {
+		free(fg->header);
+		fg->header = xstrdup(title ? title : id);
 		pdfpage_paginate(fg, t->st);
+		all[nall++] = fg;
+	}
 	memset(&out, 0, sizeof out);
 	out.flows = all;
 	out.nflows = nall;
@@ -166,7 +187,9 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		    0, 0, "cannot make the folder for %s", path);
 		rc = 1;
 	}
-	/* The documents' running headers go back to their own titles. */
+	/* The documents' running headers go back to their own titles, and
+	 * they stand under no section until the next pack says. */
+	pdfpack_sections_clear(docs, ndocs);
 	for (i = 0; i < ndocs; i++) {
 		free(docs[i]->header);
 		docs[i]->header = xstrdup(docs[i]->title);
@@ -178,6 +201,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	pdfflow_free(fg);
 	free(all);
 	free(docs);
+	free(terms);
 done:
 	free(id);
 	free(title);

@@ -261,6 +261,7 @@ fit_columns(fctx *c, benv *e, pdf_table *tb, pdf_text *cells, int nrows,
 {
 	double *mx = xcalloc((size_t)ncols, sizeof(double));
 	double *mn = xcalloc((size_t)ncols, sizeof(double));
+	double *mn0 = xcalloc((size_t)ncols, sizeof(double));
 	double pad = c->st->cell_pad, avail, smax = 0, smin = 0, x;
 	int r, k;
 
@@ -280,6 +281,8 @@ fit_columns(fctx *c, benv *e, pdf_table *tb, pdf_text *cells, int nrows,
 			pango_layout_get_extents(l, NULL, &lr);
 			if (lr.width / (double)PANGO_SCALE > mn[k])
 				mn[k] = lr.width / (double)PANGO_SCALE;
+			if (r == 0)
+				mn0[k] = lr.width / (double)PANGO_SCALE + 1;
 			pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 		}
 	pdffont_unlock();
@@ -287,6 +290,16 @@ fit_columns(fctx *c, benv *e, pdf_table *tb, pdf_text *cells, int nrows,
 	for (k = 0; k < ncols; k++) {
 		mx[k] += 1;
 		mn[k] += 1;
+		/* A browser's auto layout, with one change: a column whose
+		 * minimum is one long word (an e-mail address, a URL) may
+		 * not claim more than an even share, as long as its first
+		 * row's (the header's) words still fit; the word wraps
+		 * inside it.  Else such a column stayed wide and mostly
+		 * empty while "Name and role" wrapped to ten lines. */
+		if (ncols > 1 && mn[k] > avail / ncols) {
+			double share = avail / ncols;
+			mn[k] = share > mn0[k] ? share : mn0[k];
+		}
 		if (mn[k] > avail * 0.5)
 			mn[k] = avail * 0.5;
 		if (mx[k] < mn[k])
@@ -323,6 +336,7 @@ fit_columns(fctx *c, benv *e, pdf_table *tb, pdf_text *cells, int nrows,
 	}
 	free(mx);
 	free(mn);
+	free(mn0);
 }
 
 /* Fits column widths into w from each cell's natural and minimum width,
@@ -380,6 +394,17 @@ pdftable_build(fctx *c, benv *e, pdf_text *cells, int nrows, int ncols,
 			tb->header_item = (int)(c->f->n - 1);
 		}
 		pdfblock_decorate(it, e, c->st);
+	}
+	/* A short table (the adoption log's few rows to sign) is kept on
+	 * one page rather than split over two. */
+	if (nrows <= PDF_KEEP_ROWS) {
+		double total = 0;
+		size_t first = c->f->n - (size_t)nrows, j;
+		for (j = first; j < c->f->n; j++)
+			total += c->f->items[j].h;
+		if (total < 260)
+			for (j = first; j + 1 < c->f->n; j++)
+				c->f->items[j].keep_next = 1;
 	}
 }
 

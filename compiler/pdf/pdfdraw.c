@@ -26,7 +26,10 @@ typedef struct {
 	cairo_surface_t *surf;
 	cairo_surface_t *logo;
 	double logo_w, logo_h;
-	PangoLayout *footer;
+	PangoLayout *footer[2];   /* the footer's two lines */
+	PangoLayout *watermark;   /* "DRAFT", made on the first draft page */
+	PangoLayout *cont;        /* "(continued)", made when first needed */
+	PangoLayout *draft_label; /* "DRAFT" in the footer of a draft */
 	PangoLayout *org;         /* running header: organisation */
 	PangoLayout *head;        /* running header: head_flow's header */
 	const pdf_flow *head_flow;
@@ -34,6 +37,8 @@ typedef struct {
 	int outline_ids[8];
 	int tagged;
 } dctx;
+
+static void settle(PangoLayout *l);
 
 static void
 set_rgb(cairo_t *cr, pdf_rgb c)
@@ -306,7 +311,7 @@ draw_deco(dctx *d, const pdf_item *it, const pdf_place *pl, double y0)
 {
 	const pdf_style *st = d->st;
 	cairo_t *cr = d->cr;
-	double ml = st->margin_left;
+	double ml = st->margin_left + pl->dx;
 
 	if (it->deco == DECO_BG || it->deco == DECO_BOX) {
 		set_rgb(cr, it->deco == DECO_BOX ? st->box_bg :
@@ -349,16 +354,16 @@ draw_toc_number(dctx *d, const pdf_item *it, const pdf_place *pl, double x0,
 	    num, 0, NULL);
 	pango_layout_get_extents(nl, NULL, &lr);
 	nx = x0 + it->w - lr.width / (double)PANGO_SCALE;
-	base = y0 + padtop + it->text.base[pl->l1 - 1] -
+	base = y0 + padtop + it->text.base[it->toc_line] -
 	    it->text.top[pl->l0];
 	cairo_move_to(cr, nx, base);
 	pango_cairo_show_layout_line(cr,
 	    pango_layout_get_line_readonly(nl, 0));
 	g_object_unref(nl);
 	last = pango_layout_get_line_readonly(it->text.layout,
-	    pl->l1 - 1);
+	    it->toc_line);
 	pango_layout_line_get_extents(last, &ink, &lr);
-	endx = x0 + it->text.lx[pl->l1 - 1] +
+	endx = x0 + it->text.lx[it->toc_line] +
 	    lr.width / (double)PANGO_SCALE + 6;
 	set_rgb(cr, st->muted);
 	for (double dx = nx - 8; dx > endx; dx -= 4.5) {
@@ -373,25 +378,54 @@ draw_toc_number(dctx *d, const pdf_item *it, const pdf_place *pl, double x0,
 	buf_free(&attrs);
 }
 
+/* The line over the rest of a table split across pages. */
+static void
+draw_continued(dctx *d, const pdf_item *it, const pdf_place *pl)
+{
+	if (!d->cont) {
+		d->cont = pdf_layout(d->t, d->st->font_body, d->st->size_small +
+		    0.5, -1, "(continued)", 0, (pdf_rgb *)&d->st->muted);
+		settle(d->cont);
+	}
+	if (d->tagged)
+		cairo_tag_begin(d->cr, "P", NULL);
+	cairo_move_to(d->cr, d->st->margin_left + pl->dx + it->x,
+	    d->st->margin_top + pl->y + 1);
+	pango_cairo_show_layout(d->cr, d->cont);
+	if (d->tagged)
+		cairo_tag_end(d->cr, "P");
+}
+
 static void
 draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 {
 	const pdf_style *st = d->st;
 	pdf_item *it = &f->items[pl->item];
 	cairo_t *cr = d->cr;
-	double ml = st->margin_left, mt = st->margin_top;
+	double ml = st->margin_left + pl->dx, mt = st->margin_top;
 	double x0 = ml + it->x, y0 = mt + pl->y;
 	int first = pl->l0 == 0 && !pl->repeat && (!pl->cl0 ||
 	    pl->cl0[0] == 0);
 	int k;
 
+	if (pl->cont) {
+		draw_continued(d, it, pl);
+		return;
+	}
 	if (d->tagged)
 		cairo_tag_begin(cr, tag_name(it), NULL);
 	if (it->dest && first)
 		dest_here(d, it->dest, ml, y0);
-	if (it->outline && first && it->outline_title)
-		outline_add(d, it->outline, it->outline_title, gpage, y0,
-		    it->outline == 1 && !d->out->in_pack);
+	if (it->outline && first && it->outline_title) {
+		/* In a pack, a document stands under its sections. */
+		int base = d->out->in_pack ? f->sec_depth : 0;
+		if (it->outline == 1 && d->out->in_pack)
+			for (k = 0; k < f->nsec_open; k++)
+				outline_add(d, f->sec_open_depth[k] + 1,
+				    f->sec_open[k], gpage, y0, 1);
+		outline_add(d, it->outline + base, it->outline_title, gpage,
+		    y0, it->outline == 1 && !d->out->in_pack);
+	}
 	switch (it->type) {
 	case IT_TEXT:
 	case IT_TOC: {
@@ -409,8 +443,8 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 			pango_cairo_show_layout_line(cr,
 			    pango_layout_get_line_readonly(it->marker, 0));
 		}
-		if (it->type == IT_TOC && pl->l1 == it->text.nlines &&
-		    it->toc_dest)
+		if (it->type == IT_TOC && it->toc_dest &&
+		    it->toc_line >= pl->l0 && it->toc_line < pl->l1)
 			draw_toc_number(d, it, pl, x0, y0, padtop);
 		break;
 	}
@@ -470,42 +504,139 @@ settle(PangoLayout *l)
 	pdffont_unlock();
 }
 
+/* The width of s in the footer's font (shaped under the font lock). */
+static double
+footer_w(dctx *d, const char *s)
+{
+	PangoLayout *l = pdf_layout(d->t, d->st->font_body, d->st->size_small,
+	    -1, s, 0, NULL);
+	PangoRectangle r;
+
+	settle(l);
+	pango_layout_get_extents(l, NULL, &r);
+	g_object_unref(l);
+	return r.width / (double)PANGO_SCALE;
+}
+
+/* Is the word at s..e a UK postcode's outward code (AB1, W1A, SW1A)? */
+static int
+outward_code(const char *s, const char *e)
+{
+	const char *p = s;
+
+	while (p < e && isupper((unsigned char)*p))
+		p++;
+	if (p - s < 1 || p - s > 2 || p == e || !isdigit((unsigned char)*p))
+		return 0;
+	p++;
+	if (p < e && isalnum((unsigned char)*p))
+		p++;
+	return p == e;
+}
+
+/*
+ * Appends s with the spaces that must not break made non-breaking: between
+ * two groups of digits (a telephone number, "01632 960123") and inside a
+ * postcode ("AB1 2CD").  A footer line then never ends mid-number.
+ */
+void
+pdf_nbsp_numbers(buf *b, const char *s)
+{
+	const char *w = s, *p;
+
+	for (p = s; *p; p++) {
+		if (*p != ' ') {
+			buf_putc(b, *p);
+			continue;
+		}
+		int digits = p > s && isdigit((unsigned char)p[-1]) &&
+		    isdigit((unsigned char)p[1]);
+		int post = outward_code(w, p) && isdigit((unsigned char)p[1]) &&
+		    isupper((unsigned char)p[2]) && isupper((unsigned char)p[3]);
+		buf_puts(b, digits || post ? "\xc2\xa0" : " ");
+		w = p + 1;
+	}
+}
+
+/* Appends "  ·  LABEL VALUE" (the label joined to the value by a
+ * non-breaking space, the value's numbers kept whole). */
 static void
-join(buf *b, const char *label, const char *v)
+foot_part(buf *b, const char *label, const char *v)
 {
 	if (!v || !*v)
 		return;
 	if (b->len)
 		buf_puts(b, "  \xc2\xb7  ");
-	buf_puts(b, label);
-	buf_puts(b, v);
+	if (label) {
+		buf_puts(b, label);
+		buf_puts(b, "\xc2\xa0");
+		pdf_nbsp_numbers(b, v);
+	} else
+		buf_puts(b, v);
 }
 
+/*
+ * The footer: at most two lines, whatever the address (a third is left
+ * for a controlled-copy line): organisation and address on the first,
+ * telephone and registrations on the second, no part ever broken inside
+ * a number.
+ */
 static void
 make_footer(dctx *d)
 {
 	const pdf_style *st = d->st;
-	buf b;
+	double w = PDF_PAGE_W - st->margin_left - st->margin_right - 90;
+	buf name, addr, l1, l2;
+	int k;
 
-	buf_init(&b);
-	join(&b, "", st->org_name);
-	join(&b, "", st->org_address);
-	join(&b, "Tel ", st->org_phone);
-	buf_puts(&b, "\n");
-	{
-		buf c;
-		buf_init(&c);
-		join(&c, "Ofsted registration ", st->org_registration);
-		join(&c, "Registered charity ", st->org_charity);
-		if (c.len)
-			buf_puts(&b, c.data);
-		buf_free(&c);
+	buf_init(&name);
+	buf_init(&addr);
+	buf_init(&l1);
+	buf_init(&l2);
+	buf_puts(&name, "");
+	buf_puts(&addr, "");
+	buf_puts(&l1, "");
+	buf_puts(&l2, "");
+	if (st->org_name)
+		pdf_nbsp_numbers(&name, st->org_name);
+	if (st->org_address)
+		pdf_nbsp_numbers(&addr, st->org_address);
+	/* The second line: telephone and registrations, each whole. */
+	foot_part(&l2, "Tel", st->org_phone);
+	foot_part(&l2, "Ofsted registration", st->org_registration);
+	foot_part(&l2, "Registered charity", st->org_charity);
+	/* The first: organisation and address; when both do not fit, the
+	 * organisation moves to the head of the second line if it fits
+	 * there (it is in the running header too), else the address is
+	 * cut short. */
+	foot_part(&l1, NULL, name.data);
+	foot_part(&l1, NULL, addr.data);
+	if (name.len && addr.len && footer_w(d, l1.data) > w) {
+		buf t;
+		buf_init(&t);
+		buf_puts(&t, "");
+		foot_part(&t, NULL, name.data);
+		foot_part(&t, NULL, l2.data);
+		if (footer_w(d, t.data) <= w) {
+			buf_free(&l2);
+			l2 = t;
+			buf_free(&l1);
+			buf_init(&l1);
+			buf_puts(&l1, addr.data);
+		} else
+			buf_free(&t);
 	}
-	d->footer = pdf_layout(d->t, st->font_body, st->size_small,
-	    PDF_PAGE_W - st->margin_left - st->margin_right - 90, b.data, 0,
-	    (pdf_rgb *)&st->muted);
-	settle(d->footer);
-	buf_free(&b);
+	for (k = 0; k < 2; k++) {
+		PangoLayout *l = pdf_layout(d->t, st->font_body, st->size_small,
+		    w, k ? l2.data : l1.data, 0, (pdf_rgb *)&st->muted);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		settle(l);
+		d->footer[k] = l;
+	}
+	buf_free(&name);
+	buf_free(&addr);
+	buf_free(&l1);
+	buf_free(&l2);
 }
 
 /* The running header's layouts: the organisation once per file, the
@@ -561,7 +692,8 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 		cairo_translate(cr, ml, hy - 3);
 		cairo_scale(cr, s, s);
 		cairo_set_source_surface(cr, d->logo, 0, 0);
-		cairo_paint(cr);
+		cairo_rectangle(cr, 0, 0, d->logo_w, d->logo_h);
+		cairo_fill(cr);
 		cairo_restore(cr);
 		tx = ml + d->logo_w * s + 8;
 	}
@@ -591,7 +723,11 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	cairo_line_to(cr, ml + cw, fy - 6);
 	cairo_stroke(cr);
 	cairo_move_to(cr, ml, fy);
-	pango_cairo_show_layout(cr, d->footer);
+	pango_cairo_show_layout(cr, d->footer[0]);
+	cairo_move_to(cr, ml, fy + PDF_FOOTER_LINE);
+	pango_cairo_show_layout(cr, d->footer[1]);
+	/* fy + 2 * PDF_FOOTER_LINE is left free: a third line (a
+	 * controlled-copy notice) fits above the page's bottom edge. */
 	/* In the body font, which every document's own layout pinned. */
 	snprintf(num, sizeof num, "Page %d of %d", gpage,
 	    d->out->total_pages);
@@ -602,6 +738,67 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
 	pdfcontrol_draw(d->t, cr, f->control);
+	/* The watermark is diagonal, which text extraction and screen
+	 * readers drop: the word is also set plainly under the number. */
+	if (f->status == STATUS_DRAFT) {
+		if (!d->draft_label) {
+			d->draft_label = pdf_layout(d->t, st->font_body,
+			    st->size_small + 0.5, -1, "DRAFT", 1,
+			    (pdf_rgb *)&st->overdue);
+			settle(d->draft_label);
+		}
+		pango_layout_get_extents(d->draft_label, NULL, &r);
+		cairo_move_to(cr, ml + cw - r.width / (double)PANGO_SCALE,
+		    fy + PDF_FOOTER_LINE);
+		pango_cairo_show_layout(cr, d->draft_label);
+	}
+}
+
+/*
+ * A cover's own frame in place of the running header and footer: a band
+ * of the primary colour across the top and a thin accent rule at the
+ * foot.  (Drawn first and untagged: cairo 1.16 crashes finishing a tagged
+ * file whose page opens with a structure tag and no content before it.)
+ */
+static void
+draw_cover_frame(dctx *d)
+{
+	cairo_t *cr = d->cr;
+
+	set_rgb(cr, d->st->primary);
+	cairo_rectangle(cr, 0, 0, PDF_PAGE_W, 16);
+	cairo_fill(cr);
+	set_rgb(cr, d->st->accent);
+	cairo_rectangle(cr, 0, 16, PDF_PAGE_W, 4);
+	cairo_fill(cr);
+	set_rgb(cr, d->st->primary);
+	cairo_rectangle(cr, d->st->margin_left, PDF_PAGE_H - 48,
+	    PDF_PAGE_W - d->st->margin_left - d->st->margin_right, 1.5);
+	cairo_fill(cr);
+}
+
+/* "DRAFT" across the page, pale, under the page's content: a draft
+ * printed and left on a desk must not pass for the adopted text. */
+static void
+draw_watermark(dctx *d)
+{
+	cairo_t *cr = d->cr;
+	PangoRectangle r;
+	pdf_rgb col = { 0.86, 0.86, 0.86 };
+
+	if (!d->watermark) {
+		d->watermark = pdf_layout(d->t, d->st->font_head, 110, -1,
+		    "DRAFT", 1, &col);
+		settle(d->watermark);
+	}
+	pango_layout_get_extents(d->watermark, NULL, &r);
+	cairo_save(cr);
+	cairo_translate(cr, PDF_PAGE_W / 2, PDF_PAGE_H / 2);
+	cairo_rotate(cr, -G_PI / 4);
+	cairo_move_to(cr, -r.width / 2.0 / PANGO_SCALE,
+	    -r.height / 2.0 / PANGO_SCALE);
+	pango_cairo_show_layout(cr, d->watermark);
+	cairo_restore(cr);
 }
 
 static void
@@ -683,6 +880,36 @@ finish_file(const backend_input *in, const char *path,
 	return 0;
 }
 
+/* The running header's logo: a PNG or an SVG (a recording surface, so
+ * the logo stays vectors), or none when it cannot be read. */
+static void
+load_logo(dctx *d, const backend_input *in)
+{
+	if (d->st->logo_path && in->project_dir) {
+		char *lp = path_join(in->project_dir, d->st->logo_path);
+		int kind = 0;
+
+		/* PNG or SVG (a recording surface: the logo stays vectors). */
+		if ((d->logo = pdfimage_load(lp, &kind)) != NULL) {
+			cairo_rectangle_t r;
+			if (kind == 2 && cairo_recording_surface_get_extents(
+			    d->logo, &r)) {
+				d->logo_w = r.width;
+				d->logo_h = r.height;
+			} else if (kind == 1) {
+				d->logo_w = cairo_image_surface_get_width(d->logo);
+				d->logo_h = cairo_image_surface_get_height(
+				    d->logo);
+			}
+			if (d->logo_w <= 0 || d->logo_h <= 0) {
+				cairo_surface_destroy(d->logo);
+				d->logo = NULL;
+			}
+		}
+		free(lp);
+	}
+}
+
 int
 pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
     pdf_out *out, const char *title, const char *subject,
@@ -748,21 +975,7 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_MOD_DATE,
 	    date);
 	d.cr = cairo_create(d.surf);
-	if (t->st->logo_path && in->project_dir) {
-		char *lp = path_join(in->project_dir, t->st->logo_path);
-		int kind;
-
-		if (str_has_suffix(lp, ".png") &&
-		    (d.logo = pdfimage_load(lp, &kind)) != NULL) {
-			d.logo_w = cairo_image_surface_get_width(d.logo);
-			d.logo_h = cairo_image_surface_get_height(d.logo);
-			if (d.logo_w <= 0 || d.logo_h <= 0) {
-				cairo_surface_destroy(d.logo);
-				d.logo = NULL;
-			}
-		}
-		free(lp);
-	}
+	load_logo(&d, in);
 	make_footer(&d);
 	if (d.tagged)
 		cairo_tag_begin(d.cr, "Document", NULL);
@@ -770,7 +983,12 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	for (i = 0; i < out->nflows; i++) {
 		pdf_flow *f = out->flows[i];
 		for (p = 0; p < f->npages; p++, page++) {
-			draw_chrome(&d, f, page);
+			if (f->status == STATUS_DRAFT)
+				draw_watermark(&d);
+			if (!f->no_chrome)
+				draw_chrome(&d, f, page);
+			else
+				draw_cover_frame(&d);
 			for (k = 0; k < f->pages[p].n; k++)
 				draw_item(&d, f, &f->pages[p].pl[k], page);
 			cairo_show_page(d.cr);
@@ -778,7 +996,14 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	}
 	if (d.tagged)
 		cairo_tag_end(d.cr, "Document");
-	g_object_unref(d.footer);
+	g_object_unref(d.footer[0]);
+	g_object_unref(d.footer[1]);
+	if (d.watermark)
+		g_object_unref(d.watermark);
+	if (d.cont)
+		g_object_unref(d.cont);
+	if (d.draft_label)
+		g_object_unref(d.draft_label);
 	if (d.org)
 		g_object_unref(d.org);
 	if (d.head)

@@ -58,38 +58,52 @@ capitalise(char *s)
 		*s = (char)toupper((unsigned char)*s);
 }
 
+/* "Review due": the date and the state meta_judge gave it; a document
+ * that is not judged (draft, withdrawn, superseded) still shows the date
+ * it carries.  "Not set" only when it has none. */
 static void
-review_phrase(xmlNodePtr rev, const pdf_style *st, char *out, size_t n,
-    pdf_rgb *col, char **state_out)
+review_phrase(xmlNodePtr rev, enum doc_status status, const pdf_style *st,
+    char *out, size_t n, pdf_rgb *col)
 {
-	char *due = xmlread_attr(rev, "due"), *state = xmlread_attr(rev, "state");
-	char *days = xmlread_attr(rev, "days");
+	char *due = rev ? xmlread_attr(rev, "due") : NULL;
+	char *days = rev ? xmlread_attr(rev, "days") : NULL;
 	char date[64];
 	long d = days ? atol(days) : 0;
 
 	*col = st->text;
 	pdf_date_long(due, date, sizeof date);
-	if (!due || !state || !strcmp(state, "none")) {
+	if (!due || !*due) {
 		snprintf(out, n, "Not set");
 		*col = st->due_soon;
-	} else if (!strcmp(state, "overdue")) {
+	} else switch (pdf_review_of(rev)) {
+	case REVIEW_OVERDUE:
 		snprintf(out, n, "%s \xe2\x80\x94 OVERDUE by %ld day%s", date,
 		    -d, -d == 1 ? "" : "s");
 		*col = st->overdue;
-	} else if (!strcmp(state, "due-soon")) {
-		snprintf(out, n, "%s \xe2\x80\x94 due soon (in %ld day%s)", date,
-		    d, d == 1 ? "" : "s");
+		break;
+	case REVIEW_DUE_SOON:
+		snprintf(out, n, "%s \xe2\x80\x94 due soon (in %ld day%s)",
+		    date, d, d == 1 ? "" : "s");
 		*col = st->due_soon;
-	} else {
+		break;
+	case REVIEW_OK:
 		snprintf(out, n, "%s \xe2\x80\x94 current", date);
 		*col = st->current;
+		break;
+	default:
+		/* Not judged: the review rules skip what is not active. */
+		if (status != STATUS_ACTIVE)
+			snprintf(out, n, "%s (not tracked while %s)", date,
+			    meta_status_name(status));
+		else
+			snprintf(out, n, "%s", date);
+		break;
 	}
-	if (state_out)
-		*state_out = xstrdup(state ? state : "none");
 	free(due);
-	free(state);
 	free(days);
 }
+
+static const double control_fracs[] = { 0.24, 0.76 };
 
 static void
 control_table(fctx *c, benv *e, xmlNodePtr meta)
@@ -115,21 +129,28 @@ control_table(fctx *c, benv *e, xmlNodePtr meta)
 				free(v);
 				v = xstrdup(val);
 			}
-			if (v && !strcmp(keys[r], "status"))
+			if (!strcmp(keys[r], "status")) {
+				free(v);
+				v = xstrdup(meta_status_name(
+				    (enum doc_status)c->f->status));
 				capitalise(v);
+			}
 			if (!v || !*v) {
 				free(v);
 				v = xstrdup("\xe2\x80\x94");
 			}
 			cell_text(c, &cells[r * 2 + 1], v, 0, col);
 		} else {
-			review_phrase(xmlread_child(meta, "review"), c->st, val,
-			    sizeof val, &col, &c->f->review_state);
+			review_phrase(xmlread_child(meta, "review"),
+			    (enum doc_status)c->f->status, c->st, val,
+			    sizeof val, &col);
 			cell_text(c, &cells[r * 2 + 1], val, 1, col);
 		}
 		free(v);
 	}
-	pdftable_build(c, e, cells, 6, 2, 0, 1, 0, 12, NULL);
+	/* The same label column in every document (a fitted one was a
+	 * quarter of the width in one document and two thirds in the next). */
+	pdftable_build(c, e, cells, 6, 2, 0, 1, 0, 12, control_fracs);
 }
 
 static void
@@ -225,8 +246,11 @@ footnotes(fctx *c, benv *e, xmlNodePtr fns)
 	}
 }
 
+/* A list of documents (<ref ref title note>) and web pages (<external
+ * href>) under a heading: "Related documents", "Referenced by". */
 static void
-related(fctx *c, benv *e, xmlNodePtr rel)
+ref_list(fctx *c, benv *e, xmlNodePtr rel, const char *heading,
+    const char *dest)
 {
 	xmlNodePtr r;
 	int any = 0;
@@ -242,7 +266,7 @@ related(fctx *c, benv *e, xmlNodePtr rel)
 		if (!xmlread_is(r, "ref") && !xmlread_is(r, "external"))
 			continue;
 		if (!any) {
-			section_heading(c, e, "Related documents", "related");
+			section_heading(c, e, heading, dest);
 			any = 1;
 		}
 		ref = xmlread_attr(r, xmlread_is(r, "ref") ? "ref" : "href");
@@ -282,7 +306,8 @@ adoption_log(fctx *c, benv *e, xmlNodePtr meta)
 	xmlNodePtr hist = xmlread_child(meta, "history"), h;
 	const char *heads[] = { "Version", "Date", "By", "Note",
 		"Signed", "Next review" };
-	static const double fracs[] = { 0.11, 0.15, 0.17, 0.27, 0.17, 0.13 };
+	/* Note gets the room: Signed needs a signature's width, no more. */
+	static const double fracs[] = { 0.10, 0.15, 0.17, 0.33, 0.14, 0.11 };
 	int nrows = 1, r = 0, k, ncols = 6;
 	pdf_text *cells;
 	char *review = NULL;
@@ -358,8 +383,8 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	xmlNodePtr meta = xmlread_child(root, "meta"), n, sup;
 	char *id = xmlread_attr(root, "id"), *title = meta_text(meta, "title");
-	char *type = meta_text(meta, "type"), *status = meta_text(meta,
-	    "status");
+	char *type = meta_text(meta, "type");
+	enum doc_status status = pdf_status_of(meta);
 	fctx c;
 	benv e;
 	pdf_flow *f;
@@ -372,6 +397,12 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	f->type = xstrdup(type ? type : "");
 	f->owner = meta_text(meta, "owner");
 	f->control = pdfcontrol_new(doc);
+	f->version = meta_text(meta, "version");
+	f->status = (int)status;
+	f->review = (int)pdf_review_of(xmlread_child(meta, "review"));
+	if ((n = xmlread_child(meta, "review")))
+		f->review_due = xmlread_attr(n, "due");
+	f->section = xmlread_attr(root, "section");
 	memset(&c, 0, sizeof c);
 	c.t = t;
 	c.st = t->st;
@@ -408,14 +439,15 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	it->outline = 1;
 	it->outline_title = xstrdup(title ? title : "");
 	it->dest = xstrdup(f->id);
-	if (status && strcmp(status, "active")) {
-		char msg[512];
-		capitalise(status);
-		snprintf(msg, sizeof msg, "Status: %s", status);
+	if (status != STATUS_ACTIVE) {
+		char msg[512], word[32];
+		snprintf(word, sizeof word, "%s", meta_status_name(status));
+		capitalise(word);
+		snprintf(msg, sizeof msg, "Status: %s", word);
 		if ((sup = xmlread_child(meta, "superseded-by"))) {
 			char *st2 = xmlread_attr(sup, "title");
 			snprintf(msg, sizeof msg, "Status: %s \xe2\x80\x94 "
-			    "superseded by %s", status, st2 ? st2 : "");
+			    "superseded by %s", word, st2 ? st2 : "");
 			free(st2);
 		}
 		fd = pdf_sized(&c, c.st->font_body, c.st->size_h[4], 1);
@@ -440,12 +472,14 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	if ((n = xmlread_child(root, "body")))
 		pdfblock_blocks(&c, n, &e);
 	footnotes(&c, &e, xmlread_child(root, "footnotes"));
-	related(&c, &e, xmlread_child(root, "related"));
+	ref_list(&c, &e, xmlread_child(root, "related"), "Related documents",
+	    "related");
+	ref_list(&c, &e, xmlread_child(root, "referenced-by"), "Referenced by",
+	    "referenced-by");
 	adoption_log(&c, &e, meta);
 
 	free(id);
 	free(title);
 	free(type);
-	free(status);
 	return f;
 }

@@ -72,6 +72,8 @@ int pdf_blank(const char *s);
 /* Nesting deeper than this (quotes, lists, inline elements) is laid out
  * flat: the XML can nest without bound, the C stack cannot. */
 #define PDF_MAX_DEPTH 64
+/* A table of at most this many rows (and under 260 pt) is not split. */
+#define PDF_KEEP_ROWS 8
 
 typedef struct {
 	pdf_thread *t;

@@ -45,11 +45,38 @@ pdfib_link(ibuild *b, size_t s, int kind, const char *target,
 	k->anchor = anchor && *anchor ? xstrdup(anchor) : NULL;
 }
 
+/* The number of digits right before p (dir -1, not before s0) or right
+ * after it (dir 1). */
+static int
+digit_run(const char *s0, const char *p, int dir)
+{
+	int n = 0;
+
+	if (dir < 0)
+		while (p > s0 && p[-1] >= '0' && p[-1] <= '9')
+			p--, n++;
+	else
+		while (p[1] >= '0' && p[1] <= '9')
+			p++, n++;
+	return n;
+}
+
 void
 pdfib_text(ibuild *b, const char *s)
 {
-	for (; *s; s++)
+	const char *s0 = s;
+
+	for (; *s; s++) {
+		/* A space between two groups of three or more digits is
+		 * one inside a telephone number ("01202 714747"): it must
+		 * not break, in a narrow table cell least of all. */
+		if (*s == ' ' && digit_run(s0, s, -1) >= 3 &&
+		    digit_run(s0, s, 1) >= 3) {
+			buf_puts(&b->text, "\xc2\xa0");
+			continue;
+		}
 		buf_putc(&b->text, *s == '\n' || *s == '\t' ? ' ' : *s);
+	}
 }
 
 void pdfib_walk(ibuild *b, xmlNodePtr n);

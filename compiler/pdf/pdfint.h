@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "backend.h"
+#include "meta.h"
 #include "xmlread.h"
 #include "util.h"
 
@@ -99,6 +100,8 @@ typedef struct {
 	int ncells;
 	char *toc_dest;       /* IT_TOC: the flow it points at */
 	int toc_flow;
+	int toc_line;         /* IT_TOC: the line that carries the number */
+	int in_column;        /* set in a column of a two-column flow */
 } pdf_item;
 
 struct pdf_table {
@@ -116,6 +119,8 @@ typedef struct {
 	int l0, l1;           /* IT_TEXT: lines [l0, l1) */
 	int *cl0, *cl1;       /* IT_ROW: per-cell line ranges */
 	int repeat;           /* a repeated header row */
+	int cont;             /* the "(continued)" line over a split table */
+	double dx;            /* the column's offset (two-column flows) */
 } pdf_place;
 
 typedef struct {
@@ -126,7 +131,7 @@ typedef struct {
 typedef struct {
 	char *name;
 	int page;             /* page within the flow */
-	double y;
+	double y, dx;
 } pdf_dest;
 
 /* A flow: a document, or a pack's cover, contents or glossary. */
@@ -144,7 +149,21 @@ typedef struct {
 	char **tags;          /* document tags (metadata keywords) */
 	size_t ntags;
 	char *type, *owner;
-	char *review_state;
+	char *version;        /* meta version, or NULL */
+	char *review_due;     /* review/@due (YYYY-MM-DD), or NULL */
+	char *section;        /* the document's section path, or NULL */
+	int review;           /* enum review_state, read once (pdf_review_of) */
+	int status;           /* enum doc_status, read once (pdf_status_of) */
+	int no_chrome;        /* no running header or footer (a pack cover) */
+	/* In a pack (pdfpack_sections): how deep the document stands under
+	 * the corpus's sections, and the sections it is the first of, with
+	 * their depths (0 = top), for the contents and the outline. */
+	int sec_depth;
+	char **sec_open;
+	int *sec_open_depth;
+	int nsec_open;
+	int columns;          /* 2: items marked in_column are set in two
+	                         columns (the glossary); else 1 */
 	int first_page;       /* global page number (1-based) in the output */
 	struct pdf_control *control;  /* controlled-copy stamp (pdfcontrol.c) */
 } pdf_flow;
@@ -165,6 +184,18 @@ void pdfstyle_free(pdf_style *st);
 void pdfthread_init(pdf_thread *t, const pdf_style *st);
 void pdfthread_free(pdf_thread *t);
 void pdf_date_long(const char *iso, char *out, size_t n);
+/* The judged status and review state the XML carries (<meta><status>,
+ * <review state=>), read once here: no back-end code compares the words. */
+enum doc_status pdf_status_of(xmlNodePtr meta);
+enum review_state pdf_review_of(xmlNodePtr review);
+/* The height of the "(continued)" line pdfpage.c reserves over the rest
+ * of a split table and pdfdraw.c fills. */
+#define PDF_CONT_H 13.0
+/* The gutter between the columns of a two-column flow. */
+#define PDF_COL_GAP 22.0
+/* The footer's line pitch: two lines under the rule, then room for one
+ * more (a controlled-copy line) above the page's bottom edge. */
+#define PDF_FOOTER_LINE 10.0
 
 /* pdfflow.c */
 pdf_flow *pdfflow_new(const char *id, const char *title);
@@ -177,9 +208,25 @@ pdf_flow *pdfflow_document(pdf_thread *t, const backend_input *in,
     xmlDocPtr doc);
 pdf_flow *pdfflow_cover(pdf_thread *t, const backend_input *in,
     xmlNodePtr pack, pdf_flow **docs, size_t ndocs);
-pdf_flow *pdfflow_contents(pdf_thread *t, pdf_flow **flows, size_t nflows);
+/* The contents of a pack: its documents under their sections (corpus.xml
+ * <sections>, nested), each with type, version and review date, and a
+ * Glossary entry when has_glossary. */
+pdf_flow *pdfflow_contents(pdf_thread *t, const backend_input *in,
+    pdf_flow **docs, size_t ndocs, int has_glossary);
+/* Sets each pack document's sections (sec_depth, sec_open) from
+ * corpus.xml <sections>; pdfpack_sections_clear forgets them once the
+ * pack is drawn (a document's flow is drawn again in other packs). */
+void pdfpack_sections(const backend_input *in, pdf_flow **docs,
+    size_t ndocs);
+void pdfpack_sections_clear(pdf_flow **docs, size_t ndocs);
+/* The glossary entries (corpus.xml) the pack's documents use, by name;
+ * an array of *n the caller frees (NULL when none). */
+xmlNodePtr *pdfpack_terms(const backend_input *in, pdf_flow **docs,
+    size_t ndocs, size_t *n);
+/* The two-column glossary of entries sel, each with the documents and
+ * pages that use it: the documents' first_page must be set. */
 pdf_flow *pdfflow_glossary(pdf_thread *t, const backend_input *in,
-    pdf_flow **docs, size_t ndocs);
+    xmlNodePtr *sel, size_t nsel, pdf_flow **docs, size_t ndocs);
 
 /* pdffont.c: laying out runs under pdffont_lock; every font a layout
  * uses is pinned (its FreeType face kept open) until pdffont_unpin_all. */
@@ -202,6 +249,9 @@ void pdfcontrol_draw(pdf_thread *t, cairo_t *cr, const pdf_control *pc);
 /* pdfpage.c */
 void pdfpage_paginate(pdf_flow *f, const pdf_style *st);
 
+/* pdfdraw.c: appends s to b with the spaces inside telephone numbers and
+ * postcodes made non-breaking. */
+void pdf_nbsp_numbers(buf *b, const char *s);
 /* pdfdraw.c: draws flows into one PDF at path; returns 0 on success. */
 int pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
     pdf_out *out, const char *title, const char *subject,

@@ -12,23 +12,46 @@
 
 #include "pdfint.h"
 
+/* How far a chain of kept items is followed (a short table's rows). */
+#define PDF_KEEP_CHAIN 10
+
 typedef struct {
 	pdf_flow *f;
 	double avail;         /* content height */
 	double y;
 	pdf_page *cur;
 	int prev_table_row;   /* the last placed item was a row of a table */
+	/* Two-column flows (the glossary): the column being filled, the
+	 * page's place count and y when it began, and the offset of the
+	 * second column. */
+	int col;
+	size_t col_n;
+	double col_top, col_dx;
 } pager;
+
+/* Nothing placed yet in this column (or on this page). */
+#define FRESH(p) ((p)->cur->n == (p)->col_n)
 
 static void
 new_page(pager *p)
 {
 	pdf_flow *f = p->f;
 
+	/* In a two-column flow the first column's end starts the second,
+	 * at the height where the columns began on this page. */
+	if (f->columns == 2 && p->col == 0 && p->col_dx > 0) {
+		p->col = 1;
+		p->col_n = p->cur->n;
+		p->y = p->col_top;
+		return;
+	}
 	f->pages = xrealloc(f->pages, (f->npages + 1) * sizeof *f->pages);
 	p->cur = &f->pages[f->npages++];
 	memset(p->cur, 0, sizeof *p->cur);
 	p->y = 0;
+	p->col = 0;
+	p->col_n = 0;
+	p->col_top = 0;
 }
 
 static pdf_place *
@@ -46,6 +69,7 @@ place(pager *p, int item, double h)
 	memset(pl, 0, sizeof *pl);
 	pl->item = item;
 	pl->y = p->y;
+	pl->dx = p->col ? p->col_dx : 0;
 	pl->h = h;
 	pl->l0 = 0;
 	pl->l1 = it->type == IT_TEXT || it->type == IT_TOC ?
@@ -62,6 +86,7 @@ place(pager *p, int item, double h)
 			p->f->dests[p->f->ndests].name = xstrdup(it->dest);
 			p->f->dests[p->f->ndests].page = (int)p->f->npages - 1;
 			p->f->dests[p->f->ndests].y = p->y;
+			p->f->dests[p->f->ndests].dx = pl->dx;
 			p->f->ndests++;
 		}
 	}
@@ -87,7 +112,7 @@ min_h(pdf_flow *f, size_t i, int depth)
 	pdf_item *it;
 	double h;
 
-	if (i >= f->n || depth > 4)
+	if (i >= f->n || depth > PDF_KEEP_CHAIN)
 		return 0;
 	it = &f->items[i];
 	switch (it->type) {
@@ -138,10 +163,10 @@ place_text(pager *p, size_t i, double gap)
 		 * of a break, when the paragraph has four or more. */
 		if (rest > 0 && rest < 2 && k > 2 && n - l0 >= 4)
 			k -= 2 - rest;
-		if (rest > 0 && k < 2 && n - l0 >= 2 && p->cur->n)
+		if (rest > 0 && k < 2 && n - l0 >= 2 && !FRESH(p))
 			k = 0;
 		if (k == 0) {
-			if (p->cur->n == 0) {
+			if (FRESH(p)) {
 				k = 1;   /* a line taller than a page */
 			} else {
 				new_page(p);
@@ -162,20 +187,62 @@ place_text(pager *p, size_t i, double gap)
 	}
 }
 
-static void place_row(pager *p, size_t i, double gap);
-
-static void
-repeat_header(pager *p, pdf_item *it)
+/* Does item i continue a table whose earlier rows are placed? */
+static int
+row_continues(pdf_flow *f, size_t i)
 {
-	pdf_item *hd = &p->f->items[it->table->header_item];
-	pdf_place *pl = place(p, it->table->header_item, hd->h);
+	return f->items[i].type == IT_ROW && i > 0 &&
+	    f->items[i - 1].type == IT_ROW &&
+	    f->items[i - 1].table == f->items[i].table;
+}
+
+/* At the top of a fresh page, over the rest of a table (or of a row): a
+ * "(continued)" line, then the table's header row again. */
+static void
+continue_table(pager *p, size_t i)
+{
+	pdf_item *it = &p->f->items[i];
+	pdf_place *pl = place(p, (int)i, PDF_CONT_H);
+
+	pl->cont = 1;
+	if (it->table->header_item >= 0 && !it->header) {
+		pdf_item *hd = &p->f->items[it->table->header_item];
+		int k;
+
+		pl = place(p, it->table->header_item, hd->h);
+		pl->repeat = 1;
+		pl->cl0 = xcalloc((size_t)hd->ncells, sizeof(int));
+		pl->cl1 = xcalloc((size_t)hd->ncells, sizeof(int));
+		for (k = 0; k < hd->ncells; k++)
+			pl->cl1[k] = hd->cells[k].nlines;
+	}
+}
+
+static int
+any_from(const int *from, int n)
+{
 	int k;
 
-	pl->repeat = 1;
-	pl->cl0 = xcalloc((size_t)hd->ncells, sizeof(int));
-	pl->cl1 = xcalloc((size_t)hd->ncells, sizeof(int));
-	for (k = 0; k < hd->ncells; k++)
-		pl->cl1[k] = hd->cells[k].nlines;
+	for (k = 0; k < n; k++)
+		if (from[k])
+			return 1;
+	return 0;
+}
+
+/* The most lines of any cell in [from, to) and in [to, end). */
+static void
+split_lines(const pdf_item *it, const int *from, const int *to, int *placed,
+    int *left)
+{
+	int k;
+
+	*placed = *left = 0;
+	for (k = 0; k < it->ncells; k++) {
+		if (to[k] - from[k] > *placed)
+			*placed = to[k] - from[k];
+		if (it->cells[k].nlines - to[k] > *left)
+			*left = it->cells[k].nlines - to[k];
+	}
 }
 
 static void
@@ -206,17 +273,22 @@ place_row(pager *p, size_t i, double gap)
 		/* A whole row that fits; else a split only when the page has
 		 * other content would waste little — rows with one line per
 		 * cell are never split. */
-		if (!all && p->cur->n) {
-			int single = 1;
+		if (!all && !FRESH(p)) {
+			int single = 1, placed, left;
 			for (k = 0; k < nc; k++)
 				if (it->cells[k].nlines - from[k] > 1)
 					single = 0;
-			if (!any || single || room < 30) {
+			/* Never a lone line on either side of a split. */
+			split_lines(it, from, to, &placed, &left);
+			if (!any || single || room < 30 || placed < 2 ||
+			    left < 2) {
+				int cont = row_continues(p->f, i) ||
+				    any_from(from, nc);
 				free(to);
 				new_page(p);
 				gap = 0;
-				if (it->table->header_item >= 0 && !it->header)
-					repeat_header(p, it);
+				if (cont)
+					continue_table(p, i);
 				continue;
 			}
 		}
@@ -249,8 +321,7 @@ place_row(pager *p, size_t i, double gap)
 			from = xcalloc((size_t)nc, sizeof(int));
 			memcpy(from, to, (size_t)nc * sizeof(int));
 			new_page(p);
-			if (it->table->header_item >= 0 && !it->header)
-				repeat_header(p, it);
+			continue_table(p, i);
 		}
 	}
 }
@@ -267,24 +338,34 @@ pdfpage_paginate(pdf_flow *f, const pdf_style *st)
 	new_page(&p);
 	for (i = 0; i < f->n; i++) {
 		pdf_item *it = &f->items[i];
-		double gap = p.cur->n ? it->gap : 0;
+		double gap;
+
+		/* The columns begin below the first item set in one (what
+		 * comes before, the heading, spans the page). */
+		if (f->columns == 2 && it->in_column && p.col_dx == 0) {
+			p.col_dx = (PDF_PAGE_W - st->margin_left -
+			    st->margin_right + PDF_COL_GAP) / 2;
+			p.col_top = p.y;
+			p.col_n = p.cur->n;
+		}
+		gap = !FRESH(&p) ? it->gap : 0;
 		double need;
 
 		if (it->type == IT_BREAK) {
-			if (p.cur->n)
+			if (!FRESH(&p))
 				new_page(&p);
 			continue;
 		}
 		if (it->type == IT_SPACE) {
-			if (p.cur->n && p.y + it->h <= p.avail)
+			if (!FRESH(&p) && p.y + it->h <= p.avail)
 				p.y += it->h;
-			else if (!p.cur->n)
+			else if (FRESH(&p))
 				p.y += it->h < p.avail / 3 ? it->h : 0;
 			continue;
 		}
 		/* Keep with next: move to a fresh page when this item and
 		 * the start of the next one do not fit together. */
-		if (it->keep_next && p.cur->n) {
+		if (it->keep_next && !FRESH(&p)) {
 			need = gap + it->h + (i + 1 < f->n ?
 			    f->items[i + 1].gap + min_h(f, i + 1, 0) : 0);
 			if (p.y + need > p.avail && need <= p.avail) {
@@ -294,13 +375,11 @@ pdfpage_paginate(pdf_flow *f, const pdf_style *st)
 		}
 		/* A row continuing a table on a fresh page repeats the
 		 * header. */
-		if (it->type == IT_ROW && !p.cur->n && !it->header &&
-		    it->table->header_item >= 0 && i > 0 &&
-		    f->items[i - 1].type == IT_ROW &&
-		    f->items[i - 1].table == it->table)
-			repeat_header(&p, it);
+		if (it->type == IT_ROW && FRESH(&p) && !it->header &&
+		    row_continues(f, i))
+			continue_table(&p, i);
 		if (it->type == IT_ROW) {
-			place_row(&p, i, p.cur->n ? gap : 0);
+			place_row(&p, i, !FRESH(&p) ? gap : 0);
 			continue;
 		}
 		if (p.y + gap + it->h <= p.avail + 0.01) {
@@ -315,7 +394,7 @@ pdfpage_paginate(pdf_flow *f, const pdf_style *st)
 			continue;
 		}
 		/* Images and rules move whole to the next page. */
-		if (p.cur->n)
+		if (!FRESH(&p))
 			new_page(&p);
 		place(&p, (int)i, it->h);
 	}

@@ -175,6 +175,43 @@ pdf_date_long(const char *iso, char *out, size_t n)
 		snprintf(out, n, "%s", iso ? iso : "");
 }
 
+/* The status word of <meta><status> as meta.c names it (absent or
+ * unknown: active, as the XML writer says).  The one place compiler/pdf
+ * reads a status word. */
+enum doc_status
+pdf_status_of(xmlNodePtr meta)
+{
+	xmlNodePtr n = xmlread_child(meta, "status");
+	char *w = n ? xmlread_text_or(n, "") : NULL;
+	enum doc_status s, found = STATUS_ACTIVE;
+
+	for (s = STATUS_DRAFT; w && s < STATUS_OTHER; s++)
+		if (strcmp(w, meta_status_name(s)) == 0)
+			found = s;
+	free(w);
+	return found;
+}
+
+/* The review state of <review state=>: the XML writes "current" where
+ * meta.c says "ok"; anything else (none, skipped, absent) is NONE. */
+enum review_state
+pdf_review_of(xmlNodePtr review)
+{
+	static const struct { const char *word; enum review_state s; } w[] = {
+		{ "overdue", REVIEW_OVERDUE }, { "due-soon", REVIEW_DUE_SOON },
+		{ "current", REVIEW_OK }, { "ok", REVIEW_OK },
+	};
+	char *v = review ? xmlread_attr(review, "state") : NULL;
+	enum review_state r = REVIEW_NONE;
+	size_t i;
+
+	for (i = 0; v && i < sizeof w / sizeof w[0]; i++)
+		if (strcmp(v, w[i].word) == 0)
+			r = w[i].s;
+	free(v);
+	return r;
+}
+
 static char *
 child_text(xmlNodePtr n, const char *name)
 {

@@ -91,7 +91,13 @@ pdfflow_free(pdf_flow *f)
 	free(f->header);
 	free(f->type);
 	free(f->owner);
-	free(f->review_state);
+	free(f->version);
+	free(f->review_due);
+	free(f->section);
+	for (i = 0; i < (size_t)f->nsec_open; i++)
+		free(f->sec_open[i]);
+	free(f->sec_open);
+	free(f->sec_open_depth);
 	free(f);
 }
 
