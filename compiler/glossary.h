@@ -23,7 +23,14 @@ typedef struct {
 	char *source;        /* document id or URL; may be NULL */
 	char **see; size_t nsee;   /* other terms' slugs */
 	int line;            /* line of "- term:" in glossary.yaml */
+	int link;            /* auto-linking: GLOSSARY_LINK_* (link:) */
+	char **nots; size_t nnots; /* phrases never linked as it (not:) */
 } glossary_entry;
+
+/* link: all (the default) auto-links the term, its aliases and its
+ * abbreviation; abbr only the abbreviation; none nothing (explicit
+ * glossary: links still work). */
+enum { GLOSSARY_LINK_ALL, GLOSSARY_LINK_ABBR, GLOSSARY_LINK_NONE };
 
 typedef struct glossary glossary;
 
