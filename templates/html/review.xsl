@@ -89,7 +89,7 @@
                       <xsl:when test="@review">
                         <xsl:call-template name="date"><xsl:with-param name="d" select="string(@review)"/></xsl:call-template>
                         <xsl:if test="@days">
-                          <br/><span class="hint"><xsl:call-template name="days-phrase"><xsl:with-param name="days" select="@days"/></xsl:call-template></span>
+                          <br/><span class="hint"><xsl:call-template name="days-phrase"><xsl:with-param name="days" select="@days"/><xsl:with-param name="d" select="string(@review)"/></xsl:call-template></span>
                         </xsl:if>
                       </xsl:when>
                       <xsl:otherwise>Not set</xsl:otherwise>
@@ -97,7 +97,7 @@
                   </td>
                   <td>
                     <xsl:call-template name="status-badge"><xsl:with-param name="status" select="@status"/></xsl:call-template>
-                    <xsl:call-template name="review-badge"><xsl:with-param name="state" select="@review-state"/></xsl:call-template>
+                    <xsl:call-template name="review-badge"><xsl:with-param name="state" select="@review-state"/><xsl:with-param name="due" select="string(@review)"/></xsl:call-template>
                   </td>
                 </tr>
               </xsl:for-each>
