@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "document.h"
 #include "fsio.h"
+#include "htmlgraph.h"
 #include "htmlsearch.h"
 #include "htmlxsl.h"
 #include "jobs.h"
@@ -63,6 +64,7 @@ typedef struct {
 	size_t nparams;             /* entries of params before its NULL */
 	site_section *sections;
 	size_t nsections;
+	htmlgraph *graph;           /* titles for the related-policies SVG */
 	char *html_dir;
 	char **entries;             /* search entry per document */
 	int failed;
@@ -157,6 +159,7 @@ page_apply(site_job *j, xmlDocPtr doc, xmlNodePtr root, const char *id,
 	char *rel = xasprintf("pdf/%s.pdf", id);
 	char *file = path_join(j->in->out_dir, rel), *npages = NULL, *nkb = NULL;
 	xmlNodePtr trail = trail_graft(j, root);
+	xmlNodePtr graph = htmlgraph_document(j->graph, root);
 	long pages, kb;
 	size_t k = 0;
 	char *out;
@@ -172,10 +175,16 @@ page_apply(site_job *j, xmlDocPtr doc, xmlNodePtr root, const char *id,
 		params[k++] = nkb;
 	}
 	params[k] = NULL;
+	if (graph)
+		xmlAddChild(root, graph);
 	out = htmlxsl_apply(j->xsl, j->page, doc, params, j->in->ds, path,
 	    DOCTYPE, 1);
 	xmlUnlinkNode(trail);
 	xmlFreeNode(trail);
+	if (graph) {
+		xmlUnlinkNode(graph);
+		xmlFreeNode(graph);
+	}
 	free(npages);
 	free(nkb);
 	free(file);
@@ -488,6 +497,7 @@ html_render(const backend_input *in)
 	j.params = params;
 	j.nparams = np;
 	read_sections(&j, in->corpus);
+	j.graph = htmlgraph_new(in->corpus);
 
 	/* Document pages, in parallel.  A stylesheet that does not compile
 	 * or a page that fails to transform is an html-template error; the
@@ -531,6 +541,7 @@ html_render(const backend_input *in)
 		free(j.sections[k].parent);
 	}
 	free(j.sections);
+	htmlgraph_free(j.graph);
 
 	free(j.entries);
 	if (j.page)

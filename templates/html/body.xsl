@@ -243,10 +243,43 @@
         <xsl:otherwise><xsl:value-of select="$sum div count($rows)"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
+    <!-- a column of short values (dates, telephone numbers, up to 14
+         characters) is kept wide enough for its longest one -->
+    <xsl:variable name="long">
+      <xsl:call-template name="pc-col-max">
+        <xsl:with-param name="rows" select="$rows"/>
+        <xsl:with-param name="i" select="$i"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="floor">
+      <xsl:choose>
+        <xsl:when test="$long &lt;= 14 and $long &gt; 5"><xsl:value-of select="$long + 1"/></xsl:when>
+        <xsl:otherwise>5</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
     <xsl:choose>
-      <xsl:when test="$head &gt;= $mean and $head &gt;= 5"><xsl:value-of select="$head"/></xsl:when>
-      <xsl:when test="$mean &gt;= 5"><xsl:value-of select="$mean"/></xsl:when>
-      <xsl:otherwise>5</xsl:otherwise>
+      <xsl:when test="$head &gt;= $mean and $head &gt;= $floor"><xsl:value-of select="$head"/></xsl:when>
+      <xsl:when test="$mean &gt;= $floor"><xsl:value-of select="$mean"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$floor"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="pc-col-max">
+    <xsl:param name="rows"/>
+    <xsl:param name="i"/>
+    <xsl:param name="k" select="1"/>
+    <xsl:param name="acc" select="0"/>
+    <xsl:choose>
+      <xsl:when test="$k &gt; count($rows)"><xsl:value-of select="$acc"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="l" select="string-length(normalize-space($rows[$k]/cell[$i]))"/>
+        <xsl:call-template name="pc-col-max">
+          <xsl:with-param name="rows" select="$rows"/>
+          <xsl:with-param name="i" select="$i"/>
+          <xsl:with-param name="k" select="$k + 1"/>
+          <xsl:with-param name="acc" select="$acc * ($acc &gt;= $l) + $l * ($l &gt; $acc)"/>
+        </xsl:call-template>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

@@ -184,6 +184,9 @@
 
     <div class="doc-layout">
       <xsl:if test="body/section">
+        <xsl:attribute name="class">doc-layout doc-layout--toc</xsl:attribute>
+      </xsl:if>
+      <xsl:if test="body/section">
         <nav class="toc" aria-labelledby="pc-toc-h">
           <h2 class="toc__heading" id="pc-toc-h">On this page</h2>
           <ol>
@@ -265,6 +268,13 @@
                 <li><a href="{$pc-root}{@ref}.html"><xsl:value-of select="@title"/></a><xsl:call-template name="ref-status"/></li>
               </xsl:for-each>
             </ul>
+          </section>
+        </xsl:if>
+
+        <xsl:if test="graph/*">
+          <section class="doc-graph" aria-labelledby="pc-graph-h">
+            <h2 id="pc-graph-h">How this document connects</h2>
+            <xsl:copy-of select="graph/*"/>
           </section>
         </xsl:if>
 
