@@ -533,7 +533,7 @@ html_render(const backend_input *in)
 
 	if (copy_static(in, j.xsl, "style.css", j.html_dir) != 0 ||
 	    copy_static(in, j.xsl, "search.js", j.html_dir) != 0 ||
-	    copy_static(in, j.xsl, "toc.js", j.html_dir) != 0)
+	    copy_static(in, j.xsl, "page.js", j.html_dir) != 0)
 		rc = 1;
 	for (k = 0; k < j.nsections; k++) {
 		free(j.sections[k].path);

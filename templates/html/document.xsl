@@ -48,9 +48,7 @@
         <xsl:apply-templates select="/document" mode="page"/>
       </xsl:with-param>
       <xsl:with-param name="scripts">
-        <xsl:if test="/document/body/section">
-          <script src="{$pc-root}toc.js"></script>
-        </xsl:if>
+        <script src="{$pc-root}page.js"></script>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>

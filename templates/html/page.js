@@ -1,10 +1,30 @@
 /*
- * toc.js - marks, in a document page's "On this page" list, the section
- * being read (aria-current="location", styled by style.css), as the
- * reader scrolls.  The list works without it: this only adds the marker.
+ * page.js - the small script of a document page; the page is complete
+ * without it.  It marks, in the "On this page" list, the section being
+ * read (aria-current="location", styled by style.css) as the reader
+ * scrolls; and it takes a table's scrolling region out of the tab order
+ * when the table fits (the wrapper is focusable in the HTML, so that
+ * without the script a table that does not fit can still be scrolled
+ * from the keyboard).
  */
 (function () {
 	'use strict';
+
+	function tables() {
+		Array.prototype.forEach.call(document.querySelectorAll('.table-wrap'), function (w) {
+			if (w.scrollWidth > w.clientWidth + 1) w.setAttribute('tabindex', '0');
+			else if (document.activeElement !== w) w.removeAttribute('tabindex');
+		});
+	}
+	tables();
+	/* again whenever a wrapper's width changes (a rotated phone, a zoom) */
+	if (window.ResizeObserver) {
+		var ro = new ResizeObserver(tables);
+		Array.prototype.forEach.call(document.querySelectorAll('.table-wrap'), function (w) { ro.observe(w); });
+	} else {
+		window.addEventListener('resize', tables);
+	}
+
 	var toc = document.querySelector('.toc');
 	if (!toc || !window.IntersectionObserver) return;
 	var links = {}, order = [], visible = {};
