@@ -460,19 +460,12 @@ glossary_find(const glossary *g, const char *text, size_t len,
 	if (!g)
 		return 0;
 	size_t n = termmatch_find(g->tm, text, len, out), k = 0;
-	/* keep what may be auto-linked: no not: phrase, nothing of a
-	 * link: none entry, only the abbreviation of a link: abbr one */
+	/* a not: phrase, or a name the entry's not: lists, is no use of
+	 * any term */
 	for (size_t i = 0; i < n; i++) {
 		glossary_match *h = &(*out)[i];
-		const glossary_entry *e = h->entry < g->n ?
-		    &g->entries[h->entry] : NULL;
-		if (!e || e->link == GLOSSARY_LINK_NONE)
-			continue;
-		if (e->link == GLOSSARY_LINK_ABBR && (!e->abbr ||
-		    strlen(e->abbr) != h->end - h->start ||
-		    memcmp(e->abbr, text + h->start, h->end - h->start) != 0))
-			continue;
-		if (not_listed(e, text + h->start, h->end - h->start))
+		if (h->entry >= g->n || not_listed(&g->entries[h->entry],
+		    text + h->start, h->end - h->start))
 			continue;
 		(*out)[k++] = *h;
 	}
@@ -481,4 +474,18 @@ glossary_find(const glossary *g, const char *text, size_t len,
 		*out = NULL;
 	}
 	return k;
+}
+
+int
+glossary_may_autolink(const glossary *g, const glossary_match *m,
+    const char *text)
+{
+	const glossary_entry *e = glossary_at(g, m->entry);
+
+	if (e == NULL || e->link == GLOSSARY_LINK_NONE)
+		return 0;
+	if (e->link == GLOSSARY_LINK_ABBR)
+		return e->abbr && strlen(e->abbr) == m->end - m->start &&
+		    memcmp(e->abbr, text + m->start, m->end - m->start) == 0;
+	return 1;
 }

@@ -70,4 +70,10 @@ typedef termmatch_hit glossary_match;
 size_t glossary_find(const glossary *g, const char *text, size_t len,
     glossary_match **out);
 
+/* Whether match m in text may become a term link: not for a link: none
+ * entry, and only on its abbreviation for a link: abbr one.  Every match
+ * is a use of the term either way. */
+int glossary_may_autolink(const glossary *g, const glossary_match *m,
+    const char *text);
+
 #endif
