@@ -356,7 +356,8 @@ pdf_graft(const backend_input *in, xmlNodePtr pdfs, xmlNodePtr el)
 
 /* What the corpus pages need beyond corpus.xml, grafted onto its root
  * for their transforms and taken off after: the root index.md's title and
- * body as <home> (the home page's text), and <pdfs><pdf id pages kb/>
+ * body as <home> (the home page's text), each section's graph
+ * (<section-graphs>, htmlgraph.c), and <pdfs><pdf id pages kb/>
  * for every document and pack PDF published (the packs page, the
  * download links).  Returns the grafted nodes' parent list head. */
 static xmlNodePtr
@@ -379,6 +380,7 @@ corpus_graft(site_job *j)
 		}
 		free(id);
 	}
+	xmlAddChild(root, htmlgraph_sections(j->graph, in->corpus));
 	pdfs = xmlNewChild(root, NULL, BAD_CAST "pdfs", NULL);
 	d = xmlread_child(root, "documents");
 	for (x = d ? d->children : NULL; x; x = x->next)
@@ -398,7 +400,8 @@ corpus_ungraft(xmlNodePtr root)
 
 	for (; x; x = next) {
 		next = x->next;
-		if (xmlread_is(x, "home") || xmlread_is(x, "pdfs")) {
+		if (xmlread_is(x, "home") || xmlread_is(x, "pdfs") ||
+		    xmlread_is(x, "section-graphs")) {
 			xmlUnlinkNode(x);
 			xmlFreeNode(x);
 		}

@@ -29,7 +29,7 @@
 
 struct htmlgraph {
 	strtab *ids;             /* document id -> index */
-	char **titles, **statuses;
+	char **titles, **statuses, **sections;
 	size_t n;
 };
 
@@ -46,6 +46,7 @@ htmlgraph_new(xmlDocPtr corpus)
 	g->ids = strtab_new(n);
 	g->titles = xcalloc(n + 1, sizeof *g->titles);
 	g->statuses = xcalloc(n + 1, sizeof *g->statuses);
+	g->sections = xcalloc(n + 1, sizeof *g->sections);
 	for (d = docs ? docs->children : NULL; d; d = d->next) {
 		char *id;
 		if (!xmlread_is(d, "doc"))
@@ -54,6 +55,7 @@ htmlgraph_new(xmlDocPtr corpus)
 		if (strtab_put(g->ids, id, (long)g->n) == 0) {
 			g->titles[g->n] = xmlread_attr_or(d, "title", id);
 			g->statuses[g->n] = xmlread_attr_or(d, "status", "");
+			g->sections[g->n] = xmlread_attr_or(d, "section", "");
 			g->n++;
 		}
 		free(id);
@@ -71,9 +73,11 @@ htmlgraph_free(htmlgraph *g)
 	for (i = 0; i < g->n; i++) {
 		free(g->titles[i]);
 		free(g->statuses[i]);
+		free(g->sections[i]);
 	}
 	free(g->titles);
 	free(g->statuses);
+	free(g->sections);
 	strtab_free(g->ids);
 	free(g);
 }
@@ -326,4 +330,161 @@ htmlgraph_document(const htmlgraph *g, xmlNodePtr root)
 	free(title);
 	free(self);
 	return graph;
+}
+
+/* ---- a section's graph ---------------------------------------------- */
+
+#define SECTION_MAX 24       /* documents a section's drawing can hold */
+#define ARC_X 84             /* where the arcs meet the documents' dots */
+#define SROW 30
+
+typedef struct {
+	long from, to;
+	const char *kind;
+} sedge;
+
+typedef struct {
+	char *path;
+	sedge *e;
+	size_t n, cap;
+} sgroup;
+
+/* An arc diagram: the section's documents one a row, each link or
+ * related pair an arc on the left between their rows.  Legible at any
+ * width, and nothing crosses the titles. */
+static xmlNodePtr
+section_svg(const htmlgraph *g, const sgroup *sg)
+{
+	long rows[SECTION_MAX], row_of_n = 0;
+	size_t i, k;
+	xmlNodePtr graph, svg, tl;
+	xmlNsPtr ns;
+	long h;
+	buf a;
+	char *alt;
+
+	for (i = 0; i < g->n; i++)
+		if (strcmp(g->sections[i], sg->path) == 0) {
+			if (row_of_n == SECTION_MAX)
+				return NULL;     /* too many to draw legibly */
+			rows[row_of_n++] = (long)i;
+		}
+	graph = xmlNewNode(NULL, BAD_CAST "graph");
+	xmlSetProp(graph, BAD_CAST "path", BAD_CAST sg->path);
+	svg = xmlNewChild(graph, NULL, BAD_CAST "svg", NULL);
+	ns = xmlNewNs(svg, BAD_CAST SVG_NS, NULL);
+	xmlSetNs(svg, ns);
+	h = row_of_n * SROW + 10;
+	{
+		char vb[64];
+		snprintf(vb, sizeof vb, "0 0 %d %ld", W, h);
+		xmlSetProp(svg, BAD_CAST "viewBox", BAD_CAST vb);
+	}
+	num(svg, "width", W);
+	num(svg, "height", h);
+	xmlSetProp(svg, BAD_CAST "class", BAD_CAST "graph graph--section");
+	xmlSetProp(svg, BAD_CAST "role", BAD_CAST "img");
+	xmlSetProp(svg, BAD_CAST "focusable", BAD_CAST "false");
+	tl = el(svg, ns, "title", NULL);
+	buf_init(&a);
+	buf_puts(&a, "How the documents of this section refer to each other");
+	for (k = 0; k < sg->n && k < 40; k++) {
+		buf_puts(&a, k ? "; " : ": ");
+		buf_puts(&a, g->titles[sg->e[k].from]);
+		buf_puts(&a, strcmp(sg->e[k].kind, "link") == 0 ? " links to " :
+		    strcmp(sg->e[k].kind, "related") == 0 ? " lists as related " :
+		    " is superseded by ");
+		buf_puts(&a, g->titles[sg->e[k].to]);
+	}
+	alt = xasprintf("%s%s", a.data, sg->n > 40 ? "; and more" : "");
+	xmlNodeAddContent(tl, BAD_CAST alt);
+	free(alt);
+	buf_free(&a);
+	for (k = 0; k < sg->n; k++) {
+		long y1 = -1, y2 = -1, t;
+		char d[128], *cls;
+		xmlNodePtr p;
+		for (i = 0; i < (size_t)row_of_n; i++) {
+			if (rows[i] == sg->e[k].from)
+				y1 = (long)i * SROW + 20;
+			if (rows[i] == sg->e[k].to)
+				y2 = (long)i * SROW + 20;
+		}
+		if (y1 < 0 || y2 < 0 || y1 == y2)
+			continue;
+		if (y1 > y2) {
+			t = y1; y1 = y2; y2 = t;
+		}
+		t = (y2 - y1) / 2;
+		snprintf(d, sizeof d, "M%d %ld A%ld %ld 0 0 0 %d %ld", ARC_X, y1,
+		    t < ARC_X - 6 ? t : ARC_X - 6, t, ARC_X, y2);
+		cls = xasprintf("graph__arc graph__arc--%s", sg->e[k].kind);
+		p = el(svg, ns, "path", cls);
+		xmlSetProp(p, BAD_CAST "d", BAD_CAST d);
+		free(cls);
+	}
+	for (i = 0; i < (size_t)row_of_n; i++) {
+		long y = (long)i * SROW + 20;
+		const char *st = g->statuses[rows[i]];
+		int old = !strcmp(st, "superseded") || !strcmp(st, "withdrawn");
+		char *t = shorten(g->titles[rows[i]]);
+		xmlNodePtr c = el(svg, ns, "circle", old ? "graph__dot graph__dot--old" : "graph__dot");
+		num(c, "cx", ARC_X);
+		num(c, "cy", y);
+		num(c, "r", 4);
+		text(svg, ns, ARC_X + 10, y + 4, old ? "graph__label graph__label--old" : "graph__label", t);
+		free(t);
+	}
+	return graph;
+}
+
+xmlNodePtr
+htmlgraph_sections(const htmlgraph *g, xmlDocPtr corpus)
+{
+	xmlNodePtr gr = xmlread_child(xmlread_child(xmlDocGetRootElement(corpus),
+	    "graph"), "edge"), out;
+	strtab *idx = strtab_new(16);
+	sgroup *groups = NULL;
+	size_t ng = 0, capg = 0, i;
+
+	for (; gr; gr = xmlread_next(gr, "edge")) {
+		char *f = xmlread_attr_or(gr, "from", ""), *t = xmlread_attr_or(gr, "to", "");
+		char *kind = xmlread_attr_or(gr, "kind", "link");
+		long a = strtab_get(g->ids, f), b = strtab_get(g->ids, t), s;
+		if (a >= 0 && b >= 0 && a != b && *g->sections[a] &&
+		    strcmp(g->sections[a], g->sections[b]) == 0) {
+			s = strtab_get(idx, g->sections[a]);
+			if (s < 0) {
+				if (ng == capg) {
+					capg = capg ? capg * 2 : 8;
+					groups = xrealloc(groups, capg * sizeof *groups);
+				}
+				memset(&groups[ng], 0, sizeof groups[ng]);
+				groups[ng].path = g->sections[a];
+				strtab_put(idx, g->sections[a], (long)ng);
+				s = (long)ng++;
+			}
+			if (groups[s].n == groups[s].cap) {
+				groups[s].cap = groups[s].cap ? groups[s].cap * 2 : 8;
+				groups[s].e = xrealloc(groups[s].e,
+				    groups[s].cap * sizeof *groups[s].e);
+			}
+			groups[s].e[groups[s].n++] = (sedge){ a, b,
+			    !strcmp(kind, "related") ? "related" :
+			    !strcmp(kind, "superseded-by") ? "superseded-by" : "link" };
+		}
+		free(f);
+		free(t);
+		free(kind);
+	}
+	out = xmlNewNode(NULL, BAD_CAST "section-graphs");
+	for (i = 0; i < ng; i++) {
+		xmlNodePtr one = section_svg(g, &groups[i]);
+		if (one)
+			xmlAddChild(out, one);
+		free(groups[i].e);
+	}
+	free(groups);
+	strtab_free(idx);
+	return out;
 }

@@ -19,5 +19,9 @@ void htmlgraph_free(htmlgraph *g);
  * neighbours), or NULL when it has none.  The node is not linked into any
  * tree; the caller adds it and frees it. */
 xmlNodePtr htmlgraph_document(const htmlgraph *g, xmlNodePtr root);
+/* <section-graphs> with a <graph path="..."><svg/></graph> for each
+ * section whose documents refer to each other (an arc diagram; sections
+ * of more than 24 documents are not drawn).  Not linked; caller frees. */
+xmlNodePtr htmlgraph_sections(const htmlgraph *g, xmlDocPtr corpus);
 
 #endif

@@ -14,6 +14,7 @@
   <xsl:key name="by-section" match="/corpus/documents/doc[not(@status = 'superseded' or @status = 'withdrawn')]" use="@section"/>
   <xsl:key name="child-sections" match="/corpus/sections/section" use="string(@parent)"/>
   <xsl:key name="section" match="/corpus/sections/section" use="@path"/>
+  <xsl:key name="section-graph" match="/corpus/section-graphs/graph" use="@path"/>
 
   <xsl:variable name="current" select="/corpus/documents/doc[not(@status = 'superseded' or @status = 'withdrawn') and @id != 'index']"/>
   <xsl:variable name="old" select="/corpus/documents/doc[@status = 'superseded' or @status = 'withdrawn']"/>
@@ -113,6 +114,12 @@
       <xsl:call-template name="doc-list">
         <xsl:with-param name="docs" select="key('by-section', @path)[@id != $ref]"/>
       </xsl:call-template>
+      <xsl:if test="key('section-graph', @path)">
+        <details class="section-graph">
+          <summary>How these documents refer to each other</summary>
+          <xsl:copy-of select="key('section-graph', @path)/*"/>
+        </details>
+      </xsl:if>
       <xsl:if test="not(key('by-section', @path)) and $old[@section = current()/@path]">
         <p class="hint">Every document in this section has been superseded or withdrawn: see <a href="#section-superseded">superseded and withdrawn documents</a>.</p>
       </xsl:if>
