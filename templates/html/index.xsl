@@ -25,7 +25,12 @@
 
   <xsl:template match="/">
     <xsl:call-template name="page">
-      <xsl:with-param name="title" select="$site-title"/>
+      <xsl:with-param name="title">
+        <xsl:choose>
+          <xsl:when test="normalize-space($home/meta/title) != ''"><xsl:value-of select="normalize-space($home/meta/title)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$site-title"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
       <xsl:with-param name="current" select="'contents'"/>
       <xsl:with-param name="content">
         <h1>
