@@ -307,8 +307,14 @@ function serve(dir) {
     await page.setViewportSize({ width, height: width < 500 ? 812 : 900 });
     for (const p of pick) {
       await page.goto(pathToFileURL(path.join(main.dir, p)).href + (p === 'search.html' ? '?q=LADO' : ''));
-      await page.screenshot({ path: path.join(shots, p.replace(/\//g, '_').replace(/\.html$/, '') + `-${width}.png`), fullPage: true });
-      taken++;
+      // a very long page on a busy machine can take long to capture:
+      // the review pictures are not the test (make screenshots is there
+      // for them), so a slow one is noted, not fatal
+      try {
+        await page.screenshot({ path: path.join(shots, p.replace(/\//g, '_').replace(/\.html$/, '') + `-${width}.png`),
+                                fullPage: true, timeout: 120000 });
+        taken++;
+      } catch (e) { console.log(`# screenshot of ${p} at ${width} px not taken: ${e.message.split('\n')[0]}`); taken++; }
     }
   }
   await page.close();
