@@ -150,6 +150,7 @@
               <li><a href="{$pc-root}index.html">Contents</a></li>
               <li><a href="{$pc-root}glossary.html">Glossary</a></li>
               <li><a href="{$pc-root}whats-new.html">What&#8217;s new</a></li>
+              <li><a href="{$pc-root}packs.html">Policy packs and PDFs</a></li>
               <li><a href="{$pc-root}feed.xml">Amendments feed (Atom)</a></li>
             </ul>
           </div>
