@@ -466,7 +466,7 @@ html_render(const backend_input *in)
 {
 	site_job j;
 	xmlNodePtr org;
-	char *primary, *accent, *logo_href, *s, *file;
+	char *primary, *accent, *logo_href, *s, *file, *pdf_dir;
 	const char *params[16];
 	size_t np = 0, k;
 	int rc = 0;
@@ -496,6 +496,12 @@ html_render(const backend_input *in)
 	params[np++] = logo_href ? logo_href : "";
 	params[np++] = "today";
 	params[np++] = in->today ? in->today : "";
+	/* PDFs were made before the site (publish.c): the navigation offers
+	 * the packs page only then */
+	pdf_dir = path_join(in->out_dir, "pdf");
+	params[np++] = "pdfs";
+	params[np++] = fsio_is_dir(pdf_dir) ? "1" : "";
+	free(pdf_dir);
 	params[np] = NULL;
 	j.params = params;
 	j.nparams = np;

@@ -24,6 +24,8 @@
   <!-- The document's own PDF (html.c passes its facts when one was
        published), else ''. -->
   <xsl:param name="pdf-pages" select="''"/>
+  <!-- '1' when the build made PDFs (the packs page has something) -->
+  <xsl:param name="pdfs" select="''"/>
   <xsl:param name="pdf-kb" select="''"/>
 
   <xsl:variable name="project" select="/*/project"/>
@@ -117,11 +119,13 @@
                 <xsl:with-param name="label" select="'Review dates'"/>
                 <xsl:with-param name="is" select="$current = 'review'"/>
               </xsl:call-template>
-              <xsl:call-template name="nav-item">
-                <xsl:with-param name="href" select="'packs.html'"/>
-                <xsl:with-param name="label" select="'PDFs'"/>
-                <xsl:with-param name="is" select="$current = 'packs'"/>
-              </xsl:call-template>
+              <xsl:if test="$pdfs = '1'">
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'packs.html'"/>
+                  <xsl:with-param name="label" select="'PDFs'"/>
+                  <xsl:with-param name="is" select="$current = 'packs'"/>
+                </xsl:call-template>
+              </xsl:if>
               <xsl:call-template name="nav-item">
                 <xsl:with-param name="href" select="'search.html'"/>
                 <xsl:with-param name="label" select="'Search'"/>
@@ -150,7 +154,9 @@
               <li><a href="{$pc-root}index.html">Contents</a></li>
               <li><a href="{$pc-root}glossary.html">Glossary</a></li>
               <li><a href="{$pc-root}whats-new.html">What&#8217;s new</a></li>
-              <li><a href="{$pc-root}packs.html">Policy packs and PDFs</a></li>
+              <xsl:if test="$pdfs = '1'">
+                <li><a href="{$pc-root}packs.html">Policy packs and PDFs</a></li>
+              </xsl:if>
               <li><a href="{$pc-root}feed.xml">Amendments feed (Atom)</a></li>
             </ul>
           </div>
