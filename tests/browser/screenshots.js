@@ -38,7 +38,7 @@ function pick() {
   const chosen = new Map();
   const take = (label, d) => { if (d && ![...chosen.values()].includes(d.p)) chosen.set(label, d.p); };
   take('doc-longest', docs.slice().sort((a, b) => b.s.length - a.s.length)[0]);
-  take('doc-table', docs.find(d => /<table class="data/.test(d.s.replace(/id="pc-history"[\s\S]*/, ''))));
+  take('doc-table', docs.find(d => /<table class="fit cols-[3-9]/.test(d.s)));
   take('doc-superseded', docs.find(d => /has been superseded/.test(d.s)));
   take('doc-draft', docs.find(d => /<strong>Draft\.<\/strong>/.test(d.s)));
   take('doc-short', docs.slice().sort((a, b) => a.s.length - b.s.length)[0]);
