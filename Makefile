@@ -93,6 +93,14 @@ valgrind: deps-test
 regen: all
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc tests/golden/regen
 
+# PNGs of every site page kind at 320, 375 and 1280 px (and, when branch
+# pdf's scripts/screenshots-pdf is there, of pack pages) in out/screenshots/
+screenshots: all
+	POLICYC=$(SRCDIR)/$(BUILD)/policyc scripts/screenshots-site content out/screenshots
+	@if [ -x scripts/screenshots-pdf ]; then \
+	  POLICYC=$(SRCDIR)/$(BUILD)/policyc scripts/screenshots-pdf content out/screenshots; fi
+.PHONY: screenshots
+
 bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/run

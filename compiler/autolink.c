@@ -94,6 +94,8 @@ pick_matches(run *r, document *d, const glossary *g,
 		int ul = r->sg[si].line, uc = r->sg[si].col +
 		    (int)(r->m[i].start - r->sg[si].start);
 		document_add_term_use(d, ge->slug, ul, uc, 0);
+		if (!glossary_may_autolink(g, &r->m[i], r->text.data))
+			continue;   /* a use, not linked (glossary link:) */
 		if (mode == GLINKS_ALL ||
 		    (mode == GLINKS_FIRST && !linked[r->m[i].entry])) {
 			linked[r->m[i].entry] = 1;

@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 
@@ -173,6 +174,11 @@ finish(glossary *g)
 		}
 		strtab_put(g->slugs, e->slug, (long)i); /* the first keeps it */
 	}
+	/* not: phrases name no entry (an index past the last): being longer
+	 * than the term inside them, they win the match and link nothing */
+	for (size_t i = 0; i < g->n; i++)
+		for (size_t k = 0; k < g->entries[i].nnots; k++)
+			termmatch_add(g->tm, g->n + i, g->entries[i].nots[k], 0);
 	termmatch_build(g->tm);
 }
 
@@ -236,6 +242,20 @@ load_entry(glossary_entry *e, const yval *m, const char *term,
 	}
 	e->see = str_list(yval_get(m, "see"), &e->nsee);
 	e->line = key_line(m, "term");
+	e->nots = str_list(yval_get(m, "not"), &e->nnots);
+	const char *lk = yval_str(yval_get(m, "link"));
+	if (lk && !strcmp(lk, "abbr"))
+		e->link = GLOSSARY_LINK_ABBR;
+	else if (lk && (!strcmp(lk, "none") || !strcmp(lk, "false")))
+		e->link = GLOSSARY_LINK_NONE;
+	else if (lk && strcmp(lk, "all") && strcmp(lk, "true"))
+		diag_report(ds, R_META_INVALID, file, key_line(m, "link"),
+		    key_col(m, "link"), "glossary link: \"%s\" is not one of "
+		    "all, abbr, none", lk);
+	if (e->link == GLOSSARY_LINK_ABBR && !e->abbr)
+		diag_report(ds, R_META_INVALID, file, key_line(m, "link"),
+		    key_col(m, "link"), "glossary link: abbr, but \"%s\" has "
+		    "no abbr:", term);
 	/* lines of each name for term-duplicate */
 	int *nl = xmalloc((2 + e->naliases) * sizeof *nl);
 	nl[0] = e->line;
@@ -245,7 +265,7 @@ load_entry(glossary_entry *e, const yval *m, const char *term,
 		nl[2 + k] = (al && al->kind == YV_LIST && k < al->n) ?
 		    al->items[k]->line : key_line(m, "aliases");
 	static const char *known[] = { "term", "abbr", "aliases",
-	    "definition", "source", "see", NULL };
+	    "definition", "source", "see", "link", "not", NULL };
 	for (size_t k = 0; k < m->n; k++) {
 		int ok = 0;
 		for (int q = 0; known[q]; q++)
@@ -255,7 +275,8 @@ load_entry(glossary_entry *e, const yval *m, const char *term,
 			    m->key_lines ? m->key_lines[k] : m->line,
 			    m->key_cols ? m->key_cols[k] : 0,
 			    "unknown glossary key \"%s\" (known: term, "
-			    "abbr, aliases, definition, source, see)",
+			    "abbr, aliases, definition, source, see, link, "
+			    "not)",
 			    m->keys[k]);
 	}
 	return nl;
@@ -363,6 +384,9 @@ glossary_free(glossary *g)
 		for (size_t k = 0; k < e->nsee; k++)
 			free(e->see[k]);
 		free(e->see);
+		for (size_t k = 0; k < e->nnots; k++)
+			free(e->nots[k]);
+		free(e->nots);
 	}
 	free(g->entries);
 	termmatch_free(g->tm);
@@ -389,6 +413,8 @@ glossary_lookup(const glossary *g, const char *name)
 	if (!g || !name)
 		return -1;
 	long found = termmatch_lookup(g->tm, name);
+	if (found >= (long)g->n)
+		found = -1;          /* a not: phrase */
 	if (found < 0)
 		found = strtab_get(g->slugs, name);
 	if (found < 0) {
@@ -415,10 +441,51 @@ glossary_find_slug(const glossary *g, const char *slug)
 	return g && slug ? strtab_get(g->slugs, slug) : -1;
 }
 
+/* Whether a matched name is one of the entry's own not: words ("not:
+ * [child]" on Children keeps its term but never links "child"). */
+static int
+not_listed(const glossary_entry *e, const char *s, size_t n)
+{
+	for (size_t k = 0; k < e->nnots; k++)
+		if (strlen(e->nots[k]) == n && !strncasecmp(e->nots[k], s, n))
+			return 1;
+	return 0;
+}
+
 size_t
 glossary_find(const glossary *g, const char *text, size_t len,
     glossary_match **out)
 {
 	*out = NULL;
-	return g ? termmatch_find(g->tm, text, len, out) : 0;
+	if (!g)
+		return 0;
+	size_t n = termmatch_find(g->tm, text, len, out), k = 0;
+	/* a not: phrase, or a name the entry's not: lists, is no use of
+	 * any term */
+	for (size_t i = 0; i < n; i++) {
+		glossary_match *h = &(*out)[i];
+		if (h->entry >= g->n || not_listed(&g->entries[h->entry],
+		    text + h->start, h->end - h->start))
+			continue;
+		(*out)[k++] = *h;
+	}
+	if (k == 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return k;
+}
+
+int
+glossary_may_autolink(const glossary *g, const glossary_match *m,
+    const char *text)
+{
+	const glossary_entry *e = glossary_at(g, m->entry);
+
+	if (e == NULL || e->link == GLOSSARY_LINK_NONE)
+		return 0;
+	if (e->link == GLOSSARY_LINK_ABBR)
+		return e->abbr && strlen(e->abbr) == m->end - m->start &&
+		    memcmp(e->abbr, text + m->start, m->end - m->start) == 0;
+	return 1;
 }

@@ -23,7 +23,14 @@ typedef struct {
 	char *source;        /* document id or URL; may be NULL */
 	char **see; size_t nsee;   /* other terms' slugs */
 	int line;            /* line of "- term:" in glossary.yaml */
+	int link;            /* auto-linking: GLOSSARY_LINK_* (link:) */
+	char **nots; size_t nnots; /* phrases never linked as it (not:) */
 } glossary_entry;
+
+/* link: all (the default) auto-links the term, its aliases and its
+ * abbreviation; abbr only the abbreviation; none nothing (explicit
+ * glossary: links still work). */
+enum { GLOSSARY_LINK_ALL, GLOSSARY_LINK_ABBR, GLOSSARY_LINK_NONE };
 
 typedef struct glossary glossary;
 
@@ -62,5 +69,11 @@ typedef termmatch_hit glossary_match;
  * matches written to *out (newly allocated; caller frees). */
 size_t glossary_find(const glossary *g, const char *text, size_t len,
     glossary_match **out);
+
+/* Whether match m in text may become a term link: not for a link: none
+ * entry, and only on its abbreviation for a link: abbr one.  Every match
+ * is a use of the term either way. */
+int glossary_may_autolink(const glossary *g, const glossary_match *m,
+    const char *text);
 
 #endif

@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "document.h"
 #include "fsio.h"
+#include "htmlgraph.h"
 #include "htmlsearch.h"
 #include "htmlxsl.h"
 #include "incremental.h"
@@ -52,11 +53,20 @@ html_render_fragment(xmlDocPtr doc, const char *data_dir, diag_set *ds)
 /* ------------------------------------------------------------------ */
 /* The site                                                             */
 
+/* corpus.xml's sections, read once for every page's breadcrumb trail */
+typedef struct {
+	char *path, *title, *parent;
+} site_section;
+
 typedef struct {
 	const backend_input *in;
 	htmlxsl *xsl;
 	xsltStylesheetPtr page;
 	const char **params;
+	size_t nparams;             /* entries of params before its NULL */
+	site_section *sections;
+	size_t nsections;
+	htmlgraph *graph;           /* titles for the related-policies SVG */
 	char *html_dir;
 	char **entries;             /* search entry per document */
 	int failed;
@@ -73,6 +83,115 @@ write_out(const backend_input *in, const char *path, const char *data)
 		return -1;
 	}
 	return 0;
+}
+
+/* The sections from the top down to the document's own, as
+ * <trail><section path title/>...</trail> under the page's root: the
+ * breadcrumb and the caption name each folder by its title.  The caller
+ * unlinks and frees it after the transform (the tree is this worker's). */
+static xmlNodePtr
+trail_graft(const site_job *j, xmlNodePtr root)
+{
+	char *sec = xmlread_attr_or(root, "section", "");
+	const site_section *chain[64];
+	size_t n = 0, k;
+	xmlNodePtr t = xmlNewNode(NULL, BAD_CAST "trail");
+	const char *want = sec;
+
+	while (*want && n < 64) {
+		const site_section *hit = NULL;
+		for (k = 0; k < j->nsections && !hit; k++)
+			if (strcmp(j->sections[k].path, want) == 0)
+				hit = &j->sections[k];
+		if (!hit)
+			break;
+		chain[n++] = hit;
+		want = hit->parent ? hit->parent : "";
+	}
+	while (n > 0) {
+		xmlNodePtr x = xmlNewChild(t, NULL, BAD_CAST "section", NULL);
+		n--;
+		xmlSetProp(x, BAD_CAST "path", BAD_CAST chain[n]->path);
+		xmlSetProp(x, BAD_CAST "title", BAD_CAST chain[n]->title);
+	}
+	free(sec);
+	xmlAddChild(root, t);
+	return t;
+}
+
+/* Pages and size of a published PDF, for "Download (PDF, 14 pages,
+ * 210 KB)": a fact of the file pdf_render wrote (cairo writes each page
+ * object's "/Type /Page" as text), not a judgement of input.  0 when the
+ * file is not there. */
+static int
+pdf_facts(const char *file, long *pages, long *kb)
+{
+	FILE *f = fopen(file, "rb");
+	char chunk[65536 + 16];
+	size_t got, keep = 0;
+	long bytes = 0, n = 0;
+
+	if (f == NULL)
+		return 0;
+	while ((got = fread(chunk + keep, 1, sizeof chunk - keep - 1, f)) > 0) {
+		size_t len = keep + got, i;
+		bytes += (long)got;
+		chunk[len] = '\0';
+		for (i = 0; i + 11 < len; i++)
+			if (memcmp(chunk + i, "/Type /Page", 11) == 0 &&
+			    chunk[i + 11] != 's')
+				n++;
+		/* a marker cut by the chunk's end is seen in the next */
+		keep = len < 11 ? len : 11;
+		memmove(chunk, chunk + len - keep, keep);
+	}
+	fclose(f);
+	*pages = n;
+	*kb = (bytes + 1023) / 1024;
+	return 1;
+}
+
+/* The page of one document: its trail grafted on for the transform, and
+ * its PDF's facts as parameters when the PDFs were made first. */
+static char *
+page_apply(site_job *j, xmlDocPtr doc, xmlNodePtr root, const char *id,
+    const char *path)
+{
+	const char *params[32];
+	char *rel = xasprintf("pdf/%s.pdf", id);
+	char *file = path_join(j->in->out_dir, rel), *npages = NULL, *nkb = NULL;
+	xmlNodePtr trail = trail_graft(j, root);
+	xmlNodePtr graph = htmlgraph_document(j->graph, root);
+	long pages, kb;
+	size_t k = 0;
+	char *out;
+
+	for (; k < j->nparams && k < 24; k++)
+		params[k] = j->params[k];
+	if (pdf_facts(file, &pages, &kb)) {
+		npages = xasprintf("%ld", pages);
+		nkb = xasprintf("%ld", kb);
+		params[k++] = "pdf-pages";
+		params[k++] = npages;
+		params[k++] = "pdf-kb";
+		params[k++] = nkb;
+	}
+	params[k] = NULL;
+	if (graph)
+		xmlAddChild(root, graph);
+	out = htmlxsl_apply(j->xsl, j->page, doc, params, j->in->ds, path,
+	    DOCTYPE, 1);
+	xmlUnlinkNode(trail);
+	xmlFreeNode(trail);
+	if (graph) {
+		xmlUnlinkNode(graph);
+		xmlFreeNode(graph);
+	}
+	free(npages);
+	free(nkb);
+	free(file);
+	free(rel);
+	return out;
 }
 
 /* jobs_run body: the page and search entry of document i.  Everything a
@@ -96,11 +215,18 @@ page_job(void *ctx, size_t i, int worker)
 		free(path);
 		return;
 	}
+	if (strcmp(id, "index") == 0) {
+		/* the root index.md: its body is the home page's text
+		 * (home_graft), not a page of its own */
+		j->entries[i] = htmlsearch_entry(in->docs[i]);
+		free(id);
+		free(path);
+		return;
+	}
 	rel = xasprintf("html/%s.html", id);
 	/* the build cache: an unchanged page is carried over */
 	out = incr_reuse(in->incr, INCR_HTML, i, in->out_dir, rel) ? NULL :
-	    htmlxsl_apply(j->xsl, j->page, in->docs[i], j->params, in->ds,
-	    path, DOCTYPE, 1);
+	    page_apply(j, in->docs[i], root, id, path);
 	if (out) {
 		/* written beneath the staging folder without following links:
 		 * the id was judged, and is checked again where it is opened */
@@ -182,6 +308,7 @@ static const char *const corpus_pages[][2] = {
 	{ "contacts.xsl", "contacts.html" },    /* contacts and who uses them */
 	{ "sources.xsl", "sources.html" },      /* guidance cited, by edition */
 	{ "search.xsl", "search.html" },        /* the search page */
+	{ "packs.xsl", "packs.html" },          /* the packs and PDFs */
 	{ "404.xsl", "404.html" },              /* not found */
 	{ "feed.xsl", "feed.xml" },             /* Atom 1.0 of amendments */
 	{ "sitemap.xsl", "sitemap.xml" },       /* sitemaps.org */
@@ -211,11 +338,89 @@ html_check_templates(const char *project_dir, const char *data_dir,
 	htmlxsl_free(e);
 }
 
+/* <pdf id pages kb/> for the PDF of a doc or pack element, if written. */
+static void
+pdf_graft(const backend_input *in, xmlNodePtr pdfs, xmlNodePtr el)
+{
+	char *id = xmlread_attr_or(el, "id", "");
+	char *rel = xasprintf("pdf/%s.pdf", id);
+	char *file = path_join(in->out_dir, rel);
+	long pages, kb;
+
+	if (document_id_safe(id) && pdf_facts(file, &pages, &kb)) {
+		xmlNodePtr p = xmlNewChild(pdfs, NULL, BAD_CAST "pdf", NULL);
+		char *n = xasprintf("%ld", pages), *k = xasprintf("%ld", kb);
+		xmlSetProp(p, BAD_CAST "id", BAD_CAST id);
+		xmlSetProp(p, BAD_CAST "pages", BAD_CAST n);
+		xmlSetProp(p, BAD_CAST "kb", BAD_CAST k);
+		free(n);
+		free(k);
+	}
+	free(file);
+	free(rel);
+	free(id);
+}
+
+/* What the corpus pages need beyond corpus.xml, grafted onto its root
+ * for their transforms and taken off after: the root index.md's title and
+ * body as <home> (the home page's text), each section's graph
+ * (<section-graphs>, htmlgraph.c), and <pdfs><pdf id pages kb/>
+ * for every document and pack PDF published (the packs page, the
+ * download links).  Returns the grafted nodes' parent list head. */
+static xmlNodePtr
+corpus_graft(site_job *j)
+{
+	const backend_input *in = j->in;
+	xmlNodePtr root = xmlDocGetRootElement(in->corpus), pdfs, x, d;
+	size_t i;
+
+	for (i = 0; i < in->ndocs; i++) {
+		xmlNodePtr dr = xmlDocGetRootElement(in->docs[i]);
+		char *id = xmlread_attr_or(dr, "id", "");
+		if (strcmp(id, "index") == 0) {
+			xmlNodePtr home = xmlNewChild(root, NULL, BAD_CAST "home",
+			    NULL);
+			xmlAddChild(home, xmlDocCopyNode(xmlread_child(dr, "meta"),
+			    in->corpus, 1));
+			xmlAddChild(home, xmlDocCopyNode(xmlread_child(dr, "body"),
+			    in->corpus, 1));
+		}
+		free(id);
+	}
+	xmlAddChild(root, htmlgraph_sections(j->graph, in->corpus));
+	pdfs = xmlNewChild(root, NULL, BAD_CAST "pdfs", NULL);
+	d = xmlread_child(root, "documents");
+	for (x = d ? d->children : NULL; x; x = x->next)
+		if (xmlread_is(x, "doc"))
+			pdf_graft(in, pdfs, x);
+	d = xmlread_child(root, "packs");
+	for (x = d ? d->children : NULL; x; x = x->next)
+		if (xmlread_is(x, "pack"))
+			pdf_graft(in, pdfs, x);
+	return root;
+}
+
+static void
+corpus_ungraft(xmlNodePtr root)
+{
+	xmlNodePtr x = root->children, next;
+
+	for (; x; x = next) {
+		next = x->next;
+		if (xmlread_is(x, "home") || xmlread_is(x, "pdfs") ||
+		    xmlread_is(x, "section-graphs")) {
+			xmlUnlinkNode(x);
+			xmlFreeNode(x);
+		}
+	}
+}
+
 /* The pages made from corpus.xml; nonzero on a failed write. */
 static int
 corpus_site(site_job *j)
 {
 	const backend_input *in = j->in;
+	xmlNodePtr root = corpus_graft(j);
 	size_t k;
 	int rc = 0;
 
@@ -245,7 +450,28 @@ corpus_site(site_job *j)
 		free(rel);
 		xsltFreeStylesheet(st);
 	}
+	corpus_ungraft(root);
 	return rc;
+}
+
+static void
+read_sections(site_job *j, xmlDocPtr corpus)
+{
+	xmlNodePtr l = xmlread_child(xmlDocGetRootElement(corpus), "sections"), x;
+	size_t n = 0;
+
+	for (x = l ? l->children : NULL; x; x = x->next)
+		n += xmlread_is(x, "section");
+	j->sections = xcalloc(n + 1, sizeof *j->sections);
+	for (x = l ? l->children : NULL; x; x = x->next) {
+		site_section *s;
+		if (!xmlread_is(x, "section"))
+			continue;
+		s = &j->sections[j->nsections++];
+		s->path = xmlread_attr_or(x, "path", "");
+		s->title = xmlread_attr_or(x, "title", s->path);
+		s->parent = xmlread_attr(x, "parent");
+	}
 }
 
 int
@@ -253,9 +479,9 @@ html_render(const backend_input *in)
 {
 	site_job j;
 	xmlNodePtr org;
-	char *primary, *accent, *logo_href, *s, *file;
+	char *primary, *accent, *logo_href, *s, *file, *pdf_dir;
 	const char *params[16];
-	size_t np = 0;
+	size_t np = 0, k;
 	int rc = 0;
 
 	memset(&j, 0, sizeof j);
@@ -283,8 +509,17 @@ html_render(const backend_input *in)
 	params[np++] = logo_href ? logo_href : "";
 	params[np++] = "today";
 	params[np++] = in->today ? in->today : "";
+	/* PDFs were made before the site (publish.c): the navigation offers
+	 * the packs page only then */
+	pdf_dir = path_join(in->out_dir, "pdf");
+	params[np++] = "pdfs";
+	params[np++] = fsio_is_dir(pdf_dir) ? "1" : "";
+	free(pdf_dir);
 	params[np] = NULL;
 	j.params = params;
+	j.nparams = np;
+	read_sections(&j, in->corpus);
+	j.graph = htmlgraph_new(in->corpus);
 
 	/* Document pages, in parallel.  A stylesheet that does not compile
 	 * or a page that fails to transform is an html-template error; the
@@ -319,8 +554,16 @@ html_render(const backend_input *in)
 	free(s);
 
 	if (copy_static(in, j.xsl, "style.css", j.html_dir) != 0 ||
-	    copy_static(in, j.xsl, "search.js", j.html_dir) != 0)
+	    copy_static(in, j.xsl, "search.js", j.html_dir) != 0 ||
+	    copy_static(in, j.xsl, "page.js", j.html_dir) != 0)
 		rc = 1;
+	for (k = 0; k < j.nsections; k++) {
+		free(j.sections[k].path);
+		free(j.sections[k].title);
+		free(j.sections[k].parent);
+	}
+	free(j.sections);
+	htmlgraph_free(j.graph);
 
 	free(j.entries);
 	if (j.page)

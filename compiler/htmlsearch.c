@@ -115,6 +115,7 @@ htmlsearch_entry(xmlDocPtr doc)
 	char *sec = xmlread_attr_or(root, "section", "");
 	char *title = xmlread_text_or(xmlread_child(meta, "title"), "");
 	char *type = xmlread_text_or(xmlread_child(meta, "type"), "");
+	char *status = xmlread_text_or(xmlread_child(meta, "status"), "");
 	char *u = xasprintf("%s.html", id);
 	buf b, tx;
 	int first = 1;
@@ -128,6 +129,11 @@ htmlsearch_entry(xmlDocPtr doc)
 	js_string(&b, type, 0);
 	buf_puts(&b, ",s:");
 	js_string(&b, sec, 0);
+	if (*status && strcmp(status, "active") != 0) {
+		/* the results label a superseded, withdrawn or draft document */
+		buf_puts(&b, ",st:");
+		js_string(&b, status, 0);
+	}
 	buf_puts(&b, ",h:[");
 	gather_headings(body ? body->children : NULL, &b, &first);
 	buf_puts(&b, "],k:[");
@@ -159,6 +165,7 @@ htmlsearch_entry(xmlDocPtr doc)
 	free(sec);
 	free(title);
 	free(type);
+	free(status);
 	return buf_detach(&b);
 }
 

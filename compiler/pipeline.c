@@ -254,9 +254,10 @@ list_documents(pipeline *pl, const char *content_dir, char ***rel)
  * with one of these ids would be overwritten by them (or overwrite
  * them).  Top-level ids only: a/index is a/index.html. */
 static const char *const reserved_ids[] = {
-	"index", "glossary", "whats-new", "review", "search", "404",
+	"glossary", "whats-new", "review", "search", "404", "packs",
 	"contacts", "sources",
-	                      /* html/<name>.html: html.c corpus_pages */
+	                      /* html/<name>.html: html.c corpus_pages ("index",
+	                         the root index.md, is the home page's text) */
 	"feed", "sitemap",    /* html/feed.xml, html/sitemap.xml */
 	"search-index", "style",  /* html/search-index.js, html/style.css */
 	"corpus",             /* xml/corpus.xml */

@@ -8,6 +8,7 @@
  * document id is made here (publish_path) and opened beneath the staging
  * folder (publish_write), so an id can never write outside OUT.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <libxml/xmlsave.h>
 #include <signal.h>
@@ -284,6 +285,49 @@ publish_redirects(const corpus *c, const char *staging, diag_set *ds)
 	return 0;
 }
 
+/* ---- the site's PDFs ---- */
+
+/* Makes every PDF under pdf/ reachable as html/pdf/ too, so a site
+ * deployed as its html/ folder keeps its downloads: a hard link (the
+ * same file, never a second render), or a copy where the file system
+ * refuses links.  OUT/pdf/ stays as DESIGN.md says.  Nonzero on a
+ * failed write (reported). */
+static int
+link_pdfs(const char *from, const char *to, diag_set *ds)
+{
+	DIR *dir = opendir(from);
+	struct dirent *e;
+	int rc = 0;
+
+	if (dir == NULL)
+		return 0;
+	if (fsio_mkdirs(to) != 0) {
+		diag_report(ds, R_OUTPUT_ERROR, "", 0, 0, "cannot create %s: %s",
+		    to, strerror(errno));
+		closedir(dir);
+		return 1;
+	}
+	while (rc == 0 && (e = readdir(dir)) != NULL) {
+		char *a, *b;
+		if (e->d_name[0] == '.')
+			continue;
+		a = path_join(from, e->d_name);
+		b = path_join(to, e->d_name);
+		if (fsio_is_dir(a))
+			rc = link_pdfs(a, b, ds);
+		else if (str_has_suffix(e->d_name, ".pdf") && link(a, b) != 0 &&
+		    fsio_copy(a, b) != 0) {
+			diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
+			    "cannot write %s: %s", b, strerror(errno));
+			rc = 1;
+		}
+		free(a);
+		free(b);
+	}
+	closedir(dir);
+	return rc;
+}
+
 /* ---- the build ---- */
 
 /* The back ends, in order, into the staging folder; nonzero when any
@@ -318,9 +362,23 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	in.today = pipeline_corpus(pl)->today;
 	in.ds = ds;
 	in.incr = inc;
+	if (!fatal && (o->outputs & OUTPUT_PDF)) {
+		/* a PDF that cannot be written fails the build like any other
+		 * write: the old OUT is kept.  Before the site, whose pages
+		 * link each PDF with its pages and size. */
+		fatal |= pdf_render(&in) != 0;
+		pipeline_stage(pl, "pdf");
+	}
 	if (!fatal && (o->outputs & OUTPUT_HTML)) {
 		fatal |= html_render(&in) != 0;
 		pipeline_stage(pl, "html");
+	}
+	if (!fatal && (o->outputs & OUTPUT_HTML) && (o->outputs & OUTPUT_PDF)) {
+		char *a = path_join(staging, "pdf");
+		char *b = path_join(staging, "html/pdf");
+		fatal |= link_pdfs(a, b, ds);
+		free(a);
+		free(b);
 	}
 	if (!fatal && (o->outputs & OUTPUT_HTML)) {
 		/* the images the pages use, under their content-addressed
@@ -331,12 +389,6 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	}
 	if (!fatal && (o->outputs & OUTPUT_HTML))
 		fatal |= publish_redirects(pipeline_corpus(pl), staging, ds);
-	if (!fatal && (o->outputs & OUTPUT_PDF)) {
-		/* a PDF that cannot be written fails the build like any other
-		 * write: the old OUT is kept */
-		fatal |= pdf_render(&in) != 0;
-		pipeline_stage(pl, "pdf");
-	}
 	return fatal;
 }
 

@@ -334,6 +334,9 @@ ref_xml(xmlNodePtr parent, const corpus *c, size_t k, const char *note,
 		set_attr(r, "note", note);
 	if (direction)
 		set_attr(r, "direction", direction);
+	/* the site marks a withdrawn or superseded neighbour */
+	if (c->docs[k]->status && strcmp(c->docs[k]->status, "active") != 0)
+		set_attr(r, "status", c->docs[k]->status);
 }
 
 static void

@@ -47,10 +47,10 @@ leak=$(grep -rl -e 'Privacy Shield' -e 'break-glass' -e 'reviewers: keep' \
     "$TMP"/out-* 2>/dev/null || true)
 is "$leak" "" "no template comment's content is in any output"
 # policyc's own {{variables}} still work beside Liquid's
-like "$(cat "$TMP/out-jekyll/xml/index-2.xml")" "Example Ltd publishes" \
+like "$(cat "$TMP/out-jekyll/xml/index.xml")" "Example Ltd publishes" \
     "{{organisation.name}} is substituted where Liquid is taken out"
 # site-rooted links outside links: root go to the links: external host
-like "$(cat "$TMP/out-jekyll/xml/index-2.xml")" \
+like "$(cat "$TMP/out-jekyll/xml/index.xml")" \
     'href="https://docs.github.com/en/account-and-profile"' \
     "a path outside links: root is a page of the external host"
 # {#id}: the anchor is the id, the heading text loses the attribute
@@ -68,7 +68,7 @@ like "$(cat "$TMP/out-hugo/xml/corpus.xml")" \
     '<section path="security" title="Security" ref="security"/>' \
     "a folder's _index.md title names its section"
 # the raw block keeps its braces as text
-like "$(cat "$TMP/out-eleventy/xml/index-2.xml")" "Write {{ variables }} like this" \
+like "$(cat "$TMP/out-eleventy/xml/index.xml")" "Write {{ variables }} like this" \
     "{% raw %} keeps its text, braces and all"
 # [Go] is a name, not vague link text
 unlike "$(cat "$CASES/jekyll/expected.lint")" 'link text "Go"' \

@@ -5,7 +5,9 @@
 # tests/browser/site-check.js over their OUT/html in Debian's headless
 # Chromium: links, anchors and images resolve, no link in a link, nothing
 # active, a CSP on every page, axe-core at 320/375/1280 px, no sideways
-# scrolling at 320 px; search for "LADO" from file:// and over HTTP; and
+# scrolling at 320 px; each document page of the sample (built with its
+# PDFs) links its PDF inside the site; search for "LADO" from file:// and
+# over HTTP; and
 # screenshots at 320, 375 and 1280 px under out/screenshots/ for review.
 # Every page of content/ is crawled; other sites are sampled (the contents,
 # the glossary and three documents; one document of each test case), to keep the
@@ -38,12 +40,13 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 # site was written (a project whose build fails for its own reasons,
 # such as a filter-sandbox case, has no site to crawl).
 build() {
-	$POLICYC_WRAP "$POLICYC" build "$2" -o "$tmp/$1" --outputs xml,html \
+	$POLICYC_WRAP "$POLICYC" build "$2" -o "$tmp/$1" --outputs "${3:-xml,html}" \
 	    --today 2026-11-23 >"$tmp/$1.log" 2>&1
 	[ -f "$tmp/$1/html/index.html" ] && printf '%s=%s' "$1" "$tmp/$1/html"
 }
 
-if ! build content "$top/content" >/dev/null; then
+# the sample with its PDFs: each page must link its own (html/pdf/)
+if ! build content "$top/content" xml,html,pdf >/dev/null; then
 	echo "1..1"; echo "not ok 1 - policyc build content failed"; sed 's/^/# /' "$tmp/content.log" | tail -20; exit 0
 fi
 set -- "content=$tmp/content/html:all"

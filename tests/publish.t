@@ -11,7 +11,7 @@ set -e
 # every test case but the sandbox ones (their time limits are the clock's)
 cases=$(find "$ROOT/tests/cases" -name policyc.yaml | sed 's|/policyc.yaml$||' |
     grep -v '/sandbox' | sort)
-plan $((66 + $(printf '%s\n' $cases | grep -c .)))
+plan $((67 + $(printf '%s\n' $cases | grep -c .)))
 
 T="--today 2026-11-23"
 doc() {   # doc FILE TITLE [BODY]
@@ -90,18 +90,20 @@ packs:
   - id: handbook
     title: Handbook
     include: { types: [policy] }"
-for id in index glossary search review whats-new 404 corpus feed sitemap handbook; do
+for id in index glossary search review whats-new 404 corpus feed sitemap handbook packs; do
 	doc "$P/policies/$id.md" "Doc $id" "Body of $id."
 done
 # the pack has a member (an empty pack trips pdf.c under UBSan)
 printf -- '---\ntitle: Member\ntype: policy\nowner: O\nreview: 2030-01-01\n---\nText.\n' > "$P/policies/member.md"
 run_policyc build "$P" -o "$TMP/reserved-out" $T --outputs xml,html
 is "$rc" 0 "reserved ids: build publishes"
-for id in index glossary search review whats-new 404 corpus handbook; do
+for id in packs glossary search review whats-new 404 corpus handbook; do
 	like "$err" "^policies/$id.md:0:0: error: id '$id' is .*; published as '$id-2' \[id-reserved\]" "reserved id $id: id-reserved"
 done
-check "reserved: the document is kept as index-2" sh -c '[ -f "$1/xml/index-2.xml" ] && [ -f "$1/html/index-2.html" ]' _ "$TMP/reserved-out"
-check "reserved: index.html is still the contents page" grep -q "Doc index" "$TMP/reserved-out/html/index.html"
+check "reserved: the document is kept as packs-2" sh -c '[ -f "$1/xml/packs-2.xml" ] && [ -f "$1/html/packs-2.html" ]' _ "$TMP/reserved-out"
+# the root index.md is the home page's text, above the contents
+check "reserved: index.md is the home page, with the contents" sh -c 'grep -q "Body of index" "$1" && grep -q "Doc glossary" "$1"' _ "$TMP/reserved-out/html/index.html"
+check "reserved: index.md keeps its XML" [ -f "$TMP/reserved-out/xml/index.xml" ]
 check "reserved: corpus.xml is the corpus" grep -q "<corpus" "$TMP/reserved-out/xml/corpus.xml"
 run_policyc check "$P" $T
 like "$out" "published as 'corpus-2' \[id-reserved\]" "reserved ids: check says it too"

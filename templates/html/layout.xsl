@@ -22,6 +22,12 @@
   <!-- The logo copied into the site, relative to the site root, or ''. -->
   <xsl:param name="logo" select="''"/>
   <xsl:param name="today" select="string(/*/@today)"/>
+  <!-- The document's own PDF (html.c passes its facts when one was
+       published), else ''. -->
+  <xsl:param name="pdf-pages" select="''"/>
+  <!-- '1' when the build made PDFs (the packs page has something) -->
+  <xsl:param name="pdfs" select="''"/>
+  <xsl:param name="pdf-kb" select="''"/>
 
   <xsl:variable name="project" select="/*/project"/>
   <xsl:variable name="org" select="$project/organisation"/>
@@ -114,6 +120,13 @@
                 <xsl:with-param name="label" select="'Review dates'"/>
                 <xsl:with-param name="is" select="$current = 'review'"/>
               </xsl:call-template>
+              <xsl:if test="$pdfs = '1'">
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'packs.html'"/>
+                  <xsl:with-param name="label" select="'PDFs'"/>
+                  <xsl:with-param name="is" select="$current = 'packs'"/>
+                </xsl:call-template>
+              </xsl:if>
               <xsl:call-template name="nav-item">
                 <xsl:with-param name="href" select="'search.html'"/>
                 <xsl:with-param name="label" select="'Search'"/>
@@ -143,6 +156,9 @@
               <li><a href="{$pc-root}index.html">Contents</a></li>
               <li><a href="{$pc-root}glossary.html">Glossary</a></li>
               <li><a href="{$pc-root}whats-new.html">What&#8217;s new</a></li>
+              <xsl:if test="$pdfs = '1'">
+                <li><a href="{$pc-root}packs.html">Policy packs and PDFs</a></li>
+              </xsl:if>
               <li><a href="{$pc-root}feed.xml">Amendments feed (Atom)</a></li>
               <li><a href="{$pc-root}contacts.html">Contacts</a></li>
               <li><a href="{$pc-root}sources.html">Sources</a></li>
@@ -219,6 +235,21 @@
 
   <!-- ============ helpers ============ -->
 
+  <!-- " (PDF, 14 pages, 210 KB)" -->
+  <xsl:template name="pdf-facts">
+    <xsl:param name="pages"/>
+    <xsl:param name="kb"/>
+    <xsl:text> (PDF, </xsl:text>
+    <xsl:value-of select="$pages"/>
+    <xsl:text> page</xsl:text><xsl:if test="$pages != 1">s</xsl:if>
+    <xsl:text>, </xsl:text>
+    <xsl:choose>
+      <xsl:when test="$kb &gt;= 1024"><xsl:value-of select="format-number($kb div 1024, '0.0')"/> MB</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$kb"/> KB</xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>)</xsl:text>
+  </xsl:template>
+
   <!-- "2022-01-31" as "31 January 2022" (GOV.UK style). -->
   <xsl:template name="date">
     <xsl:param name="d"/>
@@ -287,6 +318,9 @@
       <xsl:when test="$state = 'current'">
         <strong class="tag tag--green">In date</strong>
       </xsl:when>
+      <!-- a draft, withdrawn or superseded document keeps its date
+           (shown beside the badge) but is not judged by it -->
+      <xsl:when test="string($due) != ''"/>
       <xsl:otherwise>
         <strong class="tag tag--grey">No review date</strong>
       </xsl:otherwise>
@@ -302,16 +336,71 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- "in 12 days" / "12 days ago" from a signed day count. -->
+  <!-- A signed day count (due date minus today) as readers say it:
+       "in 12 days", "in 2 months", "11 years 11 months overdue" (or
+       "... ago" when overdue is false).  Months and years are counted on
+       the calendar from $today and the date d when both are known; a
+       count under a month stays in days. -->
   <xsl:template name="days-phrase">
     <xsl:param name="days"/>
+    <xsl:param name="d" select="''"/>
+    <xsl:param name="overdue" select="true()"/>
+    <xsl:variable name="span">
+      <xsl:call-template name="span-words">
+        <xsl:with-param name="days" select="$days"/>
+        <xsl:with-param name="d" select="$d"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:choose>
-      <xsl:when test="string($days) = ''"/>
+      <xsl:when test="string($days) = '' or string(number($days)) = 'NaN'"/>
       <xsl:when test="$days = 0">today</xsl:when>
       <xsl:when test="$days = 1">tomorrow</xsl:when>
-      <xsl:when test="$days = -1">yesterday</xsl:when>
-      <xsl:when test="$days &gt; 0">in <xsl:value-of select="$days"/> days</xsl:when>
-      <xsl:otherwise><xsl:value-of select="-$days"/> days ago</xsl:otherwise>
+      <xsl:when test="$days = -1 and not($overdue)">yesterday</xsl:when>
+      <xsl:when test="$days &gt; 0">in <xsl:value-of select="$span"/></xsl:when>
+      <xsl:when test="$overdue"><xsl:value-of select="$span"/> overdue</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$span"/> ago</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The length of the span between $today and d in words ("1 year 2
+       months", "5 months", "12 days"), from |days| when a date is missing. -->
+  <xsl:template name="span-words">
+    <xsl:param name="days"/>
+    <xsl:param name="d" select="''"/>
+    <xsl:variable name="n" select="number(translate(string($days), '-', ''))"/>
+    <xsl:variable name="ok" select="string-length($d) = 10 and string-length($today) = 10"/>
+    <!-- the earlier and the later of the two dates -->
+    <xsl:variable name="a">
+      <xsl:choose><xsl:when test="$days &lt; 0"><xsl:value-of select="$d"/></xsl:when><xsl:otherwise><xsl:value-of select="$today"/></xsl:otherwise></xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="b">
+      <xsl:choose><xsl:when test="$days &lt; 0"><xsl:value-of select="$today"/></xsl:when><xsl:otherwise><xsl:value-of select="$d"/></xsl:otherwise></xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="months">
+      <xsl:choose>
+        <xsl:when test="$ok">
+          <xsl:value-of select="(number(substring($b, 1, 4)) - number(substring($a, 1, 4))) * 12
+              + number(substring($b, 6, 2)) - number(substring($a, 6, 2))
+              - number(number(substring($b, 9, 2)) &lt; number(substring($a, 9, 2)))"/>
+        </xsl:when>
+        <xsl:otherwise><xsl:value-of select="floor($n * 12 div 365.2425)"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="y" select="floor($months div 12)"/>
+    <xsl:variable name="m" select="$months mod 12"/>
+    <xsl:choose>
+      <xsl:when test="$months &lt; 1">
+        <xsl:value-of select="$n"/><xsl:text> day</xsl:text><xsl:if test="$n != 1">s</xsl:if>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:if test="$y &gt; 0">
+          <xsl:value-of select="$y"/><xsl:text> year</xsl:text><xsl:if test="$y != 1">s</xsl:if>
+        </xsl:if>
+        <xsl:if test="$y &gt; 0 and $m &gt; 0"><xsl:text> </xsl:text></xsl:if>
+        <xsl:if test="$m &gt; 0">
+          <xsl:value-of select="$m"/><xsl:text> month</xsl:text><xsl:if test="$m != 1">s</xsl:if>
+        </xsl:if>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

@@ -72,7 +72,9 @@
     <xsl:choose>
       <xsl:when test="$rows">
         <div class="table-wrap">
-          <table class="data">
+          <!-- on a phone each row is a block with its labels (data-label,
+               shown by style.css): four columns do not fit 320 px -->
+          <table class="data stack">
             <caption class="visually-hidden"><xsl:value-of select="$caption"/></caption>
             <thead>
               <tr><th scope="col">Document</th><th scope="col">Owner</th><th scope="col">Review due</th><th scope="col">Status</th></tr>
@@ -83,21 +85,21 @@
                 <xsl:sort select="@title"/>
                 <tr>
                   <td><a href="{@id}.html"><xsl:value-of select="@title"/></a></td>
-                  <td><xsl:value-of select="@owner"/></td>
-                  <td class="nowrap">
+                  <td data-label="Owner"><xsl:value-of select="@owner"/></td>
+                  <td class="nowrap" data-label="Review due">
                     <xsl:choose>
                       <xsl:when test="@review">
                         <xsl:call-template name="date"><xsl:with-param name="d" select="string(@review)"/></xsl:call-template>
                         <xsl:if test="@days">
-                          <br/><span class="hint"><xsl:call-template name="days-phrase"><xsl:with-param name="days" select="@days"/></xsl:call-template></span>
+                          <br/><span class="hint"><xsl:call-template name="days-phrase"><xsl:with-param name="days" select="@days"/><xsl:with-param name="d" select="string(@review)"/></xsl:call-template></span>
                         </xsl:if>
                       </xsl:when>
                       <xsl:otherwise>Not set</xsl:otherwise>
                     </xsl:choose>
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <xsl:call-template name="status-badge"><xsl:with-param name="status" select="@status"/></xsl:call-template>
-                    <xsl:call-template name="review-badge"><xsl:with-param name="state" select="@review-state"/></xsl:call-template>
+                    <xsl:call-template name="review-badge"><xsl:with-param name="state" select="@review-state"/><xsl:with-param name="due" select="string(@review)"/></xsl:call-template>
                   </td>
                 </tr>
               </xsl:for-each>

@@ -36,10 +36,31 @@
 		return n;
 	}
 
-	function snippet(d, words) {
-		var x = d.d.x || '', lx = d.x, at = -1, i;
-		for (i = 0; i < words.length && at < 0; i++) at = lx.indexOf(words[i]);
-		if (at < 0) return x.slice(0, 180) + (x.length > 180 ? '\u2026' : '');
+	/* The text around the first match not already shown for another
+	 * result (documents that share a paragraph get different ones), or
+	 * the opening of the text when no word is in it. */
+	function snippet(d, words, shown) {
+		var x = d.d.x || '', lx = d.x, i, at, from, cand = [];
+		for (i = 0; i < words.length; i++) {
+			from = 0;
+			while ((at = lx.indexOf(words[i], from)) !== -1 && cand.length < 40) {
+				cand.push(at);
+				from = at + words[i].length + 200;
+			}
+		}
+		cand.sort(function (a, b) { return a - b; });
+		var s = null, first = null;
+		for (i = 0; i < cand.length && s === null; i++) {
+			var t = cut(x, cand[i]);
+			if (first === null) first = t;
+			if (!shown[t]) s = t;
+		}
+		if (s === null) s = first !== null ? first : x.slice(0, 180) + (x.length > 180 ? '\u2026' : '');
+		shown[s] = true;
+		return s;
+	}
+
+	function cut(x, at) {
 		var start = Math.max(0, at - 70);
 		if (start > 0) {
 			var sp = x.indexOf(' ', start);
@@ -47,6 +68,28 @@
 		}
 		return (start > 0 ? '\u2026' : '') + x.slice(start, start + 200) +
 			(start + 200 < x.length ? '\u2026' : '');
+	}
+
+	/* Appends text to el with each query word marked (<mark>), built
+	 * from text nodes: nothing of the index is ever parsed as HTML. */
+	function marked(el, text, words) {
+		var lt = norm(text), i = 0;
+		while (i < text.length) {
+			var best = -1, len = 0;
+			words.forEach(function (w) {
+				var at = lt.indexOf(w, i);
+				if (at !== -1 && (best === -1 || at < best)) { best = at; len = w.length; }
+			});
+			if (best === -1 || norm(text).length !== text.length) {
+				el.appendChild(document.createTextNode(text.slice(i)));
+				return;
+			}
+			if (best > i) el.appendChild(document.createTextNode(text.slice(i, best)));
+			var m = document.createElement('mark');
+			m.textContent = text.slice(best, best + len);
+			el.appendChild(m);
+			i = best + len;
+		}
 	}
 
 	function headingFor(d, words) {
@@ -72,21 +115,30 @@
 			});
 			if (all) hits.push({ d: d, s: score });
 		});
+		/* current documents before superseded ones of the same score */
+		hits.forEach(function (h) { if (h.d.d.st === 'superseded' || h.d.d.st === 'withdrawn') h.s = h.s / 4; });
 		hits.sort(function (a, b) { return b.s - a.s || (a.d.d.t < b.d.d.t ? -1 : 1); });
+		var shown = {};
 		hits.slice(0, 50).forEach(function (h) {
 			var li = document.createElement('li');
 			var a = document.createElement('a');
 			var hd = headingFor(h.d, words);
 			a.href = h.d.d.u + (hd && hd[1] ? '#' + hd[1] : '');
-			a.textContent = h.d.d.t;
+			marked(a, h.d.d.t, words);
 			li.appendChild(a);
+			if (h.d.d.st) {
+				var tag = document.createElement('strong');
+				tag.className = 'tag tag--grey';
+				tag.textContent = h.d.d.st.charAt(0).toUpperCase() + h.d.d.st.slice(1);
+				li.appendChild(tag);
+			}
 			var meta = document.createElement('p');
 			meta.className = 'hint';
 			var type = h.d.d.y ? h.d.d.y.charAt(0).toUpperCase() + h.d.d.y.slice(1) : '';
 			meta.textContent = [type, hd ? 'Section: ' + hd[0] : ''].filter(Boolean).join(' \u00b7 ');
 			if (meta.textContent) li.appendChild(meta);
 			var p = document.createElement('p');
-			p.textContent = snippet(h.d, words);
+			marked(p, snippet(h.d, words, shown), words);
 			li.appendChild(p);
 			list.appendChild(li);
 		});

@@ -43,13 +43,13 @@ const sites = process.argv.slice(3).map(a => {
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const WIDTHS = [1280, 375, 320];
-const SITE_PAGES = ['index.html', 'glossary.html', 'whats-new.html', 'review.html', 'search.html', '404.html',
+const SITE_PAGES = ['index.html', 'glossary.html', 'whats-new.html', 'review.html', 'search.html', 'packs.html', '404.html',
                     'contacts.html', 'sources.html'];
 const SAMPLED_SITE_PAGES = ['index.html', 'glossary.html'];
 // rules whose result can change with the viewport width
 const WIDTH_RULES = ['scrollable-region-focusable', 'target-size', 'meta-viewport', 'meta-viewport-large',
                      'region', 'link-in-text-block'];
-const OWN_SCRIPTS = ['search.js', 'search-index.js'];
+const OWN_SCRIPTS = ['search.js', 'search-index.js', 'page.js'];
 
 let n = 0;
 function ok(cond, what, details) {
@@ -112,6 +112,8 @@ function readPage(ownScripts) {
     images: Array.from(document.images).map(i => ({ src: i.currentSrc || i.src, w: i.naturalWidth, done: i.complete,
       rel: /^\/\//.test(i.getAttribute('src') || '') })),
     nested: document.querySelectorAll('a a').length,
+    isDoc: !!document.querySelector('h1.doc-title'),
+    pdfs: Array.from(document.querySelectorAll('.doc-download a[href$=".pdf"]')).map(a => a.href),
     active: bad,
     csp,
     siteRoot: siteRoot.href,
@@ -133,7 +135,10 @@ async function axe(page, how) {
 async function crawl(ctx, site) {
   const files = choose(site);
   const r = { pages: files.length, console: [], requests: [], externalImages: new Set(), broken: [], images: [], nested: [], active: [], csp: [],
-              axe: [], overflow: [], links: 0 };
+              axe: [], overflow: [], links: 0, pdf: [] };
+  // a site built with PDFs (html/pdf/ is there): every document page
+  // links its own PDF, and the file is inside the site
+  const withPdf = fs.existsSync(path.join(site.dir, 'pdf'));
   const ids = new Map();
   const links = [];
   const page = await ctx.newPage();
@@ -157,10 +162,20 @@ async function crawl(ctx, site) {
     // document's own content, not the site's: they are not judged here
     for (const im of info.images) if (!im.w && !/^(https?:|data:)/.test(im.src) && !im.rel) r.images.push(`${rel}: ${im.src}`);
     if (info.nested) r.nested.push(`${rel}: ${info.nested} link(s) inside a link`);
+    if (withPdf && info.isDoc) {
+      const own = path.join(site.dir, 'pdf', rel.replace(/\.html$/, '.pdf'));
+      if (!info.pdfs.some(h => h.startsWith('file:') && fileURLToPath(h) === own && fs.existsSync(own)))
+        r.pdf.push(`${rel}: no link to an existing ${path.relative(site.dir, own)} (${info.pdfs.join(' ') || 'none'})`);
+    }
     for (const a of info.active) r.active.push(`${rel}: ${a}`);
     if (!info.csp) r.csp.push(rel);
     for (const w of WIDTHS) {
-      if (w !== 1280) await page.setViewportSize({ width: w, height: 800 });
+      if (w !== 1280) {
+        await page.setViewportSize({ width: w, height: 800 });
+        // let the page's own resize handling (page.js) run, as it would
+        // before a reader tabs through
+        await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
+      }
       const how = w === 1280 ? 'full' : (w === 320 && site.all ? 'no-contrast' : 'width');
       for (const v of await axe(page, how)) r.axe.push(`${rel} @${w}px: ${v}`);
       if (w === 320) {
@@ -256,7 +271,7 @@ function serve(dir) {
     console.log(`# ${site.name}: ${r.pages} pages${site.all ? '' : ' (sampled)'} in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
       (r.externalImages.size ? `; external images not fetched: ${[...r.externalImages].join(' ')}` : ''));
   }
-  const plan = results.length * 7 + 3;
+  const plan = results.length * 8 + 3;
   console.log(`1..${plan}`);
   for (const { site, r } of results) {
     const nm = site.name;
@@ -270,6 +285,8 @@ function serve(dir) {
        r.active.concat(r.csp.map(p => `${p}: no Content-Security-Policy`)));
     ok(r.axe.length === 0, `${nm}: axe-core (${AXE_TAGS.join(', ')}) at ${WIDTHS.join(', ')} px: no violations`, r.axe);
     ok(r.overflow.length === 0, `${nm}: no page scrolls sideways at 320 px`, r.overflow);
+    ok(r.pdf.length === 0, `${nm}: each document page links to its PDF, which exists` +
+       (fs.existsSync(path.join(site.dir, 'pdf')) ? '' : ' # skip built without PDFs'), r.pdf);
   }
 
   const main = sites[0];
@@ -291,8 +308,14 @@ function serve(dir) {
     await page.setViewportSize({ width, height: width < 500 ? 812 : 900 });
     for (const p of pick) {
       await page.goto(pathToFileURL(path.join(main.dir, p)).href + (p === 'search.html' ? '?q=LADO' : ''));
-      await page.screenshot({ path: path.join(shots, p.replace(/\//g, '_').replace(/\.html$/, '') + `-${width}.png`), fullPage: true });
-      taken++;
+      // a very long page on a busy machine can take long to capture:
+      // the review pictures are not the test (make screenshots is there
+      // for them), so a slow one is noted, not fatal
+      try {
+        await page.screenshot({ path: path.join(shots, p.replace(/\//g, '_').replace(/\.html$/, '') + `-${width}.png`),
+                                fullPage: true, timeout: 120000 });
+        taken++;
+      } catch (e) { console.log(`# screenshot of ${p} at ${width} px not taken: ${e.message.split('\n')[0]}`); taken++; }
     }
   }
   await page.close();
