@@ -455,9 +455,9 @@ corpus_site(site_job *j)
 }
 
 static void
-read_sections(site_job *j, xmlDocPtr corpus)
+read_sections(site_job *j, xmlDocPtr cx)
 {
-	xmlNodePtr l = xmlread_child(xmlDocGetRootElement(corpus), "sections"), x;
+	xmlNodePtr l = xmlread_child(xmlDocGetRootElement(cx), "sections"), x;
 	size_t n = 0;
 
 	for (x = l ? l->children : NULL; x; x = x->next)
