@@ -92,6 +92,11 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/run
 
+# peak RSS against corpus size (issue 12): minutes, not in make test;
+# SIZES="1000 10000 50000" adds the large case
+bench-scale: all
+	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/scale-bench $(SIZES)
+
 # libFuzzer targets (clang): FUZZ_SECONDS per target, see tests/fuzz/README.md
 fuzz:
 	@scripts/setup-deps fuzz
@@ -120,4 +125,4 @@ deb: all
 clean:
 	rm -rf build build-asan build-fuzz policyc tests/out
 
-.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench fuzz install deb clean
+.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench bench-scale fuzz install deb clean
