@@ -111,6 +111,11 @@ bench-incremental: deps-bench
 	@$(MAKE) --no-print-directory all
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/incremental-bench
 
+# peak RSS against corpus size (issue 12): minutes, not in make test;
+# SIZES="1000 10000 50000" adds the large case
+bench-scale: all
+	POLICYC=$(SRCDIR)/$(BUILD)/policyc bench/scale-bench $(SIZES)
+
 # libFuzzer targets (clang): FUZZ_SECONDS per target, see tests/fuzz/README.md
 fuzz:
 	@scripts/setup-deps fuzz
@@ -139,5 +144,5 @@ deb: all
 clean:
 	rm -rf build build-asan build-fuzz policyc tests/out
 
-.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench bench-incremental fuzz install deb clean
+.PHONY: print-pkgs all deps deps-test deps-bench site test asan valgrind regen bench bench-incremental bench-scale fuzz install deb clean
 .PHONY: examples

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "assets.h"
 #include "backend.h"
@@ -50,6 +51,7 @@ struct pipeline {
 	int stage;
 	int unreadable;
 	double mark;                /* pipeline_stage's last mark */
+	double cpu_mark;            /* and the CPU time then */
 	project *p;
 	/* render_file: a project made up for the one file */
 	project render_p;
@@ -126,10 +128,22 @@ pipeline_free_at_exit(void)
 void
 pipeline_stage(pipeline *pl, const char *name)
 {
-	double t = date_monotonic();
+	double t = date_monotonic(), c = 0;
+	struct rusage self, kids;
+
+	/* CPU time beside wall (the filter jail's children included, once
+	 * reaped): on a shared machine wall time measures the neighbours */
+	if (getrusage(RUSAGE_SELF, &self) == 0 &&
+	    getrusage(RUSAGE_CHILDREN, &kids) == 0)
+		c = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+		    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
+		    (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+		    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
 	if (pl->o.timings)
-		fprintf(stderr, "timing: %-10s %8.3f s\n", name, t - pl->mark);
+		fprintf(stderr, "timing: %-10s %8.3f s cpu %.3f s\n", name,
+		    t - pl->mark, c - pl->cpu_mark);
 	pl->mark = t;
+	pl->cpu_mark = c;
 }
 
 pipeline *
