@@ -752,29 +752,45 @@ load_tree(git_repository *repo, char **pats, const char *content,
     diag_set *ds)
 {
 	hrel *rels;
-	size_t n;
+	size_t n, held;
 	char *key, *full, *cpath;
 	int shallow;
 	xmlDocPtr x;
 
-	rels = history_list_releases(repo, pats, content, opts.as_of, &n,
+	/* the tags (and HEAD) key the cache; with no tags the walk back
+	 * from HEAD is made only when the cache does not hold it */
+	rels = history_list_tags(repo, pats, content, opts.as_of, &n,
 	    &key, &shallow);
 	full = xasprintf("%s|%s", CACHE_FORM, key);
 	cpath = cache_path(repo, content);
 	/* a build of the past (--as-of) neither reads nor replaces the
 	 * cache of the present */
 	x = opts.as_of ? NULL : cache_read(cpath, full);
-	if (!x) {
+	if (x) {
+		xmlNodePtr root = xmlDocGetRootElement(x), r;
+		shallow = attr_is(root, "shallow", "yes");
+		held = 0;
+		for (r = xmlread_child(xmlread_child(root, "releases"),
+		    "release"); r; r = xmlread_next(r, "release"))
+			held++;
+	} else {
+		if (!n) {
+			history_free_releases(rels, n);
+			free(key);
+			rels = history_list_releases(repo, pats, content,
+			    opts.as_of, &n, &key, &shallow);
+		}
 		x = compute(repo, content, rels, n, full, shallow);
 		if (!opts.as_of)
 			cache_write(cpath, x);
+		held = n;
 	}
 	if (shallow)
 		diag_report(ds, R_HISTORY_UNAVAILABLE, "", 0, 0,
 		    "a shallow clone: the release history holds only the %zu "
 		    "release%s whose commits this checkout has (fetch the "
-		    "whole history, e.g. fetch-depth: 0, for all)", n,
-		    n == 1 ? "" : "s");
+		    "whole history, e.g. fetch-depth: 0, for all)", held,
+		    held == 1 ? "" : "s");
 	free(cpath);
 	free(full);
 	free(key);

@@ -154,10 +154,10 @@ commit_releases(git_repository *repo, const char *content, tag_ctx *t)
 	free(seq);
 }
 
-hrel *
-history_list_releases(git_repository *repo, char *const *patterns,
+static hrel *
+list_releases(git_repository *repo, char *const *patterns,
     const char *content, const char *as_of, size_t *n, char **key,
-    int *shallow)
+    int *shallow, int walk)
 {
 	tag_ctx t;
 	buf k;
@@ -190,7 +190,7 @@ history_list_releases(git_repository *repo, char *const *patterns,
 			git_strarray_dispose(&names);
 		}
 	}
-	if (!t.n)
+	if (!t.n && walk)
 		commit_releases(repo, content, &t);
 	if (t.n)
 		qsort(t.r, t.n, sizeof *t.r, rel_cmp);
@@ -205,6 +205,24 @@ history_list_releases(git_repository *repo, char *const *patterns,
 	*key = buf_detach(&k);
 	*shallow = t.missing || git_repository_is_shallow(repo) == 1;
 	return t.r;
+}
+
+hrel *
+history_list_releases(git_repository *repo, char *const *patterns,
+    const char *content, const char *as_of, size_t *n, char **key,
+    int *shallow)
+{
+	return list_releases(repo, patterns, content, as_of, n, key, shallow,
+	    1);
+}
+
+hrel *
+history_list_tags(git_repository *repo, char *const *patterns,
+    const char *content, const char *as_of, size_t *n, char **key,
+    int *shallow)
+{
+	return list_releases(repo, patterns, content, as_of, n, key, shallow,
+	    0);
 }
 
 void

@@ -24,6 +24,11 @@ typedef struct {
 hrel *history_list_releases(git_repository *repo, char *const *patterns,
     const char *content, const char *as_of, size_t *n, char **key,
     int *shallow);
+/* The same, without the walk back from HEAD when no tag matches (the key
+ * is the same): enough to look the history up in the cache. */
+hrel *history_list_tags(git_repository *repo, char *const *patterns,
+    const char *content, const char *as_of, size_t *n, char **key,
+    int *shallow);
 void history_free_releases(hrel *r, size_t n);
 /* The tree id of content in commit; -1 when it has none. */
 int history_content_oid(git_repository *repo, const git_oid *commit,
