@@ -229,62 +229,64 @@ read_contacts(govern *g, const corpus *c, diag_set *ds)
 			read_contact(g, lists[k], i, c->today, months, ds);
 }
 
-/* Whether offset at of s lies in code: a fenced block (``` or ~~~ at
- * the start of a line) or a backtick span on its line — where
- * document.c leaves {{...}} as written, so it names no contact. */
-static int
-in_code(const char *s, const char *at)
+/* The contact whose key starts n (up to a '.', '}' or space), or -1. */
+static long
+contact_named(const govern *g, const char *n)
 {
-	const char *p = s, *line = s;
-	int fenced = 0, ticks = 0;
-
-	for (; p < at; p++) {
-		if (p == line) {
-			const char *q = p;
-			while (*q == ' ')
-				q++;
-			if (!strncmp(q, "```", 3) || !strncmp(q, "~~~", 3))
-				fenced = !fenced;
-			ticks = 0;
-		}
-		if (*p == '`')
-			ticks++;
-		if (*p == '\n')
-			line = p + 1;
-	}
-	return fenced || (ticks & 1);
+	const char *e = n;
+	size_t k;
+	while (isalnum((unsigned char)*e) || *e == '_' || *e == '-')
+		e++;
+	for (k = 0; k < g->ncontacts; k++)
+		if (strlen(g->contacts[k].key) == (size_t)(e - n) &&
+		    !strncmp(g->contacts[k].key, n, (size_t)(e - n)))
+			return (long)k;
+	return -1;
 }
 
 /* The contacts a document's source names: {{contacts.KEY.x}} and
  * {{organisation.contacts.KEY.x}} (the forms document.c substitutes),
- * outside code. */
+ * outside code — fenced blocks (``` or ~~~ opening a line) and backtick
+ * spans on a line — where document.c leaves {{...}} as written.  One
+ * pass over the text. */
 static void
 contact_uses(govern *g, const corpus *c)
 {
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < c->ndocs; i++) {
-		const char *s = c->docs[i]->source, *q;
-		if (!s || !g->ncontacts)
-			continue;
-		for (q = strstr(s, "{{"); q; q = strstr(q + 2, "{{")) {
-			const char *n = q + 2, *e;
+	for (i = 0; i < c->ndocs && g->ncontacts; i++) {
+		const char *p = c->docs[i]->source;
+		int fenced = 0, ticks = 0, bol = 1;
+		for (; p && *p; p++) {
+			const char *n;
+			long k;
+			if (bol) {
+				const char *q = p;
+				while (*q == ' ')
+					q++;
+				if (!strncmp(q, "```", 3) || !strncmp(q, "~~~", 3))
+					fenced = !fenced;
+				ticks = bol = 0;
+			}
+			if (*p == '\n') {
+				bol = 1;
+				continue;
+			}
+			if (*p == '`')
+				ticks++;
+			if (p[0] != '{' || p[1] != '{' || fenced || (ticks & 1))
+				continue;
+			n = p + 2;
 			while (*n == ' ' || *n == '\t')
 				n++;
 			if (!strncmp(n, "organisation.", 13))
 				n += 13;
-			if (strncmp(n, "contacts.", 9))
+			if (strncmp(n, "contacts.", 9) ||
+			    (k = contact_named(g, n + 9)) < 0)
 				continue;
-			n += 9;
-			for (e = n; isalnum((unsigned char)*e) || *e == '_' ||
-			    *e == '-'; e++)
-				;
-			for (k = 0; k < g->ncontacts; k++) {
+			{
 				contact *ct = &g->contacts[k];
-				if (strlen(ct->key) != (size_t)(e - n) ||
-				    strncmp(ct->key, n, (size_t)(e - n)) ||
-				    (ct->ndocs && ct->docs[ct->ndocs - 1] == i) ||
-				    in_code(s, q))
+				if (ct->ndocs && ct->docs[ct->ndocs - 1] == i)
 					continue;
 				ct->docs = xrealloc(ct->docs,
 				    (ct->ndocs + 1) * sizeof *ct->docs);

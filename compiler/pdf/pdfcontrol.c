@@ -15,8 +15,10 @@
 
 #include "pdfint.h"
 
-#define QR_SIZE 46.0          /* points: ~16 mm, scannable at 1 pt modules */
-#define QR_INSET 6.0          /* from the page's right and bottom edges */
+#define QR_SIZE 40.0          /* points: 14 mm; level L keeps modules >= 1.2 pt */
+#define QR_INSET 14.0         /* from the right and bottom edges: clear of
+                                 a printer's unprintable margin (~4 mm), beside
+                                 the page number */
 
 struct pdf_control {
 	char *text;               /* the stamp, two short lines */
@@ -52,7 +54,7 @@ pdfcontrol_new(xmlDocPtr doc)
 	pc = xcalloc(1, sizeof *pc);
 	pc->text = buf_detach(&t);
 	if (url)
-		pc->qr = QRcode_encodeString8bit(url, 0, QR_ECLEVEL_M);
+		pc->qr = QRcode_encodeString8bit(url, 0, QR_ECLEVEL_L);
 	free(until);
 	free(built);
 	free(sh);
