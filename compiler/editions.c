@@ -56,7 +56,7 @@ usage(const char *fmt, const char *arg)
 static int
 is_ours(int argc, char **argv)
 {
-	int i, operands = 0;
+	int i, operands = 0, files = 0;
 
 	if (argc < 2)
 		return 0;
@@ -68,6 +68,14 @@ is_ours(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--edition") || !strncmp(a, "--edition=", 10))
 			return 1;
+		if (a[0] == '-' && a[1])
+			files = 0;
+		if (!strcmp(a, "--files") || !strncmp(a, "--files=", 8)) {
+			files = 1;   /* check --files A B ...: names, not folders */
+			continue;
+		}
+		if (files)
+			continue;
 		if (a[0] == '-' && a[1]) {
 			/* options of build/check that take a value */
 			if (!strcmp(a, "-o") || !strcmp(a, "--output") ||
