@@ -16,9 +16,7 @@
 #include "pdfint.h"
 
 #define QR_SIZE 40.0          /* points: 14 mm; level L keeps modules >= 1.2 pt */
-#define QR_INSET 14.0         /* from the right and bottom edges: clear of
-                                 a printer's unprintable margin (~4 mm), beside
-                                 the page number */
+#define QR_GAP 8.0            /* between the footer's text and the code */
 
 struct pdf_control {
 	char *text;               /* the stamp, two short lines */
@@ -75,12 +73,16 @@ pdfcontrol_free(pdf_control *pc)
 }
 
 /* The QR code's dark modules as filled squares (one path, one fill). */
+/* The code stands at the right end of the footer, inside the text block
+ * (so clear of a printer's unprintable edge), its top level with the
+ * footer's first line; the footer's text and page number end
+ * pdfcontrol_room() points before it. */
 static void
-draw_qr(cairo_t *cr, const QRcode *qr)
+draw_qr(const pdf_style *st, cairo_t *cr, const QRcode *qr)
 {
 	double m = QR_SIZE / qr->width;
-	double x0 = PDF_PAGE_W - QR_INSET - QR_SIZE;
-	double y0 = PDF_PAGE_H - QR_INSET - QR_SIZE;
+	double x0 = PDF_PAGE_W - st->margin_right - QR_SIZE;
+	double y0 = PDF_PAGE_H - st->margin_bottom + 13;
 	int x, y;
 
 	cairo_save(cr);
@@ -95,11 +97,18 @@ draw_qr(cairo_t *cr, const QRcode *qr)
 	cairo_restore(cr);
 }
 
+double
+pdfcontrol_room(const pdf_control *pc)
+{
+	return pc && pc->qr ? QR_SIZE + QR_GAP : 0;
+}
+
 void
 pdfcontrol_draw(pdf_thread *t, cairo_t *cr, const pdf_control *pc)
 {
 	const pdf_style *st = t->st;
-	double w = PDF_PAGE_W - st->margin_left - st->margin_right;
+	double w = PDF_PAGE_W - st->margin_left - st->margin_right -
+	    pdfcontrol_room(pc);
 	PangoLayout *l;
 
 	if (!pc)
@@ -115,5 +124,5 @@ pdfcontrol_draw(pdf_thread *t, cairo_t *cr, const pdf_control *pc)
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
 	if (pc->qr)
-		draw_qr(cr, pc->qr);
+		draw_qr(st, cr, pc->qr);
 }

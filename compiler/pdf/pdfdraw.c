@@ -27,6 +27,8 @@ typedef struct {
 	cairo_surface_t *logo;
 	double logo_w, logo_h;
 	PangoLayout *footer[2];   /* the footer's two lines */
+	double qr_room;           /* the controlled-copy QR code's width at the
+	                             footer's right end (pdfcontrol_room) */
 	PangoLayout *watermark;   /* "DRAFT", made on the first draft page */
 	PangoLayout *cont;        /* "(continued)", made when first needed */
 	PangoLayout *draft_label; /* "DRAFT" in the footer of a draft */
@@ -585,7 +587,8 @@ static void
 make_footer(dctx *d)
 {
 	const pdf_style *st = d->st;
-	double w = PDF_PAGE_W - st->margin_left - st->margin_right - 90;
+	double w = PDF_PAGE_W - st->margin_left - st->margin_right - 90 -
+	    d->qr_room;
 	buf name, addr, l1, l2;
 	int k;
 
@@ -734,7 +737,8 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 	l = pdf_layout(d->t, st->font_body, st->size_small + 0.5, -1, num, 1,
 	    (pdf_rgb *)&st->text);
 	pango_layout_get_extents(l, NULL, &r);
-	cairo_move_to(cr, ml + cw - r.width / (double)PANGO_SCALE, fy);
+	cairo_move_to(cr, ml + cw - d->qr_room - r.width / (double)PANGO_SCALE,
+	    fy);
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
 	pdfcontrol_draw(d->t, cr, f->control);
@@ -748,8 +752,8 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 			settle(d->draft_label);
 		}
 		pango_layout_get_extents(d->draft_label, NULL, &r);
-		cairo_move_to(cr, ml + cw - r.width / (double)PANGO_SCALE,
-		    fy + PDF_FOOTER_LINE);
+		cairo_move_to(cr, ml + cw - d->qr_room -
+		    r.width / (double)PANGO_SCALE, fy + PDF_FOOTER_LINE);
 		pango_cairo_show_layout(cr, d->draft_label);
 	}
 }
@@ -976,6 +980,9 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	    date);
 	d.cr = cairo_create(d.surf);
 	load_logo(&d, in);
+	for (i = 0; i < out->nflows; i++)   /* the same room on every page */
+		if (pdfcontrol_room(out->flows[i]->control) > d.qr_room)
+			d.qr_room = pdfcontrol_room(out->flows[i]->control);
 	make_footer(&d);
 	if (d.tagged)
 		cairo_tag_begin(d.cr, "Document", NULL);

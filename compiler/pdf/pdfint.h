@@ -245,6 +245,9 @@ typedef struct pdf_control pdf_control;
 pdf_control *pdfcontrol_new(xmlDocPtr doc);
 void pdfcontrol_free(pdf_control *pc);
 void pdfcontrol_draw(pdf_thread *t, cairo_t *cr, const pdf_control *pc);
+/* The width the stamp's QR code takes at the footer's right end (with its
+ * gap), 0 without one: the footer's text and page number end before it. */
+double pdfcontrol_room(const pdf_control *pc);
 
 /* pdfpage.c */
 void pdfpage_paginate(pdf_flow *f, const pdf_style *st);
