@@ -288,6 +288,7 @@ corpus_free(corpus *c)
 	if (!c)
 		return;
 	ix = c->index;
+	strtab_free(c->left_out);
 	strtab_free(ix->by_id);
 	strtab_free(ix->by_last);
 	strtab_free(ix->by_title);
@@ -430,4 +431,20 @@ corpus_index_edges(corpus *c)
 		c->in_idx[c->in_off[t] + fill[t]++] = i;
 	}
 	free(fill);
+}
+
+int
+corpus_left_out(const corpus *c, const char *name)
+{
+	char *t;
+	int r;
+
+	if (!c->left_out || !name || !*name)
+		return 0;
+	if (strtab_get(c->left_out, name) >= 0)
+		return 1;
+	t = lower(name);
+	r = strtab_get(c->left_out, t) >= 0;
+	free(t);
+	return r;
 }

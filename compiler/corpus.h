@@ -75,7 +75,15 @@ typedef struct corpus {
 	corpus_section *sections; size_t nsections; /* sorted by path */
 	struct govern *govern;           /* govern.c's judgements, after
 	                                    pipeline_check; else NULL */
+	/* drafts left out of this run (no --drafts): their ids, content
+	 * paths ("a/b.md"), last id segments and lower-cased titles, so a
+	 * link to one says so instead of "no document"; NULL when none */
+	struct strtab *left_out;
 } corpus;
+
+/* 1 when name (an id, a content path, a last segment or a title) is a
+ * draft this run left out. */
+int corpus_left_out(const corpus *c, const char *name);
 
 /* Takes ownership of docs (an array of n documents); sorts them by id,
  * reports id-duplicate (the second and later ones are dropped from the

@@ -187,14 +187,34 @@ void
 linkforms_report_missing(const linkforms *ps, document *d, link_info *li,
     const char *url, const char *target, const char *what)
 {
-	const char *near = linkforms_near_path(ps, target);
+	const char *near;
 	li->kind = LINK_BROKEN;
+	if (linkforms_report_draft(ps, d, li, url, target))
+		return;
+	near = linkforms_near_path(ps, target);
 	if (near)
 		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "link to %s: %s (did you mean %s?)", url, what, near);
 	else
 		diag_report(ps->ds, R_LINK_BROKEN, d->path, li->line, li->col,
 		    "link to %s: %s", url, what);
+}
+
+int
+linkforms_report_draft(const linkforms *ps, document *d, link_info *li,
+    const char *url, const char *target)
+{
+	char *key = target ? linkforms_site_key(target) : NULL;
+	int draft = target && (corpus_left_out(ps->c, target) ||
+	    corpus_left_out(ps->c, key));
+	free(key);
+	if (!draft)
+		return 0;
+	li->kind = LINK_BROKEN;
+	diag_report(ps->ds, R_LINK_DRAFT, d->path, li->line, li->col,
+	    "link to %s, a draft left out of this run (--drafts publishes "
+	    "it); shown as text", url);
+	return 1;
 }
 
 /* A path from the site's root: "/site-policy/x/" with links: {root:

@@ -51,6 +51,11 @@ const char *linkforms_near_anchor(const document *t, const char *a);
 
 /* Reports li (at d) broken as a link to a missing document, with the
  * nearest path to target when there is one. */
+/* A link to target (a content-relative path or site key) that names a
+ * draft this run left out: reported as link-draft, li made text; 1 then,
+ * else 0 and nothing done. */
+int linkforms_report_draft(const linkforms *ps, document *d, link_info *li,
+    const char *url, const char *target);
 void linkforms_report_missing(const linkforms *f, document *d,
     link_info *li, const char *url, const char *target, const char *what);
 

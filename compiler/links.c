@@ -345,6 +345,16 @@ resolve_file_link(pass *ps, document *d, link_info *li, const char *url,
 	resolve_file_link_near(ps, d, li, url, path, NULL);
 }
 
+/* rel (project-relative) inside the content folder: the rest of it, else
+ * NULL. */
+static const char *
+in_content(const pass *ps, const char *rel)
+{
+	size_t n = strlen(ps->c->project->content);
+	return strncmp(rel, ps->c->project->content, n) == 0 && rel[n] == '/' ?
+	    rel + n + 1 : NULL;
+}
+
 /* The same; near, when not NULL, is the document the link probably
  * meant, named when the link is broken. */
 static void
@@ -358,6 +368,9 @@ resolve_file_link_near(pass *ps, document *d, link_info *li, const char *url,
 	if (r == FSIO_INSIDE) {
 		li->kind = LINK_ASSET;
 		set_str(&li->file, rel);
+	} else if (rel && in_content(ps, rel) &&
+	    linkforms_report_draft(&ps->forms, d, li, url, in_content(ps, rel))) {
+		/* a folder-style link to a draft left out: said as such */
 	} else {
 		char *abs = rel ? path_join(ps->c->project->dir, rel) : NULL;
 		const char *why = !rel ? "it leaves the project folder" :
@@ -652,6 +665,10 @@ make_wiki_link(pass *ps, size_t di, const char *inner, size_t n, int line,
 			diag_report(ps->ds, R_LINK_BROKEN, d->path, line, col,
 			    "%s matches several documents: %s", li->href,
 			    cands ? cands : "");
+		else if (corpus_left_out(c, name))
+			diag_report(ps->ds, R_LINK_DRAFT, d->path, line, col,
+			    "%s names a draft left out of this run (--drafts "
+			    "publishes it); shown as text", li->href);
 		else
 			diag_report(ps->ds, R_LINK_BROKEN, d->path, line, col,
 			    "%s names no document (no id, unique last "
@@ -840,6 +857,10 @@ resolve_meta_name(corpus *c, size_t di, const char *key, const char *name,
 		diag_report(ds, R_RELATED_UNKNOWN, c->docs[di]->path, line,
 		    col, "%s: \"%s\" matches several documents: %s", key,
 		    name, cands ? cands : "");
+	else if (ti < 0 && corpus_left_out(c, name))
+		diag_report(ds, R_LINK_DRAFT, c->docs[di]->path, line, col,
+		    "%s: \"%s\" is a draft left out of this run (--drafts "
+		    "publishes it)", key, name);
 	else if (ti < 0)
 		diag_report(ds, R_RELATED_UNKNOWN, c->docs[di]->path, line,
 		    col, "%s: \"%s\" names no document", key, name);

@@ -59,6 +59,7 @@ static const char usage_text[] =
 "      --today DATE     the date review rules use (YYYY-MM-DD; else\n"
 "                       SOURCE_DATE_EPOCH, else the clock)\n"
 "      --strict         warnings fail too; build publishes nothing on error\n"
+"      --drafts         check and publish drafts too (else left out)\n"
 "      --format FMT     diagnostics as text, json, sarif, junit or github\n"
 "  -j, --jobs N         threads (default: the number of cores)\n"
 "      --timings        print the time of each stage to stderr\n"
@@ -97,6 +98,8 @@ static const char help_build[] =
 "  -o, --output OUT     where to publish (default: DIR/out)\n"
 "      --outputs LIST   xml, html, pdf, comma-separated (default: all)\n"
 "      --strict         any error, or warning, stops the build (exit 1)\n"
+"      --drafts         publish drafts too, marked DRAFT (else documents\n"
+"                       whose status is draft are left out, as in Hugo)\n"
 "      --today DATE     the date review rules use (YYYY-MM-DD)\n"
 "      --format FMT     text, json, sarif, junit or github\n"
 "  -j, --jobs N         threads (default: the number of cores)\n"
@@ -147,6 +150,7 @@ static const char help_check[] =
 "                       (one a line, - for stdin)\n"
 "      --format FMT     text (default), json, sarif, junit or github\n"
 "      --strict         warnings fail too (exit 1)\n"
+"      --drafts         check drafts too (else left out, as build does)\n"
 "      --today DATE     the date review rules use (YYYY-MM-DD; else\n"
 "                       SOURCE_DATE_EPOCH, else the clock)\n"
 "  -j, --jobs N         threads (default: the number of cores)\n"
@@ -784,6 +788,7 @@ static const struct option longopts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "timings", no_argument, NULL, 'M' },
 	{ "no-cache", no_argument, NULL, 'N' },
+	{ "drafts", no_argument, NULL, 'D' },
 	{ "to", required_argument, NULL, 't' },
 	{ "allow-html", no_argument, NULL, 'A' },
 	{ "help", no_argument, NULL, 'h' },
@@ -894,6 +899,7 @@ parse_options(int argc, char **argv, const char *cmd, command *c,
 		}
 		case 'M': c->po.timings = 1; break;
 		case 'N': c->pub.no_cache = 1; break;
+		case 'D': c->po.drafts = 1; break;
 		case 't':
 			if (strcmp(optarg, "xml") && strcmp(optarg, "html"))
 				return usage_error("--to '%s': use xml or html", optarg);

@@ -330,8 +330,8 @@ read_status(document *d, diag_set *ds)
 	d->status_kind = STATUS_DRAFT;
 	d->status = xstrdup("draft");
 	diag_report(ds, R_META_DRAFT, d->path, says_draft->line,
-	    says_draft->col, "%s is read as status: draft (not reviewed, "
-	    "shown as a draft); write status: draft instead",
+	    says_draft->col, "%s is read as status: draft (left out unless "
+	    "--drafts); write status: draft instead",
 	    says_draft == draft ? "draft: true" : "published: false");
 }
 

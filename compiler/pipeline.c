@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <ctype.h>
 
 #include "assets.h"
 #include "backend.h"
@@ -34,6 +35,7 @@
 #include "packs.h"
 #include "pipeline.h"
 #include "project.h"
+#include "strtab.h"
 #include "util.h"
 #include "xmlout.h"
 
@@ -176,6 +178,59 @@ load_one(void *arg, size_t i, int worker)
 	char *path = path_join(l->p->content, l->rel[i]);
 	l->docs[i] = document_load(l->p, path, l->rel[i], l->ds);
 	free(path);
+}
+
+/* Puts name (and its lower-cased form) in the table of left-out drafts. */
+static void
+left_out_put(strtab *t, const char *name)
+{
+	char *low;
+
+	if (!name || !*name)
+		return;
+	strtab_put(t, name, 1);
+	low = xstrdup(name);
+	for (char *s = low; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+	strtab_put(t, low, 1);
+	free(low);
+}
+
+/*
+ * Without --drafts, documents whose status is draft (status: draft, or
+ * draft: true / published: false as other tools write it) are left out of
+ * the run, check and build alike, as Hugo and Jekyll leave drafts out:
+ * what they said while being read (their front matter) stays reported,
+ * each gets one note saying it was left out, and the names a link could
+ * use for one are kept so links.c says "a draft" instead of "no
+ * document".  Compacts docs; returns the names, or NULL when none.
+ */
+static strtab *
+leave_out_drafts(pipeline *pl, document **docs, size_t *n)
+{
+	strtab *t = NULL;
+	size_t i, k = 0;
+
+	for (i = 0; i < *n; i++) {
+		document *d = docs[i];
+		if (pl->o.drafts || !d || d->status_kind != STATUS_DRAFT) {
+			docs[k++] = d;
+			continue;
+		}
+		if (!t)
+			t = strtab_new(16);
+		left_out_put(t, d->id);
+		left_out_put(t, d->relpath);
+		left_out_put(t, d->title);
+		if (d->id && strrchr(d->id, '/'))
+			left_out_put(t, strrchr(d->id, '/') + 1);
+		diag_report(pl->ds, R_DRAFT_LEFT_OUT, d->path, 1, 1,
+		    "a draft: left out of this run (--drafts checks and "
+		    "publishes it)");
+		document_free(d);
+	}
+	*n = k;
+	return t;
 }
 
 /* Where a policyc.yaml key was written, for diagnostics about its value. */
@@ -481,6 +536,7 @@ pipeline_load(pipeline *pl)
 	size_t n, i;
 	load_ctx lc;
 	char today[11];
+	strtab *left_out;
 
 	if (pl->unreadable)
 		return PIPELINE_UNREADABLE;
@@ -528,8 +584,10 @@ pipeline_load(pipeline *pl)
 	}
 	pipeline_stage(pl, "parse");
 
+	left_out = leave_out_drafts(pl, docs, &n);
 	judge_ids(pl, docs, n);
 	pl->c = corpus_new(pl->p, docs, n, pl->ds);
+	pl->c->left_out = left_out;
 	memcpy(pl->c->today, today, sizeof today);
 	if (!pl->ed || !(pl->c->glossary = extends_glossary(pl->ed, pl->ds)))
 		pl->c->glossary = load_glossary(pl);

@@ -33,6 +33,10 @@ typedef struct {
 	int jobs;                 /* threads; 0: jobs_default() */
 	const char *filters_dir;  /* built-in filters; NULL: the data folder's */
 	int no_filters;           /* pipeline_check runs the C rules only */
+	int drafts;               /* --drafts: documents whose status is draft
+	                             are read, checked and published; else
+	                             they are left out, as Hugo leaves drafts
+	                             out without --buildDrafts */
 	int timings;              /* print stage times to stderr */
 	/* `policyc render FILE`: one Markdown file with no project around
 	 * it; links are classified by form only and no rules run */

@@ -36,8 +36,9 @@ for c in jekyll hugo eleventy middleman comply; do
 		[ -f "$TMP/out-$c/html/$t" ] || bad="$bad $t"
 	done
 	is "$bad" "" "$c: every redirect ($n) lands on a page that exists"
+	# (hugo: the third alias is a draft's, left out without --drafts)
 	case $c in
-	jekyll) want=3 ;; hugo) want=3 ;; *) want=0 ;;
+	jekyll) want=3 ;; hugo) want=2 ;; *) want=0 ;;
 	esac
 	is "$n" "$want" "$c: one redirect page per accepted alias"
 done

@@ -159,7 +159,7 @@ packs:
           "\n\n".join("Paragraph %d of the draft, with text enough to "
                       "fill the page. " % i * 4 for i in range(60)) + "\n")
     out = os.path.join(tmp, "out")
-    r = run(WRAP + [POLICYC, "build", proj, "-o", out, "--outputs", "xml,pdf",
+    r = run(WRAP + [POLICYC, "build", proj, "-o", out, "--drafts", "--outputs", "xml,pdf",
              "--today", "2026-11-23"])
     ok(r.returncode == 0, "the layout project builds", r.stderr[-1500:])
     pack = os.path.join(out, "pdf", "layout-pack.pdf")
