@@ -57,6 +57,7 @@ static const char help_serve[] =
 "  -o, --output OUT     where to build (default: DIR/out)\n"
 "      --today DATE     the date review rules use (YYYY-MM-DD)\n"
 "  -j, --jobs N         threads (default: the number of cores)\n"
+"      --drafts         show drafts too (else left out, as in build)\n"
 "\n"
 "Examples:\n"
 "  policyc serve                      # ./policyc.yaml, http://127.0.0.1:8000/\n"
@@ -65,6 +66,7 @@ static const char help_serve[] =
 typedef struct {
 	const char *dir, *out, *today, *bind;
 	int port, jobs;
+	int drafts;               /* --drafts: preview drafts too */
 	int built;          /* a build has published OUT */
 	serve_site *site;
 } serve_opts;
@@ -86,6 +88,7 @@ build_once(serve_opts *o, const char *why)
 	memset(&po, 0, sizeof po);
 	po.dir = o->dir;
 	po.today = o->today;
+	po.drafts = o->drafts;
 	po.jobs = o->jobs;
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
@@ -131,6 +134,7 @@ parse(int argc, char **argv, serve_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "today", required_argument, NULL, 'T' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "drafts", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -150,6 +154,7 @@ parse(int argc, char **argv, serve_opts *o)
 			o->port = (int)v;
 			break;
 		case 'b': o->bind = optarg; break;
+		case 'D': o->drafts = 1; break;
 		case 'o': o->out = optarg; break;
 		case 'T':
 			if (strlen(optarg) != 10 || !date_parse(optarg, day))
