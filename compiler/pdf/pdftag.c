@@ -293,7 +293,8 @@ typedef struct {
 	const pdf_table *table_of;
 	qpdf_oh list[16];     /* the open lists, outermost first */
 	qpdf_oh lbody[16];    /* the last LBody of each */
-	double list_x[16];
+	double list_x[16];    /* their items' indent */
+	int list_num[16];     /* the last item's number, or -1 */
 	int nlists;
 } tctx;
 
@@ -451,31 +452,63 @@ place_row(tctx *c, qpdf_oh e, const placed *p)
 	}
 }
 
-/* A list item: cairo's LI becomes the LBody of a new LI in the list at
- * its indent (nested lists go inside the item above them). */
+/* The number of an ordered list's item, or -1. */
+static int
+marker_number(const placed *p)
+{
+	const char *t = p && p->it->marker ?
+	    pango_layout_get_text(p->it->marker) : NULL;
+
+	return t && *t >= '0' && *t <= '9' ? atoi(t) : -1;
+}
+
+/* Opens a list at depth d (0: in the Document, else in the last item
+ * of the list at depth d - 1). */
+static void
+open_list(tctx *c, int d, double x)
+{
+	qpdf_oh parent = d ? c->lbody[d - 1] : c->doc;
+	qpdf_oh l = new_elem(c, "L", parent);
+
+	add_kid(c, parent, l);
+	c->list[d] = l;
+	c->list_x[d] = x;
+	c->nlists = d + 1;
+}
+
+/*
+ * A list item: cairo's LI becomes the LBody of a new LI.  pdfblock.c
+ * indents a nested list by a whole list indent and an ordered list by
+ * 6 pt more than a bulleted one, so an item up to 6.5 pt from the open
+ * list is at its level (a new list when the kind changes or the numbers
+ * start again) and one further in opens a list inside the last item.
+ */
 static void
 place_item(tctx *c, qpdf_oh e, const placed *p)
 {
 	double x = p ? p->it->x : 0;
+	int num = marker_number(p), top;
 	qpdf_oh li;
 
 	c->table = 0;
-	while (c->nlists > 1 && x < c->list_x[c->nlists - 1] - 0.5)
+	while (c->nlists > 0 && c->list_x[c->nlists - 1] > x + 6.5)
 		c->nlists--;
-	if (c->nlists == 0 || (x > c->list_x[c->nlists - 1] + 0.5 &&
-	    c->nlists < 16)) {
-		qpdf_oh parent = c->nlists ? c->lbody[c->nlists - 1] : c->doc;
-		qpdf_oh l = new_elem(c, "L", parent);
-		add_kid(c, parent, l);
-		c->list[c->nlists] = l;
-		c->list_x[c->nlists] = x;
-		c->nlists++;
-	}
-	li = new_elem(c, "LI", c->list[c->nlists - 1]);
-	add_kid(c, c->list[c->nlists - 1], li);
+	top = c->nlists - 1;
+	if (top < 0)
+		open_list(c, 0, x);
+	else if (x > c->list_x[top] + 6.5) {
+		if (c->nlists < 16)     /* deeper still: stays at 16 */
+			open_list(c, c->nlists, x);
+	} else if (x > c->list_x[top] + 0.5 || x < c->list_x[top] - 0.5 ||
+	    (num >= 0 && num <= c->list_num[top]))
+		open_list(c, top, x);
+	top = c->nlists - 1;
+	c->list_num[top] = num;
+	li = new_elem(c, "LI", c->list[top]);
+	add_kid(c, c->list[top], li);
 	qpdf_oh_replace_key(c->q, e, "/S", qpdf_oh_new_name(c->q, "/LBody"));
 	add_kid(c, li, e);
-	c->lbody[c->nlists - 1] = e;
+	c->lbody[top] = e;
 }
 
 /* 1 when the element cairo made is the one tagged for this item. */
@@ -531,15 +564,22 @@ place(tctx *c, qpdf_oh e, const placed *p)
 		place_item(c, e, p);
 		return;
 	}
-	if (p && c->nlists && p->it->x > c->list_x[c->nlists - 1] + 0.5) {
-		/* a further paragraph of the list item above */
-		add_kid(c, c->lbody[c->nlists - 1], e);
-		return;
-	}
-	close_groups(c);
 	if (p && p->it->tag == TAG_FIG)
 		qpdf_oh_replace_key(c->q, e, "/Alt", qpdf_oh_new_unicode_string(
 		    c->q, p->it->outline_title));
+	if (p && c->nlists && p->it->tag != TAG_H && p->it->x > 0.5) {
+		/* indented as far as an open list's items: a further
+		 * paragraph (code, quote, image) of its last item */
+		int d = c->nlists;
+		while (d > 0 && c->list_x[d - 1] > p->it->x + 0.5)
+			d--;
+		if (d > 0) {
+			c->nlists = d;
+			add_kid(c, c->lbody[d - 1], e);
+			return;
+		}
+	}
+	close_groups(c);
 	add_kid(c, c->doc, e);
 }
 
