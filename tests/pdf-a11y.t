@@ -34,6 +34,10 @@ def run(args, **kw):
 
 def build(project, out):
     env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+    if os.environ.get("POLICYC_SANITIZED"):    # as tests/pdf.t does
+        lo = env.get("LSAN_OPTIONS", "")
+        env["LSAN_OPTIONS"] = (lo + ":" if lo else "") + "suppressions=" + \
+            os.path.join(ROOT, "tests/fixtures/pdf/lsan.supp")
     return run([POLICYC, "build", project, "-o", out, "--outputs",
                 "xml,pdf", "-j", "2"], env=env)
 
