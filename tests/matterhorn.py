@@ -25,7 +25,8 @@ already; no Python PDF library needed) and checks:
             the parent tree maps to a Link element (28), and its page has
             /Tabs /S
   fonts     every font is embedded (FontFile, FontFile2 or FontFile3 in
-            its descriptor; Type 3 fonts carry their glyphs) (31)
+            its descriptor; Type 3 fonts carry their glyphs) and has a
+            /ToUnicode map (31)
 
 Usage: matterhorn.py FILE.pdf...  Prints one line per failure
 ("FILE: [checkpoint] message") and a closing "N passed, N failed" line;
@@ -281,6 +282,9 @@ def check_fonts(doc, res, report, seen, depth=0):
             continue
         seen.add(ref)
         f = doc.get(ref) or {}
+        if "/ToUnicode" not in f:
+            report("31", "font %s (%s) has no /ToUnicode map: its text "
+                   "cannot be read out" % (name, f.get("/BaseFont")))
         if f.get("/Subtype") == "/Type3":
             check_fonts(doc, f.get("/Resources"), report, seen, depth + 1)
             continue
