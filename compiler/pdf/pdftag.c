@@ -697,7 +697,8 @@ mark_page(tctx *c, qpdf_oh page, int i, qpdf_oh parent_tree)
 	size_t found = 0, j;
 	int n, k;
 
-	qsort(a->v, a->n, sizeof *a->v, cmp_int);
+	if (a->n)
+		qsort(a->v, a->n, sizeof *a->v, cmp_int);
 	if (!qpdf_oh_is_array(c->q, cs))
 		cs = qpdf_oh_wrap_in_array(c->q, cs);
 	n = qpdf_oh_get_array_n_items(c->q, cs);
