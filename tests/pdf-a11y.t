@@ -201,6 +201,12 @@ try:
           o["value"].get("/Subtype") == "/Link"]
     ok("u:Go to Other Document" in pc, "in the pack, a link to the other "
        "document says so", pc)
+    _, _, ptree = structure(os.path.join(out, "pdf", "the-pack.pdf"))
+    parts = [k for k in ptree[2] if k[0] == "Part"]
+    ok(len(parts) == 4 and len(parts) == len(ptree[2]) and
+       [h[0] for h in find(parts[2], "H1")] == ["H1"],
+       "the pack's cover, contents and two documents are four Parts, each "
+       "document's title its H1", [k[0] for k in ptree[2]])
 
     # bytes are reproducible
     out2 = os.path.join(tmp, "a11y-out2")

@@ -289,6 +289,9 @@ typedef struct {
 	int *page_id;         /* object id of each page */
 	intset *art;          /* per page */
 	qpdf_oh doc;          /* the Document element */
+	qpdf_oh sect;         /* where the next block goes: doc, or in a
+	                       * pack the Part of the flow being placed */
+	int flow;             /* that flow, or -1 */
 	qpdf_oh table;        /* the open Table, or 0 */
 	const pdf_table *table_of;
 	qpdf_oh list[16];     /* the open lists, outermost first */
@@ -302,6 +305,7 @@ typedef struct {
 typedef struct {
 	const pdf_item *it;
 	const pdf_place *pl;
+	int flow;             /* index in pdf_out */
 } placed;
 
 /* e's /S, copied (qpdf's C API reuses the string it returns). */
@@ -425,8 +429,8 @@ place_row(tctx *c, qpdf_oh e, const placed *p)
 
 	c->nlists = 0;
 	if (!c->table || (p && p->it->table != c->table_of)) {
-		c->table = new_elem(c, "Table", c->doc);
-		add_kid(c, c->doc, c->table);
+		c->table = new_elem(c, "Table", c->sect);
+		add_kid(c, c->sect, c->table);
 		c->table_of = p ? p->it->table : NULL;
 	}
 	add_kid(c, c->table, e);
@@ -467,7 +471,7 @@ marker_number(const placed *p)
 static void
 open_list(tctx *c, int d, double x)
 {
-	qpdf_oh parent = d ? c->lbody[d - 1] : c->doc;
+	qpdf_oh parent = d ? c->lbody[d - 1] : c->sect;
 	qpdf_oh l = new_elem(c, "L", parent);
 
 	add_kid(c, parent, l);
@@ -544,6 +548,14 @@ place(tctx *c, qpdf_oh e, const placed *p)
 	    page_index(c, qpdf_oh_get_key(c->q, e, "/Pg")) : -1;
 
 	type_of(c, e, s, sizeof s);
+	if (p && c->out->in_pack && p->flow != c->flow) {
+		/* each part of a pack (cover, contents, a document, the
+		 * glossary) is a Part of the Document */
+		close_groups(c);
+		c->sect = new_elem(c, "Part", c->doc);
+		add_kid(c, c->doc, c->sect);
+		c->flow = p->flow;
+	}
 	if (qpdf_oh_is_null(c->q, k) || (qpdf_oh_is_array(c->q, k) &&
 	    qpdf_oh_get_array_n_items(c->q, k) == 0))
 		return;       /* drew nothing: a space */
@@ -580,7 +592,7 @@ place(tctx *c, qpdf_oh e, const placed *p)
 		}
 	}
 	close_groups(c);
-	add_kid(c, c->doc, e);
+	add_kid(c, c->sect, e);
 }
 
 /* The items in drawing order; *n of them. */
@@ -601,6 +613,7 @@ placed_items(const pdf_out *out, size_t *n)
 				}
 				v[*n].pl = &f->pages[p].pl[k];
 				v[*n].it = &f->items[v[*n].pl->item];
+				v[*n].flow = (int)i;
 				(*n)++;
 			}
 	}
@@ -640,6 +653,8 @@ restructure(tctx *c, qpdf_oh root)
 	}
 	match = match && i == np;
 	close_groups(c);
+	c->sect = c->doc;
+	c->flow = -1;
 	for (j = 0, i = 0; j < n; j++) {
 		qpdf_oh e = qpdf_oh_get_array_item(c->q, k, j);
 		if (is_type(c, e, NULL))
