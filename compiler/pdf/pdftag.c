@@ -929,6 +929,8 @@ pdftag_finish(const backend_input *in, const char *path,
 		qpdf_set_deterministic_ID(c.q, QPDF_TRUE);
 		qpdf_set_object_stream_mode(c.q, qpdf_o_preserve);
 		qpdf_set_compress_streams(c.q, QPDF_TRUE);
+		/* copy cairo's compressed streams as they are */
+		qpdf_set_decode_level(c.q, qpdf_dl_none);
 		if (!(qpdf_write(c.q) & QPDF_ERRORS) &&
 		    fsio_write_beneath(in->out_dir, path + ol + 1,
 		    (const char *)qpdf_get_buffer(c.q),
