@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "pdfint.h"
+#include "pdftag.h"
 #include "document.h"
 #include "fsio.h"
 #include "jobs.h"
@@ -66,6 +67,8 @@ write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
 	    "document", f->owner && *f->owner ? "; owner: " : "",
 	    f->owner ? f->owner : "");
 	rc = pdfdraw_write(t, in, path, &out, f->title, subject, kw);
+	if (rc == 0)
+		rc = pdftag_finish(in, path, &out, t->st->lang);
 	free(subject);
 	free(kw);
 	free(path);
@@ -182,6 +185,8 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	if (fsio_mkdir_parent(path) == 0)
 		rc = pdfdraw_write(t, in, path, &out, title ? title : id,
 		    subject, id);
+	if (rc == 0)
+		rc = pdftag_finish(in, path, &out, t->st->lang);
 	else {
 		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, "policyc.yaml",
 		    0, 0, "cannot make the folder for %s", path);

@@ -1,0 +1,952 @@
+/*
+ * pdftag.c — makes each PDF an accessible document after cairo has
+ * written it.  cairo 1.16 writes a structure tree (pdfdraw.c tags every
+ * item it draws) but not /MarkInfo, /Lang, the table and list wrappers,
+ * alternate text, or artifacts, so pdf.c calls pdftag_finish on every
+ * file it wrote (documents and packs) and this module rewrites the file
+ * with libqpdf: the catalogue gains /MarkInfo, /Lang, /ViewerPreferences
+ * and XMP metadata with the PDF/UA identification; the flat list of
+ * elements cairo made is regrouped into Document, Table, L/LI/LBody with
+ * the help of the flows it was drawn from (pdf_out: the n-th top-level
+ * element is the n-th placed item); the running header and footer,
+ * page numbers, rules and repeated table headers become artifacts in the
+ * page content; links get /Contents.  A failure here is a write failure:
+ * the caller fails the build rather than publish an untagged file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <qpdf/qpdf-c.h>
+
+#include "pdftag.h"
+#include "escape.h"
+#include "fsio.h"
+
+/* ---- content streams ------------------------------------------------- */
+
+static int
+is_ws(int c)
+{
+	return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' ||
+	    c == ' ';
+}
+
+static int
+is_delim(int c)
+{
+	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' ||
+	    c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
+}
+
+/* The end of the token at s[i] (i is not whitespace). */
+static size_t
+token_end(const char *s, size_t n, size_t i)
+{
+	int depth;
+
+	switch (s[i]) {
+	case '%':
+		while (i < n && s[i] != '\n' && s[i] != '\r')
+			i++;
+		return i;
+	case '(':
+		for (depth = 0; i < n; i++) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '(')
+				depth++;
+			else if (s[i] == ')' && --depth == 0)
+				return i + 1;
+		}
+		return n;
+	case '<':
+		if (i + 1 < n && s[i + 1] == '<')
+			return i + 2;
+		while (i < n && s[i] != '>')
+			i++;
+		return i < n ? i + 1 : n;
+	case '>':
+		return i + 1 < n && s[i + 1] == '>' ? i + 2 : i + 1;
+	case '[': case ']': case '{': case '}': case ')':
+		return i + 1;
+	case '/':
+		i++;
+		/* fall through */
+	default:
+		while (i < n && !is_ws((unsigned char)s[i]) &&
+		    !is_delim((unsigned char)s[i]))
+			i++;
+		return i;
+	}
+}
+
+/* 1 when the regular token s[a, b) is an operator, not a number or a
+ * keyword operand. */
+static int
+is_operator(const char *s, size_t a, size_t b)
+{
+	size_t len = b - a;
+
+	if (is_delim((unsigned char)s[a]))
+		return 0;
+	if (strchr("+-.0123456789", s[a]))
+		return 0;
+	if ((len == 4 && (!memcmp(s + a, "true", 4) ||
+	    !memcmp(s + a, "null", 4))) || (len == 5 &&
+	    !memcmp(s + a, "false", 5)))
+		return 0;
+	return 1;
+}
+
+static int
+op_is(const char *s, size_t a, size_t b, const char *op)
+{
+	return b - a == strlen(op) && !memcmp(s + a, op, b - a);
+}
+
+static int
+op_in(const char *s, size_t a, size_t b, const char *const *ops)
+{
+	for (; *ops; ops++)
+		if (op_is(s, a, b, *ops))
+			return 1;
+	return 0;
+}
+
+/* The MCID among the operands s[a, b) of a BDC, or -1. */
+static int
+mcid_of(const char *s, size_t a, size_t b)
+{
+	const char *p = memmem(s + a, b - a, "/MCID", 5);
+	long v;
+	char *end;
+
+	if (!p)
+		return -1;
+	p += 5;
+	while (p < s + b && is_ws((unsigned char)*p))
+		p++;
+	v = strtol(p, &end, 10);
+	return end > p && end <= s + b && v >= 0 && v < 1000000000 ?
+	    (int)v : -1;
+}
+
+static int
+in_set(const int *art, size_t nart, int v)
+{
+	size_t lo = 0, hi = nart;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (art[mid] == v)
+			return 1;
+		if (art[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+typedef struct {
+	const char *s;
+	buf out;
+	size_t copied;        /* s[0, copied) is in out */
+} rewriter;
+
+/* Copies s up to a, then text instead of s[a, b). */
+static void
+rw_replace(rewriter *w, size_t a, size_t b, const char *text)
+{
+	buf_putn(&w->out, w->s + w->copied, a - w->copied);
+	buf_puts(&w->out, text);
+	w->copied = b;
+}
+
+/* Wraps s[a, b) in an artifact sequence. */
+static void
+rw_artifact(rewriter *w, size_t a, size_t b)
+{
+	if (a < w->copied)
+		return;
+	buf_putn(&w->out, w->s + w->copied, a - w->copied);
+	buf_puts(&w->out, "/Artifact BMC\n");
+	buf_putn(&w->out, w->s + a, b - a);
+	buf_puts(&w->out, "\nEMC\n");
+	w->copied = b;
+}
+
+/* Skips an inline image's data after its ID operator at i: up to the
+ * end of an EI that stands alone. */
+static size_t
+skip_inline_image(const char *s, size_t n, size_t i)
+{
+	for (i++; i + 1 < n; i++)
+		if (s[i] == 'E' && s[i + 1] == 'I' && is_ws((unsigned char)
+		    s[i - 1]) && (i + 2 == n || is_ws((unsigned char)s[i + 2])))
+			return i + 2;
+	return n;
+}
+
+char *
+pdftag_mark_stream(const char *s, size_t n, const int *art, size_t nart,
+    size_t *outlen, size_t *converted)
+{
+	static const char *const paint[] = { "S", "s", "f", "F", "f*", "B",
+	    "B*", "b", "b*", "n", NULL };
+	static const char *const start_path[] = { "m", "re", NULL };
+	rewriter w;
+	size_t i = 0, operands = (size_t)-1, obj = (size_t)-1;
+	int depth = 0, in_text = 0, text_tagged = 0, in_path = 0;
+
+	w.s = s;
+	w.copied = 0;
+	buf_init(&w.out);
+	*converted = 0;
+	while (i < n) {
+		size_t e;
+
+		if (is_ws((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		e = token_end(s, n, i);
+		if (e <= i)
+			e = i + 1;
+		if (s[i] == '%' || !is_operator(s, i, e)) {
+			if (s[i] != '%' && operands == (size_t)-1)
+				operands = i;
+			i = e;
+			continue;
+		}
+		{
+			size_t a = operands == (size_t)-1 ? i : operands;
+
+			if (op_is(s, i, e, "BDC")) {
+				int m = mcid_of(s, a, i);
+				if (m >= 0 && in_set(art, nart, m)) {
+					rw_replace(&w, a, e, "/Artifact BMC");
+					(*converted)++;
+				} else if (m >= 0 && in_text)
+					text_tagged = 1;
+				depth++;
+			} else if (op_is(s, i, e, "BMC"))
+				depth++;
+			else if (op_is(s, i, e, "EMC"))
+				depth -= depth > 0;
+			else if (depth == 0 && !in_text &&
+			    op_is(s, i, e, "BT")) {
+				in_text = 1;
+				text_tagged = 0;
+				obj = a;
+			} else if (in_text && op_is(s, i, e, "ET")) {
+				/* a text object that holds tagged content
+				 * stays as it is */
+				if (!text_tagged && depth == 0)
+					rw_artifact(&w, obj, e);
+				in_text = 0;
+			} else if (depth == 0 && !in_text && !in_path &&
+			    op_in(s, i, e, start_path)) {
+				in_path = 1;
+				obj = a;
+			} else if (in_path && op_in(s, i, e, paint)) {
+				if (depth == 0)
+					rw_artifact(&w, obj, e);
+				in_path = 0;
+			} else if (depth == 0 && !in_text && !in_path &&
+			    (op_is(s, i, e, "Do") || op_is(s, i, e, "sh")))
+				rw_artifact(&w, a, e);
+			else if (op_is(s, i, e, "BI"))
+				obj = a;
+			else if (op_is(s, i, e, "ID")) {
+				e = skip_inline_image(s, n, e);
+				if (depth == 0 && !in_text)
+					rw_artifact(&w, obj, e);
+			}
+		}
+		operands = (size_t)-1;
+		i = e;
+	}
+	buf_putn(&w.out, s + w.copied, n - w.copied);
+	*outlen = w.out.len;
+	return buf_detach(&w.out);
+}
+
+/* ---- the document ---------------------------------------------------- */
+
+/* MCIDs to turn into artifacts, per page. */
+typedef struct {
+	int *v;
+	size_t n, cap;
+} intset;
+
+typedef struct {
+	qpdf_data q;
+	const pdf_out *out;
+	int npages;
+	int *page_id;         /* object id of each page */
+	intset *art;          /* per page */
+	qpdf_oh doc;          /* the Document element */
+	qpdf_oh sect;         /* where the next block goes: doc, or in a
+	                       * pack the Part of the flow being placed */
+	int flow;             /* that flow, or -1 */
+	qpdf_oh table;        /* the open Table, or 0 */
+	const pdf_table *table_of;
+	qpdf_oh list[16];     /* the open lists, outermost first */
+	qpdf_oh lbody[16];    /* the last LBody of each */
+	double list_x[16];    /* their items' indent */
+	int list_num[16];     /* the last item's number, or -1 */
+	int nlists;
+} tctx;
+
+/* A placed item, in the order pdfdraw_write drew (and tagged) them. */
+typedef struct {
+	const pdf_item *it;
+	const pdf_place *pl;
+	int flow;             /* index in pdf_out */
+} placed;
+
+/* e's /S, copied (qpdf's C API reuses the string it returns). */
+static void
+type_of(tctx *c, qpdf_oh e, char *s, size_t n)
+{
+	snprintf(s, n, "%s", qpdf_oh_get_name(c->q,
+	    qpdf_oh_get_key(c->q, e, "/S")));
+}
+
+/* 1 when e is a structure element (of type t, unless t is NULL). */
+static int
+is_type(tctx *c, qpdf_oh e, const char *t)
+{
+	if (!qpdf_oh_is_dictionary(c->q, e) || !qpdf_oh_has_key(c->q, e, "/S"))
+		return 0;
+	return !t || qpdf_oh_is_name_and_equals(c->q,
+	    qpdf_oh_get_key(c->q, e, "/S"), t);
+}
+
+static qpdf_oh
+parse(tctx *c, const char *text)
+{
+	return qpdf_oh_parse(c->q, text);
+}
+
+static qpdf_oh
+new_elem(tctx *c, const char *type, qpdf_oh parent)
+{
+	char *t = xasprintf("<< /Type /StructElem /S /%s /K [] >>", type);
+	qpdf_oh e = qpdf_make_indirect_object(c->q, parse(c, t));
+
+	free(t);
+	qpdf_oh_replace_key(c->q, e, "/P", parent);
+	return e;
+}
+
+/* Appends kid to parent's /K (made an array when it was not one). */
+static void
+add_kid(tctx *c, qpdf_oh parent, qpdf_oh kid)
+{
+	qpdf_oh k = qpdf_oh_get_key(c->q, parent, "/K");
+
+	if (!qpdf_oh_is_array(c->q, k)) {
+		qpdf_oh a = qpdf_oh_new_array(c->q);
+		if (!qpdf_oh_is_null(c->q, k))
+			qpdf_oh_append_item(c->q, a, k);
+		qpdf_oh_replace_key(c->q, parent, "/K", a);
+		k = a;
+	}
+	qpdf_oh_append_item(c->q, k, kid);
+	if (qpdf_oh_is_dictionary(c->q, kid) &&
+	    qpdf_oh_has_key(c->q, kid, "/S"))
+		qpdf_oh_replace_key(c->q, kid, "/P", parent);
+}
+
+static int
+page_index(tctx *c, qpdf_oh pg)
+{
+	int id = qpdf_oh_get_object_id(c->q, pg), i;
+
+	for (i = 0; i < c->npages; i++)
+		if (c->page_id[i] == id)
+			return i;
+	return -1;
+}
+
+static void
+intset_add(intset *s, int v)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+	}
+	s->v[s->n++] = v;
+}
+
+/* Every MCID in element e's subtree goes to the artifacts of its page. */
+static void
+drop_content(tctx *c, qpdf_oh k, int page)
+{
+	int i, n;
+
+	if (qpdf_oh_is_integer(c->q, k)) {
+		if (page >= 0)
+			intset_add(&c->art[page],
+			    qpdf_oh_get_int_value_as_int(c->q, k));
+		return;
+	}
+	if (qpdf_oh_is_array(c->q, k)) {
+		n = qpdf_oh_get_array_n_items(c->q, k);
+		for (i = 0; i < n; i++)
+			drop_content(c, qpdf_oh_get_array_item(c->q, k, i),
+			    page);
+		return;
+	}
+	if (!qpdf_oh_is_dictionary(c->q, k))
+		return;
+	if (qpdf_oh_has_key(c->q, k, "/Pg"))
+		page = page_index(c, qpdf_oh_get_key(c->q, k, "/Pg"));
+	if (qpdf_oh_has_key(c->q, k, "/MCID"))
+		drop_content(c, qpdf_oh_get_key(c->q, k, "/MCID"), page);
+	else if (qpdf_oh_has_key(c->q, k, "/K"))
+		drop_content(c, qpdf_oh_get_key(c->q, k, "/K"), page);
+}
+
+static void
+close_groups(tctx *c)
+{
+	c->table = 0;
+	c->table_of = NULL;
+	c->nlists = 0;
+}
+
+/* A row: into the open table when it is the same table, else a new one. */
+static void
+place_row(tctx *c, qpdf_oh e, const placed *p)
+{
+	qpdf_oh k;
+	int i, n;
+
+	c->nlists = 0;
+	if (!c->table || (p && p->it->table != c->table_of)) {
+		c->table = new_elem(c, "Table", c->sect);
+		add_kid(c, c->sect, c->table);
+		c->table_of = p ? p->it->table : NULL;
+	}
+	add_kid(c, c->table, e);
+	k = qpdf_oh_get_key(c->q, e, "/K");
+	n = qpdf_oh_is_array(c->q, k) ? qpdf_oh_get_array_n_items(c->q, k) :
+	    0;
+	for (i = 0; i < n; i++) {
+		qpdf_oh cell = qpdf_oh_get_array_item(c->q, k, i);
+		if (!qpdf_oh_is_dictionary(c->q, cell))
+			continue;
+		if (qpdf_oh_is_name_and_equals(c->q,
+		    qpdf_oh_get_key(c->q, cell, "/S"), "/TH"))
+			qpdf_oh_replace_key(c->q, cell, "/A", parse(c,
+			    "<< /O /Table /Scope /Column >>"));
+		else if (i == 0 && p && p->it->table->shade_first_col) {
+			/* a shaded first column labels its row (the
+			 * document-control table) */
+			qpdf_oh_replace_key(c->q, cell, "/S",
+			    qpdf_oh_new_name(c->q, "/TH"));
+			qpdf_oh_replace_key(c->q, cell, "/A", parse(c,
+			    "<< /O /Table /Scope /Row >>"));
+		}
+	}
+}
+
+/* The number of an ordered list's item, or -1. */
+static int
+marker_number(const placed *p)
+{
+	const char *t = p && p->it->marker ?
+	    pango_layout_get_text(p->it->marker) : NULL;
+
+	return t && *t >= '0' && *t <= '9' ? atoi(t) : -1;
+}
+
+/* Opens a list at depth d (0: in the Document, else in the last item
+ * of the list at depth d - 1). */
+static void
+open_list(tctx *c, int d, double x)
+{
+	qpdf_oh parent = d ? c->lbody[d - 1] : c->sect;
+	qpdf_oh l = new_elem(c, "L", parent);
+
+	add_kid(c, parent, l);
+	c->list[d] = l;
+	c->list_x[d] = x;
+	c->nlists = d + 1;
+}
+
+/*
+ * A list item: cairo's LI becomes the LBody of a new LI.  pdfblock.c
+ * indents a nested list by a whole list indent and an ordered list by
+ * 6 pt more than a bulleted one, so an item up to 6.5 pt from the open
+ * list is at its level (a new list when the kind changes or the numbers
+ * start again) and one further in opens a list inside the last item.
+ */
+static void
+place_item(tctx *c, qpdf_oh e, const placed *p)
+{
+	double x = p ? p->it->x : 0;
+	int num = marker_number(p), top;
+	qpdf_oh li;
+
+	c->table = 0;
+	while (c->nlists > 0 && c->list_x[c->nlists - 1] > x + 6.5)
+		c->nlists--;
+	top = c->nlists - 1;
+	if (top < 0)
+		open_list(c, 0, x);
+	else if (x > c->list_x[top] + 6.5) {
+		if (c->nlists < 16)     /* deeper still: stays at 16 */
+			open_list(c, c->nlists, x);
+	} else if (x > c->list_x[top] + 0.5 || x < c->list_x[top] - 0.5 ||
+	    (num >= 0 && num <= c->list_num[top]))
+		open_list(c, top, x);
+	top = c->nlists - 1;
+	c->list_num[top] = num;
+	li = new_elem(c, "LI", c->list[top]);
+	add_kid(c, c->list[top], li);
+	qpdf_oh_replace_key(c->q, e, "/S", qpdf_oh_new_name(c->q, "/LBody"));
+	add_kid(c, li, e);
+	c->lbody[top] = e;
+}
+
+/* 1 when the element cairo made is the one tagged for this item. */
+static int
+matches(tctx *c, qpdf_oh e, const pdf_item *it)
+{
+	char s[32];
+
+	type_of(c, e, s, sizeof s);
+	switch (it->tag) {
+	case TAG_TR:
+		return !strcmp(s, "/TR");
+	case TAG_LI:
+		return !strcmp(s, "/LI");
+	case TAG_FIG:
+		return !strcmp(s, "/Figure");
+	case TAG_H:
+		return s[0] == '/' && s[1] == 'H' && s[2] >= '1' && s[2] <= '6';
+	default:
+		return strcmp(s, "/TR") && strcmp(s, "/LI") &&
+		    strcmp(s, "/Figure");
+	}
+}
+
+/* Places cairo's top-level element e (drawn for p, or NULL when the
+ * elements could not be matched with the items) in the new tree. */
+static void
+place(tctx *c, qpdf_oh e, const placed *p)
+{
+	char s[32];
+	qpdf_oh k = qpdf_oh_get_key(c->q, e, "/K");
+	int pg = qpdf_oh_has_key(c->q, e, "/Pg") ?
+	    page_index(c, qpdf_oh_get_key(c->q, e, "/Pg")) : -1;
+
+	type_of(c, e, s, sizeof s);
+	if (p && c->out->in_pack && p->flow != c->flow) {
+		/* each part of a pack (cover, contents, a document, the
+		 * glossary) is a Part of the Document */
+		close_groups(c);
+		c->sect = new_elem(c, "Part", c->doc);
+		add_kid(c, c->doc, c->sect);
+		c->flow = p->flow;
+	}
+	if (qpdf_oh_is_null(c->q, k) || (qpdf_oh_is_array(c->q, k) &&
+	    qpdf_oh_get_array_n_items(c->q, k) == 0))
+		return;       /* drew nothing: a space */
+	if (p && (p->it->type == IT_RULE || p->it->type == IT_SPACE ||
+	    (p->it->type == IT_ROW && p->pl->repeat) ||
+	    (p->it->tag == TAG_FIG && (!p->it->outline_title ||
+	    !*p->it->outline_title)))) {
+		/* decoration, a header row repeated on a new page, an image
+		 * with no text: artifacts */
+		drop_content(c, k, pg);
+		return;
+	}
+	if (!strcmp(s, "/TR")) {
+		place_row(c, e, p);
+		return;
+	}
+	if (!strcmp(s, "/LI")) {
+		place_item(c, e, p);
+		return;
+	}
+	if (p && p->it->tag == TAG_FIG)
+		qpdf_oh_replace_key(c->q, e, "/Alt", qpdf_oh_new_unicode_string(
+		    c->q, p->it->outline_title));
+	if (p && c->nlists && p->it->tag != TAG_H && p->it->x > 0.5) {
+		/* indented as far as an open list's items: a further
+		 * paragraph (code, quote, image) of its last item */
+		int d = c->nlists;
+		while (d > 0 && c->list_x[d - 1] > p->it->x + 0.5)
+			d--;
+		if (d > 0) {
+			c->nlists = d;
+			add_kid(c, c->lbody[d - 1], e);
+			return;
+		}
+	}
+	close_groups(c);
+	add_kid(c, c->sect, e);
+}
+
+/* The items in drawing order; *n of them. */
+static placed *
+placed_items(const pdf_out *out, size_t *n)
+{
+	placed *v = NULL;
+	size_t i, p, k, cap = 0;
+
+	*n = 0;
+	for (i = 0; i < out->nflows; i++) {
+		const pdf_flow *f = out->flows[i];
+		for (p = 0; p < f->npages; p++)
+			for (k = 0; k < f->pages[p].n; k++) {
+				if (*n == cap) {
+					cap = cap ? cap * 2 : 64;
+					v = xrealloc(v, cap * sizeof *v);
+				}
+				v[*n].pl = &f->pages[p].pl[k];
+				v[*n].it = &f->items[v[*n].pl->item];
+				v[*n].flow = (int)i;
+				(*n)++;
+			}
+	}
+	return v;
+}
+
+/* Regroups cairo's flat structure tree under one Document element. */
+static void
+restructure(tctx *c, qpdf_oh root)
+{
+	qpdf_oh k = qpdf_oh_get_key(c->q, root, "/K");
+	size_t np, i;
+	placed *pv = placed_items(c->out, &np);
+	int n, j, match;
+
+	if (!qpdf_oh_is_array(c->q, k))
+		k = qpdf_oh_wrap_in_array(c->q, k);
+	n = qpdf_oh_get_array_n_items(c->q, k);
+	c->doc = 0;
+	if (n == 1 && is_type(c, qpdf_oh_get_array_item(c->q, k, 0),
+	    "/Document")) {
+		/* cairo kept the Document tag pdfdraw.c opens (it drops
+		 * it from some files): the items are its children */
+		c->doc = qpdf_oh_get_array_item(c->q, k, 0);
+		k = qpdf_oh_get_key(c->q, c->doc, "/K");
+		if (!qpdf_oh_is_array(c->q, k))
+			k = qpdf_oh_wrap_in_array(c->q, k);
+		qpdf_oh_replace_key(c->q, c->doc, "/K", qpdf_oh_new_array(c->q));
+		n = qpdf_oh_get_array_n_items(c->q, k);
+	} else
+		c->doc = new_elem(c, "Document", root);
+	match = 1;
+	for (j = 0, i = 0; j < n && match; j++) {
+		qpdf_oh e = qpdf_oh_get_array_item(c->q, k, j);
+		if (is_type(c, e, NULL))
+			match = i < np && matches(c, e, pv[i++].it);
+	}
+	match = match && i == np;
+	close_groups(c);
+	c->sect = c->doc;
+	c->flow = -1;
+	for (j = 0, i = 0; j < n; j++) {
+		qpdf_oh e = qpdf_oh_get_array_item(c->q, k, j);
+		if (is_type(c, e, NULL))
+			place(c, e, match ? &pv[i++] : NULL);
+		else          /* content of the Document itself */
+			add_kid(c, c->doc, e);
+	}
+	qpdf_oh_replace_key(c->q, root, "/K", c->doc);
+	free(pv);
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The value for key in the number tree t, or a null handle. */
+static qpdf_oh
+number_tree_get(tctx *c, qpdf_oh t, int key, int depth)
+{
+	qpdf_oh nums = qpdf_oh_get_key(c->q, t, "/Nums");
+	qpdf_oh kids = qpdf_oh_get_key(c->q, t, "/Kids");
+	int i, n;
+
+	if (qpdf_oh_is_array(c->q, nums)) {
+		n = qpdf_oh_get_array_n_items(c->q, nums);
+		for (i = 0; i + 1 < n; i += 2)
+			if (qpdf_oh_get_int_value_as_int(c->q,
+			    qpdf_oh_get_array_item(c->q, nums, i)) == key)
+				return qpdf_oh_get_array_item(c->q, nums,
+				    i + 1);
+	}
+	if (depth < 8 && qpdf_oh_is_array(c->q, kids)) {
+		n = qpdf_oh_get_array_n_items(c->q, kids);
+		for (i = 0; i < n; i++) {
+			qpdf_oh v = number_tree_get(c, qpdf_oh_get_array_item(
+			    c->q, kids, i), key, depth + 1);
+			if (!qpdf_oh_is_null(c->q, v))
+				return v;
+		}
+	}
+	return qpdf_oh_new_null(c->q);
+}
+
+/* Page i's content with its artifacts marked; 0, or 1 when an MCID to
+ * drop was not found in it. */
+static int
+mark_page(tctx *c, qpdf_oh page, int i, qpdf_oh parent_tree)
+{
+	qpdf_oh cs = qpdf_oh_get_key(c->q, page, "/Contents");
+	intset *a = &c->art[i];
+	size_t found = 0, j;
+	int n, k;
+
+	if (a->n)
+		qsort(a->v, a->n, sizeof *a->v, cmp_int);
+	if (!qpdf_oh_is_array(c->q, cs))
+		cs = qpdf_oh_wrap_in_array(c->q, cs);
+	n = qpdf_oh_get_array_n_items(c->q, cs);
+	for (k = 0; k < n; k++) {
+		qpdf_oh st = qpdf_oh_get_array_item(c->q, cs, k);
+		unsigned char *data = NULL;
+		size_t len = 0, olen, conv;
+		char *o;
+
+		if (!qpdf_oh_is_stream(c->q, st))
+			continue;
+		if (qpdf_oh_get_stream_data(c->q, st, qpdf_dl_generalized,
+		    NULL, &data, &len) & QPDF_ERRORS) {
+			free(data);
+			return 1;
+		}
+		o = pdftag_mark_stream((const char *)data, len, a->v, a->n,
+		    &olen, &conv);
+		found += conv;
+		qpdf_oh_replace_stream_data(c->q, st, (unsigned char *)o, olen,
+		    qpdf_oh_new_null(c->q), qpdf_oh_new_null(c->q));
+		free(o);
+		free(data);
+	}
+	if (a->n) {
+		qpdf_oh arr = number_tree_get(c, parent_tree,
+		    qpdf_oh_get_int_value_as_int(c->q,
+		    qpdf_oh_get_key(c->q, page, "/StructParents")), 0);
+		int m = qpdf_oh_is_array(c->q, arr) ?
+		    qpdf_oh_get_array_n_items(c->q, arr) : 0;
+		for (j = 0; j < a->n; j++)
+			if (a->v[j] < m)
+				qpdf_oh_set_array_item(c->q, arr, a->v[j],
+				    qpdf_oh_new_null(c->q));
+	}
+	return found != a->n;
+}
+
+/* What a link does, for its /Contents (PDF/UA wants a description of
+ * every annotation). */
+static char *
+link_text(tctx *c, qpdf_oh annot)
+{
+	qpdf_oh act = qpdf_oh_get_key(c->q, annot, "/A");
+	qpdf_oh dest = qpdf_oh_get_key(c->q, annot, "/Dest");
+	const char *d, *colon;
+	size_t i;
+
+	if (qpdf_oh_is_dictionary(c->q, act) && qpdf_oh_has_key(c->q, act,
+	    "/URI"))
+		return xasprintf("Link to %s", qpdf_oh_get_string_value(c->q,
+		    qpdf_oh_get_key(c->q, act, "/URI")));
+	if (qpdf_oh_is_dictionary(c->q, act))
+		dest = qpdf_oh_get_key(c->q, act, "/D");
+	if (!qpdf_oh_is_string(c->q, dest) && !qpdf_oh_is_name(c->q, dest))
+		return xstrdup("Link within this document");
+	d = qpdf_oh_is_string(c->q, dest) ? qpdf_oh_get_utf8_value(c->q,
+	    dest) : qpdf_oh_get_name(c->q, dest) + 1;
+	if (!strncmp(d, "fn:", 3) && (colon = strrchr(d, ':')) != NULL)
+		return xasprintf("Footnote %s", colon + 1);
+	for (i = 0; i < c->out->nflows; i++)
+		if (c->out->flows[i]->id && !strcmp(c->out->flows[i]->id, d))
+			return xasprintf("Go to %s", c->out->flows[i]->title ?
+			    c->out->flows[i]->title : d);
+	return xasprintf("Go to %s", d);
+}
+
+/* Every link annotation gets /Contents; every page tabs in structure
+ * order (PDF/UA 7.18). */
+static void
+annotate_links(tctx *c, qpdf_oh page)
+{
+	qpdf_oh annots = qpdf_oh_get_key(c->q, page, "/Annots");
+	int i, n;
+
+	qpdf_oh_replace_key(c->q, page, "/Tabs", qpdf_oh_new_name(c->q, "/S"));
+	if (!qpdf_oh_is_array(c->q, annots))
+		return;
+	n = qpdf_oh_get_array_n_items(c->q, annots);
+	for (i = 0; i < n; i++) {
+		qpdf_oh a = qpdf_oh_get_array_item(c->q, annots, i);
+		char *t;
+		if (!qpdf_oh_is_name_and_equals(c->q,
+		    qpdf_oh_get_key(c->q, a, "/Subtype"), "/Link") ||
+		    qpdf_oh_has_key(c->q, a, "/Contents"))
+			continue;
+		t = link_text(c, a);
+		qpdf_oh_replace_key(c->q, a, "/Contents",
+		    qpdf_oh_new_unicode_string(c->q, t));
+		free(t);
+	}
+}
+
+/* The XMP packet: dc:title (PDF/UA 7.1) and the PDF/UA identification. */
+static char *
+xmp_packet(const char *title, const char *lang, const char *producer)
+{
+	buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+	    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+	    " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+	    "  <rdf:Description rdf:about=\"\"\n"
+	    "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+	    "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+	    "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+	    "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
+	    "   <dc:format>application/pdf</dc:format>\n"
+	    "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+	escape_xml(&b, title);
+	buf_puts(&b, "</rdf:li></rdf:Alt></dc:title>\n"
+	    "   <dc:language><rdf:Bag><rdf:li>");
+	escape_xml(&b, lang);
+	buf_puts(&b, "</rdf:li></rdf:Bag></dc:language>\n"
+	    "   <pdf:Producer>");
+	escape_xml(&b, producer);
+	buf_puts(&b, "</pdf:Producer>\n"
+	    "   <xmp:CreatorTool>policyc</xmp:CreatorTool>\n"
+	    "   <pdfuaid:part>1</pdfuaid:part>\n"
+	    "  </rdf:Description>\n"
+	    " </rdf:RDF>\n"
+	    "</x:xmpmeta>\n"
+	    "<?xpacket end=\"w\"?>\n");
+	return buf_detach(&b);
+}
+
+/* The catalogue's accessibility entries and metadata. */
+static void
+finish_catalog(tctx *c, qpdf_oh root, const char *lang)
+{
+	char *title = xstrdup(qpdf_get_info_key(c->q, "/Title") ?
+	    qpdf_get_info_key(c->q, "/Title") : "");
+	char *producer = xstrdup(qpdf_get_info_key(c->q, "/Producer") ?
+	    qpdf_get_info_key(c->q, "/Producer") : "");
+	char *x = xmp_packet(title, lang, producer);
+	qpdf_oh md = qpdf_oh_new_stream(c->q);
+
+	qpdf_oh_replace_stream_data(c->q, md, (unsigned char *)x, strlen(x),
+	    qpdf_oh_new_null(c->q), qpdf_oh_new_null(c->q));
+	qpdf_oh_replace_key(c->q, qpdf_oh_get_dict(c->q, md), "/Type",
+	    qpdf_oh_new_name(c->q, "/Metadata"));
+	qpdf_oh_replace_key(c->q, qpdf_oh_get_dict(c->q, md), "/Subtype",
+	    qpdf_oh_new_name(c->q, "/XML"));
+	qpdf_oh_replace_key(c->q, root, "/Metadata", md);
+	qpdf_oh_replace_key(c->q, root, "/MarkInfo",
+	    parse(c, "<< /Marked true >>"));
+	qpdf_oh_replace_key(c->q, root, "/ViewerPreferences",
+	    parse(c, "<< /DisplayDocTitle true >>"));
+	qpdf_oh_replace_key(c->q, root, "/Lang",
+	    qpdf_oh_new_unicode_string(c->q, lang));
+	free(x);
+	free(title);
+	free(producer);
+}
+
+/* The tagging itself; 0, or 1 with *why set. */
+static int
+tag_document(tctx *c, const char *lang, const char **why)
+{
+	qpdf_oh root = qpdf_get_root(c->q);
+	qpdf_oh str = qpdf_oh_get_key(c->q, root, "/StructTreeRoot");
+	qpdf_oh pt;
+	int i, bad = 0;
+
+	c->npages = qpdf_get_num_pages(c->q);
+	if (c->npages < 0 || !qpdf_oh_is_dictionary(c->q, str)) {
+		*why = "it has no structure tree";
+		return 1;
+	}
+	c->page_id = xcalloc((size_t)c->npages + 1, sizeof *c->page_id);
+	c->art = xcalloc((size_t)c->npages + 1, sizeof *c->art);
+	for (i = 0; i < c->npages; i++)
+		c->page_id[i] = qpdf_oh_get_object_id(c->q,
+		    qpdf_get_page_n(c->q, (size_t)i));
+	restructure(c, str);
+	pt = qpdf_oh_get_key(c->q, str, "/ParentTree");
+	for (i = 0; i < c->npages; i++) {
+		qpdf_oh page = qpdf_get_page_n(c->q, (size_t)i);
+		bad |= mark_page(c, page, i, pt);
+		annotate_links(c, page);
+	}
+	finish_catalog(c, root, lang);
+	if (bad) {
+		*why = "a marked-content sequence to make an artifact was "
+		    "not in its page";
+		return 1;
+	}
+	return 0;
+}
+
+int
+pdftag_finish(const backend_input *in, const char *path,
+    const pdf_out *out, const char *lang)
+{
+	tctx c;
+	const char *why = NULL;
+	size_t ol = strlen(in->out_dir);
+	int i, rc = 0;
+
+	memset(&c, 0, sizeof c);
+	c.out = out;
+	c.q = qpdf_init();
+	qpdf_silence_errors(c.q);
+	qpdf_set_suppress_warnings(c.q, QPDF_TRUE);
+	if (strncmp(path, in->out_dir, ol) != 0 || path[ol] != '/')
+		why = "it is outside the output folder";
+	else if (qpdf_read(c.q, path, NULL) & QPDF_ERRORS)
+		why = NULL;
+	else if (tag_document(&c, lang && *lang ? lang : "en-GB", &why) == 0 &&
+	    !qpdf_has_error(c.q)) {
+		qpdf_init_write_memory(c.q);
+		qpdf_set_deterministic_ID(c.q, QPDF_TRUE);
+		qpdf_set_object_stream_mode(c.q, qpdf_o_preserve);
+		qpdf_set_compress_streams(c.q, QPDF_TRUE);
+		/* copy cairo's compressed streams as they are */
+		qpdf_set_decode_level(c.q, qpdf_dl_none);
+		if (!(qpdf_write(c.q) & QPDF_ERRORS) &&
+		    fsio_write_beneath(in->out_dir, path + ol + 1,
+		    (const char *)qpdf_get_buffer(c.q),
+		    qpdf_get_buffer_length(c.q)) != 0)
+			why = strerror(errno);
+	}
+	if (why || qpdf_has_error(c.q)) {
+		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, path, 0, 0,
+		    "cannot make the PDF accessible: %s", why ? why :
+		    qpdf_get_error_full_text(c.q, qpdf_get_error(c.q)));
+		rc = 1;
+	}
+	for (i = 0; c.art && i < c.npages; i++)
+		free(c.art[i].v);
+	free(c.art);
+	free(c.page_id);
+	qpdf_cleanup(&c.q);
+	return rc;
+}
