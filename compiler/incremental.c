@@ -427,32 +427,37 @@ done:
 
 /* ---- the lock ---- */
 
-/* OUT.lock beside OUT (not in it: OUT is replaced by the swap).  A
- * second build into the same OUT waits for the first, so neither reads
- * a cache the other is replacing. */
+/* OUT's folder, flock()ed (not a file in it: a build writes nothing
+ * outside OUT, and OUT itself is replaced by the swap).  A second build
+ * into the same OUT waits for the first, so neither reads a cache the
+ * other is replacing; builds into other OUTs of the same folder take
+ * turns too, which costs them time, never correctness. */
 static int
 take_lock(const char *out, diag_set *ds)
 {
-	char *path = xasprintf("%s.lock", out);
+	char *copy = xstrdup(out), *slash = strrchr(copy, '/');
+	const char *parent = slash ? (slash == copy ? "/" : copy) : ".";
 	int fd;
 
+	if (slash && slash != copy)
+		*slash = '\0';
 	/* OUT's folder may not exist yet (fsio_staging makes it too) */
-	fsio_mkdir_parent(path);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-
+	fsio_mkdirs(parent);
+	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
-		    "cannot open the lock file %s: %s", path, strerror(errno));
-		free(path);
+		    "cannot open the folder of %s to lock it: %s", out,
+		    strerror(errno));
+		free(copy);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "policyc: note: another build is writing %s; "
-		    "waiting for it to finish\n", out);
+		fprintf(stderr, "policyc: note: another build is writing beside "
+		    "%s; waiting for it to finish\n", out);
 		while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
 			;
 	}
-	free(path);
+	free(copy);
 	return fd;
 }
 
