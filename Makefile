@@ -93,8 +93,9 @@ valgrind: deps-test
 regen: all
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc tests/golden/regen
 
-# PNGs of every site page kind at 320, 375 and 1280 px (and, when branch
-# pdf's scripts/screenshots-pdf is there, of pack pages) in out/screenshots/
+# PNGs of every site page kind at 320, 375 and 1280 px, and of the pack
+# pages (cover, contents, a page with a split table, the glossary), in
+# out/screenshots/ (git-ignored)
 screenshots: all
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc scripts/screenshots-site content out/screenshots
 	@if [ -x scripts/screenshots-pdf ]; then \
