@@ -215,38 +215,78 @@ node(const htmlgraph *g, xmlNodePtr svg, xmlNsPtr ns, const nb *b, long y)
 	free(cls);
 }
 
-xmlNodePtr
-htmlgraph_document(const htmlgraph *g, xmlNodePtr root)
+/* A document's neighbours: what supersedes it, related documents both
+ * ways, those that link here and those its body links to. */
+static void
+gather(const htmlgraph *g, nbs *s, xmlNodePtr root, xmlNodePtr meta,
+    const char *self)
 {
-	nbs s;
-	xmlNodePtr meta = xmlread_child(root, "meta"), x, graph, svg, tl, r;
-	xmlNsPtr ns;
-	char *self = xmlread_attr_or(root, "id", "");
-	char *title, *alt, *sup;
-	size_t i, nin = 0, k;
-	long y, h, selfy;
-	buf a;
+	xmlNodePtr x;
+	char *sup;
 
-	memset(&s, 0, sizeof s);
+	memset(s, 0, sizeof *s);
 	sup = xmlread_attr(xmlread_child(meta, "superseded-by"), "ref");
-	add(g, &s, sup, 0, "superseded-by");
+	add(g, s, sup, 0, "superseded-by");
 	free(sup);
 	for (x = xmlread_child(xmlread_child(root, "related"), "ref"); x;
 	    x = xmlread_next(x, "ref")) {
 		char *ref = xmlread_attr(x, "ref");
 		char *dir = xmlread_attr_or(x, "direction", "out");
-		add(g, &s, ref, strcmp(dir, "in") == 0, "related");
+		add(g, s, ref, strcmp(dir, "in") == 0, "related");
 		free(ref);
 		free(dir);
 	}
 	for (x = xmlread_child(xmlread_child(root, "referenced-by"), "ref");
 	    x; x = xmlread_next(x, "ref")) {
 		char *ref = xmlread_attr(x, "ref");
-		add(g, &s, ref, 1, "link");
+		add(g, s, ref, 1, "link");
 		free(ref);
 	}
-	links_out(g, &s, xmlread_child(root, "body") ?
+	links_out(g, s, xmlread_child(root, "body") ?
 	    xmlread_child(root, "body")->children : NULL, self);
+}
+
+/* The text alternative: every neighbour and how it is joined. */
+static void
+add_alternative(const htmlgraph *g, const nbs *s, xmlNodePtr svg,
+    xmlNsPtr ns, const char *title)
+{
+	xmlNodePtr tl;
+	char *alt;
+	size_t i;
+	buf a;
+
+	buf_init(&a);
+	buf_puts(&a, "");
+	for (i = 0; i < s->n; i++) {
+		const nb *b = &s->list[i];
+		buf_puts(&a, i ? "; " : ": ");
+		buf_puts(&a, kind_words(b, g->statuses[b->doc]));
+		buf_puts(&a, " \xE2\x80\x93 ");
+		buf_puts(&a, g->titles[b->doc]);
+	}
+	alt = xasprintf("How %s connects to %zu other document%s%s%s", title,
+	    s->n + s->more, s->n + s->more == 1 ? "" : "s", a.data,
+	    s->more ? "; and more" : "");
+	tl = el(svg, ns, "title", NULL);
+	xmlSetProp(tl, BAD_CAST "id", BAD_CAST "pc-graph-t");
+	xmlNodeAddContent(tl, BAD_CAST alt);
+	free(alt);
+	buf_free(&a);
+}
+
+xmlNodePtr
+htmlgraph_document(const htmlgraph *g, xmlNodePtr root)
+{
+	nbs s;
+	xmlNodePtr meta = xmlread_child(root, "meta"), x, graph, svg, r;
+	xmlNsPtr ns;
+	char *self = xmlread_attr_or(root, "id", "");
+	char *title;
+	size_t i, nin = 0, k;
+	long y, h, selfy;
+
+	gather(g, &s, root, meta, self);
 	if (s.n == 0) {
 		free(self);
 		return NULL;
@@ -271,25 +311,8 @@ htmlgraph_document(const htmlgraph *g, xmlNodePtr root)
 	xmlSetProp(svg, BAD_CAST "aria-labelledby", BAD_CAST "pc-graph-t");
 	xmlSetProp(svg, BAD_CAST "focusable", BAD_CAST "false");
 
-	/* the text alternative: every neighbour and how it is joined */
 	title = xmlread_text_or(xmlread_child(meta, "title"), self);
-	buf_init(&a);
-	buf_puts(&a, "");
-	for (i = 0; i < s.n; i++) {
-		const nb *b = &s.list[i];
-		buf_puts(&a, i ? "; " : ": ");
-		buf_puts(&a, kind_words(b, g->statuses[b->doc]));
-		buf_puts(&a, " \xE2\x80\x93 ");
-		buf_puts(&a, g->titles[b->doc]);
-	}
-	alt = xasprintf("How %s connects to %zu other document%s%s%s", title,
-	    s.n + s.more, s.n + s.more == 1 ? "" : "s", a.data,
-	    s.more ? "; and more" : "");
-	tl = el(svg, ns, "title", NULL);
-	xmlSetProp(tl, BAD_CAST "id", BAD_CAST "pc-graph-t");
-	xmlNodeAddContent(tl, BAD_CAST alt);
-	free(alt);
-	buf_free(&a);
+	add_alternative(g, &s, svg, ns, title);
 
 	/* the spine, then: those pointing here, this one, those it points to */
 	selfy = (long)nin * ROW + 4;
