@@ -32,7 +32,7 @@
                     <xsl:otherwise><xsl:value-of select="@id"/></xsl:otherwise>
                   </xsl:choose>
                 </h2>
-                <div class="table-wrap"><table class="data"><caption class="visually-hidden">Details</caption><tbody>
+                <div class="table-wrap"><table class="summary"><caption class="visually-hidden">Details</caption><tbody>
                   <xsl:if test="role"><tr><th scope="row">Role</th><td><xsl:value-of select="role"/></td></tr></xsl:if>
                   <xsl:if test="phone">
                     <tr><th scope="row">Telephone</th>
