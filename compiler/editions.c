@@ -84,7 +84,7 @@ is_ours(int argc, char **argv)
 			    !strcmp(a, "--jobs") || !strcmp(a, "--baseline") ||
 			    !strcmp(a, "--write-baseline") ||
 			    !strcmp(a, "--changed-since") ||
-			    !strcmp(a, "--files-from"))
+			    !strcmp(a, "--files-from") || !strcmp(a, "--as-of"))
 				i++;
 			continue;
 		}
@@ -111,6 +111,8 @@ parse(int argc, char **argv, ed_cmd *c)
 			c->strict = 1;
 		else if (!strcmp(a, "--timings"))
 			c->po.timings = 1;
+		else if (!strcmp(a, "--drafts"))
+			c->po.drafts = 1;
 		else if (a[0] == '-' && a[1] && !v)
 			return usage("option '%s' needs a value", a);
 		else if (!strcmp(a, "--edition")) {
