@@ -515,13 +515,18 @@ place_item(tctx *c, qpdf_oh e, const placed *p)
 	c->lbody[top] = e;
 }
 
-/* 1 when the element cairo made is the one tagged for this item. */
+/* 1 when the element cairo made is the one tagged for this placement
+ * (the "(continued)" line over a split table is drawn as a P whatever
+ * its row is). */
 static int
-matches(tctx *c, qpdf_oh e, const pdf_item *it)
+matches(tctx *c, qpdf_oh e, const placed *p)
 {
+	const pdf_item *it = p->it;
 	char s[32];
 
 	type_of(c, e, s, sizeof s);
+	if (p->pl->cont)
+		return !strcmp(s, "/P");
 	switch (it->tag) {
 	case TAG_TR:
 		return !strcmp(s, "/TR");
@@ -560,11 +565,12 @@ place(tctx *c, qpdf_oh e, const placed *p)
 	    qpdf_oh_get_array_n_items(c->q, k) == 0))
 		return;       /* drew nothing: a space */
 	if (p && (p->it->type == IT_RULE || p->it->type == IT_SPACE ||
-	    (p->it->type == IT_ROW && p->pl->repeat) ||
+	    (p->it->type == IT_ROW && (p->pl->repeat || p->pl->cont)) ||
 	    (p->it->tag == TAG_FIG && (!p->it->outline_title ||
 	    !*p->it->outline_title)))) {
-		/* decoration, a header row repeated on a new page, an image
-		 * with no text: artifacts */
+		/* decoration, a header row repeated on a new page and the
+		 * "(continued)" line over it (the table stays one Table), an
+		 * image with no text: artifacts */
 		drop_content(c, k, pg);
 		return;
 	}
@@ -649,7 +655,7 @@ restructure(tctx *c, qpdf_oh root)
 	for (j = 0, i = 0; j < n && match; j++) {
 		qpdf_oh e = qpdf_oh_get_array_item(c->q, k, j);
 		if (is_type(c, e, NULL))
-			match = i < np && matches(c, e, pv[i++].it);
+			match = i < np && matches(c, e, &pv[i++]);
 	}
 	match = match && i == np;
 	close_groups(c);
