@@ -91,6 +91,11 @@ def layout_faults(path, cover):
             lines.setdefault(pg, {}).setdefault(round(y0), []).append(w)
     foot = []
     for pg, ls in sorted(lines.items()):
+        # the controlled-copy stamp (print-validity: issue 13) is a line
+        # of its own under the footer, not part of it
+        for y in [y for y, ws in ls.items() if " ".join(ws).startswith(
+                ("Printed copies are uncontrolled", "Built "))]:
+            del ls[y]
         if len(ls) > 2 or not ls:
             foot.append((pg, len(ls)))
         alltext = " ".join(" ".join(ws) for ws in ls.values())
