@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "htmlgraph.h"
+#include "meta.h"
 #include "strtab.h"
 #include "util.h"
 #include "xmlread.h"
@@ -171,11 +172,18 @@ text(xmlNodePtr parent, xmlNsPtr ns, long x, long y, const char *cls,
 	xmlNodeAddContent(t, BAD_CAST s);
 }
 
+/* A superseded or withdrawn document: drawn as old. */
+static int
+is_old(const char *status)
+{
+	enum doc_status s = meta_status_parse(status);
+	return s == STATUS_SUPERSEDED || s == STATUS_WITHDRAWN;
+}
+
 static const char *
 kind_words(const nb *b, const char *status)
 {
-	int old = strcmp(status, "superseded") == 0 ||
-	    strcmp(status, "withdrawn") == 0;
+	int old = is_old(status);
 	if (strcmp(b->kind, "superseded-by") == 0)
 		return b->in ? "Superseded by this" : "Replaced by";
 	if (strcmp(b->kind, "related") == 0)
@@ -192,7 +200,7 @@ node(const htmlgraph *g, xmlNodePtr svg, xmlNsPtr ns, const nb *b, long y)
 {
 	const char *st = g->statuses[b->doc];
 	char *cls = xasprintf("graph__node graph__node--%s%s", b->kind,
-	    (!strcmp(st, "superseded") || !strcmp(st, "withdrawn")) ?
+	    is_old(st) ?
 	    " graph__node--old" : "");
 	char *t = shorten(g->titles[b->doc]);
 	xmlNodePtr r, l;
@@ -449,7 +457,7 @@ section_svg(const htmlgraph *g, const sgroup *sg)
 	for (i = 0; i < (size_t)row_of_n; i++) {
 		long y = (long)i * SROW + 20;
 		const char *st = g->statuses[rows[i]];
-		int old = !strcmp(st, "superseded") || !strcmp(st, "withdrawn");
+		int old = is_old(st);
 		char *t = shorten(g->titles[rows[i]]);
 		xmlNodePtr c = el(svg, ns, "circle", old ? "graph__dot graph__dot--old" : "graph__dot");
 		num(c, "cx", ARC_X);

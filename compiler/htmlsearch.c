@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "htmlsearch.h"
+#include "meta.h"
 #include "xmlread.h"
 
 #define SEARCH_TEXT_MAX 40000
@@ -129,7 +130,7 @@ htmlsearch_entry(xmlDocPtr doc)
 	js_string(&b, type, 0);
 	buf_puts(&b, ",s:");
 	js_string(&b, sec, 0);
-	if (*status && strcmp(status, "active") != 0) {
+	if (meta_status_parse(status) != STATUS_ACTIVE) {
 		/* the results label a superseded, withdrawn or draft document */
 		buf_puts(&b, ",st:");
 		js_string(&b, status, 0);

@@ -590,6 +590,19 @@ meta_status_name(enum doc_status s)
 	return "active";
 }
 
+enum doc_status
+meta_status_parse(const char *word)
+{
+	enum doc_status s;
+
+	if (!word || !*word)
+		return STATUS_ACTIVE;
+	for (s = STATUS_ACTIVE; s < STATUS_OTHER; s++)
+		if (strcmp(word, meta_status_name(s)) == 0)
+			return s;
+	return STATUS_OTHER;
+}
+
 static void
 free_strv(char **v, size_t n)
 {

@@ -122,6 +122,10 @@ void meta_judge(struct corpus *c, struct diag_set *ds);
 const char *meta_review_state_name(enum review_state s);
 /* "draft", "active", "withdrawn", "superseded" ("active" for OTHER). */
 const char *meta_status_name(enum doc_status s);
+/* The status a word names, as the XML carries it ("superseded"): the one
+ * reading of a status word for back ends that read the XML; NULL or ""
+ * is active, a word outside the list STATUS_OTHER. */
+enum doc_status meta_status_parse(const char *word);
 /* Frees the typed fields meta_read set (not title/type/status). */
 void meta_free_fields(struct document *d);
 /* Reads cites: (a list of {source, edition, section} maps; a bare string

@@ -335,7 +335,8 @@ ref_xml(xmlNodePtr parent, const corpus *c, size_t k, const char *note,
 	if (direction)
 		set_attr(r, "direction", direction);
 	/* the site marks a withdrawn or superseded neighbour */
-	if (c->docs[k]->status && strcmp(c->docs[k]->status, "active") != 0)
+	if (c->docs[k]->status_kind != STATUS_ACTIVE &&
+	    c->docs[k]->status_kind != STATUS_OTHER)
 		set_attr(r, "status", c->docs[k]->status);
 }
 

@@ -183,13 +183,10 @@ pdf_status_of(xmlNodePtr meta)
 {
 	xmlNodePtr n = xmlread_child(meta, "status");
 	char *w = n ? xmlread_text_or(n, "") : NULL;
-	enum doc_status s, found = STATUS_ACTIVE;
+	enum doc_status found = meta_status_parse(w);
 
-	for (s = STATUS_DRAFT; w && s < STATUS_OTHER; s++)
-		if (strcmp(w, meta_status_name(s)) == 0)
-			found = s;
 	free(w);
-	return found;
+	return found == STATUS_OTHER ? STATUS_ACTIVE : found;
 }
 
 /* The review state of <review state=>: the XML writes "current" where
