@@ -197,3 +197,18 @@ date_add_months(const char *d, int months, char out[11])
 		day = md;
 	format_date(y, m, day, out);
 }
+
+void
+date_long(const char *iso, char *out, size_t n)
+{
+	static const char *const months[] = { "January", "February", "March",
+	    "April", "May", "June", "July", "August", "September", "October",
+	    "November", "December" };
+	int y, m, d;
+
+	if (iso && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 &&
+	    m <= 12)
+		snprintf(out, n, "%d %s %d", d, months[m - 1], y);
+	else
+		snprintf(out, n, "%s", iso ? iso : "");
+}

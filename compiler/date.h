@@ -26,5 +26,8 @@ int date_source_epoch(long long *out);
 double date_monotonic(void);
 /* Adds months (day clamped to the month's length). */
 void date_add_months(const char *d, int months, char out[11]);
+/* "2021-01-04" -> "4 January 2021" (British English, as every page and
+ * PDF writes dates); anything else is copied as it is. */
+void date_long(const char *iso, char *out, size_t n);
 
 #endif

@@ -327,7 +327,7 @@ superseded(diag_set *ds, const corpus *c, const document *d,
 		return;
 	ed = &e->eds[k];
 	nx = &e->eds[ed->successor];
-	sources_date_long(nx->date, when, sizeof when);
+	date_long(nx->date, when, sizeof when);
 	{
 		/* the newest edition, when the successor is itself replaced */
 		long last = ed->successor;

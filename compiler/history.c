@@ -24,6 +24,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
 
+#include "date.h"
 #include "changed.h"
 #include "document.h"
 #include "fsio.h"
@@ -734,14 +735,13 @@ index_lines(history *h)
 static char *
 banner_label(void)
 {
-	char *day, *s;
+	char day[48], *s;
 
 	if (!opts.as_of)
 		return NULL;
-	day = history_long_date(opts.as_of);
+	date_long(opts.as_of, day, sizeof day);
 	s = xasprintf("As in force on %s \xe2\x80\x94 not the current version",
 	    day);
-	free(day);
 	return s;
 }
 

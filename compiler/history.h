@@ -59,7 +59,5 @@ int history_checkout(const char *dir, const char *commit, const char *dest,
 /* A tag as a folder name under archive/ (letters, digits, . - _).
  * Caller frees. */
 char *history_folder_of(const char *tag);
-/* "3 March 2024" for 2024-03-03.  Caller frees. */
-char *history_long_date(const char *iso);
 
 #endif

@@ -409,16 +409,3 @@ out:
 	return rc;
 }
 
-char *
-history_long_date(const char *iso)
-{
-	static const char *const months[] = { "January", "February", "March",
-	    "April", "May", "June", "July", "August", "September", "October",
-	    "November", "December" };
-	int y, m, d;
-
-	if (!iso || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3 || m < 1 ||
-	    m > 12)
-		return xstrdup(iso ? iso : "");
-	return xasprintf("%d %s %d", d, months[m - 1], y);
-}

@@ -406,16 +406,3 @@ sources_find_mentions(const sources *s, const char *text, size_t len,
 	return n;
 }
 
-void
-sources_date_long(const char *iso, char *out, size_t n)
-{
-	static const char *const months[] = { "January", "February", "March",
-		"April", "May", "June", "July", "August", "September",
-		"October", "November", "December" };
-	int y, m, d;
-	if (iso && sscanf(iso, "%d-%d-%d", &y, &m, &d) == 3 && m >= 1 &&
-	    m <= 12)
-		snprintf(out, n, "%d %s %d", d, months[m - 1], y);
-	else
-		snprintf(out, n, "%s", iso ? iso : "");
-}

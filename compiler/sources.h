@@ -61,7 +61,5 @@ typedef struct {
 size_t sources_find_mentions(const sources *s, const char *text,
     size_t len, sources_mention **out);
 
-/* "15 December 2023" for 2023-12-15 into out. */
-void sources_date_long(const char *iso, char *out, size_t n);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "pdfint.h"
 
 #define QR_SIZE 40.0          /* points: 14 mm; level L keeps modules >= 1.2 pt */
@@ -39,8 +40,8 @@ pdfcontrol_new(xmlDocPtr doc)
 	sh = xmlread_attr_or(ctl, "short-hash", "");
 	url = xmlread_attr(ctl, "url");
 	version = xmlread_child_text(xmlread_child(root, "meta"), "version");
-	pdf_date_long(until, u, sizeof u);
-	pdf_date_long(built, b, sizeof b);
+	date_long(until, u, sizeof u);
+	date_long(built, b, sizeof b);
 	buf_init(&t);
 	buf_printf(&t, "Printed copies are uncontrolled. Valid until %s.\n"
 	    "Built %s", u, b);

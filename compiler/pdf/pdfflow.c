@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "pdfflow.h"
 
 static void
@@ -71,7 +72,7 @@ review_phrase(xmlNodePtr rev, enum doc_status status, const pdf_style *st,
 	long d = days ? atol(days) : 0;
 
 	*col = st->text;
-	pdf_date_long(due, date, sizeof date);
+	date_long(due, date, sizeof date);
 	if (!due || !*due) {
 		snprintf(out, n, "Not set");
 		*col = st->due_soon;
@@ -125,7 +126,7 @@ control_table(fctx *c, benv *e, xmlNodePtr meta)
 		if (keys[r]) {
 			v = meta_text(meta, keys[r]);
 			if (v && !strcmp(keys[r], "approved")) {
-				pdf_date_long(v, val, sizeof val);
+				date_long(v, val, sizeof val);
 				free(v);
 				v = xstrdup(val);
 			}
@@ -178,7 +179,7 @@ amendments(fctx *c, benv *e, xmlNodePtr meta)
 			continue;
 		date = xmlread_attr(a, "date");
 		txt = xmlread_text_or(a, "");
-		pdf_date_long(date, ld, sizeof ld);
+		date_long(date, ld, sizeof ld);
 		buf_puts(&b.text, "\n");
 		s = b.text.len;
 		pdfib_text(&b, ld);
@@ -322,7 +323,7 @@ adoption_log(fctx *c, benv *e, xmlNodePtr meta)
 	section_heading(c, e, "Adoption and review", "adoption-and-review");
 	if (rev)
 		review = xmlread_attr(rev, "due");
-	pdf_date_long(review, due, sizeof due);
+	date_long(review, due, sizeof due);
 	{
 		char *org = c->st->org_name ? c->st->org_name : "the setting";
 		snprintf(line, sizeof line, "This document was adopted by %s. "
@@ -347,7 +348,7 @@ adoption_log(fctx *c, benv *e, xmlNodePtr meta)
 		d = xmlread_attr(h, "date");
 		by = xmlread_attr(h, "by");
 		note = xmlread_text_or(h, "");
-		pdf_date_long(d, ld, sizeof ld);
+		date_long(d, ld, sizeof ld);
 		cell_text(c, &cells[r * ncols + 0], v, 0, c->st->text);
 		cell_text(c, &cells[r * ncols + 1], ld, 0, c->st->text);
 		cell_text(c, &cells[r * ncols + 2], by, 0, c->st->text);

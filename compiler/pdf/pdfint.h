@@ -183,7 +183,6 @@ void pdfstyle_init(pdf_style *st, const backend_input *in);
 void pdfstyle_free(pdf_style *st);
 void pdfthread_init(pdf_thread *t, const pdf_style *st);
 void pdfthread_free(pdf_thread *t);
-void pdf_date_long(const char *iso, char *out, size_t n);
 /* The judged status and review state the XML carries (<meta><status>,
  * <review state=>), read once here: no back-end code compares the words. */
 enum doc_status pdf_status_of(xmlNodePtr meta);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "date.h"
 #include "pdfflow.h"
 
 /* ---- pack flows ---- */
@@ -175,7 +176,7 @@ pdfflow_cover(pdf_thread *t, const backend_input *in, xmlNodePtr pack,
 	e.w = c.cw;
 	if (in->corpus)
 		today = xmlread_attr(xmlDocGetRootElement(in->corpus), "today");
-	pdf_date_long(today ? today : in->today, date, sizeof date);
+	date_long(today ? today : in->today, date, sizeof date);
 	space(f, 40);
 	if (c.st->logo_path)
 		cover_logo(&c, &e);
@@ -418,7 +419,7 @@ toc_detail(const pdf_flow *d)
 		buf_printf(&b, "%s%c%s", b.len ? " \xc2\xb7 " : "",
 		    w[0] - 'a' + 'A', w + 1);
 	}
-	pdf_date_long(d->review_due, date, sizeof date);
+	date_long(d->review_due, date, sizeof date);
 	buf_printf(&b, "%sReview due %s%s", b.len ? " \xc2\xb7 " : "",
 	    d->review_due && *d->review_due ? date : "not set",
 	    d->review == REVIEW_OVERDUE ? " (overdue)" :

@@ -159,21 +159,6 @@ load_conf(pdf_style *st, const char *dir)
 	free(text);
 }
 
-/* "2021-01-04" -> "4 January 2021"; other text is copied. */
-void
-pdf_date_long(const char *iso, char *out, size_t n)
-{
-	static const char *mon[] = { "January", "February", "March", "April",
-		"May", "June", "July", "August", "September", "October",
-		"November", "December" };
-	int y, m, d;
-
-	if (iso && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 &&
-	    m <= 12)
-		snprintf(out, n, "%d %s %d", d, mon[m - 1], y);
-	else
-		snprintf(out, n, "%s", iso ? iso : "");
-}
 
 /* The status word of <meta><status> as meta.c names it (absent or
  * unknown: active, as the XML writer says).  The one place compiler/pdf

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <libxml/parser.h>
 
+#include "date.h"
 #include "govern.h"
 #include "harness.h"
 #include "reviewcal.h"
@@ -66,7 +67,7 @@ UNIT_TEST(sources_mentions_and_editions)
 		CHECK_INT(m[2].edition, 0);
 	}
 	free(m);
-	sources_date_long("2023-12-15", d, sizeof d);
+	date_long("2023-12-15", d, sizeof d);
 	CHECK_STR(d, "15 December 2023");
 	sources_free(s);
 	diag_free(ds);
