@@ -552,22 +552,22 @@ carry(const char *out, const char *staging, const char *rel,
 	return rc;
 }
 
-int
-incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
-    const char *rel)
+/*
+ * The file rel of the old OUT, hashed again (one edited by hand, or left
+ * half-written by a crash, is made anew, never carried over) and, when it
+ * is what r recorded, carried into staging.  1 when it was; *data_out
+ * then holds its bytes (caller frees).
+ */
+static int
+verify_and_carry(const incr *inc, const old_rec *r, const char *staging,
+    const char *rel, char **data_out)
 {
-	const old_rec *r;
 	char *path, *data = NULL, got[33];
 	struct stat st;
 	incr_hash h;
 	int fd, ok = 0;
-	ssize_t n;
 
-	if (!inc || !inc->trusted || i >= inc->ndocs ||
-	    !(r = find_old(inc, rel)) || strcmp(r->key, inc->key[k][i]))
-		return 0;
-	/* the file in OUT is hashed again: one edited by hand, or left
-	 * half-written by a crash, is made anew, never carried over */
+	*data_out = NULL;
 	path = path_join(inc->out, rel);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
@@ -576,8 +576,7 @@ incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (size_t)st.st_size == r->size) {
 		data = xmalloc(r->size + 1);
-		n = read(fd, data, r->size + 1);
-		if (n == (ssize_t)r->size) {
+		if (read(fd, data, r->size + 1) == (ssize_t)r->size) {
 			incr_hash_init(&h);
 			incr_hash_add(&h, data, r->size);
 			incr_hash_hex(&h, got);
@@ -586,14 +585,30 @@ incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
 	}
 	close(fd);
 	if (ok && carry(inc->out, staging, rel, data, r->size) == 0) {
-		inc->rec[k][i].set = 1;
-		memcpy(inc->rec[k][i].ohash, r->ohash, 33);
-		inc->rec[k][i].size = r->size;
-		atomic_fetch_add(&inc->reused, 1);
-	} else
-		ok = 0;
+		*data_out = data;
+		return 1;
+	}
 	free(data);
-	return ok;
+	return 0;
+}
+
+int
+incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
+    const char *rel)
+{
+	const old_rec *r;
+	char *data;
+
+	if (!inc || !inc->trusted || i >= inc->ndocs ||
+	    !(r = find_old(inc, rel)) || strcmp(r->key, inc->key[k][i]) ||
+	    !verify_and_carry(inc, r, staging, rel, &data))
+		return 0;
+	inc->rec[k][i].set = 1;
+	memcpy(inc->rec[k][i].ohash, r->ohash, 33);
+	inc->rec[k][i].size = r->size;
+	atomic_fetch_add(&inc->reused, 1);
+	free(data);
+	return 1;
 }
 
 void
@@ -616,38 +631,17 @@ int
 incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
 {
 	const old_rec *r;
-	char *path, *data = NULL, got[33];
-	struct stat st;
-	incr_hash h;
-	int fd, ok = 0;
+	char *data;
 
 	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
-	    strcmp(r->key, inc->corpus_key))
+	    strcmp(r->key, inc->corpus_key) ||
+	    !verify_and_carry(inc, r, staging, rel, &data))
 		return 0;
-	path = path_join(inc->out, rel);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	free(path);
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size == r->size) {
-		data = xmalloc(r->size + 1);
-		if (read(fd, data, r->size + 1) == (ssize_t)r->size) {
-			incr_hash_init(&h);
-			incr_hash_add(&h, data, r->size);
-			incr_hash_hex(&h, got);
-			ok = !strcmp(got, r->ohash);
-		}
-	}
-	close(fd);
-	if (ok && carry(inc->out, staging, rel, data, r->size) == 0) {
-		incr_wrote_corpus(inc, rel, data, r->size);
-		atomic_fetch_sub(&inc->made, 1);
-		atomic_fetch_add(&inc->reused, 1);
-	} else
-		ok = 0;
+	incr_wrote_corpus(inc, rel, data, r->size);
+	atomic_fetch_sub(&inc->made, 1);
+	atomic_fetch_add(&inc->reused, 1);
 	free(data);
-	return ok;
+	return 1;
 }
 
 void

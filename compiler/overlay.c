@@ -21,6 +21,7 @@
 
 #include "frontmatter.h"
 #include "overlay.h"
+#include "profile.h"
 #include "util.h"
 
 /* Line starts of a text: lines[k] is the offset of line k+1; n lines. */
@@ -104,19 +105,6 @@ overlay_hash(const char *text, size_t len, int start, int end,
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-/* A code fence opener/closer: up to three spaces, then ``` or ~~~. */
-static char
-fence_char(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && i < 3 && s[i] == ' ')
-		i++;
-	if (i + 3 <= n && (s[i] == '`' || s[i] == '~') && s[i + 1] == s[i] &&
-	    s[i + 2] == s[i])
-		return s[i];
-	return 0;
-}
-
 /* Value of NAME=VALUE in a marker's words, or NULL (caller frees). */
 static char *
 attr(const char *s, size_t n, const char *name)
@@ -184,7 +172,7 @@ find_chunks(const lines *ol, int body_line, const char *path,
 		size_t n, wn;
 		const char *s = line_at(ol, k, &n), *w;
 		int col;
-		char f = fence_char(s, n);
+		char f = profile_fence(s, n);
 		overlay_chunk *ch;
 
 		if (fence) {

@@ -116,8 +116,8 @@ closer(const char *s, size_t n, int fenced)
 	    memmem(s, n, "/audience", 9) != NULL;
 }
 
-static char
-fence_of(const char *s, size_t n)
+char
+profile_fence(const char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n && i < 3 && s[i] == ' ')
@@ -146,7 +146,7 @@ profile_text(const project *p, char *text, size_t len, size_t *dropped)
 		const char *line = text + r, *aud;
 		size_t an;
 		int fenced, blank = 0, dropping = depth && drop_at[depth - 1];
-		char f = fence_of(line, n);
+		char f = profile_fence(line, n);
 
 		if (fence) {
 			if (f == fence)

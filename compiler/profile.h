@@ -15,4 +15,9 @@
 size_t profile_text(const project *p, char *text, size_t len,
     size_t *dropped);
 
+/* The fence character of a code fence's opening or closing line (up to
+ * three spaces, then ``` or ~~~), else 0: lines inside code are never
+ * markers, for profiles and overlays alike. */
+char profile_fence(const char *s, size_t n);
+
 #endif
