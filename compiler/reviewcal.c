@@ -304,7 +304,8 @@ reviewcal_csv(xmlDocPtr cx)
 	due_doc *v = due_docs(cx, &n);
 	buf b;
 
-	qsort(v, n, sizeof *v, by_owner);
+	if (n)   /* no document due: v may be NULL */
+		qsort(v, n, sizeof *v, by_owner);
 	buf_init(&b);
 	buf_puts(&b, "owner,title,id,version,review,state,days,url\r\n");
 	for (i = 0; i < n; i++) {

@@ -198,7 +198,8 @@ finish(sources *s, diag_set *ds)
 	s->tm = termmatch_new();
 	for (i = 0; i < s->n; i++) {
 		source_entry *e = &s->v[i];
-		qsort(e->eds, e->neds, sizeof *e->eds, by_date);
+		if (e->neds)
+			qsort(e->eds, e->neds, sizeof *e->eds, by_date);
 		for (k = 0; k < e->neds; k++)
 			e->eds[k].successor = -1;
 		for (k = 0; k < e->neds; k++) {
