@@ -79,7 +79,7 @@ asan: deps-test
 	  SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
 	  build-asan/policyc build-asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	  LSAN_OPTIONS=suppressions=$(SRCDIR)/tests/fixtures/pdf/lsan.supp \
+	  LSAN_OPTIONS=suppressions=$(SRCDIR)/tests/fixtures/pdf/lsan.supp:print_suppressions=0 \
 	  POLICYC=$(SRCDIR)/build-asan/policyc UNIT=$(SRCDIR)/build-asan/unit-tests \
 	  POLICYC_SANITIZED=1 prove -f tests/*.t
 

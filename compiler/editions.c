@@ -352,10 +352,16 @@ editions_main(int argc, char **argv)
 	for (i = 0; i < ned; i++) {
 		size_t j;
 		for (j = 0; j < i; j++)
-			if (!strcmp(ed[i].name, ed[j].name))
-				return usage("two editions would both publish into "
+			if (!strcmp(ed[i].name, ed[j].name)) {
+				rc = usage("two editions would both publish into "
 				    "OUT/%s: give the folders different names",
 				    ed[i].name);
+				for (j = 0; j < ned; j++) {
+					free(ed[j].name);
+					free(ed[j].dir);
+				}
+				return rc;
+			}
 	}
 	if (!c.out)
 		c.out = default_out = path_join(c.ndirs ? c.dirs[0] : ".", "out");
