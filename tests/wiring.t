@@ -62,6 +62,10 @@ else
 	rev=$(git -C "$ROOT" rev-parse HEAD)
 	R=$TMP/user-repo
 	mkdir -p "$R" && cp -R "$P/." "$R/" && rm -f "$R/.policyc-baseline.json"
+	# the broken link the action part added (it is skipped without a
+	# build/policyc, e.g. under make asan)
+	grep -q nowhere.md "$R/policies/alpha.md" ||
+		printf '\nSee [the missing one](nowhere.md).\n' >> "$R/policies/alpha.md"
 	cat > "$R/.pre-commit-config.yaml" <<EOF
 repos:
   - repo: $ROOT
