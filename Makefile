@@ -97,6 +97,9 @@ regen: all
 # pages (cover, contents, a page with a split table, the glossary), in
 # out/screenshots/ (git-ignored)
 screenshots: all
+	@# out/ is the site's folder (as make site makes it), so a later make
+	@# site replaces it instead of refusing a folder policyc did not make
+	./$(BUILD)/policyc build content -o out --outputs xml,html >/dev/null 2>&1 || true
 	POLICYC=$(SRCDIR)/$(BUILD)/policyc scripts/screenshots-site content out/screenshots
 	@if [ -x scripts/screenshots-pdf ]; then \
 	  POLICYC=$(SRCDIR)/$(BUILD)/policyc scripts/screenshots-pdf content out/screenshots; fi
