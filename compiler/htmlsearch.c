@@ -55,19 +55,25 @@ space(buf *b)
 		buf_putc(b, ' ');
 }
 
-/* Plain text of a body, blocks separated by spaces, whitespace squeezed. */
+/* Plain text of a body, blocks separated by spaces, whitespace squeezed;
+ * runs of other bytes are copied whole.  Gathering stops once b holds
+ * more than the index keeps (js_string cuts at SEARCH_TEXT_MAX), so a
+ * long document costs no more than a short one here. */
 static void
 gather_text(xmlNodePtr n, buf *b)
 {
-	for (; n; n = n->next) {
+	for (; n && b->len <= SEARCH_TEXT_MAX; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			const char *p;
-			for (p = (const char *)n->content; p && *p; p++) {
-				if (*p == ' ' || *p == '\n' || *p == '\t' ||
-				    *p == '\r')
+			const char *p = (const char *)n->content, *run;
+			while (p && *p) {
+				for (run = p; *p && *p != ' ' && *p != '\n' &&
+				    *p != '\t' && *p != '\r'; p++)
+					;
+				buf_putn(b, run, (size_t)(p - run));
+				if (*p) {
 					space(b);
-				else
-					buf_putc(b, *p);
+					p++;
+				}
 			}
 		} else if (n->type == XML_ELEMENT_NODE) {
 			if (xmlread_is(n, "htmlblock") || xmlread_is(n, "html"))

@@ -863,6 +863,22 @@ htmlxsl_load(htmlxsl *e, const char *name, diag_set *ds)
 	return st;
 }
 
+/* prefix and then the n bytes of s, in one allocation (a page is tens
+ * of kilobytes: xasprintf's vsnprintf copied it a byte at a time). */
+static char *
+with_prefix(const char *prefix, const char *s, size_t n)
+{
+	size_t np = prefix ? strlen(prefix) : 0;
+	char *r = xmalloc(np + n + 1);
+
+	if (np)
+		memcpy(r, prefix, np);
+	if (n)
+		memcpy(r + np, s, n);
+	r[np + n] = '\0';
+	return r;
+}
+
 /* Serialises a result tree the way browsers and cmark expect HTML
  * written as XML: void elements as "<br />", others always with an end
  * tag ("<p></p>"), no XML declaration. */
@@ -879,8 +895,8 @@ save_xhtml(xmlDocPtr res, const char *prefix)
 		if (n->type != XML_DTD_NODE)
 			xmlSaveTree(sv, n);
 	xmlSaveClose(sv);
-	s = xasprintf("%s%s", prefix ? prefix : "",
-	    xmlBufferContent(b) ? (const char *)xmlBufferContent(b) : "");
+	s = with_prefix(prefix, (const char *)xmlBufferContent(b),
+	    (size_t)xmlBufferLength(b));
 	xmlBufferFree(b);
 	return s;
 }
@@ -973,8 +989,8 @@ htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
 	} else if (xhtml) {
 		s = save_xhtml(res, prefix);
 	} else if (xsltSaveResultToString(&out, &len, res, st) == 0) {
-		s = xasprintf("%s%.*s", prefix ? prefix : "", len,
-		    out ? (const char *)out : "");
+		s = with_prefix(prefix, (const char *)out,
+		    out && len > 0 ? (size_t)len : 0);
 	}
 	xmlFree(out);
 	if (res)

@@ -103,7 +103,7 @@ buf_free(buf *b)
 	buf_init(b);
 }
 
-static void
+void
 buf_grow(buf *b, size_t extra)
 {
 	size_t want = b->len + extra + 1;
@@ -129,12 +129,6 @@ void
 buf_puts(buf *b, const char *s)
 {
 	buf_putn(b, s, strlen(s));
-}
-
-void
-buf_putc(buf *b, char c)
-{
-	buf_putn(b, &c, 1);
 }
 
 void

@@ -37,7 +37,17 @@ void buf_init(buf *b);
 void buf_free(buf *b);
 void buf_putn(buf *b, const char *s, size_t n);
 void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+void buf_grow(buf *b, size_t extra);
+/* One byte: inline, since writers call it per character (the search
+ * index, escapers), and a call through buf_putn cost more than the byte. */
+static inline void
+buf_putc(buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void buf_printf(buf *b, const char *fmt, ...) PC_PRINTF(2, 3);
 char *buf_detach(buf *b);
 
