@@ -42,6 +42,9 @@ typedef struct {
 	/* footnote labels in order of first reference */
 	char **fn_labels;
 	size_t nfn;
+	/* glossary entries the document's <terms> list carries, with their
+	 * definitions: a use of one is a reference, not a second copy */
+	unsigned char *listed;
 } walk;
 
 static const char *
@@ -240,7 +243,7 @@ link_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 		if (!li->from_source)
 			set_attr(x, "auto", "true");
 		e = w->c->glossary ? glossary_lookup(w->c->glossary, li->term_slug) : -1;
-		if (e >= 0)
+		if (e >= 0 && !(w->listed && w->listed[e]))
 			set_attr(x, "title", xmlout_term_title(w->c, (size_t)e));
 		w->in_link++;
 		inlines_xml(w, x, cmark_node_first_child(n));
@@ -660,6 +663,28 @@ footnotes_xml(walk *w, xmlNodePtr doc)
 	}
 }
 
+/* Which glossary entries the document's <terms> list will hold (the
+ * terms it uses, as xmlout's terms_xml lists them, each with its
+ * definition): a term written in the body refers to its entry there
+ * instead of copying the definition into every use.  NULL when there is
+ * no glossary. */
+static unsigned char *
+listed_terms(const corpus *c, const document *d)
+{
+	size_t n = c->glossary ? glossary_count(c->glossary) : 0, i;
+	unsigned char *listed;
+
+	if (n == 0)
+		return NULL;
+	listed = xcalloc(n, 1);
+	for (i = 0; i < d->nterms; i++) {
+		long e = glossary_lookup(c->glossary, d->terms[i].term_slug);
+		if (e >= 0)
+			listed[e] = 1;
+	}
+	return listed;
+}
+
 void
 xmlbody_write(const corpus *c, const document *d, xmlNodePtr doc,
     xmlNodePtr body)
@@ -673,6 +698,7 @@ xmlbody_write(const corpus *c, const document *d, xmlNodePtr doc,
 	w.c = c;
 	w.d = d;
 	w.allow_html = c->project->allow_html;
+	w.listed = listed_terms(c, d);
 	cur_overlay = d->overlay;
 	collect_footnotes(&w);
 	body_xml(&w, body);
@@ -681,6 +707,7 @@ xmlbody_write(const corpus *c, const document *d, xmlNodePtr doc,
 	for (k = 0; k < w.nfn; k++)
 		free(w.fn_labels[k]);
 	free(w.fn_labels);
+	free(w.listed);
 }
 
 /* Appends the blocks of Markdown text (a glossary definition). */
