@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <glib.h>
+#include "digest.h"
 
 #include "assets.h"
 #include "fsio.h"
@@ -449,10 +449,7 @@ judge(const corpus *c, asset *a, enum rule_id *rule)
 		    "%ld on a side and %ld in all); not published", a->file, w, h,
 		    ASSETS_MAX_SIDE, ASSETS_MAX_PIXELS);
 	} else {
-		GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-		g_checksum_update(ck, (const guchar *)data, (gssize)len);
-		snprintf(hex, sizeof hex, "%s", g_checksum_get_string(ck));
-		g_checksum_free(ck);
+		digest_sha256_hex(data, len, hex);
 		a->published = xasprintf("assets/%.16s.%s", hex, kind);
 		a->abs = abs;
 		abs = NULL;
@@ -538,12 +535,7 @@ judge_download(const corpus *c, asset *a, enum rule_id *rule)
 		    a->file, kind ? "SVG" : "HTML");
 		goto out;
 	}
-	{
-		GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-		g_checksum_update(ck, (const guchar *)data, (gssize)len);
-		snprintf(hex, sizeof hex, "%s", g_checksum_get_string(ck));
-		g_checksum_free(ck);
-	}
+	digest_sha256_hex(data, len, hex);
 	base = strrchr(a->file, '/');
 	base = base ? base + 1 : a->file;
 	name = xstrdup(base);

@@ -24,7 +24,7 @@
  * stops being valid.
  */
 #include <ctype.h>
-#include <glib.h>
+#include "digest.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -575,12 +575,12 @@ govern_document_xml(xmlNodePtr root, const corpus *c, size_t i)
 	const document *d = c->docs[i];
 	const govern *g = c->govern;
 	xmlNodePtr x = child(root, "control"), cs;
-	gchar *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-	    (const guchar *)(d->source ? d->source : ""), d->source ?
-	    d->source_len : 0);
+	char hash[DIGEST_HEX];
 	char *url = live_url(c->project, d->id), until[11], sh[13];
 	size_t k;
 
+	digest_sha256_hex(d->source ? d->source : "", d->source ?
+	    d->source_len : 0, hash);
 	snprintf(sh, sizeof sh, "%.12s", hash);
 	set_attr(x, "hash", hash);
 	set_attr(x, "short-hash", sh);
@@ -597,7 +597,6 @@ govern_document_xml(xmlNodePtr root, const corpus *c, size_t i)
 		    c->project->print_validity_hours);
 	}
 	free(url);
-	g_free(hash);
 	if (!g)
 		return;
 	cs = child(root, "cites");

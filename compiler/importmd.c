@@ -7,7 +7,7 @@
  * their nesting and numbers, GFM tables, footnotes.
  */
 #include <ctype.h>
-#include <glib.h>
+#include "digest.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +159,7 @@ imp_store_image(imp_doc *d, const unsigned char *data, size_t len,
     const char *name)
 {
 	const char *dot = strrchr(name, '.');
-	char ext[8] = "bin", *sum, *rel, *abs;
+	char ext[8] = "bin", sum[DIGEST_HEX], *rel, *abs;
 	size_t i;
 
 	if (dot && strlen(dot + 1) > 0 && strlen(dot + 1) < sizeof ext) {
@@ -172,9 +172,8 @@ imp_store_image(imp_doc *d, const unsigned char *data, size_t len,
 		if (!i || dot[1 + i])
 			strcpy(ext, "bin");
 	}
-	sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+	digest_sha256_hex(data, len, sum);
 	rel = xasprintf("assets/%.16s.%s", sum, ext);
-	g_free(sum);
 	abs = path_join(d->project, rel);
 	if (!fsio_exists(abs) && fsio_write(abs, (const char *)data, len)) {
 		free(abs);
