@@ -44,9 +44,7 @@
           </xsl:otherwise>
         </xsl:choose>
       </xsl:with-param>
-      <xsl:with-param name="content">
-        <xsl:apply-templates select="/document" mode="page"/>
-      </xsl:with-param>
+      <xsl:with-param name="content-in-place" select="true()"/>
       <xsl:with-param name="scripts">
         <script src="{$pc-root}page.js"></script>
       </xsl:with-param>

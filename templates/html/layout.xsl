@@ -57,6 +57,11 @@
     <xsl:param name="current" select="''"/>
     <xsl:param name="crumbs"/>
     <xsl:param name="content"/>
+    <!-- true(): the content is the input's root element in mode "page",
+         written in place; a document page is most of its HTML, and
+         building it as $content only to copy it cost a tenth of the
+         page's transform -->
+    <xsl:param name="content-in-place" select="false()"/>
     <xsl:param name="scripts"/>
     <html lang="{$lang}">
       <head>
@@ -146,7 +151,10 @@
           </xsl:if>
           <main id="main-content" class="main" tabindex="-1">
             <xsl:apply-templates select="/*/@as-of-label" mode="pc-banner"/>
-            <xsl:copy-of select="$content"/>
+            <xsl:choose>
+              <xsl:when test="$content-in-place"><xsl:apply-templates select="/*" mode="page"/></xsl:when>
+              <xsl:otherwise><xsl:copy-of select="$content"/></xsl:otherwise>
+            </xsl:choose>
           </main>
         </div>
         <footer class="site-footer">
