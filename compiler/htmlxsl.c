@@ -240,19 +240,27 @@ static __thread size_t mem_used, mem_limit;
 static __thread int mem_over;
 static __thread xmlNodePtr mem_inst;  /* the instruction that went over */
 
-static int
+/* The budget is spent: stop the transform at the instruction running. */
+static __attribute__((noinline)) int
+mem_refuse(void)
+{
+	if (!mem_over && cur_ctxt) {
+		cur_ctxt->state = XSLT_STATE_STOPPED;
+		mem_inst = cur_ctxt->inst;
+	}
+	mem_over = 1;
+	return 0;
+}
+
+/* Whether n more bytes fit the budget (every libxml2 allocation asks,
+ * so the common answer is inline). */
+static inline int
 mem_take(size_t n)
 {
-	if (mem_limit == 0)
+	if (__builtin_expect(mem_limit == 0, 0))
 		return 1;
-	if (mem_over || mem_used + n > mem_limit) {
-		if (!mem_over && cur_ctxt) {
-			cur_ctxt->state = XSLT_STATE_STOPPED;
-			mem_inst = cur_ctxt->inst;
-		}
-		mem_over = 1;
-		return 0;
-	}
+	if (__builtin_expect(mem_over || mem_used + n > mem_limit, 0))
+		return mem_refuse();
 	return 1;
 }
 
