@@ -914,6 +914,55 @@ load_logo(dctx *d, const backend_input *in)
 	}
 }
 
+/* The document information dictionary: title, author (the
+ * organisation), subject, keywords, creator and the build's dates. */
+static void
+set_metadata(dctx *d, const char *title, const char *subject,
+    const char *keywords)
+{
+	char date[64];
+
+	pdf_date(d->in, date, sizeof date);
+	cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_TITLE, title);
+	if (d->t->st->org_name)
+		cairo_pdf_surface_set_metadata(d->surf,
+		    CAIRO_PDF_METADATA_AUTHOR, d->t->st->org_name);
+	if (subject)
+		cairo_pdf_surface_set_metadata(d->surf,
+		    CAIRO_PDF_METADATA_SUBJECT, subject);
+	if (keywords && *keywords)
+		cairo_pdf_surface_set_metadata(d->surf,
+		    CAIRO_PDF_METADATA_KEYWORDS, keywords);
+	cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATOR,
+	    "policyc");
+	cairo_pdf_surface_set_metadata(d->surf,
+	    CAIRO_PDF_METADATA_CREATE_DATE, date);
+	cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_MOD_DATE,
+	    date);
+}
+
+/* What the drawing of one file made: its layouts, logo and context
+ * (the surface is finish_file's). */
+static void
+free_drawing(dctx *d)
+{
+	g_object_unref(d->footer[0]);
+	g_object_unref(d->footer[1]);
+	if (d->watermark)
+		g_object_unref(d->watermark);
+	if (d->cont)
+		g_object_unref(d->cont);
+	if (d->draft_label)
+		g_object_unref(d->draft_label);
+	if (d->org)
+		g_object_unref(d->org);
+	if (d->head)
+		g_object_unref(d->head);
+	if (d->logo)
+		cairo_surface_destroy(d->logo);
+	cairo_destroy(d->cr);
+}
+
 int
 pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
     pdf_out *out, const char *title, const char *subject,
@@ -922,7 +971,6 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	dctx d;
 	size_t i, p, k;
 	int page = 1;
-	char date[64];
 	pdf_stream ps;
 
 	memset(&d, 0, sizeof d);
@@ -961,23 +1009,7 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	    PDF_PAGE_W, PDF_PAGE_H);
 	if (cairo_surface_status(d.surf) != CAIRO_STATUS_SUCCESS)
 		return finish_file(in, path, d.surf, &ps);
-	pdf_date(in, date, sizeof date);
-	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE, title);
-	if (t->st->org_name)
-		cairo_pdf_surface_set_metadata(d.surf,
-		    CAIRO_PDF_METADATA_AUTHOR, t->st->org_name);
-	if (subject)
-		cairo_pdf_surface_set_metadata(d.surf,
-		    CAIRO_PDF_METADATA_SUBJECT, subject);
-	if (keywords && *keywords)
-		cairo_pdf_surface_set_metadata(d.surf,
-		    CAIRO_PDF_METADATA_KEYWORDS, keywords);
-	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATOR,
-	    "policyc");
-	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATE_DATE,
-	    date);
-	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_MOD_DATE,
-	    date);
+	set_metadata(&d, title, subject, keywords);
 	d.cr = cairo_create(d.surf);
 	load_logo(&d, in);
 	for (i = 0; i < out->nflows; i++)   /* the same room on every page */
@@ -1003,20 +1035,6 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	}
 	if (d.tagged)
 		cairo_tag_end(d.cr, "Document");
-	g_object_unref(d.footer[0]);
-	g_object_unref(d.footer[1]);
-	if (d.watermark)
-		g_object_unref(d.watermark);
-	if (d.cont)
-		g_object_unref(d.cont);
-	if (d.draft_label)
-		g_object_unref(d.draft_label);
-	if (d.org)
-		g_object_unref(d.org);
-	if (d.head)
-		g_object_unref(d.head);
-	if (d.logo)
-		cairo_surface_destroy(d.logo);
-	cairo_destroy(d.cr);
+	free_drawing(&d);
 	return finish_file(in, path, d.surf, &ps);
 }

@@ -378,6 +378,20 @@ adoption_log(fctx *c, benv *e, xmlNodePtr meta)
 	free(review);
 }
 
+/* The document's tags (meta/tags/tag), for the PDF's keywords. */
+static void
+read_tags(pdf_flow *f, xmlNodePtr meta)
+{
+	xmlNodePtr n = xmlread_child(meta, "tags");
+
+	for (n = n ? n->children : NULL; n; n = n->next)
+		if (xmlread_is(n, "tag")) {
+			f->tags = xrealloc(f->tags,
+			    (f->ntags + 1) * sizeof *f->tags);
+			f->tags[f->ntags++] = xmlread_text_or(n, "");
+		}
+}
+
 pdf_flow *
 pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 {
@@ -413,13 +427,7 @@ pdfflow_document(pdf_thread *t, const backend_input *in, xmlDocPtr doc)
 	c.cw = PDF_PAGE_W - t->st->margin_left - t->st->margin_right;
 	memset(&e, 0, sizeof e);
 	e.w = c.cw;
-	if ((n = xmlread_child(meta, "tags")))
-		for (n = n->children; n; n = n->next)
-			if (xmlread_is(n, "tag")) {
-				f->tags = xrealloc(f->tags,
-				    (f->ntags + 1) * sizeof *f->tags);
-				f->tags[f->ntags++] = xmlread_text_or(n, "");
-			}
+	read_tags(f, meta);
 
 	/* Title block. */
 	capitalise(type);
