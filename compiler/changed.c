@@ -11,6 +11,7 @@
  */
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include <git2.h>
@@ -322,6 +323,27 @@ out:
 	free(prefix);
 	free(root);
 	return cs;
+}
+
+int
+changed_repo_depth(const char *project_dir)
+{
+	char *d = realpath(project_dir, NULL), *slash;
+	int depth = 0, found = 0;
+
+	if (d == NULL)
+		return 0;   /* let libgit2 say what is wrong */
+	for (;; depth++) {
+		char *g = path_join(d[0] ? d : "/", ".git");
+		struct stat st;
+		found = lstat(g, &st) == 0;
+		free(g);
+		if (found || (slash = strrchr(d, '/')) == NULL || d[0] == '\0')
+			break;
+		*slash = '\0';
+	}
+	free(d);
+	return found ? depth : -1;
 }
 
 int

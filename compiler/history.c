@@ -803,7 +803,7 @@ history_judge(corpus *c, diag_set *ds)
 {
 	const project *p = c->project;
 	char **pats = NULL, *prefix = NULL, *content;
-	int mode = read_settings(p, &pats, ds), explicit_;
+	int mode = read_settings(p, &pats, ds), explicit_, depth;
 	git_repository *repo = NULL;
 	history *h = NULL;
 	size_t i;
@@ -811,6 +811,16 @@ history_judge(corpus *c, diag_set *ds)
 	explicit_ = mode == 1 || opts.repo_dir || opts.as_of || opts.archive;
 	if (opts.banner_only || !mode)
 		goto out;
+	depth = changed_repo_depth(opts.repo_dir ? opts.repo_dir : p->dir);
+	if (depth < 0) {
+		if (explicit_)
+			diag_report(ds, R_HISTORY_UNAVAILABLE, "", 0, 0,
+			    "the project is not in a git repository: no "
+			    "release history");
+		goto out;
+	}
+	if (!explicit_ && depth > 0)
+		goto out;   /* auto, in a folder of a larger repository */
 	git_libgit2_init();
 	if (changed_repo_open(opts.repo_dir ? opts.repo_dir : p->dir, &repo,
 	    &prefix) != 0) {
