@@ -7,20 +7,28 @@
  * folders.  Each edition goes through the one pipeline (pipeline.h) and
  * is published into OUT/<edition>/; core files the editions share are
  * read once (extends.c's cache, counted by --stats).  Editions are built
- * one after another, each in parallel inside (jobs.h), so the output and
- * the order of diagnostics do not depend on timing.  main.c calls
+ * side by side on jobs.h's threads (the threads left over shared among
+ * each edition's own stages); each keeps its diagnostics in its own set,
+ * gathered in edition order and sorted, so the output and the order of
+ * diagnostics do not depend on timing.  main.c calls
  * editions_main first; it answers -1 for anything else.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "diagfmt.h"
 #include "editions.h"
 #include "extends.h"
 #include "fsio.h"
+#include "incremental.h"
+#include "jobs.h"
 #include "pipeline.h"
 #include "publish.h"
 #include "util.h"
@@ -276,16 +284,31 @@ keep_new(void *ctx, const diagnostic *d)
 	return 1;
 }
 
-/* One edition through the pipeline (and published into OUT/<name>). */
-static int
-run_one(ed_cmd *c, const edition *ed, diag_set *all, size_t *ndocs)
+/* One edition through the pipeline (and published into OUT/<name>),
+ * its diagnostics kept in its own set: editions run side by side. */
+typedef struct {
+	ed_cmd *c;
+	const edition *ed;
+	diag_set **ds;        /* per edition */
+	size_t *ndocs;        /* per edition */
+	int *rc;              /* per edition */
+	int inner;            /* threads each edition's pipeline uses */
+} run_ctx;
+
+static void
+run_one(void *arg, size_t i, int worker)
 {
-	diag_set *ds = diag_new();
+	run_ctx *r = arg;
+	ed_cmd *c = r->c;
+	const edition *ed = &r->ed[i];
+	diag_set *ds = r->ds[i] = diag_new();
 	pipeline_options po = c->po;
 	pipeline *pl;
 	int rc = EXIT_OK;
 
+	(void)worker;
 	po.dir = ed->dir;
+	po.jobs = r->inner;
 	pl = pipeline_open(&po, ds);
 	if (pipeline_check(pl) != PIPELINE_OK)
 		rc = EXIT_USAGE;
@@ -294,15 +317,73 @@ run_one(ed_cmd *c, const edition *ed, diag_set *all, size_t *ndocs)
 		publish_options pub = c->pub;
 		char *out = path_join(c->out, ed->name);
 		pub.out = out;
-		fsio_mkdirs(c->out);
 		rc = publish_run(pl, &pub, ds);
 		free(out);
 	}
-	*ndocs += pipeline_ndocs(pl);
-	gather(all, ds, ed->dir);
+	r->ndocs[i] = pipeline_ndocs(pl);
+	r->rc[i] = rc;
 	pipeline_free(pl);
-	diag_free(ds);
-	return rc;
+}
+
+/* OUT itself, flock()ed as the folder of every OUT/<edition>: a build
+ * into one OUT waits for another into OUT as incremental.c's lock makes
+ * it, while the editions of this run build side by side.  -1 when OUT
+ * cannot be opened (each edition then locks as usual). */
+static int
+lock_out(const char *out)
+{
+	int fd;
+
+	fsio_mkdirs(out);
+	fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "policyc: note: another build is writing into "
+		    "%s; waiting for it to finish\n", out);
+		while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+			;
+	}
+	incr_parent_locked(1);
+	return fd;
+}
+
+/* Runs every edition: as many side by side as there are threads (the
+ * rest of the threads shared among them), then gathers their
+ * diagnostics in edition order, so nothing printed depends on timing. */
+static int
+run_all(ed_cmd *c, const edition *ed, size_t ned, diag_set *all,
+    size_t *ndocs)
+{
+	run_ctx r;
+	int threads = c->po.jobs > 0 ? c->po.jobs : jobs_default();
+	int outer = jobs_workers(ned, threads), worst = EXIT_OK, lockfd = -1;
+	size_t i;
+
+	r.c = c;
+	r.ed = ed;
+	r.ds = xcalloc(ned ? ned : 1, sizeof *r.ds);
+	r.ndocs = xcalloc(ned ? ned : 1, sizeof *r.ndocs);
+	r.rc = xcalloc(ned ? ned : 1, sizeof *r.rc);
+	r.inner = threads / outer > 0 ? threads / outer : 1;
+	if (!c->check_only)
+		lockfd = lock_out(c->out);
+	jobs_run(ned, outer, run_one, &r);
+	if (lockfd >= 0) {
+		incr_parent_locked(0);
+		close(lockfd);
+	}
+	for (i = 0; i < ned; i++) {
+		gather(all, r.ds[i], ed[i].dir);
+		diag_free(r.ds[i]);
+		*ndocs += r.ndocs[i];
+		if (r.rc[i] > worst)
+			worst = r.rc[i];
+	}
+	free(r.ds);
+	free(r.ndocs);
+	free(r.rc);
+	return worst;
 }
 
 static int
@@ -369,11 +450,7 @@ editions_main(int argc, char **argv)
 	if (!c.check_only)
 		publish_signals_install();
 	all = diag_new();
-	for (i = 0; i < ned; i++) {
-		rc = run_one(&c, &ed[i], all, &ndocs);
-		if (rc > worst)
-			worst = rc;
-	}
+	worst = run_all(&c, ed, ned, all, &ndocs);
 	diag_sort(all);
 	memset(&k, 0, sizeof k);
 	diag_filter(all, keep_new, &k);

@@ -96,11 +96,21 @@ cache_read(const char *abs, size_t *len)
 	copy = xmalloc(*len + 1);
 	memcpy(copy, text, *len + 1);
 	pthread_mutex_lock(&cache_lock);
-	cache = xrealloc(cache, (ncache + 1) * sizeof *cache);
-	cache[ncache].abs = xstrdup(abs);
-	cache[ncache].text = text;
-	cache[ncache].len = *len;
-	ncache++;
+	/* Editions built side by side may both have missed: the first to
+	 * come back keeps its copy, so the counts do not depend on timing. */
+	for (i = 0; i < ncache; i++)
+		if (!strcmp(cache[i].abs, abs))
+			break;
+	if (i < ncache) {
+		cache_saved++;
+		free(text);
+	} else {
+		cache = xrealloc(cache, (ncache + 1) * sizeof *cache);
+		cache[ncache].abs = xstrdup(abs);
+		cache[ncache].text = text;
+		cache[ncache].len = *len;
+		ncache++;
+	}
 	pthread_mutex_unlock(&cache_lock);
 	return copy;
 }

@@ -157,7 +157,7 @@ struct incr {
 	atomic_size_t reused, made;
 };
 
-static incr_stats last_stats;
+static _Thread_local incr_stats last_stats;  /* per thread: editions build side by side */
 
 incr_stats
 incr_last_stats(void)
@@ -427,6 +427,16 @@ done:
 
 /* ---- the lock ---- */
 
+/* Set while editions.c holds the lock of the folder of several OUTs it
+ * builds side by side: their builds then do not take turns. */
+static atomic_int parent_held;
+
+void
+incr_parent_locked(int held)
+{
+	atomic_store(&parent_held, held);
+}
+
 /* OUT's folder, flock()ed (not a file in it: a build writes nothing
  * outside OUT, and OUT itself is replaced by the swap).  A second build
  * into the same OUT waits for the first, so neither reads a cache the
@@ -451,7 +461,7 @@ take_lock(const char *out, diag_set *ds)
 		free(copy);
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	if (!atomic_load(&parent_held) && flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		fprintf(stderr, "policyc: note: another build is writing beside "
 		    "%s; waiting for it to finish\n", out);
 		while (flock(fd, LOCK_EX) != 0 && errno == EINTR)

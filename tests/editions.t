@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 36
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -56,9 +56,19 @@ run_policyc build "$R/core" --edition all -o "$TMP/ws1" --today $T --stats --out
 is "$rc" 0 "build --edition all exits 0"
 check "OUT/<edition>/ for each edition" test -d "$TMP/ws1/core/html" -a -d "$TMP/ws1/hampshire/html" -a -d "$TMP/ws1/little-acorns/html"
 like "$err" "editions: 3 built, 9 documents; shared core files: 3 read once, 1 repeat reads saved" "shared core files are read once (counted by --stats)"
-SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition all -o "$TMP/ws2" --today $T --outputs xml,html
-SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition all -o "$TMP/ws3" --today $T --outputs xml,html -j 1
-check "reproducible: the same output with 1 and N threads" diff -r "$TMP/ws2" "$TMP/ws3"
+SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition all -o "$TMP/ws2" --today $T -j 4
+par_err=$err
+SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition all -o "$TMP/ws3" --today $T -j 1
+check "reproducible: editions side by side (-j 4) publish what one after another (-j 1) does, PDFs too" diff -r "$TMP/ws2" "$TMP/ws3"
+is "$par_err" "$err" "editions side by side: the same diagnostics, in the same order"
+for e in core hampshire little-acorns; do
+	SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition $e -o "$TMP/ws-one" --today $T -j 1
+	check "edition $e alone publishes what it does in --edition all" diff -r "$TMP/ws-one/$e" "$TMP/ws2/$e"
+done
+run_policyc check "$R/core" "$R/hampshire" "$R/little-acorns" --today $T -j 4
+par_out=$out
+run_policyc check "$R/core" "$R/hampshire" "$R/little-acorns" --today $T -j 1
+is "$par_out" "$out" "several folders side by side: check prints what one after another does"
 run_policyc build "$R/core" --edition hampshire -o "$TMP/ws4" --today $T --outputs xml
 check "--edition NAME builds that edition only" test -d "$TMP/ws4/hampshire" -a ! -d "$TMP/ws4/core"
 run_policyc build "$R/core" --edition hampshir -o "$TMP/ws5" --today $T

@@ -8,6 +8,7 @@
  * render (and so the build); the input was judged before it ran.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -215,6 +216,11 @@ done:
 	return rc;
 }
 
+/* The font pins (pdffont.c) are the process's: editions built side by
+ * side (editions.c) render their PDFs one at a time, each on all its
+ * workers. */
+static pthread_mutex_t render_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int
 pdf_render(const backend_input *in)
 {
@@ -224,6 +230,7 @@ pdf_render(const backend_input *in)
 	xmlNodePtr packs = NULL, p;
 	size_t k;
 
+	pthread_mutex_lock(&render_lock);
 	pdfstyle_init(&st, in);
 	memset(&j, 0, sizeof j);
 	j.in = in;
@@ -254,5 +261,6 @@ pdf_render(const backend_input *in)
 	free(j.ts);
 	free(j.failed);
 	pdfstyle_free(&st);
+	pthread_mutex_unlock(&render_lock);
 	return failed;
 }
