@@ -22,6 +22,7 @@
 #include "fsio.h"
 #include "glossary.h"
 #include "jobs.h"
+#include "linkforms.h"
 #include "overlay.h"
 #include "strtab.h"
 #include "util.h"
@@ -54,6 +55,7 @@ struct extends {
 	size_t nlv;
 	yval rules;            /* merged rules: map; items borrowed */
 	yval org, contacts;    /* merged organisation and its contacts */
+	char *cores[EXTENDS_DEPTH];  /* p->cores: the levels' rel */
 	struct glossary *glossary;  /* extends_glossary's (the corpus owns it) */
 	item *it;
 	size_t nit;
@@ -371,8 +373,9 @@ map_release(yval *m)
 
 /* organisation: the edition's keys, then the cores' (contacts merged a
  * level deeper), so {{contacts.x.phone}} in core text finds the
- * edition's value first and the core's otherwise.  The logo is never
- * inherited: its path is the core's, not the edition's. */
+ * edition's value first and the core's otherwise.  The logo is
+ * inherited by name: extends_resolve finds the edition's own file of
+ * that name first, else the core's. */
 static void
 merge_organisation(extends *e)
 {
@@ -384,8 +387,6 @@ merge_organisation(extends *e)
 		if (!o || o->kind != YV_MAP)
 			continue;
 		for (i = 0; i < o->n; i++) {
-			if (!strcmp(o->keys[i], "logo") && l > 0)
-				continue;
 			if (!strcmp(o->keys[i], "contacts") &&
 			    o->items[i]->kind == YV_MAP) {
 				size_t k;
@@ -407,6 +408,7 @@ extends *
 extends_open(project *p, diag_set *ds)
 {
 	extends *e;
+	size_t i;
 	const char *rel = ".";
 	const project *at = p;
 
@@ -422,7 +424,94 @@ extends_open(project *p, diag_set *ds)
 	}
 	merge_rules(e, ds);
 	merge_organisation(e);
+	for (i = 0; i < e->nlv; i++)
+		e->cores[i] = e->lv[i].rel;
+	p->cores = e->nlv ? e->cores : NULL;
+	p->ncores = e->nlv;
 	return e;
+}
+
+/* The folder of core i as a path from where policyc runs. */
+static char *
+core_dir(const project *p, size_t i)
+{
+	return p->cores[i][0] == '/' ? xstrdup(p->cores[i]) :
+	    path_join(p->dir, p->cores[i]);
+}
+
+enum fsio_inside
+extends_resolve(const project *p, const char *name, int want, char **abs,
+    char **shown)
+{
+	const char *rest = name;
+	enum fsio_inside r, first;
+	size_t i, named = 0;
+
+	for (i = 0; i < p->ncores; i++) {
+		size_t n = strlen(p->cores[i]);
+		if (!strncmp(name, p->cores[i], n) && name[n] == '/') {
+			rest = name + n + 1;   /* a core's own name for it */
+			named = i + 1;
+			break;
+		}
+	}
+	first = r = fsio_resolve_inside(p->dir, rest, want, abs);
+	if (r == FSIO_INSIDE && shown)
+		*shown = extends_norm_path(rest);
+	for (i = 0; r != FSIO_INSIDE && i < p->ncores; i++) {
+		char *dir = core_dir(p, i);
+		r = fsio_resolve_inside(dir, rest, want, abs);
+		if (i + 1 == named)
+			first = r;
+		if (r == FSIO_INSIDE && shown) {
+			char *joined = path_join(p->cores[i], rest);
+			*shown = extends_norm_path(joined);
+			free(joined);
+		}
+		free(dir);
+	}
+	if (r != FSIO_INSIDE && shown)
+		*shown = NULL;
+	return r == FSIO_INSIDE ? r : first;
+}
+
+char *
+extends_norm_link(const project *p, const char *dir, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncores; i++) {
+		size_t n = strlen(p->cores[i]);
+		if (!strncmp(dir, p->cores[i], n) && (!dir[n] || dir[n] == '/')) {
+			char *in = linkforms_norm_path(dir[n] ? dir + n + 1 : "",
+			    path), *r;
+			if (!in)
+				return NULL;
+			r = *in ? path_join(p->cores[i], in) : xstrdup(p->cores[i]);
+			free(in);
+			return r;
+		}
+	}
+	return linkforms_norm_path(dir, path);
+}
+
+size_t
+extends_layers(const project *p, const char *sub, char ***dirs,
+    char ***labels)
+{
+	size_t i;
+
+	*dirs = xcalloc(p->ncores + 1, sizeof **dirs);
+	*labels = xcalloc(p->ncores + 1, sizeof **labels);
+	(*dirs)[0] = path_join(p->dir, sub);
+	(*labels)[0] = xstrdup(sub);
+	for (i = 0; i < p->ncores; i++) {
+		char *dir = core_dir(p, i);
+		(*dirs)[i + 1] = path_join(dir, sub);
+		(*labels)[i + 1] = path_join(p->cores[i], sub);
+		free(dir);
+	}
+	return p->ncores + 1;
 }
 
 int
@@ -900,6 +989,8 @@ extends_free(extends *e)
 
 	if (!e)
 		return;
+	e->p->cores = NULL;
+	e->p->ncores = 0;
 	for (i = 0; i < e->nlv; i++) {
 		free(e->lv[i].rel);
 		free(e->lv[i].abs);

@@ -59,6 +59,10 @@ typedef struct project {
 	yval *keys;           /* borrowed map: their key -> ours; or NULL */
 	yval *sections;       /* borrowed map: folder -> title; or NULL */
 	long print_validity_hours; /* print-validity: in hours; 0: absent */
+	/* editions (extends.c): the cores' folders as seen from dir
+	 * ("../core"), nearest first, whose filters, templates and images
+	 * the project inherits; borrowed from extends_open, NULL if none */
+	char **cores; size_t ncores;
 } project;
 
 /* Loads DIR/policyc.yaml.  Returns NULL (with a diagnostic) when the file

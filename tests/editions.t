@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 36
+plan 41
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -42,6 +42,19 @@ like "$out" "^../core/policies/guide/records.md:5:11: error: .*guide/retired" "c
 run_policyc build "$CASES/overlay-bad" -o "$TMP/bad-out" --today $T --outputs xml
 is "$rc" 0 "bad overlays: the build goes on"
 check "an overlay of a document the core lacks is published on its own" test -f "$TMP/bad-out/xml/guide/missing.xml"
+
+# ---- the core's filters, logo, images and templates are inherited ----
+run_policyc build "$CASES/inherit" -o "$TMP/inh" --today $T
+is "$rc" 0 "an edition of a core with assets: built"
+intro=$(cat "$TMP/inh/html/guide/intro.html")
+local_page=$(cat "$TMP/inh/html/guide/local.html")
+like "$intro" 'class="site-header__logo" src="\.\./assets/[0-9a-f]*\.png"' "the core's logo is the edition's (none of its own)"
+map=$(printf '%s' "$intro" | sed -n 's/.*<img src="\([^"]*\)" alt="Map of the region".*/\1/p')
+check "a core document's image is published from the core" test -s "$TMP/inh/html/guide/$map"
+chart=$(printf '%s' "$intro" | sed -n 's/.*<img src="\([^"]*\)" alt="Chart of referrals".*/\1/p')
+own=$(printf '%s' "$local_page" | sed -n 's/.*<img src="\([^"]*\)" alt="Local chart".*/\1/p')
+is "$chart" "$own" "an image of the same name in the edition replaces the core's"
+like "$(pdftotext "$TMP/inh/pdf/guide/intro.pdf" - 2>/dev/null)" "Introduction" "the PDF of a core document with the core's images"
 
 # ---- check = build ----
 run_policyc check "$CASES/overlay-kinds" --today $T
