@@ -137,6 +137,80 @@ extends_cache_clear(void)
 	ncache = cache_saved = 0;
 }
 
+/* ---- the projects open now, for the site templates ---- */
+
+/* htmlxsl.c is handed a project folder only; it asks here for the
+ * template folders of the cores of the project open in that folder
+ * (editions are open side by side, each registered while it lives). */
+typedef struct {
+	char *real;
+	const extends *e;
+} registered;
+
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static registered *reg;
+static size_t nreg;
+
+static void
+reg_add(const extends *e)
+{
+	char *real = realpath(e->p->dir, NULL);
+
+	if (!real)
+		return;
+	pthread_mutex_lock(&reg_lock);
+	reg = xrealloc(reg, (nreg + 1) * sizeof *reg);
+	reg[nreg].real = real;
+	reg[nreg].e = e;
+	nreg++;
+	pthread_mutex_unlock(&reg_lock);
+}
+
+static void
+reg_remove(const extends *e)
+{
+	size_t i;
+
+	pthread_mutex_lock(&reg_lock);
+	for (i = 0; i < nreg; i++)
+		if (reg[i].e == e) {
+			free(reg[i].real);
+			reg[i] = reg[--nreg];
+			break;
+		}
+	if (!nreg) {
+		free(reg);
+		reg = NULL;
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
+size_t
+extends_template_dirs(const char *project_real, char ***dirs)
+{
+	size_t i, l, n = 0;
+
+	*dirs = NULL;
+	if (!project_real)
+		return 0;
+	pthread_mutex_lock(&reg_lock);
+	for (i = 0; i < nreg; i++) {
+		const extends *e = reg[i].e;
+		if (strcmp(reg[i].real, project_real))
+			continue;
+		*dirs = xcalloc(e->nlv + 1, sizeof **dirs);
+		for (l = 0; l < e->nlv; l++) {
+			char *abs = NULL;
+			if (fsio_resolve_inside(e->lv[l].abs, "templates/html",
+			    FSIO_WANT_DIR, &abs) == FSIO_INSIDE)
+				(*dirs)[n++] = abs;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&reg_lock);
+	return n;
+}
+
 /* ---- the chain ---- */
 
 char *
@@ -428,6 +502,7 @@ extends_open(project *p, diag_set *ds)
 		e->cores[i] = e->lv[i].rel;
 	p->cores = e->nlv ? e->cores : NULL;
 	p->ncores = e->nlv;
+	reg_add(e);
 	return e;
 }
 
@@ -493,6 +568,23 @@ extends_norm_link(const project *p, const char *dir, const char *path)
 		}
 	}
 	return linkforms_norm_path(dir, path);
+}
+
+int
+extends_any_layer(const project *p, const char *sub)
+{
+	char **dirs, **labels;
+	size_t n = extends_layers(p, sub, &dirs, &labels), i;
+	int any = 0;
+
+	for (i = 0; i < n; i++) {
+		any |= fsio_is_dir(dirs[i]);
+		free(dirs[i]);
+		free(labels[i]);
+	}
+	free(dirs);
+	free(labels);
+	return any;
 }
 
 size_t
@@ -989,6 +1081,7 @@ extends_free(extends *e)
 
 	if (!e)
 		return;
+	reg_remove(e);
 	e->p->cores = NULL;
 	e->p->ncores = 0;
 	for (i = 0; i < e->nlv; i++) {

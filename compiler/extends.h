@@ -54,6 +54,12 @@ void extends_free(extends *e);
  * answer of the project (or of the core the name is in). */
 enum fsio_inside extends_resolve(const project *p, const char *name,
     int want, char **abs, char **shown);
+/* The real paths of the site template folders (templates/html) of the
+ * cores of the project open in the folder whose real path is given,
+ * nearest first (htmlxsl.c looks a stylesheet up in the project's, then
+ * these, then the built-in).  Returns the count; caller frees each and
+ * *dirs. */
+size_t extends_template_dirs(const char *project_real, char ***dirs);
 /* linkforms_norm_path(dir, path) where dir may be a core document's
  * folder ("../core/policies/a"): normalised inside that core, its
  * prefix kept ("../core/images/x.png"); NULL when it leaves the core. */
@@ -64,6 +70,8 @@ char *extends_norm_link(const project *p, const char *dir, const char *path);
  * Returns the count (caller frees each string and both arrays). */
 size_t extends_layers(const project *p, const char *sub, char ***dirs,
     char ***labels);
+/* 1 when any of those folders exists. */
+int extends_any_layer(const project *p, const char *sub);
 
 /* The edition's name (edition:, else organisation name, else title). */
 const char *extends_edition_name(const project *p);

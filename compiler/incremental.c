@@ -32,6 +32,7 @@
 
 #include "corpus.h"
 #include "document.h"
+#include "extends.h"
 #include "fsio.h"
 #include "incremental.h"
 #include "jobs.h"
@@ -279,6 +280,18 @@ html_identity(pipeline *pl, char out[33])
 	t = path_join(p->dir, "templates/html");
 	hash_tree(&h, t, "project");
 	free(t);
+	{	/* an edition's cores' templates (extends.c) */
+		char **d, **l;
+		size_t n = extends_layers(p, "templates/html", &d, &l), k;
+		for (k = 0; k < n; k++) {
+			if (k)
+				hash_tree(&h, d[k], l[k]);
+			free(d[k]);
+			free(l[k]);
+		}
+		free(d);
+		free(l);
+	}
 	hash_str(&h, pipeline_corpus(pl)->today);
 	for (c = root ? root->children : NULL; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&

@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 45
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -55,6 +55,15 @@ chart=$(printf '%s' "$intro" | sed -n 's/.*<img src="\([^"]*\)" alt="Chart of re
 own=$(printf '%s' "$local_page" | sed -n 's/.*<img src="\([^"]*\)" alt="Local chart".*/\1/p')
 is "$chart" "$own" "an image of the same name in the edition replaces the core's"
 like "$(pdftotext "$TMP/inh/pdf/guide/intro.pdf" - 2>/dev/null)" "Introduction" "the PDF of a core document with the core's images"
+like "$(cat "$TMP/inh/html/404.html")" "Page not found in the regional manual" "the core's site template is inherited"
+like "$(cat "$TMP/inh/html/style.css")" "the edition's own site style" "the edition's template of the same name wins"
+unlike "$(cat "$TMP/inh/html/style.css")" "the core's site style" "... and the core's is not used"
+sed -i 's/in the regional manual/in the core manual/' "$E/inherit-core/templates/html/404.xsl"
+run_policyc build "$E/inherit" -o "$TMP/inh2" --today $T
+run_policyc build "$E/inherit" -o "$TMP/inh2" --today $T
+sed -i 's/in the core manual/in the changed core manual/' "$E/inherit-core/templates/html/404.xsl"
+run_policyc build "$E/inherit" -o "$TMP/inh2" --today $T
+like "$(cat "$TMP/inh2/html/404.html")" "in the changed core manual" "a change to a core template is seen by the edition's build cache"
 
 # ---- check = build ----
 run_policyc check "$CASES/overlay-kinds" --today $T
