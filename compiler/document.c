@@ -1007,7 +1007,8 @@ load(const project *p, const char *path, const char *relpath,
 	} else
 		read_source(p, d, ds);
 	/* audience blocks an edition leaves out (profile.c) */
-	d->source_len = profile_text(p, d->source, d->source_len, NULL);
+	d->source_len = profile_text_blocks(p, d->source, d->source_len,
+	    &d->profiled, &d->nprofiled);
 	frontmatter_split(d->source, d->source_len, &fm);
 	meta_broken = read_front_matter(p, d, &fm, ds);
 	set_id_and_section(d, ds);
@@ -1051,6 +1052,7 @@ document_free(document *d)
 	size_t i;
 	if (!d)
 		return;
+	profile_blocks_free(d->profiled, d->nprofiled);
 	for (i = 0; i < d->nheadings; i++) {
 		free(d->headings[i].text);
 		free(d->headings[i].slug);

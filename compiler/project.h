@@ -26,6 +26,7 @@ typedef struct {
 	char **types; size_t ntypes;
 	char **tags; size_t ntags;
 	char **folders; size_t nfolders;
+	char **audiences; size_t naudiences;  /* include: {audience:} */
 } pack;
 
 /* Brand colours after brand.c has judged them: "#rrggbb", darkened where

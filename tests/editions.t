@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 56
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -65,6 +65,19 @@ sed -i 's/in the core manual/in the changed core manual/' "$E/inherit-core/templ
 run_policyc build "$E/inherit" -o "$TMP/inh2" --today $T
 like "$(cat "$TMP/inh2/html/404.html")" "in the changed core manual" "a change to a core template is seen by the edition's build cache"
 
+# ---- a pack's own profile: its PDF, not the site ----
+run_policyc build "$CASES/pack-profile" -o "$TMP/pp" --today $T
+is "$rc" 0 "packs with their own audience: built"
+pp() { pdftotext "$TMP/pp/pdf/$1.pdf" - 2>/dev/null | tr '\n' ' '; }
+like "$(pp for-parents)" "Parents-only core text" "parents' pack: the parents' block is kept"
+unlike "$(pp for-parents)" "Staff-only core text" "parents' pack: the staff block is left out"
+like "$(pp for-parents)" "Responding" "parents' pack: the rest of the document is there"
+like "$(pp for-staff)" "Staff-only core text" "staff pack: the staff block is kept"
+unlike "$(pp for-staff)" "Parents-only core text" "staff pack: the parents' block is left out"
+like "$(pp everyone)" "Staff-only core text.*Parents-only core text" "a pack without a profile keeps the edition's"
+like "$(pp guide/allegations)" "Staff-only core text.*Parents-only core text" "the document's own PDF keeps the edition's profile"
+like "$(cat "$TMP/pp/html/guide/allegations.html")" "Staff-only core text" "the site keeps the edition's profile"
+
 # ---- check = build ----
 run_policyc check "$CASES/overlay-kinds" --today $T
 c_out=$out
@@ -113,6 +126,8 @@ like "$(pdftotext "$H/pdf/allegations/managing-allegations.pdf" - 2>/dev/null)" 
 unlike "$(cat "$L/html/allegations/managing-allegations.html")" "Support for the member of staff" "parents' edition: the staff-only block is dropped"
 like "$(cat "$H/html/allegations/managing-allegations.html")" "Support for the member of staff" "staff edition: the staff-only block is kept"
 check "excluded: no page for the document" test ! -e "$L/html/partnership/agency-roles.html"
+unlike "$(pdftotext "$TMP/ex/core/pdf/parents-guide.pdf" - 2>/dev/null)" "Support for the member of staff" "the core's parents' pack leaves the staff block out"
+like "$(pdftotext "$TMP/ex/core/pdf/manual.pdf" - 2>/dev/null)" "Support for the member of staff" "... its whole manual keeps it"
 bad=0
 for f in $(find "$TMP/ex" -path '*/xml/*.xml'); do
 	xmllint --noout --relaxng "$ROOT/templates/xml/policy.rng" "$f" 2>/dev/null || bad=$((bad + 1))

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "pdfint.h"
+#include "pdfprofile.h"
 #include "pdftag.h"
 #include "document.h"
 #include "fsio.h"
@@ -127,6 +128,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	char *id = xmlread_attr(pk, "id"), *title = xmlread_attr(pk, "title");
 	char *cover = xmlread_attr(pk, "cover"), *gl = xmlread_attr(pk, "glossary");
 	pdf_flow **docs, **all, *fc = NULL, *fct, *fg = NULL;
+	pdfprofile *own;
 	size_t ndocs = 0, nall = 0, i, nterms = 0;
 	xmlNodePtr *terms = NULL;
 	int page;
@@ -137,6 +139,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	if (!id || !document_id_safe(id))
 		goto done;
 	docs = pack_docs(in, pk, flows, &ndocs);
+	own = pdfprofile_pack(t, in, pk, flows, docs, ndocs);  /* its audience */
 	all = xcalloc(ndocs + 4, sizeof *all);
 	if (cover && !strcmp(cover, "true")) {
 		fc = pdfflow_cover(t, in, pk, docs, ndocs);
@@ -205,6 +208,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	pdfflow_free(fc);
 	pdfflow_free(fct);
 	pdfflow_free(fg);
+	pdfprofile_release(own);
 	free(all);
 	free(docs);
 	free(terms);
