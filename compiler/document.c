@@ -23,6 +23,7 @@
 #include <cmark-gfm-extension_api.h>
 
 #include "date.h"
+#include "docshare.h"
 #include "document.h"
 #include "frontmatter.h"
 #include "profile.h"
@@ -961,12 +962,16 @@ parse_body(const project *p, document *d, const frontmatter *fm,
 		body = plain;
 		len = plen;
 	}
-	pthread_mutex_lock(&parser_lock);
-	parser = new_parser();
-	cmark_parser_feed(parser, body, len);
-	d->root = cmark_parser_finish(parser);
-	cmark_parser_free(parser);
-	pthread_mutex_unlock(&parser_lock);
+	/* editions built in one run share one parse of the same text */
+	if ((d->root = docshare_get(body, len)) == NULL) {
+		pthread_mutex_lock(&parser_lock);
+		parser = new_parser();
+		cmark_parser_feed(parser, body, len);
+		d->root = cmark_parser_finish(parser);
+		cmark_parser_free(parser);
+		pthread_mutex_unlock(&parser_lock);
+		docshare_put(body, len, d->root);
+	}
 	free(body);
 }
 

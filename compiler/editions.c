@@ -24,6 +24,7 @@
 
 #include "date.h"
 #include "diagfmt.h"
+#include "docshare.h"
 #include "editions.h"
 #include "extends.h"
 #include "fsio.h"
@@ -418,7 +419,7 @@ editions_main(int argc, char **argv)
 {
 	ed_cmd c;
 	edition ed[MAX_EDITIONS];
-	size_t ned = 0, i, ndocs = 0, files, saved;
+	size_t ned = 0, i, ndocs = 0, files, saved, parses, shared;
 	diag_set *all;
 	int rc, worst = EXIT_OK;
 	char *default_out = NULL;
@@ -459,6 +460,7 @@ editions_main(int argc, char **argv)
 	/* the XSLT engine's one-time set-up switches libxml2's allocator:
 	 * done here, before editions run side by side inside libxml2 */
 	htmlxsl_free(htmlxsl_new(NULL, NULL));
+	docshare_enable(ned > 1);   /* one parse of a text the editions share */
 	all = diag_new();
 	worst = run_all(&c, ed, ned, all, &ndocs);
 	diag_sort(all);
@@ -472,9 +474,11 @@ editions_main(int argc, char **argv)
 	if (c.stats) {
 		fflush(fp);
 		extends_cache_stats(&files, &saved);
+		docshare_stats(&parses, &shared);
 		fprintf(stderr, "editions: %zu built, %zu documents; shared core "
-		    "files: %zu read once, %zu repeat reads saved\n", ned, ndocs,
-		    files, saved);
+		    "files: %zu read once, %zu repeat reads saved; %zu texts "
+		    "parsed, %zu parses shared\n", ned, ndocs, files, saved,
+		    parses, shared);
 	}
 	if (worst == EXIT_OK && (c.check_only || c.strict) &&
 	    (diag_count_sev(all, SEV_ERROR) ||
@@ -486,6 +490,7 @@ editions_main(int argc, char **argv)
 	}
 	diag_free(all);
 	extends_cache_clear();
+	docshare_clear();
 	free(default_out);
 	xmlCleanupParser();
 	return worst;

@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 56
+plan 60
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -115,6 +115,29 @@ is "$rc" 2 "two folders of the same name would share OUT/<name>: refused"
 run_policyc check "$R/hampshire" "$R/little-acorns" --today $T --format json
 like "$out" '"file": *"[^"]*/regional/core/glossary.yaml"' "several folders: paths from where policyc runs, any format"
 is "$(printf '%s\n' "$out" | grep -c 'Section 47 enquiry')" 1 "a finding in shared core text is printed once, not once per edition"
+
+# ---- documents shared between editions are parsed once ----
+for e in a b c; do
+	mkdir -p "$TMP/share/$e"
+	printf 'title: Edition %s\nedition: %s\nextends: ../../ed/core\n' $e $e > "$TMP/share/$e/policyc.yaml"
+done
+run_policyc build "$TMP/share/a" "$TMP/share/b" "$TMP/share/c" -o "$TMP/share-out" --today $T --outputs xml --stats
+like "$err" "editions: 3 built, 12 documents; .* 4 texts parsed, 8 parses shared" "3 editions of a 4-document core: each core document parsed once, its tree copied for the others"
+run_policyc build "$TMP/share/b" -o "$TMP/share-one" --today $T --outputs xml
+check "a shared parse publishes what a parse of its own does (positions kept)" diff -r "$TMP/share-one/xml" "$TMP/share-out/b/xml"
+# the bundled sample (tables, footnotes, task lists, code): the copies
+# publish what parses of their own do, site and PDF included
+cp -a "$ROOT/content" "$TMP/sample"
+for e in s1 s2; do
+	mkdir -p "$TMP/share/$e"
+	printf 'title: Edition %s\nextends: ../../sample\n' $e > "$TMP/share/$e/policyc.yaml"
+done
+SOURCE_DATE_EPOCH=1790000000 run_policyc build "$TMP/share/s1" "$TMP/share/s2" -o "$TMP/share-s" --today $T
+SOURCE_DATE_EPOCH=1790000000 run_policyc build "$TMP/share/s2" -o "$TMP/share-s2" --today $T
+check "the sample through a shared parse: the same XML, site and PDFs" diff -r -x .policyc-cache "$TMP/share-s2" "$TMP/share-s/s2"
+printf 'title: Edition c\nedition: c\nextends: ../../ed/core\ninclude: { audience: parents }\n' > "$TMP/share/c/policyc.yaml"
+run_policyc build "$TMP/share/a" "$TMP/share/b" "$TMP/share/c" -o "$TMP/share-out2" --today $T --outputs xml --stats
+like "$err" "5 texts parsed, 7 parses shared" "an edition whose profile changes a text parses its own"
 
 # ---- the worked example: pages, PDFs, profiling ----
 run_policyc build "$R/core" --edition all -o "$TMP/ex" --today $T
