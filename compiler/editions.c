@@ -26,6 +26,7 @@
 #include "diagfmt.h"
 #include "docshare.h"
 #include "editions.h"
+#include "options.h"
 #include "extends.h"
 #include "fsio.h"
 #include "htmlxsl.h"
@@ -62,112 +63,27 @@ usage(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* 1 when this run is one editions_main serves. */
+/* The run's options, read by the one table (options.c), as editions
+ * take them; the exit status of a usage error, else -1. */
 static int
-is_ours(int argc, char **argv)
+take_options(const options *o, ed_cmd *c)
 {
-	int i, operands = 0, files = 0;
+	const char *bad = options_not_for_editions(o);
+	size_t i;
 
-	if (argc < 2)
-		return 0;
-	if (!strcmp(argv[1], "overlay"))
-		return 1;
-	if (strcmp(argv[1], "build") && strcmp(argv[1], "check"))
-		return 0;
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--edition") || !strncmp(a, "--edition=", 10))
-			return 1;
-		if (a[0] == '-' && a[1])
-			files = 0;
-		if (!strcmp(a, "--files") || !strncmp(a, "--files=", 8)) {
-			files = 1;   /* check --files A B ...: names, not folders */
-			continue;
-		}
-		if (files)
-			continue;
-		if (a[0] == '-' && a[1]) {
-			/* options of build/check that take a value */
-			if (!strcmp(a, "-o") || !strcmp(a, "--output") ||
-			    !strcmp(a, "--outputs") || !strcmp(a, "--today") ||
-			    !strcmp(a, "--format") || !strcmp(a, "-j") ||
-			    !strcmp(a, "--jobs") || !strcmp(a, "--baseline") ||
-			    !strcmp(a, "--write-baseline") ||
-			    !strcmp(a, "--changed-since") ||
-			    !strcmp(a, "--files-from") || !strcmp(a, "--as-of"))
-				i++;
-			continue;
-		}
-		operands++;
-	}
-	return operands > 1;
-}
-
-static int
-parse(int argc, char **argv, ed_cmd *c)
-{
-	int i;
-
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strncmp(a, "--edition=", 10)) {
-			v = a + 10;
-			a = "--edition";
-			i--;
-		}
-		if (!strcmp(a, "--stats"))
-			c->stats = 1;
-		else if (!strcmp(a, "--strict"))
-			c->strict = 1;
-		else if (!strcmp(a, "--timings"))
-			c->po.timings = 1;
-		else if (!strcmp(a, "--drafts"))
-			c->po.drafts = 1;
-		else if (a[0] == '-' && a[1] && !v)
-			return usage("option '%s' needs a value", a);
-		else if (!strcmp(a, "--edition")) {
-			if (c->nnames == MAX_EDITIONS)
-				return usage("%s", "too many --edition");
-			if (!strcmp(v, "all"))
-				c->all = 1;
-			else
-				c->names[c->nnames++] = v;
-			i++;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-			c->out = argv[++i];
-		else if (!strcmp(a, "--outputs")) {
-			c->pub.outputs = 0;
-			if (strstr(v, "xml"))
-				c->pub.outputs |= OUTPUT_XML;
-			if (strstr(v, "html"))
-				c->pub.outputs |= OUTPUT_HTML;
-			if (strstr(v, "pdf"))
-				c->pub.outputs |= OUTPUT_PDF;
-			if (!c->pub.outputs)
-				return usage("--outputs '%s': use xml, html, pdf", v);
-			i++;
-		} else if (!strcmp(a, "--today")) {
-			char t[11];
-			if (strlen(v) != 10 || !date_parse(v, t))
-				return usage("--today '%s' is not a real date", v);
-			c->po.today = argv[++i];
-		} else if (!strcmp(a, "--format")) {
-			if (!diag_format_parse(v, &c->format))
-				return usage("--format '%s': use text, json, sarif, "
-				    "junit or github", v);
-			i++;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			c->po.jobs = atoi(v);
-			if (c->po.jobs < 1 || c->po.jobs > 64)
-				return usage("-j '%s': a number from 1 to 64", v);
-			i++;
-		} else if (a[0] == '-' && a[1])
-			return usage("option '%s' is not for editions", a);
-		else if (c->ndirs == MAX_EDITIONS)
-			return usage("%s", "too many project folders");
-		else
-			c->dirs[c->ndirs++] = a;
-	}
+	if (bad)
+		return usage("option '--%s' is not for editions", bad);
+	c->po = o->po;
+	c->pub = o->pub;
+	c->out = o->pub.out;
+	c->format = o->format;
+	c->strict = o->strict;
+	c->stats = o->stats;
+	c->all = o->all_editions;
+	for (i = 0; i < o->neditions; i++)
+		c->names[c->nnames++] = o->editions[i];
+	for (i = 0; i < o->noperands; i++)
+		c->dirs[c->ndirs++] = o->operands[i];
 	return -1;
 }
 
@@ -394,8 +310,8 @@ run_all(ed_cmd *c, const edition *ed, size_t ned, diag_set *all,
 	return worst;
 }
 
-static int
-overlay_command(int argc, char **argv)
+int
+editions_overlay(int argc, char **argv)
 {
 	diag_set *ds = diag_new();
 	const char *dir = argc > 3 ? argv[3] : ".";
@@ -415,7 +331,7 @@ overlay_command(int argc, char **argv)
 }
 
 int
-editions_main(int argc, char **argv)
+editions_run(const options *o)
 {
 	ed_cmd c;
 	edition ed[MAX_EDITIONS];
@@ -426,15 +342,12 @@ editions_main(int argc, char **argv)
 	last_kept k;
 	FILE *fp;
 
-	if (!is_ours(argc, argv))
+	if ((strcmp(o->cmd, "build") && strcmp(o->cmd, "check")) ||
+	    (!o->neditions && !o->all_editions && o->noperands < 2))
 		return -1;
-	if (!strcmp(argv[1], "overlay"))
-		return overlay_command(argc, argv);
 	memset(&c, 0, sizeof c);
-	c.pub.outputs = OUTPUT_XML | OUTPUT_HTML | OUTPUT_PDF;
-	c.format = FMT_TEXT;
-	c.check_only = !strcmp(argv[1], "check");
-	if ((rc = parse(argc, argv, &c)) >= 0)
+	c.check_only = !strcmp(o->cmd, "check");
+	if ((rc = take_options(o, &c)) >= 0)
 		return rc;
 	if ((rc = plan(&c, ed, &ned)) >= 0)
 		return rc;
