@@ -22,7 +22,6 @@
 #include "fsio.h"
 #include "glossary.h"
 #include "jobs.h"
-#include "linkforms.h"
 #include "overlay.h"
 #include "strtab.h"
 #include "util.h"
@@ -504,106 +503,6 @@ extends_open(project *p, diag_set *ds)
 	p->ncores = e->nlv;
 	reg_add(e);
 	return e;
-}
-
-/* The folder of core i as a path from where policyc runs. */
-static char *
-core_dir(const project *p, size_t i)
-{
-	return p->cores[i][0] == '/' ? xstrdup(p->cores[i]) :
-	    path_join(p->dir, p->cores[i]);
-}
-
-enum fsio_inside
-extends_resolve(const project *p, const char *name, int want, char **abs,
-    char **shown)
-{
-	const char *rest = name;
-	enum fsio_inside r, first;
-	size_t i, named = 0;
-
-	for (i = 0; i < p->ncores; i++) {
-		size_t n = strlen(p->cores[i]);
-		if (!strncmp(name, p->cores[i], n) && name[n] == '/') {
-			rest = name + n + 1;   /* a core's own name for it */
-			named = i + 1;
-			break;
-		}
-	}
-	first = r = fsio_resolve_inside(p->dir, rest, want, abs);
-	if (r == FSIO_INSIDE && shown)
-		*shown = extends_norm_path(rest);
-	for (i = 0; r != FSIO_INSIDE && i < p->ncores; i++) {
-		char *dir = core_dir(p, i);
-		r = fsio_resolve_inside(dir, rest, want, abs);
-		if (i + 1 == named)
-			first = r;
-		if (r == FSIO_INSIDE && shown) {
-			char *joined = path_join(p->cores[i], rest);
-			*shown = extends_norm_path(joined);
-			free(joined);
-		}
-		free(dir);
-	}
-	if (r != FSIO_INSIDE && shown)
-		*shown = NULL;
-	return r == FSIO_INSIDE ? r : first;
-}
-
-char *
-extends_norm_link(const project *p, const char *dir, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < p->ncores; i++) {
-		size_t n = strlen(p->cores[i]);
-		if (!strncmp(dir, p->cores[i], n) && (!dir[n] || dir[n] == '/')) {
-			char *in = linkforms_norm_path(dir[n] ? dir + n + 1 : "",
-			    path), *r;
-			if (!in)
-				return NULL;
-			r = *in ? path_join(p->cores[i], in) : xstrdup(p->cores[i]);
-			free(in);
-			return r;
-		}
-	}
-	return linkforms_norm_path(dir, path);
-}
-
-int
-extends_any_layer(const project *p, const char *sub)
-{
-	char **dirs, **labels;
-	size_t n = extends_layers(p, sub, &dirs, &labels), i;
-	int any = 0;
-
-	for (i = 0; i < n; i++) {
-		any |= fsio_is_dir(dirs[i]);
-		free(dirs[i]);
-		free(labels[i]);
-	}
-	free(dirs);
-	free(labels);
-	return any;
-}
-
-size_t
-extends_layers(const project *p, const char *sub, char ***dirs,
-    char ***labels)
-{
-	size_t i;
-
-	*dirs = xcalloc(p->ncores + 1, sizeof **dirs);
-	*labels = xcalloc(p->ncores + 1, sizeof **labels);
-	(*dirs)[0] = path_join(p->dir, sub);
-	(*labels)[0] = xstrdup(sub);
-	for (i = 0; i < p->ncores; i++) {
-		char *dir = core_dir(p, i);
-		(*dirs)[i + 1] = path_join(dir, sub);
-		(*labels)[i + 1] = path_join(p->cores[i], sub);
-		free(dir);
-	}
-	return p->ncores + 1;
 }
 
 int
