@@ -103,6 +103,15 @@ copy_as(cmark_node *to, cmark_node *from)
 	}
 	if (!from->extension)
 		return;
+	/* An extension may allocate data for a node the parser made without
+	 * it (the table's cells: opaque_alloc on a new node, while the
+	 * parser's cells have none and its opaque_free frees none): mirror
+	 * the parsed node, or the copy's would leak. */
+	if (!from->as.opaque && to->as.opaque) {
+		mem->free(to->as.opaque);
+		to->as.opaque = NULL;
+		return;
+	}
 	/* the table extension's node types are not in its headers: by name */
 	if (!strcmp(cmark_node_get_type_string(from), "table")) {
 		uint16_t n = cmark_gfm_extensions_get_table_columns(from);
