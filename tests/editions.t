@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 60
+plan 61
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -64,6 +64,10 @@ run_policyc build "$E/inherit" -o "$TMP/inh2" --today $T
 sed -i 's/in the core manual/in the changed core manual/' "$E/inherit-core/templates/html/404.xsl"
 run_policyc build "$E/inherit" -o "$TMP/inh2" --today $T
 like "$(cat "$TMP/inh2/html/404.html")" "in the changed core manual" "a change to a core template is seen by the edition's build cache"
+# a core's template reads only inside the template folders, not the edition beside it
+sed -i 's|<xsl:import href="layout.xsl"/>|<xsl:import href="layout.xsl"/><xsl:include href="../../../inherit/policyc.yaml"/>|' "$E/inherit-core/templates/html/404.xsl"
+run_policyc check "$E/inherit" --today $T
+like "$out" "inherit-core/templates/html/404.xsl:[0-9]*:0: error: .*refused.*\[html-template\]" "a core template that reads outside the template folders is refused, at the core's file"
 
 # ---- a pack's own profile: its PDF, not the site ----
 run_policyc build "$CASES/pack-profile" -o "$TMP/pp" --today $T
