@@ -21,6 +21,7 @@
 #include "digest.h"
 
 #include "assets.h"
+#include "extends.h"
 #include "fsio.h"
 #include "util.h"
 
@@ -419,7 +420,7 @@ judge(const corpus *c, asset *a, enum rule_id *rule)
 	long w, h;
 
 	*rule = R_IMAGE_MISSING;
-	r = fsio_resolve_inside(c->project->dir, a->file, FSIO_WANT_FILE, &abs);
+	r = extends_resolve(c->project, a->file, FSIO_WANT_FILE, &abs, NULL);
 	if (r != FSIO_INSIDE)
 		return xasprintf("image %s %s", a->file, fsio_inside_reason(r));
 	*rule = R_IMAGE_TOO_LARGE;
@@ -502,7 +503,7 @@ judge_download(const corpus *c, asset *a, enum rule_id *rule)
 	size_t len, i, k;
 
 	*rule = R_LINK_BROKEN;
-	r = fsio_resolve_inside(c->project->dir, a->file, FSIO_WANT_FILE, &abs);
+	r = extends_resolve(c->project, a->file, FSIO_WANT_FILE, &abs, NULL);
 	if (r != FSIO_INSIDE)
 		return xasprintf("link to %s: the file %s", a->file,
 		    fsio_inside_reason(r));

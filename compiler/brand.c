@@ -19,6 +19,7 @@
 
 #include "assets.h"
 #include "brand.h"
+#include "extends.h"
 #include "fsio.h"
 #include "util.h"
 
@@ -132,25 +133,6 @@ resolve_colours(project *p, diag_set *ds)
 	}
 }
 
-/* The judged file's path relative to the project folder. */
-static char *
-project_relative(const char *dir, const char *abs)
-{
-	char *root = realpath(dir, NULL);
-	char *rel = NULL;
-	size_t l;
-
-	if (root) {
-		l = strlen(root);
-		if (!strncmp(abs, root, l) && abs[l] == '/')
-			rel = xstrdup(abs + l + 1);
-		else if (l == 1 && abs[0] == '/')
-			rel = xstrdup(abs + 1);
-	}
-	free(root);
-	return rel;
-}
-
 /* Why a readable logo file cannot be published (newly allocated), with
  * its rule; NULL when it can. */
 static char *
@@ -184,14 +166,15 @@ resolve_logo(project *p, diag_set *ds)
 	const yval *v = yval_get(p->organisation, "logo");
 	const char *name = yval_str(v);
 	enum rule_id rule = R_LINK_UNSAFE;
-	char *abs = NULL, *data, *why;
+	char *abs = NULL, *data, *why, *shown = NULL;
 	enum fsio_inside r;
 	struct stat st;
 	size_t len;
 
 	if (!name || !*name)
 		return;
-	r = fsio_resolve_inside(p->dir, name, FSIO_WANT_FILE, &abs);
+	/* the edition's own file of that name, else a core's (extends.c) */
+	r = extends_resolve(p, name, FSIO_WANT_FILE, &abs, &shown);
 	if (r != FSIO_INSIDE) {
 		if (r == FSIO_MISSING)
 			diag_report_sev(ds, SEV_WARNING, R_IMAGE_MISSING, CONFIG,
@@ -207,20 +190,25 @@ resolve_logo(project *p, diag_set *ds)
 		    v->col, "the logo %s is %lld bytes (more than %ld); it is not "
 		    "published", name, (long long)st.st_size, ASSETS_MAX_BYTES);
 		free(abs);
+		free(shown);
 		return;
 	}
 	if (!(data = read_file(abs, &len))) {
 		diag_report_sev(ds, SEV_WARNING, R_IMAGE_MISSING, CONFIG, v->line,
 		    v->col, "the logo %s cannot be read", name);
 		free(abs);
+		free(shown);
 		return;
 	}
 	why = logo_problem(name, data, len, &rule);
 	if (why)
 		diag_report_sev(ds, SEV_ERROR, rule, CONFIG, v->line, v->col,
 		    "%s", why);
-	else
-		p->logo_path = project_relative(p->dir, abs);
+	else {
+		p->logo_path = shown;
+		shown = NULL;
+	}
+	free(shown);
 	free(why);
 	free(data);
 	free(abs);

@@ -23,6 +23,7 @@
 #include <cmark-gfm-extension_api.h>
 
 #include "date.h"
+#include "docshare.h"
 #include "document.h"
 #include "frontmatter.h"
 #include "profile.h"
@@ -961,12 +962,16 @@ parse_body(const project *p, document *d, const frontmatter *fm,
 		body = plain;
 		len = plen;
 	}
-	pthread_mutex_lock(&parser_lock);
-	parser = new_parser();
-	cmark_parser_feed(parser, body, len);
-	d->root = cmark_parser_finish(parser);
-	cmark_parser_free(parser);
-	pthread_mutex_unlock(&parser_lock);
+	/* editions built in one run share one parse of the same text */
+	if ((d->root = docshare_get(body, len)) == NULL) {
+		pthread_mutex_lock(&parser_lock);
+		parser = new_parser();
+		cmark_parser_feed(parser, body, len);
+		d->root = cmark_parser_finish(parser);
+		cmark_parser_free(parser);
+		pthread_mutex_unlock(&parser_lock);
+		docshare_put(body, len, d->root);
+	}
 	free(body);
 }
 
@@ -1007,7 +1012,8 @@ load(const project *p, const char *path, const char *relpath,
 	} else
 		read_source(p, d, ds);
 	/* audience blocks an edition leaves out (profile.c) */
-	d->source_len = profile_text(p, d->source, d->source_len, NULL);
+	d->source_len = profile_text_blocks(p, d->source, d->source_len,
+	    &d->profiled, &d->nprofiled);
 	frontmatter_split(d->source, d->source_len, &fm);
 	meta_broken = read_front_matter(p, d, &fm, ds);
 	set_id_and_section(d, ds);
@@ -1051,6 +1057,7 @@ document_free(document *d)
 	size_t i;
 	if (!d)
 		return;
+	profile_blocks_free(d->profiled, d->nprofiled);
 	for (i = 0; i < d->nheadings; i++) {
 		free(d->headings[i].text);
 		free(d->headings[i].slug);

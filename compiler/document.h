@@ -105,6 +105,9 @@ typedef struct document {
 	 * map (which lines are local text).  Both borrowed. */
 	const char *local_edition;
 	const struct overlay_map *overlay;
+	/* the audience blocks the edition keeps (profile.c), owned: the XML
+	 * marks their blocks so a pack can leave them out */
+	struct profile_block_s *profiled; size_t nprofiled;
 } document;
 
 /* Reads and parses one file.  path is relative to the project folder,

@@ -7,20 +7,31 @@
  * folders.  Each edition goes through the one pipeline (pipeline.h) and
  * is published into OUT/<edition>/; core files the editions share are
  * read once (extends.c's cache, counted by --stats).  Editions are built
- * one after another, each in parallel inside (jobs.h), so the output and
- * the order of diagnostics do not depend on timing.  main.c calls
+ * side by side on jobs.h's threads (the threads left over shared among
+ * each edition's own stages); each keeps its diagnostics in its own set,
+ * gathered in edition order and sorted, so the output and the order of
+ * diagnostics do not depend on timing.  main.c calls
  * editions_main first; it answers -1 for anything else.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "diagfmt.h"
+#include "docshare.h"
 #include "editions.h"
+#include "options.h"
 #include "extends.h"
 #include "fsio.h"
+#include "htmlxsl.h"
+#include "incremental.h"
+#include "jobs.h"
 #include "pipeline.h"
 #include "publish.h"
 #include "util.h"
@@ -52,112 +63,27 @@ usage(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* 1 when this run is one editions_main serves. */
+/* The run's options, read by the one table (options.c), as editions
+ * take them; the exit status of a usage error, else -1. */
 static int
-is_ours(int argc, char **argv)
+take_options(const options *o, ed_cmd *c)
 {
-	int i, operands = 0, files = 0;
+	const char *bad = options_not_for_editions(o);
+	size_t i;
 
-	if (argc < 2)
-		return 0;
-	if (!strcmp(argv[1], "overlay"))
-		return 1;
-	if (strcmp(argv[1], "build") && strcmp(argv[1], "check"))
-		return 0;
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--edition") || !strncmp(a, "--edition=", 10))
-			return 1;
-		if (a[0] == '-' && a[1])
-			files = 0;
-		if (!strcmp(a, "--files") || !strncmp(a, "--files=", 8)) {
-			files = 1;   /* check --files A B ...: names, not folders */
-			continue;
-		}
-		if (files)
-			continue;
-		if (a[0] == '-' && a[1]) {
-			/* options of build/check that take a value */
-			if (!strcmp(a, "-o") || !strcmp(a, "--output") ||
-			    !strcmp(a, "--outputs") || !strcmp(a, "--today") ||
-			    !strcmp(a, "--format") || !strcmp(a, "-j") ||
-			    !strcmp(a, "--jobs") || !strcmp(a, "--baseline") ||
-			    !strcmp(a, "--write-baseline") ||
-			    !strcmp(a, "--changed-since") ||
-			    !strcmp(a, "--files-from") || !strcmp(a, "--as-of"))
-				i++;
-			continue;
-		}
-		operands++;
-	}
-	return operands > 1;
-}
-
-static int
-parse(int argc, char **argv, ed_cmd *c)
-{
-	int i;
-
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strncmp(a, "--edition=", 10)) {
-			v = a + 10;
-			a = "--edition";
-			i--;
-		}
-		if (!strcmp(a, "--stats"))
-			c->stats = 1;
-		else if (!strcmp(a, "--strict"))
-			c->strict = 1;
-		else if (!strcmp(a, "--timings"))
-			c->po.timings = 1;
-		else if (!strcmp(a, "--drafts"))
-			c->po.drafts = 1;
-		else if (a[0] == '-' && a[1] && !v)
-			return usage("option '%s' needs a value", a);
-		else if (!strcmp(a, "--edition")) {
-			if (c->nnames == MAX_EDITIONS)
-				return usage("%s", "too many --edition");
-			if (!strcmp(v, "all"))
-				c->all = 1;
-			else
-				c->names[c->nnames++] = v;
-			i++;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-			c->out = argv[++i];
-		else if (!strcmp(a, "--outputs")) {
-			c->pub.outputs = 0;
-			if (strstr(v, "xml"))
-				c->pub.outputs |= OUTPUT_XML;
-			if (strstr(v, "html"))
-				c->pub.outputs |= OUTPUT_HTML;
-			if (strstr(v, "pdf"))
-				c->pub.outputs |= OUTPUT_PDF;
-			if (!c->pub.outputs)
-				return usage("--outputs '%s': use xml, html, pdf", v);
-			i++;
-		} else if (!strcmp(a, "--today")) {
-			char t[11];
-			if (strlen(v) != 10 || !date_parse(v, t))
-				return usage("--today '%s' is not a real date", v);
-			c->po.today = argv[++i];
-		} else if (!strcmp(a, "--format")) {
-			if (!diag_format_parse(v, &c->format))
-				return usage("--format '%s': use text, json, sarif, "
-				    "junit or github", v);
-			i++;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			c->po.jobs = atoi(v);
-			if (c->po.jobs < 1 || c->po.jobs > 64)
-				return usage("-j '%s': a number from 1 to 64", v);
-			i++;
-		} else if (a[0] == '-' && a[1])
-			return usage("option '%s' is not for editions", a);
-		else if (c->ndirs == MAX_EDITIONS)
-			return usage("%s", "too many project folders");
-		else
-			c->dirs[c->ndirs++] = a;
-	}
+	if (bad)
+		return usage("option '--%s' is not for editions", bad);
+	c->po = o->po;
+	c->pub = o->pub;
+	c->out = o->pub.out;
+	c->format = o->format;
+	c->strict = o->strict;
+	c->stats = o->stats;
+	c->all = o->all_editions;
+	for (i = 0; i < o->neditions; i++)
+		c->names[c->nnames++] = o->editions[i];
+	for (i = 0; i < o->noperands; i++)
+		c->dirs[c->ndirs++] = o->operands[i];
 	return -1;
 }
 
@@ -276,16 +202,31 @@ keep_new(void *ctx, const diagnostic *d)
 	return 1;
 }
 
-/* One edition through the pipeline (and published into OUT/<name>). */
-static int
-run_one(ed_cmd *c, const edition *ed, diag_set *all, size_t *ndocs)
+/* One edition through the pipeline (and published into OUT/<name>),
+ * its diagnostics kept in its own set: editions run side by side. */
+typedef struct {
+	ed_cmd *c;
+	const edition *ed;
+	diag_set **ds;        /* per edition */
+	size_t *ndocs;        /* per edition */
+	int *rc;              /* per edition */
+	int inner;            /* threads each edition's pipeline uses */
+} run_ctx;
+
+static void
+run_one(void *arg, size_t i, int worker)
 {
-	diag_set *ds = diag_new();
+	run_ctx *r = arg;
+	ed_cmd *c = r->c;
+	const edition *ed = &r->ed[i];
+	diag_set *ds = r->ds[i] = diag_new();
 	pipeline_options po = c->po;
 	pipeline *pl;
 	int rc = EXIT_OK;
 
+	(void)worker;
 	po.dir = ed->dir;
+	po.jobs = r->inner;
 	pl = pipeline_open(&po, ds);
 	if (pipeline_check(pl) != PIPELINE_OK)
 		rc = EXIT_USAGE;
@@ -294,19 +235,83 @@ run_one(ed_cmd *c, const edition *ed, diag_set *all, size_t *ndocs)
 		publish_options pub = c->pub;
 		char *out = path_join(c->out, ed->name);
 		pub.out = out;
-		fsio_mkdirs(c->out);
 		rc = publish_run(pl, &pub, ds);
 		free(out);
 	}
-	*ndocs += pipeline_ndocs(pl);
-	gather(all, ds, ed->dir);
+	r->ndocs[i] = pipeline_ndocs(pl);
+	r->rc[i] = rc;
 	pipeline_free(pl);
-	diag_free(ds);
-	return rc;
 }
 
+/* OUT itself, flock()ed as the folder of every OUT/<edition>: a build
+ * into one OUT waits for another into OUT as incremental.c's lock makes
+ * it, while the editions of this run build side by side.  -1 when OUT
+ * cannot be opened (each edition then locks as usual). */
 static int
-overlay_command(int argc, char **argv)
+lock_out(const char *out)
+{
+	int fd;
+
+	fsio_mkdirs(out);
+	fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "policyc: note: another build is writing into "
+		    "%s; waiting for it to finish\n", out);
+		while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+			;
+	}
+	incr_parent_locked(1);
+	return fd;
+}
+
+/* Runs every edition: as many side by side as there are threads (the
+ * rest of the threads shared among them), then gathers their
+ * diagnostics in edition order, so nothing printed depends on timing. */
+static int
+run_all(ed_cmd *c, const edition *ed, size_t ned, diag_set *all,
+    size_t *ndocs)
+{
+	run_ctx r;
+	int threads = c->po.jobs > 0 ? c->po.jobs : jobs_default();
+	int outer = jobs_workers(ned, threads), worst = EXIT_OK, lockfd = -1;
+	size_t i;
+
+	r.c = c;
+	r.ed = ed;
+	r.ds = xcalloc(ned ? ned : 1, sizeof *r.ds);
+	r.ndocs = xcalloc(ned ? ned : 1, sizeof *r.ndocs);
+	r.rc = xcalloc(ned ? ned : 1, sizeof *r.rc);
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan's allocator is not safe to fork from while other threads
+	 * allocate (filters.c): the filter jail of one edition would fork
+	 * while another edition's threads run.  One at a time there. */
+	outer = 1;
+#endif
+	r.inner = threads / outer > 0 ? threads / outer : 1;
+	if (!c->check_only)
+		lockfd = lock_out(c->out);
+	jobs_run(ned, outer, run_one, &r);
+	if (lockfd >= 0) {
+		incr_parent_locked(0);
+		close(lockfd);
+	}
+	for (i = 0; i < ned; i++) {
+		gather(all, r.ds[i], ed[i].dir);
+		diag_free(r.ds[i]);
+		*ndocs += r.ndocs[i];
+		if (r.rc[i] > worst)
+			worst = r.rc[i];
+	}
+	free(r.ds);
+	free(r.ndocs);
+	free(r.rc);
+	return worst;
+}
+
+int
+editions_overlay(int argc, char **argv)
 {
 	diag_set *ds = diag_new();
 	const char *dir = argc > 3 ? argv[3] : ".";
@@ -326,26 +331,23 @@ overlay_command(int argc, char **argv)
 }
 
 int
-editions_main(int argc, char **argv)
+editions_run(const options *o)
 {
 	ed_cmd c;
 	edition ed[MAX_EDITIONS];
-	size_t ned = 0, i, ndocs = 0, files, saved;
+	size_t ned = 0, i, ndocs = 0, files, saved, parses, shared;
 	diag_set *all;
 	int rc, worst = EXIT_OK;
 	char *default_out = NULL;
 	last_kept k;
 	FILE *fp;
 
-	if (!is_ours(argc, argv))
+	if ((strcmp(o->cmd, "build") && strcmp(o->cmd, "check")) ||
+	    (!o->neditions && !o->all_editions && o->noperands < 2))
 		return -1;
-	if (!strcmp(argv[1], "overlay"))
-		return overlay_command(argc, argv);
 	memset(&c, 0, sizeof c);
-	c.pub.outputs = OUTPUT_XML | OUTPUT_HTML | OUTPUT_PDF;
-	c.format = FMT_TEXT;
-	c.check_only = !strcmp(argv[1], "check");
-	if ((rc = parse(argc, argv, &c)) >= 0)
+	c.check_only = !strcmp(o->cmd, "check");
+	if ((rc = take_options(o, &c)) >= 0)
 		return rc;
 	if ((rc = plan(&c, ed, &ned)) >= 0)
 		return rc;
@@ -368,12 +370,12 @@ editions_main(int argc, char **argv)
 	xmlInitParser();
 	if (!c.check_only)
 		publish_signals_install();
+	/* the XSLT engine's one-time set-up switches libxml2's allocator:
+	 * done here, before editions run side by side inside libxml2 */
+	htmlxsl_free(htmlxsl_new(NULL, NULL));
+	docshare_enable(ned > 1);   /* one parse of a text the editions share */
 	all = diag_new();
-	for (i = 0; i < ned; i++) {
-		rc = run_one(&c, &ed[i], all, &ndocs);
-		if (rc > worst)
-			worst = rc;
-	}
+	worst = run_all(&c, ed, ned, all, &ndocs);
 	diag_sort(all);
 	memset(&k, 0, sizeof k);
 	diag_filter(all, keep_new, &k);
@@ -385,9 +387,11 @@ editions_main(int argc, char **argv)
 	if (c.stats) {
 		fflush(fp);
 		extends_cache_stats(&files, &saved);
+		docshare_stats(&parses, &shared);
 		fprintf(stderr, "editions: %zu built, %zu documents; shared core "
-		    "files: %zu read once, %zu repeat reads saved\n", ned, ndocs,
-		    files, saved);
+		    "files: %zu read once, %zu repeat reads saved; %zu texts "
+		    "parsed, %zu parses shared\n", ned, ndocs, files, saved,
+		    parses, shared);
 	}
 	if (worst == EXIT_OK && (c.check_only || c.strict) &&
 	    (diag_count_sev(all, SEV_ERROR) ||
@@ -399,6 +403,7 @@ editions_main(int argc, char **argv)
 	}
 	diag_free(all);
 	extends_cache_clear();
+	docshare_clear();
 	free(default_out);
 	xmlCleanupParser();
 	return worst;

@@ -5,9 +5,13 @@
 #ifndef POLICYC_EDITIONS_H
 #define POLICYC_EDITIONS_H
 
-/* Runs the command when it is one of editions' (overlay; build or check
- * with --edition, --stats or several folders) and returns its exit
- * status; -1 for any other command line. */
-int editions_main(int argc, char **argv);
+#include "options.h"
+
+/* build or check of several editions (--edition, or several folders),
+ * its options read by options_parse: the exit status; -1 when the
+ * command line is not one of editions'. */
+int editions_run(const options *o);
+/* `policyc overlay update [DIR]` (argv[1] is "overlay"). */
+int editions_overlay(int argc, char **argv);
 
 #endif

@@ -54,6 +54,7 @@ struct extends {
 	size_t nlv;
 	yval rules;            /* merged rules: map; items borrowed */
 	yval org, contacts;    /* merged organisation and its contacts */
+	char *cores[EXTENDS_DEPTH];  /* p->cores: the levels' rel */
 	struct glossary *glossary;  /* extends_glossary's (the corpus owns it) */
 	item *it;
 	size_t nit;
@@ -96,11 +97,21 @@ cache_read(const char *abs, size_t *len)
 	copy = xmalloc(*len + 1);
 	memcpy(copy, text, *len + 1);
 	pthread_mutex_lock(&cache_lock);
-	cache = xrealloc(cache, (ncache + 1) * sizeof *cache);
-	cache[ncache].abs = xstrdup(abs);
-	cache[ncache].text = text;
-	cache[ncache].len = *len;
-	ncache++;
+	/* Editions built side by side may both have missed: the first to
+	 * come back keeps its copy, so the counts do not depend on timing. */
+	for (i = 0; i < ncache; i++)
+		if (!strcmp(cache[i].abs, abs))
+			break;
+	if (i < ncache) {
+		cache_saved++;
+		free(text);
+	} else {
+		cache = xrealloc(cache, (ncache + 1) * sizeof *cache);
+		cache[ncache].abs = xstrdup(abs);
+		cache[ncache].text = text;
+		cache[ncache].len = *len;
+		ncache++;
+	}
 	pthread_mutex_unlock(&cache_lock);
 	return copy;
 }
@@ -123,6 +134,80 @@ extends_cache_clear(void)
 	free(cache);
 	cache = NULL;
 	ncache = cache_saved = 0;
+}
+
+/* ---- the projects open now, for the site templates ---- */
+
+/* htmlxsl.c is handed a project folder only; it asks here for the
+ * template folders of the cores of the project open in that folder
+ * (editions are open side by side, each registered while it lives). */
+typedef struct {
+	char *real;
+	const extends *e;
+} registered;
+
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static registered *reg;
+static size_t nreg;
+
+static void
+reg_add(const extends *e)
+{
+	char *real = realpath(e->p->dir, NULL);
+
+	if (!real)
+		return;
+	pthread_mutex_lock(&reg_lock);
+	reg = xrealloc(reg, (nreg + 1) * sizeof *reg);
+	reg[nreg].real = real;
+	reg[nreg].e = e;
+	nreg++;
+	pthread_mutex_unlock(&reg_lock);
+}
+
+static void
+reg_remove(const extends *e)
+{
+	size_t i;
+
+	pthread_mutex_lock(&reg_lock);
+	for (i = 0; i < nreg; i++)
+		if (reg[i].e == e) {
+			free(reg[i].real);
+			reg[i] = reg[--nreg];
+			break;
+		}
+	if (!nreg) {
+		free(reg);
+		reg = NULL;
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
+size_t
+extends_template_dirs(const char *project_real, char ***dirs)
+{
+	size_t i, l, n = 0;
+
+	*dirs = NULL;
+	if (!project_real)
+		return 0;
+	pthread_mutex_lock(&reg_lock);
+	for (i = 0; i < nreg; i++) {
+		const extends *e = reg[i].e;
+		if (strcmp(reg[i].real, project_real))
+			continue;
+		*dirs = xcalloc(e->nlv + 1, sizeof **dirs);
+		for (l = 0; l < e->nlv; l++) {
+			char *abs = NULL;
+			if (fsio_resolve_inside(e->lv[l].abs, "templates/html",
+			    FSIO_WANT_DIR, &abs) == FSIO_INSIDE)
+				(*dirs)[n++] = abs;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&reg_lock);
+	return n;
 }
 
 /* ---- the chain ---- */
@@ -361,8 +446,9 @@ map_release(yval *m)
 
 /* organisation: the edition's keys, then the cores' (contacts merged a
  * level deeper), so {{contacts.x.phone}} in core text finds the
- * edition's value first and the core's otherwise.  The logo is never
- * inherited: its path is the core's, not the edition's. */
+ * edition's value first and the core's otherwise.  The logo is
+ * inherited by name: extends_resolve finds the edition's own file of
+ * that name first, else the core's. */
 static void
 merge_organisation(extends *e)
 {
@@ -374,8 +460,6 @@ merge_organisation(extends *e)
 		if (!o || o->kind != YV_MAP)
 			continue;
 		for (i = 0; i < o->n; i++) {
-			if (!strcmp(o->keys[i], "logo") && l > 0)
-				continue;
 			if (!strcmp(o->keys[i], "contacts") &&
 			    o->items[i]->kind == YV_MAP) {
 				size_t k;
@@ -397,6 +481,7 @@ extends *
 extends_open(project *p, diag_set *ds)
 {
 	extends *e;
+	size_t i;
 	const char *rel = ".";
 	const project *at = p;
 
@@ -412,6 +497,11 @@ extends_open(project *p, diag_set *ds)
 	}
 	merge_rules(e, ds);
 	merge_organisation(e);
+	for (i = 0; i < e->nlv; i++)
+		e->cores[i] = e->lv[i].rel;
+	p->cores = e->nlv ? e->cores : NULL;
+	p->ncores = e->nlv;
+	reg_add(e);
 	return e;
 }
 
@@ -890,6 +980,9 @@ extends_free(extends *e)
 
 	if (!e)
 		return;
+	reg_remove(e);
+	e->p->cores = NULL;
+	e->p->ncores = 0;
 	for (i = 0; i < e->nlv; i++) {
 		free(e->lv[i].rel);
 		free(e->lv[i].abs);

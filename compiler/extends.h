@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include "diag.h"
+#include "fsio.h"
 #include "document.h"
 #include "project.h"
 
@@ -42,6 +43,35 @@ struct glossary *extends_glossary(extends *e, diag_set *ds);
  * and line for local text (reported against the merged document). */
 void extends_remap(extends *e, diag_set *ds);
 void extends_free(extends *e);
+
+/* A file or folder the project names (an image, the logo, a filter, a
+ * template), or a core names as "../core/NAME": resolved inside the
+ * project's folder (fsio_resolve_inside), else inside each core's in
+ * turn, nearest first — so an edition's own file of the same name wins
+ * and nothing leaves the folder of the project that has it.  *abs as
+ * fsio_resolve_inside's; *shown (may be NULL; caller frees) the name as
+ * seen from the project ("../core/images/a.png").  On failure the
+ * answer of the project (or of the core the name is in). */
+enum fsio_inside extends_resolve(const project *p, const char *name,
+    int want, char **abs, char **shown);
+/* The real paths of the site template folders (templates/html) of the
+ * cores of the project open in the folder whose real path is given,
+ * nearest first (htmlxsl.c looks a stylesheet up in the project's, then
+ * these, then the built-in).  Returns the count; caller frees each and
+ * *dirs. */
+size_t extends_template_dirs(const char *project_real, char ***dirs);
+/* linkforms_norm_path(dir, path) where dir may be a core document's
+ * folder ("../core/policies/a"): normalised inside that core, its
+ * prefix kept ("../core/images/x.png"); NULL when it leaves the core. */
+char *extends_norm_link(const project *p, const char *dir, const char *path);
+/* The folders the project's `sub` folder is looked for in, nearest
+ * first: its own, then each core's.  *dirs: paths from where policyc
+ * runs; *labels: as seen from the project ("sub", "../core/sub").
+ * Returns the count (caller frees each string and both arrays). */
+size_t extends_layers(const project *p, const char *sub, char ***dirs,
+    char ***labels);
+/* 1 when any of those folders exists. */
+int extends_any_layer(const project *p, const char *sub);
 
 /* The edition's name (edition:, else organisation name, else title). */
 const char *extends_edition_name(const project *p);

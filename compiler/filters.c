@@ -23,6 +23,7 @@
 
 #include "filters.h"
 #include "date.h"
+#include "extends.h"
 #include "jail.h"
 #include "jobs.h"
 #include "luamodel.h"
@@ -622,6 +623,40 @@ static double time_limit(corpus *c, diag_set *ds)
 	return secs;
 }
 
+/* The filters of the project's filters/ and then each core's (an
+ * edition inherits them), nearest first, as jobs after q's; a name met
+ * first hides the same name further on.  Their names, sorted, in *names
+ * (caller frees). */
+static size_t project_filters(const project *p, job_queue *q, char ***names)
+{
+	char **dir, **lab, **v, **pr = NULL;
+	size_t nl = extends_layers(p, "filters", &dir, &lab), npr = 0, nv, l, i;
+
+	for (l = 0; l < nl; l++) {
+		nv = list_lua(dir[l], &v);
+		for (i = 0; i < nv; i++) {
+			if (name_in(pr, npr, v[i])) {
+				free(v[i]);
+				continue;
+			}
+			q->jobs = xrealloc(q->jobs, (q->n + 1) * sizeof *q->jobs);
+			q->jobs[q->n].path = path_join(dir[l], v[i]);
+			q->jobs[q->n].label = path_join(lab[l], v[i]);
+			q->n++;
+			pr = xrealloc(pr, (npr + 1) * sizeof *pr);
+			pr[npr++] = v[i];
+			qsort(pr, npr, sizeof *pr, cmp_str);
+		}
+		free(v);
+		free(dir[l]);
+		free(lab[l]);
+	}
+	free(dir);
+	free(lab);
+	*names = pr;
+	return npr;
+}
+
 /*
  * Filters are independent — each has its own Lua state and reads the
  * corpus without changing it — so they run side by side, one filter per
@@ -632,21 +667,20 @@ static double time_limit(corpus *c, diag_set *ds)
  */
 void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs)
 {
-	char **bi, **pr;
-	size_t nbi, npr, i;
-	char *pdir = NULL;
-	job_queue q;
+	char **bi, **pr = NULL;
+	size_t nbi, npr = 0, i;
+	job_queue q, own;
 	jail_spec js;
 	int workers;
 
+	memset(&own, 0, sizeof own);
 	if (c->project && c->project->dir)
-		pdir = path_join(c->project->dir, "filters");
+		npr = project_filters(c->project, &own, &pr);
 	nbi = list_lua(builtin_dir, &bi);
-	npr = list_lua(pdir, &pr);
 
 	memset(&q, 0, sizeof q);
 	q.c = c;
-	q.jobs = xcalloc(nbi + npr + 1, sizeof *q.jobs);
+	q.jobs = xcalloc(nbi + own.n + 1, sizeof *q.jobs);
 	for (i = 0; i < nbi; i++) {
 		if (name_in(pr, npr, bi[i]))
 			continue;   /* the project's own copy replaces it */
@@ -654,11 +688,9 @@ void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs)
 		q.jobs[q.n].label = xasprintf("filters/%s", bi[i]);
 		q.n++;
 	}
-	for (i = 0; i < npr; i++) {
-		q.jobs[q.n].path = path_join(pdir, pr[i]);
-		q.jobs[q.n].label = xasprintf("filters/%s", pr[i]);
-		q.n++;
-	}
+	for (i = 0; i < own.n; i++)
+		q.jobs[q.n++] = own.jobs[i];
+	free(own.jobs);
 	memset(&js, 0, sizeof js);
 	js.run = run_job;
 	js.failed = job_failed;
@@ -691,5 +723,4 @@ void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs)
 		free(pr[i]);
 	free(bi);
 	free(pr);
-	free(pdir);
 }

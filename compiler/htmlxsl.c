@@ -38,6 +38,7 @@
 #include <libxslt/xslt.h>
 #include <libxslt/xsltutils.h>
 
+#include "extends.h"
 #include "fsio.h"
 #include "htmlxsl.h"
 #include "util.h"
@@ -48,6 +49,8 @@
 struct htmlxsl {
 	char *project_root;     /* realpath of the project, or NULL */
 	char *project_tpl;      /* realpath of <project>/templates/html, or NULL */
+	char **core_tpl;        /* realpaths of its cores' (extends.c) */
+	size_t ncore_tpl;
 	char *builtin_tpl;      /* realpath of <data>/templates/html */
 	char *data_root;        /* realpath of the data folder */
 	xsltSecurityPrefsPtr sec;
@@ -422,8 +425,16 @@ htmlxsl_resolve(const htmlxsl *e, const char *name)
 {
 	char *p;
 
+	size_t i;
+
 	if (e->project_tpl) {
 		p = path_join(e->project_tpl, name);
+		if (fsio_exists(p))
+			return p;
+		free(p);
+	}
+	for (i = 0; i < e->ncore_tpl; i++) {   /* an edition's cores' */
+		p = path_join(e->core_tpl[i], name);
 		if (fsio_exists(p))
 			return p;
 		free(p);
@@ -441,6 +452,7 @@ allowed_path(const htmlxsl *e, const char *url)
 {
 	const char *base = NULL, *rest;
 	char *mapped = NULL, *real;
+	size_t i;
 
 	if (e == NULL || url == NULL)
 		return NULL;
@@ -454,6 +466,10 @@ allowed_path(const htmlxsl *e, const char *url)
 	else if (str_has_prefix(url, e->builtin_tpl) &&
 	    url[strlen(e->builtin_tpl)] == '/')
 		base = e->builtin_tpl;
+	for (i = 0; !base && i < e->ncore_tpl; i++)
+		if (str_has_prefix(url, e->core_tpl[i]) &&
+		    url[strlen(e->core_tpl[i])] == '/')
+			base = e->core_tpl[i];
 	if (base) {
 		rest = url + strlen(base) + 1;
 		if (str_has_prefix(rest, "builtin/") &&
@@ -464,6 +480,9 @@ allowed_path(const htmlxsl *e, const char *url)
 	}
 	real = realpath(mapped ? mapped : url, NULL);
 	free(mapped);
+	for (i = 0; real && i < e->ncore_tpl; i++)
+		if (in_dir(real, e->core_tpl[i]) && fsio_is_dir(real) == 0)
+			return real;
 	if (real && (in_dir(real, e->project_tpl) ||
 	    in_dir(real, e->builtin_tpl)) && fsio_is_dir(real) == 0)
 		return real;
@@ -822,6 +841,25 @@ xf_ref_index(xmlXPathParserContextPtr ctxt, int nargs)
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
+/* The sandbox's security prefs: reads as the loader allows (sec_read
+ * asks this thread's engine), no writes, no network. */
+static xsltSecurityPrefsPtr
+new_prefs(void)
+{
+	xsltSecurityPrefsPtr sec;
+
+	sec = xsltNewSecurityPrefs();
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_FILE, sec_read);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_CREATE_DIRECTORY,
+	    xsltSecurityForbid);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_NETWORK,
+	    xsltSecurityForbid);
+	xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_NETWORK,
+	    xsltSecurityForbid);
+	return sec;
+}
+
 static void
 engine_init(void)
 {
@@ -840,6 +878,11 @@ engine_init(void)
 	default_loader = xmlGetExternalEntityLoader();
 	xmlSetExternalEntityLoader(entity_loader);
 	xsltSetLoaderFunc(doc_loader);
+	/* xsl:import and xsl:include check the default prefs: set once for
+	 * the process (sec_read finds the thread's engine), not swapped per
+	 * load — engines of editions built side by side load at once, and
+	 * one would restore or free the prefs under another. */
+	xsltSetDefaultSecurityPrefs(new_prefs());
 }
 
 static char *
@@ -864,21 +907,15 @@ htmlxsl_new(const char *project_dir, const char *data_dir)
 		if (fsio_is_dir(t))
 			e->project_tpl = realpath(t, NULL);
 		free(t);
+		e->ncore_tpl = extends_template_dirs(e->project_root,
+		    &e->core_tpl);
 	}
 	e->data_root = real_or_copy(data_dir ? data_dir : ".");
 	t = path_join(e->data_root, "templates/html");
 	e->builtin_tpl = real_or_copy(t);
 	free(t);
 
-	sec = xsltNewSecurityPrefs();
-	xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_FILE, sec_read);
-	xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid);
-	xsltSetSecurityPrefs(sec, XSLT_SECPREF_CREATE_DIRECTORY,
-	    xsltSecurityForbid);
-	xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_NETWORK,
-	    xsltSecurityForbid);
-	xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_NETWORK,
-	    xsltSecurityForbid);
+	sec = new_prefs();
 	e->sec = sec;
 	return e;
 }
@@ -891,6 +928,9 @@ htmlxsl_free(htmlxsl *e)
 	xsltFreeSecurityPrefs(e->sec);
 	free(e->project_root);
 	free(e->project_tpl);
+	while (e->ncore_tpl)
+		free(e->core_tpl[--e->ncore_tpl]);
+	free(e->core_tpl);
 	free(e->builtin_tpl);
 	free(e->data_root);
 	free(e);
@@ -931,12 +971,9 @@ htmlxsl_load(htmlxsl *e, const char *name, diag_set *ds)
 	char *path = htmlxsl_resolve(e, name);
 	xmlDocPtr sdoc;
 	xsltStylesheetPtr st = NULL;
-	xsltSecurityPrefsPtr prev = xsltGetDefaultSecurityPrefs();
 	err_sink sink;
 
 	sink_begin(&sink, e, ds, path);
-	/* xsl:import and xsl:include check the default prefs. */
-	xsltSetDefaultSecurityPrefs(e->sec);
 	sdoc = doc_loader((const xmlChar *)path, NULL, 0, NULL,
 	    XSLT_LOAD_START);
 	if (sdoc) {
@@ -951,7 +988,6 @@ htmlxsl_load(htmlxsl *e, const char *name, diag_set *ds)
 			st = NULL;
 		}
 	}
-	xsltSetDefaultSecurityPrefs(prev);
 	sink_end(&sink, st == NULL ? "cannot compile the stylesheet" : NULL);
 	free(path);
 	return st;

@@ -32,6 +32,7 @@
 
 #include "corpus.h"
 #include "document.h"
+#include "extends.h"
 #include "fsio.h"
 #include "incremental.h"
 #include "jobs.h"
@@ -157,7 +158,7 @@ struct incr {
 	atomic_size_t reused, made;
 };
 
-static incr_stats last_stats;
+static _Thread_local incr_stats last_stats;  /* per thread: editions build side by side */
 
 incr_stats
 incr_last_stats(void)
@@ -279,6 +280,18 @@ html_identity(pipeline *pl, char out[33])
 	t = path_join(p->dir, "templates/html");
 	hash_tree(&h, t, "project");
 	free(t);
+	{	/* an edition's cores' templates (extends.c) */
+		char **d, **l;
+		size_t n = extends_layers(p, "templates/html", &d, &l), k;
+		for (k = 0; k < n; k++) {
+			if (k)
+				hash_tree(&h, d[k], l[k]);
+			free(d[k]);
+			free(l[k]);
+		}
+		free(d);
+		free(l);
+	}
 	hash_str(&h, pipeline_corpus(pl)->today);
 	for (c = root ? root->children : NULL; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&
@@ -427,6 +440,16 @@ done:
 
 /* ---- the lock ---- */
 
+/* Set while editions.c holds the lock of the folder of several OUTs it
+ * builds side by side: their builds then do not take turns. */
+static atomic_int parent_held;
+
+void
+incr_parent_locked(int held)
+{
+	atomic_store(&parent_held, held);
+}
+
 /* OUT's folder, flock()ed (not a file in it: a build writes nothing
  * outside OUT, and OUT itself is replaced by the swap).  A second build
  * into the same OUT waits for the first, so neither reads a cache the
@@ -451,7 +474,7 @@ take_lock(const char *out, diag_set *ds)
 		free(copy);
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	if (!atomic_load(&parent_held) && flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		fprintf(stderr, "policyc: note: another build is writing beside "
 		    "%s; waiting for it to finish\n", out);
 		while (flock(fd, LOCK_EX) != 0 && errno == EINTR)

@@ -67,6 +67,10 @@ typedef struct {
 } incr_stats;
 incr_stats incr_last_stats(void);
 
+/* The caller holds the flock of the folder OUT is in (editions.c, for the
+ * OUT/<edition> it builds side by side): builds into it lock no more. */
+void incr_parent_locked(int held);
+
 /* The 128-bit content hash the cache uses (not cryptographic: it tells
  * changed from unchanged, it does not defend against an author forging
  * a collision, who could as well write the page they want). */

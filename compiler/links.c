@@ -25,6 +25,7 @@
 
 #include "links.h"
 #include "autolink.h"
+#include "extends.h"
 #include "fsio.h"
 #include "glossary.h"
 #include "jobs.h"
@@ -362,12 +363,14 @@ resolve_file_link_near(pass *ps, document *d, link_info *li, const char *url,
     const char *path, const char *near)
 {
 	char *pdir = dir_of(d->path);
-	char *rel = *path ? linkforms_norm_path(pdir, path) : NULL;
-	enum fsio_inside r = rel ? fsio_resolve_inside(ps->c->project->dir,
-	    rel, FSIO_WANT_FILE, NULL) : FSIO_OUTSIDE;
+	char *rel = *path ? extends_norm_link(ps->c->project, pdir, path) :
+	    NULL;
+	char *shown = NULL;  /* the edition's file of that name, or a core's */
+	enum fsio_inside r = rel ? extends_resolve(ps->c->project, rel,
+	    FSIO_WANT_FILE, NULL, &shown) : FSIO_OUTSIDE;
 	if (r == FSIO_INSIDE) {
 		li->kind = LINK_ASSET;
-		set_str(&li->file, rel);
+		set_str(&li->file, shown);
 	} else if (rel && in_content(ps, rel) &&
 	    linkforms_report_draft(&ps->forms, d, li, url, in_content(ps, rel))) {
 		/* a folder-style link to a draft left out: said as such */
@@ -384,6 +387,7 @@ resolve_file_link_near(pass *ps, document *d, link_info *li, const char *url,
 		    "", near ? near : "", near ? "?)" : "");
 		free(abs);
 	}
+	free(shown);
 	free(rel);
 	free(pdir);
 }
@@ -512,13 +516,14 @@ resolve_image(pass *ps, document *d, link_info *li, const char *url)
 	}
 	char *path = pct_decode(url, strcspn(url, "?#"));
 	char *pdir = dir_of(d->path);
-	char *rel = *path ? linkforms_norm_path(pdir, path) : NULL;
+	char *rel = *path ? extends_norm_link(ps->c->project, pdir, path) :
+	    NULL, *shown = NULL;
 	enum fsio_inside r = !*path ? FSIO_MISSING : !rel ? FSIO_OUTSIDE :
-	    fsio_resolve_inside(ps->c->project->dir, rel, FSIO_WANT_FILE,
-	    NULL);
+	    extends_resolve(ps->c->project, rel, FSIO_WANT_FILE, NULL,
+	    &shown);   /* the project's, else a core's (extends.c) */
 	if (r == FSIO_INSIDE) {
 		li->kind = LINK_ASSET;
-		set_str(&li->file, rel);
+		set_str(&li->file, shown);
 	} else {
 		li->kind = LINK_BROKEN;
 		if (!*url)
@@ -528,6 +533,7 @@ resolve_image(pass *ps, document *d, link_info *li, const char *url)
 			diag_report(ps->ds, R_LINK_BROKEN, file, li->line,
 			    li->col, "image %s %s", url, fsio_inside_reason(r));
 	}
+	free(shown);
 	free(rel);
 	free(pdir);
 	free(path);

@@ -5,7 +5,6 @@
  * (publish.c); it prints the diagnostics once, sorted, at the end.  Bad
  * usage exits 2 with a one-line reason.
  */
-#include <getopt.h>
 #include <malloc.h>
 #include <libxml/parser.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "pipeline.h"
 #include "publish.h"
 #include "import.h"
+#include "options.h"
 #include "scaffold.h"
 #include "serve.h"
 #include "util.h"
@@ -223,31 +223,7 @@ help_for(const char *cmd)
 static int
 usage_error(const char *fmt, const char *arg)
 {
-	/* bad usage is not a diagnostic about a file: one line, exit 2 */
-	fputs("policyc: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (see policyc --help)\n", stderr);
-	return EXIT_USAGE;
-}
-
-static int
-parse_outputs(const char *s, unsigned *out)
-{
-	char *copy = xstrdup(s), *tok, *save = NULL;
-	int ok = 1;
-	*out = 0;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "xml"))
-			*out |= OUTPUT_XML;
-		else if (!strcmp(tok, "html"))
-			*out |= OUTPUT_HTML;
-		else if (!strcmp(tok, "pdf"))
-			*out |= OUTPUT_PDF;
-		else
-			ok = 0;
-	}
-	free(copy);
-	return ok && *out;
+	return options_usage(fmt, arg);
 }
 
 static void
@@ -325,39 +301,6 @@ typedef struct {
 	baseline *base;
 	baseline_counts counts;
 } ci_state;
-
-/* Takes `--files A B ...` (up to the next option) out of argv, since
- * getopt gives an option one value; pre-commit passes file names so. */
-static void
-ci_take_files(int *argc, char **argv, ci_options *ci)
-{
-	int i, k = 0, taking = 0;
-
-	for (i = 0; i < *argc; i++) {
-		if (!strcmp(argv[i], "--files") ||
-		    !strncmp(argv[i], "--files=", 8)) {
-			taking = 1;
-			ci->have_files = 1;
-			if (argv[i][7] != '=')
-				continue;
-			ci->files = xrealloc(ci->files,
-			    (ci->nfiles + 1) * sizeof *ci->files);
-			ci->files[ci->nfiles++] = argv[i] + 8;
-			continue;
-		}
-		if (taking && argv[i][0] == '-' && argv[i][1])
-			taking = 0;
-		if (taking) {
-			ci->files = xrealloc(ci->files,
-			    (ci->nfiles + 1) * sizeof *ci->files);
-			ci->files[ci->nfiles++] = argv[i];
-			continue;
-		}
-		argv[k++] = argv[i];
-	}
-	argv[k] = NULL;
-	*argc = k;
-}
 
 /* --files-from LIST: one path a line ("-" is stdin); blank lines skipped. */
 static int
@@ -777,31 +720,6 @@ hist_archive(command *cmdp, const char *dir, const char *out)
 }
 /* ---- end of the release-history block ---- */
 
-/* The long options of every command (each command ignores the ones it
- * has no use for). */
-static const struct option longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "outputs", required_argument, NULL, 'O' },
-	{ "today", required_argument, NULL, 'T' },
-	{ "strict", no_argument, NULL, 'S' },
-	{ "format", required_argument, NULL, 'F' },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "timings", no_argument, NULL, 'M' },
-	{ "no-cache", no_argument, NULL, 'N' },
-	{ "drafts", no_argument, NULL, 'D' },
-	{ "to", required_argument, NULL, 't' },
-	{ "allow-html", no_argument, NULL, 'A' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "baseline", required_argument, NULL, 'B' },
-	{ "write-baseline", required_argument, NULL, 'W' },
-	{ "changed-since", required_argument, NULL, 'C' },
-	{ "files-from", required_argument, NULL, 'L' },
-	{ "as-of", required_argument, NULL, 'Y' },
-	{ "archive", no_argument, NULL, 'R' },
-	{ NULL, 0, NULL, 0 }
-};
-
 /* What argv[1] alone decides, before any option is read: no command,
  * help, --version, import (its own options and its own driver,
  * import.c) and unknown commands.  The exit status, or -1 when argv[1]
@@ -828,8 +746,10 @@ run_early(int argc, char **argv)
 		return import_main(2, help_argv);
 	}
 	if (!strcmp(argv[1], "help") && argc > 2 && !strcmp(argv[2], "serve")) {
-		char *help_argv[] = { argv[2], (char *)"--help", NULL };
-		return serve_main(2, help_argv);
+		options o;
+		memset(&o, 0, sizeof o);
+		o.help = 1;
+		return serve_run(&o);
 	}
 	if (!strcmp(argv[1], "help")) {
 		fputs(help_for(argc > 2 ? argv[2] : NULL), stdout);
@@ -847,92 +767,40 @@ run_early(int argc, char **argv)
 		xmlCleanupParser();
 		return rc;
 	}
-	/* policyc serve: its own options and its own loop (serve.c) */
-	if (!strcmp(cmd, "serve"))
-		return serve_main(argc - 1, argv + 1);
+	/* policyc overlay update: editions.c's own words */
+	if (!strcmp(cmd, "overlay"))
+		return editions_overlay(argc, argv);
 	if (strcmp(cmd, "build") && strcmp(cmd, "check") && strcmp(cmd, "render") &&
-	    strcmp(cmd, "new") && strcmp(cmd, "rules"))
+	    strcmp(cmd, "new") && strcmp(cmd, "rules") && strcmp(cmd, "serve"))
 		return usage_error("unknown command '%s'", cmd);
 	return -1;
 }
 
-/* Reads the options after the command into c, *to and *allow_html.  The
- * exit status when they end the run (bad usage, --help, --version), else
- * -1; optind is then the first operand. */
-static int
-parse_options(int argc, char **argv, const char *cmd, command *c,
-    const char **to, int *allow_html)
+/* The options read by the one table (options.c) into c. */
+static void
+take_options(options *o, command *c)
 {
-	int ch;
-	char today_buf[11];
-
-	opterr = 0;
-	optind = 2;
-	while ((ch = getopt_long(argc, argv, ":o:j:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'o': c->pub.out = optarg; break;
-		case 'O':
-			if (!parse_outputs(optarg, &c->pub.outputs))
-				return usage_error("--outputs '%s': use xml, html, "
-				    "pdf, comma-separated", optarg);
-			break;
-		case 'T':
-			if (strlen(optarg) != 10 || !date_parse(optarg, today_buf))
-				return usage_error("--today '%s' is not a real date "
-				    "(YYYY-MM-DD)", optarg);
-			c->po.today = optarg;
-			break;
-		case 'S': c->strict = 1; break;
-		case 'F':
-			if (!diag_format_parse(optarg, &c->format))
-				return usage_error("--format '%s': use text, json, "
-				    "sarif, junit or github", optarg);
-			break;
-		case 'j': {
-			char *end;
-			long j = strtol(optarg, &end, 10);
-			if (*end || j < 1 || j > 64)
-				return usage_error("-j '%s': a number from 1 to 64",
-				    optarg);
-			c->po.jobs = (int)j;
-			break;
-		}
-		case 'M': c->po.timings = 1; break;
-		case 'N': c->pub.no_cache = 1; break;
-		case 'D': c->po.drafts = 1; break;
-		case 't':
-			if (strcmp(optarg, "xml") && strcmp(optarg, "html"))
-				return usage_error("--to '%s': use xml or html", optarg);
-			*to = optarg;
-			break;
-		case 'A': *allow_html = 1; break;
-		case 'h': fputs(help_for(cmd), stdout); return EXIT_OK;
-		case 'V': printf("policyc %s\n", POLICYC_VERSION); return EXIT_OK;
-		case 'B': c->ci.baseline = optarg; break;
-		case 'W': c->ci.write_baseline = optarg; break;
-		case 'C': c->ci.changed_since = optarg; break;
-		case 'L': c->ci.files_from = optarg; break;
-		case 'Y':
-			if (strlen(optarg) != 10 || !date_parse(optarg, today_buf))
-				return usage_error("--as-of '%s' is not a real date "
-				    "(YYYY-MM-DD)", optarg);
-			c->hist.as_of = optarg;
-			break;
-		case 'R': c->hist.archive = 1; break;
-		case ':':
-			return usage_error("option '%s' needs a value",
-			    argv[optind - 1]);
-		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	return -1;
+	c->po = o->po;
+	c->pub = o->pub;
+	c->format = o->format;
+	c->strict = o->strict;
+	c->ci.baseline = o->baseline;
+	c->ci.write_baseline = o->write_baseline;
+	c->ci.changed_since = o->changed_since;
+	c->ci.files_from = o->files_from;
+	c->ci.files = o->files;        /* run_command frees them */
+	c->ci.nfiles = o->nfiles;
+	c->ci.have_files = o->have_files;
+	o->files = NULL;
+	o->nfiles = 0;
+	c->hist.as_of = o->as_of;
+	c->hist.archive = o->archive;
 }
 
 /* Runs cmd (rules, render, new, check or build) once its options are
  * read and judged; dir is the operand (or "."). */
 static int
-run_command(command *c, const char *cmd, const char *dir, int argc,
+run_command(command *c, const char *cmd, const char *dir, int operand,
     const char *to, int allow_html)
 {
 	char *default_out = NULL;
@@ -951,7 +819,7 @@ run_command(command *c, const char *cmd, const char *dir, int argc,
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	xmlInitParser();
 	if (!strcmp(cmd, "render")) {
-		if (optind >= argc)
+		if (!operand)
 			return usage_error("%s", "render needs a Markdown file");
 		rc = render(dir, to, allow_html, c->po.today);
 		xmlCleanupParser();
@@ -959,7 +827,7 @@ run_command(command *c, const char *cmd, const char *dir, int argc,
 	}
 	if (!strcmp(cmd, "new")) {
 		char today[11];
-		if (optind >= argc)
+		if (!operand)
 			return usage_error("%s", "new needs a folder to create");
 		date_today(c->po.today, today);
 		return scaffold_new(dir, today);
@@ -984,32 +852,44 @@ int
 main(int argc, char **argv)
 {
 	command c;
-	const char *cmd, *to = "html", *dir;
-	int allow_html = 0, rc;
+	options o;
+	const char *cmd, *dir, *why;
+	int rc;
 
-	memset(&c, 0, sizeof c);
-	c.pub.outputs = OUTPUT_XML | OUTPUT_HTML | OUTPUT_PDF;
-	c.format = FMT_TEXT;
-	/* editions: `overlay update`, `--edition`, several folders */
-	if ((rc = editions_main(argc, argv)) >= 0)
-		return rc;
 	if ((rc = run_early(argc, argv)) >= 0)
 		return rc;
 	cmd = argv[1];
-
-	ci_take_files(&argc, argv, &c.ci);
-	if ((rc = parse_options(argc, argv, cmd, &c, &to, &allow_html)) >= 0)
+	/* the one option table (options.c): main's commands, editions and
+	 * serve read what it fills */
+	if ((rc = options_parse(argc, argv, &o)) >= 0) {
+		options_free(&o);
 		return rc;
-	if (argc - optind > 1)
-		return usage_error("one project folder at a time; got '%s' too",
-		    argv[optind + 1]);
-	dir = optind < argc ? argv[optind] : ".";
-	{
-		const char *why = ci_usage(&c.ci, !strcmp(cmd, "check"));
+	}
+	if (!strcmp(cmd, "serve"))
+		rc = serve_run(&o);
+	else if (o.help) {
+		fputs(help_for(cmd), stdout);
+		rc = EXIT_OK;
+	} else if (o.version) {
+		printf("policyc %s\n", POLICYC_VERSION);
+		rc = EXIT_OK;
+	} else if ((rc = editions_run(&o)) < 0) {
+		/* editions: --edition, several folders */
+		memset(&c, 0, sizeof c);
+		take_options(&o, &c);
+		dir = o.noperands ? o.operands[0] : ".";
+		why = ci_usage(&c.ci, !strcmp(cmd, "check"));
 		if (!why)
 			why = hist_usage(&c.hist, !strcmp(cmd, "check"));
-		if (why)
-			return usage_error("%s", why);
+		if (o.noperands > 1 || why) {
+			free(c.ci.files);
+			rc = o.noperands > 1 ? usage_error("one project folder at "
+			    "a time; got '%s' too", o.operands[1]) :
+			    usage_error("%s", why);
+		} else
+			rc = run_command(&c, cmd, dir, o.noperands > 0, o.to,
+			    o.allow_html);
 	}
-	return run_command(&c, cmd, dir, argc, to, allow_html);
+	options_free(&o);
+	return rc;
 }

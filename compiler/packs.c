@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "packs.h"
+#include "profile.h"
 #include "util.h"
 
 static int
@@ -126,6 +127,15 @@ packs_resolve(corpus *c, diag_set *ds)
 			m->refused = 1;
 			continue;
 		}
+		/* a pack's profile narrows the edition's: blocks the edition
+		 * left out at load are not there to put back */
+		for (i = 0; i < pk->naudiences; i++)
+			if (!profile_edition_keeps(p, pk->audiences[i]))
+				diag_report_sev(ds, SEV_WARNING, R_CONFIG_INVALID,
+				    "policyc.yaml", pk->line, 0, "pack '%s' includes "
+				    "audience '%s', which the edition leaves out: its "
+				    "blocks are not in the pack", pk->id,
+				    pk->audiences[i]);
 		in = xcalloc(c->ndocs + 1, 1);
 		resolve_named(c, pk, m, in, ds);
 		if (pk->ntypes || pk->ntags || pk->nfolders)

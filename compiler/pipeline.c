@@ -631,10 +631,9 @@ run_filters(pipeline *pl, diag_set *ds)
 static void
 check_templates(pipeline *pl)
 {
-	char *t = path_join(pl->p->dir, "templates/html");
-	if (fsio_is_dir(t))
+	/* the project's own, or its cores' (an edition inherits them) */
+	if (extends_any_layer(pl->p, "templates/html"))
 		html_check_templates(pl->p->dir, pipeline_data_dir(), pl->ds);
-	free(t);
 }
 
 int

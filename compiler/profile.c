@@ -14,6 +14,7 @@
  * without audience blocks are read exactly as before.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -128,16 +129,25 @@ profile_fence(const char *s, size_t n)
 	return 0;
 }
 
-size_t
-profile_text(const project *p, char *text, size_t len, size_t *dropped)
+/* The one walk: blanks markers, drops what the edition leaves out,
+ * counts dropped lines and lists the kept blocks (each may be NULL). */
+static size_t
+profile_walk(const project *p, char *text, size_t len, size_t *dropped,
+    profile_block **blocks, size_t *nblocks)
 {
 	const yval *kept = kept_audiences(p);
 	int fenced_at[PROFILE_DEPTH], drop_at[PROFILE_DEPTH], depth = 0;
+	long open_at[PROFILE_DEPTH];   /* index in *blocks, or -1 */
 	size_t r = 0, w = 0;
+	int lineno = 0;
 	char fence = 0;
 
 	if (dropped)
 		*dropped = 0;
+	if (blocks) {
+		*blocks = NULL;
+		*nblocks = 0;
+	}
 	if (!memmem(text, len, "audience=", 9))
 		return len;
 	while (r < len) {
@@ -148,6 +158,7 @@ profile_text(const project *p, char *text, size_t len, size_t *dropped)
 		int fenced, blank = 0, dropping = depth && drop_at[depth - 1];
 		char f = profile_fence(line, n);
 
+		lineno++;
 		if (fence) {
 			if (f == fence)
 				fence = 0;
@@ -157,10 +168,23 @@ profile_text(const project *p, char *text, size_t len, size_t *dropped)
 		    opener(line, n, &aud, &an, &fenced)) {
 			fenced_at[depth] = fenced;
 			drop_at[depth] = dropping || !keeps(kept, aud, an);
+			open_at[depth] = -1;
+			if (blocks && !drop_at[depth]) {
+				profile_block *b;
+				*blocks = xrealloc(*blocks, (*nblocks + 1) *
+				    sizeof **blocks);
+				b = &(*blocks)[*nblocks];
+				b->first = lineno;
+				b->last = INT_MAX;   /* until its closer */
+				b->audience = xstrndup(aud, an);
+				open_at[depth] = (long)(*nblocks)++;
+			}
 			depth++;
 			blank = 1;
 		} else if (depth && closer(line, n, fenced_at[depth - 1])) {
 			depth--;
+			if (open_at[depth] >= 0)
+				(*blocks)[open_at[depth]].last = lineno;
 			blank = 1;
 		}
 		if (blank || dropping) {
@@ -176,4 +200,72 @@ profile_text(const project *p, char *text, size_t len, size_t *dropped)
 	}
 	text[w] = '\0';
 	return w;
+}
+
+size_t
+profile_text(const project *p, char *text, size_t len, size_t *dropped)
+{
+	return profile_walk(p, text, len, dropped, NULL, NULL);
+}
+
+size_t
+profile_text_blocks(const project *p, char *text, size_t len,
+    profile_block **blocks, size_t *nblocks)
+{
+	return profile_walk(p, text, len, NULL, blocks, nblocks);
+}
+
+void
+profile_blocks_free(profile_block *b, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		free(b[i].audience);
+	free(b);
+}
+
+const profile_block *
+profile_block_at(const profile_block *b, size_t n, int line)
+{
+	const profile_block *in = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)   /* outermost first: the last match is innermost */
+		if (b[i].first <= line && line <= b[i].last)
+			in = &b[i];
+	return in;
+}
+
+int
+profile_edition_keeps(const project *p, const char *audience)
+{
+	return keeps(kept_audiences(p), audience, strlen(audience));
+}
+
+int
+profile_keeps(const char *keep, const char *audience)
+{
+	yval list;
+	yval *items[PROFILE_DEPTH], words[PROFILE_DEPTH];
+	char *copy, *tok, *save = NULL;
+	int r;
+
+	if (!keep)
+		return 1;
+	/* keep as the list keeps() reads: the same matching as an edition's */
+	memset(&list, 0, sizeof list);
+	list.kind = YV_LIST;
+	list.items = items;
+	copy = xstrdup(keep);
+	for (tok = strtok_r(copy, " ", &save); tok && list.n < PROFILE_DEPTH;
+	    tok = strtok_r(NULL, " ", &save)) {
+		memset(&words[list.n], 0, sizeof words[list.n]);
+		words[list.n].kind = YV_STR;
+		words[list.n].str = tok;
+		items[list.n] = &words[list.n];
+		list.n++;
+	}
+	r = keeps(&list, audience, strlen(audience));
+	free(copy);
+	return r;
 }

@@ -36,7 +36,7 @@ static const char *const pack_keys[] = {
 	"id", "title", "include", "cover", "glossary", NULL
 };
 static const char *const include_keys[] = {
-	"ids", "types", "tags", "folders", NULL
+	"ids", "types", "tags", "folders", "audience", NULL
 };
 
 static int
@@ -460,6 +460,9 @@ load_packs(project *p, diag_set *ds)
 			    "tags", ds);
 			k->folders = string_list(yval_get(inc, "folders"),
 			    &k->nfolders, "folders", ds);
+			/* the pack's own profile (editions: its PDF) */
+			k->audiences = string_list(yval_get(inc, "audience"),
+			    &k->naudiences, "audience", ds);
 		} else if (inc && inc->kind != YV_NULL)
 			diag_report(ds, R_CONFIG_INVALID, CONFIG, inc->line,
 			    inc->col, "'include' must be a map (ids, types, "
@@ -650,6 +653,8 @@ project_free(project *p)
 		for (j = 0; j < k->ntypes; j++) free(k->types[j]);
 		for (j = 0; j < k->ntags; j++) free(k->tags[j]);
 		for (j = 0; j < k->nfolders; j++) free(k->folders[j]);
+		for (j = 0; j < k->naudiences; j++) free(k->audiences[j]);
+		free(k->audiences);
 		free(k->ids);
 		free(k->types);
 		free(k->tags);

@@ -26,6 +26,7 @@ typedef struct {
 	char **types; size_t ntypes;
 	char **tags; size_t ntags;
 	char **folders; size_t nfolders;
+	char **audiences; size_t naudiences;  /* include: {audience:} */
 } pack;
 
 /* Brand colours after brand.c has judged them: "#rrggbb", darkened where
@@ -59,6 +60,10 @@ typedef struct project {
 	yval *keys;           /* borrowed map: their key -> ours; or NULL */
 	yval *sections;       /* borrowed map: folder -> title; or NULL */
 	long print_validity_hours; /* print-validity: in hours; 0: absent */
+	/* editions (extends.c): the cores' folders as seen from dir
+	 * ("../core"), nearest first, whose filters, templates and images
+	 * the project inherits; borrowed from extends_open, NULL if none */
+	char **cores; size_t ncores;
 } project;
 
 /* Loads DIR/policyc.yaml.  Returns NULL (with a diagnostic) when the file

@@ -14,7 +14,6 @@
  * threads are joined before exit.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <libxml/parser.h>
 #include <poll.h>
 #include <signal.h>
@@ -125,61 +124,24 @@ serve_usage(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* serve's options, read by the one table (options.c). */
 static int
-parse(int argc, char **argv, serve_opts *o)
+parse(const options *op, serve_opts *o)
 {
-	static const struct option lo[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "today", required_argument, NULL, 'T' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "drafts", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
-	char *end, day[11];
-	long v;
-
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":o:j:h", lo, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			v = strtol(optarg, &end, 10);
-			if (*end || v < 0 || v > 65535)
-				return serve_usage("--port '%s': a number from 0 to "
-				    "65535", optarg);
-			o->port = (int)v;
-			break;
-		case 'b': o->bind = optarg; break;
-		case 'D': o->drafts = 1; break;
-		case 'o': o->out = optarg; break;
-		case 'T':
-			if (strlen(optarg) != 10 || !date_parse(optarg, day))
-				return serve_usage("--today '%s' is not a real date "
-				    "(YYYY-MM-DD)", optarg);
-			o->today = optarg;
-			break;
-		case 'j':
-			v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > 64)
-				return serve_usage("-j '%s': a number from 1 to 64",
-				    optarg);
-			o->jobs = (int)v;
-			break;
-		case 'h': fputs(help_serve, stdout); return EXIT_OK;
-		case ':': return serve_usage("option '%s' needs a value",
-		    argv[optind - 1]);
-		default: return serve_usage("unknown option '%s'",
-		    argv[optind - 1]);
-		}
+	if (op->help) {
+		fputs(help_serve, stdout);
+		return EXIT_OK;
 	}
-	if (argc - optind > 1)
+	if (op->noperands > 1)
 		return serve_usage("one project folder at a time; got '%s' too",
-		    argv[optind + 1]);
-	o->dir = optind < argc ? argv[optind] : ".";
+		    op->operands[1]);
+	o->port = op->port;
+	o->bind = op->bind;
+	o->out = op->pub.out;
+	o->today = op->po.today;
+	o->jobs = op->po.jobs;
+	o->drafts = op->po.drafts;
+	o->dir = op->noperands ? op->operands[0] : ".";
 	return -1;
 }
 
@@ -256,7 +218,7 @@ loop(serve_opts *o, int sigfd, watch *w, const sigset_t *set)
 }
 
 int
-serve_main(int argc, char **argv)
+serve_run(const options *op)
 {
 	serve_opts o;
 	sigset_t set;
@@ -265,9 +227,7 @@ serve_main(int argc, char **argv)
 	watch *w;
 
 	memset(&o, 0, sizeof o);
-	o.bind = "127.0.0.1";
-	o.port = 8000;
-	if ((rc = parse(argc, argv, &o)) >= 0)
+	if ((rc = parse(op, &o)) >= 0)
 		return rc;
 	if (!o.out)
 		o.out = default_out = path_join(o.dir, "out");

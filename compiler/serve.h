@@ -5,7 +5,10 @@
 #ifndef POLICYC_SERVE_H
 #define POLICYC_SERVE_H
 
-/* argv[0] is "serve"; returns the exit status. */
-int serve_main(int argc, char **argv);
+#include "options.h"
+
+/* `policyc serve`, its options read by options_parse (options.c);
+ * returns the exit status (--help prints serve's help). */
+int serve_run(const options *o);
 
 #endif

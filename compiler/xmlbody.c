@@ -23,6 +23,7 @@
 #include "util.h"
 #include "xmlbody.h"
 #include "overlay.h"
+#include "profile.h"
 #include "url.h"
 #include "xmlnode.h"
 
@@ -572,6 +573,25 @@ local_xml(walk *w, xmlNodePtr parent, int chunk)
 	return l;
 }
 
+/* The blocks parent gained after `last` (NULL: all its children), when
+ * n stands in an audience block the edition keeps: audience="..." on
+ * each, so a pack with its own include: {audience:} can leave them out
+ * (the PDF, pdf/pdfprofile.c). */
+static void
+mark_audience(const walk *w, xmlNodePtr parent, xmlNodePtr last,
+    cmark_node *n)
+{
+	const profile_block *b = profile_block_at(w->d->profiled,
+	    w->d->nprofiled, cmark_node_get_start_line(n));
+	xmlNodePtr x;
+
+	if (!b)
+		return;
+	for (x = last ? last->next : parent->children; x; x = x->next)
+		if (x->type == XML_ELEMENT_NODE)
+			set_attr(x, "audience", b->audience);
+}
+
 /* Top level: headings open nested sections; a run of local text opens a
  * <local> whose sections close with it. */
 static void
@@ -629,6 +649,7 @@ body_xml(walk *w, xmlNodePtr body)
 			set_attr(s, "id", slug ? slug : "");
 			set_attr_int(s, "level", level);
 			set_line(s, n);
+			mark_audience(w, parent, s->prev, n);
 			block_xml(w, s, n);
 			stack[depth] = s;
 			levels[depth] = level;
@@ -637,7 +658,11 @@ body_xml(walk *w, xmlNodePtr body)
 		}
 		parent = depth > floor ? stack[depth - 1] :
 		    local ? local : depth ? stack[depth - 1] : body;
-		block_xml(w, parent, n);
+		{
+			xmlNodePtr last = parent->last;
+			block_xml(w, parent, n);
+			mark_audience(w, parent, last, n);
+		}
 	}
 }
 

@@ -514,6 +514,14 @@ packs_xml(xmlNodePtr root, const corpus *c)
 		set_attr(x, "title", pk->title);
 		set_attr(x, "cover", pk->cover ? "true" : "false");
 		set_attr(x, "glossary", pk->glossary ? "true" : "false");
+		if (pk->naudiences) {   /* the pack's profile (pdf/pdfprofile.c) */
+			buf b;
+			buf_init(&b);
+			for (i = 0; i < pk->naudiences; i++)
+				buf_printf(&b, "%s%s", i ? " " : "", pk->audiences[i]);
+			set_attr(x, "audience", b.data);
+			buf_free(&b);
+		}
 		for (i = 0; i < m->n; i++)
 			set_attr(child(x, "include"), "ref", c->docs[m->docs[i]]->id);
 	}

@@ -8,11 +8,13 @@
  * render (and so the build); the input was judged before it ran.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "pdfint.h"
+#include "pdfprofile.h"
 #include "pdftag.h"
 #include "document.h"
 #include "fsio.h"
@@ -126,6 +128,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	char *id = xmlread_attr(pk, "id"), *title = xmlread_attr(pk, "title");
 	char *cover = xmlread_attr(pk, "cover"), *gl = xmlread_attr(pk, "glossary");
 	pdf_flow **docs, **all, *fc = NULL, *fct, *fg = NULL;
+	pdfprofile *own;
 	size_t ndocs = 0, nall = 0, i, nterms = 0;
 	xmlNodePtr *terms = NULL;
 	int page;
@@ -136,6 +139,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	if (!id || !document_id_safe(id))
 		goto done;
 	docs = pack_docs(in, pk, flows, &ndocs);
+	own = pdfprofile_pack(t, in, pk, flows, docs, ndocs);  /* its audience */
 	all = xcalloc(ndocs + 4, sizeof *all);
 	if (cover && !strcmp(cover, "true")) {
 		fc = pdfflow_cover(t, in, pk, docs, ndocs);
@@ -204,6 +208,7 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	pdfflow_free(fc);
 	pdfflow_free(fct);
 	pdfflow_free(fg);
+	pdfprofile_release(own);
 	free(all);
 	free(docs);
 	free(terms);
@@ -215,6 +220,11 @@ done:
 	return rc;
 }
 
+/* The font pins (pdffont.c) are the process's: editions built side by
+ * side (editions.c) render their PDFs one at a time, each on all its
+ * workers. */
+static pthread_mutex_t render_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int
 pdf_render(const backend_input *in)
 {
@@ -224,6 +234,7 @@ pdf_render(const backend_input *in)
 	xmlNodePtr packs = NULL, p;
 	size_t k;
 
+	pthread_mutex_lock(&render_lock);
 	pdfstyle_init(&st, in);
 	memset(&j, 0, sizeof j);
 	j.in = in;
@@ -254,5 +265,6 @@ pdf_render(const backend_input *in)
 	free(j.ts);
 	free(j.failed);
 	pdfstyle_free(&st);
+	pthread_mutex_unlock(&render_lock);
 	return failed;
 }
