@@ -124,6 +124,14 @@ hash_str(incr_hash *h, const char *s)
 
 static int plain(const char *s);
 
+static const char *const kind_dir[INCR_NKINDS] = {
+	"html",      /* INCR_HTML: html/<id>.html */
+	"xml",       /* INCR_XML: xml/<id>.xml */
+};
+static const char *const kind_ext[INCR_NKINDS] = {
+	".html", ".xml",
+};
+
 /* ---- state ---- */
 
 typedef struct {
@@ -471,7 +479,10 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 	hash_ctx hc;
 	char global[33];
 	size_t i, k;
-	int fd = take_lock(out, ds);
+	int fd;
+
+	pipeline_stage(pl, "model");   /* the XML trees (pipeline_model) */
+	fd = take_lock(out, ds);
 
 	if (fd < 0)
 		return NULL;
@@ -490,12 +501,16 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 	jobs_run(c->ndocs, pipeline_jobs(pl), hash_one, &hc);
 	html_identity(pl, global);
 	for (k = 0; k < INCR_NKINDS; k++) {
+		char bin[33];
+		/* an XML file is its tree as serialised by this policyc */
+		binary_identity(bin);
 		inc->key[k] = xcalloc(c->ndocs + 1, sizeof *inc->key[k]);
 		inc->rec[k] = xcalloc(c->ndocs + 1, sizeof *inc->rec[k]);
 		for (i = 0; i < c->ndocs; i++) {
 			incr_hash h;
 			incr_hash_init(&h);
-			hash_str(&h, global);
+			hash_str(&h, kind_dir[k]);
+			hash_str(&h, k == INCR_HTML ? global : bin);
 			hash_str(&h, inc->dochash[i]);
 			incr_hash_hex(&h, inc->key[k][i]);
 		}
@@ -673,13 +688,6 @@ plain(const char *s)
 	return s && !strpbrk(s, "\t\n\r");
 }
 
-static const char *const kind_dir[INCR_NKINDS] = {
-	"html",      /* INCR_HTML: html/<id>.html */
-};
-static const char *const kind_ext[INCR_NKINDS] = {
-	".html",
-};
-
 int
 incr_finish(incr *inc, const char *staging, diag_set *ds)
 {
@@ -696,6 +704,10 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	/* a page whose making said something is made (and says it) again */
 	for (d = 0; d < diag_count(ds); d++) {
 		const diagnostic *g = diag_at(ds, d);
+		if (!strcmp(g->rule, "output-error"))
+			for (i = 0; i < inc->ndocs; i++)
+				if (g->file && !strcmp(g->file, c->docs[i]->path))
+					inc->rec[INCR_XML][i].set = 0;
 		if (strcmp(g->rule, "html-template") && strcmp(g->rule, "html-write"))
 			continue;
 		for (i = 0; i < inc->ndocs; i++)

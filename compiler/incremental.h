@@ -22,7 +22,11 @@
 typedef struct incr incr;
 
 /* The output kinds a back end may ask to reuse. */
-enum incr_kind { INCR_HTML = 0, INCR_NKINDS };
+enum incr_kind {
+	INCR_HTML = 0,   /* html/<id>.html: its XML, templates, site */
+	INCR_XML,        /* xml/<id>.xml: its XML tree, as serialised */
+	INCR_NKINDS
+};
 
 /* Opens the incremental state of a build into out (after pipeline_model):
  * takes OUT's lock (waiting, with a note, while another build holds it),
