@@ -123,6 +123,8 @@ hash_str(incr_hash *h, const char *s)
 }
 
 static int plain(const char *s);
+static void hash_tree(incr_hash *h, const char *dir, const char *prefix);
+static void binary_identity(char out[33]);
 
 static const char *const kind_dir[INCR_NKINDS] = {
 	"html",      /* INCR_HTML: html/<id>.html */
@@ -186,6 +188,12 @@ note(const char *out, const char *what)
 
 /* The policyc binary, by content: a new policyc may make other pages
  * from the same XML. */
+void
+incr_binary_identity(char out[33])
+{
+	binary_identity(out);
+}
+
 static void
 binary_identity(char out[33])
 {
@@ -226,6 +234,12 @@ cmp_str(const void *a, const void *b)
 
 /* Every file below dir (recursively, sorted, hidden ones too), names and
  * contents, into h: a folder of templates as one value. */
+void
+incr_hash_tree(incr_hash *h, const char *dir, const char *prefix)
+{
+	hash_tree(h, dir, prefix);
+}
+
 static void
 hash_tree(incr_hash *h, const char *dir, const char *prefix)
 {
@@ -370,48 +384,70 @@ parse_out(char *line, old_rec *r)
 	return 1;
 }
 
-/* Reads OUT's cache; 1 when it can be trusted.  Says why not when a
- * cache is there and cannot. */
-static int
-read_cache(incr *inc)
+/*
+ * OUT's cache file, judged: its checksum, format, binary and project.
+ * Returns the text (caller frees) with *body at its first record, or
+ * NULL; says why not (unless quiet) when a cache is there and cannot be
+ * trusted.
+ */
+char *
+incr_cache_read(const char *out, pipeline *pl, int quiet, char **body)
 {
-	char *path = path_join(inc->out, CACHE_NAME), *data, *sum, *line,
-	    *next, want[33], bin[33], proj[33], hdr[128];
+	char *path = path_join(out, CACHE_NAME), *data, *sum, want[33],
+	    bin[33], proj[33], hdr[128];
 	size_t len = 0;
 	incr_hash h;
-	int ok = 0;
+	const char *why = NULL;
 
 	data = read_file(path, &len);
 	free(path);
 	if (!data)
-		return 0;   /* a first build, or --no-cache's OUT: silent */
+		return NULL;   /* a first build, or --no-cache's OUT: silent */
 	if (strlen(data) != len || len < 40 ||
 	    !(sum = strstr(data, "\nsum ")) || strlen(sum) != 5 + 32 + 1) {
-		note(inc->out, "is truncated or corrupt");
-		goto done;
+		why = "is truncated or corrupt";
+		goto bad;
 	}
 	incr_hash_init(&h);
 	incr_hash_add(&h, data, (size_t)(sum + 1 - data));
 	incr_hash_hex(&h, want);
 	if (memcmp(sum + 5, want, 32) != 0 || sum[37] != '\n') {
-		note(inc->out, "is corrupt (its checksum does not match)");
-		goto done;
+		why = "is corrupt (its checksum does not match)";
+		goto bad;
 	}
 	sum[1] = '\0';
 	binary_identity(bin);
-	project_identity(pipeline_project(inc->pl)->dir, proj);
+	project_identity(pipeline_project(pl)->dir, proj);
 	snprintf(hdr, sizeof hdr, "%s\nbinary\t%s\nproject\t%s\n", CACHE_MAGIC,
 	    bin, proj);
 	if (strncmp(data, CACHE_MAGIC "\n", sizeof CACHE_MAGIC) != 0) {
-		note(inc->out, "is of another format version");
-		goto done;
+		why = "is of another format version";
+		goto bad;
 	}
 	if (strncmp(data, hdr, strlen(hdr)) != 0) {
-		note(inc->out, strstr(data, bin) ? "was made for another project" :
-		    "was made by another policyc");
-		goto done;
+		why = strstr(data, bin) ? "was made for another project" :
+		    "was made by another policyc";
+		goto bad;
 	}
-	for (line = data + strlen(hdr); *line; line = next) {
+	*body = data + strlen(hdr);
+	return data;
+bad:
+	if (!quiet)
+		note(out, why);
+	free(data);
+	return NULL;
+}
+
+/* Reads OUT's cache; 1 when it can be trusted. */
+static int
+read_cache(incr *inc)
+{
+	char *data, *body, *line, *next;
+	int ok = 0;
+
+	if (!(data = incr_cache_read(inc->out, inc->pl, 0, &body)))
+		return 0;
+	for (line = body; *line; line = next) {
 		old_rec r;
 		next = strchr(line, '\n');
 		*next++ = '\0';
@@ -744,6 +780,8 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n", inc->corpus_key,
 			    inc->named_rec[i].ohash, inc->named_rec[i].size,
 			    inc->named[i]);
+	/* the document-local filters' findings (incrfilters.c) */
+	incr_filters_write(pipeline_filters_memo(inc->pl), &b);
 	incr_hash_init(&h);
 	incr_hash_add(&h, b.data, b.len);
 	incr_hash_hex(&h, sum);

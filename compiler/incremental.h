@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "pipeline.h"
+#include "util.h"
 
 typedef struct incr incr;
 
@@ -83,5 +84,40 @@ void incr_hash_init(incr_hash *h);
 void incr_hash_add(incr_hash *h, const void *data, size_t n);
 /* Writes 32 hex digits and a NUL into out. */
 void incr_hash_hex(const incr_hash *h, char out[33]);
+/* Every file below dir (names and bytes, sorted) into h. */
+void incr_hash_tree(incr_hash *h, const char *dir, const char *prefix);
+/* This policyc, as the cache names it. */
+void incr_binary_identity(char out[33]);
+/* OUT's cache file, its checksum, format, binary and project judged:
+ * the text (caller frees) with *body at its first record, or NULL (said
+ * on stderr unless quiet, when one is there and cannot be trusted). */
+char *incr_cache_read(const char *out, pipeline *pl, int quiet,
+    char **body);
+
+/*
+ * The filters' share of the cache (incrfilters.c).  Before the Lua
+ * filters run, each document gets a key: its source, everything the
+ * link and glossary passes attached to its tree (link kinds and targets,
+ * term links), its computed fields (id, review state ...), and what
+ * every filter sees (the filter files, policyc.yaml, the glossary, the
+ * rule severities, today).  A document whose key is the one recorded
+ * when OUT was made skips the document-local built-in filters, whose
+ * findings for it are replayed from the cache; every other filter runs
+ * over every document.
+ */
+typedef struct incr_filters incr_filters;
+struct filters_memo;
+incr_filters *incr_filters_begin(pipeline *pl, const char *out);
+/* The documents to skip (filters_memo.skip), or NULL. */
+const unsigned char *incr_filters_skip(const incr_filters *f);
+/* After filters_run_memo: replays the skipped documents' findings into
+ * ds and records every document's.  0 when a local filter stopped with
+ * an error: the caller runs the local filters again over every document
+ * (after removing their reports), and nothing of them is cached. */
+int incr_filters_end(incr_filters *f, const struct filters_memo *m,
+    diag_set *ds);
+/* Appends the records to the cache text being written. */
+void incr_filters_write(const incr_filters *f, buf *b);
+void incr_filters_free(incr_filters *f);
 
 #endif

@@ -28,6 +28,7 @@
 #include "fsio.h"
 #include "glossary.h"
 #include "history.h"
+#include "incremental.h"
 #include "govern.h"
 #include "jobs.h"
 #include "links.h"
@@ -65,6 +66,7 @@ struct pipeline {
 	history *h;                 /* release history (history.c), or NULL */
 	const char **paths;
 	extends *ed;                /* the core this project extends, or NULL */
+	incr_filters *fmemo;        /* the filters' cache records, or NULL */
 };
 
 /*
@@ -615,12 +617,52 @@ pipeline_link(pipeline *pl)
 	return PIPELINE_OK;
 }
 
+/* Keeps the diagnostics outside [first, end) (diag_filter's order). */
+typedef struct {
+	size_t at, first, end;
+} drop_range;
+
+static int
+keep_outside(void *ctx, const diagnostic *d)
+{
+	drop_range *r = ctx;
+	size_t at = r->at++;
+
+	(void)d;
+	return at < r->first || at >= r->end;
+}
+
+/*
+ * The filters.  A build into an OUT with a cache (pipeline_options
+ * cache_out) spares the document-local built-in filters the documents
+ * whose view is what it was (incrfilters.c); should one of them stop
+ * with an error, its reports are dropped and the local filters run
+ * again over every document, so the findings are a full run's.  Not
+ * for editions (extends.c remaps the documents' lines afterwards).
+ */
 static void
 run_filters(pipeline *pl, diag_set *ds)
 {
 	char *dir = pl->o.filters_dir ? xstrdup(pl->o.filters_dir) :
 	    path_join(pipeline_data_dir(), "filters");
-	filters_run(pl->c, dir, ds, pl->jobs);
+	filters_memo m;
+
+	if (!pl->o.cache_out || pl->ed || ds != pl->ds || pl->fmemo ||
+	    !(pl->fmemo = incr_filters_begin(pl, pl->o.cache_out))) {
+		filters_run(pl->c, dir, ds, pl->jobs);
+		free(dir);
+		return;
+	}
+	memset(&m, 0, sizeof m);
+	m.skip = incr_filters_skip(pl->fmemo);
+	filters_run_memo(pl->c, dir, ds, pl->jobs, &m);
+	if (!incr_filters_end(pl->fmemo, &m, ds)) {
+		drop_range r = { 0, m.local_first, m.local_end };
+		diag_filter(ds, keep_outside, &r);
+		memset(&m, 0, sizeof m);
+		m.only_local = 1;
+		filters_run_memo(pl->c, dir, ds, pl->jobs, &m);
+	}
 	free(dir);
 }
 
@@ -758,6 +800,24 @@ pipeline_document_xml(const pipeline *pl)
 	return pl->dx;
 }
 
+struct incr_filters *
+pipeline_filters_memo(const pipeline *pl)
+{
+	return pl->fmemo;
+}
+
+const pipeline_options *
+pipeline_options_of(const pipeline *pl)
+{
+	return &pl->o;
+}
+
+diag_set *
+pipeline_diags(const pipeline *pl)
+{
+	return pl->ds;
+}
+
 int
 pipeline_jobs(const pipeline *pl)
 {
@@ -793,6 +853,7 @@ pipeline_free(pipeline *pl)
 	if (pl->cx)
 		xmlFreeDoc(pl->cx);
 	history_free(pl->h);
+	incr_filters_free(pl->fmemo);
 	if (pl->c) {
 		xmlout_release(pl->c);
 		govern_free(pl->c->govern);

@@ -90,6 +90,7 @@ build_once(serve_opts *o, const char *why)
 	po.today = o->today;
 	po.drafts = o->drafts;
 	po.jobs = o->jobs;
+	po.cache_out = o->out;   /* the filters' share of the cache */
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
 	pub.outputs = OUTPUT_XML | OUTPUT_HTML;
