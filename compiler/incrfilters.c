@@ -317,6 +317,38 @@ read_old(incr_filters *f, const char *out)
 	free(data);
 }
 
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of s in byte order (the filters run side by side, so their
+ * reports arrive in any order; the cache must not depend on it).
+ * Returns a new string; frees s. */
+static char *
+sorted_lines(char *s)
+{
+	char **v = NULL, *line, *next;
+	size_t n = 0, i;
+	buf b;
+
+	for (line = s; *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		v[n++] = line;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_line);
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s\n", v[i]);
+	free(v);
+	free(s);
+	return buf_detach(&b);
+}
+
 incr_filters *
 incr_filters_begin(pipeline *pl, const char *out)
 {
@@ -398,7 +430,7 @@ incr_filters_end(incr_filters *f, const filters_memo *m, diag_set *ds)
 		diag_free(tmp);
 	}
 	for (i = 0; i < c->ndocs; i++) {
-		f->rec[i] = buf_detach(&acc[i]);
+		f->rec[i] = sorted_lines(buf_detach(&acc[i]));
 		free(f->old[i]);
 		f->old[i] = NULL;
 	}

@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 55
+plan 64
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -158,6 +158,35 @@ EOF
 build_both "filter"
 like "$err" "z5.md:1:.*z5 is flagged" "filter: its diagnostic is printed"
 kept "filter" z/z1 "$z"
+
+# -- the document-local filters: findings of a document whose view did
+# not change come from the cache, those of an edited one are made anew
+check "filters: the cache holds each document's findings" grep -q "^flt	" "$I/.policyc-cache"
+sed -i 's/^review: 2030-01-01$/review: 2020-01-01/' "$P/policies/z/z6.md"
+echo "Ask the LSCB." >> "$P/policies/z/z6.md"
+build_both "filters: findings of an edited document"
+like "$err" "z6.md:.*review-overdue" "filters: the new review-overdue is printed"
+sed -i 's/^Nothing links here (3)\.$/Still nothing (3)./' "$P/policies/z/z3.md"
+build_both "filters: findings replayed for the others"
+like "$err" "z6.md:.*LSCB.*outdated-term" "filters: z6's replayed outdated-term is printed"
+# a project filter replacing a built-in one runs over every document
+# (it may count across documents), as does every corpus() filter
+cat > "$P/filters/review.lua" <<'EOF'
+local F = { rules = { "house-count" } }
+local n = 0
+function F.document(doc, ctx)
+  n = n + 1
+  if doc.id == "z/z6" then ctx.report("house-count", "seen " .. n, { line = 1 }) end
+end
+return F
+EOF
+build_both "filters: a project filter replaces a built-in"
+sed -i 's/^Still nothing (3)\.$/Nothing again (3)./' "$P/policies/z/z3.md"
+build_both "filters: the project's filter sees every document"
+like "$err" "z6.md:1:.*seen [0-9]" "filters: the counting filter reported"
+rm "$P/filters/review.lua"
+build_both "filters: the built-in back"
+unlike "$err" "house-count" "filters: the replaced filter's findings are gone"
 
 # -- nothing changed: every page carried over
 a=$(ino a); z=$(ino z/z1)
