@@ -337,14 +337,21 @@ hash_one(void *arg, size_t i, int worker)
 	xmlSaveCtxtPtr s;
 	const document *d = x->c->docs[i];
 
+	const char *known = incr_model_tree_hash(
+	    pipeline_model_memo(x->inc->pl), i);
+
 	(void)worker;
-	incr_hash_init(&h);
-	s = xmlSaveToIO(save_write, NULL, &h, "UTF-8", 0);
-	if (s) {
-		xmlSaveDoc(s, x->docs[i]);
-		xmlSaveClose(s);
+	if (known)   /* read back from OUT: the tree it was made from */
+		memcpy(x->inc->dochash[i], known, 33);
+	else {
+		incr_hash_init(&h);
+		s = xmlSaveToIO(save_write, NULL, &h, "UTF-8", 0);
+		if (s) {
+			xmlSaveDoc(s, x->docs[i]);
+			xmlSaveClose(s);
+		}
+		incr_hash_hex(&h, x->inc->dochash[i]);
 	}
-	incr_hash_hex(&h, x->inc->dochash[i]);
 	incr_hash_init(&h);
 	if (d->source)
 		incr_hash_add(&h, d->source, d->source_len);
@@ -782,6 +789,7 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			    inc->named[i]);
 	/* the document-local filters' findings (incrfilters.c) */
 	incr_filters_write(pipeline_filters_memo(inc->pl), &b);
+	incr_model_write(pipeline_model_memo(inc->pl), inc->dochash, &b);
 	incr_hash_init(&h);
 	incr_hash_add(&h, b.data, b.len);
 	incr_hash_hex(&h, sum);

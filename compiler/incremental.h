@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "pipeline.h"
 #include "util.h"
+#include <libxml/tree.h>
 
 typedef struct incr incr;
 
@@ -119,5 +120,26 @@ int incr_filters_end(incr_filters *f, const struct filters_memo *m,
 /* Appends the records to the cache text being written. */
 void incr_filters_write(const incr_filters *f, buf *b);
 void incr_filters_free(incr_filters *f);
+/* Document i's key (32 hex digits), or "" without f. */
+const char *incr_filters_key(const incr_filters *f, size_t i);
+
+/*
+ * The model's share (incrmodel.c): a document whose view, diagnostics,
+ * corpus index (what every document exports to the others) and corpus
+ * settings hash as when OUT was made has its tree read back from
+ * OUT/xml/<id>.xml instead of made.  Opened by pipeline_model after the
+ * corpus tree (NULL without the filters' share, or without out); fresh
+ * (--no-cache): nothing is read back, the keys are still recorded.
+ */
+typedef struct incr_model incr_model;
+incr_model *incr_model_begin(pipeline *pl, const char *out, int fresh);
+/* Any worker: document i's tree read back, or NULL (then make it). */
+xmlDocPtr incr_model_tree(incr_model *m, size_t i);
+/* The tree hash recorded for a document read back, else NULL. */
+const char *incr_model_tree_hash(const incr_model *m, size_t i);
+/* Appends the records (treehash: each document's tree hash) to the
+ * cache text being written. */
+void incr_model_write(const incr_model *m, char (*treehash)[33], buf *b);
+void incr_model_free(incr_model *m);
 
 #endif

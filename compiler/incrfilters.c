@@ -96,6 +96,10 @@ world_key(pipeline *pl, diag_set *ds, char out[33])
 	t = path_join(p->dir, "filters");
 	incr_hash_tree(&h, t, "project");
 	free(t);
+	/* the registry of sources citations are judged against */
+	t = path_join(pipeline_data_dir(), "data");
+	incr_hash_tree(&h, t, "data");
+	free(t);
 	hash_yval(&h, p->config);
 	t = path_join(p->dir, p->glossary_path ? p->glossary_path : "");
 	data = read_file(t, &len);
@@ -374,6 +378,12 @@ incr_filters_begin(pipeline *pl, const char *out)
 	if (!pipeline_options_of(pl)->cache_fresh)
 		read_old(f, out);
 	return f;
+}
+
+const char *
+incr_filters_key(const incr_filters *f, size_t i)
+{
+	return f && i < f->ndocs ? f->key[i] : "";
 }
 
 const unsigned char *

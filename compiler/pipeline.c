@@ -67,6 +67,7 @@ struct pipeline {
 	const char **paths;
 	extends *ed;                /* the core this project extends, or NULL */
 	incr_filters *fmemo;        /* the filters' cache records, or NULL */
+	incr_model *mmemo;          /* the model's, or NULL */
 };
 
 /*
@@ -721,6 +722,7 @@ typedef struct {
 	corpus *c;
 	xmlDocPtr *docs;
 	diag_set *ds;
+	incr_model *memo;
 } model_ctx;
 
 static void
@@ -729,7 +731,10 @@ model_one(void *arg, size_t i, int worker)
 	model_ctx *m = arg;
 	document *d = m->c->docs[i];
 
-	m->docs[i] = xmlout_document(m->c, i, m->ds);
+	/* read back from OUT when nothing it is made from changed
+	 * (incrmodel.c), else made */
+	if (!(m->docs[i] = incr_model_tree(m->memo, i)))
+		m->docs[i] = xmlout_document(m->c, i, m->ds);
 	/* from here on the XML tree is the document: the back ends never
 	 * read the cmark tree, so give its memory back now (a large corpus
 	 * would otherwise hold both trees of every document at once) */
@@ -758,6 +763,14 @@ pipeline_model(pipeline *pl)
 		return PIPELINE_OK;
 	}
 	pl->cx = xmlout_corpus(pl->c, pl->ds);
+	pipeline_stage(pl, "corpus");
+	/* not with release history or editions: they add to the trees
+	 * after this */
+	if (pl->o.cache_out && !pl->h && !pl->ed)
+		pl->mmemo = incr_model_begin(pl, pl->o.cache_out,
+		    pl->o.cache_fresh);
+	m.memo = pl->mmemo;
+	pipeline_stage(pl, "keys");
 	m.c = pl->c;
 	m.docs = pl->dx = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1,
 	    sizeof *pl->dx);
@@ -804,6 +817,12 @@ struct incr_filters *
 pipeline_filters_memo(const pipeline *pl)
 {
 	return pl->fmemo;
+}
+
+struct incr_model *
+pipeline_model_memo(const pipeline *pl)
+{
+	return pl->mmemo;
 }
 
 const pipeline_options *
@@ -854,6 +873,7 @@ pipeline_free(pipeline *pl)
 		xmlFreeDoc(pl->cx);
 	history_free(pl->h);
 	incr_filters_free(pl->fmemo);
+	incr_model_free(pl->mmemo);
 	if (pl->c) {
 		xmlout_release(pl->c);
 		govern_free(pl->c->govern);

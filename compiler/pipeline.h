@@ -93,6 +93,8 @@ int pipeline_jobs(const pipeline *pl);
  * pipeline_ndocs entries. */
 const char **pipeline_doc_paths(pipeline *pl);
 
+/* The model's cache records of this run (incremental.h), or NULL. */
+struct incr_model *pipeline_model_memo(const pipeline *pl);
 /* The options the pipeline was opened with. */
 const pipeline_options *pipeline_options_of(const pipeline *pl);
 /* The diagnostics set the pipeline reports to. */
