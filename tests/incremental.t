@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 64
+plan 67
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -187,6 +187,16 @@ like "$err" "z6.md:1:.*seen [0-9]" "filters: the counting filter reported"
 rm "$P/filters/review.lua"
 build_both "filters: the built-in back"
 unlike "$err" "house-count" "filters: the replaced filter's findings are gone"
+
+# -- an image's bytes change: its content-addressed name in the page
+# changes, though no document's text did
+cp "$ROOT/tests/cases/xml/images-same-name/policies/first/logo.png" "$P/policies/z/pic.png"
+doc "$P/policies/z/z2.md" "Zulu 2" "![A picture](pic.png)"
+build_both "image added"
+z2=$(ino z/z2)
+cp "$ROOT/tests/cases/xml/images-same-name/policies/second/logo.png" "$P/policies/z/pic.png"
+build_both "image changed"
+reached "image changed" z/z2 "$z2"
 
 # -- nothing changed: every page carried over
 a=$(ino a); z=$(ino z/z1)
