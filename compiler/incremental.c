@@ -30,6 +30,13 @@
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
+/* POLICYC_BUILD_ID, made by the Makefile from the sources and flags */
+#if defined(__has_include)
+#if __has_include("buildid.h")
+#include "buildid.h"
+#endif
+#endif
+
 #include "corpus.h"
 #include "document.h"
 #include "fsio.h"
@@ -205,10 +212,18 @@ binary_identity(char out[33])
 	if (!id[0]) {
 		incr_hash_init(&h);
 		hash_str(&h, CACHE_MAGIC);
+#ifdef POLICYC_BUILD_ID
+		/* the sources, flags and libraries it was built from */
+		hash_str(&h, POLICYC_BUILD_ID);
+		(void)data;
+		(void)n;
+#else
+		/* built without the Makefile: the executable itself */
 		data = read_file("/proc/self/exe", &n);
 		if (data)
 			incr_hash_add(&h, data, n);
 		free(data);
+#endif
 		incr_hash_hex(&h, id);
 	}
 	memcpy(out, id, 33);
