@@ -112,8 +112,12 @@ build_once(serve_opts *o, const char *why)
 		    o->built ? "; still serving the last good one" : "");
 	if (o->site)
 		servehttp_update(o->site, rc == EXIT_USAGE ? NULL : pl, ds);
-	pipeline_free(pl);
-	diag_free(ds);
+	if (o->site && rc == EXIT_OK)
+		servehttp_keep(o->site, pl, ds);   /* for PDFs on request */
+	else {
+		pipeline_free(pl);
+		diag_free(ds);
+	}
 	return rc;
 }
 
