@@ -141,5 +141,8 @@ const char *incr_model_tree_hash(const incr_model *m, size_t i);
  * cache text being written. */
 void incr_model_write(const incr_model *m, char (*treehash)[33], buf *b);
 void incr_model_free(incr_model *m);
+/* Trees of the last model taken from serve's previous build, and read
+ * back from OUT. */
+void incr_model_counts(size_t *taken, size_t *read_back);
 
 #endif

@@ -48,6 +48,11 @@ typedef struct {
 	 * document (check, --no-cache) */
 	const char *cache_out;
 	int cache_fresh;          /* --no-cache: reuse nothing, record all */
+	/* serve: the previous build, kept in memory; a document whose tree
+	 * the cache would read back from OUT takes the previous build's
+	 * tree instead, when that was made from the same key (its slot is
+	 * emptied) */
+	struct pipeline *donor;
 } pipeline_options;
 
 typedef struct pipeline pipeline;

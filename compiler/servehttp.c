@@ -199,6 +199,19 @@ servehttp_keep(serve_site *s, pipeline *pl, diag_set *ds)
 	pthread_mutex_unlock(&s->pdf_mu);
 }
 
+pipeline *
+servehttp_lend(serve_site *s)
+{
+	pthread_mutex_lock(&s->pdf_mu);
+	return s->pl;
+}
+
+void
+servehttp_give_back(serve_site *s)
+{
+	pthread_mutex_unlock(&s->pdf_mu);
+}
+
 /* The private folder PDFs are made in (never OUT, which stays what
  * `policyc build --outputs xml,html` makes). */
 static const char *
@@ -284,6 +297,8 @@ serve_pdf(serve_site *s, struct MHD_Connection *c, const char *url)
 	for (k = 0; k < n; k++)
 		if (!strcmp(pipeline_corpus(s->pl)->docs[k]->id, id))
 			break;
+	if (k < n && !pipeline_document_xml(s->pl)[k])
+		k = n;   /* its tree went to a build that then failed */
 	if (k < n && s->pdf_gen[k] != s->pl_gen) {
 		if (make_pdf(s, k) == 0) {
 			s->pdf_gen[k] = s->pl_gen;

@@ -25,6 +25,10 @@ void servehttp_update(serve_site *s, pipeline *pl, diag_set *ds);
  * freed by the next call or servehttp_free) so /pdf/<id>.pdf can lay
  * out a document's PDF on request, into a private folder, never OUT. */
 void servehttp_keep(serve_site *s, pipeline *pl, diag_set *ds);
+/* Lends the kept build to the next one (pipeline_options.donor, which
+ * may take its trees): no PDF is made until servehttp_give_back. */
+pipeline *servehttp_lend(serve_site *s);
+void servehttp_give_back(serve_site *s);
 /* Ends every event stream, stops listening (joining the server's
  * threads), frees. */
 void servehttp_free(serve_site *s);
