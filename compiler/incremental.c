@@ -295,9 +295,10 @@ hash_tree(incr_hash *h, const char *dir, const char *prefix)
 }
 
 /* What every page of the site is made with besides its own XML: the
- * binary, the built-in and the project's templates, and the site
+ * binary, the built-in and the project's templates, the site
  * parameters (brand colours, logo, today), which come from corpus.xml's
- * <project> and the date. */
+ * <project> and the date, and the folders' names its trail shows
+ * (corpus.xml's <sections>). */
 static void
 html_identity(pipeline *pl, char out[33])
 {
@@ -317,9 +318,12 @@ html_identity(pipeline *pl, char out[33])
 	hash_tree(&h, t, "project");
 	free(t);
 	hash_str(&h, pipeline_corpus(pl)->today);
+	/* <project> (the site parameters) and <sections> (each page's
+	 * trail names its folders, html.c trail_graft) */
 	for (c = root ? root->children : NULL; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&
-		    !xmlStrcmp(c->name, BAD_CAST "project")) {
+		    (!xmlStrcmp(c->name, BAD_CAST "project") ||
+		    !xmlStrcmp(c->name, BAD_CAST "sections"))) {
 			xmlBufferPtr b = xmlBufferCreate();
 			xmlNodeDump(b, c->doc, c, 0, 0);
 			incr_hash_add(&h, xmlBufferContent(b),

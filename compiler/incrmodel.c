@@ -68,87 +68,17 @@ hint(incr_hash *h, long v)
 	incr_hash_add(h, &v, sizeof v);
 }
 
-/* Bytes of the source before its body (the front matter). */
-static size_t
-front_len(const document *d)
-{
-	size_t k, lines = 1;
-
-	if (!d->source)
-		return 0;
-	for (k = 0; k < d->source_len && (int)lines < d->body_line; k++)
-		if (d->source[k] == '\n')
-			lines++;
-	return k;
-}
-
-/* What other documents may import of document d: its index entry. */
+/* corpus.xml's <project>: the settings every tree carries (xmlout.c's
+ * project_xml: titles, organisation, brand, the logo's published name). */
 static void
-index_entry(incr_hash *h, const corpus *c, const document *d)
-{
-	cmark_iter *it;
-	cmark_event_type ev;
-	size_t j;
-
-	hstr(h, d->id);
-	hstr(h, d->path);
-	hstr(h, d->title);
-	hstr(h, d->status);
-	hint(h, d->status_kind);
-	hstr(h, d->type);
-	hstr(h, d->section);
-	hstr(h, d->review);
-	hstr(h, d->approved);
-	hint(h, d->review_state);
-	hint(h, d->broken);
-	/* the front matter as written (related:, superseded-by: ...) */
-	hint(h, d->body_line);
-	incr_hash_add(h, d->source ? d->source : "", front_len(d));
-	for (j = 0; j < d->nheadings; j++) {
-		hint(h, d->headings[j].level);
-		hstr(h, d->headings[j].text);
-		hstr(h, d->headings[j].slug);
-	}
-	for (j = 0; j < d->nterms; j++) {
-		hstr(h, d->terms[j].term_slug);
-		hint(h, d->terms[j].kind);
-	}
-	if (!d->root)
-		return;
-	it = cmark_iter_new(d->root);
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		link_info *li;
-		const char *pub = NULL;
-		if (ev != CMARK_EVENT_ENTER ||
-		    (cmark_node_get_type(n) != CMARK_NODE_LINK &&
-		    cmark_node_get_type(n) != CMARK_NODE_IMAGE) ||
-		    !(li = cmark_node_get_user_data(n)))
-			continue;
-		hint(h, li->kind);
-		hstr(h, li->target_id);
-		hstr(h, li->anchor);
-		hstr(h, li->term_slug);
-		if (li->file) {
-			hint(h, assets_lookup_role(c, li->file,
-			    cmark_node_get_type(n) == CMARK_NODE_LINK, &pub));
-			hstr(h, pub);
-		}
-	}
-	cmark_iter_free(it);
-}
-
-/* corpus.xml less its <diagnostics> (which every finding changes, and
- * which a document's own tree holds only its share of). */
-static void
-corpus_settings(incr_hash *h, xmlDocPtr cx)
+project_settings(incr_hash *h, xmlDocPtr cx)
 {
 	xmlNodePtr root = xmlDocGetRootElement(cx), c;
 
 	for (c = root ? root->children : NULL; c; c = c->next) {
 		xmlBufferPtr b;
-		if (c->type == XML_ELEMENT_NODE &&
-		    !xmlStrcmp(c->name, BAD_CAST "diagnostics"))
+		if (c->type != XML_ELEMENT_NODE ||
+		    xmlStrcmp(c->name, BAD_CAST "project"))
 			continue;
 		b = xmlBufferCreate();
 		xmlNodeDump(b, c->doc, c, 0, 0);
@@ -226,6 +156,84 @@ done:
 	strtab_free(rels);
 }
 
+/* What document i's tree shows of another document k: its id, title
+ * and status (xmlout.c's ref_xml, superseded-by). */
+static void
+neighbour(incr_hash *h, const corpus *c, size_t k)
+{
+	const document *d = c->docs[k];
+
+	hstr(h, d->id);
+	hstr(h, d->title);
+	hstr(h, d->status);
+	hint(h, d->status_kind);
+}
+
+/* Every edge into and out of document i, and the document at its other
+ * end: all a tree imports from other documents (its links' targets
+ * by id and anchor are in its own view). */
+static void
+neighbours(incr_hash *h, const corpus *c, size_t i)
+{
+	const document *d = c->docs[i];
+	size_t k;
+	long t;
+
+	if (c->out_off)
+		for (k = c->out_off[i]; k < c->out_off[i + 1]; k++) {
+			const edge *e = &c->edges[c->out_idx[k]];
+			hstr(h, "out");
+			hint(h, e->kind);
+			hstr(h, e->note);
+			hint(h, e->line);
+			neighbour(h, c, e->to);
+		}
+	if (c->in_off)
+		for (k = c->in_off[i]; k < c->in_off[i + 1]; k++) {
+			const edge *e = &c->edges[c->in_idx[k]];
+			hstr(h, "in");
+			hint(h, e->kind);
+			hstr(h, e->note);
+			hint(h, e->line);
+			neighbour(h, c, e->from);
+		}
+	hstr(h, "superseded-by");
+	if (d->superseded_by &&
+	    (t = corpus_resolve_name(c, d->superseded_by, NULL)) >= 0)
+		neighbour(h, c, (size_t)t);
+}
+
+/* The published names of the images and files document d uses
+ * (content-addressed: they change with the files' bytes, which its own
+ * view does not hold). */
+static void
+own_assets(incr_hash *h, const corpus *c, const document *d)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+
+	if (!d->root)
+		return;
+	it = cmark_iter_new(d->root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		int type = cmark_node_get_type(n);
+		link_info *li;
+		const char *pub = NULL;
+		if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_LINK &&
+		    type != CMARK_NODE_IMAGE) ||
+		    !(li = cmark_node_get_user_data(n)) || !li->file)
+			continue;
+		hstr(h, li->file);
+		hint(h, assets_lookup_role(c, li->file, type == CMARK_NODE_LINK,
+		    &pub));
+		hstr(h, pub);
+		hint(h, assets_lookup(c, li->file, &pub));
+		hstr(h, pub);
+	}
+	cmark_iter_free(it);
+}
+
 typedef struct {
 	incr_model *m;
 	corpus *c;
@@ -244,6 +252,8 @@ key_one(void *arg, size_t i, int worker)
 	hstr(&h, k->global);
 	hstr(&h, incr_filters_key(pipeline_filters_memo(k->m->pl), i));
 	doc_findings(&h, k->ds, k->c->docs[i]->path);
+	neighbours(&h, k->c, i);
+	own_assets(&h, k->c, k->c->docs[i]);
 	incr_hash_hex(&h, k->m->xkey[i]);
 }
 
@@ -280,7 +290,6 @@ incr_model_begin(pipeline *pl, const char *out, int fresh)
 	incr_hash h;
 	key_ctx k;
 	char global[33];
-	size_t i;
 
 	if (!c || !out || !pipeline_filters_memo(pl) ||
 	    !pipeline_corpus_xml(pl))
@@ -297,10 +306,8 @@ incr_model_begin(pipeline *pl, const char *out, int fresh)
 	m->osize = xcalloc(c->ndocs + 1, sizeof *m->osize);
 	m->clean = xcalloc(c->ndocs + 1, 1);
 	incr_hash_init(&h);
-	hstr(&h, "model 1");
-	corpus_settings(&h, pipeline_corpus_xml(pl));
-	for (i = 0; i < c->ndocs; i++)
-		index_entry(&h, c, c->docs[i]);
+	hstr(&h, "model 2");
+	project_settings(&h, pipeline_corpus_xml(pl));
 	incr_hash_hex(&h, global);
 	k.m = m;
 	k.c = c;

@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 68
+plan 72
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -197,6 +197,20 @@ z2=$(ino z/z2)
 cp "$ROOT/tests/cases/xml/images-same-name/policies/second/logo.png" "$P/policies/z/pic.png"
 build_both "image changed"
 reached "image changed" z/z2 "$z2"
+
+# -- a document retitled so that another's [[title]] link now finds it:
+# the linking page changes though the two were not linked before
+doc "$P/policies/z/z3.md" "Zulu 3" "See [[Zulu Seven]]."
+build_both "a link by title, broken"
+z3=$(ino z/z3)
+doc "$P/policies/z/z5.md" "Zulu Seven" "Now called seven."
+build_both "a link by title, found"
+reached "a link by title, found" z/z3 "$z3"
+# -- a folder's index page retitled: the folder's name on every page in it
+doc "$P/policies/z/index.md" "Zed Folder" "The z folder."
+build_both "a folder index added"
+sed -i 's/^title: Zed Folder$/title: Zed Renamed/' "$P/policies/z/index.md"
+build_both "a folder index retitled"
 
 # -- nothing changed: every page carried over
 a=$(ino a); z=$(ino z/z1)
