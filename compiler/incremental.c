@@ -130,6 +130,7 @@ hash_str(incr_hash *h, const char *s)
 }
 
 static int plain(const char *s);
+static void hash_int(incr_hash *h, long v);
 static void hash_tree(incr_hash *h, const char *dir, const char *prefix);
 static void binary_identity(char out[33]);
 
@@ -140,6 +141,61 @@ static const char *const kind_dir[INCR_NKINDS] = {
 static const char *const kind_ext[INCR_NKINDS] = {
 	".html", ".xml",
 };
+
+static void
+hash_int(incr_hash *h, long v)
+{
+	incr_hash_add(h, &v, sizeof v);
+}
+
+/* What document i's tree shows of another document k: its id, title
+ * and status (xmlout.c's ref_xml, superseded-by). */
+static void
+neighbour(incr_hash *h, const corpus *c, size_t k)
+{
+	const document *d = c->docs[k];
+
+	hash_str(h, d->id);
+	hash_str(h, d->title);
+	hash_str(h, d->status);
+	hash_int(h, d->status_kind);
+}
+
+/* Every edge into and out of document i, and the document at its other
+ * end: all its tree imports from other documents (its links' targets by
+ * id and anchor are in its own view), and all its page's related-
+ * policies graph names (htmlgraph.c takes their titles from corpus.xml,
+ * not from the document's tree). */
+void
+incr_hash_neighbours(incr_hash *h, const corpus *c, size_t i)
+{
+	const document *d = c->docs[i];
+	size_t k;
+	long t;
+
+	if (c->out_off)
+		for (k = c->out_off[i]; k < c->out_off[i + 1]; k++) {
+			const edge *e = &c->edges[c->out_idx[k]];
+			hash_str(h, "out");
+			hash_int(h, e->kind);
+			hash_str(h, e->note);
+			hash_int(h, e->line);
+			neighbour(h, c, e->to);
+		}
+	if (c->in_off)
+		for (k = c->in_off[i]; k < c->in_off[i + 1]; k++) {
+			const edge *e = &c->edges[c->in_idx[k]];
+			hash_str(h, "in");
+			hash_int(h, e->kind);
+			hash_str(h, e->note);
+			hash_int(h, e->line);
+			neighbour(h, c, e->from);
+		}
+	hash_str(h, "superseded-by");
+	if (d->superseded_by &&
+	    (t = corpus_resolve_name(c, d->superseded_by, NULL)) >= 0)
+		neighbour(h, c, (size_t)t);
+}
 
 /* ---- state ---- */
 
@@ -574,6 +630,8 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 			hash_str(&h, kind_dir[k]);
 			hash_str(&h, k == INCR_HTML ? global : bin);
 			hash_str(&h, inc->dochash[i]);
+			if (k == INCR_HTML)
+				incr_hash_neighbours(&h, c, i);
 			incr_hash_hex(&h, inc->key[k][i]);
 		}
 	}

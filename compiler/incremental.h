@@ -87,6 +87,11 @@ void incr_hash_add(incr_hash *h, const void *data, size_t n);
 void incr_hash_hex(const incr_hash *h, char out[33]);
 /* Every file below dir (names and bytes, sorted) into h. */
 void incr_hash_tree(incr_hash *h, const char *dir, const char *prefix);
+/* The documents at the other end of document i's edges (id, title,
+ * status) and its superseded-by target: what its tree and its page's
+ * graph show of other documents. */
+struct corpus;
+void incr_hash_neighbours(incr_hash *h, const struct corpus *c, size_t i);
 /* This policyc, as the cache names it. */
 void incr_binary_identity(char out[33]);
 /* OUT's cache file, its checksum, format, binary and project judged:

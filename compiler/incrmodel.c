@@ -156,53 +156,6 @@ done:
 	strtab_free(rels);
 }
 
-/* What document i's tree shows of another document k: its id, title
- * and status (xmlout.c's ref_xml, superseded-by). */
-static void
-neighbour(incr_hash *h, const corpus *c, size_t k)
-{
-	const document *d = c->docs[k];
-
-	hstr(h, d->id);
-	hstr(h, d->title);
-	hstr(h, d->status);
-	hint(h, d->status_kind);
-}
-
-/* Every edge into and out of document i, and the document at its other
- * end: all a tree imports from other documents (its links' targets
- * by id and anchor are in its own view). */
-static void
-neighbours(incr_hash *h, const corpus *c, size_t i)
-{
-	const document *d = c->docs[i];
-	size_t k;
-	long t;
-
-	if (c->out_off)
-		for (k = c->out_off[i]; k < c->out_off[i + 1]; k++) {
-			const edge *e = &c->edges[c->out_idx[k]];
-			hstr(h, "out");
-			hint(h, e->kind);
-			hstr(h, e->note);
-			hint(h, e->line);
-			neighbour(h, c, e->to);
-		}
-	if (c->in_off)
-		for (k = c->in_off[i]; k < c->in_off[i + 1]; k++) {
-			const edge *e = &c->edges[c->in_idx[k]];
-			hstr(h, "in");
-			hint(h, e->kind);
-			hstr(h, e->note);
-			hint(h, e->line);
-			neighbour(h, c, e->from);
-		}
-	hstr(h, "superseded-by");
-	if (d->superseded_by &&
-	    (t = corpus_resolve_name(c, d->superseded_by, NULL)) >= 0)
-		neighbour(h, c, (size_t)t);
-}
-
 /* The published names of the images and files document d uses
  * (content-addressed: they change with the files' bytes, which its own
  * view does not hold). */
@@ -252,7 +205,7 @@ key_one(void *arg, size_t i, int worker)
 	hstr(&h, k->global);
 	hstr(&h, incr_filters_key(pipeline_filters_memo(k->m->pl), i));
 	doc_findings(&h, k->ds, k->c->docs[i]->path);
-	neighbours(&h, k->c, i);
+	incr_hash_neighbours(&h, k->c, i);
 	own_assets(&h, k->c, k->c->docs[i]);
 	incr_hash_hex(&h, k->m->xkey[i]);
 }

@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 72
+plan 74
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -211,6 +211,13 @@ doc "$P/policies/z/index.md" "Zed Folder" "The z folder."
 build_both "a folder index added"
 sed -i 's/^title: Zed Folder$/title: Zed Renamed/' "$P/policies/z/index.md"
 build_both "a folder index retitled"
+
+# -- a link with its own text: the target retitled changes no word of
+# the linking document, but its page's related-policies graph names it
+doc "$P/policies/z/z1.md" "Zulu 1" "See [the other one](z6.md)."
+build_both "a link with its own text"
+sed -i 's/^title: Zulu 6$/title: Zulu Six/' "$P/policies/z/z6.md"
+build_both "its target retitled"
 
 # -- nothing changed: every page carried over
 a=$(ino a); z=$(ino z/z1)
