@@ -224,6 +224,8 @@ struct incr {
 	char (*key[INCR_NKINDS])[33];  /* per kind, per document */
 	new_rec *rec[INCR_NKINDS];
 	char corpus_key[33];         /* pages made from corpus.xml */
+	char corpus_key_pdf[33];     /* ... when the PDFs are made too */
+	int with_pdf;                /* they are (staging/pdf exists) */
 	char **named;                /* their rels (html/index.html ...) */
 	new_rec *named_rec;
 	size_t nnamed;
@@ -652,7 +654,18 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 		hash_str(&h, global);
 		hash_str(&h, "corpus");
 		hash_str(&h, cx);
+		/* the home page's text is the root index.md's tree (html.c
+		 * corpus_graft), not in corpus.xml */
+		for (i = 0; i < c->ndocs; i++)
+			if (!strcmp(c->docs[i]->id, "index"))
+				hash_str(&h, inc->dochash[i]);
 		incr_hash_hex(&h, inc->corpus_key);
+		/* with PDFs, the pages list every PDF's pages and size: made
+		 * from every tree */
+		hash_str(&h, "pdfs");
+		for (i = 0; i < c->ndocs; i++)
+			hash_str(&h, inc->dochash[i]);
+		incr_hash_hex(&h, inc->corpus_key_pdf);
 	}
 	inc->trusted = use_cache && read_cache(inc);
 	pipeline_stage(pl, "cache");
@@ -768,8 +781,15 @@ incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
 	const old_rec *r;
 	char *data;
 
+	if (inc) {
+		/* the PDFs are made before the site (publish.c) */
+		char *pdf = path_join(staging, "pdf");
+		inc->with_pdf = fsio_is_dir(pdf);
+		free(pdf);
+	}
 	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
-	    strcmp(r->key, inc->corpus_key) ||
+	    strcmp(r->key, inc->with_pdf ? inc->corpus_key_pdf :
+	    inc->corpus_key) ||
 	    !verify_and_carry(inc, r, staging, rel, &data))
 		return 0;
 	incr_wrote_corpus(inc, rel, data, r->size);
@@ -861,7 +881,8 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	}
 	for (i = 0; i < inc->nnamed; i++)
 		if (inc->named_rec[i].set)
-			buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n", inc->corpus_key,
+			buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n", inc->with_pdf ?
+			    inc->corpus_key_pdf : inc->corpus_key,
 			    inc->named_rec[i].ohash, inc->named_rec[i].size,
 			    inc->named[i]);
 	/* the document-local filters' findings (incrfilters.c) */

@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 74
+plan 78
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -218,6 +218,30 @@ doc "$P/policies/z/z1.md" "Zulu 1" "See [the other one](z6.md)."
 build_both "a link with its own text"
 sed -i 's/^title: Zulu 6$/title: Zulu Six/' "$P/policies/z/z6.md"
 build_both "its target retitled"
+
+# -- the content folder's own index.md is the home page's text
+doc "$P/policies/index.md" "Home" "Welcome, first words."
+build_both "home page text added"
+sed -i 's/^Welcome, first words\.$/Welcome, second words./' "$P/policies/index.md"
+build_both "home page text edited"
+
+# -- with PDFs: a body that grows by pages changes its PDF's facts on
+# its page and on the contents (the PDFs are made from every tree)
+pdf_both() {
+	run_policyc build "$P" -o "$TMP/pdf-inc" $T
+	ierr=$(printf '%s\n' "$err" | grep -v '^policyc: note:' || true); irc=$rc
+	rm -rf "$TMP/pdf-full"
+	run_policyc build "$P" -o "$TMP/pdf-full" $T --no-cache
+	if [ "$irc" = "$rc" ] && [ "$ierr" = "$err" ] &&
+	    diff -r "$TMP/pdf-inc" "$TMP/pdf-full" >"$TMP/diff" 2>&1; then
+		ok 0 "$1: incremental = full, PDFs included"
+	else
+		ok 1 "$1: incremental = full, PDFs included"; head -5 "$TMP/diff" | sed 's/^/#   /'
+	fi
+}
+pdf_both "with PDFs, first"
+for k in $(seq 1 60); do echo "A longer paragraph of the same words, line $k, to make more pages." >> "$P/policies/z/z3.md"; echo >> "$P/policies/z/z3.md"; done
+pdf_both "with PDFs, a body grown by pages"
 
 # -- nothing changed: every page carried over
 a=$(ino a); z=$(ino z/z1)
