@@ -7,7 +7,9 @@
  * watches the project (watch.c) and, a short quiet moment after a save,
  * rebuilds and tells every open page to reload.  Each rebuild's
  * diagnostics go to the terminal and to the banners of the pages they
- * concern.  PDFs are not made here: `policyc build` makes them.  Ctrl-C
+ * concern.  A document's PDF is laid out when /pdf/<id>.pdf is asked
+ * for (servehttp.c), from the last good build, which is kept for that
+ * and lends the next build its unchanged trees.  Ctrl-C
  * (or SIGTERM) is read from a signalfd in the main loop (or, in the
  * moments publish.c unblocks it, sets a flag), never acted on in the
  * middle of a build, so OUT is always a complete build; the server's
@@ -49,7 +51,8 @@ static const char help_serve[] =
 "OUT/html at http://127.0.0.1:8000/ and watches the project: a saved\n"
 "document, glossary, policyc.yaml, filter or template rebuilds what it\n"
 "reaches, and open pages reload.  Diagnostics are printed here and shown\n"
-"as a banner on the page they concern.  PDFs are made by policyc build.\n"
+"as a banner on the page they concern.  /pdf/ID.pdf lays out a document's\n"
+"PDF when asked for (never into OUT).\n"
 "Ctrl-C stops it; OUT is left as the last complete build.\n"
 "\n"
 "      --port N         the port (default 8000; 0: any free port)\n"
