@@ -90,7 +90,11 @@ world_key(pipeline *pl, diag_set *ds, char out[33])
 	incr_binary_identity(bin);
 	hstr(&h, bin);
 	hstr(&h, c->today);
-	t = path_join(pipeline_data_dir(), "filters");
+	/* the built-in filters the run uses (pipeline_options filters_dir,
+	 * else the data folder's) */
+	t = pipeline_options_of(pl)->filters_dir ?
+	    xstrdup(pipeline_options_of(pl)->filters_dir) :
+	    path_join(pipeline_data_dir(), "filters");
 	incr_hash_tree(&h, t, "builtin");
 	free(t);
 	t = path_join(p->dir, "filters");
