@@ -51,6 +51,19 @@ $(BUILD)/%.o: %.c
 
 -include $(CORE_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)
 
+# The build id the build cache names (compiler/incremental.c): a hash of
+# the sources, the flags and the libraries' versions, so a build need not
+# read its own 8 MB binary to tell one policyc from another.  Rewritten
+# only when it changes: a make with nothing to do relinks nothing.
+$(BUILD)/buildid.h: $(CORE) $(PDF) $(MAIN) $(wildcard compiler/*.h compiler/pdf/*.h) compiler/rules.def Makefile
+	@mkdir -p $(dir $@)
+	@{ cat $(sort $^); echo '$(OPT) $(SANITIZE) $(CFLAGS) $(CPPFLAGS_ALL)'; \
+	  pkg-config --modversion $(PKGS) 2>/dev/null; } | sha256sum | \
+	  sed 's/^\([0-9a-f]\{32\}\).*/#define POLICYC_BUILD_ID "\1"/' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/compiler/incremental.o: $(BUILD)/buildid.h
+$(BUILD)/compiler/incremental.o: CFLAGS += -I$(BUILD)
+
 deps:
 	@scripts/setup-deps build
 

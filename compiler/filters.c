@@ -62,6 +62,7 @@ typedef struct {
 	char *err_doc;           /* path of the document it failed on */
 	atomic_long *doing;      /* shared with the parent: 1 + index of the
 	                          * document being checked, 0 outside */
+	const unsigned char *skip; /* documents left out (filters_run_memo) */
 } frun;
 
 /* Reports a diagnostic of the filter: sev is a severity, or -1 for the
@@ -411,7 +412,7 @@ static int filter_main(lua_State *L)
 		for (i = 0; i < r->c->ndocs; i++) {
 			const document *d = r->c->docs[i];
 
-			if (d->broken)
+			if (d->broken || (r->skip && r->skip[i]))
 				continue;
 			r->cur = d;
 			if (r->doing)
@@ -513,6 +514,7 @@ typedef struct {
 	job *jobs;
 	size_t n;
 	jail *jail;
+	const unsigned char *skip;   /* filters_run_memo's, local filters */
 } job_queue;
 
 /* Runs filter k (reading its source) in this process, reporting into ds:
@@ -527,6 +529,7 @@ static void run_job(void *ctx, size_t k, diag_set *ds, atomic_long *progress)
 	r.c = q->c;
 	r.ds = ds;
 	r.doing = progress;
+	r.skip = q->skip;
 	r.label = q->jobs[k].label;
 	r.lim.mem_cap = FILTER_MEM_CAP;
 	r.source = read_file(q->jobs[k].path, &r.source_len);
@@ -667,11 +670,54 @@ static size_t project_filters(const project *p, job_queue *q, char ***names)
  */
 void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs)
 {
+	filters_run_memo(c, builtin_dir, ds, jobs, NULL);
+}
+
+/* 1 when the built-in filter at path says it is document-local. */
+static int is_local(const char *path)
+{
+	size_t n = 0;
+	char *src = read_file(path, &n);
+	int yes = src && strstr(src, "\n" FILTERS_LOCAL_MARK "\n") != NULL;
+
+	free(src);
+	return yes;
+}
+
+/* Runs the jobs [from, to) of q on the jail js describes. */
+static void run_queue(job_queue *q, jail_spec *js, size_t from, size_t to,
+    int jobs)
+{
+	job_queue sub = *q;
+	int workers;
+
+	sub.jobs = q->jobs + from;
+	sub.n = to - from;
+	js->ctx = &sub;
+	js->njobs = sub.n;
+	workers = jobs_workers(sub.n, jobs > FILTER_THREADS ? FILTER_THREADS :
+	    jobs);
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan's allocator is not safe to fork from while other threads
+	 * allocate: a child can start with its lock held and hang until the
+	 * time limit.  Under the sanitizer the jail forks from one thread. */
+	workers = 1;
+#endif
+	if (sub.n == 0)
+		return;
+	sub.jail = jail_new(js, workers);
+	jobs_run(sub.n, workers, job_item, &sub);
+	jail_free(sub.jail);
+}
+
+void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
+    int jobs, filters_memo *m)
+{
 	char **bi, **pr = NULL;
 	size_t nbi, npr = 0, i;
 	job_queue q, own;
 	jail_spec js;
-	int workers;
+	size_t nlocal = 0;
 
 	memset(&own, 0, sizeof own);
 	if (c->project && c->project->dir)
@@ -681,36 +727,49 @@ void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs)
 	memset(&q, 0, sizeof q);
 	q.c = c;
 	q.jobs = xcalloc(nbi + own.n + 1, sizeof *q.jobs);
-	for (i = 0; i < nbi; i++) {
-		if (name_in(pr, npr, bi[i]))
-			continue;   /* the project's own copy replaces it */
-		q.jobs[q.n].path = path_join(builtin_dir, bi[i]);
-		q.jobs[q.n].label = xasprintf("filters/%s", bi[i]);
-		q.n++;
-	}
+	/* with a memo, the document-local built-ins first (they are
+	 * what may skip documents), then the rest */
+	for (int pass = m ? 0 : 1; pass < 2; pass++)
+		for (i = 0; i < nbi; i++) {
+			char *path;
+			if (name_in(pr, npr, bi[i]))
+				continue;   /* the project's own copy replaces it */
+			path = path_join(builtin_dir, bi[i]);
+			if (m && is_local(path) != (pass == 0)) {
+				free(path);
+				continue;
+			}
+			q.jobs[q.n].path = path;
+			q.jobs[q.n].label = xasprintf("filters/%s", bi[i]);
+			q.n++;
+			nlocal += pass == 0;
+		}
+	/* the project's filters and its cores' (project_filters) */
 	for (i = 0; i < own.n; i++)
 		q.jobs[q.n++] = own.jobs[i];
 	free(own.jobs);
 	memset(&js, 0, sizeof js);
 	js.run = run_job;
 	js.failed = job_failed;
-	js.ctx = &q;
 	js.ds = ds;
-	js.njobs = q.n;
-	js.secs = time_limit(c, ds);
+	if (m && m->only_local) {
+		/* a second run of the local ones: said once already */
+		diag_set *quiet = diag_new();
+		js.secs = time_limit(c, quiet);
+		diag_free(quiet);
+	} else
+		js.secs = time_limit(c, ds);
 	js.mem = FILTER_MEM_CAP + FILTER_MEM_PER_DOC * c->ndocs;
 	luamodel_settle(c);
-	workers = jobs_workers(q.n, jobs > FILTER_THREADS ? FILTER_THREADS :
-	    jobs);
-#if defined(__SANITIZE_ADDRESS__)
-	/* ASan's allocator is not safe to fork from while other threads
-	 * allocate: a child can start with its lock held and hang until the
-	 * time limit.  Under the sanitizer the jail forks from one thread. */
-	workers = 1;
-#endif
-	q.jail = jail_new(&js, workers);
-	jobs_run(q.n, workers, job_item, &q);
-	jail_free(q.jail);
+	if (m) {
+		m->local_first = diag_count(ds);
+		q.skip = m->skip;
+		run_queue(&q, &js, 0, nlocal, jobs);
+		m->local_end = diag_count(ds);
+		q.skip = NULL;
+	}
+	if (!m || !m->only_local)
+		run_queue(&q, &js, nlocal, q.n, jobs);
 
 	for (i = 0; i < q.n; i++) {
 		free(q.jobs[i].path);

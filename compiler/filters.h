@@ -17,4 +17,20 @@
  * `jobs` filters run at once, each in its own thread and Lua state. */
 void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs);
 
+/* The build cache's view of the stage (incremental.c): the built-in
+ * filters marked "-- policyc: document-local" (a document() that reads
+ * only the document it is given and keeps nothing between documents,
+ * no corpus()) run first, skipping the documents skip[i] marks (their
+ * findings are replayed from the cache); their reports are ds's
+ * [local_first, local_end).  Every other filter — the project's own,
+ * corpus-wide ones — runs over every document as in filters_run. */
+typedef struct filters_memo {
+	const unsigned char *skip;   /* per document, or NULL */
+	int only_local;              /* run the document-local ones only */
+	size_t local_first, local_end;
+} filters_memo;
+void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
+    int jobs, filters_memo *m);
+#define FILTERS_LOCAL_MARK "-- policyc: document-local"
+
 #endif

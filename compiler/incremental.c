@@ -30,6 +30,13 @@
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
+/* POLICYC_BUILD_ID, made by the Makefile from the sources and flags */
+#if defined(__has_include)
+#if __has_include("buildid.h")
+#include "buildid.h"
+#endif
+#endif
+
 #include "corpus.h"
 #include "document.h"
 #include "extends.h"
@@ -124,6 +131,72 @@ hash_str(incr_hash *h, const char *s)
 }
 
 static int plain(const char *s);
+static void hash_int(incr_hash *h, long v);
+static void hash_tree(incr_hash *h, const char *dir, const char *prefix);
+static void binary_identity(char out[33]);
+
+static const char *const kind_dir[INCR_NKINDS] = {
+	"html",      /* INCR_HTML: html/<id>.html */
+	"xml",       /* INCR_XML: xml/<id>.xml */
+};
+static const char *const kind_ext[INCR_NKINDS] = {
+	".html", ".xml",
+};
+
+static void
+hash_int(incr_hash *h, long v)
+{
+	incr_hash_add(h, &v, sizeof v);
+}
+
+/* What document i's tree shows of another document k: its id, title
+ * and status (xmlout.c's ref_xml, superseded-by). */
+static void
+neighbour(incr_hash *h, const corpus *c, size_t k)
+{
+	const document *d = c->docs[k];
+
+	hash_str(h, d->id);
+	hash_str(h, d->title);
+	hash_str(h, d->status);
+	hash_int(h, d->status_kind);
+}
+
+/* Every edge into and out of document i, and the document at its other
+ * end: all its tree imports from other documents (its links' targets by
+ * id and anchor are in its own view), and all its page's related-
+ * policies graph names (htmlgraph.c takes their titles from corpus.xml,
+ * not from the document's tree). */
+void
+incr_hash_neighbours(incr_hash *h, const corpus *c, size_t i)
+{
+	const document *d = c->docs[i];
+	size_t k;
+	long t;
+
+	if (c->out_off)
+		for (k = c->out_off[i]; k < c->out_off[i + 1]; k++) {
+			const edge *e = &c->edges[c->out_idx[k]];
+			hash_str(h, "out");
+			hash_int(h, e->kind);
+			hash_str(h, e->note);
+			hash_int(h, e->line);
+			neighbour(h, c, e->to);
+		}
+	if (c->in_off)
+		for (k = c->in_off[i]; k < c->in_off[i + 1]; k++) {
+			const edge *e = &c->edges[c->in_idx[k]];
+			hash_str(h, "in");
+			hash_int(h, e->kind);
+			hash_str(h, e->note);
+			hash_int(h, e->line);
+			neighbour(h, c, e->from);
+		}
+	hash_str(h, "superseded-by");
+	if (d->superseded_by &&
+	    (t = corpus_resolve_name(c, d->superseded_by, NULL)) >= 0)
+		neighbour(h, c, (size_t)t);
+}
 
 /* ---- state ---- */
 
@@ -152,6 +225,8 @@ struct incr {
 	char (*key[INCR_NKINDS])[33];  /* per kind, per document */
 	new_rec *rec[INCR_NKINDS];
 	char corpus_key[33];         /* pages made from corpus.xml */
+	char corpus_key_pdf[33];     /* ... when the PDFs are made too */
+	int with_pdf;                /* they are (staging/pdf exists) */
 	char **named;                /* their rels (html/index.html ...) */
 	new_rec *named_rec;
 	size_t nnamed;
@@ -179,6 +254,12 @@ note(const char *out, const char *what)
 
 /* The policyc binary, by content: a new policyc may make other pages
  * from the same XML. */
+void
+incr_binary_identity(char out[33])
+{
+	binary_identity(out);
+}
+
 static void
 binary_identity(char out[33])
 {
@@ -190,10 +271,18 @@ binary_identity(char out[33])
 	if (!id[0]) {
 		incr_hash_init(&h);
 		hash_str(&h, CACHE_MAGIC);
+#ifdef POLICYC_BUILD_ID
+		/* the sources, flags and libraries it was built from */
+		hash_str(&h, POLICYC_BUILD_ID);
+		(void)data;
+		(void)n;
+#else
+		/* built without the Makefile: the executable itself */
 		data = read_file("/proc/self/exe", &n);
 		if (data)
 			incr_hash_add(&h, data, n);
 		free(data);
+#endif
 		incr_hash_hex(&h, id);
 	}
 	memcpy(out, id, 33);
@@ -219,6 +308,12 @@ cmp_str(const void *a, const void *b)
 
 /* Every file below dir (recursively, sorted, hidden ones too), names and
  * contents, into h: a folder of templates as one value. */
+void
+incr_hash_tree(incr_hash *h, const char *dir, const char *prefix)
+{
+	hash_tree(h, dir, prefix);
+}
+
 static void
 hash_tree(incr_hash *h, const char *dir, const char *prefix)
 {
@@ -259,9 +354,10 @@ hash_tree(incr_hash *h, const char *dir, const char *prefix)
 }
 
 /* What every page of the site is made with besides its own XML: the
- * binary, the built-in and the project's templates, and the site
+ * binary, the built-in and the project's templates, the site
  * parameters (brand colours, logo, today), which come from corpus.xml's
- * <project> and the date. */
+ * <project> and the date, and the folders' names its trail shows
+ * (corpus.xml's <sections>). */
 static void
 html_identity(pipeline *pl, char out[33])
 {
@@ -293,9 +389,12 @@ html_identity(pipeline *pl, char out[33])
 		free(l);
 	}
 	hash_str(&h, pipeline_corpus(pl)->today);
+	/* <project> (the site parameters) and <sections> (each page's
+	 * trail names its folders, html.c trail_graft) */
 	for (c = root ? root->children : NULL; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&
-		    !xmlStrcmp(c->name, BAD_CAST "project")) {
+		    (!xmlStrcmp(c->name, BAD_CAST "project") ||
+		    !xmlStrcmp(c->name, BAD_CAST "sections"))) {
 			xmlBufferPtr b = xmlBufferCreate();
 			xmlNodeDump(b, c->doc, c, 0, 0);
 			incr_hash_add(&h, xmlBufferContent(b),
@@ -328,14 +427,21 @@ hash_one(void *arg, size_t i, int worker)
 	xmlSaveCtxtPtr s;
 	const document *d = x->c->docs[i];
 
+	const char *known = incr_model_tree_hash(
+	    pipeline_model_memo(x->inc->pl), i);
+
 	(void)worker;
-	incr_hash_init(&h);
-	s = xmlSaveToIO(save_write, NULL, &h, "UTF-8", 0);
-	if (s) {
-		xmlSaveDoc(s, x->docs[i]);
-		xmlSaveClose(s);
+	if (known)   /* read back from OUT: the tree it was made from */
+		memcpy(x->inc->dochash[i], known, 33);
+	else {
+		incr_hash_init(&h);
+		s = xmlSaveToIO(save_write, NULL, &h, "UTF-8", 0);
+		if (s) {
+			xmlSaveDoc(s, x->docs[i]);
+			xmlSaveClose(s);
+		}
+		incr_hash_hex(&h, x->inc->dochash[i]);
 	}
-	incr_hash_hex(&h, x->inc->dochash[i]);
 	incr_hash_init(&h);
 	if (d->source)
 		incr_hash_add(&h, d->source, d->source_len);
@@ -375,48 +481,70 @@ parse_out(char *line, old_rec *r)
 	return 1;
 }
 
-/* Reads OUT's cache; 1 when it can be trusted.  Says why not when a
- * cache is there and cannot. */
-static int
-read_cache(incr *inc)
+/*
+ * OUT's cache file, judged: its checksum, format, binary and project.
+ * Returns the text (caller frees) with *body at its first record, or
+ * NULL; says why not (unless quiet) when a cache is there and cannot be
+ * trusted.
+ */
+char *
+incr_cache_read(const char *out, pipeline *pl, int quiet, char **body)
 {
-	char *path = path_join(inc->out, CACHE_NAME), *data, *sum, *line,
-	    *next, want[33], bin[33], proj[33], hdr[128];
+	char *path = path_join(out, CACHE_NAME), *data, *sum, want[33],
+	    bin[33], proj[33], hdr[128];
 	size_t len = 0;
 	incr_hash h;
-	int ok = 0;
+	const char *why = NULL;
 
 	data = read_file(path, &len);
 	free(path);
 	if (!data)
-		return 0;   /* a first build, or --no-cache's OUT: silent */
+		return NULL;   /* a first build, or --no-cache's OUT: silent */
 	if (strlen(data) != len || len < 40 ||
 	    !(sum = strstr(data, "\nsum ")) || strlen(sum) != 5 + 32 + 1) {
-		note(inc->out, "is truncated or corrupt");
-		goto done;
+		why = "is truncated or corrupt";
+		goto bad;
 	}
 	incr_hash_init(&h);
 	incr_hash_add(&h, data, (size_t)(sum + 1 - data));
 	incr_hash_hex(&h, want);
 	if (memcmp(sum + 5, want, 32) != 0 || sum[37] != '\n') {
-		note(inc->out, "is corrupt (its checksum does not match)");
-		goto done;
+		why = "is corrupt (its checksum does not match)";
+		goto bad;
 	}
 	sum[1] = '\0';
 	binary_identity(bin);
-	project_identity(pipeline_project(inc->pl)->dir, proj);
+	project_identity(pipeline_project(pl)->dir, proj);
 	snprintf(hdr, sizeof hdr, "%s\nbinary\t%s\nproject\t%s\n", CACHE_MAGIC,
 	    bin, proj);
 	if (strncmp(data, CACHE_MAGIC "\n", sizeof CACHE_MAGIC) != 0) {
-		note(inc->out, "is of another format version");
-		goto done;
+		why = "is of another format version";
+		goto bad;
 	}
 	if (strncmp(data, hdr, strlen(hdr)) != 0) {
-		note(inc->out, strstr(data, bin) ? "was made for another project" :
-		    "was made by another policyc");
-		goto done;
+		why = strstr(data, bin) ? "was made for another project" :
+		    "was made by another policyc";
+		goto bad;
 	}
-	for (line = data + strlen(hdr); *line; line = next) {
+	*body = data + strlen(hdr);
+	return data;
+bad:
+	if (!quiet)
+		note(out, why);
+	free(data);
+	return NULL;
+}
+
+/* Reads OUT's cache; 1 when it can be trusted. */
+static int
+read_cache(incr *inc)
+{
+	char *data, *body, *line, *next;
+	int ok = 0;
+
+	if (!(data = incr_cache_read(inc->out, inc->pl, 0, &body)))
+		return 0;
+	for (line = body; *line; line = next) {
 		old_rec r;
 		next = strchr(line, '\n');
 		*next++ = '\0';
@@ -494,7 +622,10 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 	hash_ctx hc;
 	char global[33];
 	size_t i, k;
-	int fd = take_lock(out, ds);
+	int fd;
+
+	pipeline_stage(pl, "model");   /* the XML trees (pipeline_model) */
+	fd = take_lock(out, ds);
 
 	if (fd < 0)
 		return NULL;
@@ -513,13 +644,19 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 	jobs_run(c->ndocs, pipeline_jobs(pl), hash_one, &hc);
 	html_identity(pl, global);
 	for (k = 0; k < INCR_NKINDS; k++) {
+		char bin[33];
+		/* an XML file is its tree as serialised by this policyc */
+		binary_identity(bin);
 		inc->key[k] = xcalloc(c->ndocs + 1, sizeof *inc->key[k]);
 		inc->rec[k] = xcalloc(c->ndocs + 1, sizeof *inc->rec[k]);
 		for (i = 0; i < c->ndocs; i++) {
 			incr_hash h;
 			incr_hash_init(&h);
-			hash_str(&h, global);
+			hash_str(&h, kind_dir[k]);
+			hash_str(&h, k == INCR_HTML ? global : bin);
 			hash_str(&h, inc->dochash[i]);
+			if (k == INCR_HTML)
+				incr_hash_neighbours(&h, c, i);
 			incr_hash_hex(&h, inc->key[k][i]);
 		}
 	}
@@ -540,7 +677,18 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 		hash_str(&h, global);
 		hash_str(&h, "corpus");
 		hash_str(&h, cx);
+		/* the home page's text is the root index.md's tree (html.c
+		 * corpus_graft), not in corpus.xml */
+		for (i = 0; i < c->ndocs; i++)
+			if (!strcmp(c->docs[i]->id, "index"))
+				hash_str(&h, inc->dochash[i]);
 		incr_hash_hex(&h, inc->corpus_key);
+		/* with PDFs, the pages list every PDF's pages and size: made
+		 * from every tree */
+		hash_str(&h, "pdfs");
+		for (i = 0; i < c->ndocs; i++)
+			hash_str(&h, inc->dochash[i]);
+		incr_hash_hex(&h, inc->corpus_key_pdf);
 	}
 	inc->trusted = use_cache && read_cache(inc);
 	pipeline_stage(pl, "cache");
@@ -656,8 +804,15 @@ incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
 	const old_rec *r;
 	char *data;
 
+	if (inc) {
+		/* the PDFs are made before the site (publish.c) */
+		char *pdf = path_join(staging, "pdf");
+		inc->with_pdf = fsio_is_dir(pdf);
+		free(pdf);
+	}
 	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
-	    strcmp(r->key, inc->corpus_key) ||
+	    strcmp(r->key, inc->with_pdf ? inc->corpus_key_pdf :
+	    inc->corpus_key) ||
 	    !verify_and_carry(inc, r, staging, rel, &data))
 		return 0;
 	incr_wrote_corpus(inc, rel, data, r->size);
@@ -696,13 +851,6 @@ plain(const char *s)
 	return s && !strpbrk(s, "\t\n\r");
 }
 
-static const char *const kind_dir[INCR_NKINDS] = {
-	"html",      /* INCR_HTML: html/<id>.html */
-};
-static const char *const kind_ext[INCR_NKINDS] = {
-	".html",
-};
-
 int
 incr_finish(incr *inc, const char *staging, diag_set *ds)
 {
@@ -719,6 +867,10 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	/* a page whose making said something is made (and says it) again */
 	for (d = 0; d < diag_count(ds); d++) {
 		const diagnostic *g = diag_at(ds, d);
+		if (!strcmp(g->rule, "output-error"))
+			for (i = 0; i < inc->ndocs; i++)
+				if (g->file && !strcmp(g->file, c->docs[i]->path))
+					inc->rec[INCR_XML][i].set = 0;
 		if (strcmp(g->rule, "html-template") && strcmp(g->rule, "html-write"))
 			continue;
 		for (i = 0; i < inc->ndocs; i++)
@@ -752,9 +904,13 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	}
 	for (i = 0; i < inc->nnamed; i++)
 		if (inc->named_rec[i].set)
-			buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n", inc->corpus_key,
+			buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n", inc->with_pdf ?
+			    inc->corpus_key_pdf : inc->corpus_key,
 			    inc->named_rec[i].ohash, inc->named_rec[i].size,
 			    inc->named[i]);
+	/* the document-local filters' findings (incrfilters.c) */
+	incr_filters_write(pipeline_filters_memo(inc->pl), &b);
+	incr_model_write(pipeline_model_memo(inc->pl), inc->dochash, &b);
 	incr_hash_init(&h);
 	incr_hash_add(&h, b.data, b.len);
 	incr_hash_hex(&h, sum);

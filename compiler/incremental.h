@@ -18,11 +18,17 @@
 
 #include "diag.h"
 #include "pipeline.h"
+#include "util.h"
+#include <libxml/tree.h>
 
 typedef struct incr incr;
 
 /* The output kinds a back end may ask to reuse. */
-enum incr_kind { INCR_HTML = 0, INCR_NKINDS };
+enum incr_kind {
+	INCR_HTML = 0,   /* html/<id>.html: its XML, templates, site */
+	INCR_XML,        /* xml/<id>.xml: its XML tree, as serialised */
+	INCR_NKINDS
+};
 
 /* Opens the incremental state of a build into out (after pipeline_model):
  * takes OUT's lock (waiting, with a note, while another build holds it),
@@ -83,5 +89,69 @@ void incr_hash_init(incr_hash *h);
 void incr_hash_add(incr_hash *h, const void *data, size_t n);
 /* Writes 32 hex digits and a NUL into out. */
 void incr_hash_hex(const incr_hash *h, char out[33]);
+/* Every file below dir (names and bytes, sorted) into h. */
+void incr_hash_tree(incr_hash *h, const char *dir, const char *prefix);
+/* The documents at the other end of document i's edges (id, title,
+ * status) and its superseded-by target: what its tree and its page's
+ * graph show of other documents. */
+struct corpus;
+void incr_hash_neighbours(incr_hash *h, const struct corpus *c, size_t i);
+/* This policyc, as the cache names it. */
+void incr_binary_identity(char out[33]);
+/* OUT's cache file, its checksum, format, binary and project judged:
+ * the text (caller frees) with *body at its first record, or NULL (said
+ * on stderr unless quiet, when one is there and cannot be trusted). */
+char *incr_cache_read(const char *out, pipeline *pl, int quiet,
+    char **body);
+
+/*
+ * The filters' share of the cache (incrfilters.c).  Before the Lua
+ * filters run, each document gets a key: its source, everything the
+ * link and glossary passes attached to its tree (link kinds and targets,
+ * term links), its computed fields (id, review state ...), and what
+ * every filter sees (the filter files, policyc.yaml, the glossary, the
+ * rule severities, today).  A document whose key is the one recorded
+ * when OUT was made skips the document-local built-in filters, whose
+ * findings for it are replayed from the cache; every other filter runs
+ * over every document.
+ */
+typedef struct incr_filters incr_filters;
+struct filters_memo;
+incr_filters *incr_filters_begin(pipeline *pl, const char *out);
+/* The documents to skip (filters_memo.skip), or NULL. */
+const unsigned char *incr_filters_skip(const incr_filters *f);
+/* After filters_run_memo: replays the skipped documents' findings into
+ * ds and records every document's.  0 when a local filter stopped with
+ * an error: the caller runs the local filters again over every document
+ * (after removing their reports), and nothing of them is cached. */
+int incr_filters_end(incr_filters *f, const struct filters_memo *m,
+    diag_set *ds);
+/* Appends the records to the cache text being written. */
+void incr_filters_write(const incr_filters *f, buf *b);
+void incr_filters_free(incr_filters *f);
+/* Document i's key (32 hex digits), or "" without f. */
+const char *incr_filters_key(const incr_filters *f, size_t i);
+
+/*
+ * The model's share (incrmodel.c): a document whose view, diagnostics,
+ * corpus index (what every document exports to the others) and corpus
+ * settings hash as when OUT was made has its tree read back from
+ * OUT/xml/<id>.xml instead of made.  Opened by pipeline_model after the
+ * corpus tree (NULL without the filters' share, or without out); fresh
+ * (--no-cache): nothing is read back, the keys are still recorded.
+ */
+typedef struct incr_model incr_model;
+incr_model *incr_model_begin(pipeline *pl, const char *out, int fresh);
+/* Any worker: document i's tree read back, or NULL (then make it). */
+xmlDocPtr incr_model_tree(incr_model *m, size_t i);
+/* The tree hash recorded for a document read back, else NULL. */
+const char *incr_model_tree_hash(const incr_model *m, size_t i);
+/* Appends the records (treehash: each document's tree hash) to the
+ * cache text being written. */
+void incr_model_write(const incr_model *m, char (*treehash)[33], buf *b);
+void incr_model_free(incr_model *m);
+/* Trees of the last model taken from serve's previous build, and read
+ * back from OUT. */
+void incr_model_counts(size_t *taken, size_t *read_back);
 
 #endif

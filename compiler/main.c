@@ -499,7 +499,14 @@ check_or_build(const command *cmd)
 	if (ci_prepare(&cmd->ci, cmd->po.dir, cmd->format, &ci) != 0)
 		return EXIT_USAGE;
 	ds = diag_new();
-	pl = pipeline_open(&cmd->po, ds);
+	{
+		/* build: OUT's cache may spare the filters (incremental.h) */
+		pipeline_options po = cmd->po;
+		if (!cmd->check_only)
+			po.cache_out = cmd->pub.out;
+		po.cache_fresh = cmd->pub.no_cache;
+		pl = pipeline_open(&po, ds);
+	}
 	if (!cmd->check_only)
 		publish_signals_install();
 	if (pipeline_check(pl) != PIPELINE_OK)

@@ -28,6 +28,7 @@
 #include "fsio.h"
 #include "glossary.h"
 #include "history.h"
+#include "incremental.h"
 #include "govern.h"
 #include "jobs.h"
 #include "links.h"
@@ -65,6 +66,8 @@ struct pipeline {
 	history *h;                 /* release history (history.c), or NULL */
 	const char **paths;
 	extends *ed;                /* the core this project extends, or NULL */
+	incr_filters *fmemo;        /* the filters' cache records, or NULL */
+	incr_model *mmemo;          /* the model's, or NULL */
 };
 
 /*
@@ -615,12 +618,52 @@ pipeline_link(pipeline *pl)
 	return PIPELINE_OK;
 }
 
+/* Keeps the diagnostics outside [first, end) (diag_filter's order). */
+typedef struct {
+	size_t at, first, end;
+} drop_range;
+
+static int
+keep_outside(void *ctx, const diagnostic *d)
+{
+	drop_range *r = ctx;
+	size_t at = r->at++;
+
+	(void)d;
+	return at < r->first || at >= r->end;
+}
+
+/*
+ * The filters.  A build into an OUT with a cache (pipeline_options
+ * cache_out) spares the document-local built-in filters the documents
+ * whose view is what it was (incrfilters.c); should one of them stop
+ * with an error, its reports are dropped and the local filters run
+ * again over every document, so the findings are a full run's.  Not
+ * for editions (extends.c remaps the documents' lines afterwards).
+ */
 static void
 run_filters(pipeline *pl, diag_set *ds)
 {
 	char *dir = pl->o.filters_dir ? xstrdup(pl->o.filters_dir) :
 	    path_join(pipeline_data_dir(), "filters");
-	filters_run(pl->c, dir, ds, pl->jobs);
+	filters_memo m;
+
+	if (!pl->o.cache_out || pl->ed || ds != pl->ds || pl->fmemo ||
+	    !(pl->fmemo = incr_filters_begin(pl, pl->o.cache_out))) {
+		filters_run(pl->c, dir, ds, pl->jobs);
+		free(dir);
+		return;
+	}
+	memset(&m, 0, sizeof m);
+	m.skip = incr_filters_skip(pl->fmemo);
+	filters_run_memo(pl->c, dir, ds, pl->jobs, &m);
+	if (!incr_filters_end(pl->fmemo, &m, ds)) {
+		drop_range r = { 0, m.local_first, m.local_end };
+		diag_filter(ds, keep_outside, &r);
+		memset(&m, 0, sizeof m);
+		m.only_local = 1;
+		filters_run_memo(pl->c, dir, ds, pl->jobs, &m);
+	}
 	free(dir);
 }
 
@@ -678,6 +721,7 @@ typedef struct {
 	corpus *c;
 	xmlDocPtr *docs;
 	diag_set *ds;
+	incr_model *memo;
 } model_ctx;
 
 static void
@@ -686,7 +730,10 @@ model_one(void *arg, size_t i, int worker)
 	model_ctx *m = arg;
 	document *d = m->c->docs[i];
 
-	m->docs[i] = xmlout_document(m->c, i, m->ds);
+	/* read back from OUT when nothing it is made from changed
+	 * (incrmodel.c), else made */
+	if (!(m->docs[i] = incr_model_tree(m->memo, i)))
+		m->docs[i] = xmlout_document(m->c, i, m->ds);
 	/* from here on the XML tree is the document: the back ends never
 	 * read the cmark tree, so give its memory back now (a large corpus
 	 * would otherwise hold both trees of every document at once) */
@@ -715,6 +762,14 @@ pipeline_model(pipeline *pl)
 		return PIPELINE_OK;
 	}
 	pl->cx = xmlout_corpus(pl->c, pl->ds);
+	pipeline_stage(pl, "corpus");
+	/* not with release history or editions: they add to the trees
+	 * after this */
+	if (pl->o.cache_out && !pl->h && !pl->ed)
+		pl->mmemo = incr_model_begin(pl, pl->o.cache_out,
+		    pl->o.cache_fresh);
+	m.memo = pl->mmemo;
+	pipeline_stage(pl, "keys");
 	m.c = pl->c;
 	m.docs = pl->dx = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1,
 	    sizeof *pl->dx);
@@ -757,6 +812,30 @@ pipeline_document_xml(const pipeline *pl)
 	return pl->dx;
 }
 
+struct incr_filters *
+pipeline_filters_memo(const pipeline *pl)
+{
+	return pl->fmemo;
+}
+
+struct incr_model *
+pipeline_model_memo(const pipeline *pl)
+{
+	return pl->mmemo;
+}
+
+const pipeline_options *
+pipeline_options_of(const pipeline *pl)
+{
+	return &pl->o;
+}
+
+diag_set *
+pipeline_diags(const pipeline *pl)
+{
+	return pl->ds;
+}
+
 int
 pipeline_jobs(const pipeline *pl)
 {
@@ -792,6 +871,8 @@ pipeline_free(pipeline *pl)
 	if (pl->cx)
 		xmlFreeDoc(pl->cx);
 	history_free(pl->h);
+	incr_filters_free(pl->fmemo);
+	incr_model_free(pl->mmemo);
 	if (pl->c) {
 		xmlout_release(pl->c);
 		govern_free(pl->c->govern);

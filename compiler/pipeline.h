@@ -42,6 +42,17 @@ typedef struct {
 	 * it; links are classified by form only and no rules run */
 	const char *render_file;
 	int allow_html;           /* render_file: pass raw HTML through */
+	/* build and serve: the OUT whose cache (OUT/.policyc-cache) may
+	 * spare the document-local filters the documents whose view is
+	 * unchanged (incremental.h); NULL: every filter sees every
+	 * document (check, --no-cache) */
+	const char *cache_out;
+	int cache_fresh;          /* --no-cache: reuse nothing, record all */
+	/* serve: the previous build, kept in memory; a document whose tree
+	 * the cache would read back from OUT takes the previous build's
+	 * tree instead, when that was made from the same key (its slot is
+	 * emptied) */
+	struct pipeline *donor;
 } pipeline_options;
 
 typedef struct pipeline pipeline;
@@ -86,6 +97,15 @@ int pipeline_jobs(const pipeline *pl);
 /* The source paths of the documents (for diag_print); borrowed array of
  * pipeline_ndocs entries. */
 const char **pipeline_doc_paths(pipeline *pl);
+
+/* The model's cache records of this run (incremental.h), or NULL. */
+struct incr_model *pipeline_model_memo(const pipeline *pl);
+/* The options the pipeline was opened with. */
+const pipeline_options *pipeline_options_of(const pipeline *pl);
+/* The diagnostics set the pipeline reports to. */
+diag_set *pipeline_diags(const pipeline *pl);
+/* The filters' cache records of this run (incremental.h), or NULL. */
+struct incr_filters *pipeline_filters_memo(const pipeline *pl);
 
 /* Prints the time since the last mark as stage `name` (under --timings)
  * and sets the mark. */

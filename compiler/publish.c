@@ -149,10 +149,14 @@ typedef struct {
 	diag_set *ds;
 	const char *staging;
 	atomic_int failed;
+	incr *inc;
 } xml_ctx;
 
+/* Writes one XML file; inc (NULL for corpus.xml) records its bytes so
+ * the next build may carry it over (incremental.h). */
 static int
-write_xml(xmlDocPtr doc, const char *staging, const char *rel)
+write_xml(xmlDocPtr doc, const char *staging, const char *rel, incr *inc,
+    size_t i)
 {
 	xmlChar *mem = NULL;
 	int len = 0, rc;
@@ -161,6 +165,8 @@ write_xml(xmlDocPtr doc, const char *staging, const char *rel)
 	if (!mem)
 		return -1;
 	rc = publish_write(staging, rel, (const char *)mem, (size_t)len);
+	if (rc == 0)
+		incr_wrote(inc, INCR_XML, i, (const char *)mem, (size_t)len);
 	xmlFree(mem);
 	return rc;
 }
@@ -180,7 +186,11 @@ xml_one(void *arg, size_t i, int worker)
 		atomic_store(&x->failed, 1);
 		return;
 	}
-	if (write_xml(x->docs[i], x->staging, rel) != 0) {
+	if (incr_reuse(x->inc, INCR_XML, i, x->staging, rel)) {
+		free(rel);   /* the same tree as when OUT was made */
+		return;
+	}
+	if (write_xml(x->docs[i], x->staging, rel, x->inc, i) != 0) {
 		diag_report(x->ds, R_OUTPUT_ERROR, d->path, 0, 0,
 		    "cannot write %s: %s", rel, strerror(errno));
 		atomic_store(&x->failed, 1);
@@ -189,7 +199,7 @@ xml_one(void *arg, size_t i, int worker)
 }
 
 static int
-publish_xml(pipeline *pl, const char *staging, diag_set *ds)
+publish_xml(pipeline *pl, const char *staging, diag_set *ds, incr *inc)
 {
 	xml_ctx xc;
 	corpus *c = pipeline_corpus(pl);
@@ -200,9 +210,11 @@ publish_xml(pipeline *pl, const char *staging, diag_set *ds)
 	xc.docs = pipeline_document_xml(pl);
 	xc.ds = ds;
 	xc.staging = staging;
+	xc.inc = inc;
 	atomic_init(&xc.failed, 0);
 	jobs_run(c->ndocs, pipeline_jobs(pl), xml_one, &xc);
-	if (write_xml(pipeline_corpus_xml(pl), staging, "xml/corpus.xml") != 0) {
+	if (write_xml(pipeline_corpus_xml(pl), staging, "xml/corpus.xml",
+	    NULL, 0) != 0) {
 		diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
 		    "cannot write xml/corpus.xml: %s", strerror(errno));
 		fatal = 1;
@@ -349,7 +361,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		return 1;
 	}
 	if (o->outputs & OUTPUT_XML)
-		fatal |= publish_xml(pl, staging, ds);
+		fatal |= publish_xml(pl, staging, ds, inc);
 	pipeline_stage(pl, "xml");   /* the trees, made or written */
 	memset(&in, 0, sizeof in);
 	in.project_dir = p->dir;

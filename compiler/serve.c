@@ -7,7 +7,9 @@
  * watches the project (watch.c) and, a short quiet moment after a save,
  * rebuilds and tells every open page to reload.  Each rebuild's
  * diagnostics go to the terminal and to the banners of the pages they
- * concern.  PDFs are not made here: `policyc build` makes them.  Ctrl-C
+ * concern.  A document's PDF is laid out when /pdf/<id>.pdf is asked
+ * for (servehttp.c), from the last good build, which is kept for that
+ * and lends the next build its unchanged trees.  Ctrl-C
  * (or SIGTERM) is read from a signalfd in the main loop (or, in the
  * moments publish.c unblocks it, sets a flag), never acted on in the
  * middle of a build, so OUT is always a complete build; the server's
@@ -17,6 +19,7 @@
 #include <libxml/parser.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +50,8 @@ static const char help_serve[] =
 "OUT/html at http://127.0.0.1:8000/ and watches the project: a saved\n"
 "document, glossary, policyc.yaml, filter or template rebuilds what it\n"
 "reaches, and open pages reload.  Diagnostics are printed here and shown\n"
-"as a banner on the page they concern.  PDFs are made by policyc build.\n"
+"as a banner on the page they concern.  /pdf/ID.pdf lays out a document's\n"
+"PDF when asked for (never into OUT).\n"
 "Ctrl-C stops it; OUT is left as the last complete build.\n"
 "\n"
 "      --port N         the port (default 8000; 0: any free port)\n"
@@ -70,6 +74,21 @@ typedef struct {
 	serve_site *site;
 } serve_opts;
 
+/* CPU seconds of this process and its reaped children (the filters'):
+ * on a shared machine the wall time measures the neighbours too. */
+static double
+cpu_seconds(void)
+{
+	struct rusage self, kids;
+
+	if (getrusage(RUSAGE_SELF, &self) || getrusage(RUSAGE_CHILDREN, &kids))
+		return 0;
+	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+	    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
+	    (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+}
+
 /* One build into OUT; prints its diagnostics and hands them to the
  * site.  EXIT_USAGE when the project cannot be read or OUT may not be
  * replaced. */
@@ -80,7 +99,7 @@ build_once(serve_opts *o, const char *why)
 	publish_options pub;
 	diag_set *ds = diag_new();
 	pipeline *pl;
-	double t0 = date_monotonic();
+	double t0 = date_monotonic(), c0 = cpu_seconds();
 	int rc;
 	incr_stats st;
 
@@ -89,29 +108,42 @@ build_once(serve_opts *o, const char *why)
 	po.today = o->today;
 	po.drafts = o->drafts;
 	po.jobs = o->jobs;
+	po.cache_out = o->out;   /* the filters' share of the cache */
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
 	pub.outputs = OUTPUT_XML | OUTPUT_HTML;
+	/* the last good build lends its trees (and makes no PDF meanwhile) */
+	po.donor = o->site ? servehttp_lend(o->site) : NULL;
 	pl = pipeline_open(&po, ds);
 	if (pipeline_check(pl) != PIPELINE_OK)
 		rc = EXIT_USAGE;
 	else
 		rc = publish_run(pl, &pub, ds);
+	if (o->site)
+		servehttp_give_back(o->site);
 	diag_print(ds, stderr, FMT_TEXT, pipeline_doc_paths(pl),
 	    pipeline_ndocs(pl));
 	st = incr_last_stats();
 	if (rc == EXIT_OK) {
 		o->built = 1;
-		fprintf(stderr, "policyc serve: %s: built in %.0f ms (%zu pages "
-		    "made, %zu carried over)\n", why, (date_monotonic() - t0) * 1e3,
-		    st.made, st.reused);
+		size_t taken, read_back;
+		incr_model_counts(&taken, &read_back);
+		fprintf(stderr, "policyc serve: %s: built in %.0f ms, %.0f ms CPU "
+		    "(%zu pages made, %zu carried over; %zu trees kept, %zu read "
+		    "back)\n", why, (date_monotonic() - t0) * 1e3,
+		    (cpu_seconds() - c0) * 1e3, st.made, st.reused, taken,
+		    read_back);
 	} else
 		fprintf(stderr, "policyc serve: %s: the build failed%s\n", why,
 		    o->built ? "; still serving the last good one" : "");
 	if (o->site)
 		servehttp_update(o->site, rc == EXIT_USAGE ? NULL : pl, ds);
-	pipeline_free(pl);
-	diag_free(ds);
+	if (o->site && rc == EXIT_OK)
+		servehttp_keep(o->site, pl, ds);   /* for PDFs on request */
+	else {
+		pipeline_free(pl);
+		diag_free(ds);
+	}
 	return rc;
 }
 

@@ -27,9 +27,12 @@
 
 #include <microhttpd.h>
 
+#include "backend.h"
 #include "corpus.h"
+#include "date.h"
 #include "document.h"
 #include "escape.h"
+#include "fsio.h"
 #include "servehttp.h"
 #include "util.h"
 
@@ -52,6 +55,14 @@ struct serve_site {
 	size_t ndocs;
 	banner_line *diags;
 	size_t ndiags;
+	/* PDFs on request: the last good build is kept for them */
+	pthread_mutex_t pdf_mu;     /* one PDF at a time; guards these */
+	pipeline *pl;
+	diag_set *pl_ds;
+	xmlDocPtr pdf_corpus;       /* its corpus.xml less <packs> */
+	char *pdf_dir;              /* a private folder, not OUT */
+	unsigned long *pdf_gen;     /* per document: build its PDF is of */
+	unsigned long pl_gen;       /* 1 + builds kept so far */
 };
 
 /* The reload script: compares the generation the page was served at
@@ -85,6 +96,7 @@ servehttp_new(const char *out)
 
 	s->html = path_join(out, "html");
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->pdf_mu, NULL);
 	pthread_cond_init(&s->changed, NULL);
 	return s;
 }
@@ -152,6 +164,163 @@ servehttp_update(serve_site *s, pipeline *pl, diag_set *ds)
 	s->generation++;
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- PDFs on request ---- */
+
+static char *request_rel(const char *url);
+static int open_beneath(const char *html, const char *rel, struct stat *st);
+static enum MHD_Result not_found(serve_site *s, struct MHD_Connection *c);
+
+static void
+drop_build(serve_site *s)
+{
+	if (s->pdf_corpus)
+		xmlFreeDoc(s->pdf_corpus);
+	pipeline_free(s->pl);
+	if (s->pl_ds)
+		diag_free(s->pl_ds);
+	free(s->pdf_gen);
+	s->pdf_corpus = NULL;
+	s->pl = NULL;
+	s->pl_ds = NULL;
+	s->pdf_gen = NULL;
+}
+
+void
+servehttp_keep(serve_site *s, pipeline *pl, diag_set *ds)
+{
+	pthread_mutex_lock(&s->pdf_mu);
+	drop_build(s);
+	s->pl = pl;
+	s->pl_ds = ds;
+	s->pdf_gen = xcalloc(pipeline_ndocs(pl) + 1, sizeof *s->pdf_gen);
+	s->pl_gen++;
+	pthread_mutex_unlock(&s->pdf_mu);
+}
+
+pipeline *
+servehttp_lend(serve_site *s)
+{
+	pthread_mutex_lock(&s->pdf_mu);
+	return s->pl;
+}
+
+void
+servehttp_give_back(serve_site *s)
+{
+	pthread_mutex_unlock(&s->pdf_mu);
+}
+
+/* The private folder PDFs are made in (never OUT, which stays what
+ * `policyc build --outputs xml,html` makes). */
+static const char *
+pdf_dir(serve_site *s)
+{
+	if (!s->pdf_dir) {
+		const char *t = getenv("TMPDIR");
+		char *tmpl = xasprintf("%s/policyc-serve-XXXXXX",
+		    t && *t ? t : "/tmp");
+		if (mkdtemp(tmpl))
+			s->pdf_dir = tmpl;
+		else
+			free(tmpl);
+	}
+	return s->pdf_dir;
+}
+
+/* Lays out document k's PDF into the private folder, as `policyc build`
+ * would (its packs left out); what the PDF back end says goes to the
+ * terminal.  Caller holds pdf_mu.  0 on success. */
+static int
+make_pdf(serve_site *s, size_t k)
+{
+	backend_input in;
+	xmlNodePtr packs;
+	diag_set *ds = diag_new();
+	size_t i;
+	int rc;
+
+	if (!s->pdf_corpus) {
+		s->pdf_corpus = xmlCopyDoc(pipeline_corpus_xml(s->pl), 1);
+		packs = xmlDocGetRootElement(s->pdf_corpus);
+		for (packs = packs ? packs->children : NULL; packs;
+		    packs = packs->next)
+			if (packs->type == XML_ELEMENT_NODE &&
+			    !xmlStrcmp(packs->name, BAD_CAST "packs")) {
+				xmlUnlinkNode(packs);
+				xmlFreeNode(packs);
+				break;
+			}
+	}
+	memset(&in, 0, sizeof in);
+	in.project_dir = pipeline_project(s->pl)->dir;
+	in.data_dir = pipeline_data_dir();
+	in.out_dir = pdf_dir(s);
+	in.corpus = s->pdf_corpus;
+	in.docs = pipeline_document_xml(s->pl) + k;
+	in.ndocs = 1;
+	in.jobs = 1;
+	in.today = pipeline_corpus(s->pl)->today;
+	in.ds = ds;
+	rc = in.out_dir ? pdf_render(&in) : 1;
+	for (i = 0; i < diag_count(ds); i++) {
+		const diagnostic *g = diag_at(ds, i);
+		fprintf(stderr, "policyc serve: %s:%d:%d: %s: %s [%s]\n", g->file,
+		    g->line, g->col, diag_severity_name(g->sev), g->message,
+		    g->rule);
+	}
+	diag_free(ds);
+	return rc;
+}
+
+/* /pdf/<id>.pdf: the document's PDF, laid out when first asked for after
+ * each build; 404 for an id the last good build does not have. */
+static enum MHD_Result
+serve_pdf(serve_site *s, struct MHD_Connection *c, const char *url)
+{
+	char *rel = request_rel(url), *id;
+	size_t k, n, len;
+	int fd = -1;
+	struct stat st;
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	double t0 = date_monotonic();
+
+	if (!rel || (len = strlen(rel)) < 9) {
+		free(rel);
+		return not_found(s, c);
+	}
+	id = xstrndup(rel + 4, len - 8);   /* "pdf/" ID ".pdf" */
+	pthread_mutex_lock(&s->pdf_mu);
+	n = s->pl ? pipeline_ndocs(s->pl) : 0;
+	for (k = 0; k < n; k++)
+		if (!strcmp(pipeline_corpus(s->pl)->docs[k]->id, id))
+			break;
+	if (k < n && !pipeline_document_xml(s->pl)[k])
+		k = n;   /* its tree went to a build that then failed */
+	if (k < n && s->pdf_gen[k] != s->pl_gen) {
+		if (make_pdf(s, k) == 0) {
+			s->pdf_gen[k] = s->pl_gen;
+			fprintf(stderr, "policyc serve: %s made in %.0f ms\n", rel,
+			    (date_monotonic() - t0) * 1e3);
+		}
+	}
+	if (k < n && s->pdf_gen[k] == s->pl_gen && s->pdf_dir)
+		fd = open_beneath(s->pdf_dir, rel, &st);
+	pthread_mutex_unlock(&s->pdf_mu);
+	free(id);
+	free(rel);
+	if (fd < 0)
+		return not_found(s, c);
+	r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/pdf");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return rc;
 }
 
 /* ---- files ---- */
@@ -580,6 +749,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		    xstrdup(serve_css), sizeof serve_css - 1);
 	if (!strcmp(url, PREFIX "events"))
 		return serve_events(s, c);
+	if (!strncmp(url, "/pdf/", 5) && str_has_suffix(url, ".pdf"))
+		return serve_pdf(s, c, url);
 	return serve_file(s, c, url);
 }
 
@@ -631,6 +802,11 @@ servehttp_free(serve_site *s)
 	if (s->d)
 		MHD_stop_daemon(s->d);
 	drop_state(s);
+	drop_build(s);
+	if (s->pdf_dir)
+		fsio_rmtree(s->pdf_dir);
+	free(s->pdf_dir);
+	pthread_mutex_destroy(&s->pdf_mu);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->changed);
 	free(s->html);

@@ -3,6 +3,10 @@
 -- contents and the PDF bookmarks are built from.  The document title
 -- counts as level 1.
 
+-- policyc: document-local
+-- (its document() reads only the document it is given and keeps nothing
+-- between documents: the build cache may replay its findings, see
+-- docs/decisions.md "Incremental builds")
 local F = { rules = { "heading-skip" } }
 
 function F.document(doc, ctx)

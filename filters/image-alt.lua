@@ -2,6 +2,10 @@
 -- WCAG 1.1.1 Non-text Content).  In Markdown the alternative is the text
 -- in the brackets: ![Organisation chart of the safeguarding team](org.png).
 
+-- policyc: document-local
+-- (its document() reads only the document it is given and keeps nothing
+-- between documents: the build cache may replay its findings, see
+-- docs/decisions.md "Incremental builds")
 local F = { rules = { "image-alt" } }
 
 function F.document(doc, ctx)

@@ -7,6 +7,10 @@
 --     link-text: { phrases: [here, click here, ...] }   # replaces the list
 --     link-text: { also: [see below] }                  # adds to it
 
+-- policyc: document-local
+-- (its document() reads only the document it is given and keeps nothing
+-- between documents: the build cache may replay its findings, see
+-- docs/decisions.md "Incremental builds")
 local F = { rules = { "link-text" } }
 
 local DEFAULT = {

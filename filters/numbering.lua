@@ -5,6 +5,10 @@
 -- number and cross-references ("see 4.21") become ambiguous.  Reported at
 -- the second use.
 
+-- policyc: document-local
+-- (its document() reads only the document it is given and keeps nothing
+-- between documents: the build cache may replay its findings, see
+-- docs/decisions.md "Incremental builds")
 local F = { rules = { "numbering-duplicate" } }
 
 function F.document(doc, ctx)

@@ -23,6 +23,10 @@
 --         - old: ISA
 --           ignore: true        # stop reporting this wording
 
+-- policyc: document-local
+-- (its document() reads only the document it is given and keeps nothing
+-- between documents: the build cache may replay its findings, see
+-- docs/decisions.md "Incremental builds")
 local F = { rules = { "outdated-term" } }
 
 F.table = {

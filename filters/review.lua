@@ -13,6 +13,10 @@
 --     review-due-soon: { days: 60 }         # warn this many days ahead
 --     review-interval: { max-months: 36 }   # longest approval-to-review gap
 
+-- policyc: document-local
+-- (its document() reads only the document it is given and keeps nothing
+-- between documents: the build cache may replay its findings, see
+-- docs/decisions.md "Incremental builds")
 local F = { rules = { "review-overdue", "review-due-soon", "review-interval" } }
 
 local function plural(n, word)

@@ -11,6 +11,10 @@
 --       policy: [Introduction, Purpose, Monitoring]
 --       procedure: [Introduction]
 
+-- policyc: document-local
+-- (its document() reads only the document it is given and keeps nothing
+-- between documents: the build cache may replay its findings, see
+-- docs/decisions.md "Incremental builds")
 local F = { rules = { "section-missing" } }
 
 -- "4.2. **Purpose**:" -> "purpose"

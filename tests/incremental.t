@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 55
+plan 79
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -158,6 +158,90 @@ EOF
 build_both "filter"
 like "$err" "z5.md:1:.*z5 is flagged" "filter: its diagnostic is printed"
 kept "filter" z/z1 "$z"
+
+# -- the document-local filters: findings of a document whose view did
+# not change come from the cache, those of an edited one are made anew
+check "filters: the cache holds each document's findings" grep -q "^flt	" "$I/.policyc-cache"
+sed -i 's/^review: 2030-01-01$/review: 2020-01-01/' "$P/policies/z/z6.md"
+echo "Ask the LSCB." >> "$P/policies/z/z6.md"
+build_both "filters: findings of an edited document"
+like "$err" "z6.md:.*review-overdue" "filters: the new review-overdue is printed"
+sed -i 's/^Nothing links here (3)\.$/Still nothing (3)./' "$P/policies/z/z3.md"
+build_both "filters: findings replayed for the others"
+like "$err" "z6.md:.*LSCB.*outdated-term" "filters: z6's replayed outdated-term is printed"
+# a project filter replacing a built-in one runs over every document
+# (it may count across documents), as does every corpus() filter
+cat > "$P/filters/review.lua" <<'EOF'
+local F = { rules = { "house-count" } }
+local n = 0
+function F.document(doc, ctx)
+  n = n + 1
+  if doc.id == "z/z6" then ctx.report("house-count", "seen " .. n, { line = 1 }) end
+end
+return F
+EOF
+build_both "filters: a project filter replaces a built-in"
+sed -i 's/^Still nothing (3)\.$/Nothing again (3)./' "$P/policies/z/z3.md"
+build_both "filters: the project's filter sees every document"
+like "$err" "z6.md:1:.*seen [0-9]" "filters: the counting filter reported"
+rm "$P/filters/review.lua"
+build_both "filters: the built-in back"
+unlike "$err" "house-count" "filters: the replaced filter's findings are gone"
+
+# -- an image's bytes change: its content-addressed name in the page
+# changes, though no document's text did
+cp "$ROOT/tests/cases/xml/images-same-name/policies/first/logo.png" "$P/policies/z/pic.png"
+doc "$P/policies/z/z2.md" "Zulu 2" "![A picture](pic.png)"
+build_both "image added"
+z2=$(ino z/z2)
+cp "$ROOT/tests/cases/xml/images-same-name/policies/second/logo.png" "$P/policies/z/pic.png"
+build_both "image changed"
+reached "image changed" z/z2 "$z2"
+
+# -- a document retitled so that another's [[title]] link now finds it:
+# the linking page changes though the two were not linked before
+doc "$P/policies/z/z3.md" "Zulu 3" "See [[Zulu Seven]]."
+build_both "a link by title, broken"
+z3=$(ino z/z3)
+doc "$P/policies/z/z5.md" "Zulu Seven" "Now called seven."
+build_both "a link by title, found"
+reached "a link by title, found" z/z3 "$z3"
+# -- a folder's index page retitled: the folder's name on every page in it
+doc "$P/policies/z/index.md" "Zed Folder" "The z folder."
+build_both "a folder index added"
+sed -i 's/^title: Zed Folder$/title: Zed Renamed/' "$P/policies/z/index.md"
+build_both "a folder index retitled"
+
+# -- a link with its own text: the target retitled changes no word of
+# the linking document, but its page's related-policies graph names it
+doc "$P/policies/z/z1.md" "Zulu 1" "See [the other one](z6.md)."
+build_both "a link with its own text"
+sed -i 's/^title: Zulu 6$/title: Zulu Six/' "$P/policies/z/z6.md"
+build_both "its target retitled"
+
+# -- the content folder's own index.md is the home page's text
+doc "$P/policies/index.md" "Home" "Welcome, first words."
+build_both "home page text added"
+sed -i 's/^Welcome, first words\.$/Welcome, second words./' "$P/policies/index.md"
+build_both "home page text edited"
+
+# -- with PDFs: a body that grows by pages changes its PDF's facts on
+# its page and on the contents (the PDFs are made from every tree)
+pdf_both() {
+	run_policyc build "$P" -o "$TMP/pdf-inc" $T
+	ierr=$(printf '%s\n' "$err" | grep -v '^policyc: note:' || true); irc=$rc
+	rm -rf "$TMP/pdf-full"
+	run_policyc build "$P" -o "$TMP/pdf-full" $T --no-cache
+	if [ "$irc" = "$rc" ] && [ "$ierr" = "$err" ] &&
+	    diff -r "$TMP/pdf-inc" "$TMP/pdf-full" >"$TMP/diff" 2>&1; then
+		ok 0 "$1: incremental = full, PDFs included"
+	else
+		ok 1 "$1: incremental = full, PDFs included"; head -5 "$TMP/diff" | sed 's/^/#   /'
+	fi
+}
+pdf_both "with PDFs, first"
+for k in $(seq 1 60); do echo "A longer paragraph of the same words, line $k, to make more pages." >> "$P/policies/z/z3.md"; echo >> "$P/policies/z/z3.md"; done
+pdf_both "with PDFs, a body grown by pages"
 
 # -- nothing changed: every page carried over
 a=$(ino a); z=$(ino z/z1)

@@ -80,6 +80,16 @@ bpage=$(curl -s "$U/b.html")
 like "$bpage" 'policyc-serve-banner.*policies/b.md:.*missing.md.*link-broken' "the banner shows b's diagnostic on b's page"
 unlike "$page" 'policyc-serve-banner' "a clean page has no banner"
 
+# -- PDFs on request: laid out when first asked for, never written to OUT
+is "$(code /pdf/a.pdf)" 200 "a PDF on request: /pdf/a.pdf answers"
+is "$(ctype /pdf/a.pdf)" "application/pdf" "a PDF on request: its type"
+is "$(curl -s "$U/pdf/a.pdf" | head -c 5)" "%PDF-" "a PDF on request: it is a PDF"
+like "$(cat "$TMP/serve.err")" "pdf/a.pdf made in [0-9]* ms" "a PDF on request: the terminal says it was made"
+is "$(grep -c 'pdf/a.pdf made' "$TMP/serve.err")" 1 "a PDF on request: made once until the next build"
+is "$(code /pdf/no-such.pdf)" 404 "a PDF on request: an unknown id is 404"
+is "$(code /pdf/../../etc/passwd.pdf)" 404 "a PDF on request: a path outside is 404"
+check "a PDF on request: OUT has no PDF" test ! -e "$TMP/out/pdf"
+
 # -- a save: the event stream announces the rebuild, the page has the new text
 curl -s -N "$U/__policyc/events" >"$TMP/events" 2>/dev/null &
 cpid=$!
@@ -91,6 +101,8 @@ g1=$(sed -n 's/^data: //p' "$TMP/events" | sed -n 2p)
 ok $([ -n "$g1" ] && [ "$g1" != "$g0" ] && echo 0 || echo 1) "a save: the event stream announces a new build ($g0 -> $g1)"
 like "$(curl -s "$U/a.html")" "Edited words of alpha" "a save: the page has the new text"
 like "$(cat "$TMP/serve.err")" "policies/a.md changed: built in [0-9]* ms" "a save: the terminal says what changed and the time"
+is "$(code /pdf/a.pdf)" 200 "a save: the PDF is asked for again"
+is "$(grep -c 'pdf/a.pdf made' "$TMP/serve.err")" 2 "a save: the stale PDF is made anew"
 kill $cpid 2>/dev/null || true
 
 # wait_for URL CODE: until the page answers CODE (a rebuild after a save)

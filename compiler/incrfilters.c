@@ -1,0 +1,490 @@
+/*
+ * incrfilters.c — the Lua filters' share of the build cache
+ * (incremental.h).  It sits inside pipeline_check: after the link pass
+ * and before the filters, every document gets a key made of everything a
+ * document-local filter can see of it (its source, its tree as the link
+ * and glossary passes left it — link kinds, targets, anchors, generated
+ * term links — its computed fields, and the filter files, policyc.yaml,
+ * the glossary, the rule severities and today); a document whose key is
+ * the one OUT's cache recorded skips the built-in filters marked
+ * "-- policyc: document-local", and their findings for it are replayed
+ * from the cache.  Filters that may look across documents (the
+ * project's own, corpus() ones such as orphan) always run over every
+ * document, so corpus-wide judgements are made afresh on every build.
+ * The findings are written with the rest of the cache by incr_finish.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+
+#include "corpus.h"
+#include "document.h"
+#include "filters.h"
+#include "glossary.h"
+#include "incremental.h"
+#include "jobs.h"
+#include "rules.h"
+#include "strtab.h"
+#include "util.h"
+
+struct incr_filters {
+	pipeline *pl;
+	size_t ndocs;
+	char (*key)[33];          /* per document */
+	unsigned char *skip;      /* per document: findings replayed */
+	char **old;               /* per document: its cached findings
+	                             ("fd" lines), when skipped */
+	char **rec;               /* per document: findings to record */
+	int ok;                   /* records may be written */
+};
+
+static void
+hstr(incr_hash *h, const char *s)
+{
+	incr_hash_add(h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static void
+hint(incr_hash *h, long v)
+{
+	incr_hash_add(h, &v, sizeof v);
+}
+
+/* A yval tree, with its positions (filters see meta lines). */
+static void
+hash_yval(incr_hash *h, const yval *v)
+{
+	size_t i;
+
+	if (!v) {
+		hint(h, -1);
+		return;
+	}
+	hint(h, v->kind);
+	hint(h, v->line);
+	hint(h, v->col);
+	hint(h, v->quoted);
+	hstr(h, v->str);
+	hint(h, (long)v->n);
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			hstr(h, v->keys[i]);
+		hash_yval(h, v->items[i]);
+	}
+}
+
+/* What every document-local filter sees besides the document. */
+static void
+world_key(pipeline *pl, diag_set *ds, char out[33])
+{
+	const project *p = pipeline_project(pl);
+	corpus *c = pipeline_corpus(pl);
+	incr_hash h;
+	char bin[33], *t, *data;
+	size_t len = 0;
+	int r;
+
+	incr_hash_init(&h);
+	hstr(&h, "filters 1");
+	incr_binary_identity(bin);
+	hstr(&h, bin);
+	hstr(&h, c->today);
+	/* the built-in filters the run uses (pipeline_options filters_dir,
+	 * else the data folder's) */
+	t = pipeline_options_of(pl)->filters_dir ?
+	    xstrdup(pipeline_options_of(pl)->filters_dir) :
+	    path_join(pipeline_data_dir(), "filters");
+	incr_hash_tree(&h, t, "builtin");
+	free(t);
+	t = path_join(p->dir, "filters");
+	incr_hash_tree(&h, t, "project");
+	free(t);
+	/* the registry of sources citations are judged against */
+	t = path_join(pipeline_data_dir(), "data");
+	incr_hash_tree(&h, t, "data");
+	free(t);
+	hash_yval(&h, p->config);
+	t = path_join(p->dir, p->glossary_path ? p->glossary_path : "");
+	data = read_file(t, &len);
+	hstr(&h, "glossary");
+	if (data)
+		incr_hash_add(&h, data, len);
+	free(data);
+	free(t);
+	for (r = 0; r < R__COUNT; r++)
+		hint(&h, diag_severity_of(ds, rule_get((enum rule_id)r)->id));
+	incr_hash_hex(&h, out);
+}
+
+/* The tree as the passes left it: every node, and the link
+ * information the link and glossary passes attached. */
+static void
+hash_tree_nodes(incr_hash *h, cmark_node *root)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+
+	if (!root)
+		return;
+	it = cmark_iter_new(root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		link_info *li;
+		if (ev != CMARK_EVENT_ENTER) {
+			hint(h, -2);
+			continue;
+		}
+		hstr(h, cmark_node_get_type_string(n));
+		hstr(h, cmark_node_get_literal(n));
+		hint(h, cmark_node_get_start_line(n));
+		hint(h, cmark_node_get_start_column(n));
+		hint(h, cmark_node_get_end_line(n));
+		hint(h, cmark_node_get_end_column(n));
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HEADING:
+			hint(h, cmark_node_get_heading_level(n));
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+			hstr(h, cmark_node_get_fence_info(n));
+			break;
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			hstr(h, cmark_node_get_url(n));
+			hstr(h, cmark_node_get_title(n));
+			li = cmark_node_get_user_data(n);
+			if (!li)
+				break;
+			hint(h, li->kind);
+			hstr(h, li->target_id);
+			hstr(h, li->anchor);
+			hstr(h, li->term_slug);
+			hstr(h, li->href);
+			hint(h, li->from_source);
+			hint(h, li->wiki);
+			hstr(h, li->file);
+			hint(h, li->line);
+			hint(h, li->col);
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+typedef struct {
+	incr_filters *f;
+	corpus *c;
+	const char *world;
+} key_ctx;
+
+static void
+key_one(void *arg, size_t i, int worker)
+{
+	key_ctx *k = arg;
+	const document *d = k->c->docs[i];
+	incr_hash h;
+	size_t j;
+
+	(void)worker;
+	incr_hash_init(&h);
+	hstr(&h, k->world);
+	hstr(&h, d->path);
+	hstr(&h, d->relpath);
+	hstr(&h, d->id);
+	hstr(&h, d->section);
+	hstr(&h, d->title);
+	hint(&h, d->title_line);
+	hstr(&h, d->type);
+	hstr(&h, d->status);
+	hint(&h, d->status_kind);
+	hint(&h, d->review_state);
+	hint(&h, d->review_days);
+	hstr(&h, d->review);
+	hstr(&h, d->approved);
+	hint(&h, d->broken);
+	hint(&h, d->body_line);
+	hint(&h, d->meta_line);
+	hint(&h, (long)d->source_len);
+	if (d->source)
+		incr_hash_add(&h, d->source, d->source_len);
+	hash_yval(&h, d->meta);
+	for (j = 0; j < d->nheadings; j++) {
+		hint(&h, d->headings[j].level);
+		hstr(&h, d->headings[j].text);
+		hstr(&h, d->headings[j].slug);
+		hint(&h, d->headings[j].line);
+	}
+	for (j = 0; j < d->nterms; j++) {
+		hstr(&h, d->terms[j].term_slug);
+		hint(&h, d->terms[j].line);
+		hint(&h, d->terms[j].col);
+		hint(&h, d->terms[j].kind);
+	}
+	hint(&h, d->title_node != NULL);
+	hash_tree_nodes(&h, d->root);
+	incr_hash_hex(&h, k->f->key[i]);
+}
+
+/* "fd SEV LINE COL RULE MESSAGE", the message with \, tab and newline
+ * escaped. */
+static void
+put_finding(buf *b, const diagnostic *g)
+{
+	const char *s;
+
+	buf_printf(b, "fd\t%d\t%d\t%d\t%s\t", (int)g->sev, g->line, g->col,
+	    g->rule);
+	for (s = g->message; *s; s++)
+		if (*s == '\\')
+			buf_puts(b, "\\\\");
+		else if (*s == '\t')
+			buf_puts(b, "\\t");
+		else if (*s == '\n')
+			buf_puts(b, "\\n");
+		else
+			buf_putc(b, *s);
+	buf_putc(b, '\n');
+}
+
+/* Replays one "fd" line for document path into ds; 0 on a bad line. */
+static int
+get_finding(char *line, const char *path, diag_set *ds)
+{
+	char *f[6], *s = line, *w, *r;
+	int k;
+
+	for (k = 0; k < 6; k++) {
+		f[k] = s;
+		if (k < 5) {
+			if (!(s = strchr(s, '\t')))
+				return 0;
+			*s++ = '\0';
+		}
+	}
+	if (strcmp(f[0], "fd") || !*f[4])
+		return 0;
+	for (r = w = f[5]; *r; r++) {
+		if (*r == '\\' && r[1]) {
+			r++;
+			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
+		} else
+			*w++ = *r;
+	}
+	*w = '\0';
+	diag_report_named(ds, atoi(f[1]), f[4], path, atoi(f[2]), atoi(f[3]),
+	    "%s", f[5]);
+	return 1;
+}
+
+/* The "flt KEY PATH" records of OUT's cache and their findings. */
+static void
+read_old(incr_filters *f, const char *out)
+{
+	corpus *c = pipeline_corpus(f->pl);
+	char *data, *body, *line, *next;
+	strtab *paths = strtab_new(c->ndocs + 1);
+	long cur = -1;
+	size_t i;
+	buf acc;
+
+	if (!(data = incr_cache_read(out, f->pl, 1, &body))) {
+		strtab_free(paths);
+		return;
+	}
+	for (i = 0; i < c->ndocs; i++)
+		strtab_put(paths, c->docs[i]->path, (long)i);
+	buf_init(&acc);
+	for (line = body; *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		if (!strncmp(line, "flt\t", 4) || strncmp(line, "fd\t", 3)) {
+			if (cur >= 0)
+				f->old[cur] = buf_detach(&acc);
+			buf_init(&acc);
+			cur = -1;
+		}
+		if (!strncmp(line, "flt\t", 4) && strlen(line) > 4 + 33 &&
+		    line[4 + 32] == '\t') {
+			long k = strtab_get(paths, line + 4 + 33);
+			if (k >= 0 && !memcmp(line + 4, f->key[k], 32) &&
+			    !f->old[k]) {
+				cur = k;
+				buf_puts(&acc, "");
+			}
+		} else if (cur >= 0 && !strncmp(line, "fd\t", 3))
+			buf_printf(&acc, "%s\n", line);
+	}
+	if (cur >= 0)
+		f->old[cur] = buf_detach(&acc);
+	buf_free(&acc);
+	for (i = 0; i < c->ndocs; i++)
+		f->skip[i] = f->old[i] != NULL;
+	strtab_free(paths);
+	free(data);
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of s in byte order (the filters run side by side, so their
+ * reports arrive in any order; the cache must not depend on it).
+ * Returns a new string; frees s. */
+static char *
+sorted_lines(char *s)
+{
+	char **v = NULL, *line, *next;
+	size_t n = 0, i;
+	buf b;
+
+	for (line = s; *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		v[n++] = line;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_line);
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s\n", v[i]);
+	free(v);
+	free(s);
+	return buf_detach(&b);
+}
+
+incr_filters *
+incr_filters_begin(pipeline *pl, const char *out)
+{
+	corpus *c = pipeline_corpus(pl);
+	incr_filters *f;
+	key_ctx k;
+	char world[33];
+
+	if (!c || !out)
+		return NULL;
+	f = xcalloc(1, sizeof *f);
+	f->pl = pl;
+	f->ndocs = c->ndocs;
+	f->key = xcalloc(c->ndocs + 1, sizeof *f->key);
+	f->skip = xcalloc(c->ndocs + 1, 1);
+	f->old = xcalloc(c->ndocs + 1, sizeof *f->old);
+	f->rec = xcalloc(c->ndocs + 1, sizeof *f->rec);
+	world_key(pl, pipeline_diags(pl), world);
+	k.f = f;
+	k.c = c;
+	k.world = world;
+	jobs_run(c->ndocs, pipeline_jobs(pl), key_one, &k);
+	if (!pipeline_options_of(pl)->cache_fresh)
+		read_old(f, out);
+	return f;
+}
+
+const char *
+incr_filters_key(const incr_filters *f, size_t i)
+{
+	return f && i < f->ndocs ? f->key[i] : "";
+}
+
+const unsigned char *
+incr_filters_skip(const incr_filters *f)
+{
+	return f ? f->skip : NULL;
+}
+
+int
+incr_filters_end(incr_filters *f, const filters_memo *m, diag_set *ds)
+{
+	corpus *c;
+	strtab *paths;
+	diag_set *tmp;
+	size_t i;
+	buf *acc;
+
+	if (!f)
+		return 1;
+	c = pipeline_corpus(f->pl);
+	paths = strtab_new(c->ndocs + 1);
+	for (i = 0; i < c->ndocs; i++)
+		strtab_put(paths, c->docs[i]->path, (long)i);
+	acc = xcalloc(c->ndocs + 1, sizeof *acc);
+	for (i = 0; i < c->ndocs; i++)
+		buf_init(&acc[i]);
+	f->ok = 1;
+	for (i = m->local_first; i < m->local_end; i++) {
+		const diagnostic *g = diag_at(ds, i);
+		long k = strtab_get(paths, g->file);
+		if (k < 0 || !strcmp(g->rule, "filter-error"))
+			f->ok = 0;   /* about a filter, not a document */
+		else
+			put_finding(&acc[k], g);
+	}
+	if (f->ok) {
+		/* the skipped documents' findings, as they were */
+		tmp = diag_new();
+		for (i = 0; i < c->ndocs; i++) {
+			char *line, *next;
+			if (!f->skip[i])
+				continue;
+			/* recorded again as they were */
+			buf_puts(&acc[i], f->old[i]);
+			for (line = f->old[i]; line && *line; line = next) {
+				next = strchr(line, '\n');
+				*next++ = '\0';
+				if (!get_finding(line, c->docs[i]->path, tmp))
+					f->ok = 0;
+			}
+		}
+		if (f->ok)
+			diag_merge(ds, tmp);
+		diag_free(tmp);
+	}
+	for (i = 0; i < c->ndocs; i++) {
+		f->rec[i] = sorted_lines(buf_detach(&acc[i]));
+		free(f->old[i]);
+		f->old[i] = NULL;
+	}
+	free(acc);
+	strtab_free(paths);
+	return f->ok;
+}
+
+void
+incr_filters_write(const incr_filters *f, buf *b)
+{
+	corpus *c;
+	size_t i;
+
+	if (!f || !f->ok)
+		return;
+	c = pipeline_corpus(f->pl);
+	for (i = 0; i < f->ndocs && i < c->ndocs; i++) {
+		if (strpbrk(c->docs[i]->path, "\t\n\r"))
+			continue;
+		buf_printf(b, "flt\t%s\t%s\n", f->key[i], c->docs[i]->path);
+		if (f->rec[i])
+			buf_puts(b, f->rec[i]);
+	}
+}
+
+void
+incr_filters_free(incr_filters *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->ndocs; i++) {
+		free(f->old[i]);
+		free(f->rec[i]);
+	}
+	free(f->old);
+	free(f->rec);
+	free(f->key);
+	free(f->skip);
+	free(f);
+}

@@ -1,0 +1,359 @@
+/*
+ * incrmodel.c — the model's share of the build cache (incremental.h).
+ * It sits in pipeline_model, between the corpus tree and the documents'
+ * trees: a document's XML is made from its own view (the key the filters'
+ * share gave it: source, the tree as the passes left it, its fields, the
+ * settings), its diagnostics, what it may import from other documents
+ * (their ids, titles, statuses, headings, links, related lists, terms:
+ * one hash over every document, the corpus index) and the corpus-wide
+ * settings (corpus.xml less its list of diagnostics).  When all of that
+ * hashes as it did when OUT was made, the document's XML file in OUT is
+ * read back (after checking its recorded hash) instead of made, and its
+ * old tree hash is kept so its page and XML file are carried over.  A
+ * change to any document's index entry (a title, a heading, a link)
+ * makes every document's tree anew: what it reaches is then decided by
+ * the page hashes, as before.  Off with release history and editions
+ * (they add to the trees after the model), and for PDF builds' sake
+ * nothing else changes: the trees are the same bytes either way.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+#include <libxml/parser.h>
+#include <libxml/xmlsave.h>
+
+#include "assets.h"
+#include "corpus.h"
+#include "document.h"
+#include "incremental.h"
+#include "jobs.h"
+#include "publish.h"
+#include "strtab.h"
+#include "util.h"
+
+/* Trees of the last model: taken from serve's previous build, read
+ * back from OUT (for serve's terminal line). */
+static atomic_size_t n_taken, n_read;
+
+void
+incr_model_counts(size_t *taken, size_t *read_back)
+{
+	*taken = atomic_load(&n_taken);
+	*read_back = atomic_load(&n_read);
+}
+
+struct incr_model {
+	pipeline *pl;
+	char *out;
+	size_t ndocs;
+	char (*xkey)[33];          /* per document */
+	char (*oldtree)[33];       /* per clean document: its tree hash */
+	char (*ohash)[33];         /* ... and its XML file's hash */
+	size_t *osize;
+	unsigned char *clean;
+	size_t *donor_of;          /* per document: 1 + the donor's index */
+};
+
+static void
+hstr(incr_hash *h, const char *s)
+{
+	incr_hash_add(h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static void
+hint(incr_hash *h, long v)
+{
+	incr_hash_add(h, &v, sizeof v);
+}
+
+/* corpus.xml's <project>: the settings every tree carries (xmlout.c's
+ * project_xml: titles, organisation, brand, the logo's published name). */
+static void
+project_settings(incr_hash *h, xmlDocPtr cx)
+{
+	xmlNodePtr root = xmlDocGetRootElement(cx), c;
+
+	for (c = root ? root->children : NULL; c; c = c->next) {
+		xmlBufferPtr b;
+		if (c->type != XML_ELEMENT_NODE ||
+		    xmlStrcmp(c->name, BAD_CAST "project"))
+			continue;
+		b = xmlBufferCreate();
+		xmlNodeDump(b, c->doc, c, 0, 0);
+		incr_hash_add(h, xmlBufferContent(b), (size_t)xmlBufferLength(b));
+		xmlBufferFree(b);
+	}
+}
+
+/* A document's diagnostics, as its tree shows them (xmlout.c). */
+static void
+doc_findings(incr_hash *h, diag_set *ds, const char *path)
+{
+	size_t i, first, end;
+
+	diag_file_range(ds, path, &first, &end);
+	for (i = first; i < end; i++) {
+		const diagnostic *g = diag_at(ds, i);
+		hint(h, g->sev);
+		hint(h, g->line);
+		hint(h, g->col);
+		hstr(h, g->rule);
+		hstr(h, g->message);
+	}
+}
+
+/* "xk KEY TREEHASH PATH" and "out KEY OHASH SIZE xml/ID.xml" records of
+ * OUT's cache: the documents whose key is what it was. */
+static void
+read_old(incr_model *m, const char *out)
+{
+	corpus *c = pipeline_corpus(m->pl);
+	char *data, *body, *line, *next;
+	strtab *paths = strtab_new(c->ndocs + 1), *rels = strtab_new(c->ndocs + 1);
+	unsigned char *keyed = xcalloc(c->ndocs + 1, 1);
+	size_t i;
+
+	if (!(data = incr_cache_read(out, m->pl, 1, &body)))
+		goto done;
+	for (i = 0; i < c->ndocs; i++) {
+		char *rel = publish_path("xml", c->docs[i]->id, ".xml");
+		strtab_put(paths, c->docs[i]->path, (long)i);
+		if (rel)
+			strtab_put(rels, rel, (long)i);
+		free(rel);
+	}
+	for (line = body; *line; line = next) {
+		char *f[5], *s = line;
+		int k, nf;
+		long d;
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		for (nf = 0; nf < 5 && s; nf++) {
+			f[nf] = s;
+			if ((s = strchr(s, '\t')))
+				*s++ = '\0';
+		}
+		if (nf == 4 && !strcmp(f[0], "xk") && strlen(f[1]) == 32 &&
+		    strlen(f[2]) == 32 && (d = strtab_get(paths, f[3])) >= 0 &&
+		    !memcmp(f[1], m->xkey[d], 32)) {
+			keyed[d] = 1;
+			memcpy(m->oldtree[d], f[2], 33);
+		} else if (nf == 5 && !strcmp(f[0], "out") &&
+		    strlen(f[2]) == 32 && (d = strtab_get(rels, f[4])) >= 0) {
+			memcpy(m->ohash[d], f[2], 33);
+			m->osize[d] = (size_t)strtoull(f[3], NULL, 10);
+		}
+		(void)k;
+	}
+	for (i = 0; i < c->ndocs; i++)
+		m->clean[i] = keyed[i] && m->ohash[i][0];
+done:
+	free(keyed);
+	free(data);
+	strtab_free(paths);
+	strtab_free(rels);
+}
+
+/* The published names of the images and files document d uses
+ * (content-addressed: they change with the files' bytes, which its own
+ * view does not hold). */
+static void
+own_assets(incr_hash *h, const corpus *c, const document *d)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+
+	if (!d->root)
+		return;
+	it = cmark_iter_new(d->root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		int type = cmark_node_get_type(n);
+		link_info *li;
+		const char *pub = NULL;
+		if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_LINK &&
+		    type != CMARK_NODE_IMAGE) ||
+		    !(li = cmark_node_get_user_data(n)) || !li->file)
+			continue;
+		hstr(h, li->file);
+		hint(h, assets_lookup_role(c, li->file, type == CMARK_NODE_LINK,
+		    &pub));
+		hstr(h, pub);
+		hint(h, assets_lookup(c, li->file, &pub));
+		hstr(h, pub);
+	}
+	cmark_iter_free(it);
+}
+
+typedef struct {
+	incr_model *m;
+	corpus *c;
+	diag_set *ds;
+	const char *global;
+} key_ctx;
+
+static void
+key_one(void *arg, size_t i, int worker)
+{
+	key_ctx *k = arg;
+	incr_hash h;
+
+	(void)worker;
+	incr_hash_init(&h);
+	hstr(&h, k->global);
+	hstr(&h, incr_filters_key(pipeline_filters_memo(k->m->pl), i));
+	doc_findings(&h, k->ds, k->c->docs[i]->path);
+	incr_hash_neighbours(&h, k->c, i);
+	own_assets(&h, k->c, k->c->docs[i]);
+	incr_hash_hex(&h, k->m->xkey[i]);
+}
+
+/* serve's previous build: which of its trees were made from the key a
+ * document has now (and so are the trees it would read back). */
+static void
+find_donors(incr_model *m, pipeline *donor)
+{
+	incr_model *dm = donor ? pipeline_model_memo(donor) : NULL;
+	corpus *c = pipeline_corpus(m->pl), *dc;
+	strtab *paths;
+	size_t i;
+
+	if (!dm || !(dc = pipeline_corpus(donor)) || !pipeline_document_xml(donor))
+		return;
+	paths = strtab_new(dc->ndocs + 1);
+	for (i = 0; i < dc->ndocs && i < dm->ndocs; i++)
+		strtab_put(paths, dc->docs[i]->path, (long)i);
+	m->donor_of = xcalloc(m->ndocs + 1, sizeof *m->donor_of);
+	for (i = 0; i < m->ndocs; i++) {
+		long j = strtab_get(paths, c->docs[i]->path);
+		if (m->clean[i] && j >= 0 && pipeline_document_xml(donor)[j] &&
+		    !memcmp(dm->xkey[j], m->xkey[i], 33))
+			m->donor_of[i] = (size_t)j + 1;
+	}
+	strtab_free(paths);
+}
+
+incr_model *
+incr_model_begin(pipeline *pl, const char *out, int fresh)
+{
+	corpus *c = pipeline_corpus(pl);
+	incr_model *m;
+	incr_hash h;
+	key_ctx k;
+	char global[33];
+
+	if (!c || !out || !pipeline_filters_memo(pl) ||
+	    !pipeline_corpus_xml(pl))
+		return NULL;
+	atomic_store(&n_taken, 0);
+	atomic_store(&n_read, 0);
+	m = xcalloc(1, sizeof *m);
+	m->pl = pl;
+	m->out = xstrdup(out);
+	m->ndocs = c->ndocs;
+	m->xkey = xcalloc(c->ndocs + 1, sizeof *m->xkey);
+	m->oldtree = xcalloc(c->ndocs + 1, sizeof *m->oldtree);
+	m->ohash = xcalloc(c->ndocs + 1, sizeof *m->ohash);
+	m->osize = xcalloc(c->ndocs + 1, sizeof *m->osize);
+	m->clean = xcalloc(c->ndocs + 1, 1);
+	incr_hash_init(&h);
+	hstr(&h, "model 2");
+	project_settings(&h, pipeline_corpus_xml(pl));
+	incr_hash_hex(&h, global);
+	k.m = m;
+	k.c = c;
+	k.ds = pipeline_diags(pl);
+	k.global = global;
+	jobs_run(c->ndocs, pipeline_jobs(pl), key_one, &k);
+	if (!fresh)
+		read_old(m, out);
+	find_donors(m, pipeline_options_of(pl)->donor);
+	return m;
+}
+
+/* Document i's tree read back from OUT (its file checked against the
+ * cache first), or NULL: then the caller makes it. */
+xmlDocPtr
+incr_model_tree(incr_model *m, size_t i)
+{
+	corpus *c;
+	char *rel, *path, *data, got[33];
+	size_t len = 0;
+	incr_hash h;
+	xmlDocPtr doc = NULL;
+
+	if (!m || i >= m->ndocs || !m->clean[i])
+		return NULL;
+	if (m->donor_of && m->donor_of[i]) {
+		/* taken from serve's previous build: the same tree, unparsed
+		 * (each slot is taken by one document: paths are unique) */
+		xmlDocPtr *dx = pipeline_document_xml(
+		    pipeline_options_of(m->pl)->donor);
+		doc = dx[m->donor_of[i] - 1];
+		dx[m->donor_of[i] - 1] = NULL;
+		if (doc) {
+			atomic_fetch_add(&n_taken, 1);
+			return doc;
+		}
+	}
+	c = pipeline_corpus(m->pl);
+	if (!(rel = publish_path("xml", c->docs[i]->id, ".xml")))
+		return NULL;
+	path = path_join(m->out, rel);
+	data = read_file(path, &len);
+	if (data && len == m->osize[i] && len < (size_t)1 << 30) {
+		incr_hash_init(&h);
+		incr_hash_add(&h, data, len);
+		incr_hash_hex(&h, got);
+		if (!strcmp(got, m->ohash[i]))
+			doc = xmlReadMemory(data, (int)len, NULL, "UTF-8",
+			    XML_PARSE_NONET);
+	}
+	if (!doc)
+		m->clean[i] = 0;
+	else
+		atomic_fetch_add(&n_read, 1);
+	free(data);
+	free(path);
+	free(rel);
+	return doc;
+}
+
+/* The tree hash recorded for a document read back, or NULL. */
+const char *
+incr_model_tree_hash(const incr_model *m, size_t i)
+{
+	return m && i < m->ndocs && m->clean[i] ? m->oldtree[i] : NULL;
+}
+
+void
+incr_model_write(const incr_model *m, char (*treehash)[33], buf *b)
+{
+	corpus *c;
+	size_t i;
+
+	if (!m)
+		return;
+	c = pipeline_corpus(m->pl);
+	for (i = 0; i < m->ndocs && i < c->ndocs; i++)
+		if (!strpbrk(c->docs[i]->path, "\t\n\r") && treehash[i][0])
+			buf_printf(b, "xk\t%s\t%s\t%s\n", m->xkey[i], treehash[i],
+			    c->docs[i]->path);
+}
+
+void
+incr_model_free(incr_model *m)
+{
+	if (!m)
+		return;
+	free(m->out);
+	free(m->xkey);
+	free(m->oldtree);
+	free(m->ohash);
+	free(m->osize);
+	free(m->clean);
+	free(m->donor_of);
+	free(m);
+}
