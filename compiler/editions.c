@@ -54,15 +54,6 @@ typedef struct {
 	size_t ndirs;
 } ed_cmd;
 
-static int
-usage(const char *fmt, const char *arg)
-{
-	fputs("policyc: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (see policyc --help)\n", stderr);
-	return EXIT_USAGE;
-}
-
 /* The run's options, read by the one table (options.c), as editions
  * take them; the exit status of a usage error, else -1. */
 static int
@@ -72,7 +63,7 @@ take_options(const options *o, ed_cmd *c)
 	size_t i;
 
 	if (bad)
-		return usage("option '--%s' is not for editions", bad);
+		return options_usage("option '--%s' is not for editions", bad);
 	c->po = o->po;
 	c->pub = o->pub;
 	c->out = o->pub.out;
@@ -114,7 +105,7 @@ plan(ed_cmd *c, edition *ed, size_t *ned)
 		yval_error err;
 
 		if (c->ndirs > 1)
-			return usage("%s", "--edition takes one workspace folder");
+			return options_usage("%s", "--edition takes one workspace folder");
 		text = read_file(path, &len);
 		if (text)
 			v = yval_parse(text, len, 0, &err);
@@ -124,7 +115,7 @@ plan(ed_cmd *c, edition *ed, size_t *ned)
 		if (!list || list->kind != YV_MAP || !list->n) {
 			if (v)
 				yval_free(v);
-			return usage("'%s/policyc.yaml' lists no editions: (a map "
+			return options_usage("'%s/policyc.yaml' lists no editions: (a map "
 			    "of edition names to project folders)", ws);
 		}
 		for (k = 0; k < c->nnames; k++)
@@ -318,7 +309,7 @@ editions_overlay(int argc, char **argv)
 	int files = 0, n;
 
 	if (argc < 3 || strcmp(argv[2], "update"))
-		return usage("%s", "overlay: use `policyc overlay update [DIR]`");
+		return options_usage("%s", "overlay: use `policyc overlay update [DIR]`");
 	n = extends_overlay_update(dir, ds, &files);
 	if (diag_count(ds))
 		diag_print(ds, stderr, FMT_TEXT, NULL, 0);
@@ -355,7 +346,7 @@ editions_run(const options *o)
 		size_t j;
 		for (j = 0; j < i; j++)
 			if (!strcmp(ed[i].name, ed[j].name)) {
-				rc = usage("two editions would both publish into "
+				rc = options_usage("two editions would both publish into "
 				    "OUT/%s: give the folders different names",
 				    ed[i].name);
 				for (j = 0; j < ned; j++) {

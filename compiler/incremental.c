@@ -123,11 +123,16 @@ incr_hash_hex(const incr_hash *h, char out[33])
 	    (unsigned long long)b);
 }
 
-static void
-hash_str(incr_hash *h, const char *s)
+void
+incr_hash_str(incr_hash *h, const char *s)
 {
-	/* with its NUL, so ("ab","c") and ("a","bc") differ */
 	incr_hash_add(h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+void
+incr_hash_long(incr_hash *h, long v)
+{
+	incr_hash_add(h, &v, sizeof v);
 }
 
 static int plain(const char *s);
@@ -156,9 +161,9 @@ neighbour(incr_hash *h, const corpus *c, size_t k)
 {
 	const document *d = c->docs[k];
 
-	hash_str(h, d->id);
-	hash_str(h, d->title);
-	hash_str(h, d->status);
+	incr_hash_str(h, d->id);
+	incr_hash_str(h, d->title);
+	incr_hash_str(h, d->status);
 	hash_int(h, d->status_kind);
 }
 
@@ -177,22 +182,22 @@ incr_hash_neighbours(incr_hash *h, const corpus *c, size_t i)
 	if (c->out_off)
 		for (k = c->out_off[i]; k < c->out_off[i + 1]; k++) {
 			const edge *e = &c->edges[c->out_idx[k]];
-			hash_str(h, "out");
+			incr_hash_str(h, "out");
 			hash_int(h, e->kind);
-			hash_str(h, e->note);
+			incr_hash_str(h, e->note);
 			hash_int(h, e->line);
 			neighbour(h, c, e->to);
 		}
 	if (c->in_off)
 		for (k = c->in_off[i]; k < c->in_off[i + 1]; k++) {
 			const edge *e = &c->edges[c->in_idx[k]];
-			hash_str(h, "in");
+			incr_hash_str(h, "in");
 			hash_int(h, e->kind);
-			hash_str(h, e->note);
+			incr_hash_str(h, e->note);
 			hash_int(h, e->line);
 			neighbour(h, c, e->from);
 		}
-	hash_str(h, "superseded-by");
+	incr_hash_str(h, "superseded-by");
 	if (d->superseded_by &&
 	    (t = corpus_resolve_name(c, d->superseded_by, NULL)) >= 0)
 		neighbour(h, c, (size_t)t);
@@ -270,10 +275,10 @@ binary_identity(char out[33])
 
 	if (!id[0]) {
 		incr_hash_init(&h);
-		hash_str(&h, CACHE_MAGIC);
+		incr_hash_str(&h, CACHE_MAGIC);
 #ifdef POLICYC_BUILD_ID
 		/* the sources, flags and libraries it was built from */
-		hash_str(&h, POLICYC_BUILD_ID);
+		incr_hash_str(&h, POLICYC_BUILD_ID);
 		(void)data;
 		(void)n;
 #else
@@ -295,7 +300,7 @@ project_identity(const char *dir, char out[33])
 	incr_hash h;
 
 	incr_hash_init(&h);
-	hash_str(&h, real ? real : dir);
+	incr_hash_str(&h, real ? real : dir);
 	incr_hash_hex(&h, out);
 	free(real);
 }
@@ -341,7 +346,7 @@ hash_tree(incr_hash *h, const char *dir, const char *prefix)
 		else {
 			size_t len = 0;
 			char *data = read_file(path, &len);
-			hash_str(h, rel);
+			incr_hash_str(h, rel);
 			if (data)
 				incr_hash_add(h, data, len);
 			free(data);
@@ -367,9 +372,9 @@ html_identity(pipeline *pl, char out[33])
 	char bin[33], *t;
 
 	incr_hash_init(&h);
-	hash_str(&h, "html");
+	incr_hash_str(&h, "html");
 	binary_identity(bin);
-	hash_str(&h, bin);
+	incr_hash_str(&h, bin);
 	t = path_join(pipeline_data_dir(), "templates/html");
 	hash_tree(&h, t, "builtin");
 	free(t);
@@ -388,7 +393,7 @@ html_identity(pipeline *pl, char out[33])
 		free(d);
 		free(l);
 	}
-	hash_str(&h, pipeline_corpus(pl)->today);
+	incr_hash_str(&h, pipeline_corpus(pl)->today);
 	/* <project> (the site parameters) and <sections> (each page's
 	 * trail names its folders, html.c trail_graft) */
 	for (c = root ? root->children : NULL; c; c = c->next)
@@ -652,9 +657,9 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 		for (i = 0; i < c->ndocs; i++) {
 			incr_hash h;
 			incr_hash_init(&h);
-			hash_str(&h, kind_dir[k]);
-			hash_str(&h, k == INCR_HTML ? global : bin);
-			hash_str(&h, inc->dochash[i]);
+			incr_hash_str(&h, kind_dir[k]);
+			incr_hash_str(&h, k == INCR_HTML ? global : bin);
+			incr_hash_str(&h, inc->dochash[i]);
 			if (k == INCR_HTML)
 				incr_hash_neighbours(&h, c, i);
 			incr_hash_hex(&h, inc->key[k][i]);
@@ -674,20 +679,20 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 		}
 		incr_hash_hex(&h, cx);
 		incr_hash_init(&h);
-		hash_str(&h, global);
-		hash_str(&h, "corpus");
-		hash_str(&h, cx);
+		incr_hash_str(&h, global);
+		incr_hash_str(&h, "corpus");
+		incr_hash_str(&h, cx);
 		/* the home page's text is the root index.md's tree (html.c
 		 * corpus_graft), not in corpus.xml */
 		for (i = 0; i < c->ndocs; i++)
 			if (!strcmp(c->docs[i]->id, "index"))
-				hash_str(&h, inc->dochash[i]);
+				incr_hash_str(&h, inc->dochash[i]);
 		incr_hash_hex(&h, inc->corpus_key);
 		/* with PDFs, the pages list every PDF's pages and size: made
 		 * from every tree */
-		hash_str(&h, "pdfs");
+		incr_hash_str(&h, "pdfs");
 		for (i = 0; i < c->ndocs; i++)
-			hash_str(&h, inc->dochash[i]);
+			incr_hash_str(&h, inc->dochash[i]);
 		incr_hash_hex(&h, inc->corpus_key_pdf);
 	}
 	inc->trusted = use_cache && read_cache(inc);

@@ -87,6 +87,10 @@ typedef struct {
 } incr_hash;
 void incr_hash_init(incr_hash *h);
 void incr_hash_add(incr_hash *h, const void *data, size_t n);
+/* A string with its NUL (so ("ab","c") and ("a","bc") differ; NULL as
+ * ""), and a number as its bytes. */
+void incr_hash_str(incr_hash *h, const char *s);
+void incr_hash_long(incr_hash *h, long v);
 /* Writes 32 hex digits and a NUL into out. */
 void incr_hash_hex(const incr_hash *h, char out[33]);
 /* Every file below dir (names and bytes, sorted) into h. */

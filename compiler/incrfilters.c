@@ -39,18 +39,6 @@ struct incr_filters {
 	int ok;                   /* records may be written */
 };
 
-static void
-hstr(incr_hash *h, const char *s)
-{
-	incr_hash_add(h, s ? s : "", strlen(s ? s : "") + 1);
-}
-
-static void
-hint(incr_hash *h, long v)
-{
-	incr_hash_add(h, &v, sizeof v);
-}
-
 /* A yval tree, with its positions (filters see meta lines). */
 static void
 hash_yval(incr_hash *h, const yval *v)
@@ -58,18 +46,18 @@ hash_yval(incr_hash *h, const yval *v)
 	size_t i;
 
 	if (!v) {
-		hint(h, -1);
+		incr_hash_long(h, -1);
 		return;
 	}
-	hint(h, v->kind);
-	hint(h, v->line);
-	hint(h, v->col);
-	hint(h, v->quoted);
-	hstr(h, v->str);
-	hint(h, (long)v->n);
+	incr_hash_long(h, v->kind);
+	incr_hash_long(h, v->line);
+	incr_hash_long(h, v->col);
+	incr_hash_long(h, v->quoted);
+	incr_hash_str(h, v->str);
+	incr_hash_long(h, (long)v->n);
 	for (i = 0; i < v->n; i++) {
 		if (v->keys)
-			hstr(h, v->keys[i]);
+			incr_hash_str(h, v->keys[i]);
 		hash_yval(h, v->items[i]);
 	}
 }
@@ -86,10 +74,10 @@ world_key(pipeline *pl, diag_set *ds, char out[33])
 	int r;
 
 	incr_hash_init(&h);
-	hstr(&h, "filters 1");
+	incr_hash_str(&h, "filters 1");
 	incr_binary_identity(bin);
-	hstr(&h, bin);
-	hstr(&h, c->today);
+	incr_hash_str(&h, bin);
+	incr_hash_str(&h, c->today);
 	/* the built-in filters the run uses (pipeline_options filters_dir,
 	 * else the data folder's) */
 	t = pipeline_options_of(pl)->filters_dir ?
@@ -107,13 +95,13 @@ world_key(pipeline *pl, diag_set *ds, char out[33])
 	hash_yval(&h, p->config);
 	t = path_join(p->dir, p->glossary_path ? p->glossary_path : "");
 	data = read_file(t, &len);
-	hstr(&h, "glossary");
+	incr_hash_str(&h, "glossary");
 	if (data)
 		incr_hash_add(&h, data, len);
 	free(data);
 	free(t);
 	for (r = 0; r < R__COUNT; r++)
-		hint(&h, diag_severity_of(ds, rule_get((enum rule_id)r)->id));
+		incr_hash_long(&h, diag_severity_of(ds, rule_get((enum rule_id)r)->id));
 	incr_hash_hex(&h, out);
 }
 
@@ -132,39 +120,39 @@ hash_tree_nodes(incr_hash *h, cmark_node *root)
 		cmark_node *n = cmark_iter_get_node(it);
 		link_info *li;
 		if (ev != CMARK_EVENT_ENTER) {
-			hint(h, -2);
+			incr_hash_long(h, -2);
 			continue;
 		}
-		hstr(h, cmark_node_get_type_string(n));
-		hstr(h, cmark_node_get_literal(n));
-		hint(h, cmark_node_get_start_line(n));
-		hint(h, cmark_node_get_start_column(n));
-		hint(h, cmark_node_get_end_line(n));
-		hint(h, cmark_node_get_end_column(n));
+		incr_hash_str(h, cmark_node_get_type_string(n));
+		incr_hash_str(h, cmark_node_get_literal(n));
+		incr_hash_long(h, cmark_node_get_start_line(n));
+		incr_hash_long(h, cmark_node_get_start_column(n));
+		incr_hash_long(h, cmark_node_get_end_line(n));
+		incr_hash_long(h, cmark_node_get_end_column(n));
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_HEADING:
-			hint(h, cmark_node_get_heading_level(n));
+			incr_hash_long(h, cmark_node_get_heading_level(n));
 			break;
 		case CMARK_NODE_CODE_BLOCK:
-			hstr(h, cmark_node_get_fence_info(n));
+			incr_hash_str(h, cmark_node_get_fence_info(n));
 			break;
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
-			hstr(h, cmark_node_get_url(n));
-			hstr(h, cmark_node_get_title(n));
+			incr_hash_str(h, cmark_node_get_url(n));
+			incr_hash_str(h, cmark_node_get_title(n));
 			li = cmark_node_get_user_data(n);
 			if (!li)
 				break;
-			hint(h, li->kind);
-			hstr(h, li->target_id);
-			hstr(h, li->anchor);
-			hstr(h, li->term_slug);
-			hstr(h, li->href);
-			hint(h, li->from_source);
-			hint(h, li->wiki);
-			hstr(h, li->file);
-			hint(h, li->line);
-			hint(h, li->col);
+			incr_hash_long(h, li->kind);
+			incr_hash_str(h, li->target_id);
+			incr_hash_str(h, li->anchor);
+			incr_hash_str(h, li->term_slug);
+			incr_hash_str(h, li->href);
+			incr_hash_long(h, li->from_source);
+			incr_hash_long(h, li->wiki);
+			incr_hash_str(h, li->file);
+			incr_hash_long(h, li->line);
+			incr_hash_long(h, li->col);
 			break;
 		default:
 			break;
@@ -189,40 +177,40 @@ key_one(void *arg, size_t i, int worker)
 
 	(void)worker;
 	incr_hash_init(&h);
-	hstr(&h, k->world);
-	hstr(&h, d->path);
-	hstr(&h, d->relpath);
-	hstr(&h, d->id);
-	hstr(&h, d->section);
-	hstr(&h, d->title);
-	hint(&h, d->title_line);
-	hstr(&h, d->type);
-	hstr(&h, d->status);
-	hint(&h, d->status_kind);
-	hint(&h, d->review_state);
-	hint(&h, d->review_days);
-	hstr(&h, d->review);
-	hstr(&h, d->approved);
-	hint(&h, d->broken);
-	hint(&h, d->body_line);
-	hint(&h, d->meta_line);
-	hint(&h, (long)d->source_len);
+	incr_hash_str(&h, k->world);
+	incr_hash_str(&h, d->path);
+	incr_hash_str(&h, d->relpath);
+	incr_hash_str(&h, d->id);
+	incr_hash_str(&h, d->section);
+	incr_hash_str(&h, d->title);
+	incr_hash_long(&h, d->title_line);
+	incr_hash_str(&h, d->type);
+	incr_hash_str(&h, d->status);
+	incr_hash_long(&h, d->status_kind);
+	incr_hash_long(&h, d->review_state);
+	incr_hash_long(&h, d->review_days);
+	incr_hash_str(&h, d->review);
+	incr_hash_str(&h, d->approved);
+	incr_hash_long(&h, d->broken);
+	incr_hash_long(&h, d->body_line);
+	incr_hash_long(&h, d->meta_line);
+	incr_hash_long(&h, (long)d->source_len);
 	if (d->source)
 		incr_hash_add(&h, d->source, d->source_len);
 	hash_yval(&h, d->meta);
 	for (j = 0; j < d->nheadings; j++) {
-		hint(&h, d->headings[j].level);
-		hstr(&h, d->headings[j].text);
-		hstr(&h, d->headings[j].slug);
-		hint(&h, d->headings[j].line);
+		incr_hash_long(&h, d->headings[j].level);
+		incr_hash_str(&h, d->headings[j].text);
+		incr_hash_str(&h, d->headings[j].slug);
+		incr_hash_long(&h, d->headings[j].line);
 	}
 	for (j = 0; j < d->nterms; j++) {
-		hstr(&h, d->terms[j].term_slug);
-		hint(&h, d->terms[j].line);
-		hint(&h, d->terms[j].col);
-		hint(&h, d->terms[j].kind);
+		incr_hash_str(&h, d->terms[j].term_slug);
+		incr_hash_long(&h, d->terms[j].line);
+		incr_hash_long(&h, d->terms[j].col);
+		incr_hash_long(&h, d->terms[j].kind);
 	}
-	hint(&h, d->title_node != NULL);
+	incr_hash_long(&h, d->title_node != NULL);
 	hash_tree_nodes(&h, d->root);
 	incr_hash_hex(&h, k->f->key[i]);
 }

@@ -56,18 +56,6 @@ struct incr_model {
 	size_t *donor_of;          /* per document: 1 + the donor's index */
 };
 
-static void
-hstr(incr_hash *h, const char *s)
-{
-	incr_hash_add(h, s ? s : "", strlen(s ? s : "") + 1);
-}
-
-static void
-hint(incr_hash *h, long v)
-{
-	incr_hash_add(h, &v, sizeof v);
-}
-
 /* corpus.xml's <project>: the settings every tree carries (xmlout.c's
  * project_xml: titles, organisation, brand, the logo's published name). */
 static void
@@ -96,11 +84,11 @@ doc_findings(incr_hash *h, diag_set *ds, const char *path)
 	diag_file_range(ds, path, &first, &end);
 	for (i = first; i < end; i++) {
 		const diagnostic *g = diag_at(ds, i);
-		hint(h, g->sev);
-		hint(h, g->line);
-		hint(h, g->col);
-		hstr(h, g->rule);
-		hstr(h, g->message);
+		incr_hash_long(h, g->sev);
+		incr_hash_long(h, g->line);
+		incr_hash_long(h, g->col);
+		incr_hash_str(h, g->rule);
+		incr_hash_str(h, g->message);
 	}
 }
 
@@ -177,12 +165,12 @@ own_assets(incr_hash *h, const corpus *c, const document *d)
 		    type != CMARK_NODE_IMAGE) ||
 		    !(li = cmark_node_get_user_data(n)) || !li->file)
 			continue;
-		hstr(h, li->file);
-		hint(h, assets_lookup_role(c, li->file, type == CMARK_NODE_LINK,
+		incr_hash_str(h, li->file);
+		incr_hash_long(h, assets_lookup_role(c, li->file, type == CMARK_NODE_LINK,
 		    &pub));
-		hstr(h, pub);
-		hint(h, assets_lookup(c, li->file, &pub));
-		hstr(h, pub);
+		incr_hash_str(h, pub);
+		incr_hash_long(h, assets_lookup(c, li->file, &pub));
+		incr_hash_str(h, pub);
 	}
 	cmark_iter_free(it);
 }
@@ -202,8 +190,8 @@ key_one(void *arg, size_t i, int worker)
 
 	(void)worker;
 	incr_hash_init(&h);
-	hstr(&h, k->global);
-	hstr(&h, incr_filters_key(pipeline_filters_memo(k->m->pl), i));
+	incr_hash_str(&h, k->global);
+	incr_hash_str(&h, incr_filters_key(pipeline_filters_memo(k->m->pl), i));
 	doc_findings(&h, k->ds, k->c->docs[i]->path);
 	incr_hash_neighbours(&h, k->c, i);
 	own_assets(&h, k->c, k->c->docs[i]);
@@ -259,7 +247,7 @@ incr_model_begin(pipeline *pl, const char *out, int fresh)
 	m->osize = xcalloc(c->ndocs + 1, sizeof *m->osize);
 	m->clean = xcalloc(c->ndocs + 1, 1);
 	incr_hash_init(&h);
-	hstr(&h, "model 2");
+	incr_hash_str(&h, "model 2");
 	project_settings(&h, pipeline_corpus_xml(pl));
 	incr_hash_hex(&h, global);
 	k.m = m;
