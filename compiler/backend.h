@@ -25,7 +25,35 @@ typedef struct {
 	const char *today;          /* YYYY-MM-DD */
 	diag_set *ds;
 	struct incr *incr;          /* the build cache (incremental.h), or NULL */
+	/* Streamed trees (publish.c, pipeline_model_streamed): docs[i] is
+	 * NULL until tree(tree_ctx, i) makes it, and release(tree_ctx, i)
+	 * frees it once the document's outputs are written.  NULL when
+	 * every tree is in docs (PDFs, history, editions, serve). */
+	xmlDocPtr (*tree)(void *ctx, size_t i);
+	void (*release)(void *ctx, size_t i);
+	/* ... and carry(tree_ctx, i), before any tree: when document i's
+	 * page (html/<id>.html) and XML file are carried over from OUT by
+	 * the build cache, its search entry (newly allocated) and no tree
+	 * is needed; else NULL */
+	char *(*carry)(void *ctx, size_t i);
+	void *tree_ctx;
 } backend_input;
+
+/* Document i's tree, made now when trees are streamed. */
+static inline xmlDocPtr
+backend_tree(const backend_input *in, size_t i)
+{
+	return in->docs[i] ? in->docs[i] :
+	    in->tree ? in->tree(in->tree_ctx, i) : NULL;
+}
+
+/* Done with document i's tree (freed when trees are streamed). */
+static inline void
+backend_release(const backend_input *in, size_t i)
+{
+	if (in->release)
+		in->release(in->tree_ctx, i);
+}
 
 /* Writes OUT/html/.  Returns 0 on success, nonzero on a fatal failure
  * (reported to ds). */

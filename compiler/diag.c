@@ -33,6 +33,20 @@ diag_new(void)
 	return ds;
 }
 
+diag_set *
+diag_new_like(diag_set *like)
+{
+	diag_set *ds = diag_new();
+	size_t i;
+
+	pthread_mutex_lock(&like->lock);
+	for (i = 0; i < like->noverrides; i++)
+		diag_set_severity(ds, like->overrides[i].rule,
+		    like->overrides[i].sev);
+	pthread_mutex_unlock(&like->lock);
+	return ds;
+}
+
 void
 diag_free(diag_set *ds)
 {

@@ -22,6 +22,10 @@ typedef struct {
 typedef struct diag_set diag_set;
 
 diag_set *diag_new(void);
+/* An empty set with like's rule severities (rules: in policyc.yaml), for
+ * reports made while like is being read by other threads; diag_merge
+ * them back after. */
+diag_set *diag_new_like(diag_set *like);
 void diag_free(diag_set *ds);
 
 /* Built-in default severity of a rule id (SEV_WARNING for unknown ids,

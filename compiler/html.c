@@ -202,31 +202,36 @@ page_job(void *ctx, size_t i, int worker)
 {
 	site_job *j = ctx;
 	const backend_input *in = j->in;
-	xmlNodePtr root = xmlDocGetRootElement(in->docs[i]);
-	char *id = xmlread_attr_or(root, "id", "");
-	char *path = xmlread_attr_or(root, "path", "");
-	char *out, *rel;
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	char *id, *path, *out, *rel;
 
 	(void)worker;
+	/* unchanged since OUT was made: page, XML file and search entry
+	 * carried over without the tree (publish.c, incrsearch.c) */
+	if (in->carry && (j->entries[i] = in->carry(in->tree_ctx, i)))
+		return;
+	doc = backend_tree(in, i);
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (!root)
+		return;
+	id = xmlread_attr_or(root, "id", "");
+	path = xmlread_attr_or(root, "path", "");
 	if (!document_id_safe(id)) {
 		diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, path, 0, 0,
 		    "document id \"%s\" would leave the output folder", id);
-		free(id);
-		free(path);
-		return;
+		goto done;
 	}
 	if (strcmp(id, "index") == 0) {
 		/* the root index.md: its body is the home page's text
 		 * (home_graft), not a page of its own */
-		j->entries[i] = htmlsearch_entry(in->docs[i]);
-		free(id);
-		free(path);
-		return;
+		j->entries[i] = htmlsearch_entry(doc);
+		goto done;
 	}
 	rel = xasprintf("html/%s.html", id);
 	/* the build cache: an unchanged page is carried over */
 	out = incr_reuse(in->incr, INCR_HTML, i, in->out_dir, rel) ? NULL :
-	    page_apply(j, in->docs[i], root, id, path);
+	    page_apply(j, doc, root, id, path);
 	if (out) {
 		/* written beneath the staging folder without following links:
 		 * the id was judged, and is checked again where it is opened */
@@ -239,9 +244,11 @@ page_job(void *ctx, size_t i, int worker)
 		free(out);
 	}
 	free(rel);
-	j->entries[i] = htmlsearch_entry(in->docs[i]);
+	j->entries[i] = htmlsearch_entry(doc);
+done:
 	free(id);
 	free(path);
+	backend_release(in, i);
 }
 
 /* A static file: the project's templates/html/NAME, else the built-in. */
@@ -375,8 +382,10 @@ corpus_graft(site_job *j)
 	size_t i;
 
 	for (i = 0; i < in->ndocs; i++) {
-		xmlNodePtr dr = xmlDocGetRootElement(in->docs[i]);
-		char *id = xmlread_attr_or(dr, "id", "");
+		/* streamed trees: only the root index.md's is kept */
+		xmlNodePtr dr = in->docs[i] ?
+		    xmlDocGetRootElement(in->docs[i]) : NULL;
+		char *id = dr ? xmlread_attr_or(dr, "id", "") : xstrdup("");
 		if (strcmp(id, "index") == 0) {
 			xmlNodePtr home = xmlNewChild(root, NULL, BAD_CAST "home",
 			    NULL);
@@ -532,6 +541,9 @@ html_render(const backend_input *in)
 		if (j.failed)
 			rc = 1;
 	}
+	/* streamed trees: the corpus pages' keys, now every tree's hash is
+	 * known and before corpus_site grafts onto corpus.xml */
+	incr_trees_done(in->incr);
 	if (corpus_site(&j) != 0 || reviewcal_write(in) != 0)
 		rc = 1;
 
@@ -565,7 +577,14 @@ html_render(const backend_input *in)
 	free(j.sections);
 	htmlgraph_free(j.graph);
 
-	free(j.entries);
+	/* the build cache records them (incrsearch.c), else they go now */
+	if (in->incr)
+		incr_search_keep(in->incr, j.entries);
+	else {
+		for (k = 0; k < in->ndocs; k++)
+			free(j.entries[k]);
+		free(j.entries);
+	}
 	if (j.page)
 		xsltFreeStylesheet(j.page);
 	htmlxsl_free(j.xsl);

@@ -241,8 +241,6 @@ htmlsearch_script(char **entries, size_t n, xmlDocPtr corpus)
 		if (any)
 			buf_puts(&idx, ",\n");
 		buf_puts(&idx, entries[i]);
-		free(entries[i]);
-		entries[i] = NULL;
 		any = 1;
 	}
 	/* each glossary entry comes with a leading ",\n" */

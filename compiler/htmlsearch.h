@@ -16,8 +16,8 @@ char *htmlsearch_entry(xmlDocPtr doc);
 /* Appends ",\n{...}" for every glossary entry of corpus.xml to b. */
 void htmlsearch_glossary(xmlDocPtr corpus, buf *b);
 
-/* The whole search-index.js: entries (n of them, NULL ones skipped, each
- * freed) then the glossary.  Newly allocated. */
+/* The whole search-index.js: entries (n of them, NULL ones skipped; the
+ * caller still owns them) then the glossary.  Newly allocated. */
 char *htmlsearch_script(char **entries, size_t n, xmlDocPtr corpus);
 
 #endif

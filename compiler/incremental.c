@@ -232,6 +232,12 @@ struct incr {
 	char corpus_key[33];         /* pages made from corpus.xml */
 	char corpus_key_pdf[33];     /* ... when the PDFs are made too */
 	int with_pdf;                /* they are (staging/pdf exists) */
+	int deferred;                /* streamed trees: keys set by incr_tree */
+	int corpus_keyed;            /* corpus_key(_pdf) computed */
+	incr_search *search;         /* OUT's search entries (incrsearch.c) */
+	char **entries;              /* this build's (incr_search_keep) */
+	char global[33];             /* html_identity */
+	char bin[33];                /* binary_identity */
 	char **named;                /* their rels (html/index.html ...) */
 	new_rec *named_rec;
 	size_t nnamed;
@@ -436,7 +442,9 @@ hash_one(void *arg, size_t i, int worker)
 	    pipeline_model_memo(x->inc->pl), i);
 
 	(void)worker;
-	if (known)   /* read back from OUT: the tree it was made from */
+	if (x->inc->deferred)
+		;   /* streamed: incr_tree gives it when the tree is made */
+	else if (known)   /* read back from OUT: the tree it was made from */
 		memcpy(x->inc->dochash[i], known, 33);
 	else {
 		incr_hash_init(&h);
@@ -545,14 +553,17 @@ static int
 read_cache(incr *inc)
 {
 	char *data, *body, *line, *next;
+	incr_search *search;
 	int ok = 0;
 
 	if (!(data = incr_cache_read(inc->out, inc->pl, 0, &body)))
 		return 0;
+	search = incr_search_new(data);
 	for (line = body; *line; line = next) {
 		old_rec r;
 		next = strchr(line, '\n');
 		*next++ = '\0';
+		incr_search_line(search, line);
 		if (!strncmp(line, "out\t", 4)) {
 			if (!parse_out(line, &r)) {
 				note(inc->out, "is corrupt (a bad line)");
@@ -565,9 +576,12 @@ read_cache(incr *inc)
 	}
 	if (inc->nold)
 		qsort(inc->old, inc->nold, sizeof *inc->old, cmp_old);
+	incr_search_sort(search);
+	inc->search = search;
+	search = NULL;
 	ok = 1;
 done:
-	free(data);
+	incr_search_free(search);   /* and data */
 	return ok;
 }
 
@@ -619,13 +633,85 @@ take_lock(const char *out, diag_set *ds)
 
 /* ---- the API ---- */
 
+/* Document i's key for each kind of file made from its tree. */
+static void
+doc_keys(incr *inc, const corpus *c, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < INCR_NKINDS; k++) {
+		incr_hash h;
+		incr_hash_init(&h);
+		incr_hash_str(&h, kind_dir[k]);
+		incr_hash_str(&h, k == INCR_HTML ? inc->global : inc->bin);
+		incr_hash_str(&h, inc->dochash[i]);
+		if (k == INCR_HTML)
+			incr_hash_neighbours(&h, c, i);
+		incr_hash_hex(&h, inc->key[k][i]);
+	}
+}
+
+/* The contents, glossary, what's new ... pages: corpus.xml with what
+ * every page is made with.  After every document's tree hash is known. */
+static void
+corpus_keys(incr *inc)
+{
+	const corpus *c = pipeline_corpus(inc->pl);
+	incr_hash h;
+	char cx[33];
+	xmlSaveCtxtPtr sv;
+	size_t i;
+
+	if (inc->corpus_keyed)
+		return;
+	inc->corpus_keyed = 1;
+	incr_hash_init(&h);
+	sv = xmlSaveToIO(save_write, NULL, &h, "UTF-8", 0);
+	if (sv) {
+		xmlSaveDoc(sv, pipeline_corpus_xml(inc->pl));
+		xmlSaveClose(sv);
+	}
+	incr_hash_hex(&h, cx);
+	incr_hash_init(&h);
+	incr_hash_str(&h, inc->global);
+	incr_hash_str(&h, "corpus");
+	incr_hash_str(&h, cx);
+	/* the home page's text is the root index.md's tree (html.c
+	 * corpus_graft), not in corpus.xml */
+	for (i = 0; i < c->ndocs; i++)
+		if (!strcmp(c->docs[i]->id, "index"))
+			incr_hash_str(&h, inc->dochash[i]);
+	incr_hash_hex(&h, inc->corpus_key);
+	/* with PDFs, the pages list every PDF's pages and size: made
+	 * from every tree */
+	incr_hash_str(&h, "pdfs");
+	for (i = 0; i < c->ndocs; i++)
+		incr_hash_str(&h, inc->dochash[i]);
+	incr_hash_hex(&h, inc->corpus_key_pdf);
+}
+
+void
+incr_trees_done(incr *inc)
+{
+	if (inc)
+		corpus_keys(inc);
+}
+
+void
+incr_tree(incr *inc, size_t i, const char *dochash)
+{
+	if (!inc || !inc->deferred || i >= inc->ndocs)
+		return;
+	memcpy(inc->dochash[i], dochash, 33);
+	doc_keys(inc, pipeline_corpus(inc->pl), i);
+}
+
 incr *
 incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 {
 	incr *inc;
 	corpus *c = pipeline_corpus(pl);
 	hash_ctx hc;
-	char global[33];
 	size_t i, k;
 	int fd;
 
@@ -643,57 +729,22 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 	atomic_init(&inc->made, 0);
 	inc->dochash = xcalloc(c->ndocs + 1, sizeof *inc->dochash);
 	inc->srchash = xcalloc(c->ndocs + 1, sizeof *inc->srchash);
+	inc->deferred = pipeline_streamed(pl);
 	hc.inc = inc;
 	hc.docs = pipeline_document_xml(pl);
 	hc.c = c;
 	jobs_run(c->ndocs, pipeline_jobs(pl), hash_one, &hc);
-	html_identity(pl, global);
+	html_identity(pl, inc->global);
+	/* an XML file is its tree as serialised by this policyc */
+	binary_identity(inc->bin);
 	for (k = 0; k < INCR_NKINDS; k++) {
-		char bin[33];
-		/* an XML file is its tree as serialised by this policyc */
-		binary_identity(bin);
 		inc->key[k] = xcalloc(c->ndocs + 1, sizeof *inc->key[k]);
 		inc->rec[k] = xcalloc(c->ndocs + 1, sizeof *inc->rec[k]);
-		for (i = 0; i < c->ndocs; i++) {
-			incr_hash h;
-			incr_hash_init(&h);
-			incr_hash_str(&h, kind_dir[k]);
-			incr_hash_str(&h, k == INCR_HTML ? global : bin);
-			incr_hash_str(&h, inc->dochash[i]);
-			if (k == INCR_HTML)
-				incr_hash_neighbours(&h, c, i);
-			incr_hash_hex(&h, inc->key[k][i]);
-		}
 	}
-	{
-		/* the contents, glossary, what's new ... pages: corpus.xml
-		 * with what every page is made with */
-		incr_hash h;
-		char cx[33];
-		xmlSaveCtxtPtr sv;
-		incr_hash_init(&h);
-		sv = xmlSaveToIO(save_write, NULL, &h, "UTF-8", 0);
-		if (sv) {
-			xmlSaveDoc(sv, pipeline_corpus_xml(pl));
-			xmlSaveClose(sv);
-		}
-		incr_hash_hex(&h, cx);
-		incr_hash_init(&h);
-		incr_hash_str(&h, global);
-		incr_hash_str(&h, "corpus");
-		incr_hash_str(&h, cx);
-		/* the home page's text is the root index.md's tree (html.c
-		 * corpus_graft), not in corpus.xml */
+	if (!inc->deferred) {
 		for (i = 0; i < c->ndocs; i++)
-			if (!strcmp(c->docs[i]->id, "index"))
-				incr_hash_str(&h, inc->dochash[i]);
-		incr_hash_hex(&h, inc->corpus_key);
-		/* with PDFs, the pages list every PDF's pages and size: made
-		 * from every tree */
-		incr_hash_str(&h, "pdfs");
-		for (i = 0; i < c->ndocs; i++)
-			incr_hash_str(&h, inc->dochash[i]);
-		incr_hash_hex(&h, inc->corpus_key_pdf);
+			doc_keys(inc, c, i);
+		corpus_keys(inc);
 	}
 	inc->trusted = use_cache && read_cache(inc);
 	pipeline_stage(pl, "cache");
@@ -769,6 +820,36 @@ verify_and_carry(const incr *inc, const old_rec *r, const char *staging,
 }
 
 int
+incr_reusable(incr *inc, enum incr_kind k, size_t i, const char *rel)
+{
+	const old_rec *r;
+
+	return inc && inc->trusted && i < inc->ndocs &&
+	    (r = find_old(inc, rel)) && !strcmp(r->key, inc->key[k][i]);
+}
+
+const char *
+incr_search_get(incr *inc, size_t i)
+{
+	return inc && inc->trusted && i < inc->ndocs ?
+	    incr_search_find(inc->search, inc->dochash[i]) : NULL;
+}
+
+void
+incr_search_keep(incr *inc, char **entries)
+{
+	size_t i;
+
+	if (inc && inc->entries) {
+		for (i = 0; i < inc->ndocs; i++)
+			free(inc->entries[i]);
+		free(inc->entries);
+	}
+	if (inc)
+		inc->entries = entries;
+}
+
+int
 incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
     const char *rel)
 {
@@ -815,6 +896,8 @@ incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
 		inc->with_pdf = fsio_is_dir(pdf);
 		free(pdf);
 	}
+	if (inc)
+		corpus_keys(inc);
 	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
 	    strcmp(r->key, inc->with_pdf ? inc->corpus_key_pdf :
 	    inc->corpus_key) ||
@@ -869,6 +952,7 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	if (!inc)
 		return 0;
 	c = pipeline_corpus(inc->pl);
+	corpus_keys(inc);
 	/* a page whose making said something is made (and says it) again */
 	for (d = 0; d < diag_count(ds); d++) {
 		const diagnostic *g = diag_at(ds, d);
@@ -916,6 +1000,7 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	/* the document-local filters' findings (incrfilters.c) */
 	incr_filters_write(pipeline_filters_memo(inc->pl), &b);
 	incr_model_write(pipeline_model_memo(inc->pl), inc->dochash, &b);
+	incr_search_write(&b, inc->dochash, inc->entries, inc->ndocs);
 	incr_hash_init(&h);
 	incr_hash_add(&h, b.data, b.len);
 	incr_hash_hex(&h, sum);
@@ -953,5 +1038,7 @@ incr_end(incr *inc)
 	free(inc->dochash);
 	free(inc->srchash);
 	free(inc->out);
+	incr_search_keep(inc, NULL);
+	incr_search_free(inc->search);
 	free(inc);
 }

@@ -5,7 +5,10 @@
  * are a full build's by construction); what is skipped is the XSLT run
  * of every page whose document XML, templates and site parameters hash
  * the same as when OUT was made: its previous page is hard-linked into
- * the new staging folder.  The cache lives inside OUT
+ * the new staging folder.  The document-local filters' findings
+ * (incrfilters.c) and the XML trees (incrmodel.c) are reused the same
+ * way, and with streamed trees (publish.c) a document whose page and XML
+ * file are carried over needs no tree at all (incrsearch.c).  The cache lives inside OUT
  * (OUT/.policyc-cache), written into the staging folder and swapped in
  * with the outputs it describes, so the two can never disagree.
  * docs/decisions.md "Incremental builds" says why this seam.
@@ -39,6 +42,15 @@ enum incr_kind {
  * not be taken (reported to ds).  Free with incr_end. */
 incr *incr_begin(pipeline *pl, const char *out, int use_cache,
     diag_set *ds);
+
+/* Streamed trees (pipeline_model_streamed): document i's tree hash, given
+ * when its tree is made (before any incr_reuse of its files), from which
+ * its files' keys are made.  Without streaming incr_begin hashes every
+ * tree itself and this does nothing. */
+void incr_tree(incr *inc, size_t i, const char *dochash);
+/* ... and after every document's tree was given, before anything is
+ * grafted onto corpus.xml (html.c): the corpus pages' keys. */
+void incr_trees_done(incr *inc);
 
 /* Back ends, from any worker: when the output rel (relative to the
  * staging folder) of document i is unchanged since OUT was made, links
@@ -154,6 +166,31 @@ const char *incr_model_tree_hash(const incr_model *m, size_t i);
  * cache text being written. */
 void incr_model_write(const incr_model *m, char (*treehash)[33], buf *b);
 void incr_model_free(incr_model *m);
+/* incrsearch.c: each document's search entry under its tree hash ("se"
+ * lines).  new takes the cache file's bytes (freed with it); line adds
+ * one NUL-terminated line of them if it is an "se" line; sort before
+ * find, which returns the entry made from the tree hashed hash, or NULL.
+ * write appends one line a document that has both an entry and a hash. */
+typedef struct incr_search incr_search;
+incr_search *incr_search_new(char *data);
+void incr_search_line(incr_search *s, const char *line);
+void incr_search_sort(incr_search *s);
+const char *incr_search_find(const incr_search *s, const char *hash);
+void incr_search_write(buf *b, char (*dochash)[33], char *const *entries,
+    size_t n);
+void incr_search_free(incr_search *s);
+
+/* The site's search entries (htmlsearch_entry) of a build, one a
+ * document: get returns document i's from OUT's cache when its tree
+ * hash is known (incr_tree) and one was recorded for it, else NULL (the
+ * pointer lives until incr_end); keep takes the array of this build's
+ * (ndocs long, freed by incr_end) to be recorded. */
+const char *incr_search_get(incr *inc, size_t i);
+void incr_search_keep(incr *inc, char **entries);
+/* Whether document i's output rel of kind k would be carried over by
+ * incr_reuse (its key is the recorded one); checks no file. */
+int incr_reusable(incr *inc, enum incr_kind k, size_t i, const char *rel);
+
 /* Trees of the last model taken from serve's previous build, and read
  * back from OUT. */
 void incr_model_counts(size_t *taken, size_t *read_back);

@@ -9,6 +9,7 @@
  * the order of stages, and every judgement of input is made here, before
  * any back end runs: `check` prints what `build` prints.
  */
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,7 @@ struct pipeline {
 	extends *ed;                /* the core this project extends, or NULL */
 	incr_filters *fmemo;        /* the filters' cache records, or NULL */
 	incr_model *mmemo;          /* the model's, or NULL */
+	int streamed;               /* dx[i] made on demand (pipeline_tree) */
 };
 
 /*
@@ -130,6 +132,22 @@ pipeline_free_at_exit(void)
 #endif
 }
 
+/* The resident set now, in KiB (Linux's /proc/self/statm), for
+ * --timings: issue 12's bounded memory is read stage by stage */
+static long
+rss_now_kib(void)
+{
+	long pages = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 void
 pipeline_stage(pipeline *pl, const char *name)
 {
@@ -145,8 +163,9 @@ pipeline_stage(pipeline *pl, const char *name)
 		    (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
 		    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
 	if (pl->o.timings)
-		fprintf(stderr, "timing: %-10s %8.3f s cpu %.3f s\n", name,
-		    t - pl->mark, c - pl->cpu_mark);
+		fprintf(stderr, "timing: %-10s %8.3f s cpu %.3f s rss %ld MiB"
+		    " peak %ld MiB\n", name, t - pl->mark, c - pl->cpu_mark,
+		    rss_now_kib() / 1024, self.ru_maxrss / 1024);
 	pl->mark = t;
 	pl->cpu_mark = c;
 }
@@ -725,18 +744,8 @@ typedef struct {
 } model_ctx;
 
 static void
-model_one(void *arg, size_t i, int worker)
+drop_cmark(document *d)
 {
-	model_ctx *m = arg;
-	document *d = m->c->docs[i];
-
-	/* read back from OUT when nothing it is made from changed
-	 * (incrmodel.c), else made */
-	if (!(m->docs[i] = incr_model_tree(m->memo, i)))
-		m->docs[i] = xmlout_document(m->c, i, m->ds);
-	/* from here on the XML tree is the document: the back ends never
-	 * read the cmark tree, so give its memory back now (a large corpus
-	 * would otherwise hold both trees of every document at once) */
 	cmark_node_free(d->root);
 	d->root = NULL;
 	d->title_node = NULL;
@@ -744,8 +753,34 @@ model_one(void *arg, size_t i, int worker)
 		d->headings[h].node = NULL;
 }
 
-int
-pipeline_model(pipeline *pl)
+/* Document i's XML tree, read back from OUT when nothing it is made
+ * from changed (incrmodel.c), else made; the cmark tree is freed: from
+ * here on the XML tree is the document, and the back ends never read
+ * the cmark tree (a large corpus would otherwise hold both trees of
+ * every document at once). */
+static xmlDocPtr
+model_doc(corpus *c, incr_model *memo, size_t i, diag_set *ds)
+{
+	document *d = c->docs[i];
+	xmlDocPtr x = incr_model_tree(memo, i);
+
+	if (!x)
+		x = xmlout_document(c, i, ds);
+	drop_cmark(d);
+	return x;
+}
+
+static void
+model_one(void *arg, size_t i, int worker)
+{
+	model_ctx *m = arg;
+
+	(void)worker;
+	m->docs[i] = model_doc(m->c, m->memo, i, m->ds);
+}
+
+static int
+model(pipeline *pl, int stream)
 {
 	model_ctx m;
 
@@ -774,10 +809,52 @@ pipeline_model(pipeline *pl)
 	m.docs = pl->dx = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1,
 	    sizeof *pl->dx);
 	m.ds = pl->ds;
+	/* history and editions add to every tree after it is made */
+	pl->streamed = stream && !pl->h && !pl->ed;
+	if (pl->streamed)
+		return PIPELINE_OK;
 	jobs_run(pl->c->ndocs, pl->jobs, model_one, &m);
 	history_model(pl->h, pl->c, pl->cx, pl->dx);
 	extends_remap(pl->ed, pl->ds);
 	return PIPELINE_OK;
+}
+
+int
+pipeline_model(pipeline *pl)
+{
+	return model(pl, 0);
+}
+
+int
+pipeline_model_streamed(pipeline *pl)
+{
+	return model(pl, 1);
+}
+
+int
+pipeline_streamed(const pipeline *pl)
+{
+	return pl->streamed;
+}
+
+xmlDocPtr
+pipeline_tree(pipeline *pl, size_t i)
+{
+	if (!pl->dx || i >= pl->c->ndocs)
+		return NULL;
+	/* made once: its cmark tree goes when it is made */
+	if (!pl->dx[i] && pl->streamed && pl->c->docs[i]->root)
+		pl->dx[i] = model_doc(pl->c, pl->mmemo, i, pl->ds);
+	return pl->dx[i];
+}
+
+void
+pipeline_tree_release(pipeline *pl, size_t i)
+{
+	if (pl->streamed && pl->dx && i < pl->c->ndocs && pl->dx[i]) {
+		xmlFreeDoc(pl->dx[i]);
+		pl->dx[i] = NULL;
+	}
 }
 
 /* ---- accessors ---- */

@@ -77,6 +77,21 @@ int pipeline_check(pipeline *pl);
 /* Makes the XML trees (corpus and one per document) and drops the cmark
  * trees: from here on the XML is the document. */
 int pipeline_model(pipeline *pl);
+/* Like pipeline_model, but makes no document tree yet when nothing needs
+ * them all at once (no release history or edition adds to every tree
+ * after it is made): publish.c then makes each document's tree with
+ * pipeline_tree when its outputs are written and frees it with
+ * pipeline_tree_release once they are, so a worker holds one document's
+ * tree at a time and the build's memory does not grow with every body
+ * (issue 12).  pipeline_streamed says which was done. */
+int pipeline_model_streamed(pipeline *pl);
+int pipeline_streamed(const pipeline *pl);
+/* Document i's XML tree: the one pipeline_model made, or (streamed) made
+ * now (once: its cmark tree goes then); NULL when there is none.  Each i
+ * is asked for by one thread at a time. */
+xmlDocPtr pipeline_tree(pipeline *pl, size_t i);
+/* Streamed: frees document i's tree. */
+void pipeline_tree_release(pipeline *pl, size_t i);
 /* Frees everything the pipeline made (project, corpus, glossary, XML
  * trees).  Not the diagnostics set. */
 void pipeline_free(pipeline *pl);

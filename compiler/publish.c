@@ -7,6 +7,10 @@
  * end leaves the previous OUT as it was.  Every output path made from a
  * document id is made here (publish_path) and opened beneath the staging
  * folder (publish_write), so an id can never write outside OUT.
+ * Without PDFs (whose packs lay out many documents at once) the trees
+ * are streamed: each document's is made when the site asks for it, its
+ * XML file written then, and freed once its page is written, so the
+ * build holds one document tree a worker rather than every one.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -198,6 +202,132 @@ xml_one(void *arg, size_t i, int worker)
 	free(rel);
 }
 
+/* ---- streamed trees ---- */
+
+/* pipeline_model_streamed: each document's tree is made when a back end
+ * (or the XML writer) asks for it, its XML file written then, and freed
+ * once its outputs are written (backend.h). */
+typedef struct {
+	pipeline *pl;
+	incr *inc;
+	const char *staging;
+	diag_set *ds;
+	int with_xml;               /* OUT/xml/ is asked for */
+	unsigned char *xml_done;    /* per document: its XML file carried */
+	atomic_int failed;
+} stream_ctx;
+
+static void
+stream_xml_failed(stream_ctx *x, const document *d, const char *rel)
+{
+	diag_report(x->ds, R_OUTPUT_ERROR, d->path, 0, 0,
+	    rel ? "cannot write %s: %s" : "id '%s' is not a safe output path",
+	    rel ? rel : d->id, strerror(errno));
+	atomic_store(&x->failed, 1);
+}
+
+/* Document i's tree, made now: its hash given to the build cache (from
+ * the cache when it was read back from OUT, else from its one
+ * serialisation, which is also what its XML file holds), and the file
+ * written or carried over. */
+static xmlDocPtr
+stream_tree(void *arg, size_t i)
+{
+	stream_ctx *x = arg;
+	const document *d = pipeline_corpus(x->pl)->docs[i];
+	xmlDocPtr doc = pipeline_tree(x->pl, i);
+	const char *known;
+	xmlChar *mem = NULL;
+	int len = 0;
+	char *rel = NULL, hash[33];
+
+	if (!doc)
+		return NULL;
+	known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
+	if (known)
+		incr_tree(x->inc, i, known);
+	else {
+		incr_hash h;
+		xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 0);
+		incr_hash_init(&h);
+		if (mem)
+			incr_hash_add(&h, mem, (size_t)len);
+		incr_hash_hex(&h, hash);
+		incr_tree(x->inc, i, hash);
+	}
+	if (x->xml_done[i])
+		;   /* carried by stream_carry */
+	else if (x->with_xml && !(rel = publish_path("xml", d->id, ".xml")))
+		stream_xml_failed(x, d, NULL);
+	else if (rel && !incr_reuse(x->inc, INCR_XML, i, x->staging, rel)) {
+		if (!mem)
+			xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 0);
+		if (!mem || publish_write(x->staging, rel, (const char *)mem,
+		    (size_t)len) != 0)
+			stream_xml_failed(x, d, rel);
+		else
+			incr_wrote(x->inc, INCR_XML, i, (const char *)mem,
+			    (size_t)len);
+	}
+	xmlFree(mem);
+	free(rel);
+	return doc;
+}
+
+static void
+stream_release(void *arg, size_t i)
+{
+	stream_ctx *x = arg;
+
+	/* the root index.md's tree is the home page's text (html.c) */
+	if (strcmp(pipeline_corpus(x->pl)->docs[i]->id, "index") != 0)
+		pipeline_tree_release(x->pl, i);
+}
+
+/* A document whose tree the cache would read back (its inputs did not
+ * change) needs no tree at all when its XML file and page are carried
+ * over and its search entry was recorded (incrsearch.c): then its entry
+ * is returned.  The root index.md's tree is always made (the home page's
+ * text). */
+static char *
+stream_carry(void *arg, size_t i)
+{
+	stream_ctx *x = arg;
+	const document *d = pipeline_corpus(x->pl)->docs[i];
+	const char *known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
+	const char *entry;
+	char *page, *rel = NULL;
+	int ok;
+
+	if (!known || !strcmp(d->id, "index"))
+		return NULL;
+	incr_tree(x->inc, i, known);
+	if (!(entry = incr_search_get(x->inc, i)) ||
+	    !(page = publish_path("html", d->id, ".html")))
+		return NULL;
+	ok = incr_reusable(x->inc, INCR_HTML, i, page) &&
+	    (!x->with_xml ||
+	    ((rel = publish_path("xml", d->id, ".xml")) &&
+	    (x->xml_done[i] = (unsigned char)incr_reuse(x->inc, INCR_XML, i,
+	    x->staging, rel)))) &&
+	    incr_reuse(x->inc, INCR_HTML, i, x->staging, page);
+	free(rel);
+	free(page);
+	/* its cmark tree is left for pipeline_free: freeing it node by
+	 * node cost a rebuild a quarter of its time, and the parse stage's
+	 * peak held it anyway */
+	return ok ? xstrdup(entry) : NULL;
+}
+
+/* XML without the site: each tree made, written and freed. */
+static void
+stream_one(void *arg, size_t i, int worker)
+{
+	(void)worker;
+	if (stream_tree(arg, i))
+		stream_release(arg, i);
+}
+
 static int
 publish_xml(pipeline *pl, const char *staging, diag_set *ds, incr *inc)
 {
@@ -212,7 +342,10 @@ publish_xml(pipeline *pl, const char *staging, diag_set *ds, incr *inc)
 	xc.staging = staging;
 	xc.inc = inc;
 	atomic_init(&xc.failed, 0);
-	jobs_run(c->ndocs, pipeline_jobs(pl), xml_one, &xc);
+	/* streamed trees: each document's file is written when its tree
+	 * is made (stream_tree) */
+	if (!pipeline_streamed(pl))
+		jobs_run(c->ndocs, pipeline_jobs(pl), xml_one, &xc);
 	if (write_xml(pipeline_corpus_xml(pl), staging, "xml/corpus.xml",
 	    NULL, 0) != 0) {
 		diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
@@ -350,6 +483,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 {
 	backend_input in;
 	const project *p = pipeline_project(pl);
+	stream_ctx sx;
 	int fatal = 0;
 
 	/* the marker first: a back end that fails on a full disk must say
@@ -374,6 +508,22 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	in.today = pipeline_corpus(pl)->today;
 	in.ds = ds;
 	in.incr = inc;
+	if (pipeline_streamed(pl)) {
+		memset(&sx, 0, sizeof sx);
+		sx.pl = pl;
+		sx.inc = inc;
+		sx.staging = staging;
+		sx.ds = ds;
+		sx.with_xml = (o->outputs & OUTPUT_XML) != 0;
+		atomic_init(&sx.failed, 0);
+		sx.xml_done = xcalloc(in.ndocs + 1, 1);
+		in.tree = stream_tree;
+		in.release = stream_release;
+		in.carry = stream_carry;
+		in.tree_ctx = &sx;
+		if (!(o->outputs & OUTPUT_HTML))
+			jobs_run(in.ndocs, in.jobs, stream_one, &sx);
+	}
 	if (!fatal && (o->outputs & OUTPUT_PDF)) {
 		/* a PDF that cannot be written fails the build like any other
 		 * write: the old OUT is kept.  Before the site, whose pages
@@ -401,6 +551,10 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	}
 	if (!fatal && (o->outputs & OUTPUT_HTML))
 		fatal |= publish_redirects(pipeline_corpus(pl), staging, ds);
+	if (in.tree) {
+		fatal |= atomic_load(&sx.failed);
+		free(sx.xml_done);
+	}
 	return fatal;
 }
 
@@ -412,7 +566,10 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	int fatal;
 	incr *inc;
 
-	if (!p || pipeline_model(pl) != PIPELINE_OK)
+	/* PDF packs lay out many documents at once, so they need every
+	 * tree; the site and the XML need one at a time */
+	if (!p || ((o->outputs & OUTPUT_PDF) || o->keep_trees ?
+	    pipeline_model(pl) : pipeline_model_streamed(pl)) != PIPELINE_OK)
 		return EXIT_USAGE;
 	out = fsio_strip_slashes(o->out);
 	if (!out_is_safe(p->dir, out, ds)) {
@@ -436,7 +593,16 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	}
 	signal_staging = staging;
 
-	fatal = publish_outputs(pl, o, staging, ds, inc);
+	if (pipeline_streamed(pl)) {
+		/* trees made while the back ends write read the checked
+		 * diagnostics (each document's are in its XML): what the
+		 * back ends report goes into a set of its own meanwhile */
+		diag_set *bds = diag_new_like(ds);
+		fatal = publish_outputs(pl, o, staging, bds, inc);
+		diag_merge(ds, bds);
+		diag_free(bds);
+	} else
+		fatal = publish_outputs(pl, o, staging, ds, inc);
 	if (!fatal)
 		fatal = incr_finish(inc, staging, ds);
 	hold_signals(1);

@@ -24,9 +24,14 @@ typedef struct {
 	const char *out;         /* output folder */
 	unsigned outputs;        /* OUTPUT_* bits */
 	int no_cache;            /* --no-cache: reuse nothing (incremental.h) */
+	/* serve: every document's tree stays in memory after the build
+	 * (PDFs on request, the next build's donor); else, without PDFs,
+	 * each tree is made, written and freed in turn
+	 * (pipeline_model_streamed) */
+	int keep_trees;
 } publish_options;
 
-/* Judges OUT, makes the XML trees (pipeline_model), writes every output
+/* Judges OUT, makes the XML trees (pipeline_model, or streamed), writes every output
  * into a staging folder and swaps it into OUT.  Any write failure of any
  * back end keeps the old OUT.  Returns EXIT_OK, EXIT_ERRORS (a write
  * failed; reported to ds) or EXIT_USAGE (OUT may not be replaced). */

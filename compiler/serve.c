@@ -112,6 +112,7 @@ build_once(serve_opts *o, const char *why)
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
 	pub.outputs = OUTPUT_XML | OUTPUT_HTML;
+	pub.keep_trees = 1;
 	/* the last good build lends its trees (and makes no PDF meanwhile) */
 	po.donor = o->site ? servehttp_lend(o->site) : NULL;
 	pl = pipeline_open(&po, ds);
