@@ -242,7 +242,10 @@ load_entry(glossary_entry *e, const yval *m, const char *term,
 		check_definition_urls(e->definition, file, e->def_line,
 		    e->def_col, ds);
 	e->source = dup_scalar(yval_get(m, "source"));
-	if (e->source && !url_check(e->source, URL_LINK,
+	e->src_line = key_line(m, "source");
+	e->src_col = key_col(m, "source");
+	if (e->source && !strstr(e->source, "{{") &&
+	    !url_check(e->source, URL_LINK,
 	    "glossary source:", file, key_line(m, "source"),
 	    key_col(m, "source"), ds)) {
 		free(e->source);     /* never published */
@@ -426,6 +429,28 @@ substitute_definition(const project *p, const glossary_entry *e,
 	return buf_detach(&out);
 }
 
+/* source: is a document or a URL, not Markdown: the value as it is,
+ * then the URL policy load_entry left for now. */
+static void
+substitute_source(glossary_entry *e, const project *p, const char *file,
+    document_subst *st, diag_set *ds)
+{
+	char *r;
+
+	st->markdown = 0;
+	r = document_substitute(p, e->source, e->src_line, e->src_col, st, ds);
+	st->markdown = 1;
+	if (r) {
+		free(e->source);
+		e->source = r;
+	}
+	if (!url_check(e->source, URL_LINK, "glossary source:", file,
+	    e->src_line, e->src_col, ds)) {
+		free(e->source);     /* never published */
+		e->source = NULL;
+	}
+}
+
 void
 glossary_substitute(glossary *g, const project *p, diag_set *ds)
 {
@@ -435,15 +460,20 @@ glossary_substitute(glossary *g, const project *p, diag_set *ds)
 
 	if (!g || !p)
 		return;
-	for (i = 0; i < g->n; i++)
+	for (i = 0; i < g->n; i++) {
 		if (g->entries[i].definition)
 			size += strlen(g->entries[i].definition);
+		if (g->entries[i].source)
+			size += strlen(g->entries[i].source);
+	}
 	document_subst_init(&st, file, "glossary", size);
 	st.col_fixed = 1;    /* a definition's placeholders, at its start */
 	st.markdown = 1;
 	for (i = 0; i < g->n; i++) {
 		glossary_entry *e = &g->entries[i];
 		char *r;
+		if (e->source && strstr(e->source, "{{"))
+			substitute_source(e, p, file, &st, ds);
 		if (!e->definition || !strstr(e->definition, "{{"))
 			continue;
 		if ((r = substitute_definition(p, e, &st, ds)) != NULL) {

@@ -26,6 +26,7 @@ typedef struct {
 	int link;            /* auto-linking: GLOSSARY_LINK_* (link:) */
 	char **nots; size_t nnots; /* phrases never linked as it (not:) */
 	int def_line, def_col;     /* of the definition's value */
+	int src_line, src_col;     /* of source: */
 } glossary_entry;
 
 /* link: all (the default) auto-links the term, its aliases and its
@@ -48,10 +49,11 @@ glossary *glossary_from_yval(const yval *list, const char *file,
     diag_set *ds);
 void glossary_free(glossary *g);
 
-/* Substitutes the project's {{variables}} in every definition, by the
- * rules of document text (document_substitute: the same lookup, never
- * in code, variable-unknown at the definition's line and column), then
- * judges the links in the definitions that had any.  Run once, on the
+/* Substitutes the project's {{variables}} in every definition and
+ * source:, by the rules of document text (document_substitute: the same
+ * lookup, never in code, variable-unknown at the definition's or the
+ * source's line and column), then judges the links of those that had
+ * any (a source: the URL policy refuses is dropped, as at load).  Run once, on the
  * final glossary (an edition's entries merged over its cores'), with the
  * project being built: an edition's definitions read its own contacts. */
 void glossary_substitute(glossary *g, const struct project *p,
