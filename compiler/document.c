@@ -432,27 +432,49 @@ bound_nesting(document *d, diag_set *ds)
 
 /* ---- variables ---- */
 
-/* {{var}} x 5,000 with a long value must not write hundreds of MB: the
- * values a document's substitutions add may total at most
- * max(10 x its size, 1 MB); past that, placeholders stay as written and
- * the first one is reported (output-amplification). */
-typedef struct {
-	size_t budget;       /* bytes substitutions may still add */
-	int reported;
-} subst_state;
-
-static size_t
-subst_limit(const document *d)
+/* {{var}} x 5,000 with a long value must not write hundreds of MB
+ * (document.h says the budget). */
+void
+document_subst_init(document_subst *st, const char *file, const char *what,
+    size_t source_len)
 {
-	size_t ten = d->source_len > SIZE_MAX / 10 ? SIZE_MAX :
-	    d->source_len * 10;
-	return ten > (1u << 20) ? ten : (1u << 20);
+	size_t ten = source_len > SIZE_MAX / 10 ? SIZE_MAX : source_len * 10;
+
+	memset(st, 0, sizeof *st);
+	st->limit = st->budget = ten > (1u << 20) ? ten : (1u << 20);
+	st->file = file;
+	st->what = what;
 }
 
-/* Replaces {{ name }} in s; returns a new string or NULL when unchanged. */
-static char *
-substitute(const project *p, const document *d, const char *s, int line,
-    int col, subst_state *st, diag_set *ds)
+/* A value put into Markdown source reads as the text it is, as in a
+ * document's text node: its markup characters escaped, its line breaks
+ * (which could start a block) folded into spaces. */
+static void
+put_markdown_text(buf *b, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\n' || *v == '\r')
+			buf_putc(b, ' ');
+		else {
+			if (strchr("\\`*_[]<&", *v))
+				buf_putc(b, '\\');
+			buf_putc(b, *v);
+		}
+	}
+}
+
+/* Reports where the placeholder at `at` in s is. */
+static int
+subst_col(const document_subst *st, const char *s, const char *at, int col)
+{
+	if (st->col_fixed || col <= 0)
+		return col > 0 ? col : 0;
+	return col + (int)(at - s);
+}
+
+char *
+document_substitute(const project *p, const char *s, int line, int col,
+    document_subst *st, diag_set *ds)
 {
 	const char *q = s, *open;
 	buf b;
@@ -486,21 +508,24 @@ substitute(const project *p, const document *d, const char *s, int line,
 			size_t vlen = val ? strlen(val) : 0;
 			if (val && vlen > st->budget) {
 				if (!st->reported)
-					diag_report(ds, R_OUTPUT_AMPLIFICATION, d->path,
-					    line, col > 0 ? col + (int)(open - s) : 0,
+					diag_report(ds, R_OUTPUT_AMPLIFICATION, st->file,
+					    line, subst_col(st, s, open, col),
 					    "'{{%s}}' and the variables after it are "
 					    "left as written: substituting them would "
-					    "make this document more than %zu bytes "
-					    "larger", name, subst_limit(d));
+					    "make this %s more than %zu bytes "
+					    "larger", name, st->what, st->limit);
 				st->reported = 1;
 				buf_putn(&b, open, (size_t)(close + 2 - open));
 			} else if (val) {
-				buf_puts(&b, val);
+				if (st->markdown)
+					put_markdown_text(&b, val);
+				else
+					buf_puts(&b, val);
 				st->budget -= vlen;
 				changed = 1;
 			} else {
-				diag_report(ds, R_VARIABLE_UNKNOWN, d->path, line,
-				    col > 0 ? col + (int)(open - s) : 0,
+				diag_report(ds, R_VARIABLE_UNKNOWN, st->file, line,
+				    subst_col(st, s, open, col),
 				    "unknown variable '{{%s}}' (not in policyc.yaml "
 				    "or its organisation)", name);
 				buf_putn(&b, open, (size_t)(close + 2 - open));
@@ -522,7 +547,9 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 {
 	cmark_iter *it = cmark_iter_new(d->root);
 	cmark_event_type ev;
-	subst_state st = { subst_limit(d), 0 };
+	document_subst st;
+
+	document_subst_init(&st, d->path, "document", d->source_len);
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -533,8 +560,8 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		if (t == CMARK_NODE_TEXT) {
-			r = substitute(p, d, cmark_node_get_literal(n), line, col,
-			    &st, ds);
+			r = document_substitute(p, cmark_node_get_literal(n), line,
+			    col, &st, ds);
 			if (r) {
 				cmark_node_set_literal(n, r);
 				free(r);
@@ -542,7 +569,7 @@ substitute_tree(const project *p, document *d, diag_set *ds)
 		} else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			const char *url = cmark_node_get_url(n);
 			if (url &&
-			    (r = substitute(p, d, url, line, col, &st, ds))) {
+			    (r = document_substitute(p, url, line, col, &st, ds))) {
 				cmark_node_set_url(n, r);
 				free(r);
 			}

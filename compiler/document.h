@@ -110,6 +110,31 @@ typedef struct document {
 	struct profile_block_s *profiled; size_t nprofiled;
 } document;
 
+/* {{variables}}: the substitutions of one text (a document, the
+ * glossary) share a budget — the values they add may total at most
+ * max(10 x the text's size, 1 MB); past that, placeholders stay as
+ * written and the first is reported (output-amplification). */
+typedef struct {
+	size_t budget;       /* bytes substitutions may still add */
+	size_t limit;        /* the whole budget, for the message */
+	int reported;        /* output-amplification said */
+	const char *file;    /* where the text is, for diagnostics */
+	const char *what;    /* "document", "glossary": what would grow */
+	int col_fixed;       /* report at col itself, not col + offset */
+	int markdown;        /* the text is Markdown source: values are
+	                        escaped so they read as text */
+} document_subst;
+
+void document_subst_init(document_subst *st, const char *file,
+    const char *what, size_t source_len);
+
+/* Replaces {{ name }} in s with project_variable(p, name) (policyc.yaml,
+ * then its organisation); an unknown name stays as written and is
+ * reported (variable-unknown) at line, col (+ its offset in s unless
+ * col_fixed).  A new string, or NULL when nothing changed. */
+char *document_substitute(const project *p, const char *s, int line,
+    int col, document_subst *st, diag_set *ds);
+
 /* Reads and parses one file.  path is relative to the project folder,
  * relpath relative to the content folder.  Problems are reported to ds;
  * the document is returned even when it has errors (an unreadable file

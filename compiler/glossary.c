@@ -14,6 +14,7 @@
 
 #include <cmark-gfm.h>
 
+#include "document.h"
 #include "glossary.h"
 #include "strtab.h"
 #include "termmatch.h"
@@ -21,6 +22,7 @@
 #include "util.h"
 struct glossary {
 	glossary_entry *entries; size_t n, cap;
+	char *file;          /* as diagnostics name it */
 	termmatch *tm;       /* every term, alias and abbreviation */
 	strtab *slugs;       /* slug -> first entry with it */
 	strtab *abbrs;       /* ASCII-lower-cased abbreviation -> first entry */
@@ -188,7 +190,7 @@ finish(glossary *g)
  * (a ']' or a '<') are parsed, so a 100,000-term glossary of plain
  * definitions costs nothing more. */
 static void
-check_definition_urls(const char *def, const char *file, const yval *at,
+check_definition_urls(const char *def, const char *file, int line, int col,
     diag_set *ds)
 {
 	if (!def || (!strchr(def, ']') && !strchr(def, '<')))
@@ -208,7 +210,7 @@ check_definition_urls(const char *def, const char *file, const yval *at,
 		if (url && strncmp(url, "glossary:", 9) != 0)
 			url_check(url, image ? URL_IMAGE : URL_LINK, image ?
 			    "image in a definition" : "link in a definition",
-			    file, at->line, at->col, ds);
+			    file, line, col, ds);
 	}
 	cmark_iter_free(it);
 	cmark_node_free(root);
@@ -230,11 +232,20 @@ load_entry(glossary_entry *e, const yval *m, const char *term,
 		e->abbr = NULL;
 	}
 	e->aliases = str_list(yval_get(m, "aliases"), &e->naliases);
-	e->definition = dup_scalar(yval_get(m, "definition"));
-	check_definition_urls(e->definition, file, yval_get(m, "definition"),
-	    ds);
+	const yval *dv = yval_get(m, "definition");
+	e->definition = dup_scalar(dv);
+	e->def_line = dv ? dv->line : e->line;
+	e->def_col = dv ? dv->col : 0;
+	/* links with {{variables}} are judged once they are substituted
+	 * (glossary_substitute) */
+	if (!e->definition || !strstr(e->definition, "{{"))
+		check_definition_urls(e->definition, file, e->def_line,
+		    e->def_col, ds);
 	e->source = dup_scalar(yval_get(m, "source"));
-	if (e->source && !url_check(e->source, URL_LINK,
+	e->src_line = key_line(m, "source");
+	e->src_col = key_col(m, "source");
+	if (e->source && !strstr(e->source, "{{") &&
+	    !url_check(e->source, URL_LINK,
 	    "glossary source:", file, key_line(m, "source"),
 	    key_col(m, "source"), ds)) {
 		free(e->source);     /* never published */
@@ -286,6 +297,7 @@ glossary *
 glossary_from_yval(const yval *list, const char *file, diag_set *ds)
 {
 	glossary *g = xcalloc(1, sizeof *g);
+	g->file = file ? xstrdup(file) : NULL;
 	if (!list || list->kind == YV_NULL) {
 		finish(g);
 		return g;
@@ -343,6 +355,136 @@ glossary_from_yval(const yval *list, const char *file, diag_set *ds)
 	return g;
 }
 
+/* ---- variables -------------------------------------------------------- */
+
+/* Appends text [from, to) with its variables substituted. */
+static int
+subst_text(buf *out, const project *p, const char *from, const char *to,
+    const glossary_entry *e, document_subst *st, diag_set *ds)
+{
+	char *seg = xstrndup(from, (size_t)(to - from));
+	char *r = document_substitute(p, seg, e->def_line, e->def_col, st, ds);
+
+	buf_puts(out, r ? r : seg);
+	free(seg);
+	free(r);
+	return r != NULL;
+}
+
+static size_t
+ticks(const char *s)
+{
+	size_t n = 0;
+	while (s[n] == '`')
+		n++;
+	return n;
+}
+
+/* A definition's variables, outside its code: a code span (or a
+ * backtick fence) runs from n backticks to the next run of exactly n,
+ * as CommonMark reads it, and its {{...}} stays as written, as in a
+ * document's code.  NULL when nothing changed. */
+static char *
+substitute_definition(const project *p, const glossary_entry *e,
+    document_subst *st, diag_set *ds)
+{
+	const char *def = e->definition, *q = def, *t = def;
+	buf out;
+	int changed = 0;
+
+	if (!strchr(def, '`'))
+		return document_substitute(p, def, e->def_line, e->def_col, st,
+		    ds);
+	buf_init(&out);
+	while (*t) {
+		const char *c, *close = NULL;
+		size_t n;
+		if (*t == '\\' && t[1]) {
+			t += 2;
+			continue;
+		}
+		if (*t != '`') {
+			t++;
+			continue;
+		}
+		n = ticks(t);
+		for (c = t + n; (c = strchr(c, '`')) != NULL; c += ticks(c))
+			if (ticks(c) == n) {
+				close = c;
+				break;
+			}
+		if (!close) {        /* no closing run: the backticks are text */
+			t += n;
+			continue;
+		}
+		changed |= subst_text(&out, p, q, t, e, st, ds);
+		buf_putn(&out, t, (size_t)(close + n - t));
+		q = t = close + n;
+	}
+	changed |= subst_text(&out, p, q, t, e, st, ds);
+	if (!changed) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_detach(&out);
+}
+
+/* source: is a document or a URL, not Markdown: the value as it is,
+ * then the URL policy load_entry left for now. */
+static void
+substitute_source(glossary_entry *e, const project *p, const char *file,
+    document_subst *st, diag_set *ds)
+{
+	char *r;
+
+	st->markdown = 0;
+	r = document_substitute(p, e->source, e->src_line, e->src_col, st, ds);
+	st->markdown = 1;
+	if (r) {
+		free(e->source);
+		e->source = r;
+	}
+	if (!url_check(e->source, URL_LINK, "glossary source:", file,
+	    e->src_line, e->src_col, ds)) {
+		free(e->source);     /* never published */
+		e->source = NULL;
+	}
+}
+
+void
+glossary_substitute(glossary *g, const project *p, diag_set *ds)
+{
+	document_subst st;
+	size_t i, size = 0;
+	const char *file = g && g->file ? g->file : "";
+
+	if (!g || !p)
+		return;
+	for (i = 0; i < g->n; i++) {
+		if (g->entries[i].definition)
+			size += strlen(g->entries[i].definition);
+		if (g->entries[i].source)
+			size += strlen(g->entries[i].source);
+	}
+	document_subst_init(&st, file, "glossary", size);
+	st.col_fixed = 1;    /* a definition's placeholders, at its start */
+	st.markdown = 1;
+	for (i = 0; i < g->n; i++) {
+		glossary_entry *e = &g->entries[i];
+		char *r;
+		if (e->source && strstr(e->source, "{{"))
+			substitute_source(e, p, file, &st, ds);
+		if (!e->definition || !strstr(e->definition, "{{"))
+			continue;
+		if ((r = substitute_definition(p, e, &st, ds)) != NULL) {
+			free(e->definition);
+			e->definition = r;
+		}
+		check_definition_urls(e->definition, file, e->def_line,
+		    e->def_col, ds);
+	}
+}
+
 glossary *
 glossary_load(const char *abspath, const char *file, int required,
     diag_set *ds)
@@ -389,6 +531,7 @@ glossary_free(glossary *g)
 		free(e->nots);
 	}
 	free(g->entries);
+	free(g->file);
 	termmatch_free(g->tm);
 	strtab_free(g->slugs);
 	strtab_free(g->abbrs);

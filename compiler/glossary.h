@@ -25,6 +25,8 @@ typedef struct {
 	int line;            /* line of "- term:" in glossary.yaml */
 	int link;            /* auto-linking: GLOSSARY_LINK_* (link:) */
 	char **nots; size_t nnots; /* phrases never linked as it (not:) */
+	int def_line, def_col;     /* of the definition's value */
+	int src_line, src_col;     /* of source: */
 } glossary_entry;
 
 /* link: all (the default) auto-links the term, its aliases and its
@@ -33,6 +35,7 @@ typedef struct {
 enum { GLOSSARY_LINK_ALL, GLOSSARY_LINK_ABBR, GLOSSARY_LINK_NONE };
 
 typedef struct glossary glossary;
+struct project;
 
 /* Loads the glossary file (path relative to project dir is `file`, used in
  * diagnostics).  A missing file gives an empty glossary (no diagnostic
@@ -45,6 +48,16 @@ glossary *glossary_load(const char *abspath, const char *file, int required,
 glossary *glossary_from_yval(const yval *list, const char *file,
     diag_set *ds);
 void glossary_free(glossary *g);
+
+/* Substitutes the project's {{variables}} in every definition and
+ * source:, by the rules of document text (document_substitute: the same
+ * lookup, never in code, variable-unknown at the definition's or the
+ * source's line and column), then judges the links of those that had
+ * any (a source: the URL policy refuses is dropped, as at load).  Run once, on the
+ * final glossary (an edition's entries merged over its cores'), with the
+ * project being built: an edition's definitions read its own contacts. */
+void glossary_substitute(glossary *g, const struct project *p,
+    diag_set *ds);
 
 size_t glossary_count(const glossary *g);
 const glossary_entry *glossary_at(const glossary *g, size_t i);

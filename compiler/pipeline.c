@@ -613,6 +613,9 @@ pipeline_load(pipeline *pl)
 	memcpy(pl->c->today, today, sizeof today);
 	if (!pl->ed || !(pl->c->glossary = extends_glossary(pl->ed, pl->ds)))
 		pl->c->glossary = load_glossary(pl);
+	/* the final glossary's definitions read the variables of the
+	 * project being built (an edition's own contacts) */
+	glossary_substitute(pl->c->glossary, pl->p, pl->ds);
 	/* colours and their contrast, the logo; pack members: judged here
 	 * so check says what build would */
 	brand_resolve(pl->p, pl->ds);

@@ -44,7 +44,11 @@ plain_markdown(const char *md)
 
 	buf_init(&b);
 	for (p = md ? md : ""; *p; p++) {
-		if (*p == '*' || *p == '_' || *p == '`' || *p == '#')
+		/* a backslash escape is the character itself (a variable's
+		 * value put into a definition is escaped: document.c) */
+		if (*p == '\\' && p[1] && strchr("\\`*_[]<>#&!", p[1]))
+			p++;
+		else if (*p == '*' || *p == '_' || *p == '`' || *p == '#')
 			continue;
 		if (*p == '\n' || *p == ' ' || *p == '\t' || *p == '\r') {
 			space = 1;

@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 61
+plan 69
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -155,6 +155,19 @@ like "$(cat "$H/html/allegations/managing-allegations.html")" "Support for the m
 check "excluded: no page for the document" test ! -e "$L/html/partnership/agency-roles.html"
 unlike "$(pdftotext "$TMP/ex/core/pdf/parents-guide.pdf" - 2>/dev/null)" "Support for the member of staff" "the core's parents' pack leaves the staff block out"
 like "$(pdftotext "$TMP/ex/core/pdf/manual.pdf" - 2>/dev/null)" "Support for the member of staff" "... its whole manual keeps it"
+# glossary definitions read the edition's own variables (glossary.c)
+like "$(cat "$H/xml/corpus.xml")" "in Hampshire, on 01632 960450" "hampshire's glossary: its own LADO phone in corpus.xml"
+like "$(cat "$H/html/glossary.html")" "in Hampshire, on 01632 960450" "... on the site's glossary page"
+like "$(cat "$H/html/allegations/managing-allegations.html")" 'title="[^"]*in Hampshire, on 01632 960450' "... in a term's tooltip"
+unlike "$(cat "$H/xml/corpus.xml")" "01632 960000" "... not the core's"
+is "$(grep -l '{{' "$H/xml/corpus.xml" "$H"/html/*.html "$H"/html/*/*.html)" "" "no {{ left in hampshire's XML or site"
+cp -a "$R" "$TMP/gv"
+printf -- '- term: Local helpline\n  definition: Call {{contacts.nobody.phone}}.\n' >> "$TMP/gv/hampshire/glossary.yaml"
+printf -- '- term: Regional helpline\n  definition: Call {{contacts.nowhere.phone}}.\n' >> "$TMP/gv/core/glossary.yaml"
+run_policyc build "$TMP/gv/core" --edition all -o "$TMP/gv-out" --today $T --outputs xml
+is "$(printf '%s\n' "$err" | grep -c "contacts.nobody.phone.*variable-unknown")" 1 "an unknown variable in an edition's definition: reported once"
+like "$err" "hampshire/glossary.yaml:[0-9]*:[0-9]*: error: unknown variable '{{contacts.nobody.phone}}'" "... at the edition's glossary file"
+is "$(printf '%s\n' "$err" | grep -c "core/glossary.yaml:[0-9]*:[0-9]*: error: unknown variable '{{contacts.nowhere.phone}}'")" 1 "one in a core's definition: once for the core and its editions, at the core's file"
 bad=0
 for f in $(find "$TMP/ex" -path '*/xml/*.xml'); do
 	xmllint --noout --relaxng "$ROOT/templates/xml/policy.rng" "$f" 2>/dev/null || bad=$((bad + 1))
