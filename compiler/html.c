@@ -463,6 +463,30 @@ corpus_site(site_job *j)
 	return rc;
 }
 
+/* The search index, as a script so it loads from file://; then the
+ * entries go to the build cache (incrsearch.c), or are freed. */
+static int
+write_search(site_job *j)
+{
+	const backend_input *in = j->in;
+	char *s = htmlsearch_script(j->entries, in->ndocs, in->corpus);
+	char *file = path_join(j->html_dir, "search-index.js");
+	int rc = write_out(in, file, s);
+	size_t k;
+
+	free(file);
+	free(s);
+	if (in->incr)
+		incr_search_keep(in->incr, j->entries);
+	else {
+		for (k = 0; k < in->ndocs; k++)
+			free(j->entries[k]);
+		free(j->entries);
+	}
+	j->entries = NULL;
+	return rc;
+}
+
 static void
 read_sections(site_job *j, xmlDocPtr cx)
 {
@@ -547,13 +571,8 @@ html_render(const backend_input *in)
 	if (corpus_site(&j) != 0 || reviewcal_write(in) != 0)
 		rc = 1;
 
-	/* The search index, as a script so it loads from file://. */
-	s = htmlsearch_script(j.entries, in->ndocs, in->corpus);
-	file = path_join(j.html_dir, "search-index.js");
-	if (write_out(in, file, s) != 0)
+	if (write_search(&j) != 0)
 		rc = 1;
-	free(file);
-	free(s);
 
 	/* The brand colours as a stylesheet: the Content-Security-Policy
 	 * allows no inline style. */
@@ -577,14 +596,6 @@ html_render(const backend_input *in)
 	free(j.sections);
 	htmlgraph_free(j.graph);
 
-	/* the build cache records them (incrsearch.c), else they go now */
-	if (in->incr)
-		incr_search_keep(in->incr, j.entries);
-	else {
-		for (k = 0; k < in->ndocs; k++)
-			free(j.entries[k]);
-		free(j.entries);
-	}
 	if (j.page)
 		xsltFreeStylesheet(j.page);
 	htmlxsl_free(j.xsl);
