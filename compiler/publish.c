@@ -319,11 +319,25 @@ stream_carry(void *arg, size_t i)
 	return ok ? xstrdup(entry) : NULL;
 }
 
-/* XML without the site: each tree made, written and freed. */
+/* XML without the site: each tree made, written and freed; or, when the
+ * cache would read it back and its file is carried over, not made. */
 static void
 stream_one(void *arg, size_t i, int worker)
 {
+	stream_ctx *x = arg;
+	const char *known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
+	char *rel;
+
 	(void)worker;
+	if (known && (rel = publish_path("xml",
+	    pipeline_corpus(x->pl)->docs[i]->id, ".xml"))) {
+		incr_tree(x->inc, i, known);
+		x->xml_done[i] = (unsigned char)incr_reuse(x->inc, INCR_XML, i,
+		    x->staging, rel);
+		free(rel);
+		if (x->xml_done[i])
+			return;
+	}
 	if (stream_tree(arg, i))
 		stream_release(arg, i);
 }
