@@ -70,6 +70,7 @@ struct pipeline {
 	incr_filters *fmemo;        /* the filters' cache records, or NULL */
 	incr_model *mmemo;          /* the model's, or NULL */
 	int streamed;               /* dx[i] made on demand (pipeline_tree) */
+	atomic_size_t trees_made;   /* by xmlout_document, not read back */
 };
 
 /*
@@ -740,10 +741,8 @@ pipeline_rerun_filters(pipeline *pl, diag_set *ds)
 /* ---- the model ---- */
 
 typedef struct {
-	corpus *c;
+	pipeline *pl;
 	xmlDocPtr *docs;
-	diag_set *ds;
-	incr_model *memo;
 } model_ctx;
 
 static void
@@ -762,13 +761,15 @@ drop_cmark(document *d)
  * the cmark tree (a large corpus would otherwise hold both trees of
  * every document at once). */
 static xmlDocPtr
-model_doc(corpus *c, incr_model *memo, size_t i, diag_set *ds)
+model_doc(pipeline *pl, size_t i)
 {
-	document *d = c->docs[i];
-	xmlDocPtr x = incr_model_tree(memo, i);
+	document *d = pl->c->docs[i];
+	xmlDocPtr x = incr_model_tree(pl->mmemo, i);
 
-	if (!x)
-		x = xmlout_document(c, i, ds);
+	if (!x) {
+		x = xmlout_document(pl->c, i, pl->ds);
+		atomic_fetch_add(&pl->trees_made, 1);
+	}
 	drop_cmark(d);
 	return x;
 }
@@ -779,7 +780,7 @@ model_one(void *arg, size_t i, int worker)
 	model_ctx *m = arg;
 
 	(void)worker;
-	m->docs[i] = model_doc(m->c, m->memo, i, m->ds);
+	m->docs[i] = model_doc(m->pl, i);
 }
 
 static int
@@ -806,12 +807,10 @@ model(pipeline *pl, int stream)
 	if (pl->o.cache_out && !pl->h && !pl->ed)
 		pl->mmemo = incr_model_begin(pl, pl->o.cache_out,
 		    pl->o.cache_fresh);
-	m.memo = pl->mmemo;
 	pipeline_stage(pl, "keys");
-	m.c = pl->c;
+	m.pl = pl;
 	m.docs = pl->dx = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1,
 	    sizeof *pl->dx);
-	m.ds = pl->ds;
 	/* history and editions add to every tree after it is made */
 	pl->streamed = stream && !pl->h && !pl->ed;
 	if (pl->streamed)
@@ -847,7 +846,7 @@ pipeline_tree(pipeline *pl, size_t i)
 		return NULL;
 	/* made once: its cmark tree goes when it is made */
 	if (!pl->dx[i] && pl->streamed && pl->c->docs[i]->root)
-		pl->dx[i] = model_doc(pl->c, pl->mmemo, i, pl->ds);
+		pl->dx[i] = model_doc(pl, i);
 	return pl->dx[i];
 }
 
@@ -872,6 +871,12 @@ corpus *
 pipeline_corpus(const pipeline *pl)
 {
 	return pl->c;
+}
+
+size_t
+pipeline_trees_made(pipeline *pl)
+{
+	return atomic_load(&pl->trees_made);
 }
 
 size_t

@@ -90,6 +90,8 @@ int pipeline_streamed(const pipeline *pl);
  * now (once: its cmark tree goes then); NULL when there is none.  Each i
  * is asked for by one thread at a time. */
 xmlDocPtr pipeline_tree(pipeline *pl, size_t i);
+/* How many document trees were made (not read back from OUT) so far. */
+size_t pipeline_trees_made(pipeline *pl);
 /* Streamed: frees document i's tree. */
 void pipeline_tree_release(pipeline *pl, size_t i);
 /* Frees everything the pipeline made (project, corpus, glossary, XML

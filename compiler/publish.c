@@ -572,6 +572,21 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	return fatal;
 }
 
+/* --timings: what the build cache spared (incremental.h). */
+static void
+cache_report(pipeline *pl)
+{
+	incr_stats st = incr_last_stats();
+	size_t taken = 0, read_back = 0, made = pipeline_trees_made(pl),
+	    n = pipeline_ndocs(pl);
+
+	incr_model_counts(&taken, &read_back);
+	fprintf(stderr, "cache: %zu files carried over, %zu written; of %zu "
+	    "document trees %zu made, %zu read back, %zu kept from the last "
+	    "build, %zu not needed\n", st.reused, st.made, n, made, read_back,
+	    taken, n - made - read_back - taken);
+}
+
 int
 publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 {
@@ -632,6 +647,8 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	hold_signals(0);
 	incr_end(inc);
 	pipeline_stage(pl, "publish");
+	if (pipeline_options_of(pl)->timings)
+		cache_report(pl);
 	free(staging);
 	free(out);
 	return fatal ? EXIT_ERRORS : EXIT_OK;

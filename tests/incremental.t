@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 79
+plan 84
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -273,6 +273,26 @@ like "$err" "is of another format version\|corrupt" "old format: a note, a full 
 build_both "rebuilt"
 echo tampered >> "$I/html/z/z1.html"
 build_both "page edited in OUT"
+
+# -- streamed trees: an unchanged document needs no tree at all (its page,
+# XML file and search entry carried over); the edited one is made; an
+# XML-only rebuild carries files without trees too; a page damaged in OUT
+# is made anew from its tree read back.  The home page's text is the
+# root index.md's tree, always read back when not made.
+build_both "before the tree counts"
+n=$(find "$P/policies" -name '*.md' | wc -l | tr -d ' ')
+printf '\nOne more line (3).\n' >> "$P/policies/z/z3.md"
+run_policyc build "$P" -o "$I" $T --outputs xml,html --timings
+like "$err" "of $n document trees 1 made, 1 read back, 0 kept from the last build, $((n - 2)) not needed" "body edit: one tree made, only the home text's read back"
+run_policyc build "$P" -o "$I" $T --outputs xml,html --timings
+like "$err" "of $n document trees 0 made, 1 read back, 0 kept from the last build, $((n - 1)) not needed" "no edit: no tree made, only the home text's read back"
+echo tampered >> "$I/html/z/z2.html"
+run_policyc build "$P" -o "$I" $T --outputs xml,html --timings
+like "$err" "of $n document trees 0 made, 2 read back" "page damaged in OUT: its tree read back, its page made"
+build_both "after the tree counts"
+run_policyc build "$P" -o "$TMP/xo" $T --outputs xml
+run_policyc build "$P" -o "$TMP/xo" $T --outputs xml --timings
+like "$err" "of $n document trees 0 made, 0 read back, 0 kept from the last build, $n not needed" "XML only, no edit: files carried without trees"
 
 # -- two builds at once into the same OUT
 rm -rf "$TMP/two"
