@@ -22,6 +22,7 @@ typedef struct {
 	xmlDocPtr *docs;            /* one tree per document, in corpus order */
 	size_t ndocs;
 	int jobs;                   /* threads to use */
+	int timings;                /* --timings: the corpus pages' times too */
 	const char *today;          /* YYYY-MM-DD */
 	diag_set *ds;
 	struct incr *incr;          /* the build cache (incremental.h), or NULL */

@@ -18,6 +18,7 @@
 #include <libxslt/transform.h>
 
 #include "backend.h"
+#include "date.h"
 #include "diag.h"
 #include "document.h"
 #include "fsio.h"
@@ -431,6 +432,7 @@ corpus_site(site_job *j)
 	const backend_input *in = j->in;
 	xmlNodePtr root = corpus_graft(j);
 	size_t k;
+	double t;
 	int rc = 0;
 
 	for (k = 0; k < sizeof corpus_pages / sizeof corpus_pages[0]; k++) {
@@ -445,8 +447,12 @@ corpus_site(site_job *j)
 			free(rel);
 			continue;
 		}
+		t = date_monotonic();
 		s = htmlxsl_apply(j->xsl, st, in->corpus, j->params, in->ds,
 		    "corpus.xml", pre, pre != NULL);
+		if (in->timings)   /* they grow with the corpus, not a page */
+			fprintf(stderr, "timing:   page %-14s %8.3f s\n",
+			    corpus_pages[k][1], date_monotonic() - t);
 		if (s) {
 			file = path_join(j->html_dir, corpus_pages[k][1]);
 			if (write_out(in, file, s) != 0)

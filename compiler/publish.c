@@ -519,6 +519,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	in.docs = pipeline_document_xml(pl);
 	in.ndocs = pipeline_ndocs(pl);
 	in.jobs = pipeline_jobs(pl);
+	in.timings = pipeline_options_of(pl)->timings;
 	in.today = pipeline_corpus(pl)->today;
 	in.ds = ds;
 	in.incr = inc;
