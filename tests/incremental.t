@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 84
+plan 85
 
 T="--today 2026-11-23"
 P=$TMP/p
