@@ -508,10 +508,25 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		    "cannot write %s: %s", OUTPUT_MARKER, strerror(errno));
 		return 1;
 	}
+	memset(&in, 0, sizeof in);
+	if (pipeline_streamed(pl)) {
+		memset(&sx, 0, sizeof sx);
+		sx.pl = pl;
+		sx.inc = inc;
+		sx.staging = staging;
+		sx.ds = ds;
+		sx.with_xml = (o->outputs & OUTPUT_XML) != 0;
+		atomic_init(&sx.failed, 0);
+		sx.xml_done = xcalloc(pipeline_ndocs(pl) + 1, 1);
+		/* XML without the site: each tree made, written and freed
+		 * here; with the site, its page jobs ask for them */
+		if (!(o->outputs & OUTPUT_HTML))
+			jobs_run(pipeline_ndocs(pl), pipeline_jobs(pl),
+			    stream_one, &sx);
+	}
 	if (o->outputs & OUTPUT_XML)
 		fatal |= publish_xml(pl, staging, ds, inc);
 	pipeline_stage(pl, "xml");   /* the trees, made or written */
-	memset(&in, 0, sizeof in);
 	in.project_dir = p->dir;
 	in.data_dir = pipeline_data_dir();
 	in.out_dir = staging;
@@ -524,20 +539,10 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	in.ds = ds;
 	in.incr = inc;
 	if (pipeline_streamed(pl)) {
-		memset(&sx, 0, sizeof sx);
-		sx.pl = pl;
-		sx.inc = inc;
-		sx.staging = staging;
-		sx.ds = ds;
-		sx.with_xml = (o->outputs & OUTPUT_XML) != 0;
-		atomic_init(&sx.failed, 0);
-		sx.xml_done = xcalloc(in.ndocs + 1, 1);
 		in.tree = stream_tree;
 		in.release = stream_release;
 		in.carry = stream_carry;
 		in.tree_ctx = &sx;
-		if (!(o->outputs & OUTPUT_HTML))
-			jobs_run(in.ndocs, in.jobs, stream_one, &sx);
 	}
 	if (!fatal && (o->outputs & OUTPUT_PDF)) {
 		/* a PDF that cannot be written fails the build like any other
