@@ -1079,6 +1079,17 @@ document_load_source(const project *p, const char *path,
 }
 
 void
+document_drop_tree(document *d)
+{
+	if (d->root)
+		cmark_node_free(d->root);
+	d->root = NULL;
+	d->title_node = NULL;
+	for (size_t h = 0; h < d->nheadings; h++)
+		d->headings[h].node = NULL;
+}
+
+void
 document_free(document *d)
 {
 	size_t i;
@@ -1092,10 +1103,9 @@ document_free(document *d)
 	for (i = 0; i < d->nterms; i++)
 		free(d->terms[i].term_slug);
 	free(d->terms);
+	document_drop_tree(d);
 	free(d->headings);
 	free(d->anchor_order);
-	if (d->root)
-		cmark_node_free(d->root);
 	meta_free_fields(d);
 	yval_free(d->meta);
 	free(d->path);

@@ -141,6 +141,9 @@ char *document_substitute(const project *p, const char *s, int line,
  * gives a document with broken = 1 and root = NULL).  Caller frees. */
 document *document_load(const project *p, const char *path,
     const char *relpath, diag_set *ds);
+/* Frees the document's cmark tree (root and every node pointer into it
+ * become NULL): from the model on, the XML is the document. */
+void document_drop_tree(document *d);
 void document_free(document *d);
 /* As document_load, from text already read (taken over, NUL-terminated):
  * a core document read by extends.c, or one merged with its overlay. */

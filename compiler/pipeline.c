@@ -745,16 +745,6 @@ typedef struct {
 	xmlDocPtr *docs;
 } model_ctx;
 
-static void
-drop_cmark(document *d)
-{
-	cmark_node_free(d->root);
-	d->root = NULL;
-	d->title_node = NULL;
-	for (size_t h = 0; h < d->nheadings; h++)
-		d->headings[h].node = NULL;
-}
-
 /* Document i's XML tree, read back from OUT when nothing it is made
  * from changed (incrmodel.c), else made; the cmark tree is freed: from
  * here on the XML tree is the document, and the back ends never read
@@ -770,7 +760,7 @@ model_doc(pipeline *pl, size_t i)
 		x = xmlout_document(pl->c, i, pl->ds);
 		atomic_fetch_add(&pl->trees_made, 1);
 	}
-	drop_cmark(d);
+	document_drop_tree(d);
 	return x;
 }
 
