@@ -328,21 +328,29 @@ str_ieq(const char *a, const char *b)
 /* Edit distance over bytes, case-folded (ASCII), with a cut-off: the
  * optimal-string-alignment form of Levenshtein, where swapping two
  * neighbouring letters ("phnoe" for "phone", the commonest typo) costs
- * one edit, not two. */
+ * one edit, not two.  Only the band of cells within cap of the diagonal
+ * is computed (a path leaving it costs more than cap): a broken link is
+ * measured against every document's path, and the whole table made that
+ * quadratic in the corpus.  Returns the distance when it is at most cap,
+ * else cap + 1. */
 static size_t
-edit_distance(const char *a, const char *b, size_t cap)
+edit_distance(const char *a, size_t la, const char *b, size_t cap)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j, best, d;
+	size_t lb = strlen(b), i, j, best, d, lo, hi;
+	const size_t inf = cap + 1;
 	size_t m[65][65];
 
-	if (la > 64 || lb > 64)
-		return cap + 1;
+	if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > cap)
+		return inf;
 	for (j = 0; j <= lb; j++)
-		m[0][j] = j;
+		m[0][j] = j <= cap ? j : inf;
 	for (i = 1; i <= la; i++) {
-		m[i][0] = i;
-		best = i;
-		for (j = 1; j <= lb; j++) {
+		lo = i > cap ? i - cap : 1;
+		hi = i + cap < lb ? i + cap : lb;
+		m[i][0] = i <= cap ? i : inf;
+		m[i][lo - 1] = lo == 1 ? m[i][0] : inf;
+		best = lo == 1 ? m[i][0] : inf;
+		for (j = lo; j <= hi; j++) {
 			int ca = tolower((unsigned char)a[i - 1]);
 			int cb = tolower((unsigned char)b[j - 1]);
 			d = m[i - 1][j - 1] + (ca != cb);
@@ -354,20 +362,22 @@ edit_distance(const char *a, const char *b, size_t cap)
 			    tolower((unsigned char)a[i - 2]) == cb &&
 			    m[i - 2][j - 2] + 1 < d)
 				d = m[i - 2][j - 2] + 1;
-			m[i][j] = d;
+			m[i][j] = d > inf ? inf : d;
 			if (d < best)
 				best = d;
 		}
+		if (hi < lb)
+			m[i][hi + 1] = inf;   /* the next row's upper neighbour */
 		if (best > cap)
-			return cap + 1;
+			return inf;
 	}
-	return m[la][lb];
+	return m[la][lb] > cap ? inf : m[la][lb];
 }
 
 const char *
 suggest(const char *word, const char *const *candidates, size_t n)
 {
-	size_t i, cap = strlen(word) / 3, best_d;
+	size_t i, lw = strlen(word), cap = lw / 3, best_d;
 	const char *best = NULL;
 
 	if (cap > 3)
@@ -376,7 +386,7 @@ suggest(const char *word, const char *const *candidates, size_t n)
 		cap = 1;
 	best_d = cap + 1;
 	for (i = 0; i < n; i++) {
-		size_t d = edit_distance(word, candidates[i], cap);
+		size_t d = edit_distance(word, lw, candidates[i], cap);
 		if (d < best_d) {
 			best_d = d;
 			best = candidates[i];

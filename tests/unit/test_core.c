@@ -236,3 +236,120 @@ UNIT_TEST(diagnostics_sort_and_override)
 	CHECK_INT(diag_rule_default("term-unused"), SEV_NOTE);
 	diag_free(ds);
 }
+
+/* The full table, as suggest measured before it kept to the band: the
+ * reference the banded one must agree with. */
+static size_t
+full_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d;
+	static size_t m[65][65];
+
+	for (j = 0; j <= lb; j++)
+		m[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		m[i][0] = i;
+		for (j = 1; j <= lb; j++) {
+			int ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20;
+			d = m[i - 1][j - 1] + (ca != cb);
+			if (m[i - 1][j] + 1 < d)
+				d = m[i - 1][j] + 1;
+			if (m[i][j - 1] + 1 < d)
+				d = m[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ca == (b[j - 2] | 0x20) &&
+			    (a[i - 2] | 0x20) == cb && m[i - 2][j - 2] + 1 < d)
+				d = m[i - 2][j - 2] + 1;
+			m[i][j] = d;
+		}
+	}
+	return m[la][lb];
+}
+
+static unsigned
+next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+/* w with n random edits (insert, delete, substitute, swap neighbours). */
+static void
+edited(const char *w, int n, char *out, unsigned *seed)
+{
+	size_t len = strlen(w), p;
+
+	memcpy(out, w, len + 1);
+	while (n-- > 0) {
+		len = strlen(out);
+		p = len ? next_rand(seed) % len : 0;
+		switch (next_rand(seed) % 4) {
+		case 0:
+			if (len < 60) {
+				memmove(out + p + 1, out + p, len - p + 1);
+				out[p] = "abcdeAB"[next_rand(seed) % 7];
+			}
+			break;
+		case 1:
+			if (len)
+				memmove(out + p, out + p + 1, len - p);
+			break;
+		case 2:
+			if (len)
+				out[p] = "abcdeAB"[next_rand(seed) % 7];
+			break;
+		default:
+			if (p + 1 < len) {
+				char t = out[p];
+				out[p] = out[p + 1];
+				out[p + 1] = t;
+			}
+		}
+	}
+}
+
+UNIT_TEST(suggest_agrees_with_the_full_table)
+{
+	/* random words over a small alphabet, each against candidates made
+	 * from it by 1 to 5 random edits (and some unrelated words); the
+	 * nearest within the cap (a third of the word, 1 to 3) must be the
+	 * full table's, first one on a tie */
+	static char word[64], cand[40][64];
+	const char *cands[40];
+	unsigned seed = 12345;
+	int round, k, bad = 0, found = 0;
+
+	for (round = 0; round < 2000; round++) {
+		size_t len = 1 + next_rand(&seed) % 30, i, cap, best = (size_t)-1;
+		const char *got;
+		for (i = 0; i < len; i++)
+			word[i] = "abcdeAB"[next_rand(&seed) % 7];
+		word[len] = '\0';
+		for (k = 0; k < 40; k++) {
+			if (k % 8 == 7)
+				edited("unrelated", (int)(next_rand(&seed) % 3), cand[k],
+				    &seed);
+			else
+				edited(word, 1 + (int)(next_rand(&seed) % 5), cand[k],
+				    &seed);
+			cands[k] = cand[k];
+		}
+		got = suggest(word, cands, 40);
+		cap = len / 3 > 3 ? 3 : len / 3 < 1 ? 1 : len / 3;
+		for (i = 0; i < 40; i++) {
+			size_t d = full_distance(word, cands[i]);
+			if (d <= cap && (best == (size_t)-1 ||
+			    d < full_distance(word, cands[best])))
+				best = i;
+		}
+		found += best != (size_t)-1;
+		if (best == (size_t)-1 ? got != NULL : got != cands[best])
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	CHECK(found > 1000);   /* the rounds did test near misses */
+	CHECK_STR(suggest("reveiw", (const char *[]){ "owner", "review",
+	    "version" }, 3), "review");
+	CHECK_STR(suggest("abc", (const char *[]){ "abcde", "abcd" }, 2),
+	    "abcd");
+	CHECK(suggest("zzzzzz", (const char *[]){ "review" }, 1) == NULL);
+}
