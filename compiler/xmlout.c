@@ -20,6 +20,7 @@
 #include "date.h"
 #include "glossary.h"
 #include "govern.h"
+#include "strtab.h"
 #include "util.h"
 #include "xmlbody.h"
 #include "xmlnode.h"
@@ -603,6 +604,75 @@ glossary_xml(xmlNodePtr root, const corpus *c)
 	free(uses_of);
 }
 
+/* s as XPath's normalize-space() makes it (XML white space stripped at
+ * the ends, runs of it one space).  Newly allocated. */
+static char *
+normalize_space(const char *s)
+{
+	char *o = xmalloc(strlen(s ? s : "") + 1), *w = o;
+	int gap = 0;
+
+	for (; s && *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			gap = w != o;
+			continue;
+		}
+		if (gap)
+			*w++ = ' ';
+		gap = 0;
+		*w++ = *s;
+	}
+	*w = '\0';
+	return o;
+}
+
+typedef struct {
+	char *name;
+	long documents;
+} owner_count;
+
+static int
+cmp_owner(const void *a, const void *b)
+{
+	return strcmp(((const owner_count *)a)->name,
+	    ((const owner_count *)b)->name);
+}
+
+/* The documents' owners, each once, as the review page groups them
+ * (normalize-space(@owner); "" for none), in byte order, with how many
+ * documents each owns.  Grouping in the template (one key() per
+ * document) was quadratic: key() copies every document of the owner. */
+static void
+owners_xml(xmlNodePtr root, const corpus *c)
+{
+	xmlNodePtr list = child(root, "owners");
+	strtab *seen = strtab_new(16);
+	owner_count *o = xcalloc(c->ndocs + 1, sizeof *o);
+	size_t i, n = 0;
+	long k;
+
+	for (i = 0; i < c->ndocs; i++) {
+		char *name = normalize_space(c->docs[i]->owner);
+		if ((k = strtab_get(seen, name)) >= 0) {
+			o[k].documents++;
+			free(name);
+			continue;
+		}
+		strtab_put(seen, name, (long)n);
+		o[n].name = name;
+		o[n++].documents = 1;
+	}
+	strtab_free(seen);
+	qsort(o, n, sizeof *o, cmp_owner);
+	for (i = 0; i < n; i++) {
+		xmlNodePtr x = child(list, "owner");
+		set_attr(x, "name", o[i].name);
+		set_attr_int(x, "documents", o[i].documents);
+		free(o[i].name);
+	}
+	free(o);
+}
+
 /* Folders as the site and packs name them (corpus.c build_sections). */
 static void
 sections_xml(xmlNodePtr root, const corpus *c)
@@ -672,6 +742,7 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 	}
 	packs_xml(root, c);
 	sections_xml(root, c);
+	owners_xml(root, c);
 	govern_corpus_xml(root, c);
 	if (ds)
 		diag_sort(ds);
