@@ -156,8 +156,20 @@ typedef struct {
 	incr *inc;
 } xml_ctx;
 
-/* Writes one XML file; inc (NULL for corpus.xml) records its bytes so
- * the next build may carry it over (incremental.h). */
+/* Writes one XML file from its serialisation (NULL: it could not be
+ * made); inc (NULL for corpus.xml) records its bytes so the next build
+ * may carry it over (incremental.h). */
+static int
+write_xml_bytes(const xmlChar *mem, int len, const char *staging,
+    const char *rel, incr *inc, size_t i)
+{
+	if (!mem || publish_write(staging, rel, (const char *)mem,
+	    (size_t)len) != 0)
+		return -1;
+	incr_wrote(inc, INCR_XML, i, (const char *)mem, (size_t)len);
+	return 0;
+}
+
 static int
 write_xml(xmlDocPtr doc, const char *staging, const char *rel, incr *inc,
     size_t i)
@@ -166,11 +178,7 @@ write_xml(xmlDocPtr doc, const char *staging, const char *rel, incr *inc,
 	int len = 0, rc;
 
 	xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 0);
-	if (!mem)
-		return -1;
-	rc = publish_write(staging, rel, (const char *)mem, (size_t)len);
-	if (rc == 0)
-		incr_wrote(inc, INCR_XML, i, (const char *)mem, (size_t)len);
+	rc = write_xml_bytes(mem, len, staging, rel, inc, i);
 	xmlFree(mem);
 	return rc;
 }
@@ -262,12 +270,8 @@ stream_tree(void *arg, size_t i)
 	else if (rel && !incr_reuse(x->inc, INCR_XML, i, x->staging, rel)) {
 		if (!mem)
 			xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 0);
-		if (!mem || publish_write(x->staging, rel, (const char *)mem,
-		    (size_t)len) != 0)
+		if (write_xml_bytes(mem, len, x->staging, rel, x->inc, i) != 0)
 			stream_xml_failed(x, d, rel);
-		else
-			incr_wrote(x->inc, INCR_XML, i, (const char *)mem,
-			    (size_t)len);
 	}
 	xmlFree(mem);
 	free(rel);
@@ -284,6 +288,20 @@ stream_release(void *arg, size_t i)
 		pipeline_tree_release(x->pl, i);
 }
 
+/* Document i's XML file carried over from OUT (its tree hash already
+ * given to the cache): 1 when it was, and it is marked done. */
+static int
+carry_xml(stream_ctx *x, size_t i)
+{
+	char *rel = publish_path("xml", pipeline_corpus(x->pl)->docs[i]->id,
+	    ".xml");
+
+	x->xml_done[i] = rel && incr_reuse(x->inc, INCR_XML, i, x->staging,
+	    rel);
+	free(rel);
+	return x->xml_done[i];
+}
+
 /* A document whose tree the cache would read back (its inputs did not
  * change) needs no tree at all when its XML file and page are carried
  * over and its search entry was recorded (incrsearch.c): then its entry
@@ -296,7 +314,7 @@ stream_carry(void *arg, size_t i)
 	const document *d = pipeline_corpus(x->pl)->docs[i];
 	const char *known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
 	const char *entry;
-	char *page, *rel = NULL;
+	char *page;
 	int ok;
 
 	if (!known || !strcmp(d->id, "index"))
@@ -306,12 +324,8 @@ stream_carry(void *arg, size_t i)
 	    !(page = publish_path("html", d->id, ".html")))
 		return NULL;
 	ok = incr_reusable(x->inc, INCR_HTML, i, page) &&
-	    (!x->with_xml ||
-	    ((rel = publish_path("xml", d->id, ".xml")) &&
-	    (x->xml_done[i] = (unsigned char)incr_reuse(x->inc, INCR_XML, i,
-	    x->staging, rel)))) &&
+	    (!x->with_xml || carry_xml(x, i)) &&
 	    incr_reuse(x->inc, INCR_HTML, i, x->staging, page);
-	free(rel);
 	free(page);
 	/* its cmark tree is left for pipeline_free: freeing it node by
 	 * node cost a rebuild a quarter of its time, and the parse stage's
@@ -326,16 +340,11 @@ stream_one(void *arg, size_t i, int worker)
 {
 	stream_ctx *x = arg;
 	const char *known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
-	char *rel;
 
 	(void)worker;
-	if (known && (rel = publish_path("xml",
-	    pipeline_corpus(x->pl)->docs[i]->id, ".xml"))) {
+	if (known) {
 		incr_tree(x->inc, i, known);
-		x->xml_done[i] = (unsigned char)incr_reuse(x->inc, INCR_XML, i,
-		    x->staging, rel);
-		free(rel);
-		if (x->xml_done[i])
+		if (carry_xml(x, i))
 			return;
 	}
 	if (stream_tree(arg, i))
