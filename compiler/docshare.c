@@ -211,15 +211,20 @@ docshare_enable(int yes)
 cmark_node *
 docshare_get(const char *text, size_t len)
 {
-	unsigned long h = hash_of(text, len);
 	cmark_node *copy = NULL, *master = NULL;
+	unsigned long h;
 	size_t i;
 
+	/* a single project (sharing off) must not pay for hashing every
+	 * document's text: 5 % of the parse stage */
 	pthread_mutex_lock(&lock);
 	if (!on) {
 		pthread_mutex_unlock(&lock);
 		return NULL;
 	}
+	pthread_mutex_unlock(&lock);
+	h = hash_of(text, len);
+	pthread_mutex_lock(&lock);
 	for (i = 0; i < ntab; i++)
 		if (tab[i].hash == h && tab[i].len == len &&
 		    !memcmp(tab[i].text, text, len))
@@ -248,7 +253,7 @@ docshare_get(const char *text, size_t len)
 void
 docshare_put(const char *text, size_t len, cmark_node *root)
 {
-	unsigned long h = hash_of(text, len);
+	unsigned long h;
 	cmark_node *master;
 	size_t i;
 	int want;
@@ -258,6 +263,7 @@ docshare_put(const char *text, size_t len, cmark_node *root)
 	pthread_mutex_unlock(&lock);
 	if (!want)
 		return;
+	h = hash_of(text, len);
 	master = docshare_copy(root);
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < ntab; i++)
