@@ -377,19 +377,11 @@ gather(const corpus *c, use **uses, size_t *n)
 		*n = 1;
 	}
 	for (i = 0; i < c->ndocs; i++) {
-		cmark_iter *it;
-		cmark_event_type ev;
-		if (!c->docs[i]->root)
-			continue;
-		it = cmark_iter_new(c->docs[i]->root);
-		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-			cmark_node *nd = cmark_iter_get_node(it);
-			link_info *li;
-			cmark_node_type t = cmark_node_get_type(nd);
-			if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_IMAGE &&
-			    t != CMARK_NODE_LINK))
-				continue;
-			li = cmark_node_get_user_data(nd);
+		const document *d = c->docs[i];
+		size_t k;
+		for (k = 0; k < d->nassets; k++) {
+			cmark_node *nd = d->assets[k];
+			link_info *li = cmark_node_get_user_data(nd);
 			if (!li || li->kind != LINK_ASSET || !li->file)
 				continue;
 			if (*n == cap) {
@@ -400,10 +392,10 @@ gather(const corpus *c, use **uses, size_t *n)
 			(*uses)[*n].doc = i;
 			(*uses)[*n].line = li->line;
 			(*uses)[*n].col = li->col;
-			(*uses)[*n].link = t == CMARK_NODE_LINK;
+			(*uses)[*n].link =
+			    cmark_node_get_type(nd) == CMARK_NODE_LINK;
 			(*n)++;
 		}
-		cmark_iter_free(it);
 	}
 }
 

@@ -23,8 +23,9 @@
 #define ASSETS_MAX_PIXELS 40000000L
 #define ASSETS_MAX_BYTES  (32L * 1024 * 1024)
 
-/* Collects every image of every document (cmark trees still attached)
- * whose link_info is LINK_ASSET with file set; judges each file once and
+/* Collects every image and file link of every document (d->assets,
+ * recorded by links.c; cmark trees still attached) whose link_info is
+ * LINK_ASSET with file set; judges each file once and
  * reports at each image that uses it: image-too-large [error],
  * link-unsafe [error] (an SVG with script, or a file that is no image
  * format policyc publishes), image-missing (unreadable).  Stores the table

@@ -1087,6 +1087,15 @@ document_drop_tree(document *d)
 	d->title_node = NULL;
 	for (size_t h = 0; h < d->nheadings; h++)
 		d->headings[h].node = NULL;
+	free(d->assets);
+	d->assets = NULL;
+	d->nassets = 0;
+	for (int k = 0; k < 3; k++) {
+		free(d->filter_nodes[k]);
+		d->filter_nodes[k] = NULL;
+		d->nfilter_nodes[k] = 0;
+	}
+	d->settled = 0;
 }
 
 void

@@ -97,6 +97,16 @@ typedef struct document {
 	cmark_node *title_node; /* a leading h1 that is the title (back ends
 	                           skip it: the title is shown from meta) */
 	heading *headings; size_t nheadings;
+	/* the links and images that name a file of the project (LINK_ASSET),
+	 * in document order: recorded by links.c, so the assets stage needs
+	 * no walk of its own over every tree */
+	cmark_node **assets; size_t nassets;
+	/* for the filters (luamodel_settle): every node's strings copied
+	 * out of the source, so the trees are only read from then on, and
+	 * the links, images and paragraphs listed in document order (nodes
+	 * of root), so doc.links and the like need no walk of the tree */
+	int settled;
+	cmark_node **filter_nodes[3]; size_t nfilter_nodes[3];
 	size_t *anchor_order; /* heading indexes sorted by slug (lookups) */
 	term_use *terms; size_t nterms, terms_cap;
 	int broken;          /* unreadable: no body */

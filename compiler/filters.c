@@ -760,7 +760,7 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 	} else
 		js.secs = time_limit(c, ds);
 	js.mem = FILTER_MEM_CAP + FILTER_MEM_PER_DOC * c->ndocs;
-	luamodel_settle(c);
+	luamodel_settle(c, jobs);
 	if (m) {
 		m->local_first = diag_count(ds);
 		q.skip = m->skip;

@@ -24,6 +24,7 @@
 #include "glossary.h"
 #include "incremental.h"
 #include "jobs.h"
+#include "luamodel.h"
 #include "rules.h"
 #include "strtab.h"
 #include "util.h"
@@ -211,6 +212,8 @@ key_one(void *arg, size_t i, int worker)
 		incr_hash_long(&h, d->terms[j].kind);
 	}
 	incr_hash_long(&h, d->title_node != NULL);
+	/* the filters' preparation of the tree, while it is at hand */
+	luamodel_settle_document(k->c->docs[i]);
 	hash_tree_nodes(&h, d->root);
 	incr_hash_hex(&h, k->f->key[i]);
 }

@@ -814,11 +814,20 @@ resolve_document(pass *ps, size_t di)
 	}
 	cmark_iter_free(it);
 	srcpos sp = { NULL, 0, 0, 0 };
-	for (size_t i = 0; i < n; i++)
+	size_t na = 0;
+	for (size_t i = 0; i < n; i++) {
 		resolve_link(ps, di, nodes[i],
 		    cmark_node_get_type(nodes[i]) == CMARK_NODE_IMAGE, &sp);
+		link_info *li = cmark_node_get_user_data(nodes[i]);
+		if (li && li->kind == LINK_ASSET && li->file)
+			nodes[na++] = nodes[i];   /* kept for assets.c */
+	}
 	free(sp.off);
-	free(nodes);
+	free(d->assets);
+	d->assets = na ? xrealloc(nodes, na * sizeof *nodes) : NULL;
+	d->nassets = na;
+	if (!na)
+		free(nodes);
 
 	/* 3. glossary terms in body text */
 	autolink_document(ps->c, di);

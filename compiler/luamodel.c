@@ -23,6 +23,7 @@
 
 #include "luamodel.h"
 #include "glossary.h"
+#include "jobs.h"
 #include "util.h"
 
 /* document.c feeds cmark the front matter as blank lines, so cmark's
@@ -89,18 +90,15 @@ void luamodel_push_yval(lua_State *L, const yval *v)
 	}
 }
 
-/* Appends the plain text below n (text, code, breaks as "\n"). */
+/* Appends the plain text below n (text, code, breaks as "\n").  Walks
+ * the subtree by hand: an iterator would cost a malloc for each of the
+ * many paragraphs and links the filters ask for. */
 static void plain_text(cmark_node *n, buf *b)
 {
-	cmark_iter *it = cmark_iter_new(n);
-	cmark_event_type ev;
+	cmark_node *cur = n, *next;
+	const char *lit;
 
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *cur = cmark_iter_get_node(it);
-		const char *lit;
-
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
+	for (;;) {
 		switch (cmark_node_get_type(cur)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
@@ -115,8 +113,16 @@ static void plain_text(cmark_node *n, buf *b)
 		default:
 			break;
 		}
+		if ((next = cmark_node_first_child(cur)) != NULL) {
+			cur = next;
+			continue;
+		}
+		while (cur != n && (next = cmark_node_next(cur)) == NULL)
+			cur = cmark_node_parent(cur);
+		if (cur == n)
+			return;
+		cur = next;
 	}
-	cmark_iter_free(it);
 }
 
 static void set_plain(lua_State *L, const char *k, cmark_node *n)
@@ -525,7 +531,8 @@ static walkstate *walkstate_new(lua_State *L, cmark_node *root)
 		lua_setfield(L, -2, "__gc");
 	}
 	lua_setmetatable(L, -2);
-	w->it = cmark_iter_new(root);
+	if (root)
+		w->it = cmark_iter_new(root);
 	return w;
 }
 
@@ -539,23 +546,34 @@ static void walkstate_end(lua_State *L, int idx)
 	lua_call(L, 1, 0);
 }
 
-/* Collects every node of a type as a list of element tables.
- * [-0, +1, m] */
+/* Which of the document's filter_nodes lists holds nodes of type t, or
+ * -1. */
+static int list_of(cmark_node_type t)
+{
+	switch (t) {
+	case CMARK_NODE_LINK: return 0;
+	case CMARK_NODE_IMAGE: return 1;
+	case CMARK_NODE_PARAGRAPH: return 2;
+	default: return -1;
+	}
+}
+
+/* Collects every node of a type as a list of element tables, from the
+ * document's list of them (luamodel_settle). [-0, +1, m] */
 static void push_node_list(lua_State *L, const document *d, cmark_node_type t)
 {
 	walkstate *w;
-	cmark_event_type ev;
 	lua_Integer i = 0;
+	int k = list_of(t);
+	size_t j;
 
 	lua_newtable(L);
-	if (d->root == NULL)
+	if (d->root == NULL || k < 0)
 		return;
-	w = walkstate_new(L, d->root);
-	while ((ev = cmark_iter_next(w->it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(w->it);
+	w = walkstate_new(L, NULL);   /* for its memo of positions */
+	for (j = 0; j < d->nfilter_nodes[k]; j++) {
+		cmark_node *n = d->filter_nodes[k][j];
 
-		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != t)
-			continue;
 		if (t == CMARK_NODE_LINK) {
 			link_info *li = cmark_node_get_user_data(n);
 			if (li && !li->from_source)
@@ -842,37 +860,62 @@ void luamodel_push_corpus(lua_State *L, const corpus *c)
  * child does not redo the copies on copy-on-write pages of the parent's
  * trees (measured: three times the filters stage on 1,000 documents).
  */
-void luamodel_settle(corpus *c)
+static void settle_node(cmark_node *n)
 {
-	size_t i;
-
-	for (i = 0; i < c->ndocs; i++) {
-		cmark_iter *it;
-		cmark_event_type ev;
-
-		if (c->docs[i]->root == NULL)
-			continue;
-		it = cmark_iter_new(c->docs[i]->root);
-		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-			cmark_node *n = cmark_iter_get_node(it);
-
-			if (ev != CMARK_EVENT_ENTER)
-				continue;
-			switch (cmark_node_get_type(n)) {
-			case CMARK_NODE_LINK:
-			case CMARK_NODE_IMAGE:
-				(void)cmark_node_get_url(n);
-				(void)cmark_node_get_title(n);
-				break;
-			case CMARK_NODE_CODE_BLOCK:
-				(void)cmark_node_get_fence_info(n);
-				(void)cmark_node_get_literal(n);
-				break;
-			default:
-				(void)cmark_node_get_literal(n);
-				break;
-			}
-		}
-		cmark_iter_free(it);
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_LINK:
+	case CMARK_NODE_IMAGE:
+		(void)cmark_node_get_url(n);
+		(void)cmark_node_get_title(n);
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+		(void)cmark_node_get_fence_info(n);
+		(void)cmark_node_get_literal(n);
+		break;
+	default:
+		(void)cmark_node_get_literal(n);
+		break;
 	}
+}
+
+void luamodel_settle_document(document *d)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+	size_t cap[3] = { 0, 0, 0 };
+
+	if (d->root == NULL || d->settled)
+		return;
+	it = cmark_iter_new(d->root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		int k;
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		settle_node(n);
+		if ((k = list_of(cmark_node_get_type(n))) < 0)
+			continue;
+		if (d->nfilter_nodes[k] == cap[k]) {
+			cap[k] = cap[k] ? 2 * cap[k] : 16;
+			d->filter_nodes[k] = xrealloc(d->filter_nodes[k],
+			    cap[k] * sizeof *d->filter_nodes[k]);
+		}
+		d->filter_nodes[k][d->nfilter_nodes[k]++] = n;
+	}
+	cmark_iter_free(it);
+	d->settled = 1;
+}
+
+static void settle_one(void *arg, size_t i, int worker)
+{
+	corpus *c = arg;
+
+	(void)worker;
+	luamodel_settle_document(c->docs[i]);
+}
+
+void luamodel_settle(corpus *c, int jobs)
+{
+	jobs_run(c->ndocs, jobs, settle_one, c);
 }

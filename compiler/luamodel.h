@@ -31,7 +31,14 @@ void luamodel_push_corpus(lua_State *L, const corpus *c);
 const char *luamodel_review_state_name(enum review_state s);
 
 /* Asks cmark once for every node's lazily copied strings, so filters only
- * read the trees (see luamodel.c).  Call before filters run. */
-void luamodel_settle(corpus *c);
+ * read the trees, and lists each document's links, images and paragraphs
+ * for doc.links, doc.images and doc.paragraphs (see luamodel.c); up to
+ * `jobs` documents at once.  Call before filters run, once the trees are
+ * final; a document already settled is passed by. */
+void luamodel_settle(corpus *c, int jobs);
+/* The same for one document (thread-compatible: one document is touched
+ * by one thread), for a pass that runs over every document anyway: the
+ * build cache hashing each tree (incrfilters.c). */
+void luamodel_settle_document(document *d);
 
 #endif
