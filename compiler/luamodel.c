@@ -682,7 +682,38 @@ static int doc_walk(lua_State *L)
 	return 0;
 }
 
-/* __index of a document table: builds the costly lists on first use.
+/* doc.meta, the whole front matter (with review and approved in their
+ * normalised form: "YYYY-MM" is the month's end), or doc.meta_lines or
+ * doc.meta_columns (what = 0, 1, 2).  [-0, +1, m] */
+static void push_meta(lua_State *L, const document *d, int what)
+{
+	int map = d->meta && d->meta->kind == YV_MAP;
+	size_t i;
+
+	if (what == 0) {
+		if (map)
+			luamodel_push_yval(L, d->meta);
+		else
+			lua_newtable(L);
+		set_str(L, "review", d->review);
+		set_str(L, "approved", d->approved);
+		return;
+	}
+	lua_createtable(L, 0, map ? (int)d->meta->n : 0);
+	for (i = 0; map && i < d->meta->n; i++) {
+		if (what == 1)
+			lua_pushinteger(L, d->meta->key_lines ?
+			    d->meta->key_lines[i] : 0);
+		else
+			lua_pushinteger(L, d->meta->items[i] ?
+			    d->meta->items[i]->col : 0);
+		lua_setfield(L, -2, d->meta->keys[i]);
+	}
+}
+
+/* __index of a document table: builds the costly lists, and the front
+ * matter's tables, on first use (most filters read one or two of them,
+ * and each filter reads every document).
  * [-0, +1, m]  Upvalue 1 is the document. */
 static int doc_lazy(lua_State *L)
 {
@@ -701,6 +732,12 @@ static int doc_lazy(lua_State *L)
 		push_node_list(L, d, CMARK_NODE_PARAGRAPH);
 	else if (strcmp(k, "terms") == 0)
 		push_terms(L, d);
+	else if (strcmp(k, "meta") == 0)
+		push_meta(L, d, 0);
+	else if (strcmp(k, "meta_lines") == 0)
+		push_meta(L, d, 1);
+	else if (strcmp(k, "meta_columns") == 0)
+		push_meta(L, d, 2);
 	else
 		return 0;
 	lua_pushvalue(L, -1);
@@ -725,9 +762,7 @@ const char *luamodel_review_state_name(enum review_state st)
 
 void luamodel_push_document(lua_State *L, const document *d)
 {
-	size_t i;
-
-	lua_createtable(L, 0, 14);
+	lua_createtable(L, 0, 12);
 	set_str(L, "id", d->id);
 	set_str(L, "path", d->path);
 	set_str(L, "title", d->title ? d->title : "");
@@ -741,33 +776,6 @@ void luamodel_push_document(lua_State *L, const document *d)
 	 * today: a site badge and the review rules read the same state */
 	set_str(L, "review_state", luamodel_review_state_name(d->review_state));
 	set_int(L, "review_days", d->review_days);
-
-	if (d->meta && d->meta->kind == YV_MAP)
-		luamodel_push_yval(L, d->meta);
-	else
-		lua_newtable(L);
-	/* dates in their normalised form ("YYYY-MM" is the month's end) */
-	set_str(L, "review", d->review);
-	set_str(L, "approved", d->approved);
-	lua_setfield(L, -2, "meta");
-
-	lua_newtable(L);
-	if (d->meta && d->meta->kind == YV_MAP)
-		for (i = 0; i < d->meta->n; i++) {
-			lua_pushinteger(L, d->meta->key_lines ?
-			    d->meta->key_lines[i] : 0);
-			lua_setfield(L, -2, d->meta->keys[i]);
-		}
-	lua_setfield(L, -2, "meta_lines");
-
-	lua_newtable(L);
-	if (d->meta && d->meta->kind == YV_MAP)
-		for (i = 0; i < d->meta->n; i++) {
-			lua_pushinteger(L, d->meta->items[i] ?
-			    d->meta->items[i]->col : 0);
-			lua_setfield(L, -2, d->meta->keys[i]);
-		}
-	lua_setfield(L, -2, "meta_columns");
 
 	lua_pushlightuserdata(L, (void *)d);
 	lua_pushcclosure(L, doc_walk, 1);
