@@ -22,6 +22,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 
+#include "cmarkmt.h"
 #include "date.h"
 #include "docshare.h"
 #include "document.h"
@@ -183,34 +184,12 @@ document_id_safe(const char *id)
 /* ---- cmark ---- */
 
 /*
- * cmark-gfm keeps the extensions' special inline characters in global
- * tables that every parser switches on when it parses inlines (in feed,
- * for table rows, and in finish) and off again when done — so one thread
- * finishing a document switches autolinks off under another thread's
- * feet.  Parsing therefore runs one document at a time under this lock;
- * reading, front matter, variables and headings stay parallel.
+ * cmark-gfm's extensions keep global tables that parsers switch on and
+ * off while they parse inlines; cmarkmt.c makes that safe for parallel
+ * parses.  Should its probe find the library out of reach, documents are
+ * parsed one at a time under this lock, as they once always were.
  */
 static pthread_mutex_t parser_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Caller holds parser_lock. */
-static cmark_parser *
-new_parser(void)
-{
-	static const char *const exts[] = {
-		"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL
-	};
-	cmark_parser *parser;
-	int i;
-
-	cmark_gfm_core_extensions_ensure_registered();
-	parser = cmark_parser_new(CMARK_OPT_FOOTNOTES);
-	for (i = 0; exts[i]; i++) {
-		cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
-		if (e)
-			cmark_parser_attach_syntax_extension(parser, e);
-	}
-	return parser;
-}
 
 static void
 free_link_info(cmark_mem *mem, void *p)
@@ -991,12 +970,15 @@ parse_body(const project *p, document *d, const frontmatter *fm,
 	}
 	/* editions built in one run share one parse of the same text */
 	if ((d->root = docshare_get(body, len)) == NULL) {
-		pthread_mutex_lock(&parser_lock);
-		parser = new_parser();
+		int one_at_a_time = !cmarkmt_parallel();
+		if (one_at_a_time)
+			pthread_mutex_lock(&parser_lock);
+		parser = cmarkmt_parser();
 		cmark_parser_feed(parser, body, len);
 		d->root = cmark_parser_finish(parser);
 		cmark_parser_free(parser);
-		pthread_mutex_unlock(&parser_lock);
+		if (one_at_a_time)
+			pthread_mutex_unlock(&parser_lock);
 		docshare_put(body, len, d->root);
 	}
 	free(body);
