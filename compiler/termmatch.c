@@ -526,7 +526,11 @@ termmatch_find(const termmatch *tm, const char *text, size_t len,
 	while (ring < tm->maxlen + 1)
 		ring *= 2;
 	size_t mask = ring - 1;
-	size_t *unit_start = xmalloc(ring * sizeof *unit_start);
+	/* on the stack for the usual pattern lengths: this runs once for
+	 * every text node of every document (terms, then sources) */
+	size_t on_stack[256];
+	size_t *unit_start = ring <= 256 ? on_stack :
+	    xmalloc(ring * sizeof *unit_start);
 	size_t nunits = 0;
 	mvec m = { 0 };
 	uint32_t s = 0;
@@ -589,7 +593,8 @@ report:
 			}
 		}
 	}
-	free(unit_start);
+	if (unit_start != on_stack)
+		free(unit_start);
 	if (m.n == 0) {
 		free(m.v);
 		return 0;
