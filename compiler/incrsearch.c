@@ -81,10 +81,17 @@ incr_search_write(buf *b, char (*dochash)[33], char *const *entries,
 {
 	size_t i;
 
+	/* appended, not printed: an entry holds a page's whole text, and
+	 * vsnprintf copies %s a few bytes at a time */
 	for (i = 0; entries && i < n; i++)
 		if (entries[i] && strlen(dochash[i]) == 32 &&
-		    !strpbrk(entries[i], "\t\n\r"))
-			buf_printf(b, "se\t%s\t%s\n", dochash[i], entries[i]);
+		    !strpbrk(entries[i], "\t\n\r")) {
+			buf_puts(b, "se\t");
+			buf_putn(b, dochash[i], 32);
+			buf_putc(b, '\t');
+			buf_puts(b, entries[i]);
+			buf_putc(b, '\n');
+		}
 }
 
 void
