@@ -124,12 +124,17 @@ hash_tree_nodes(incr_hash *h, cmark_node *root)
 			incr_hash_long(h, -2);
 			continue;
 		}
-		incr_hash_str(h, cmark_node_get_type_string(n));
+		/* a word for the type, one for each end's line and column
+		 * (the type's number is fixed for a binary and its
+		 * cmark-gfm, and both are in the world key) */
+		incr_hash_long(h, (long)cmark_node_get_type(n));
 		incr_hash_str(h, cmark_node_get_literal(n));
-		incr_hash_long(h, cmark_node_get_start_line(n));
-		incr_hash_long(h, cmark_node_get_start_column(n));
-		incr_hash_long(h, cmark_node_get_end_line(n));
-		incr_hash_long(h, cmark_node_get_end_column(n));
+		incr_hash_long(h, (long)((unsigned long)(unsigned)
+		    cmark_node_get_start_line(n) << 32 |
+		    (unsigned)cmark_node_get_start_column(n)));
+		incr_hash_long(h, (long)((unsigned long)(unsigned)
+		    cmark_node_get_end_line(n) << 32 |
+		    (unsigned)cmark_node_get_end_column(n)));
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_HEADING:
 			incr_hash_long(h, cmark_node_get_heading_level(n));
