@@ -1011,8 +1011,8 @@ with_prefix(const char *prefix, const char *s, size_t n)
 
 /* The size of the input, for the budgets: nodes and attributes, counted
  * without recursion (the tree may be deep). */
-static size_t
-count_nodes(xmlDocPtr doc)
+size_t
+htmlxsl_size(xmlDocPtr doc)
 {
 	xmlNodePtr n = doc->children;
 	xmlAttrPtr a;
@@ -1038,7 +1038,7 @@ count_nodes(xmlDocPtr doc)
 char *
 htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
     const char **params, diag_set *ds, const char *file,
-    const char *prefix, int xhtml)
+    const char *prefix, int xhtml, size_t nodes)
 {
 	xsltTransformContextPtr ctxt;
 	xmlDocPtr res;
@@ -1046,10 +1046,11 @@ htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
 	int len = 0;
 	char *s = NULL;
 	const char *fail = NULL;
-	size_t nodes = count_nodes(doc);
 	xmlNodePtr where;
 	err_sink sink;
 
+	if (nodes == 0)
+		nodes = htmlxsl_size(doc);
 	sink_begin(&sink, e, ds, file);
 	ctxt = xsltNewTransformContext(st, doc);
 	if (ctxt == NULL) {
