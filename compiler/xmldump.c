@@ -92,7 +92,8 @@ xmldump_doc(xmlDocPtr doc, size_t *len)
 {
 	xmlNodePtr n;
 	xmlChar *mem = NULL;
-	int ok = doc->type == XML_DOCUMENT_NODE && doc->standalone == -1 &&
+	/* no standalone= is -1 (a new tree) or -2 (read without one) */
+	int ok = doc->type == XML_DOCUMENT_NODE && doc->standalone < 0 &&
 	    doc->version && xmlStrEqual(doc->version, (const xmlChar *)"1.0");
 	int n_mem = 0;
 	char *s;
