@@ -154,6 +154,46 @@ escape_xml(buf *b, const char *s)
 	walk(b, s, xml_byte, xml_many, 0);
 }
 
+/* ---- libxml2's own escaping ---- */
+
+/* Runs of bytes that need nothing are found with strcspn and copied in
+ * one go: a page is tens of kilobytes of mostly plain text. */
+static void
+libxml_escape(buf *b, const char *s, const char *special)
+{
+	for (;;) {
+		size_t run = strcspn(s, special);
+		const char *r;
+
+		buf_putn(b, s, run);
+		s += run;
+		switch (*s) {
+		case '\0': return;
+		case '<': r = "&lt;"; break;
+		case '>': r = "&gt;"; break;
+		case '&': r = "&amp;"; break;
+		case '"': r = "&quot;"; break;
+		case '\n': r = "&#10;"; break;
+		case '\r': r = "&#13;"; break;
+		default: r = "&#9;"; break;   /* '\t' */
+		}
+		buf_puts(b, r);
+		s++;
+	}
+}
+
+void
+escape_libxml_text(buf *b, const char *s)
+{
+	libxml_escape(b, s, "<>&\r");
+}
+
+void
+escape_libxml_attr(buf *b, const char *s)
+{
+	libxml_escape(b, s, "<>&\"\n\r\t");
+}
+
 /* ---- URI ---- */
 
 void

@@ -18,6 +18,13 @@ void escape_json(buf *b, const char *s);
 /* XML content or attribute value: & < > " ' escaped, newline/CR/tab as
  * character references, other C0 controls and U+FFFE/FFFF as U+FFFD. */
 void escape_xml(buf *b, const char *s);
+/* Text and an attribute value exactly as libxml2 2.9's writer escapes them
+ * when it writes UTF-8 (xmlEscapeContent, xmlBufAttrSerializeTxtContent),
+ * for a writer that must produce libxml2's bytes (xhtmlsave.c): text
+ * escapes & < > and CR; an attribute also " and newline and tab.  Other
+ * bytes pass as they are, valid UTF-8 or not. */
+void escape_libxml_text(buf *b, const char *s);
+void escape_libxml_attr(buf *b, const char *s);
 /* A URI reference: unreserved characters (A-Z a-z 0-9 - . _ ~) and the
  * bytes in `keep` stay, every other byte is percent-encoded (%XX).
  * ESCAPE_URI_PATH keeps '/'; ESCAPE_URI_REF keeps what a full URL needs

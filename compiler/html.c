@@ -44,7 +44,7 @@ html_render_fragment(xmlDocPtr doc, const char *data_dir, diag_set *ds)
 	char *s = NULL;
 
 	if (st != NULL) {
-		s = htmlxsl_apply(e, st, doc, NULL, ds, "", NULL, 1);
+		s = htmlxsl_apply(e, st, doc, NULL, ds, "", NULL, 1, 0);
 		xsltFreeStylesheet(st);
 	}
 	htmlxsl_free(e);
@@ -181,7 +181,7 @@ page_apply(site_job *j, xmlDocPtr doc, xmlNodePtr root, const char *id,
 	if (graph)
 		xmlAddChild(root, graph);
 	out = htmlxsl_apply(j->xsl, j->page, doc, params, j->in->ds, path,
-	    DOCTYPE, 1);
+	    DOCTYPE, 1, 0);
 	xmlUnlinkNode(trail);
 	xmlFreeNode(trail);
 	if (graph) {
@@ -431,7 +431,8 @@ corpus_site(site_job *j)
 {
 	const backend_input *in = j->in;
 	xmlNodePtr root = corpus_graft(j);
-	size_t k;
+	/* the pages transform the same tree: counted once for the budgets */
+	size_t k, nodes = htmlxsl_size(in->corpus);
 	double t;
 	int rc = 0;
 
@@ -449,7 +450,7 @@ corpus_site(site_job *j)
 		}
 		t = date_monotonic();
 		s = htmlxsl_apply(j->xsl, st, in->corpus, j->params, in->ds,
-		    "corpus.xml", pre, pre != NULL);
+		    "corpus.xml", pre, pre != NULL, nodes);
 		if (in->timings)   /* they grow with the corpus, not a page */
 			fprintf(stderr, "timing:   page %-14s %8.3f s\n",
 			    corpus_pages[k][1], date_monotonic() - t);

@@ -17,8 +17,18 @@
 
 #define SEARCH_TEXT_MAX 40000
 
+/* Bytes js_string copies as they are: all but controls, the quote, the
+ * backslash, '<' and 0xE2 (which may begin U+2028 or U+2029). */
+static int
+js_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != 0xE2;
+}
+
 /* A JS string literal, safe inside <script> ("<" escaped), cut at max
- * bytes on a character boundary when max is nonzero. */
+ * bytes on a character boundary when max is nonzero.  Runs of plain
+ * bytes are copied whole (the text of a document is tens of kilobytes,
+ * and a call per byte was a tenth of the search index). */
 static void
 js_string(buf *b, const char *s, size_t max)
 {
@@ -26,7 +36,18 @@ js_string(buf *b, const char *s, size_t max)
 	size_t n = 0;
 
 	buf_putc(b, '"');
-	for (; *p; p++, n++) {
+	while (*p) {
+		if (!max || n < max) {
+			size_t run = 0, room = max ? max - n : (size_t)-1;
+			while (run < room && js_plain(p[run]))
+				run++;
+			if (run) {
+				buf_putn(b, (const char *)p, run);
+				p += run;
+				n += run;
+				continue;
+			}
+		}
 		if (max && n >= max && (*p & 0xC0) != 0x80)
 			break;
 		switch (*p) {
@@ -44,6 +65,8 @@ js_string(buf *b, const char *s, size_t max)
 			} else
 				buf_putc(b, (char)*p);
 		}
+		p++;
+		n++;
 	}
 	buf_putc(b, '"');
 }
@@ -55,27 +78,37 @@ space(buf *b)
 		buf_putc(b, ' ');
 }
 
-/* Plain text of a body, blocks separated by spaces, whitespace squeezed;
- * runs of other bytes are copied whole.  Gathering stops once b holds
+/* Text appended with each whitespace byte as a space(), written into
+ * the buffer directly: a call per word was a third of gathering. */
+static void
+squeeze(buf *b, const char *p)
+{
+	char *o;
+
+	if (p == NULL)
+		return;
+	buf_grow(b, strlen(p));
+	for (o = b->data + b->len; *p; p++) {
+		if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r')
+			*o++ = *p;
+		else if (o > b->data && o[-1] != ' ')
+			*o++ = ' ';
+	}
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+}
+
+/* Plain text of a body, blocks separated by spaces, whitespace squeezed
+ * (squeeze).  Gathering stops once b holds
  * more than the index keeps (js_string cuts at SEARCH_TEXT_MAX), so a
  * long document costs no more than a short one here. */
 static void
 gather_text(xmlNodePtr n, buf *b)
 {
 	for (; n && b->len <= SEARCH_TEXT_MAX; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			const char *p = (const char *)n->content, *run;
-			while (p && *p) {
-				for (run = p; *p && *p != ' ' && *p != '\n' &&
-				    *p != '\t' && *p != '\r'; p++)
-					;
-				buf_putn(b, run, (size_t)(p - run));
-				if (*p) {
-					space(b);
-					p++;
-				}
-			}
-		} else if (n->type == XML_ELEMENT_NODE) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+			squeeze(b, (const char *)n->content);
+		else if (n->type == XML_ELEMENT_NODE) {
 			if (xmlread_is(n, "htmlblock") || xmlread_is(n, "html"))
 				continue;
 			if (xmlread_is(n, "softbreak") || xmlread_is(n, "br")) {

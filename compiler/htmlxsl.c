@@ -28,7 +28,6 @@
 #include <libxml/hash.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlsave.h>
 #include <libxml/xpathInternals.h>
 #include <libxslt/documents.h>
 #include <libxslt/extensions.h>
@@ -42,6 +41,7 @@
 #include "fsio.h"
 #include "htmlxsl.h"
 #include "util.h"
+#include "xhtmlsave.h"
 
 #define PC_NS ((const xmlChar *)"urn:policyc")
 #define MSG_MAX 600
@@ -1009,32 +1009,10 @@ with_prefix(const char *prefix, const char *s, size_t n)
 	return r;
 }
 
-/* Serialises a result tree the way browsers and cmark expect HTML
- * written as XML: void elements as "<br />", others always with an end
- * tag ("<p></p>"), no XML declaration. */
-static char *
-save_xhtml(xmlDocPtr res, const char *prefix)
-{
-	xmlBufferPtr b = xmlBufferCreate();
-	xmlSaveCtxtPtr sv = xmlSaveToBuffer(b, "UTF-8",
-	    XML_SAVE_XHTML | XML_SAVE_NO_DECL);
-	xmlNodePtr n;
-	char *s;
-
-	for (n = res->children; n; n = n->next)
-		if (n->type != XML_DTD_NODE)
-			xmlSaveTree(sv, n);
-	xmlSaveClose(sv);
-	s = with_prefix(prefix, (const char *)xmlBufferContent(b),
-	    (size_t)xmlBufferLength(b));
-	xmlBufferFree(b);
-	return s;
-}
-
 /* The size of the input, for the budgets: nodes and attributes, counted
  * without recursion (the tree may be deep). */
-static size_t
-count_nodes(xmlDocPtr doc)
+size_t
+htmlxsl_size(xmlDocPtr doc)
 {
 	xmlNodePtr n = doc->children;
 	xmlAttrPtr a;
@@ -1060,7 +1038,7 @@ count_nodes(xmlDocPtr doc)
 char *
 htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
     const char **params, diag_set *ds, const char *file,
-    const char *prefix, int xhtml)
+    const char *prefix, int xhtml, size_t nodes)
 {
 	xsltTransformContextPtr ctxt;
 	xmlDocPtr res;
@@ -1068,10 +1046,11 @@ htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
 	int len = 0;
 	char *s = NULL;
 	const char *fail = NULL;
-	size_t nodes = count_nodes(doc);
 	xmlNodePtr where;
 	err_sink sink;
 
+	if (nodes == 0)
+		nodes = htmlxsl_size(doc);
 	sink_begin(&sink, e, ds, file);
 	ctxt = xsltNewTransformContext(st, doc);
 	if (ctxt == NULL) {
@@ -1117,7 +1096,7 @@ htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
 			buf_puts(&sink.msg, fail);
 		}
 	} else if (xhtml) {
-		s = save_xhtml(res, prefix);
+		s = xhtmlsave_page(res, prefix);
 	} else if (xsltSaveResultToString(&out, &len, res, st) == 0) {
 		s = with_prefix(prefix, (const char *)out,
 		    out && len > 0 ? (size_t)len : 0);

@@ -35,10 +35,15 @@ xsltStylesheetPtr htmlxsl_load(htmlxsl *e, const char *name, diag_set *ds);
  * when xhtml is set, else as the stylesheet's xsl:output says.  NULL after
  * an html-template error in ds (file: what the page is made from, used
  * when the error has no stylesheet line).  Safe to call from several
- * threads at once with one compiled stylesheet. */
+ * threads at once with one compiled stylesheet.  The budgets grow with
+ * doc's size, htmlxsl_size(doc); nodes is that size, or 0 to count it
+ * here (a caller transforming one tree again and again counts it once:
+ * a walk of corpus.xml costs as much as a small page). */
 char *htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
     const char **params, diag_set *ds, const char *file,
-    const char *prefix, int xhtml);
+    const char *prefix, int xhtml, size_t nodes);
+/* The number of doc's nodes and attributes. */
+size_t htmlxsl_size(xmlDocPtr doc);
 
 /* Limits of one transform (decisions.md, "Template limits"). */
 #define HTMLXSL_OPS_BASE     50000000UL  /* XPath steps, plus 200 a node */

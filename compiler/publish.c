@@ -31,6 +31,7 @@
 #include "jobs.h"
 #include "publish.h"
 #include "util.h"
+#include "xmldump.h"
 
 #define OUTPUT_MARKER ".policyc-output"
 
@@ -160,13 +161,12 @@ typedef struct {
  * made); inc (NULL for corpus.xml) records its bytes so the next build
  * may carry it over (incremental.h). */
 static int
-write_xml_bytes(const xmlChar *mem, int len, const char *staging,
+write_xml_bytes(const char *mem, size_t len, const char *staging,
     const char *rel, incr *inc, size_t i)
 {
-	if (!mem || publish_write(staging, rel, (const char *)mem,
-	    (size_t)len) != 0)
+	if (!mem || publish_write(staging, rel, mem, len) != 0)
 		return -1;
-	incr_wrote(inc, INCR_XML, i, (const char *)mem, (size_t)len);
+	incr_wrote(inc, INCR_XML, i, mem, len);
 	return 0;
 }
 
@@ -174,12 +174,11 @@ static int
 write_xml(xmlDocPtr doc, const char *staging, const char *rel, incr *inc,
     size_t i)
 {
-	xmlChar *mem = NULL;
-	int len = 0, rc;
+	size_t len;
+	char *mem = xmldump_doc(doc, &len);
+	int rc = write_xml_bytes(mem, len, staging, rel, inc, i);
 
-	xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 0);
-	rc = write_xml_bytes(mem, len, staging, rel, inc, i);
-	xmlFree(mem);
+	free(mem);
 	return rc;
 }
 
@@ -245,8 +244,8 @@ stream_tree(void *arg, size_t i)
 	const document *d = pipeline_corpus(x->pl)->docs[i];
 	xmlDocPtr doc = pipeline_tree(x->pl, i);
 	const char *known;
-	xmlChar *mem = NULL;
-	int len = 0;
+	char *mem = NULL;
+	size_t len = 0;
 	char *rel = NULL, hash[33];
 
 	if (!doc)
@@ -256,10 +255,10 @@ stream_tree(void *arg, size_t i)
 		incr_tree(x->inc, i, known);
 	else {
 		incr_hash h;
-		xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 0);
+		mem = xmldump_doc(doc, &len);
 		incr_hash_init(&h);
 		if (mem)
-			incr_hash_add(&h, mem, (size_t)len);
+			incr_hash_add(&h, mem, len);
 		incr_hash_hex(&h, hash);
 		incr_tree(x->inc, i, hash);
 	}
@@ -269,11 +268,11 @@ stream_tree(void *arg, size_t i)
 		stream_xml_failed(x, d, NULL);
 	else if (rel && !incr_reuse(x->inc, INCR_XML, i, x->staging, rel)) {
 		if (!mem)
-			xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 0);
+			mem = xmldump_doc(doc, &len);
 		if (write_xml_bytes(mem, len, x->staging, rel, x->inc, i) != 0)
 			stream_xml_failed(x, d, rel);
 	}
-	xmlFree(mem);
+	free(mem);
 	free(rel);
 	return doc;
 }

@@ -243,7 +243,7 @@ link_xml(walk *w, xmlNodePtr parent, cmark_node *n)
 		set_attr(x, "ref", li->term_slug);
 		if (!li->from_source)
 			set_attr(x, "auto", "true");
-		e = w->c->glossary ? glossary_lookup(w->c->glossary, li->term_slug) : -1;
+		e = xmlout_term_entry(w->c, li->term_slug);
 		if (e >= 0 && !(w->listed && w->listed[e]))
 			set_attr(x, "title", xmlout_term_title(w->c, (size_t)e));
 		w->in_link++;
@@ -703,7 +703,7 @@ listed_terms(const corpus *c, const document *d)
 		return NULL;
 	listed = xcalloc(n, 1);
 	for (i = 0; i < d->nterms; i++) {
-		long e = glossary_lookup(c->glossary, d->terms[i].term_slug);
+		long e = xmlout_term_entry(c, d->terms[i].term_slug);
 		if (e >= 0)
 			listed[e] = 1;
 	}

@@ -19,5 +19,8 @@ void xmlbody_markdown(const corpus *c, xmlNodePtr parent, const char *md);
 /* Glossary entry e's definition as plain text, for term/@title; from
  * xmlout.c's prepared data. */
 const char *xmlout_term_title(const corpus *c, size_t e);
+/* glossary_lookup(c->glossary, slug), for a term link's slug; -1 when
+ * there is no glossary or no such entry. */
+long xmlout_term_entry(const corpus *c, const char *slug);
 
 #endif

@@ -30,6 +30,7 @@
 
 struct xmlout_cache {
 	char **plain_defs;     /* glossary definitions as plain text */
+	long *slug_entry;      /* glossary_lookup of each entry's own slug */
 	int due_soon_days;
 };
 typedef struct xmlout_cache prepared;
@@ -79,8 +80,12 @@ prepare(const corpus *c)
 	pr = xcalloc(1, sizeof *pr);
 	n = c->glossary ? glossary_count(c->glossary) : 0;
 	pr->plain_defs = xcalloc(n + 1, sizeof *pr->plain_defs);
-	for (i = 0; i < n; i++)
+	pr->slug_entry = xcalloc(n + 1, sizeof *pr->slug_entry);
+	for (i = 0; i < n; i++) {
 		pr->plain_defs[i] = plain_markdown(glossary_at(c->glossary, i)->definition);
+		pr->slug_entry[i] = glossary_lookup(c->glossary,
+		    glossary_at(c->glossary, i)->slug);
+	}
 	pr->due_soon_days = 60;
 	s = project_rule_settings(c->project, "review-due-soon");
 	if (s && yval_get(s, "days") && yval_get(s, "days")->kind == YV_NUM)
@@ -95,6 +100,23 @@ xmlout_term_title(const corpus *c, size_t e)
 	return prepare(c)->plain_defs[e];
 }
 
+/* A term link's slug is almost always an entry's own, and those were
+ * looked up once, in prepare: glossary_lookup normalises the name and
+ * walks the term matcher, 2% of the HTML stage when done for each use of
+ * a term.  g->slugs keeps the first entry of a slug, whose own slug is
+ * that string, so the answer is glossary_lookup's. */
+long
+xmlout_term_entry(const corpus *c, const char *slug)
+{
+	long e;
+
+	if (!c->glossary || !slug)
+		return -1;
+	e = glossary_find_slug(c->glossary, slug);
+	return e >= 0 ? prepare(c)->slug_entry[e] :
+	    glossary_lookup(c->glossary, slug);
+}
+
 void
 xmlout_release(corpus *c)
 {
@@ -106,6 +128,7 @@ xmlout_release(corpus *c)
 	for (i = 0; i < n; i++)
 		free(pr->plain_defs[i]);
 	free(pr->plain_defs);
+	free(pr->slug_entry);
 	free(pr);
 	c->xml_cache = NULL;
 }
@@ -405,7 +428,7 @@ terms_xml(xmlNodePtr doc, const corpus *c, const document *d)
 		return;
 	counts = xcalloc(n, sizeof *counts);
 	for (i = 0; i < d->nterms; i++) {
-		long e = glossary_lookup(c->glossary, d->terms[i].term_slug);
+		long e = xmlout_term_entry(c, d->terms[i].term_slug);
 		if (e >= 0)
 			counts[e]++;
 	}
@@ -582,7 +605,7 @@ glossary_xml(xmlNodePtr root, const corpus *c)
 		const document *d = c->docs[k];
 		memset(count, 0, n * sizeof *count);
 		for (i = 0; i < d->nterms; i++) {
-			long e = glossary_lookup(c->glossary, d->terms[i].term_slug);
+			long e = xmlout_term_entry(c, d->terms[i].term_slug);
 			if (e < 0)
 				continue;
 			if (!count[e]++ || (size_t)d->terms[i].line < line[e])

@@ -475,14 +475,11 @@
   <xsl:template match="term" mode="body">
     <xsl:variable name="t" select="key('pc-term', @ref)"/>
     <a class="term" href="{$pc-root}glossary.html#{@ref}">
-      <xsl:variable name="def">
-        <xsl:choose>
-          <xsl:when test="string(@title) != ''"><xsl:value-of select="@title"/></xsl:when>
-          <xsl:otherwise><xsl:value-of select="$t/definition"/></xsl:otherwise>
-        </xsl:choose>
-      </xsl:variable>
-      <xsl:if test="normalize-space($def) != ''">
-        <xsl:attribute name="title"><xsl:value-of select="normalize-space($def)"/></xsl:attribute>
+      <!-- the use's own title, else its entry's definition: a string,
+           not a result tree fragment (one for every use of a term) -->
+      <xsl:variable name="def" select="normalize-space((@title[. != ''] | $t/definition[string(current()/@title) = ''])[1])"/>
+      <xsl:if test="$def != ''">
+        <xsl:attribute name="title"><xsl:value-of select="$def"/></xsl:attribute>
       </xsl:if>
       <xsl:choose>
         <xsl:when test="$t/@abbr and string(.) = $t/@abbr">
