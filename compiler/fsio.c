@@ -466,6 +466,31 @@ beneath_fast(int dfd, const char *rel)
 }
 
 int
+fsio_open_read_beneath(const char *root, const char *rel)
+{
+#ifdef SYS_openat2
+	struct open_how how;
+	int dfd, fd;
+
+	if (!rel || !*rel || rel[0] == '/')
+		return -1;
+	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	memset(&how, 0, sizeof how);
+	how.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH;
+	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof how);
+	close(dfd);
+	return fd < 0 ? -1 : fd;
+#else
+	(void)root;
+	(void)rel;
+	return -1;
+#endif
+}
+
+int
 fsio_open_beneath(const char *root, const char *rel)
 {
 	int dfd, fd;

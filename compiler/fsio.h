@@ -59,6 +59,13 @@ int fsio_open_beneath(const char *root, const char *rel);
  * checked). */
 int fsio_write_beneath(const char *root, const char *rel, const char *data,
     size_t len);
+/* Opens root/rel for reading (non-blocking, so a FIFO cannot hang the
+ * open) when the kernel can vouch in one call that it lies beneath root
+ * (openat2 RESOLVE_BENEATH: symbolic links are followed while they stay
+ * beneath, as fsio_resolve_inside's realpath would; an absolute one is
+ * refused).  -1 otherwise, for any reason: the caller then takes
+ * fsio_resolve_inside's way, which says why. */
+int fsio_open_read_beneath(const char *root, const char *rel);
 /* Removes a tree using only async-signal-safe calls, for a SIGINT or
  * SIGTERM handler. */
 void fsio_rmtree_signal_safe(const char *path);
