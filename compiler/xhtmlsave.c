@@ -30,6 +30,7 @@
 #include "escape.h"
 #include "util.h"
 #include "xhtmlsave.h"
+#include "xmldump.h"
 
 #define XHTML_NS ((const xmlChar *)"http://www.w3.org/1999/xhtml")
 
@@ -49,16 +50,23 @@ is(const xmlChar *name, const char *s)
  * page has, when in no namespace or XHTML's; other empty elements (an
  * SVG's <rect>) are "<p></p>". */
 static int
+in_list(const xmlChar *name, const char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (is(name, v[i]))
+			return 1;
+	return 0;
+}
+
+static int
 void_element(const xmlChar *name)
 {
 	static const char *const v[] = { "br", "hr", "img", "input", "link",
 	    "meta", "col", "area", "base", "param" };
-	size_t i;
 
-	for (i = 0; i < sizeof v / sizeof *v; i++)
-		if (is(name, v[i]))
-			return 1;
-	return 0;
+	return in_list(name, v, sizeof v / sizeof *v);
 }
 
 /* Empty elements libxml2's list may also hold, or HTML calls void: left
@@ -68,12 +76,8 @@ void_maybe(const xmlChar *name)
 {
 	static const char *const v[] = { "basefont", "frame", "isindex",
 	    "embed", "source", "track", "wbr", "keygen", "command" };
-	size_t i;
 
-	for (i = 0; i < sizeof v / sizeof *v; i++)
-		if (is(name, v[i]))
-			return 1;
-	return 0;
+	return in_list(name, v, sizeof v / sizeof *v);
 }
 
 /* Whether an attribute is written here as name="value". */
@@ -188,35 +192,20 @@ start_tag(buf *b, xmlNodePtr n)
 	}
 }
 
-/* Element top and its subtree (every node of it plain) as libxml2's
- * XHTML writer writes them; without recursion, the tree may be deep. */
+/* start_tag for xmldump_walk: every element of a plain subtree is. */
+static int
+start_any(buf *b, xmlNodePtr n)
+{
+	start_tag(b, n);
+	return 1;
+}
+
+/* Element top and its subtree (every node of it plain: elements and
+ * text only) as libxml2's XHTML writer writes them. */
 static void
 write_subtree(buf *b, xmlNodePtr top)
 {
-	xmlNodePtr n = top;
-
-	for (;;) {
-		if (n->type == XML_ELEMENT_NODE) {
-			start_tag(b, n);
-			if (n->children) {
-				n = n->children;
-				continue;
-			}
-		} else if (n->content && n->name == xmlStringTextNoenc)
-			buf_puts(b, (const char *)n->content);
-		else if (n->content)
-			escape_libxml_text(b, (const char *)n->content);
-		/* done with n: close the elements it was the last child of */
-		while (n != top && n->next == NULL) {
-			n = n->parent;
-			buf_putn(b, "</", 2);
-			buf_puts(b, (const char *)n->name);
-			buf_putc(b, '>');
-		}
-		if (n == top)
-			return;
-		n = n->next;
-	}
+	(void)xmldump_walk(b, top, start_any);
 }
 
 /* Writes ahead each largest subtree with nothing libxml2 must write. */

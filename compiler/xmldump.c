@@ -53,18 +53,15 @@ start_tag(buf *b, xmlNodePtr n)
 	buf_puts(b, n->children ? ">" : "/>");
 }
 
-/* Writes top and its subtree (without recursion: a tree may be deep);
- * 0 when it meets a node only libxml2 writes. */
-static int
-write_tree(buf *b, xmlNodePtr top)
+int
+xmldump_walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr))
 {
 	xmlNodePtr n = top;
 
 	for (;;) {
 		if (n->type == XML_ELEMENT_NODE) {
-			if (n->ns || n->nsDef || !attrs_plain(n->properties))
+			if (!start(b, n))
 				return 0;
-			start_tag(b, n);
 			if (n->children) {
 				n = n->children;
 				continue;
@@ -75,6 +72,7 @@ write_tree(buf *b, xmlNodePtr top)
 			buf_puts(b, (const char *)n->content);
 		else if (n->content)
 			escape_libxml_text(b, (const char *)n->content);
+		/* done with n: close the elements it was the last child of */
 		while (n != top && n->next == NULL) {
 			n = n->parent;
 			buf_putn(b, "</", 2);
@@ -85,6 +83,16 @@ write_tree(buf *b, xmlNodePtr top)
 			return 1;
 		n = n->next;
 	}
+}
+
+/* An element's start tag, or 0 for one only libxml2 writes. */
+static int
+start_plain(buf *b, xmlNodePtr n)
+{
+	if (n->ns || n->nsDef || !attrs_plain(n->properties))
+		return 0;
+	start_tag(b, n);
+	return 1;
 }
 
 char *
@@ -102,7 +110,7 @@ xmldump_doc(xmlDocPtr doc, size_t *len)
 	buf_init(&b);
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	for (n = doc->children; n && ok; n = n->next) {
-		ok = write_tree(&b, n);
+		ok = xmldump_walk(&b, n, start_plain);
 		buf_putc(&b, '\n');
 	}
 	if (ok) {

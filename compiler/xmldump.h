@@ -9,9 +9,19 @@
 #include <stddef.h>
 #include <libxml/tree.h>
 
+#include "util.h"
+
 /* doc serialised as UTF-8 without formatting, XML declaration first;
  * *len is its length.  Newly allocated (free with free); NULL when
  * libxml2 could not write it. */
 char *xmldump_doc(xmlDocPtr doc, size_t *len);
+
+/* Writes element top and its subtree as libxml2 writes them, without
+ * recursion (a tree may be deep): each element's start tag by start,
+ * text escaped as libxml2 escapes it (xmlStringTextNoenc text as it is),
+ * then the end tags.  0 when start refuses an element (returns 0) or a
+ * node is neither element nor text; b then holds a part written.  The
+ * one walker of xmldump.c and xhtmlsave.c. */
+int xmldump_walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr));
 
 #endif
