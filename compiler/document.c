@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 
 #include "cmarkmt.h"
