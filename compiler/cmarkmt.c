@@ -114,7 +114,14 @@ probe(void)
 	para = root ? cmark_node_first_child(root) : NULL;
 	first = para ? cmark_node_first_child(para) : NULL;
 	type = first ? cmark_node_get_type_string(first) : "";
-	parallel = real_manage != NULL && atomic_load(&reached) &&
+	/* Not yet: the tables are global for every parser, and a parser
+	 * without extensions (a glossary definition, editions built side by
+	 * side) that parses while one with extensions has them on splits
+	 * its text at "~", ":", "w"...; editions.t's reproducibility check
+	 * failed once in three full runs.  Parsers of the two kinds must
+	 * exclude each other first; until then (the "0 &&") documents are
+	 * parsed one at a time, as before. */
+	parallel = 0 && real_manage != NULL && atomic_load(&reached) &&
 	    type != NULL && type[0] == 's' && inside == 0;
 	if (root)
 		cmark_node_free(root);
