@@ -17,12 +17,23 @@ typedef struct {
 	severity sev;
 } override;
 
+/* What the JSON format adds about a document's file (its owner and page
+ * URL), kept with the set it describes: editions build side by side,
+ * each into a set of its own. */
+typedef struct {
+	char *path, *owner, *url;
+	size_t added;           /* order added: the first of a path wins */
+} doc_info;
+
 struct diag_set {
 	pthread_mutex_t lock;
 	diagnostic *items;
 	size_t n, cap;
 	override *overrides;
 	size_t noverrides;
+	doc_info *docs;
+	size_t ndocs, capdocs;
+	int docs_sorted;
 };
 
 diag_set *
@@ -47,6 +58,22 @@ diag_new_like(diag_set *like)
 	return ds;
 }
 
+static void
+forget_documents(diag_set *ds)
+{
+	size_t i;
+
+	for (i = 0; i < ds->ndocs; i++) {
+		free(ds->docs[i].path);
+		free(ds->docs[i].owner);
+		free(ds->docs[i].url);
+	}
+	free(ds->docs);
+	ds->docs = NULL;
+	ds->ndocs = ds->capdocs = 0;
+	ds->docs_sorted = 0;
+}
+
 void
 diag_free(diag_set *ds)
 {
@@ -62,8 +89,104 @@ diag_free(diag_set *ds)
 		free(ds->overrides[i].rule);
 	free(ds->overrides);
 	free(ds->items);
+	forget_documents(ds);
 	pthread_mutex_destroy(&ds->lock);
 	free(ds);
+}
+
+void
+diag_add_document(diag_set *ds, const char *path, const char *owner,
+    const char *url)
+{
+	doc_info *di;
+
+	if (!path)
+		return;
+	pthread_mutex_lock(&ds->lock);
+	if (ds->ndocs == ds->capdocs) {
+		ds->capdocs = ds->capdocs ? ds->capdocs * 2 : 16;
+		ds->docs = xrealloc(ds->docs, ds->capdocs * sizeof *ds->docs);
+	}
+	di = &ds->docs[ds->ndocs];
+	di->path = xstrdup(path);
+	di->owner = owner ? xstrdup(owner) : NULL;
+	di->url = url ? xstrdup(url) : NULL;
+	di->added = ds->ndocs++;
+	ds->docs_sorted = 0;
+	pthread_mutex_unlock(&ds->lock);
+}
+
+void
+diag_set_documents(diag_set *ds, const char *const *paths,
+    const char *const *owners, const char *const *urls, size_t n)
+{
+	size_t i;
+
+	pthread_mutex_lock(&ds->lock);
+	forget_documents(ds);
+	pthread_mutex_unlock(&ds->lock);
+	for (i = 0; i < n; i++)
+		diag_add_document(ds, paths[i], owners ? owners[i] : NULL,
+		    urls ? urls[i] : NULL);
+}
+
+size_t
+diag_document_count(diag_set *ds)
+{
+	return ds->ndocs;
+}
+
+void
+diag_document_at(diag_set *ds, size_t i, const char **path,
+    const char **owner, const char **url)
+{
+	*path = ds->docs[i].path;
+	*owner = ds->docs[i].owner;
+	*url = ds->docs[i].url;
+}
+
+static int
+cmp_doc_info(const void *a, const void *b)
+{
+	const doc_info *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	return x->added < y->added ? -1 : x->added > y->added;
+}
+
+int
+diag_document_info(diag_set *ds, const char *path, const char **owner,
+    const char **url)
+{
+	size_t lo = 0, hi;
+	int found = 0;
+
+	*owner = *url = NULL;
+	if (!path)
+		return 0;
+	pthread_mutex_lock(&ds->lock);
+	if (!ds->docs_sorted) {
+		if (ds->ndocs)
+			qsort(ds->docs, ds->ndocs, sizeof *ds->docs,
+			    cmp_doc_info);
+		ds->docs_sorted = 1;
+	}
+	hi = ds->ndocs;
+	while (lo < hi) {   /* the first entry of path */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ds->docs[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ds->ndocs && strcmp(ds->docs[lo].path, path) == 0) {
+		*owner = ds->docs[lo].owner;
+		*url = ds->docs[lo].url;
+		found = 1;
+	}
+	pthread_mutex_unlock(&ds->lock);
+	return found;
 }
 
 severity

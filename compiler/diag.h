@@ -63,6 +63,22 @@ void diag_report_named(diag_set *ds, int sev, const char *rule,
  * report into src meanwhile. */
 void diag_merge(diag_set *dst, const diag_set *src);
 
+/* What the JSON format adds to a diagnostic about a document's file: the
+ * document's owner and page URL, kept (copied) with the set.
+ * diag_set_documents replaces the table (govern.c, once the corpus is
+ * judged); diag_add_document appends one, and for a path added twice the
+ * first wins (editions.c gathers each edition's in edition order).
+ * diag_document_info finds path's (1), or sets both to NULL (0). */
+void diag_set_documents(diag_set *ds, const char *const *paths,
+    const char *const *owners, const char *const *urls, size_t n);
+void diag_add_document(diag_set *ds, const char *path, const char *owner,
+    const char *url);
+size_t diag_document_count(diag_set *ds);
+void diag_document_at(diag_set *ds, size_t i, const char **path,
+    const char **owner, const char **url);
+int diag_document_info(diag_set *ds, const char *path, const char **owner,
+    const char **url);
+
 /* Keeps only the diagnostics keep() says yes to (in order), freeing the
  * rest: how `check --changed-since` and `--baseline` narrow the set to
  * what a change brought, after every judgement was made.  Nothing may

@@ -405,56 +405,6 @@ print_text(diag_set *ds, FILE *fp, size_t ndocs)
 	    ndocs, ndocs == 1 ? "" : "s");
 }
 
-/* diag_print_documents' arrays, with an index sorted by path. */
-static struct {
-	const char *const *paths, *const *owners, *const *urls;
-	size_t n, *order;
-} docinfo;
-
-static int
-cmp_docinfo(const void *a, const void *b)
-{
-	return strcmp(docinfo.paths[*(const size_t *)a],
-	    docinfo.paths[*(const size_t *)b]);
-}
-
-void
-diag_print_documents(const char *const *paths, const char *const *owners,
-    const char *const *urls, size_t n)
-{
-	size_t i;
-	free(docinfo.order);
-	memset(&docinfo, 0, sizeof docinfo);
-	if (!n)
-		return;
-	docinfo.paths = paths;
-	docinfo.owners = owners;
-	docinfo.urls = urls;
-	docinfo.n = n;
-	docinfo.order = xmalloc(n * sizeof *docinfo.order);
-	for (i = 0; i < n; i++)
-		docinfo.order[i] = i;
-	qsort(docinfo.order, n, sizeof *docinfo.order, cmp_docinfo);
-}
-
-/* The document whose file is path, or -1. */
-static long
-docinfo_find(const char *path)
-{
-	size_t lo = 0, hi = docinfo.n;
-	while (path && lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(path, docinfo.paths[docinfo.order[mid]]);
-		if (!c)
-			return (long)docinfo.order[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
-}
-
 static void
 print_json(diag_set *ds, FILE *fp)
 {
@@ -473,14 +423,15 @@ print_json(diag_set *ds, FILE *fp)
 		    d->line, d->col);
 		put_json(fp, d->message);
 		{
-			long k = docinfo_find(d->file);
-			if (k >= 0 && docinfo.owners[k]) {
+			const char *owner, *url;
+			diag_document_info(ds, d->file, &owner, &url);
+			if (owner) {
 				fputs(", \"owner\": ", fp);
-				put_json(fp, docinfo.owners[k]);
+				put_json(fp, owner);
 			}
-			if (k >= 0 && docinfo.urls[k]) {
+			if (url) {
 				fputs(", \"url\": ", fp);
-				put_json(fp, docinfo.urls[k]);
+				put_json(fp, url);
 			}
 		}
 		fputs("}", fp);

@@ -33,11 +33,4 @@ void diag_print_baselined(int on);
  * repository root. */
 void diag_print_root(const char *prefix);
 
-/* What the JSON format adds to a diagnostic about a document's file: the
- * document's owner and its page URL (govern.c registers them once the
- * corpus is judged).  The arrays of n entries are borrowed until the next
- * call; a call with n = 0 forgets them. */
-void diag_print_documents(const char *const *paths,
-    const char *const *owners, const char *const *urls, size_t n);
-
 #endif

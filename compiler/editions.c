@@ -152,7 +152,7 @@ plan(ed_cmd *c, edition *ed, size_t *ned)
  * relative to where policyc runs (the same core file reads the same from
  * every edition, so the set can drop repeats). */
 static void
-gather(diag_set *all, const diag_set *ds, const char *dir)
+gather(diag_set *all, diag_set *ds, const char *dir)
 {
 	size_t i;
 
@@ -163,6 +163,17 @@ gather(diag_set *all, const diag_set *ds, const char *dir)
 		char *file = extends_norm_path(joined);
 		diag_report_named(all, (int)d->sev, d->rule, file, d->line, d->col,
 		    "%s", d->message);
+		free(file);
+		free(joined);
+	}
+	for (i = 0; i < diag_document_count(ds); i++) {
+		const char *path, *owner, *url;
+		char *joined, *file;
+
+		diag_document_at(ds, i, &path, &owner, &url);
+		joined = path_join(dir, path);
+		file = extends_norm_path(joined);
+		diag_add_document(all, file, owner, url);
 		free(file);
 		free(joined);
 	}

@@ -520,7 +520,7 @@ govern_judge(corpus *c, const char *data_dir, int jobs, diag_set *ds)
 		g->urls[i] = page_url(c->project, c->docs[i]->id);
 	}
 	free(j.lists);
-	diag_print_documents(g->paths, g->owners,
+	diag_set_documents(ds, g->paths, g->owners,
 	    (const char *const *)g->urls, c->ndocs);
 	g->ndocs = c->ndocs;
 	return g;
@@ -532,7 +532,6 @@ govern_free(govern *g)
 	size_t i;
 	if (!g)
 		return;
-	diag_print_documents(NULL, NULL, NULL, 0);
 	for (i = 0; i < g->ndocs; i++)
 		free(g->urls[i]);
 	free(g->urls);

@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,32 +272,39 @@ incr_binary_identity(char out[33])
 	binary_identity(out);
 }
 
+static char binary_id[33];
+static pthread_once_t binary_id_once = PTHREAD_ONCE_INIT;
+
+/* Worked out once: editions built side by side ask at once. */
 static void
-binary_identity(char out[33])
+find_binary_identity(void)
 {
-	static char id[33];
 	incr_hash h;
 	size_t n = 0;
 	char *data;
 
-	if (!id[0]) {
-		incr_hash_init(&h);
-		incr_hash_str(&h, CACHE_MAGIC);
+	incr_hash_init(&h);
+	incr_hash_str(&h, CACHE_MAGIC);
 #ifdef POLICYC_BUILD_ID
-		/* the sources, flags and libraries it was built from */
-		incr_hash_str(&h, POLICYC_BUILD_ID);
-		(void)data;
-		(void)n;
+	/* the sources, flags and libraries it was built from */
+	incr_hash_str(&h, POLICYC_BUILD_ID);
+	(void)data;
+	(void)n;
 #else
-		/* built without the Makefile: the executable itself */
-		data = read_file("/proc/self/exe", &n);
-		if (data)
-			incr_hash_add(&h, data, n);
-		free(data);
+	/* built without the Makefile: the executable itself */
+	data = read_file("/proc/self/exe", &n);
+	if (data)
+		incr_hash_add(&h, data, n);
+	free(data);
 #endif
-		incr_hash_hex(&h, id);
-	}
-	memcpy(out, id, 33);
+	incr_hash_hex(&h, binary_id);
+}
+
+static void
+binary_identity(char out[33])
+{
+	pthread_once(&binary_id_once, find_binary_identity);
+	memcpy(out, binary_id, 33);
 }
 
 static void

@@ -10,6 +10,7 @@
  * any back end runs: `check` prints what `build` prints.
  */
 #include <stdio.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,18 +79,17 @@ struct pipeline {
  * installed binary (<prefix>/bin/policyc → <prefix>/share/policyc); else
  * the source tree the binary was built in (running from build/).
  */
-const char *
-pipeline_data_dir(void)
+static char data_dir_found[4096];
+static pthread_once_t data_dir_once = PTHREAD_ONCE_INIT;
+
+/* Looked for once: editions and folders built side by side ask at once. */
+static void
+find_data_dir(void)
 {
-	static char found[4096];
-	const char *env = getenv("POLICYC_DATA");
-	char exe[4000];
+	char *found = data_dir_found, exe[4000];
+	size_t size = sizeof data_dir_found;
 	ssize_t n;
 
-	if (env && *env)
-		return env;
-	if (found[0])
-		return found;
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		char *slash, *probe;
@@ -98,20 +98,30 @@ pipeline_data_dir(void)
 			*slash = '\0';
 		if ((slash = strrchr(exe, '/')))
 			*slash = '\0';
-		snprintf(found, sizeof found, "%s/share/policyc", exe);
+		snprintf(found, size, "%s/share/policyc", exe);
 		probe = path_join(found, "templates/xml/policy.rng");
 		if (fsio_exists(probe)) {
 			free(probe);
-			return found;
+			return;
 		}
 		free(probe);
 	}
 #ifdef POLICYC_DATADIR
-	snprintf(found, sizeof found, "%s", POLICYC_DATADIR);
+	snprintf(found, size, "%s", POLICYC_DATADIR);
 #else
-	snprintf(found, sizeof found, "/usr/local/share/policyc");
+	snprintf(found, size, "/usr/local/share/policyc");
 #endif
-	return found;
+}
+
+const char *
+pipeline_data_dir(void)
+{
+	const char *env = getenv("POLICYC_DATA");
+
+	if (env && *env)
+		return env;
+	pthread_once(&data_dir_once, find_data_dir);
+	return data_dir_found;
 }
 
 /*

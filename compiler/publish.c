@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libxml/xmlsave.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -61,17 +62,59 @@ publish_open(const char *staging, const char *rel)
 
 /* ---- signals ---- */
 
-/* The staging folder a SIGINT or SIGTERM must remove; set while one
- * exists.  The handler reads it with async-signal-safe calls only. */
-static char *volatile signal_staging;
+/* The staging folders a SIGINT or SIGTERM must remove, one slot each
+ * while it exists (editions publish side by side, each into its own).
+ * The handler reads them with async-signal-safe calls only.  While a
+ * swap is between its two renames (in any thread: the signal may reach
+ * another one than the swapping thread, which holds it), the handler
+ * only notes the signal, and the last swap to finish acts on it. */
+#define STAGING_SLOTS 64
+static char *_Atomic signal_staging[STAGING_SLOTS];
+static atomic_int swaps_in_progress;
+static atomic_int signal_pending;
+
+static void
+leave_now(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < STAGING_SLOTS; i++) {
+		char *s = atomic_load(&signal_staging[i]);
+		if (s)
+			fsio_rmtree_signal_safe(s);
+	}
+	_exit(128 + sig);
+}
 
 static void
 on_signal(int sig)
 {
-	char *s = signal_staging;
-	if (s)
-		fsio_rmtree_signal_safe(s);
-	_exit(128 + sig);
+	atomic_store(&signal_pending, sig);
+	if (atomic_load(&swaps_in_progress) == 0)
+		leave_now(sig);
+}
+
+/* The slot staging is watched in, or -1 when all are taken (the
+ * folder is then left for the next build's sweep to remove). */
+static int
+watch_staging(char *staging)
+{
+	int i;
+
+	for (i = 0; i < STAGING_SLOTS; i++) {
+		char *expect = NULL;
+		if (atomic_compare_exchange_strong(&signal_staging[i], &expect,
+		    staging))
+			return i;
+	}
+	return -1;
+}
+
+static void
+unwatch_staging(int slot)
+{
+	if (slot >= 0)
+		atomic_store(&signal_staging[slot], NULL);
 }
 
 void
@@ -94,8 +137,10 @@ publish_signals_install(void)
 	}
 }
 
-/* Blocks (1) or unblocks (0) SIGINT and SIGTERM: the swap must not be cut
- * between its two renames, or OUT would be left as OUT.old-PID. */
+/* Blocks (1) or unblocks (0) SIGINT and SIGTERM in this thread: the swap
+ * must not be cut between its two renames, or OUT would be left as
+ * OUT.old-PID.  Another thread may still take the signal: on_signal then
+ * waits for the swaps in progress (swap_begin, swap_end). */
 static void
 hold_signals(int hold)
 {
@@ -104,7 +149,26 @@ hold_signals(int hold)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+	pthread_sigmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+static void
+swap_begin(void)
+{
+	hold_signals(1);
+	atomic_fetch_add(&swaps_in_progress, 1);
+}
+
+static void
+swap_end(void)
+{
+	int sig;
+
+	atomic_fetch_sub(&swaps_in_progress, 1);
+	hold_signals(0);
+	if ((sig = atomic_load(&signal_pending)) != 0 &&
+	    atomic_load(&swaps_in_progress) == 0)
+		leave_now(sig);
 }
 
 /* ---- OUT ---- */
@@ -606,7 +670,7 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 {
 	const project *p = pipeline_project(pl);
 	char *out, *staging;
-	int fatal;
+	int fatal, slot;
 	incr *inc;
 
 	/* PDF packs lay out many documents at once, so they need every
@@ -634,7 +698,7 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 		free(out);
 		return EXIT_ERRORS;
 	}
-	signal_staging = staging;
+	slot = watch_staging(staging);
 
 	if (pipeline_streamed(pl)) {
 		/* trees made while the back ends write read the checked
@@ -648,7 +712,7 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 		fatal = publish_outputs(pl, o, staging, ds, inc);
 	if (!fatal)
 		fatal = incr_finish(inc, staging, ds);
-	hold_signals(1);
+	swap_begin();
 	if (!fatal && fsio_swap(staging, out) != 0) {
 		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 		    "cannot move the new output into '%s': %s", out,
@@ -657,8 +721,8 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	}
 	if (fatal)
 		fsio_rmtree(staging);
-	signal_staging = NULL;
-	hold_signals(0);
+	unwatch_staging(slot);
+	swap_end();
 	incr_end(inc);
 	pipeline_stage(pl, "publish");
 	if (pipeline_options_of(pl)->timings)

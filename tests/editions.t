@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 69
+plan 70
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -119,6 +119,8 @@ is "$rc" 2 "two folders of the same name would share OUT/<name>: refused"
 run_policyc check "$R/hampshire" "$R/little-acorns" --today $T --format json
 like "$out" '"file": *"[^"]*/regional/core/glossary.yaml"' "several folders: paths from where policyc runs, any format"
 is "$(printf '%s\n' "$out" | grep -c 'Section 47 enquiry')" 1 "a finding in shared core text is printed once, not once per edition"
+run_policyc check "$R/core" --edition all --today $T --format json -j 4
+like "$out" '"file": *"[^"]*/regional/core/policies/[^"]*", [^}]*"owner": "[^"]*", "url": "[^"]*.html"' "editions: JSON gives each document's owner and page, as for one project"
 
 # ---- documents shared between editions are parsed once ----
 for e in a b c; do
