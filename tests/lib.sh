@@ -37,7 +37,7 @@ run_policyc() {
 }
 # A sanitizer report anywhere in stderr is a failure of its own.
 no_sanitizer_report() {
-	if printf '%s' "$err" | grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer'; then
+	if printf '%s' "$err" | grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' -e 'WARNING: ThreadSanitizer'; then
 		ok 1 "$1: no sanitizer report"; printf '%s\n' "$err" | head -30 | sed 's/^/#   /'
 	else ok 0 "$1: no sanitizer report"; fi
 }
