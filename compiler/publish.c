@@ -73,16 +73,22 @@ static char *_Atomic signal_staging[STAGING_SLOTS];
 static atomic_int swaps_in_progress;
 static atomic_int signal_pending;
 
+/* Other threads go on writing while the handler removes their folders,
+ * so a folder may not be empty when its turn comes: a few passes.  One a
+ * thread still fills after them is swept by the next build into that OUT
+ * (fsio_sweep_stale: its name carries this process's id). */
 static void
 leave_now(int sig)
 {
 	size_t i;
+	int pass;
 
-	for (i = 0; i < STAGING_SLOTS; i++) {
-		char *s = atomic_load(&signal_staging[i]);
-		if (s)
-			fsio_rmtree_signal_safe(s);
-	}
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < STAGING_SLOTS; i++) {
+			char *s = atomic_load(&signal_staging[i]);
+			if (s)
+				fsio_rmtree_signal_safe(s);
+		}
 	_exit(128 + sig);
 }
 

@@ -6,7 +6,7 @@
 # diagnostics of each overlay kind, profiling and the bad overlays are
 # the cases under tests/cases/editions/ (run by tests/cases.t).
 . "$(dirname "$0")/lib.sh"
-plan 71
+plan 72
 
 T=2026-11-23
 CASES=$ROOT/tests/cases/editions
@@ -105,6 +105,24 @@ for e in core hampshire little-acorns; do
 	SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition $e -o "$TMP/ws-one" --today $T -j 1
 	check "edition $e alone publishes what it does in --edition all" diff -r "$TMP/ws-one/$e" "$TMP/ws2/$e"
 done
+# SIGTERM while editions publish side by side: every staging folder goes
+# (each edition has its own; the handler used to know only the last)
+rm -rf "$TMP/ws-term"
+"$POLICYC" build "$R/core" --edition all -o "$TMP/ws-term" --today $T -j 4 >/dev/null 2>&1 &
+bpid=$!
+for _ in $(seq 1 400); do
+	ls -d "$TMP"/ws-term/*.tmp-* >/dev/null 2>&1 && break
+	kill -0 $bpid 2>/dev/null || break
+	sleep 0.01
+done
+kill -TERM $bpid 2>/dev/null
+set +e; wait $bpid; brc=$?; set -e
+if [ "$brc" = 143 ]; then
+	check "SIGTERM during editions side by side: no staging folder left" \
+	    sh -c '! ls -d "$1"/*.tmp-* 2>/dev/null | grep -q .' _ "$TMP/ws-term"
+else
+	skip "SIGTERM during editions: the build had finished (exit $brc)"
+fi
 run_policyc check "$R/core" "$R/hampshire" "$R/little-acorns" --today $T -j 4
 par_out=$out
 run_policyc check "$R/core" "$R/hampshire" "$R/little-acorns" --today $T -j 1
