@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <errno.h>
@@ -195,11 +196,36 @@ fsio_list_markdown(const char *project_root, const char *dir, char ***out,
 	return l.n;
 }
 
+/* Set by a SIGINT or SIGTERM handler about to remove the staging
+ * folders: from then on nothing new is made (other threads go on
+ * running while the handler works). */
+static atomic_int writes_stopped;
+
+void
+fsio_stop_writes(void)
+{
+	atomic_store(&writes_stopped, 1);
+}
+
+static int
+stopped(void)
+{
+	if (atomic_load_explicit(&writes_stopped, memory_order_relaxed)) {
+		errno = ECANCELED;
+		return 1;
+	}
+	return 0;
+}
+
 int
 fsio_mkdirs(const char *path)
 {
-	char *p = xstrdup(path), *s;
+	char *p, *s;
 	int rc = 0;
+
+	if (stopped())
+		return -1;
+	p = xstrdup(path);
 
 	for (s = p + 1; *s; s++) {
 		if (*s != '/')
@@ -218,10 +244,14 @@ fsio_mkdirs(const char *path)
 int
 fsio_write(const char *path, const char *data, size_t len)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	char *dir, *slash;
 	FILE *fp;
 	int rc = 0;
 
+	if (stopped())
+		return -1;
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
 		if (*dir && fsio_mkdirs(dir) != 0) {
@@ -501,6 +531,8 @@ fsio_open_beneath(const char *root, const char *rel)
 		errno = EINVAL;
 		return -1;
 	}
+	if (stopped())
+		return -1;
 	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
@@ -731,8 +763,13 @@ fsio_inside_reason(enum fsio_inside r)
 int
 fsio_mkdir_parent(const char *path)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	char *dir, *slash;
 	int rc = 0;
+
+	if (stopped())
+		return -1;
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
 		rc = fsio_mkdirs(dir);

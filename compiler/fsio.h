@@ -66,6 +66,10 @@ int fsio_write_beneath(const char *root, const char *rel, const char *data,
  * refused).  -1 otherwise, for any reason: the caller then takes
  * fsio_resolve_inside's way, which says why. */
 int fsio_open_read_beneath(const char *root, const char *rel);
+/* From now on fsio makes no file or folder (ECANCELED): what a SIGINT
+ * or SIGTERM handler calls before it removes the staging folders, which
+ * other threads are writing into.  Async-signal-safe. */
+void fsio_stop_writes(void);
 /* Removes a tree using only async-signal-safe calls, for a SIGINT or
  * SIGTERM handler. */
 void fsio_rmtree_signal_safe(const char *path);

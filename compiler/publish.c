@@ -73,16 +73,18 @@ static char *_Atomic signal_staging[STAGING_SLOTS];
 static atomic_int swaps_in_progress;
 static atomic_int signal_pending;
 
-/* Other threads go on writing while the handler removes their folders,
- * so a folder may not be empty when its turn comes: a few passes.  One a
- * thread still fills after them is swept by the next build into that OUT
- * (fsio_sweep_stale: its name carries this process's id). */
+/* Other threads go on running while the handler removes their folders:
+ * fsio makes nothing new from here on, and a few passes take what a
+ * write already under way adds.  Anything still left is swept by the
+ * next build into that OUT (fsio_sweep_stale: the name carries this
+ * process's id). */
 static void
 leave_now(int sig)
 {
 	size_t i;
 	int pass;
 
+	fsio_stop_writes();
 	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < STAGING_SLOTS; i++) {
 			char *s = atomic_load(&signal_staging[i]);
