@@ -917,7 +917,8 @@ pdftag_finish(const backend_input *in, const char *path,
 {
 	tctx c;
 	const char *why = NULL;
-	size_t ol = strlen(in->out_dir);
+	size_t ol = strlen(in->out_dir), len = 0;
+	char *data = NULL;
 	int i, rc = 0;
 
 	memset(&c, 0, sizeof c);
@@ -927,7 +928,11 @@ pdftag_finish(const backend_input *in, const char *path,
 	qpdf_set_suppress_warnings(c.q, QPDF_TRUE);
 	if (strncmp(path, in->out_dir, ol) != 0 || path[ol] != '/')
 		why = "it is outside the output folder";
-	else if (qpdf_read(c.q, path, NULL) & QPDF_ERRORS)
+	/* read from memory: qpdf reads a file through stdio with a seek
+	 * for every object, a third of the PDF stage in lseek calls */
+	else if (!(data = read_file(path, &len)))
+		why = strerror(errno);
+	else if (qpdf_read_memory(c.q, path, data, len, NULL) & QPDF_ERRORS)
 		why = NULL;
 	else if (tag_document(&c, lang && *lang ? lang : "en-GB", &why) == 0 &&
 	    !qpdf_has_error(c.q)) {
@@ -954,5 +959,6 @@ pdftag_finish(const backend_input *in, const char *path,
 	free(c.art);
 	free(c.page_id);
 	qpdf_cleanup(&c.q);
+	free(data);   /* qpdf reads it until its cleanup */
 	return rc;
 }
