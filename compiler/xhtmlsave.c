@@ -27,7 +27,6 @@
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
-#include "escape.h"
 #include "util.h"
 #include "xhtmlsave.h"
 #include "xmldump.h"
@@ -161,8 +160,6 @@ mark_kept(xmlDocPtr res)
 static void
 start_tag(buf *b, xmlNodePtr n)
 {
-	xmlAttrPtr a;
-	xmlNodePtr t;
 	xmlNsPtr ns;
 
 	buf_putc(b, '<');
@@ -172,14 +169,7 @@ start_tag(buf *b, xmlNodePtr n)
 		buf_puts(b, (const char *)ns->href);
 		buf_putc(b, '"');
 	}
-	for (a = n->properties; a; a = a->next) {
-		buf_putc(b, ' ');
-		buf_puts(b, (const char *)a->name);
-		buf_putn(b, "=\"", 2);
-		for (t = a->children; t; t = t->next)
-			escape_libxml_attr(b, (const char *)t->content);
-		buf_putc(b, '"');
-	}
+	xmldump_attrs(b, n);
 	if (n->children)
 		buf_putc(b, '>');
 	else if (void_element(n->name) &&

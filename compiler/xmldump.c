@@ -34,14 +34,12 @@ attrs_plain(xmlAttrPtr a)
 	return 1;
 }
 
-static void
-start_tag(buf *b, xmlNodePtr n)
+void
+xmldump_attrs(buf *b, xmlNodePtr n)
 {
 	xmlAttrPtr a;
 	xmlNodePtr t;
 
-	buf_putc(b, '<');
-	buf_puts(b, (const char *)n->name);
 	for (a = n->properties; a; a = a->next) {
 		buf_putc(b, ' ');
 		buf_puts(b, (const char *)a->name);
@@ -50,6 +48,14 @@ start_tag(buf *b, xmlNodePtr n)
 			escape_libxml_attr(b, (const char *)t->content);
 		buf_putc(b, '"');
 	}
+}
+
+static void
+start_tag(buf *b, xmlNodePtr n)
+{
+	buf_putc(b, '<');
+	buf_puts(b, (const char *)n->name);
+	xmldump_attrs(b, n);
 	buf_puts(b, n->children ? ">" : "/>");
 }
 

@@ -16,6 +16,10 @@
  * libxml2 could not write it. */
 char *xmldump_doc(xmlDocPtr doc, size_t *len);
 
+/* Element n's attributes (plain text, no namespace), each as ' name="value"'
+ * with libxml2's escaping: the one attribute writer of both writers. */
+void xmldump_attrs(buf *b, xmlNodePtr n);
+
 /* Writes element top and its subtree as libxml2 writes them, without
  * recursion (a tree may be deep): each element's start tag by start,
  * text escaped as libxml2 escapes it (xmlStringTextNoenc text as it is),
