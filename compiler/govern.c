@@ -79,6 +79,7 @@ struct govern {
 	contact *contacts; size_t ncontacts;
 	sources *src;
 	cite *cites; size_t ncites;
+	size_t *cite_off;        /* document i's: cites[cite_off[i]..[i+1]) */
 };
 
 /* ---- contacts ---- */
@@ -504,10 +505,13 @@ govern_judge(corpus *c, const char *data_dir, int jobs, diag_set *ds)
 	j.c = c;
 	j.ds = ds;
 	j.lists = xcalloc(c->ndocs + 1, sizeof *j.lists);
+	g->cite_off = xcalloc(c->ndocs + 1, sizeof *g->cite_off);
 	jobs_run(c->ndocs, jobs, judge_one, &j);
 	for (i = 0; i < c->ndocs; i++) {
-		/* in document order, so the XML does not depend on threads */
+		/* in document order, so the XML does not depend on threads,
+		 * and each document's are found without a search */
 		cite_list *l = &j.lists[i];
+		g->cite_off[i] = g->ncites;
 		if (l->n) {
 			g->cites = xrealloc(g->cites, (g->ncites + l->n) *
 			    sizeof *g->cites);
@@ -519,6 +523,7 @@ govern_judge(corpus *c, const char *data_dir, int jobs, diag_set *ds)
 		g->owners[i] = c->docs[i]->owner;
 		g->urls[i] = page_url(c->project, c->docs[i]->id);
 	}
+	g->cite_off[c->ndocs] = g->ncites;
 	free(j.lists);
 	diag_set_documents(ds, g->paths, g->owners,
 	    (const char *const *)g->urls, c->ndocs);
@@ -541,6 +546,7 @@ govern_free(govern *g)
 		free(g->contacts[i].docs);
 	free(g->contacts);
 	free(g->cites);
+	free(g->cite_off);
 	sources_free(g->src);
 	free(g);
 }
@@ -599,9 +605,9 @@ govern_document_xml(xmlNodePtr root, const corpus *c, size_t i)
 	if (!g)
 		return;
 	cs = child(root, "cites");
-	for (k = 0; k < g->ncites; k++)
-		if (g->cites[k].doc == i)
-			cite_attrs(child(cs, "cite"), g, &g->cites[k]);
+	for (k = i < g->ndocs ? g->cite_off[i] : 0;
+	    i < g->ndocs && k < g->cite_off[i + 1]; k++)
+		cite_attrs(child(cs, "cite"), g, &g->cites[k]);
 }
 
 static void
