@@ -720,6 +720,8 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 	xmlNodePtr root = xmlNewNode(NULL, X("corpus")), docs, graph;
 	size_t i;
 
+	/* names and attribute values held once (xmlnode.h, put_attr) */
+	doc->dict = xmlDictCreate();
 	prepare(c);
 	xmlDocSetRootElement(doc, root);
 	set_attr(root, "lang", c->project->language);
