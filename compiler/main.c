@@ -872,9 +872,12 @@ main(int argc, char **argv)
 		options_free(&o);
 		return rc;
 	}
-	if (!strcmp(cmd, "serve"))
+	if (!strcmp(cmd, "serve")) {
+		/* its first build, before it listens, may restart with
+		 * malloc on huge pages (hugepages.c) */
+		o.po.restart_argv = argv;
 		rc = serve_run(&o);
-	else if (o.help) {
+	} else if (o.help) {
 		fputs(help_for(cmd), stdout);
 		rc = EXIT_OK;
 	} else if (o.version) {
@@ -884,6 +887,10 @@ main(int argc, char **argv)
 		/* editions: --edition, several folders */
 		memset(&c, 0, sizeof c);
 		take_options(&o, &c);
+		/* a large build or check may restart with malloc on huge
+		 * pages (hugepages.c) */
+		if (!strcmp(cmd, "build") || !strcmp(cmd, "check"))
+			c.po.restart_argv = argv;
 		dir = o.noperands ? o.operands[0] : ".";
 		why = ci_usage(&c.ci, !strcmp(cmd, "check"));
 		if (!why)

@@ -29,6 +29,7 @@
 #include "filters.h"
 #include "fsio.h"
 #include "glossary.h"
+#include "hugepages.h"
 #include "history.h"
 #include "incremental.h"
 #include "govern.h"
@@ -600,6 +601,12 @@ pipeline_load(pipeline *pl)
 		n = list_documents(pl, content_dir, &rel);
 		free(content_dir);
 	}
+	/* nothing read, judged or printed yet: a large build may start
+	 * again here, its malloc on huge pages (does not return then) */
+	hugepages_restart(pl->o.restart_argv, n);
+	if (pl->o.timings && pl->o.restart_argv && hugepages_restarted())
+		fprintf(stderr, "timing: restarted, malloc on transparent huge "
+		    "pages (%zu documents)\n", n);
 	pipeline_stage(pl, "scan");
 
 	if (pl->ed)

@@ -53,6 +53,10 @@ typedef struct {
 	 * tree instead, when that was made from the same key (its slot is
 	 * emptied) */
 	struct pipeline *donor;
+	/* build and check: main's argv, so that a large project's build
+	 * may start again with malloc on huge pages (hugepages.c); NULL:
+	 * never */
+	char *const *restart_argv;
 } pipeline_options;
 
 typedef struct pipeline pipeline;

@@ -72,6 +72,8 @@ typedef struct {
 	int drafts;               /* --drafts: preview drafts too */
 	int built;          /* a build has published OUT */
 	serve_site *site;
+	char *const *argv;  /* main's: the first build of a large project
+	                       may restart with huge pages (hugepages.c) */
 } serve_opts;
 
 /* CPU seconds of this process and its reaped children (the filters'):
@@ -109,6 +111,7 @@ build_once(serve_opts *o, const char *why)
 	po.drafts = o->drafts;
 	po.jobs = o->jobs;
 	po.cache_out = o->out;   /* the filters' share of the cache */
+	po.restart_argv = o->argv;
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
 	pub.outputs = OUTPUT_XML | OUTPUT_HTML;
@@ -174,6 +177,7 @@ parse(const options *op, serve_opts *o)
 	o->today = op->po.today;
 	o->jobs = op->po.jobs;
 	o->drafts = op->po.drafts;
+	o->argv = op->po.restart_argv;
 	o->dir = op->noperands ? op->operands[0] : ".";
 	return -1;
 }
