@@ -18,7 +18,7 @@ typedef struct {
 	const char *project_dir;    /* the policy project folder */
 	const char *data_dir;       /* built-in templates/ and filters/ live here */
 	const char *out_dir;        /* staging output folder (write below it) */
-	xmlDocPtr corpus;           /* corpus.xml tree */
+	xmlDocPtr corpus;           /* corpus.xml tree (see corpus_full) */
 	xmlDocPtr *docs;            /* one tree per document, in corpus order */
 	size_t ndocs;
 	int jobs;                   /* threads to use */
@@ -38,7 +38,19 @@ typedef struct {
 	 * is needed; else NULL */
 	char *(*carry)(void *ctx, size_t i);
 	void *tree_ctx;
+	/* Streamed trees: corpus is only corpus.xml's head (<project>,
+	 * <documents>, <sections>) until backend_corpus is called, once
+	 * the document trees are written; NULL: corpus is whole. */
+	xmlDocPtr (*corpus_full)(void *ctx);
+	void *corpus_ctx;
 } backend_input;
+
+/* corpus.xml's whole tree (finished now when it was only the head). */
+static inline xmlDocPtr
+backend_corpus(const backend_input *in)
+{
+	return in->corpus_full ? in->corpus_full(in->corpus_ctx) : in->corpus;
+}
 
 /* Document i's tree, made now when trees are streamed. */
 static inline xmlDocPtr

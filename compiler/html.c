@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/tree.h>
 #include <libxslt/transform.h>
@@ -68,6 +69,8 @@ typedef struct {
 	site_section *sections;
 	size_t nsections;
 	htmlgraph *graph;           /* titles for the related-policies SVG */
+	xmlDocPtr corpus;           /* corpus.xml whole: after the document
+	                               pages (backend_corpus) */
 	char *html_dir;
 	char **entries;             /* search entry per document */
 	int failed;
@@ -379,7 +382,7 @@ static xmlNodePtr
 corpus_graft(site_job *j)
 {
 	const backend_input *in = j->in;
-	xmlNodePtr root = xmlDocGetRootElement(in->corpus), pdfs, x, d;
+	xmlNodePtr root = xmlDocGetRootElement(j->corpus), pdfs, x, d;
 	size_t i;
 
 	for (i = 0; i < in->ndocs; i++) {
@@ -391,13 +394,13 @@ corpus_graft(site_job *j)
 			xmlNodePtr home = xmlNewChild(root, NULL, BAD_CAST "home",
 			    NULL);
 			xmlAddChild(home, xmlDocCopyNode(xmlread_child(dr, "meta"),
-			    in->corpus, 1));
+			    j->corpus, 1));
 			xmlAddChild(home, xmlDocCopyNode(xmlread_child(dr, "body"),
-			    in->corpus, 1));
+			    j->corpus, 1));
 		}
 		free(id);
 	}
-	xmlAddChild(root, htmlgraph_sections(j->graph, in->corpus));
+	xmlAddChild(root, htmlgraph_sections(j->graph, j->corpus));
 	pdfs = xmlNewChild(root, NULL, BAD_CAST "pdfs", NULL);
 	d = xmlread_child(root, "documents");
 	for (x = d ? d->children : NULL; x; x = x->next)
@@ -432,7 +435,7 @@ corpus_site(site_job *j)
 	const backend_input *in = j->in;
 	xmlNodePtr root = corpus_graft(j);
 	/* the pages transform the same tree: counted once for the budgets */
-	size_t k, nodes = htmlxsl_size(in->corpus);
+	size_t k, nodes = htmlxsl_size(j->corpus);
 	double t;
 	int rc = 0;
 
@@ -449,7 +452,7 @@ corpus_site(site_job *j)
 			continue;
 		}
 		t = date_monotonic();
-		s = htmlxsl_apply(j->xsl, st, in->corpus, j->params, in->ds,
+		s = htmlxsl_apply(j->xsl, st, j->corpus, j->params, in->ds,
 		    "corpus.xml", pre, pre != NULL, nodes);
 		if (in->timings)   /* they grow with the corpus, not a page */
 			fprintf(stderr, "timing:   page %-14s %8.3f s\n",
@@ -476,13 +479,26 @@ static int
 write_search(site_job *j)
 {
 	const backend_input *in = j->in;
-	char *s = htmlsearch_script(j->entries, in->ndocs, in->corpus);
-	char *file = path_join(j->html_dir, "search-index.js");
-	int rc = write_out(in, file, s);
+	int fd = fsio_open_beneath(in->out_dir, "html/search-index.js");
+	FILE *f = NULL;
+	int rc = 0;
 	size_t k;
 
-	free(file);
-	free(s);
+	if (fd < 0)
+		rc = -1;
+	else if (!(f = fdopen(fd, "w"))) {
+		close(fd);
+		rc = -1;
+	} else {
+		if (htmlsearch_write(f, j->entries, in->ndocs, j->corpus) != 0)
+			rc = -1;
+		if (fclose(f) != 0)
+			rc = -1;
+	}
+	if (rc != 0)
+		diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
+		    "cannot write %s/search-index.js: %s", j->html_dir,
+		    strerror(errno));
 	if (in->incr)
 		incr_search_keep(in->incr, j->entries);
 	else {
@@ -572,10 +588,12 @@ html_render(const backend_input *in)
 		if (j.failed)
 			rc = 1;
 	}
-	/* streamed trees: the corpus pages' keys, now every tree's hash is
-	 * known and before corpus_site grafts onto corpus.xml */
+	/* streamed trees: corpus.xml's rest, now that the document trees
+	 * are gone; the corpus pages' keys, now every tree's hash is known
+	 * and before corpus_site grafts onto corpus.xml */
+	j.corpus = backend_corpus(in);
 	incr_trees_done(in->incr);
-	if (corpus_site(&j) != 0 || reviewcal_write(in) != 0)
+	if (corpus_site(&j) != 0 || reviewcal_write(in, j.corpus) != 0)
 		rc = 1;
 
 	if (write_search(&j) != 0)

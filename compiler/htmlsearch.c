@@ -258,22 +258,23 @@ htmlsearch_glossary(xmlDocPtr corpus, buf *b)
 	}
 }
 
-char *
-htmlsearch_script(char **entries, size_t n, xmlDocPtr corpus)
+int
+htmlsearch_write(FILE *f, char **entries, size_t n, xmlDocPtr corpus)
 {
-	buf idx, g;
+	buf g;
 	size_t i;
 	int any = 0;
 
-	buf_init(&idx);
-	buf_puts(&idx, "/* policyc search index: generated, do not edit. */\n"
-	    "window.POLICYC_SEARCH = [\n");
+	/* written a piece at a time: at 10,000 documents the index is
+	 * 100 MB, which a string of it would hold twice while growing */
+	fputs("/* policyc search index: generated, do not edit. */\n"
+	    "window.POLICYC_SEARCH = [\n", f);
 	for (i = 0; i < n; i++) {
 		if (entries[i] == NULL)
 			continue;
 		if (any)
-			buf_puts(&idx, ",\n");
-		buf_puts(&idx, entries[i]);
+			fputs(",\n", f);
+		fputs(entries[i], f);
 		any = 1;
 	}
 	/* each glossary entry comes with a leading ",\n" */
@@ -281,8 +282,8 @@ htmlsearch_script(char **entries, size_t n, xmlDocPtr corpus)
 	buf_puts(&g, "");
 	htmlsearch_glossary(corpus, &g);
 	if (g.len > 2)
-		buf_puts(&idx, any ? g.data : g.data + 2);
+		fputs(any ? g.data : g.data + 2, f);
 	buf_free(&g);
-	buf_puts(&idx, "\n];\n");
-	return buf_detach(&idx);
+	fputs("\n];\n", f);
+	return ferror(f) ? -1 : 0;
 }

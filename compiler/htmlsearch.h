@@ -5,6 +5,7 @@
 #ifndef POLICYC_HTMLSEARCH_H
 #define POLICYC_HTMLSEARCH_H
 
+#include <stdio.h>
 #include <libxml/tree.h>
 
 #include "util.h"
@@ -16,8 +17,9 @@ char *htmlsearch_entry(xmlDocPtr doc);
 /* Appends ",\n{...}" for every glossary entry of corpus.xml to b. */
 void htmlsearch_glossary(xmlDocPtr corpus, buf *b);
 
-/* The whole search-index.js: entries (n of them, NULL ones skipped; the
- * caller still owns them) then the glossary.  Newly allocated. */
-char *htmlsearch_script(char **entries, size_t n, xmlDocPtr corpus);
+/* Writes the whole search-index.js to f: entries (n of them, NULL ones
+ * skipped; the caller still owns them) then the glossary.  0, or -1 when
+ * a write failed (the caller's fclose may still fail). */
+int htmlsearch_write(FILE *f, char **entries, size_t n, xmlDocPtr corpus);
 
 #endif

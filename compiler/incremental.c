@@ -381,7 +381,7 @@ static void
 html_identity(pipeline *pl, char out[33])
 {
 	const project *p = pipeline_project(pl);
-	xmlNodePtr root = xmlDocGetRootElement(pipeline_corpus_xml(pl)), c;
+	xmlNodePtr root = xmlDocGetRootElement(pipeline_corpus_head(pl)), c;
 	incr_hash h;
 	char bin[33], *t;
 

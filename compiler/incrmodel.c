@@ -233,7 +233,7 @@ incr_model_begin(pipeline *pl, const char *out, int fresh)
 	char global[33];
 
 	if (!c || !out || !pipeline_filters_memo(pl) ||
-	    !pipeline_corpus_xml(pl))
+	    !pipeline_corpus_head(pl))
 		return NULL;
 	atomic_store(&n_taken, 0);
 	atomic_store(&n_read, 0);
@@ -248,7 +248,7 @@ incr_model_begin(pipeline *pl, const char *out, int fresh)
 	m->clean = xcalloc(c->ndocs + 1, 1);
 	incr_hash_init(&h);
 	incr_hash_str(&h, "model 2");
-	project_settings(&h, pipeline_corpus_xml(pl));
+	project_settings(&h, pipeline_corpus_head(pl));
 	incr_hash_hex(&h, global);
 	k.m = m;
 	k.c = c;

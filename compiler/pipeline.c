@@ -65,6 +65,9 @@ struct pipeline {
 	char *render_dir;
 	corpus *c;
 	xmlDocPtr cx;               /* corpus.xml */
+	xmlNodePtr cx_rest;         /* streamed: cx is the head only, and
+	                               this its <diagnostics>, until
+	                               pipeline_corpus_xml finishes it */
 	xmlDocPtr *dx;              /* one per document */
 	history *h;                 /* release history (history.c), or NULL */
 	const char **paths;
@@ -807,7 +810,15 @@ model(pipeline *pl, int stream)
 		pl->dx[0] = xmlout_document(pl->c, 0, NULL);
 		return PIPELINE_OK;
 	}
-	pl->cx = xmlout_corpus(pl->c, pl->ds);
+	/* history and editions add to every tree after it is made */
+	pl->streamed = stream && !pl->h && !pl->ed;
+	/* streamed: only corpus.xml's head while every document's cmark
+	 * tree is alive; the rest once they are gone (pipeline_corpus_xml),
+	 * so the two are never held at once */
+	if (pl->streamed)
+		pl->cx = xmlout_corpus_head(pl->c, pl->ds, &pl->cx_rest);
+	else
+		pl->cx = xmlout_corpus(pl->c, pl->ds);
 	pipeline_stage(pl, "corpus");
 	/* not with release history or editions: they add to the trees
 	 * after this */
@@ -818,8 +829,6 @@ model(pipeline *pl, int stream)
 	m.pl = pl;
 	m.docs = pl->dx = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1,
 	    sizeof *pl->dx);
-	/* history and editions add to every tree after it is made */
-	pl->streamed = stream && !pl->h && !pl->ed;
 	if (pl->streamed)
 		return PIPELINE_OK;
 	jobs_run(pl->c->ndocs, pl->jobs, model_one, &m);
@@ -895,6 +904,23 @@ pipeline_ndocs(const pipeline *pl)
 xmlDocPtr
 pipeline_corpus_xml(const pipeline *pl)
 {
+	if (pl->cx && pl->cx_rest) {
+		/* finished once, by the first caller after the document
+		 * trees (a cache, not a change the caller sees) */
+		pipeline *w = (pipeline *)pl;
+		double t = date_monotonic();
+		xmlout_corpus_finish(w->cx, w->c, w->cx_rest);
+		w->cx_rest = NULL;
+		if (pl->o.timings)
+			fprintf(stderr, "timing:   corpus.xml's rest     %.3f s\n",
+			    date_monotonic() - t);
+	}
+	return pl->cx;
+}
+
+xmlDocPtr
+pipeline_corpus_head(const pipeline *pl)
+{
 	return pl->cx;
 }
 
@@ -960,6 +986,8 @@ pipeline_free(pipeline *pl)
 				xmlFreeDoc(pl->dx[i]);
 		free(pl->dx);
 	}
+	if (pl->cx_rest)
+		xmlFreeNode(pl->cx_rest);   /* before its document's dict */
 	if (pl->cx)
 		xmlFreeDoc(pl->cx);
 	history_free(pl->h);

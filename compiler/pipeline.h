@@ -111,7 +111,15 @@ void pipeline_rerun_filters(pipeline *pl, diag_set *ds);
 const project *pipeline_project(const pipeline *pl);
 corpus *pipeline_corpus(const pipeline *pl);
 size_t pipeline_ndocs(const pipeline *pl);
+/* corpus.xml's whole tree.  After pipeline_model_streamed the pipeline
+ * holds only its head (xmlout_corpus_head) until the first call here,
+ * which adds the rest: call it from one thread, once the document trees
+ * are written (publish.c), or it is made while they are alive. */
 xmlDocPtr pipeline_corpus_xml(const pipeline *pl);
+/* At least corpus.xml's <project>, <documents> and <sections>: what is
+ * read before the document trees (the cache's keys, the site's brand,
+ * trails and graph titles). */
+xmlDocPtr pipeline_corpus_head(const pipeline *pl);
 /* The XML trees of the documents, in corpus order (pipeline_ndocs). */
 xmlDocPtr *pipeline_document_xml(const pipeline *pl);
 int pipeline_jobs(const pipeline *pl);

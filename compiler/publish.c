@@ -404,6 +404,14 @@ stream_carry(void *arg, size_t i)
 	return ok ? xstrdup(entry) : NULL;
 }
 
+/* corpus.xml's whole tree, for the corpus pages: finished now, after
+ * the document pages freed their trees (backend.h). */
+static xmlDocPtr
+stream_corpus(void *arg)
+{
+	return pipeline_corpus_xml(arg);
+}
+
 /* XML without the site: each tree made, written and freed; or, when the
  * cache would read it back and its file is carried over, not made. */
 static void
@@ -422,6 +430,21 @@ stream_one(void *arg, size_t i, int worker)
 		stream_release(arg, i);
 }
 
+/* OUT/xml/corpus.xml; nonzero when it could not be written. */
+static int
+publish_corpus_xml(pipeline *pl, const char *staging, diag_set *ds)
+{
+	if (write_xml(pipeline_corpus_xml(pl), staging, "xml/corpus.xml",
+	    NULL, 0) != 0) {
+		diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
+		    "cannot write xml/corpus.xml: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* Every document's XML file, and corpus.xml unless trees are streamed
+ * (then it is written after the back ends: pipeline_corpus_xml). */
 static int
 publish_xml(pipeline *pl, const char *staging, diag_set *ds, incr *inc)
 {
@@ -438,13 +461,9 @@ publish_xml(pipeline *pl, const char *staging, diag_set *ds, incr *inc)
 	atomic_init(&xc.failed, 0);
 	/* streamed trees: each document's file is written when its tree
 	 * is made (stream_tree) */
-	if (!pipeline_streamed(pl))
+	if (!pipeline_streamed(pl)) {
 		jobs_run(c->ndocs, pipeline_jobs(pl), xml_one, &xc);
-	if (write_xml(pipeline_corpus_xml(pl), staging, "xml/corpus.xml",
-	    NULL, 0) != 0) {
-		diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
-		    "cannot write xml/corpus.xml: %s", strerror(errno));
-		fatal = 1;
+		fatal = publish_corpus_xml(pl, staging, ds);
 	}
 	return fatal | atomic_load(&xc.failed);
 }
@@ -610,7 +629,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	in.project_dir = p->dir;
 	in.data_dir = pipeline_data_dir();
 	in.out_dir = staging;
-	in.corpus = pipeline_corpus_xml(pl);
+	in.corpus = pipeline_corpus_head(pl);
 	in.docs = pipeline_document_xml(pl);
 	in.ndocs = pipeline_ndocs(pl);
 	in.jobs = pipeline_jobs(pl);
@@ -623,6 +642,8 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		in.release = stream_release;
 		in.carry = stream_carry;
 		in.tree_ctx = &sx;
+		in.corpus_full = stream_corpus;
+		in.corpus_ctx = pl;
 	}
 	if (!fatal && (o->outputs & OUTPUT_PDF)) {
 		/* a PDF that cannot be written fails the build like any other
@@ -651,6 +672,9 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	}
 	if (!fatal && (o->outputs & OUTPUT_HTML))
 		fatal |= publish_redirects(pipeline_corpus(pl), staging, ds);
+	/* streamed: corpus.xml once every document's tree is gone */
+	if (!fatal && in.tree && (o->outputs & OUTPUT_XML))
+		fatal |= publish_corpus_xml(pl, staging, ds);
 	if (in.tree) {
 		fatal |= atomic_load(&sx.failed);
 		free(sx.xml_done);

@@ -327,7 +327,7 @@ reviewcal_csv(xmlDocPtr cx)
 }
 
 int
-reviewcal_write(const backend_input *in)
+reviewcal_write(const backend_input *in, xmlDocPtr cx)
 {
 	static const char *const names[] = { "html/review.ics",
 		"html/review.csv" };
@@ -335,7 +335,7 @@ reviewcal_write(const backend_input *in)
 	size_t k;
 
 	for (k = 0; k < 2; k++) {
-		char *s = k ? reviewcal_csv(in->corpus) : reviewcal_ics(in->corpus);
+		char *s = k ? reviewcal_csv(cx) : reviewcal_ics(cx);
 		if (publish_write(in->out_dir, names[k], s, strlen(s)) != 0) {
 			diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
 			    "cannot write %s: %s", names[k], strerror(errno));

@@ -14,8 +14,8 @@
 char *reviewcal_ics(xmlDocPtr cx);
 /* The same documents as CSV, sorted by owner then date.  Caller frees. */
 char *reviewcal_csv(xmlDocPtr cx);
-/* Writes both into OUT/html/.  0 on success; -1 after reporting
- * html-write. */
-int reviewcal_write(const backend_input *in);
+/* Writes both, made from cx (corpus.xml), into OUT/html/.  0 on
+ * success; -1 after reporting html-write. */
+int reviewcal_write(const backend_input *in, xmlDocPtr cx);
 
 #endif

@@ -24,6 +24,7 @@
 #include "util.h"
 #include "xmlbody.h"
 #include "xmlnode.h"
+#include "xmlread.h"
 #include "xmlout.h"
 
 /* ---- prepared data shared by every document ---- */
@@ -449,7 +450,7 @@ terms_xml(xmlNodePtr doc, const corpus *c, const document *d)
 	free(counts);
 }
 
-static void
+static xmlNodePtr
 diagnostics_xml(xmlNodePtr parent, diag_set *ds, const char *file,
     int with_file)
 {
@@ -457,7 +458,7 @@ diagnostics_xml(xmlNodePtr parent, diag_set *ds, const char *file,
 	size_t i, first, end;
 
 	if (!ds)
-		return;
+		return dx;
 	if (file)
 		diag_file_range(ds, file, &first, &end);
 	else {
@@ -474,6 +475,7 @@ diagnostics_xml(xmlNodePtr parent, diag_set *ds, const char *file,
 		set_attr_int(x, "line", g->line);
 		set_attr_int(x, "column", g->col);
 	}
+	return dx;
 }
 
 static char *
@@ -714,10 +716,10 @@ sections_xml(xmlNodePtr root, const corpus *c)
 }
 
 xmlDocPtr
-xmlout_corpus(const corpus *c, diag_set *ds)
+xmlout_corpus_head(const corpus *c, diag_set *ds, xmlNodePtr *diags)
 {
 	xmlDocPtr doc = xmlNewDoc(X("1.0"));
-	xmlNodePtr root = xmlNewNode(NULL, X("corpus")), docs, graph;
+	xmlNodePtr root = xmlNewNode(NULL, X("corpus")), docs;
 	size_t i;
 
 	/* names and attribute values held once (xmlnode.h, put_attr) */
@@ -753,6 +755,23 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 		amendments_xml(x, d);
 		string_items(x, d->tags, d->ntags, "tag");
 	}
+	sections_xml(root, c);
+	/* the diagnostics as they are now (sorted: the document trees find
+	 * theirs by binary search), kept aside until the tree is finished */
+	if (ds)
+		diag_sort(ds);
+	*diags = diagnostics_xml(root, ds, NULL, 1);
+	xmlUnlinkNode(*diags);
+	return doc;
+}
+
+void
+xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, xmlNodePtr diags)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	xmlNodePtr sections = xmlread_child(root, "sections"), graph;
+	size_t i;
+
 	glossary_xml(root, c);
 	graph = child(root, "graph");
 	for (i = 0; i < c->nedges; i++) {
@@ -766,11 +785,22 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 			set_attr(x, "note", e->note);
 	}
 	packs_xml(root, c);
-	sections_xml(root, c);
+	/* <sections>, made by the head, comes after <packs> */
+	if (sections) {
+		xmlUnlinkNode(sections);
+		xmlAddChild(root, sections);
+	}
 	owners_xml(root, c);
 	govern_corpus_xml(root, c);
-	if (ds)
-		diag_sort(ds);
-	diagnostics_xml(root, ds, NULL, 1);
+	xmlAddChild(root, diags);
+}
+
+xmlDocPtr
+xmlout_corpus(const corpus *c, diag_set *ds)
+{
+	xmlNodePtr diags;
+	xmlDocPtr doc = xmlout_corpus_head(c, ds, &diags);
+
+	xmlout_corpus_finish(doc, c, diags);
 	return doc;
 }

@@ -17,6 +17,16 @@ xmlDocPtr xmlout_document(const corpus *c, size_t i, diag_set *ds);
 /* Builds corpus.xml (metadata of every document, glossary with uses, graph,
  * packs, diagnostics so far).  Caller frees. */
 xmlDocPtr xmlout_corpus(const corpus *c, diag_set *ds);
+/* The same tree in two steps, so that a streamed build (publish.c) need
+ * not hold all of it while every document's cmark tree is alive.  The
+ * head is <project>, <documents> and <sections>: what the site needs
+ * before its corpus pages (brand, trails, the graph's titles, the build
+ * cache's keys); *diags is the <diagnostics> of ds as it is now, sorted,
+ * kept unlinked.  xmlout_corpus_finish adds the rest, each part in its
+ * place, and takes diags: the tree and its bytes are xmlout_corpus's. */
+xmlDocPtr xmlout_corpus_head(const corpus *c, diag_set *ds,
+    xmlNodePtr *diags);
+void xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, xmlNodePtr diags);
 
 /* Frees what the writer prepared for the corpus (definitions as plain
  * text); call before corpus_free. */
