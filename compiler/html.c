@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/tree.h>
 #include <libxslt/transform.h>
@@ -28,6 +27,7 @@
 #include "htmlxsl.h"
 #include "incremental.h"
 #include "jobs.h"
+#include "publish.h"
 #include "reviewcal.h"
 #include "util.h"
 #include "xmlread.h"
@@ -479,22 +479,14 @@ static int
 write_search(site_job *j)
 {
 	const backend_input *in = j->in;
-	int fd = fsio_open_beneath(in->out_dir, "html/search-index.js");
-	FILE *f = NULL;
-	int rc = 0;
+	FILE *f = publish_fopen(in->out_dir, "html/search-index.js");
+	int rc = f ? 0 : -1;
 	size_t k;
 
-	if (fd < 0)
+	if (f && htmlsearch_write(f, j->entries, in->ndocs, j->corpus) != 0)
 		rc = -1;
-	else if (!(f = fdopen(fd, "w"))) {
-		close(fd);
+	if (f && fclose(f) != 0)
 		rc = -1;
-	} else {
-		if (htmlsearch_write(f, j->entries, in->ndocs, j->corpus) != 0)
-			rc = -1;
-		if (fclose(f) != 0)
-			rc = -1;
-	}
 	if (rc != 0)
 		diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
 		    "cannot write %s/search-index.js: %s", j->html_dir,

@@ -81,33 +81,34 @@ min_docs(void)
 	return HUGEPAGES_MIN_DOCS;
 }
 
+/* Whether this process should start again with the tunable added to
+ * old (GLIBC_TUNABLES as it is, or NULL). */
+static int
+wanted(size_t ndocs, const char *old)
+{
+	const char *want = getenv("POLICYC_HUGEPAGES");
+	const char *preload = getenv("LD_PRELOAD");
+
+	return !SANITIZED && ndocs >= min_docs() &&
+	    !(want && !strcmp(want, "0")) && !getenv(MARK) &&
+	    !(old && strstr(old, TUNABLE)) && !(preload && *preload) &&
+	    kernel_offers();
+}
+
 void
 hugepages_restart(char *const *argv, size_t ndocs)
 {
-	const char *env = getenv("GLIBC_TUNABLES");
-	char *old = env ? xstrdup(env) : NULL;  /* setenv may replace it */
-	const char *want = getenv("POLICYC_HUGEPAGES");
-	const char *preload = getenv("LD_PRELOAD");
-	char *tunables;
+#if defined(__GLIBC__)
+	const char *env;
+	char *old, *tunables;
 
-	if (considered || !argv || !argv[0]) {
-		free(old);
+	if (considered || !argv || !argv[0])
 		return;
-	}
 	considered = 1;
-#if !defined(__GLIBC__)
-	(void)ndocs; (void)want; (void)preload; (void)tunables;
-	(void)kernel_offers;
-	(void)min_docs;
-	free(old);
-	return;
-#else
-	if (SANITIZED || ndocs < min_docs() || (want && !strcmp(want, "0")) ||
-	    getenv(MARK) || (old && strstr(old, TUNABLE)) ||
-	    (preload && *preload) || !kernel_offers()) {
-		free(old);
+	env = getenv("GLIBC_TUNABLES");
+	if (!wanted(ndocs, env))
 		return;
-	}
+	old = env ? xstrdup(env) : NULL;   /* setenv may replace it */
 	tunables = old && *old ? xasprintf("%s:%s=1", old, TUNABLE) :
 	    xasprintf("%s=1", TUNABLE);
 	/* the mark stops a second restart should the tunable be refused */
@@ -124,6 +125,10 @@ hugepages_restart(char *const *argv, size_t ndocs)
 	unsetenv(MARK);
 	free(tunables);
 	free(old);
+#else
+	(void)argv;
+	(void)ndocs;
+	(void)wanted;
 #endif
 }
 

@@ -60,6 +60,20 @@ publish_open(const char *staging, const char *rel)
 	return fsio_open_beneath(staging, rel);
 }
 
+FILE *
+publish_fopen(const char *staging, const char *rel)
+{
+	int fd = fsio_open_beneath(staging, rel), e;
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+
+	if (!f && fd >= 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
 /* ---- signals ---- */
 
 /* The staging folders a SIGINT or SIGTERM must remove, one slot each

@@ -10,6 +10,7 @@
 #define POLICYC_PUBLISH_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "diagfmt.h"
 #include "pipeline.h"
@@ -54,5 +55,8 @@ int publish_write(const char *staging, const char *rel, const char *data,
 /* The same, as a descriptor to write to (for cairo's stream surfaces);
  * -1 with errno set. */
 int publish_open(const char *staging, const char *rel);
+/* The same as a stream (the PDF writer's, the search index written a
+ * piece at a time); NULL with errno set, and no descriptor left open. */
+FILE *publish_fopen(const char *staging, const char *rel);
 
 #endif

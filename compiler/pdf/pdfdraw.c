@@ -11,11 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <time.h>
 
-#include "fsio.h"
 #include "pdfint.h"
+#include "publish.h"
 
 typedef struct {
 	pdf_thread *t;
@@ -992,13 +991,9 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	 * the file is opened) */
 	{
 		size_t ol = strlen(in->out_dir);
-		int fd = strncmp(path, in->out_dir, ol) == 0 && path[ol] == '/' ?
-		    fsio_open_beneath(in->out_dir, path + ol + 1) : -1;
-		if (fd < 0 && errno == 0)
-			errno = EINVAL;
-		ps.fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-		if (!ps.fp && fd >= 0)
-			close(fd);
+		errno = EINVAL;
+		ps.fp = strncmp(path, in->out_dir, ol) == 0 && path[ol] == '/' ?
+		    publish_fopen(in->out_dir, path + ol + 1) : NULL;
 	}
 	if (!ps.fp) {
 		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, path, 0, 0,
