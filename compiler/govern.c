@@ -1,8 +1,13 @@
 /*
- * govern.c — document governance, judged in pipeline_check after the
- * link pass (the cmark trees are still there for the text's mentions)
- * and written into the XML by xmlout.c, so every back end only draws
- * what was decided here (check = build).
+ * govern.c — document governance, judged before any renderer and
+ * written into the XML by xmlout.c, so every back end only draws what
+ * was decided here (check = build).  Contacts and the sources registry
+ * are read before the link pass (govern_begin); each document's
+ * citations are judged by the link pass's worker right after it has
+ * linked that document (govern_judge_document: its tree is final and
+ * still in the worker's cache, where a walk of its own afterwards
+ * found every tree cold); pipeline_check gathers them in document
+ * order (govern_finish).
  *
  * Contacts: policyc.yaml's contacts: (and organisation.contacts:, where
  * DESIGN.md first put them) are typed entries — name, role, phone,
@@ -33,7 +38,6 @@
 #include "diagfmt.h"
 #include "document.h"
 #include "govern.h"
-#include "jobs.h"
 #include "project.h"
 #include "rules.h"
 #include "sources.h"
@@ -80,6 +84,9 @@ struct govern {
 	sources *src;
 	cite *cites; size_t ncites;
 	size_t *cite_off;        /* document i's: cites[cite_off[i]..[i+1]) */
+	/* between govern_begin and govern_finish: document i's citations,
+	 * judged by whichever worker had it in the link pass */
+	cite_list *lists; size_t nlists;
 };
 
 /* ---- contacts ---- */
@@ -472,45 +479,43 @@ page_url(const project *p, const char *id)
 	return u ? u : xasprintf("%s.html", id);
 }
 
-typedef struct {
-	const govern *g;
-	const corpus *c;
-	cite_list *lists;
-	diag_set *ds;
-} judge_ctx;
-
-/* jobs_run body: document i's citations, into its own list. */
-static void
-judge_one(void *arg, size_t i, int worker)
-{
-	judge_ctx *j = arg;
-	judge_declared(j->g, j->c, i, &j->lists[i], j->ds);
-	judge_mentions(j->g, j->c, i, &j->lists[i], j->ds);
-}
-
 govern *
-govern_judge(corpus *c, const char *data_dir, int jobs, diag_set *ds)
+govern_begin(corpus *c, const char *data_dir, diag_set *ds)
 {
 	govern *g = xcalloc(1, sizeof *g);
-	judge_ctx j;
-	size_t i;
 
 	read_contacts(g, c, ds);
 	contact_uses(g, c);
 	g->src = sources_load(c->project, data_dir, ds);
+	g->lists = xcalloc(c->ndocs + 1, sizeof *g->lists);
+	g->nlists = c->ndocs;
+	return g;
+}
+
+void
+govern_judge_document(govern *g, const corpus *c, size_t i, diag_set *ds)
+{
+	if (!g->lists || i >= g->nlists)
+		return;
+	judge_declared(g, c, i, &g->lists[i], ds);
+	judge_mentions(g, c, i, &g->lists[i], ds);
+}
+
+void
+govern_finish(govern *g, corpus *c, diag_set *ds)
+{
+	size_t i;
+
+	if (!g->lists)
+		return;   /* finished already */
 	g->paths = xcalloc(c->ndocs + 1, sizeof *g->paths);
 	g->owners = xcalloc(c->ndocs + 1, sizeof *g->owners);
 	g->urls = xcalloc(c->ndocs + 1, sizeof *g->urls);
-	j.g = g;
-	j.c = c;
-	j.ds = ds;
-	j.lists = xcalloc(c->ndocs + 1, sizeof *j.lists);
 	g->cite_off = xcalloc(c->ndocs + 1, sizeof *g->cite_off);
-	jobs_run(c->ndocs, jobs, judge_one, &j);
 	for (i = 0; i < c->ndocs; i++) {
 		/* in document order, so the XML does not depend on threads,
 		 * and each document's are found without a search */
-		cite_list *l = &j.lists[i];
+		cite_list *l = &g->lists[i];
 		g->cite_off[i] = g->ncites;
 		if (l->n) {
 			g->cites = xrealloc(g->cites, (g->ncites + l->n) *
@@ -524,11 +529,12 @@ govern_judge(corpus *c, const char *data_dir, int jobs, diag_set *ds)
 		g->urls[i] = page_url(c->project, c->docs[i]->id);
 	}
 	g->cite_off[c->ndocs] = g->ncites;
-	free(j.lists);
+	free(g->lists);
+	g->lists = NULL;
+	g->nlists = 0;
 	diag_set_documents(ds, g->paths, g->owners,
 	    (const char *const *)g->urls, c->ndocs);
 	g->ndocs = c->ndocs;
-	return g;
 }
 
 void
@@ -545,6 +551,9 @@ govern_free(govern *g)
 	for (i = 0; i < g->ncontacts; i++)
 		free(g->contacts[i].docs);
 	free(g->contacts);
+	for (i = 0; i < g->nlists; i++)
+		free(g->lists[i].v);   /* begun, never finished */
+	free(g->lists);
 	free(g->cites);
 	free(g->cite_off);
 	sources_free(g->src);

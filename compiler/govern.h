@@ -16,12 +16,19 @@
 struct corpus;
 typedef struct govern govern;
 
-/* Judges contacts and citations of c (after the link pass, with the cmark
- * trees still there) and keeps what the XML needs.  data_dir holds
- * data/sources.yaml; documents are judged on jobs threads (jobs.c).
- * Never NULL; caller frees with govern_free. */
-govern *govern_judge(struct corpus *c, const char *data_dir, int jobs,
+/* Governance in three steps.  govern_begin judges the contacts (and
+ * finds which documents use each) and loads the sources registry
+ * (data_dir holds data/sources.yaml); never NULL.  govern_judge_document
+ * judges document i's citations, declared and mentioned in its text, once
+ * its links are final (the link pass calls it for each document, from
+ * any thread: each document has a list of its own).  govern_finish
+ * gathers the lists in document order and gives the diagnostics each
+ * document's owner and page; the XML writers below need it done.
+ * Caller frees with govern_free, finished or not. */
+govern *govern_begin(struct corpus *c, const char *data_dir, diag_set *ds);
+void govern_judge_document(govern *g, const struct corpus *c, size_t i,
     diag_set *ds);
+void govern_finish(govern *g, struct corpus *c, diag_set *ds);
 void govern_free(govern *g);
 
 /* <control> and <cites> of document i, after its <meta>. */

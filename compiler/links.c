@@ -50,6 +50,8 @@ typedef struct {
 	edge_vec *edges;     /* one per document */
 	linkforms forms;     /* the other tools' forms, aliases, "did you
 	                        mean" (linkforms.c) */
+	links_after_fn after;  /* each document, once its links are final */
+	void *after_ctx;
 } pass;
 
 /* ---- small string helpers ---------------------------------------------- */
@@ -108,6 +110,13 @@ is_dir(const char *path)
 static char *
 node_text(cmark_node *n)
 {
+	cmark_node *only = cmark_node_first_child(n);
+	/* the usual link, one text node: its literal, without a walk */
+	if (only && !cmark_node_next(only) &&
+	    cmark_node_get_type(only) == CMARK_NODE_TEXT) {
+		const char *lit = cmark_node_get_literal(only);
+		return lit ? trim_dup(lit, strlen(lit)) : xstrdup("");
+	}
 	buf b;
 	buf_init(&b);
 	document_plain_text(n, &b, ' ');
@@ -773,8 +782,13 @@ resolve_document(pass *ps, size_t di)
 	document *d = ps->c->docs[di];
 	if (!d->root)
 		return;
-	/* 1. [[wiki]] links: text nodes outside links, images and code */
-	size_t n = 0, cap = 16;
+	/* One walk finds both what step 1 rewrites — the text nodes
+	 * outside links and images that hold "[[" — and what step 2
+	 * resolves: every link and image the author wrote.  The links step
+	 * 1 makes are resolved as they are made, so step 2 needs no second
+	 * walk to find them. */
+	size_t nw = 0, wcap = 8, n = 0, cap = 16;
+	cmark_node **wiki = xmalloc(wcap * sizeof *wiki);
 	cmark_node **nodes = xmalloc(cap * sizeof *nodes);
 	int inlink = 0;
 	cmark_iter *it = cmark_iter_new(d->root);
@@ -784,6 +798,11 @@ resolve_document(pass *ps, size_t di)
 		cmark_node_type t = cmark_node_get_type(nd);
 		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			inlink += e == CMARK_EVENT_ENTER ? 1 : -1;
+			if (e != CMARK_EVENT_ENTER)
+				continue;
+			if (n == cap)
+				nodes = xrealloc(nodes, (cap *= 2) * sizeof *nodes);
+			nodes[n++] = nd;
 			continue;
 		}
 		if (e != CMARK_EVENT_ENTER || inlink || t != CMARK_NODE_TEXT)
@@ -791,28 +810,17 @@ resolve_document(pass *ps, size_t di)
 		const char *lit = cmark_node_get_literal(nd);
 		if (!lit || !strstr(lit, "[["))
 			continue;
-		if (n == cap)
-			nodes = xrealloc(nodes, (cap *= 2) * sizeof *nodes);
-		nodes[n++] = nd;
+		if (nw == wcap)
+			wiki = xrealloc(wiki, (wcap *= 2) * sizeof *wiki);
+		wiki[nw++] = nd;
 	}
 	cmark_iter_free(it);
-	for (size_t i = 0; i < n; i++)
-		split_wiki(ps, di, nodes[i]);
+	/* 1. [[wiki]] links: text nodes outside links, images and code */
+	for (size_t i = 0; i < nw; i++)
+		split_wiki(ps, di, wiki[i]);
+	free(wiki);
 
 	/* 2. every link and image */
-	n = 0;
-	it = cmark_iter_new(d->root);
-	while ((e = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *nd = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(nd);
-		if (e != CMARK_EVENT_ENTER ||
-		    (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
-			continue;
-		if (n == cap)
-			nodes = xrealloc(nodes, (cap *= 2) * sizeof *nodes);
-		nodes[n++] = nd;
-	}
-	cmark_iter_free(it);
 	srcpos sp = { NULL, 0, 0, 0 };
 	size_t na = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -831,6 +839,8 @@ resolve_document(pass *ps, size_t di)
 
 	/* 3. glossary terms in body text */
 	autolink_document(ps->c, di);
+	if (ps->after)
+		ps->after(ps->after_ctx, di);
 }
 
 static void
@@ -965,12 +975,15 @@ terms_unused(corpus *c, diag_set *ds)
 }
 
 void
-links_resolve(corpus *c, int jobs, diag_set *ds)
+links_resolve(corpus *c, int jobs, diag_set *ds, links_after_fn after,
+    void *after_ctx)
 {
 	pass ps;
 	memset(&ps, 0, sizeof ps);
 	ps.c = c;
 	ps.ds = ds;
+	ps.after = after;
+	ps.after_ctx = after_ctx;
 	ps.edges = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *ps.edges);
 	ps.forms.c = c;
 	ps.forms.ds = ds;

@@ -12,8 +12,15 @@
 #include "corpus.h"
 #include "diag.h"
 
+/* Called for document `doc` by the worker that linked it, as soon as its
+ * links and term links are final (the tree is then still in that
+ * worker's cache); may run on any of the pass's threads at once. */
+typedef void (*links_after_fn)(void *ctx, size_t doc);
+
 /* Runs the whole pass over c (documents may be processed by `jobs`
- * threads).  Annotates link nodes with link_info and inserts term links. */
-void links_resolve(corpus *c, int jobs, diag_set *ds);
+ * threads).  Annotates link nodes with link_info and inserts term links;
+ * after (may be NULL) is called for each document. */
+void links_resolve(corpus *c, int jobs, diag_set *ds, links_after_fn after,
+    void *after_ctx);
 
 #endif

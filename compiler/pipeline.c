@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <ctype.h>
@@ -76,6 +77,7 @@ struct pipeline {
 	incr_model *mmemo;          /* the model's, or NULL */
 	int streamed;               /* dx[i] made on demand (pipeline_tree) */
 	atomic_size_t trees_made;   /* by xmlout_document, not read back */
+	atomic_llong citations_ns;  /* CPU the link pass spent on citations */
 };
 
 /*
@@ -645,6 +647,28 @@ pipeline_load(pipeline *pl)
 	return PIPELINE_OK;
 }
 
+static long long
+thread_cpu_ns(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* links_resolve's after-hook: document i's citations.  With --timings
+ * their CPU time is added up, so the links stage's line can say how
+ * much of it they were (they were a stage of their own once). */
+static void
+judge_citations(void *ctx, size_t i)
+{
+	pipeline *pl = ctx;
+	long long t0 = pl->o.timings ? thread_cpu_ns() : 0;
+	govern_judge_document(pl->c->govern, pl->c, i, pl->ds);
+	if (pl->o.timings)
+		atomic_fetch_add(&pl->citations_ns, thread_cpu_ns() - t0);
+}
+
 int
 pipeline_link(pipeline *pl)
 {
@@ -655,8 +679,14 @@ pipeline_link(pipeline *pl)
 	pl->stage = ST_LINKED;
 	if (pl->o.render_file)
 		return PIPELINE_OK;   /* links classified by form only */
-	links_resolve(pl->c, pl->jobs, pl->ds);
+	/* citations are judged document by document inside the link pass,
+	 * each while its tree is still in the worker's cache (govern.c) */
+	pl->c->govern = govern_begin(pl->c, pipeline_data_dir(), pl->ds);
+	links_resolve(pl->c, pl->jobs, pl->ds, judge_citations, pl);
 	corpus_index_edges(pl->c);
+	if (pl->o.timings)
+		fprintf(stderr, "timing:   citations in links cpu %.3f s\n",
+		    (double)atomic_load(&pl->citations_ns) / 1e9);
 	pipeline_stage(pl, "links");
 	return PIPELINE_OK;
 }
@@ -740,8 +770,7 @@ pipeline_check(pipeline *pl)
 	pipeline_stage(pl, "judge");
 	pl->h = history_judge(pl->c, pl->ds);  /* before the filters read amendments */
 	pipeline_stage(pl, "history");
-	pl->c->govern = govern_judge(pl->c, pipeline_data_dir(), pl->jobs,
-	    pl->ds);
+	govern_finish(pl->c->govern, pl->c, pl->ds);
 	pipeline_stage(pl, "govern");
 	if (!pl->o.no_filters)
 		run_filters(pl, pl->ds);

@@ -179,12 +179,13 @@ is_space_byte(unsigned char c)
 /* Normalises a name for the automaton: trims, collapses whitespace runs
  * (and no-break spaces) to one space, and folds case unless cs.  The
  * result has the same or fewer bytes.  Caller frees. */
-char *
-termmatch_normalise(const char *s, int cs, size_t *outlen)
+/* termmatch_normalise into out, which holds at least strlen(s) + 1 bytes
+ * (the result is never longer). */
+static size_t
+normalise_into(const char *s, size_t n, int cs, unsigned char *out)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, o = 0;
-	unsigned char *out = xmalloc(n + 1);
+	size_t i = 0, o = 0;
 	int pending_space = 0;
 	while (i < n) {
 		size_t w;
@@ -211,7 +212,15 @@ termmatch_normalise(const char *s, int cs, size_t *outlen)
 		i += w;
 	}
 	out[o] = '\0';
-	*outlen = o;
+	return o;
+}
+
+char *
+termmatch_normalise(const char *s, int cs, size_t *outlen)
+{
+	size_t n = strlen(s);
+	unsigned char *out = xmalloc(n + 1);
+	*outlen = normalise_into(s, n, cs, out);
 	return (char *)out;
 }
 
@@ -416,28 +425,34 @@ termmatch_lookup(const termmatch *tm, const char *name)
 {
 	if (!tm || !tm->built || !name)
 		return -1;
-	size_t len;
-	char *key = termmatch_normalise(name, 0, &len);
+	/* a name is looked up once for every placeholder link and glossary:
+	 * link of every document: short ones are normalised on the stack */
+	unsigned char kbuf[128], rbuf[128];
+	size_t n = strlen(name);
+	unsigned char *key = n < sizeof kbuf ? kbuf : xmalloc(n + 1);
+	size_t len = normalise_into(name, n, 0, key);
 	uint32_t s = 0;
 	for (size_t k = 0; k < len && s != UINT32_MAX; k++) {
-		long t = find_edge(&tm->st[s], (unsigned char)key[k]);
+		long t = find_edge(&tm->st[s], key[k]);
 		s = t < 0 ? UINT32_MAX : (uint32_t)t;
 	}
 	/* the earliest entry wins, as it does in the matcher */
 	long found = -1;
 	if (len && s != UINT32_MAX) {
-		size_t raw_len;
-		char *raw = termmatch_normalise(name, 1, &raw_len);
+		unsigned char *raw = n < sizeof rbuf ? rbuf : xmalloc(n + 1);
+		normalise_into(name, n, 1, raw);
 		for (long p = tm->st[s].out; p >= 0; p = tm->pat_next[p]) {
 			const pattern *pt = &tm->pats[p];
-			if (pt->cs && strcmp(pt->text, raw) != 0)
+			if (pt->cs && strcmp(pt->text, (char *)raw) != 0)
 				continue;
 			if (found < 0 || (long)pt->entry < found)
 				found = (long)pt->entry;
 		}
-		free(raw);
+		if (raw != rbuf)
+			free(raw);
 	}
-	free(key);
+	if (key != kbuf)
+		free(key);
 	return found;
 }
 
