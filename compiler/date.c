@@ -183,6 +183,18 @@ date_monotonic(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The same clock's counterpart for the calling thread's CPU time, for
+ * the share of a parallel stage one kind of work took. */
+double
+date_thread_cpu(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void
 date_add_months(const char *d, int months, char out[11])
 {

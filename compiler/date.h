@@ -24,6 +24,8 @@ int date_source_epoch(long long *out);
 /* Seconds on a monotonic clock: the one clock for stage timings and time
  * limits. */
 double date_monotonic(void);
+/* Seconds of CPU the calling thread has used. */
+double date_thread_cpu(void);
 /* Adds months (day clamped to the month's length). */
 void date_add_months(const char *d, int months, char out[11]);
 /* "2021-01-04" -> "4 January 2021" (British English, as every page and

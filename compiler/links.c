@@ -781,7 +781,7 @@ resolve_document(pass *ps, size_t di)
 {
 	document *d = ps->c->docs[di];
 	if (!d->root)
-		return;
+		return;   /* nothing to link; resolve_job still calls the hook */
 	/* One walk finds both what step 1 rewrites — the text nodes
 	 * outside links and images that hold "[[" — and what step 2
 	 * resolves: every link and image the author wrote.  The links step
@@ -839,14 +839,16 @@ resolve_document(pass *ps, size_t di)
 
 	/* 3. glossary terms in body text */
 	autolink_document(ps->c, di);
-	if (ps->after)
-		ps->after(ps->after_ctx, di);
 }
 
 static void
 resolve_job(void *ctx, size_t i, int worker)
 {
-	resolve_document(ctx, i);
+	pass *ps = ctx;
+	resolve_document(ps, i);
+	/* every document, with a tree or not (its cites: still count) */
+	if (ps->after)
+		ps->after(ps->after_ctx, i);
 }
 
 /* ---- corpus-wide: related:, superseded-by:, term-unused ------------------- */

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <ctype.h>
@@ -647,15 +646,6 @@ pipeline_load(pipeline *pl)
 	return PIPELINE_OK;
 }
 
-static long long
-thread_cpu_ns(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* links_resolve's after-hook: document i's citations.  With --timings
  * their CPU time is added up, so the links stage's line can say how
  * much of it they were (they were a stage of their own once). */
@@ -663,10 +653,11 @@ static void
 judge_citations(void *ctx, size_t i)
 {
 	pipeline *pl = ctx;
-	long long t0 = pl->o.timings ? thread_cpu_ns() : 0;
+	double t0 = pl->o.timings ? date_thread_cpu() : 0;
 	govern_judge_document(pl->c->govern, pl->c, i, pl->ds);
 	if (pl->o.timings)
-		atomic_fetch_add(&pl->citations_ns, thread_cpu_ns() - t0);
+		atomic_fetch_add(&pl->citations_ns,
+		    (long long)((date_thread_cpu() - t0) * 1e9));
 }
 
 int

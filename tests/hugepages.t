@@ -7,7 +7,7 @@
 # decline.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 11
+plan 12
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -22,6 +22,9 @@ restarted() { printf '%s' "$err" | grep -q 'timing: restarted, malloc on transpa
 # a small project: never, by default
 run_policyc build "$P" -o "$TMP/o-default" $T --timings
 check "3 documents: no restart by default" sh -c '! printf "%s" "$1" | grep -q "timing: restarted"' _ "$err"
+# the citations' share of the link stage, named just before its line
+check "--timings gives the citations' CPU inside the links stage" sh -c \
+    'printf "%s\n" "$1" | grep -A1 "^timing:   citations in links cpu [0-9.]* s$" | grep -q "^timing: links "' _ "$err"
 
 thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo never)
 if [ -n "${POLICYC_SANITIZED:-}" ] || [ -n "${POLICYC_WRAP:-}" ] ||
