@@ -38,6 +38,7 @@
 #include "diagfmt.h"
 #include "document.h"
 #include "govern.h"
+#include "nodepos.h"
 #include "project.h"
 #include "rules.h"
 #include "sources.h"
@@ -420,8 +421,11 @@ judge_mentions(const govern *g, const corpus *c, size_t i, cite_list *l,
 	int settled = d->status_kind == STATUS_WITHDRAWN ||
 	    d->status_kind == STATUS_SUPERSEDED;
 
+	nodepos_memo pm;
+
 	if (!d->root)
 		return;
+	nodepos_init(&pm);
 	it = cmark_iter_new(d->root);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -435,25 +439,23 @@ judge_mentions(const govern *g, const corpus *c, size_t i, cite_list *l,
 		nm = sources_find_mentions(g->src, text, strlen(text), &ms);
 		for (k = 0; k < nm; k++) {
 			const source_entry *e = sources_at(g->src, ms[k].source);
-			int line = cmark_node_get_start_line(n);
-			int col = cmark_node_get_start_column(n);
-			cmark_node *up = n;
+			int line, col;
 			if (cited(l, ms[k].source, ms[k].edition))
 				continue;
-			/* text in a table cell has no position of its own */
-			while (line <= 0 && (up = cmark_node_parent(up)) != NULL) {
-				line = cmark_node_get_start_line(up);
-				col = 0;
-			}
+			/* a text a pass split off (beside a [[wiki]] or term
+			 * link) has no position of its own: nodepos counts
+			 * on from its siblings, as the filters' view does */
+			nodepos_of(d, n, &line, &col, &pm);
 			if (!settled)
 				superseded(ds, c, d, e, ms[k].edition, line,
-				    col > 0 ? col + (int)ms[k].start : 0,
-				    "mentions");
+				    col <= 0 ? 0 : nodepos_in_wiki_text(n) ? col :
+				    col + (int)ms[k].start, "mentions");
 			add_cite(l, i, ms[k].source, ms[k].edition, NULL, line, 0);
 		}
 		free(ms);
 	}
 	cmark_iter_free(it);
+	nodepos_free(&pm);
 }
 
 /* base-url + id + ".html" when base-url passes the URL policy; else

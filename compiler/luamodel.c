@@ -11,8 +11,9 @@
  *
  * Every list is built in one pass over the tree.  Positions of nodes a
  * pass made (the text between [[wiki]] links, split-off text) count on
- * from earlier siblings; that walk is memoised per list, so a paragraph of
- * 10,000 wiki links costs 10,000 steps, not 10,000 squared.
+ * from earlier siblings (nodepos.c, shared with the citation search); the
+ * walk is memoised per list, so a paragraph of 10,000 wiki links costs
+ * 10,000 steps, not 10,000 squared.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,17 +23,10 @@
 #include <lauxlib.h>
 
 #include "luamodel.h"
+#include "nodepos.h"
 #include "glossary.h"
 #include "jobs.h"
 #include "util.h"
-
-/* document.c feeds cmark the front matter as blank lines, so cmark's
- * line numbers are already the file's. */
-static int file_line(const document *d, int cmark_line)
-{
-	(void)d;
-	return cmark_line > 0 ? cmark_line : 0;
-}
 
 static void set_str(lua_State *L, const char *k, const char *v)
 {
@@ -154,228 +148,28 @@ static const char *link_kind_name(link_kind k)
 	return "unresolved";
 }
 
-static int has_pos(cmark_node *n)
-{
-	return cmark_node_get_start_line(n) > 0;
-}
-
-/* Bytes of plain text below n. */
-static int text_len(cmark_node *n)
-{
-	buf b;
-	int len;
-
-	buf_init(&b);
-	plain_text(n, &b);
-	len = (int)b.len;
-	buf_free(&b);
-	return len;
-}
-
-/*
- * Where a node a pass made (no position of its own) starts.  The rule:
- * count on from the nearest earlier sibling that has a one-line position
- * (its end column + 1), or from a made link that knows where its text
- * sits (its column + its text's length), adding the text of the siblings
- * between; stop at a sibling that spans lines or a line break (then take
- * the parent's position, as counting on would mislead); with no such
- * sibling, the parent's position plus the text before.
- *
- * A walk that went sibling by sibling for each node was quadratic in a
- * paragraph of made nodes (10,000 [[wiki]] links and the spaces between
- * them ran past the filter time limit).  So the walk's result for each
- * node is kept: S(n), the position the walk from n's previous sibling
- * gives, is S(p) moved on by p's text when p is skipped, and each S(n) is
- * worked out once per list.
- */
-
-/* The result of the walk from a node's previous sibling: the position,
- * and whether later siblings' text moves it on. */
+/* The positions of one list or walk (nodepos.c), and where the last
+ * heading was found. */
 typedef struct {
-	int line, col, shift;
-} spos;
-
-/* Walk results of one list or walk, by node (open addressing). */
-typedef struct {
-	cmark_node **keys;
-	spos *vals;
-	size_t cap, n;
-	cmark_node **stack;      /* nodes waiting for their result */
-	size_t nstack, stackcap;
-	size_t heading;          /* where the last heading was found */
+	nodepos_memo pos;
+	size_t heading;
 } posmemo;
 
 static void memo_init(posmemo *m)
 {
-	memset(m, 0, sizeof *m);
+	nodepos_init(&m->pos);
+	m->heading = 0;
 }
 
 static void memo_free(posmemo *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->stack);
+	nodepos_free(&m->pos);
 }
 
-static size_t memo_slot(const posmemo *m, const cmark_node *n)
-{
-	size_t h = (size_t)(uintptr_t)n;
-
-	h ^= h >> 17;
-	h *= (size_t)0x9E3779B97F4A7C15ULL;
-	return (h >> 7) & (m->cap - 1);
-}
-
-static const spos *memo_get(const posmemo *m, const cmark_node *n)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return NULL;
-	for (i = memo_slot(m, n); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == n)
-			return &m->vals[i];
-	return NULL;
-}
-
-static void memo_put(posmemo *m, cmark_node *n, spos v)
-{
-	size_t i;
-
-	if (2 * (m->n + 1) > m->cap) {
-		posmemo old = *m;
-		size_t k;
-
-		m->cap = old.cap ? old.cap * 2 : 64;
-		m->keys = xcalloc(m->cap, sizeof *m->keys);
-		m->vals = xcalloc(m->cap, sizeof *m->vals);
-		m->n = 0;
-		for (k = 0; k < old.cap; k++)
-			if (old.keys[k])
-				memo_put(m, old.keys[k], old.vals[k]);
-		free(old.keys);
-		free(old.vals);
-	}
-	for (i = memo_slot(m, n); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == n) {
-			m->vals[i] = v;
-			return;
-		}
-	m->keys[i] = n;
-	m->vals[i] = v;
-	m->n++;
-}
-
-static void memo_push(posmemo *m, cmark_node *n)
-{
-	if (m->nstack == m->stackcap) {
-		m->stackcap = m->stackcap ? m->stackcap * 2 : 64;
-		m->stack = xrealloc(m->stack, m->stackcap * sizeof *m->stack);
-	}
-	m->stack[m->nstack++] = n;
-}
-
-static void node_pos(const document *d, cmark_node *n, int *line, int *col,
-    posmemo *m);
-
-/* S(n) when the walk ends at n's previous sibling p (or at the parent
- * when p is NULL); returns 0 when p is to be skipped. */
-static int walk_ends(const document *d, cmark_node *n, cmark_node *p,
-    spos *s, posmemo *m)
-{
-	link_info *li;
-
-	if (p == NULL) {
-		node_pos(d, cmark_node_parent(n), &s->line, &s->col, m);
-		s->shift = s->col > 0;
-		return 1;
-	}
-	li = cmark_node_get_type(p) == CMARK_NODE_LINK ?
-	    cmark_node_get_user_data(p) : NULL;
-	if (has_pos(p) && cmark_node_get_end_line(p) ==
-	    cmark_node_get_start_line(p)) {
-		s->line = file_line(d, cmark_node_get_end_line(p));
-		s->col = cmark_node_get_end_column(p) + 1;
-		s->shift = 1;
-		return 1;
-	}
-	if (!has_pos(p) && li && li->line > 0 && !li->from_source) {
-		s->line = li->line;
-		s->col = li->col + text_len(p);
-		s->shift = 1;
-		return 1;
-	}
-	if (has_pos(p) || cmark_node_get_type(p) == CMARK_NODE_SOFTBREAK ||
-	    cmark_node_get_type(p) == CMARK_NODE_LINEBREAK) {
-		/* spans lines: counting on would mislead */
-		node_pos(d, cmark_node_parent(n), &s->line, &s->col, m);
-		s->shift = 0;
-		return 1;
-	}
-	return 0;
-}
-
-/* S(n), worked out for n and every skipped sibling before it that has no
- * result yet, without recursion along the siblings. */
-static spos sibling_pos(const document *d, cmark_node *n, posmemo *m)
-{
-	cmark_node *cur = n;
-	const spos *known;
-	spos s;
-	size_t base = m->nstack;
-
-	for (;;) {
-		if ((known = memo_get(m, cur)) != NULL) {
-			s = *known;
-			break;
-		}
-		if (walk_ends(d, cur, cmark_node_previous(cur), &s, m)) {
-			memo_put(m, cur, s);
-			break;
-		}
-		memo_push(m, cur);
-		cur = cmark_node_previous(cur);
-	}
-	/* cur has its result; each node on the stack follows the one below */
-	while (m->nstack > base) {
-		cmark_node *next = m->stack[--m->nstack];
-
-		if (s.shift)
-			s.col += text_len(cur);
-		memo_put(m, next, s);
-		cur = next;
-	}
-	return s;
-}
-
-/* Position of a node in the file.  Nodes a pass made (term links, the
- * text it split off) have none: a made link uses its link_info; other
- * nodes count on from their siblings (sibling_pos). */
 static void node_pos(const document *d, cmark_node *n, int *line, int *col,
     posmemo *m)
 {
-	spos s;
-
-	*line = *col = 0;
-	if (n == NULL)
-		return;
-	if (has_pos(n)) {
-		*line = file_line(d, cmark_node_get_start_line(n));
-		*col = cmark_node_get_start_column(n);
-		return;
-	}
-	if (cmark_node_get_type(n) == CMARK_NODE_LINK) {
-		link_info *li = cmark_node_get_user_data(n);
-
-		if (li && li->line > 0) {
-			*line = li->line;
-			*col = li->col;
-			return;
-		}
-	}
-	s = sibling_pos(d, n, m);
-	*line = s.line;
-	*col = s.col;
+	nodepos_of(d, n, line, col, &m->pos);
 }
 
 /* Pushes {href, text, target, anchor, kind, wiki, generated, line,

@@ -78,11 +78,19 @@ sub of {
 is(scalar(of('wiki.md', 'link-broken')), $N, "$N link-broken for the wiki links");
 my @ccg = of('wiki.md', 'outdated-term');
 is(scalar @ccg, $N, "$N outdated-term between the wiki links");
-# "[[missing-0]] CCG": the text node after a made link counts on from it
-# (as it always has: the link's shown text "missing-0" is 9 bytes, so the
-# space is at 1 + 9 and "CCG" at 11); the last one proves the walk went on
+# "[[missing-0]] CCG": the text node after a made link counts on from
+# the link's source, "[[missing-0]]", 13 bytes (not from its shown text,
+# which is a title, as it did before nodepos.c), so "CCG" is at 15; the
+# last one proves the walk went on
 my @cols = sort { $a <=> $b } map { $_->{column} } @ccg;
-is($cols[0], 11, 'first CCG column after a wiki link');
+is($cols[0], 15, 'first CCG column after a wiki link');
+my ($at, @want) = (1);
+for my $i (0 .. $N - 1) {
+  $at += length("[[missing-$i]]") + 1;
+  push @want, $at;
+  $at += length('CCG') + 1;
+}
+is("@cols", "@want", 'every CCG at its column in the source');
 ok(@ccg && !grep({ $_->{line} != 9 } @ccg), 'every CCG on the paragraph line');
 is(scalar(of('headings.md', 'heading-skip')), $N / 2, 'heading-skip for every skipped level');
 is(scalar(of('links.md', 'link-text')), $N, "$N link-text");
