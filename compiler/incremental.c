@@ -940,6 +940,27 @@ incr_wrote_corpus(incr *inc, const char *rel, const char *data, size_t len)
 	atomic_fetch_add(&inc->made, 1);
 }
 
+/* Writes out and hashes what o holds. */
+static void
+out_flush(incr_out *o)
+{
+	if (o->b.len == 0)
+		return;
+	incr_hash_add(&o->h, o->b.data, o->b.len);
+	if (o->f && !o->failed &&
+	    fwrite(o->b.data, 1, o->b.len, o->f) != o->b.len)
+		o->failed = 1;
+	o->b.len = 0;
+	o->b.data[0] = '\0';
+}
+
+void
+incr_out_room(incr_out *o)
+{
+	if (o->b.len >= ((size_t)1 << 18))
+		out_flush(o);
+}
+
 /* A name the line format can carry (no tab, no newline). */
 static int
 plain(const char *s)
@@ -951,11 +972,9 @@ int
 incr_finish(incr *inc, const char *staging, diag_set *ds)
 {
 	corpus *c;
-	buf b;
-	incr_hash h;
+	incr_out o;
 	char sum[33], bin[33], proj[33];
 	size_t i, k, d;
-	int rc;
 
 	if (!inc)
 		return 0;
@@ -979,21 +998,29 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	}
 	binary_identity(bin);
 	project_identity(pipeline_project(inc->pl)->dir, proj);
-	buf_init(&b);
-	buf_printf(&b, "%s\nbinary\t%s\nproject\t%s\n", CACHE_MAGIC, bin, proj);
+	/* a cache that cannot be written costs the next build its speed,
+	 * not its correctness: the build goes on (a file left short fails
+	 * its checksum and is not trusted) */
+	buf_init(&o.b);
+	incr_hash_init(&o.h);
+	o.failed = 0;
+	o.f = publish_fopen(staging, CACHE_NAME);
+	buf *b = &o.b;
+	buf_printf(b, "%s\nbinary\t%s\nproject\t%s\n", CACHE_MAGIC, bin, proj);
 	for (i = 0; i < inc->ndocs; i++) {
 		const document *doc = c->docs[i];
 		if (!plain(doc->id) || !plain(doc->path))
 			continue;
-		buf_printf(&b, "doc\t%s\t%s\t%s\t%s\n", inc->srchash[i],
+		buf_printf(b, "doc\t%s\t%s\t%s\t%s\n", inc->srchash[i],
 		    inc->dochash[i], doc->path, doc->id);
+		incr_out_room(&o);
 		for (k = 0; k < INCR_NKINDS; k++) {
 			char *rel;
 			if (!inc->rec[k][i].set)
 				continue;
 			rel = publish_path(kind_dir[k], doc->id, kind_ext[k]);
 			if (rel)
-				buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n",
+				buf_printf(b, "out\t%s\t%s\t%zu\t%s\n",
 				    inc->key[k][i], inc->rec[k][i].ohash,
 				    inc->rec[k][i].size, rel);
 			free(rel);
@@ -1001,23 +1028,21 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	}
 	for (i = 0; i < inc->nnamed; i++)
 		if (inc->named_rec[i].set)
-			buf_printf(&b, "out\t%s\t%s\t%zu\t%s\n", inc->with_pdf ?
+			buf_printf(b, "out\t%s\t%s\t%zu\t%s\n", inc->with_pdf ?
 			    inc->corpus_key_pdf : inc->corpus_key,
 			    inc->named_rec[i].ohash, inc->named_rec[i].size,
 			    inc->named[i]);
 	/* the document-local filters' findings (incrfilters.c) */
-	incr_filters_write(pipeline_filters_memo(inc->pl), &b);
-	incr_model_write(pipeline_model_memo(inc->pl), inc->dochash, &b);
-	incr_search_write(&b, inc->dochash, inc->entries, inc->ndocs);
-	incr_hash_init(&h);
-	incr_hash_add(&h, b.data, b.len);
-	incr_hash_hex(&h, sum);
-	buf_printf(&b, "sum %s\n", sum);
-	/* a cache that cannot be written costs the next build its speed,
-	 * not its correctness: the build goes on */
-	rc = publish_write(staging, CACHE_NAME, b.data, b.len);
-	buf_free(&b);
-	(void)rc;
+	incr_filters_write(pipeline_filters_memo(inc->pl), &o);
+	incr_model_write(pipeline_model_memo(inc->pl), inc->dochash, &o);
+	incr_search_write(&o, inc->dochash, inc->entries, inc->ndocs);
+	out_flush(&o);
+	incr_hash_hex(&o.h, sum);
+	buf_printf(b, "sum %s\n", sum);
+	out_flush(&o);
+	if (o.f)
+		(void)fclose(o.f);
+	buf_free(b);
 	return 0;
 }
 

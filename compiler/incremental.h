@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "pipeline.h"
@@ -112,6 +113,18 @@ void incr_hash_tree(incr_hash *h, const char *dir, const char *prefix);
  * graph show of other documents. */
 struct corpus;
 void incr_hash_neighbours(incr_hash *h, const struct corpus *c, size_t i);
+/* The cache file as it is written: lines gathered in b and written out
+ * (and hashed for the closing checksum) a piece at a time, so a cache of
+ * 50,000 documents' search entries is never one string in memory.
+ * Writers append to b and call incr_out_room after each document. */
+typedef struct {
+	buf b;
+	FILE *f;             /* NULL: the file could not be opened */
+	incr_hash h;         /* of every byte written so far */
+	int failed;
+} incr_out;
+void incr_out_room(incr_out *o);
+
 /* This policyc, as the cache names it. */
 void incr_binary_identity(char out[33]);
 /* OUT's cache file, its checksum, format, binary and project judged:
@@ -143,7 +156,7 @@ const unsigned char *incr_filters_skip(const incr_filters *f);
 int incr_filters_end(incr_filters *f, const struct filters_memo *m,
     diag_set *ds);
 /* Appends the records to the cache text being written. */
-void incr_filters_write(const incr_filters *f, buf *b);
+void incr_filters_write(const incr_filters *f, incr_out *o);
 void incr_filters_free(incr_filters *f);
 /* Document i's key (32 hex digits), or "" without f. */
 const char *incr_filters_key(const incr_filters *f, size_t i);
@@ -164,7 +177,8 @@ xmlDocPtr incr_model_tree(incr_model *m, size_t i);
 const char *incr_model_tree_hash(const incr_model *m, size_t i);
 /* Appends the records (treehash: each document's tree hash) to the
  * cache text being written. */
-void incr_model_write(const incr_model *m, char (*treehash)[33], buf *b);
+void incr_model_write(const incr_model *m, char (*treehash)[33],
+    incr_out *o);
 void incr_model_free(incr_model *m);
 /* incrsearch.c: each document's search entry under its tree hash ("se"
  * lines).  new takes the cache file's bytes (freed with it); line adds
@@ -176,7 +190,7 @@ incr_search *incr_search_new(char *data);
 void incr_search_line(incr_search *s, const char *line);
 void incr_search_sort(incr_search *s);
 const char *incr_search_find(const incr_search *s, const char *hash);
-void incr_search_write(buf *b, char (*dochash)[33], char *const *entries,
+void incr_search_write(incr_out *o, char (*dochash)[33], char *const *entries,
     size_t n);
 void incr_search_free(incr_search *s);
 

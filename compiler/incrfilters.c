@@ -450,8 +450,9 @@ incr_filters_end(incr_filters *f, const filters_memo *m, diag_set *ds)
 }
 
 void
-incr_filters_write(const incr_filters *f, buf *b)
+incr_filters_write(const incr_filters *f, incr_out *o)
 {
+	buf *b = &o->b;
 	corpus *c;
 	size_t i;
 
@@ -464,6 +465,7 @@ incr_filters_write(const incr_filters *f, buf *b)
 		buf_printf(b, "flt\t%s\t%s\n", f->key[i], c->docs[i]->path);
 		if (f->rec[i])
 			buf_puts(b, f->rec[i]);
+		incr_out_room(o);
 	}
 }
 

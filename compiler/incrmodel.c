@@ -317,7 +317,7 @@ incr_model_tree_hash(const incr_model *m, size_t i)
 }
 
 void
-incr_model_write(const incr_model *m, char (*treehash)[33], buf *b)
+incr_model_write(const incr_model *m, char (*treehash)[33], incr_out *o)
 {
 	corpus *c;
 	size_t i;
@@ -326,9 +326,11 @@ incr_model_write(const incr_model *m, char (*treehash)[33], buf *b)
 		return;
 	c = pipeline_corpus(m->pl);
 	for (i = 0; i < m->ndocs && i < c->ndocs; i++)
-		if (!strpbrk(c->docs[i]->path, "\t\n\r") && treehash[i][0])
-			buf_printf(b, "xk\t%s\t%s\t%s\n", m->xkey[i], treehash[i],
-			    c->docs[i]->path);
+		if (!strpbrk(c->docs[i]->path, "\t\n\r") && treehash[i][0]) {
+			buf_printf(&o->b, "xk\t%s\t%s\t%s\n", m->xkey[i],
+			    treehash[i], c->docs[i]->path);
+			incr_out_room(o);
+		}
 }
 
 void

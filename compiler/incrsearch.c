@@ -76,9 +76,10 @@ incr_search_find(const incr_search *s, const char *hash)
 }
 
 void
-incr_search_write(buf *b, char (*dochash)[33], char *const *entries,
+incr_search_write(incr_out *o, char (*dochash)[33], char *const *entries,
     size_t n)
 {
+	buf *b = &o->b;
 	size_t i;
 
 	/* appended, not printed: an entry holds a page's whole text, and
@@ -91,6 +92,7 @@ incr_search_write(buf *b, char (*dochash)[33], char *const *entries,
 			buf_putc(b, '\t');
 			buf_puts(b, entries[i]);
 			buf_putc(b, '\n');
+			incr_out_room(o);
 		}
 }
 

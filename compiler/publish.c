@@ -448,8 +448,17 @@ stream_one(void *arg, size_t i, int worker)
 static int
 publish_corpus_xml(pipeline *pl, const char *staging, diag_set *ds)
 {
-	if (write_xml(pipeline_corpus_xml(pl), staging, "xml/corpus.xml",
-	    NULL, 0) != 0) {
+	xmlDocPtr cx = pipeline_corpus_xml(pl);
+	FILE *f = cx ? publish_fopen(staging, "xml/corpus.xml") : NULL;
+	int rc = f ? xmldump_doc_file(cx, f) : -1;
+
+	int e = errno;
+
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = -1;
+	else if (rc != 0)
+		errno = e;
+	if (rc != 0) {
 		diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
 		    "cannot write xml/corpus.xml: %s", strerror(errno));
 		return 1;

@@ -7,6 +7,7 @@
 #define POLICYC_XMLDUMP_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <libxml/tree.h>
 
 #include "util.h"
@@ -15,6 +16,10 @@
  * *len is its length.  Newly allocated (free with free); NULL when
  * libxml2 could not write it. */
 char *xmldump_doc(xmlDocPtr doc, size_t *len);
+
+/* The same bytes written to f a piece at a time (a large corpus.xml is
+ * never one string); 0, or -1 with errno set when writing failed. */
+int xmldump_doc_file(xmlDocPtr doc, FILE *f);
 
 /* Element n's attributes (plain text, no namespace), each as ' name="value"'
  * with libxml2's escaping: the one attribute writer of both writers. */
