@@ -39,7 +39,7 @@ static const row rows[] = {
 	{ "strict", no_argument, 'S', C_MAIN, 1 },
 	{ "format", required_argument, 'F', C_MAIN, 1 },
 	{ "jobs", required_argument, 'j', C_ALL, 1 },
-	{ "timings", no_argument, 'M', C_MAIN, 1 },
+	{ "timings", no_argument, 'M', C_ALL, 1 },
 	{ "no-cache", no_argument, 'N', C_MAIN, 1 },
 	{ "drafts", no_argument, 'D', C_ALL, 1 },
 	{ "to", required_argument, 't', C_MAIN, 0 },

@@ -800,8 +800,25 @@ model_doc(pipeline *pl, size_t i)
 		x = xmlout_document(pl->c, i, pl->ds);
 		atomic_fetch_add(&pl->trees_made, 1);
 	}
-	document_drop_tree(d);
+	if (!pl->o.defer_tree_drop)
+		document_drop_tree(d);
 	return x;
+}
+
+static void
+drop_one(void *arg, size_t i, int worker)
+{
+	pipeline *pl = arg;
+
+	(void)worker;
+	document_drop_tree(pl->c->docs[i]);
+}
+
+void
+pipeline_drop_trees(pipeline *pl)
+{
+	if (pl && pl->c)
+		jobs_run(pl->c->ndocs, pl->jobs, drop_one, pl);
 }
 
 static void

@@ -53,6 +53,11 @@ typedef struct {
 	 * tree instead, when that was made from the same key (its slot is
 	 * emptied) */
 	struct pipeline *donor;
+	/* serve: each document's cmark tree is kept after its XML tree is
+	 * made, for pipeline_drop_trees to free once the site is published
+	 * and the browser told (freeing them node by node was a quarter of
+	 * a rebuild's time) */
+	int defer_tree_drop;
 	/* build and check: main's argv, so that a large project's build
 	 * may start again with malloc on huge pages (hugepages.c); NULL:
 	 * never */
@@ -101,6 +106,8 @@ void pipeline_tree_release(pipeline *pl, size_t i);
 /* Frees everything the pipeline made (project, corpus, glossary, XML
  * trees).  Not the diagnostics set. */
 void pipeline_free(pipeline *pl);
+/* Frees every document's cmark tree (defer_tree_drop), on pl's jobs. */
+void pipeline_drop_trees(pipeline *pl);
 
 /* Runs the Lua filters again over the linked corpus, reporting to ds
  * (for the filter fuzzer: one corpus, many filters). */

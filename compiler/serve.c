@@ -44,7 +44,7 @@
 
 static const char help_serve[] =
 "usage: policyc serve [DIR] [--port N] [--bind ADDR] [-o OUT] [--today DATE]\n"
-"                     [-j N]\n"
+"                     [-j N] [--timings]\n"
 "\n"
 "Builds the project in DIR (default: .) into OUT (XML and HTML), serves\n"
 "OUT/html at http://127.0.0.1:8000/ and watches the project: a saved\n"
@@ -61,6 +61,7 @@ static const char help_serve[] =
 "      --today DATE     the date review rules use (YYYY-MM-DD)\n"
 "  -j, --jobs N         threads (default: the number of cores)\n"
 "      --drafts         show drafts too (else left out, as in build)\n"
+"      --timings        print each rebuild's stage times and memory\n"
 "\n"
 "Examples:\n"
 "  policyc serve                      # ./policyc.yaml, http://127.0.0.1:8000/\n"
@@ -70,6 +71,7 @@ typedef struct {
 	const char *dir, *out, *today, *bind;
 	int port, jobs;
 	int drafts;               /* --drafts: preview drafts too */
+	int timings;              /* --timings: each build's stages */
 	int built;          /* a build has published OUT */
 	serve_site *site;
 	char *const *argv;  /* main's: the first build of a large project
@@ -110,8 +112,10 @@ build_once(serve_opts *o, const char *why)
 	po.today = o->today;
 	po.drafts = o->drafts;
 	po.jobs = o->jobs;
+	po.timings = o->timings;
 	po.cache_out = o->out;   /* the filters' share of the cache */
 	po.restart_argv = o->argv;
+	po.defer_tree_drop = 1;
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
 	pub.outputs = OUTPUT_XML | OUTPUT_HTML;
@@ -142,6 +146,9 @@ build_once(serve_opts *o, const char *why)
 		    o->built ? "; still serving the last good one" : "");
 	if (o->site)
 		servehttp_update(o->site, rc == EXIT_USAGE ? NULL : pl, ds);
+	/* the browser has been told: now the cmark trees (the XML trees
+	 * stay, for PDFs on request and the next build) */
+	pipeline_drop_trees(pl);
 	if (o->site && rc == EXIT_OK)
 		servehttp_keep(o->site, pl, ds);   /* for PDFs on request */
 	else {
@@ -177,6 +184,7 @@ parse(const options *op, serve_opts *o)
 	o->today = op->po.today;
 	o->jobs = op->po.jobs;
 	o->drafts = op->po.drafts;
+	o->timings = op->po.timings;
 	o->argv = op->po.restart_argv;
 	o->dir = op->noperands ? op->operands[0] : ".";
 	return -1;
