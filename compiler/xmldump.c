@@ -103,14 +103,21 @@ start_plain(buf *b, xmlNodePtr n)
 	return 1;
 }
 
+/* Whether doc's XML declaration is the one written here: a document,
+ * version 1.0, no standalone= (-1: a new tree, -2: read without one). */
+static int
+declaration_plain(xmlDocPtr doc)
+{
+	return doc->type == XML_DOCUMENT_NODE && doc->standalone < 0 &&
+	    doc->version && xmlStrEqual(doc->version, (const xmlChar *)"1.0");
+}
+
 char *
 xmldump_doc(xmlDocPtr doc, size_t *len)
 {
 	xmlNodePtr n;
 	xmlChar *mem = NULL;
-	/* no standalone= is -1 (a new tree) or -2 (read without one) */
-	int ok = doc->type == XML_DOCUMENT_NODE && doc->standalone < 0 &&
-	    doc->version && xmlStrEqual(doc->version, (const xmlChar *)"1.0");
+	int ok = declaration_plain(doc);
 	int n_mem = 0;
 	char *s;
 	buf b;
@@ -174,8 +181,7 @@ int
 xmldump_doc_file(xmlDocPtr doc, FILE *f)
 {
 	xmlNodePtr n;
-	int ok = doc->type == XML_DOCUMENT_NODE && doc->standalone < 0 &&
-	    doc->version && xmlStrEqual(doc->version, (const xmlChar *)"1.0");
+	int ok = declaration_plain(doc);
 	sink k;
 	char *mem;
 	size_t len;
