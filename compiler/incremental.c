@@ -14,7 +14,9 @@
  * XML of every document using the term, a template edit every page.
  * Nothing is trusted blindly: the cache names its format, the policyc
  * binary and the project it was made for, ends with a checksum of
- * itself, and every file carried over is hashed again before it is.
+ * itself, and a file is carried over only when it is what the cache
+ * recorded — by its size, modification time and inode, as git's index
+ * and ninja judge a file, else by hashing its bytes again.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -48,7 +50,7 @@
 #include "util.h"
 
 #define CACHE_NAME ".policyc-cache"
-#define CACHE_MAGIC "policyc-cache 1"
+#define CACHE_MAGIC "policyc-cache 2"
 
 /* ---- the hash ---- */
 
@@ -137,6 +139,8 @@ incr_hash_long(incr_hash *h, long v)
 }
 
 static int plain(const char *s);
+static void named_add(incr *inc, const char *rel, const char *ohash,
+    size_t len);
 static void hash_int(incr_hash *h, long v);
 static void hash_tree(incr_hash *h, const char *dir, const char *prefix);
 static void binary_identity(char out[33]);
@@ -210,6 +214,8 @@ typedef struct {
 	char *rel;
 	char key[33], ohash[33];
 	size_t size;
+	long long mtime_ns;          /* as the file was when the cache was */
+	unsigned long long ino;      /* written; 0: not recorded */
 } old_rec;
 
 typedef struct {
@@ -223,6 +229,7 @@ struct incr {
 	char *out;
 	int lockfd;
 	int trusted;                 /* old records may be reused */
+	long long cache_mtime_ns;    /* when OUT's cache was written */
 	old_rec *old;
 	size_t nold;
 	size_t ndocs;
@@ -242,7 +249,7 @@ struct incr {
 	char **named;                /* their rels (html/index.html ...) */
 	new_rec *named_rec;
 	size_t nnamed;
-	atomic_size_t reused, made;
+	atomic_size_t reused, made, unread;
 };
 
 static _Thread_local incr_stats last_stats;  /* per thread: editions build side by side */
@@ -477,28 +484,46 @@ cmp_old(const void *a, const void *b)
 	return strcmp(((const old_rec *)a)->rel, ((const old_rec *)b)->rel);
 }
 
-/* Parses one "out KEY OHASH SIZE REL" line (tab-separated). */
-static int
-parse_out(char *line, old_rec *r)
+/* A file's modification time in nanoseconds. */
+static long long
+stat_mtime_ns(const struct stat *st)
 {
-	char *f[5], *s = line;
+	return (long long)st->st_mtim.tv_sec * 1000000000LL +
+	    st->st_mtim.tv_nsec;
+}
+
+int
+incr_split_out(char *line, char *f[INCR_OUT_FIELDS])
+{
+	char *s = line;
 	int k;
 
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < INCR_OUT_FIELDS; k++) {
 		f[k] = s;
-		if (k < 4) {
+		if (k < INCR_OUT_FIELDS - 1) {
 			if (!(s = strchr(s, '\t')))
 				return 0;
 			*s++ = '\0';
 		}
 	}
-	if (strcmp(f[0], "out") || strlen(f[1]) != 32 || strlen(f[2]) != 32 ||
-	    !*f[4])
+	return !strcmp(f[0], "out") && strlen(f[1]) == 32 &&
+	    strlen(f[2]) == 32 && *f[6] && !strchr(f[6], '\t');
+}
+
+/* Parses one "out" line into r. */
+static int
+parse_out(char *line, old_rec *r)
+{
+	char *f[INCR_OUT_FIELDS];
+
+	if (!incr_split_out(line, f))
 		return 0;
 	memcpy(r->key, f[1], 33);
 	memcpy(r->ohash, f[2], 33);
 	r->size = (size_t)strtoull(f[3], NULL, 10);
-	r->rel = xstrdup(f[4]);
+	r->mtime_ns = strtoll(f[4], NULL, 10);
+	r->ino = strtoull(f[5], NULL, 10);
+	r->rel = xstrdup(f[6]);
 	return 1;
 }
 
@@ -566,6 +591,13 @@ read_cache(incr *inc)
 
 	if (!(data = incr_cache_read(inc->out, inc->pl, 0, &body)))
 		return 0;
+	{
+		char *path = path_join(inc->out, CACHE_NAME);
+		struct stat st;
+		if (stat(path, &st) == 0)
+			inc->cache_mtime_ns = stat_mtime_ns(&st);
+		free(path);
+	}
 	search = incr_search_new(data);
 	for (line = body; *line; line = next) {
 		old_rec r;
@@ -735,6 +767,7 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 	inc->ndocs = c->ndocs;
 	atomic_init(&inc->reused, 0);
 	atomic_init(&inc->made, 0);
+	atomic_init(&inc->unread, 0);
 	inc->dochash = xcalloc(c->ndocs + 1, sizeof *inc->dochash);
 	inc->srchash = xcalloc(c->ndocs + 1, sizeof *inc->srchash);
 	inc->deferred = pipeline_streamed(pl);
@@ -769,32 +802,36 @@ find_old(const incr *inc, const char *rel)
 	    sizeof *inc->old, cmp_old) : NULL;
 }
 
-/* Carries OUT/rel into staging/rel: a hard link when the file system
- * allows, else a copy of the bytes already read. */
+/* Carries OUT/rel into staging/rel as a hard link: its folder made
+ * only when the first link into it finds none (mkdir once a folder, not
+ * once a file).  0 when it was. */
 static int
-carry(const char *out, const char *staging, const char *rel,
-    const char *data, size_t len)
+carry_link(const char *out, const char *staging, const char *rel)
 {
 	char *from = path_join(out, rel), *to = path_join(staging, rel);
-	int rc = -1;
+	int rc = link(from, to);
 
-	if (fsio_mkdir_parent(to) == 0 && link(from, to) == 0)
-		rc = 0;
-	else
-		rc = publish_write(staging, rel, data, len);
+	if (rc != 0 && errno == ENOENT && fsio_mkdir_parent(to) == 0)
+		rc = link(from, to);
 	free(from);
 	free(to);
 	return rc;
 }
 
 /*
- * The file rel of the old OUT, hashed again (one edited by hand, or left
- * half-written by a crash, is made anew, never carried over) and, when it
- * is what r recorded, carried into staging.  1 when it was; *data_out
- * then holds its bytes (caller frees).
+ * The file rel of the old OUT, carried into staging when it is what r
+ * recorded (one edited by hand, or left half-written by a crash, is
+ * made anew, never carried over).  When its size, modification time and
+ * inode are those the cache recorded, it is carried as it is — as git's
+ * index and ninja trust a file's stat — unless it was modified in the
+ * clock tick the cache was written in (git's "racy" entries), where a
+ * later edit could keep the time.  Else its bytes are hashed again.
+ * Where no hard link can be made, the bytes are copied.  1 when it was
+ * carried; *data_out then holds its bytes when they were read (else
+ * NULL; caller frees).
  */
 static int
-verify_and_carry(const incr *inc, const old_rec *r, const char *staging,
+verify_and_carry(incr *inc, const old_rec *r, const char *staging,
     const char *rel, char **data_out)
 {
 	char *path, *data = NULL, got[33];
@@ -804,6 +841,15 @@ verify_and_carry(const incr *inc, const old_rec *r, const char *staging,
 
 	*data_out = NULL;
 	path = path_join(inc->out, rel);
+	if (r->ino && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == r->size && (unsigned long long)st.st_ino ==
+	    r->ino && stat_mtime_ns(&st) == r->mtime_ns &&
+	    r->mtime_ns < inc->cache_mtime_ns &&
+	    carry_link(inc->out, staging, rel) == 0) {
+		free(path);
+		atomic_fetch_add(&inc->unread, 1);
+		return 1;
+	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
 	if (fd < 0)
@@ -819,7 +865,8 @@ verify_and_carry(const incr *inc, const old_rec *r, const char *staging,
 		}
 	}
 	close(fd);
-	if (ok && carry(inc->out, staging, rel, data, r->size) == 0) {
+	if (ok && (carry_link(inc->out, staging, rel) == 0 ||
+	    publish_write(staging, rel, data, r->size) == 0)) {
 		*data_out = data;
 		return 1;
 	}
@@ -911,20 +958,19 @@ incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
 	    inc->corpus_key) ||
 	    !verify_and_carry(inc, r, staging, rel, &data))
 		return 0;
-	incr_wrote_corpus(inc, rel, data, r->size);
-	atomic_fetch_sub(&inc->made, 1);
+	named_add(inc, rel, r->ohash, r->size);
 	atomic_fetch_add(&inc->reused, 1);
 	free(data);
 	return 1;
 }
 
-void
-incr_wrote_corpus(incr *inc, const char *rel, const char *data, size_t len)
+/* Records the page rel of the corpus, its bytes' hash and size. */
+static void
+named_add(incr *inc, const char *rel, const char *ohash, size_t len)
 {
-	incr_hash h;
 	new_rec *r;
 
-	if (!inc || !plain(rel))
+	if (!plain(rel))
 		return;
 	inc->named = xrealloc(inc->named, (inc->nnamed + 1) *
 	    sizeof *inc->named);
@@ -932,11 +978,23 @@ incr_wrote_corpus(incr *inc, const char *rel, const char *data, size_t len)
 	    sizeof *inc->named_rec);
 	inc->named[inc->nnamed] = xstrdup(rel);
 	r = &inc->named_rec[inc->nnamed++];
-	incr_hash_init(&h);
-	incr_hash_add(&h, data, len);
-	incr_hash_hex(&h, r->ohash);
+	memcpy(r->ohash, ohash, 33);
 	r->size = len;
 	r->set = 1;
+}
+
+void
+incr_wrote_corpus(incr *inc, const char *rel, const char *data, size_t len)
+{
+	incr_hash h;
+	char ohash[33];
+
+	if (!inc || !plain(rel))
+		return;
+	incr_hash_init(&h);
+	incr_hash_add(&h, data, len);
+	incr_hash_hex(&h, ohash);
+	named_add(inc, rel, ohash, len);
 	atomic_fetch_add(&inc->made, 1);
 }
 
@@ -966,6 +1024,23 @@ static int
 plain(const char *s)
 {
 	return s && !strpbrk(s, "\t\n\r");
+}
+
+/* "MTIME\tINO\t" of staging/rel as written (a hard link keeps both
+ * through the swap and into the next build's staging), or "0\t0\t",
+ * which makes the next build hash the file. */
+static void
+put_stat(buf *b, const char *staging, const char *rel)
+{
+	char *path = path_join(staging, rel);
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		buf_printf(b, "%lld\t%llu\t", stat_mtime_ns(&st),
+		    (unsigned long long)st.st_ino);
+	else
+		buf_puts(b, "0\t0\t");
+	free(path);
 }
 
 int
@@ -1019,19 +1094,23 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			if (!inc->rec[k][i].set)
 				continue;
 			rel = publish_path(kind_dir[k], doc->id, kind_ext[k]);
-			if (rel)
-				buf_printf(b, "out\t%s\t%s\t%zu\t%s\n",
-				    inc->key[k][i], inc->rec[k][i].ohash,
-				    inc->rec[k][i].size, rel);
+			if (rel) {
+				buf_printf(b, "out\t%s\t%s\t%zu\t", inc->key[k][i],
+				    inc->rec[k][i].ohash, inc->rec[k][i].size);
+				put_stat(b, staging, rel);
+				buf_printf(b, "%s\n", rel);
+			}
 			free(rel);
 		}
 	}
 	for (i = 0; i < inc->nnamed; i++)
-		if (inc->named_rec[i].set)
-			buf_printf(b, "out\t%s\t%s\t%zu\t%s\n", inc->with_pdf ?
+		if (inc->named_rec[i].set) {
+			buf_printf(b, "out\t%s\t%s\t%zu\t", inc->with_pdf ?
 			    inc->corpus_key_pdf : inc->corpus_key,
-			    inc->named_rec[i].ohash, inc->named_rec[i].size,
-			    inc->named[i]);
+			    inc->named_rec[i].ohash, inc->named_rec[i].size);
+			put_stat(b, staging, inc->named[i]);
+			buf_printf(b, "%s\n", inc->named[i]);
+		}
 	/* the document-local filters' findings (incrfilters.c) */
 	incr_filters_write(pipeline_filters_memo(inc->pl), &o);
 	incr_model_write(pipeline_model_memo(inc->pl), inc->dochash, &o);
@@ -1055,6 +1134,7 @@ incr_end(incr *inc)
 		return;
 	last_stats.reused = atomic_load(&inc->reused);
 	last_stats.made = atomic_load(&inc->made);
+	last_stats.unread = atomic_load(&inc->unread);
 	if (inc->lockfd >= 0)
 		close(inc->lockfd);   /* releases the flock */
 	for (i = 0; i < inc->nold; i++)

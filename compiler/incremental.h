@@ -34,6 +34,13 @@ enum incr_kind {
 	INCR_NKINDS
 };
 
+/* A cache's record of one output file, a line of tab-separated fields:
+ * "out KEY OHASH SIZE MTIME INO REL" (MTIME in nanoseconds and INO as
+ * the file was written, or 0 0).  Splits line in place into f; 1 when
+ * it is such a record.  incrmodel.c reads the XML files' records. */
+#define INCR_OUT_FIELDS 7
+int incr_split_out(char *line, char *f[INCR_OUT_FIELDS]);
+
 /* Opens the incremental state of a build into out (after pipeline_model):
  * takes OUT's lock (waiting, with a note, while another build holds it),
  * reads and judges OUT/.policyc-cache (a missing one is silent; a stale,
@@ -83,6 +90,7 @@ void incr_end(incr *inc);
 /* Counters of the last incr_end'ed build, for --timings and serve. */
 typedef struct {
 	size_t reused, made;
+	size_t unread;    /* of reused: known by their stat, not read */
 } incr_stats;
 incr_stats incr_last_stats(void);
 

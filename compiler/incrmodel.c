@@ -92,8 +92,8 @@ doc_findings(incr_hash *h, diag_set *ds, const char *path)
 	}
 }
 
-/* "xk KEY TREEHASH PATH" and "out KEY OHASH SIZE xml/ID.xml" records of
- * OUT's cache: the documents whose key is what it was. */
+/* "xk KEY TREEHASH PATH" and "out ... xml/ID.xml" records of OUT's
+ * cache: the documents whose key is what it was. */
 static void
 read_old(incr_model *m, const char *out)
 {
@@ -113,11 +113,19 @@ read_old(incr_model *m, const char *out)
 		free(rel);
 	}
 	for (line = body; *line; line = next) {
-		char *f[5], *s = line;
+		char *f[INCR_OUT_FIELDS], *s = line;
 		int k, nf;
 		long d;
 		next = strchr(line, '\n');
 		*next++ = '\0';
+		if (!strncmp(line, "out\t", 4)) {
+			if (incr_split_out(line, f) &&
+			    (d = strtab_get(rels, f[6])) >= 0) {
+				memcpy(m->ohash[d], f[2], 33);
+				m->osize[d] = (size_t)strtoull(f[3], NULL, 10);
+			}
+			continue;
+		}
 		for (nf = 0; nf < 5 && s; nf++) {
 			f[nf] = s;
 			if ((s = strchr(s, '\t')))
@@ -128,10 +136,6 @@ read_old(incr_model *m, const char *out)
 		    !memcmp(f[1], m->xkey[d], 32)) {
 			keyed[d] = 1;
 			memcpy(m->oldtree[d], f[2], 33);
-		} else if (nf == 5 && !strcmp(f[0], "out") &&
-		    strlen(f[2]) == 32 && (d = strtab_get(rels, f[4])) >= 0) {
-			memcpy(m->ohash[d], f[2], 33);
-			m->osize[d] = (size_t)strtoull(f[3], NULL, 10);
 		}
 		(void)k;
 	}

@@ -714,10 +714,11 @@ cache_report(pipeline *pl)
 	    n = pipeline_ndocs(pl);
 
 	incr_model_counts(&taken, &read_back);
-	fprintf(stderr, "cache: %zu files carried over, %zu written; of %zu "
-	    "document trees %zu made, %zu read back, %zu kept from the last "
-	    "build, %zu not needed\n", st.reused, st.made, n, made, read_back,
-	    taken, n - made - read_back - taken);
+	fprintf(stderr, "cache: %zu files carried over (%zu known by their "
+	    "stat, %zu hashed again), %zu written; of %zu document trees %zu "
+	    "made, %zu read back, %zu kept from the last build, %zu not "
+	    "needed\n", st.reused, st.unread, st.reused - st.unread, st.made,
+	    n, made, read_back, taken, n - made - read_back - taken);
 }
 
 int

@@ -99,11 +99,11 @@ SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition all -o "$TMP/
 par_err=$err
 no_sanitizer_report "editions side by side"
 SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition all -o "$TMP/ws3" --today $T -j 1
-check "reproducible: editions side by side (-j 4) publish what one after another (-j 1) does, PDFs too" diff -r "$TMP/ws2" "$TMP/ws3"
+check "reproducible: editions side by side (-j 4) publish what one after another (-j 1) does, PDFs too" same_out "$TMP/ws2" "$TMP/ws3"
 is "$par_err" "$err" "editions side by side: the same diagnostics, in the same order"
 for e in core hampshire little-acorns; do
 	SOURCE_DATE_EPOCH=1790000000 run_policyc build "$R/core" --edition $e -o "$TMP/ws-one" --today $T -j 1
-	check "edition $e alone publishes what it does in --edition all" diff -r "$TMP/ws-one/$e" "$TMP/ws2/$e"
+	check "edition $e alone publishes what it does in --edition all" same_out "$TMP/ws-one/$e" "$TMP/ws2/$e"
 done
 # SIGTERM while editions publish side by side: every staging folder goes
 # (each edition has its own; the handler used to know only the last)

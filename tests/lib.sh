@@ -54,3 +54,25 @@ unlike() {
 }
 # check CMD...: ok when the command succeeds (set -e safe)
 check() { desc=$1; shift; if "$@"; then ok 0 "$desc"; else ok 1 "$desc"; fi; }
+
+# same_out A B: two OUT folders hold the same files byte for byte, and
+# the same build caches (editions: one an edition) but for what only a
+# file system can say (each output's modification time and inode, which
+# the cache records so the next build need not hash what it carries
+# over) and the checksum that covers them.  Prints diff's lines when
+# they differ.
+cache_facts() {
+	sed -E -e 's/^(out\t[^\t]*\t[^\t]*\t[^\t]*)\t[0-9]+\t[0-9]+\t/\1\t-\t-\t/' \
+	    -e '/^sum /d' "$1"
+}
+same_out() {
+	diff -r -x .policyc-cache "$1" "$2" || return 1
+	(cd "$1" && find . -name .policyc-cache | sort) >"$TMP/.caches1"
+	(cd "$2" && find . -name .policyc-cache | sort) >"$TMP/.caches2"
+	diff "$TMP/.caches1" "$TMP/.caches2" || return 1
+	while read -r c; do
+		cache_facts "$1/$c" >"$TMP/.facts1" 2>&1
+		cache_facts "$2/$c" >"$TMP/.facts2" 2>&1
+		diff "$TMP/.facts1" "$TMP/.facts2" || return 1
+	done <"$TMP/.caches1"
+}

@@ -152,7 +152,7 @@ is "$src" 0 "Ctrl-C: exit status 0"
 like "$(cat "$TMP/serve.err")" "policyc serve: stopped" "Ctrl-C: says it stopped"
 check "Ctrl-C: no staging folder left" sh -c '! ls -d "$1"/out.tmp-* "$1"/out.old-* 2>/dev/null | grep -q .' _ "$TMP"
 "$POLICYC" build "$P" -o "$TMP/full" $T --outputs xml,html --no-cache >/dev/null 2>&1 || true
-if diff -r "$TMP/out" "$TMP/full" >"$TMP/diff" 2>&1; then r=0; else r=1; fi
+if same_out "$TMP/out" "$TMP/full" >"$TMP/diff" 2>&1; then r=0; else r=1; fi
 ok $r "after serve, OUT is byte for byte what build makes"
 [ $r = 0 ] || head -10 "$TMP/diff" | sed 's/^/#   /'
 err=$(cat "$TMP/serve.err")
