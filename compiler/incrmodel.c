@@ -154,29 +154,24 @@ done:
 static void
 own_assets(incr_hash *h, const corpus *c, const document *d)
 {
-	cmark_iter *it;
-	cmark_event_type ev;
+	size_t k;
 
 	if (!d->root)
 		return;
-	it = cmark_iter_new(d->root);
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		int type = cmark_node_get_type(n);
-		link_info *li;
+	/* links.c listed them (d->assets): no walk of the tree */
+	for (k = 0; k < d->nassets; k++) {
+		cmark_node *n = d->assets[k];
+		link_info *li = cmark_node_get_user_data(n);
 		const char *pub = NULL;
-		if (ev != CMARK_EVENT_ENTER || (type != CMARK_NODE_LINK &&
-		    type != CMARK_NODE_IMAGE) ||
-		    !(li = cmark_node_get_user_data(n)) || !li->file)
+		if (!li || !li->file)
 			continue;
 		incr_hash_str(h, li->file);
-		incr_hash_long(h, assets_lookup_role(c, li->file, type == CMARK_NODE_LINK,
-		    &pub));
+		incr_hash_long(h, assets_lookup_role(c, li->file,
+		    cmark_node_get_type(n) == CMARK_NODE_LINK, &pub));
 		incr_hash_str(h, pub);
 		incr_hash_long(h, assets_lookup(c, li->file, &pub));
 		incr_hash_str(h, pub);
 	}
-	cmark_iter_free(it);
 }
 
 typedef struct {
