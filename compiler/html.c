@@ -72,7 +72,7 @@ typedef struct {
 	xmlDocPtr corpus;           /* corpus.xml whole: after the document
 	                               pages (backend_corpus) */
 	char *html_dir;
-	char **entries;             /* search entry per document */
+	spool *entries;             /* search entry per document, spooled */
 	int failed;
 	diag_set *judged;           /* stylesheet loading problems: reported
 	                               by html_check_templates already */
@@ -200,7 +200,7 @@ page_apply(site_job *j, xmlDocPtr doc, xmlNodePtr root, const char *id,
 
 /* jobs_run body: the page and search entry of document i.  Everything a
  * worker touches is its own (a transform context per call inside
- * htmlxsl_apply, entries[i]); the compiled stylesheet is shared. */
+ * htmlxsl_apply, its spooled entry); the compiled stylesheet is shared. */
 static void
 page_job(void *ctx, size_t i, int worker)
 {
@@ -208,13 +208,15 @@ page_job(void *ctx, size_t i, int worker)
 	const backend_input *in = j->in;
 	xmlDocPtr doc;
 	xmlNodePtr root;
-	char *id, *path, *out, *rel;
+	char *id, *path, *out, *rel, *entry;
 
 	(void)worker;
 	/* unchanged since OUT was made: page, XML file and search entry
 	 * carried over without the tree (publish.c, incrsearch.c) */
-	if (in->carry && (j->entries[i] = in->carry(in->tree_ctx, i)))
+	if (in->carry && (entry = in->carry(in->tree_ctx, i))) {
+		spool_put(j->entries, i, entry);
 		return;
+	}
 	doc = backend_tree(in, i);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root)
@@ -229,7 +231,7 @@ page_job(void *ctx, size_t i, int worker)
 	if (strcmp(id, "index") == 0) {
 		/* the root index.md: its body is the home page's text
 		 * (home_graft), not a page of its own */
-		j->entries[i] = htmlsearch_entry(doc);
+		spool_put(j->entries, i, htmlsearch_entry(doc));
 		goto done;
 	}
 	rel = xasprintf("html/%s.html", id);
@@ -248,7 +250,7 @@ page_job(void *ctx, size_t i, int worker)
 		free(out);
 	}
 	free(rel);
-	j->entries[i] = htmlsearch_entry(doc);
+	spool_put(j->entries, i, htmlsearch_entry(doc));
 done:
 	free(id);
 	free(path);
@@ -481,9 +483,8 @@ write_search(site_job *j)
 	const backend_input *in = j->in;
 	FILE *f = publish_fopen(in->out_dir, "html/search-index.js");
 	int rc = f ? 0 : -1;
-	size_t k;
 
-	if (f && htmlsearch_write(f, j->entries, in->ndocs, j->corpus) != 0)
+	if (f && htmlsearch_write(f, j->entries, j->corpus) != 0)
 		rc = -1;
 	if (f && fclose(f) != 0)
 		rc = -1;
@@ -493,11 +494,8 @@ write_search(site_job *j)
 		    strerror(errno));
 	if (in->incr)
 		incr_search_keep(in->incr, j->entries);
-	else {
-		for (k = 0; k < in->ndocs; k++)
-			free(j->entries[k]);
-		free(j->entries);
-	}
+	else
+		spool_free(j->entries);
 	j->entries = NULL;
 	return rc;
 }
@@ -574,7 +572,9 @@ html_render(const backend_input *in)
 	 * rest of the site is still written (only a failed write is fatal). */
 	j.judged = diag_new();
 	j.page = htmlxsl_load(j.xsl, "document.xsl", j.judged);
-	j.entries = xcalloc(in->ndocs + 1, sizeof *j.entries);
+	/* the search entries: in an unlinked file beside the pages, not
+	 * on the heap (spool.h) */
+	j.entries = spool_new(in->out_dir, in->ndocs);
 	if (j.page != NULL && in->ndocs > 0) {
 		jobs_run(in->ndocs, in->jobs > 0 ? in->jobs : 1, page_job, &j);
 		if (j.failed)

@@ -259,10 +259,10 @@ htmlsearch_glossary(xmlDocPtr corpus, buf *b)
 }
 
 int
-htmlsearch_write(FILE *f, char **entries, size_t n, xmlDocPtr corpus)
+htmlsearch_write(FILE *f, const spool *entries, xmlDocPtr corpus)
 {
 	buf g;
-	size_t i;
+	size_t i, n = spool_count(entries);
 	int any = 0;
 
 	/* written a piece at a time: at 10,000 documents the index is
@@ -270,11 +270,13 @@ htmlsearch_write(FILE *f, char **entries, size_t n, xmlDocPtr corpus)
 	fputs("/* policyc search index: generated, do not edit. */\n"
 	    "window.POLICYC_SEARCH = [\n", f);
 	for (i = 0; i < n; i++) {
-		if (entries[i] == NULL)
+		char *e = spool_get(entries, i);
+		if (e == NULL)
 			continue;
 		if (any)
 			fputs(",\n", f);
-		fputs(entries[i], f);
+		fputs(e, f);
+		free(e);
 		any = 1;
 	}
 	/* each glossary entry comes with a leading ",\n" */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <libxml/tree.h>
 
+#include "spool.h"
 #include "util.h"
 
 /* One index entry (a JS object literal) for a document tree; newly
@@ -17,9 +18,9 @@ char *htmlsearch_entry(xmlDocPtr doc);
 /* Appends ",\n{...}" for every glossary entry of corpus.xml to b. */
 void htmlsearch_glossary(xmlDocPtr corpus, buf *b);
 
-/* Writes the whole search-index.js to f: entries (n of them, NULL ones
- * skipped; the caller still owns them) then the glossary.  0, or -1 when
- * a write failed (the caller's fclose may still fail). */
-int htmlsearch_write(FILE *f, char **entries, size_t n, xmlDocPtr corpus);
+/* Writes the whole search-index.js to f: the entries (spool.h; one a
+ * document, in order, missing ones skipped) then the glossary.  0, or -1
+ * when a write failed (the caller's fclose may still fail). */
+int htmlsearch_write(FILE *f, const spool *entries, xmlDocPtr corpus);
 
 #endif

@@ -243,7 +243,7 @@ struct incr {
 	int deferred;                /* streamed trees: keys set by incr_tree */
 	int corpus_keyed;            /* corpus_key(_pdf) computed */
 	incr_search *search;         /* OUT's search entries (incrsearch.c) */
-	char **entries;              /* this build's (incr_search_keep) */
+	spool *entries;              /* this build's (incr_search_keep) */
 	char global[33];             /* html_identity */
 	char bin[33];                /* binary_identity */
 	char **named;                /* their rels (html/index.html ...) */
@@ -891,17 +891,14 @@ incr_search_get(incr *inc, size_t i)
 }
 
 void
-incr_search_keep(incr *inc, char **entries)
+incr_search_keep(incr *inc, spool *entries)
 {
-	size_t i;
-
-	if (inc && inc->entries) {
-		for (i = 0; i < inc->ndocs; i++)
-			free(inc->entries[i]);
-		free(inc->entries);
+	if (!inc) {
+		spool_free(entries);
+		return;
 	}
-	if (inc)
-		inc->entries = entries;
+	spool_free(inc->entries);
+	inc->entries = entries;
 }
 
 int

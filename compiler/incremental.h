@@ -22,6 +22,7 @@
 
 #include "diag.h"
 #include "pipeline.h"
+#include "spool.h"
 #include "util.h"
 #include <libxml/tree.h>
 
@@ -198,17 +199,17 @@ incr_search *incr_search_new(char *data);
 void incr_search_line(incr_search *s, const char *line);
 void incr_search_sort(incr_search *s);
 const char *incr_search_find(const incr_search *s, const char *hash);
-void incr_search_write(incr_out *o, char (*dochash)[33], char *const *entries,
-    size_t n);
+void incr_search_write(incr_out *o, char (*dochash)[33],
+    const spool *entries, size_t n);
 void incr_search_free(incr_search *s);
 
 /* The site's search entries (htmlsearch_entry) of a build, one a
  * document: get returns document i's from OUT's cache when its tree
  * hash is known (incr_tree) and one was recorded for it, else NULL (the
- * pointer lives until incr_end); keep takes the array of this build's
+ * pointer lives until incr_end); keep takes the spool of this build's
  * (ndocs long, freed by incr_end) to be recorded. */
 const char *incr_search_get(incr *inc, size_t i);
-void incr_search_keep(incr *inc, char **entries);
+void incr_search_keep(incr *inc, spool *entries);
 /* Whether document i's output rel of kind k would be carried over by
  * incr_reuse (its key is the recorded one); checks no file. */
 int incr_reusable(incr *inc, enum incr_kind k, size_t i, const char *rel);

@@ -76,7 +76,7 @@ incr_search_find(const incr_search *s, const char *hash)
 }
 
 void
-incr_search_write(incr_out *o, char (*dochash)[33], char *const *entries,
+incr_search_write(incr_out *o, char (*dochash)[33], const spool *entries,
     size_t n)
 {
 	buf *b = &o->b;
@@ -84,16 +84,18 @@ incr_search_write(incr_out *o, char (*dochash)[33], char *const *entries,
 
 	/* appended, not printed: an entry holds a page's whole text, and
 	 * vsnprintf copies %s a few bytes at a time */
-	for (i = 0; entries && i < n; i++)
-		if (entries[i] && strlen(dochash[i]) == 32 &&
-		    !strpbrk(entries[i], "\t\n\r")) {
+	for (i = 0; entries && i < n; i++) {
+		char *e = strlen(dochash[i]) == 32 ? spool_get(entries, i) : NULL;
+		if (e && !strpbrk(e, "\t\n\r")) {
 			buf_puts(b, "se\t");
 			buf_putn(b, dochash[i], 32);
 			buf_putc(b, '\t');
-			buf_puts(b, entries[i]);
+			buf_puts(b, e);
 			buf_putc(b, '\n');
 			incr_out_room(o);
 		}
+		free(e);
+	}
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "incremental.h"
+#include "spool.h"
 #include "util.h"
 
 #define H1 "0123456789abcdef0123456789abcdef"
@@ -58,20 +59,59 @@ UNIT_TEST(incr_search_finds_by_tree_hash_only)
 UNIT_TEST(incr_search_write_reads_back)
 {
 	char hashes[3][33] = { H1, "", H2 };
-	char *entries[3] = { "{u:\"a.html\"}", "{u:\"nohash.html\"}",
+	const char *texts[3] = { "{u:\"a.html\"}", "{u:\"nohash.html\"}",
 	    "{u:\"tab\there.html\"}" };
+	spool *entries = spool_new(NULL, 3);
 	incr_search *s;
-	buf b;
+	incr_out o;
+	size_t i;
 
-	buf_init(&b);
-	buf_puts(&b, "");
-	incr_search_write(&b, hashes, entries, 3);
+	for (i = 0; i < 3; i++)
+		spool_put(entries, i, xstrdup(texts[i]));
+	memset(&o, 0, sizeof o);
+	buf_init(&o.b);
+	buf_puts(&o.b, "");
+	incr_hash_init(&o.h);
+	incr_search_write(&o, hashes, entries, 3);
 	/* no hash, or a tab the line format cannot carry: not written */
-	CHECK(strstr(b.data, "nohash") == NULL);
-	CHECK(strstr(b.data, "tab") == NULL);
-	s = read_text(b.data);
+	CHECK(strstr(o.b.data, "nohash") == NULL);
+	CHECK(strstr(o.b.data, "tab") == NULL);
+	s = read_text(o.b.data);
 	CHECK_STR(incr_search_find(s, H1), "{u:\"a.html\"}");
 	CHECK(incr_search_find(s, H2) == NULL);
 	incr_search_free(s);
-	buf_free(&b);
+	buf_free(&o.b);
+	spool_free(entries);
+}
+
+/* A spool in a file gives back what was put, in any order, and nothing
+ * for what was not; in memory (no folder) the same. */
+UNIT_TEST(spool_keeps_strings)
+{
+	const char *dirs[2] = { "/tmp", NULL };
+	size_t d, i;
+
+	for (d = 0; d < 2; d++) {
+		spool *sp = spool_new(dirs[d], 5);
+		char *got;
+		spool_put(sp, 3, xstrdup("three"));
+		spool_put(sp, 0, xstrdup(""));
+		spool_put(sp, 1, xstrdup("one, after an empty one"));
+		spool_put(sp, 9, xstrdup("out of range: dropped"));
+		spool_put(sp, 4, NULL);
+		CHECK(spool_count(sp) == 5);
+		got = spool_get(sp, 1);
+		CHECK_STR(got, "one, after an empty one");
+		free(got);
+		got = spool_get(sp, 3);
+		CHECK_STR(got, "three");
+		free(got);
+		got = spool_get(sp, 0);
+		CHECK_STR(got, "");
+		free(got);
+		for (i = 2; i < 6; i += 2)
+			CHECK(spool_get(sp, i) == NULL);
+		CHECK(spool_get(sp, 9) == NULL);
+		spool_free(sp);
+	}
 }
