@@ -527,35 +527,41 @@ parse_out(char *line, old_rec *r)
 	return 1;
 }
 
-/*
- * OUT's cache file, judged: its checksum, format, binary and project.
- * Returns the text (caller frees) with *body at its first record, or
- * NULL; says why not (unless quiet) when a cache is there and cannot be
- * trusted.
- */
-char *
-incr_cache_read(const char *out, pipeline *pl, int quiet, char **body)
+/* OUT's cache text as incr_cache_lines read it, once a pipeline. */
+typedef struct {
+	char *data;             /* the file, NULs for its newlines; or NULL */
+	const char *body, *end; /* the records */
+	const char *why;        /* why it cannot be trusted, or NULL */
+	long long mtime_ns;     /* the file's, as read */
+	int said;               /* why was said */
+} cache_text;
+
+/* Reads and judges OUT's cache file into t. */
+static void
+cache_judge(cache_text *t, const char *out, pipeline *pl)
 {
-	char *path = path_join(out, CACHE_NAME), *data, *sum, want[33],
+	char *path = path_join(out, CACHE_NAME), *data, *sum, *s, want[33],
 	    bin[33], proj[33], hdr[128];
 	size_t len = 0;
+	struct stat st;
 	incr_hash h;
-	const char *why = NULL;
 
+	if (stat(path, &st) == 0)
+		t->mtime_ns = stat_mtime_ns(&st);
 	data = read_file(path, &len);
 	free(path);
 	if (!data)
-		return NULL;   /* a first build, or --no-cache's OUT: silent */
+		return;   /* a first build, or --no-cache's OUT: silent */
 	if (strlen(data) != len || len < 40 ||
 	    !(sum = strstr(data, "\nsum ")) || strlen(sum) != 5 + 32 + 1) {
-		why = "is truncated or corrupt";
+		t->why = "is truncated or corrupt";
 		goto bad;
 	}
 	incr_hash_init(&h);
 	incr_hash_add(&h, data, (size_t)(sum + 1 - data));
 	incr_hash_hex(&h, want);
 	if (memcmp(sum + 5, want, 32) != 0 || sum[37] != '\n') {
-		why = "is corrupt (its checksum does not match)";
+		t->why = "is corrupt (its checksum does not match)";
 		goto bad;
 	}
 	sum[1] = '\0';
@@ -564,48 +570,85 @@ incr_cache_read(const char *out, pipeline *pl, int quiet, char **body)
 	snprintf(hdr, sizeof hdr, "%s\nbinary\t%s\nproject\t%s\n", CACHE_MAGIC,
 	    bin, proj);
 	if (strncmp(data, CACHE_MAGIC "\n", sizeof CACHE_MAGIC) != 0) {
-		why = "is of another format version";
+		t->why = "is of another format version";
 		goto bad;
 	}
 	if (strncmp(data, hdr, strlen(hdr)) != 0) {
-		why = strstr(data, bin) ? "was made for another project" :
+		t->why = strstr(data, bin) ? "was made for another project" :
 		    "was made by another policyc";
 		goto bad;
 	}
-	*body = data + strlen(hdr);
-	return data;
+	t->body = data + strlen(hdr);
+	t->end = sum + 1;
+	for (s = data + strlen(hdr); s < sum + 1; s++)
+		if (*s == '\n')
+			*s = '\0';
+	t->data = data;
+	return;
 bad:
-	if (!quiet)
-		note(out, why);
 	free(data);
-	return NULL;
+}
+
+const char *
+incr_cache_lines(const char *out, pipeline *pl, int quiet,
+    const char **body)
+{
+	void **slot = pipeline_cache_slot(pl);
+	cache_text *t = *slot;
+
+	if (!t) {
+		t = *slot = xcalloc(1, sizeof *t);
+		cache_judge(t, out, pl);
+	}
+	if (t->why && !quiet && !t->said) {
+		note(out, t->why);
+		t->said = 1;
+	}
+	if (!t->data)
+		return NULL;
+	*body = t->body;
+	return t->end;
+}
+
+void
+incr_cache_text_free(void *text)
+{
+	cache_text *t = text;
+
+	if (t)
+		free(t->data);
+	free(t);
+}
+
+/* When OUT's cache, as read, was written (0 when none was read). */
+static long long
+cache_mtime(pipeline *pl)
+{
+	cache_text *t = *pipeline_cache_slot(pl);
+
+	return t ? t->mtime_ns : 0;
 }
 
 /* Reads OUT's cache; 1 when it can be trusted. */
 static int
 read_cache(incr *inc)
 {
-	char *data, *body, *line, *next;
+	const char *body, *end, *line;
 	incr_search *search;
+	char *copy = NULL;
 	int ok = 0;
 
-	if (!(data = incr_cache_read(inc->out, inc->pl, 0, &body)))
+	if (!(end = incr_cache_lines(inc->out, inc->pl, 0, &body)))
 		return 0;
-	{
-		char *path = path_join(inc->out, CACHE_NAME);
-		struct stat st;
-		if (stat(path, &st) == 0)
-			inc->cache_mtime_ns = stat_mtime_ns(&st);
-		free(path);
-	}
-	search = incr_search_new(data);
-	for (line = body; *line; line = next) {
+	inc->cache_mtime_ns = cache_mtime(inc->pl);
+	search = incr_search_new();
+	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
 		old_rec r;
-		next = strchr(line, '\n');
-		*next++ = '\0';
 		incr_search_line(search, line);
 		if (!strncmp(line, "out\t", 4)) {
-			if (!parse_out(line, &r)) {
+			free(copy);
+			copy = xstrdup(line);   /* the text is read only */
+			if (!parse_out(copy, &r)) {
 				note(inc->out, "is corrupt (a bad line)");
 				goto done;
 			}
@@ -621,7 +664,8 @@ read_cache(incr *inc)
 	search = NULL;
 	ok = 1;
 done:
-	incr_search_free(search);   /* and data */
+	free(copy);
+	incr_search_free(search);
 	return ok;
 }
 
@@ -1150,5 +1194,9 @@ incr_end(incr *inc)
 	free(inc->out);
 	incr_search_keep(inc, NULL);
 	incr_search_free(inc->search);
+	/* the cache's text, read for this build: every reader is done (serve
+	 * keeps the pipeline as the next build's donor, not its cache) */
+	incr_cache_text_free(*pipeline_cache_slot(inc->pl));
+	*pipeline_cache_slot(inc->pl) = NULL;
 	free(inc);
 }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "diag.h"
 #include "pipeline.h"
@@ -37,8 +38,9 @@ enum incr_kind {
 
 /* A cache's record of one output file, a line of tab-separated fields:
  * "out KEY OHASH SIZE MTIME INO REL" (MTIME in nanoseconds and INO as
- * the file was written, or 0 0).  Splits line in place into f; 1 when
- * it is such a record.  incrmodel.c reads the XML files' records. */
+ * the file was written, or 0 0).  Splits line (a copy: the cache's text
+ * is read only) in place into f; 1 when it is such a record.
+ * incrmodel.c reads the XML files' records. */
 #define INCR_OUT_FIELDS 7
 int incr_split_out(char *line, char *f[INCR_OUT_FIELDS]);
 
@@ -136,11 +138,21 @@ void incr_out_room(incr_out *o);
 
 /* This policyc, as the cache names it. */
 void incr_binary_identity(char out[33]);
-/* OUT's cache file, its checksum, format, binary and project judged:
- * the text (caller frees) with *body at its first record, or NULL (said
- * on stderr unless quiet, when one is there and cannot be trusted). */
-char *incr_cache_read(const char *out, pipeline *pl, int quiet,
-    char **body);
+/*
+ * OUT's cache file, its checksum, format, binary and project judged,
+ * read once a pipeline (the filters, the model and the cache itself each
+ * read its records; it is 115 MB at 10,000 documents): the records, each
+ * line NUL-terminated in place of its newline, from *body up to the
+ * returned end; or NULL (said on stderr unless quiet, when one is there
+ * and cannot be trusted — said once).  The text is the pipeline's, read
+ * only: a reader copies a line before splitting it.
+ */
+const char *incr_cache_lines(const char *out, pipeline *pl, int quiet,
+    const char **body);
+/* The next line after line (incr_cache_lines' NUL-terminated lines). */
+#define INCR_NEXT_LINE(line) ((line) + strlen(line) + 1)
+/* Frees what incr_cache_lines kept in the pipeline (pipeline_free). */
+void incr_cache_text_free(void *text);
 
 /*
  * The filters' share of the cache (incrfilters.c).  Before the Lua
@@ -190,12 +202,12 @@ void incr_model_write(const incr_model *m, char (*treehash)[33],
     incr_out *o);
 void incr_model_free(incr_model *m);
 /* incrsearch.c: each document's search entry under its tree hash ("se"
- * lines).  new takes the cache file's bytes (freed with it); line adds
- * one NUL-terminated line of them if it is an "se" line; sort before
+ * lines).  line adds one NUL-terminated line of the cache's text (which
+ * must outlive it: incr_cache_lines') if it is an "se" line; sort before
  * find, which returns the entry made from the tree hashed hash, or NULL.
  * write appends one line a document that has both an entry and a hash. */
 typedef struct incr_search incr_search;
-incr_search *incr_search_new(char *data);
+incr_search *incr_search_new(void);
 void incr_search_line(incr_search *s, const char *line);
 void incr_search_sort(incr_search *s);
 const char *incr_search_find(const incr_search *s, const char *hash);

@@ -279,22 +279,20 @@ static void
 read_old(incr_filters *f, const char *out)
 {
 	corpus *c = pipeline_corpus(f->pl);
-	char *data, *body, *line, *next;
+	const char *body, *end, *line;
 	strtab *paths = strtab_new(c->ndocs + 1);
 	long cur = -1;
 	size_t i;
 	buf acc;
 
-	if (!(data = incr_cache_read(out, f->pl, 1, &body))) {
+	if (!(end = incr_cache_lines(out, f->pl, 1, &body))) {
 		strtab_free(paths);
 		return;
 	}
 	for (i = 0; i < c->ndocs; i++)
 		strtab_put(paths, c->docs[i]->path, (long)i);
 	buf_init(&acc);
-	for (line = body; *line; line = next) {
-		next = strchr(line, '\n');
-		*next++ = '\0';
+	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
 		if (!strncmp(line, "flt\t", 4) || strncmp(line, "fd\t", 3)) {
 			if (cur >= 0)
 				f->old[cur] = buf_detach(&acc);
@@ -318,7 +316,6 @@ read_old(incr_filters *f, const char *out)
 	for (i = 0; i < c->ndocs; i++)
 		f->skip[i] = f->old[i] != NULL;
 	strtab_free(paths);
-	free(data);
 }
 
 static int

@@ -98,12 +98,13 @@ static void
 read_old(incr_model *m, const char *out)
 {
 	corpus *c = pipeline_corpus(m->pl);
-	char *data, *body, *line, *next;
+	const char *body, *end, *line;
+	char *copy = NULL;
 	strtab *paths = strtab_new(c->ndocs + 1), *rels = strtab_new(c->ndocs + 1);
 	unsigned char *keyed = xcalloc(c->ndocs + 1, 1);
 	size_t i;
 
-	if (!(data = incr_cache_read(out, m->pl, 1, &body)))
+	if (!(end = incr_cache_lines(out, m->pl, 1, &body)))
 		goto done;
 	for (i = 0; i < c->ndocs; i++) {
 		char *rel = publish_path("xml", c->docs[i]->id, ".xml");
@@ -112,14 +113,16 @@ read_old(incr_model *m, const char *out)
 			strtab_put(rels, rel, (long)i);
 		free(rel);
 	}
-	for (line = body; *line; line = next) {
-		char *f[INCR_OUT_FIELDS], *s = line;
+	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+		char *f[INCR_OUT_FIELDS], *s;
 		int k, nf;
 		long d;
-		next = strchr(line, '\n');
-		*next++ = '\0';
-		if (!strncmp(line, "out\t", 4)) {
-			if (incr_split_out(line, f) &&
+		if (strncmp(line, "out\t", 4) && strncmp(line, "xk\t", 3))
+			continue;
+		free(copy);
+		s = copy = xstrdup(line);   /* the text is read only */
+		if (!strncmp(copy, "out\t", 4)) {
+			if (incr_split_out(copy, f) &&
 			    (d = strtab_get(rels, f[6])) >= 0) {
 				memcpy(m->ohash[d], f[2], 33);
 				m->osize[d] = (size_t)strtoull(f[3], NULL, 10);
@@ -142,8 +145,8 @@ read_old(incr_model *m, const char *out)
 	for (i = 0; i < c->ndocs; i++)
 		m->clean[i] = keyed[i] && m->ohash[i][0];
 done:
+	free(copy);
 	free(keyed);
-	free(data);
 	strtab_free(paths);
 	strtab_free(rels);
 }

@@ -16,12 +16,13 @@
 #include "util.h"
 
 typedef struct {
-	const char *hash;        /* 32 hex digits, in data */
-	const char *entry;       /* NUL-terminated, in data */
+	const char *hash;        /* 32 hex digits, in the cache's text */
+	const char *entry;       /* NUL-terminated, in the cache's text */
 } se_line;
 
+/* The "se" lines of the cache's text (incr_cache_lines: the pipeline's,
+ * which outlives this). */
 struct incr_search {
-	char *data;              /* the cache file's bytes, owned */
 	se_line *lines;          /* sorted by hash */
 	size_t n;
 };
@@ -34,12 +35,9 @@ cmp_line(const void *a, const void *b)
 }
 
 incr_search *
-incr_search_new(char *data)
+incr_search_new(void)
 {
-	incr_search *s = xcalloc(1, sizeof *s);
-
-	s->data = data;
-	return s;
+	return xcalloc(1, sizeof(incr_search));
 }
 
 void
@@ -104,6 +102,5 @@ incr_search_free(incr_search *s)
 	if (!s)
 		return;
 	free(s->lines);
-	free(s->data);
 	free(s);
 }

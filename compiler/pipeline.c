@@ -74,6 +74,7 @@ struct pipeline {
 	extends *ed;                /* the core this project extends, or NULL */
 	incr_filters *fmemo;        /* the filters' cache records, or NULL */
 	incr_model *mmemo;          /* the model's, or NULL */
+	void *cache_text;           /* OUT's cache as read (incremental.c) */
 	int streamed;               /* dx[i] made on demand (pipeline_tree) */
 	atomic_size_t trees_made;   /* by xmlout_document, not read back */
 	atomic_llong citations_ns;  /* CPU the link pass spent on citations */
@@ -979,6 +980,12 @@ pipeline_model_memo(const pipeline *pl)
 	return pl->mmemo;
 }
 
+void **
+pipeline_cache_slot(pipeline *pl)
+{
+	return &pl->cache_text;
+}
+
 const pipeline_options *
 pipeline_options_of(const pipeline *pl)
 {
@@ -1030,6 +1037,7 @@ pipeline_free(pipeline *pl)
 	history_free(pl->h);
 	incr_filters_free(pl->fmemo);
 	incr_model_free(pl->mmemo);
+	incr_cache_text_free(pl->cache_text);
 	if (pl->c) {
 		xmlout_release(pl->c);
 		govern_free(pl->c->govern);

@@ -136,6 +136,9 @@ const char **pipeline_doc_paths(pipeline *pl);
 
 /* The model's cache records of this run (incremental.h), or NULL. */
 struct incr_model *pipeline_model_memo(const pipeline *pl);
+/* Where incremental.c keeps OUT's cache text once read, so the filters,
+ * the model and the cache read it once (freed by pipeline_free). */
+void **pipeline_cache_slot(pipeline *pl);
 /* The options the pipeline was opened with. */
 const pipeline_options *pipeline_options_of(const pipeline *pl);
 /* The diagnostics set the pipeline reports to. */

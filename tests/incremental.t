@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 91
+plan 92
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -252,6 +252,8 @@ kept "no change" a "$a"; kept "no change" z/z1 "$z"
 printf 'garbage' >> "$I/.policyc-cache"
 build_both "corrupt cache"
 like "$iraw" "policyc: note: .*policyc-cache is truncated or corrupt; this is a full build" "corrupt cache: a note, a full build"
+# read once a build by the filters, the model and the cache: said once
+is "$(printf '%s\n' "$iraw" | grep -c 'policyc-cache is')" 1 "corrupt cache: the note said once"
 run_policyc build "$P" -o "$I" $T --outputs xml,html
 unlike "$err" "policyc: note:" "after a corrupt cache: the new cache is trusted"
 head -c 200 "$I/.policyc-cache" > "$TMP/trunc" && cp "$TMP/trunc" "$I/.policyc-cache"

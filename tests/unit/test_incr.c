@@ -17,13 +17,15 @@
 #define H3 "00000000000000000000000000000000"
 
 /* Reads cache text the way read_cache does: split into lines, each
- * offered to incr_search_line. */
+ * offered to incr_search_line.  *data holds the lines (the caller frees
+ * it after the search: the search borrows them). */
 static incr_search *
-read_text(const char *text)
+read_text(const char *text, char **data_out)
 {
 	char *data = xstrdup(text), *line, *next;
-	incr_search *s = incr_search_new(data);
+	incr_search *s = incr_search_new();
 
+	*data_out = data;
 	for (line = data; *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -38,13 +40,14 @@ read_text(const char *text)
 
 UNIT_TEST(incr_search_finds_by_tree_hash_only)
 {
+	char *text;
 	incr_search *s = read_text(
 	    "doc\tx\ty\n"
 	    "se\t" H2 "\t{u:\"b.html\"}\n"
 	    "se\t" H1 "\t{u:\"a.html\",x:\"text with spaces\"}\n"
 	    "se\tshort\t{u:\"bad.html\"}\n"
 	    "se\t" H3 "{u:\"no-tab.html\"}\n"
-	    "out\tk\th\t1\thtml/a.html\n");
+	    "out\tk\th\t1\thtml/a.html\n", &text);
 
 	CHECK_STR(incr_search_find(s, H1), "{u:\"a.html\",x:\"text with spaces\"}");
 	CHECK_STR(incr_search_find(s, H2), "{u:\"b.html\"}");
@@ -54,6 +57,7 @@ UNIT_TEST(incr_search_finds_by_tree_hash_only)
 	CHECK(incr_search_find(s, NULL) == NULL);
 	CHECK(incr_search_find(NULL, H1) == NULL);
 	incr_search_free(s);
+	free(text);
 }
 
 UNIT_TEST(incr_search_write_reads_back)
@@ -64,6 +68,7 @@ UNIT_TEST(incr_search_write_reads_back)
 	spool *entries = spool_new(NULL, 3);
 	incr_search *s;
 	incr_out o;
+	char *text;
 	size_t i;
 
 	for (i = 0; i < 3; i++)
@@ -76,10 +81,11 @@ UNIT_TEST(incr_search_write_reads_back)
 	/* no hash, or a tab the line format cannot carry: not written */
 	CHECK(strstr(o.b.data, "nohash") == NULL);
 	CHECK(strstr(o.b.data, "tab") == NULL);
-	s = read_text(o.b.data);
+	s = read_text(o.b.data, &text);
 	CHECK_STR(incr_search_find(s, H1), "{u:\"a.html\"}");
 	CHECK(incr_search_find(s, H2) == NULL);
 	incr_search_free(s);
+	free(text);
 	buf_free(&o.b);
 	spool_free(entries);
 }
