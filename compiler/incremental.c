@@ -1194,8 +1194,7 @@ incr_end(incr *inc)
 	free(inc->out);
 	incr_search_keep(inc, NULL);
 	incr_search_free(inc->search);
-	/* the cache's text, read for this build: every reader is done (serve
-	 * keeps the pipeline as the next build's donor, not its cache) */
+	/* the cache's text, read for this build: every reader is done */
 	incr_cache_text_free(*pipeline_cache_slot(inc->pl));
 	*pipeline_cache_slot(inc->pl) = NULL;
 	free(inc);

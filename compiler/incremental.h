@@ -226,8 +226,7 @@ void incr_search_keep(incr *inc, spool *entries);
  * incr_reuse (its key is the recorded one); checks no file. */
 int incr_reusable(incr *inc, enum incr_kind k, size_t i, const char *rel);
 
-/* Trees of the last model taken from serve's previous build, and read
- * back from OUT. */
-void incr_model_counts(size_t *taken, size_t *read_back);
+/* Trees of the last model read back from OUT. */
+size_t incr_model_read_back(void);
 
 #endif

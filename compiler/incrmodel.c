@@ -33,15 +33,13 @@
 #include "strtab.h"
 #include "util.h"
 
-/* Trees of the last model: taken from serve's previous build, read
- * back from OUT (for serve's terminal line). */
-static atomic_size_t n_taken, n_read;
+/* Trees of the last model read back from OUT (for --timings). */
+static atomic_size_t n_read;
 
-void
-incr_model_counts(size_t *taken, size_t *read_back)
+size_t
+incr_model_read_back(void)
 {
-	*taken = atomic_load(&n_taken);
-	*read_back = atomic_load(&n_read);
+	return atomic_load(&n_read);
 }
 
 struct incr_model {
@@ -53,7 +51,6 @@ struct incr_model {
 	char (*ohash)[33];         /* ... and its XML file's hash */
 	size_t *osize;
 	unsigned char *clean;
-	size_t *donor_of;          /* per document: 1 + the donor's index */
 };
 
 /* corpus.xml's <project>: the settings every tree carries (xmlout.c's
@@ -200,31 +197,6 @@ key_one(void *arg, size_t i, int worker)
 	incr_hash_hex(&h, k->m->xkey[i]);
 }
 
-/* serve's previous build: which of its trees were made from the key a
- * document has now (and so are the trees it would read back). */
-static void
-find_donors(incr_model *m, pipeline *donor)
-{
-	incr_model *dm = donor ? pipeline_model_memo(donor) : NULL;
-	corpus *c = pipeline_corpus(m->pl), *dc;
-	strtab *paths;
-	size_t i;
-
-	if (!dm || !(dc = pipeline_corpus(donor)) || !pipeline_document_xml(donor))
-		return;
-	paths = strtab_new(dc->ndocs + 1);
-	for (i = 0; i < dc->ndocs && i < dm->ndocs; i++)
-		strtab_put(paths, dc->docs[i]->path, (long)i);
-	m->donor_of = xcalloc(m->ndocs + 1, sizeof *m->donor_of);
-	for (i = 0; i < m->ndocs; i++) {
-		long j = strtab_get(paths, c->docs[i]->path);
-		if (m->clean[i] && j >= 0 && pipeline_document_xml(donor)[j] &&
-		    !memcmp(dm->xkey[j], m->xkey[i], 33))
-			m->donor_of[i] = (size_t)j + 1;
-	}
-	strtab_free(paths);
-}
-
 incr_model *
 incr_model_begin(pipeline *pl, const char *out, int fresh)
 {
@@ -237,7 +209,6 @@ incr_model_begin(pipeline *pl, const char *out, int fresh)
 	if (!c || !out || !pipeline_filters_memo(pl) ||
 	    !pipeline_corpus_head(pl))
 		return NULL;
-	atomic_store(&n_taken, 0);
 	atomic_store(&n_read, 0);
 	m = xcalloc(1, sizeof *m);
 	m->pl = pl;
@@ -259,7 +230,6 @@ incr_model_begin(pipeline *pl, const char *out, int fresh)
 	jobs_run(c->ndocs, pipeline_jobs(pl), key_one, &k);
 	if (!fresh)
 		read_old(m, out);
-	find_donors(m, pipeline_options_of(pl)->donor);
 	return m;
 }
 
@@ -276,18 +246,6 @@ incr_model_tree(incr_model *m, size_t i)
 
 	if (!m || i >= m->ndocs || !m->clean[i])
 		return NULL;
-	if (m->donor_of && m->donor_of[i]) {
-		/* taken from serve's previous build: the same tree, unparsed
-		 * (each slot is taken by one document: paths are unique) */
-		xmlDocPtr *dx = pipeline_document_xml(
-		    pipeline_options_of(m->pl)->donor);
-		doc = dx[m->donor_of[i] - 1];
-		dx[m->donor_of[i] - 1] = NULL;
-		if (doc) {
-			atomic_fetch_add(&n_taken, 1);
-			return doc;
-		}
-	}
 	c = pipeline_corpus(m->pl);
 	if (!(rel = publish_path("xml", c->docs[i]->id, ".xml")))
 		return NULL;
@@ -346,6 +304,5 @@ incr_model_free(incr_model *m)
 	free(m->ohash);
 	free(m->osize);
 	free(m->clean);
-	free(m->donor_of);
 	free(m);
 }

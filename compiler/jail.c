@@ -71,6 +71,7 @@
 
 #include "jail.h"
 #include "util.h"
+#include "wire.h"
 
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 static const int isolate = 0;
@@ -197,21 +198,6 @@ static void limit_cpu(double secs)
 	(void)setrlimit(RLIMIT_CPU, &rl);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* Sends a job number to a child; -1 when it has gone. */
 static int send_job(int fd, uint32_t num)
 {
@@ -224,40 +210,6 @@ static int send_job(int fd, uint32_t num)
 }
 
 
-static void put_u32(buf *b, uint32_t v)
-{
-	buf_putn(b, (const char *)&v, sizeof v);
-}
-
-static void put_str(buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	put_u32(b, (uint32_t)n);
-	buf_putn(b, s, n);
-}
-
-static int get_u32(const char **p, const char *end, uint32_t *v)
-{
-	if ((size_t)(end - *p) < sizeof *v)
-		return -1;
-	memcpy(v, *p, sizeof *v);
-	*p += sizeof *v;
-	return 0;
-}
-
-/* Points *s at a string of the message (not NUL-terminated; its length
- * in *n). */
-static int get_str(const char **p, const char *end, const char **s,
-    uint32_t *n)
-{
-	if (get_u32(p, end, n) != 0 || (size_t)(end - *p) < *n)
-		return -1;
-	*s = *p;
-	*p += *n;
-	return 0;
-}
-
 /* One record of a child's message, from *p: 'S' (the job has started),
  * 'R' (a report: severity, line and column as 32-bit words; rule, file
  * and message, each its length first) or 'E' (the end).  Returns the
@@ -266,9 +218,6 @@ static int get_str(const char **p, const char *end, const char **s,
 static int next_record(const char **p, const char *end, diag_set *got)
 {
 	const char *q = *p;
-	uint32_t sev, line, col, nrule, nfile, nmsg;
-	const char *rule, *file, *msg;
-	char *sr, *sf;
 
 	if (q == end)
 		return 0;
@@ -276,24 +225,14 @@ static int next_record(const char **p, const char *end, diag_set *got)
 		*p = q + 1;
 		return *q;
 	}
-	if (*q++ != 'R')
-		return -1;
-	if (get_u32(&q, end, &sev) || get_u32(&q, end, &line) ||
-	    get_u32(&q, end, &col) || get_str(&q, end, &rule, &nrule) ||
-	    get_str(&q, end, &file, &nfile) || get_str(&q, end, &msg, &nmsg))
+	switch (wire_get_report(p, end, got)) {
+	case 1:
+		return 'R';
+	case 0:
 		return 0;
-	if (sev < SEV_NOTE || sev > SEV_ERROR)
+	default:
 		return -1;
-	sr = xstrndup(rule, nrule);
-	sf = xstrndup(file, nfile);
-	/* the child judged the severity (rules: applied there); got has no
-	 * overrides, so it keeps it as sent */
-	diag_report_named(got, sev, sr, sf, (int32_t)line,
-	    (int32_t)col, "%.*s", (int)nmsg, msg);
-	free(sr);
-	free(sf);
-	*p = q;
-	return 'R';
+	}
 }
 
 /* In the child: the reports ds gained from index `from` on, as 'R'
@@ -302,17 +241,8 @@ static void put_reports(buf *b, const diag_set *ds, size_t from)
 {
 	size_t i, n = diag_count(ds);
 
-	for (i = from; i < n; i++) {
-		const diagnostic *o = diag_at(ds, i);
-
-		buf_putc(b, 'R');
-		put_u32(b, (uint32_t)o->sev);
-		put_u32(b, (uint32_t)o->line);
-		put_u32(b, (uint32_t)o->col);
-		put_str(b, o->rule);
-		put_str(b, o->file);
-		put_str(b, o->message);
-	}
+	for (i = from; i < n; i++)
+		wire_put_report(b, diag_at(ds, i));
 }
 
 /* The child: runs the jobs whose numbers arrive on cmd, one at a time;
@@ -340,7 +270,7 @@ static void child_main(jail *j, int cmd, int res, atomic_long *doing)
 			_exit(0);
 		if (doing)
 			atomic_store(doing, 0);
-		if (write_all(res, "S", 1) != 0)
+		if (wire_write_all(res, "S", 1) != 0)
 			_exit(3);
 		limit_cpu(j->spec.secs);
 		mark = diag_count(j->spec.ds);
@@ -349,7 +279,7 @@ static void child_main(jail *j, int cmd, int res, atomic_long *doing)
 		buf_init(&b);
 		put_reports(&b, j->spec.ds, mark);
 		buf_putc(&b, 'E');
-		if (write_all(res, b.data, b.len) != 0)
+		if (wire_write_all(res, b.data, b.len) != 0)
 			_exit(3);
 		buf_free(&b);
 	}

@@ -647,6 +647,37 @@ pipeline_load(pipeline *pl)
 	return PIPELINE_OK;
 }
 
+/* What pipeline_load does before it reads a document, alone: counts the
+ * project's own documents and, when there are many, starts this process
+ * again with malloc on huge pages (hugepages.c; does not return then).
+ * For `serve`, whose builds run in forked children: they cannot start
+ * again themselves, so the server does, before its first build.  What
+ * the scan would report is left to the builds. */
+void
+pipeline_restart_if_large(const pipeline_options *o)
+{
+	diag_set *quiet;
+	pipeline *pl;
+	char **rel = NULL, *content_dir;
+	size_t n = 0, i;
+
+	if (!o->restart_argv || o->render_file)
+		return;
+	quiet = diag_new();
+	pl = pipeline_open(o, quiet);
+	pl->p = project_load(pl->o.dir, quiet);
+	if (pl->p && (content_dir = content_folder(pl))) {
+		n = list_documents(pl, content_dir, &rel);
+		free(content_dir);
+		for (i = 0; i < n; i++)
+			free(rel[i]);
+		free(rel);
+	}
+	pipeline_free(pl);
+	diag_free(quiet);
+	hugepages_restart(o->restart_argv, n);
+}
+
 /* links_resolve's after-hook: document i's citations.  With --timings
  * their CPU time is added up, so the links stage's line can say how
  * much of it they were (they were a stage of their own once). */
@@ -801,25 +832,8 @@ model_doc(pipeline *pl, size_t i)
 		x = xmlout_document(pl->c, i, pl->ds);
 		atomic_fetch_add(&pl->trees_made, 1);
 	}
-	if (!pl->o.defer_tree_drop)
-		document_drop_tree(d);
+	document_drop_tree(d);
 	return x;
-}
-
-static void
-drop_one(void *arg, size_t i, int worker)
-{
-	pipeline *pl = arg;
-
-	(void)worker;
-	document_drop_tree(pl->c->docs[i]);
-}
-
-void
-pipeline_drop_trees(pipeline *pl)
-{
-	if (pl && pl->c)
-		jobs_run(pl->c->ndocs, pl->jobs, drop_one, pl);
 }
 
 static void

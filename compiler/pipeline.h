@@ -48,16 +48,6 @@ typedef struct {
 	 * document (check, --no-cache) */
 	const char *cache_out;
 	int cache_fresh;          /* --no-cache: reuse nothing, record all */
-	/* serve: the previous build, kept in memory; a document whose tree
-	 * the cache would read back from OUT takes the previous build's
-	 * tree instead, when that was made from the same key (its slot is
-	 * emptied) */
-	struct pipeline *donor;
-	/* serve: each document's cmark tree is kept after its XML tree is
-	 * made, for pipeline_drop_trees to free once the site is published
-	 * and the browser told (freeing them node by node was a quarter of
-	 * a rebuild's time) */
-	int defer_tree_drop;
 	/* build and check: main's argv, so that a large project's build
 	 * may start again with malloc on huge pages (hugepages.c); NULL:
 	 * never */
@@ -77,6 +67,10 @@ enum { PIPELINE_OK = 0, PIPELINE_UNREADABLE = 2 };
 pipeline *pipeline_open(const pipeline_options *o, diag_set *ds);
 /* Reads policyc.yaml, the glossary, every document of the content folder,
  * and judges ids (id-invalid, id-reserved), packs and brand. */
+/* serve: counts the project's documents as the scan would and, when
+ * there are many, starts the process again on huge pages (see
+ * hugepages.c; does not return then).  Nothing is reported. */
+void pipeline_restart_if_large(const pipeline_options *o);
 int pipeline_load(pipeline *pl);
 /* Resolves links and terms; builds the related graph. */
 int pipeline_link(pipeline *pl);
@@ -106,8 +100,6 @@ void pipeline_tree_release(pipeline *pl, size_t i);
 /* Frees everything the pipeline made (project, corpus, glossary, XML
  * trees).  Not the diagnostics set. */
 void pipeline_free(pipeline *pl);
-/* Frees every document's cmark tree (defer_tree_drop), on pl's jobs. */
-void pipeline_drop_trees(pipeline *pl);
 
 /* Runs the Lua filters again over the linked corpus, reporting to ds
  * (for the filter fuzzer: one corpus, many filters). */

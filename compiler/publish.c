@@ -710,15 +710,14 @@ static void
 cache_report(pipeline *pl)
 {
 	incr_stats st = incr_last_stats();
-	size_t taken = 0, read_back = 0, made = pipeline_trees_made(pl),
-	    n = pipeline_ndocs(pl);
+	size_t read_back = incr_model_read_back(),
+	    made = pipeline_trees_made(pl), n = pipeline_ndocs(pl);
 
-	incr_model_counts(&taken, &read_back);
 	fprintf(stderr, "cache: %zu files carried over (%zu known by their "
 	    "stat, %zu hashed again), %zu written; of %zu document trees %zu "
-	    "made, %zu read back, %zu kept from the last build, %zu not "
-	    "needed\n", st.reused, st.unread, st.reused - st.unread, st.made,
-	    n, made, read_back, taken, n - made - read_back - taken);
+	    "made, %zu read back, %zu not needed\n", st.reused, st.unread,
+	    st.reused - st.unread, st.made, n, made, read_back,
+	    n - made - read_back);
 }
 
 int
@@ -731,7 +730,7 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 
 	/* PDF packs lay out many documents at once, so they need every
 	 * tree; the site and the XML need one at a time */
-	if (!p || ((o->outputs & OUTPUT_PDF) || o->keep_trees ?
+	if (!p || ((o->outputs & OUTPUT_PDF) ?
 	    pipeline_model(pl) : pipeline_model_streamed(pl)) != PIPELINE_OK)
 		return EXIT_USAGE;
 	out = fsio_strip_slashes(o->out);

@@ -25,11 +25,6 @@ typedef struct {
 	const char *out;         /* output folder */
 	unsigned outputs;        /* OUTPUT_* bits */
 	int no_cache;            /* --no-cache: reuse nothing (incremental.h) */
-	/* serve: every document's tree stays in memory after the build
-	 * (PDFs on request, the next build's donor); else, without PDFs,
-	 * each tree is made, written and freed in turn
-	 * (pipeline_model_streamed) */
-	int keep_trees;
 } publish_options;
 
 /* Judges OUT, makes the XML trees (pipeline_model, or streamed), writes every output

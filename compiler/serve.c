@@ -7,15 +7,21 @@
  * watches the project (watch.c) and, a short quiet moment after a save,
  * rebuilds and tells every open page to reload.  Each rebuild's
  * diagnostics go to the terminal and to the banners of the pages they
- * concern.  A document's PDF is laid out when /pdf/<id>.pdf is asked
- * for (servehttp.c), from the last good build, which is kept for that
- * and lends the next build its unchanged trees.  Ctrl-C
- * (or SIGTERM) is read from a signalfd in the main loop (or, in the
- * moments publish.c unblocks it, sets a flag), never acted on in the
- * middle of a build, so OUT is always a complete build; the server's
- * threads are joined before exit.
+ * concern.  Each build runs in a forked child, which sends the server
+ * what it needs (wire.h) and exits: the server holds no build between
+ * saves, so it has no trees to free and only a small heap for the next
+ * fork to copy (a build's filters fork too, and a large parent paid a
+ * copy-on-write fault for every page it wrote afterwards), and a crash
+ * in a build does not end the server.  A document's PDF is laid out when
+ * /pdf/<id>.pdf is asked for (servehttp.c), from the last good build's
+ * OUT/xml.  Ctrl-C (or SIGTERM) is read from a signalfd in the main
+ * loop, never acted on in the middle of a build (the child inherits the
+ * signals blocked, or, in the moments publish.c unblocks them, only
+ * sets a flag), so OUT is always a complete build; the server's threads
+ * are joined before exit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libxml/parser.h>
 #include <poll.h>
 #include <signal.h>
@@ -24,11 +30,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "date.h"
 #include "diagfmt.h"
 #include "fsio.h"
+#include "hugepages.h"
 #include "incremental.h"
 #include "pipeline.h"
 #include "publish.h"
@@ -36,6 +48,7 @@
 #include "servehttp.h"
 #include "util.h"
 #include "watch.h"
+#include "wire.h"
 
 /* Quiet time after the last event before a rebuild: an editor's save is
  * several events (write a temporary file, rename, chmod), and a "save
@@ -73,39 +86,45 @@ typedef struct {
 	int drafts;               /* --drafts: preview drafts too */
 	int timings;              /* --timings: each build's stages */
 	int built;          /* a build has published OUT */
+	pid_t builder;      /* the builder process (builder_start), and */
+	int builder_sock;   /* its end of the socket to it */
 	serve_site *site;
-	char *const *argv;  /* main's: the first build of a large project
-	                       may restart with huge pages (hugepages.c) */
+	char *const *argv;  /* main's: a large project's server starts again
+	                       with malloc on huge pages (hugepages.c) */
 } serve_opts;
 
-/* CPU seconds of this process and its reaped children (the filters'):
- * on a shared machine the wall time measures the neighbours too. */
+/* CPU seconds of this process (a build's are the builder's to count). */
 static double
 cpu_seconds(void)
 {
-	struct rusage self, kids;
+	struct rusage self;
 
-	if (getrusage(RUSAGE_SELF, &self) || getrusage(RUSAGE_CHILDREN, &kids))
+	if (getrusage(RUSAGE_SELF, &self))
 		return 0;
-	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
-	    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
-	    (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
-	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec) +
+	    (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6;
 }
 
-/* One build into OUT; prints its diagnostics and hands them to the
- * site.  EXIT_USAGE when the project cannot be read or OUT may not be
- * replaced. */
-static int
-build_once(serve_opts *o, const char *why)
+/* In the child: one build into OUT, as `policyc build --outputs
+ * xml,html` makes it (the build cache makes only what the save reaches);
+ * its diagnostics printed to the terminal, then sent up fd with what the
+ * server needs: 'B' and the exit code, pages made and carried over, the
+ * date, the project folder and each document's id and path; an 'R' a
+ * diagnostic (wire.h); 'E'.  Leaves with _exit: the process ends, and
+ * with it every tree, all at once. */
+static void
+build_child(serve_opts *o, int fd)
 {
 	pipeline_options po;
 	publish_options pub;
 	diag_set *ds = diag_new();
 	pipeline *pl;
-	double t0 = date_monotonic(), c0 = cpu_seconds();
-	int rc;
+	const corpus *c;
+	const project *p;
 	incr_stats st;
+	size_t i, n;
+	int rc;
+	buf b;
 
 	memset(&po, 0, sizeof po);
 	po.dir = o->dir;
@@ -114,48 +133,331 @@ build_once(serve_opts *o, const char *why)
 	po.jobs = o->jobs;
 	po.timings = o->timings;
 	po.cache_out = o->out;   /* the filters' share of the cache */
-	po.restart_argv = o->argv;
-	po.defer_tree_drop = 1;
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
 	pub.outputs = OUTPUT_XML | OUTPUT_HTML;
-	pub.keep_trees = 1;
-	/* the last good build lends its trees (and makes no PDF meanwhile) */
-	po.donor = o->site ? servehttp_lend(o->site) : NULL;
 	pl = pipeline_open(&po, ds);
 	if (pipeline_check(pl) != PIPELINE_OK)
 		rc = EXIT_USAGE;
 	else
 		rc = publish_run(pl, &pub, ds);
-	if (o->site)
-		servehttp_give_back(o->site);
 	diag_print(ds, stderr, FMT_TEXT, pipeline_doc_paths(pl),
 	    pipeline_ndocs(pl));
 	st = incr_last_stats();
+	c = rc == EXIT_USAGE ? NULL : pipeline_corpus(pl);
+	p = pipeline_project(pl);
+	n = c ? c->ndocs : 0;
+	buf_init(&b);
+	buf_putc(&b, 'B');
+	wire_put_u32(&b, (uint32_t)rc);
+	wire_put_u32(&b, (uint32_t)st.made);
+	wire_put_u32(&b, (uint32_t)st.reused);
+	wire_put_str(&b, c ? c->today : "");
+	wire_put_str(&b, p ? p->dir : o->dir);
+	wire_put_u32(&b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		wire_put_str(&b, c->docs[i]->id);
+		wire_put_str(&b, c->docs[i]->path);
+	}
+	for (i = 0; i < diag_count(ds); i++)
+		wire_put_report(&b, diag_at(ds, i));
+	buf_putc(&b, 'E');
+	_exit(wire_write_all(fd, b.data, b.len) == 0 ? rc : 3);
+}
+
+/* ---- the builder ----
+ *
+ * Builds are forked from a process of their own, itself forked before
+ * the server starts any thread: a fork copies only the thread that made
+ * it, so a build forked from the server could inherit a lock one of
+ * libmicrohttpd's threads held at that moment, and ThreadSanitizer
+ * cannot follow a multi-threaded fork at all.  The builder stays single
+ * threaded and small: for each message from the server (a byte, and the
+ * write end of the pipe the report goes up) it forks one build, waits
+ * for it, and answers with how it ended and the CPU it used. */
+
+typedef struct {
+	int status;         /* waitpid's */
+	double cpu;         /* seconds, the build's and its filters' */
+} build_end;
+
+static void
+builder_main(serve_opts *o, int sock)
+{
+#ifdef __linux__
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	for (;;) {
+		char cmd, ctl[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { &cmd, 1 };
+		struct msghdr m;
+		struct cmsghdr *cm;
+		struct rusage ru;
+		build_end end;
+		int fd = -1;
+		pid_t pid;
+		ssize_t k;
+
+		memset(&m, 0, sizeof m);
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = ctl;
+		m.msg_controllen = sizeof ctl;
+		do
+			k = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+		while (k < 0 && errno == EINTR);
+		if (k <= 0)
+			_exit(0);       /* the server has gone */
+		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_RIGHTS)
+				memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+		memset(&end, 0, sizeof end);
+		if (fd < 0 || (pid = fork()) < 0)
+			end.status = 127 << 8;
+		else if (pid == 0) {
+			close(sock);
+			build_child(o, fd);
+		} else {
+			close(fd);
+			fd = -1;
+			while (wait4(pid, &end.status, 0, &ru) < 0 &&
+			    errno == EINTR)
+				;
+			end.cpu = (double)(ru.ru_utime.tv_sec +
+			    ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec +
+			    ru.ru_stime.tv_usec) / 1e6;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (send(sock, &end, sizeof end, MSG_NOSIGNAL) !=
+		    (ssize_t)sizeof end)
+			_exit(0);
+	}
+}
+
+/* Starts the builder.  Before any thread.  0, or -1 (errno set). */
+static int
+builder_start(serve_opts *o)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		builder_main(o, sv[1]);
+	}
+	close(sv[1]);
+	o->builder = pid;
+	o->builder_sock = sv[0];
+	return 0;
+}
+
+/* Ends the builder (it leaves when its socket closes). */
+static void
+builder_stop(serve_opts *o)
+{
+	if (o->builder <= 0)
+		return;
+	close(o->builder_sock);
+	while (waitpid(o->builder, NULL, 0) < 0 && errno == EINTR)
+		;
+	o->builder = 0;
+}
+
+/* Asks the builder for a build reporting up fd.  0, or -1 (errno set). */
+static int
+builder_ask(serve_opts *o, int fd)
+{
+	char cmd = 'b', ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &cmd, 1 };
+	struct msghdr m;
+	struct cmsghdr *cm;
+	ssize_t k;
+
+	memset(&m, 0, sizeof m);
+	memset(ctl, 0, sizeof ctl);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = ctl;
+	m.msg_controllen = sizeof ctl;
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	do
+		k = sendmsg(o->builder_sock, &m, MSG_NOSIGNAL);
+	while (k < 0 && errno == EINTR);
+	return k == 1 ? 0 : -1;
+}
+
+/* How the build the builder was asked for ended; -1 when the builder
+ * has gone. */
+static int
+builder_wait(serve_opts *o, build_end *end)
+{
+	ssize_t k;
+
+	do
+		k = recv(o->builder_sock, end, sizeof *end, 0);
+	while (k < 0 && errno == EINTR);
+	return k == (ssize_t)sizeof *end ? 0 : -1;
+}
+
+/* A string of the child's message, copied; NULL when it is not there. */
+static char *
+get_copy(const char **q, const char *end)
+{
+	const char *s;
+	uint32_t n;
+
+	return wire_get_str(q, end, &s, &n) == 0 ? xstrndup(s, n) : NULL;
+}
+
+/* Reads what build_child sent (all of it) into *b, its diagnostics into
+ * ds, its exit code into *rc and its counts into made and reused.
+ * 0 when the message is whole, -1 when it is not. */
+static int
+read_report(const char *p, const char *end, serve_build *b, diag_set *ds,
+    uint32_t *rc, uint32_t *made, uint32_t *reused)
+{
+	const char *q = p;
+	uint32_t n, i;
+
+	if (q == end || *q++ != 'B' || wire_get_u32(&q, end, rc) ||
+	    wire_get_u32(&q, end, made) || wire_get_u32(&q, end, reused) ||
+	    !(b->today = get_copy(&q, end)) ||
+	    !(b->project_dir = get_copy(&q, end)) ||
+	    wire_get_u32(&q, end, &n) || n > (size_t)(end - q) / 8)
+		return -1;
+	b->ids = xcalloc((size_t)n + 1, sizeof *b->ids);
+	b->paths = xcalloc((size_t)n + 1, sizeof *b->paths);
+	for (i = 0; i < n; i++, b->ndocs++)
+		if (!(b->ids[i] = get_copy(&q, end)) ||
+		    !(b->paths[i] = get_copy(&q, end))) {
+			free(b->ids[i]);
+			return -1;
+		}
+	while (q < end && *q == 'R')
+		if (wire_get_report(&q, end, ds) != 1)
+			return -1;
+	return q + 1 == end && *q == 'E' ? 0 : -1;
+}
+
+static void
+build_free(serve_build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->ndocs; i++) {
+		free(b->ids[i]);
+		free(b->paths[i]);
+	}
+	free(b->ids);
+	free(b->paths);
+	free(b->today);
+	free(b->project_dir);
+}
+
+/* One build into OUT, in a child process: this one only serves, so it
+ * holds no build between saves (no trees to free, no heap a fork must
+ * copy), and a build that crashes leaves the server and the last good
+ * OUT as they were.  Prints the child's account and hands its
+ * diagnostics to the site.  EXIT_USAGE when the project cannot be read,
+ * OUT may not be replaced or the child did not finish. */
+static int
+build_once(serve_opts *o, const char *why)
+{
+	diag_set *ds = diag_new();
+	double t0 = date_monotonic(), c0 = cpu_seconds();
+	serve_build b;
+	uint32_t rc = EXIT_USAGE, made = 0, reused = 0;
+	int fds[2], st = 0, whole = -1, asked;
+	build_end end;
+	buf in;
+
+	memset(&b, 0, sizeof b);
+	buf_init(&in);
+	if (o->site)
+		servehttp_hold(o->site);   /* no PDF from a half-replaced OUT */
+	fflush(NULL);
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		fds[0] = fds[1] = -1;
+		asked = -1;
+	} else
+		asked = builder_ask(o, fds[1]);
+	if (asked != 0) {
+		fprintf(stderr, "policyc serve: %s: cannot start a build: %s\n",
+		    why, strerror(errno));
+		if (fds[0] >= 0) {
+			close(fds[0]);
+			close(fds[1]);
+		}
+		if (o->site)
+			servehttp_release(o->site, NULL);
+		diag_free(ds);
+		return EXIT_USAGE;
+	}
+	close(fds[1]);
+	for (;;) {
+		char chunk[65536];
+		ssize_t k = read(fds[0], chunk, sizeof chunk);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		buf_putn(&in, chunk, (size_t)k);
+	}
+	close(fds[0]);
+	if (builder_wait(o, &end) != 0)
+		end.status = 127 << 8;   /* the builder has gone */
+	st = end.status;
+	if (WIFEXITED(st))
+		whole = read_report(in.data, in.data + in.len, &b, ds, &rc,
+		    &made, &reused);
+	buf_free(&in);
+	if (whole != 0 || (int)rc != WEXITSTATUS(st)) {
+		if (WIFSIGNALED(st))
+			fprintf(stderr, "policyc serve: %s: the build was ended "
+			    "by signal %d (%s)", why, WTERMSIG(st),
+			    strsignal(WTERMSIG(st)));
+		else
+			fprintf(stderr, "policyc serve: %s: the build ended "
+			    "without its report (exit %d)", why,
+			    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		fprintf(stderr, "%s\n", o->built ?
+		    "; still serving the last good one" : "");
+		if (o->site)
+			servehttp_release(o->site, NULL);
+		build_free(&b);
+		diag_free(ds);
+		return EXIT_USAGE;
+	}
+	if (o->site)
+		servehttp_release(o->site, rc == EXIT_OK ? &b : NULL);
 	if (rc == EXIT_OK) {
 		o->built = 1;
-		size_t taken, read_back;
-		incr_model_counts(&taken, &read_back);
 		fprintf(stderr, "policyc serve: %s: built in %.0f ms, %.0f ms CPU "
-		    "(%zu pages made, %zu carried over; %zu trees kept, %zu read "
-		    "back)\n", why, (date_monotonic() - t0) * 1e3,
-		    (cpu_seconds() - c0) * 1e3, st.made, st.reused, taken,
-		    read_back);
+		    "(%u pages made, %u carried over)\n", why,
+		    (date_monotonic() - t0) * 1e3,
+		    (cpu_seconds() - c0 + end.cpu) * 1e3, made, reused);
 	} else
 		fprintf(stderr, "policyc serve: %s: the build failed%s\n", why,
 		    o->built ? "; still serving the last good one" : "");
 	if (o->site)
-		servehttp_update(o->site, rc == EXIT_USAGE ? NULL : pl, ds);
-	/* the browser has been told: now the cmark trees (the XML trees
-	 * stay, for PDFs on request and the next build) */
-	pipeline_drop_trees(pl);
-	if (o->site && rc == EXIT_OK)
-		servehttp_keep(o->site, pl, ds);   /* for PDFs on request */
-	else {
-		pipeline_free(pl);
-		diag_free(ds);
-	}
-	return rc;
+		servehttp_update(o->site, rc == EXIT_USAGE ? NULL : &b, ds);
+	build_free(&b);
+	diag_free(ds);
+	return (int)rc;
 }
 
 static int
@@ -262,6 +564,23 @@ loop(serve_opts *o, int sigfd, watch *w, const sigset_t *set)
 	}
 }
 
+/* Before anything else: a large project's server starts again with
+ * malloc on huge pages (its builds are forks of it, so they inherit
+ * that), as `policyc build` would. */
+static void
+restart_if_large(const serve_opts *o)
+{
+	pipeline_options po;
+
+	memset(&po, 0, sizeof po);
+	po.dir = o->dir;
+	po.restart_argv = o->argv;
+	pipeline_restart_if_large(&po);
+	if (o->timings && hugepages_restarted())
+		fprintf(stderr, "timing: restarted, malloc on transparent huge "
+		    "pages\n");
+}
+
 int
 serve_run(const options *op)
 {
@@ -279,7 +598,16 @@ serve_run(const options *op)
 	/* Ctrl-C and SIGTERM are read in the loop, never mid-build; every
 	 * thread made from here on (the server's, the build's) inherits
 	 * the mask.  A client gone mid-response is not a reason to die. */
+	restart_if_large(&o);
 	sigfd = stop_signals(&set);
+	/* before any thread: builds are forked from it (see the builder) */
+	if (builder_start(&o) != 0) {
+		fprintf(stderr, "policyc serve: cannot start the builder: %s\n",
+		    strerror(errno));
+		close(sigfd);
+		free(default_out);
+		return EXIT_USAGE;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	xmlInitParser();
 	o.site = servehttp_new(o.out);
@@ -312,6 +640,7 @@ serve_run(const options *op)
 	rc = EXIT_OK;
 out:
 	servehttp_free(o.site);
+	builder_stop(&o);
 	close(sigfd);
 	free(default_out);
 	xmlCleanupParser();

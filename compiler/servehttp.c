@@ -12,6 +12,10 @@
  * listens to /__policyc/events (server-sent events) and reloads the page
  * after a rebuild.  Both are same-origin files, so the site's
  * Content-Security-Policy (script-src 'self') allows them unchanged.
+ * /pdf/<id>.pdf lays the document out when first asked for after each
+ * build, from OUT/xml (the document's XML and corpus.xml, as that build
+ * wrote them) into a private folder: serve's builds run in children
+ * (serve.c), so this process holds no build, only what it was told.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,10 +31,11 @@
 
 #include <microhttpd.h>
 
+#include <libxml/parser.h>
+
 #include "backend.h"
-#include "corpus.h"
+#include "pipeline.h"
 #include "date.h"
-#include "document.h"
 #include "escape.h"
 #include "fsio.h"
 #include "servehttp.h"
@@ -46,6 +51,7 @@ typedef struct {
 
 struct serve_site {
 	char *html;                 /* OUT/html */
+	char *xml;                  /* OUT/xml: what PDFs are made from */
 	struct MHD_Daemon *d;
 	pthread_mutex_t mu;         /* guards everything below */
 	pthread_cond_t changed;     /* generation moved, or stopping */
@@ -55,11 +61,14 @@ struct serve_site {
 	size_t ndocs;
 	banner_line *diags;
 	size_t ndiags;
-	/* PDFs on request: the last good build is kept for them */
-	pthread_mutex_t pdf_mu;     /* one PDF at a time; guards these */
-	pipeline *pl;
-	diag_set *pl_ds;
-	xmlDocPtr pdf_corpus;       /* its corpus.xml less <packs> */
+	/* PDFs on request, from the last good build's OUT/xml */
+	pthread_mutex_t pdf_mu;     /* one PDF at a time, none during a
+	                               build; guards these */
+	char **pdf_ids;             /* its documents */
+	size_t pdf_n;
+	char *pdf_today, *pdf_project;
+	xmlDocPtr pdf_corpus;       /* its corpus.xml less <packs>, read
+	                               when first needed */
 	char *pdf_dir;              /* a private folder, not OUT */
 	unsigned long *pdf_gen;     /* per document: build its PDF is of */
 	unsigned long pl_gen;       /* 1 + builds kept so far */
@@ -95,6 +104,7 @@ servehttp_new(const char *out)
 	serve_site *s = xcalloc(1, sizeof *s);
 
 	s->html = path_join(out, "html");
+	s->xml = path_join(out, "xml");
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->pdf_mu, NULL);
 	pthread_cond_init(&s->changed, NULL);
@@ -129,10 +139,9 @@ cmp_path(const void *a, const void *b)
 }
 
 void
-servehttp_update(serve_site *s, pipeline *pl, diag_set *ds)
+servehttp_update(serve_site *s, const serve_build *b, diag_set *ds)
 {
-	corpus *c = pl ? pipeline_corpus(pl) : NULL;
-	size_t i, n = c ? c->ndocs : 0, nd = diag_count(ds);
+	size_t i, n = b ? b->ndocs : 0, nd = diag_count(ds);
 	char **sorted;
 
 	pthread_mutex_lock(&s->mu);
@@ -140,8 +149,8 @@ servehttp_update(serve_site *s, pipeline *pl, diag_set *ds)
 	s->ids = xcalloc(n + 1, sizeof *s->ids);
 	s->paths = xcalloc(n + 1, sizeof *s->paths);
 	for (i = 0; i < n; i++) {
-		s->ids[i] = xstrdup(c->docs[i]->id);
-		s->paths[i] = xstrdup(c->docs[i]->path);
+		s->ids[i] = xstrdup(b->ids[i]);
+		s->paths[i] = xstrdup(b->paths[i]);
 	}
 	s->ndocs = n;
 	sorted = xcalloc(n + 1, sizeof *sorted);
@@ -175,40 +184,46 @@ static enum MHD_Result not_found(serve_site *s, struct MHD_Connection *c);
 static void
 drop_build(serve_site *s)
 {
+	size_t i;
+
 	if (s->pdf_corpus)
 		xmlFreeDoc(s->pdf_corpus);
-	pipeline_free(s->pl);
-	if (s->pl_ds)
-		diag_free(s->pl_ds);
+	for (i = 0; i < s->pdf_n; i++)
+		free(s->pdf_ids[i]);
+	free(s->pdf_ids);
+	free(s->pdf_today);
+	free(s->pdf_project);
 	free(s->pdf_gen);
 	s->pdf_corpus = NULL;
-	s->pl = NULL;
-	s->pl_ds = NULL;
+	s->pdf_ids = NULL;
+	s->pdf_n = 0;
+	s->pdf_today = s->pdf_project = NULL;
 	s->pdf_gen = NULL;
 }
 
 void
-servehttp_keep(serve_site *s, pipeline *pl, diag_set *ds)
+servehttp_hold(serve_site *s)
 {
 	pthread_mutex_lock(&s->pdf_mu);
-	drop_build(s);
-	s->pl = pl;
-	s->pl_ds = ds;
-	s->pdf_gen = xcalloc(pipeline_ndocs(pl) + 1, sizeof *s->pdf_gen);
-	s->pl_gen++;
-	pthread_mutex_unlock(&s->pdf_mu);
-}
-
-pipeline *
-servehttp_lend(serve_site *s)
-{
-	pthread_mutex_lock(&s->pdf_mu);
-	return s->pl;
 }
 
 void
-servehttp_give_back(serve_site *s)
+servehttp_release(serve_site *s, const serve_build *good)
 {
+	size_t i;
+
+	if (good) {
+		drop_build(s);
+		s->pdf_n = good->ndocs;
+		s->pdf_ids = xcalloc(good->ndocs + 1, sizeof *s->pdf_ids);
+		for (i = 0; i < good->ndocs; i++)
+			s->pdf_ids[i] = xstrdup(good->ids[i]);
+		s->pdf_today = xstrdup(good->today ? good->today : "");
+		s->pdf_project = xstrdup(good->project_dir ?
+		    good->project_dir : ".");
+		s->pdf_gen = xcalloc(good->ndocs + 1, sizeof *s->pdf_gen);
+		s->pl_gen++;
+	}
 	pthread_mutex_unlock(&s->pdf_mu);
 }
 
@@ -229,20 +244,38 @@ pdf_dir(serve_site *s)
 	return s->pdf_dir;
 }
 
+/* A file of OUT/xml, read back as the build wrote it; NULL (said on the
+ * terminal) when it cannot be. */
+static xmlDocPtr
+read_xml(serve_site *s, const char *id)
+{
+	char *path = xasprintf("%s/%s.xml", s->xml, id);
+	xmlDocPtr x = xmlReadFile(path, NULL, XML_PARSE_NONET |
+	    XML_PARSE_HUGE | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+
+	if (!x)
+		fprintf(stderr, "policyc serve: cannot read %s for a PDF\n", path);
+	free(path);
+	return x;
+}
+
 /* Lays out document k's PDF into the private folder, as `policyc build`
- * would (its packs left out); what the PDF back end says goes to the
- * terminal.  Caller holds pdf_mu.  0 on success. */
+ * would (its packs left out), from the document's XML and corpus.xml in
+ * OUT/xml; what the PDF back end says goes to the terminal.  Caller
+ * holds pdf_mu.  0 on success. */
 static int
 make_pdf(serve_site *s, size_t k)
 {
 	backend_input in;
 	xmlNodePtr packs;
-	diag_set *ds = diag_new();
+	xmlDocPtr doc;
+	diag_set *ds;
 	size_t i;
 	int rc;
 
 	if (!s->pdf_corpus) {
-		s->pdf_corpus = xmlCopyDoc(pipeline_corpus_xml(s->pl), 1);
+		if (!(s->pdf_corpus = read_xml(s, "corpus")))
+			return 1;
 		packs = xmlDocGetRootElement(s->pdf_corpus);
 		for (packs = packs ? packs->children : NULL; packs;
 		    packs = packs->next)
@@ -253,15 +286,18 @@ make_pdf(serve_site *s, size_t k)
 				break;
 			}
 	}
+	if (!(doc = read_xml(s, s->pdf_ids[k])))
+		return 1;
+	ds = diag_new();
 	memset(&in, 0, sizeof in);
-	in.project_dir = pipeline_project(s->pl)->dir;
+	in.project_dir = s->pdf_project;
 	in.data_dir = pipeline_data_dir();
 	in.out_dir = pdf_dir(s);
 	in.corpus = s->pdf_corpus;
-	in.docs = pipeline_document_xml(s->pl) + k;
+	in.docs = &doc;
 	in.ndocs = 1;
 	in.jobs = 1;
-	in.today = pipeline_corpus(s->pl)->today;
+	in.today = s->pdf_today;
 	in.ds = ds;
 	rc = in.out_dir ? pdf_render(&in) : 1;
 	for (i = 0; i < diag_count(ds); i++) {
@@ -271,6 +307,7 @@ make_pdf(serve_site *s, size_t k)
 		    g->rule);
 	}
 	diag_free(ds);
+	xmlFreeDoc(doc);
 	return rc;
 }
 
@@ -293,12 +330,10 @@ serve_pdf(serve_site *s, struct MHD_Connection *c, const char *url)
 	}
 	id = xstrndup(rel + 4, len - 8);   /* "pdf/" ID ".pdf" */
 	pthread_mutex_lock(&s->pdf_mu);
-	n = s->pl ? pipeline_ndocs(s->pl) : 0;
+	n = s->pdf_n;
 	for (k = 0; k < n; k++)
-		if (!strcmp(pipeline_corpus(s->pl)->docs[k]->id, id))
+		if (!strcmp(s->pdf_ids[k], id))
 			break;
-	if (k < n && !pipeline_document_xml(s->pl)[k])
-		k = n;   /* its tree went to a build that then failed */
 	if (k < n && s->pdf_gen[k] != s->pl_gen) {
 		if (make_pdf(s, k) == 0) {
 			s->pdf_gen[k] = s->pl_gen;
@@ -810,5 +845,6 @@ servehttp_free(serve_site *s)
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->changed);
 	free(s->html);
+	free(s->xml);
 	free(s);
 }

@@ -2,13 +2,13 @@
  * servehttp.h — the HTTP side of `policyc serve`: OUT/html over
  * libmicrohttpd, with a reload script, server-sent events and a
  * diagnostics banner added to pages as they are served (never written to
- * OUT, so OUT stays what `policyc build` makes).
+ * OUT, so OUT stays what `policyc build` makes), and a document's PDF
+ * laid out on request from OUT/xml.
  */
 #ifndef POLICYC_SERVEHTTP_H
 #define POLICYC_SERVEHTTP_H
 
 #include "diag.h"
-#include "pipeline.h"
 
 typedef struct serve_site serve_site;
 
@@ -17,18 +17,24 @@ serve_site *servehttp_new(const char *out);
 /* Listens on bind:port (port 0: any free port).  Returns the port, or
  * -1 (errno set) when it cannot. */
 int servehttp_listen(serve_site *s, const char *bind, int port);
+/* What a build (a child of serve's, serve.c) told the server. */
+typedef struct {
+	char **ids, **paths;      /* its documents */
+	size_t ndocs;
+	char *today;              /* the date it judged by */
+	char *project_dir;        /* the project folder, as it resolved it */
+} serve_build;
+
 /* After each build: keeps the documents' ids and paths and the
  * diagnostics (for the banners), and tells every open page to reload.
- * pl may be NULL (the project could not be read). */
-void servehttp_update(serve_site *s, pipeline *pl, diag_set *ds);
-/* After a good build: keeps its pipeline and diagnostics (taken over,
- * freed by the next call or servehttp_free) so /pdf/<id>.pdf can lay
- * out a document's PDF on request, into a private folder, never OUT. */
-void servehttp_keep(serve_site *s, pipeline *pl, diag_set *ds);
-/* Lends the kept build to the next one (pipeline_options.donor, which
- * may take its trees): no PDF is made until servehttp_give_back. */
-pipeline *servehttp_lend(serve_site *s);
-void servehttp_give_back(serve_site *s);
+ * b may be NULL (the project could not be read). */
+void servehttp_update(serve_site *s, const serve_build *b, diag_set *ds);
+/* Around a build: no PDF is laid out while OUT is being replaced.  At
+ * the end, good is the build when it published OUT (PDFs on request are
+ * then laid out from its OUT/xml, each once), else NULL (the last good
+ * build's stay). */
+void servehttp_hold(serve_site *s);
+void servehttp_release(serve_site *s, const serve_build *good);
 /* Ends every event stream, stops listening (joining the server's
  * threads), frees. */
 void servehttp_free(serve_site *s);

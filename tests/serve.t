@@ -123,6 +123,37 @@ printf 'title: Serve\nrules:\n  orphan: off\n' > "$P/policyc.yaml"
 for i in $(seq 1 600); do curl -s "$U/a.html" | grep -q 'policyc-serve-banner' || break; sleep 0.1; done
 unlike "$(curl -s "$U/a.html")" "policyc-serve-banner" "policyc.yaml fixed: the banner is gone"
 
+# -- a build that dies (its process killed in the middle): the server
+# goes on, serving the last good site, and the next save builds again
+builds() { grep -c 'changed: built in' "$TMP/serve.err" || true; }
+n0=$(builds)
+mkdir -p "$P/filters"
+printf 'title: Serve\nrules:\n  orphan: off\n  filter-error: { seconds: 120 }\n' > "$P/policyc.yaml"
+for i in $(seq 1 600); do [ "$(builds)" -gt "$n0" ] && break; sleep 0.1; done
+# a filter that hangs inside string.find, moved in whole: one event
+printf 'return { document = function()\n  local s = ("a"):rep(40)\n  s:find(("a*"):rep(40) .. "b")\nend }\n' >"$TMP/hang.lua"
+mv "$TMP/hang.lua" "$P/filters/hang.lua"
+kid=
+for i in $(seq 1 600); do   # server -> builder -> build -> its filters
+	builder=$(pgrep -P $pid | head -1)
+	kid=$([ -n "$builder" ] && pgrep -P "$builder" | head -1 || true)
+	[ -n "$kid" ] && [ -n "$(pgrep -P "$kid" | head -1)" ] && break
+	kid=; sleep 0.1
+done
+ok $([ -n "$kid" ] && echo 0 || echo 1) "a build runs in a process of its own"
+[ -n "$kid" ] && kill -KILL "$kid"
+for i in $(seq 1 600); do grep -q 'the build was ended by signal' "$TMP/serve.err" && break; sleep 0.1; done
+like "$(cat "$TMP/serve.err")" "changed: the build was ended by signal 9 (Killed); still serving the last good one" "a killed build: the terminal says so"
+ok $(kill -0 $pid 2>/dev/null && echo 0 || echo 1) "a killed build: the server is still running"
+is "$(code /a.html)" 200 "a killed build: the last good pages still answer"
+n1=$(builds)
+rm "$P/filters/hang.lua"
+for i in $(seq 1 600); do [ "$(builds)" -gt "$n1" ] && break; sleep 0.1; done
+ok $([ "$(builds)" -gt "$n1" ] && echo 0 || echo 1) "after a killed build, the next save builds again"
+n2=$(builds)
+printf 'title: Serve\nrules:\n  orphan: off\n' > "$P/policyc.yaml"
+for i in $(seq 1 600); do [ "$(builds)" -gt "$n2" ] && break; sleep 0.1; done
+
 # -- real Chromium: open a page, edit the file, the page reloads itself
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -n "${POLICYC_SANITIZED:-}" ] || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] ||
