@@ -873,8 +873,8 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (!strcmp(cmd, "serve")) {
-		/* its first build, before it listens, may restart with
-		 * malloc on huge pages (hugepages.c) */
+		/* a large project's server starts again with malloc on
+		 * huge pages before its builder (hugepages.c, serve.c) */
 		o.po.restart_argv = argv;
 		rc = serve_run(&o);
 	} else if (o.help) {

@@ -7,7 +7,7 @@
 # decline.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 12
+plan 14
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -29,7 +29,7 @@ check "--timings gives the citations' CPU inside the links stage" sh -c \
 thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo never)
 if [ -n "${POLICYC_SANITIZED:-}" ] || [ -n "${POLICYC_WRAP:-}" ] ||
    ! printf '%s' "$thp" | grep -q -e '\[always\]' -e '\[madvise\]'; then
-	for k in 1 2 3 4 5 6 7 8 9 10; do
+	for k in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		skip "restart: sanitizers, a wrapper, or no transparent huge pages here ($thp)"
 	done
 	exit 0
@@ -58,3 +58,15 @@ LD_PRELOAD=/nonexistent.so POLICYC_HUGEPAGES_MIN_DOCS=1 run_policyc check "$P" $
 check "LD_PRELOAD set (another malloc, valgrind): no restart" sh -c '! printf "%s" "$1" | grep -q "timing: restarted"' _ "$err"
 GLIBC_TUNABLES=glibc.malloc.tcache_count=7 POLICYC_HUGEPAGES_MIN_DOCS=1 run_policyc check "$P" $T --timings
 check "other tunables of the user's: the restart still happens" restarted
+
+# serve: the server starts again before its builder, and its builds
+# (forks of the builder) inherit the tunable
+POLICYC_HUGEPAGES_MIN_DOCS=1 "$POLICYC" serve "$P" -o "$TMP/o-serve" --port 0 $T --timings \
+    >/dev/null 2>"$TMP/serve.err" &
+spid=$!
+for i in $(seq 1 300); do grep -q 'http://' "$TMP/serve.err" && break; kill -0 $spid 2>/dev/null || break; sleep 0.1; done
+kill -INT $spid 2>/dev/null || true
+wait $spid || true
+err=$(cat "$TMP/serve.err")
+check "serve: the server restarts and says so under --timings" restarted
+like "$err" "first build: built in" "serve: the restarted server builds"
