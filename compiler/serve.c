@@ -396,8 +396,13 @@ build_once(serve_opts *o, const char *why)
 	} else
 		asked = builder_ask(o, fds[1]);
 	if (asked != 0) {
-		fprintf(stderr, "policyc serve: %s: cannot start a build: %s\n",
-		    why, strerror(errno));
+		if (fds[0] >= 0)
+			fprintf(stderr, "policyc serve: %s: cannot start a build: "
+			    "the builder process has gone (%s); start policyc "
+			    "serve again\n", why, strerror(errno));
+		else
+			fprintf(stderr, "policyc serve: %s: cannot start a build: "
+			    "%s\n", why, strerror(errno));
 		if (fds[0] >= 0) {
 			close(fds[0]);
 			close(fds[1]);
@@ -418,8 +423,14 @@ build_once(serve_opts *o, const char *why)
 		buf_putn(&in, chunk, (size_t)k);
 	}
 	close(fds[0]);
-	if (builder_wait(o, &end) != 0)
-		end.status = 127 << 8;   /* the builder has gone */
+	if (builder_wait(o, &end) != 0) {
+		/* it is not started again: a fork of this threaded process
+		 * is what the builder is there to avoid */
+		fprintf(stderr, "policyc serve: %s: the builder process has "
+		    "gone; start policyc serve again\n", why);
+		end.status = 127 << 8;
+		end.cpu = 0;
+	}
 	st = end.status;
 	if (WIFEXITED(st))
 		whole = read_report(in.data, in.data + in.len, &b, ds, &rc,

@@ -5,7 +5,8 @@
 # only as pages are served (OUT is what build writes); a save rebuilds
 # (event stream announces it, the page has the new text), including a
 # folder made later and a document deleted; in real Chromium a page
-# reloads itself after an edit; Ctrl-C stops it cleanly.
+# reloads itself after an edit; a build killed mid-way, and the builder
+# killed, leave the last good site served; Ctrl-C stops it cleanly.
 . "$(dirname "$0")/lib.sh"
 set -e
 if ! command -v curl >/dev/null 2>&1; then
@@ -172,6 +173,15 @@ else
 	tap_n=$((tap_n + $(grep -c '^ok\|^not ok' "$TMP/reload.tap")))
 	tap_failed=$((tap_failed + $(grep -c '^not ok' "$TMP/reload.tap" || true)))
 fi
+
+# -- the builder killed: the server says so at the next save and goes on
+# serving the last good site (the save rewrites a file unchanged)
+builder=$(pgrep -P $pid | head -1)
+[ -n "$builder" ] && kill -KILL "$builder"
+cp "$P/policies/a.md" "$TMP/a.md" && mv "$TMP/a.md" "$P/policies/a.md"
+for i in $(seq 1 600); do grep -q 'builder process has gone' "$TMP/serve.err" && break; sleep 0.1; done
+like "$(cat "$TMP/serve.err")" "cannot start a build: the builder process has gone .*; start policyc serve again" "the builder killed: the next save says so"
+is "$(code /a.html)" 200 "the builder killed: pages still answer"
 
 # -- Ctrl-C: stops cleanly, OUT is a complete build
 kill -INT $pid
