@@ -7,8 +7,8 @@
  * watches the project (watch.c) and, a short quiet moment after a save,
  * rebuilds and tells every open page to reload.  Each rebuild's
  * diagnostics go to the terminal and to the banners of the pages they
- * concern.  Each build runs in a forked child, which sends the server
- * what it needs (wire.h) and exits: the server holds no build between
+ * concern.  Each build runs in a child forked by the builder (below),
+ * which sends the server what it needs (wire.h) and exits: the server holds no build between
  * saves, so it has no trees to free and only a small heap for the next
  * fork to copy (a build's filters fork too, and a large parent paid a
  * copy-on-write fault for every page it wrote afterwards), and a crash
@@ -368,10 +368,10 @@ build_free(serve_build *b)
 	free(b->project_dir);
 }
 
-/* One build into OUT, in a child process: this one only serves, so it
- * holds no build between saves (no trees to free, no heap a fork must
- * copy), and a build that crashes leaves the server and the last good
- * OUT as they were.  Prints the child's account and hands its
+/* One build into OUT, in a child of the builder: this process only
+ * serves, so it holds no build between saves (no trees to free, no heap
+ * a fork must copy), and a build that crashes leaves the server and the
+ * last good OUT as they were.  Prints the child's account and hands its
  * diagnostics to the site.  EXIT_USAGE when the project cannot be read,
  * OUT may not be replaced or the child did not finish. */
 static int
@@ -389,7 +389,6 @@ build_once(serve_opts *o, const char *why)
 	buf_init(&in);
 	if (o->site)
 		servehttp_hold(o->site);   /* no PDF from a half-replaced OUT */
-	fflush(NULL);
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		fds[0] = fds[1] = -1;
 		asked = -1;
