@@ -380,20 +380,16 @@ gather(const corpus *c, use **uses, size_t *n)
 		const document *d = c->docs[i];
 		size_t k;
 		for (k = 0; k < d->nassets; k++) {
-			cmark_node *nd = d->assets[k];
-			link_info *li = cmark_node_get_user_data(nd);
-			if (!li || li->kind != LINK_ASSET || !li->file)
-				continue;
+			const doc_asset *a = &d->assets[k];
 			if (*n == cap) {
 				cap *= 2;
 				*uses = xrealloc(*uses, cap * sizeof **uses);
 			}
-			(*uses)[*n].file = li->file;
+			(*uses)[*n].file = a->file;
 			(*uses)[*n].doc = i;
-			(*uses)[*n].line = li->line;
-			(*uses)[*n].col = li->col;
-			(*uses)[*n].link =
-			    cmark_node_get_type(nd) == CMARK_NODE_LINK;
+			(*uses)[*n].line = a->line;
+			(*uses)[*n].col = a->col;
+			(*uses)[*n].link = a->is_link;
 			(*n)++;
 		}
 	}

@@ -230,6 +230,8 @@ corpus_new(const project *p, document **docs, size_t n, diag_set *ds)
 		qsort(docs, n, sizeof *docs, cmp_doc);
 
 	ix->by_id = strtab_new(n);
+	for (i = 0; i < n; i++)
+		docs[i]->index = i;
 
 	for (i = 0; i < n; i++) {
 		document *d = docs[i];
@@ -447,4 +449,25 @@ corpus_left_out(const corpus *c, const char *name)
 	r = strtab_get(c->left_out, t) >= 0;
 	free(t);
 	return r;
+}
+
+int
+corpus_tree_need(corpus *c, size_t i)
+{
+	document *d;
+
+	if (!c || i >= c->ndocs || !c->tree_make)
+		return 0;
+	d = c->docs[i];
+	if (d->root || d->broken)
+		return 0;
+	c->tree_make(c->tree_ctx, i);
+	return d->root != NULL;
+}
+
+void
+corpus_tree_done(corpus *c, size_t i, int made)
+{
+	if (made && c && i < c->ndocs)
+		document_drop_tree(c->docs[i]);
 }

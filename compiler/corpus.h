@@ -79,7 +79,19 @@ typedef struct corpus {
 	 * paths ("a/b.md"), last id segments and lower-cased titles, so a
 	 * link to one says so instead of "no document"; NULL when none */
 	struct strtab *left_out;
+	/* a bounded build (pipeline.c) holds no document's tree between
+	 * stages: tree_make makes document i's again (parsed and linked as
+	 * it was); NULL when every tree is held */
+	void (*tree_make)(void *ctx, size_t i);
+	void *tree_ctx;
 } corpus;
+
+/* Document i's cmark tree for a stage that reads it: made again when a
+ * bounded build dropped it.  1 when it was made here: the caller gives
+ * it back with corpus_tree_done once done, which drops it again.  Each
+ * document is asked for by one thread at a time. */
+int corpus_tree_need(corpus *c, size_t i);
+void corpus_tree_done(corpus *c, size_t i, int made);
 
 /* 1 when name (an id, a content path, a last segment or a title) is a
  * draft this run left out. */

@@ -34,6 +34,7 @@ struct diag_set {
 	doc_info *docs;
 	size_t ndocs, capdocs;
 	int docs_sorted;
+	int quiet;              /* diag_new_quiet: reports are dropped */
 };
 
 diag_set *
@@ -55,6 +56,15 @@ diag_new_like(diag_set *like)
 		diag_set_severity(ds, like->overrides[i].rule,
 		    like->overrides[i].sev);
 	pthread_mutex_unlock(&like->lock);
+	return ds;
+}
+
+diag_set *
+diag_new_quiet(diag_set *like)
+{
+	diag_set *ds = diag_new_like(like);
+
+	ds->quiet = 1;
 	return ds;
 }
 
@@ -264,6 +274,8 @@ add(diag_set *ds, int sev, const char *rule, const char *file, int line,
 	int o;
 	char msg[2048];
 
+	if (ds->quiet)
+		return;
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	pthread_mutex_lock(&ds->lock);
 	o = override_of(ds, rule);

@@ -26,6 +26,10 @@ diag_set *diag_new(void);
  * reports made while like is being read by other threads; diag_merge
  * them back after. */
 diag_set *diag_new_like(diag_set *like);
+/* Like diag_new_like, but every report is dropped: for work done again
+ * whose findings were reported the first time (a document's tree made
+ * again from its source in a bounded build, pipeline.c). */
+diag_set *diag_new_quiet(diag_set *like);
 void diag_free(diag_set *ds);
 
 /* Built-in default severity of a rule id (SEV_WARNING for unknown ids,

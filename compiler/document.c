@@ -960,7 +960,7 @@ set_id_and_section(document *d, diag_set *ds)
  * extensions' tables are global. */
 static void
 parse_body(const project *p, document *d, const frontmatter *fm,
-    diag_set *ds)
+    diag_set *ds, int share)
 {
 	char *body = xmalloc(d->source_len + 1), *plain;
 	size_t len = 0, i, plen;
@@ -979,7 +979,7 @@ parse_body(const project *p, document *d, const frontmatter *fm,
 		len = plen;
 	}
 	/* editions built in one run share one parse of the same text */
-	if ((d->root = docshare_get(body, len)) == NULL) {
+	if (!share || (d->root = docshare_get(body, len)) == NULL) {
 		int one_at_a_time = !cmarkmt_parallel();
 		if (one_at_a_time)
 			pthread_mutex_lock(&parser_lock);
@@ -989,15 +989,34 @@ parse_body(const project *p, document *d, const frontmatter *fm,
 		cmark_parser_free(parser);
 		if (one_at_a_time)
 			pthread_mutex_unlock(&parser_lock);
-		docshare_put(body, len, d->root);
+		if (share)
+			docshare_put(body, len, d->root);
 	}
 	free(body);
 }
 
 /* The title: front matter, else the first heading, else the file name;
  * a leading h1 that says the title is marked so back ends skip it. */
+/* The body's tree as the passes after the load find it: parsed, its
+ * nesting bounded, adjacent text merged, variables put in, template
+ * guards taken out.  share: editions may share one parse (docshare.c);
+ * not for a tree made again (document_reparse). */
 static void
-set_title(document *d)
+body_tree(const project *p, document *d, const frontmatter *fm,
+    diag_set *ds, int share)
+{
+	parse_body(p, d, fm, ds, share);
+	bound_nesting(d, ds);
+	cmark_consolidate_text_nodes(d->root);
+	substitute_tree(p, d, ds);
+	if (memchr(d->source, '{', d->source_len))
+		unguard_tree(d);
+}
+
+/* A leading h1 that says the title is marked so back ends skip it
+ * (with no title yet, the first heading is the title). */
+static void
+find_title_node(document *d)
 {
 	cmark_node *first = cmark_node_first_child(d->root);
 	if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
@@ -1005,6 +1024,12 @@ set_title(document *d)
 		if (!d->title || str_ieq(d->title, d->headings[0].text))
 			d->title_node = first;
 	}
+}
+
+static void
+set_title(document *d)
+{
+	find_title_node(d);
 	if (!d->title && d->nheadings) {
 		d->title = xstrdup(d->headings[0].text);
 		d->title_line = d->headings[0].line;
@@ -1038,12 +1063,7 @@ load(const project *p, const char *path, const char *relpath,
 	set_id_and_section(d, ds);
 	if (!fm.present && !fm.unterminated)
 		hint_unfenced(d, ds);
-	parse_body(p, d, &fm, ds);
-	bound_nesting(d, ds);
-	cmark_consolidate_text_nodes(d->root);
-	substitute_tree(p, d, ds);
-	if (memchr(d->source, '{', d->source_len))
-		unguard_tree(d);
+	body_tree(p, d, &fm, ds, 1);
 	collect_headings(d);
 	set_title(d);
 	if (!d->type)
@@ -1079,15 +1099,41 @@ document_drop_tree(document *d)
 	d->title_node = NULL;
 	for (size_t h = 0; h < d->nheadings; h++)
 		d->headings[h].node = NULL;
-	free(d->assets);
-	d->assets = NULL;
-	d->nassets = 0;
 	for (int k = 0; k < 3; k++) {
 		free(d->filter_nodes[k]);
 		d->filter_nodes[k] = NULL;
 		d->nfilter_nodes[k] = 0;
 	}
 	d->settled = 0;
+}
+
+void
+document_reparse(const project *p, document *d, diag_set *ds)
+{
+	frontmatter fm;
+	cmark_iter *it;
+	cmark_event_type ev;
+	size_t h = 0;
+
+	if (d->root || d->broken || !d->source)
+		return;
+	frontmatter_split(d->source, d->source_len, &fm);
+	body_tree(p, d, &fm, ds, 0);
+	/* the headings, in the order collect_headings found them: their
+	 * texts and anchors are kept from the load, only the nodes are new
+	 * (and each "{#custom}" comes off its heading again) */
+	it = cmark_iter_new(d->root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(n) != CMARK_NODE_HEADING)
+			continue;
+		free(heading_attr_id(n));
+		if (h < d->nheadings)
+			d->headings[h++].node = n;
+	}
+	cmark_iter_free(it);
+	find_title_node(d);
 }
 
 void
@@ -1104,6 +1150,9 @@ document_free(document *d)
 	for (i = 0; i < d->nterms; i++)
 		free(d->terms[i].term_slug);
 	free(d->terms);
+	for (i = 0; i < d->nassets; i++)
+		free(d->assets[i].file);
+	free(d->assets);
 	document_drop_tree(d);
 	free(d->headings);
 	free(d->anchor_order);

@@ -58,7 +58,15 @@ typedef struct {
 	int kind;            /* 0 auto, 1 explicit glossary: link, 2 placeholder */
 } term_use;
 
+/* A file of the project that a link or image of the body names. */
+typedef struct doc_asset {
+	char *file;          /* relative to the project folder (link_info) */
+	int line, col;
+	int is_link;         /* a link to the file; else an image */
+} doc_asset;
+
 typedef struct document {
+	size_t index;        /* its place in the corpus (corpus_new) */
 	char *path;          /* relative to the project folder: "policies/a/b.md" */
 	char *relpath;       /* relative to the content folder: "a/b.md" */
 	char *id;            /* "a/b" */
@@ -98,9 +106,10 @@ typedef struct document {
 	                           skip it: the title is shown from meta) */
 	heading *headings; size_t nheadings;
 	/* the links and images that name a file of the project (LINK_ASSET),
-	 * in document order: recorded by links.c, so the assets stage needs
-	 * no walk of its own over every tree */
-	cmark_node **assets; size_t nassets;
+	 * in document order: recorded by links.c as data (not nodes), so the
+	 * assets stage and the build cache need neither a walk of every tree
+	 * nor the tree at all */
+	struct doc_asset *assets; size_t nassets;
 	/* for the filters (luamodel_settle): every node's strings copied
 	 * out of the source, so the trees are only read from then on, and
 	 * the links, images and paragraphs listed in document order (nodes
@@ -154,6 +163,13 @@ document *document_load(const project *p, const char *path,
 /* Frees the document's cmark tree (root and every node pointer into it
  * become NULL): from the model on, the XML is the document. */
 void document_drop_tree(document *d);
+/* Parses the document's body again from its source, as document_load
+ * did (variables, nesting bound, text merged), and points its headings
+ * and title node into the new tree: a bounded build (pipeline.c) drops
+ * each tree when a stage is done with it and makes it again for the
+ * next.  Reports go to ds (a quiet set: they were made the first time).
+ * Not for an edition's documents (their text is merged and shared). */
+void document_reparse(const project *p, document *d, diag_set *ds);
 void document_free(document *d);
 /* As document_load, from text already read (taken over, NUL-terminated):
  * a core document read by extends.c, or one merged with its overlay. */

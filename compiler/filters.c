@@ -380,6 +380,7 @@ static int filter_main(lua_State *L)
 	int status, ftab, ctx;
 	size_t i;
 
+	luamodel_lazy_trees(r->c);
 	sandbox_open(L, filter_print);
 	status = sandbox_load(L, r->source, r->source_len, r->label);
 	if (status != LUA_OK) {
@@ -421,6 +422,10 @@ static int filter_main(lua_State *L)
 			if (r->doing)
 				atomic_store_explicit(r->doing, (long)i + 1,
 				    memory_order_relaxed);
+			/* a bounded build's tree is made only when the
+			 * filter reads a field of the body or walks it, and
+			 * a few are kept (luamodel.c): a filter of the
+			 * metadata parses nothing */
 			lua_pushvalue(L, -1);
 			luamodel_push_document(L, d);
 			lua_pushvalue(L, ctx);

@@ -180,6 +180,8 @@ key_one(void *arg, size_t i, int worker)
 	const document *d = k->c->docs[i];
 	incr_hash h;
 	size_t j;
+	/* a bounded build's tree, made for the key and dropped after */
+	int made = corpus_tree_need(k->c, i);
 
 	(void)worker;
 	incr_hash_init(&h);
@@ -221,6 +223,7 @@ key_one(void *arg, size_t i, int worker)
 	luamodel_settle_document(k->c->docs[i]);
 	hash_tree_nodes(&h, d->root);
 	incr_hash_hex(&h, k->f->key[i]);
+	corpus_tree_done(k->c, i, made);
 }
 
 /* "fd SEV LINE COL RULE MESSAGE", the message with \, tab and newline

@@ -156,20 +156,15 @@ own_assets(incr_hash *h, const corpus *c, const document *d)
 {
 	size_t k;
 
-	if (!d->root)
-		return;
-	/* links.c listed them (d->assets): no walk of the tree */
+	/* links.c listed them (d->assets): no tree needed */
 	for (k = 0; k < d->nassets; k++) {
-		cmark_node *n = d->assets[k];
-		link_info *li = cmark_node_get_user_data(n);
+		const doc_asset *a = &d->assets[k];
 		const char *pub = NULL;
-		if (!li || !li->file)
-			continue;
-		incr_hash_str(h, li->file);
-		incr_hash_long(h, assets_lookup_role(c, li->file,
-		    cmark_node_get_type(n) == CMARK_NODE_LINK, &pub));
+		incr_hash_str(h, a->file);
+		incr_hash_long(h, assets_lookup_role(c, a->file, a->is_link,
+		    &pub));
 		incr_hash_str(h, pub);
-		incr_hash_long(h, assets_lookup(c, li->file, &pub));
+		incr_hash_long(h, assets_lookup(c, a->file, &pub));
 		incr_hash_str(h, pub);
 	}
 }

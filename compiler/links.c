@@ -52,6 +52,8 @@ typedef struct {
 	                        mean" (linkforms.c) */
 	links_after_fn after;  /* each document, once its links are final */
 	void *after_ctx;
+	int replay;          /* links_replay: the tree only; ds is quiet,
+	                        edges NULL, the document's records kept */
 } pass;
 
 /* ---- small string helpers ---------------------------------------------- */
@@ -209,7 +211,8 @@ resolve_doc_target(pass *ps, size_t di, long ti, const char *anchor,
 	set_str(&li->target_id, t->id);
 	set_str(&li->anchor, anchor && *anchor ? anchor : NULL);
 	if ((size_t)ti != di) {
-		edge_push(&ps->edges[di], (size_t)ti, li->line);
+		if (ps->edges)
+			edge_push(&ps->edges[di], (size_t)ti, li->line);
 		if (status_is_stale(t) && !status_is_stale(d))
 			diag_report(ps->ds, R_SUPERSEDED_LINK, d->path, li->line,
 			    li->col, "link to %s, which is %s%s%s", t->id,
@@ -822,20 +825,34 @@ resolve_document(pass *ps, size_t di)
 
 	/* 2. every link and image */
 	srcpos sp = { NULL, 0, 0, 0 };
-	size_t na = 0;
+	size_t na = 0, acap = 0;
+	doc_asset *assets = NULL;
 	for (size_t i = 0; i < n; i++) {
 		resolve_link(ps, di, nodes[i],
 		    cmark_node_get_type(nodes[i]) == CMARK_NODE_IMAGE, &sp);
 		link_info *li = cmark_node_get_user_data(nodes[i]);
-		if (li && li->kind == LINK_ASSET && li->file)
-			nodes[na++] = nodes[i];   /* kept for assets.c */
+		if (ps->replay || !li || li->kind != LINK_ASSET || !li->file)
+			continue;
+		/* kept for assets.c and the build cache, as data */
+		if (na == acap)
+			assets = xrealloc(assets, (acap = acap ? 2 * acap : 4) *
+			    sizeof *assets);
+		assets[na].file = xstrdup(li->file);
+		assets[na].line = li->line;
+		assets[na].col = li->col;
+		assets[na].is_link =
+		    cmark_node_get_type(nodes[i]) == CMARK_NODE_LINK;
+		na++;
 	}
 	free(sp.off);
-	free(d->assets);
-	d->assets = na ? xrealloc(nodes, na * sizeof *nodes) : NULL;
-	d->nassets = na;
-	if (!na)
-		free(nodes);
+	free(nodes);
+	if (!ps->replay) {
+		for (size_t i = 0; i < d->nassets; i++)
+			free(d->assets[i].file);
+		free(d->assets);
+		d->assets = assets;
+		d->nassets = na;
+	}
 
 	/* 3. glossary terms in body text */
 	autolink_document(ps->c, di);
@@ -845,10 +862,14 @@ static void
 resolve_job(void *ctx, size_t i, int worker)
 {
 	pass *ps = ctx;
+	/* a bounded build made the tree only to read the index: made
+	 * again here, and dropped once linked */
+	int made = corpus_tree_need(ps->c, i);
 	resolve_document(ps, i);
 	/* every document, with a tree or not (its cites: still count) */
 	if (ps->after)
 		ps->after(ps->after_ctx, i);
+	corpus_tree_done(ps->c, i, made);
 }
 
 /* ---- corpus-wide: related:, superseded-by:, term-unused ------------------- */
@@ -1017,4 +1038,54 @@ links_resolve(corpus *c, int jobs, diag_set *ds, links_after_fn after,
 	free(seen);
 	free(ps.edges);
 	terms_unused(c, ds);
+}
+
+/* ---- the same pass again, over one document's new tree ------------------- */
+
+struct links_replayer {
+	pass ps;
+	diag_set *quiet;
+};
+
+links_replayer *
+links_replayer_new(corpus *c, diag_set *like)
+{
+	links_replayer *r = xcalloc(1, sizeof *r);
+
+	r->quiet = diag_new_quiet(like);
+	r->ps.c = c;
+	r->ps.ds = r->quiet;
+	r->ps.replay = 1;
+	r->ps.forms.c = c;
+	r->ps.forms.ds = r->quiet;
+	r->ps.forms.relpaths = xcalloc(c->ndocs ? c->ndocs : 1,
+	    sizeof *r->ps.forms.relpaths);
+	for (size_t i = 0; i < c->ndocs; i++)
+		r->ps.forms.relpaths[i] = c->docs[i]->relpath;
+	linkforms_judge_aliases(&r->ps.forms);
+	return r;
+}
+
+void
+links_replay(links_replayer *r, size_t di)
+{
+	document *d = r->ps.c->docs[di];
+	size_t nterms = d->nterms;
+
+	resolve_document(&r->ps, di);
+	/* the term uses were recorded the first time: the same again */
+	for (size_t k = nterms; k < d->nterms; k++)
+		free(d->terms[k].term_slug);
+	d->nterms = nterms;
+}
+
+void
+links_replayer_free(links_replayer *r)
+{
+	if (!r)
+		return;
+	strtab_free(r->ps.forms.aliases);
+	free(r->ps.forms.relpaths);
+	diag_free(r->quiet);
+	free(r);
 }

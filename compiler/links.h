@@ -23,4 +23,14 @@ typedef void (*links_after_fn)(void *ctx, size_t doc);
 void links_resolve(corpus *c, int jobs, diag_set *ds, links_after_fn after,
     void *after_ctx);
 
+/* A bounded build (pipeline.c) drops each tree after the pass and parses
+ * it again for the filters and the model: links_replay does to document
+ * di's new tree what the pass did to the first (wiki links split, every
+ * link_info, term links inserted), and nothing else — no report, edge,
+ * term use or asset is recorded again.  Thread-safe for different di. */
+typedef struct links_replayer links_replayer;
+links_replayer *links_replayer_new(corpus *c, diag_set *like);
+void links_replay(links_replayer *r, size_t di);
+void links_replayer_free(links_replayer *r);
+
 #endif

@@ -352,6 +352,59 @@ static int list_of(cmark_node_type t)
 	}
 }
 
+/*
+ * A bounded build's trees in a filter's child (pipeline.c drops every
+ * document's tree between stages; filters.c makes each one for its
+ * document() call and drops it after).  A view kept for later — in
+ * corpus(), or another document's — makes its tree again when a field
+ * or a walk needs it; the last LAZY_KEEP made that way are kept, and a
+ * tree being walked is never dropped (a walk may reach another
+ * document).  One filter runs in one thread of its child.
+ */
+#define LAZY_KEEP 4
+
+static corpus *lazy_c;
+static long lazy_made[LAZY_KEEP] = { -1, -1, -1, -1 };
+static int lazy_next;
+static unsigned *lazy_pins;   /* walks under way, by document */
+
+void luamodel_lazy_trees(corpus *c)
+{
+	/* nothing to make again: no state (in-process filters, in the fuzz
+	 * build, run side by side on threads) */
+	if (!c || !c->tree_make)
+		return;
+	lazy_c = c;
+	free(lazy_pins);
+	lazy_pins = c ? xcalloc(c->ndocs ? c->ndocs : 1, sizeof *lazy_pins) :
+	    NULL;
+}
+
+/* d's tree, made again if a bounded build dropped it; then settled. */
+static void lazy_tree(const document *cd)
+{
+	document *d = (document *)cd;   /* the child's own copy */
+	int k, slot = -1;
+
+	if (!d->root && lazy_c && lazy_c->tree_make && !d->broken &&
+	    d->index < lazy_c->ndocs && lazy_c->docs[d->index] == d) {
+		for (k = 0; k < LAZY_KEEP && slot < 0; k++) {
+			int at = (lazy_next + k) % LAZY_KEEP;
+			if (lazy_made[at] < 0 || !lazy_pins[lazy_made[at]])
+				slot = at;
+		}
+		if (slot >= 0) {
+			if (lazy_made[slot] >= 0)
+				document_drop_tree(lazy_c->docs[lazy_made[slot]]);
+			lazy_made[slot] = (long)d->index;
+			lazy_next = (slot + 1) % LAZY_KEEP;
+		}
+		/* every kept one being walked: this one is kept too */
+		lazy_c->tree_make(lazy_c->tree_ctx, d->index);
+	}
+	luamodel_settle_document(d);
+}
+
 /* Collects every node of a type as a list of element tables, from the
  * document's list of them (luamodel_settle). [-0, +1, m] */
 static void push_node_list(lua_State *L, const document *d, cmark_node_type t)
@@ -362,7 +415,10 @@ static void push_node_list(lua_State *L, const document *d, cmark_node_type t)
 	size_t j;
 
 	lua_newtable(L);
-	if (d->root == NULL || k < 0)
+	if (k < 0)
+		return;
+	lazy_tree(d);
+	if (d->root == NULL)
 		return;
 	w = walkstate_new(L, NULL);   /* for its memo of positions */
 	for (j = 0; j < d->nfilter_nodes[k]; j++) {
@@ -432,8 +488,11 @@ static int doc_walk(lua_State *L)
 	int ws;
 
 	luaL_checktype(L, fi, LUA_TTABLE);
+	lazy_tree(d);
 	if (d->root == NULL)
 		return 0;
+	if (lazy_pins)
+		lazy_pins[d->index]++;
 	w = walkstate_new(L, d->root);
 	ws = lua_gettop(L);
 	while ((ev = cmark_iter_next(w->it)) != CMARK_EVENT_DONE) {
@@ -473,6 +532,8 @@ static int doc_walk(lua_State *L)
 		lua_call(L, 1, 0);
 	}
 	walkstate_end(L, ws);
+	if (lazy_pins)   /* (an error leaves it pinned: the run ends) */
+		lazy_pins[d->index]--;
 	return 0;
 }
 

@@ -41,4 +41,8 @@ void luamodel_settle(corpus *c, int jobs);
  * build cache hashing each tree (incrfilters.c). */
 void luamodel_settle_document(document *d);
 
+/* In a filter's child: the corpus whose dropped trees a view may make
+ * again (a bounded build, pipeline.c); NULL for none. */
+void luamodel_lazy_trees(corpus *c);
+
 #endif

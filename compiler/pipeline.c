@@ -78,6 +78,12 @@ struct pipeline {
 	int streamed;               /* dx[i] made on demand (pipeline_tree) */
 	atomic_size_t trees_made;   /* by xmlout_document, not read back */
 	atomic_llong citations_ns;  /* CPU the link pass spent on citations */
+	/* bounded (pipeline_bounded): no document's tree is held between
+	 * stages; make_tree makes one again for the stage that needs it */
+	int bounded;
+	diag_set *quiet;            /* what a tree made again reports */
+	links_replayer *replay;     /* after the link pass: links it again */
+	unsigned char *modelled;    /* streamed and bounded: tree i made */
 };
 
 /*
@@ -208,6 +214,7 @@ typedef struct {
 	char **rel;
 	document **docs;
 	diag_set *ds;
+	int bounded;
 } load_ctx;
 
 static void
@@ -216,7 +223,56 @@ load_one(void *arg, size_t i, int worker)
 	load_ctx *l = arg;
 	char *path = path_join(l->p->content, l->rel[i]);
 	l->docs[i] = document_load(l->p, path, l->rel[i], l->ds);
+	/* bounded: what the index needs is read; the link pass makes the
+	 * tree again (make_tree) */
+	if (l->bounded)
+		document_drop_tree(l->docs[i]);
 	free(path);
+}
+
+/*
+ * Bounded builds (issue 12): a project of BOUNDED_MIN_DOCS documents or
+ * more holds no document's cmark tree between stages.  The load keeps
+ * what the index needs (metadata, headings, anchors); each later stage
+ * that reads a body — the link pass, the filters' keys and children,
+ * the model — makes the tree again from the document's source (parsed,
+ * then linked again by links_replay, reporting nothing a second time)
+ * and drops it when done, so memory holds the index and the trees of
+ * the documents being worked on, not every body.  It costs a parse and
+ * a link of each document per stage; below the threshold every tree is
+ * held.  POLICYC_BOUNDED=1 or 0 forces it on or off (the tests compare
+ * both).  Not for editions: their documents are merged with overlays
+ * and share one parse (extends.c).
+ */
+#define BOUNDED_MIN_DOCS 20000
+
+static int
+bounded_wanted(size_t n)
+{
+	const char *s = getenv("POLICYC_BOUNDED");
+
+	if (s && !strcmp(s, "1"))
+		return 1;
+	if (s && !strcmp(s, "0"))
+		return 0;
+	return n >= BOUNDED_MIN_DOCS;
+}
+
+/* corpus tree_make: document i's tree as the stage before left it. */
+static void
+make_tree(void *ctx, size_t i)
+{
+	pipeline *pl = ctx;
+
+	document_reparse(pl->p, pl->c->docs[i], pl->quiet);
+	if (pl->replay)
+		links_replay(pl->replay, i);
+}
+
+int
+pipeline_bounded(const pipeline *pl)
+{
+	return pl->bounded;
 }
 
 /* Puts name (and its lower-cased form) in the table of left-out drafts. */
@@ -627,6 +683,10 @@ pipeline_load(pipeline *pl)
 		lc.rel = rel;
 		lc.docs = docs;
 		lc.ds = pl->ds;
+		lc.bounded = pl->bounded = bounded_wanted(n);
+		if (pl->o.timings && pl->bounded)
+			fprintf(stderr, "timing: bounded: no document's tree "
+			    "held between stages (%zu documents)\n", n);
 		jobs_run(n, pl->jobs, load_one, &lc);
 		for (i = 0; i < n; i++)
 			free(rel[i]);
@@ -639,6 +699,11 @@ pipeline_load(pipeline *pl)
 	pl->c = corpus_new(pl->p, docs, n, pl->ds);
 	pl->c->left_out = left_out;
 	memcpy(pl->c->today, today, sizeof today);
+	if (pl->bounded) {
+		pl->quiet = diag_new_quiet(pl->ds);
+		pl->c->tree_make = make_tree;
+		pl->c->tree_ctx = pl;
+	}
 	if (!pl->ed || !(pl->c->glossary = extends_glossary(pl->ed, pl->ds)))
 		pl->c->glossary = load_glossary(pl);
 	/* the final glossary's definitions read the variables of the
@@ -711,6 +776,8 @@ pipeline_link(pipeline *pl)
 	 * each while its tree is still in the worker's cache (govern.c) */
 	pl->c->govern = govern_begin(pl->c, pipeline_data_dir(), pl->ds);
 	links_resolve(pl->c, pl->jobs, pl->ds, judge_citations, pl);
+	if (pl->bounded)   /* from here on a tree made again is linked */
+		pl->replay = links_replayer_new(pl->c, pl->ds);
 	corpus_index_edges(pl->c);
 	if (pl->o.timings)
 		fprintf(stderr, "timing:   citations in links cpu %.3f s\n",
@@ -834,10 +901,13 @@ model_doc(pipeline *pl, size_t i)
 	xmlDocPtr x = incr_model_tree(pl->mmemo, i);
 
 	if (!x) {
+		(void)corpus_tree_need(pl->c, i);
 		x = xmlout_document(pl->c, i, pl->ds);
 		atomic_fetch_add(&pl->trees_made, 1);
 	}
 	document_drop_tree(d);
+	if (pl->modelled)
+		pl->modelled[i] = 1;
 	return x;
 }
 
@@ -886,6 +956,8 @@ model(pipeline *pl, int stream)
 	m.pl = pl;
 	m.docs = pl->dx = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1,
 	    sizeof *pl->dx);
+	if (pl->bounded)
+		pl->modelled = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1, 1);
 	if (pl->streamed)
 		return PIPELINE_OK;
 	jobs_run(pl->c->ndocs, pl->jobs, model_one, &m);
@@ -917,8 +989,11 @@ pipeline_tree(pipeline *pl, size_t i)
 {
 	if (!pl->dx || i >= pl->c->ndocs)
 		return NULL;
-	/* made once: its cmark tree goes when it is made */
-	if (!pl->dx[i] && pl->streamed && pl->c->docs[i]->root)
+	/* made once: its cmark tree goes when it is made (bounded: there
+	 * is none until then, and modelled says it was made) */
+	if (!pl->dx[i] && pl->streamed && (pl->modelled ?
+	    !pl->modelled[i] && !pl->c->docs[i]->broken :
+	    pl->c->docs[i]->root != NULL))
 		pl->dx[i] = model_doc(pl, i);
 	return pl->dx[i];
 }
@@ -1057,6 +1132,10 @@ pipeline_free(pipeline *pl)
 	incr_filters_free(pl->fmemo);
 	incr_model_free(pl->mmemo);
 	incr_cache_text_free(pl->cache_text);
+	links_replayer_free(pl->replay);
+	if (pl->quiet)
+		diag_free(pl->quiet);
+	free(pl->modelled);
 	if (pl->c) {
 		xmlout_release(pl->c);
 		govern_free(pl->c->govern);
