@@ -65,8 +65,8 @@ struct pipeline {
 	char *render_dir;
 	corpus *c;
 	xmlDocPtr cx;               /* corpus.xml */
-	xmlNodePtr cx_rest;         /* streamed: cx is the head only, and
-	                               this its <diagnostics>, until
+	diag_set *cx_rest;          /* streamed: cx is the head only, and
+	                               this its diagnostics, until
 	                               pipeline_corpus_xml finishes it */
 	xmlDocPtr *dx;              /* one per document */
 	history *h;                 /* release history (history.c), or NULL */
@@ -1125,7 +1125,7 @@ pipeline_free(pipeline *pl)
 		free(pl->dx);
 	}
 	if (pl->cx_rest)
-		xmlFreeNode(pl->cx_rest);   /* before its document's dict */
+		diag_free(pl->cx_rest);
 	if (pl->cx)
 		xmlFreeDoc(pl->cx);
 	history_free(pl->h);

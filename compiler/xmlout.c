@@ -716,7 +716,7 @@ sections_xml(xmlNodePtr root, const corpus *c)
 }
 
 xmlDocPtr
-xmlout_corpus_head(const corpus *c, diag_set *ds, xmlNodePtr *diags)
+xmlout_corpus_head(const corpus *c, diag_set *ds, diag_set **diags)
 {
 	xmlDocPtr doc = xmlNewDoc(X("1.0"));
 	xmlNodePtr root = xmlNewNode(NULL, X("corpus")), docs;
@@ -758,15 +758,16 @@ xmlout_corpus_head(const corpus *c, diag_set *ds, xmlNodePtr *diags)
 	sections_xml(root, c);
 	/* the diagnostics as they are now (sorted: the document trees find
 	 * theirs by binary search), kept aside until the tree is finished */
-	if (ds)
+	*diags = diag_new();
+	if (ds) {
 		diag_sort(ds);
-	*diags = diagnostics_xml(root, ds, NULL, 1);
-	xmlUnlinkNode(*diags);
+		diag_merge(*diags, ds);
+	}
 	return doc;
 }
 
 void
-xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, xmlNodePtr diags)
+xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	xmlNodePtr sections = xmlread_child(root, "sections"), graph;
@@ -792,13 +793,14 @@ xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, xmlNodePtr diags)
 	}
 	owners_xml(root, c);
 	govern_corpus_xml(root, c);
-	xmlAddChild(root, diags);
+	diagnostics_xml(root, diags, NULL, 1);
+	diag_free(diags);
 }
 
 xmlDocPtr
 xmlout_corpus(const corpus *c, diag_set *ds)
 {
-	xmlNodePtr diags;
+	diag_set *diags;
 	xmlDocPtr doc = xmlout_corpus_head(c, ds, &diags);
 
 	xmlout_corpus_finish(doc, c, diags);

@@ -21,12 +21,15 @@ xmlDocPtr xmlout_corpus(const corpus *c, diag_set *ds);
  * not hold all of it while every document's cmark tree is alive.  The
  * head is <project>, <documents> and <sections>: what the site needs
  * before its corpus pages (brand, trails, the graph's titles, the build
- * cache's keys); *diags is the <diagnostics> of ds as it is now, sorted,
- * kept unlinked.  xmlout_corpus_finish adds the rest, each part in its
- * place, and takes diags: the tree and its bytes are xmlout_corpus's. */
+ * cache's keys); *diags is a copy of ds as it is now, sorted (what the
+ * back ends report after is not corpus.xml's): a diagnostic as C
+ * strings is a tenth of one as XML nodes, and a large corpus has
+ * hundreds of thousands.  xmlout_corpus_finish adds the rest, each part
+ * in its place, <diagnostics> made from diags, which it frees: the tree
+ * and its bytes are xmlout_corpus's. */
 xmlDocPtr xmlout_corpus_head(const corpus *c, diag_set *ds,
-    xmlNodePtr *diags);
-void xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, xmlNodePtr diags);
+    diag_set **diags);
+void xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags);
 
 /* Frees what the writer prepared for the corpus (definitions as plain
  * text); call before corpus_free. */
