@@ -610,17 +610,6 @@ incr_cache_lines(const char *out, pipeline *pl, int quiet,
 	return t->end;
 }
 
-int
-incr_cache_present(const char *out)
-{
-	char *path = path_join(out, CACHE_NAME);
-	struct stat st;
-	int yes = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-
-	free(path);
-	return yes;
-}
-
 void
 incr_cache_text_free(void *text)
 {

@@ -54,11 +54,6 @@ int incr_split_out(char *line, char *f[INCR_OUT_FIELDS]);
 incr *incr_begin(pipeline *pl, const char *out, int use_cache,
     diag_set *ds);
 
-/* 1 when out holds a build cache (a regular OUT/.policyc-cache), not yet
- * read or judged: what a build may reuse, asked before anything is read
- * (pipeline.c: a rebuild does not start again on huge pages). */
-int incr_cache_present(const char *out);
-
 /* Streamed trees (pipeline_model_streamed): document i's tree hash, given
  * when its tree is made (before any incr_reuse of its files), from which
  * its files' keys are made.  Without streaming incr_begin hashes every

@@ -663,13 +663,8 @@ pipeline_load(pipeline *pl)
 		free(content_dir);
 	}
 	/* nothing read, judged or printed yet: a large build may start
-	 * again here, its malloc on huge pages (does not return then).  Not
-	 * a rebuild into an OUT with a cache: it has less to do than a full
-	 * build, and measured it was slower on huge pages, its time in the
-	 * kernel clearing them (docs/decisions.md) */
-	if (!(pl->o.cache_out && !pl->o.cache_fresh &&
-	    incr_cache_present(pl->o.cache_out)))
-		hugepages_restart(pl->o.restart_argv, n);
+	 * again here, its malloc on huge pages (does not return then) */
+	hugepages_restart(pl->o.restart_argv, n);
 	if (pl->o.timings && pl->o.restart_argv && hugepages_restarted())
 		fprintf(stderr, "timing: restarted, malloc on transparent huge "
 		    "pages (%zu documents)\n", n);
