@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "corpus.h"
+#include "document.h"
+#include "links.h"
 #include "pipeline.h"
 #include "util.h"
 #include "harness.h"
@@ -420,5 +422,101 @@ UNIT_TEST(links_no_term_inside_a_link)
 	int n = count_auto(doc(&f, "n"), &bad);
 	CHECK_INT(n, 1);          /* neglect */
 	CHECK_INT(bad, 0);
+	teardown(&f);
+}
+
+/* Every link node's link_info, in document order, as one string. */
+static char *
+link_facts(document *d)
+{
+	buf b;
+	cmark_iter *it = cmark_iter_new(d->root);
+	cmark_event_type e;
+
+	buf_init(&b);
+	while ((e = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		link_info *li;
+		if (e != CMARK_EVENT_ENTER ||
+		    (cmark_node_get_type(n) != CMARK_NODE_LINK &&
+		    cmark_node_get_type(n) != CMARK_NODE_IMAGE))
+			continue;
+		li = cmark_node_get_user_data(n);
+		if (!li) {
+			buf_puts(&b, "(none)\n");
+			continue;
+		}
+		char *line = xasprintf("%d %s %s %s %s %s %d %d %d %d\n",
+		    (int)li->kind, li->target_id ? li->target_id : "-",
+		    li->anchor ? li->anchor : "-",
+		    li->term_slug ? li->term_slug : "-",
+		    li->href ? li->href : "-", li->file ? li->file : "-",
+		    li->from_source, li->wiki, li->line, li->col);
+		buf_puts(&b, line);
+		free(line);
+	}
+	cmark_iter_free(it);
+	return buf_detach(&b);
+}
+
+/* A bounded build's tree made again (document_reparse, then
+ * links_replay) is the tree the load and the link pass left: the same
+ * body, the same link_info on every link, the headings and the title
+ * node pointing into it; and nothing is recorded twice (no diagnostic,
+ * term use or asset). */
+UNIT_TEST(links_replay_makes_the_same_tree)
+{
+	static const char *const docs[] = {
+		"a/one.md", FM("One")
+		    "# One\n\n"
+		    "The LADO and a Section 47 enquiry, then neglect.\n\n"
+		    "## Scope {#the-scope}\n\n"
+		    "[two](../b/two.md#part-2) [self](#the-scope) [ph](#) "
+		    "[t](glossary:neglect) [gone](nope.md) [[b/two]] "
+		    "[[Two|text]] ![dot](../img/dot.svg)\n",
+		"b/two.md", FM("Two") "## Part 2\n\nBack to [one](../a/one.md)"
+		    " about the LADO.\n",
+		"img/dot.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+		    "width=\"1\" height=\"1\"/>\n",
+		NULL
+	};
+	fixture f;
+	setup(&f, "all", 2, docs);
+	links_replayer *r = links_replayer_new(f.c, f.ds);
+	diag_set *quiet = diag_new_quiet(f.ds);
+	size_t ndiags = diag_count(f.ds);
+
+	for (size_t i = 0; i < f.c->ndocs; i++) {
+		document *d = f.c->docs[i];
+		char *body = render(d), *facts = link_facts(d);
+		size_t nterms = d->nterms, nassets = d->nassets;
+		int titled = d->title_node != NULL;
+
+		document_drop_tree(d);
+		CHECK(d->root == NULL);
+		document_reparse(pipeline_project(f.pl), d, quiet);
+		links_replay(r, i);
+		char *body2 = render(d), *facts2 = link_facts(d);
+		CHECK_STR(body2, body);
+		CHECK_STR(facts2, facts);
+		CHECK_INT(d->nterms, nterms);
+		CHECK_INT(d->nassets, nassets);
+		CHECK_INT(d->title_node != NULL, titled);
+		for (size_t h = 0; h < d->nheadings; h++)
+			CHECK(d->headings[h].node != NULL &&
+			    cmark_node_parent(d->headings[h].node) != NULL);
+		free(body);
+		free(facts);
+		free(body2);
+		free(facts2);
+	}
+	CHECK_INT(diag_count(f.ds), ndiags);
+	CHECK_INT(diag_count(quiet), 0);
+	/* the pass recorded what it found the first time */
+	CHECK(doc(&f, "a/one")->nterms > 0);
+	CHECK_INT(doc(&f, "a/one")->nassets, 1);
+	CHECK(count_rule(f.ds, "link-broken") == 1);
+	diag_free(quiet);
+	links_replayer_free(r);
 	teardown(&f);
 }
