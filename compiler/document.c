@@ -640,6 +640,9 @@ collect_headings(document *d)
 		cmark_node *n = cmark_iter_get_node(it);
 		heading *h;
 		char *custom;
+		if (ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(n) == CMARK_NODE_IMAGE)
+			d->nimages++;
 		if (ev != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(n) != CMARK_NODE_HEADING)
 			continue;

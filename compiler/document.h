@@ -105,6 +105,9 @@ typedef struct document {
 	cmark_node *title_node; /* a leading h1 that is the title (back ends
 	                           skip it: the title is shown from meta) */
 	heading *headings; size_t nheadings;
+	size_t nimages;      /* image nodes of the body, counted at the load:
+	                        doc.images of none needs no tree (a bounded
+	                        build's filters, luamodel.c) */
 	/* the links and images that name a file of the project (LINK_ASSET),
 	 * in document order: recorded by links.c as data (not nodes), so the
 	 * assets stage and the build cache need neither a walk of every tree

@@ -415,7 +415,8 @@ static void push_node_list(lua_State *L, const document *d, cmark_node_type t)
 	size_t j;
 
 	lua_newtable(L);
-	if (k < 0)
+	/* no image in the body (counted at the load): no tree to make */
+	if (k < 0 || (t == CMARK_NODE_IMAGE && d->nimages == 0))
 		return;
 	lazy_tree(d);
 	if (d->root == NULL)
