@@ -997,27 +997,41 @@ terms_unused(corpus *c, diag_set *ds)
 	free(used);
 }
 
+/* What every run of the pass shares: the corpus, where reports go, and
+ * the other tools' link forms with the aliases judged (reported to ds). */
+static void
+pass_open(pass *ps, corpus *c, diag_set *ds)
+{
+	memset(ps, 0, sizeof *ps);
+	ps->c = c;
+	ps->ds = ds;
+	ps->forms.c = c;
+	ps->forms.ds = ds;
+	ps->forms.relpaths = xcalloc(c->ndocs ? c->ndocs : 1,
+	    sizeof *ps->forms.relpaths);
+	for (size_t i = 0; i < c->ndocs; i++)
+		ps->forms.relpaths[i] = c->docs[i]->relpath;
+	linkforms_judge_aliases(&ps->forms);
+}
+
+static void
+pass_close(pass *ps)
+{
+	strtab_free(ps->forms.aliases);
+	free(ps->forms.relpaths);
+}
+
 void
 links_resolve(corpus *c, int jobs, diag_set *ds, links_after_fn after,
     void *after_ctx)
 {
 	pass ps;
-	memset(&ps, 0, sizeof ps);
-	ps.c = c;
-	ps.ds = ds;
+	pass_open(&ps, c, ds);
 	ps.after = after;
 	ps.after_ctx = after_ctx;
 	ps.edges = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *ps.edges);
-	ps.forms.c = c;
-	ps.forms.ds = ds;
-	ps.forms.relpaths = xcalloc(c->ndocs ? c->ndocs : 1,
-	    sizeof *ps.forms.relpaths);
-	for (size_t i = 0; i < c->ndocs; i++)
-		ps.forms.relpaths[i] = c->docs[i]->relpath;
-	linkforms_judge_aliases(&ps.forms);
 	jobs_run(c->ndocs, jobs < 1 ? 1 : jobs, resolve_job, &ps);
-	strtab_free(ps.forms.aliases);
-	free(ps.forms.relpaths);
+	pass_close(&ps);
 
 	/* the graph, in document order so output is stable; one link edge
 	 * per pair, with the first line (seen[to] marks pairs from i) */
@@ -1053,16 +1067,8 @@ links_replayer_new(corpus *c, diag_set *like)
 	links_replayer *r = xcalloc(1, sizeof *r);
 
 	r->quiet = diag_new_quiet(like);
-	r->ps.c = c;
-	r->ps.ds = r->quiet;
+	pass_open(&r->ps, c, r->quiet);
 	r->ps.replay = 1;
-	r->ps.forms.c = c;
-	r->ps.forms.ds = r->quiet;
-	r->ps.forms.relpaths = xcalloc(c->ndocs ? c->ndocs : 1,
-	    sizeof *r->ps.forms.relpaths);
-	for (size_t i = 0; i < c->ndocs; i++)
-		r->ps.forms.relpaths[i] = c->docs[i]->relpath;
-	linkforms_judge_aliases(&r->ps.forms);
 	return r;
 }
 
@@ -1084,8 +1090,7 @@ links_replayer_free(links_replayer *r)
 {
 	if (!r)
 		return;
-	strtab_free(r->ps.forms.aliases);
-	free(r->ps.forms.relpaths);
+	pass_close(&r->ps);
 	diag_free(r->quiet);
 	free(r);
 }

@@ -354,12 +354,11 @@ static int list_of(cmark_node_type t)
 
 /*
  * A bounded build's trees in a filter's child (pipeline.c drops every
- * document's tree between stages; filters.c makes each one for its
- * document() call and drops it after).  A view kept for later — in
- * corpus(), or another document's — makes its tree again when a field
- * or a walk needs it; the last LAZY_KEEP made that way are kept, and a
- * tree being walked is never dropped (a walk may reach another
- * document).  One filter runs in one thread of its child.
+ * document's tree between stages).  A view makes its tree again only
+ * when a field of the body (links, images, paragraphs) or a walk needs
+ * it, in document() or later in corpus(); the last LAZY_KEEP made that
+ * way are kept, and a tree being walked is never dropped (a walk may
+ * reach another document).  One filter runs in one thread of its child.
  */
 #define LAZY_KEEP 4
 
@@ -376,8 +375,7 @@ void luamodel_lazy_trees(corpus *c)
 		return;
 	lazy_c = c;
 	free(lazy_pins);
-	lazy_pins = c ? xcalloc(c->ndocs ? c->ndocs : 1, sizeof *lazy_pins) :
-	    NULL;
+	lazy_pins = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *lazy_pins);
 }
 
 /* d's tree, made again if a bounded build dropped it; then settled. */
@@ -386,7 +384,7 @@ static void lazy_tree(const document *cd)
 	document *d = (document *)cd;   /* the child's own copy */
 	int k, slot = -1;
 
-	if (!d->root && lazy_c && lazy_c->tree_make && !d->broken &&
+	if (!d->root && lazy_c && !d->broken &&
 	    d->index < lazy_c->ndocs && lazy_c->docs[d->index] == d) {
 		for (k = 0; k < LAZY_KEEP && slot < 0; k++) {
 			int at = (lazy_next + k) % LAZY_KEEP;

@@ -78,8 +78,9 @@ struct pipeline {
 	int streamed;               /* dx[i] made on demand (pipeline_tree) */
 	atomic_size_t trees_made;   /* by xmlout_document, not read back */
 	atomic_llong citations_ns;  /* CPU the link pass spent on citations */
-	/* bounded (pipeline_bounded): no document's tree is held between
-	 * stages; make_tree makes one again for the stage that needs it */
+	/* bounded ("Bounded builds" below): no document's tree is held
+	 * between stages; make_tree makes one again for the stage that
+	 * needs it */
 	int bounded;
 	diag_set *quiet;            /* what a tree made again reports */
 	links_replayer *replay;     /* after the link pass: links it again */
@@ -267,12 +268,6 @@ make_tree(void *ctx, size_t i)
 	document_reparse(pl->p, pl->c->docs[i], pl->quiet);
 	if (pl->replay)
 		links_replay(pl->replay, i);
-}
-
-int
-pipeline_bounded(const pipeline *pl)
-{
-	return pl->bounded;
 }
 
 /* Puts name (and its lower-cased form) in the table of left-out drafts. */

@@ -89,10 +89,6 @@ int pipeline_model(pipeline *pl);
  * (issue 12).  pipeline_streamed says which was done. */
 int pipeline_model_streamed(pipeline *pl);
 int pipeline_streamed(const pipeline *pl);
-/* 1 when the load found a project large enough (or POLICYC_BOUNDED=1)
- * that no document's cmark tree is held between stages (pipeline.c,
- * "Bounded builds"). */
-int pipeline_bounded(const pipeline *pl);
 /* Document i's XML tree: the one pipeline_model made, or (streamed) made
  * now (once: its cmark tree goes then); NULL when there is none.  Each i
  * is asked for by one thread at a time. */
