@@ -471,3 +471,31 @@ corpus_tree_done(corpus *c, size_t i, int made)
 	if (made && c && i < c->ndocs)
 		document_drop_tree(c->docs[i]);
 }
+
+int
+corpus_source_need(corpus *c, size_t i)
+{
+	document *d;
+
+	if (!c || i >= c->ndocs || !c->source_read)
+		return 0;
+	d = c->docs[i];
+	if (d->source || !d->source_dropped)
+		return 0;
+	c->source_read(c->tree_ctx, i);
+	return d->source != NULL;
+}
+
+void
+corpus_source_done(corpus *c, size_t i, int read)
+{
+	document *d;
+
+	if (!read || !c || i >= c->ndocs)
+		return;
+	d = c->docs[i];
+	if (!d->root) {    /* else it goes with the tree */
+		free(d->source);
+		d->source = NULL;
+	}
+}

@@ -83,6 +83,9 @@ typedef struct corpus {
 	 * stages: tree_make makes document i's again (parsed and linked as
 	 * it was); NULL when every tree is held */
 	void (*tree_make)(void *ctx, size_t i);
+	/* ... nor its text: source_read reads document i's again (and
+	 * checks it is the text loaded); NULL when every text is held */
+	void (*source_read)(void *ctx, size_t i);
 	void *tree_ctx;
 } corpus;
 
@@ -92,6 +95,11 @@ typedef struct corpus {
  * document is asked for by one thread at a time. */
 int corpus_tree_need(corpus *c, size_t i);
 void corpus_tree_done(corpus *c, size_t i, int made);
+/* The same for document i's text alone (d->source), for a pass that
+ * reads the text but not the tree (govern.c's contacts, history.c's
+ * versions): 1 when read here, given back with corpus_source_done. */
+int corpus_source_need(corpus *c, size_t i);
+void corpus_source_done(corpus *c, size_t i, int read);
 
 /* 1 when name (an id, a content path, a last segment or a title) is a
  * draft this run left out. */

@@ -99,8 +99,13 @@ typedef struct document {
 	                        none: read only by meta.c (and handed whole
 	                        to Lua by the filter bridge) */
 	int body_line;       /* file line of the first body line */
-	char *source;        /* the whole file */
+	char *source;        /* the whole file (bounded builds: NULL between
+	                        stages once source_dropped, read again with
+	                        the tree: document_read_again) */
 	size_t source_len;
+	int source_dropped;  /* bounded: the text is not held between stages;
+	                        source_hash (pipeline.c) is what was loaded */
+	char source_hash[33];
 	cmark_node *root;    /* NULL when the file could not be read */
 	cmark_node *title_node; /* a leading h1 that is the title (back ends
 	                           skip it: the title is shown from meta) */
@@ -173,6 +178,15 @@ void document_drop_tree(document *d);
  * next.  Reports go to ds (a quiet set: they were made the first time).
  * Not for an edition's documents (their text is merged and shared). */
 void document_reparse(const project *p, document *d, diag_set *ds);
+/* Bounded builds keep no document's text between stages either: after
+ * the load, document_drop_source frees it (source_len kept) and marks it
+ * dropped; document_read_again reads the file again as the load did
+ * (UTF-8 repair, audience markers blanked), reports to ds, and returns 1
+ * when it read (the caller checks the text is the one loaded);
+ * document_drop_tree then frees it again with the tree.  A document that
+ * was not dropped, or holds its text, is left as it is (0). */
+void document_drop_source(document *d);
+int document_read_again(const project *p, document *d, diag_set *ds);
 void document_free(document *d);
 /* As document_load, from text already read (taken over, NUL-terminated):
  * a core document read by extends.c, or one merged with its overlay. */

@@ -259,11 +259,13 @@ contact_named(const govern *g, const char *n)
  * spans on a line — where document.c leaves {{...}} as written.  One
  * pass over the text. */
 static void
-contact_uses(govern *g, const corpus *c)
+contact_uses(govern *g, corpus *c)
 {
 	size_t i;
 
 	for (i = 0; i < c->ndocs && g->ncontacts; i++) {
+		/* a bounded build reads each text again for this */
+		int read = corpus_source_need(c, i);
 		const char *p = c->docs[i]->source;
 		int fenced = 0, ticks = 0, bol = 1;
 		for (; p && *p; p++) {
@@ -302,6 +304,7 @@ contact_uses(govern *g, const corpus *c)
 				ct->docs[ct->ndocs++] = i;
 			}
 		}
+		corpus_source_done(c, i, read);
 	}
 }
 

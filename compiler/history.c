@@ -844,10 +844,14 @@ history_judge(corpus *c, diag_set *ds)
 		document *d = c->docs[i];
 		long k = d->relpath ? strtab_get(h->by_path, d->relpath) : -1;
 
+		int read;
+
 		if (k < 0 || d->broken)
 			continue;
+		read = corpus_source_need(c, i);   /* bounded: read again */
 		generate_amendments(d, h->lines[k]);
 		judge_version(h, d, h->lines[k], ds);
+		corpus_source_done(c, i, read);
 	}
 	h->repo = NULL;
 shut:

@@ -473,7 +473,10 @@ hash_one(void *arg, size_t i, int worker)
 	incr_hash_init(&h);
 	if (d->source)
 		incr_hash_add(&h, d->source, d->source_len);
-	incr_hash_hex(&h, x->inc->srchash[i]);
+	if (d->source_dropped && !d->source)  /* bounded: as it was loaded */
+		memcpy(x->inc->srchash[i], d->source_hash, 33);
+	else
+		incr_hash_hex(&h, x->inc->srchash[i]);
 }
 
 /* ---- reading the old cache ---- */

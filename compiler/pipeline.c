@@ -83,6 +83,9 @@ struct pipeline {
 	 * needs it */
 	int bounded;
 	diag_set *quiet;            /* what a tree made again reports */
+	atomic_size_t changed;      /* bounded: 1 + the first document whose
+	                               file changed after the load, else 0 */
+	int changed_said;
 	links_replayer *replay;     /* after the link pass: links it again */
 	unsigned char *modelled;    /* streamed and bounded: tree i made */
 };
@@ -218,6 +221,18 @@ typedef struct {
 	int bounded;
 } load_ctx;
 
+/* What a bounded build knows a document's text by once it is dropped
+ * (and the build cache's record of the file: incremental.c). */
+static void
+source_hash(const document *d, char out[33])
+{
+	incr_hash h;
+
+	incr_hash_init(&h);
+	incr_hash_add(&h, d->source, d->source_len);
+	incr_hash_hex(&h, out);
+}
+
 static void
 load_one(void *arg, size_t i, int worker)
 {
@@ -225,9 +240,16 @@ load_one(void *arg, size_t i, int worker)
 	char *path = path_join(l->p->content, l->rel[i]);
 	l->docs[i] = document_load(l->p, path, l->rel[i], l->ds);
 	/* bounded: what the index needs is read; the link pass makes the
-	 * tree again (make_tree) */
-	if (l->bounded)
-		document_drop_tree(l->docs[i]);
+	 * tree again (make_tree), from the text read again (its hash says
+	 * it is the text loaded) */
+	if (l->bounded) {
+		document *d = l->docs[i];
+		document_drop_tree(d);
+		if (d->source && !d->broken) {
+			source_hash(d, d->source_hash);
+			document_drop_source(d);
+		}
+	}
 	free(path);
 }
 
@@ -259,12 +281,38 @@ bounded_wanted(size_t n)
 	return n >= BOUNDED_MIN_DOCS;
 }
 
+/* corpus source_read: document i's text, read again.  A file that
+ * changed since the load (an editor saved it mid-build) is not the one
+ * the index was made from: the rest of the build reads an empty text
+ * instead, and the build fails (pipeline_changed_file) rather than
+ * publish a page made of two versions. */
+static void
+read_text(void *ctx, size_t i)
+{
+	pipeline *pl = ctx;
+	document *d = pl->c->docs[i];
+	char now[33];
+
+	if (!document_read_again(pl->p, d, pl->quiet))
+		return;
+	source_hash(d, now);
+	if (strcmp(now, d->source_hash) != 0) {
+		size_t none = 0;
+		free(d->source);
+		d->source = xstrdup("");
+		d->source_len = 0;
+		(void)atomic_compare_exchange_strong(&pl->changed, &none,
+		    i + 1);
+	}
+}
+
 /* corpus tree_make: document i's tree as the stage before left it. */
 static void
 make_tree(void *ctx, size_t i)
 {
 	pipeline *pl = ctx;
 
+	read_text(pl, i);
 	document_reparse(pl->p, pl->c->docs[i], pl->quiet);
 	if (pl->replay)
 		links_replay(pl->replay, i);
@@ -692,6 +740,7 @@ pipeline_load(pipeline *pl)
 	if (pl->bounded) {
 		pl->quiet = diag_new_quiet(pl->ds);
 		pl->c->tree_make = make_tree;
+		pl->c->source_read = read_text;
 		pl->c->tree_ctx = pl;
 	}
 	if (!pl->ed || !(pl->c->glossary = extends_glossary(pl->ed, pl->ds)))
@@ -861,7 +910,23 @@ pipeline_check(pipeline *pl)
 		run_filters(pl, pl->ds);
 	extends_remap(pl->ed, pl->ds);  /* local text: the overlay's lines */
 	pipeline_stage(pl, "filters");
+	(void)pipeline_changed_file(pl);
 	return PIPELINE_OK;
+}
+
+int
+pipeline_changed_file(pipeline *pl)
+{
+	size_t k = atomic_load(&pl->changed);
+
+	if (k && !pl->changed_said) {
+		pl->changed_said = 1;
+		diag_report(pl->ds, R_FILE_UNREADABLE, pl->c->docs[k - 1]->path,
+		    0, 0, "the file changed while it was being read (a build "
+		    "this large reads each text again stage by stage); "
+		    "nothing is published from this run: run it again");
+	}
+	return k != 0;
 }
 
 void

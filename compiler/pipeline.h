@@ -95,6 +95,11 @@ int pipeline_streamed(const pipeline *pl);
 xmlDocPtr pipeline_tree(pipeline *pl, size_t i);
 /* How many document trees were made (not read back from OUT) so far. */
 size_t pipeline_trees_made(pipeline *pl);
+/* Bounded builds read each document's text again stage by stage: 1 when
+ * a file changed after the load (reported once, as an error, at its
+ * path), so the build must not publish; else 0.  The end of the check
+ * asks, and so does the build before it swaps its output in. */
+int pipeline_changed_file(pipeline *pl);
 /* Streamed: frees document i's tree. */
 void pipeline_tree_release(pipeline *pl, size_t i);
 /* Frees everything the pipeline made (project, corpus, glossary, XML

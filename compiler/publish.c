@@ -765,6 +765,10 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 		diag_free(bds);
 	} else
 		fatal = publish_outputs(pl, o, staging, ds, inc);
+	/* a file changed mid-build (bounded): its pages would mix two
+	 * versions, so the previous output stays */
+	if (!fatal && pipeline_changed_file(pl))
+		fatal = 1;
 	if (!fatal)
 		fatal = incr_finish(inc, staging, ds);
 	swap_begin();

@@ -13,7 +13,7 @@
 # and walks them all from corpus() (the trees made again on demand).
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 23
+plan 28
 
 T="--today 2026-11-23"
 
@@ -134,6 +134,24 @@ out1=$out err1=$err
 POLICYC_BOUNDED=0 run_policyc build "$P" -o "$TMP/p-full2" $T --no-cache
 is "$out1/$err1" "$out/$err" "a title edit, rebuilt bounded: the same diagnostics"
 check "a title edit, rebuilt bounded: the same files as a full build" same_out "$TMP/p-full2" "$TMP/p1"
+
+# --- texts read again (bounded builds hold no text between stages
+# either): a project in git whose release history reads each text, a
+# file that is not UTF-8 (repaired the same way each time it is read)
+# and one with a NUL byte
+H=$TMP/h
+make_project "$H" "title: History"
+mkdir -p "$H/policies"
+printf -- '---\ntitle: Versioned\nversion: 1.0\n---\nThe first text.\n' > "$H/policies/v.md"
+printf -- '---\ntitle: Caf\351\n---\nLatin-1 text: caf\351, na\357ve.\n' > "$H/policies/latin.md"
+printf -- '---\ntitle: Nul\n---\nA NUL \000 byte.\n' > "$H/policies/nul.md"
+G="git -C $H -c user.email=t@example.org -c user.name=Test"
+$G init -q && $G add -A && $G commit -qm first && $G tag -a v1 -m v1
+printf 'The text changed, its version did not.\n' >> "$H/policies/v.md"
+both "$TMP/h0" "$TMP/h1" "release history, Latin-1 and NUL" "$H" --outputs xml,html
+like "$err" "amendment-missing" "the history read the texts again"
+like "$err" "not UTF-8" "the Latin-1 file was repaired"
+unlike "$err" "changed while it was being read" "a text read again is the text loaded"
 
 # --- the bundled sample, every output (PDFs too)
 both "$TMP/c0" "$TMP/c1" "content/" "$ROOT/content"

@@ -520,3 +520,47 @@ UNIT_TEST(links_replay_makes_the_same_tree)
 	links_replayer_free(r);
 	teardown(&f);
 }
+
+/* A bounded build holds no document's text between stages either: it is
+ * read again with each tree, and a file that changed after the load is
+ * an error (the build must not publish pages of two versions), not a
+ * tree of the new text under the old text's index. */
+UNIT_TEST(bounded_texts_are_read_again_and_checked)
+{
+	static const char *const docs[] = {
+		"a/one.md", FM("One") "# One\n\nSee [two](../b/two.md#part-2)"
+		    " about the LADO.\n",
+		"b/two.md", FM("Two") "## Part 2\n\nBack to [one](../a/one.md)."
+		    "\n",
+		NULL
+	};
+	fixture f;
+
+	setenv("POLICYC_BOUNDED", "1", 1);
+	setup(&f, "all", 2, docs);
+	unsetenv("POLICYC_BOUNDED");
+	/* linked: every text read again for its tree, and dropped again */
+	for (size_t i = 0; i < f.c->ndocs; i++) {
+		CHECK(f.c->docs[i]->source_dropped);
+		CHECK(f.c->docs[i]->source == NULL);
+		CHECK(f.c->docs[i]->root == NULL);
+	}
+	CHECK_INT(count_rule(f.ds, "link-broken"), 0);
+	/* a text read alone (govern.c, history.c) */
+	size_t k = (size_t)corpus_find_id(f.c, "b/two");
+	int read = corpus_source_need(f.c, k);
+	CHECK(read);
+	CHECK(f.c->docs[k]->source &&
+	    strstr(f.c->docs[k]->source, "## Part 2") != NULL);
+	corpus_source_done(f.c, k, read);
+	CHECK(f.c->docs[k]->source == NULL);
+	CHECK_INT(pipeline_changed_file(f.pl), 0);
+	/* saved again between two stages: the model reads it again */
+	write_file(f.dir, "policies/b/two.md", FM("Two") "## Part 3\n\nNew.\n");
+	CHECK(pipeline_model(f.pl) == PIPELINE_OK);
+	CHECK_INT(pipeline_changed_file(f.pl), 1);
+	CHECK_INT(count_rule(f.ds, "file-unreadable"), 1);
+	CHECK_INT(pipeline_changed_file(f.pl), 1);   /* said once */
+	CHECK_INT(count_rule(f.ds, "file-unreadable"), 1);
+	teardown(&f);
+}
