@@ -43,6 +43,12 @@ typedef struct {
 	 * the document trees are written; NULL: corpus is whole. */
 	xmlDocPtr (*corpus_full)(void *ctx);
 	void *corpus_ctx;
+	/* A lean corpus tree (xmlout.h: the built-in templates read neither
+	 * its <graph> nor its <diagnostics>, so the tree holds them empty):
+	 * the k-th edge of the graph, as corpus.xml has it, 0 past the last;
+	 * NULL when the tree is whole. */
+	int (*corpus_edge)(void *ctx, size_t k, const char **from,
+	    const char **to, const char **kind);
 } backend_input;
 
 /* corpus.xml's whole tree (finished now when it was only the head). */

@@ -402,7 +402,8 @@ corpus_graft(site_job *j)
 		}
 		free(id);
 	}
-	xmlAddChild(root, htmlgraph_sections(j->graph, j->corpus));
+	xmlAddChild(root, htmlgraph_sections(j->graph, j->corpus,
+	    j->in->corpus_edge, j->in->corpus_ctx));
 	pdfs = xmlNewChild(root, NULL, BAD_CAST "pdfs", NULL);
 	d = xmlread_child(root, "documents");
 	for (x = d ? d->children : NULL; x; x = x->next)

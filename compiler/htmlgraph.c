@@ -469,53 +469,76 @@ section_svg(const htmlgraph *g, const sgroup *sg)
 	return graph;
 }
 
+typedef struct {
+	strtab *idx;
+	sgroup *groups;
+	size_t ng, capg;
+} sgroups;
+
+/* An edge of corpus.xml's graph: kept when both ends are in one section. */
+static void
+section_edge(const htmlgraph *g, sgroups *sg, const char *f, const char *t,
+    const char *kind)
+{
+	long a = strtab_get(g->ids, f), b = strtab_get(g->ids, t), s;
+
+	if (a < 0 || b < 0 || a == b || !*g->sections[a] ||
+	    strcmp(g->sections[a], g->sections[b]) != 0)
+		return;
+	s = strtab_get(sg->idx, g->sections[a]);
+	if (s < 0) {
+		if (sg->ng == sg->capg) {
+			sg->capg = sg->capg ? sg->capg * 2 : 8;
+			sg->groups = xrealloc(sg->groups,
+			    sg->capg * sizeof *sg->groups);
+		}
+		memset(&sg->groups[sg->ng], 0, sizeof sg->groups[sg->ng]);
+		sg->groups[sg->ng].path = g->sections[a];
+		strtab_put(sg->idx, g->sections[a], (long)sg->ng);
+		s = (long)sg->ng++;
+	}
+	if (sg->groups[s].n == sg->groups[s].cap) {
+		sg->groups[s].cap = sg->groups[s].cap ? sg->groups[s].cap * 2 : 8;
+		sg->groups[s].e = xrealloc(sg->groups[s].e,
+		    sg->groups[s].cap * sizeof *sg->groups[s].e);
+	}
+	sg->groups[s].e[sg->groups[s].n++] = (sedge){ a, b,
+	    !strcmp(kind, "related") ? "related" :
+	    !strcmp(kind, "superseded-by") ? "superseded-by" : "link" };
+}
+
 xmlNodePtr
-htmlgraph_sections(const htmlgraph *g, xmlDocPtr corpus)
+htmlgraph_sections(const htmlgraph *g, xmlDocPtr corpus,
+    int (*edge)(void *ctx, size_t k, const char **from, const char **to,
+    const char **kind), void *edge_ctx)
 {
 	xmlNodePtr gr = xmlread_child(xmlread_child(xmlDocGetRootElement(corpus),
 	    "graph"), "edge"), out;
-	strtab *idx = strtab_new(16);
-	sgroup *groups = NULL;
-	size_t ng = 0, capg = 0, i;
+	sgroups sg;
+	const char *ef, *et, *ek;
+	size_t i;
 
-	for (; gr; gr = xmlread_next(gr, "edge")) {
+	memset(&sg, 0, sizeof sg);
+	sg.idx = strtab_new(16);
+	/* a lean corpus.xml tree (xmlout.h) has its graph as data */
+	for (i = 0; edge && edge(edge_ctx, i, &ef, &et, &ek); i++)
+		section_edge(g, &sg, ef, et, ek);
+	for (; !edge && gr; gr = xmlread_next(gr, "edge")) {
 		char *f = xmlread_attr_or(gr, "from", ""), *t = xmlread_attr_or(gr, "to", "");
 		char *kind = xmlread_attr_or(gr, "kind", "link");
-		long a = strtab_get(g->ids, f), b = strtab_get(g->ids, t), s;
-		if (a >= 0 && b >= 0 && a != b && *g->sections[a] &&
-		    strcmp(g->sections[a], g->sections[b]) == 0) {
-			s = strtab_get(idx, g->sections[a]);
-			if (s < 0) {
-				if (ng == capg) {
-					capg = capg ? capg * 2 : 8;
-					groups = xrealloc(groups, capg * sizeof *groups);
-				}
-				memset(&groups[ng], 0, sizeof groups[ng]);
-				groups[ng].path = g->sections[a];
-				strtab_put(idx, g->sections[a], (long)ng);
-				s = (long)ng++;
-			}
-			if (groups[s].n == groups[s].cap) {
-				groups[s].cap = groups[s].cap ? groups[s].cap * 2 : 8;
-				groups[s].e = xrealloc(groups[s].e,
-				    groups[s].cap * sizeof *groups[s].e);
-			}
-			groups[s].e[groups[s].n++] = (sedge){ a, b,
-			    !strcmp(kind, "related") ? "related" :
-			    !strcmp(kind, "superseded-by") ? "superseded-by" : "link" };
-		}
+		section_edge(g, &sg, f, t, kind);
 		free(f);
 		free(t);
 		free(kind);
 	}
 	out = xmlNewNode(NULL, BAD_CAST "section-graphs");
-	for (i = 0; i < ng; i++) {
-		xmlNodePtr one = section_svg(g, &groups[i]);
+	for (i = 0; i < sg.ng; i++) {
+		xmlNodePtr one = section_svg(g, &sg.groups[i]);
 		if (one)
 			xmlAddChild(out, one);
-		free(groups[i].e);
+		free(sg.groups[i].e);
 	}
-	free(groups);
-	strtab_free(idx);
+	free(sg.groups);
+	strtab_free(sg.idx);
 	return out;
 }

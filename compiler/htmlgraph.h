@@ -21,7 +21,11 @@ void htmlgraph_free(htmlgraph *g);
 xmlNodePtr htmlgraph_document(const htmlgraph *g, xmlNodePtr root);
 /* <section-graphs> with a <graph path="..."><svg/></graph> for each
  * section whose documents refer to each other (an arc diagram; sections
- * of more than 24 documents are not drawn).  Not linked; caller frees. */
-xmlNodePtr htmlgraph_sections(const htmlgraph *g, xmlDocPtr corpus);
+ * of more than 24 documents are not drawn).  Not linked; caller frees.
+ * The edges are corpus.xml's <graph>, or edge(edge_ctx, k, ...) when not
+ * NULL (a lean corpus tree: backend.h corpus_edge). */
+xmlNodePtr htmlgraph_sections(const htmlgraph *g, xmlDocPtr corpus,
+    int (*edge)(void *ctx, size_t k, const char **from, const char **to,
+    const char **kind), void *edge_ctx);
 
 #endif

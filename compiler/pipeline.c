@@ -41,6 +41,7 @@
 #include "project.h"
 #include "strtab.h"
 #include "util.h"
+#include "xmldump.h"
 #include "xmlout.h"
 
 /* How far the pipeline has got. */
@@ -65,6 +66,10 @@ struct pipeline {
 	char *render_dir;
 	corpus *c;
 	xmlDocPtr cx;               /* corpus.xml */
+	int lean;                   /* streamed, built-in site templates: cx
+	                               is lean (xmlout.h), its graph and
+	                               diagnostics written from cx_parts */
+	diag_set *cx_parts;
 	diag_set *cx_rest;          /* streamed: cx is the head only, and
 	                               this its diagnostics, until
 	                               pipeline_corpus_xml finishes it */
@@ -994,6 +999,9 @@ model(pipeline *pl, int stream)
 	}
 	/* history and editions add to every tree after it is made */
 	pl->streamed = stream && !pl->h && !pl->ed;
+	/* the built-in corpus pages read neither corpus.xml's graph nor its
+	 * diagnostics: a project's own templates may */
+	pl->lean = pl->streamed && !extends_any_layer(pl->p, "templates/html");
 	/* streamed: only corpus.xml's head while every document's cmark
 	 * tree is alive; the rest once they are gone (pipeline_corpus_xml),
 	 * so the two are never held at once */
@@ -1096,13 +1104,66 @@ pipeline_corpus_xml(const pipeline *pl)
 		 * trees (a cache, not a change the caller sees) */
 		pipeline *w = (pipeline *)pl;
 		double t = date_monotonic();
-		xmlout_corpus_finish(w->cx, w->c, w->cx_rest);
+		if (w->lean) {
+			xmlout_corpus_finish_lean(w->cx, w->c);
+			w->cx_parts = w->cx_rest;
+			/* a tree only libxml2 writes is made whole after all */
+			if (!xmldump_plain(w->cx)) {
+				xmlout_corpus_fill(w->cx, w->c, w->cx_parts);
+				w->cx_parts = NULL;
+				w->lean = 0;
+			}
+		} else
+			xmlout_corpus_finish(w->cx, w->c, w->cx_rest);
 		w->cx_rest = NULL;
 		if (pl->o.timings)
 			fprintf(stderr, "timing:   corpus.xml's rest     %.3f s\n",
 			    date_monotonic() - t);
 	}
 	return pl->cx;
+}
+
+static int
+corpus_part(void *ctx, xmlNodePtr part, buf *b)
+{
+	pipeline *pl = ctx;
+
+	return xmlout_corpus_part(pl->c, pl->cx_parts, part, b);
+}
+
+int
+pipeline_corpus_xml_write(pipeline *pl, xmldump_write_fn write, void *ctx)
+{
+	xmlDocPtr cx = pipeline_corpus_xml(pl);
+	char *s;
+	size_t len;
+	int rc;
+
+	if (!cx)
+		return -1;
+	if (pl->lean || xmldump_plain(cx))
+		return xmldump_doc_parts(cx, write, ctx, pl->lean ?
+		    corpus_part : NULL, pl);
+	if (!(s = xmldump_doc(cx, &len)))
+		return -1;
+	rc = write(ctx, s, len) ? -1 : 0;
+	free(s);
+	return rc;
+}
+
+int
+pipeline_corpus_lean(const pipeline *pl)
+{
+	return pl->lean;
+}
+
+int
+pipeline_corpus_edge(void *ctx, size_t k, const char **from, const char **to,
+    const char **kind)
+{
+	const pipeline *pl = ctx;
+
+	return pl->c ? xmlout_corpus_edge(pl->c, k, from, to, kind) : 0;
 }
 
 xmlDocPtr
@@ -1181,6 +1242,8 @@ pipeline_free(pipeline *pl)
 	}
 	if (pl->cx_rest)
 		diag_free(pl->cx_rest);
+	if (pl->cx_parts)
+		diag_free(pl->cx_parts);
 	if (pl->cx)
 		xmlFreeDoc(pl->cx);
 	history_free(pl->h);

@@ -18,6 +18,7 @@
 #include "corpus.h"
 #include "diag.h"
 #include "project.h"
+#include "xmldump.h"
 
 /* Named exit codes (jq's habit). */
 enum policyc_exit {
@@ -100,6 +101,18 @@ size_t pipeline_trees_made(pipeline *pl);
  * path), so the build must not publish; else 0.  The end of the check
  * asks, and so does the build before it swaps its output in. */
 int pipeline_changed_file(pipeline *pl);
+/* corpus.xml's bytes (pipeline_corpus_xml's tree, its lean parts
+ * written in their place) through write, a piece at a time: 0, or -1
+ * when a write failed. */
+int pipeline_corpus_xml_write(pipeline *pl, xmldump_write_fn write,
+    void *ctx);
+/* Whether the corpus tree is lean (xmlout.h): decided with the model,
+ * streamed builds with the built-in site templates; then
+ * pipeline_corpus_edge(pl, k, ...) gives its graph's k-th edge
+ * (backend.h corpus_edge). */
+int pipeline_corpus_lean(const pipeline *pl);
+int pipeline_corpus_edge(void *ctx, size_t k, const char **from,
+    const char **to, const char **kind);
 /* Streamed: frees document i's tree. */
 void pipeline_tree_release(pipeline *pl, size_t i);
 /* Frees everything the pipeline made (project, corpus, glossary, XML

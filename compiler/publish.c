@@ -444,16 +444,23 @@ stream_one(void *arg, size_t i, int worker)
 		stream_release(arg, i);
 }
 
+static int
+file_write(void *f, const char *data, size_t n)
+{
+	return fwrite(data, 1, n, f) == n ? 0 : -1;
+}
+
 /* OUT/xml/corpus.xml; nonzero when it could not be written. */
 static int
 publish_corpus_xml(pipeline *pl, const char *staging, diag_set *ds)
 {
 	xmlDocPtr cx = pipeline_corpus_xml(pl);
 	FILE *f = cx ? publish_fopen(staging, "xml/corpus.xml") : NULL;
-	int rc = f ? xmldump_doc_file(cx, f) : -1;
-
+	int rc = f ? pipeline_corpus_xml_write(pl, file_write, f) : -1;
 	int e = errno;
 
+	if (rc == 0 && fflush(f) != 0)
+		rc = -1, e = errno;
 	if (f && fclose(f) != 0 && rc == 0)
 		rc = -1;
 	else if (rc != 0)
@@ -667,6 +674,8 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		in.tree_ctx = &sx;
 		in.corpus_full = stream_corpus;
 		in.corpus_ctx = pl;
+		if (pipeline_corpus_lean(pl))
+			in.corpus_edge = pipeline_corpus_edge;
 	}
 	if (!fatal && (o->outputs & OUTPUT_PDF)) {
 		/* a PDF that cannot be written fails the build like any other

@@ -211,3 +211,100 @@ xmldump_doc_file(xmlDocPtr doc, FILE *f)
 	free(mem);
 	return ok ? 0 : -1;
 }
+
+/* ---- written through a callback, parts made as they are written ---- */
+
+typedef struct {
+	buf b;                 /* first: xmldump_room gets &b */
+	xmldump_write_fn write;
+	void *ctx;
+	int failed;
+} outlet;
+
+static void
+outlet_flush(outlet *o)
+{
+	if (o->b.len && !o->failed && o->write(o->ctx, o->b.data, o->b.len))
+		o->failed = 1;
+	o->b.len = 0;
+	if (o->b.data)
+		o->b.data[0] = '\0';
+}
+
+void
+xmldump_room(buf *b)
+{
+	if (b->len >= FLUSH_AT)
+		outlet_flush((outlet *)b);
+}
+
+static int
+start_plain_room(buf *b, xmlNodePtr n)
+{
+	xmldump_room(b);
+	return start_plain(b, n);
+}
+
+/* Whether every node below top is one xmldump_walk writes itself. */
+static int
+tree_plain(xmlNodePtr top)
+{
+	xmlNodePtr n = top;
+
+	for (;;) {
+		if (n->type == XML_ELEMENT_NODE) {
+			if (n->ns || n->nsDef || !attrs_plain(n->properties))
+				return 0;
+			if (n->children) {
+				n = n->children;
+				continue;
+			}
+		} else if (n->type != XML_TEXT_NODE)
+			return 0;
+		while (n != top && n->next == NULL)
+			n = n->parent;
+		if (n == top)
+			return 1;
+		n = n->next;
+	}
+}
+
+int
+xmldump_plain(xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), n;
+
+	if (!declaration_plain(doc) || !root || !root->children)
+		return 0;
+	for (n = doc->children; n; n = n->next)
+		if (n != root)
+			return 0;
+	return tree_plain(root);
+}
+
+int
+xmldump_doc_parts(xmlDocPtr doc, xmldump_write_fn write, void *ctx,
+    int (*part)(void *part_ctx, xmlNodePtr c, buf *b), void *part_ctx)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), c;
+	outlet o;
+
+	buf_init(&o.b);
+	o.write = write;
+	o.ctx = ctx;
+	o.failed = 0;
+	buf_puts(&o.b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	start_tag(&o.b, root);
+	for (c = root->children; c && !o.failed; c = c->next) {
+		if (part && part(part_ctx, c, &o.b))
+			xmldump_room(&o.b);
+		else
+			(void)xmldump_walk(&o.b, c, start_plain_room);
+	}
+	buf_putn(&o.b, "</", 2);
+	buf_puts(&o.b, (const char *)root->name);
+	buf_puts(&o.b, ">\n");
+	outlet_flush(&o);
+	buf_free(&o.b);
+	return o.failed ? -1 : 0;
+}

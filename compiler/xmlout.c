@@ -17,12 +17,14 @@
 #include <string.h>
 
 #include "assets.h"
+#include "escape.h"
 #include "date.h"
 #include "glossary.h"
 #include "govern.h"
 #include "strtab.h"
 #include "util.h"
 #include "xmlbody.h"
+#include "xmldump.h"
 #include "xmlnode.h"
 #include "xmlread.h"
 #include "xmlout.h"
@@ -766,25 +768,32 @@ xmlout_corpus_head(const corpus *c, diag_set *ds, diag_set **diags)
 	return doc;
 }
 
-void
-xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags)
-{
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	xmlNodePtr sections = xmlread_child(root, "sections"), graph;
-	size_t i;
+static const char *const edge_kinds[] = { "related", "link", "superseded-by" };
 
-	glossary_xml(root, c);
-	graph = child(root, "graph");
-	for (i = 0; i < c->nedges; i++) {
+static void
+graph_xml(xmlNodePtr graph, const corpus *c)
+{
+	for (size_t i = 0; i < c->nedges; i++) {
 		const edge *e = &c->edges[i];
-		static const char *const kinds[] = { "related", "link", "superseded-by" };
 		xmlNodePtr x = child(graph, "edge");
 		set_attr(x, "from", c->docs[e->from]->id);
 		set_attr(x, "to", c->docs[e->to]->id);
-		set_attr(x, "kind", kinds[e->kind]);
+		set_attr(x, "kind", edge_kinds[e->kind]);
 		if (e->note)
 			set_attr(x, "note", e->note);
 	}
+}
+
+static void
+finish(xmlDocPtr doc, const corpus *c, diag_set *diags, int lean)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	xmlNodePtr sections = xmlread_child(root, "sections"), graph;
+
+	glossary_xml(root, c);
+	graph = child(root, "graph");
+	if (!lean)
+		graph_xml(graph, c);
 	packs_xml(root, c);
 	/* <sections>, made by the head, comes after <packs> */
 	if (sections) {
@@ -793,8 +802,143 @@ xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags)
 	}
 	owners_xml(root, c);
 	govern_corpus_xml(root, c);
-	diagnostics_xml(root, diags, NULL, 1);
+	diagnostics_xml(root, lean ? NULL : diags, NULL, 1);
+}
+
+void
+xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags)
+{
+	finish(doc, c, diags, 0);
 	diag_free(diags);
+}
+
+void
+xmlout_corpus_finish_lean(xmlDocPtr doc, const corpus *c)
+{
+	finish(doc, c, NULL, 1);
+}
+
+/* The lean tree's empty <graph> and <diagnostics>, or NULL. */
+static xmlNodePtr
+lean_part(xmlDocPtr doc, const char *name)
+{
+	xmlNodePtr n = xmlread_child(xmlDocGetRootElement(doc), name);
+	return n && !n->children ? n : NULL;
+}
+
+void
+xmlout_corpus_fill(xmlDocPtr doc, const corpus *c, diag_set *diags)
+{
+	xmlNodePtr g = lean_part(doc, "graph"), d = lean_part(doc,
+	    "diagnostics"), full;
+
+	if (g)
+		graph_xml(g, c);
+	if (d && diags) {   /* made whole, then put in the empty one's place */
+		full = diagnostics_xml(xmlDocGetRootElement(doc), diags, NULL, 1);
+		xmlUnlinkNode(full);
+		xmlReplaceNode(d, full);
+		xmlFreeNode(d);
+	}
+	diag_free(diags);
+}
+
+int
+xmlout_corpus_edge(const corpus *c, size_t k, const char **from,
+    const char **to, const char **kind)
+{
+	if (k >= c->nedges)
+		return 0;
+	*from = c->docs[c->edges[k].from]->id;
+	*to = c->docs[c->edges[k].to]->id;
+	*kind = edge_kinds[c->edges[k].kind];
+	return 1;
+}
+
+/* An attribute as set_attr stores it and xmldump writes it. */
+static void
+part_attr(buf *b, const char *name, const char *value)
+{
+	int owned;
+	const char *v = xmlnode_clean(value, &owned);
+
+	buf_putc(b, ' ');
+	buf_puts(b, name);
+	buf_putn(b, "=\"", 2);
+	escape_libxml_attr(b, v);
+	buf_putc(b, '"');
+	if (owned)
+		free((char *)v);
+}
+
+static void
+part_attr_int(buf *b, const char *name, long v)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof tmp, "%ld", v);
+	part_attr(b, name, tmp);
+}
+
+int
+xmlout_corpus_part(const corpus *c, const diag_set *diags, xmlNodePtr part,
+    buf *b)
+{
+	size_t i, n;
+
+	if (part->parent != xmlDocGetRootElement(part->doc) ||
+	    part->type != XML_ELEMENT_NODE || part->children)
+		return 0;
+	if (xmlStrEqual(part->name, X("graph"))) {
+		if (!c->nedges) {
+			buf_puts(b, "<graph/>");
+			return 1;
+		}
+		buf_puts(b, "<graph>");
+		for (i = 0; i < c->nedges; i++) {
+			const edge *e = &c->edges[i];
+			buf_puts(b, "<edge");
+			part_attr(b, "from", c->docs[e->from]->id);
+			part_attr(b, "to", c->docs[e->to]->id);
+			part_attr(b, "kind", edge_kinds[e->kind]);
+			if (e->note)
+				part_attr(b, "note", e->note);
+			buf_puts(b, "/>");
+			xmldump_room(b);
+		}
+		buf_puts(b, "</graph>");
+		return 1;
+	}
+	if (!xmlStrEqual(part->name, X("diagnostics")))
+		return 0;
+	n = diags ? diag_count(diags) : 0;
+	if (!n) {
+		buf_puts(b, "<diagnostics/>");
+		return 1;
+	}
+	buf_puts(b, "<diagnostics>");
+	for (i = 0; i < n; i++) {
+		const diagnostic *g = diag_at(diags, i);
+		buf_puts(b, "<diagnostic");
+		part_attr(b, "severity", diag_severity_name(g->sev));
+		part_attr(b, "rule", g->rule);
+		part_attr(b, "file", g->file);
+		part_attr_int(b, "line", g->line);
+		part_attr_int(b, "column", g->col);
+		if (g->message && *g->message) {   /* add_text's rule */
+			int owned;
+			const char *m = xmlnode_clean(g->message, &owned);
+			buf_putc(b, '>');
+			escape_libxml_text(b, m);
+			buf_puts(b, "</diagnostic>");
+			if (owned)
+				free((char *)m);
+		} else
+			buf_puts(b, "/>");
+		xmldump_room(b);
+	}
+	buf_puts(b, "</diagnostics>");
+	return 1;
 }
 
 xmlDocPtr

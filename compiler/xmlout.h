@@ -30,6 +30,21 @@ xmlDocPtr xmlout_corpus(const corpus *c, diag_set *ds);
 xmlDocPtr xmlout_corpus_head(const corpus *c, diag_set *ds,
     diag_set **diags);
 void xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags);
+/* ... or lean: <graph> and <diagnostics> stay empty elements (the two
+ * largest parts, about half of the tree's nodes at scale, and no corpus
+ * page of the built-in templates reads them), and diags is kept by the
+ * caller; xmlout_corpus_part writes them in their place when the tree is
+ * written (xmldump_doc_parts), so corpus.xml's bytes are the same.
+ * xmlout_corpus_fill puts them in the tree after all (a tree xmldump
+ * cannot write itself), and frees diags. */
+void xmlout_corpus_finish_lean(xmlDocPtr doc, const corpus *c);
+int xmlout_corpus_part(const corpus *c, const diag_set *diags,
+    xmlNodePtr part, buf *b);
+void xmlout_corpus_fill(xmlDocPtr doc, const corpus *c, diag_set *diags);
+/* The k-th <edge> of corpus.xml's graph: 1 and its values, or 0 past
+ * the last (a lean tree's graph for the site's section graphs). */
+int xmlout_corpus_edge(const corpus *c, size_t k, const char **from,
+    const char **to, const char **kind);
 
 /* Frees what the writer prepared for the corpus (definitions as plain
  * text); call before corpus_free. */
