@@ -13,6 +13,8 @@
            use="translate(substring(normalize-space(name), 1, 1), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')"/>
   <xsl:key name="entry" match="/corpus/glossary/entry" use="@id"/>
   <xsl:key name="doc" match="/corpus/documents/doc" use="@id"/>
+  <!-- documents listed under each term; the rest are counted -->
+  <xsl:param name="uses-shown" select="100"/>
 
   <xsl:variable name="letters" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
 
@@ -147,9 +149,17 @@
               <xsl:choose><xsl:when test="count(uses/use) = 1"> document</xsl:when><xsl:otherwise> documents</xsl:otherwise></xsl:choose>
             </summary>
             <ul>
-              <xsl:for-each select="uses/use">
+              <!-- the first $uses-shown: a term used across a large
+                   manual would otherwise list every document (at 50,000
+                   documents the page was 100 MB); the rest by search -->
+              <xsl:for-each select="uses/use[position() &lt;= $uses-shown]">
                 <li><a href="{@doc}.html"><xsl:value-of select="@title"/></a></li>
               </xsl:for-each>
+              <xsl:if test="count(uses/use) &gt; $uses-shown">
+                <li class="glossary__more">and <xsl:value-of select="count(uses/use) - $uses-shown"/> more:
+                  <a href="search.html?q={translate(normalize-space(name), ' &amp;#%?+', '++++++')}">search for
+                  “<xsl:value-of select="normalize-space(name)"/>”</a></li>
+              </xsl:if>
             </ul>
           </details>
         </xsl:when>
