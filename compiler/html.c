@@ -30,6 +30,7 @@
 #include "publish.h"
 #include "reviewcal.h"
 #include "util.h"
+#include "xmlout.h"
 #include "xmlread.h"
 
 #define DOCTYPE "<!DOCTYPE html>\n"
@@ -526,7 +527,7 @@ html_render(const backend_input *in)
 {
 	site_job j;
 	xmlNodePtr org;
-	char *primary, *accent, *logo_href, *s, *file, *pdf_dir;
+	char *primary, *accent, *logo_href, *s, *file, *pdf_dir, shown[24];
 	const char *params[16];
 	size_t np = 0, k;
 	int rc = 0;
@@ -562,6 +563,11 @@ html_render(const backend_input *in)
 	params[np++] = "pdfs";
 	params[np++] = fsio_is_dir(pdf_dir) ? "1" : "";
 	free(pdf_dir);
+	/* the glossary page lists as many documents under a term as a lean
+	 * corpus tree holds (xmlout.h) */
+	snprintf(shown, sizeof shown, "%d", GLOSSARY_USES_HELD);
+	params[np++] = "uses-shown";
+	params[np++] = shown;
 	params[np] = NULL;
 	j.params = params;
 	j.nparams = np;

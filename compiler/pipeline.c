@@ -67,9 +67,11 @@ struct pipeline {
 	corpus *c;
 	xmlDocPtr cx;               /* corpus.xml */
 	int lean;                   /* streamed, built-in site templates: cx
-	                               is lean (xmlout.h), its graph and
-	                               diagnostics written from cx_parts */
-	diag_set *cx_parts;
+	                               is lean (xmlout.h): its graph, its
+	                               diagnostics and the glossary's uses
+	                               past the first are written from
+	                               cx_parts */
+	struct xmlout_parts *cx_parts;
 	diag_set *cx_rest;          /* streamed: cx is the head only, and
 	                               this its diagnostics, until
 	                               pipeline_corpus_xml finishes it */
@@ -1105,8 +1107,8 @@ pipeline_corpus_xml(const pipeline *pl)
 		pipeline *w = (pipeline *)pl;
 		double t = date_monotonic();
 		if (w->lean) {
-			xmlout_corpus_finish_lean(w->cx, w->c);
-			w->cx_parts = w->cx_rest;
+			w->cx_parts = xmlout_corpus_finish_lean(w->cx, w->c,
+			    w->cx_rest);
 			/* a tree only libxml2 writes is made whole after all */
 			if (!xmldump_plain(w->cx)) {
 				xmlout_corpus_fill(w->cx, w->c, w->cx_parts);
@@ -1131,6 +1133,14 @@ corpus_part(void *ctx, xmlNodePtr part, buf *b)
 	return xmlout_corpus_part(pl->c, pl->cx_parts, part, b);
 }
 
+static void
+corpus_part_end(void *ctx, xmlNodePtr n, buf *b)
+{
+	pipeline *pl = ctx;
+
+	xmlout_corpus_part_end(pl->c, pl->cx_parts, n, b);
+}
+
 int
 pipeline_corpus_xml_write(pipeline *pl, xmldump_write_fn write, void *ctx)
 {
@@ -1143,7 +1153,7 @@ pipeline_corpus_xml_write(pipeline *pl, xmldump_write_fn write, void *ctx)
 		return -1;
 	if (pl->lean || xmldump_plain(cx))
 		return xmldump_doc_parts(cx, write, ctx, pl->lean ?
-		    corpus_part : NULL, pl);
+		    corpus_part : NULL, pl->lean ? corpus_part_end : NULL, pl);
 	if (!(s = xmldump_doc(cx, &len)))
 		return -1;
 	rc = write(ctx, s, len) ? -1 : 0;
@@ -1242,8 +1252,7 @@ pipeline_free(pipeline *pl)
 	}
 	if (pl->cx_rest)
 		diag_free(pl->cx_rest);
-	if (pl->cx_parts)
-		diag_free(pl->cx_parts);
+	xmlout_parts_free(pl->cx_parts);
 	if (pl->cx)
 		xmlFreeDoc(pl->cx);
 	history_free(pl->h);

@@ -61,8 +61,19 @@ start_tag(buf *b, xmlNodePtr n)
 	buf_puts(b, n->children ? ">" : "/>");
 }
 
+static int walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr),
+    void (*end)(void *, xmlNodePtr, buf *), void *end_ctx);
+
 int
 xmldump_walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr))
+{
+	return walk(b, top, start, NULL, NULL);
+}
+
+/* ... and end(end_ctx, element, b) before each element's end tag. */
+static int
+walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr),
+    void (*end)(void *, xmlNodePtr, buf *), void *end_ctx)
 {
 	xmlNodePtr n = top;
 
@@ -83,6 +94,8 @@ xmldump_walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr))
 		/* done with n: close the elements it was the last child of */
 		while (n != top && n->next == NULL) {
 			n = n->parent;
+			if (end)
+				end(end_ctx, n, b);
 			buf_putn(b, "</", 2);
 			buf_puts(b, (const char *)n->name);
 			buf_putc(b, '>');
@@ -284,7 +297,8 @@ xmldump_plain(xmlDocPtr doc)
 
 int
 xmldump_doc_parts(xmlDocPtr doc, xmldump_write_fn write, void *ctx,
-    int (*part)(void *part_ctx, xmlNodePtr c, buf *b), void *part_ctx)
+    int (*part)(void *part_ctx, xmlNodePtr c, buf *b),
+    void (*end)(void *part_ctx, xmlNodePtr n, buf *b), void *part_ctx)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc), c;
 	outlet o;
@@ -299,7 +313,7 @@ xmldump_doc_parts(xmlDocPtr doc, xmldump_write_fn write, void *ctx,
 		if (part && part(part_ctx, c, &o.b))
 			xmldump_room(&o.b);
 		else
-			(void)xmldump_walk(&o.b, c, start_plain_room);
+			(void)walk(&o.b, c, start_plain_room, end, part_ctx);
 	}
 	buf_putn(&o.b, "</", 2);
 	buf_puts(&o.b, (const char *)root->name);

@@ -24,13 +24,15 @@ int xmldump_doc_file(xmlDocPtr doc, FILE *f);
 /* The same bytes through write (0 on success, else a failure), a piece
  * at a time, with each child c of the root element for which
  * part(part_ctx, c, b) returns 1 written by part into b instead of
- * walked: corpus.xml's parts a lean corpus tree holds as empty elements
- * (xmlout.c xmlout_corpus_part).  part may call xmldump_room(b) as it
- * goes.  0, or -1 when a write failed.  Only for a tree xmldump_plain
- * accepts. */
+ * walked, and end(part_ctx, n, b) called before each other element's
+ * end tag (to add children the tree does not hold): corpus.xml's parts
+ * a lean corpus tree holds as data (xmlout.h).  part and end may be
+ * NULL, and may call xmldump_room(b) as they go.  0, or -1 when a write
+ * failed.  Only for a tree xmldump_plain accepts. */
 typedef int (*xmldump_write_fn)(void *ctx, const char *data, size_t n);
 int xmldump_doc_parts(xmlDocPtr doc, xmldump_write_fn write, void *ctx,
-    int (*part)(void *part_ctx, xmlNodePtr c, buf *b), void *part_ctx);
+    int (*part)(void *part_ctx, xmlNodePtr c, buf *b),
+    void (*end)(void *part_ctx, xmlNodePtr n, buf *b), void *part_ctx);
 /* Inside a part: hands on what b holds when it has grown large. */
 void xmldump_room(buf *b);
 /* 1 when every node of doc is one written here (not handed to libxml2),

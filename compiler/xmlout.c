@@ -559,13 +559,26 @@ packs_xml(xmlNodePtr root, const corpus *c)
 	}
 }
 
+/* A lean tree's parts (xmlout.h): what it does not hold as nodes. */
+typedef struct {
+	size_t doc, count, line;
+} use_rest;
+
+struct xmlout_parts {
+	diag_set *diags;          /* <diagnostics> */
+	size_t nentries;
+	xmlNodePtr *uses;         /* per glossary entry: its <uses> */
+	use_rest **rest;          /* ... and the <use> it does not hold */
+	size_t *nrest, *caprest;
+};
+
 static void
-glossary_xml(xmlNodePtr root, const corpus *c)
+glossary_xml(xmlNodePtr root, const corpus *c, xmlout_parts *lean)
 {
 	xmlNodePtr gx = child(root, "glossary");
 	size_t n = c->glossary ? glossary_count(c->glossary) : 0;
 	size_t i, j, k;
-	size_t *count, *line;
+	size_t *count, *line, *total;
 	xmlNodePtr *uses_of;
 
 	if (!n)
@@ -573,6 +586,14 @@ glossary_xml(xmlNodePtr root, const corpus *c)
 	uses_of = xcalloc(n, sizeof *uses_of);
 	count = xcalloc(n, sizeof *count);
 	line = xcalloc(n, sizeof *line);
+	total = xcalloc(n, sizeof *total);
+	if (lean) {
+		lean->nentries = n;
+		lean->uses = uses_of;   /* kept: the parts find them by it */
+		lean->rest = xcalloc(n, sizeof *lean->rest);
+		lean->nrest = xcalloc(n, sizeof *lean->nrest);
+		lean->caprest = xcalloc(n, sizeof *lean->caprest);
+	}
 	for (i = 0; i < n; i++) {
 		const glossary_entry *g = glossary_at(c->glossary, i);
 		xmlNodePtr e = child(gx, "entry"), uses, src;
@@ -619,6 +640,22 @@ glossary_xml(xmlNodePtr root, const corpus *c)
 			xmlNodePtr u;
 			if (!count[i])
 				continue;
+			if (lean && total[i] >= GLOSSARY_USES_HELD) {
+				use_rest *r;
+				if (lean->nrest[i] == lean->caprest[i]) {
+					lean->caprest[i] = lean->caprest[i] ?
+					    lean->caprest[i] * 2 : 64;
+					lean->rest[i] = xrealloc(lean->rest[i],
+					    lean->caprest[i] * sizeof **lean->rest);
+				}
+				r = &lean->rest[i][lean->nrest[i]++];
+				r->doc = k;
+				r->count = count[i];
+				r->line = line[i];
+				total[i]++;
+				continue;
+			}
+			total[i]++;
 			u = child(uses_of[i], "use");
 			set_attr(u, "doc", d->id);
 			set_attr(u, "title", d->title);
@@ -626,9 +663,37 @@ glossary_xml(xmlNodePtr root, const corpus *c)
 			set_attr_int(u, "line", (long)line[i]);
 		}
 	}
+	/* how many documents use the term (a lean tree holds only the
+	 * first GLOSSARY_USES_HELD of them) */
+	for (i = 0; i < n; i++)
+		set_attr_int(uses_of[i], "count", (long)total[i]);
 	free(count);
 	free(line);
-	free(uses_of);
+	free(total);
+	if (!lean)
+		free(uses_of);
+}
+
+static void
+use_attrs(buf *b, const document *d, size_t count, size_t line);
+
+void
+xmlout_corpus_part_end(const corpus *c, const xmlout_parts *p, xmlNodePtr n,
+    buf *b)
+{
+	size_t e, k;
+
+	if (!p || !xmlStrEqual(n->name, X("uses")))
+		return;
+	for (e = 0; e < p->nentries && p->uses[e] != n; e++)
+		;
+	for (k = 0; e < p->nentries && k < p->nrest[e]; k++) {
+		const use_rest *r = &p->rest[e][k];
+		buf_puts(b, "<use");
+		use_attrs(b, c->docs[r->doc], r->count, r->line);
+		buf_puts(b, "/>");
+		xmldump_room(b);
+	}
 }
 
 /* s as XPath's normalize-space() makes it (XML white space stripped at
@@ -785,12 +850,12 @@ graph_xml(xmlNodePtr graph, const corpus *c)
 }
 
 static void
-finish(xmlDocPtr doc, const corpus *c, diag_set *diags, int lean)
+finish(xmlDocPtr doc, const corpus *c, diag_set *diags, xmlout_parts *lean)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	xmlNodePtr sections = xmlread_child(root, "sections"), graph;
 
-	glossary_xml(root, c);
+	glossary_xml(root, c, lean);
 	graph = child(root, "graph");
 	if (!lean)
 		graph_xml(graph, c);
@@ -808,14 +873,33 @@ finish(xmlDocPtr doc, const corpus *c, diag_set *diags, int lean)
 void
 xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags)
 {
-	finish(doc, c, diags, 0);
+	finish(doc, c, diags, NULL);
 	diag_free(diags);
 }
 
-void
-xmlout_corpus_finish_lean(xmlDocPtr doc, const corpus *c)
+xmlout_parts *
+xmlout_corpus_finish_lean(xmlDocPtr doc, const corpus *c, diag_set *diags)
 {
-	finish(doc, c, NULL, 1);
+	xmlout_parts *p = xcalloc(1, sizeof *p);
+
+	p->diags = diags;
+	finish(doc, c, NULL, p);
+	return p;
+}
+
+void
+xmlout_parts_free(xmlout_parts *p)
+{
+	if (!p)
+		return;
+	for (size_t e = 0; e < p->nentries; e++)
+		free(p->rest[e]);
+	free(p->rest);
+	free(p->nrest);
+	free(p->caprest);
+	free(p->uses);
+	diag_free(p->diags);
+	free(p);
 }
 
 /* The lean tree's empty <graph> and <diagnostics>, or NULL. */
@@ -827,20 +911,31 @@ lean_part(xmlDocPtr doc, const char *name)
 }
 
 void
-xmlout_corpus_fill(xmlDocPtr doc, const corpus *c, diag_set *diags)
+xmlout_corpus_fill(xmlDocPtr doc, const corpus *c, xmlout_parts *p)
 {
 	xmlNodePtr g = lean_part(doc, "graph"), d = lean_part(doc,
 	    "diagnostics"), full;
 
 	if (g)
 		graph_xml(g, c);
-	if (d && diags) {   /* made whole, then put in the empty one's place */
-		full = diagnostics_xml(xmlDocGetRootElement(doc), diags, NULL, 1);
+	if (d && p->diags) {   /* made whole, then put in the empty one's place */
+		full = diagnostics_xml(xmlDocGetRootElement(doc), p->diags,
+		    NULL, 1);
 		xmlUnlinkNode(full);
 		xmlReplaceNode(d, full);
 		xmlFreeNode(d);
 	}
-	diag_free(diags);
+	for (size_t e = 0; e < p->nentries; e++)
+		for (size_t k = 0; k < p->nrest[e]; k++) {
+			const use_rest *r = &p->rest[e][k];
+			const document *dd = c->docs[r->doc];
+			xmlNodePtr u = child(p->uses[e], "use");
+			set_attr(u, "doc", dd->id);
+			set_attr(u, "title", dd->title);
+			set_attr_int(u, "count", (long)r->count);
+			set_attr_int(u, "line", (long)r->line);
+		}
+	xmlout_parts_free(p);
 }
 
 int
@@ -880,10 +975,20 @@ part_attr_int(buf *b, const char *name, long v)
 	part_attr(b, name, tmp);
 }
 
+static void
+use_attrs(buf *b, const document *d, size_t count, size_t line)
+{
+	part_attr(b, "doc", d->id);
+	part_attr(b, "title", d->title);
+	part_attr_int(b, "count", (long)count);
+	part_attr_int(b, "line", (long)line);
+}
+
 int
-xmlout_corpus_part(const corpus *c, const diag_set *diags, xmlNodePtr part,
+xmlout_corpus_part(const corpus *c, const xmlout_parts *p, xmlNodePtr part,
     buf *b)
 {
+	const diag_set *diags = p ? p->diags : NULL;
 	size_t i, n;
 
 	if (part->parent != xmlDocGetRootElement(part->doc) ||

@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 #include "corpus.h"
 #include "diag.h"
+#include "util.h"
 
 /* Builds the tree of document i of the corpus.  Caller frees (xmlFreeDoc). */
 xmlDocPtr xmlout_document(const corpus *c, size_t i, diag_set *ds);
@@ -30,17 +31,26 @@ xmlDocPtr xmlout_corpus(const corpus *c, diag_set *ds);
 xmlDocPtr xmlout_corpus_head(const corpus *c, diag_set *ds,
     diag_set **diags);
 void xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags);
-/* ... or lean: <graph> and <diagnostics> stay empty elements (the two
- * largest parts, about half of the tree's nodes at scale, and no corpus
- * page of the built-in templates reads them), and diags is kept by the
- * caller; xmlout_corpus_part writes them in their place when the tree is
- * written (xmldump_doc_parts), so corpus.xml's bytes are the same.
- * xmlout_corpus_fill puts them in the tree after all (a tree xmldump
- * cannot write itself), and frees diags. */
-void xmlout_corpus_finish_lean(xmlDocPtr doc, const corpus *c);
-int xmlout_corpus_part(const corpus *c, const diag_set *diags,
+/* ... or lean (a streamed site build with the built-in templates): the
+ * three largest parts, none of which a built-in corpus page reads whole,
+ * are not held as nodes.  <graph> and <diagnostics> stay empty elements;
+ * each term's <uses> holds its first GLOSSARY_USES_HELD <use> (what the
+ * glossary page lists; its count= says how many there are).  The rest
+ * is kept as data in the returned parts (diags taken over), and written
+ * in its place when the tree is written (xmldump_doc_parts with
+ * xmlout_corpus_part and xmlout_corpus_part_end), so corpus.xml's bytes
+ * are the whole tree's.  xmlout_corpus_fill puts it all in the tree
+ * after all (a tree xmldump cannot write itself) and frees parts. */
+#define GLOSSARY_USES_HELD 100
+typedef struct xmlout_parts xmlout_parts;
+xmlout_parts *xmlout_corpus_finish_lean(xmlDocPtr doc, const corpus *c,
+    diag_set *diags);
+int xmlout_corpus_part(const corpus *c, const xmlout_parts *p,
     xmlNodePtr part, buf *b);
-void xmlout_corpus_fill(xmlDocPtr doc, const corpus *c, diag_set *diags);
+void xmlout_corpus_part_end(const corpus *c, const xmlout_parts *p,
+    xmlNodePtr n, buf *b);
+void xmlout_corpus_fill(xmlDocPtr doc, const corpus *c, xmlout_parts *p);
+void xmlout_parts_free(xmlout_parts *p);
 /* The k-th <edge> of corpus.xml's graph: 1 and its values, or 0 past
  * the last (a lean tree's graph for the site's section graphs). */
 int xmlout_corpus_edge(const corpus *c, size_t k, const char **from,

@@ -9,7 +9,7 @@
 # may read those parts gets the whole tree.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 12
+plan 15
 
 T="--today 2026-11-23"
 RNG=$ROOT/templates/xml/policy.rng
@@ -46,6 +46,18 @@ superseded_by: staff/two
 Text with a form feed in a wiki link: [[bad page]].
 EOF2
 printf 'Also a \014 form feed and [[x\014y]].\n' >> "$P/policies/staff/three.md"
+# a term used by more documents than the lean tree holds under it
+cat > "$P/glossary.yaml" <<'EOF2'
+- term: Local Authority Designated Officer
+  abbr: LADO
+  definition: The officer who manages allegations <&> "concerns".
+EOF2
+mkdir -p "$P/policies/many"
+i=1
+while [ $i -le 104 ]; do
+	printf -- '---\ntitle: Many %03d <&>\n---\nTell the LADO, then the LADO again.\n' $i > "$P/policies/many/m$i.md"
+	i=$((i + 1))
+done
 
 # lean: xml and html only
 run_policyc build "$P" -o "$TMP/lean" --outputs xml,html $T
@@ -56,6 +68,10 @@ is "$rc" "$rc_lean" "lean and whole builds exit alike"
 check "corpus.xml: the same bytes, lean or whole" cmp "$TMP/lean/xml/corpus.xml" "$TMP/whole/xml/corpus.xml"
 grep -q '<edge ' "$TMP/lean/xml/corpus.xml"; ok $? "the lean corpus.xml has its graph's edges"
 grep -q '<diagnostic ' "$TMP/lean/xml/corpus.xml"; ok $? "... and its diagnostics"
+grep -q '<uses count="104">' "$TMP/lean/xml/corpus.xml"; ok $? "... and says how many documents use a term"
+test "$(tr '>' '\n' < "$TMP/lean/xml/corpus.xml" | grep -c '^<use doc=')" -eq 104
+ok $? "... and lists all 104, past the 100 the lean tree holds"
+like "$(cat "$TMP/lean/html/glossary.html")" "Used in 104 documents" "the glossary page counts them all"
 if command -v xmllint >/dev/null 2>&1; then
 	xmllint --noout --relaxng "$RNG" "$TMP/lean/xml/corpus.xml" 2>"$TMP/xl" >/dev/null
 	ok $? "the lean build's corpus.xml is valid against policy.rng"

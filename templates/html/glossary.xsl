@@ -13,7 +13,8 @@
            use="translate(substring(normalize-space(name), 1, 1), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')"/>
   <xsl:key name="entry" match="/corpus/glossary/entry" use="@id"/>
   <xsl:key name="doc" match="/corpus/documents/doc" use="@id"/>
-  <!-- documents listed under each term; the rest are counted -->
+  <!-- documents listed under each term, the rest counted (policyc
+       passes its lean corpus tree's limit: xmlout.h GLOSSARY_USES_HELD) -->
   <xsl:param name="uses-shown" select="100"/>
 
   <xsl:variable name="letters" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
@@ -142,11 +143,19 @@
           </xsl:for-each>
         </p>
       </xsl:if>
+      <!-- uses/@count: how many documents use the term (a site build
+           holds only the first uses-shown of them: xmlout.h) -->
+      <xsl:variable name="used">
+        <xsl:choose>
+          <xsl:when test="uses/@count"><xsl:value-of select="uses/@count"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="count(uses/use)"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
       <xsl:choose>
         <xsl:when test="uses/use">
           <details class="glossary__uses">
-            <summary>Used in <xsl:value-of select="count(uses/use)"/>
-              <xsl:choose><xsl:when test="count(uses/use) = 1"> document</xsl:when><xsl:otherwise> documents</xsl:otherwise></xsl:choose>
+            <summary>Used in <xsl:value-of select="$used"/>
+              <xsl:choose><xsl:when test="$used = 1"> document</xsl:when><xsl:otherwise> documents</xsl:otherwise></xsl:choose>
             </summary>
             <ul>
               <!-- the first $uses-shown: a term used across a large
@@ -155,8 +164,8 @@
               <xsl:for-each select="uses/use[position() &lt;= $uses-shown]">
                 <li><a href="{@doc}.html"><xsl:value-of select="@title"/></a></li>
               </xsl:for-each>
-              <xsl:if test="count(uses/use) &gt; $uses-shown">
-                <li class="glossary__more">and <xsl:value-of select="count(uses/use) - $uses-shown"/> more:
+              <xsl:if test="$used &gt; $uses-shown">
+                <li class="glossary__more">and <xsl:value-of select="$used - $uses-shown"/> more:
                   <a href="search.html?q={translate(normalize-space(name), ' &amp;#%?+', '++++++')}">search for
                   “<xsl:value-of select="normalize-space(name)"/>”</a></li>
               </xsl:if>
