@@ -70,7 +70,8 @@ xmldump_walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr))
 	return walk(b, top, start, NULL, NULL);
 }
 
-/* ... and end(end_ctx, element, b) before each element's end tag. */
+/* ... and end(end_ctx, element, b) before each element's end tag.  b
+ * NULL: writes nothing, start only judges (xmldump_plain). */
 static int
 walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr),
     void (*end)(void *, xmlNodePtr, buf *), void *end_ctx)
@@ -87,6 +88,8 @@ walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr),
 			}
 		} else if (n->type != XML_TEXT_NODE)
 			return 0;
+		else if (!b)
+			;
 		else if (n->content && n->name == xmlStringTextNoenc)
 			buf_puts(b, (const char *)n->content);
 		else if (n->content)
@@ -94,6 +97,8 @@ walk(buf *b, xmlNodePtr top, int (*start)(buf *, xmlNodePtr),
 		/* done with n: close the elements it was the last child of */
 		while (n != top && n->next == NULL) {
 			n = n->parent;
+			if (!b)
+				continue;
 			if (end)
 				end(end_ctx, n, b);
 			buf_putn(b, "</", 2);
@@ -258,28 +263,12 @@ start_plain_room(buf *b, xmlNodePtr n)
 	return start_plain(b, n);
 }
 
-/* Whether every node below top is one xmldump_walk writes itself. */
+/* start for a walk that only judges: whether xmldump writes n itself. */
 static int
-tree_plain(xmlNodePtr top)
+plain_element(buf *b, xmlNodePtr n)
 {
-	xmlNodePtr n = top;
-
-	for (;;) {
-		if (n->type == XML_ELEMENT_NODE) {
-			if (n->ns || n->nsDef || !attrs_plain(n->properties))
-				return 0;
-			if (n->children) {
-				n = n->children;
-				continue;
-			}
-		} else if (n->type != XML_TEXT_NODE)
-			return 0;
-		while (n != top && n->next == NULL)
-			n = n->parent;
-		if (n == top)
-			return 1;
-		n = n->next;
-	}
+	(void)b;
+	return !n->ns && !n->nsDef && attrs_plain(n->properties);
 }
 
 int
@@ -292,7 +281,7 @@ xmldump_plain(xmlDocPtr doc)
 	for (n = doc->children; n; n = n->next)
 		if (n != root)
 			return 0;
-	return tree_plain(root);
+	return walk(NULL, root, plain_element, NULL, NULL);
 }
 
 int

@@ -18,6 +18,8 @@
 #include "links.h"
 #include "pipeline.h"
 #include "util.h"
+#include "xmldump.h"
+#include "xmlout.h"
 #include "harness.h"
 
 typedef struct {
@@ -562,5 +564,88 @@ UNIT_TEST(bounded_texts_are_read_again_and_checked)
 	CHECK_INT(count_rule(f.ds, "file-unreadable"), 1);
 	CHECK_INT(pipeline_changed_file(f.pl), 1);   /* said once */
 	CHECK_INT(count_rule(f.ds, "file-unreadable"), 1);
+	teardown(&f);
+}
+
+typedef struct {
+	const corpus *c;
+	const xmlout_parts *p;
+} parts_ctx;
+
+static int
+lean_part(void *ctx, xmlNodePtr n, buf *b)
+{
+	parts_ctx *x = ctx;
+	return xmlout_corpus_part(x->c, x->p, n, b);
+}
+
+static void
+lean_end(void *ctx, xmlNodePtr n, buf *b)
+{
+	parts_ctx *x = ctx;
+	xmlout_corpus_part_end(x->c, x->p, n, b);
+}
+
+static int
+gather(void *ctx, const char *data, size_t n)
+{
+	buf_putn(ctx, data, n);
+	return 0;
+}
+
+/* A lean corpus tree (xmlout.h) written with its parts is the whole
+ * tree's bytes, and so is the lean tree filled in: graph, diagnostics,
+ * and a term used by more documents than the lean tree holds. */
+UNIT_TEST(lean_corpus_tree_is_the_whole_one)
+{
+	enum { NDOCS = GLOSSARY_USES_HELD + 7 };
+	const char *docs[2 * NDOCS + 1];
+	char *owned[2 * NDOCS];
+	fixture f;
+	diag_set *rest;
+	xmlDocPtr whole, lean;
+	xmlout_parts *p;
+	parts_ctx x;
+	size_t nw, nl, i;
+	char *sw, *sl;
+	buf b;
+
+	for (i = 0; i < NDOCS; i++) {
+		owned[2 * i] = xasprintf("d/doc%03zu.md", i);
+		owned[2 * i + 1] = xasprintf(FM("Doc %zu <&>") "Tell the LADO; "
+		    "see [next](doc%03zu.md) and [gone](gone.md).\n", i,
+		    (i + 1) % NDOCS);
+		docs[2 * i] = owned[2 * i];
+		docs[2 * i + 1] = owned[2 * i + 1];
+	}
+	docs[2 * NDOCS] = NULL;
+	setup(&f, "all", 2, docs);
+	whole = xmlout_corpus(f.c, f.ds);
+	lean = xmlout_corpus_head(f.c, f.ds, &rest);
+	p = xmlout_corpus_finish_lean(lean, f.c, rest);
+	sw = xmldump_doc(whole, &nw);
+	CHECK(strstr(sw, "<uses count=\"107\">") != NULL);
+	CHECK(strstr(sw, "<diagnostic ") != NULL && strstr(sw, "<edge ") != NULL);
+	x.c = f.c;
+	x.p = p;
+	buf_init(&b);
+	CHECK(xmldump_plain(lean));
+	CHECK_INT(xmldump_doc_parts(lean, gather, &b, lean_part, lean_end, &x), 0);
+	CHECK(b.len == nw && memcmp(b.data, sw, nw) == 0);
+	/* held: the first GLOSSARY_USES_HELD uses, no edge, no diagnostic */
+	sl = xmldump_doc(lean, &nl);
+	CHECK(nl < nw && strstr(sl, "<edge ") == NULL &&
+	    strstr(sl, "<diagnostic ") == NULL);
+	free(sl);
+	xmlout_corpus_fill(lean, f.c, p);
+	sl = xmldump_doc(lean, &nl);
+	CHECK(nl == nw && memcmp(sl, sw, nw) == 0);
+	free(sl);
+	free(sw);
+	buf_free(&b);
+	xmlFreeDoc(whole);
+	xmlFreeDoc(lean);
+	for (i = 0; i < 2 * NDOCS; i++)
+		free(owned[i]);
 	teardown(&f);
 }
