@@ -1125,22 +1125,6 @@ pipeline_corpus_xml(const pipeline *pl)
 	return pl->cx;
 }
 
-static int
-corpus_part(void *ctx, xmlNodePtr part, buf *b)
-{
-	pipeline *pl = ctx;
-
-	return xmlout_corpus_part(pl->c, pl->cx_parts, part, b);
-}
-
-static void
-corpus_part_end(void *ctx, xmlNodePtr n, buf *b)
-{
-	pipeline *pl = ctx;
-
-	xmlout_corpus_part_end(pl->c, pl->cx_parts, n, b);
-}
-
 int
 pipeline_corpus_xml_write(pipeline *pl, xmldump_write_fn write, void *ctx)
 {
@@ -1152,8 +1136,8 @@ pipeline_corpus_xml_write(pipeline *pl, xmldump_write_fn write, void *ctx)
 	if (!cx)
 		return -1;
 	if (pl->lean || xmldump_plain(cx))
-		return xmldump_doc_parts(cx, write, ctx, pl->lean ?
-		    corpus_part : NULL, pl->lean ? corpus_part_end : NULL, pl);
+		return xmlout_corpus_write(cx, pl->c, pl->lean ? pl->cx_parts :
+		    NULL, write, ctx);
 	if (!(s = xmldump_doc(cx, &len)))
 		return -1;
 	rc = write(ctx, s, len) ? -1 : 0;

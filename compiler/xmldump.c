@@ -13,7 +13,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/parserInternals.h>   /* xmlStringTextNoenc */
 
@@ -163,74 +162,12 @@ xmldump_doc(xmlDocPtr doc, size_t *len)
 	return s;
 }
 
-/* xmldump_doc_file's buffer: written out whenever it passes FLUSH_AT, at
+/* ---- written through a callback, parts made as they are written ---- */
+
+/* xmldump_doc_parts' buffer: handed on whenever it passes FLUSH_AT, at
  * an element's start, so a corpus of 50,000 documents (250 MB of XML) is
  * never one string in memory. */
 #define FLUSH_AT ((size_t)1 << 18)
-
-typedef struct {
-	buf b;                 /* first: the walk's start callback gets &b */
-	FILE *f;
-	int failed;
-} sink;
-
-static int
-sink_flush(sink *k)
-{
-	if (k->b.len && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
-		k->failed = 1;
-	k->b.len = 0;
-	if (k->b.data)
-		k->b.data[0] = '\0';
-	return !k->failed;
-}
-
-static int
-start_plain_flushed(buf *b, xmlNodePtr n)
-{
-	sink *k = (sink *)b;
-
-	if (b->len >= FLUSH_AT && !sink_flush(k))
-		return 0;
-	return start_plain(b, n);
-}
-
-int
-xmldump_doc_file(xmlDocPtr doc, FILE *f)
-{
-	xmlNodePtr n;
-	int ok = declaration_plain(doc);
-	sink k;
-	char *mem;
-	size_t len;
-
-	buf_init(&k.b);
-	k.f = f;
-	k.failed = 0;
-	buf_puts(&k.b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	for (n = doc->children; n && ok && !k.failed; n = n->next) {
-		ok = xmldump_walk(&k.b, n, start_plain_flushed);
-		buf_putc(&k.b, '\n');
-	}
-	if (ok && !k.failed)
-		sink_flush(&k);
-	buf_free(&k.b);
-	if (k.failed)
-		return -1;
-	if (ok)
-		return fflush(f) == 0 ? 0 : -1;
-	/* a node only libxml2 writes: start again, all in memory */
-	if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0 ||
-	    ftruncate(fileno(f), 0) != 0)
-		return -1;
-	if ((mem = xmldump_doc(doc, &len)) == NULL)
-		return -1;
-	ok = fwrite(mem, 1, len, f) == len && fflush(f) == 0;
-	free(mem);
-	return ok ? 0 : -1;
-}
-
-/* ---- written through a callback, parts made as they are written ---- */
 
 typedef struct {
 	buf b;                 /* first: xmldump_room gets &b */

@@ -17,12 +17,8 @@
  * libxml2 could not write it. */
 char *xmldump_doc(xmlDocPtr doc, size_t *len);
 
-/* The same bytes written to f a piece at a time (a large corpus.xml is
- * never one string); 0, or -1 with errno set when writing failed. */
-int xmldump_doc_file(xmlDocPtr doc, FILE *f);
-
 /* The same bytes through write (0 on success, else a failure), a piece
- * at a time, with each child c of the root element for which
+ * at a time (a large corpus.xml is never one string), with each child c of the root element for which
  * part(part_ctx, c, b) returns 1 written by part into b instead of
  * walked, and end(part_ctx, n, b) called before each other element's
  * end tag (to add children the tree does not hold): corpus.xml's parts

@@ -572,6 +572,18 @@ struct xmlout_parts {
 	size_t *nrest, *caprest;
 };
 
+/* <use>: a document that uses the term, how often, from which line. */
+static void
+use_xml(xmlNodePtr uses, const document *d, size_t count, size_t line)
+{
+	xmlNodePtr u = child(uses, "use");
+
+	set_attr(u, "doc", d->id);
+	set_attr(u, "title", d->title);
+	set_attr_int(u, "count", (long)count);
+	set_attr_int(u, "line", (long)line);
+}
+
 static void
 glossary_xml(xmlNodePtr root, const corpus *c, xmlout_parts *lean)
 {
@@ -637,30 +649,21 @@ glossary_xml(xmlNodePtr root, const corpus *c, xmlout_parts *lean)
 				line[e] = (size_t)d->terms[i].line;
 		}
 		for (i = 0; i < n; i++) {
-			xmlNodePtr u;
 			if (!count[i])
 				continue;
-			if (lean && total[i] >= GLOSSARY_USES_HELD) {
-				use_rest *r;
+			if (!lean || total[i] < GLOSSARY_USES_HELD)
+				use_xml(uses_of[i], d, count[i], line[i]);
+			else {
 				if (lean->nrest[i] == lean->caprest[i]) {
 					lean->caprest[i] = lean->caprest[i] ?
 					    lean->caprest[i] * 2 : 64;
 					lean->rest[i] = xrealloc(lean->rest[i],
 					    lean->caprest[i] * sizeof **lean->rest);
 				}
-				r = &lean->rest[i][lean->nrest[i]++];
-				r->doc = k;
-				r->count = count[i];
-				r->line = line[i];
-				total[i]++;
-				continue;
+				lean->rest[i][lean->nrest[i]++] =
+				    (use_rest){ k, count[i], line[i] };
 			}
 			total[i]++;
-			u = child(uses_of[i], "use");
-			set_attr(u, "doc", d->id);
-			set_attr(u, "title", d->title);
-			set_attr_int(u, "count", (long)count[i]);
-			set_attr_int(u, "line", (long)line[i]);
 		}
 	}
 	/* how many documents use the term (a lean tree holds only the
@@ -677,8 +680,9 @@ glossary_xml(xmlNodePtr root, const corpus *c, xmlout_parts *lean)
 static void
 use_attrs(buf *b, const document *d, size_t count, size_t line);
 
-void
-xmlout_corpus_part_end(const corpus *c, const xmlout_parts *p, xmlNodePtr n,
+/* Before </uses>: the <use> a lean tree does not hold. */
+static void
+write_part_end(const corpus *c, const xmlout_parts *p, xmlNodePtr n,
     buf *b)
 {
 	size_t e, k;
@@ -928,12 +932,7 @@ xmlout_corpus_fill(xmlDocPtr doc, const corpus *c, xmlout_parts *p)
 	for (size_t e = 0; e < p->nentries; e++)
 		for (size_t k = 0; k < p->nrest[e]; k++) {
 			const use_rest *r = &p->rest[e][k];
-			const document *dd = c->docs[r->doc];
-			xmlNodePtr u = child(p->uses[e], "use");
-			set_attr(u, "doc", dd->id);
-			set_attr(u, "title", dd->title);
-			set_attr_int(u, "count", (long)r->count);
-			set_attr_int(u, "line", (long)r->line);
+			use_xml(p->uses[e], c->docs[r->doc], r->count, r->line);
 		}
 	xmlout_parts_free(p);
 }
@@ -984,9 +983,9 @@ use_attrs(buf *b, const document *d, size_t count, size_t line)
 	part_attr_int(b, "line", (long)line);
 }
 
-int
-xmlout_corpus_part(const corpus *c, const xmlout_parts *p, xmlNodePtr part,
-    buf *b)
+/* <graph> and <diagnostics> in a lean tree's empty elements' place. */
+static int
+write_part(const corpus *c, const xmlout_parts *p, xmlNodePtr part, buf *b)
 {
 	const diag_set *diags = p ? p->diags : NULL;
 	size_t i, n;
@@ -1054,4 +1053,35 @@ xmlout_corpus(const corpus *c, diag_set *ds)
 
 	xmlout_corpus_finish(doc, c, diags);
 	return doc;
+}
+
+typedef struct {
+	const corpus *c;
+	const xmlout_parts *p;
+} parts_ctx;
+
+static int
+part_cb(void *ctx, xmlNodePtr n, buf *b)
+{
+	parts_ctx *x = ctx;
+	return write_part(x->c, x->p, n, b);
+}
+
+static void
+part_end_cb(void *ctx, xmlNodePtr n, buf *b)
+{
+	parts_ctx *x = ctx;
+	write_part_end(x->c, x->p, n, b);
+}
+
+int
+xmlout_corpus_write(xmlDocPtr doc, const corpus *c, const xmlout_parts *p,
+    xmldump_write_fn write, void *ctx)
+{
+	parts_ctx x;
+
+	x.c = c;
+	x.p = p;
+	return xmldump_doc_parts(doc, write, ctx, p ? part_cb : NULL,
+	    p ? part_end_cb : NULL, &x);
 }

@@ -12,6 +12,7 @@
 #include "corpus.h"
 #include "diag.h"
 #include "util.h"
+#include "xmldump.h"
 
 /* Builds the tree of document i of the corpus.  Caller frees (xmlFreeDoc). */
 xmlDocPtr xmlout_document(const corpus *c, size_t i, diag_set *ds);
@@ -37,18 +38,18 @@ void xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags);
  * each term's <uses> holds its first GLOSSARY_USES_HELD <use> (what the
  * glossary page lists; its count= says how many there are).  The rest
  * is kept as data in the returned parts (diags taken over), and written
- * in its place when the tree is written (xmldump_doc_parts with
- * xmlout_corpus_part and xmlout_corpus_part_end), so corpus.xml's bytes
- * are the whole tree's.  xmlout_corpus_fill puts it all in the tree
+ * in its place when the tree is written (xmlout_corpus_write), so
+ * corpus.xml's bytes are the whole tree's.  xmlout_corpus_fill puts it all in the tree
  * after all (a tree xmldump cannot write itself) and frees parts. */
 #define GLOSSARY_USES_HELD 100
 typedef struct xmlout_parts xmlout_parts;
 xmlout_parts *xmlout_corpus_finish_lean(xmlDocPtr doc, const corpus *c,
     diag_set *diags);
-int xmlout_corpus_part(const corpus *c, const xmlout_parts *p,
-    xmlNodePtr part, buf *b);
-void xmlout_corpus_part_end(const corpus *c, const xmlout_parts *p,
-    xmlNodePtr n, buf *b);
+/* corpus.xml's bytes through write, a piece at a time (xmldump.h), a
+ * lean tree's parts p written in their place (p NULL: a whole tree).  0,
+ * or -1 when a write failed.  Only for a tree xmldump_plain accepts. */
+int xmlout_corpus_write(xmlDocPtr doc, const corpus *c,
+    const xmlout_parts *p, xmldump_write_fn write, void *ctx);
 void xmlout_corpus_fill(xmlDocPtr doc, const corpus *c, xmlout_parts *p);
 void xmlout_parts_free(xmlout_parts *p);
 /* The k-th <edge> of corpus.xml's graph: 1 and its values, or 0 past
