@@ -6,7 +6,7 @@
 # documents).  A term used less often lists every document.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 4
+plan 5
 
 P=$TMP/p
 make_project "$P" "title: Glossary"
@@ -44,3 +44,13 @@ like "$(cat "$TMP/entries")" "Used in 2 documents | 2 | -" "a term used by 2 lis
 grep -q 'search.html?q=significant+harm' "$G" && r=1 || r=0
 ok $r "no search link for a term that lists every document"
 xmllint --noout "$G" 2>"$TMP/xl"; ok $? "the page is well-formed"
+
+# a term whose name holds what a query cannot: the query keeps its words
+printf -- '- term: "Children & Families #1 \\"team\\"?"\n  definition: A team.\n' > "$P/glossary.yaml"
+i=1
+while [ $i -le 103 ]; do
+	printf -- '---\ntitle: Procedure %03d\n---\nAsk Children & Families #1 "team"?\n' $i > "$P/policies/p$(printf '%03d' $i).md"
+	i=$((i + 1))
+done
+run_policyc build "$P" -o "$TMP/out2" --outputs xml,html --today 2026-11-23
+like "$(cat "$TMP/out2/html/glossary.html")" 'href="search.html?q=Children+Families+1+team"' "a term's symbols become spaces in its search, and runs of them one"

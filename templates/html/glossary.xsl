@@ -166,7 +166,7 @@
               </xsl:for-each>
               <xsl:if test="$used &gt; $uses-shown">
                 <li class="glossary__more">and <xsl:value-of select="$used - $uses-shown"/> more:
-                  <a href="search.html?q={translate(normalize-space(name), ' &amp;#%?+', '++++++')}">search for
+                  <a href="search.html?q={translate(normalize-space(translate(name, '&amp;#%?+&quot;', '      ')), ' ', '+')}">search for
                   “<xsl:value-of select="normalize-space(name)"/>”</a></li>
               </xsl:if>
             </ul>
