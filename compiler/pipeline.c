@@ -39,6 +39,7 @@
 #include "packs.h"
 #include "pipeline.h"
 #include "project.h"
+#include "standby.h"
 #include "strtab.h"
 #include "util.h"
 #include "xmldump.h"
@@ -182,21 +183,29 @@ rss_now_kib(void)
 	return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* CPU time beside wall (the filter jail's children included, once
+ * reaped): on a shared machine wall time measures the neighbours */
+static double
+cpu_so_far(void)
+{
+	struct rusage self, kids;
+
+	if (getrusage(RUSAGE_SELF, &self) != 0 ||
+	    getrusage(RUSAGE_CHILDREN, &kids) != 0)
+		return 0;
+	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+	    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
+	    (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+}
+
 void
 pipeline_stage(pipeline *pl, const char *name)
 {
-	double t = date_monotonic(), c = 0;
-	struct rusage self, kids;
+	double t = date_monotonic(), c = cpu_so_far();
+	struct rusage self;
 
-	/* CPU time beside wall (the filter jail's children included, once
-	 * reaped): on a shared machine wall time measures the neighbours */
-	if (getrusage(RUSAGE_SELF, &self) == 0 &&
-	    getrusage(RUSAGE_CHILDREN, &kids) == 0)
-		c = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
-		    kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) +
-		    (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
-		    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
-	if (pl->o.timings)
+	if (pl->o.timings && getrusage(RUSAGE_SELF, &self) == 0)
 		fprintf(stderr, "timing: %-10s %8.3f s cpu %.3f s rss %ld MiB"
 		    " peak %ld MiB\n", name, t - pl->mark, c - pl->cpu_mark,
 		    rss_now_kib() / 1024, self.ru_maxrss / 1024);
@@ -215,6 +224,9 @@ pipeline_open(const pipeline_options *o, diag_set *ds)
 	if (pl->jobs < 1)
 		pl->jobs = 1;
 	pl->mark = date_monotonic();
+	/* serve's standby parsed before the pipeline opened: its first
+	 * stage's CPU is counted from here */
+	pl->cpu_mark = o->timings && o->standby ? cpu_so_far() : 0;
 	return pl;
 }
 
@@ -226,6 +238,7 @@ typedef struct {
 	document **docs;
 	diag_set *ds;
 	int bounded;
+	standby *standby;           /* serve: documents parsed ahead */
 } load_ctx;
 
 /* What a bounded build knows a document's text by once it is dropped
@@ -245,7 +258,10 @@ load_one(void *arg, size_t i, int worker)
 {
 	load_ctx *l = arg;
 	char *path = path_join(l->p->content, l->rel[i]);
-	l->docs[i] = document_load(l->p, path, l->rel[i], l->ds);
+	l->docs[i] = l->standby ? standby_take(l->standby, l->p, path,
+	    l->rel[i], l->ds) : NULL;
+	if (!l->docs[i])
+		l->docs[i] = document_load(l->p, path, l->rel[i], l->ds);
 	/* bounded: what the index needs is read; the link pass makes the
 	 * tree again (make_tree), from the text read again (its hash says
 	 * it is the text loaded) */
@@ -276,8 +292,8 @@ load_one(void *arg, size_t i, int worker)
  */
 #define BOUNDED_MIN_DOCS 20000
 
-static int
-bounded_wanted(size_t n)
+int
+pipeline_bounded_wanted(size_t n)
 {
 	const char *s = getenv("POLICYC_BOUNDED");
 
@@ -728,11 +744,17 @@ pipeline_load(pipeline *pl)
 		lc.rel = rel;
 		lc.docs = docs;
 		lc.ds = pl->ds;
-		lc.bounded = pl->bounded = bounded_wanted(n);
+		lc.bounded = pl->bounded = pipeline_bounded_wanted(n);
 		if (pl->o.timings && pl->bounded)
 			fprintf(stderr, "timing: bounded: no document's tree "
 			    "held between stages (%zu documents)\n", n);
+		lc.standby = !lc.bounded && pl->o.standby &&
+		    standby_fits(pl->o.standby, pl->p) ? pl->o.standby : NULL;
 		jobs_run(n, pl->jobs, load_one, &lc);
+		if (pl->o.timings && pl->o.standby)
+			fprintf(stderr, "timing:   standby: %zu of %zu "
+			    "documents parsed ahead\n", lc.standby ?
+			    standby_taken(lc.standby) : 0, n);
 		for (i = 0; i < n; i++)
 			free(rel[i]);
 		free(rel);
@@ -769,26 +791,39 @@ pipeline_load(pipeline *pl)
  * For `serve`, whose builds run in forked children: they cannot start
  * again themselves, so the server does, before its first build.  What
  * the scan would report is left to the builds. */
+size_t
+pipeline_scan(pipeline *pl, char ***rel)
+{
+	char *content_dir;
+	size_t n = 0;
+
+	*rel = NULL;
+	if (pl->stage != ST_NONE || pl->p || pl->o.render_file)
+		return 0;
+	pl->p = project_load(pl->o.dir, pl->ds);
+	if (pl->p && (content_dir = content_folder(pl))) {
+		n = list_documents(pl, content_dir, rel);
+		free(content_dir);
+	}
+	return n;
+}
+
 void
 pipeline_restart_if_large(const pipeline_options *o)
 {
 	diag_set *quiet;
 	pipeline *pl;
-	char **rel = NULL, *content_dir;
+	char **rel = NULL;
 	size_t n = 0, i;
 
 	if (!o->restart_argv || o->render_file)
 		return;
 	quiet = diag_new();
 	pl = pipeline_open(o, quiet);
-	pl->p = project_load(pl->o.dir, quiet);
-	if (pl->p && (content_dir = content_folder(pl))) {
-		n = list_documents(pl, content_dir, &rel);
-		free(content_dir);
-		for (i = 0; i < n; i++)
-			free(rel[i]);
-		free(rel);
-	}
+	n = pipeline_scan(pl, &rel);
+	for (i = 0; i < n; i++)
+		free(rel[i]);
+	free(rel);
 	pipeline_free(pl);
 	diag_free(quiet);
 	hugepages_restart(o->restart_argv, n);

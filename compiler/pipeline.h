@@ -53,6 +53,9 @@ typedef struct {
 	 * may start again with malloc on huge pages (hugepages.c); NULL:
 	 * never */
 	char *const *restart_argv;
+	/* serve: the documents a standby process parsed before the save
+	 * (standby.h); the load takes those whose file is unchanged */
+	struct standby *standby;
 } pipeline_options;
 
 typedef struct pipeline pipeline;
@@ -72,6 +75,14 @@ pipeline *pipeline_open(const pipeline_options *o, diag_set *ds);
  * there are many, starts the process again on huge pages (see
  * hugepages.c; does not return then).  Nothing is reported. */
 void pipeline_restart_if_large(const pipeline_options *o);
+/* What pipeline_load reads before any document, alone: policyc.yaml
+ * (the project is pl's from then on) and the Markdown files' paths
+ * relative to the content folder, sorted (caller frees).  Reports go to
+ * pl's set; a pipeline that has loaded, or renders a file, scans
+ * nothing (0).  For serve: the counts above and its standby. */
+size_t pipeline_scan(pipeline *pl, char ***rel);
+/* 1 when a project of n documents is built bounded (below). */
+int pipeline_bounded_wanted(size_t n);
 int pipeline_load(pipeline *pl);
 /* Resolves links and terms; builds the related graph. */
 int pipeline_link(pipeline *pl);

@@ -572,10 +572,10 @@ project_load(const char *dir, diag_set *ds)
 		return NULL;
 	}
 	cfg = yval_parse(text, len, 0, &err);
-	free(text);
 	if (!cfg) {
 		diag_report(ds, R_YAML_SYNTAX, CONFIG, err.line, err.col, "%s",
 		    err.message);
+		free(text);
 		return NULL;
 	}
 	if (cfg->kind != YV_MAP) {
@@ -583,12 +583,15 @@ project_load(const char *dir, diag_set *ds)
 		    "policyc.yaml must be a map of settings, not a %s",
 		    yval_kind_name(cfg->kind));
 		yval_free(cfg);
+		free(text);
 		return NULL;
 	}
 
 	p = xcalloc(1, sizeof *p);
 	p->dir = xstrdup(dir);
 	p->config_path = xstrdup(CONFIG);
+	p->config_text = text;
+	p->config_len = len;
 	p->config = cfg;
 	check_keys(cfg, top_keys, NULL, ds);
 	p->title = string_value(cfg, "title", "Policies", ds);
@@ -667,6 +670,7 @@ project_free(project *p)
 	free(p->link_external);
 	free(p->dir);
 	free(p->config_path);
+	free(p->config_text);
 	free(p->title);
 	free(p->base_url);
 	free(p->content);

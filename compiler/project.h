@@ -39,6 +39,9 @@ typedef struct {
 typedef struct project {
 	char *dir;            /* project folder as given */
 	char *config_path;    /* "policyc.yaml" */
+	char *config_text;    /* its bytes as read: serve's standby
+	                         (standby.c) knows a project by them */
+	size_t config_len;
 	yval *config;         /* whole config tree (a map) */
 	char *title;
 	char *base_url;       /* may be NULL */

@@ -32,6 +32,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -46,6 +47,7 @@
 #include "publish.h"
 #include "serve.h"
 #include "servehttp.h"
+#include "standby.h"
 #include "util.h"
 #include "watch.h"
 #include "wire.h"
@@ -113,7 +115,7 @@ cpu_seconds(void)
  * diagnostic (wire.h); 'E'.  Leaves with _exit: the process ends, and
  * with it every tree, all at once. */
 static void
-build_child(serve_opts *o, int fd)
+build_child(serve_opts *o, int fd, standby *ready)
 {
 	pipeline_options po;
 	publish_options pub;
@@ -133,6 +135,7 @@ build_child(serve_opts *o, int fd)
 	po.jobs = o->jobs;
 	po.timings = o->timings;
 	po.cache_out = o->out;   /* the filters' share of the cache */
+	po.standby = ready;      /* documents parsed before the save */
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
 	pub.outputs = OUTPUT_XML | OUTPUT_HTML;
@@ -181,58 +184,208 @@ typedef struct {
 	double cpu;         /* seconds, the build's and its filters' */
 } build_end;
 
-static void
-builder_main(serve_opts *o, int sock)
+/* Sends fd with the byte cmd over sock (SCM_RIGHTS).  0, or -1. */
+static int
+send_fd(int sock, char cmd, int fd)
 {
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &cmd, 1 };
+	struct msghdr m;
+	struct cmsghdr *cm;
+	ssize_t k;
+
+	memset(&m, 0, sizeof m);
+	memset(ctl, 0, sizeof ctl);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = ctl;
+	m.msg_controllen = sizeof ctl;
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	do
+		k = sendmsg(sock, &m, MSG_NOSIGNAL);
+	while (k < 0 && errno == EINTR);
+	return k == 1 ? 0 : -1;
+}
+
+/* Waits for a message of send_fd on sock: the descriptor it carries
+ * (close-on-exec), or -1 when sock closed (or the message had none). */
+static int
+recv_fd(int sock)
+{
+	char cmd, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &cmd, 1 };
+	struct msghdr m;
+	struct cmsghdr *cm;
+	int fd = -1;
+	ssize_t k;
+
+	memset(&m, 0, sizeof m);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = ctl;
+	m.msg_controllen = sizeof ctl;
+	do
+		k = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	while (k < 0 && errno == EINTR);
+	if (k <= 0)
+		return -1;
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+	return fd;
+}
+
+/* ---- the standby ----
+ *
+ * The builder keeps the next build ready: a child forked as the last
+ * build ended, which reads policyc.yaml and parses every document
+ * (standby.h) while the editor types, then waits.  A build is asked of
+ * it by sending it the report's descriptor; its load stage takes the
+ * parses whose files are unchanged and parses the rest, so the save's
+ * rebuild parses what the save changed.  It waits STANDBY_PAUSE_MS
+ * first, or until it is asked: the moment a build ends, open pages
+ * reload, and the parse would compete with the server for the cores.
+ * A standby that has died (it held no output) is replaced by a plain
+ * build child. */
+
+#define STANDBY_PAUSE_MS 250
+
+typedef struct {
+	pid_t pid;          /* 0: none */
+	int sock;           /* the builder's end */
+} standby_proc;
+
+static void
+standby_main(serve_opts *o, int sock)
+{
+	struct pollfd pfd = { sock, POLLIN, 0 };
+	pipeline_options po;
+	standby *ready = NULL;
+	int fd;
+
 #ifdef __linux__
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
+	while (poll(&pfd, 1, STANDBY_PAUSE_MS) < 0 && errno == EINTR)
+		;
+	if (!(pfd.revents & (POLLHUP | POLLERR))) {
+		memset(&po, 0, sizeof po);
+		po.dir = o->dir;
+		po.jobs = o->jobs;
+		ready = standby_make(&po);
+	}
+	if ((fd = recv_fd(sock)) < 0)
+		_exit(0);           /* the builder has gone */
+	close(sock);
+	build_child(o, fd, ready);
+}
+
+/* Forks the standby (bsock, the builder's socket to the server, is not
+ * its to hold).  None when it cannot be had: builds are forked then. */
+static void
+standby_start(serve_opts *o, int bsock, standby_proc *sp)
+{
+	int sv[2];
+	pid_t pid;
+
+	sp->pid = 0;
+	sp->sock = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return;
+	if ((pid = fork()) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		close(bsock);
+		standby_main(o, sv[1]);
+	}
+	close(sv[1]);
+	sp->pid = pid;
+	sp->sock = sv[0];
+}
+
+/* CPU seconds a running child has used so far (its parse ahead). */
+static double
+child_cpu_now(pid_t pid)
+{
+	clockid_t id;
+	struct timespec t;
+
+	if (clock_getcpuclockid(pid, &id) != 0 || clock_gettime(id, &t) != 0)
+		return 0;
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void
+builder_main(serve_opts *o, int sock)
+{
+	standby_proc sp;
+
+#ifdef __linux__
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	standby_start(o, sock, &sp);
 	for (;;) {
-		char cmd, ctl[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { &cmd, 1 };
-		struct msghdr m;
-		struct cmsghdr *cm;
 		struct rusage ru;
 		build_end end;
-		int fd = -1;
-		pid_t pid;
-		ssize_t k;
+		double ahead = 0;
+		int fd = recv_fd(sock);
+		pid_t pid = -1;
 
-		memset(&m, 0, sizeof m);
-		m.msg_iov = &iov;
-		m.msg_iovlen = 1;
-		m.msg_control = ctl;
-		m.msg_controllen = sizeof ctl;
-		do
-			k = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-		while (k < 0 && errno == EINTR);
-		if (k <= 0)
-			_exit(0);       /* the server has gone */
-		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
-			if (cm->cmsg_level == SOL_SOCKET &&
-			    cm->cmsg_type == SCM_RIGHTS)
-				memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+		if (fd < 0) {           /* the server has gone */
+			if (sp.pid > 0) {
+				kill(sp.pid, SIGKILL);
+				while (waitpid(sp.pid, NULL, 0) < 0 &&
+				    errno == EINTR)
+					;
+			}
+			_exit(0);
+		}
 		memset(&end, 0, sizeof end);
-		if (fd < 0 || (pid = fork()) < 0)
-			end.status = 127 << 8;
-		else if (pid == 0) {
+		if (sp.pid > 0) {
+			ahead = child_cpu_now(sp.pid);
+			if (send_fd(sp.sock, 'b', fd) == 0)
+				pid = sp.pid;
+			else {          /* it died: a build of its own */
+				kill(sp.pid, SIGKILL);
+				while (waitpid(sp.pid, NULL, 0) < 0 &&
+				    errno == EINTR)
+					;
+				ahead = 0;
+			}
+			close(sp.sock);
+			sp.pid = 0;
+			sp.sock = -1;
+		}
+		if (pid < 0 && (pid = fork()) == 0) {
 			close(sock);
-			build_child(o, fd);
-		} else {
-			close(fd);
-			fd = -1;
+			build_child(o, fd, NULL);
+		}
+		close(fd);
+		if (pid < 0)
+			end.status = 127 << 8;
+		else {
 			while (wait4(pid, &end.status, 0, &ru) < 0 &&
 			    errno == EINTR)
 				;
 			end.cpu = (double)(ru.ru_utime.tv_sec +
 			    ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec +
-			    ru.ru_stime.tv_usec) / 1e6;
+			    ru.ru_stime.tv_usec) / 1e6 - ahead;
+			if (end.cpu < 0)
+				end.cpu = 0;
 		}
-		if (fd >= 0)
-			close(fd);
 		if (send(sock, &end, sizeof end, MSG_NOSIGNAL) !=
 		    (ssize_t)sizeof end)
 			_exit(0);
+		standby_start(o, sock, &sp);
 	}
 }
 
@@ -277,27 +430,7 @@ builder_stop(serve_opts *o)
 static int
 builder_ask(serve_opts *o, int fd)
 {
-	char cmd = 'b', ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &cmd, 1 };
-	struct msghdr m;
-	struct cmsghdr *cm;
-	ssize_t k;
-
-	memset(&m, 0, sizeof m);
-	memset(ctl, 0, sizeof ctl);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = ctl;
-	m.msg_controllen = sizeof ctl;
-	cm = CMSG_FIRSTHDR(&m);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-	do
-		k = sendmsg(o->builder_sock, &m, MSG_NOSIGNAL);
-	while (k < 0 && errno == EINTR);
-	return k == 1 ? 0 : -1;
+	return send_fd(o->builder_sock, 'b', fd);
 }
 
 /* How the build the builder was asked for ended; -1 when the builder

@@ -4,7 +4,8 @@
 # folder listings, only GET and HEAD; the reload script and banner added
 # only as pages are served (OUT is what build writes); a save rebuilds
 # (event stream announces it, the page has the new text), including a
-# folder made later and a document deleted; in real Chromium a page
+# folder made later, a document deleted and a setting changed after the
+# standby parsed; in real Chromium a page
 # reloads itself after an edit; a build killed mid-way, and the builder
 # killed, leave the last good site served; Ctrl-C stops it cleanly.
 . "$(dirname "$0")/lib.sh"
@@ -115,6 +116,21 @@ doc "$P/policies/later/deeper/e.md" "Echo" "Echo."
 wait_for /later/deeper/e.html 200; ok $? "a file saved in that folder later is published too"
 rm "$P/policies/c.md"
 wait_for /c.html 404; ok $? "a deleted document's page is gone"
+
+# -- a setting a parse reads ({{phone}}), changed once the standby has
+# parsed the page's document ahead of the save (standby.h): the build
+# parses it again
+nbuilt() { grep -c 'changed: built in' "$TMP/serve.err" || true; }
+doc "$P/policies/v.md" "Victor" "Call {{ phone }} now."
+wait_for /v.html 200
+sleep 2.5   # v.md is then older than the standby's racy margin
+nb=$(nbuilt)
+cp "$P/policies/a.md" "$TMP/a.md" && mv "$TMP/a.md" "$P/policies/a.md"
+for i in $(seq 1 600); do [ "$(nbuilt)" -gt "$nb" ] && break; sleep 0.1; done
+sleep 1     # the next standby parses v.md, not racy now
+printf 'title: Serve\nphone: 0100 111\nrules:\n  orphan: off\n' > "$P/policyc.yaml"
+for i in $(seq 1 600); do curl -s "$U/v.html" | grep -q '0100 111' && break; sleep 0.1; done
+like "$(curl -s "$U/v.html")" "Call 0100 111 now" "a changed setting reaches a document parsed before the save"
 printf 'broken: [\n' > "$P/policyc.yaml.new" && mv "$P/policyc.yaml.new" "$P/policyc.yaml"
 for i in $(seq 1 600); do grep -q 'the build failed; still serving' "$TMP/serve.err" && break; sleep 0.1; done
 like "$(cat "$TMP/serve.err")" "the build failed; still serving the last good one" "a broken policyc.yaml: the last good site is still served"

@@ -17,6 +17,7 @@
 #include "document.h"
 #include "links.h"
 #include "pipeline.h"
+#include "standby.h"
 #include "util.h"
 #include "xmldump.h"
 #include "xmlout.h"
@@ -625,5 +626,121 @@ UNIT_TEST(lean_corpus_tree_is_the_whole_one)
 	xmlFreeDoc(lean);
 	for (i = 0; i < 2 * NDOCS; i++)
 		free(owned[i]);
+	teardown(&f);
+}
+
+/* The diagnostics of a set as sorted lines, for comparing two builds. */
+static char *
+diag_lines(diag_set *ds)
+{
+	buf b;
+
+	buf_init(&b);
+	diag_sort(ds);
+	for (size_t i = 0; i < diag_count(ds); i++) {
+		const diagnostic *d = diag_at(ds, i);
+		buf_printf(&b, "%s:%d:%d: %d %s [%s]\n", d->file, d->line,
+		    d->col, (int)d->sev, d->message, d->rule);
+	}
+	return b.data ? b.data : xstrdup("");
+}
+
+/* The diagnostics of a fresh load and link of dir, as diag_lines. */
+static char *
+fresh_lines(const char *dir)
+{
+	pipeline_options po;
+	diag_set *ds = diag_new();
+	pipeline *pl;
+	char *s;
+
+	memset(&po, 0, sizeof po);
+	po.dir = dir;
+	po.jobs = 2;
+	pl = pipeline_open(&po, ds);
+	CHECK(pipeline_link(pl) == PIPELINE_OK);
+	s = diag_lines(ds);
+	pipeline_free(pl);
+	diag_free(ds);
+	return s;
+}
+
+/* serve's standby (standby.h): a parse made before the save is taken
+ * only for a file that is still the one parsed, with its diagnostics
+ * once; a changed, new or racy file is parsed again, and a changed
+ * policyc.yaml takes nothing.  The build says what a fresh one says. */
+UNIT_TEST(standby_parses_are_taken_only_when_unchanged)
+{
+	static const char *const docs[] = {
+		"a.md", FM("Alpha") "Call {{ nope }} about the LADO.\n",
+		"b.md", FM("Bravo") "See [alpha](a.md).\n",
+		"c.md", FM("Charlie") "Text.\n",
+		NULL
+	};
+	pipeline_options po;
+	fixture f;
+	standby *s;
+	diag_set *ds;
+	pipeline *pl;
+	char *got, *want;
+
+	setup(&f, "first", 2, docs);
+	memset(&po, 0, sizeof po);
+	po.dir = f.dir;
+	po.jobs = 2;
+
+	/* b edited and d added after the standby parsed */
+	s = standby_make_margin(&po, 0);
+	CHECK(s != NULL);
+	CHECK_INT((long)standby_count(s), 3);
+	write_file(f.dir, "policies/b.md", FM("Bravo edited") "New words.\n");
+	write_file(f.dir, "policies/d.md", FM("Delta") "Call {{ nope }}.\n");
+	ds = diag_new();
+	po.standby = s;
+	pl = pipeline_open(&po, ds);
+	CHECK(pipeline_link(pl) == PIPELINE_OK);
+	CHECK_INT((long)standby_taken(s), 2);
+	{
+		corpus *c = pipeline_corpus(pl);
+		long b = corpus_find_id(c, "b");
+		CHECK(b >= 0 && !strcmp(c->docs[b]->title, "Bravo edited"));
+		CHECK(corpus_find_id(c, "d") >= 0);
+	}
+	CHECK_INT(count_rule(ds, "variable-unknown"), 2);
+	got = diag_lines(ds);
+	want = fresh_lines(f.dir);
+	CHECK_STR(got, want);
+	free(got);
+	free(want);
+	pipeline_free(pl);
+	diag_free(ds);
+	standby_free(s);
+
+	/* a racy standby (files changed within its margin) takes nothing */
+	s = standby_make_margin(&po, 3600LL * 1000000000LL);
+	ds = diag_new();
+	po.standby = s;
+	pl = pipeline_open(&po, ds);
+	CHECK(pipeline_link(pl) == PIPELINE_OK);
+	CHECK_INT((long)standby_taken(s), 0);
+	pipeline_free(pl);
+	diag_free(ds);
+	standby_free(s);
+
+	/* policyc.yaml changed: every document is parsed again (the
+	 * variable is known now) */
+	po.standby = NULL;
+	s = standby_make_margin(&po, 0);
+	write_file(f.dir, "policyc.yaml",
+	    "title: T\nglossary-links: first\nnope: 0100 000\n");
+	ds = diag_new();
+	po.standby = s;
+	pl = pipeline_open(&po, ds);
+	CHECK(pipeline_link(pl) == PIPELINE_OK);
+	CHECK_INT((long)standby_taken(s), 0);
+	CHECK_INT(count_rule(ds, "variable-unknown"), 0);
+	pipeline_free(pl);
+	diag_free(ds);
+	standby_free(s);
 	teardown(&f);
 }
