@@ -416,7 +416,7 @@ fsio_sweep_stale(const char *out)
 }
 
 int
-fsio_swap(const char *staging, const char *out_given)
+fsio_swap(const char *staging, const char *out_given, int keep_old)
 {
 	char *old = NULL, *out = fsio_strip_slashes(out_given);
 	int rc;
@@ -439,7 +439,8 @@ fsio_swap(const char *staging, const char *out_given)
 		return -1;
 	}
 	if (old) {
-		fsio_rmtree(old);
+		if (!keep_old)
+			fsio_rmtree(old);
 		free(old);
 	}
 	free(out);

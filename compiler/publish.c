@@ -781,7 +781,7 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	if (!fatal)
 		fatal = incr_finish(inc, staging, ds);
 	swap_begin();
-	if (!fatal && fsio_swap(staging, out) != 0) {
+	if (!fatal && fsio_swap(staging, out, o->keep_old) != 0) {
 		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 		    "cannot move the new output into '%s': %s", out,
 		    strerror(errno));

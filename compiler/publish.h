@@ -25,6 +25,9 @@ typedef struct {
 	const char *out;         /* output folder */
 	unsigned outputs;        /* OUTPUT_* bits */
 	int no_cache;            /* --no-cache: reuse nothing (incremental.h) */
+	int keep_old;            /* serve: the previous OUT is left as
+	                            OUT.old-PID, removed by the standby
+	                            between saves (fsio_swap) */
 } publish_options;
 
 /* Judges OUT, makes the XML trees (pipeline_model, or streamed), writes every output

@@ -139,6 +139,7 @@ build_child(serve_opts *o, int fd, standby *ready)
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
 	pub.outputs = OUTPUT_XML | OUTPUT_HTML;
+	pub.keep_old = 1;        /* the standby removes it, after the save */
 	pl = pipeline_open(&po, ds);
 	if (pipeline_check(pl) != PIPELINE_OK)
 		rc = EXIT_USAGE;
@@ -243,7 +244,8 @@ recv_fd(int sock)
 /* ---- the standby ----
  *
  * The builder keeps the next build ready: a child forked as the last
- * build ended, which reads policyc.yaml and parses every document
+ * build ended, which removes that build's previous OUT (left for it:
+ * publish keep_old), reads policyc.yaml and parses every document
  * (standby.h) while the editor types, then waits.  A build is asked of
  * it by sending it the report's descriptor; its load stage takes the
  * parses whose files are unchanged and parses the rest, so the save's
@@ -273,6 +275,9 @@ standby_main(serve_opts *o, int sock)
 #endif
 	while (poll(&pfd, 1, STANDBY_PAUSE_MS) < 0 && errno == EINTR)
 		;
+	/* the last build's previous OUT (publish keep_old), off the
+	 * save's path */
+	fsio_sweep_stale(o->out);
 	if (!(pfd.revents & (POLLHUP | POLLERR))) {
 		memset(&po, 0, sizeof po);
 		po.dir = o->dir;
@@ -784,6 +789,8 @@ serve_run(const options *op)
 out:
 	servehttp_free(o.site);
 	builder_stop(&o);
+	/* the last build's previous OUT, left for a standby (keep_old) */
+	fsio_sweep_stale(o.out);
 	close(sigfd);
 	free(default_out);
 	xmlCleanupParser();
