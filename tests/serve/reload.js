@@ -31,6 +31,10 @@ const ok = (c, what) => console.log(`${c ? 'ok' : 'not ok'} ${n++} - ${what}`);
     // the event stream is open once the script has run; give it a moment
     await page.waitForFunction(() => document.documentElement.dataset.policycServe === 'open',
       null, { timeout: 30000 });
+    // an editor saves a while after the page is open: a browser just
+    // started is still busy for a moment, and so is the standby build
+    // that serve parses after each build (both would be timed otherwise)
+    await new Promise(r => setTimeout(r, Number(process.env.RELOAD_SETTLE_MS || 1500)));
     const reloaded = page.waitForEvent('load', { timeout: 60000 });
     const t0 = Date.now();
     const src = fs.readFileSync(file, 'utf8');
