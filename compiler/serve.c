@@ -287,6 +287,11 @@ standby_main(serve_opts *o, int sock)
 	if ((fd = recv_fd(sock)) < 0)
 		_exit(0);           /* the builder has gone */
 	close(sock);
+#ifdef __linux__
+	/* a build, from here: it finishes what it began (its swap is not
+	 * to be cut), as a build forked on demand would */
+	(void)prctl(PR_SET_PDEATHSIG, 0);
+#endif
 	build_child(o, fd, ready);
 }
 
