@@ -103,6 +103,8 @@ g1=$(sed -n 's/^data: //p' "$TMP/events" | sed -n 2p)
 ok $([ -n "$g1" ] && [ "$g1" != "$g0" ] && echo 0 || echo 1) "a save: the event stream announces a new build ($g0 -> $g1)"
 like "$(curl -s "$U/a.html")" "Edited words of alpha" "a save: the page has the new text"
 like "$(cat "$TMP/serve.err")" "policies/a.md changed: built in [0-9]* ms" "a save: the terminal says what changed and the time"
+for i in $(seq 1 100); do ls -d "$TMP"/out.old-* >/dev/null 2>&1 || break; sleep 0.1; done
+check "a save: the previous OUT is removed once the build is done" sh -c '! ls -d "$1"/out.old-* 2>/dev/null | grep -q .' _ "$TMP"
 is "$(code /pdf/a.pdf)" 200 "a save: the PDF is asked for again"
 is "$(grep -c 'pdf/a.pdf made' "$TMP/serve.err")" 2 "a save: the stale PDF is made anew"
 kill $cpid 2>/dev/null || true
