@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "assets.h"
@@ -88,23 +89,37 @@ static atomic_int swaps_in_progress;
 static atomic_int signal_pending;
 
 /* Other threads go on running while the handler removes their folders:
- * fsio makes nothing new from here on, and a few passes take what a
- * write already under way adds.  Anything still left is swept by the
- * next build into that OUT (fsio_sweep_stale: the name carries this
- * process's id). */
+ * fsio makes nothing new from here on, but a write already under way,
+ * or a library writing by path (a PDF), may still add a file after a
+ * pass has read its folder.  So passes go on, a moment apart, until
+ * every folder is gone (at most LEAVE_PASSES); a thread descheduled
+ * mid-write under load had left one behind after three quick passes.
+ * Anything still left is swept by the next build into that OUT
+ * (fsio_sweep_stale: the name carries this process's id).  Only
+ * async-signal-safe calls: access and nanosleep besides fsio's. */
+#define LEAVE_PASSES 12
+
 static void
 leave_now(int sig)
 {
+	static const struct timespec moment = { 0, 20 * 1000 * 1000 };
 	size_t i;
-	int pass;
+	int pass, left = 1;
 
 	fsio_stop_writes();
-	for (pass = 0; pass < 3; pass++)
+	for (pass = 0; pass < LEAVE_PASSES && left; pass++) {
+		if (pass)
+			nanosleep(&moment, NULL);
+		left = 0;
 		for (i = 0; i < STAGING_SLOTS; i++) {
 			char *s = atomic_load(&signal_staging[i]);
-			if (s)
-				fsio_rmtree_signal_safe(s);
+			if (!s)
+				continue;
+			fsio_rmtree_signal_safe(s);
+			if (access(s, F_OK) == 0)
+				left = 1;
 		}
+	}
 	_exit(128 + sig);
 }
 
@@ -753,7 +768,12 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 		return EXIT_ERRORS;
 	}
 	fsio_sweep_stale(out);
+	/* a signal between the folder's making and its watching would
+	 * leave it: it waits, as for a swap, until the folder is watched */
+	swap_begin();
 	staging = fsio_staging(out);
+	slot = staging ? watch_staging(staging) : -1;
+	swap_end();
 	if (!staging) {
 		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 		    "cannot make a staging folder beside '%s': %s", out,
@@ -762,7 +782,6 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 		free(out);
 		return EXIT_ERRORS;
 	}
-	slot = watch_staging(staging);
 
 	if (pipeline_streamed(pl)) {
 		/* trees made while the back ends write read the checked
