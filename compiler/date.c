@@ -224,3 +224,9 @@ date_long(const char *iso, char *out, size_t n)
 	else
 		snprintf(out, n, "%s", iso ? iso : "");
 }
+
+long long
+date_timespec_ns(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}

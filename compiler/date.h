@@ -26,6 +26,9 @@ int date_source_epoch(long long *out);
 double date_monotonic(void);
 /* Seconds of CPU the calling thread has used. */
 double date_thread_cpu(void);
+/* A file time (struct stat's st_mtim, st_ctim) in nanoseconds. */
+struct timespec;
+long long date_timespec_ns(const struct timespec *t);
 /* Adds months (day clamped to the month's length). */
 void date_add_months(const char *d, int months, char out[11]);
 /* "2021-01-04" -> "4 January 2021" (British English, as every page and

@@ -41,6 +41,7 @@
 #endif
 
 #include "corpus.h"
+#include "date.h"
 #include "document.h"
 #include "extends.h"
 #include "fsio.h"
@@ -491,8 +492,7 @@ cmp_old(const void *a, const void *b)
 static long long
 stat_mtime_ns(const struct stat *st)
 {
-	return (long long)st->st_mtim.tv_sec * 1000000000LL +
-	    st->st_mtim.tv_nsec;
+	return date_timespec_ns(&st->st_mtim);
 }
 
 int

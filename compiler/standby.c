@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "date.h"
 #include "jobs.h"
 #include "standby.h"
 #include "strtab.h"
@@ -39,20 +40,14 @@ struct standby {
 	atomic_size_t ntaken;
 };
 
-static long long
-ns_of(const struct timespec *t)
-{
-	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
 /* The same file, unchanged, by everything stat says of it. */
 static int
 same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
 	    a->st_mode == b->st_mode && a->st_size == b->st_size &&
-	    ns_of(&a->st_mtim) == ns_of(&b->st_mtim) &&
-	    ns_of(&a->st_ctim) == ns_of(&b->st_ctim);
+	    date_timespec_ns(&a->st_mtim) == date_timespec_ns(&b->st_mtim) &&
+	    date_timespec_ns(&a->st_ctim) == date_timespec_ns(&b->st_ctim);
 }
 
 /* Changed too close to the standby's start (or after it) for its stat
@@ -60,8 +55,8 @@ same_file(const struct stat *a, const struct stat *b)
 static int
 racy(const standby *s, const struct stat *st)
 {
-	return ns_of(&st->st_mtim) > s->t0 - s->margin ||
-	    ns_of(&st->st_ctim) > s->t0 - s->margin;
+	return date_timespec_ns(&st->st_mtim) > s->t0 - s->margin ||
+	    date_timespec_ns(&st->st_ctim) > s->t0 - s->margin;
 }
 
 static void
@@ -101,7 +96,7 @@ standby_make_margin(const pipeline_options *o, long long racy_ns)
 	size_t i;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	s->t0 = ns_of(&now);
+	s->t0 = date_timespec_ns(&now);
 	s->margin = racy_ns;
 	memset(&po, 0, sizeof po);
 	po.dir = o->dir;
