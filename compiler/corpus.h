@@ -87,6 +87,9 @@ typedef struct corpus {
 	 * checks it is the text loaded); NULL when every text is held */
 	void (*source_read)(void *ctx, size_t i);
 	void *tree_ctx;
+	/* serve's standby links ahead (prelink.h): the link pass keeps
+	 * each document's findings and edges with it (doc_prelink) */
+	int link_ahead;
 } corpus;
 
 /* Document i's cmark tree for a stage that reads it: made again when a

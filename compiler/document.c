@@ -25,6 +25,7 @@
 #include "date.h"
 #include "docshare.h"
 #include "document.h"
+#include "prelink.h"
 #include "frontmatter.h"
 #include "profile.h"
 #include "tmplsyntax.h"
@@ -1228,6 +1229,7 @@ document_free(document *d)
 	size_t i;
 	if (!d)
 		return;
+	prelink_free(d->prelink);
 	profile_blocks_free(d->profiled, d->nprofiled);
 	for (i = 0; i < d->nheadings; i++) {
 		free(d->headings[i].text);

@@ -135,6 +135,13 @@ typedef struct document {
 	/* the audience blocks the edition keeps (profile.c), owned: the XML
 	 * marks their blocks so a pack can leave them out */
 	struct profile_block_s *profiled; size_t nprofiled;
+	/* serve: linked ahead by the standby (prelink.h), its findings and
+	 * edges until the build's link pass hands them on; else NULL */
+	struct doc_prelink *prelink;
+	/* the filters' key of the text and linked tree (incrfilters.c),
+	 * once worked out */
+	char view_hash[33];
+	int view_hashed;
 } document;
 
 /* {{variables}}: the substitutions of one text (a document, the

@@ -507,6 +507,30 @@ govern_judge_document(govern *g, const corpus *c, size_t i, diag_set *ds)
 }
 
 void
+govern_take_list(govern *g, size_t i, void **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	if (!g || !g->lists || i >= g->nlists)
+		return;
+	*v = g->lists[i].v;
+	*n = g->lists[i].n;
+	memset(&g->lists[i], 0, sizeof g->lists[i]);
+}
+
+void
+govern_give_list(govern *g, size_t i, void *v, size_t n)
+{
+	if (!g || !g->lists || i >= g->nlists) {
+		free(v);
+		return;
+	}
+	free(g->lists[i].v);
+	g->lists[i].v = v;
+	g->lists[i].n = g->lists[i].cap = n;
+}
+
+void
 govern_finish(govern *g, corpus *c, diag_set *ds)
 {
 	size_t i;

@@ -29,6 +29,13 @@ govern *govern_begin(struct corpus *c, const char *data_dir, diag_set *ds);
 void govern_judge_document(govern *g, const struct corpus *c, size_t i,
     diag_set *ds);
 void govern_finish(govern *g, struct corpus *c, diag_set *ds);
+/* serve's standby (prelink.h): document i's citations as judged, taken
+ * out of g (*v is the caller's to free, an array of *n), and given to
+ * the build's g for a document linked ahead instead of judging it
+ * again (the same sources and the same document's place: the link
+ * world is the one they were judged in). */
+void govern_take_list(govern *g, size_t i, void **v, size_t *n);
+void govern_give_list(govern *g, size_t i, void *v, size_t n);
 void govern_free(govern *g);
 
 /* <control> and <cites> of document i, after its <meta>. */

@@ -181,6 +181,12 @@ void incr_filters_write(const incr_filters *f, incr_out *o);
 void incr_filters_free(incr_filters *f);
 /* Document i's key (32 hex digits), or "" without f. */
 const char *incr_filters_key(const incr_filters *f, size_t i);
+/* The part of d's key its text and linked tree make (d->view_hash),
+ * and the filters' preparation of its tree (luamodel_settle), once: a
+ * key is made of it and of the fields the later stages judge.  serve's
+ * standby works it out for the documents it links ahead (prelink.h);
+ * the build for the others. */
+void incr_filters_view(document *d);
 
 /*
  * The model's share (incrmodel.c): a document whose view, diagnostics,

@@ -75,7 +75,7 @@ world_key(pipeline *pl, diag_set *ds, char out[33])
 	int r;
 
 	incr_hash_init(&h);
-	incr_hash_str(&h, "filters 1");
+	incr_hash_str(&h, "filters 2");
 	incr_binary_identity(bin);
 	incr_hash_str(&h, bin);
 	incr_hash_str(&h, c->today);
@@ -173,13 +173,47 @@ typedef struct {
 	const char *world;
 } key_ctx;
 
+/* The part of a document's key its text and tree make — the expensive
+ * part: every node of the tree — once a document (incremental.h). */
+void
+incr_filters_view(document *d)
+{
+	incr_hash h;
+	size_t j;
+
+	if (d->view_hashed)
+		return;
+	incr_hash_init(&h);
+	incr_hash_long(&h, (long)d->source_len);
+	if (d->source)
+		incr_hash_add(&h, d->source, d->source_len);
+	hash_yval(&h, d->meta);
+	for (j = 0; j < d->nheadings; j++) {
+		incr_hash_long(&h, d->headings[j].level);
+		incr_hash_str(&h, d->headings[j].text);
+		incr_hash_str(&h, d->headings[j].slug);
+		incr_hash_long(&h, d->headings[j].line);
+	}
+	for (j = 0; j < d->nterms; j++) {
+		incr_hash_str(&h, d->terms[j].term_slug);
+		incr_hash_long(&h, d->terms[j].line);
+		incr_hash_long(&h, d->terms[j].col);
+		incr_hash_long(&h, d->terms[j].kind);
+	}
+	incr_hash_long(&h, d->title_node != NULL);
+	/* the filters' preparation of the tree, while it is at hand */
+	luamodel_settle_document(d);
+	hash_tree_nodes(&h, d->root);
+	incr_hash_hex(&h, d->view_hash);
+	d->view_hashed = 1;
+}
+
 static void
 key_one(void *arg, size_t i, int worker)
 {
 	key_ctx *k = arg;
-	const document *d = k->c->docs[i];
+	document *d = k->c->docs[i];
 	incr_hash h;
-	size_t j;
 	/* a bounded build's tree, made for the key and dropped after */
 	int made = corpus_tree_need(k->c, i);
 
@@ -202,26 +236,10 @@ key_one(void *arg, size_t i, int worker)
 	incr_hash_long(&h, d->broken);
 	incr_hash_long(&h, d->body_line);
 	incr_hash_long(&h, d->meta_line);
-	incr_hash_long(&h, (long)d->source_len);
-	if (d->source)
-		incr_hash_add(&h, d->source, d->source_len);
-	hash_yval(&h, d->meta);
-	for (j = 0; j < d->nheadings; j++) {
-		incr_hash_long(&h, d->headings[j].level);
-		incr_hash_str(&h, d->headings[j].text);
-		incr_hash_str(&h, d->headings[j].slug);
-		incr_hash_long(&h, d->headings[j].line);
-	}
-	for (j = 0; j < d->nterms; j++) {
-		incr_hash_str(&h, d->terms[j].term_slug);
-		incr_hash_long(&h, d->terms[j].line);
-		incr_hash_long(&h, d->terms[j].col);
-		incr_hash_long(&h, d->terms[j].kind);
-	}
-	incr_hash_long(&h, d->title_node != NULL);
-	/* the filters' preparation of the tree, while it is at hand */
-	luamodel_settle_document(k->c->docs[i]);
-	hash_tree_nodes(&h, d->root);
+	if (made)
+		d->view_hashed = 0;   /* a tree made again: hashed again */
+	incr_filters_view(d);
+	incr_hash_str(&h, d->view_hash);
 	incr_hash_hex(&h, k->f->key[i]);
 	corpus_tree_done(k->c, i, made);
 }

@@ -30,6 +30,7 @@
 #include "glossary.h"
 #include "jobs.h"
 #include "linkforms.h"
+#include "prelink.h"
 #include "strtab.h"
 #include "url.h"
 #include "util.h"
@@ -858,14 +859,48 @@ resolve_document(pass *ps, size_t di)
 	autolink_document(ps->c, di);
 }
 
+/* Links document i as the standby does (prelink.h): its findings in a
+ * set of its own, kept with its edges on the document. */
+static void
+resolve_ahead(pass *ps, size_t i)
+{
+	document *d = ps->c->docs[i];
+	pass own = *ps;
+	doc_prelink *r = xcalloc(1, sizeof *r);
+	edge_vec *e = &ps->edges[i];
+
+	r->ds = diag_new_like(ps->ds);
+	own.ds = r->ds;
+	own.forms.ds = r->ds;
+	resolve_document(&own, i);
+	r->edges = xcalloc(e->n ? e->n : 1, sizeof *r->edges);
+	for (size_t k = 0; k < e->n; k++) {
+		r->edges[k].to = e->v[k].to;
+		r->edges[k].line = e->v[k].line;
+	}
+	r->nedges = e->n;
+	prelink_free(d->prelink);
+	d->prelink = r;
+}
+
 static void
 resolve_job(void *ctx, size_t i, int worker)
 {
 	pass *ps = ctx;
+	document *d = ps->c->docs[i];
 	/* a bounded build made the tree only to read the index: made
 	 * again here, and dropped once linked */
 	int made = corpus_tree_need(ps->c, i);
-	resolve_document(ps, i);
+	if (d->prelink && !ps->c->link_ahead) {
+		/* linked ahead against this same world (prelink.h): its
+		 * edges now, its findings after the join */
+		for (size_t k = 0; k < d->prelink->nedges; k++)
+			edge_push(&ps->edges[i], d->prelink->edges[k].to,
+			    d->prelink->edges[k].line);
+	} else if (ps->c->link_ahead)
+		resolve_ahead(ps, i);
+	else
+		resolve_document(ps, i);
 	/* every document, with a tree or not (its cites: still count) */
 	if (ps->after)
 		ps->after(ps->after_ctx, i);
@@ -1032,6 +1067,13 @@ links_resolve(corpus *c, int jobs, diag_set *ds, links_after_fn after,
 	ps.edges = xcalloc(c->ndocs ? c->ndocs : 1, sizeof *ps.edges);
 	jobs_run(c->ndocs, jobs < 1 ? 1 : jobs, resolve_job, &ps);
 	pass_close(&ps);
+	/* the findings of the documents linked ahead, as if made now */
+	for (size_t i = 0; i < c->ndocs && !c->link_ahead; i++)
+		if (c->docs[i]->prelink) {
+			diag_merge(ds, c->docs[i]->prelink->ds);
+			prelink_free(c->docs[i]->prelink);
+			c->docs[i]->prelink = NULL;
+		}
 
 	/* the graph, in document order so output is stable; one link edge
 	 * per pair, with the first line (seen[to] marks pairs from i) */

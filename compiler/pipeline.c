@@ -40,6 +40,7 @@
 #include "pipeline.h"
 #include "project.h"
 #include "standby.h"
+#include "prelink.h"
 #include "strtab.h"
 #include "util.h"
 #include "xmldump.h"
@@ -54,6 +55,7 @@ enum { ST_NONE, ST_LOADED, ST_LINKED, ST_CHECKED, ST_MODELLED };
 
 struct pipeline {
 	pipeline_options o;
+	char world[33];             /* the link world (prelink.h), or "" */
 	diag_set *ds;
 	int jobs;
 	int stage;
@@ -274,6 +276,50 @@ load_one(void *arg, size_t i, int worker)
 		}
 	}
 	free(path);
+}
+
+typedef struct {
+	pipeline *pl;
+	document **docs;
+	diag_set *quiet;
+} reparse_ctx;
+
+static void
+reparse_one(void *arg, size_t i, int worker)
+{
+	reparse_ctx *r = arg;
+	document *d = r->docs[i];
+
+	(void)worker;
+	if (!d || !d->prelink)
+		return;
+	r->docs[i] = document_load(r->pl->p, d->path, d->relpath, r->quiet);
+	document_free(d);
+}
+
+/*
+ * serve: the documents the standby linked ahead (prelink.h) are kept
+ * linked when the link world is the one they were linked in; else each
+ * is parsed again (its parse's reports were taken with it: said once)
+ * and the link pass links it like the rest.  Returns how many are kept.
+ */
+static size_t
+keep_linked_ahead(pipeline *pl, standby *s, document **docs, size_t n)
+{
+	const char *w = standby_link_world(s);
+	size_t i, kept = 0;
+	reparse_ctx r;
+
+	for (i = 0; i < n; i++)
+		kept += docs[i] && docs[i]->prelink;
+	if (!kept || (*pl->world && w && !strcmp(w, pl->world)))
+		return kept;
+	r.pl = pl;
+	r.docs = docs;
+	r.quiet = diag_new_quiet(pl->ds);
+	jobs_run(n, pl->jobs, reparse_one, &r);
+	diag_free(r.quiet);
+	return 0;
 }
 
 /*
@@ -694,7 +740,7 @@ pipeline_load(pipeline *pl)
 {
 	char **rel = NULL, *content_dir;
 	document **docs;
-	size_t n, i;
+	size_t n, i, ahead;
 	load_ctx lc;
 	char today[11];
 	strtab *left_out;
@@ -751,10 +797,16 @@ pipeline_load(pipeline *pl)
 		lc.standby = !lc.bounded && pl->o.standby &&
 		    standby_fits(pl->o.standby, pl->p) ? pl->o.standby : NULL;
 		jobs_run(n, pl->jobs, load_one, &lc);
+		if (lc.standby || pl->o.link_ahead)
+			prelink_world(pl->p, pipeline_data_dir(), docs, n,
+			    pl->o.drafts, pl->o.cache_out, pl->world);
+		ahead = lc.standby ? keep_linked_ahead(pl, lc.standby, docs,
+		    n) : 0;
 		if (pl->o.timings && pl->o.standby)
 			fprintf(stderr, "timing:   standby: %zu of %zu "
-			    "documents parsed ahead\n", lc.standby ?
-			    standby_taken(lc.standby) : 0, n);
+			    "documents parsed ahead, %zu linked ahead\n",
+			    lc.standby ? standby_taken(lc.standby) : 0, n,
+			    ahead);
 		for (i = 0; i < n; i++)
 			free(rel[i]);
 		free(rel);
@@ -836,8 +888,21 @@ static void
 judge_citations(void *ctx, size_t i)
 {
 	pipeline *pl = ctx;
+	doc_prelink *r = pl->c->docs[i]->prelink;
 	double t0 = pl->o.timings ? date_thread_cpu() : 0;
-	govern_judge_document(pl->c->govern, pl->c, i, pl->ds);
+	if (r && pl->o.link_ahead) {
+		/* the standby: judged into the document's own findings,
+		 * its citations kept with them (prelink.h) */
+		govern_judge_document(pl->c->govern, pl->c, i, r->ds);
+		govern_take_list(pl->c->govern, i, &r->cites, &r->ncites);
+		r->judged = 1;
+	} else if (r && r->judged) {
+		/* linked and judged ahead: as judged then */
+		govern_give_list(pl->c->govern, i, r->cites, r->ncites);
+		r->cites = NULL;
+		r->ncites = 0;
+	} else
+		govern_judge_document(pl->c->govern, pl->c, i, pl->ds);
 	if (pl->o.timings)
 		atomic_fetch_add(&pl->citations_ns,
 		    (long long)((date_thread_cpu() - t0) * 1e9));
@@ -856,6 +921,7 @@ pipeline_link(pipeline *pl)
 	/* citations are judged document by document inside the link pass,
 	 * each while its tree is still in the worker's cache (govern.c) */
 	pl->c->govern = govern_begin(pl->c, pipeline_data_dir(), pl->ds);
+	pl->c->link_ahead = pl->o.link_ahead;   /* serve's standby */
 	links_resolve(pl->c, pl->jobs, pl->ds, judge_citations, pl);
 	if (pl->bounded)   /* from here on a tree made again is linked */
 		pl->replay = links_replayer_new(pl->c, pl->ds);
@@ -896,6 +962,7 @@ run_filters(pipeline *pl, diag_set *ds)
 	char *dir = pl->o.filters_dir ? xstrdup(pl->o.filters_dir) :
 	    path_join(pipeline_data_dir(), "filters");
 	filters_memo m;
+	double t0 = date_monotonic(), t1;
 
 	if (!pl->o.cache_out || pl->ed || ds != pl->ds || pl->fmemo ||
 	    !(pl->fmemo = incr_filters_begin(pl, pl->o.cache_out))) {
@@ -903,9 +970,13 @@ run_filters(pipeline *pl, diag_set *ds)
 		free(dir);
 		return;
 	}
+	t1 = date_monotonic();
 	memset(&m, 0, sizeof m);
 	m.skip = incr_filters_skip(pl->fmemo);
 	filters_run_memo(pl->c, dir, ds, pl->jobs, &m);
+	if (pl->o.timings)
+		fprintf(stderr, "timing:   filter keys %.3f s, filters run "
+		    "%.3f s\n", t1 - t0, date_monotonic() - t1);
 	if (!incr_filters_end(pl->fmemo, &m, ds)) {
 		drop_range r = { 0, m.local_first, m.local_end };
 		diag_filter(ds, keep_outside, &r);
@@ -1122,6 +1193,12 @@ const project *
 pipeline_project(const pipeline *pl)
 {
 	return pl->o.render_file ? &pl->render_p : pl->p;
+}
+
+const char *
+pipeline_link_world(const pipeline *pl)
+{
+	return pl->world;
 }
 
 corpus *

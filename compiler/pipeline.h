@@ -56,6 +56,10 @@ typedef struct {
 	/* serve: the documents a standby process parsed before the save
 	 * (standby.h); the load takes those whose file is unchanged */
 	struct standby *standby;
+	/* serve's standby: load and link only, each document's link
+	 * findings and edges kept with it, the link world noted
+	 * (prelink.h) */
+	int link_ahead;
 } pipeline_options;
 
 typedef struct pipeline pipeline;
@@ -138,6 +142,9 @@ void pipeline_rerun_filters(pipeline *pl, diag_set *ds);
  * stage that makes them has run, or after PIPELINE_UNREADABLE. */
 const project *pipeline_project(const pipeline *pl);
 corpus *pipeline_corpus(const pipeline *pl);
+/* The link world of the documents loaded (prelink.h), worked out when
+ * the load took from a standby or linked ahead; "" otherwise. */
+const char *pipeline_link_world(const pipeline *pl);
 size_t pipeline_ndocs(const pipeline *pl);
 /* corpus.xml's whole tree.  After pipeline_model_streamed the pipeline
  * holds only its head (xmlout_corpus_head) until the first call here,

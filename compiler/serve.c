@@ -114,6 +114,19 @@ cpu_seconds(void)
  * date, the project folder and each document's id and path; an 'R' a
  * diagnostic (wire.h); 'E'.  Leaves with _exit: the process ends, and
  * with it every tree, all at once. */
+/* A build's options, the standby's link ahead's too. */
+static void
+build_options(const serve_opts *o, pipeline_options *po)
+{
+	memset(po, 0, sizeof *po);
+	po->dir = o->dir;
+	po->today = o->today;
+	po->drafts = o->drafts;
+	po->jobs = o->jobs;
+	po->timings = o->timings;
+	po->cache_out = o->out;   /* the filters' share of the cache */
+}
+
 static void
 build_child(serve_opts *o, int fd, standby *ready)
 {
@@ -128,13 +141,7 @@ build_child(serve_opts *o, int fd, standby *ready)
 	int rc;
 	buf b;
 
-	memset(&po, 0, sizeof po);
-	po.dir = o->dir;
-	po.today = o->today;
-	po.drafts = o->drafts;
-	po.jobs = o->jobs;
-	po.timings = o->timings;
-	po.cache_out = o->out;   /* the filters' share of the cache */
+	build_options(o, &po);
 	po.standby = ready;      /* documents parsed before the save */
 	memset(&pub, 0, sizeof pub);
 	pub.out = o->out;
@@ -245,11 +252,13 @@ recv_fd(int sock)
  *
  * The builder keeps the next build ready: a child forked as the last
  * build ended, which removes that build's previous OUT (left for it:
- * publish keep_old), reads policyc.yaml and parses every document
- * (standby.h) while the editor types, then waits.  A build is asked of
- * it by sending it the report's descriptor; its load stage takes the
- * parses whose files are unchanged and parses the rest, so the save's
- * rebuild parses what the save changed.  It waits STANDBY_PAUSE_MS
+ * publish keep_old), reads policyc.yaml, parses every document and
+ * links them (standby.h, prelink.h) while the editor types, then waits.
+ * A build is asked of it by sending it the report's descriptor; its
+ * load stage takes the parses whose files are unchanged and parses the
+ * rest, and its link pass keeps their links when nothing they link to
+ * changed, so the save's rebuild parses and links what the save
+ * changed.  It waits STANDBY_PAUSE_MS
  * first, or until it is asked: the moment a build ends, open pages
  * reload, and the parse would compete with the server for the cores.
  * A standby that has died (it held no output) is replaced by a plain
@@ -283,6 +292,13 @@ standby_main(serve_opts *o, int sock)
 		po.dir = o->dir;
 		po.jobs = o->jobs;
 		ready = standby_make(&po);
+		/* and linked, as the build would link them (prelink.h),
+		 * unless a build is asked for already: it links them then */
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 0) == 0) {
+			build_options(o, &po);
+			standby_link_ahead(ready, &po);
+		}
 	}
 	if ((fd = recv_fd(sock)) < 0)
 		_exit(0);           /* the builder has gone */

@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "date.h"
+#include "corpus.h"
+#include "incremental.h"
 #include "jobs.h"
 #include "standby.h"
 #include "strtab.h"
@@ -30,6 +32,10 @@ typedef struct {
 
 struct standby {
 	pipeline *pl;        /* owns the project the parses read */
+	pipeline *ahead;     /* the load and link made ahead (prelink.h),
+	                        its documents given back, or NULL */
+	diag_set *ahead_ds;
+	char world[33];      /* the link world of ahead, or "" */
 	diag_set *quiet;     /* pl's reports (the build makes its own) */
 	char **rel;
 	size_t n;
@@ -118,6 +124,73 @@ standby_make_margin(const pipeline_options *o, long long racy_ns)
 	return s;
 }
 
+static void
+view_one(void *arg, size_t i, int worker)
+{
+	standby *s = arg;
+
+	(void)worker;
+	if (s->e[i].d && s->e[i].d->prelink)
+		incr_filters_view(s->e[i].d);
+}
+
+void
+standby_link_ahead(standby *s, const pipeline_options *build)
+{
+	pipeline_options po;
+	corpus *c;
+	char **ids;
+	size_t i;
+
+	if (!s || s->ahead)
+		return;
+	po = *build;
+	po.standby = s;
+	po.link_ahead = 1;
+	po.timings = 0;
+	s->ahead_ds = diag_new();
+	s->ahead = pipeline_open(&po, s->ahead_ds);
+	/* the load judges ids and may change one (id-invalid,
+	 * id-duplicate): the build judges them again from the ids read */
+	ids = xcalloc(s->n + 1, sizeof *ids);
+	for (i = 0; i < s->n; i++)
+		if (s->e[i].d && s->e[i].d->id)
+			ids[i] = xstrdup(s->e[i].d->id);
+	if (pipeline_link(s->ahead) == PIPELINE_OK &&
+	    (c = pipeline_corpus(s->ahead)) &&
+	    *pipeline_link_world(s->ahead)) {
+		memcpy(s->world, pipeline_link_world(s->ahead), sizeof s->world);
+		for (i = 0; i < c->ndocs; i++) {
+			document *d = c->docs[i];
+			long k = d ? strtab_get(s->by_rel, d->relpath) : -1;
+			entry *e = k >= 0 ? &s->e[k] : NULL;
+			if (!e || e->d || !ids[k])
+				continue;   /* parsed by the load itself */
+			free(d->id);
+			d->id = ids[k];
+			ids[k] = NULL;
+			e->d = d;
+			atomic_store(&e->taken, 0);
+			c->docs[i] = NULL;
+		}
+	}
+	/* what the load took and did not give back is parsed again */
+	atomic_store(&s->ntaken, 0);
+	/* and the filters' view of each linked tree (incremental.h) */
+	if (s->world[0])
+		jobs_run(s->n, build->jobs > 0 ? build->jobs : jobs_default(),
+		    view_one, s);
+	for (i = 0; i < s->n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+const char *
+standby_link_world(const standby *s)
+{
+	return s && s->world[0] ? s->world : NULL;
+}
+
 int
 standby_fits(const standby *s, const project *p)
 {
@@ -183,6 +256,9 @@ standby_free(standby *s)
 		document_free(s->e[i].d);
 		diag_free(s->e[i].ds);
 	}
+	/* after the documents: those it parsed itself read its project */
+	pipeline_free(s->ahead);
+	diag_free(s->ahead_ds);
 	for (i = 0; i < s->n; i++)
 		free(s->rel[i]);
 	free(s->rel);

@@ -5,7 +5,10 @@
  * stage would; when the save comes, the build's load stage
  * (pipeline.c) takes each document from the standby whose file is, by
  * its stat, the one parsed, and parses only the others.  So a rebuild
- * after one save parses one document, not the whole project.
+ * after one save parses one document, not the whole project.  The
+ * standby then links what it parsed, as the build would
+ * (standby_link_ahead, prelink.h), and the build keeps those links
+ * when nothing the link pass reads across the project has changed.
  *
  * A parse is taken only when it is certainly the parse the build would
  * make: the same bytes of policyc.yaml (every setting a parse reads
@@ -50,6 +53,15 @@ int standby_fits(const standby *s, const project *p);
  * (each path is asked for once). */
 document *standby_take(standby *s, const project *p, const char *path,
     const char *rel, diag_set *ds);
+/* Links the parsed documents ahead (prelink.h): loads and links the
+ * project as a build with options build would, taking the parses, and
+ * gives the documents back to the standby linked, each with its link
+ * findings and edges, the link world noted.  Nothing is lost when it
+ * cannot: the documents are then parsed (or linked) by the build. */
+void standby_link_ahead(standby *s, const pipeline_options *build);
+/* The link world the documents were linked in, or NULL when none was
+ * linked ahead. */
+const char *standby_link_world(const standby *s);
 /* How many documents the standby parsed, and how many builds took. */
 size_t standby_count(const standby *s);
 size_t standby_taken(const standby *s);
