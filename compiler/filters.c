@@ -493,7 +493,7 @@ static void run_filter(frun *r)
 	lua_pushcfunction(L, filter_main);
 	if (lua_pcall(L, 0, 0, 0) != LUA_OK)
 		record_error(L, r);
-	lua_close(L);
+	sandbox_close(L);
 	if (r->err)
 		report_failure(r);
 }

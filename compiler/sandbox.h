@@ -18,11 +18,14 @@ typedef struct {
 	size_t mem_used, mem_cap;  /* bytes */
 	long spent, budget;        /* VM instructions of the current call */
 	int breached;              /* the budget ran out: not catchable */
+	struct sandbox_pool *pool; /* the state's small blocks (sandbox.c) */
 } sandbox_limits;
 
 /* A new Lua state whose allocator refuses past lim->mem_cap, or NULL when
- * Lua cannot start.  Close it with lua_close. */
+ * Lua cannot start.  Close it with sandbox_close. */
 lua_State *sandbox_new(sandbox_limits *lim);
+/* Closes L and frees the memory its allocator holds. */
+void sandbox_close(lua_State *L);
 
 /* Opens base, string, table, math, utf8 and os.time/os.date only (no
  * dofile, loadfile, require; load is text only; pcall and xpcall never
