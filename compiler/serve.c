@@ -53,9 +53,12 @@
 #include "wire.h"
 
 /* Quiet time after the last event before a rebuild: an editor's save is
- * several events (write a temporary file, rename, chmod), and a "save
- * all" is many. */
-#define DEBOUNCE_MS 60
+ * several events (write a temporary file, rename, chmod) within a
+ * millisecond or two, and a "save all" is many, a few milliseconds
+ * apart.  Every millisecond of it is on the way to the reload; a burst
+ * longer than this (a large git checkout) is built twice, the second
+ * build taking what the first missed. */
+#define DEBOUNCE_MS 30
 
 static const char help_serve[] =
 "usage: policyc serve [DIR] [--port N] [--bind ADDR] [-o OUT] [--today DATE]\n"
