@@ -56,6 +56,7 @@ enum { ST_NONE, ST_LOADED, ST_LINKED, ST_CHECKED, ST_MODELLED };
 struct pipeline {
 	pipeline_options o;
 	char world[33];             /* the link world (prelink.h), or "" */
+	size_t linked_ahead;        /* documents kept linked from a standby */
 	diag_set *ds;
 	int jobs;
 	int stage;
@@ -800,8 +801,8 @@ pipeline_load(pipeline *pl)
 		if (lc.standby || pl->o.link_ahead)
 			prelink_world(pl->p, pipeline_data_dir(), docs, n,
 			    pl->o.drafts, pl->o.cache_out, pl->world);
-		ahead = lc.standby ? keep_linked_ahead(pl, lc.standby, docs,
-		    n) : 0;
+		ahead = pl->linked_ahead = lc.standby ?
+		    keep_linked_ahead(pl, lc.standby, docs, n) : 0;
 		if (pl->o.timings && pl->o.standby)
 			fprintf(stderr, "timing:   standby: %zu of %zu "
 			    "documents parsed ahead, %zu linked ahead\n",
@@ -1199,6 +1200,12 @@ const char *
 pipeline_link_world(const pipeline *pl)
 {
 	return pl->world;
+}
+
+size_t
+pipeline_linked_ahead(const pipeline *pl)
+{
+	return pl->linked_ahead;
 }
 
 corpus *

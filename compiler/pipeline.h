@@ -145,6 +145,9 @@ corpus *pipeline_corpus(const pipeline *pl);
 /* The link world of the documents loaded (prelink.h), worked out when
  * the load took from a standby or linked ahead; "" otherwise. */
 const char *pipeline_link_world(const pipeline *pl);
+/* How many documents the load took from a standby already linked, and
+ * kept so (the link world unchanged). */
+size_t pipeline_linked_ahead(const pipeline *pl);
 size_t pipeline_ndocs(const pipeline *pl);
 /* corpus.xml's whole tree.  After pipeline_model_streamed the pipeline
  * holds only its head (xmlout_corpus_head) until the first call here,

@@ -744,3 +744,89 @@ UNIT_TEST(standby_parses_are_taken_only_when_unchanged)
 	standby_free(s);
 	teardown(&f);
 }
+
+/* serve's standby links ahead (prelink.h): the build takes the linked
+ * documents and, the link world unchanged, keeps their links; the
+ * diagnostics and edges are a fresh build's, an id the load changed
+ * (id-reserved) is judged again, and everything is freed once (the
+ * sanitizers' run).  A changed title changes the world: every document
+ * is linked again, with the same result as a fresh build. */
+UNIT_TEST(standby_links_ahead_and_the_build_keeps_the_links)
+{
+	static const char *const docs[] = {
+		"a.md", FM("Alpha") "See [[b]] and [[b#roles]], the LADO, "
+		    "[gone](nowhere.md).\n",
+		"b.md", FM("Bravo") "# Roles\n\nBravo links [[c]].\n",
+		"c.md", FM("Charlie") "Charlie links [[a]] and [[search]].\n",
+		"search.md", FM("Delta") "Delta.\n",
+		NULL
+	};
+	pipeline_options po;
+	fixture f;
+	standby *s;
+	diag_set *ds;
+	pipeline *pl, *fr;
+	diag_set *fds;
+	char *got, *want;
+	int round;
+
+	setup(&f, "first", 2, docs);
+	memset(&po, 0, sizeof po);
+	po.dir = f.dir;
+	po.jobs = 2;
+	for (round = 0; round < 2; round++) {
+		po.standby = NULL;
+		s = standby_make_margin(&po, 0);
+		CHECK(s != NULL);
+		standby_link_ahead(s, &po);
+		CHECK(standby_link_world(s) != NULL);
+		if (round == 0)   /* a body: the world is the same */
+			write_file(f.dir, "policies/a.md", FM("Alpha")
+			    "Now [[c]] and [[b#roles]], the LADO.\n");
+		else              /* a title others show: it is not */
+			write_file(f.dir, "policies/b.md", FM("Bravo two")
+			    "# Roles\n\nBravo links [[c]].\n");
+		ds = diag_new();
+		po.standby = s;
+		pl = pipeline_open(&po, ds);
+		CHECK(pipeline_link(pl) == PIPELINE_OK);
+		CHECK_INT((long)standby_taken(s), 3);
+		CHECK_INT((long)pipeline_linked_ahead(pl), round == 0 ? 3 : 0);
+		got = diag_lines(ds);
+		want = fresh_lines(f.dir);
+		CHECK_STR(got, want);
+		CHECK(strstr(got, "id-reserved") != NULL);
+		free(got);
+		free(want);
+		/* the graph: the same edges as a fresh load and link */
+		{
+			pipeline_options fo;
+			corpus *c = pipeline_corpus(pl), *fc;
+			size_t i;
+			memset(&fo, 0, sizeof fo);
+			fo.dir = f.dir;
+			fo.jobs = 1;
+			fds = diag_new();
+			fr = pipeline_open(&fo, fds);
+			CHECK(pipeline_link(fr) == PIPELINE_OK);
+			fc = pipeline_corpus(fr);
+			CHECK_INT((long)c->nedges, (long)fc->nedges);
+			for (i = 0; i < c->nedges && i < fc->nedges; i++) {
+				CHECK_INT((long)c->edges[i].from,
+				    (long)fc->edges[i].from);
+				CHECK_INT((long)c->edges[i].to,
+				    (long)fc->edges[i].to);
+				CHECK_INT((long)c->edges[i].kind,
+				    (long)fc->edges[i].kind);
+			}
+			for (i = 0; i < c->ndocs; i++)
+				CHECK(c->docs[i]->prelink == NULL);
+			pipeline_free(fr);
+			diag_free(fds);
+		}
+		pipeline_free(pl);
+		diag_free(ds);
+		standby_free(s);
+	}
+	teardown(&f);
+}
