@@ -798,7 +798,10 @@ pipeline_load(pipeline *pl)
 		lc.standby = !lc.bounded && pl->o.standby &&
 		    standby_fits(pl->o.standby, pl->p) ? pl->o.standby : NULL;
 		jobs_run(n, pl->jobs, load_one, &lc);
-		if (lc.standby || pl->o.link_ahead)
+		/* the link world, for a standby that linked ahead (not
+		 * worked out when it did not: nothing to compare) */
+		if ((lc.standby && standby_link_world(lc.standby)) ||
+		    pl->o.link_ahead)
 			prelink_world(pl->p, pipeline_data_dir(), docs, n,
 			    pl->o.drafts, pl->o.cache_out, pl->world);
 		ahead = pl->linked_ahead = lc.standby ?

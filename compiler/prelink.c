@@ -20,8 +20,22 @@
 
 /* Past this many names the walk gives up: a folder that large (a
  * node_modules beside the policies) would cost each save more than
- * linking ahead saves. */
+ * linking ahead saves.  POLICYC_LINK_WORLD_MAX sets another bound (the
+ * tests). */
 #define WORLD_MAX_NAMES 50000
+
+static size_t
+world_max_names(void)
+{
+	const char *e = getenv("POLICYC_LINK_WORLD_MAX");
+	char *end;
+	unsigned long v;
+
+	if (!e || !*e)
+		return WORLD_MAX_NAMES;
+	v = strtoul(e, &end, 10);
+	return *end ? WORLD_MAX_NAMES : (size_t)v;
+}
 
 void
 prelink_free(doc_prelink *r)
@@ -40,7 +54,7 @@ typedef struct {
 	ino_t out_ino;         /* its .tmp- and .old- siblings) are left out */
 	const char *out_name;
 	int have_out;
-	size_t names;
+	size_t names, max_names;
 } walk;
 
 static int
@@ -83,7 +97,7 @@ walk_dir(walk *w, const char *dir, int depth)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
 		    left_out(w, &st, e->d_name))
 			continue;
-		if (++w->names > WORLD_MAX_NAMES) {
+		if (++w->names > w->max_names) {
 			rc = -1;
 			break;
 		}
@@ -217,6 +231,7 @@ prelink_world(const project *p, const char *data_dir, document *const *docs,
 	}
 	memset(&w, 0, sizeof w);
 	w.h = &h;
+	w.max_names = world_max_names();
 	if (out && stat(out, &st) == 0) {
 		char *o = xstrdup(out), *slash, *parent;
 		size_t ol = strlen(o);

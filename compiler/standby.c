@@ -18,6 +18,7 @@
 #include "corpus.h"
 #include "incremental.h"
 #include "jobs.h"
+#include "prelink.h"
 #include "standby.h"
 #include "strtab.h"
 #include "util.h"
@@ -139,10 +140,17 @@ standby_link_ahead(standby *s, const pipeline_options *build)
 {
 	pipeline_options po;
 	corpus *c;
-	char **ids;
+	char **ids, probe[33];
 	size_t i;
 
 	if (!s || s->ahead)
+		return;
+	/* a project folder too large to list on each save is not linked
+	 * ahead (prelink_world says "" for it), and its parses stay as
+	 * they are, unlinked, for the build to take */
+	prelink_world(pipeline_project(s->pl), pipeline_data_dir(), NULL, 0,
+	    build->drafts, build->cache_out, probe);
+	if (!probe[0])
 		return;
 	po = *build;
 	po.standby = s;

@@ -171,5 +171,34 @@ set -e
 is "$src" 0 "Ctrl-C: exit status 0"
 err=$(cat "$TMP/serve.err")
 no_sanitizer_report "serve, linking ahead"
+
+# -- a project folder with more names than serve lists on each save
+# (here: more than 3) is not linked ahead, and still parsed ahead
+POLICYC_LINK_WORLD_MAX=3 perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' -- ${POLICYC_WRAP:-} "$POLICYC" serve "$P" -o "$TMP/out" --port 0 $T --timings \
+    >"$TMP/serve.out" 2>"$TMP/serve.err" &
+pid=$!
+for i in $(seq 1 600); do
+	grep -q '^policyc serve: http://' "$TMP/serve.err" && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.1
+done
+sleep 2.5
+nb=$(nbuilt)
+cp "$P/policies/a.md" "$TMP/a.md" && mv "$TMP/a.md" "$P/policies/a.md"
+for i in $(seq 1 600); do [ "$(nbuilt)" -gt "$nb" ] && break; sleep 0.1; done
+ready
+doc "$P/policies/a.md" "title: Alpha" "Alpha, in a folder too large to list."
+for i in $(seq 1 600); do [ "$(nbuilt)" -gt "$nb" ] && break; sleep 0.1; done
+if [ "${POLICYC_BOUNDED:-}" = 1 ]; then
+	skip "a large folder: a bounded build has no standby"
+else
+	like "$(grep 'timing:   standby:' "$TMP/serve.err" | tail -1)" \
+	    "standby: 3 of 4 documents parsed ahead, 0 linked ahead" \
+	    "a folder too large to list: parsed ahead, not linked ahead"
+fi
+kill -INT $pid
+set +e
+wait $pid
+set -e
 plan $tap_n
 exit $tap_failed
