@@ -33,10 +33,8 @@ typedef struct {
 
 struct standby {
 	pipeline *pl;        /* owns the project the parses read */
-	pipeline *ahead;     /* the load and link made ahead (prelink.h),
-	                        its documents given back, or NULL */
-	diag_set *ahead_ds;
-	char world[33];      /* the link world of ahead, or "" */
+	int linked;          /* standby_link_ahead ran */
+	char world[33];      /* the link world it linked in, or "" */
 	diag_set *quiet;     /* pl's reports (the build makes its own) */
 	char **rel;
 	size_t n;
@@ -139,12 +137,15 @@ void
 standby_link_ahead(standby *s, const pipeline_options *build)
 {
 	pipeline_options po;
+	pipeline *ahead;
+	diag_set *ahead_ds;
 	corpus *c;
 	char **ids, probe[33];
 	size_t i;
 
-	if (!s || s->ahead)
+	if (!s || s->linked)
 		return;
+	s->linked = 1;
 	/* a project folder too large to list on each save is not linked
 	 * ahead (prelink_world says "" for it), and its parses stay as
 	 * they are, unlinked, for the build to take */
@@ -156,18 +157,17 @@ standby_link_ahead(standby *s, const pipeline_options *build)
 	po.standby = s;
 	po.link_ahead = 1;
 	po.timings = 0;
-	s->ahead_ds = diag_new();
-	s->ahead = pipeline_open(&po, s->ahead_ds);
+	ahead_ds = diag_new();
+	ahead = pipeline_open(&po, ahead_ds);
 	/* the load judges ids and may change one (id-invalid,
 	 * id-duplicate): the build judges them again from the ids read */
 	ids = xcalloc(s->n + 1, sizeof *ids);
 	for (i = 0; i < s->n; i++)
 		if (s->e[i].d && s->e[i].d->id)
 			ids[i] = xstrdup(s->e[i].d->id);
-	if (pipeline_link(s->ahead) == PIPELINE_OK &&
-	    (c = pipeline_corpus(s->ahead)) &&
-	    *pipeline_link_world(s->ahead)) {
-		memcpy(s->world, pipeline_link_world(s->ahead), sizeof s->world);
+	if (pipeline_link(ahead) == PIPELINE_OK &&
+	    (c = pipeline_corpus(ahead)) && *pipeline_link_world(ahead)) {
+		memcpy(s->world, pipeline_link_world(ahead), sizeof s->world);
 		for (i = 0; i < c->ndocs; i++) {
 			document *d = c->docs[i];
 			long k = d ? strtab_get(s->by_rel, d->relpath) : -1;
@@ -182,7 +182,11 @@ standby_link_ahead(standby *s, const pipeline_options *build)
 			c->docs[i] = NULL;
 		}
 	}
-	/* what the load took and did not give back is parsed again */
+	/* the rest goes: the documents given back borrow nothing of it
+	 * (their parses read the standby's project), and what it did not
+	 * give back (parsed by its own load) is parsed again by the build */
+	pipeline_free(ahead);
+	diag_free(ahead_ds);
 	atomic_store(&s->ntaken, 0);
 	/* and the filters' view of each linked tree (incremental.h) */
 	if (s->world[0])
@@ -264,9 +268,6 @@ standby_free(standby *s)
 		document_free(s->e[i].d);
 		diag_free(s->e[i].ds);
 	}
-	/* after the documents: those it parsed itself read its project */
-	pipeline_free(s->ahead);
-	diag_free(s->ahead_ds);
 	for (i = 0; i < s->n; i++)
 		free(s->rel[i]);
 	free(s->rel);
