@@ -333,6 +333,19 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void
+incr_hash_file(incr_hash *h, const char *label, const char *path)
+{
+	size_t len = 0;
+	char *data = read_file(path, &len);
+
+	incr_hash_str(h, label);
+	incr_hash_long(h, data ? (long)len : -1);
+	if (data)
+		incr_hash_add(h, data, len);
+	free(data);
+}
+
 /* Every file below dir (recursively, sorted, hidden ones too), names and
  * contents, into h: a folder of templates as one value. */
 void

@@ -119,6 +119,9 @@ void incr_hash_long(incr_hash *h, long v);
 void incr_hash_hex(const incr_hash *h, char out[33]);
 /* Every file below dir (names and bytes, sorted) into h. */
 void incr_hash_tree(incr_hash *h, const char *dir, const char *prefix);
+/* One file into h: label, its length (-1 when it cannot be read) and
+ * its bytes. */
+void incr_hash_file(incr_hash *h, const char *label, const char *path);
 /* The documents at the other end of document i's edges (id, title,
  * status) and its superseded-by target: what its tree and its page's
  * graph show of other documents. */

@@ -70,8 +70,7 @@ world_key(pipeline *pl, diag_set *ds, char out[33])
 	const project *p = pipeline_project(pl);
 	corpus *c = pipeline_corpus(pl);
 	incr_hash h;
-	char bin[33], *t, *data;
-	size_t len = 0;
+	char bin[33], *t;
 	int r;
 
 	incr_hash_init(&h);
@@ -95,11 +94,7 @@ world_key(pipeline *pl, diag_set *ds, char out[33])
 	free(t);
 	hash_yval(&h, p->config);
 	t = path_join(p->dir, p->glossary_path ? p->glossary_path : "");
-	data = read_file(t, &len);
-	incr_hash_str(&h, "glossary");
-	if (data)
-		incr_hash_add(&h, data, len);
-	free(data);
+	incr_hash_file(&h, "glossary", t);
 	free(t);
 	for (r = 0; r < R__COUNT; r++)
 		incr_hash_long(&h, diag_severity_of(ds, rule_get((enum rule_id)r)->id));

@@ -167,29 +167,16 @@ hash_front_matter(incr_hash *h, const document *d)
 	incr_hash_add(h, d->source, off);
 }
 
-/* A file's bytes into h (its length -1 when it cannot be read). */
-static void
-hash_file(incr_hash *h, const char *label, const char *path)
-{
-	size_t len = 0;
-	char *data = read_file(path, &len);
-
-	incr_hash_str(h, label);
-	incr_hash_long(h, data ? (long)len : -1);
-	if (data)
-		incr_hash_add(h, data, len);
-	free(data);
-}
-
 void
 prelink_world(const project *p, const char *data_dir, document *const *docs,
     size_t n, int drafts, const char *out, char key[33])
 {
 	incr_hash h;
 	walk w;
-	char bin[33], *t;
+	char bin[33], *t, *o, *slash;
 	size_t i, k;
 	struct stat st;
+	int rc;
 
 	incr_hash_init(&h);
 	incr_hash_str(&h, "link world 1");
@@ -199,10 +186,10 @@ prelink_world(const project *p, const char *data_dir, document *const *docs,
 	if (p->config_text)
 		incr_hash_add(&h, p->config_text, p->config_len);
 	t = path_join(p->dir, p->glossary_path ? p->glossary_path : "");
-	hash_file(&h, "glossary", t);
+	incr_hash_file(&h, "glossary", t);
 	free(t);
 	t = path_join(data_dir, "data/sources.yaml");
-	hash_file(&h, "sources", t);
+	incr_hash_file(&h, "sources", t);
 	free(t);
 	incr_hash_long(&h, drafts);
 	incr_hash_long(&h, (long)n);
@@ -232,9 +219,11 @@ prelink_world(const project *p, const char *data_dir, document *const *docs,
 	memset(&w, 0, sizeof w);
 	w.h = &h;
 	w.max_names = world_max_names();
-	if (out && stat(out, &st) == 0) {
-		char *o = xstrdup(out), *slash, *parent;
+	/* OUT's own entries are left out of its folder's listing */
+	o = out && stat(out, &st) == 0 ? xstrdup(out) : NULL;
+	if (o) {
 		size_t ol = strlen(o);
+		char *parent;
 		while (ol > 1 && o[ol - 1] == '/')
 			o[--ol] = '\0';
 		slash = strrchr(o, '/');
@@ -246,21 +235,14 @@ prelink_world(const project *p, const char *data_dir, document *const *docs,
 			w.out_ino = st.st_ino;
 			w.out_name = slash ? slash + 1 : o;
 		}
-		incr_hash_str(&h, "files");
-		if (walk_dir(&w, p->dir, 0) != 0) {
-			key[0] = '\0';
-			free(parent);
-			free(o);
-			return;
-		}
 		free(parent);
-		free(o);
-	} else {
-		incr_hash_str(&h, "files");
-		if (walk_dir(&w, p->dir, 0) != 0) {
-			key[0] = '\0';
-			return;
-		}
+	}
+	incr_hash_str(&h, "files");
+	rc = walk_dir(&w, p->dir, 0);
+	free(o);
+	if (rc != 0) {
+		key[0] = '\0';   /* too many names to list */
+		return;
 	}
 	incr_hash_hex(&h, key);
 }

@@ -18,7 +18,6 @@
 #include "corpus.h"
 #include "incremental.h"
 #include "jobs.h"
-#include "prelink.h"
 #include "standby.h"
 #include "strtab.h"
 #include "util.h"
@@ -140,19 +139,12 @@ standby_link_ahead(standby *s, const pipeline_options *build)
 	pipeline *ahead;
 	diag_set *ahead_ds;
 	corpus *c;
-	char **ids, probe[33];
+	char **ids;
 	size_t i;
 
 	if (!s || s->linked)
 		return;
 	s->linked = 1;
-	/* a project folder too large to list on each save is not linked
-	 * ahead (prelink_world says "" for it), and its parses stay as
-	 * they are, unlinked, for the build to take */
-	prelink_world(pipeline_project(s->pl), pipeline_data_dir(), NULL, 0,
-	    build->drafts, build->cache_out, probe);
-	if (!probe[0])
-		return;
 	po = *build;
 	po.standby = s;
 	po.link_ahead = 1;
@@ -165,9 +157,14 @@ standby_link_ahead(standby *s, const pipeline_options *build)
 	for (i = 0; i < s->n; i++)
 		if (s->e[i].d && s->e[i].d->id)
 			ids[i] = xstrdup(s->e[i].d->id);
-	if (pipeline_link(ahead) == PIPELINE_OK &&
-	    (c = pipeline_corpus(ahead)) && *pipeline_link_world(ahead)) {
-		memcpy(s->world, pipeline_link_world(ahead), sizeof s->world);
+	if (pipeline_load(ahead) == PIPELINE_OK && (c = pipeline_corpus(ahead))) {
+		/* a project folder too large to list on each save has no
+		 * world (prelink_world): its parses go back unlinked, for the
+		 * build to take as parsed */
+		if (*pipeline_link_world(ahead) &&
+		    pipeline_link(ahead) == PIPELINE_OK)
+			memcpy(s->world, pipeline_link_world(ahead),
+			    sizeof s->world);
 		for (i = 0; i < c->ndocs; i++) {
 			document *d = c->docs[i];
 			long k = d ? strtab_get(s->by_rel, d->relpath) : -1;

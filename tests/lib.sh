@@ -76,3 +76,25 @@ same_out() {
 		diff "$TMP/.facts1" "$TMP/.facts2" || return 1
 	done <"$TMP/.caches1"
 }
+# serve_start ARGS...: `policyc serve ARGS` in the background, its output
+# in $TMP/serve.out and $TMP/serve.err; sets pid and port, or fails the
+# test when it does not start.  A script's background job starts with
+# SIGINT ignored: perl gives it back its default, as a terminal's Ctrl-C
+# would find it.
+serve_start() {
+	perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' -- ${POLICYC_WRAP:-} "$POLICYC" serve "$@" \
+	    >"$TMP/serve.out" 2>"$TMP/serve.err" &
+	pid=$!
+	port=
+	for i in $(seq 1 600); do
+		port=$(sed -n 's|^policyc serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/serve.err")
+		[ -n "$port" ] && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -n "$port" ] && return 0
+	ok 1 "serve started"
+	sed 's/^/#   /' "$TMP/serve.err"
+	plan $tap_n
+	exit 1
+}

@@ -39,19 +39,7 @@ Charlie text about the LADO and a strategy discussion."
 doc "$P/policies/d.md" "title: Delta" "Delta text."
 n0=4
 
-perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' -- ${POLICYC_WRAP:-} "$POLICYC" serve "$P" -o "$TMP/out" --port 0 $T --timings \
-    >"$TMP/serve.out" 2>"$TMP/serve.err" &
-pid=$!
-port=
-for i in $(seq 1 600); do
-	port=$(sed -n 's|^policyc serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/serve.err")
-	[ -n "$port" ] && break
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.1
-done
-if [ -z "$port" ]; then
-	echo "1..1"; echo "not ok 1 - serve started"; sed 's/^/#   /' "$TMP/serve.err"; exit 1
-fi
+serve_start "$P" -o "$TMP/out" --port 0 $T --timings
 
 nbuilt() { grep -c 'changed: built in' "$TMP/serve.err" || true; }
 # the diagnostics the last rebuild printed
@@ -174,21 +162,16 @@ no_sanitizer_report "serve, linking ahead"
 
 # -- a project folder with more names than serve lists on each save
 # (here: more than 3) is not linked ahead, and still parsed ahead
-POLICYC_LINK_WORLD_MAX=3 perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' -- ${POLICYC_WRAP:-} "$POLICYC" serve "$P" -o "$TMP/out" --port 0 $T --timings \
-    >"$TMP/serve.out" 2>"$TMP/serve.err" &
-pid=$!
-for i in $(seq 1 600); do
-	grep -q '^policyc serve: http://' "$TMP/serve.err" && break
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.1
-done
+export POLICYC_LINK_WORLD_MAX=3
+serve_start "$P" -o "$TMP/out" --port 0 $T --timings
+unset POLICYC_LINK_WORLD_MAX
 sleep 2.5
 nb=$(nbuilt)
 cp "$P/policies/a.md" "$TMP/a.md" && mv "$TMP/a.md" "$P/policies/a.md"
 for i in $(seq 1 600); do [ "$(nbuilt)" -gt "$nb" ] && break; sleep 0.1; done
 ready
 doc "$P/policies/a.md" "title: Alpha" "Alpha, in a folder too large to list."
-for i in $(seq 1 600); do [ "$(nbuilt)" -gt "$nb" ] && break; sleep 0.1; done
+after "a folder too large to list" 0
 if [ "${POLICYC_BOUNDED:-}" = 1 ]; then
 	skip "a large folder: a bounded build has no standby"
 else

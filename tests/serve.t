@@ -27,21 +27,7 @@ doc "$P/policies/a.md" "Alpha" "Original words of alpha. See [[b]]."
 doc "$P/policies/b.md" "Bravo" "Bravo links to [nowhere](missing.md)."
 doc "$P/policies/c.md" "Charlie" "Charlie text."
 
-# a background job of a script starts with SIGINT ignored: perl gives
-# it back its default, as a terminal's Ctrl-C would find it
-perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' -- ${POLICYC_WRAP:-} "$POLICYC" serve "$P" -o "$TMP/out" --port 0 $T \
-    >"$TMP/serve.out" 2>"$TMP/serve.err" &
-pid=$!
-port=
-for i in $(seq 1 600); do
-	port=$(sed -n 's|^policyc serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/serve.err")
-	[ -n "$port" ] && break
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.1
-done
-if [ -z "$port" ]; then
-	echo "1..1"; echo "not ok 1 - serve started"; sed 's/^/#   /' "$TMP/serve.err"; exit 1
-fi
+serve_start "$P" -o "$TMP/out" --port 0 $T
 U=http://127.0.0.1:$port
 code() { curl -s --path-as-is -o /dev/null -w '%{http_code}' "$U$1"; }
 ctype() { curl -s -o /dev/null -w '%{content_type}' "$U$1"; }
