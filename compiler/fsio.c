@@ -415,6 +415,8 @@ fsio_sweep_stale(const char *out)
 	return swept;
 }
 
+static int remove_detached(const char *old, const char *out);
+
 int
 fsio_swap(const char *staging, const char *out_given, int keep_old)
 {
@@ -439,7 +441,7 @@ fsio_swap(const char *staging, const char *out_given, int keep_old)
 		return -1;
 	}
 	if (old) {
-		if (!keep_old)
+		if (!keep_old && remove_detached(old, out) != 0)
 			fsio_rmtree(old);
 		free(old);
 	}
@@ -659,6 +661,81 @@ void
 fsio_rmtree_signal_safe(const char *path)
 {
 	rm_at(AT_FDCWD, path, 0);
+}
+
+/*
+ * The previous OUT, removed after the swap without the build waiting for
+ * it (issue 12: at 10,000 documents the removal was seconds of a
+ * rebuild's wall).  A child of its own session, holding no descriptor
+ * but its pipe (OUT's folder lock among them: a later build must not
+ * wait for it), removes the folder with the async-signal-safe rm_at, as
+ * a fork of a threaded process must.  The folder is first renamed to
+ * carry the child's pid ("OUT.old-CHILD"), before the child starts and
+ * while this build still holds OUT's lock, so fsio_sweep_stale leaves
+ * it alone while the child lives and removes what is left if the child
+ * dies.  POLICYC_REMOVE_WAIT=1 removes it in place, as before (and so
+ * do ThreadSanitizer builds, which cannot follow a fork).  Returns 0
+ * when the child has the folder, -1 when the caller must remove it.
+ */
+static int
+remove_detached(const char *old, const char *out)
+{
+#if defined(__SANITIZE_THREAD__)
+	(void)old;
+	(void)out;
+	return -1;
+#else
+	const char *w = getenv("POLICYC_REMOVE_WAIT");
+	char *named, *prefix;
+	int fds[2], moved;
+	pid_t pid;
+
+	if (w && !strcmp(w, "1"))
+		return -1;
+	prefix = xasprintf("%s.old-", out);
+	if (strlen(prefix) > PATH_MAX - 24 || pipe2(fds, O_CLOEXEC) != 0) {
+		free(prefix);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		free(prefix);
+		return -1;
+	}
+	if (pid == 0) {
+		char path[PATH_MAX], digits[24], c;
+		size_t n = strlen(prefix), k = 0;
+		unsigned long v = (unsigned long)getpid();
+
+		(void)setsid();
+		if (fds[0] > 0)
+			(void)syscall(SYS_close_range, 0U, (unsigned)fds[0] - 1,
+			    0U);
+		(void)syscall(SYS_close_range, (unsigned)fds[0] + 1, ~0U, 0U);
+		do
+			digits[k++] = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		memcpy(path, prefix, n);
+		while (k > 0)
+			path[n++] = digits[--k];
+		path[n] = '\0';
+		/* the parent closes its end once the folder is renamed (or
+		 * the rename failed: then there is nothing of that name) */
+		while (read(fds[0], &c, 1) < 0 && errno == EINTR)
+			;
+		rm_at(AT_FDCWD, path, 0);
+		_exit(0);
+	}
+	close(fds[0]);
+	named = xasprintf("%s%ld", prefix, (long)pid);
+	moved = rename(old, named) == 0;
+	close(fds[1]);
+	free(named);
+	free(prefix);
+	return moved ? 0 : -1;
+#endif
 }
 
 int

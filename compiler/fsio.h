@@ -46,9 +46,10 @@ char *fsio_staging(const char *out);
  * many it cleaned. */
 int fsio_sweep_stale(const char *out);
 /* Swaps staging into out: the old out is removed only after the rename
- * succeeded — or, with keep_old, left as "OUT.old-PID" for a later
- * fsio_sweep_stale, once this process has gone, to remove (serve's
- * standby does, between saves).  Returns 0 on success. */
+ * succeeded, by a detached child ("OUT.old-CHILD" until it is done: the
+ * build does not wait for it) — or, with keep_old, left as "OUT.old-PID"
+ * for a later fsio_sweep_stale, once this process has gone, to remove
+ * (serve's standby does, between saves).  Returns 0 on success. */
 int fsio_swap(const char *staging, const char *out, int keep_old);
 /* Opens root/rel for writing (created or truncated), making the folders
  * on the way, each opened beneath the last with O_NOFOLLOW: rel must be

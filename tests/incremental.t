@@ -322,5 +322,6 @@ rm -rf "$TMP/full"
 same_out "$TMP/two/out" "$TMP/full/out" >/dev/null; ok $? "two builds at once: OUT = a full build"
 run_policyc build "$P" -o "$TMP/two/out" $T --outputs xml,html
 unlike "$err" "policyc: note: .*cache" "two builds at once: the cache they left is trusted"
+old_gone "$TMP/two/out"
 check "two builds at once: no staging folder left" sh -c '! ls -d "$1"/out.tmp-* "$1"/out.old-* 2>/dev/null | grep -q .' _ "$TMP/two"
 exit $tap_failed

@@ -76,6 +76,16 @@ same_out() {
 		diff "$TMP/.facts1" "$TMP/.facts2" || return 1
 	done <"$TMP/.caches1"
 }
+# old_gone OUT: waits (at most 10 s) until no OUT.old-* is beside OUT —
+# a build removes the previous OUT in a detached child after the swap,
+# so it may still be going when the build has returned.
+old_gone() {
+	for _i in $(seq 1 100); do
+		ls -d "$1".old-* >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	return 1
+}
 # serve_start ARGS...: `policyc serve ARGS` in the background, its output
 # in $TMP/serve.out and $TMP/serve.err; sets pid and port, or fails the
 # test when it does not start.  A script's background job starts with

@@ -11,7 +11,7 @@ set -e
 # every test case but the sandbox ones (their time limits are the clock's)
 cases=$(find "$ROOT/tests/cases" -name policyc.yaml | sed 's|/policyc.yaml$||' |
     grep -v '/sandbox' | sort)
-plan $((71 + $(printf '%s\n' $cases | grep -c .)))
+plan $((77 + $(printf '%s\n' $cases | grep -c .)))
 
 T="--today 2026-11-23"
 doc() {   # doc FILE TITLE [BODY]
@@ -184,7 +184,27 @@ wait $a; ra=$?; wait $b; rb=$?
 set -e
 is "$ra$rb" "00" "two builds into one OUT at once: both succeed"
 check "two builds into one OUT: a whole OUT" sh -c '[ -f "$1/xml/a.xml" ] && [ -f "$1/html/a.html" ]' _ "$TMP/conc"
+old_gone "$TMP/conc"
 unlike "$(ls "$TMP")" "conc.tmp-\|conc.old-" "two builds into one OUT: nothing left beside it"
+
+# -- the previous OUT is removed after the swap by a child of its own:
+# the build does not wait for it, nor does the next build (the child
+# holds no lock); a child that died leaves what the next build sweeps
+"$POLICYC" build "$P" -o "$TMP/big" $T --outputs xml >/dev/null 2>&1 || true
+mkdir -p "$TMP/big/junk"
+(cd "$TMP/big/junk" && seq 1 20000 | xargs touch)
+"$POLICYC" build "$P" -o "$TMP/big" $T --outputs xml >/dev/null 2>&1 & b=$!
+wait $b || true
+left=$(cd "$TMP" && ls -d big.old-* 2>/dev/null || true)
+like "$left" "^big\.old-[0-9]*$" "a large previous OUT: still being removed when the build has returned"
+check "... by another process than the build" [ "$left" != "big.old-$b" ]
+run_policyc build "$P" -o "$TMP/big" $T --outputs xml
+unlike "$err" "waiting" "... the next build does not wait for its removal"
+old_gone "$TMP/big"; ok $? "... and it is gone soon after"
+check "... OUT itself is whole" sh -c '[ -f "$1/xml/a.xml" ] && [ ! -e "$1/junk" ]' _ "$TMP/big"
+(cd "$TMP/big" && mkdir junk && seq 1 2000 | sed 's/^/junk\//' | xargs touch)
+POLICYC_REMOVE_WAIT=1 "$POLICYC" build "$P" -o "$TMP/big" $T --outputs xml >/dev/null 2>&1 || true
+unlike "$(ls "$TMP")" "big\.old-" "POLICYC_REMOVE_WAIT=1: removed before the build returns"
 
 # -- SIGTERM / SIGINT during a build: staging removed, 143 / 130
 P=$TMP/slow
