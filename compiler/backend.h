@@ -21,6 +21,8 @@ typedef struct {
 	xmlDocPtr corpus;           /* corpus.xml tree (see corpus_full) */
 	xmlDocPtr *docs;            /* one tree per document, in corpus order */
 	size_t ndocs;
+	const char *const *ids;     /* each document's id (the search
+	                               index's parts, htmlsearch.h), or NULL */
 	int jobs;                   /* threads to use */
 	int timings;                /* --timings: the corpus pages' times too */
 	const char *today;          /* YYYY-MM-DD */
@@ -32,11 +34,11 @@ typedef struct {
 	 * every tree is in docs (PDFs, history, editions, serve). */
 	xmlDocPtr (*tree)(void *ctx, size_t i);
 	void (*release)(void *ctx, size_t i);
-	/* ... and carry(tree_ctx, i), before any tree: when document i's
+	/* ... and carry(tree_ctx, i), before any tree: 1 when document i's
 	 * page (html/<id>.html) and XML file are carried over from OUT by
-	 * the build cache, its search entry (newly allocated) and no tree
-	 * is needed; else NULL */
-	char *(*carry)(void *ctx, size_t i);
+	 * the build cache and its search entry is in OUT's index (read back
+	 * from there, incr_search_old_entry): no tree is needed; else 0 */
+	int (*carry)(void *ctx, size_t i);
 	void *tree_ctx;
 	/* Streamed trees: corpus is only corpus.xml's head (<project>,
 	 * <documents>, <sections>) until backend_corpus is called, once

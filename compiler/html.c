@@ -209,15 +209,14 @@ page_job(void *ctx, size_t i, int worker)
 	const backend_input *in = j->in;
 	xmlDocPtr doc;
 	xmlNodePtr root;
-	char *id, *path, *out, *rel, *entry;
+	char *id, *path, *out, *rel;
 
 	(void)worker;
 	/* unchanged since OUT was made: page, XML file and search entry
-	 * carried over without the tree (publish.c, incrsearch.c) */
-	if (in->carry && (entry = in->carry(in->tree_ctx, i))) {
-		spool_put(j->entries, i, entry);
+	 * carried over without the tree (publish.c, incrsearch.c); the
+	 * entry is read back from OUT's index if its part is written */
+	if (in->carry && in->carry(in->tree_ctx, i))
 		return;
-	}
 	doc = backend_tree(in, i);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root)
@@ -477,27 +476,139 @@ corpus_site(site_job *j)
 	return rc;
 }
 
-/* The search index, as a script so it loads from file://; then the
- * entries go to the build cache (incrsearch.c), or are freed. */
+/* Document i's search entry, newly allocated: made with its page, else
+ * read back from OUT's index (its page was carried over), else made now
+ * from its tree (OUT's part could not be read back); NULL when it has
+ * none (an id the page refused). */
+static char *
+search_entry(site_job *j, size_t i)
+{
+	const backend_input *in = j->in;
+	char *e = spool_get(j->entries, i);
+	xmlDocPtr doc;
+
+	if (e || (e = incr_search_old_entry(in->incr, i)) != NULL)
+		return e;
+	if (!in->carry || !(doc = backend_tree(in, i)))
+		return NULL;
+	e = htmlsearch_entry(doc);
+	backend_release(in, i);
+	return e;
+}
+
+/* The key of a part (its file's name and the cache's key): the part
+ * and the tree hash of each of its documents in order, whose entry is a
+ * function of its tree alone; a document with no tree hash (no build
+ * cache) by its entry's bytes. */
+static void
+part_key(site_job *j, unsigned nparts, unsigned k, const size_t *m,
+    size_t n, char key[33])
+{
+	incr_hash h;
+	size_t a;
+
+	incr_hash_init(&h);
+	incr_hash_str(&h, "search part");
+	incr_hash_long(&h, (long)nparts);
+	incr_hash_long(&h, (long)k);
+	for (a = 0; a < n; a++) {
+		const char *dh = incr_doc_hash(j->in->incr, m[a]);
+		char *e = dh ? NULL : search_entry(j, m[a]);
+		incr_hash_str(&h, dh ? dh : e ? e : "-");
+		free(e);
+	}
+	incr_hash_hex(&h, key);
+}
+
+/* One part of the index: html/search/<key>.js carried over from OUT when
+ * its documents' trees are the ones it was made from, else written.
+ * Its URL (relative to the site's root) goes to urls.  0, or -1 when a
+ * write failed (reported). */
+static int
+write_part(site_job *j, unsigned nparts, unsigned k, const size_t *m,
+    size_t n, char **urls, size_t *nurls)
+{
+	const backend_input *in = j->in;
+	char key[33], *rel, **ents;
+	size_t a, have = 0;
+	buf b;
+	int rc = 0;
+
+	part_key(j, nparts, k, m, n, key);
+	rel = xasprintf("html/search/%.16s.js", key);
+	if (!incr_search_carry_part(in->incr, in->out_dir, rel, key, m, n)) {
+		ents = xcalloc(n + 1, sizeof *ents);
+		for (a = 0; a < n; a++)
+			if ((ents[have] = search_entry(j, m[a])) != NULL)
+				have++;
+		buf_init(&b);
+		htmlsearch_part(&b, ents, have);
+		if (publish_write(in->out_dir, rel, b.data, b.len) != 0) {
+			diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0,
+			    0, "cannot write %s: %s", rel, strerror(errno));
+			rc = -1;
+		} else if (have == n)
+			incr_search_wrote_part(in->incr, rel, key, b.data,
+			    b.len, m, n);
+		buf_free(&b);
+		for (a = 0; a < have; a++)
+			free(ents[a]);
+		free(ents);
+	}
+	urls[(*nurls)++] = xstrdup(rel + strlen("html/"));
+	free(rel);
+	return rc;
+}
+
+/* The search index: its parts (each document's entry in the part its id
+ * says, htmlsearch.h), then search-index.js naming them, a script so it
+ * loads from file://. */
 static int
 write_search(site_job *j)
 {
 	const backend_input *in = j->in;
-	FILE *f = publish_fopen(in->out_dir, "html/search-index.js");
-	int rc = f ? 0 : -1;
+	unsigned nparts = htmlsearch_parts(in->ndocs), k;
+	size_t *start = xcalloc(nparts + 1, sizeof *start);
+	size_t *members = xcalloc(in->ndocs + 1, sizeof *members);
+	unsigned *part = xcalloc(in->ndocs + 1, sizeof *part);
+	char **urls = xcalloc(nparts + 1, sizeof *urls);
+	size_t i, nurls = 0, *fill;
+	FILE *f;
+	int rc = 0, wrc;
 
-	if (f && htmlsearch_write(f, j->entries, j->corpus) != 0)
-		rc = -1;
+	/* each part's documents, in document order (a counting sort) */
+	for (i = 0; i < in->ndocs; i++) {
+		part[i] = htmlsearch_part_of(in->ids ? in->ids[i] : "", nparts);
+		start[part[i] + 1]++;
+	}
+	for (k = 0; k < nparts; k++)
+		start[k + 1] += start[k];
+	fill = xcalloc(nparts + 1, sizeof *fill);
+	for (i = 0; i < in->ndocs; i++)
+		members[start[part[i]] + fill[part[i]]++] = i;
+	free(fill);
+	for (k = 0; k < nparts; k++)
+		if (start[k + 1] > start[k] && write_part(j, nparts, k,
+		    members + start[k], start[k + 1] - start[k], urls,
+		    &nurls) != 0)
+			rc = -1;
+	f = publish_fopen(in->out_dir, "html/search-index.js");
+	wrc = f ? htmlsearch_write(f, j->corpus, urls, nurls) : -1;
 	if (f && fclose(f) != 0)
+		wrc = -1;
+	if (wrc != 0)
 		rc = -1;
-	if (rc != 0)
+	if (wrc != 0)
 		diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
 		    "cannot write %s/search-index.js: %s", j->html_dir,
 		    strerror(errno));
-	if (in->incr)
-		incr_search_keep(in->incr, j->entries);
-	else
-		spool_free(j->entries);
+	for (i = 0; i < nurls; i++)
+		free(urls[i]);
+	free(urls);
+	free(start);
+	free(members);
+	free(part);
+	spool_free(j->entries);
 	j->entries = NULL;
 	return rc;
 }

@@ -3,11 +3,16 @@
  * (never from the pages): for each document its page, title, type,
  * section, headings with their anchors, glossary terms and plain text; for
  * each glossary term its entry.  The index is a script that sets
- * window.POLICYC_SEARCH, loaded by search.html with a plain <script src>,
- * so search works from file:// and under the pages' Content-Security-
- * Policy (no fetch, no inline script).  Every URL in it is a document id
- * or a glossary id the model judged.
+ * window.POLICYC_SEARCH (the glossary's entries) and
+ * window.POLICYC_SEARCH_PARTS (the files of the documents' entries),
+ * loaded by search.html with a plain <script src>, so search works from
+ * file:// and under the pages' Content-Security-Policy (no fetch, no
+ * inline script); search.js loads the parts the same way.  The documents
+ * are cut into parts by id (htmlsearch_part_of), so a save rewrites one
+ * part, not the whole index (html.c, incrsearch.c).  Every URL in it is a
+ * document id or a glossary id the model judged.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -258,34 +263,67 @@ htmlsearch_glossary(xmlDocPtr corpus, buf *b)
 	}
 }
 
+unsigned
+htmlsearch_parts(size_t ndocs)
+{
+	unsigned n = 1;
+
+	while (n < HTMLSEARCH_PARTS_MAX && (size_t)n * HTMLSEARCH_PART_DOCS <
+	    ndocs)
+		n *= 2;
+	return n;
+}
+
+unsigned
+htmlsearch_part_of(const char *id, unsigned nparts)
+{
+	/* FNV-1a: the same part for the same id in every build */
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)(id ? id : "");
+	    *p; p++) {
+		h ^= *p;
+		h *= 16777619u;
+	}
+	return nparts ? h & (nparts - 1) : 0;
+}
+
+void
+htmlsearch_part(buf *b, char *const *entries, size_t n)
+{
+	size_t i;
+
+	buf_puts(b, HTMLSEARCH_PART_HEAD);
+	for (i = 0; i < n; i++) {
+		buf_puts(b, entries[i]);
+		buf_puts(b, i + 1 < n ? ",\n" : "\n");
+	}
+	buf_puts(b, "]);\n");
+}
+
 int
-htmlsearch_write(FILE *f, const spool *entries, xmlDocPtr corpus)
+htmlsearch_write(FILE *f, xmlDocPtr corpus, char *const *parts, size_t n)
 {
 	buf g;
-	size_t i, n = spool_count(entries);
-	int any = 0;
+	size_t i;
 
-	/* written a piece at a time: at 10,000 documents the index is
-	 * 100 MB, which a string of it would hold twice while growing */
 	fputs("/* policyc search index: generated, do not edit. */\n"
 	    "window.POLICYC_SEARCH = [\n", f);
-	for (i = 0; i < n; i++) {
-		char *e = spool_get(entries, i);
-		if (e == NULL)
-			continue;
-		if (any)
-			fputs(",\n", f);
-		fputs(e, f);
-		free(e);
-		any = 1;
-	}
 	/* each glossary entry comes with a leading ",\n" */
 	buf_init(&g);
 	buf_puts(&g, "");
 	htmlsearch_glossary(corpus, &g);
 	if (g.len > 2)
-		fputs(any ? g.data : g.data + 2, f);
+		fputs(g.data + 2, f);
 	buf_free(&g);
+	fputs("\n];\nwindow.POLICYC_SEARCH_PARTS = [", f);
+	for (i = 0; i < n; i++) {
+		buf u;
+		buf_init(&u);
+		js_string(&u, parts[i], 0);
+		fprintf(f, "%s\n%s", i ? "," : "", u.data);
+		buf_free(&u);
+	}
 	fputs("\n];\n", f);
 	return ferror(f) ? -1 : 0;
 }

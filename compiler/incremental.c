@@ -51,7 +51,7 @@
 #include "util.h"
 
 #define CACHE_NAME ".policyc-cache"
-#define CACHE_MAGIC "policyc-cache 2"
+#define CACHE_MAGIC "policyc-cache 3"
 
 /* ---- the hash ---- */
 
@@ -225,6 +225,13 @@ typedef struct {
 	size_t size;
 } new_rec;
 
+/* A part of the search index written or carried (incrsearch.c). */
+typedef struct {
+	char *rel, *hashes;          /* hashes: "H1,H2,..." */
+	char key[33], ohash[33];
+	size_t size;
+} search_part;
+
 struct incr {
 	pipeline *pl;
 	char *out;
@@ -243,8 +250,10 @@ struct incr {
 	int with_pdf;                /* they are (staging/pdf exists) */
 	int deferred;                /* streamed trees: keys set by incr_tree */
 	int corpus_keyed;            /* corpus_key(_pdf) computed */
-	incr_search *search;         /* OUT's search entries (incrsearch.c) */
-	spool *entries;              /* this build's (incr_search_keep) */
+	incr_search *search;         /* OUT's search parts (incrsearch.c) */
+	search_part *parts;          /* this build's, for the cache */
+	size_t nparts;
+	pthread_mutex_t search_lock; /* old parts read back (one at a time) */
 	char global[33];             /* html_identity */
 	char bin[33];                /* binary_identity */
 	char **named;                /* their rels (html/index.html ...) */
@@ -831,6 +840,7 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 	atomic_init(&inc->reused, 0);
 	atomic_init(&inc->made, 0);
 	atomic_init(&inc->unread, 0);
+	pthread_mutex_init(&inc->search_lock, NULL);
 	inc->dochash = xcalloc(c->ndocs + 1, sizeof *inc->dochash);
 	inc->srchash = xcalloc(c->ndocs + 1, sizeof *inc->srchash);
 	inc->deferred = pipeline_streamed(pl);
@@ -947,21 +957,103 @@ incr_reusable(incr *inc, enum incr_kind k, size_t i, const char *rel)
 }
 
 const char *
-incr_search_get(incr *inc, size_t i)
+incr_doc_hash(incr *inc, size_t i)
 {
-	return inc && inc->trusted && i < inc->ndocs ?
-	    incr_search_find(inc->search, inc->dochash[i]) : NULL;
+	return inc && i < inc->ndocs && strlen(inc->dochash[i]) == 32 ?
+	    inc->dochash[i] : NULL;
+}
+
+int
+incr_search_known(incr *inc, size_t i)
+{
+	size_t part, pos;
+
+	return inc && inc->trusted && incr_search_find(inc->search,
+	    incr_doc_hash(inc, i), &part, &pos);
+}
+
+char *
+incr_search_old_entry(incr *inc, size_t i)
+{
+	size_t part, pos;
+	const old_rec *r;
+	const char *e = NULL;
+
+	if (!incr_search_known(inc, i) || !incr_search_find(inc->search,
+	    inc->dochash[i], &part, &pos))
+		return NULL;
+	r = find_old(inc, incr_search_part_rel(inc->search, part));
+	pthread_mutex_lock(&inc->search_lock);
+	e = incr_search_entry(inc->search, inc->out, part, pos,
+	    r ? r->ohash : NULL, r ? r->size : 0);
+	pthread_mutex_unlock(&inc->search_lock);
+	return e ? xstrdup(e) : NULL;
+}
+
+/* Records a part for the cache: only one whose every document has a
+ * tree hash (the line of the part each hash names). */
+static void
+part_add(incr *inc, const char *rel, const char *key, const char *ohash,
+    size_t size, const size_t *members, size_t m)
+{
+	search_part *p;
+	buf h;
+	size_t k;
+
+	if (!plain(rel) || m == 0)
+		return;
+	buf_init(&h);
+	for (k = 0; k < m; k++) {
+		const char *dh = incr_doc_hash(inc, members[k]);
+		if (!dh) {
+			buf_free(&h);
+			return;
+		}
+		if (k)
+			buf_putc(&h, ',');
+		buf_putn(&h, dh, 32);
+	}
+	inc->parts = xrealloc(inc->parts, (inc->nparts + 1) *
+	    sizeof *inc->parts);
+	p = &inc->parts[inc->nparts++];
+	p->rel = xstrdup(rel);
+	p->hashes = buf_detach(&h);
+	snprintf(p->key, sizeof p->key, "%s", key);
+	memcpy(p->ohash, ohash, 33);
+	p->size = size;
+}
+
+int
+incr_search_carry_part(incr *inc, const char *staging, const char *rel,
+    const char *key, const size_t *members, size_t m)
+{
+	const old_rec *r;
+	char *data;
+
+	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
+	    strcmp(r->key, key) != 0 ||
+	    !verify_and_carry(inc, r, staging, rel, &data))
+		return 0;
+	part_add(inc, rel, key, r->ohash, r->size, members, m);
+	atomic_fetch_add(&inc->reused, 1);
+	free(data);
+	return 1;
 }
 
 void
-incr_search_keep(incr *inc, spool *entries)
+incr_search_wrote_part(incr *inc, const char *rel, const char *key,
+    const char *data, size_t len, const size_t *members, size_t m)
 {
-	if (!inc) {
-		spool_free(entries);
+	incr_hash h;
+	char ohash[33];
+
+	if (!inc)
 		return;
-	}
-	spool_free(inc->entries);
-	inc->entries = entries;
+	incr_hash_init(&h);
+	incr_hash_add(&h, data, len);
+	incr_hash_hex(&h, ohash);
+	part_add(inc, rel, key, ohash, len, members, m);
+	atomic_fetch_add(&inc->made, 1);
 }
 
 int
@@ -1174,7 +1266,18 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	/* the document-local filters' findings (incrfilters.c) */
 	incr_filters_write(pipeline_filters_memo(inc->pl), &o);
 	incr_model_write(pipeline_model_memo(inc->pl), inc->dochash, &o);
-	incr_search_write(&o, inc->dochash, inc->entries, inc->ndocs);
+	/* the search index's parts: each an "out" record and the tree
+	 * hashes of its lines (incrsearch.c) */
+	for (i = 0; i < inc->nparts; i++) {
+		const search_part *sp = &inc->parts[i];
+		buf_printf(b, "out\t%s\t%s\t%zu\t", sp->key, sp->ohash,
+		    sp->size);
+		put_stat(b, staging, sp->rel);
+		buf_printf(b, "%s\nse\t%s\t", sp->rel, sp->rel);
+		buf_puts(b, sp->hashes);
+		buf_putc(b, '\n');
+		incr_out_room(&o);
+	}
 	out_flush(&o);
 	incr_hash_hex(&o.h, sum);
 	buf_printf(b, "sum %s\n", sum);
@@ -1211,7 +1314,12 @@ incr_end(incr *inc)
 	free(inc->dochash);
 	free(inc->srchash);
 	free(inc->out);
-	incr_search_keep(inc, NULL);
+	for (i = 0; i < inc->nparts; i++) {
+		free(inc->parts[i].rel);
+		free(inc->parts[i].hashes);
+	}
+	free(inc->parts);
+	pthread_mutex_destroy(&inc->search_lock);
 	incr_search_free(inc->search);
 	/* the cache's text, read for this build: every reader is done */
 	incr_cache_text_free(*pipeline_cache_slot(inc->pl));

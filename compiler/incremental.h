@@ -210,27 +210,41 @@ const char *incr_model_tree_hash(const incr_model *m, size_t i);
 void incr_model_write(const incr_model *m, char (*treehash)[33],
     incr_out *o);
 void incr_model_free(incr_model *m);
-/* incrsearch.c: each document's search entry under its tree hash ("se"
- * lines).  line adds one NUL-terminated line of the cache's text (which
- * must outlive it: incr_cache_lines') if it is an "se" line; sort before
- * find, which returns the entry made from the tree hashed hash, or NULL.
- * write appends one line a document that has both an entry and a hash. */
+/* incrsearch.c: the search index's parts in OUT, as the cache recorded
+ * them ("se" lines: a part's file and its documents' tree hashes, a
+ * line of the file each).  line adds one NUL-terminated line of the
+ * cache's text (which must outlive it: incr_cache_lines') if it is an
+ * "se" line; sort before find, which gives the part and line of the
+ * entry made from the tree hashed hash (1), else 0.  entry returns that
+ * line of the part, read from dir (the old OUT) once and only when the
+ * file is size bytes hashing to ohash (its "out" record), else NULL;
+ * the text lives until free.  One thread. */
 typedef struct incr_search incr_search;
 incr_search *incr_search_new(void);
 void incr_search_line(incr_search *s, const char *line);
 void incr_search_sort(incr_search *s);
-const char *incr_search_find(const incr_search *s, const char *hash);
-void incr_search_write(incr_out *o, char (*dochash)[33],
-    const spool *entries, size_t n);
+int incr_search_find(const incr_search *s, const char *hash, size_t *part,
+    size_t *pos);
+const char *incr_search_part_rel(const incr_search *s, size_t part);
+const char *incr_search_entry(incr_search *s, const char *dir, size_t part,
+    size_t pos, const char *ohash, size_t size);
 void incr_search_free(incr_search *s);
-
-/* The site's search entries (htmlsearch_entry) of a build, one a
- * document: get returns document i's from OUT's cache when its tree
- * hash is known (incr_tree) and one was recorded for it, else NULL (the
- * pointer lives until incr_end); keep takes the spool of this build's
- * (ndocs long, freed by incr_end) to be recorded. */
-const char *incr_search_get(incr *inc, size_t i);
-void incr_search_keep(incr *inc, spool *entries);
+/* The site's search parts (html.c), through the build: doc_hash is
+ * document i's tree hash (NULL until known); known says, from any
+ * worker, whether OUT's parts hold the entry made from that tree (so
+ * its page may be carried over without the tree); old_entry returns
+ * that entry, newly allocated, or NULL when its part cannot be read back
+ * (the caller makes the tree).  carry_part links the part rel (key: its
+ * documents' tree hashes, htmlsearch.h) from OUT into staging when OUT's
+ * is that one, and records it; wrote_part records one written.  members
+ * are the part's documents, in its order. */
+const char *incr_doc_hash(incr *inc, size_t i);
+int incr_search_known(incr *inc, size_t i);
+char *incr_search_old_entry(incr *inc, size_t i);
+int incr_search_carry_part(incr *inc, const char *staging, const char *rel,
+    const char *key, const size_t *members, size_t m);
+void incr_search_wrote_part(incr *inc, const char *rel, const char *key,
+    const char *data, size_t len, const size_t *members, size_t m);
 /* Whether document i's output rel of kind k would be carried over by
  * incr_reuse (its key is the recorded one); checks no file. */
 int incr_reusable(incr *inc, enum incr_kind k, size_t i, const char *rel);

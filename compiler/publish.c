@@ -404,25 +404,23 @@ carry_xml(stream_ctx *x, size_t i)
 
 /* A document whose tree the cache would read back (its inputs did not
  * change) needs no tree at all when its XML file and page are carried
- * over and its search entry was recorded (incrsearch.c): then its entry
- * is returned.  The root index.md's tree is always made (the home page's
+ * over and its search entry is in OUT's index (incrsearch.c): 1.  The root index.md's tree is always made (the home page's
  * text). */
-static char *
+static int
 stream_carry(void *arg, size_t i)
 {
 	stream_ctx *x = arg;
 	const document *d = pipeline_corpus(x->pl)->docs[i];
 	const char *known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
-	const char *entry;
 	char *page;
 	int ok;
 
 	if (!known || !strcmp(d->id, "index"))
-		return NULL;
+		return 0;
 	incr_tree(x->inc, i, known);
-	if (!(entry = incr_search_get(x->inc, i)) ||
+	if (!incr_search_known(x->inc, i) ||
 	    !(page = publish_path("html", d->id, ".html")))
-		return NULL;
+		return 0;
 	ok = incr_reusable(x->inc, INCR_HTML, i, page) &&
 	    (!x->with_xml || carry_xml(x, i)) &&
 	    incr_reuse(x->inc, INCR_HTML, i, x->staging, page);
@@ -430,7 +428,7 @@ stream_carry(void *arg, size_t i)
 	/* its cmark tree is left for pipeline_free: freeing it node by
 	 * node cost a rebuild a quarter of its time, and the parse stage's
 	 * peak held it anyway */
-	return ok ? xstrdup(entry) : NULL;
+	return ok;
 }
 
 /* corpus.xml's whole tree, for the corpus pages: finished now, after
@@ -642,6 +640,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	backend_input in;
 	const project *p = pipeline_project(pl);
 	stream_ctx sx;
+	const char **ids;
 	int fatal = 0;
 
 	/* the marker first: a back end that fails on a full disk must say
@@ -677,6 +676,10 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	in.corpus = pipeline_corpus_head(pl);
 	in.docs = pipeline_document_xml(pl);
 	in.ndocs = pipeline_ndocs(pl);
+	ids = xcalloc(in.ndocs + 1, sizeof *ids);
+	for (size_t i = 0; i < in.ndocs; i++)
+		ids[i] = pipeline_corpus(pl)->docs[i]->id;
+	in.ids = ids;
 	in.jobs = pipeline_jobs(pl);
 	in.timings = pipeline_options_of(pl)->timings;
 	in.today = pipeline_corpus(pl)->today;
@@ -726,6 +729,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		fatal |= atomic_load(&sx.failed);
 		free(sx.xml_done);
 	}
+	free(ids);
 	return fatal;
 }
 

@@ -104,12 +104,16 @@ let idx = null;
 try {
   const ctx = { window: {} };
   vm.runInNewContext(fs.readFileSync(path.join(html, 'search-index.js'), 'utf8'), ctx);
-  idx = ctx.window.POLICYC_SEARCH;
+  idx = ctx.window.POLICYC_SEARCH.slice();
+  // the documents' entries are in parts, each calling POLICYC_SEARCH_ADD
+  ctx.window.POLICYC_SEARCH_ADD = a => { for (const e of a) idx.push(e); };
+  for (const part of ctx.window.POLICYC_SEARCH_PARTS)
+    vm.runInNewContext(fs.readFileSync(path.join(html, part), 'utf8'), ctx);
 } catch (e) { idx = null; }
 ok(Array.isArray(idx) && idx.filter(e => e.y !== 'glossary term').length === docXml.length &&
    idx.some(e => /lado-notice\.html$/.test(e.u) && /LADO/.test(e.t + e.k.join(' ') + e.x)) &&
    idx.some(e => e.y === 'glossary term'),
-   'search-index.js loads as a script: an entry per document and per glossary term');
+   'search-index.js and its parts load as scripts: an entry per document and per glossary term');
 
 const gl = fs.readFileSync(path.join(html, 'glossary.html'), 'utf8');
 const glIds = new Set([...gl.matchAll(/ id="([^"]+)"/g)].map(m => m[1]));

@@ -337,18 +337,36 @@ def parse_js_value(s, i):
         return json.loads(m.group(0)), m.end()
     raise JSError("unexpected %r at %d" % (s[i:i + 20], i))
 
-def search_index_problems(path):
-    text = open(path, encoding="utf-8").read()
-    m = re.match(r"\s*(/\*.*?\*/\s*)*window\.POLICYC_SEARCH\s*=", text, re.S)
-    if not m:
-        return ["%s: not `window.POLICYC_SEARCH = [...]`" % path]
-    try:
-        val, i = parse_js_value(text, m.end())
-    except JSError as e:
-        return ["%s: the index is not a plain literal: %s" % (path, e)]
+def js_calls_problems(path, text, shapes):
+    """text must be only `NAME = literal;` / `NAME(literal);` statements,
+    in the order shapes gives (name, kind); returns (problems, values)."""
+    i, vals = 0, []
+    for name, kind in shapes:
+        if kind == "=":
+            pat = r"\s*(/\*.*?\*/\s*)*" + re.escape(name) + r"\s*="
+        else:
+            pat = r"\s*(/\*.*?\*/\s*)*" + re.escape(name) + r"\s*\("
+        m = re.compile(pat, re.S).match(text, i)
+        if not m:
+            return ["%s: not `%s %s ...`" % (path, name, kind)], vals
+        try:
+            val, i = parse_js_value(text, m.end())
+        except JSError as e:
+            return ["%s: the index is not a plain literal: %s" % (path, e)], vals
+        if kind == "(":
+            m = re.compile(r"\s*\)").match(text, i)
+            if not m:
+                return ["%s: code in the call: %r" % (path, text[i:i + 60])], vals
+            i = m.end()
+        m = re.compile(r"\s*;?").match(text, i)
+        i = m.end()
+        vals.append(val)
     rest = text[i:].strip()
-    if rest not in ("", ";"):
-        return ["%s: code after the index: %r" % (path, rest[:60])]
+    if rest:
+        return ["%s: code after the index: %r" % (path, rest[:60])], vals
+    return [], vals
+
+def index_url_problems(path, val):
     p = []
     def walk(v, key):
         if isinstance(v, dict):
@@ -362,6 +380,29 @@ def search_index_problems(path):
             if sch or s.startswith("//") or s.startswith("/"):
                 p.append("%s: index URL %r is not a page of the site" % (path, v[:80]))
     walk(val, "")
+    return p
+
+def search_index_problems(path):
+    """search-index.js: the glossary's entries, then the parts' files,
+    each html/search/<16 hex>.js beside it, each only a call of
+    POLICYC_SEARCH_ADD with a literal."""
+    text = open(path, encoding="utf-8").read()
+    p, vals = js_calls_problems(path, text, [("window.POLICYC_SEARCH", "="),
+                                             ("window.POLICYC_SEARCH_PARTS", "=")])
+    if p:
+        return p
+    p = index_url_problems(path, vals[0])
+    if not isinstance(vals[1], list):
+        return p + ["%s: the parts are not a list" % path]
+    for part in vals[1]:
+        full = os.path.join(os.path.dirname(path), part) if isinstance(part, str) else ""
+        if not isinstance(part, str) or not re.fullmatch(r"search/[0-9a-f]{16}\.js", part) \
+                or not os.path.isfile(full):
+            p.append("%s: part %r is not a file of the index" % (path, part))
+            continue
+        q, pv = js_calls_problems(full, open(full, encoding="utf-8").read(),
+                                  [("window.POLICYC_SEARCH_ADD", "(")])
+        p += q or index_url_problems(full, pv[0])
     return p
 
 # ---------------------------------------------------------------- PDFs ----

@@ -1,18 +1,22 @@
 /*
  * search.js - the search box of a policyc site.  The index is
- * search-index.js (window.POLICYC_SEARCH, written by the compiler), loaded
- * as an ordinary <script> so that search works from file:// with no
- * server and no fetch.  Every query word must appear in a document;
- * matches in the title weigh most, then glossary terms, headings, text.
- * Results update as you type; ?q= in the address fills the box.
+ * search-index.js (written by the compiler: window.POLICYC_SEARCH, the
+ * glossary's entries, and window.POLICYC_SEARCH_PARTS, the files holding
+ * the documents' entries), loaded as an ordinary <script> so that search
+ * works from file:// with no server and no fetch; the parts are loaded
+ * the same way, each calling window.POLICYC_SEARCH_ADD with its entries.
+ * Every query word must appear in a document; matches in the title weigh
+ * most, then glossary terms, headings, text.  Results update as you type;
+ * ?q= in the address fills the box.
  */
 (function () {
 	'use strict';
-	var index = window.POLICYC_SEARCH || [];
 	var input = document.getElementById('search-q');
 	var list = document.getElementById('search-results');
 	var status = document.getElementById('search-status');
 	if (!input || !list || !status) return;
+	var parts = window.POLICYC_SEARCH_PARTS || [];
+	var pending = parts.length, missing = 0;
 
 	function norm(s) {
 		s = String(s || '').toLowerCase();
@@ -20,7 +24,7 @@
 		return s;
 	}
 
-	var docs = index.map(function (d) {
+	function prepare(d) {
 		return {
 			d: d,
 			t: norm(d.t),
@@ -28,7 +32,8 @@
 			h: norm((d.h || []).map(function (h) { return h[0]; }).join(' | ')),
 			x: norm(d.x)
 		};
-	});
+	}
+	var docs = (window.POLICYC_SEARCH || []).map(prepare);
 
 	function count(hay, w) {
 		var n = 0, i = hay.indexOf(w);
@@ -104,6 +109,7 @@
 		var q = norm(input.value).trim();
 		list.textContent = '';
 		if (!q) { status.textContent = ''; return; }
+		if (pending > 0) { status.textContent = 'Loading the search index\u2026'; return; }
 		var words = q.split(/\s+/).filter(Boolean);
 		var hits = [];
 		docs.forEach(function (d) {
@@ -117,7 +123,9 @@
 		});
 		/* current documents before superseded ones of the same score */
 		hits.forEach(function (h) { if (h.d.d.st === 'superseded' || h.d.d.st === 'withdrawn') h.s = h.s / 4; });
-		hits.sort(function (a, b) { return b.s - a.s || (a.d.d.t < b.d.d.t ? -1 : 1); });
+		/* the same order whatever order the parts loaded in */
+		function cmp(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
+		hits.sort(function (a, b) { return b.s - a.s || cmp(a.d.d.t, b.d.d.t) || cmp(a.d.d.u, b.d.d.u); });
 		var shown = {};
 		hits.slice(0, 50).forEach(function (h) {
 			var li = document.createElement('li');
@@ -142,10 +150,28 @@
 			li.appendChild(p);
 			list.appendChild(li);
 		});
-		status.textContent = hits.length === 0 ? 'No results for \u201c' + input.value.trim() + '\u201d.' :
+		status.textContent = (hits.length === 0 ? 'No results for \u201c' + input.value.trim() + '\u201d.' :
 			hits.length + (hits.length === 1 ? ' result' : ' results') + ' for \u201c' + input.value.trim() + '\u201d' +
-			(hits.length > 50 ? ' (showing the first 50)' : '') + '.';
+			(hits.length > 50 ? ' (showing the first 50)' : '') + '.') +
+			(missing ? ' Part of the search index could not be loaded: some documents may be missing.' : '');
 	}
+
+	/* the parts: each a script calling POLICYC_SEARCH_ADD; search runs
+	 * once all have loaded (or failed to) */
+	function settled() {
+		if (--pending === 0) run();
+	}
+	window.POLICYC_SEARCH_ADD = function (entries) {
+		(entries || []).forEach(function (d) { docs.push(prepare(d)); });
+	};
+	parts.forEach(function (src) {
+		var s = document.createElement('script');
+		s.src = src;
+		s.async = false;
+		s.onload = settled;
+		s.onerror = function () { missing++; settled(); };
+		document.head.appendChild(s);
+	});
 
 	var m = /[?&]q=([^&#]*)/.exec(window.location.search);
 	if (m) {

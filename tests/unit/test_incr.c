@@ -1,13 +1,18 @@
 /*
  * test_incr.c — unit tests of the build cache's share of the search index
- * (incrsearch.c): entries are found by the tree hash they were recorded
+ * (incrsearch.c): an entry is found by the tree hash it was recorded
  * under and by nothing else, lines that are not well-formed "se" lines
- * are ignored, and what incr_search_write writes reads back the same.
+ * are ignored, and a part's lines are read back only from the file the
+ * cache recorded (its size and hash), never from another.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "fsio.h"
 #include "harness.h"
+#include "htmlsearch.h"
 #include "incremental.h"
 #include "spool.h"
 #include "util.h"
@@ -41,53 +46,90 @@ read_text(const char *text, char **data_out)
 UNIT_TEST(incr_search_finds_by_tree_hash_only)
 {
 	char *text;
+	size_t part = 9, pos = 9;
 	incr_search *s = read_text(
 	    "doc\tx\ty\n"
-	    "se\t" H2 "\t{u:\"b.html\"}\n"
-	    "se\t" H1 "\t{u:\"a.html\",x:\"text with spaces\"}\n"
-	    "se\tshort\t{u:\"bad.html\"}\n"
-	    "se\t" H3 "{u:\"no-tab.html\"}\n"
+	    "se\thtml/search/b.js\t" H2 "\n"
+	    "se\thtml/search/a.js\t" H3 "," H1 "\n"
+	    "se\thtml/search/short.js\tabc\n"
+	    "se\thtml/search/upper.js\t" "0123456789ABCDEF0123456789abcdef" "\n"
+	    "se\t" H3 "\n"
 	    "out\tk\th\t1\thtml/a.html\n", &text);
 
-	CHECK_STR(incr_search_find(s, H1), "{u:\"a.html\",x:\"text with spaces\"}");
-	CHECK_STR(incr_search_find(s, H2), "{u:\"b.html\"}");
-	CHECK(incr_search_find(s, H3) == NULL);
-	CHECK(incr_search_find(s, "short") == NULL);
-	CHECK(incr_search_find(s, "") == NULL);
-	CHECK(incr_search_find(s, NULL) == NULL);
-	CHECK(incr_search_find(NULL, H1) == NULL);
+	CHECK(incr_search_find(s, H1, &part, &pos));
+	CHECK_STR(incr_search_part_rel(s, part), "html/search/a.js");
+	CHECK(pos == 1);
+	CHECK(incr_search_find(s, H3, &part, &pos) && pos == 0);
+	CHECK(incr_search_find(s, H2, &part, &pos) && pos == 0);
+	CHECK_STR(incr_search_part_rel(s, part), "html/search/b.js");
+	CHECK(!incr_search_find(s, "0123456789ABCDEF0123456789abcdef", &part,
+	    &pos));
+	CHECK(!incr_search_find(s, "short", &part, &pos));
+	CHECK(!incr_search_find(s, "", &part, &pos));
+	CHECK(!incr_search_find(s, NULL, &part, &pos));
+	CHECK(!incr_search_find(NULL, H1, &part, &pos));
+	CHECK(incr_search_part_rel(s, 7) == NULL);
 	incr_search_free(s);
 	free(text);
 }
 
-UNIT_TEST(incr_search_write_reads_back)
+/* Writes a part's file as html.c does; its hash into ohash. */
+static size_t
+write_part(const char *dir, char *const *ents, size_t n, char ohash[33])
 {
-	char hashes[3][33] = { H1, "", H2 };
-	const char *texts[3] = { "{u:\"a.html\"}", "{u:\"nohash.html\"}",
-	    "{u:\"tab\there.html\"}" };
-	spool *entries = spool_new(NULL, 3);
-	incr_search *s;
-	incr_out o;
-	char *text;
-	size_t i;
+	char *path = path_join(dir, "html/search/p.js");
+	buf b;
+	incr_hash h;
+	size_t len;
 
-	for (i = 0; i < 3; i++)
-		spool_put(entries, i, xstrdup(texts[i]));
-	memset(&o, 0, sizeof o);
-	buf_init(&o.b);
-	buf_puts(&o.b, "");
-	incr_hash_init(&o.h);
-	incr_search_write(&o, hashes, entries, 3);
-	/* no hash, or a tab the line format cannot carry: not written */
-	CHECK(strstr(o.b.data, "nohash") == NULL);
-	CHECK(strstr(o.b.data, "tab") == NULL);
-	s = read_text(o.b.data, &text);
-	CHECK_STR(incr_search_find(s, H1), "{u:\"a.html\"}");
-	CHECK(incr_search_find(s, H2) == NULL);
+	buf_init(&b);
+	htmlsearch_part(&b, ents, n);
+	CHECK(fsio_write(path, b.data, b.len) == 0);
+	incr_hash_init(&h);
+	incr_hash_add(&h, b.data, b.len);
+	incr_hash_hex(&h, ohash);
+	len = b.len;
+	buf_free(&b);
+	free(path);
+	return len;
+}
+
+UNIT_TEST(incr_search_reads_a_part_back_only_as_recorded)
+{
+	char dir[] = "/tmp/policyc-incr-XXXXXX", ohash[33], *text;
+	char *ents[3] = { "{u:\"a.html\",x:\"one, two\"}", "{u:\"b.html\"}",
+	    "{u:\"c.html\"}" };
+	const char *cache = "se\thtml/search/p.js\t" H1 "," H2 "," H3 "\n";
+	incr_search *s;
+	size_t len;
+
+	CHECK(mkdtemp(dir) != NULL);
+	len = write_part(dir, ents, 3, ohash);
+	s = read_text(cache, &text);
+	CHECK_STR(incr_search_entry(s, dir, 0, 0, ohash, len), ents[0]);
+	CHECK_STR(incr_search_entry(s, dir, 0, 2, ohash, len), ents[2]);
+	CHECK(incr_search_entry(s, dir, 0, 3, ohash, len) == NULL);
 	incr_search_free(s);
 	free(text);
-	buf_free(&o.b);
-	spool_free(entries);
+
+	/* another size or hash than recorded: nothing is read from it */
+	s = read_text(cache, &text);
+	CHECK(incr_search_entry(s, dir, 0, 1, ohash, len + 1) == NULL);
+	incr_search_free(s);
+	free(text);
+	s = read_text(cache, &text);
+	CHECK(incr_search_entry(s, dir, 0, 1, H1, len) == NULL);
+	CHECK(incr_search_entry(s, dir, 0, 1, ohash, len) == NULL);  /* said once */
+	incr_search_free(s);
+	free(text);
+
+	/* the hash right but fewer lines than the cache names */
+	len = write_part(dir, ents, 2, ohash);
+	s = read_text(cache, &text);
+	CHECK(incr_search_entry(s, dir, 0, 0, ohash, len) == NULL);
+	incr_search_free(s);
+	free(text);
+	CHECK(fsio_rmtree(dir) == 0);
 }
 
 /* A spool in a file gives back what was put, in any order, and nothing
