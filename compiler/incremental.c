@@ -245,6 +245,8 @@ struct incr {
 	char (*srchash)[33];         /* per document: its source file */
 	char (*key[INCR_NKINDS])[33];  /* per kind, per document */
 	new_rec *rec[INCR_NKINDS];
+	char corpus_hash[33];        /* corpus.xml's bytes, when its writer
+	                                hashed them (incr_corpus_hashed) */
 	char corpus_key[33];         /* pages made from corpus.xml */
 	char corpus_key_pdf[33];     /* ... when the PDFs are made too */
 	int with_pdf;                /* they are (staging/pdf exists) */
@@ -780,10 +782,15 @@ corpus_keys(incr *inc)
 	if (inc->corpus_keyed)
 		return;
 	inc->corpus_keyed = 1;
-	incr_hash_init(&h);
-	/* its bytes as written (a lean tree's parts in their place) */
-	(void)pipeline_corpus_xml_write(inc->pl, hash_write, &h);
-	incr_hash_hex(&h, cx);
+	/* its bytes as written (a lean tree's parts in their place),
+	 * hashed here unless the writer of OUT/xml/corpus.xml did */
+	if (inc->corpus_hash[0])
+		memcpy(cx, inc->corpus_hash, 33);
+	else {
+		incr_hash_init(&h);
+		(void)pipeline_corpus_xml_write(inc->pl, hash_write, &h);
+		incr_hash_hex(&h, cx);
+	}
 	incr_hash_init(&h);
 	incr_hash_str(&h, inc->global);
 	incr_hash_str(&h, "corpus");
@@ -800,6 +807,13 @@ corpus_keys(incr *inc)
 	for (i = 0; i < c->ndocs; i++)
 		incr_hash_str(&h, inc->dochash[i]);
 	incr_hash_hex(&h, inc->corpus_key_pdf);
+}
+
+void
+incr_corpus_hashed(incr *inc, const char hex[33])
+{
+	if (inc && !inc->corpus_keyed)
+		memcpy(inc->corpus_hash, hex, 33);
 }
 
 void

@@ -60,7 +60,11 @@ incr *incr_begin(pipeline *pl, const char *out, int use_cache,
  * tree itself and this does nothing. */
 void incr_tree(incr *inc, size_t i, const char *dochash);
 /* ... and after every document's tree was given, before anything is
- * grafted onto corpus.xml (html.c): the corpus pages' keys. */
+ * grafted onto corpus.xml (html.c): the corpus pages' keys.  Before it,
+ * the writer of OUT/xml/corpus.xml may give the hash of the bytes it
+ * wrote (incr_hash), which the keys then take instead of serialising
+ * corpus.xml once more. */
+void incr_corpus_hashed(incr *inc, const char hex[33]);
 void incr_trees_done(incr *inc);
 
 /* Back ends, from any worker: when the output rel (relative to the
