@@ -499,10 +499,10 @@ search_entry(site_job *j, size_t i)
 /* The key of a part (its file's name and the cache's key): the part
  * and the tree hash of each of its documents in order, whose entry is a
  * function of its tree alone; a document with no tree hash (no build
- * cache) by its entry's bytes. */
+ * cache) by its entry's bytes, which ents then holds. */
 static void
 part_key(site_job *j, unsigned nparts, unsigned k, const size_t *m,
-    size_t n, char key[33])
+    size_t n, char **ents, char key[33])
 {
 	incr_hash h;
 	size_t a;
@@ -513,9 +513,9 @@ part_key(site_job *j, unsigned nparts, unsigned k, const size_t *m,
 	incr_hash_long(&h, (long)k);
 	for (a = 0; a < n; a++) {
 		const char *dh = incr_doc_hash(j->in->incr, m[a]);
-		char *e = dh ? NULL : search_entry(j, m[a]);
-		incr_hash_str(&h, dh ? dh : e ? e : "-");
-		free(e);
+		if (!dh)
+			ents[a] = search_entry(j, m[a]);
+		incr_hash_str(&h, dh ? dh : ents[a] ? ents[a] : "-");
 	}
 	incr_hash_hex(&h, key);
 }
@@ -529,18 +529,21 @@ write_part(site_job *j, unsigned nparts, unsigned k, const size_t *m,
     size_t n, char **urls, size_t *nurls)
 {
 	const backend_input *in = j->in;
-	char key[33], *rel, **ents;
+	char key[33], *rel, **ents = xcalloc(n + 1, sizeof *ents);
 	size_t a, have = 0;
 	buf b;
 	int rc = 0;
 
-	part_key(j, nparts, k, m, n, key);
+	part_key(j, nparts, k, m, n, ents, key);
 	rel = xasprintf("html/search/%.16s.js", key);
 	if (!incr_search_carry_part(in->incr, in->out_dir, rel, key, m, n)) {
-		ents = xcalloc(n + 1, sizeof *ents);
-		for (a = 0; a < n; a++)
-			if ((ents[have] = search_entry(j, m[a])) != NULL)
-				have++;
+		/* the entries in order, those a document has none of left out */
+		for (a = 0; a < n; a++) {
+			char *e = ents[a] ? ents[a] : search_entry(j, m[a]);
+			ents[a] = NULL;
+			if (e)
+				ents[have++] = e;
+		}
 		buf_init(&b);
 		htmlsearch_part(&b, ents, have);
 		if (publish_write(in->out_dir, rel, b.data, b.len) != 0) {
@@ -551,10 +554,10 @@ write_part(site_job *j, unsigned nparts, unsigned k, const size_t *m,
 			incr_search_wrote_part(in->incr, rel, key, b.data,
 			    b.len, m, n);
 		buf_free(&b);
-		for (a = 0; a < have; a++)
-			free(ents[a]);
-		free(ents);
 	}
+	for (a = 0; a < n; a++)
+		free(ents[a]);
+	free(ents);
 	urls[(*nurls)++] = xstrdup(rel + strlen("html/"));
 	free(rel);
 	return rc;
@@ -596,12 +599,12 @@ write_search(site_job *j)
 	wrc = f ? htmlsearch_write(f, j->corpus, urls, nurls) : -1;
 	if (f && fclose(f) != 0)
 		wrc = -1;
-	if (wrc != 0)
-		rc = -1;
-	if (wrc != 0)
+	if (wrc != 0) {
 		diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
 		    "cannot write %s/search-index.js: %s", j->html_dir,
 		    strerror(errno));
+		rc = -1;
+	}
 	for (i = 0; i < nurls; i++)
 		free(urls[i]);
 	free(urls);

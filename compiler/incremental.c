@@ -255,7 +255,6 @@ struct incr {
 	incr_search *search;         /* OUT's search parts (incrsearch.c) */
 	search_part *parts;          /* this build's, for the cache */
 	size_t nparts;
-	pthread_mutex_t search_lock; /* old parts read back (one at a time) */
 	char global[33];             /* html_identity */
 	char bin[33];                /* binary_identity */
 	char **named;                /* their rels (html/index.html ...) */
@@ -854,7 +853,6 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 	atomic_init(&inc->reused, 0);
 	atomic_init(&inc->made, 0);
 	atomic_init(&inc->unread, 0);
-	pthread_mutex_init(&inc->search_lock, NULL);
 	inc->dochash = xcalloc(c->ndocs + 1, sizeof *inc->dochash);
 	inc->srchash = xcalloc(c->ndocs + 1, sizeof *inc->srchash);
 	inc->deferred = pipeline_streamed(pl);
@@ -991,16 +989,14 @@ incr_search_old_entry(incr *inc, size_t i)
 {
 	size_t part, pos;
 	const old_rec *r;
-	const char *e = NULL;
+	const char *e;
 
-	if (!incr_search_known(inc, i) || !incr_search_find(inc->search,
-	    inc->dochash[i], &part, &pos))
+	if (!inc || !inc->trusted || !incr_search_find(inc->search,
+	    incr_doc_hash(inc, i), &part, &pos))
 		return NULL;
 	r = find_old(inc, incr_search_part_rel(inc->search, part));
-	pthread_mutex_lock(&inc->search_lock);
 	e = incr_search_entry(inc->search, inc->out, part, pos,
 	    r ? r->ohash : NULL, r ? r->size : 0);
-	pthread_mutex_unlock(&inc->search_lock);
 	return e ? xstrdup(e) : NULL;
 }
 
@@ -1333,7 +1329,6 @@ incr_end(incr *inc)
 		free(inc->parts[i].hashes);
 	}
 	free(inc->parts);
-	pthread_mutex_destroy(&inc->search_lock);
 	incr_search_free(inc->search);
 	/* the cache's text, read for this build: every reader is done */
 	incr_cache_text_free(*pipeline_cache_slot(inc->pl));

@@ -236,9 +236,9 @@ void incr_search_free(incr_search *s);
 /* The site's search parts (html.c), through the build: doc_hash is
  * document i's tree hash (NULL until known); known says, from any
  * worker, whether OUT's parts hold the entry made from that tree (so
- * its page may be carried over without the tree); old_entry returns
- * that entry, newly allocated, or NULL when its part cannot be read back
- * (the caller makes the tree).  carry_part links the part rel (key: its
+ * its page may be carried over without the tree); old_entry (one
+ * thread) returns that entry, newly allocated, or NULL when its part
+ * cannot be read back (the caller makes the tree).  carry_part links the part rel (key: its
  * documents' tree hashes, htmlsearch.h) from OUT into staging when OUT's
  * is that one, and records it; wrote_part records one written.  members
  * are the part's documents, in its order. */

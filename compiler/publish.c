@@ -323,8 +323,8 @@ typedef struct {
 	int with_xml;               /* OUT/xml/ is asked for */
 	unsigned char *xml_done;    /* per document: its XML file carried */
 	atomic_int failed;
-	int corpus_tried;           /* stream_corpus wrote corpus.xml ... */
-	int corpus_written;         /* ... and it was written whole */
+	int corpus_written;         /* stream_corpus wrote corpus.xml (or
+	                               said why it could not) */
 } stream_ctx;
 
 static void
@@ -406,8 +406,8 @@ carry_xml(stream_ctx *x, size_t i)
 
 /* A document whose tree the cache would read back (its inputs did not
  * change) needs no tree at all when its XML file and page are carried
- * over and its search entry is in OUT's index (incrsearch.c): 1.  The root index.md's tree is always made (the home page's
- * text). */
+ * over and its search entry is in OUT's index (incrsearch.c): 1.  The
+ * root index.md's tree is always made (the home page's text). */
 static int
 stream_carry(void *arg, size_t i)
 {
@@ -443,54 +443,32 @@ stream_corpus_edge(void *arg, size_t k, const char **from, const char **to,
 	    kind);
 }
 
-/* corpus.xml's bytes going to its file and to the build cache's hash
- * at once. */
-typedef struct {
-	FILE *f;
-	incr_hash h;
-	int failed;
-} tee_ctx;
-
-static int
-tee_write(void *arg, const char *data, size_t n)
-{
-	tee_ctx *t = arg;
-
-	incr_hash_add(&t->h, data, n);
-	if (!t->failed && fwrite(data, 1, n, t->f) != n)
-		t->failed = 1;
-	return 0;
-}
+static int publish_corpus_xml(pipeline *pl, const char *staging,
+    diag_set *ds, incr_hash *h);
 
 /* corpus.xml's whole tree, for the corpus pages: finished now, after
  * the document pages freed their trees (backend.h).  With OUT/xml it is
  * written now too, its bytes hashed as they go for the corpus pages'
  * key (incr_corpus_hashed): one serialisation of it, not two (at 10,000
- * documents each was ~0.15 s).  A write that fails is made again, and
- * reported, by publish_corpus_xml. */
+ * documents each was ~0.15 s). */
 static xmlDocPtr
 stream_corpus(void *arg)
 {
 	stream_ctx *x = arg;
 	xmlDocPtr cx = pipeline_corpus_xml(x->pl);
-	tee_ctx t;
+	incr_hash h;
 	char hex[33];
 
-	if (!cx || !x->with_xml || x->corpus_tried)
+	if (!cx || !x->with_xml || x->corpus_written)
 		return cx;
-	x->corpus_tried = 1;
-	if (!(t.f = publish_fopen(x->staging, "xml/corpus.xml")))
-		return cx;
-	incr_hash_init(&t.h);
-	t.failed = 0;
-	if (pipeline_corpus_xml_write(x->pl, tee_write, &t) == 0) {
-		incr_hash_hex(&t.h, hex);
+	x->corpus_written = 1;
+	incr_hash_init(&h);
+	if (publish_corpus_xml(x->pl, x->staging, x->ds, &h) != 0)
+		atomic_store(&x->failed, 1);
+	else {
+		incr_hash_hex(&h, hex);
 		incr_corpus_hashed(x->inc, hex);
-	} else
-		t.failed = 1;
-	if (fclose(t.f) != 0)
-		t.failed = 1;
-	x->corpus_written = !t.failed;
+	}
 	return cx;
 }
 
@@ -512,19 +490,32 @@ stream_one(void *arg, size_t i, int worker)
 		stream_release(arg, i);
 }
 
+/* corpus.xml's bytes to its file, and into a hash when there is one. */
+typedef struct {
+	FILE *f;
+	incr_hash *h;
+} corpus_sink;
+
 static int
-file_write(void *f, const char *data, size_t n)
+corpus_write(void *arg, const char *data, size_t n)
 {
-	return fwrite(data, 1, n, f) == n ? 0 : -1;
+	corpus_sink *k = arg;
+
+	if (k->h)
+		incr_hash_add(k->h, data, n);
+	return fwrite(data, 1, n, k->f) == n ? 0 : -1;
 }
 
-/* OUT/xml/corpus.xml; nonzero when it could not be written. */
+/* OUT/xml/corpus.xml, its bytes also hashed into h unless NULL; nonzero
+ * when it could not be written (reported). */
 static int
-publish_corpus_xml(pipeline *pl, const char *staging, diag_set *ds)
+publish_corpus_xml(pipeline *pl, const char *staging, diag_set *ds,
+    incr_hash *h)
 {
 	xmlDocPtr cx = pipeline_corpus_xml(pl);
 	FILE *f = cx ? publish_fopen(staging, "xml/corpus.xml") : NULL;
-	int rc = f ? pipeline_corpus_xml_write(pl, file_write, f) : -1;
+	corpus_sink k = { f, h };
+	int rc = f ? pipeline_corpus_xml_write(pl, corpus_write, &k) : -1;
 	int e = errno;
 
 	if (rc == 0 && fflush(f) != 0)
@@ -561,7 +552,7 @@ publish_xml(pipeline *pl, const char *staging, diag_set *ds, incr *inc)
 	 * is made (stream_tree) */
 	if (!pipeline_streamed(pl)) {
 		jobs_run(c->ndocs, pipeline_jobs(pl), xml_one, &xc);
-		fatal = publish_corpus_xml(pl, staging, ds);
+		fatal = publish_corpus_xml(pl, staging, ds, NULL);
 	}
 	return fatal | atomic_load(&xc.failed);
 }
@@ -780,7 +771,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	/* streamed: corpus.xml once every document's tree is gone */
 	if (!fatal && in.tree && (o->outputs & OUTPUT_XML) &&
 	    !sx.corpus_written)
-		fatal |= publish_corpus_xml(pl, staging, ds);
+		fatal |= publish_corpus_xml(pl, staging, ds, NULL);
 	if (in.tree) {
 		fatal |= atomic_load(&sx.failed);
 		free(sx.xml_done);
