@@ -11,8 +11,10 @@
  * folder keyed by HEAD, the tag set and the settings, so a build whose
  * history has not changed reads one file.  From it the check stage adds
  * generated amendments and reports amendment-missing; the model stage
- * (history_model) hangs <changes> on each document and <releases> on
- * corpus.xml.  Outside git, on a shallow clone or with no tags the
+ * hangs <changes> on each document's tree as it is made
+ * (history_model_doc, from any worker) and <releases> on corpus.xml once
+ * it is whole (history_model_corpus), so a site build still makes one
+ * tree at a time.  Outside git, on a shallow clone or with no tags the
  * history is what git has, or absent.  The --as-of and --archive helpers
  * (history_releases, history_checkout) are in historygit.c.
  */
@@ -914,36 +916,64 @@ changes_of(const history *h, const document *d)
 }
 
 void
-history_model(history *h, const corpus *c, xmlDocPtr cx, xmlDocPtr *dx)
+history_model_doc(const history *h, const document *d, xmlDocPtr x)
 {
-	size_t i;
+	xmlNodePtr ch;
 
-	if (!h)
+	if (!h || !x)
 		return;
-	if (cx)
-		banner(xmlDocGetRootElement(cx), h);
-	for (i = 0; dx && i < c->ndocs; i++)
-		if (dx[i])
-			banner(xmlDocGetRootElement(dx[i]), h);
+	banner(xmlDocGetRootElement(x), h);
 	if (!h->x)
 		return;
-	if (cx) {
-		xmlNodePtr rels = xmlread_child(xmlDocGetRootElement(h->x),
-		    "releases");
-		xmlNodePtr copy = xmlDocCopyNode(rels, cx, 1);
-		if (opts.archive)
-			set_attr(copy, "archive", "yes");
-		xmlAddChild(xmlDocGetRootElement(cx), copy);
-	}
-	for (i = 0; dx && i < c->ndocs; i++) {
-		xmlNodePtr ch;
+	ch = changes_of(h, d);
+	xmlSetTreeDoc(ch, x);
+	xmlAddChild(xmlDocGetRootElement(x), ch);
+}
 
-		if (!dx[i])
-			continue;
-		ch = changes_of(h, c->docs[i]);
-		xmlSetTreeDoc(ch, dx[i]);
-		xmlAddChild(xmlDocGetRootElement(dx[i]), ch);
-	}
+void
+history_model_corpus(const history *h, xmlDocPtr cx)
+{
+	xmlNodePtr rels, copy;
+
+	if (!h || !cx)
+		return;
+	banner(xmlDocGetRootElement(cx), h);
+	if (!h->x)
+		return;
+	rels = xmlread_child(xmlDocGetRootElement(h->x), "releases");
+	copy = xmlDocCopyNode(rels, cx, 1);
+	if (opts.archive)
+		set_attr(copy, "archive", "yes");
+	xmlAddChild(xmlDocGetRootElement(cx), copy);
+}
+
+/* The settings changes_of and banner read, then the document's lineage
+ * as the history tree holds it: changes_of copies its versions, so the
+ * two are the same exactly when these bytes are. */
+char *
+history_doc_print(const history *h, const document *d, size_t *len)
+{
+	xmlBufferPtr b;
+	char *s;
+	long k;
+
+	if (!h)
+		return NULL;
+	b = xmlBufferCreate();
+	xmlBufferCCat(b, opts.archive ? "archive\n" : "-\n");
+	xmlBufferCCat(b, h->as_of_label ? h->as_of_label : "-");
+	xmlBufferCCat(b, "\n");
+	xmlBufferCCat(b, opts.as_of && h->as_of_label ? opts.as_of : "-");
+	xmlBufferCCat(b, h->x ? "\nhistory\n" : "\nnone\n");
+	k = h->x && d->relpath ? strtab_get(h->by_path, d->relpath) : -1;
+	if (k >= 0)
+		xmlNodeDump(b, h->x, h->lines[k], 0, 0);
+	*len = (size_t)xmlBufferLength(b);
+	s = xmalloc(*len + 1);
+	memcpy(s, xmlBufferContent(b), *len);
+	s[*len] = '\0';
+	xmlBufferFree(b);
+	return s;
 }
 
 void

@@ -34,9 +34,16 @@ typedef struct history history;
  * corpus's project, adds generated amendments to the documents, reports
  * amendment-missing and history-unavailable.  NULL when there is none. */
 history *history_judge(corpus *c, diag_set *ds);
-/* The model stage: <changes> into each document's XML, <releases> into
- * corpus.xml, the as-of banner on both.  h may be NULL. */
-void history_model(history *h, const corpus *c, xmlDocPtr cx, xmlDocPtr *dx);
+/* The model stage: history_model_doc puts <changes> (and the as-of
+ * banner) on a document's tree as it is made (safe from several threads
+ * at once: h is only read), history_model_corpus <releases> (and the
+ * banner) on corpus.xml once it is whole.  h may be NULL. */
+void history_model_doc(const history *h, const document *d, xmlDocPtr x);
+void history_model_corpus(const history *h, xmlDocPtr cx);
+/* What history_model_doc adds to d's tree, as bytes to hash (a tree read
+ * back from an earlier build is kept only when these are as they were).
+ * NULL when h is; the caller frees. */
+char *history_doc_print(const history *h, const document *d, size_t *len);
 void history_free(history *h);
 
 typedef struct {

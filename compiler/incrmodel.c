@@ -12,9 +12,11 @@
  * old tree hash is kept so its page and XML file are carried over.  A
  * change to any document's index entry (a title, a heading, a link)
  * makes every document's tree anew: what it reaches is then decided by
- * the page hashes, as before.  Off with release history and editions
- * (they add to the trees after the model), and for PDF builds' sake
- * nothing else changes: the trees are the same bytes either way.
+ * the page hashes, as before.  With release history, a tree's key holds
+ * the document's lineage as the history tree has it (history_doc_print),
+ * since its <changes> are in the file read back.  Off with editions
+ * (they remap the trees' diagnostics after the model); for PDF builds'
+ * sake nothing else changes: the trees are the same bytes either way.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "assets.h"
 #include "corpus.h"
 #include "document.h"
+#include "history.h"
 #include "incremental.h"
 #include "jobs.h"
 #include "publish.h"
@@ -174,6 +177,7 @@ typedef struct {
 	corpus *c;
 	diag_set *ds;
 	const char *global;
+	const history *history;
 } key_ctx;
 
 static void
@@ -187,6 +191,14 @@ key_one(void *arg, size_t i, int worker)
 	incr_hash_str(&h, k->global);
 	incr_hash_str(&h, incr_filters_key(pipeline_filters_memo(k->m->pl), i));
 	doc_findings(&h, k->ds, k->c->docs[i]->path);
+	/* the release history model_doc adds to a tree it makes */
+	if (k->history) {
+		size_t n = 0;
+		char *hp = history_doc_print(k->history, k->c->docs[i], &n);
+		incr_hash_str(&h, "history");
+		incr_hash_add(&h, hp, n);
+		free(hp);
+	}
 	incr_hash_neighbours(&h, k->c, i);
 	own_assets(&h, k->c, k->c->docs[i]);
 	incr_hash_hex(&h, k->m->xkey[i]);
@@ -222,6 +234,7 @@ incr_model_begin(pipeline *pl, const char *out, int fresh)
 	k.c = c;
 	k.ds = pipeline_diags(pl);
 	k.global = global;
+	k.history = pipeline_history(pl);
 	jobs_run(c->ndocs, pipeline_jobs(pl), key_one, &k);
 	if (!fresh)
 		read_old(m, out);

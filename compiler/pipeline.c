@@ -1083,6 +1083,8 @@ model_doc(pipeline *pl, size_t i)
 	if (!x) {
 		(void)corpus_tree_need(pl->c, i);
 		x = xmlout_document(pl->c, i, pl->ds);
+		/* a tree read back from OUT holds its history already */
+		history_model_doc(pl->h, d, x);
 		atomic_fetch_add(&pl->trees_made, 1);
 	}
 	if (pl->bounded || pipeline_free_at_exit())
@@ -1118,8 +1120,10 @@ model(pipeline *pl, int stream)
 		pl->dx[0] = xmlout_document(pl->c, 0, NULL);
 		return PIPELINE_OK;
 	}
-	/* history and editions add to every tree after it is made */
-	pl->streamed = stream && !pl->h && !pl->ed;
+	/* editions remap every tree's diagnostics after they are all made;
+	 * history is added to each tree as it is made (model_doc) and to
+	 * corpus.xml once it is whole (pipeline_corpus_xml) */
+	pl->streamed = stream && !pl->ed;
 	/* the built-in corpus pages read neither corpus.xml's graph nor its
 	 * diagnostics: a project's own templates may */
 	pl->lean = pl->streamed && !extends_any_layer(pl->p, "templates/html");
@@ -1131,9 +1135,9 @@ model(pipeline *pl, int stream)
 	else
 		pl->cx = xmlout_corpus(pl->c, pl->ds);
 	pipeline_stage(pl, "corpus");
-	/* not with release history or editions: they add to the trees
-	 * after this */
-	if (pl->o.cache_out && !pl->h && !pl->ed)
+	/* not with editions, which change the trees after this; a tree
+	 * read back is keyed with its history (incrmodel.c) */
+	if (pl->o.cache_out && !pl->ed)
 		pl->mmemo = incr_model_begin(pl, pl->o.cache_out,
 		    pl->o.cache_fresh);
 	pipeline_stage(pl, "keys");
@@ -1145,7 +1149,7 @@ model(pipeline *pl, int stream)
 	if (pl->streamed)
 		return PIPELINE_OK;
 	jobs_run(pl->c->ndocs, pl->jobs, model_one, &m);
-	history_model(pl->h, pl->c, pl->cx, pl->dx);
+	history_model_corpus(pl->h, pl->cx);
 	extends_remap(pl->ed, pl->ds);
 	return PIPELINE_OK;
 }
@@ -1240,14 +1244,19 @@ pipeline_corpus_xml(const pipeline *pl)
 		if (w->lean) {
 			w->cx_parts = xmlout_corpus_finish_lean(w->cx, w->c,
 			    w->cx_rest);
+			/* <releases> after the rest, as in a whole tree
+			 * (before the tree is checked for plain writing) */
+			history_model_corpus(w->h, w->cx);
 			/* a tree only libxml2 writes is made whole after all */
 			if (!xmldump_plain(w->cx)) {
 				xmlout_corpus_fill(w->cx, w->c, w->cx_parts);
 				w->cx_parts = NULL;
 				w->lean = 0;
 			}
-		} else
+		} else {
 			xmlout_corpus_finish(w->cx, w->c, w->cx_rest);
+			history_model_corpus(w->h, w->cx);
+		}
 		w->cx_rest = NULL;
 		if (pl->o.timings)
 			fprintf(stderr, "timing:   corpus.xml's rest     %.3f s\n",
@@ -1301,6 +1310,12 @@ xmlDocPtr *
 pipeline_document_xml(const pipeline *pl)
 {
 	return pl->dx;
+}
+
+const history *
+pipeline_history(const pipeline *pl)
+{
+	return pl->h;
 }
 
 struct incr_filters *

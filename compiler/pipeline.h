@@ -175,6 +175,8 @@ const pipeline_options *pipeline_options_of(const pipeline *pl);
 /* The diagnostics set the pipeline reports to. */
 diag_set *pipeline_diags(const pipeline *pl);
 /* The filters' cache records of this run (incremental.h), or NULL. */
+/* The release history the model adds to the trees, or NULL. */
+const struct history *pipeline_history(const pipeline *pl);
 struct incr_filters *pipeline_filters_memo(const pipeline *pl);
 
 /* Prints the time since the last mark as stage `name` (under --timings)

@@ -9,7 +9,7 @@
 # shallow clone, a repository with no tags, a project in a folder of a
 # larger repository, and a project outside git.
 . "$(dirname "$0")/lib.sh"
-plan 54
+plan 68
 RNG=$ROOT/templates/xml/policy.rng
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP"
 git config --global init.defaultBranch main
@@ -160,3 +160,55 @@ printf 'history: on\n' >> "$O/policyc.yaml"
 run_policyc build "$O" -o "$TMP/outside-out" $T
 is "$(printf '%s\n' "$out$err" | grep -c 'note: the project is not in a git repository: no release history \[history-unavailable\]')" 1 \
     "asked for outside git: one note"
+
+# ---- history in a streamed build, and in rebuilds from the cache ----
+# A site build makes each document's tree when a page asks for it; the
+# history goes on as it is made, and on corpus.xml once it is whole, so
+# the XML is the bytes of a PDF build's (which holds every tree).  A
+# rebuild reads back or leaves alone the trees whose document and
+# history are as they were, and equals a full build.
+I=$TMP/incr
+git clone -q "$R" "$I"
+run_policyc build "$I" -o "$TMP/incr-whole" --outputs xml,html,pdf $T
+run_policyc build "$I" -o "$TMP/incr-out" --outputs xml,html --timings $T
+check "with history, the XML is the same streamed as whole" \
+    diff -r -x .policyc-cache "$TMP/incr-out/xml" "$TMP/incr-whole/xml"
+is "$(xmllint --xpath 'count(/document/changes)' "$TMP/incr-out/xml/allegations.xml")" 1 "one <changes> in a streamed tree"
+full() { rm -rf "$TMP/incr-full"; run_policyc build "$I" -o "$TMP/incr-full" --outputs xml,html --no-cache $T; }
+rebuild() { run_policyc build "$I" -o "$TMP/incr-out" --outputs xml,html --timings $T; }
+sed -i 's/Write down what was said./Write down what was said, and when./' "$I/policies/allegations.md"
+rebuild
+like "$err" 'document trees 1 made, 0 read back' "a body edit in a git project makes one tree"
+full
+check "... and the rebuild equals a full build" same_out "$TMP/incr-out" "$TMP/incr-full"
+git -C "$I" commit -qam "and when" && git -C "$I" tag v3.0
+rebuild
+like "$err" 'document trees 1 made' "a new release remakes the tree whose history changed"
+like "$(cat "$TMP/incr-out/html/allegations.html")" 'v3.0' "... and its page shows the release"
+full
+check "... and the rebuild equals a full build" same_out "$TMP/incr-out" "$TMP/incr-full"
+# a template of the project's own: every page made again, the trees read
+# back from OUT (their history already on them)
+mkdir -p "$I/templates/html"
+cp "$ROOT/templates/html/404.xsl" "$I/templates/html/404.xsl"
+rebuild
+like "$err" 'document trees 0 made, [1-9][0-9]* read back' "a template change reads the trees back"
+full
+check "... and the rebuild equals a full build" same_out "$TMP/incr-out" "$TMP/incr-full"
+is "$(xmllint --xpath 'count(/document/changes)' "$TMP/incr-out/xml/allegations.xml")" 1 "... with one <changes> each"
+# a release taken away (its tag deleted): the documents it held change
+# history and nothing else, and their trees are made again
+git -C "$I" tag -d v1.1 >/dev/null
+rebuild
+like "$err" 'document trees [1-9][0-9]* made' "a deleted tag remakes the trees whose history it held"
+full
+check "... and the rebuild equals a full build" same_out "$TMP/incr-out" "$TMP/incr-full"
+# with PDFs every tree is held (packs lay out many), and history goes on
+# each as it is made all the same: trees read back keep theirs
+run_policyc build "$I" -o "$TMP/incr-pdf" $T
+sed -i 's/Write down what was said, and when./Write down what was said, when and by whom./' "$I/policies/allegations.md"
+run_policyc build "$I" -o "$TMP/incr-pdf" --timings $T
+like "$err" 'document trees 1 made, [1-9][0-9]* read back' "with PDFs, a body edit makes one tree and reads the rest back"
+rm -rf "$TMP/incr-pdf-full"
+run_policyc build "$I" -o "$TMP/incr-pdf-full" --no-cache $T
+check "... and the rebuild equals a full build, PDFs too" same_out "$TMP/incr-pdf" "$TMP/incr-pdf-full"
