@@ -15,7 +15,7 @@ CC      ?= cc
 DATADIR  = $(PREFIX)/share/policyc
 SRCDIR  := $(abspath .)
 
-PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0 libgit2 libzip libqrencode libmicrohttpd libqpdf nettle
+PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0 libgit2 libzip libqrencode libmicrohttpd libqpdf nettle fontconfig
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -108,7 +108,7 @@ asan: deps-test
 # parsing, serve's server threads, the unit tests' threads) under ThreadSanitizer: a data race
 # in policyc's code fails them.  Pango, fontconfig and GLib lock with
 # futexes TSan cannot see: tests/fixtures/tsan.supp.
-TSAN_TESTS = tests/bounded.t tests/editions.t tests/parallel-parse.t tests/serve.t tests/serve-ahead.t tests/unit.t
+TSAN_TESTS = tests/bounded.t tests/editions.t tests/history.t tests/parallel-parse.t tests/serve.t tests/serve-ahead.t tests/unit.t
 
 tsan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT='-O1 -g' \

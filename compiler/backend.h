@@ -93,5 +93,11 @@ char *html_render_fragment(xmlDocPtr doc, const char *data_dir,
 /* Writes OUT/pdf/<id>.pdf and OUT/pdf/<pack>.pdf.  Returns 0 on success,
  * nonzero when any file could not be written (a full disk included). */
 int pdf_render(const backend_input *in);
+/* What every document's PDF is made from besides its own tree: this
+ * binary and the libraries and fonts it finds, the PDF style files, the
+ * branding (pdfident.c), as 32 hex digits: the build cache's key of a
+ * PDF is this and the document's tree hash (incremental.c). */
+void pdf_identity(const char *project_dir, const char *data_dir,
+    xmlDocPtr corpus, char out[33]);
 
 #endif

@@ -45,6 +45,7 @@
 #include "document.h"
 #include "extends.h"
 #include "fsio.h"
+#include "backend.h"
 #include "incremental.h"
 #include "jobs.h"
 #include "publish.h"
@@ -149,9 +150,10 @@ static void binary_identity(char out[33]);
 static const char *const kind_dir[INCR_NKINDS] = {
 	"html",      /* INCR_HTML: html/<id>.html */
 	"xml",       /* INCR_XML: xml/<id>.xml */
+	"pdf",       /* INCR_PDF: pdf/<id>.pdf */
 };
 static const char *const kind_ext[INCR_NKINDS] = {
-	".html", ".xml",
+	".html", ".xml", ".pdf",
 };
 
 static void
@@ -256,6 +258,8 @@ struct incr {
 	search_part *parts;          /* this build's, for the cache */
 	size_t nparts;
 	char global[33];             /* html_identity */
+	char pdf_id[33];             /* pdf_identity, when PDFs are made
+	                                ("" when not) */
 	char bin[33];                /* binary_identity */
 	char **named;                /* their rels (html/index.html ...) */
 	new_rec *named_rec;
@@ -747,18 +751,29 @@ take_lock(const char *out, diag_set *ds)
 static void
 doc_keys(incr *inc, const corpus *c, size_t i)
 {
-	size_t k;
+	incr_hash h;
 
-	for (k = 0; k < INCR_NKINDS; k++) {
-		incr_hash h;
-		incr_hash_init(&h);
-		incr_hash_str(&h, kind_dir[k]);
-		incr_hash_str(&h, k == INCR_HTML ? inc->global : inc->bin);
-		incr_hash_str(&h, inc->dochash[i]);
-		if (k == INCR_HTML)
-			incr_hash_neighbours(&h, c, i);
-		incr_hash_hex(&h, inc->key[k][i]);
-	}
+	/* its PDF: its tree laid out as pdf_identity says (the pages and
+	 * size its page shows are facts of that PDF) */
+	incr_hash_init(&h);
+	incr_hash_str(&h, kind_dir[INCR_PDF]);
+	incr_hash_str(&h, inc->pdf_id);
+	incr_hash_str(&h, inc->dochash[i]);
+	incr_hash_hex(&h, inc->key[INCR_PDF][i]);
+	incr_hash_init(&h);
+	incr_hash_str(&h, kind_dir[INCR_XML]);
+	incr_hash_str(&h, inc->bin);
+	incr_hash_str(&h, inc->dochash[i]);
+	incr_hash_hex(&h, inc->key[INCR_XML][i]);
+	/* its page links its PDF, with its pages and size, when there is
+	 * one: a page made beside PDFs is not one made without */
+	incr_hash_init(&h);
+	incr_hash_str(&h, kind_dir[INCR_HTML]);
+	incr_hash_str(&h, inc->global);
+	incr_hash_str(&h, inc->dochash[i]);
+	incr_hash_neighbours(&h, c, i);
+	incr_hash_str(&h, inc->pdf_id[0] ? inc->key[INCR_PDF][i] : "no pdf");
+	incr_hash_hex(&h, inc->key[INCR_HTML][i]);
 }
 
 /* The contents, glossary, what's new ... pages: corpus.xml with what
@@ -803,6 +818,7 @@ corpus_keys(incr *inc)
 	/* with PDFs, the pages list every PDF's pages and size: made
 	 * from every tree */
 	incr_hash_str(&h, "pdfs");
+	incr_hash_str(&h, inc->pdf_id);
 	for (i = 0; i < c->ndocs; i++)
 		incr_hash_str(&h, inc->dochash[i]);
 	incr_hash_hex(&h, inc->corpus_key_pdf);
@@ -832,7 +848,8 @@ incr_tree(incr *inc, size_t i, const char *dochash)
 }
 
 incr *
-incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
+incr_begin(pipeline *pl, const char *out, int use_cache, int with_pdf,
+    diag_set *ds)
 {
 	incr *inc;
 	corpus *c = pipeline_corpus(pl);
@@ -863,6 +880,9 @@ incr_begin(pipeline *pl, const char *out, int use_cache, diag_set *ds)
 	html_identity(pl, inc->global);
 	/* an XML file is its tree as serialised by this policyc */
 	binary_identity(inc->bin);
+	if (with_pdf)
+		pdf_identity(pipeline_project(pl)->dir, pipeline_data_dir(),
+		    pipeline_corpus_head(pl), inc->pdf_id);
 	for (k = 0; k < INCR_NKINDS; k++) {
 		inc->key[k] = xcalloc(c->ndocs + 1, sizeof *inc->key[k]);
 		inc->rec[k] = xcalloc(c->ndocs + 1, sizeof *inc->rec[k]);
@@ -1083,6 +1103,22 @@ incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
 	atomic_fetch_add(&inc->reused, 1);
 	free(data);
 	return 1;
+}
+
+void
+incr_wrote_file(incr *inc, enum incr_kind k, size_t i, const char *staging,
+    const char *rel)
+{
+	char *path, *data;
+	size_t len = 0;
+
+	if (!inc || i >= inc->ndocs)
+		return;
+	path = path_join(staging, rel);
+	if ((data = read_file(path, &len)) != NULL)
+		incr_wrote(inc, k, i, data, len);
+	free(data);
+	free(path);
 }
 
 void

@@ -33,6 +33,8 @@ typedef struct incr incr;
 enum incr_kind {
 	INCR_HTML = 0,   /* html/<id>.html: its XML, templates, site */
 	INCR_XML,        /* xml/<id>.xml: its XML tree, as serialised */
+	INCR_PDF,        /* pdf/<id>.pdf: its XML tree, laid out
+	                    (pdf_identity: fonts, style, libraries) */
 	INCR_NKINDS
 };
 
@@ -48,11 +50,12 @@ int incr_split_out(char *line, char *f[INCR_OUT_FIELDS]);
  * takes OUT's lock (waiting, with a note, while another build holds it),
  * reads and judges OUT/.policyc-cache (a missing one is silent; a stale,
  * corrupt or foreign one is a note on stderr and a full build), and
- * hashes every document's XML.  use_cache 0 (--no-cache): nothing is
+ * hashes every document's XML.  with_pdf: the build makes PDFs (their
+ * keys, and the pages' that link them).  use_cache 0 (--no-cache): nothing is
  * reused, but a fresh cache is still written.  NULL when the lock could
  * not be taken (reported to ds).  Free with incr_end. */
 incr *incr_begin(pipeline *pl, const char *out, int use_cache,
-    diag_set *ds);
+    int with_pdf, diag_set *ds);
 
 /* Streamed trees (pipeline_model_streamed): document i's tree hash, given
  * when its tree is made (before any incr_reuse of its files), from which
@@ -77,6 +80,9 @@ int incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
  * build may reuse it.  inc may be NULL. */
 void incr_wrote(incr *inc, enum incr_kind k, size_t i, const char *data,
     size_t len);
+/* ... or of the file staging/rel a back end wrote by path (a PDF). */
+void incr_wrote_file(incr *inc, enum incr_kind k, size_t i,
+    const char *staging, const char *rel);
 
 /* The same for the pages made from corpus.xml (rel: "html/index.html"):
  * carried over when corpus.xml, the templates and the site parameters

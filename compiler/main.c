@@ -85,7 +85,7 @@ static const char usage_text[] =
 static const char help_build[] =
 "usage: policyc build [DIR] [-o OUT] [--outputs xml,html,pdf] [--strict]\n"
 "                     [--today DATE] [--format FMT] [-j N] [--timings]\n"
-"                     [--as-of DATE | --archive]\n"
+"                     [--as-of DATE | --archive] [--no-cache]\n"
 "\n"
 "Checks the project in DIR (default: .), prints the diagnostics (text on\n"
 "stderr, other formats on stdout) and publishes OUT/xml/, OUT/html/ and\n"

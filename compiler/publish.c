@@ -814,7 +814,8 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 		return EXIT_USAGE;
 	}
 	/* OUT's lock and build cache (incremental.c) */
-	if (!(inc = incr_begin(pl, out, !o->no_cache, ds))) {
+	if (!(inc = incr_begin(pl, out, !o->no_cache,
+	    (o->outputs & OUTPUT_PDF) != 0, ds))) {
 		free(out);
 		return EXIT_ERRORS;
 	}

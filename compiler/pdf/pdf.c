@@ -18,6 +18,7 @@
 #include "pdftag.h"
 #include "document.h"
 #include "fsio.h"
+#include "incremental.h"
 #include "jobs.h"
 
 typedef struct {
@@ -26,6 +27,8 @@ typedef struct {
 	pdf_flow **flows;
 	pdf_thread *ts;       /* per worker number */
 	int *failed;          /* per worker number: a write failed */
+	char **rels;          /* per document: pdf/<id>.pdf, or NULL */
+	unsigned char *in_pack;   /* per document: a pack includes it */
 } job;
 
 static char *
@@ -77,20 +80,57 @@ write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
 	return rc;
 }
 
-/* jobs_fn: lays out, paginates and writes document i on worker w. */
+/* jobs_fn: lays out, paginates and writes document i on worker w.  A
+ * PDF the build cache carries over from the previous OUT (its tree and
+ * pdf_identity as they were) is linked instead of written, and laid out
+ * only when a pack needs its pages. */
 static void
 work(void *ctx, size_t i, int w)
 {
 	job *j = ctx;
+	const char *rel = j->rels[i];
+	int carried = rel && incr_reuse(j->in->incr, INCR_PDF, i,
+	    j->in->out_dir, rel);
 	pdf_flow *f;
 
+	if (carried && !j->in_pack[i])
+		return;
 	/* Shaping inside pdfflow_document runs under the font lock
 	 * (pdffont.c says why); everything else runs in parallel. */
 	f = pdfflow_document(&j->ts[w], j->in, j->in->docs[i]);
 	pdfpage_paginate(f, j->st);
 	j->flows[i] = f;
+	if (carried)
+		return;
 	if (write_document(&j->ts[w], j->in, f) != 0)
 		j->failed[w] = 1;
+	else if (rel)
+		incr_wrote_file(j->in->incr, INCR_PDF, i, j->in->out_dir, rel);
+}
+
+/* Which documents a pack includes (their flows are needed whether or
+ * not their own PDFs are carried over). */
+static void
+mark_pack_members(const backend_input *in, xmlNodePtr packs,
+    unsigned char *in_pack)
+{
+	xmlNodePtr p, inc;
+	size_t i;
+
+	for (p = packs ? packs->children : NULL; p; p = p->next) {
+		if (!xmlread_is(p, "pack"))
+			continue;
+		for (inc = p->children; inc; inc = inc->next) {
+			char *ref;
+			if (!xmlread_is(inc, "include"))
+				continue;
+			ref = xmlread_attr(inc, "ref");
+			for (i = 0; ref && in->ids && i < in->ndocs; i++)
+				if (in->ids[i] && !strcmp(in->ids[i], ref))
+					in_pack[i] = 1;
+			free(ref);
+		}
+	}
 }
 
 /* The flows of the documents pack pk includes, in its order (an array
@@ -245,20 +285,31 @@ pdf_render(const backend_input *in)
 	j.failed = xcalloc((size_t)n, sizeof *j.failed);
 	for (i = 0; i < n; i++)
 		pdfthread_init(&j.ts[i], &st);
+	if (in->corpus)
+		packs = xmlread_child(xmlDocGetRootElement(in->corpus), "packs");
+	j.rels = xcalloc(in->ndocs + 1, sizeof *j.rels);
+	j.in_pack = xcalloc(in->ndocs + 1, 1);
+	/* without ids (serve's PDF on request) nothing is carried, and
+	 * every document is laid out */
+	for (k = 0; in->ids && in->incr && k < in->ndocs; k++)
+		if (in->ids[k] && document_id_safe(in->ids[k]))
+			j.rels[k] = xasprintf("pdf/%s.pdf", in->ids[k]);
+	mark_pack_members(in, packs, j.in_pack);
 	jobs_run(in->ndocs, n, work, &j);
 	for (i = 0; i < n; i++)
 		failed |= j.failed[i];
-
-	if (in->corpus)
-		packs = xmlread_child(xmlDocGetRootElement(in->corpus), "packs");
 	for (p = packs ? packs->children : NULL; p; p = p->next)
 		if (xmlread_is(p, "pack") &&
 		    render_pack(&j.ts[0], in, p, j.flows) != 0)
 			failed = 1;
 
-	for (k = 0; k < in->ndocs; k++)
+	for (k = 0; k < in->ndocs; k++) {
 		pdfflow_free(j.flows[k]);
+		free(j.rels[k]);
+	}
 	free(j.flows);
+	free(j.rels);
+	free(j.in_pack);
 	pdffont_unpin_all();
 	for (i = 0; i < n; i++)
 		pdfthread_free(&j.ts[i]);
