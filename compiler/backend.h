@@ -99,5 +99,10 @@ int pdf_render(const backend_input *in);
  * PDF is this and the document's tree hash (incremental.c). */
 void pdf_identity(const char *project_dir, const char *data_dir,
     xmlDocPtr corpus, char out[33]);
+/* A written PDF's pages (cairo writes each page object's "/Type /Page"
+ * as text: a fact of the file, not a judgement of input), and a file's
+ * pages and size in KB (0 when it cannot be read). */
+long pdf_count_pages(const char *data, size_t len);
+int pdf_file_facts(const char *path, long *pages, long *kb);
 
 #endif

@@ -26,6 +26,7 @@
 #include "htmlsearch.h"
 #include "htmlxsl.h"
 #include "incremental.h"
+#include "strtab.h"
 #include "jobs.h"
 #include "publish.h"
 #include "reviewcal.h"
@@ -124,47 +125,35 @@ trail_graft(const site_job *j, xmlNodePtr root)
 	return t;
 }
 
-/* Pages and size of a published PDF, for "Download (PDF, 14 pages,
- * 210 KB)": a fact of the file pdf_render wrote (cairo writes each page
- * object's "/Type /Page" as text), not a judgement of input.  0 when the
- * file is not there. */
+/* Pages and size of document i's PDF (i: -1 for a pack's), for
+ * "Download (PDF, 14 pages, 210 KB)": what the build cache knows of the
+ * PDF it made or carried over, else read from the file pdf_render
+ * wrote (pdf_file_facts).  0 when there is none. */
 static int
-pdf_facts(const char *file, long *pages, long *kb)
+pdf_facts(const backend_input *in, long i, const char *id, long *pages,
+    long *kb)
 {
-	FILE *f = fopen(file, "rb");
-	char chunk[65536 + 16];
-	size_t got, keep = 0;
-	long bytes = 0, n = 0;
+	char *rel, *file;
+	int ok;
 
-	if (f == NULL)
-		return 0;
-	while ((got = fread(chunk + keep, 1, sizeof chunk - keep - 1, f)) > 0) {
-		size_t len = keep + got, i;
-		bytes += (long)got;
-		chunk[len] = '\0';
-		for (i = 0; i + 11 < len; i++)
-			if (memcmp(chunk + i, "/Type /Page", 11) == 0 &&
-			    chunk[i + 11] != 's')
-				n++;
-		/* a marker cut by the chunk's end is seen in the next */
-		keep = len < 11 ? len : 11;
-		memmove(chunk, chunk + len - keep, keep);
-	}
-	fclose(f);
-	*pages = n;
-	*kb = (bytes + 1023) / 1024;
-	return 1;
+	if (i >= 0 && incr_pdf_facts(in->incr, (size_t)i, pages, kb))
+		return 1;
+	rel = xasprintf("pdf/%s.pdf", id);
+	file = path_join(in->out_dir, rel);
+	ok = pdf_file_facts(file, pages, kb);
+	free(file);
+	free(rel);
+	return ok;
 }
 
 /* The page of one document: its trail grafted on for the transform, and
  * its PDF's facts as parameters when the PDFs were made first. */
 static char *
-page_apply(site_job *j, xmlDocPtr doc, xmlNodePtr root, const char *id,
-    const char *path)
+page_apply(site_job *j, size_t i, xmlDocPtr doc, xmlNodePtr root,
+    const char *id, const char *path)
 {
 	const char *params[32];
-	char *rel = xasprintf("pdf/%s.pdf", id);
-	char *file = path_join(j->in->out_dir, rel), *npages = NULL, *nkb = NULL;
+	char *npages = NULL, *nkb = NULL;
 	xmlNodePtr trail = trail_graft(j, root);
 	xmlNodePtr graph = htmlgraph_document(j->graph, root);
 	long pages, kb;
@@ -173,7 +162,7 @@ page_apply(site_job *j, xmlDocPtr doc, xmlNodePtr root, const char *id,
 
 	for (; k < j->nparams && k < 24; k++)
 		params[k] = j->params[k];
-	if (pdf_facts(file, &pages, &kb)) {
+	if (pdf_facts(j->in, (long)i, id, &pages, &kb)) {
 		npages = xasprintf("%ld", pages);
 		nkb = xasprintf("%ld", kb);
 		params[k++] = "pdf-pages";
@@ -194,8 +183,6 @@ page_apply(site_job *j, xmlDocPtr doc, xmlNodePtr root, const char *id,
 	}
 	free(npages);
 	free(nkb);
-	free(file);
-	free(rel);
 	return out;
 }
 
@@ -237,7 +224,7 @@ page_job(void *ctx, size_t i, int worker)
 	rel = xasprintf("html/%s.html", id);
 	/* the build cache: an unchanged page is carried over */
 	out = incr_reuse(in->incr, INCR_HTML, i, in->out_dir, rel) ? NULL :
-	    page_apply(j, doc, root, id, path);
+	    page_apply(j, i, doc, root, id, path);
 	if (out) {
 		/* written beneath the staging folder without following links:
 		 * the id was judged, and is checked again where it is opened */
@@ -353,14 +340,13 @@ html_check_templates(const char *project_dir, const char *data_dir,
 
 /* <pdf id pages kb/> for the PDF of a doc or pack element, if written. */
 static void
-pdf_graft(const backend_input *in, xmlNodePtr pdfs, xmlNodePtr el)
+pdf_graft(const backend_input *in, const strtab *ids, xmlNodePtr pdfs,
+    xmlNodePtr el)
 {
 	char *id = xmlread_attr_or(el, "id", "");
-	char *rel = xasprintf("pdf/%s.pdf", id);
-	char *file = path_join(in->out_dir, rel);
-	long pages, kb;
+	long pages, kb, i = xmlread_is(el, "doc") ? strtab_get(ids, id) : -1;
 
-	if (document_id_safe(id) && pdf_facts(file, &pages, &kb)) {
+	if (document_id_safe(id) && pdf_facts(in, i, id, &pages, &kb)) {
 		xmlNodePtr p = xmlNewChild(pdfs, NULL, BAD_CAST "pdf", NULL);
 		char *n = xasprintf("%ld", pages), *k = xasprintf("%ld", kb);
 		xmlSetProp(p, BAD_CAST "id", BAD_CAST id);
@@ -369,8 +355,6 @@ pdf_graft(const backend_input *in, xmlNodePtr pdfs, xmlNodePtr el)
 		free(n);
 		free(k);
 	}
-	free(file);
-	free(rel);
 	free(id);
 }
 
@@ -385,6 +369,7 @@ corpus_graft(site_job *j)
 {
 	const backend_input *in = j->in;
 	xmlNodePtr root = xmlDocGetRootElement(j->corpus), pdfs, x, d;
+	strtab *ids;
 	size_t i;
 
 	for (i = 0; i < in->ndocs; i++) {
@@ -405,14 +390,19 @@ corpus_graft(site_job *j)
 	xmlAddChild(root, htmlgraph_sections(j->graph, j->corpus,
 	    j->in->corpus_edge, j->in->corpus_ctx));
 	pdfs = xmlNewChild(root, NULL, BAD_CAST "pdfs", NULL);
+	ids = strtab_new(in->ndocs + 1);
+	for (i = 0; in->ids && i < in->ndocs; i++)
+		if (in->ids[i])
+			strtab_put(ids, in->ids[i], (long)i);
 	d = xmlread_child(root, "documents");
 	for (x = d ? d->children : NULL; x; x = x->next)
 		if (xmlread_is(x, "doc"))
-			pdf_graft(in, pdfs, x);
+			pdf_graft(in, ids, pdfs, x);
 	d = xmlread_child(root, "packs");
 	for (x = d ? d->children : NULL; x; x = x->next)
 		if (xmlread_is(x, "pack"))
-			pdf_graft(in, pdfs, x);
+			pdf_graft(in, ids, pdfs, x);
+	strtab_free(ids);
 	return root;
 }
 

@@ -47,6 +47,7 @@
 #include "fsio.h"
 #include "backend.h"
 #include "incremental.h"
+#include "xmlread.h"
 #include "jobs.h"
 #include "publish.h"
 #include "util.h"
@@ -219,12 +220,14 @@ typedef struct {
 	size_t size;
 	long long mtime_ns;          /* as the file was when the cache was */
 	unsigned long long ino;      /* written; 0: not recorded */
+	long pages;                  /* a PDF's pages ("pp" line), or -1 */
 } old_rec;
 
 typedef struct {
 	int set;
 	char ohash[33];
 	size_t size;
+	long pages;                  /* a PDF's, or -1 */
 } new_rec;
 
 /* A part of the search index written or carried (incrsearch.c). */
@@ -253,7 +256,8 @@ struct incr {
 	char corpus_key_pdf[33];     /* ... when the PDFs are made too */
 	int with_pdf;                /* they are (staging/pdf exists) */
 	int deferred;                /* streamed trees: keys set by incr_tree */
-	int corpus_keyed;            /* corpus_key(_pdf) computed */
+	int corpus_keyed;            /* corpus_key computed */
+	int pdf_keyed;               /* corpus_key_pdf computed */
 	incr_search *search;         /* OUT's search parts (incrsearch.c) */
 	search_part *parts;          /* this build's, for the cache */
 	size_t nparts;
@@ -554,6 +558,7 @@ parse_out(char *line, old_rec *r)
 	r->mtime_ns = strtoll(f[4], NULL, 10);
 	r->ino = strtoull(f[5], NULL, 10);
 	r->rel = xstrdup(f[6]);
+	r->pages = -1;
 	return 1;
 }
 
@@ -660,6 +665,8 @@ cache_mtime(pipeline *pl)
 }
 
 /* Reads OUT's cache; 1 when it can be trusted. */
+static const old_rec *find_old(const incr *inc, const char *rel);
+
 static int
 read_cache(incr *inc)
 {
@@ -689,6 +696,19 @@ read_cache(incr *inc)
 	}
 	if (inc->nold)
 		qsort(inc->old, inc->nold, sizeof *inc->old, cmp_old);
+	/* "pp PAGES REL": a PDF's pages, beside its "out" record */
+	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+		const char *rel;
+		char *e;
+		long pages;
+		old_rec *r;
+		if (strncmp(line, "pp\t", 3))
+			continue;
+		pages = strtol(line + 3, &e, 10);
+		rel = *e == '\t' ? e + 1 : NULL;
+		if (rel && pages >= 0 && (r = (old_rec *)find_old(inc, rel)))
+			r->pages = pages;
+	}
 	incr_search_sort(search);
 	inc->search = search;
 	search = NULL;
@@ -815,13 +835,74 @@ corpus_keys(incr *inc)
 		if (!strcmp(c->docs[i]->id, "index"))
 			incr_hash_str(&h, inc->dochash[i]);
 	incr_hash_hex(&h, inc->corpus_key);
-	/* with PDFs, the pages list every PDF's pages and size: made
-	 * from every tree */
+}
+
+/* With PDFs, the corpus pages also show every PDF's pages and size
+ * (html.c pdf_graft): the key adds those facts, once the PDFs are in
+ * staging — a document's from its record (made or carried), a pack's
+ * from its file (made on every build). */
+static void
+pdf_corpus_key(incr *inc, const char *staging)
+{
+	const corpus *c = pipeline_corpus(inc->pl);
+	xmlNodePtr root = xmlDocGetRootElement(pipeline_corpus_head(inc->pl));
+	xmlNodePtr packs = root ? xmlread_child(root, "packs") : NULL, p;
+	incr_hash h;
+	long pages, kb;
+	size_t i;
+
+	if (inc->pdf_keyed)
+		return;
+	inc->pdf_keyed = 1;
+	corpus_keys(inc);
+	incr_hash_init(&h);
+	incr_hash_str(&h, inc->corpus_key);
 	incr_hash_str(&h, "pdfs");
-	incr_hash_str(&h, inc->pdf_id);
-	for (i = 0; i < c->ndocs; i++)
-		incr_hash_str(&h, inc->dochash[i]);
+	for (i = 0; i < c->ndocs; i++) {
+		if (!incr_pdf_facts(inc, i, &pages, &kb)) {
+			char *rel = publish_path("pdf", c->docs[i]->id, ".pdf");
+			char *f = rel ? path_join(staging, rel) : NULL;
+			if (!f || !pdf_file_facts(f, &pages, &kb))
+				pages = kb = -1;
+			free(f);
+			free(rel);
+		}
+		incr_hash_str(&h, c->docs[i]->id);
+		incr_hash_long(&h, pages);
+		incr_hash_long(&h, kb);
+	}
+	for (p = packs ? packs->children : NULL; p; p = p->next) {
+		char *id, *rel, *f;
+		if (!xmlread_is(p, "pack"))
+			continue;
+		id = xmlread_attr_or(p, "id", "");
+		rel = xasprintf("pdf/%s.pdf", id);
+		f = path_join(staging, rel);
+		if (!document_id_safe(id) || !pdf_file_facts(f, &pages, &kb))
+			pages = kb = -1;
+		incr_hash_str(&h, id);
+		incr_hash_long(&h, pages);
+		incr_hash_long(&h, kb);
+		free(f);
+		free(rel);
+		free(id);
+	}
 	incr_hash_hex(&h, inc->corpus_key_pdf);
+}
+
+int
+incr_pdf_facts(incr *inc, size_t i, long *pages, long *kb)
+{
+	const new_rec *r;
+
+	if (!inc || i >= inc->ndocs || !inc->pdf_id[0])
+		return 0;
+	r = &inc->rec[INCR_PDF][i];
+	if (!r->set || r->pages < 0)
+		return 0;
+	*pages = r->pages;
+	*kb = (long)((r->size + 1023) / 1024);
+	return 1;
 }
 
 void
@@ -1100,6 +1181,7 @@ incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
 	inc->rec[k][i].set = 1;
 	memcpy(inc->rec[k][i].ohash, r->ohash, 33);
 	inc->rec[k][i].size = r->size;
+	inc->rec[k][i].pages = r->pages;
 	atomic_fetch_add(&inc->reused, 1);
 	free(data);
 	return 1;
@@ -1133,6 +1215,7 @@ incr_wrote(incr *inc, enum incr_kind k, size_t i, const char *data,
 	incr_hash_add(&h, data, len);
 	incr_hash_hex(&h, inc->rec[k][i].ohash);
 	inc->rec[k][i].size = len;
+	inc->rec[k][i].pages = k == INCR_PDF ? pdf_count_pages(data, len) : -1;
 	inc->rec[k][i].set = 1;
 	atomic_fetch_add(&inc->made, 1);
 }
@@ -1151,6 +1234,8 @@ incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
 	}
 	if (inc)
 		corpus_keys(inc);
+	if (inc && inc->with_pdf)
+		pdf_corpus_key(inc, staging);
 	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
 	    strcmp(r->key, inc->with_pdf ? inc->corpus_key_pdf :
 	    inc->corpus_key) ||
@@ -1253,6 +1338,8 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 		return 0;
 	c = pipeline_corpus(inc->pl);
 	corpus_keys(inc);
+	if (inc->with_pdf)
+		pdf_corpus_key(inc, staging);
 	/* a page whose making said something is made (and says it) again */
 	for (d = 0; d < diag_count(ds); d++) {
 		const diagnostic *g = diag_at(ds, d);
@@ -1297,6 +1384,9 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 				    inc->rec[k][i].ohash, inc->rec[k][i].size);
 				put_stat(b, staging, rel);
 				buf_printf(b, "%s\n", rel);
+				if (inc->rec[k][i].pages >= 0)
+					buf_printf(b, "pp\t%ld\t%s\n",
+					    inc->rec[k][i].pages, rel);
 			}
 			free(rel);
 		}

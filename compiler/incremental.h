@@ -81,6 +81,9 @@ int incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
 void incr_wrote(incr *inc, enum incr_kind k, size_t i, const char *data,
     size_t len);
 /* ... or of the file staging/rel a back end wrote by path (a PDF). */
+/* Document i's PDF's pages and size in KB (html.c: "PDF, 14 pages,
+ * 210 KB") when this build made or carried it: 1, else 0. */
+int incr_pdf_facts(incr *inc, size_t i, long *pages, long *kb);
 void incr_wrote_file(incr *inc, enum incr_kind k, size_t i,
     const char *staging, const char *rel);
 

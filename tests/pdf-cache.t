@@ -10,7 +10,7 @@
 # build without them (its link would be broken), nor the other way.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 25
+plan 29
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -74,6 +74,17 @@ check "... a's PDF made again" differs pdf/a.pdf "$ia"
 is "$(ino pdf/c.pdf)" "$ic" "... c's PDF carried over"
 like "$(pdftotext "$O/pdf/starter.pdf" - 2>/dev/null)" "More of Alpha" "... the pack has the edit"
 ia=$(ino pdf/a.pdf); ib=$(ino pdf/b.pdf)
+
+# -- the contents and packs pages show every PDF's pages and size:
+# carried over while those are the same, made again when they change
+ip=$(ino html/packs.html)
+sed -i "s/Bravo's words\./Bravo's words!/" "$P/policies/b.md"
+both "an edit that keeps every PDF's pages and size"
+is "$(ino html/packs.html)" "$ip" "... the packs page carried over"
+for k in $(seq 1 70); do printf 'A longer paragraph of the same words, line %s, to make more pages.\n\n' "$k" >> "$P/policies/c.md"; done
+both "a body grown by pages, in no pack"
+check "... the packs page made again" differs html/packs.html "$ip"
+ia=$(ino pdf/a.pdf); ic=$(ino pdf/c.pdf)
 
 # -- a retitled document: b's tree shows a's title (its link), so b's
 # PDF is made again; c's is not
