@@ -31,7 +31,7 @@ typedef struct {
 	/* Streamed trees (publish.c, pipeline_model_streamed): docs[i] is
 	 * NULL until tree(tree_ctx, i) makes it, and release(tree_ctx, i)
 	 * frees it once the document's outputs are written.  NULL when
-	 * every tree is in docs (PDFs, history, editions, serve). */
+	 * every tree is in docs (editions, serve). */
 	xmlDocPtr (*tree)(void *ctx, size_t i);
 	void (*release)(void *ctx, size_t i);
 	/* ... and carry(tree_ctx, i), before any tree: 1 when document i's
@@ -39,6 +39,11 @@ typedef struct {
 	 * the build cache and its search entry is in OUT's index (read back
 	 * from there, incr_search_old_entry): no tree is needed; else 0 */
 	int (*carry)(void *ctx, size_t i);
+	/* ... and known(tree_ctx, i), before any tree: 1 when the build
+	 * cache knows document i's tree hash without its tree (it would be
+	 * read back from OUT), which it then has: the keys of i's outputs
+	 * are set, so a back end may ask incr_reuse before the tree. */
+	int (*known)(void *ctx, size_t i);
 	void *tree_ctx;
 	/* Streamed trees: corpus is only corpus.xml's head (<project>,
 	 * <documents>, <sections>) until backend_corpus is called, once

@@ -1104,7 +1104,7 @@ model_one(void *arg, size_t i, int worker)
 }
 
 static int
-model(pipeline *pl, int stream)
+model(pipeline *pl, int stream, int lean_ok)
 {
 	model_ctx m;
 
@@ -1126,7 +1126,8 @@ model(pipeline *pl, int stream)
 	pl->streamed = stream && !pl->ed;
 	/* the built-in corpus pages read neither corpus.xml's graph nor its
 	 * diagnostics: a project's own templates may */
-	pl->lean = pl->streamed && !extends_any_layer(pl->p, "templates/html");
+	pl->lean = pl->streamed && lean_ok &&
+	    !extends_any_layer(pl->p, "templates/html");
 	/* streamed: only corpus.xml's head while every document's cmark
 	 * tree is alive; the rest once they are gone (pipeline_corpus_xml),
 	 * so the two are never held at once */
@@ -1157,13 +1158,19 @@ model(pipeline *pl, int stream)
 int
 pipeline_model(pipeline *pl)
 {
-	return model(pl, 0);
+	return model(pl, 0, 0);
 }
 
 int
 pipeline_model_streamed(pipeline *pl)
 {
-	return model(pl, 1);
+	return model(pl, 1, 1);
+}
+
+int
+pipeline_model_streamed_whole(pipeline *pl)
+{
+	return model(pl, 1, 0);
 }
 
 int

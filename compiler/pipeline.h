@@ -97,13 +97,16 @@ int pipeline_check(pipeline *pl);
  * trees: from here on the XML is the document. */
 int pipeline_model(pipeline *pl);
 /* Like pipeline_model, but makes no document tree yet when nothing needs
- * them all at once (no release history or edition adds to every tree
- * after it is made): publish.c then makes each document's tree with
- * pipeline_tree when its outputs are written and frees it with
- * pipeline_tree_release once they are, so a worker holds one document's
- * tree at a time and the build's memory does not grow with every body
- * (issue 12).  pipeline_streamed says which was done. */
+ * them all at once (no edition remaps every tree after it is made):
+ * publish.c then makes each document's tree with pipeline_tree when its
+ * outputs are written and frees it with pipeline_tree_release once they
+ * are, so a worker holds one document's tree at a time and the build's
+ * memory does not grow with every body (issue 12).  pipeline_streamed
+ * says which was done.  _whole keeps corpus.xml's tree whole (the PDF
+ * back end reads every term's uses, which a lean tree holds only the
+ * first of). */
 int pipeline_model_streamed(pipeline *pl);
+int pipeline_model_streamed_whole(pipeline *pl);
 int pipeline_streamed(const pipeline *pl);
 /* Document i's XML tree: the one pipeline_model made, or (streamed) made
  * now (once: its cmark tree goes then); NULL when there is none.  Each i

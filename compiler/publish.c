@@ -322,6 +322,8 @@ typedef struct {
 	diag_set *ds;
 	int with_xml;               /* OUT/xml/ is asked for */
 	unsigned char *xml_done;    /* per document: its XML file carried */
+	unsigned char *given;       /* per document: its tree hash given
+	                               and XML file written (stream_tree) */
 	atomic_int failed;
 	int corpus_written;         /* stream_corpus wrote corpus.xml (or
 	                               said why it could not) */
@@ -351,8 +353,9 @@ stream_tree(void *arg, size_t i)
 	size_t len = 0;
 	char *rel = NULL, hash[33];
 
-	if (!doc)
-		return NULL;
+	if (!doc || x->given[i])   /* made before (the PDFs, then its page) */
+		return doc;
+	x->given[i] = 1;
 	known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
 	if (known)
 		incr_tree(x->inc, i, known);
@@ -402,6 +405,20 @@ carry_xml(stream_ctx *x, size_t i)
 	    rel);
 	free(rel);
 	return x->xml_done[i];
+}
+
+/* The build cache knows document i's tree hash without its tree: given
+ * (so its outputs' keys are set), 1. */
+static int
+stream_known(void *arg, size_t i)
+{
+	stream_ctx *x = arg;
+	const char *known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
+
+	if (!known)
+		return 0;
+	incr_tree(x->inc, i, known);
+	return 1;
 }
 
 /* A document whose tree the cache would read back (its inputs did not
@@ -688,6 +705,8 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	stream_ctx sx;
 	const char **ids;
 	int fatal = 0;
+	int xml_alone = pipeline_streamed(pl) && (o->outputs & OUTPUT_XML) &&
+	    !(o->outputs & OUTPUT_HTML);
 
 	/* the marker first: a back end that fails on a full disk must say
 	 * so itself, not be caught by a later small write */
@@ -707,9 +726,11 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		sx.with_xml = (o->outputs & OUTPUT_XML) != 0;
 		atomic_init(&sx.failed, 0);
 		sx.xml_done = xcalloc(pipeline_ndocs(pl) + 1, 1);
+		sx.given = xcalloc(pipeline_ndocs(pl) + 1, 1);
 		/* XML without the site: each tree made, written and freed
-		 * here; with the site, its page jobs ask for them */
-		if (!(o->outputs & OUTPUT_HTML))
+		 * here (after the PDFs, which may make some of them first);
+		 * with the site, its page jobs ask for them */
+		if (xml_alone && !(o->outputs & OUTPUT_PDF))
 			jobs_run(pipeline_ndocs(pl), pipeline_jobs(pl),
 			    stream_one, &sx);
 	}
@@ -735,6 +756,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		in.tree = stream_tree;
 		in.release = stream_release;
 		in.carry = stream_carry;
+		in.known = stream_known;
 		in.tree_ctx = &sx;
 		in.corpus_full = stream_corpus;
 		in.corpus_ctx = &sx;
@@ -748,6 +770,8 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		fatal |= pdf_render(&in) != 0;
 		pipeline_stage(pl, "pdf");
 	}
+	if (!fatal && xml_alone && (o->outputs & OUTPUT_PDF))
+		jobs_run(pipeline_ndocs(pl), pipeline_jobs(pl), stream_one, &sx);
 	if (!fatal && (o->outputs & OUTPUT_HTML)) {
 		fatal |= html_render(&in) != 0;
 		pipeline_stage(pl, "html");
@@ -775,6 +799,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	if (in.tree) {
 		fatal |= atomic_load(&sx.failed);
 		free(sx.xml_done);
+		free(sx.given);
 	}
 	free(ids);
 	return fatal;
@@ -803,10 +828,12 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	int fatal, slot;
 	incr *inc;
 
-	/* PDF packs lay out many documents at once, so they need every
-	 * tree; the site and the XML need one at a time */
+	/* each document's tree is made when a back end asks for it; the
+	 * PDF back end reads corpus.xml's every term use (its packs'
+	 * glossaries), so with PDFs its tree is whole */
 	if (!p || ((o->outputs & OUTPUT_PDF) ?
-	    pipeline_model(pl) : pipeline_model_streamed(pl)) != PIPELINE_OK)
+	    pipeline_model_streamed_whole(pl) :
+	    pipeline_model_streamed(pl)) != PIPELINE_OK)
 		return EXIT_USAGE;
 	out = fsio_strip_slashes(o->out);
 	if (!out_is_safe(p->dir, out, ds)) {

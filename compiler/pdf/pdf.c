@@ -88,16 +88,25 @@ static void
 work(void *ctx, size_t i, int w)
 {
 	job *j = ctx;
+	const backend_input *in = j->in;
 	const char *rel = j->rels[i];
-	int carried = rel && incr_reuse(j->in->incr, INCR_PDF, i,
-	    j->in->out_dir, rel);
+	int carried;
+	xmlDocPtr doc;
 	pdf_flow *f;
 
+	/* streamed trees: the cache may know the tree's hash, and so the
+	 * PDF's key, without the tree (which is then not made) */
+	if (rel && in->known && !in->docs[i])
+		(void)in->known(in->tree_ctx, i);
+	carried = rel && incr_reuse(in->incr, INCR_PDF, i, in->out_dir, rel);
 	if (carried && !j->in_pack[i])
+		return;
+	/* kept for the site's page (and a pack), which asks for it next */
+	if (!(doc = backend_tree(in, i)))
 		return;
 	/* Shaping inside pdfflow_document runs under the font lock
 	 * (pdffont.c says why); everything else runs in parallel. */
-	f = pdfflow_document(&j->ts[w], j->in, j->in->docs[i]);
+	f = pdfflow_document(&j->ts[w], in, doc);
 	pdfpage_paginate(f, j->st);
 	j->flows[i] = f;
 	if (carried)
@@ -266,8 +275,11 @@ done:
 static pthread_mutex_t render_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int
-pdf_render(const backend_input *in)
+pdf_render(const backend_input *given)
 {
+	/* streamed trees: corpus.xml whole (its packs, glossary, sections) */
+	backend_input whole = *given;
+	const backend_input *in = &whole;
 	pdf_style st;
 	job j;
 	int n, i, failed = 0;
@@ -275,6 +287,7 @@ pdf_render(const backend_input *in)
 	size_t k;
 
 	pthread_mutex_lock(&render_lock);
+	whole.corpus = backend_corpus(given);
 	pdfstyle_init(&st, in);
 	memset(&j, 0, sizeof j);
 	j.in = in;
