@@ -352,6 +352,16 @@ cmp_str(const void *a, const void *b)
 }
 
 void
+incr_hash_node(incr_hash *h, xmlNodePtr n)
+{
+	xmlBufferPtr b = xmlBufferCreate();
+
+	xmlNodeDump(b, n->doc, n, 0, 0);
+	incr_hash_add(h, xmlBufferContent(b), (size_t)xmlBufferLength(b));
+	xmlBufferFree(b);
+}
+
+void
 incr_hash_file(incr_hash *h, const char *label, const char *path)
 {
 	size_t len = 0;
@@ -452,13 +462,8 @@ html_identity(pipeline *pl, char out[33])
 	for (c = root ? root->children : NULL; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&
 		    (!xmlStrcmp(c->name, BAD_CAST "project") ||
-		    !xmlStrcmp(c->name, BAD_CAST "sections"))) {
-			xmlBufferPtr b = xmlBufferCreate();
-			xmlNodeDump(b, c->doc, c, 0, 0);
-			incr_hash_add(&h, xmlBufferContent(b),
-			    (size_t)xmlBufferLength(b));
-			xmlBufferFree(b);
-		}
+		    !xmlStrcmp(c->name, BAD_CAST "sections")))
+			incr_hash_node(&h, c);
 	incr_hash_hex(&h, out);
 }
 

@@ -132,6 +132,8 @@ void incr_hash_long(incr_hash *h, long v);
 void incr_hash_hex(const incr_hash *h, char out[33]);
 /* Every file below dir (names and bytes, sorted) into h. */
 void incr_hash_tree(incr_hash *h, const char *dir, const char *prefix);
+/* An element as libxml2 serialises it (a settings part of corpus.xml). */
+void incr_hash_node(incr_hash *h, xmlNodePtr n);
 /* One file into h: label, its length (-1 when it cannot be read) and
  * its bytes. */
 void incr_hash_file(incr_hash *h, const char *label, const char *path);

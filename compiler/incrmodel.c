@@ -63,16 +63,10 @@ project_settings(incr_hash *h, xmlDocPtr cx)
 {
 	xmlNodePtr root = xmlDocGetRootElement(cx), c;
 
-	for (c = root ? root->children : NULL; c; c = c->next) {
-		xmlBufferPtr b;
-		if (c->type != XML_ELEMENT_NODE ||
-		    xmlStrcmp(c->name, BAD_CAST "project"))
-			continue;
-		b = xmlBufferCreate();
-		xmlNodeDump(b, c->doc, c, 0, 0);
-		incr_hash_add(h, xmlBufferContent(b), (size_t)xmlBufferLength(b));
-		xmlBufferFree(b);
-	}
+	for (c = root ? root->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    !xmlStrcmp(c->name, BAD_CAST "project"))
+			incr_hash_node(h, c);
 }
 
 /* A document's diagnostics, as its tree shows them (xmlout.c). */

@@ -321,7 +321,8 @@ typedef struct {
 	const char *staging;
 	diag_set *ds;
 	int with_xml;               /* OUT/xml/ is asked for */
-	unsigned char *xml_done;    /* per document: its XML file carried */
+	unsigned char *xml_done;    /* per document: its XML file in
+	                               staging (carried or written) */
 	unsigned char *given;       /* per document: its tree hash given
 	                               and XML file written (stream_tree) */
 	atomic_int failed;
@@ -372,11 +373,15 @@ stream_tree(void *arg, size_t i)
 		;   /* carried by stream_carry */
 	else if (x->with_xml && !(rel = publish_path("xml", d->id, ".xml")))
 		stream_xml_failed(x, d, NULL);
-	else if (rel && !incr_reuse(x->inc, INCR_XML, i, x->staging, rel)) {
+	else if (rel && incr_reuse(x->inc, INCR_XML, i, x->staging, rel))
+		x->xml_done[i] = 1;
+	else if (rel) {
 		if (!mem)
 			mem = xmldump_doc(doc, &len);
 		if (write_xml_bytes(mem, len, x->staging, rel, x->inc, i) != 0)
 			stream_xml_failed(x, d, rel);
+		else
+			x->xml_done[i] = 1;
 	}
 	free(mem);
 	free(rel);
@@ -398,9 +403,11 @@ stream_release(void *arg, size_t i)
 static int
 carry_xml(stream_ctx *x, size_t i)
 {
-	char *rel = publish_path("xml", pipeline_corpus(x->pl)->docs[i]->id,
-	    ".xml");
+	char *rel;
 
+	if (x->xml_done[i])   /* its tree was made first (a PDF's) */
+		return 1;
+	rel = publish_path("xml", pipeline_corpus(x->pl)->docs[i]->id, ".xml");
 	x->xml_done[i] = rel && incr_reuse(x->inc, INCR_XML, i, x->staging,
 	    rel);
 	free(rel);

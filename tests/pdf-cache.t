@@ -10,7 +10,7 @@
 # build without them (its link would be broken), nor the other way.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 29
+plan 32
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -60,12 +60,18 @@ both() {   # both LABEL [ARGS...]
 both "first build"
 check "three PDFs and a pack" test -f "$O/pdf/a.pdf" -a -f "$O/pdf/c.pdf" -a -f "$O/pdf/starter.pdf"
 ia=$(ino pdf/a.pdf); ib=$(ino pdf/b.pdf); ic=$(ino pdf/c.pdf)
+ibh=$(ino html/b.html); ibx=$(ino xml/b.xml)
 
-# -- a body edit: that document's PDF made, the others carried over
+# -- a body edit: that document's PDF made, the others carried over; a
+# pack's document has its tree read back for the pack, and its page and
+# XML file are still carried over
 printf '\nMore of Charlie.\n' >> "$P/policies/c.md"
 both "a body edit outside the pack"
 is "$(ino pdf/a.pdf)" "$ia" "... a's PDF carried over"
 is "$(ino pdf/b.pdf)" "$ib" "... b's PDF carried over"
+is "$(ino html/b.html)$(ino xml/b.xml)" "$ibh$ibx" "... b's page and XML file carried over"
+like "$icache" 'of 3 document trees 1 made, 2 read back, 0 not needed' "... a and b read back for the pack, c made"
+like "$icache" 'known by their stat, 0 hashed again' "... and nothing carried twice"
 check "... c's PDF made again" differs pdf/c.pdf "$ic"
 ic=$(ino pdf/c.pdf)
 printf '\nMore of Alpha.\n' >> "$P/policies/a.md"

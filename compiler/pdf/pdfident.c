@@ -119,15 +119,11 @@ pdf_identity(const char *project_dir, const char *data_dir, xmlDocPtr cx,
 		xmlFree(v);
 	}
 	for (c = root ? root->children : NULL; c; c = c->next) {
-		xmlBufferPtr b;
 		xmlNodePtr org, lg;
 		char *logo;
 		if (!xmlread_is(c, "project"))
 			continue;
-		b = xmlBufferCreate();
-		xmlNodeDump(b, c->doc, c, 0, 0);
-		incr_hash_add(&h, xmlBufferContent(b), (size_t)xmlBufferLength(b));
-		xmlBufferFree(b);
+		incr_hash_node(&h, c);
 		org = xmlread_child(c, "organisation");
 		lg = org ? xmlread_child(org, "logo") : NULL;
 		logo = lg ? xmlread_text_or(lg, "") : NULL;   /* as pdfstyle.c */
