@@ -10,7 +10,7 @@
 # build without them (its link would be broken), nor the other way.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 32
+plan 34
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -118,6 +118,17 @@ both "the site without PDFs" --outputs xml,html
 unlike "$(cat "$O/html/c.html")" 'pdf/c.pdf' "... no page links a PDF that is not there"
 both "with PDFs again"
 like "$(cat "$O/html/c.html")" 'pdf/c.pdf' "... the page links its PDF again"
+
+# -- PDFs alone: no XML file in OUT to read a tree back from, so every
+# tree is made, and an unchanged document's PDF is still carried over
+run_policyc build "$P" -o "$TMP/alone" --outputs pdf $T
+ia=$(stat -c %i "$TMP/alone/pdf/a.pdf")
+printf '\nMore of Bravo, alone.\n' >> "$P/policies/b.md"
+run_policyc build "$P" -o "$TMP/alone" --outputs pdf $T
+is "$(stat -c %i "$TMP/alone/pdf/a.pdf")" "$ia" "--outputs pdf: an unchanged PDF carried over"
+rm -rf "$TMP/alone-full"
+run_policyc build "$P" -o "$TMP/alone-full" --outputs pdf $T --no-cache
+check "... and the rebuild equals a full build" same_out "$TMP/alone" "$TMP/alone-full"
 
 # -- a deleted document: its PDF goes
 rm "$P/policies/c.md"

@@ -104,6 +104,13 @@ work(void *ctx, size_t i, int w)
 	/* kept for the site's page (and a pack), which asks for it next */
 	if (!(doc = backend_tree(in, i)))
 		return;
+	/* a tree the cache could not know (no XML file to read back from,
+	 * --outputs without xml) has its hash now: the same key may still
+	 * carry the PDF over */
+	if (!carried && rel && in->tree)
+		carried = incr_reuse(in->incr, INCR_PDF, i, in->out_dir, rel);
+	if (carried && !j->in_pack[i])
+		return;
 	/* Shaping inside pdfflow_document runs under the font lock
 	 * (pdffont.c says why); everything else runs in parallel. */
 	f = pdfflow_document(&j->ts[w], in, doc);
