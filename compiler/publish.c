@@ -437,13 +437,11 @@ stream_carry(void *arg, size_t i)
 {
 	stream_ctx *x = arg;
 	const document *d = pipeline_corpus(x->pl)->docs[i];
-	const char *known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
 	char *page;
 	int ok;
 
-	if (!known || !strcmp(d->id, "index"))
+	if (!strcmp(d->id, "index") || !stream_known(arg, i))
 		return 0;
-	incr_tree(x->inc, i, known);
 	if (!incr_search_known(x->inc, i) ||
 	    !(page = publish_path("html", d->id, ".html")))
 		return 0;
@@ -502,14 +500,10 @@ static void
 stream_one(void *arg, size_t i, int worker)
 {
 	stream_ctx *x = arg;
-	const char *known = incr_model_tree_hash(pipeline_model_memo(x->pl), i);
 
 	(void)worker;
-	if (known) {
-		incr_tree(x->inc, i, known);
-		if (carry_xml(x, i))
-			return;
-	}
+	if (stream_known(arg, i) && carry_xml(x, i))
+		return;
 	if (stream_tree(arg, i))
 		stream_release(arg, i);
 }
