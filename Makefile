@@ -15,7 +15,15 @@ CC      ?= cc
 DATADIR  = $(PREFIX)/share/policyc
 SRCDIR  := $(abspath .)
 
-PKGS     = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 cairo pangocairo librsvg-2.0 libgit2 libzip libqrencode libmicrohttpd libqpdf nettle fontconfig
+# policyc itself links CORE_PKGS; the PDF back end (compiler/pdf/) and
+# serve's HTTP server (compiler/servehttp.c) are modules of their own,
+# policyc-pdf.so and policyc-serve.so, loaded only when needed
+# (compiler/module.c says why).  The unit tests and fuzzers link
+# everything into one program.
+CORE_PKGS = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 glib-2.0 libgit2 libzip nettle
+PDF_PKGS  = cairo pangocairo librsvg-2.0 libqrencode libqpdf fontconfig freetype2
+SERVE_PKGS = libmicrohttpd
+PKGS     = $(CORE_PKGS) $(PDF_PKGS) $(SERVE_PKGS)
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -23,13 +31,22 @@ CFLAGS  ?=
 CPPFLAGS_ALL = -D_GNU_SOURCE -Icompiler $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
            -DPOLICYC_DATADIR='"$(SRCDIR)"'
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread -lm
+CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread -lm
+PDF_LIBS  = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null) -lpthread -lm
+SERVE_LIBS = $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) -lpthread
 SANITIZE ?=
 
 CORE = $(filter-out compiler/main.c,$(sort $(wildcard compiler/*.c)))
 PDF  = $(sort $(wildcard compiler/pdf/*.c))
 MAIN = compiler/main.c
 
-CORE_OBJS = $(CORE:%.c=$(BUILD)/%.o) $(PDF:%.c=$(BUILD)/%.o)
+# CORE_OBJS: everything but main.c, what the unit tests and fuzzers link
+SERVE     = compiler/servehttp.c
+BIN_OBJS  = $(filter-out $(SERVE:%.c=$(BUILD)/%.o),$(CORE:%.c=$(BUILD)/%.o))
+PDF_OBJS  = $(PDF:%.c=$(BUILD)/%.o)
+SERVE_OBJS = $(SERVE:%.c=$(BUILD)/%.o)
+MODULES   = $(BUILD)/policyc-pdf.so $(BUILD)/policyc-serve.so
+CORE_OBJS = $(BIN_OBJS) $(PDF_OBJS) $(SERVE_OBJS)
 MAIN_OBJ  = $(MAIN:%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
@@ -39,8 +56,26 @@ all: $(BUILD)/policyc policyc
 policyc: $(BUILD)/policyc
 	@[ "$(BUILD)" = build ] && ln -sf build/policyc policyc || true
 
-$(BUILD)/policyc: $(CORE_OBJS) $(MAIN_OBJ)
-	$(CC) $(OPT) $(SANITIZE) -o $@ $^ $(LIBS)
+# -rdynamic: the modules call the core's functions (diagnostics, the
+# build cache, the job pool) in the binary that loaded them
+$(BUILD)/policyc: $(BIN_OBJS) $(MAIN_OBJ) | $(MODULES)
+	$(CC) $(OPT) $(SANITIZE) -rdynamic -o $@ $(BIN_OBJS) $(MAIN_OBJ) $(CORE_LIBS)
+
+$(BUILD)/policyc-pdf.so: $(PDF_OBJS)
+	$(CC) $(OPT) $(SANITIZE) -shared -o $@ $^ $(PDF_LIBS)
+
+$(BUILD)/policyc-serve.so: $(SERVE_OBJS)
+	$(CC) $(OPT) $(SANITIZE) -shared -o $@ $^ $(SERVE_LIBS)
+
+# the modules' objects are position-independent (the unit tests'
+# program links them as well); their tables and the loader name the
+# build id
+$(PDF_OBJS) $(SERVE_OBJS): CFLAGS += -fPIC
+MODULE_ID_OBJS = $(BUILD)/compiler/pdf/pdf.o $(SERVE_OBJS) $(BUILD)/compiler/module.o
+$(MODULE_ID_OBJS): CFLAGS += -I$(BUILD)
+$(MODULE_ID_OBJS): $(BUILD)/buildid.h
+# a binary copied elsewhere finds its modules where it was built
+$(BUILD)/compiler/module.o: CFLAGS += -DPOLICYC_MODULEDIR='"$(abspath $(BUILD))"'
 
 $(BUILD)/unit-tests: $(CORE_OBJS) $(UNIT_OBJS)
 	$(CC) $(OPT) $(SANITIZE) -o $@ $^ $(LIBS)
@@ -164,6 +199,8 @@ MANDIR   = $(PREFIX)/share/man/man1
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)
 	install -m 755 $(BUILD)/policyc $(DESTDIR)$(PREFIX)/bin/policyc
+	install -d $(DESTDIR)$(PREFIX)/lib/policyc
+	install -m 644 $(MODULES) $(DESTDIR)$(PREFIX)/lib/policyc/
 	cp -R templates filters data $(DESTDIR)$(DATADIR)/
 	@# the man page comes from docs/policyc.1 when the tree has it
 	if [ -f docs/policyc.1 ]; then \

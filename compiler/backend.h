@@ -96,7 +96,8 @@ void html_check_templates(const char *project_dir, const char *data_dir,
 char *html_render_fragment(xmlDocPtr doc, const char *data_dir,
     diag_set *ds);
 /* Writes OUT/pdf/<id>.pdf and OUT/pdf/<pack>.pdf.  Returns 0 on success,
- * nonzero when any file could not be written (a full disk included). */
+ * nonzero when any file could not be written (a full disk included) or
+ * the PDF back end could not be loaded (pdfmodule.c). */
 int pdf_render(const backend_input *in);
 /* What every document's PDF is made from besides its own tree: this
  * binary and the libraries and fonts it finds, the PDF style files, the
@@ -106,8 +107,27 @@ void pdf_identity(const char *project_dir, const char *data_dir,
     xmlDocPtr corpus, char out[33]);
 /* A written PDF's pages (cairo writes each page object's "/Type /Page"
  * as text: a fact of the file, not a judgement of input), and a file's
- * pages and size in KB (0 when it cannot be read). */
+ * pages and size in KB (0 when it cannot be read).  Read without the
+ * PDF back end's libraries (pdfmodule.c). */
 long pdf_count_pages(const char *data, size_t len);
 int pdf_file_facts(const char *path, long *pages, long *kb);
+
+/*
+ * The PDF back end is the module policyc-pdf.so (module.h), loaded the
+ * first time a build lays out a PDF (pdfmodule.c): a build without
+ * PDFs, check, and serve until a PDF is asked for never load Pango,
+ * cairo, HarfBuzz, fontconfig, librsvg and qpdf.  The module hands the
+ * core this table (build_id first, as module.h asks).  The unit tests
+ * and fuzzers link the back end in.
+ */
+typedef struct pdf_backend {
+	const char *build_id;
+	int (*render)(const backend_input *in);
+	void (*identity)(const char *project_dir, const char *data_dir,
+	    xmlDocPtr corpus, char out[33]);
+} pdf_backend;
+
+/* Defined by the module (compiler/pdf/pdf.c). */
+extern const pdf_backend policyc_pdf_backend;
 
 #endif

@@ -782,7 +782,11 @@ serve_run(const options *op)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	xmlInitParser();
-	o.site = servehttp_new(o.out);
+	/* NULL only when its module cannot be loaded (said why) */
+	if (!(o.site = servehttp_new(o.out))) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	rc = build_once(&o, "first build");
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (rc == EXIT_USAGE || stop_requested)

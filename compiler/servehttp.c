@@ -16,6 +16,8 @@
  * build, from OUT/xml (the document's XML and corpus.xml, as that build
  * wrote them) into a private folder: serve's builds run in children
  * (serve.c), so this process holds no build, only what it was told.
+ * It is the module policyc-serve.so (module.h): no other command loads
+ * libmicrohttpd and GnuTLS.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +36,7 @@
 #include <libxml/parser.h>
 
 #include "backend.h"
+#include "module.h"
 #include "pipeline.h"
 #include "date.h"
 #include "escape.h"
@@ -98,8 +101,8 @@ static const char serve_css[] =
 
 /* ---- the state ---- */
 
-serve_site *
-servehttp_new(const char *out)
+static serve_site *
+site_new(const char *out)
 {
 	serve_site *s = xcalloc(1, sizeof *s);
 
@@ -138,8 +141,8 @@ cmp_path(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void
-servehttp_update(serve_site *s, const serve_build *b, diag_set *ds)
+static void
+site_update(serve_site *s, const serve_build *b, diag_set *ds)
 {
 	size_t i, n = b ? b->ndocs : 0, nd = diag_count(ds);
 	char **sorted;
@@ -201,14 +204,14 @@ drop_build(serve_site *s)
 	s->pdf_gen = NULL;
 }
 
-void
-servehttp_hold(serve_site *s)
+static void
+site_hold(serve_site *s)
 {
 	pthread_mutex_lock(&s->pdf_mu);
 }
 
-void
-servehttp_release(serve_site *s, const serve_build *good)
+static void
+site_release(serve_site *s, const serve_build *good)
 {
 	size_t i;
 
@@ -789,8 +792,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	return serve_file(s, c, url);
 }
 
-int
-servehttp_listen(serve_site *s, const char *bind, int port)
+static int
+site_listen(serve_site *s, const char *bind, int port)
 {
 	struct sockaddr_in v4;
 	struct sockaddr_in6 v6;
@@ -825,8 +828,8 @@ servehttp_listen(serve_site *s, const char *bind, int port)
 	return info ? (int)info->port : port;
 }
 
-void
-servehttp_free(serve_site *s)
+static void
+site_free(serve_site *s)
 {
 	if (!s)
 		return;
@@ -848,3 +851,9 @@ servehttp_free(serve_site *s)
 	free(s->xml);
 	free(s);
 }
+
+/* What the core looks up in policyc-serve.so (servemodule.c). */
+const serve_http policyc_serve_http = {
+	MODULE_BUILD_ID, site_new, site_listen, site_update, site_hold,
+	site_release, site_free,
+};

@@ -39,4 +39,18 @@ void servehttp_release(serve_site *s, const serve_build *good);
  * threads), frees. */
 void servehttp_free(serve_site *s);
 
+/* The functions above are the module policyc-serve.so's (module.h),
+ * reached through its table; servemodule.c loads it and calls. */
+typedef struct {
+	const char *build_id;
+	serve_site *(*site_new)(const char *out);
+	int (*listen)(serve_site *s, const char *bind, int port);
+	void (*update)(serve_site *s, const serve_build *b, diag_set *ds);
+	void (*hold)(serve_site *s);
+	void (*release)(serve_site *s, const serve_build *good);
+	void (*free)(serve_site *s);
+} serve_http;
+
+extern const serve_http policyc_serve_http;
+
 #endif

@@ -180,16 +180,22 @@ else
 		(cd "$TMP" && env -u POLICYC_DATA /usr/bin/policyc check "$ROOT/content" --today 2026-11-23 >"$TMP/deb.run" 2>&1)
 		drc=$?
 		(cd "$TMP" && env -u POLICYC_DATA /usr/bin/policyc build "$ROOT/content" -o "$TMP/debout" --outputs xml,html --today 2026-11-23 >>"$TMP/deb.run" 2>&1)
+		# its PDF back end from /usr/lib/policyc (compiler/module.c),
+		# not from the build folder it also knows
+		(cd "$TMP" && env -u POLICYC_DATA LD_DEBUG=files /usr/bin/policyc build "$ROOT/content" -o "$TMP/debpdf" --outputs pdf --today 2026-11-23 >"$TMP/deb.pdf" 2>&1)
 		set -e
 		listed=$(dpkg -L policyc 2>/dev/null | grep -c '^/usr/share/policyc/\(templates\|filters\)/' || true)
 		dpkg_wait -P policyc || true
 		if [ "$drc" -eq 1 ] && grep -q 'review-overdue' "$TMP/deb.run" &&
 		    [ -f "$TMP/debout/html/index.html" ] && [ "$listed" -gt 0 ] &&
+		    grep -q 'file=/usr/lib/policyc/policyc-pdf.so' "$TMP/deb.pdf" &&
+		    [ -f "$TMP/debpdf/pdf/safeguarding/lado-notice.pdf" ] &&
 		    [ ! -e /usr/bin/policyc ]; then
-			ok 0 "make deb: dpkg -i; policyc checks and builds the sample with /usr/share/policyc; dpkg -P"
+			ok 0 "make deb: dpkg -i; policyc checks and builds the sample with /usr/share/policyc and /usr/lib/policyc; dpkg -P"
 		else
 			ok 1 "make deb: the installed policyc checks and builds the sample"
 			sed 's/^/#   /' "$TMP/deb.run" | tail -10
+			grep 'policyc-pdf\|error' "$TMP/deb.pdf" | sed 's/^/#   /' | tail -5
 		fi
 	else
 		ok 1 "make deb builds a package dpkg installs"

@@ -1,5 +1,6 @@
 /*
- * pdf.c — the PDF back end's entry point, pdf_render (backend.h).  Lays
+ * pdf.c — the PDF back end's entry point, pdf_render (backend.h), which
+ * the core reaches through policyc_pdf_backend (pdfmodule.c).  Lays
  * out every document in parallel (jobs_run on in->jobs threads; each
  * worker number has its own Pango font map and context), writes
  * OUT/pdf/<id>.pdf from each worker, then builds every pack of corpus.xml
@@ -15,6 +16,7 @@
 
 #include "pdfint.h"
 #include "pdfprofile.h"
+#include "module.h"
 #include "pdftag.h"
 #include "document.h"
 #include "fsio.h"
@@ -281,8 +283,8 @@ done:
  * workers. */
 static pthread_mutex_t render_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int
-pdf_render(const backend_input *given)
+static int
+pdf_render_all(const backend_input *given)
 {
 	/* streamed trees: corpus.xml whole (its packs, glossary, sections) */
 	backend_input whole = *given;
@@ -339,3 +341,8 @@ pdf_render(const backend_input *given)
 	pthread_mutex_unlock(&render_lock);
 	return failed;
 }
+
+/* What the core looks up in policyc-pdf.so (or finds linked in). */
+const pdf_backend policyc_pdf_backend = {
+	MODULE_BUILD_ID, pdf_render_all, pdf_identity_of,
+};

@@ -11,8 +11,7 @@
  * bytes, which the running header draws from the project folder), the
  * root's language and as-of banner, and SOURCE_DATE_EPOCH (the PDF's
  * dates).  The document's own tree — its text, images by their content
- * hash, today — is the other half of the key.  Also the facts of a
- * written PDF the site shows (its pages and size).
+ * hash, today — is the other half of the key.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +80,7 @@ fonts_identity(incr_hash *h)
 }
 
 void
-pdf_identity(const char *project_dir, const char *data_dir, xmlDocPtr cx,
+pdf_identity_of(const char *project_dir, const char *data_dir, xmlDocPtr cx,
     char out[33])
 {
 	xmlNodePtr root = cx ? xmlDocGetRootElement(cx) : NULL, c;
@@ -135,35 +134,4 @@ pdf_identity(const char *project_dir, const char *data_dir, xmlDocPtr cx,
 		free(logo);
 	}
 	incr_hash_hex(&h, out);
-}
-
-long
-pdf_count_pages(const char *data, size_t len)
-{
-	const char *p = data, *end = data + len;
-	long n = 0;
-
-	/* "/Type /Pages" is the page tree, not a page; a marker with
-	 * nothing after it is not counted (html.c always counted so) */
-	while (p < end && (p = memmem(p, (size_t)(end - p), "/Type /Page",
-	    11)) != NULL) {
-		if (p + 11 < end && p[11] != 's')
-			n++;
-		p += 11;
-	}
-	return n;
-}
-
-int
-pdf_file_facts(const char *path, long *pages, long *kb)
-{
-	size_t len = 0;
-	char *data = read_file(path, &len);
-
-	if (!data)
-		return 0;
-	*pages = pdf_count_pages(data, len);
-	*kb = (long)((len + 1023) / 1024);
-	free(data);
-	return 1;
 }

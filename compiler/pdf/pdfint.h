@@ -259,4 +259,8 @@ int pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
     pdf_out *out, const char *title, const char *subject,
     const char *keywords);
 
+/* pdf_identity (backend.h), handed to the core in policyc_pdf_backend */
+void pdf_identity_of(const char *project_dir, const char *data_dir,
+    xmlDocPtr corpus, char out[33]);
+
 #endif

@@ -1,0 +1,97 @@
+#!/bin/sh
+# modules.t — the PDF back end and serve's HTTP server are modules of
+# their own (compiler/module.c): policyc does not link Pango, cairo,
+# librsvg, qpdf or libmicrohttpd, check and a build without PDFs never
+# load them, a build with PDFs loads policyc-pdf.so, and a module that
+# is missing, broken or of another build fails what needed it with a
+# clear message and the previous OUT kept.
+. "$(dirname "$0")/lib.sh"
+set -e
+plan 17
+
+T="--today 2026-11-23"
+P=$TMP/p
+make_project "$P" "title: Modules"
+printf -- '---\ntitle: One\nowner: O\nreview: 2027-01-01\n---\n# One\n\nText.\n' > "$P/policies/one.md"
+
+# 1: what the binary links
+libs=$(ldd "$POLICYC" 2>/dev/null || true)
+unlike "$libs" 'libpango\|libcairo\|librsvg\|libqpdf\|libmicrohttpd\|libgnutls\|libfontconfig' \
+    "policyc links none of the PDF back end's or the server's libraries"
+
+if [ -n "${POLICYC_WRAP:-}" ]; then
+	for k in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do
+		skip "the loader's trace under a wrapper (${POLICYC_WRAP})"
+	done
+	exit 0
+fi
+
+# which modules a run loaded: glibc's loader says, with LD_DEBUG=files
+traced() {
+	set +e
+	LD_DEBUG=files "$POLICYC" "$@" >"$TMP/.out" 2>"$TMP/.err"
+	rc=$?
+	set -e
+	err=$(cat "$TMP/.err")
+}
+loaded() { printf '%s' "$err" | grep -o 'file=[^ ]*policyc-[a-z]*\.so' | sed 's|.*/||' | sort -u | tr '\n' ' '; }
+
+traced check "$P" $T
+is "$rc" 0 "check: rc 0"
+is "$(loaded)" "" "check loads no module"
+
+traced build "$P" -o "$TMP/o1" $T --outputs xml,html
+is "$rc" 0 "build --outputs xml,html: rc 0"
+is "$(loaded)" "" "a build without PDFs loads no module"
+
+traced build "$P" -o "$TMP/o2" $T
+is "$(loaded)" "policyc-pdf.so " "a build with PDFs loads policyc-pdf.so"
+check "... and writes the PDF" test -s "$TMP/o2/pdf/one.pdf"
+
+# a copy of the binary elsewhere finds the modules where it was built
+B=$TMP/bin
+mkdir -p "$B"
+cp "$POLICYC" "$B/policyc"
+"$B/policyc" build "$P" -o "$TMP/o3" $T >/dev/null 2>&1 || true
+check "a copied binary finds the modules of the folder it was built in" test -s "$TMP/o3/pdf/one.pdf"
+
+# a broken module beside the binary is found first, and refused
+printf 'not a shared object\n' > "$B/policyc-pdf.so"
+cp -R "$TMP/o3" "$TMP/o3.before"
+set +e
+"$B/policyc" build "$P" -o "$TMP/o3" $T >"$TMP/b.out" 2>"$TMP/b.err"
+brc=$?
+set -e
+is "$brc" 1 "a broken PDF module: the build fails (rc 1)"
+like "$(cat "$TMP/b.err")" "^policyc-pdf.so:0:0: error: cannot load the PDF back end: .*policyc-pdf.so.* \[pdf-write\]" \
+    "... saying why, as a PDF that could not be written"
+check "... and the previous OUT is kept" diff -r "$TMP/o3.before" "$TMP/o3"
+"$B/policyc" check "$P" $T >/dev/null 2>&1 && crc=0 || crc=$?
+is "$crc" 0 "check does not need the PDF module"
+
+# a module of another build of policyc
+cat > "$TMP/stale.c" <<'EOF'
+struct t { const char *build_id; void *render, *identity; };
+const struct t policyc_pdf_backend = { "0123456789abcdef0123456789abcdef", 0, 0 };
+EOF
+if cc -shared -fPIC -o "$B/policyc-pdf.so" "$TMP/stale.c" 2>"$TMP/cc.err"; then
+	set +e
+	"$B/policyc" build "$P" -o "$TMP/o3" $T >/dev/null 2>"$TMP/s.err"
+	src=$?
+	set -e
+	is "$src" 1 "a PDF module of another build: the build fails"
+	like "$(cat "$TMP/s.err")" "is of another build of policyc" "... and says so"
+else
+	skip "no C compiler for a stale module"; skip "no C compiler for a stale module"
+fi
+rm -f "$B/policyc-pdf.so"
+
+# serve without its server module says so and stops, rc 2
+printf 'broken\n' > "$B/policyc-serve.so"
+set +e
+timeout 60 "$B/policyc" serve "$P" -o "$TMP/o4" --port 0 $T >"$TMP/v.out" 2>"$TMP/v.err"
+vrc=$?
+set -e
+is "$vrc" 2 "serve with a broken server module: rc 2"
+like "$(cat "$TMP/v.err")" "policyc serve: cannot load the HTTP server: " "... saying why"
+check "... and never serves a page (it stops before listening)" sh -c '! grep -q "serving\|http://" "$1"' _ "$TMP/v.out"
