@@ -9,7 +9,9 @@
  * paragraphs; each version whose text changed gets a word-level diff by
  * section (worddiff.c).  The result is one XML tree, cached in the git
  * folder keyed by HEAD, the tag set and the settings, so a build whose
- * history has not changed reads one file.  From it the check stage adds
+ * history has not changed reads one file; a build that must make it
+ * anew makes it in a child process and reads the child's tree back as
+ * it would the cache (compute_apart says why).  From it the check stage adds
  * generated amendments and reports amendment-missing; the model stage
  * hangs <changes> on each document's tree as it is made
  * (history_model_doc, from any worker) and <releases> on corpus.xml once
@@ -18,9 +20,13 @@
  * history is what git has, or absent.  The --as-of and --archive helpers
  * (history_releases, history_checkout) are in historygit.c.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <git2.h>
 #include <libxml/parser.h>
@@ -747,8 +753,116 @@ banner_label(void)
 	return s;
 }
 
+/* ---- made in a child ---- */
+
+/* Only this thread runs: a fork copies one thread, and a lock another
+ * held (libxml2's, the diagnostics') would stay held in the child. */
+static int
+single_threaded(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	int threads = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Threads: %d", &threads) == 1)
+			break;
+	fclose(f);
+	return threads == 1;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * The history tree made in a child process, which lists the releases
+ * when there are no tags, follows every document through them, writes
+ * the cache and sends the tree's bytes; the parent reads them as it
+ * reads the cache.  Making it walks every release's tree with libgit2,
+ * reading each document's blobs and diffing their words: at 50,000
+ * documents that left the build's process ~900 MB larger (freed, but
+ * scattered through its heap), and every stage after it — the filters'
+ * children forked from it, corpus.xml, the pages — ran up to twice as
+ * slowly as the same build with the history cached.  The child's heap
+ * goes with it.  NULL when the child cannot be made or fails (the
+ * caller then makes the tree here, as before), or when other threads
+ * run (editions side by side).
+ */
+static xmlDocPtr
+compute_apart(git_repository *repo, char **pats, const char *content,
+    hrel *rels, size_t n, const char *full, int shallow, const char *cpath)
+{
+	int fd[2], st;
+	pid_t pid;
+	buf b;
+	char chunk[65536];
+	ssize_t r;
+	xmlDocPtr x = NULL;
+
+	if (!single_threaded() || pipe(fd) != 0)
+		return NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		xmlChar *mem = NULL;
+		int len = 0;
+		char *key = NULL;
+
+		close(fd[0]);
+		if (!n) {
+			rels = history_list_releases(repo, pats, content,
+			    opts.as_of, &n, &key, &shallow);
+		}
+		x = compute(repo, content, rels, n, full, shallow);
+		if (!opts.as_of)
+			cache_write(cpath, x);
+		xmlDocDumpMemoryEnc(x, &mem, &len, "UTF-8");
+		_exit(mem && len > 0 &&
+		    write_all(fd[1], (const char *)mem, (size_t)len) == 0 ?
+		    0 : 1);
+	}
+	close(fd[1]);
+	buf_init(&b);
+	while ((r = read(fd[0], chunk, sizeof chunk)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		buf_putn(&b, chunk, (size_t)r);
+	}
+	close(fd[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && b.len)
+		x = xmlReadMemory(b.data, (int)b.len, NULL, "UTF-8",
+		    XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
+		    XML_PARSE_NOWARNING);
+	buf_free(&b);
+	return x;
+}
+
 /* The history tree of the repository: from the cache when HEAD, the tags
- * and the settings are as they were, else made and cached. */
+ * and the settings are as they were, else made (in a child when it can
+ * be) and cached. */
 static xmlDocPtr
 load_tree(git_repository *repo, char **pats, const char *content,
     diag_set *ds)
@@ -768,6 +882,9 @@ load_tree(git_repository *repo, char **pats, const char *content,
 	/* a build of the past (--as-of) neither reads nor replaces the
 	 * cache of the present */
 	x = opts.as_of ? NULL : cache_read(cpath, full);
+	if (!x)
+		x = compute_apart(repo, pats, content, rels, n, full, shallow,
+		    cpath);
 	if (x) {
 		xmlNodePtr root = xmlDocGetRootElement(x), r;
 		shallow = attr_is(root, "shallow", "yes");
