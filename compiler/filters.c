@@ -681,15 +681,20 @@ void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs)
 	filters_run_memo(c, builtin_dir, ds, jobs, NULL);
 }
 
-/* 1 when the built-in filter at path says it is document-local. */
-static int is_local(const char *path)
+/* What the built-in filter at path says it reads: 0 the document it is
+ * given (document-local), 1 the corpus's index (corpus-index), 2 any. */
+static int reach_of(const char *path)
 {
 	size_t n = 0;
 	char *src = read_file(path, &n);
-	int yes = src && strstr(src, "\n" FILTERS_LOCAL_MARK "\n") != NULL;
+	int r = 2;
 
+	if (src && strstr(src, "\n" FILTERS_LOCAL_MARK "\n"))
+		r = 0;
+	else if (src && strstr(src, "\n" FILTERS_INDEX_MARK "\n"))
+		r = 1;
 	free(src);
-	return yes;
+	return r;
 }
 
 /* Runs the jobs [from, to) of q on the jail js describes. */
@@ -725,7 +730,7 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 	size_t nbi, npr = 0, i;
 	job_queue q, own;
 	jail_spec js;
-	size_t nlocal = 0;
+	size_t nlocal = 0, nindex = 0;
 
 	memset(&own, 0, sizeof own);
 	if (c->project && c->project->dir)
@@ -736,14 +741,15 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 	q.c = c;
 	q.jobs = xcalloc(nbi + own.n + 1, sizeof *q.jobs);
 	/* with a memo, the document-local built-ins first (they are
-	 * what may skip documents), then the rest */
-	for (int pass = m ? 0 : 1; pass < 2; pass++)
+	 * what may skip documents), then the corpus-index ones (which
+	 * may be replayed whole), then the rest */
+	for (int pass = m ? 0 : 2; pass < 3; pass++)
 		for (i = 0; i < nbi; i++) {
 			char *path;
 			if (name_in(pr, npr, bi[i]))
 				continue;   /* the project's own copy replaces it */
 			path = path_join(builtin_dir, bi[i]);
-			if (m && is_local(path) != (pass == 0)) {
+			if (m && reach_of(path) != pass) {
 				free(path);
 				continue;
 			}
@@ -751,6 +757,7 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 			q.jobs[q.n].label = xasprintf("filters/%s", bi[i]);
 			q.n++;
 			nlocal += pass == 0;
+			nindex += pass == 1;
 		}
 	/* the project's filters and its cores' (project_filters) */
 	for (i = 0; i < own.n; i++)
@@ -776,8 +783,16 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 		m->local_end = diag_count(ds);
 		q.skip = NULL;
 	}
+	if (m && !nindex)
+		m->index_replay = 0;   /* none to replay (the project's own) */
+	if (m && !m->only_local) {
+		m->index_first = diag_count(ds);
+		if (!m->index_replay)
+			run_queue(&q, &js, nlocal, nlocal + nindex, jobs);
+		m->index_end = diag_count(ds);
+	}
 	if (!m || !m->only_local)
-		run_queue(&q, &js, nlocal, q.n, jobs);
+		run_queue(&q, &js, nlocal + nindex, q.n, jobs);
 
 	for (i = 0; i < q.n; i++) {
 		free(q.jobs[i].path);

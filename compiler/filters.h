@@ -22,15 +22,23 @@ void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs);
  * only the document it is given and keeps nothing between documents,
  * no corpus()) run first, skipping the documents skip[i] marks (their
  * findings are replayed from the cache); their reports are ds's
- * [local_first, local_end).  Every other filter — the project's own,
- * corpus-wide ones — runs over every document as in filters_run. */
+ * [local_first, local_end).  Then the built-ins marked "-- policyc:
+ * corpus-index" (a corpus() that reads only corpus.ids, corpus.edges
+ * and each document's id, path, title, title_line, type and status; no
+ * document()): none of them runs when index_replay is set (their
+ * findings are replayed from the cache), else their reports are ds's
+ * [index_first, index_end).  Every other filter — the project's own,
+ * other corpus-wide ones — runs over every document as in filters_run. */
 typedef struct filters_memo {
 	const unsigned char *skip;   /* per document, or NULL */
 	int only_local;              /* run the document-local ones only */
 	size_t local_first, local_end;
+	int index_replay;            /* the corpus-index ones: replayed */
+	size_t index_first, index_end;
 } filters_memo;
 void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
     int jobs, filters_memo *m);
 #define FILTERS_LOCAL_MARK "-- policyc: document-local"
+#define FILTERS_INDEX_MARK "-- policyc: corpus-index"
 
 #endif

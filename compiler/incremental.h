@@ -188,6 +188,10 @@ struct filters_memo;
 incr_filters *incr_filters_begin(pipeline *pl, const char *out);
 /* The documents to skip (filters_memo.skip), or NULL. */
 const unsigned char *incr_filters_skip(const incr_filters *f);
+/* 1 when the corpus-index filters (filters.h) need not run: what they
+ * read is what it was when OUT's cache recorded their findings, which
+ * incr_filters_end then replays. */
+int incr_filters_index_replay(const incr_filters *f);
 /* After filters_run_memo: replays the skipped documents' findings into
  * ds and records every document's.  0 when a local filter stopped with
  * an error: the caller runs the local filters again over every document

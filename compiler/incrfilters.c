@@ -8,10 +8,13 @@
  * the glossary, the rule severities and today); a document whose key is
  * the one OUT's cache recorded skips the built-in filters marked
  * "-- policyc: document-local", and their findings for it are replayed
- * from the cache.  Filters that may look across documents (the
- * project's own, corpus() ones such as orphan) always run over every
- * document, so corpus-wide judgements are made afresh on every build.
- * The findings are written with the rest of the cache by incr_finish.
+ * from the cache.  The built-ins marked "-- policyc: corpus-index"
+ * (orphan: a corpus() that reads only the ids, the edges and each
+ * document's title, status and the like) get one key of all of that
+ * (index_key) and are replayed whole while it is the cache's.  Every
+ * other filter that may look across documents (the project's own)
+ * always runs over every document.  The findings are written with the
+ * rest of the cache by incr_finish.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,12 @@ struct incr_filters {
 	                             ("fd" lines), when skipped */
 	char **rec;               /* per document: findings to record */
 	int ok;                   /* records may be written */
+	/* the corpus-index filters (filters.h), replayed whole */
+	char index_key[33];
+	char *index_old;          /* their cached findings ("fx" lines),
+	                             when the key is the cache's */
+	char *index_rec;          /* their findings to record */
+	int index_ok;
 };
 
 /* A yval tree, with its positions (filters see meta lines). */
@@ -239,15 +248,60 @@ key_one(void *arg, size_t i, int worker)
 	corpus_tree_done(k->c, i, made);
 }
 
-/* "fd SEV LINE COL RULE MESSAGE", the message with \, tab and newline
- * escaped. */
+/*
+ * What a corpus-index filter reads: every document's place, id, path,
+ * title, title line, type and status, every edge of the graph, and what
+ * every filter sees (world).  A body edit that keeps the links leaves
+ * it as it was, and the orphan filter's child is not forked.
+ */
 static void
-put_finding(buf *b, const diagnostic *g)
+index_key(const corpus *c, const char *world, char out[33])
+{
+	incr_hash h;
+	size_t i;
+
+	incr_hash_init(&h);
+	incr_hash_str(&h, "corpus-index 1");
+	incr_hash_str(&h, world);
+	incr_hash_long(&h, (long)c->ndocs);
+	for (i = 0; i < c->ndocs; i++) {
+		const document *d = c->docs[i];
+		incr_hash_str(&h, d->path);
+		incr_hash_str(&h, d->relpath);
+		incr_hash_str(&h, d->id);
+		incr_hash_str(&h, d->section);
+		incr_hash_str(&h, d->title);
+		incr_hash_long(&h, d->title_line);
+		incr_hash_str(&h, d->type);
+		incr_hash_str(&h, d->status);
+		incr_hash_long(&h, d->status_kind);
+		incr_hash_long(&h, d->broken);
+	}
+	incr_hash_long(&h, (long)c->nedges);
+	for (i = 0; i < c->nedges; i++) {
+		const edge *e = &c->edges[i];
+		incr_hash_long(&h, (long)e->from);
+		incr_hash_long(&h, (long)e->to);
+		incr_hash_long(&h, e->kind);
+		incr_hash_long(&h, e->line);
+		incr_hash_str(&h, e->note);
+	}
+	incr_hash_hex(&h, out);
+}
+
+/* "fd SEV LINE COL RULE MESSAGE", the message with \, tab and newline
+ * escaped; with a path, "fx SEV LINE COL RULE PATH MESSAGE". */
+static void
+put_finding_of(buf *b, const diagnostic *g, const char *path)
 {
 	const char *s;
 
-	buf_printf(b, "fd\t%d\t%d\t%d\t%s\t", (int)g->sev, g->line, g->col,
-	    g->rule);
+	if (path)
+		buf_printf(b, "fx\t%d\t%d\t%d\t%s\t%s\t", (int)g->sev,
+		    g->line, g->col, g->rule, path);
+	else
+		buf_printf(b, "fd\t%d\t%d\t%d\t%s\t", (int)g->sev, g->line,
+		    g->col, g->rule);
 	for (s = g->message; *s; s++)
 		if (*s == '\\')
 			buf_puts(b, "\\\\");
@@ -260,23 +314,34 @@ put_finding(buf *b, const diagnostic *g)
 	buf_putc(b, '\n');
 }
 
-/* Replays one "fd" line for document path into ds; 0 on a bad line. */
+static void
+put_finding(buf *b, const diagnostic *g)
+{
+	put_finding_of(b, g, NULL);
+}
+
+/* Replays one "fd" line for document path into ds, or one "fx" line
+ * (path NULL: the line names it); 0 on a bad line. */
 static int
 get_finding(char *line, const char *path, diag_set *ds)
 {
-	char *f[6], *s = line, *w, *r;
-	int k;
+	char *f[7], *s = line, *w, *r;
+	int k, nf = path ? 6 : 7;
 
-	for (k = 0; k < 6; k++) {
+	for (k = 0; k < nf; k++) {
 		f[k] = s;
-		if (k < 5) {
+		if (k < nf - 1) {
 			if (!(s = strchr(s, '\t')))
 				return 0;
 			*s++ = '\0';
 		}
 	}
-	if (strcmp(f[0], "fd") || !*f[4])
+	if (strcmp(f[0], path ? "fd" : "fx") || !*f[4])
 		return 0;
+	if (!path) {
+		path = f[5];
+		f[5] = f[6];
+	}
 	for (r = w = f[5]; *r; r++) {
 		if (*r == '\\' && r[1]) {
 			r++;
@@ -309,6 +374,19 @@ read_old(incr_filters *f, const char *out)
 		strtab_put(paths, c->docs[i]->path, (long)i);
 	buf_init(&acc);
 	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+		if (!strncmp(line, "fix\t", 4)) {
+			/* the corpus-index filters' findings follow */
+			if (!strcmp(line + 4, f->index_key) && !f->index_old) {
+				const char *x;
+				buf fx;
+				buf_init(&fx);
+				buf_puts(&fx, "");
+				for (x = INCR_NEXT_LINE(line); x < end &&
+				    !strncmp(x, "fx\t", 3); x = INCR_NEXT_LINE(x))
+					buf_printf(&fx, "%s\n", x);
+				f->index_old = buf_detach(&fx);
+			}
+		}
 		if (!strncmp(line, "flt\t", 4) || strncmp(line, "fd\t", 3)) {
 			if (cur >= 0)
 				f->old[cur] = buf_detach(&acc);
@@ -388,6 +466,7 @@ incr_filters_begin(pipeline *pl, const char *out)
 	k.c = c;
 	k.world = world;
 	jobs_run(c->ndocs, pipeline_jobs(pl), key_one, &k);
+	index_key(c, world, f->index_key);
 	if (!pipeline_options_of(pl)->cache_fresh)
 		read_old(f, out);
 	return f;
@@ -406,6 +485,60 @@ incr_filters_skip(const incr_filters *f)
 }
 
 int
+incr_filters_index_replay(const incr_filters *f)
+{
+	return f && f->index_old != NULL;
+}
+
+/* The corpus-index filters' findings: replayed into ds when they did
+ * not run, and recorded either way (unless one is not about a document,
+ * a filter-error say: then they run again next time). */
+static void
+index_end(incr_filters *f, const filters_memo *m, diag_set *ds,
+    const strtab *paths)
+{
+	corpus *c = pipeline_corpus(f->pl);
+	buf acc;
+	size_t i;
+
+	buf_init(&acc);
+	buf_puts(&acc, "");
+	f->index_ok = 1;
+	if (m->index_replay && f->index_old) {
+		diag_set *tmp = diag_new();
+		char *copy = xstrdup(f->index_old), *line, *next;
+
+		for (line = copy; *line; line = next) {
+			next = strchr(line, '\n');
+			*next++ = '\0';
+			if (!get_finding(line, NULL, tmp))
+				f->index_ok = 0;
+		}
+		free(copy);
+		/* a cache line that cannot be read: what was replayed is
+		 * dropped, and nothing is recorded (the next build runs them) */
+		if (f->index_ok) {
+			diag_merge(ds, tmp);
+			buf_puts(&acc, f->index_old);
+		}
+		diag_free(tmp);
+	} else {
+		for (i = m->index_first; i < m->index_end; i++) {
+			const diagnostic *g = diag_at(ds, i);
+			if (strtab_get(paths, g->file) < 0 ||
+			    strpbrk(g->file, "\t\n\r") ||
+			    !strcmp(g->rule, "filter-error")) {
+				f->index_ok = 0;
+				break;
+			}
+			put_finding_of(&acc, g, g->file);
+		}
+	}
+	(void)c;
+	f->index_rec = sorted_lines(buf_detach(&acc));
+}
+
+int
 incr_filters_end(incr_filters *f, const filters_memo *m, diag_set *ds)
 {
 	corpus *c;
@@ -420,6 +553,8 @@ incr_filters_end(incr_filters *f, const filters_memo *m, diag_set *ds)
 	paths = strtab_new(c->ndocs + 1);
 	for (i = 0; i < c->ndocs; i++)
 		strtab_put(paths, c->docs[i]->path, (long)i);
+	if (!m->only_local)
+		index_end(f, m, ds, paths);
 	acc = xcalloc(c->ndocs + 1, sizeof *acc);
 	for (i = 0; i < c->ndocs; i++)
 		buf_init(&acc[i]);
@@ -469,7 +604,14 @@ incr_filters_write(const incr_filters *f, incr_out *o)
 	corpus *c;
 	size_t i;
 
-	if (!f || !f->ok)
+	if (!f)
+		return;
+	if (f->index_ok && f->index_rec) {
+		buf_printf(b, "fix\t%s\n", f->index_key);
+		buf_puts(b, f->index_rec);
+		incr_out_room(o);
+	}
+	if (!f->ok)
 		return;
 	c = pipeline_corpus(f->pl);
 	for (i = 0; i < f->ndocs && i < c->ndocs; i++) {
@@ -495,6 +637,8 @@ incr_filters_free(incr_filters *f)
 	}
 	free(f->old);
 	free(f->rec);
+	free(f->index_old);
+	free(f->index_rec);
 	free(f->key);
 	free(f->skip);
 	free(f);

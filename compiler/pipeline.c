@@ -977,10 +977,12 @@ run_filters(pipeline *pl, diag_set *ds)
 	t1 = date_monotonic();
 	memset(&m, 0, sizeof m);
 	m.skip = incr_filters_skip(pl->fmemo);
+	m.index_replay = incr_filters_index_replay(pl->fmemo);
 	filters_run_memo(pl->c, dir, ds, pl->jobs, &m);
 	if (pl->o.timings)
 		fprintf(stderr, "timing:   filter keys %.3f s, filters run "
-		    "%.3f s\n", t1 - t0, date_monotonic() - t1);
+		    "%.3f s%s\n", t1 - t0, date_monotonic() - t1,
+		    m.index_replay ? " (corpus-index filters replayed)" : "");
 	if (!incr_filters_end(pl->fmemo, &m, ds)) {
 		drop_range r = { 0, m.local_first, m.local_end };
 		diag_filter(ds, keep_outside, &r);

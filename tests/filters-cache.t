@@ -1,0 +1,84 @@
+#!/bin/sh
+# filters-cache.t — the built-in filters marked "-- policyc:
+# corpus-index" (orphan) read only the corpus's index, so a build with a
+# cache replays their findings while the index is what it was
+# (compiler/incrfilters.c) and runs them again when it is not.  After
+# every edit the incremental build must print and publish what a full
+# build does; whether the findings were replayed is read off --timings.
+. "$(dirname "$0")/lib.sh"
+set -e
+plan 26
+
+T="--today 2026-11-23"
+P=$TMP/p
+I=$TMP/inc/out
+doc() {   # doc FILE TITLE [BODY] [EXTRA FRONT MATTER]
+	mkdir -p "$(dirname "$1")"
+	printf -- '---\ntitle: %s\nowner: O\nreview: 2030-01-01\n%s---\n%s\n' \
+	    "$2" "${4:-}" "${3:-Text.}" > "$1"
+}
+make_project "$P" "title: Orphans"
+doc "$P/policies/a.md" "Alpha" "See [b](b.md)."
+doc "$P/policies/b.md" "Bravo" "Back to [a](a.md)."
+doc "$P/policies/c.md" "Charlie" "Nothing links here."
+doc "$P/policies/d.md" "Delta" "Nor here."
+
+# both NAME REPLAYED: the incremental build equals a full one (OUT and
+# diagnostics), and the corpus-index filters were replayed (yes) or ran
+build_both() {
+	run_policyc build "$P" -o "$I" $T --outputs xml,html --timings
+	irc=$rc
+	ierr=$(printf '%s\n' "$err" | grep -v '^policyc: note:\|^timing\|^cache:' || true)
+	replayed=no
+	printf '%s' "$err" | grep -q 'corpus-index filters replayed' && replayed=yes
+	rm -rf "$TMP/full"
+	run_policyc build "$P" -o "$TMP/full/out" $T --outputs xml,html --no-cache
+	same_out "$I" "$TMP/full/out" >"$TMP/diff" 2>&1 && same=0 || same=1
+	if [ "$irc" = "$rc" ] && [ "$ierr" = "$err" ] && [ $same = 0 ]; then
+		ok 0 "$1: incremental = full (diff -r, diagnostics, status)"
+	else
+		ok 1 "$1: incremental = full (diff -r, diagnostics, status)"
+		head -20 "$TMP/diff" | sed 's/^/#   /'
+		printf '%s\n' "$ierr" | diff - "$TMP/.err" | head -10 | sed 's/^/#   /' || true
+	fi
+	is "$replayed" "$2" "$1: corpus-index filters replayed: $2"
+}
+orphans() { printf '%s\n' "$ierr" | grep '\[orphan\]' | sed 's/:.*//' | sort | tr '\n' ' '; }
+
+build_both "first build" no
+is "$(orphans)" "policies/c.md policies/d.md " "c and d are orphans"
+check "the cache records their findings" grep -q '^fx' "$I/.policyc-cache"
+
+printf '\nMore text.\n' >> "$P/policies/a.md"
+build_both "body edit" yes
+is "$(orphans)" "policies/c.md policies/d.md " "... the orphans replayed"
+
+printf '\nSee [c](c.md).\n' >> "$P/policies/a.md"
+build_both "a link added" no
+is "$(orphans)" "policies/d.md " "... c is no longer an orphan"
+
+doc "$P/policies/d.md" "Delta" "Nor here." "status: withdrawn
+"
+build_both "status to withdrawn" no
+is "$(orphans)" "" "... a withdrawn document is no orphan"
+
+sed -i 's/^title: Charlie$/title: Charlie Renamed/' "$P/policies/c.md"
+build_both "a title" no
+
+doc "$P/policies/e.md" "Echo" "New."
+build_both "a document added" no
+is "$(orphans)" "policies/e.md " "... the new one is an orphan"
+
+printf 'title: Orphans\nrules:\n  orphan: warning\n' > "$P/policyc.yaml"
+build_both "the rule's severity" no
+check "... now a warning" sh -c 'printf "%s\n" "$1" | grep -q "^policies/e.md.*warning: .*\[orphan\]"' _ "$ierr"
+
+# the project's own orphan.lua replaces the built-in, and is the project's:
+# it runs on every build, marker or not
+mkdir -p "$P/filters"
+sed 's/no other document links to this one/NOBODY LINKS HERE/' \
+    "$(dirname "$0")/../filters/orphan.lua" > "$P/filters/orphan.lua"
+build_both "the project's own orphan.lua" no
+printf '\nEven more.\n' >> "$P/policies/a.md"
+build_both "body edit with the project's orphan.lua" no
+check "... its message, not the built-in's" sh -c 'printf "%s\n" "$1" | grep -q "NOBODY LINKS HERE"' _ "$ierr"
