@@ -697,6 +697,20 @@ static int reach_of(const char *path)
 	return r;
 }
 
+typedef struct {
+	corpus *c;
+	const unsigned char *skip;
+} settle_ctx;
+
+static void settle_unskipped(void *arg, size_t i, int worker)
+{
+	settle_ctx *sc = arg;
+
+	(void)worker;
+	if (!sc->skip[i])
+		luamodel_settle_document(sc->c->docs[i]);
+}
+
 /* Runs the jobs [from, to) of q on the jail js describes. */
 static void run_queue(job_queue *q, jail_spec *js, size_t from, size_t to,
     int jobs)
@@ -775,7 +789,15 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 	} else
 		js.secs = time_limit(c, ds);
 	js.mem = FILTER_MEM_CAP + FILTER_MEM_PER_DOC * c->ndocs;
-	luamodel_settle(c, jobs);
+	if (m && m->skip && !m->only_local && q.n == nlocal + nindex &&
+	    (m->index_replay || !nindex)) {
+		/* only the document-local filters run, and only over the
+		 * documents they do not skip: only those need settling (the
+		 * build cache did not hash the others' trees either) */
+		settle_ctx sc = { c, m->skip };
+		jobs_run(c->ndocs, jobs, settle_unskipped, &sc);
+	} else
+		luamodel_settle(c, jobs);
 	if (m) {
 		m->local_first = diag_count(ds);
 		q.skip = m->skip;

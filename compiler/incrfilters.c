@@ -47,6 +47,13 @@ struct incr_filters {
 	                             when the key is the cache's */
 	char *index_rec;          /* their findings to record */
 	int index_ok;
+	/* each document's view (incr_filters_view) as the cache has it,
+	 * by path: its source hash and view hash, kept while the link
+	 * world is the cache's ("vw", "vh" lines) */
+	strtab *views;
+	char (*view_src)[33], (*view_hash)[33];
+	size_t nviews;
+	size_t views_kept;
 };
 
 /* A yval tree, with its positions (filters see meta lines). */
@@ -177,6 +184,65 @@ typedef struct {
 	const char *world;
 } key_ctx;
 
+/*
+ * A document's view hash from OUT's cache, when it is that of the text
+ * just read, linked in the same link world (prelink.h: everything the
+ * link and glossary passes read across the project): its tree, as those
+ * passes left it, is then the one hashed before, node for node.  The
+ * tree is then neither walked nor settled for the filters here; those
+ * that are given it settle it (filters_run_memo).
+ */
+static int
+view_from_cache(incr_filters *f, document *d)
+{
+	long k;
+
+	if (!f->views || d->view_hashed || !d->path)
+		return 0;
+	k = strtab_get(f->views, d->path);
+	if (k < 0 || strcmp(f->view_src[k], d->source_hash))
+		return 0;
+	memcpy(d->view_hash, f->view_hash[k], 33);
+	d->view_hashed = 1;
+	return 1;
+}
+
+/* The "vw WORLD" and "vh SOURCE VIEW PATH" lines of OUT's cache, when
+ * WORLD is this build's link world. */
+static void
+read_views(incr_filters *f, const char *out)
+{
+	const char *world = pipeline_link_world(f->pl), *body, *end, *line;
+	int same = 0;
+
+	if (!world || !*world ||
+	    !(end = incr_cache_lines(out, f->pl, 1, &body)))
+		return;
+	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+		if (!strncmp(line, "vw\t", 3)) {
+			same = !strcmp(line + 3, world);
+			continue;
+		}
+		if (!same || strncmp(line, "vh\t", 3) || strlen(line) < 3 + 33 +
+		    33 + 1 || line[3 + 32] != '\t' || line[3 + 65] != '\t')
+			continue;
+		if (!f->views)
+			f->views = strtab_new(f->ndocs + 1);
+		if (strtab_get(f->views, line + 3 + 66) >= 0)
+			continue;
+		f->view_src = xrealloc(f->view_src, (f->nviews + 1) *
+		    sizeof *f->view_src);
+		f->view_hash = xrealloc(f->view_hash, (f->nviews + 1) *
+		    sizeof *f->view_hash);
+		memcpy(f->view_src[f->nviews], line + 3, 32);
+		f->view_src[f->nviews][32] = '\0';
+		memcpy(f->view_hash[f->nviews], line + 3 + 33, 32);
+		f->view_hash[f->nviews][32] = '\0';
+		strtab_put(f->views, line + 3 + 66, (long)f->nviews);
+		f->nviews++;
+	}
+}
+
 /* The part of a document's key its text and tree make — the expensive
  * part: every node of the tree — once a document (incremental.h). */
 void
@@ -218,8 +284,7 @@ key_one(void *arg, size_t i, int worker)
 	key_ctx *k = arg;
 	document *d = k->c->docs[i];
 	incr_hash h;
-	/* a bounded build's tree, made for the key and dropped after */
-	int made = corpus_tree_need(k->c, i);
+	int made = 0;
 
 	(void)worker;
 	incr_hash_init(&h);
@@ -240,9 +305,22 @@ key_one(void *arg, size_t i, int worker)
 	incr_hash_long(&h, d->broken);
 	incr_hash_long(&h, d->body_line);
 	incr_hash_long(&h, d->meta_line);
-	if (made)
-		d->view_hashed = 0;   /* a tree made again: hashed again */
-	incr_filters_view(d);
+	if (!d->source_hash[0] && d->source) {
+		/* what the text is known by (a bounded build has it) */
+		incr_hash sh;
+		incr_hash_init(&sh);
+		incr_hash_add(&sh, d->source, d->source_len);
+		incr_hash_hex(&sh, d->source_hash);
+	}
+	if (view_from_cache(k->f, d)) {
+		__atomic_add_fetch(&k->f->views_kept, 1, __ATOMIC_RELAXED);
+	} else {
+		/* a bounded build's tree, made for the key and dropped
+		 * after; a tree made again is hashed again */
+		if ((made = corpus_tree_need(k->c, i)))
+			d->view_hashed = 0;
+		incr_filters_view(d);
+	}
 	incr_hash_str(&h, d->view_hash);
 	incr_hash_hex(&h, k->f->key[i]);
 	corpus_tree_done(k->c, i, made);
@@ -462,6 +540,8 @@ incr_filters_begin(pipeline *pl, const char *out)
 	f->old = xcalloc(c->ndocs + 1, sizeof *f->old);
 	f->rec = xcalloc(c->ndocs + 1, sizeof *f->rec);
 	world_key(pl, pipeline_diags(pl), world);
+	if (!pipeline_options_of(pl)->cache_fresh)
+		read_views(f, out);
 	k.f = f;
 	k.c = c;
 	k.world = world;
@@ -606,6 +686,19 @@ incr_filters_write(const incr_filters *f, incr_out *o)
 
 	if (!f)
 		return;
+	c = pipeline_corpus(f->pl);
+	if (*pipeline_link_world(f->pl)) {
+		buf_printf(b, "vw\t%s\n", pipeline_link_world(f->pl));
+		for (i = 0; i < c->ndocs; i++) {
+			const document *d = c->docs[i];
+			if (!d->view_hashed || !d->source_hash[0] ||
+			    strpbrk(d->path, "\t\n\r"))
+				continue;
+			buf_printf(b, "vh\t%s\t%s\t%s\n", d->source_hash,
+			    d->view_hash, d->path);
+			incr_out_room(o);
+		}
+	}
 	if (f->index_ok && f->index_rec) {
 		buf_printf(b, "fix\t%s\n", f->index_key);
 		buf_puts(b, f->index_rec);
@@ -639,6 +732,9 @@ incr_filters_free(incr_filters *f)
 	free(f->rec);
 	free(f->index_old);
 	free(f->index_rec);
+	strtab_free(f->views);
+	free(f->view_src);
+	free(f->view_hash);
 	free(f->key);
 	free(f->skip);
 	free(f);

@@ -798,10 +798,12 @@ pipeline_load(pipeline *pl)
 		lc.standby = !lc.bounded && pl->o.standby &&
 		    standby_fits(pl->o.standby, pl->p) ? pl->o.standby : NULL;
 		jobs_run(n, pl->jobs, load_one, &lc);
-		/* the link world, for a standby that linked ahead (not
-		 * worked out when it did not: nothing to compare) */
+		/* the link world, for a standby that linked ahead, and for
+		 * the build cache's filter keys (incrfilters.c: a document
+		 * read as before and linked in the same world has the same
+		 * view) */
 		if ((lc.standby && standby_link_world(lc.standby)) ||
-		    pl->o.link_ahead)
+		    pl->o.link_ahead || pl->o.cache_out)
 			prelink_world(pl->p, pipeline_data_dir(), docs, n,
 			    pl->o.drafts, pl->o.cache_out, pl->world);
 		ahead = pl->linked_ahead = lc.standby ?

@@ -59,11 +59,13 @@ check() { desc=$1; shift; if "$@"; then ok 0 "$desc"; else ok 1 "$desc"; fi; }
 # the same build caches (editions: one an edition) but for what only a
 # file system can say (each output's modification time and inode, which
 # the cache records so the next build need not hash what it carries
-# over) and the checksum that covers them.  Prints diff's lines when
-# they differ.
+# over), the link world and the views kept under it (vw, vh: the world
+# hashes every name in the project folder, which holds the other OUT),
+# and the checksum that covers them.  Prints diff's lines when they
+# differ.
 cache_facts() {
 	sed -E -e 's/^(out\t[^\t]*\t[^\t]*\t[^\t]*)\t[0-9]+\t[0-9]+\t/\1\t-\t-\t/' \
-	    -e '/^sum /d' "$1"
+	    -e '/^sum /d' -e '/^v[wh]\t/d' "$1"
 }
 same_out() {
 	diff -r -x .policyc-cache "$1" "$2" || return 1
