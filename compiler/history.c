@@ -40,6 +40,7 @@
 #include "historyint.h"
 #include "strtab.h"
 #include "util.h"
+#include "wire.h"
 #include "worddiff.h"
 #include "xmlnode.h"
 #include "xmlread.h"
@@ -773,21 +774,6 @@ single_threaded(void)
 	return threads == 1;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * The history tree made in a child process, which lists the releases
  * when there are no tags, follows every document through them, writes
@@ -837,7 +823,7 @@ compute_apart(git_repository *repo, char **pats, const char *content,
 			cache_write(cpath, x);
 		xmlDocDumpMemoryEnc(x, &mem, &len, "UTF-8");
 		_exit(mem && len > 0 &&
-		    write_all(fd[1], (const char *)mem, (size_t)len) == 0 ?
+		    wire_write_all(fd[1], (const char *)mem, (size_t)len) == 0 ?
 		    0 : 1);
 	}
 	close(fd[1]);
