@@ -507,13 +507,16 @@ hash_one(void *arg, size_t i, int worker)
 		}
 		incr_hash_hex(&h, x->inc->dochash[i]);
 	}
-	incr_hash_init(&h);
-	if (d->source)
-		incr_hash_add(&h, d->source, d->source_len);
-	if (d->source_dropped && !d->source)  /* bounded: as it was loaded */
+	/* the text's hash, once a build: the load (bounded) or the
+	 * filters' keys (incrfilters.c) may have worked it out already */
+	if (d->source_hash[0]) {
 		memcpy(x->inc->srchash[i], d->source_hash, 33);
-	else
+	} else {
+		incr_hash_init(&h);
+		if (d->source)
+			incr_hash_add(&h, d->source, d->source_len);
 		incr_hash_hex(&h, x->inc->srchash[i]);
+	}
 }
 
 /* ---- reading the old cache ---- */
