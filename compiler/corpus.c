@@ -459,8 +459,15 @@ corpus_tree_need(corpus *c, size_t i)
 	if (!c || i >= c->ndocs || !c->tree_make)
 		return 0;
 	d = c->docs[i];
-	if (d->root || d->broken)
+	if (d->broken)
 		return 0;
+	if (d->root) {
+		/* parsed, its links the build cache's: linked now, in
+		 * place, and kept (incrlinks.c) */
+		if (d->links_pending)
+			c->tree_make(c->tree_ctx, i);
+		return 0;
+	}
 	c->tree_make(c->tree_ctx, i);
 	return d->root != NULL;
 }

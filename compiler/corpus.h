@@ -90,6 +90,10 @@ typedef struct corpus {
 	/* serve's standby links ahead (prelink.h): the link pass keeps
 	 * each document's findings and edges with it (doc_prelink) */
 	int link_ahead;
+	/* a build into OUT with a cache: each document is linked into a
+	 * findings set of its own, kept on it (document link_found) for
+	 * the cache's record of its links (incrlinks.c) */
+	int link_record;
 } corpus;
 
 /* Document i's cmark tree for a stage that reads it: made again when a

@@ -1230,6 +1230,7 @@ document_free(document *d)
 	if (!d)
 		return;
 	prelink_free(d->prelink);
+	diag_free(d->link_found);
 	profile_blocks_free(d->profiled, d->nprofiled);
 	for (i = 0; i < d->nheadings; i++) {
 		free(d->headings[i].text);

@@ -138,6 +138,13 @@ typedef struct document {
 	/* serve: linked ahead by the standby (prelink.h), its findings and
 	 * edges until the build's link pass hands them on; else NULL */
 	struct doc_prelink *prelink;
+	/* a build into OUT with a cache (corpus link_record): the link
+	 * pass's findings of this document, kept for the cache's record of
+	 * its links (incrlinks.c); else NULL */
+	diag_set *link_found;
+	/* its links are the cache's (incrlinks.c), its tree not linked
+	 * yet: corpus_tree_need links it before a stage reads it */
+	int links_pending;
 	/* the filters' key of the text and linked tree (incrfilters.c),
 	 * once worked out */
 	char view_hash[33];

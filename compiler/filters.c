@@ -707,8 +707,11 @@ static void settle_unskipped(void *arg, size_t i, int worker)
 	settle_ctx *sc = arg;
 
 	(void)worker;
-	if (!sc->skip[i])
-		luamodel_settle_document(sc->c->docs[i]);
+	if (sc->skip[i])
+		return;
+	if (sc->c->docs[i]->links_pending)   /* luamodel_settle */
+		(void)corpus_tree_need(sc->c, i);
+	luamodel_settle_document(sc->c->docs[i]);
 }
 
 /* Runs the jobs [from, to) of q on the jail js describes. */

@@ -29,6 +29,7 @@
  * stops being valid.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include "digest.h"
 #include <stdlib.h>
 #include <string.h>
@@ -528,6 +529,60 @@ govern_give_list(govern *g, size_t i, void *v, size_t n)
 	free(g->lists[i].v);
 	g->lists[i].v = v;
 	g->lists[i].n = g->lists[i].cap = n;
+}
+
+/* ---- the build cache's record (incrlinks.c) ---- */
+
+int
+govern_cites_record(const govern *g, const corpus *c, size_t i, buf *b)
+{
+	const document *d = c->docs[i];
+	size_t k, j;
+
+	if (g->lists || !g->cite_off || i >= g->ndocs)
+		return 0;   /* not finished */
+	for (k = g->cite_off[i]; k < g->cite_off[i + 1]; k++) {
+		const cite *x = &g->cites[k];
+		long sec = -1;
+		if (x->section) {
+			for (j = 0; j < d->ncites && sec < 0; j++)
+				if (d->cites[j].section == x->section)
+					sec = (long)j;
+			if (sec < 0)
+				return 0;   /* a section from elsewhere */
+		}
+		buf_printf(b, "lc\t%zu\t%ld\t%ld\t%d\t%d\n", x->source,
+		    x->edition, sec, x->line, x->declared);
+	}
+	return 1;
+}
+
+int
+govern_cite_parse(const govern *g, const corpus *c, size_t i,
+    const char *fields, void **v, size_t *n)
+{
+	const document *d = c->docs[i];
+	const source_entry *e;
+	unsigned long long source;
+	long edition, sec;
+	int line, declared, used = 0;
+	cite *x;
+
+	if (sscanf(fields, "%llu\t%ld\t%ld\t%d\t%d%n", &source, &edition,
+	    &sec, &line, &declared, &used) != 5 || fields[used] ||
+	    source >= sources_count(g->src) ||
+	    !(e = sources_at(g->src, (size_t)source)) || edition < -1 ||
+	    edition >= (long)e->neds || sec < -1 || sec >= (long)d->ncites)
+		return 0;
+	*v = xrealloc(*v, (*n + 1) * sizeof(cite));
+	x = (cite *)*v + (*n)++;
+	x->doc = i;
+	x->source = (size_t)source;
+	x->edition = edition;
+	x->section = sec >= 0 ? d->cites[sec].section : NULL;
+	x->line = line;
+	x->declared = declared != 0;
+	return 1;
 }
 
 void

@@ -12,6 +12,7 @@
 
 #include <libxml/tree.h>
 #include "diag.h"
+#include "util.h"
 
 struct corpus;
 typedef struct govern govern;
@@ -36,6 +37,17 @@ void govern_finish(govern *g, struct corpus *c, diag_set *ds);
  * world is the one they were judged in). */
 void govern_take_list(govern *g, size_t i, void **v, size_t *n);
 void govern_give_list(govern *g, size_t i, void *v, size_t n);
+/* The build cache (incrlinks.c): document i's citations as judged,
+ * after govern_finish, as "lc SOURCE EDITION SECTION LINE DECLARED"
+ * lines into b (SECTION: the index of the cites: entry whose section
+ * it is, or -1); 0, with b's new lines to be dropped by the caller, when
+ * one cannot be recorded so.  govern_cite_parse reads one line's fields
+ * (after "lc\t") back onto the array *v of *n, for govern_give_list:
+ * 0 when they name no source, edition or entry of this world. */
+int govern_cites_record(const govern *g, const struct corpus *c, size_t i,
+    buf *b);
+int govern_cite_parse(const govern *g, const struct corpus *c, size_t i,
+    const char *fields, void **v, size_t *n);
 void govern_free(govern *g);
 
 /* <control> and <cites> of document i, after its <meta>. */

@@ -210,6 +210,32 @@ const char *incr_filters_key(const incr_filters *f, size_t i);
  * the build for the others. */
 void incr_filters_view(document *d);
 
+/* A finding as a cache line, "TAG SEV LINE COL RULE [PATH] MESSAGE"
+ * (the message escaped), and read back into ds (path NULL: the line
+ * names it); 0 on a line that is not one. */
+void incr_put_finding(buf *b, const char *tag, const diagnostic *g,
+    const char *path);
+int incr_get_finding(char *line, const char *tag, const char *path,
+    diag_set *ds);
+
+/*
+ * The link pass's share (incrlinks.c).  What the link pass found for a
+ * document — its findings, its links to other documents, the files it
+ * names, its glossary term uses and its citations — depends only on its
+ * text and on the project's link world (prelink.h), and on today (a
+ * citation's successor "was" or "is to be" replaced).  A build into OUT
+ * records them; the next build, in the same world and on the same day,
+ * gives each document whose text is the one recorded its links from the
+ * cache (as serve's standby gives those it linked ahead: doc_prelink),
+ * drops its tree, and the link pass skips it.  A later stage that needs
+ * such a tree makes it again, linked (corpus tree_make, links_replay).
+ * incr_links_restore runs in the load, after the corpus is made;
+ * returns how many documents it gave their links.
+ */
+size_t incr_links_restore(pipeline *pl, const char *out);
+/* Appends every document's link records to the cache being written. */
+void incr_links_write(pipeline *pl, incr_out *o);
+
 /*
  * The model's share (incrmodel.c): a document whose view, diagnostics,
  * corpus index (what every document exports to the others) and corpus

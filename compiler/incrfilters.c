@@ -366,19 +366,19 @@ index_key(const corpus *c, const char *world, char out[33])
 	incr_hash_hex(&h, out);
 }
 
-/* "fd SEV LINE COL RULE MESSAGE", the message with \, tab and newline
- * escaped; with a path, "fx SEV LINE COL RULE PATH MESSAGE". */
-static void
-put_finding_of(buf *b, const diagnostic *g, const char *path)
+/* "TAG SEV LINE COL RULE [PATH] MESSAGE", the message with \, tab and
+ * newline escaped: the filters' "fd" (no path) and "fx" lines, and the
+ * link records' "lf" (incrlinks.c). */
+void
+incr_put_finding(buf *b, const char *tag, const diagnostic *g,
+    const char *path)
 {
 	const char *s;
 
+	buf_printf(b, "%s\t%d\t%d\t%d\t%s\t", tag, (int)g->sev, g->line,
+	    g->col, g->rule);
 	if (path)
-		buf_printf(b, "fx\t%d\t%d\t%d\t%s\t%s\t", (int)g->sev,
-		    g->line, g->col, g->rule, path);
-	else
-		buf_printf(b, "fd\t%d\t%d\t%d\t%s\t", (int)g->sev, g->line,
-		    g->col, g->rule);
+		buf_printf(b, "%s\t", path);
 	for (s = g->message; *s; s++)
 		if (*s == '\\')
 			buf_puts(b, "\\\\");
@@ -392,15 +392,20 @@ put_finding_of(buf *b, const diagnostic *g, const char *path)
 }
 
 static void
+put_finding_of(buf *b, const diagnostic *g, const char *path)
+{
+	incr_put_finding(b, path ? "fx" : "fd", g, path);
+}
+
+static void
 put_finding(buf *b, const diagnostic *g)
 {
 	put_finding_of(b, g, NULL);
 }
 
-/* Replays one "fd" line for document path into ds, or one "fx" line
- * (path NULL: the line names it); 0 on a bad line. */
-static int
-get_finding(char *line, const char *path, diag_set *ds)
+int
+incr_get_finding(char *line, const char *tag, const char *path,
+    diag_set *ds)
 {
 	char *f[7], *s = line, *w, *r;
 	int k, nf = path ? 6 : 7;
@@ -413,7 +418,7 @@ get_finding(char *line, const char *path, diag_set *ds)
 			*s++ = '\0';
 		}
 	}
-	if (strcmp(f[0], path ? "fd" : "fx") || !*f[4])
+	if (strcmp(f[0], tag) || !*f[4])
 		return 0;
 	if (!path) {
 		path = f[5];
@@ -430,6 +435,14 @@ get_finding(char *line, const char *path, diag_set *ds)
 	diag_report_named(ds, atoi(f[1]), f[4], path, atoi(f[2]), atoi(f[3]),
 	    "%s", f[5]);
 	return 1;
+}
+
+/* Replays one "fd" line for document path into ds, or one "fx" line
+ * (path NULL: the line names it); 0 on a bad line. */
+static int
+get_finding(char *line, const char *path, diag_set *ds)
+{
+	return incr_get_finding(line, path ? "fd" : "fx", path, ds);
 }
 
 /* The "flt KEY PATH" records of OUT's cache and their findings. */

@@ -889,15 +889,17 @@ resolve_job(void *ctx, size_t i, int worker)
 	pass *ps = ctx;
 	document *d = ps->c->docs[i];
 	/* a bounded build made the tree only to read the index: made
-	 * again here, and dropped once linked */
-	int made = corpus_tree_need(ps->c, i);
-	if (d->prelink && !ps->c->link_ahead) {
+	 * again here, and dropped once linked; one linked ahead, or
+	 * whose links the build cache kept (incrlinks.c), needs none */
+	int ahead = d->prelink && !ps->c->link_ahead;
+	int made = ahead ? 0 : corpus_tree_need(ps->c, i);
+	if (ahead) {
 		/* linked ahead against this same world (prelink.h): its
 		 * edges now, its findings after the join */
 		for (size_t k = 0; k < d->prelink->nedges; k++)
 			edge_push(&ps->edges[i], d->prelink->edges[k].to,
 			    d->prelink->edges[k].line);
-	} else if (ps->c->link_ahead)
+	} else if (ps->c->link_ahead || ps->c->link_record)
 		resolve_ahead(ps, i);
 	else
 		resolve_document(ps, i);
@@ -1070,9 +1072,15 @@ links_resolve(corpus *c, int jobs, diag_set *ds, links_after_fn after,
 	/* the findings of the documents linked ahead, as if made now */
 	for (size_t i = 0; i < c->ndocs && !c->link_ahead; i++)
 		if (c->docs[i]->prelink) {
-			diag_merge(ds, c->docs[i]->prelink->ds);
-			prelink_free(c->docs[i]->prelink);
-			c->docs[i]->prelink = NULL;
+			document *d = c->docs[i];
+			diag_merge(ds, d->prelink->ds);
+			if (c->link_record) {   /* for the cache's record */
+				diag_free(d->link_found);
+				d->link_found = d->prelink->ds;
+				d->prelink->ds = NULL;
+			}
+			prelink_free(d->prelink);
+			d->prelink = NULL;
 		}
 
 	/* the graph, in document order so output is stable; one link edge

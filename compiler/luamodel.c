@@ -384,6 +384,11 @@ static void lazy_tree(const document *cd)
 	document *d = (document *)cd;   /* the child's own copy */
 	int k, slot = -1;
 
+	/* parsed, its links the build cache's: linked in place */
+	if (d->root && d->links_pending && lazy_c &&
+	    d->index < lazy_c->ndocs && lazy_c->docs[d->index] == d)
+		lazy_c->tree_make(lazy_c->tree_ctx, d->index);
+
 	if (!d->root && lazy_c && !d->broken &&
 	    d->index < lazy_c->ndocs && lazy_c->docs[d->index] == d) {
 		for (k = 0; k < LAZY_KEEP && slot < 0; k++) {
@@ -746,7 +751,8 @@ void luamodel_settle_document(document *d)
 	cmark_event_type ev;
 	size_t cap[3] = { 0, 0, 0 };
 
-	if (d->root == NULL || d->settled)
+	/* a tree not linked yet (incrlinks.c) is settled once linked */
+	if (d->root == NULL || d->settled || d->links_pending)
 		return;
 	it = cmark_iter_new(d->root);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -774,6 +780,10 @@ static void settle_one(void *arg, size_t i, int worker)
 	corpus *c = arg;
 
 	(void)worker;
+	/* linked first, when its links were the build cache's: the
+	 * filters' children then share it (incrlinks.c) */
+	if (c->docs[i]->links_pending)
+		(void)corpus_tree_need(c, i);
 	luamodel_settle_document(c->docs[i]);
 }
 

@@ -376,16 +376,21 @@ read_text(void *ctx, size_t i)
 	}
 }
 
-/* corpus tree_make: document i's tree as the stage before left it. */
+/* corpus tree_make: document i's tree as the stage before left it —
+ * made again (bounded), or linked where the link pass took its links
+ * from the build cache (incrlinks.c). */
 static void
 make_tree(void *ctx, size_t i)
 {
 	pipeline *pl = ctx;
+	document *d = pl->c->docs[i];
 
 	read_text(pl, i);
-	document_reparse(pl->p, pl->c->docs[i], pl->quiet);
-	if (pl->replay)
+	document_reparse(pl->p, d, pl->quiet);
+	if (pl->replay) {
 		links_replay(pl->replay, i);
+		d->links_pending = 0;
+	}
 }
 
 /* Puts name (and its lower-cased form) in the table of left-out drafts. */
@@ -907,8 +912,9 @@ judge_citations(void *ctx, size_t i)
 		govern_give_list(pl->c->govern, i, r->cites, r->ncites);
 		r->cites = NULL;
 		r->ncites = 0;
-	} else
-		govern_judge_document(pl->c->govern, pl->c, i, pl->ds);
+	} else   /* into its own findings when the pass keeps them */
+		govern_judge_document(pl->c->govern, pl->c, i,
+		    r ? r->ds : pl->ds);
 	if (pl->o.timings)
 		atomic_fetch_add(&pl->citations_ns,
 		    (long long)((date_thread_cpu() - t0) * 1e9));
@@ -917,6 +923,8 @@ judge_citations(void *ctx, size_t i)
 int
 pipeline_link(pipeline *pl)
 {
+	size_t kept = 0;
+
 	if (pipeline_load(pl) != PIPELINE_OK)
 		return PIPELINE_UNREADABLE;
 	if (pl->stage >= ST_LINKED)
@@ -928,9 +936,26 @@ pipeline_link(pipeline *pl)
 	 * each while its tree is still in the worker's cache (govern.c) */
 	pl->c->govern = govern_begin(pl->c, pipeline_data_dir(), pl->ds);
 	pl->c->link_ahead = pl->o.link_ahead;   /* serve's standby */
+	/* a build into OUT records each document's links for the next
+	 * (incrlinks.c), and takes those it recorded last time for the
+	 * documents read with the same text in the same world; their trees
+	 * are dropped, and made again, linked, for a stage that reads one */
+	pl->c->link_record = pl->o.cache_out && !pl->o.link_ahead &&
+	    !pl->ed && *pl->world;
+	if (pl->c->link_record && !pl->o.cache_fresh &&
+	    (kept = incr_links_restore(pl, pl->o.cache_out)) &&
+	    !pl->c->tree_make) {
+		if (!pl->quiet)
+			pl->quiet = diag_new_quiet(pl->ds);
+		pl->c->tree_make = make_tree;
+		pl->c->tree_ctx = pl;
+	}
 	links_resolve(pl->c, pl->jobs, pl->ds, judge_citations, pl);
-	if (pl->bounded)   /* from here on a tree made again is linked */
+	if (pl->bounded || kept)   /* a tree made again is linked again */
 		pl->replay = links_replayer_new(pl->c, pl->ds);
+	if (pl->o.timings && pl->c->link_record)
+		fprintf(stderr, "timing:   links kept from the cache: %zu of "
+		    "%zu documents\n", kept, pl->c->ndocs);
 	corpus_index_edges(pl->c);
 	if (pl->o.timings)
 		fprintf(stderr, "timing:   citations in links cpu %.3f s\n",

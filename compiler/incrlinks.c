@@ -1,0 +1,332 @@
+/*
+ * incrlinks.c — the link pass's share of the build cache
+ * (incremental.h).  A build into OUT records, for every document, what
+ * the link pass found: under "lw KEY" (the link world and today,
+ * hashed), one "lk SOURCE PATH" line (the hash of the text linked) and
+ * after it
+ *
+ *   lf SEV LINE COL RULE PATH MESSAGE   a finding (links, citations)
+ *   le LINE TARGET                      a link to another document
+ *   la LINE COL LINK FILE               a file of the project it names
+ *   lt LINE COL KIND SLUG               a glossary term use
+ *   lc SOURCE EDITION SECTION LINE DECLARED   a citation (govern.c)
+ *
+ * The next build, when its world and day make the same KEY, gives each
+ * document read with that text its record as serve's standby gives a
+ * document it linked ahead (doc_prelink, prelink.h): the link pass hands
+ * its findings, edges and citations on instead of walking its tree.  Its
+ * tree stays as parsed (links_pending), and is linked (links_replay)
+ * only for a stage that reads it — its page's XML when something it
+ * shows changed, a filter given it — as a bounded build makes its trees
+ * again (pipeline.c, corpus_tree_need).  A record that does not read back whole is ignored, and
+ * that document is linked as if there were no cache.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "document.h"
+#include "govern.h"
+#include "incremental.h"
+#include "prelink.h"
+#include "strtab.h"
+#include "util.h"
+
+/* What the records are kept under: the link world and today. */
+static void
+links_key(pipeline *pl, char out[33])
+{
+	incr_hash h;
+
+	incr_hash_init(&h);
+	incr_hash_str(&h, "policyc links 1");
+	incr_hash_str(&h, pipeline_link_world(pl));
+	incr_hash_str(&h, pipeline_corpus(pl)->today);
+	incr_hash_hex(&h, out);
+}
+
+/* d's text hash (what the filters' keys and the cache know it by). */
+static const char *
+text_hash(document *d)
+{
+	if (!d->source_hash[0] && d->source) {
+		incr_hash h;
+		incr_hash_init(&h);
+		incr_hash_add(&h, d->source, d->source_len);
+		incr_hash_hex(&h, d->source_hash);
+	}
+	return d->source_hash;
+}
+
+/* One document's record as it is read back. */
+typedef struct {
+	long doc;                /* -1: none under way */
+	int bad;
+	doc_prelink *r;
+	size_t ecap;
+	doc_asset *assets; size_t nassets;
+	term_use *terms; size_t nterms;
+} reading;
+
+static void
+reading_drop(reading *x)
+{
+	size_t k;
+
+	prelink_free(x->r);
+	for (k = 0; k < x->nassets; k++)
+		free(x->assets[k].file);
+	free(x->assets);
+	for (k = 0; k < x->nterms; k++)
+		free(x->terms[k].term_slug);
+	free(x->terms);
+	memset(x, 0, sizeof *x);
+	x->doc = -1;
+}
+
+/* The record read whole: the document takes it, and loses its tree. */
+static size_t
+reading_commit(corpus *c, reading *x)
+{
+	document *d;
+	size_t k;
+
+	if (x->doc < 0 || x->bad) {
+		reading_drop(x);
+		return 0;
+	}
+	d = c->docs[x->doc];
+	x->r->judged = 1;
+	d->prelink = x->r;
+	for (k = 0; k < d->nassets; k++)
+		free(d->assets[k].file);
+	free(d->assets);
+	d->assets = x->assets;
+	d->nassets = x->nassets;
+	for (k = 0; k < d->nterms; k++)
+		free(d->terms[k].term_slug);
+	free(d->terms);
+	d->terms = x->terms;
+	d->nterms = d->terms_cap = x->nterms;
+	/* a bounded build's tree is made (and linked) again on need */
+	d->links_pending = d->root != NULL;
+	memset(x, 0, sizeof *x);
+	x->doc = -1;
+	return 1;
+}
+
+/* Splits s in place at tabs into at most n fields; how many. */
+static int
+split(char *s, char **f, int n)
+{
+	int k = 0;
+
+	f[k++] = s;
+	while (k < n && (s = strchr(s, '\t'))) {
+		*s++ = '\0';
+		f[k++] = s;
+	}
+	return k;
+}
+
+/* Whole decimal number, else 0 with *ok cleared. */
+static long
+num(const char *s, int *ok)
+{
+	char *e;
+	long v = strtol(s, &e, 10);
+
+	if (!*s || *e)
+		*ok = 0;
+	return v;
+}
+
+/* One line of the record under way. */
+static void
+reading_line(pipeline *pl, strtab *paths, reading *x, const char *line)
+{
+	corpus *c = pipeline_corpus(pl);
+	char *copy, *f[5];
+	int ok = 1;
+
+	if (x->doc < 0 || x->bad)
+		return;
+	if (!strncmp(line, "lf\t", 3)) {
+		copy = xstrdup(line);
+		if (!incr_get_finding(copy, "lf", NULL, x->r->ds))
+			x->bad = 1;
+		free(copy);
+		return;
+	}
+	if (!strncmp(line, "lc\t", 3)) {
+		void *v = x->r->cites;
+		if (!govern_cite_parse(c->govern, c, (size_t)x->doc, line + 3,
+		    &v, &x->r->ncites))
+			x->bad = 1;
+		x->r->cites = v;
+		return;
+	}
+	copy = xstrdup(line + 3);
+	if (!strncmp(line, "le\t", 3) && split(copy, f, 2) == 2) {
+		long to = strtab_get(paths, f[1]);
+		int at = (int)num(f[0], &ok);
+		if (!ok || to < 0) {
+			x->bad = 1;
+		} else {
+			if (x->r->nedges == x->ecap) {
+				x->ecap = x->ecap ? x->ecap * 2 : 8;
+				x->r->edges = xrealloc(x->r->edges,
+				    x->ecap * sizeof *x->r->edges);
+			}
+			x->r->edges[x->r->nedges].to = (size_t)to;
+			x->r->edges[x->r->nedges++].line = at;
+		}
+	} else if (!strncmp(line, "la\t", 3) && split(copy, f, 4) == 4) {
+		doc_asset a;
+		a.line = (int)num(f[0], &ok);
+		a.col = (int)num(f[1], &ok);
+		a.is_link = (int)num(f[2], &ok);
+		if (!ok || !*f[3]) {
+			x->bad = 1;
+		} else {
+			a.file = xstrdup(f[3]);
+			x->assets = xrealloc(x->assets, (x->nassets + 1) *
+			    sizeof *x->assets);
+			x->assets[x->nassets++] = a;
+		}
+	} else if (!strncmp(line, "lt\t", 3) && split(copy, f, 4) == 4) {
+		term_use u;
+		u.line = (int)num(f[0], &ok);
+		u.col = (int)num(f[1], &ok);
+		u.kind = (int)num(f[2], &ok);
+		if (!ok || !*f[3]) {
+			x->bad = 1;
+		} else {
+			u.term_slug = xstrdup(f[3]);
+			x->terms = xrealloc(x->terms, (x->nterms + 1) *
+			    sizeof *x->terms);
+			x->terms[x->nterms++] = u;
+		}
+	} else
+		x->bad = 1;
+	free(copy);
+}
+
+size_t
+incr_links_restore(pipeline *pl, const char *out)
+{
+	corpus *c = pipeline_corpus(pl);
+	const char *body, *end, *line;
+	char key[33];
+	strtab *paths;
+	reading x;
+	size_t i, given = 0;
+	int same = 0;
+
+	if (!c || !out || !*pipeline_link_world(pl) || !c->govern ||
+	    !(end = incr_cache_lines(out, pl, 1, &body)))
+		return 0;
+	links_key(pl, key);
+	paths = strtab_new(c->ndocs + 1);
+	for (i = 0; i < c->ndocs; i++)
+		strtab_put(paths, c->docs[i]->path, (long)i);
+	memset(&x, 0, sizeof x);
+	x.doc = -1;
+	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+		if (line[0] != 'l')
+			continue;
+		if (!strncmp(line, "lw\t", 3)) {
+			given += reading_commit(c, &x);
+			same = !strcmp(line + 3, key);
+			continue;
+		}
+		if (!same)
+			continue;
+		if (!strncmp(line, "lk\t", 3)) {
+			long k;
+			document *d;
+			given += reading_commit(c, &x);
+			if (strlen(line) < 3 + 33 || line[3 + 32] != '\t' ||
+			    (k = strtab_get(paths, line + 3 + 33)) < 0)
+				continue;
+			d = c->docs[k];
+			/* linked ahead by serve's standby, unreadable, or
+			 * read with another text: linked by the pass */
+			if (d->prelink || d->broken || (!d->root &&
+			    !d->source_dropped) || d->link_found ||
+			    memcmp(text_hash(d), line + 3, 32) != 0)
+				continue;
+			x.doc = k;
+			x.r = xcalloc(1, sizeof *x.r);
+			x.r->ds = diag_new_like(pipeline_diags(pl));
+			continue;
+		}
+		reading_line(pl, paths, &x, line);
+	}
+	given += reading_commit(c, &x);
+	strtab_free(paths);
+	return given;
+}
+
+/* Document i's record into b; 0 when it cannot be written whole. */
+static int
+put_document(corpus *c, size_t i, buf *b)
+{
+	document *d = c->docs[i];
+	size_t k;
+
+	if (!d->link_found || d->broken || !*text_hash(d) ||
+	    strpbrk(d->path, "\t\n\r"))
+		return 0;
+	buf_printf(b, "lk\t%s\t%s\n", d->source_hash, d->path);
+	for (k = 0; k < diag_count(d->link_found); k++) {
+		const diagnostic *g = diag_at(d->link_found, k);
+		if (strpbrk(g->file, "\t\n\r") || strpbrk(g->rule, "\t\n\r"))
+			return 0;
+		incr_put_finding(b, "lf", g, g->file);
+	}
+	for (k = c->out_off[i]; k < c->out_off[i + 1]; k++) {
+		const edge *e = &c->edges[c->out_idx[k]];
+		if (e->kind != EDGE_LINK)
+			continue;
+		if (strpbrk(c->docs[e->to]->path, "\n\r"))
+			return 0;
+		buf_printf(b, "le\t%d\t%s\n", e->line, c->docs[e->to]->path);
+	}
+	for (k = 0; k < d->nassets; k++) {
+		if (strpbrk(d->assets[k].file, "\t\n\r"))
+			return 0;
+		buf_printf(b, "la\t%d\t%d\t%d\t%s\n", d->assets[k].line,
+		    d->assets[k].col, d->assets[k].is_link,
+		    d->assets[k].file);
+	}
+	for (k = 0; k < d->nterms; k++) {
+		if (strpbrk(d->terms[k].term_slug, "\t\n\r"))
+			return 0;
+		buf_printf(b, "lt\t%d\t%d\t%d\t%s\n", d->terms[k].line,
+		    d->terms[k].col, d->terms[k].kind, d->terms[k].term_slug);
+	}
+	return govern_cites_record(c->govern, c, i, b);
+}
+
+void
+incr_links_write(pipeline *pl, incr_out *o)
+{
+	corpus *c = pipeline_corpus(pl);
+	char key[33];
+	size_t i, at;
+
+	if (!c || !c->link_record || !c->govern || !c->out_off ||
+	    !*pipeline_link_world(pl))
+		return;
+	links_key(pl, key);
+	buf_printf(&o->b, "lw\t%s\n", key);
+	for (i = 0; i < c->ndocs; i++) {
+		at = o->b.len;
+		if (!put_document(c, i, &o->b)) {
+			o->b.len = at;   /* none, rather than part */
+			o->b.data[at] = '\0';
+		}
+		incr_out_room(o);
+	}
+}
