@@ -323,6 +323,7 @@ corpus_free(corpus *c)
 	free(c->out_idx);
 	free(c->in_off);
 	free(c->in_idx);
+	free(c->faces);
 	free(c);
 }
 

@@ -68,6 +68,9 @@ typedef struct corpus {
 	 * document i are out_idx[out_off[i] .. out_off[i+1]) (from i) and
 	 * in_idx[in_off[i] .. in_off[i+1]) (to i) */
 	size_t *out_off, *out_idx, *in_off, *in_idx;
+	/* each document's id, title and status hashed, 33 bytes each
+	 * (incremental.c, made on first use); NULL until then */
+	char *faces;
 	pack_members *packs; size_t npacks; /* one per project->packs entry,
 	                                    after packs_resolve; else NULL */
 	struct assets *assets;           /* after assets_collect; else NULL */
