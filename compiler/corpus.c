@@ -456,6 +456,7 @@ int
 corpus_tree_need(corpus *c, size_t i)
 {
 	document *d;
+	int deferred;
 
 	if (!c || i >= c->ndocs || !c->tree_make)
 		return 0;
@@ -469,8 +470,11 @@ corpus_tree_need(corpus *c, size_t i)
 			c->tree_make(c->tree_ctx, i);
 		return 0;
 	}
+	/* a body the load left to the cache (incrparse.c) is parsed now,
+	 * and kept; a bounded build's is made for the caller to drop */
+	deferred = d->tree_deferred;
 	c->tree_make(c->tree_ctx, i);
-	return d->root != NULL;
+	return !deferred && d->root != NULL;
 }
 
 void

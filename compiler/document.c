@@ -1029,7 +1029,7 @@ body_tree(const project *p, document *d, const frontmatter *fm,
 static void
 find_title_node(document *d)
 {
-	cmark_node *first = cmark_node_first_child(d->root);
+	cmark_node *first = d->root ? cmark_node_first_child(d->root) : NULL;
 	if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
 	    cmark_node_get_heading_level(first) == 1 && d->nheadings) {
 		if (!d->title || str_ieq(d->title, d->headings[0].text))
@@ -1050,10 +1050,13 @@ set_title(document *d)
 }
 
 /* source: the text already read (editions: a core document, or one
- * merged with its overlay; owned from here on), else NULL to read path. */
+ * merged with its overlay; owned from here on), else NULL to read path.
+ * record: what the body's parse reports is kept in d->parse_found (and
+ * memo, when given, may spare the parse: document_load_memo). */
 static document *
 load(const project *p, const char *path, const char *relpath,
-    char *source, size_t len, diag_set *ds)
+    char *source, size_t len, diag_set *ds, int record,
+    document_body_memo memo, void *memo_ctx)
 {
 	document *d = xcalloc(1, sizeof *d);
 	frontmatter fm;
@@ -1074,9 +1077,23 @@ load(const project *p, const char *path, const char *relpath,
 	set_id_and_section(d, ds);
 	if (!fm.present && !fm.unterminated)
 		hint_unfenced(d, ds);
-	body_tree(p, d, &fm, ds, 1);
-	collect_headings(d);
-	set_title(d);
+	if (record && memo && !d->broken && memo(memo_ctx, d)) {
+		/* the cache's: the tree is made when a stage reads it */
+		d->tree_deferred = 1;
+		index_anchors(d);
+		set_title(d);
+		diag_merge(ds, d->parse_found);
+	} else if (record) {
+		d->parse_found = diag_new_like(ds);
+		body_tree(p, d, &fm, d->parse_found, 1);
+		collect_headings(d);
+		set_title(d);
+		diag_merge(ds, d->parse_found);
+	} else {
+		body_tree(p, d, &fm, ds, 1);
+		collect_headings(d);
+		set_title(d);
+	}
 	if (!d->type)
 		d->type = xstrdup("");
 	if (!d->status)
@@ -1091,14 +1108,22 @@ document *
 document_load(const project *p, const char *path, const char *relpath,
     diag_set *ds)
 {
-	return load(p, path, relpath, NULL, 0, ds);
+	return load(p, path, relpath, NULL, 0, ds, 0, NULL, NULL);
 }
+
+document *
+document_load_memo(const project *p, const char *path, const char *relpath,
+    diag_set *ds, document_body_memo memo, void *ctx)
+{
+	return load(p, path, relpath, NULL, 0, ds, 1, memo, ctx);
+}
+
 
 document *
 document_load_source(const project *p, const char *path,
     const char *relpath, char *source, size_t len, diag_set *ds)
 {
-	return load(p, path, relpath, source, len, ds);
+	return load(p, path, relpath, source, len, ds, 0, NULL, NULL);
 }
 
 void
@@ -1231,6 +1256,7 @@ document_free(document *d)
 		return;
 	prelink_free(d->prelink);
 	diag_free(d->link_found);
+	diag_free(d->parse_found);
 	profile_blocks_free(d->profiled, d->nprofiled);
 	for (i = 0; i < d->nheadings; i++) {
 		free(d->headings[i].text);

@@ -145,6 +145,12 @@ typedef struct document {
 	/* its links are the cache's (incrlinks.c), its tree not linked
 	 * yet: corpus_tree_need links it before a stage reads it */
 	int links_pending;
+	/* a build into OUT with a cache (incrparse.c): what its body's
+	 * parse reported, kept for the cache's record; else NULL */
+	diag_set *parse_found;
+	/* its body was not parsed at the load: the cache gave its headings
+	 * and image count; corpus_tree_need parses (and links) it */
+	int tree_deferred;
 	/* the filters' key of the text and linked tree (incrfilters.c),
 	 * once worked out */
 	char view_hash[33];
@@ -202,6 +208,15 @@ void document_reparse(const project *p, document *d, diag_set *ds);
 void document_drop_source(document *d);
 int document_read_again(const project *p, document *d, diag_set *ds);
 void document_free(document *d);
+/* As document_load, for a build that records what each body's parse
+ * found (d->parse_found) for the build cache.  memo is asked first, once
+ * the text and front matter are read: 1 when it gave the document what
+ * the body's parse would (its headings and image count, and what the
+ * parse reported, in d->parse_found); the body is then not parsed
+ * (tree_deferred).  incrparse.c's incr_parse_body is the one. */
+typedef int (*document_body_memo)(void *ctx, document *d);
+document *document_load_memo(const project *p, const char *path,
+    const char *relpath, diag_set *ds, document_body_memo memo, void *ctx);
 /* As document_load, from text already read (taken over, NUL-terminated):
  * a core document read by extends.c, or one merged with its overlay. */
 document *document_load_source(const project *p, const char *path,

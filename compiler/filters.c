@@ -709,7 +709,8 @@ static void settle_unskipped(void *arg, size_t i, int worker)
 	(void)worker;
 	if (sc->skip[i])
 		return;
-	if (sc->c->docs[i]->links_pending)   /* luamodel_settle */
+	if (sc->c->docs[i]->links_pending ||   /* luamodel_settle */
+	    sc->c->docs[i]->tree_deferred)
 		(void)corpus_tree_need(sc->c, i);
 	luamodel_settle_document(sc->c->docs[i]);
 }

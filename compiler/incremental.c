@@ -1431,6 +1431,7 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	/* the document-local filters' findings (incrfilters.c) */
 	incr_filters_write(pipeline_filters_memo(inc->pl), &o);
 	incr_links_write(inc->pl, &o);
+	incr_parse_write(inc->pl, &o);
 	incr_model_write(pipeline_model_memo(inc->pl), inc->dochash, &o);
 	/* the search index's parts: each an "out" record and the tree
 	 * hashes of its lines (incrsearch.c) */

@@ -210,6 +210,10 @@ const char *incr_filters_key(const incr_filters *f, size_t i);
  * the build for the others. */
 void incr_filters_view(document *d);
 
+/* s into b with \, tab, newline and carriage return escaped; and such
+ * a text unescaped in place. */
+void incr_put_escaped(buf *b, const char *s);
+void incr_unescape(char *s);
 /* A finding as a cache line, "TAG SEV LINE COL RULE [PATH] MESSAGE"
  * (the message escaped), and read back into ds (path NULL: the line
  * names it); 0 on a line that is not one. */
@@ -235,6 +239,24 @@ int incr_get_finding(char *line, const char *tag, const char *path,
 size_t incr_links_restore(pipeline *pl, const char *out);
 /* Appends every document's link records to the cache being written. */
 void incr_links_write(pipeline *pl, incr_out *o);
+
+/*
+ * The load's share (incrparse.c).  What a document's body parse gives
+ * the index — its headings (level, line, anchor, text) and how many
+ * images it has — and what the parse reported depend only on its text,
+ * policyc.yaml and this binary.  A build into OUT records them; the
+ * next gives each document read with the same text its record and
+ * leaves its body unparsed (document tree_deferred) until a stage reads
+ * the tree.  incr_parse_begin reads the records before the load (NULL:
+ * not a build into OUT with a cache); incr_parse_body is the load's memo
+ * (document_body_memo), called from the load's workers at once.
+ */
+typedef struct incr_parse incr_parse;
+incr_parse *incr_parse_begin(pipeline *pl, const char *out, int use_cache);
+int incr_parse_body(void *ctx, document *d);
+void incr_parse_free(incr_parse *ip);
+/* Appends every document's body records to the cache being written. */
+void incr_parse_write(pipeline *pl, incr_out *o);
 
 /*
  * The model's share (incrmodel.c): a document whose view, diagnostics,

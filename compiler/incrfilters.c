@@ -370,24 +370,46 @@ index_key(const corpus *c, const char *world, char out[33])
  * newline escaped: the filters' "fd" (no path) and "fx" lines, and the
  * link records' "lf" (incrlinks.c). */
 void
-incr_put_finding(buf *b, const char *tag, const diagnostic *g,
-    const char *path)
+incr_put_escaped(buf *b, const char *s)
 {
-	const char *s;
-
-	buf_printf(b, "%s\t%d\t%d\t%d\t%s\t", tag, (int)g->sev, g->line,
-	    g->col, g->rule);
-	if (path)
-		buf_printf(b, "%s\t", path);
-	for (s = g->message; *s; s++)
+	for (; *s; s++)
 		if (*s == '\\')
 			buf_puts(b, "\\\\");
 		else if (*s == '\t')
 			buf_puts(b, "\\t");
 		else if (*s == '\n')
 			buf_puts(b, "\\n");
+		else if (*s == '\r')
+			buf_puts(b, "\\r");
 		else
 			buf_putc(b, *s);
+}
+
+void
+incr_unescape(char *s)
+{
+	char *w = s, *r;
+
+	for (r = s; *r; r++) {
+		if (*r == '\\' && r[1]) {
+			r++;
+			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' :
+			    *r == 'r' ? '\r' : *r;
+		} else
+			*w++ = *r;
+	}
+	*w = '\0';
+}
+
+void
+incr_put_finding(buf *b, const char *tag, const diagnostic *g,
+    const char *path)
+{
+	buf_printf(b, "%s\t%d\t%d\t%d\t%s\t", tag, (int)g->sev, g->line,
+	    g->col, g->rule);
+	if (path)
+		buf_printf(b, "%s\t", path);
+	incr_put_escaped(b, g->message);
 	buf_putc(b, '\n');
 }
 
@@ -407,7 +429,7 @@ int
 incr_get_finding(char *line, const char *tag, const char *path,
     diag_set *ds)
 {
-	char *f[7], *s = line, *w, *r;
+	char *f[7], *s = line;
 	int k, nf = path ? 6 : 7;
 
 	for (k = 0; k < nf; k++) {
@@ -424,14 +446,7 @@ incr_get_finding(char *line, const char *tag, const char *path,
 		path = f[5];
 		f[5] = f[6];
 	}
-	for (r = w = f[5]; *r; r++) {
-		if (*r == '\\' && r[1]) {
-			r++;
-			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
-		} else
-			*w++ = *r;
-	}
-	*w = '\0';
+	incr_unescape(f[5]);
 	diag_report_named(ds, atoi(f[1]), f[4], path, atoi(f[2]), atoi(f[3]),
 	    "%s", f[5]);
 	return 1;

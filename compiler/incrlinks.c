@@ -253,7 +253,8 @@ incr_links_restore(pipeline *pl, const char *out)
 			/* linked ahead by serve's standby, unreadable, or
 			 * read with another text: linked by the pass */
 			if (d->prelink || d->broken || (!d->root &&
-			    !d->source_dropped) || d->link_found ||
+			    !d->source_dropped && !d->tree_deferred) ||
+			    d->link_found ||
 			    memcmp(text_hash(d), line + 3, 32) != 0)
 				continue;
 			x.doc = k;

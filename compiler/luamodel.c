@@ -782,7 +782,7 @@ static void settle_one(void *arg, size_t i, int worker)
 	(void)worker;
 	/* linked first, when its links were the build cache's: the
 	 * filters' children then share it (incrlinks.c) */
-	if (c->docs[i]->links_pending)
+	if (c->docs[i]->links_pending || c->docs[i]->tree_deferred)
 		(void)corpus_tree_need(c, i);
 	luamodel_settle_document(c->docs[i]);
 }

@@ -98,6 +98,8 @@ struct pipeline {
 	                               file changed after the load, else 0 */
 	int changed_said;
 	links_replayer *replay;     /* after the link pass: links it again */
+	incr_parse *pmemo;          /* the load's cache records, or NULL */
+	size_t deferred;            /* bodies the load left unparsed */
 	unsigned char *modelled;    /* streamed and bounded: tree i made */
 };
 
@@ -242,6 +244,7 @@ typedef struct {
 	diag_set *ds;
 	int bounded;
 	standby *standby;           /* serve: documents parsed ahead */
+	incr_parse *pmemo;          /* the build cache's bodies, or NULL */
 } load_ctx;
 
 /* What a bounded build knows a document's text by once it is dropped
@@ -263,7 +266,10 @@ load_one(void *arg, size_t i, int worker)
 	char *path = path_join(l->p->content, l->rel[i]);
 	l->docs[i] = l->standby ? standby_take(l->standby, l->p, path,
 	    l->rel[i], l->ds) : NULL;
-	if (!l->docs[i])
+	if (!l->docs[i] && l->pmemo)
+		l->docs[i] = document_load_memo(l->p, path, l->rel[i], l->ds,
+		    incr_parse_body, l->pmemo);
+	else if (!l->docs[i])
 		l->docs[i] = document_load(l->p, path, l->rel[i], l->ds);
 	/* bounded: what the index needs is read; the link pass makes the
 	 * tree again (make_tree), from the text read again (its hash says
@@ -387,6 +393,7 @@ make_tree(void *ctx, size_t i)
 
 	read_text(pl, i);
 	document_reparse(pl->p, d, pl->quiet);
+	d->tree_deferred = 0;
 	if (pl->replay) {
 		links_replay(pl->replay, i);
 		d->links_pending = 0;
@@ -802,6 +809,12 @@ pipeline_load(pipeline *pl)
 			    "held between stages (%zu documents)\n", n);
 		lc.standby = !lc.bounded && pl->o.standby &&
 		    standby_fits(pl->o.standby, pl->p) ? pl->o.standby : NULL;
+		/* a build into OUT: the bodies read as the cache recorded
+		 * them are not parsed until a stage reads them (incrparse.c;
+		 * a bounded build parses per stage anyway: it records) */
+		lc.pmemo = pl->pmemo = pl->o.cache_out && !pl->o.standby &&
+		    !pl->o.link_ahead ? incr_parse_begin(pl, pl->o.cache_out,
+		    !pl->o.cache_fresh && !lc.bounded) : NULL;
 		jobs_run(n, pl->jobs, load_one, &lc);
 		/* the link world, for a standby that linked ahead, and for
 		 * the build cache's filter keys (incrfilters.c: a document
@@ -835,6 +848,17 @@ pipeline_load(pipeline *pl)
 		pl->c->source_read = read_text;
 		pl->c->tree_ctx = pl;
 	}
+	for (i = 0; i < pl->c->ndocs; i++)
+		pl->deferred += pl->c->docs[i]->tree_deferred;
+	if (!pl->bounded && pl->deferred) {
+		/* each unparsed body is parsed when first read, and kept */
+		pl->quiet = diag_new_quiet(pl->ds);
+		pl->c->tree_make = make_tree;
+		pl->c->tree_ctx = pl;
+	}
+	if (pl->o.timings && pl->pmemo)
+		fprintf(stderr, "timing:   bodies kept from the cache: %zu of "
+		    "%zu documents\n", pl->deferred, n);
 	if (!pl->ed || !(pl->c->glossary = extends_glossary(pl->ed, pl->ds)))
 		pl->c->glossary = load_glossary(pl);
 	/* the final glossary's definitions read the variables of the
@@ -1174,7 +1198,7 @@ model(pipeline *pl, int stream, int lean_ok)
 	m.pl = pl;
 	m.docs = pl->dx = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1,
 	    sizeof *pl->dx);
-	if (pl->bounded)
+	if (pl->bounded || pl->deferred)
 		pl->modelled = xcalloc(pl->c->ndocs ? pl->c->ndocs : 1, 1);
 	if (pl->streamed)
 		return PIPELINE_OK;
@@ -1426,6 +1450,7 @@ pipeline_free(pipeline *pl)
 	incr_model_free(pl->mmemo);
 	incr_cache_text_free(pl->cache_text);
 	links_replayer_free(pl->replay);
+	incr_parse_free(pl->pmemo);
 	if (pl->quiet)
 		diag_free(pl->quiet);
 	free(pl->modelled);

@@ -62,12 +62,13 @@ check() { desc=$1; shift; if "$@"; then ok 0 "$desc"; else ok 1 "$desc"; fi; }
 # over), the link world and the views kept under it (vw, vh: the world
 # hashes every name in the project folder, which holds the other OUT),
 # the link records (lw and the lines under it: kept under that world,
-# and written only when the folder could be listed), and the checksum
-# that covers them.  Prints diff's lines when they
+# and written only when the folder could be listed), the body records
+# (pw and the lines under it: not written by serve, whose standby parses
+# the bodies), and the checksum that covers them.  Prints diff's lines when they
 # differ.
 cache_facts() {
 	sed -E -e 's/^(out\t[^\t]*\t[^\t]*\t[^\t]*)\t[0-9]+\t[0-9]+\t/\1\t-\t-\t/' \
-	    -e '/^sum /d' -e '/^(v[wh]|l[wkfeatc])\t/d' "$1"
+	    -e '/^sum /d' -e '/^(v[wh]|l[wkfeatc]|p[wkhif])\t/d' "$1"
 }
 same_out() {
 	diff -r -x .policyc-cache "$1" "$2" || return 1

@@ -1,0 +1,270 @@
+/*
+ * incrparse.c — the load's share of the build cache (incremental.h).
+ * Parsing every body was most of a rebuild's load: cmark-gfm builds the
+ * whole tree of each document, though the index the later stages start
+ * from needs only its headings and how many images it has, and a tree
+ * is read again only for the few documents whose pages are made.  A
+ * build into OUT records, under "pw KEY" (policyc.yaml's bytes and the
+ * cmark-gfm library's version, hashed; the cache's header names the
+ * binary), for each document:
+ *
+ *   pk SOURCE PATH                  the hash of the text parsed
+ *   ph LEVEL LINE SLUG TEXT         a heading (slug and text escaped)
+ *   pi IMAGES                       its image count
+ *   pf SEV LINE COL RULE PATH MSG   what the body's parse reported
+ *
+ * The next build's load reads each document's text and front matter as
+ * always, and when the text hashes as recorded takes the rest from the
+ * record instead of parsing the body (document_load_memo).  The tree is
+ * parsed — and linked, when the link pass took its links from the cache
+ * (incrlinks.c) — when a stage first reads it (corpus_tree_need), and
+ * kept.  A record that does not read back whole is ignored, and that
+ * body parsed.  A bounded build records but parses every body (it makes
+ * each tree again per stage anyway); not for editions or serve's
+ * standby (which parses ahead).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+
+#include "corpus.h"
+#include "document.h"
+#include "incremental.h"
+#include "strtab.h"
+#include "util.h"
+
+struct incr_parse {
+	pipeline *pl;
+	strtab *at;              /* path -> index into rec */
+	const char **rec;        /* each document's "pk" line */
+	size_t nrec;
+	diag_set *like;          /* the build's findings (severities) */
+};
+
+static void
+parse_key(pipeline *pl, char out[33])
+{
+	const project *p = pipeline_project(pl);
+	incr_hash h;
+
+	incr_hash_init(&h);
+	incr_hash_str(&h, "policyc parse 1");
+	/* the library that parses, as loaded (an upgrade of it alone
+	 * leaves this binary's identity as it was) */
+	incr_hash_str(&h, cmark_version_string());
+	incr_hash_long(&h, (long)p->config_len);
+	if (p->config_text)
+		incr_hash_add(&h, p->config_text, p->config_len);
+	incr_hash_str(&h, p->content);
+	incr_hash_hex(&h, out);
+}
+
+incr_parse *
+incr_parse_begin(pipeline *pl, const char *out, int use_cache)
+{
+	incr_parse *ip;
+	const char *body, *end, *line;
+	char key[33];
+	int same = 0;
+
+	if (!out || !pipeline_project(pl))
+		return NULL;
+	ip = xcalloc(1, sizeof *ip);
+	ip->pl = pl;
+	ip->like = pipeline_diags(pl);
+	if (!use_cache || !(end = incr_cache_lines(out, pl, 1, &body)))
+		return ip;   /* records what it parses, for the next */
+	parse_key(pl, key);
+	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+		if (line[0] != 'p')
+			continue;
+		if (!strncmp(line, "pw\t", 3)) {
+			same = !strcmp(line + 3, key);
+			continue;
+		}
+		if (!same || strncmp(line, "pk\t", 3) || strlen(line) < 3 + 33 ||
+		    line[3 + 32] != '\t')
+			continue;
+		if (!ip->at)
+			ip->at = strtab_new(1024);
+		if (strtab_get(ip->at, line + 3 + 33) >= 0)
+			continue;
+		ip->rec = xrealloc(ip->rec, (ip->nrec + 1) * sizeof *ip->rec);
+		strtab_put(ip->at, line + 3 + 33, (long)ip->nrec);
+		ip->rec[ip->nrec++] = line;
+	}
+	return ip;
+}
+
+/* One "ph" line's fields onto d's headings; 0 when it is not one. */
+static int
+put_heading(document *d, const char *fields)
+{
+	char *copy = xstrdup(fields), *f[4], *s = copy, *e;
+	long level, line;
+	heading *h;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		f[k] = s;
+		if (k < 3 && (!s || !(s = strchr(s, '\t')))) {
+			free(copy);
+			return 0;
+		}
+		if (k < 3)
+			*s++ = '\0';
+	}
+	level = strtol(f[0], &e, 10);
+	if (*e || level < 1 || level > 6)
+		goto bad;
+	line = strtol(f[1], &e, 10);
+	if (*e || line < 0 || !*f[2])
+		goto bad;
+	incr_unescape(f[2]);
+	incr_unescape(f[3]);
+	d->headings = xrealloc(d->headings, (d->nheadings + 1) *
+	    sizeof *d->headings);
+	h = &d->headings[d->nheadings++];
+	h->level = (int)level;
+	h->line = (int)line;
+	h->slug = xstrdup(f[2]);
+	h->text = xstrdup(f[3]);
+	h->node = NULL;
+	free(copy);
+	return 1;
+bad:
+	free(copy);
+	return 0;
+}
+
+/* Gives back what put_heading and the findings put on d. */
+static int
+undo(document *d)
+{
+	for (size_t k = 0; k < d->nheadings; k++) {
+		free(d->headings[k].text);
+		free(d->headings[k].slug);
+	}
+	free(d->headings);
+	d->headings = NULL;
+	d->nheadings = 0;
+	d->nimages = 0;
+	diag_free(d->parse_found);
+	d->parse_found = NULL;
+	return 0;
+}
+
+int
+incr_parse_body(void *ctx, document *d)
+{
+	incr_parse *ip = ctx;
+	const char *line;
+	long k;
+	int images = 0;
+	incr_hash h;
+
+	if (!ip || !ip->at || !d->source || d->nheadings || d->headings ||
+	    (k = strtab_get(ip->at, d->path)) < 0)
+		return 0;
+	incr_hash_init(&h);
+	incr_hash_add(&h, d->source, d->source_len);
+	incr_hash_hex(&h, d->source_hash);
+	line = ip->rec[k];
+	if (memcmp(line + 3, d->source_hash, 32) != 0)
+		return 0;
+	d->parse_found = diag_new_like(ip->like);
+	for (line = INCR_NEXT_LINE(line); line[0] == 'p' && line[1] &&
+	    line[2] == '\t' && strchr("hif", line[1]); line = INCR_NEXT_LINE(line)) {
+		if (line[1] == 'h' && !put_heading(d, line + 3))
+			return undo(d);
+		if (line[1] == 'i') {
+			char *e;
+			long n = strtol(line + 3, &e, 10);
+			if (*e || n < 0 || images++)
+				return undo(d);
+			d->nimages = (size_t)n;
+		}
+		if (line[1] == 'f') {
+			char *copy = xstrdup(line);
+			int ok = incr_get_finding(copy, "pf", NULL,
+			    d->parse_found);
+			free(copy);
+			if (!ok)
+				return undo(d);
+		}
+	}
+	if (!images)
+		return undo(d);
+	return 1;
+}
+
+void
+incr_parse_free(incr_parse *ip)
+{
+	if (!ip)
+		return;
+	strtab_free(ip->at);
+	free(ip->rec);
+	free(ip);
+}
+
+/* Document d's record into b; 0 when it cannot be written whole. */
+static int
+put_document(const document *d, buf *b)
+{
+	size_t k;
+
+	if (!d->parse_found || d->broken || !d->source_hash[0] ||
+	    strpbrk(d->path, "\t\n\r"))
+		return 0;
+	buf_printf(b, "pk\t%s\t%s\n", d->source_hash, d->path);
+	for (k = 0; k < d->nheadings; k++) {
+		const heading *h = &d->headings[k];
+		if (!h->slug || !*h->slug)
+			return 0;
+		buf_printf(b, "ph\t%d\t%d\t", h->level, h->line);
+		incr_put_escaped(b, h->slug);
+		buf_putc(b, '\t');
+		incr_put_escaped(b, h->text ? h->text : "");
+		buf_putc(b, '\n');
+	}
+	buf_printf(b, "pi\t%zu\n", d->nimages);
+	for (k = 0; k < diag_count(d->parse_found); k++) {
+		const diagnostic *g = diag_at(d->parse_found, k);
+		if (strpbrk(g->file, "\t\n\r") || strpbrk(g->rule, "\t\n\r"))
+			return 0;
+		incr_put_finding(b, "pf", g, g->file);
+	}
+	return 1;
+}
+
+void
+incr_parse_write(pipeline *pl, incr_out *o)
+{
+	corpus *c = pipeline_corpus(pl);
+	char key[33];
+	size_t i, at;
+
+	if (!c || !pipeline_project(pl))
+		return;
+	parse_key(pl, key);
+	buf_printf(&o->b, "pw\t%s\n", key);
+	for (i = 0; i < c->ndocs; i++) {
+		document *d = c->docs[i];
+		if (!d->parse_found)
+			continue;
+		if (!d->source_hash[0] && d->source) {
+			incr_hash h;
+			incr_hash_init(&h);
+			incr_hash_add(&h, d->source, d->source_len);
+			incr_hash_hex(&h, d->source_hash);
+		}
+		at = o->b.len;
+		if (!put_document(d, &o->b)) {
+			o->b.len = at;   /* none, rather than part */
+			o->b.data[at] = '\0';
+		}
+		incr_out_room(o);
+	}
+}
