@@ -1,8 +1,11 @@
 /*
  * incremental.h — the build cache that lets `policyc build` (and `serve`)
  * skip the back-end work of documents whose inputs did not change.  The
- * pipeline still reads, links and checks every document (so diagnostics
- * are a full build's by construction); what is skipped is the XSLT run
+ * pipeline still reads every document and judges its front matter;
+ * what each body's parse and the link pass found is taken from the
+ * cache for a document read with the same text (incrparse.c,
+ * incrlinks.c), findings included, so diagnostics are a full build's.
+ * What is skipped besides is the XSLT run
  * of every page whose document XML, templates and site parameters hash
  * the same as when OUT was made: its previous page is hard-linked into
  * the new staging folder.  The document-local filters' findings

@@ -963,9 +963,11 @@ pipeline_link(pipeline *pl)
 	/* a build into OUT records each document's links for the next
 	 * (incrlinks.c), and takes those it recorded last time for the
 	 * documents read with the same text in the same world; their trees
-	 * are dropped, and made again, linked, for a stage that reads one */
+	 * are linked when a stage reads one.  Not serve's builds: its
+	 * standby links ahead (prelink.h), and recording would only slow
+	 * the save-to-reload path */
 	pl->c->link_record = pl->o.cache_out && !pl->o.link_ahead &&
-	    !pl->ed && *pl->world;
+	    !pl->o.standby && !pl->ed && *pl->world;
 	if (pl->c->link_record && !pl->o.cache_fresh &&
 	    (kept = incr_links_restore(pl, pl->o.cache_out)) &&
 	    !pl->c->tree_make) {
