@@ -48,18 +48,7 @@ ino() { stat -c %i "$I/html/$1.html"; }
 # build_both NAME: the incremental build into $I and a full one into a
 # fresh folder; they must agree byte for byte, diagnostics included
 build_both() {
-	run_policyc build "$P" -o "$I" $T --outputs xml,html
-	irc=$rc; iraw=$err; ierr=$(printf '%s\n' "$err" | grep -v '^policyc: note:' || true)
-	rm -rf "$TMP/full"
-	run_policyc build "$P" -o "$TMP/full/out" $T --outputs xml,html --no-cache
-	same_out "$I" "$TMP/full/out" >"$TMP/diff" 2>&1 && same=0 || same=1
-	if [ "$irc" = "$rc" ] && [ "$ierr" = "$err" ] && [ $same = 0 ]; then
-		ok 0 "$1: incremental = full (diff -r, diagnostics, status)"
-	else
-		ok 1 "$1: incremental = full (diff -r, diagnostics, status)"
-		head -20 "$TMP/diff" | sed 's/^/#   /'
-		printf '%s\n' "$ierr" | diff - "$TMP/.err" | head -10 | sed 's/^/#   /' || true
-	fi
+	incr_vs_full "$1" "$P" "$I" $T --outputs xml,html
 }
 # reached NAME ID: the page of ID was made anew; kept NAME ID: carried over
 reached() { [ "$(ino "$2")" != "$3" ] && ok 0 "$1: $2's page made anew" || ok 1 "$1: $2's page made anew"; }

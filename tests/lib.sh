@@ -81,6 +81,28 @@ same_out() {
 		diff "$TMP/.facts1" "$TMP/.facts2" || return 1
 	done <"$TMP/.caches1"
 }
+# incr_vs_full NAME PROJECT OUT ARGS...: builds PROJECT into OUT with
+# its cache (and --timings), then a full build (--no-cache) into a fresh
+# folder, both with ARGS; one test: they publish the same files byte for
+# byte, say the same (notes, timings and the cache's summary aside) and
+# exit alike.  Leaves the incremental build's stderr in $iraw.
+incr_vs_full() {
+	_name=$1 _proj=$2 _out=$3
+	shift 3
+	run_policyc build "$_proj" -o "$_out" "$@" --timings
+	irc=$rc iraw=$err
+	ierr=$(printf '%s\n' "$err" | grep -v '^policyc: note:\|^timing\|^cache:' || true)
+	rm -rf "$TMP/full"
+	run_policyc build "$_proj" -o "$TMP/full/out" "$@" --no-cache
+	same_out "$_out" "$TMP/full/out" >"$TMP/diff" 2>&1 && _same=0 || _same=1
+	if [ "$irc" = "$rc" ] && [ "$ierr" = "$err" ] && [ $_same = 0 ]; then
+		ok 0 "$_name: incremental = full (diff -r, diagnostics, status)"
+	else
+		ok 1 "$_name: incremental = full (diff -r, diagnostics, status)"
+		head -20 "$TMP/diff" | sed 's/^/#   /'
+		printf '%s\n' "$ierr" | diff - "$TMP/.err" | head -10 | sed 's/^/#   /' || true
+	fi
+}
 # old_gone OUT: waits (at most 10 s) until no OUT.old-* is beside OUT —
 # a build removes the previous OUT in a detached child after the swap,
 # so it may still be going when the build has returned.
