@@ -1118,7 +1118,6 @@ document_load_memo(const project *p, const char *path, const char *relpath,
 	return load(p, path, relpath, NULL, 0, ds, 1, memo, ctx);
 }
 
-
 document *
 document_load_source(const project *p, const char *path,
     const char *relpath, char *source, size_t len, diag_set *ds)

@@ -163,6 +163,19 @@ hash_int(incr_hash *h, long v)
 	incr_hash_add(h, &v, sizeof v);
 }
 
+const char *
+incr_text_hash(document *d)
+{
+	if (!d->source_hash[0]) {
+		incr_hash h;
+		incr_hash_init(&h);
+		if (d->source)
+			incr_hash_add(&h, d->source, d->source_len);
+		incr_hash_hex(&h, d->source_hash);
+	}
+	return d->source_hash;
+}
+
 /* What document i's tree shows of another document k: its id, title
  * and status (xmlout.c's ref_xml, superseded-by).  Each document's is
  * hashed once a build (corpus faces), on first use: a document is the
@@ -509,7 +522,7 @@ hash_one(void *arg, size_t i, int worker)
 	hash_ctx *x = arg;
 	incr_hash h;
 	xmlSaveCtxtPtr s;
-	const document *d = x->c->docs[i];
+	document *d = x->c->docs[i];
 
 	const char *known = incr_model_tree_hash(
 	    pipeline_model_memo(x->inc->pl), i);
@@ -528,16 +541,7 @@ hash_one(void *arg, size_t i, int worker)
 		}
 		incr_hash_hex(&h, x->inc->dochash[i]);
 	}
-	/* the text's hash, once a build: the load (bounded) or the
-	 * filters' keys (incrfilters.c) may have worked it out already */
-	if (d->source_hash[0]) {
-		memcpy(x->inc->srchash[i], d->source_hash, 33);
-	} else {
-		incr_hash_init(&h);
-		if (d->source)
-			incr_hash_add(&h, d->source, d->source_len);
-		incr_hash_hex(&h, x->inc->srchash[i]);
-	}
+	memcpy(x->inc->srchash[i], incr_text_hash(d), 33);
 }
 
 /* ---- reading the old cache ---- */

@@ -133,6 +133,10 @@ void incr_hash_str(incr_hash *h, const char *s);
 void incr_hash_long(incr_hash *h, long v);
 /* Writes 32 hex digits and a NUL into out. */
 void incr_hash_hex(const incr_hash *h, char out[33]);
+/* Document d's text hashed (d->source_hash), worked out once a build by
+ * whichever stage asks first: the load (a bounded build, the body
+ * records), the link records, the filters' keys or the cache. */
+const char *incr_text_hash(document *d);
 /* Every file below dir (names and bytes, sorted) into h. */
 void incr_hash_tree(incr_hash *h, const char *dir, const char *prefix);
 /* An element as libxml2 serialises it (a settings part of corpus.xml). */
@@ -234,10 +238,10 @@ int incr_get_finding(char *line, const char *tag, const char *path,
  * records them; the next build, in the same world and on the same day,
  * gives each document whose text is the one recorded its links from the
  * cache (as serve's standby gives those it linked ahead: doc_prelink),
- * drops its tree, and the link pass skips it.  A later stage that needs
- * such a tree makes it again, linked (corpus tree_make, links_replay).
- * incr_links_restore runs in the load, after the corpus is made;
- * returns how many documents it gave their links.
+ * and the link pass skips it; its tree is linked in place (links_pending,
+ * links_replay) only when a later stage reads it (corpus_tree_need).
+ * incr_links_restore runs at the start of the link pass; returns how
+ * many documents it gave their links.
  */
 size_t incr_links_restore(pipeline *pl, const char *out);
 /* Appends every document's link records to the cache being written. */

@@ -313,13 +313,7 @@ key_one(void *arg, size_t i, int worker)
 	incr_hash_long(&h, d->broken);
 	incr_hash_long(&h, d->body_line);
 	incr_hash_long(&h, d->meta_line);
-	if (!d->source_hash[0] && d->source) {
-		/* what the text is known by (a bounded build has it) */
-		incr_hash sh;
-		incr_hash_init(&sh);
-		incr_hash_add(&sh, d->source, d->source_len);
-		incr_hash_hex(&sh, d->source_hash);
-	}
+	(void)incr_text_hash(d);   /* what view_from_cache matches */
 	if (view_from_cache(k->f, d)) {
 		__atomic_add_fetch(&k->f->views_kept, 1, __ATOMIC_RELAXED);
 	} else {
@@ -366,9 +360,6 @@ index_key(const corpus *c, const char *world, char out[33])
 	incr_hash_hex(&h, out);
 }
 
-/* "TAG SEV LINE COL RULE [PATH] MESSAGE", the message with \, tab and
- * newline escaped: the filters' "fd" (no path) and "fx" lines, and the
- * link records' "lf" (incrlinks.c). */
 void
 incr_put_escaped(buf *b, const char *s)
 {
@@ -401,6 +392,9 @@ incr_unescape(char *s)
 	*w = '\0';
 }
 
+/* "TAG SEV LINE COL RULE [PATH] MESSAGE", the message escaped: the
+ * filters' "fd" (no path) and "fx" lines, and the link and body
+ * records' "lf" and "pf" (incrlinks.c, incrparse.c). */
 void
 incr_put_finding(buf *b, const char *tag, const diagnostic *g,
     const char *path)

@@ -2,11 +2,12 @@
  * incrlinks.c — the link pass's share of the build cache
  * (incremental.h).  A build into OUT records, for every document, what
  * the link pass found: under "lw KEY" (the link world and today,
- * hashed), one "lk SOURCE PATH" line (the hash of the text linked) and
- * after it
+ * hashed), one "lk SOURCE PATH" line (the hash of the text linked, the
+ * path in the content folder, as corpus_find_path takes it) and after it
  *
  *   lf SEV LINE COL RULE PATH MESSAGE   a finding (links, citations)
- *   le LINE TARGET                      a link to another document
+ *   le LINE TARGET                      a link to another document (its
+ *                                       path in the content folder)
  *   la LINE COL LINK FILE               a file of the project it names
  *   lt LINE COL KIND SLUG               a glossary term use
  *   lc SOURCE EDITION SECTION LINE DECLARED   a citation (govern.c)
@@ -29,7 +30,6 @@
 #include "govern.h"
 #include "incremental.h"
 #include "prelink.h"
-#include "strtab.h"
 #include "util.h"
 
 /* What the records are kept under: the link world and today. */
@@ -43,19 +43,6 @@ links_key(pipeline *pl, char out[33])
 	incr_hash_str(&h, pipeline_link_world(pl));
 	incr_hash_str(&h, pipeline_corpus(pl)->today);
 	incr_hash_hex(&h, out);
-}
-
-/* d's text hash (what the filters' keys and the cache know it by). */
-static const char *
-text_hash(document *d)
-{
-	if (!d->source_hash[0] && d->source) {
-		incr_hash h;
-		incr_hash_init(&h);
-		incr_hash_add(&h, d->source, d->source_len);
-		incr_hash_hex(&h, d->source_hash);
-	}
-	return d->source_hash;
 }
 
 /* One document's record as it is read back. */
@@ -143,7 +130,7 @@ num(const char *s, int *ok)
 
 /* One line of the record under way. */
 static void
-reading_line(pipeline *pl, strtab *paths, reading *x, const char *line)
+reading_line(pipeline *pl, reading *x, const char *line)
 {
 	corpus *c = pipeline_corpus(pl);
 	char *copy, *f[5];
@@ -168,7 +155,7 @@ reading_line(pipeline *pl, strtab *paths, reading *x, const char *line)
 	}
 	copy = xstrdup(line + 3);
 	if (!strncmp(line, "le\t", 3) && split(copy, f, 2) == 2) {
-		long to = strtab_get(paths, f[1]);
+		long to = corpus_find_path(c, f[1]);
 		int at = (int)num(f[0], &ok);
 		if (!ok || to < 0) {
 			x->bad = 1;
@@ -218,18 +205,14 @@ incr_links_restore(pipeline *pl, const char *out)
 	corpus *c = pipeline_corpus(pl);
 	const char *body, *end, *line;
 	char key[33];
-	strtab *paths;
 	reading x;
-	size_t i, given = 0;
+	size_t given = 0;
 	int same = 0;
 
 	if (!c || !out || !*pipeline_link_world(pl) || !c->govern ||
 	    !(end = incr_cache_lines(out, pl, 1, &body)))
 		return 0;
 	links_key(pl, key);
-	paths = strtab_new(c->ndocs + 1);
-	for (i = 0; i < c->ndocs; i++)
-		strtab_put(paths, c->docs[i]->path, (long)i);
 	memset(&x, 0, sizeof x);
 	x.doc = -1;
 	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
@@ -247,7 +230,7 @@ incr_links_restore(pipeline *pl, const char *out)
 			document *d;
 			given += reading_commit(c, &x);
 			if (strlen(line) < 3 + 33 || line[3 + 32] != '\t' ||
-			    (k = strtab_get(paths, line + 3 + 33)) < 0)
+			    (k = corpus_find_path(c, line + 3 + 33)) < 0)
 				continue;
 			d = c->docs[k];
 			/* linked ahead by serve's standby, unreadable, or
@@ -255,17 +238,16 @@ incr_links_restore(pipeline *pl, const char *out)
 			if (d->prelink || d->broken || (!d->root &&
 			    !d->source_dropped && !d->tree_deferred) ||
 			    d->link_found ||
-			    memcmp(text_hash(d), line + 3, 32) != 0)
+			    memcmp(incr_text_hash(d), line + 3, 32) != 0)
 				continue;
 			x.doc = k;
 			x.r = xcalloc(1, sizeof *x.r);
 			x.r->ds = diag_new_like(pipeline_diags(pl));
 			continue;
 		}
-		reading_line(pl, paths, &x, line);
+		reading_line(pl, &x, line);
 	}
 	given += reading_commit(c, &x);
-	strtab_free(paths);
 	return given;
 }
 
@@ -276,10 +258,9 @@ put_document(corpus *c, size_t i, buf *b)
 	document *d = c->docs[i];
 	size_t k;
 
-	if (!d->link_found || d->broken || !*text_hash(d) ||
-	    strpbrk(d->path, "\t\n\r"))
+	if (!d->link_found || d->broken || strpbrk(d->relpath, "\t\n\r"))
 		return 0;
-	buf_printf(b, "lk\t%s\t%s\n", d->source_hash, d->path);
+	buf_printf(b, "lk\t%s\t%s\n", incr_text_hash(d), d->relpath);
 	for (k = 0; k < diag_count(d->link_found); k++) {
 		const diagnostic *g = diag_at(d->link_found, k);
 		if (strpbrk(g->file, "\t\n\r") || strpbrk(g->rule, "\t\n\r"))
@@ -290,9 +271,9 @@ put_document(corpus *c, size_t i, buf *b)
 		const edge *e = &c->edges[c->out_idx[k]];
 		if (e->kind != EDGE_LINK)
 			continue;
-		if (strpbrk(c->docs[e->to]->path, "\n\r"))
+		if (strpbrk(c->docs[e->to]->relpath, "\n\r"))
 			return 0;
-		buf_printf(b, "le\t%d\t%s\n", e->line, c->docs[e->to]->path);
+		buf_printf(b, "le\t%d\t%s\n", e->line, c->docs[e->to]->relpath);
 	}
 	for (k = 0; k < d->nassets; k++) {
 		if (strpbrk(d->assets[k].file, "\t\n\r"))

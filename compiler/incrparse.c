@@ -162,16 +162,12 @@ incr_parse_body(void *ctx, document *d)
 	const char *line;
 	long k;
 	int images = 0;
-	incr_hash h;
 
 	if (!ip || !ip->at || !d->source || d->nheadings || d->headings ||
 	    (k = strtab_get(ip->at, d->path)) < 0)
 		return 0;
-	incr_hash_init(&h);
-	incr_hash_add(&h, d->source, d->source_len);
-	incr_hash_hex(&h, d->source_hash);
 	line = ip->rec[k];
-	if (memcmp(line + 3, d->source_hash, 32) != 0)
+	if (memcmp(line + 3, incr_text_hash(d), 32) != 0)
 		return 0;
 	d->parse_found = diag_new_like(ip->like);
 	for (line = INCR_NEXT_LINE(line); line[0] == 'p' && line[1] &&
@@ -254,12 +250,7 @@ incr_parse_write(pipeline *pl, incr_out *o)
 		document *d = c->docs[i];
 		if (!d->parse_found)
 			continue;
-		if (!d->source_hash[0] && d->source) {
-			incr_hash h;
-			incr_hash_init(&h);
-			incr_hash_add(&h, d->source, d->source_len);
-			incr_hash_hex(&h, d->source_hash);
-		}
+		(void)incr_text_hash(d);
 		at = o->b.len;
 		if (!put_document(d, &o->b)) {
 			o->b.len = at;   /* none, rather than part */
