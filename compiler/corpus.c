@@ -324,6 +324,7 @@ corpus_free(corpus *c)
 	free(c->in_off);
 	free(c->in_idx);
 	free(c->faces);
+	free(c->link_faces);
 	free(c);
 }
 

@@ -71,6 +71,10 @@ typedef struct corpus {
 	/* each document's id, title and status hashed, 33 bytes each
 	 * (incremental.c, made on first use); NULL until then */
 	char *faces;
+	/* each document's face as a link reads it (prelink_face), 33
+	 * bytes each, for the build cache's link records (incrlinks.c,
+	 * made on first use, by one thread); NULL until then */
+	char *link_faces;
 	pack_members *packs; size_t npacks; /* one per project->packs entry,
 	                                    after packs_resolve; else NULL */
 	struct assets *assets;           /* after assets_collect; else NULL */

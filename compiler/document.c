@@ -25,6 +25,7 @@
 #include "date.h"
 #include "docshare.h"
 #include "document.h"
+#include "links.h"
 #include "prelink.h"
 #include "frontmatter.h"
 #include "profile.h"
@@ -1255,6 +1256,7 @@ document_free(document *d)
 		return;
 	prelink_free(d->prelink);
 	diag_free(d->link_found);
+	link_deps_free(d->link_deps);
 	diag_free(d->parse_found);
 	profile_blocks_free(d->profiled, d->nprofiled);
 	for (i = 0; i < d->nheadings; i++) {

@@ -142,6 +142,12 @@ typedef struct document {
 	 * pass's findings of this document, kept for the cache's record of
 	 * its links (incrlinks.c); else NULL */
 	diag_set *link_found;
+	/* ... and what its links read of the other documents (links.h),
+	 * for the same record; else NULL */
+	struct link_deps *link_deps;
+	/* its links are the cache's record, taken this build (incrlinks.c):
+	 * its linked tree is the one the record was made from */
+	int links_kept;
 	/* its links are the cache's (incrlinks.c), its tree not linked
 	 * yet: corpus_tree_need links it before a stage reads it */
 	int links_pending;

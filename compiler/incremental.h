@@ -233,16 +233,22 @@ int incr_get_finding(char *line, const char *tag, const char *path,
  * The link pass's share (incrlinks.c).  What the link pass found for a
  * document — its findings, its links to other documents, the files it
  * names, its glossary term uses and its citations — depends only on its
- * text and on the project's link world (prelink.h), and on today (a
- * citation's successor "was" or "is to be" replaced).  A build into OUT
- * records them; the next build, in the same world and on the same day,
- * gives each document whose text is the one recorded its links from the
- * cache (as serve's standby gives those it linked ahead: doc_prelink),
- * and the link pass skips it; its tree is linked in place (links_pending,
+ * text, on the project's names world (prelink.h: the paths, ids and
+ * files a link finds, the configuration, glossary and registry), on the
+ * faces of the documents its links reached, on what the names it looked
+ * up find, and on today (a citation's successor "was" or "is to be"
+ * replaced).  A build into OUT records them, with those faces and
+ * names; the next build, in the same names world and on the same day,
+ * gives each document whose text is the one recorded, and whose
+ * recorded faces and names are as they were, its links from the cache
+ * (as serve's standby gives those it linked ahead: doc_prelink), and
+ * the link pass skips it; its tree is linked in place (links_pending,
  * links_replay) only when a later stage reads it (corpus_tree_need).
- * incr_links_restore runs at the start of the link pass; returns how
- * many documents it gave their links.
+ * incr_links_faces hashes every document's face for both (before the
+ * link pass, once); incr_links_restore runs at the start of the link
+ * pass and returns how many documents it gave their links.
  */
+void incr_links_faces(struct corpus *c);
 size_t incr_links_restore(pipeline *pl, const char *out);
 /* Appends every document's link records to the cache being written. */
 void incr_links_write(pipeline *pl, incr_out *o);

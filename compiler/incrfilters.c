@@ -52,6 +52,10 @@ struct incr_filters {
 	 * world is the cache's ("vw", "vh" lines) */
 	strtab *views;
 	char (*view_src)[33], (*view_hash)[33];
+	unsigned char *view_linked;   /* per view: good only for a document
+	                                 whose links the cache gave (its
+	                                 names world is this build's, its
+	                                 whole link world not) */
 	size_t nviews;
 	size_t views_kept;
 };
@@ -216,19 +220,27 @@ view_from_cache(incr_filters *f, document *d)
 	if (!f->views || d->view_hashed || !d->path)
 		return 0;
 	k = strtab_get(f->views, d->path);
-	if (k < 0 || strcmp(f->view_src[k], d->source_hash))
+	if (k < 0 || strcmp(f->view_src[k], d->source_hash) ||
+	    (f->view_linked[k] && !d->links_kept))
 		return 0;
 	memcpy(d->view_hash, f->view_hash[k], 33);
 	d->view_hashed = 1;
 	return 1;
 }
 
-/* The "vw WORLD" and "vh SOURCE VIEW PATH" lines of OUT's cache, when
- * WORLD is this build's link world. */
+/*
+ * The "vw WORLD NAMES" and "vh SOURCE VIEW PATH" lines of OUT's cache,
+ * when WORLD is this build's link world; when only NAMES is this
+ * build's names world (a title or heading changed somewhere), each
+ * view is good for a document whose links the cache gave this build
+ * (incrlinks.c: what its links read of the others is as it was, so its
+ * linked tree is too).
+ */
 static void
 read_views(incr_filters *f, const char *out)
 {
 	const char *world = pipeline_link_world(f->pl), *body, *end, *line;
+	const char *names = pipeline_link_names(f->pl);
 	int same = 0;
 
 	if (!world || !*world ||
@@ -236,7 +248,10 @@ read_views(incr_filters *f, const char *out)
 		return;
 	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
 		if (!strncmp(line, "vw\t", 3)) {
-			same = !strcmp(line + 3, world);
+			same = strlen(line) == 3 + 32 + 1 + 32 &&
+			    line[3 + 32] == '\t' ? (!strncmp(line + 3, world,
+			    32) ? 1 : *names && !strcmp(line + 3 + 33, names) ?
+			    2 : 0) : 0;
 			continue;
 		}
 		if (!same || strncmp(line, "vh\t", 3) || strlen(line) < 3 + 33 +
@@ -250,10 +265,12 @@ read_views(incr_filters *f, const char *out)
 		    sizeof *f->view_src);
 		f->view_hash = xrealloc(f->view_hash, (f->nviews + 1) *
 		    sizeof *f->view_hash);
+		f->view_linked = xrealloc(f->view_linked, f->nviews + 1);
 		memcpy(f->view_src[f->nviews], line + 3, 32);
 		f->view_src[f->nviews][32] = '\0';
 		memcpy(f->view_hash[f->nviews], line + 3 + 33, 32);
 		f->view_hash[f->nviews][32] = '\0';
+		f->view_linked[f->nviews] = same == 2;
 		strtab_put(f->views, line + 3 + 66, (long)f->nviews);
 		f->nviews++;
 	}
@@ -709,7 +726,8 @@ incr_filters_write(const incr_filters *f, incr_out *o)
 		return;
 	c = pipeline_corpus(f->pl);
 	if (*pipeline_link_world(f->pl)) {
-		buf_printf(b, "vw\t%s\n", pipeline_link_world(f->pl));
+		buf_printf(b, "vw\t%s\t%s\n", pipeline_link_world(f->pl),
+		    pipeline_link_names(f->pl));
 		for (i = 0; i < c->ndocs; i++) {
 			const document *d = c->docs[i];
 			if (!d->view_hashed || !d->source_hash[0] ||
@@ -754,6 +772,7 @@ incr_filters_free(incr_filters *f)
 	free(f->index_old);
 	free(f->index_rec);
 	strtab_free(f->views);
+	free(f->view_linked);
 	free(f->view_src);
 	free(f->view_hash);
 	free(f->key);

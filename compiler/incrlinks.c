@@ -29,18 +29,19 @@
 #include "document.h"
 #include "govern.h"
 #include "incremental.h"
+#include "links.h"
 #include "prelink.h"
 #include "util.h"
 
-/* What the records are kept under: the link world and today. */
+/* What the records are kept under: the names world and today. */
 static void
 links_key(pipeline *pl, char out[33])
 {
 	incr_hash h;
 
 	incr_hash_init(&h);
-	incr_hash_str(&h, "policyc links 1");
-	incr_hash_str(&h, pipeline_link_world(pl));
+	incr_hash_str(&h, "policyc links 2");
+	incr_hash_str(&h, pipeline_link_names(pl));
 	incr_hash_str(&h, pipeline_corpus(pl)->today);
 	incr_hash_hex(&h, out);
 }
@@ -53,7 +54,20 @@ typedef struct {
 	size_t ecap;
 	doc_asset *assets; size_t nassets;
 	term_use *terms; size_t nterms;
+	link_deps *deps;
 } reading;
+
+/* Document k's face as links read it, hashed once a build. */
+static const char *
+face_of(corpus *c, size_t k)
+{
+	if (!c->link_faces) {
+		c->link_faces = xmalloc(33 * (c->ndocs ? c->ndocs : 1));
+		for (size_t j = 0; j < c->ndocs; j++)
+			prelink_face(c->docs[j], c->link_faces + 33 * j);
+	}
+	return c->link_faces + 33 * k;
+}
 
 static void
 reading_drop(reading *x)
@@ -67,6 +81,7 @@ reading_drop(reading *x)
 	for (k = 0; k < x->nterms; k++)
 		free(x->terms[k].term_slug);
 	free(x->terms);
+	link_deps_free(x->deps);
 	memset(x, 0, sizeof *x);
 	x->doc = -1;
 }
@@ -95,6 +110,9 @@ reading_commit(corpus *c, reading *x)
 	free(d->terms);
 	d->terms = x->terms;
 	d->nterms = d->terms_cap = x->nterms;
+	link_deps_free(d->link_deps);
+	d->link_deps = x->deps ? x->deps : xcalloc(1, sizeof *d->link_deps);
+	d->links_kept = 1;
 	/* a bounded build's tree is made (and linked) again on need */
 	d->links_pending = d->root != NULL;
 	memset(x, 0, sizeof *x);
@@ -128,6 +146,58 @@ num(const char *s, int *ok)
 	return v;
 }
 
+/*
+ * "ld FACE TARGET": a document its links reached, whose face must be as
+ * it was; "ln KIND NAME RESULT": a name it looked up, which must find
+ * what it found (KIND d: the document at path RESULT, n: none, a:
+ * several, RESULT the candidates as reported).  1 when it holds now.
+ */
+static int
+reading_dep(corpus *c, reading *x, const char *line)
+{
+	char *copy = xstrdup(line + 3), *f[3];
+	link_deps *dp = x->deps;
+	int ok = 0;
+
+	if (!dp)
+		dp = x->deps = xcalloc(1, sizeof *x->deps);
+	if (line[1] == 'd' && split(copy, f, 2) == 2 && strlen(f[0]) == 32) {
+		long k = corpus_find_path(c, f[1]);
+		if (k >= 0 && !memcmp(face_of(c, (size_t)k), f[0], 32)) {
+			if (dp->ntargets == dp->tcap)
+				dp->targets = xrealloc(dp->targets, (dp->tcap =
+				    dp->tcap ? 2 * dp->tcap : 8) *
+				    sizeof *dp->targets);
+			dp->targets[dp->ntargets++] = (size_t)k;
+			ok = 1;
+		}
+	} else if (line[1] == 'n' && split(copy, f, 3) == 3 &&
+	    (f[0][0] == 'd' || f[0][0] == 'n' || f[0][0] == 'a') && !f[0][1]) {
+		char *cands = NULL;
+		long r;
+		incr_unescape(f[1]);
+		incr_unescape(f[2]);
+		r = corpus_resolve_name(c, f[1], &cands);
+		ok = f[0][0] == 'd' ? r >= 0 &&
+		    !strcmp(c->docs[r]->relpath, f[2]) :
+		    f[0][0] == 'n' ? r == -1 :
+		    r == -2 && !strcmp(cands ? cands : "", f[2]);
+		if (ok) {
+			if (dp->nnames == dp->ncap)
+				dp->names = xrealloc(dp->names, (dp->ncap =
+				    dp->ncap ? 2 * dp->ncap : 8) *
+				    sizeof *dp->names);
+			dp->names[dp->nnames].name = xstrdup(f[1]);
+			dp->names[dp->nnames].result = r;
+			dp->names[dp->nnames++].cands = cands;
+			cands = NULL;
+		}
+		free(cands);
+	}
+	free(copy);
+	return ok;
+}
+
 /* One line of the record under way. */
 static void
 reading_line(pipeline *pl, reading *x, const char *line)
@@ -138,6 +208,11 @@ reading_line(pipeline *pl, reading *x, const char *line)
 
 	if (x->doc < 0 || x->bad)
 		return;
+	if (!strncmp(line, "ld\t", 3) || !strncmp(line, "ln\t", 3)) {
+		if (!reading_dep(c, x, line))
+			x->bad = 1;
+		return;
+	}
 	if (!strncmp(line, "lf\t", 3)) {
 		copy = xstrdup(line);
 		if (!incr_get_finding(copy, "lf", NULL, x->r->ds))
@@ -199,6 +274,13 @@ reading_line(pipeline *pl, reading *x, const char *line)
 	free(copy);
 }
 
+void
+incr_links_faces(corpus *c)
+{
+	if (c && c->ndocs)
+		(void)face_of(c, 0);
+}
+
 size_t
 incr_links_restore(pipeline *pl, const char *out)
 {
@@ -258,9 +340,27 @@ put_document(corpus *c, size_t i, buf *b)
 	document *d = c->docs[i];
 	size_t k;
 
-	if (!d->link_found || d->broken || strpbrk(d->relpath, "\t\n\r"))
+	if (!d->link_found || !d->link_deps || d->broken ||
+	    strpbrk(d->relpath, "\t\n\r"))
 		return 0;
 	buf_printf(b, "lk\t%s\t%s\n", incr_text_hash(d), d->relpath);
+	for (k = 0; k < d->link_deps->ntargets; k++) {
+		size_t t = d->link_deps->targets[k];
+		if (strpbrk(c->docs[t]->relpath, "\n\r"))
+			return 0;
+		buf_printf(b, "ld\t%s\t%s\n", face_of(c, t),
+		    c->docs[t]->relpath);
+	}
+	for (k = 0; k < d->link_deps->nnames; k++) {
+		const link_name_use *u = &d->link_deps->names[k];
+		buf_printf(b, "ln\t%c\t", u->result >= 0 ? 'd' :
+		    u->result == -1 ? 'n' : 'a');
+		incr_put_escaped(b, u->name);
+		buf_putc(b, '\t');
+		incr_put_escaped(b, u->result >= 0 ?
+		    c->docs[u->result]->relpath : u->cands ? u->cands : "");
+		buf_putc(b, '\n');
+	}
 	for (k = 0; k < diag_count(d->link_found); k++) {
 		const diagnostic *g = diag_at(d->link_found, k);
 		if (strpbrk(g->file, "\t\n\r") || strpbrk(g->rule, "\t\n\r"))

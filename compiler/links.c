@@ -55,7 +55,57 @@ typedef struct {
 	void *after_ctx;
 	int replay;          /* links_replay: the tree only; ds is quiet,
 	                        edges NULL, the document's records kept */
+	link_deps *deps;     /* what this document reads of the others,
+	                        when recorded (resolve_ahead); else NULL */
 } pass;
+
+/* ---- what a document reads of the others ---------------------------- */
+
+void
+link_deps_free(link_deps *x)
+{
+	if (!x)
+		return;
+	for (size_t k = 0; k < x->nnames; k++) {
+		free(x->names[k].name);
+		free(x->names[k].cands);
+	}
+	free(x->names);
+	free(x->targets);
+	free(x);
+}
+
+static void
+deps_target(pass *ps, size_t ti)
+{
+	link_deps *x = ps->deps;
+	if (!x)
+		return;
+	for (size_t k = 0; k < x->ntargets; k++)
+		if (x->targets[k] == ti)
+			return;
+	if (x->ntargets == x->tcap)
+		x->targets = xrealloc(x->targets, (x->tcap = x->tcap ?
+		    2 * x->tcap : 8) * sizeof *x->targets);
+	x->targets[x->ntargets++] = ti;
+}
+
+static void
+deps_name(pass *ps, const char *name, long result, const char *cands)
+{
+	link_deps *x = ps->deps;
+	if (!x)
+		return;
+	for (size_t k = 0; k < x->nnames; k++)
+		if (!strcmp(x->names[k].name, name))
+			return;
+	if (x->nnames == x->ncap)
+		x->names = xrealloc(x->names, (x->ncap = x->ncap ?
+		    2 * x->ncap : 8) * sizeof *x->names);
+	x->names[x->nnames].name = xstrdup(name);
+	x->names[x->nnames].result = result;
+	x->names[x->nnames++].cands = cands ? xstrdup(cands) : NULL;
+}
 
 /* ---- small string helpers ---------------------------------------------- */
 
@@ -190,6 +240,7 @@ resolve_doc_target(pass *ps, size_t di, long ti, const char *anchor,
 {
 	corpus *c = ps->c;
 	document *d = c->docs[di], *t = c->docs[ti];
+	deps_target(ps, (size_t)ti);
 	if (!document_id_safe(t->id)) {
 		/* id-invalid was reported at the target: it is not published,
 		 * so a live link to it would be dead */
@@ -674,6 +725,8 @@ make_wiki_link(pass *ps, size_t di, const char *inner, size_t n, int line,
 	char *cands = NULL;
 	long ti = *name ? corpus_resolve_name(c, name, &cands) :
 	    (long)di;
+	if (*name)
+		deps_name(ps, name, ti, cands);
 	if (ti >= 0) {
 		resolve_doc_target(ps, di, ti, anchor, li, li->href);
 		cmark_node_set_url(link, c->docs[ti]->id);
@@ -872,7 +925,12 @@ resolve_ahead(pass *ps, size_t i)
 	r->ds = diag_new_like(ps->ds);
 	own.ds = r->ds;
 	own.forms.ds = r->ds;
+	own.deps = ps->c->link_record ? xcalloc(1, sizeof *own.deps) : NULL;
 	resolve_document(&own, i);
+	if (own.deps) {
+		link_deps_free(d->link_deps);
+		d->link_deps = own.deps;
+	}
 	r->edges = xcalloc(e->n ? e->n : 1, sizeof *r->edges);
 	for (size_t k = 0; k < e->n; k++) {
 		r->edges[k].to = e->v[k].to;

@@ -33,4 +33,26 @@ links_replayer *links_replayer_new(corpus *c, diag_set *like);
 void links_replay(links_replayer *r, size_t di);
 void links_replayer_free(links_replayer *r);
 
+/*
+ * What one document's links read of the other documents, recorded when
+ * the corpus records its links for the build cache (corpus link_record;
+ * incrlinks.c): the documents its links reached (their faces,
+ * prelink_face, were read) and the names it looked up
+ * (corpus_resolve_name: by title too, so a retitled document can change
+ * what a name finds).  Everything else it reads is its own text or the
+ * names world (prelink.h).
+ */
+typedef struct {
+	char *name;
+	long result;             /* the document, -1 none, -2 several */
+	char *cands;             /* with -2: the candidates as reported */
+} link_name_use;
+
+typedef struct link_deps {
+	size_t *targets; size_t ntargets, tcap;
+	link_name_use *names; size_t nnames, ncap;
+} link_deps;
+
+void link_deps_free(link_deps *x);
+
 #endif

@@ -56,6 +56,7 @@ enum { ST_NONE, ST_LOADED, ST_LINKED, ST_CHECKED, ST_MODELLED };
 struct pipeline {
 	pipeline_options o;
 	char world[33];             /* the link world (prelink.h), or "" */
+	char names[33];             /* its names world (prelink.h), or "" */
 	size_t linked_ahead;        /* documents kept linked from a standby */
 	diag_set *ds;
 	int jobs;
@@ -823,7 +824,8 @@ pipeline_load(pipeline *pl)
 		if ((lc.standby && standby_link_world(lc.standby)) ||
 		    pl->o.link_ahead || pl->o.cache_out)
 			prelink_world(pl->p, pipeline_data_dir(), docs, n,
-			    pl->o.drafts, pl->o.cache_out, pl->world);
+			    pl->o.drafts, pl->o.cache_out, pl->world,
+			    pl->names);
 		ahead = pl->linked_ahead = lc.standby ?
 		    keep_linked_ahead(pl, lc.standby, docs, n) : 0;
 		if (pl->o.timings && pl->o.standby)
@@ -968,6 +970,8 @@ pipeline_link(pipeline *pl)
 	 * the save-to-reload path */
 	pl->c->link_record = pl->o.cache_out && !pl->o.link_ahead &&
 	    !pl->o.standby && !pl->ed && *pl->world;
+	if (pl->c->link_record)
+		incr_links_faces(pl->c);
 	if (pl->c->link_record && !pl->o.cache_fresh &&
 	    (kept = incr_links_restore(pl, pl->o.cache_out)) &&
 	    !pl->c->tree_make) {
@@ -1269,6 +1273,12 @@ const char *
 pipeline_link_world(const pipeline *pl)
 {
 	return pl->world;
+}
+
+const char *
+pipeline_link_names(const pipeline *pl)
+{
+	return pl->names;
 }
 
 size_t

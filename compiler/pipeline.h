@@ -148,6 +148,8 @@ corpus *pipeline_corpus(const pipeline *pl);
 /* The link world of the documents loaded (prelink.h), worked out when
  * the load took from a standby or linked ahead; "" otherwise. */
 const char *pipeline_link_world(const pipeline *pl);
+/* The same without the documents' faces (prelink.h names), or "". */
+const char *pipeline_link_names(const pipeline *pl);
 /* How many documents the load took from a standby already linked, and
  * kept so (the link world unchanged). */
 size_t pipeline_linked_ahead(const pipeline *pl);

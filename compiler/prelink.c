@@ -167,19 +167,52 @@ hash_front_matter(incr_hash *h, const document *d)
 	incr_hash_add(h, d->source, off);
 }
 
+/* What the link pass reads of document d besides its own text, when
+ * another document links to it (links_face). */
+static void
+hash_face(incr_hash *h, const document *d)
+{
+	size_t k;
+
+	incr_hash_str(h, d->id);
+	incr_hash_str(h, d->title);
+	incr_hash_str(h, d->type);
+	incr_hash_str(h, d->status);
+	incr_hash_long(h, d->status_kind);
+	incr_hash_str(h, d->superseded_by);
+	incr_hash_long(h, d->broken);
+	incr_hash_long(h, (long)d->nheadings);
+	for (k = 0; k < d->nheadings; k++) {
+		incr_hash_long(h, d->headings[k].level);
+		incr_hash_str(h, d->headings[k].slug);
+		incr_hash_str(h, d->headings[k].text);
+	}
+}
+
 void
-prelink_world(const project *p, const char *data_dir, document *const *docs,
-    size_t n, int drafts, const char *out, char key[33])
+prelink_face(const document *d, char out[33])
 {
 	incr_hash h;
+
+	incr_hash_init(&h);
+	incr_hash_str(&h, "link face 1");
+	hash_face(&h, d);
+	incr_hash_hex(&h, out);
+}
+
+void
+prelink_world(const project *p, const char *data_dir, document *const *docs,
+    size_t n, int drafts, const char *out, char key[33], char names[33])
+{
+	incr_hash h, hn, hf;
 	walk w;
-	char bin[33], *t, *o, *slash;
+	char bin[33], files[33], *t, *o, *slash;
 	size_t i, k;
 	struct stat st;
 	int rc;
 
 	incr_hash_init(&h);
-	incr_hash_str(&h, "link world 1");
+	incr_hash_str(&h, "link world 2");
 	incr_binary_identity(bin);
 	incr_hash_str(&h, bin);
 	incr_hash_long(&h, (long)p->config_len);
@@ -193,31 +226,38 @@ prelink_world(const project *p, const char *data_dir, document *const *docs,
 	free(t);
 	incr_hash_long(&h, drafts);
 	incr_hash_long(&h, (long)n);
+	/* the names world starts as the whole world does, and takes of
+	 * each document only what finds it */
+	hn = h;
+	incr_hash_str(&hn, "names");
 	for (i = 0; i < n; i++) {
 		const document *d = docs[i];
 		if (!d) {
 			incr_hash_long(&h, -1);
+			incr_hash_long(&hn, -1);
 			continue;
 		}
 		incr_hash_str(&h, d->path);
 		incr_hash_str(&h, d->relpath);
-		incr_hash_str(&h, d->id);
-		incr_hash_str(&h, d->title);
-		incr_hash_str(&h, d->type);
-		incr_hash_str(&h, d->status);
-		incr_hash_long(&h, d->status_kind);
-		incr_hash_str(&h, d->superseded_by);
-		incr_hash_long(&h, d->broken);
+		hash_face(&h, d);
 		hash_front_matter(&h, d);
-		incr_hash_long(&h, (long)d->nheadings);
-		for (k = 0; k < d->nheadings; k++) {
-			incr_hash_long(&h, d->headings[k].level);
-			incr_hash_str(&h, d->headings[k].slug);
-			incr_hash_str(&h, d->headings[k].text);
+		incr_hash_str(&hn, d->path);
+		incr_hash_str(&hn, d->relpath);
+		incr_hash_str(&hn, d->id);
+		incr_hash_long(&hn, d->broken);
+		incr_hash_long(&hn, (long)d->naliases);
+		for (k = 0; k < d->naliases; k++)
+			incr_hash_str(&hn, d->aliases[k].path);
+		/* a draft left out is found by its title too (corpus
+		 * left_out) */
+		if (!drafts && d->status_kind == STATUS_DRAFT) {
+			incr_hash_str(&hn, "draft");
+			incr_hash_str(&hn, d->title);
 		}
 	}
+	incr_hash_init(&hf);
 	memset(&w, 0, sizeof w);
-	w.h = &h;
+	w.h = &hf;
 	w.max_names = world_max_names();
 	/* OUT's own entries are left out of its folder's listing */
 	o = out && stat(out, &st) == 0 ? xstrdup(out) : NULL;
@@ -237,12 +277,17 @@ prelink_world(const project *p, const char *data_dir, document *const *docs,
 		}
 		free(parent);
 	}
-	incr_hash_str(&h, "files");
 	rc = walk_dir(&w, p->dir, 0);
 	free(o);
 	if (rc != 0) {
-		key[0] = '\0';   /* too many names to list */
+		key[0] = names[0] = '\0';   /* too many names to list */
 		return;
 	}
+	incr_hash_hex(&hf, files);
+	incr_hash_str(&h, "files");
+	incr_hash_str(&h, files);
+	incr_hash_str(&hn, "files");
+	incr_hash_str(&hn, files);
 	incr_hash_hex(&h, key);
+	incr_hash_hex(&hn, names);
 }

@@ -1,9 +1,12 @@
 #!/bin/sh
 # links-cache.t — a build into OUT records what the link pass found for
 # each document (compiler/incrlinks.c: findings, links to other
-# documents, files named, glossary term uses, citations), and the next
-# build in the same link world, on the same day, gives every document
-# read with the same text its record instead of linking it.  After every
+# documents, files named, glossary term uses, citations, and what it read
+# of the others: the faces of the documents its links reached, what the
+# names it looked up found), and the next build in the same names world,
+# on the same day, gives every document read with the same text, whose
+# targets' faces and names are as they were, its record instead of
+# linking it.  After every
 # edit the incremental build must print and publish what a full build
 # does (the unchanged documents' term uses reach the glossary page, their
 # links the referenced-by lists, their citations sources.html, their
@@ -11,7 +14,7 @@
 # off --timings.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 35
+plan 47
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -77,10 +80,27 @@ printf '\nThe LADO again, and [[c]].\n' >> "$P/policies/a.md"
 build_both "body edit of a linking document" 4
 
 sed -i 's/^title: Echo$/title: Echo Renamed/' "$P/policies/e.md"
-build_both "a title (the link world changed)" 0
+build_both "a title no link reaches: the others keep their links" 4
 
 printf '\nStill nothing.\n' >> "$P/policies/e.md"
 build_both "body edit after it" 4
+
+# what a retitled, re-headed or superseded document changes for the
+# documents that link to it, or look up a name it now answers to
+sed -i 's/^title: Delta$/title: Delta Two/' "$P/policies/d.md"
+build_both "the title b's [[Delta]] found, changed" 3
+check "... b's [[Delta]] now names no document" \
+    sh -c 'printf "%s\n" "$1" | grep -q "^policies/b.md:.*\[\[Delta\]\] names no document"' _ "$ierr"
+sed -i 's/^title: Charlie$/title: Delta/' "$P/policies/c.md"
+build_both "a title b's [[Delta]] did not find, now found (and a links to it)" 2
+sed -i 's/^# Roles$/# Duties/' "$P/policies/c.md"
+build_both "the heading a's link to c.md#roles names, changed" 2
+sed -i 's/^title: Echo Renamed$/title: Delta/' "$P/policies/e.md"
+build_both "a second Delta: b's [[Delta]] matches several" 3
+sed -i 's/^review: 2030-01-01$/review: 2030-01-01\nstatus: superseded\nsuperseded-by: c/' "$P/policies/b.md"
+build_both "b, which a links to, superseded" 3
+check "... a's link to b is now a link to a superseded document" \
+    sh -c 'printf "%s\n" "$1" | grep -q "^policies/a.md:.*superseded-link"' _ "$ierr"
 
 run_policyc build "$P" -o "$I" --today 2030-01-01 --outputs xml,html --timings
 kept=$(printf '%s\n' "$err" | sed -n 's/^timing:   links kept from the cache: \([0-9]*\) of.*/\1/p')
