@@ -793,11 +793,12 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 	} else
 		js.secs = time_limit(c, ds);
 	js.mem = FILTER_MEM_CAP + FILTER_MEM_PER_DOC * c->ndocs;
-	if (m && m->skip && !m->only_local && q.n == nlocal + nindex &&
-	    (m->index_replay || !nindex)) {
-		/* only the document-local filters run, and only over the
-		 * documents they do not skip: only those need settling (the
-		 * build cache did not hash the others' trees either) */
+	if (m && m->skip && !m->only_local && q.n == nlocal + nindex) {
+		/* only the document-local filters run over trees, and only
+		 * over the documents they do not skip: only those need
+		 * settling (the build cache did not hash the others' trees
+		 * either).  The corpus-index ones read no tree; one that
+		 * did would have it made in its child (luamodel lazy_tree) */
 		settle_ctx sc = { c, m->skip };
 		jobs_run(c->ndocs, jobs, settle_unskipped, &sc);
 	} else
