@@ -10,7 +10,8 @@
  * "-- policyc: document-local", and their findings for it are replayed
  * from the cache.  The built-ins marked "-- policyc: corpus-index"
  * (orphan: a corpus() that reads only the ids, the edges and each
- * document's title, status and the like) get one key of all of that
+ * document's status, title line and the like, never its title) get one
+ * key of all of that
  * (index_key) and are replayed whole while it is the cache's.  Every
  * other filter that may look across documents (the project's own)
  * always runs over every document.  The findings are written with the
@@ -347,9 +348,10 @@ key_one(void *arg, size_t i, int worker)
 
 /*
  * What a corpus-index filter reads: every document's place, id, path,
- * title, title line, type and status, every edge of the graph, and what
- * every filter sees (world).  A body edit that keeps the links leaves
- * it as it was, and the orphan filter's child is not forked.
+ * section, title line (not its title), type and status, every edge of
+ * the graph, and what every filter sees (world).  A body edit that
+ * keeps the links, or a retitled document, leaves it as it was, and the
+ * orphan filter's child is not forked.
  */
 static void
 index_key(const corpus *c, const char *world, char out[33])
@@ -362,8 +364,19 @@ index_key(const corpus *c, const char *world, char out[33])
 	incr_hash_str(&h, world);
 	incr_hash_long(&h, (long)c->ndocs);
 	for (i = 0; i < c->ndocs; i++) {
-		hash_index_fields(&h, c->docs[i]);
-		incr_hash_long(&h, c->docs[i]->broken);
+		const document *d = c->docs[i];
+		/* not the title: a corpus-index filter reads where it is
+		 * written (title_line), never what it says, so retitling a
+		 * document does not run them again */
+		incr_hash_str(&h, d->path);
+		incr_hash_str(&h, d->relpath);
+		incr_hash_str(&h, d->id);
+		incr_hash_str(&h, d->section);
+		incr_hash_long(&h, d->title_line);
+		incr_hash_str(&h, d->type);
+		incr_hash_str(&h, d->status);
+		incr_hash_long(&h, d->status_kind);
+		incr_hash_long(&h, d->broken);
 	}
 	incr_hash_long(&h, (long)c->nedges);
 	for (i = 0; i < c->nedges; i++) {

@@ -7,7 +7,7 @@
 # build does; whether the findings were replayed is read off --timings.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 26
+plan 28
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -51,7 +51,9 @@ build_both "status to withdrawn" no
 is "$(orphans)" "" "... a withdrawn document is no orphan"
 
 sed -i 's/^title: Charlie$/title: Charlie Renamed/' "$P/policies/c.md"
-build_both "a title" no
+build_both "a title (they read where it is, not what it says)" yes
+sed -i 's/^title: Charlie Renamed$/owner: O\ntitle: Charlie Renamed/' "$P/policies/c.md"
+build_both "the title's line moved" no
 
 doc "$P/policies/e.md" "Echo" "New."
 build_both "a document added" no
