@@ -2,15 +2,21 @@
  * incrlinks.c — the link pass's share of the build cache
  * (incremental.h).  A build into OUT records, for every document, what
  * the link pass found: under "lw KEY" (the link world and today,
- * hashed), one "lk SOURCE PATH" line (the hash of the text linked, the
- * path in the content folder, as corpus_find_path takes it) and after it
+ * hashed), first "lF FACE PATH" for every document of the build in
+ * order (its face, prelink_face, and its path in the content folder, as
+ * corpus_find_path takes it: the records name a document by its place
+ * N in that list), then for each document one "lk SOURCE PATH" line
+ * (the hash of the text linked, its path) and after it
  *
  *   lf SEV LINE COL RULE PATH MESSAGE   a finding (links, citations)
- *   le LINE TARGET                      a link to another document (its
- *                                       path in the content folder)
+ *   le LINE N                           a link to another document
  *   la LINE COL LINK FILE               a file of the project it names
  *   lt LINE COL KIND SLUG               a glossary term use
  *   lc SOURCE EDITION SECTION LINE DECLARED   a citation (govern.c)
+ *   ld N                                a document its links reached:
+ *                                       its face must be as it was
+ *   ln KIND NAME RESULT                 a name it looked up, which must
+ *                                       find what it found
  *
  * The next build, when its world and day make the same KEY, gives each
  * document read with that text its record as serve's standby gives a
@@ -40,7 +46,7 @@ links_key(pipeline *pl, char out[33])
 	incr_hash h;
 
 	incr_hash_init(&h);
-	incr_hash_str(&h, "policyc links 2");
+	incr_hash_str(&h, "policyc links 3");
 	incr_hash_str(&h, pipeline_link_names(pl));
 	incr_hash_str(&h, pipeline_corpus(pl)->today);
 	incr_hash_hex(&h, out);
@@ -56,6 +62,14 @@ typedef struct {
 	term_use *terms; size_t nterms;
 	link_deps *deps;
 } reading;
+
+/* The "lF" list as read back: where each document is now (-1: gone),
+ * and whether its face is as it was. */
+typedef struct {
+	long *doc;
+	unsigned char *same;
+	size_t n, cap;
+} face_list;
 
 /* Document k's face as links read it, hashed once a build. */
 static const char *
@@ -147,13 +161,13 @@ num(const char *s, int *ok)
 }
 
 /*
- * "ld FACE TARGET": a document its links reached, whose face must be as
- * it was; "ln KIND NAME RESULT": a name it looked up, which must find
- * what it found (KIND d: the document at path RESULT, n: none, a:
- * several, RESULT the candidates as reported).  1 when it holds now.
+ * "ld N": a document its links reached, whose face must be as it was;
+ * "ln KIND NAME RESULT": a name it looked up, which must find what it
+ * found (KIND d: the document at path RESULT, n: none, a: several,
+ * RESULT the candidates as reported).  1 when it holds now.
  */
 static int
-reading_dep(corpus *c, reading *x, const char *line)
+reading_dep(corpus *c, reading *x, const face_list *fl, const char *line)
 {
 	char *copy = xstrdup(line + 3), *f[3];
 	link_deps *dp = x->deps;
@@ -161,14 +175,15 @@ reading_dep(corpus *c, reading *x, const char *line)
 
 	if (!dp)
 		dp = x->deps = xcalloc(1, sizeof *x->deps);
-	if (line[1] == 'd' && split(copy, f, 2) == 2 && strlen(f[0]) == 32) {
-		long k = corpus_find_path(c, f[1]);
-		if (k >= 0 && !memcmp(face_of(c, (size_t)k), f[0], 32)) {
+	if (line[1] == 'd') {
+		int good = 1;
+		long at = num(copy, &good);
+		if (good && at >= 0 && (size_t)at < fl->n && fl->same[at]) {
 			if (dp->ntargets == dp->tcap)
 				dp->targets = xrealloc(dp->targets, (dp->tcap =
 				    dp->tcap ? 2 * dp->tcap : 8) *
 				    sizeof *dp->targets);
-			dp->targets[dp->ntargets++] = (size_t)k;
+			dp->targets[dp->ntargets++] = (size_t)fl->doc[at];
 			ok = 1;
 		}
 	} else if (line[1] == 'n' && split(copy, f, 3) == 3 &&
@@ -200,7 +215,7 @@ reading_dep(corpus *c, reading *x, const char *line)
 
 /* One line of the record under way. */
 static void
-reading_line(pipeline *pl, reading *x, const char *line)
+reading_line(pipeline *pl, reading *x, const face_list *fl, const char *line)
 {
 	corpus *c = pipeline_corpus(pl);
 	char *copy, *f[5];
@@ -209,7 +224,7 @@ reading_line(pipeline *pl, reading *x, const char *line)
 	if (x->doc < 0 || x->bad)
 		return;
 	if (!strncmp(line, "ld\t", 3) || !strncmp(line, "ln\t", 3)) {
-		if (!reading_dep(c, x, line))
+		if (!reading_dep(c, x, fl, line))
 			x->bad = 1;
 		return;
 	}
@@ -230,7 +245,8 @@ reading_line(pipeline *pl, reading *x, const char *line)
 	}
 	copy = xstrdup(line + 3);
 	if (!strncmp(line, "le\t", 3) && split(copy, f, 2) == 2) {
-		long to = corpus_find_path(c, f[1]);
+		long n = num(f[1], &ok), to = ok && n >= 0 &&
+		    (size_t)n < fl->n ? fl->doc[n] : -1;
 		int at = (int)num(f[0], &ok);
 		if (!ok || to < 0) {
 			x->bad = 1;
@@ -288,6 +304,7 @@ incr_links_restore(pipeline *pl, const char *out)
 	const char *body, *end, *line;
 	char key[33];
 	reading x;
+	face_list fl;
 	size_t given = 0;
 	int same = 0;
 
@@ -296,6 +313,7 @@ incr_links_restore(pipeline *pl, const char *out)
 		return 0;
 	links_key(pl, key);
 	memset(&x, 0, sizeof x);
+	memset(&fl, 0, sizeof fl);
 	x.doc = -1;
 	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
 		if (line[0] != 'l')
@@ -303,10 +321,24 @@ incr_links_restore(pipeline *pl, const char *out)
 		if (!strncmp(line, "lw\t", 3)) {
 			given += reading_commit(c, &x);
 			same = !strcmp(line + 3, key);
+			fl.n = 0;
 			continue;
 		}
 		if (!same)
 			continue;
+		if (!strncmp(line, "lF\t", 3)) {
+			long k = strlen(line) < 3 + 33 || line[3 + 32] != '\t' ?
+			    -1 : corpus_find_path(c, line + 3 + 33);
+			if (fl.n == fl.cap) {
+				fl.cap = fl.cap ? 2 * fl.cap : 64;
+				fl.doc = xrealloc(fl.doc, fl.cap * sizeof *fl.doc);
+				fl.same = xrealloc(fl.same, fl.cap);
+			}
+			fl.doc[fl.n] = k;
+			fl.same[fl.n++] = k >= 0 &&
+			    !memcmp(face_of(c, (size_t)k), line + 3, 32);
+			continue;
+		}
 		if (!strncmp(line, "lk\t", 3)) {
 			long k;
 			document *d;
@@ -327,9 +359,11 @@ incr_links_restore(pipeline *pl, const char *out)
 			x.r->ds = diag_new_like(pipeline_diags(pl));
 			continue;
 		}
-		reading_line(pl, &x, line);
+		reading_line(pl, &x, &fl, line);
 	}
 	given += reading_commit(c, &x);
+	free(fl.doc);
+	free(fl.same);
 	return given;
 }
 
@@ -347,9 +381,8 @@ put_document(corpus *c, size_t i, buf *b)
 	for (k = 0; k < d->link_deps->ntargets; k++) {
 		size_t t = d->link_deps->targets[k];
 		if (strpbrk(c->docs[t]->relpath, "\n\r"))
-			return 0;
-		buf_printf(b, "ld\t%s\t%s\n", face_of(c, t),
-		    c->docs[t]->relpath);
+			return 0;   /* not in the lF list as itself */
+		buf_printf(b, "ld\t%zu\n", t);
 	}
 	for (k = 0; k < d->link_deps->nnames; k++) {
 		const link_name_use *u = &d->link_deps->names[k];
@@ -373,7 +406,7 @@ put_document(corpus *c, size_t i, buf *b)
 			continue;
 		if (strpbrk(c->docs[e->to]->relpath, "\n\r"))
 			return 0;
-		buf_printf(b, "le\t%d\t%s\n", e->line, c->docs[e->to]->relpath);
+		buf_printf(b, "le\t%d\t%zu\n", e->line, e->to);
 	}
 	for (k = 0; k < d->nassets; k++) {
 		if (strpbrk(d->assets[k].file, "\t\n\r"))
@@ -403,6 +436,14 @@ incr_links_write(pipeline *pl, incr_out *o)
 		return;
 	links_key(pl, key);
 	buf_printf(&o->b, "lw\t%s\n", key);
+	/* every document's face and path, in order: the records below
+	 * name a document by its place here */
+	for (i = 0; i < c->ndocs; i++) {
+		buf_printf(&o->b, "lF\t%s\t%s\n", face_of(c, i),
+		    strpbrk(c->docs[i]->relpath, "\n\r") ? "" :
+		    c->docs[i]->relpath);
+		incr_out_room(o);
+	}
 	for (i = 0; i < c->ndocs; i++) {
 		at = o->b.len;
 		if (!put_document(c, i, &o->b)) {
