@@ -48,6 +48,8 @@
 #define FILTER_SLOWDOWN 1.0
 #endif
 #define FILTER_THREADS     16      /* filters at once, at most */
+#define FILTER_FEW_DOCS    8       /* the document-local filters over
+                                      this many documents: one child */
 
 /* Everything one filter run needs; reached from Lua through a light
  * userdata in the registry (Lua code cannot make or read those). */
@@ -804,9 +806,16 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 	} else
 		luamodel_settle(c, jobs);
 	if (m) {
+		/* a rebuild after an edit runs them over a document or
+		 * two: one child does that in less than the fork of a
+		 * second and its start */
+		size_t todo = 0;
+		for (i = 0; m->skip && i < c->ndocs; i++)
+			todo += !m->skip[i];
 		m->local_first = diag_count(ds);
 		q.skip = m->skip;
-		run_queue(&q, &js, 0, nlocal, jobs);
+		run_queue(&q, &js, 0, nlocal, m->skip &&
+		    todo <= FILTER_FEW_DOCS ? 1 : jobs);
 		m->local_end = diag_count(ds);
 		q.skip = NULL;
 	}
