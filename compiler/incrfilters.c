@@ -190,15 +190,17 @@ typedef struct {
 } key_ctx;
 
 /* A document's place in the corpus's index: part of its own key, and
- * all a corpus-index filter reads of it (index_key). */
+ * (without its title) all a corpus-index filter reads of it
+ * (index_key). */
 static void
-hash_index_fields(incr_hash *h, const document *d)
+hash_index_fields(incr_hash *h, const document *d, int title)
 {
 	incr_hash_str(h, d->path);
 	incr_hash_str(h, d->relpath);
 	incr_hash_str(h, d->id);
 	incr_hash_str(h, d->section);
-	incr_hash_str(h, d->title);
+	if (title)
+		incr_hash_str(h, d->title);
 	incr_hash_long(h, d->title_line);
 	incr_hash_str(h, d->type);
 	incr_hash_str(h, d->status);
@@ -323,7 +325,7 @@ key_one(void *arg, size_t i, int worker)
 	(void)worker;
 	incr_hash_init(&h);
 	incr_hash_str(&h, k->world);
-	hash_index_fields(&h, d);
+	hash_index_fields(&h, d, 1);
 	incr_hash_long(&h, d->review_state);
 	incr_hash_long(&h, d->review_days);
 	incr_hash_str(&h, d->review);
@@ -364,19 +366,11 @@ index_key(const corpus *c, const char *world, char out[33])
 	incr_hash_str(&h, world);
 	incr_hash_long(&h, (long)c->ndocs);
 	for (i = 0; i < c->ndocs; i++) {
-		const document *d = c->docs[i];
 		/* not the title: a corpus-index filter reads where it is
 		 * written (title_line), never what it says, so retitling a
 		 * document does not run them again */
-		incr_hash_str(&h, d->path);
-		incr_hash_str(&h, d->relpath);
-		incr_hash_str(&h, d->id);
-		incr_hash_str(&h, d->section);
-		incr_hash_long(&h, d->title_line);
-		incr_hash_str(&h, d->type);
-		incr_hash_str(&h, d->status);
-		incr_hash_long(&h, d->status_kind);
-		incr_hash_long(&h, d->broken);
+		hash_index_fields(&h, c->docs[i], 0);
+		incr_hash_long(&h, c->docs[i]->broken);
 	}
 	incr_hash_long(&h, (long)c->nedges);
 	for (i = 0; i < c->nedges; i++) {
