@@ -195,6 +195,21 @@ UNIT_TEST(utf8_validation)
 	CHECK_INT(bad, 3);
 	CHECK(!utf8_valid("\xed\xa0\x80", 3, &bad));  /* a surrogate */
 	CHECK(!utf8_valid("\xc0\xaf", 2, &bad));      /* overlong */
+	/* past runs of ASCII (read eight bytes at a time): the bad byte
+	 * found where it is, and a sequence across the eight-byte steps */
+	for (size_t at = 0; at < 20; at++) {
+		char t[32];
+		memset(t, 'a', sizeof t);
+		t[at] = (char)0xe9;
+		bad = 99;
+		CHECK(!utf8_valid(t, 24, &bad));
+		CHECK_INT(bad, at);
+		t[at] = (char)0xc3;
+		t[at + 1] = (char)0xa9;
+		CHECK(utf8_valid(t, 24, &bad));
+		CHECK(!utf8_valid(t, at + 1, &bad));   /* cut short */
+		CHECK_INT(bad, at);
+	}
 }
 
 UNIT_TEST(variables_from_config_and_organisation)
