@@ -1285,6 +1285,7 @@ static void
 named_add(incr *inc, const char *rel, const char *ohash, size_t len)
 {
 	new_rec *r;
+	size_t at;
 
 	if (!plain(rel))
 		return;
@@ -1292,8 +1293,17 @@ named_add(incr *inc, const char *rel, const char *ohash, size_t len)
 	    sizeof *inc->named);
 	inc->named_rec = xrealloc(inc->named_rec, (inc->nnamed + 1) *
 	    sizeof *inc->named_rec);
-	inc->named[inc->nnamed] = xstrdup(rel);
-	r = &inc->named_rec[inc->nnamed++];
+	/* kept in order of name: the corpus pages are carried over and
+	 * made in any order (html.c makes them side by side), and the
+	 * cache lists them as kept here */
+	for (at = inc->nnamed; at > 0 && strcmp(inc->named[at - 1], rel) > 0;
+	    at--) {
+		inc->named[at] = inc->named[at - 1];
+		inc->named_rec[at] = inc->named_rec[at - 1];
+	}
+	inc->named[at] = xstrdup(rel);
+	inc->nnamed++;
+	r = &inc->named_rec[at];
 	memcpy(r->ohash, ohash, 33);
 	r->size = len;
 	r->set = 1;
@@ -1366,7 +1376,6 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 	incr_out o;
 	char sum[33], bin[33], proj[33];
 	size_t i, k, d;
-	char **named_order;
 
 	if (!inc)
 		return 0;
@@ -1425,17 +1434,7 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			free(rel);
 		}
 	}
-	/* by name: the corpus pages are carried over and made in any order
-	 * (html.c makes them side by side) */
-	named_order = xmalloc((inc->nnamed ? inc->nnamed : 1) *
-	    sizeof *named_order);
 	for (i = 0; i < inc->nnamed; i++)
-		named_order[i] = inc->named[i];
-	qsort(named_order, inc->nnamed, sizeof *named_order, cmp_str);
-	for (k = 0; k < inc->nnamed; k++) {
-		for (i = 0; i < inc->nnamed && inc->named[i] != named_order[k];
-		    i++)
-			;
 		if (inc->named_rec[i].set) {
 			buf_printf(b, "out\t%s\t%s\t%zu\t", inc->with_pdf ?
 			    inc->corpus_key_pdf : inc->corpus_key,
@@ -1443,8 +1442,6 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			put_stat(b, staging, inc->named[i]);
 			buf_printf(b, "%s\n", inc->named[i]);
 		}
-	}
-	free(named_order);
 	/* the document-local filters' findings (incrfilters.c) */
 	incr_filters_write(pipeline_filters_memo(inc->pl), &o);
 	incr_links_write(inc->pl, &o);
