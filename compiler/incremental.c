@@ -142,8 +142,6 @@ incr_hash_long(incr_hash *h, long v)
 }
 
 static int plain(const char *s);
-static void named_add(incr *inc, const char *rel, const char *ohash,
-    size_t len);
 static void hash_int(incr_hash *h, long v);
 static void hash_tree(incr_hash *h, const char *dir, const char *prefix);
 static void binary_identity(char out[33]);
@@ -257,11 +255,20 @@ typedef struct {
 	long pages;                  /* a PDF's pages ("pp" line), or -1 */
 } old_rec;
 
+/* A file's stat as the cache records it (ino 0: not known). */
+typedef struct {
+	long long mtime_ns;
+	unsigned long long ino;
+} file_stat;
+
 typedef struct {
 	int set;
 	char ohash[33];
 	size_t size;
 	long pages;                  /* a PDF's, or -1 */
+	file_stat st;                /* when carried as a hard link: the
+	                                old file's, so the cache need not
+	                                stat the new name again */
 } new_rec;
 
 /* A part of the search index written or carried (incrsearch.c). */
@@ -269,6 +276,7 @@ typedef struct {
 	char *rel, *hashes;          /* hashes: "H1,H2,..." */
 	char key[33], ohash[33];
 	size_t size;
+	file_stat st;                /* as new_rec's */
 } search_part;
 
 struct incr {
@@ -304,6 +312,9 @@ struct incr {
 	size_t nnamed;
 	atomic_size_t reused, made, unread;
 };
+
+static void named_add(incr *inc, const char *rel, const char *ohash,
+    size_t len, file_stat st);
 
 static _Thread_local incr_stats last_stats;  /* per thread: editions build side by side */
 
@@ -1047,11 +1058,13 @@ carry_link(const char *out, const char *staging, const char *rel)
  * later edit could keep the time.  Else its bytes are hashed again.
  * Where no hard link can be made, the bytes are copied.  1 when it was
  * carried; *data_out then holds its bytes when they were read (else
- * NULL; caller frees).
+ * NULL; caller frees), and *carried the file's stat when staging has it
+ * as a hard link (the same inode, so the same mtime: the cache writes it
+ * without a second lstat), else ino 0.
  */
 static int
 verify_and_carry(incr *inc, const old_rec *r, const char *staging,
-    const char *rel, char **data_out)
+    const char *rel, char **data_out, file_stat *carried)
 {
 	char *path, *data = NULL, got[33];
 	struct stat st;
@@ -1059,6 +1072,8 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 	int fd, ok = 0;
 
 	*data_out = NULL;
+	carried->mtime_ns = 0;
+	carried->ino = 0;
 	path = path_join(inc->out, rel);
 	if (r->ino && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (size_t)st.st_size == r->size && (unsigned long long)st.st_ino ==
@@ -1066,6 +1081,8 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 	    r->mtime_ns < inc->cache_mtime_ns &&
 	    carry_link(inc->out, staging, rel) == 0) {
 		free(path);
+		carried->mtime_ns = stat_mtime_ns(&st);
+		carried->ino = (unsigned long long)st.st_ino;
 		atomic_fetch_add(&inc->unread, 1);
 		return 1;
 	}
@@ -1084,8 +1101,13 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 		}
 	}
 	close(fd);
-	if (ok && (carry_link(inc->out, staging, rel) == 0 ||
-	    publish_write(staging, rel, data, r->size) == 0)) {
+	if (ok && carry_link(inc->out, staging, rel) == 0) {
+		carried->mtime_ns = stat_mtime_ns(&st);
+		carried->ino = (unsigned long long)st.st_ino;
+		*data_out = data;
+		return 1;
+	}
+	if (ok && publish_write(staging, rel, data, r->size) == 0) {
 		*data_out = data;
 		return 1;
 	}
@@ -1138,7 +1160,7 @@ incr_search_old_entry(incr *inc, size_t i)
  * tree hash (the line of the part each hash names). */
 static void
 part_add(incr *inc, const char *rel, const char *key, const char *ohash,
-    size_t size, const size_t *members, size_t m)
+    size_t size, file_stat st, const size_t *members, size_t m)
 {
 	search_part *p;
 	buf h;
@@ -1165,6 +1187,7 @@ part_add(incr *inc, const char *rel, const char *key, const char *ohash,
 	snprintf(p->key, sizeof p->key, "%s", key);
 	memcpy(p->ohash, ohash, 33);
 	p->size = size;
+	p->st = st;
 }
 
 int
@@ -1173,12 +1196,13 @@ incr_search_carry_part(incr *inc, const char *staging, const char *rel,
 {
 	const old_rec *r;
 	char *data;
+	file_stat st;
 
 	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
 	    strcmp(r->key, key) != 0 ||
-	    !verify_and_carry(inc, r, staging, rel, &data))
+	    !verify_and_carry(inc, r, staging, rel, &data, &st))
 		return 0;
-	part_add(inc, rel, key, r->ohash, r->size, members, m);
+	part_add(inc, rel, key, r->ohash, r->size, st, members, m);
 	atomic_fetch_add(&inc->reused, 1);
 	free(data);
 	return 1;
@@ -1190,13 +1214,14 @@ incr_search_wrote_part(incr *inc, const char *rel, const char *key,
 {
 	incr_hash h;
 	char ohash[33];
+	file_stat unknown = { 0, 0 };
 
 	if (!inc)
 		return;
 	incr_hash_init(&h);
 	incr_hash_add(&h, data, len);
 	incr_hash_hex(&h, ohash);
-	part_add(inc, rel, key, ohash, len, members, m);
+	part_add(inc, rel, key, ohash, len, unknown, members, m);
 	atomic_fetch_add(&inc->made, 1);
 }
 
@@ -1206,12 +1231,14 @@ incr_reuse(incr *inc, enum incr_kind k, size_t i, const char *staging,
 {
 	const old_rec *r;
 	char *data;
+	file_stat st;
 
 	if (!inc || !inc->trusted || i >= inc->ndocs ||
 	    !(r = find_old(inc, rel)) || strcmp(r->key, inc->key[k][i]) ||
-	    !verify_and_carry(inc, r, staging, rel, &data))
+	    !verify_and_carry(inc, r, staging, rel, &data, &st))
 		return 0;
 	inc->rec[k][i].set = 1;
+	inc->rec[k][i].st = st;
 	memcpy(inc->rec[k][i].ohash, r->ohash, 33);
 	inc->rec[k][i].size = r->size;
 	inc->rec[k][i].pages = r->pages;
@@ -1249,6 +1276,7 @@ incr_wrote(incr *inc, enum incr_kind k, size_t i, const char *data,
 	incr_hash_hex(&h, inc->rec[k][i].ohash);
 	inc->rec[k][i].size = len;
 	inc->rec[k][i].pages = k == INCR_PDF ? pdf_count_pages(data, len) : -1;
+	inc->rec[k][i].st.ino = 0;   /* written: the cache stats it */
 	inc->rec[k][i].set = 1;
 	atomic_fetch_add(&inc->made, 1);
 }
@@ -1258,6 +1286,7 @@ incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
 {
 	const old_rec *r;
 	char *data;
+	file_stat st;
 
 	if (inc) {
 		/* the PDFs are made before the site (publish.c) */
@@ -1272,9 +1301,9 @@ incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
 	if (!inc || !inc->trusted || !(r = find_old(inc, rel)) ||
 	    strcmp(r->key, inc->with_pdf ? inc->corpus_key_pdf :
 	    inc->corpus_key) ||
-	    !verify_and_carry(inc, r, staging, rel, &data))
+	    !verify_and_carry(inc, r, staging, rel, &data, &st))
 		return 0;
-	named_add(inc, rel, r->ohash, r->size);
+	named_add(inc, rel, r->ohash, r->size, st);
 	atomic_fetch_add(&inc->reused, 1);
 	free(data);
 	return 1;
@@ -1282,7 +1311,8 @@ incr_reuse_corpus(incr *inc, const char *staging, const char *rel)
 
 /* Records the page rel of the corpus, its bytes' hash and size. */
 static void
-named_add(incr *inc, const char *rel, const char *ohash, size_t len)
+named_add(incr *inc, const char *rel, const char *ohash, size_t len,
+    file_stat st)
 {
 	new_rec *r;
 	size_t at;
@@ -1306,6 +1336,7 @@ named_add(incr *inc, const char *rel, const char *ohash, size_t len)
 	r = &inc->named_rec[at];
 	memcpy(r->ohash, ohash, 33);
 	r->size = len;
+	r->st = st;
 	r->set = 1;
 }
 
@@ -1320,7 +1351,7 @@ incr_wrote_corpus(incr *inc, const char *rel, const char *data, size_t len)
 	incr_hash_init(&h);
 	incr_hash_add(&h, data, len);
 	incr_hash_hex(&h, ohash);
-	named_add(inc, rel, ohash, len);
+	named_add(inc, rel, ohash, len, (file_stat){ 0, 0 });
 	atomic_fetch_add(&inc->made, 1);
 }
 
@@ -1355,12 +1386,19 @@ plain(const char *s)
 /* "MTIME\tINO\t" of staging/rel as written (a hard link keeps both
  * through the swap and into the next build's staging), or "0\t0\t",
  * which makes the next build hash the file. */
+/* An "out" line's stat fields: known when the file was carried as a
+ * hard link (verify_and_carry), else read from staging. */
 static void
-put_stat(buf *b, const char *staging, const char *rel)
+put_stat(buf *b, const char *staging, const char *rel, file_stat known)
 {
-	char *path = path_join(staging, rel);
+	char *path;
 	struct stat st;
 
+	if (known.ino) {
+		buf_printf(b, "%lld\t%llu\t", known.mtime_ns, known.ino);
+		return;
+	}
+	path = path_join(staging, rel);
 	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 		buf_printf(b, "%lld\t%llu\t", stat_mtime_ns(&st),
 		    (unsigned long long)st.st_ino);
@@ -1425,7 +1463,7 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			if (rel) {
 				buf_printf(b, "out\t%s\t%s\t%zu\t", inc->key[k][i],
 				    inc->rec[k][i].ohash, inc->rec[k][i].size);
-				put_stat(b, staging, rel);
+				put_stat(b, staging, rel, inc->rec[k][i].st);
 				buf_printf(b, "%s\n", rel);
 				if (inc->rec[k][i].pages >= 0)
 					buf_printf(b, "pp\t%ld\t%s\n",
@@ -1439,7 +1477,8 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			buf_printf(b, "out\t%s\t%s\t%zu\t", inc->with_pdf ?
 			    inc->corpus_key_pdf : inc->corpus_key,
 			    inc->named_rec[i].ohash, inc->named_rec[i].size);
-			put_stat(b, staging, inc->named[i]);
+			put_stat(b, staging, inc->named[i],
+			    inc->named_rec[i].st);
 			buf_printf(b, "%s\n", inc->named[i]);
 		}
 	/* the document-local filters' findings (incrfilters.c) */
@@ -1453,7 +1492,7 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 		const search_part *sp = &inc->parts[i];
 		buf_printf(b, "out\t%s\t%s\t%zu\t", sp->key, sp->ohash,
 		    sp->size);
-		put_stat(b, staging, sp->rel);
+		put_stat(b, staging, sp->rel, sp->st);
 		buf_printf(b, "%s\nse\t%s\t", sp->rel, sp->rel);
 		buf_puts(b, sp->hashes);
 		buf_putc(b, '\n');
