@@ -264,8 +264,34 @@ text_many(buf *b, const unsigned char *p, size_t k)
 		buf_putn(b, (const char *)p, k);
 }
 
+/* walk(b, s, text_byte, text_many), with each run of printable ASCII
+ * (most of every diagnostic) copied at once: a build prints thousands
+ * of lines, and byte by byte they cost milliseconds. */
 void
 escape_text(buf *b, const char *s)
 {
-	walk(b, s, text_byte, text_many, 0);
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p), run, k;
+
+	while (n > 0) {
+		for (run = 0; run < n && ((p[run] >= 0x20 && p[run] < 0x7f) ||
+		    p[run] == '\t'); run++)
+			;
+		if (run > 0) {
+			buf_putn(b, (const char *)p, run);
+			p += run;
+			n -= run;
+			continue;
+		}
+		k = utf8_seq(p, n);
+		if (k == 0) {
+			buf_puts(b, REPLACEMENT);
+			k = 1;
+		} else if (k == 1)
+			text_byte(b, *p, 0);
+		else
+			text_many(b, p, k);
+		p += k;
+		n -= k;
+	}
 }

@@ -10,6 +10,7 @@
 #include "date.h"
 #include "diag.h"
 #include "document.h"
+#include "escape.h"
 #include "frontmatter.h"
 #include "project.h"
 #include "util.h"
@@ -210,6 +211,40 @@ UNIT_TEST(utf8_validation)
 		CHECK(!utf8_valid(t, at + 1, &bad));   /* cut short */
 		CHECK_INT(bad, at);
 	}
+}
+
+/* escape_text copies runs of printable ASCII at once: what lies between
+ * and after them is escaped as before, at every place in a line */
+UNIT_TEST(text_escapes_around_plain_runs)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "", "" },
+		{ "plain text\twith a tab", "plain text\twith a tab" },
+		{ "a\nb\rc", "a\\nb\\rc" },
+		{ "\x1b[31mred", "\\x1b[31mred" },
+		{ "del\x7f", "del\\x7f" },
+		{ "caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d", "caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d" },
+		{ "csi \xc2\x9b!", "csi \\u009b!" },
+		{ "bad \xff byte", "bad \xef\xbf\xbd byte" },
+		{ "cut \xc3", "cut \xef\xbf\xbd" },
+		{ "\x01", "\\x01" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		buf b;
+		buf_init(&b);
+		buf_puts(&b, "<");
+		escape_text(&b, cases[i].in);
+		buf_puts(&b, ">");
+		char *want = xasprintf("<%s>", cases[i].out);
+		CHECK_STR(b.data, want);
+		free(want);
+		buf_free(&b);
+	}
+	buf b;
+	buf_init(&b);
+	escape_text(&b, NULL);
+	CHECK_STR(b.data ? b.data : "", "");
+	buf_free(&b);
 }
 
 UNIT_TEST(variables_from_config_and_organisation)
