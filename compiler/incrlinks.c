@@ -367,6 +367,27 @@ incr_links_restore(pipeline *pl, const char *out)
 	return given;
 }
 
+/* "TAG\tN1\t...\tNn[\tLAST]\n": a record line of numbers (and a
+ * name last), without a format to parse — a thousand documents' records
+ * are some 70,000 such lines. */
+static void
+put_line(buf *b, const char *tag, const long long *v, size_t n,
+    const char *last)
+{
+	size_t k;
+
+	buf_puts(b, tag);
+	for (k = 0; k < n; k++) {
+		buf_putc(b, '\t');
+		buf_put_long(b, v[k]);
+	}
+	if (last) {
+		buf_putc(b, '\t');
+		buf_puts(b, last);
+	}
+	buf_putc(b, '\n');
+}
+
 /* Document i's record into b; 0 when it cannot be written whole. */
 static int
 put_document(corpus *c, size_t i, buf *b)
@@ -382,12 +403,12 @@ put_document(corpus *c, size_t i, buf *b)
 		size_t t = d->link_deps->targets[k];
 		if (strpbrk(c->docs[t]->relpath, "\n\r"))
 			return 0;   /* not in the lF list as itself */
-		buf_printf(b, "ld\t%zu\n", t);
+		put_line(b, "ld", (long long[]){ (long long)t }, 1, NULL);
 	}
 	for (k = 0; k < d->link_deps->nnames; k++) {
 		const link_name_use *u = &d->link_deps->names[k];
-		buf_printf(b, "ln\t%c\t", u->result >= 0 ? 'd' :
-		    u->result == -1 ? 'n' : 'a');
+		buf_puts(b, u->result >= 0 ? "ln\td\t" :
+		    u->result == -1 ? "ln\tn\t" : "ln\ta\t");
 		incr_put_escaped(b, u->name);
 		buf_putc(b, '\t');
 		incr_put_escaped(b, u->result >= 0 ?
@@ -406,20 +427,22 @@ put_document(corpus *c, size_t i, buf *b)
 			continue;
 		if (strpbrk(c->docs[e->to]->relpath, "\n\r"))
 			return 0;
-		buf_printf(b, "le\t%d\t%zu\n", e->line, e->to);
+		put_line(b, "le", (long long[]){ e->line, (long long)e->to },
+		    2, NULL);
 	}
 	for (k = 0; k < d->nassets; k++) {
 		if (strpbrk(d->assets[k].file, "\t\n\r"))
 			return 0;
-		buf_printf(b, "la\t%d\t%d\t%d\t%s\n", d->assets[k].line,
-		    d->assets[k].col, d->assets[k].is_link,
+		put_line(b, "la", (long long[]){ d->assets[k].line,
+		    d->assets[k].col, d->assets[k].is_link }, 3,
 		    d->assets[k].file);
 	}
 	for (k = 0; k < d->nterms; k++) {
 		if (strpbrk(d->terms[k].term_slug, "\t\n\r"))
 			return 0;
-		buf_printf(b, "lt\t%d\t%d\t%d\t%s\n", d->terms[k].line,
-		    d->terms[k].col, d->terms[k].kind, d->terms[k].term_slug);
+		put_line(b, "lt", (long long[]){ d->terms[k].line,
+		    d->terms[k].col, d->terms[k].kind }, 3,
+		    d->terms[k].term_slug);
 	}
 	return govern_cites_record(c->govern, c, i, b);
 }
@@ -439,9 +462,12 @@ incr_links_write(pipeline *pl, incr_out *o)
 	/* every document's face and path, in order: the records below
 	 * name a document by its place here */
 	for (i = 0; i < c->ndocs; i++) {
-		buf_printf(&o->b, "lF\t%s\t%s\n", face_of(c, i),
-		    strpbrk(c->docs[i]->relpath, "\n\r") ? "" :
+		buf_puts(&o->b, "lF\t");
+		buf_puts(&o->b, face_of(c, i));
+		buf_putc(&o->b, '\t');
+		buf_puts(&o->b, strpbrk(c->docs[i]->relpath, "\n\r") ? "" :
 		    c->docs[i]->relpath);
+		buf_putc(&o->b, '\n');
 		incr_out_room(o);
 	}
 	for (i = 0; i < c->ndocs; i++) {

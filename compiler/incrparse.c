@@ -219,7 +219,11 @@ put_document(const document *d, buf *b)
 		const heading *h = &d->headings[k];
 		if (!h->slug || !*h->slug)
 			return 0;
-		buf_printf(b, "ph\t%d\t%d\t", h->level, h->line);
+		buf_puts(b, "ph\t");
+		buf_put_long(b, h->level);
+		buf_putc(b, '\t');
+		buf_put_long(b, h->line);
+		buf_putc(b, '\t');
 		incr_put_escaped(b, h->slug);
 		buf_putc(b, '\t');
 		incr_put_escaped(b, h->text ? h->text : "");

@@ -160,6 +160,22 @@ buf_printf(buf *b, const char *fmt, ...)
 		b->data[b->len] = '\0';
 }
 
+void
+buf_put_long(buf *b, long long v)
+{
+	char digits[24];
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+	size_t k = sizeof digits;
+
+	do
+		digits[--k] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		digits[--k] = '-';
+	buf_putn(b, digits + k, sizeof digits - k);
+}
+
 char *
 buf_detach(buf *b)
 {

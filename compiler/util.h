@@ -49,6 +49,9 @@ buf_putc(buf *b, char c)
 	b->data[b->len] = '\0';
 }
 void buf_printf(buf *b, const char *fmt, ...) PC_PRINTF(2, 3);
+/* v in decimal, as "%lld" prints it, without a format to parse (the
+ * cache's writers put some 100,000 numbers a build). */
+void buf_put_long(buf *b, long long v);
 char *buf_detach(buf *b);
 
 /* GitHub heading slug of s: lower case, spaces to '-', punctuation dropped

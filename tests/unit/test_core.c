@@ -3,6 +3,8 @@
  * matter splitting, id rules, ISO dates, slugs, UTF-8 checks and
  * {{variables}}.
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,6 +246,33 @@ UNIT_TEST(text_escapes_around_plain_runs)
 	buf_init(&b);
 	escape_text(&b, NULL);
 	CHECK_STR(b.data ? b.data : "", "");
+	buf_free(&b);
+}
+
+/* buf_put_long prints what "%lld" prints, at the ends of the range too */
+UNIT_TEST(buf_put_long_is_lld)
+{
+	static const long long v[] = { 0, 7, -7, 10, 99, 100, -100,
+	    1733380000123456789LL, LLONG_MAX, LLONG_MIN };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		buf b;
+		char want[32];
+		buf_init(&b);
+		buf_puts(&b, "x");
+		buf_put_long(&b, v[i]);
+		snprintf(want, sizeof want, "x%lld", v[i]);
+		CHECK_STR(b.data, want);
+		buf_free(&b);
+	}
+	/* buf_printf: text longer than the room it first tries */
+	buf b;
+	buf_init(&b);
+	buf_printf(&b, "%s", "");
+	CHECK_STR(b.data, "");
+	for (int i = 0; i < 50; i++)
+		buf_printf(&b, "%d:%s;", i, "a fairly long piece of text to pass the room");
+	CHECK_INT(b.len, strlen(b.data));
+	CHECK(strstr(b.data, "49:a fairly long piece of text to pass the room;") != NULL);
 	buf_free(&b);
 }
 
