@@ -41,6 +41,7 @@ struct incr_filters {
 	char **old;               /* per document: its cached findings
 	                             ("fd" lines), when skipped */
 	char **rec;               /* per document: findings to record */
+	strtab *paths;            /* document path -> index */
 	int ok;                   /* records may be written */
 	/* the corpus-index filters (filters.h), replayed whole */
 	char index_key[33];
@@ -423,10 +424,20 @@ void
 incr_put_finding(buf *b, const char *tag, const diagnostic *g,
     const char *path)
 {
-	buf_printf(b, "%s\t%d\t%d\t%d\t%s\t", tag, (int)g->sev, g->line,
-	    g->col, g->rule);
-	if (path)
-		buf_printf(b, "%s\t", path);
+	buf_puts(b, tag);
+	buf_putc(b, '\t');
+	buf_put_long(b, (int)g->sev);
+	buf_putc(b, '\t');
+	buf_put_long(b, g->line);
+	buf_putc(b, '\t');
+	buf_put_long(b, g->col);
+	buf_putc(b, '\t');
+	buf_puts(b, g->rule);
+	buf_putc(b, '\t');
+	if (path) {
+		buf_puts(b, path);
+		buf_putc(b, '\t');
+	}
 	incr_put_escaped(b, g->message);
 	buf_putc(b, '\n');
 }
@@ -484,17 +495,13 @@ read_old(incr_filters *f, const char *out)
 {
 	corpus *c = pipeline_corpus(f->pl);
 	const char *body, *end, *line;
-	strtab *paths = strtab_new(c->ndocs + 1);
+	const strtab *paths = f->paths;
 	long cur = -1;
 	size_t i;
 	buf acc;
 
-	if (!(end = incr_cache_lines(out, f->pl, 1, &body))) {
-		strtab_free(paths);
+	if (!(end = incr_cache_lines(out, f->pl, 1, &body)))
 		return;
-	}
-	for (i = 0; i < c->ndocs; i++)
-		strtab_put(paths, c->docs[i]->path, (long)i);
 	buf_init(&acc);
 	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
 		if (!strncmp(line, "fix\t", 4)) {
@@ -505,8 +512,10 @@ read_old(incr_filters *f, const char *out)
 				buf_init(&fx);
 				buf_puts(&fx, "");
 				for (x = INCR_NEXT_LINE(line); x < end &&
-				    !strncmp(x, "fx\t", 3); x = INCR_NEXT_LINE(x))
-					buf_printf(&fx, "%s\n", x);
+				    !strncmp(x, "fx\t", 3); x = INCR_NEXT_LINE(x)) {
+					buf_puts(&fx, x);
+					buf_putc(&fx, '\n');
+				}
 				f->index_old = buf_detach(&fx);
 			}
 		}
@@ -524,15 +533,16 @@ read_old(incr_filters *f, const char *out)
 				cur = k;
 				buf_puts(&acc, "");
 			}
-		} else if (cur >= 0 && !strncmp(line, "fd\t", 3))
-			buf_printf(&acc, "%s\n", line);
+		} else if (cur >= 0 && !strncmp(line, "fd\t", 3)) {
+			buf_puts(&acc, line);
+			buf_putc(&acc, '\n');
+		}
 	}
 	if (cur >= 0)
 		f->old[cur] = buf_detach(&acc);
 	buf_free(&acc);
 	for (i = 0; i < c->ndocs; i++)
 		f->skip[i] = f->old[i] != NULL;
-	strtab_free(paths);
 }
 
 static int
@@ -560,11 +570,37 @@ sorted_lines(char *s)
 	if (n)
 		qsort(v, n, sizeof *v, cmp_line);
 	buf_init(&b);
-	for (i = 0; i < n; i++)
-		buf_printf(&b, "%s\n", v[i]);
+	for (i = 0; i < n; i++) {
+		buf_puts(&b, v[i]);
+		buf_putc(&b, '\n');
+	}
 	free(v);
 	free(s);
 	return buf_detach(&b);
+}
+
+/* 1 when the lines of s are in byte order already (as a record this
+ * code wrote is): it is then recorded again as it is. */
+static int
+lines_sorted(const char *s)
+{
+	const char *prev = NULL, *line, *next;
+
+	for (line = s; *line; line = next + 1) {
+		if (!(next = strchr(line, '\n')))
+			return 0;
+		if (prev) {
+			/* compare the two lines up to their newlines, so
+			 * "a\tb" before "a" is out of order as strcmp has it */
+			size_t n1 = (size_t)(line - 1 - prev), n2 =
+			    (size_t)(next - line);
+			int d = memcmp(prev, line, n1 < n2 ? n1 : n2);
+			if (d > 0 || (d == 0 && n1 > n2))
+				return 0;
+		}
+		prev = line;
+	}
+	return 1;
 }
 
 incr_filters *
@@ -584,6 +620,9 @@ incr_filters_begin(pipeline *pl, const char *out)
 	f->skip = xcalloc(c->ndocs + 1, 1);
 	f->old = xcalloc(c->ndocs + 1, sizeof *f->old);
 	f->rec = xcalloc(c->ndocs + 1, sizeof *f->rec);
+	f->paths = strtab_new(c->ndocs + 1);
+	for (size_t i = 0; i < c->ndocs; i++)
+		strtab_put(f->paths, c->docs[i]->path, (long)i);
 	world_key(pl, pipeline_diags(pl), world);
 	if (!pipeline_options_of(pl)->cache_fresh)
 		read_views(f, out);
@@ -667,17 +706,15 @@ int
 incr_filters_end(incr_filters *f, const filters_memo *m, diag_set *ds)
 {
 	corpus *c;
-	strtab *paths;
+	const strtab *paths;
 	diag_set *tmp;
 	size_t i;
-	buf *acc;
+	buf *acc, scratch;
 
 	if (!f)
 		return 1;
 	c = pipeline_corpus(f->pl);
-	paths = strtab_new(c->ndocs + 1);
-	for (i = 0; i < c->ndocs; i++)
-		strtab_put(paths, c->docs[i]->path, (long)i);
+	paths = f->paths;
 	if (!m->only_local)
 		index_end(f, m, ds, paths);
 	acc = xcalloc(c->ndocs + 1, sizeof *acc);
@@ -693,32 +730,44 @@ incr_filters_end(incr_filters *f, const filters_memo *m, diag_set *ds)
 			put_finding(&acc[k], g);
 	}
 	if (f->ok) {
-		/* the skipped documents' findings, as they were */
+		/* the skipped documents' findings, as they were: read from
+		 * a copy (reading splits the lines), and recorded again as
+		 * they are when nothing else joined them (most of a
+		 * rebuild's thousands of findings) */
 		tmp = diag_new();
+		buf_init(&scratch);
 		for (i = 0; i < c->ndocs; i++) {
 			char *line, *next;
-			if (!f->skip[i])
+			if (!f->skip[i] || !f->old[i])
 				continue;
-			/* recorded again as they were */
-			buf_puts(&acc[i], f->old[i]);
-			for (line = f->old[i]; line && *line; line = next) {
+			scratch.len = 0;
+			buf_puts(&scratch, f->old[i]);
+			for (line = scratch.data; *line; line = next) {
 				next = strchr(line, '\n');
 				*next++ = '\0';
 				if (!get_finding(line, c->docs[i]->path, tmp))
 					f->ok = 0;
 			}
+			if (acc[i].len == 0 && lines_sorted(f->old[i])) {
+				f->rec[i] = f->old[i];
+				f->old[i] = NULL;
+			} else
+				buf_puts(&acc[i], f->old[i]);
 		}
+		buf_free(&scratch);
 		if (f->ok)
 			diag_merge(ds, tmp);
 		diag_free(tmp);
 	}
 	for (i = 0; i < c->ndocs; i++) {
-		f->rec[i] = sorted_lines(buf_detach(&acc[i]));
+		if (!f->rec[i])
+			f->rec[i] = sorted_lines(buf_detach(&acc[i]));
+		else
+			buf_free(&acc[i]);
 		free(f->old[i]);
 		f->old[i] = NULL;
 	}
 	free(acc);
-	strtab_free(paths);
 	return f->ok;
 }
 
@@ -776,6 +825,7 @@ incr_filters_free(incr_filters *f)
 	}
 	free(f->old);
 	free(f->rec);
+	strtab_free(f->paths);
 	free(f->index_old);
 	free(f->index_rec);
 	strtab_free(f->views);
