@@ -47,6 +47,7 @@
 #include "fsio.h"
 #include "backend.h"
 #include "incremental.h"
+#include "xmlout.h"
 #include "xmlread.h"
 #include "jobs.h"
 #include "publish.h"
@@ -849,6 +850,68 @@ hash_write(void *h, const char *data, size_t n)
 	return 0;
 }
 
+/*
+ * What the built-in corpus pages read of a lean corpus tree (xmlout.h),
+ * hashed: the tree as held, and the graph's edges (the section graphs
+ * read them through corpus_edge).  Not its parts — <diagnostics>, the
+ * <use>s past the held ones, the edges' notes — which no built-in corpus
+ * page reads, nor any line= attribute: no built-in template reads a
+ * source position (tests/incremental.t holds them to it), and a
+ * paragraph added near the top of a document moves every finding and
+ * term use below it.  So such an edit, or one that changes only
+ * findings, carries the corpus pages over, as it does the pages of the
+ * other documents.  A project's own html templates make the tree whole,
+ * and the key corpus.xml's bytes.
+ */
+static void
+hash_lean_nodes(incr_hash *h, xmlNodePtr n)
+{
+	xmlAttrPtr a;
+	xmlNodePtr t;
+
+	for (; n; n = n->next) {
+		hash_int(h, (long)n->type);
+		if (n->type != XML_ELEMENT_NODE) {
+			incr_hash_str(h, (const char *)n->content);
+			continue;
+		}
+		incr_hash_str(h, (const char *)n->name);
+		incr_hash_str(h, n->ns ? (const char *)n->ns->href : "");
+		for (a = n->properties; a; a = a->next) {
+			if (xmlStrEqual(a->name, BAD_CAST "line") && !a->ns)
+				continue;
+			incr_hash_str(h, "@");
+			incr_hash_str(h, (const char *)a->name);
+			incr_hash_str(h, a->ns ? (const char *)a->ns->href : "");
+			for (t = a->children; t; t = t->next)
+				incr_hash_str(h, (const char *)t->content);
+		}
+		incr_hash_str(h, ">");
+		hash_lean_nodes(h, n->children);
+		incr_hash_str(h, "<");
+	}
+}
+
+static void
+hash_lean_corpus(incr *inc, char out[33])
+{
+	const corpus *c = pipeline_corpus(inc->pl);
+	xmlDocPtr cx = pipeline_corpus_xml(inc->pl);
+	const char *from, *to, *kind;
+	incr_hash h;
+	size_t k;
+
+	incr_hash_init(&h);
+	incr_hash_str(&h, "policyc lean corpus 1");
+	hash_lean_nodes(&h, cx ? cx->children : NULL);
+	for (k = 0; xmlout_corpus_edge(c, k, &from, &to, &kind); k++) {
+		incr_hash_str(&h, from);
+		incr_hash_str(&h, to);
+		incr_hash_str(&h, kind);
+	}
+	incr_hash_hex(&h, out);
+}
+
 static void
 corpus_keys(incr *inc)
 {
@@ -860,9 +923,13 @@ corpus_keys(incr *inc)
 	if (inc->corpus_keyed)
 		return;
 	inc->corpus_keyed = 1;
-	/* its bytes as written (a lean tree's parts in their place),
-	 * hashed here unless the writer of OUT/xml/corpus.xml did */
-	if (inc->corpus_hash[0])
+	/* a lean tree: what the built-in pages read of it; else its bytes
+	 * as written, hashed here unless the writer of OUT/xml/corpus.xml
+	 * did */
+	/* (finished first: a tree xmldump cannot write is made whole) */
+	if (pipeline_corpus_xml(inc->pl) && pipeline_corpus_lean(inc->pl))
+		hash_lean_corpus(inc, cx);
+	else if (inc->corpus_hash[0])
 		memcpy(cx, inc->corpus_hash, 33);
 	else {
 		incr_hash_init(&h);
@@ -1395,7 +1462,9 @@ put_stat(buf *b, const char *staging, const char *rel, file_stat known)
 	struct stat st;
 
 	if (known.ino) {
-		buf_printf(b, "%lld\t%llu\t", known.mtime_ns, known.ino);
+		buf_put_long(b, known.mtime_ns);
+		buf_putc(b, '\t');
+		buf_printf(b, "%llu\t", known.ino);
 		return;
 	}
 	path = path_join(staging, rel);

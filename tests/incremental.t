@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 100
+plan 108
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -62,6 +62,19 @@ a=$(ino a); z=$(ino z/z1)
 sed -i 's/^Text\.$/Changed text./' "$P/policies/a.md"
 build_both "body"
 reached "body" a "$a"; kept "body" z/z1 "$z"
+
+# -- lines moved: a paragraph added at the top of a moves its term use,
+# links and findings in corpus.xml; no built-in corpus page reads a line
+# (incremental.c hash_lean_nodes), so those pages are carried over
+a=$(ino a); r=$(ino review); g=$(ino glossary); x=$(ino index); z=$(ino z/z1)
+cp "$I/xml/corpus.xml" "$TMP/corpus-before.xml"
+perl -0pi -e 's/\nTell the LADO/\nA paragraph added first.\n\nTell the LADO/' "$P/policies/a.md"
+build_both "lines moved"
+reached "lines moved" a "$a"; kept "lines moved" z/z1 "$z"
+kept "lines moved" review "$r"; kept "lines moved" glossary "$g"; kept "lines moved" index "$x"
+check "lines moved: corpus.xml has the moved lines" sh -c '! cmp -s "$1" "$2"' _ "$TMP/corpus-before.xml" "$I/xml/corpus.xml"
+check "no built-in html template reads a line= attribute (the corpus pages' key leaves them out)" \
+    sh -c '! grep -n "@line\|attribute::line\|name() *= *.line" "$1"/templates/html/*.xsl' _ "$ROOT"
 
 # -- title: every page linking to it
 a=$(ino a); b=$(ino b); z=$(ino z/z1)
