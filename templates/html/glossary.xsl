@@ -26,27 +26,31 @@
       <xsl:with-param name="crumbs">
         <xsl:call-template name="crumb"><xsl:with-param name="label" select="'Glossary'"/></xsl:call-template>
       </xsl:with-param>
-      <xsl:with-param name="content">
-        <h1>Glossary</h1>
-        <p class="lead">What the terms and abbreviations used in these documents mean, and where each one is used.</p>
-        <nav class="az" aria-label="Glossary A to Z">
-          <ul class="az__list">
-            <xsl:call-template name="az"><xsl:with-param name="i" select="1"/></xsl:call-template>
-          </ul>
-        </nav>
-        <xsl:call-template name="letter-sections"><xsl:with-param name="i" select="1"/></xsl:call-template>
-        <xsl:variable name="other" select="/corpus/glossary/entry[not(contains($letters, translate(substring(normalize-space(name), 1, 1), $pc-lower, $pc-upper))) or normalize-space(name) = '']"/>
-        <xsl:if test="$other">
-          <section aria-labelledby="letter-other">
-            <h2 id="letter-other" class="az__heading">Other</h2>
-            <dl class="glossary"><xsl:apply-templates select="$other"><xsl:sort select="name"/></xsl:apply-templates></dl>
-          </section>
-        </xsl:if>
-        <xsl:if test="not(/corpus/glossary/entry)">
-          <p>The glossary is empty.</p>
-        </xsl:if>
-      </xsl:with-param>
+      <xsl:with-param name="content-in-place" select="true()"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The page's content, written in place (layout.xsl "page") rather
+       than made as $content and copied: every term with the documents that use it. -->
+  <xsl:template match="corpus" mode="page">
+    <h1>Glossary</h1>
+    <p class="lead">What the terms and abbreviations used in these documents mean, and where each one is used.</p>
+    <nav class="az" aria-label="Glossary A to Z">
+      <ul class="az__list">
+        <xsl:call-template name="az"><xsl:with-param name="i" select="1"/></xsl:call-template>
+      </ul>
+    </nav>
+    <xsl:call-template name="letter-sections"><xsl:with-param name="i" select="1"/></xsl:call-template>
+    <xsl:variable name="other" select="/corpus/glossary/entry[not(contains($letters, translate(substring(normalize-space(name), 1, 1), $pc-lower, $pc-upper))) or normalize-space(name) = '']"/>
+    <xsl:if test="$other">
+      <section aria-labelledby="letter-other">
+        <h2 id="letter-other" class="az__heading">Other</h2>
+        <dl class="glossary"><xsl:apply-templates select="$other"><xsl:sort select="name"/></xsl:apply-templates></dl>
+      </section>
+    </xsl:if>
+    <xsl:if test="not(/corpus/glossary/entry)">
+      <p>The glossary is empty.</p>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="az">

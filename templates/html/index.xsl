@@ -32,73 +32,77 @@
         </xsl:choose>
       </xsl:with-param>
       <xsl:with-param name="current" select="'contents'"/>
-      <xsl:with-param name="content">
-        <h1>
-          <xsl:choose>
-            <xsl:when test="normalize-space($home/meta/title) != ''"><xsl:value-of select="normalize-space($home/meta/title)"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="$site-title"/></xsl:otherwise>
-          </xsl:choose>
-        </h1>
-        <xsl:choose>
-          <xsl:when test="$home/body/node()">
-            <div class="home prose">
-              <xsl:apply-templates select="$home/body" mode="body"/>
-            </div>
-          </xsl:when>
-          <xsl:otherwise>
-            <p class="lead">
-              <xsl:value-of select="count($current)"/>
-              <xsl:text> current policies, procedures and notices</xsl:text>
-              <xsl:if test="normalize-space($org/name) != ''">
-                <xsl:value-of select="concat(' published by ', normalize-space($org/name))"/>
-              </xsl:if>
-              <xsl:text>. Look up a term in the </xsl:text>
-              <a href="glossary.html">glossary</a>
-              <xsl:text> or see </xsl:text>
-              <a href="whats-new.html">what has changed recently</a>
-              <xsl:text>.</xsl:text>
-            </p>
-          </xsl:otherwise>
-        </xsl:choose>
-        <xsl:variable name="tops" select="/corpus/sections/section[string(@parent) = '']"/>
-        <xsl:if test="count(/corpus/sections/section) + count($old[1]) &gt; 1">
-          <nav class="toc toc--inline" aria-labelledby="pc-sections-h">
-            <h2 class="toc__heading" id="pc-sections-h">Sections</h2>
-            <ul class="toc__list">
-              <xsl:if test="$general">
-                <li><a href="#section-">General</a></li>
-              </xsl:if>
-              <xsl:for-each select="$tops">
-                <xsl:sort select="translate(@title, $pc-upper, $pc-lower)"/>
-                <li><a href="#section-{translate(@path, '/', '-')}"><xsl:value-of select="@title"/></a></li>
-              </xsl:for-each>
-              <xsl:if test="$old">
-                <li><a href="#section-superseded">Superseded and withdrawn</a></li>
-              </xsl:if>
-            </ul>
-          </nav>
-        </xsl:if>
-        <xsl:if test="$general">
-          <section class="contents-section" aria-labelledby="section-">
-            <h2 id="section-">General</h2>
-            <xsl:call-template name="doc-list"><xsl:with-param name="docs" select="$general"/></xsl:call-template>
-          </section>
-        </xsl:if>
-        <xsl:apply-templates select="$tops" mode="contents">
-          <xsl:sort select="translate(@title, $pc-upper, $pc-lower)"/>
-        </xsl:apply-templates>
-        <xsl:if test="$old">
-          <section class="contents-section contents-section--old" aria-labelledby="section-superseded">
-            <h2 id="section-superseded">Superseded and withdrawn</h2>
-            <p>These documents are kept for reference. Do not follow them: each says what replaces it.</p>
-            <xsl:call-template name="doc-list"><xsl:with-param name="docs" select="$old"/></xsl:call-template>
-          </section>
-        </xsl:if>
-        <xsl:if test="not(/corpus/documents/doc)">
-          <p>There are no documents yet.</p>
-        </xsl:if>
-      </xsl:with-param>
+      <xsl:with-param name="content-in-place" select="true()"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The page's content, written in place (layout.xsl "page") rather
+       than made as $content and copied: every current document, by section. -->
+  <xsl:template match="corpus" mode="page">
+    <h1>
+      <xsl:choose>
+        <xsl:when test="normalize-space($home/meta/title) != ''"><xsl:value-of select="normalize-space($home/meta/title)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$site-title"/></xsl:otherwise>
+      </xsl:choose>
+    </h1>
+    <xsl:choose>
+      <xsl:when test="$home/body/node()">
+        <div class="home prose">
+          <xsl:apply-templates select="$home/body" mode="body"/>
+        </div>
+      </xsl:when>
+      <xsl:otherwise>
+        <p class="lead">
+          <xsl:value-of select="count($current)"/>
+          <xsl:text> current policies, procedures and notices</xsl:text>
+          <xsl:if test="normalize-space($org/name) != ''">
+            <xsl:value-of select="concat(' published by ', normalize-space($org/name))"/>
+          </xsl:if>
+          <xsl:text>. Look up a term in the </xsl:text>
+          <a href="glossary.html">glossary</a>
+          <xsl:text> or see </xsl:text>
+          <a href="whats-new.html">what has changed recently</a>
+          <xsl:text>.</xsl:text>
+        </p>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:variable name="tops" select="/corpus/sections/section[string(@parent) = '']"/>
+    <xsl:if test="count(/corpus/sections/section) + count($old[1]) &gt; 1">
+      <nav class="toc toc--inline" aria-labelledby="pc-sections-h">
+        <h2 class="toc__heading" id="pc-sections-h">Sections</h2>
+        <ul class="toc__list">
+          <xsl:if test="$general">
+            <li><a href="#section-">General</a></li>
+          </xsl:if>
+          <xsl:for-each select="$tops">
+            <xsl:sort select="translate(@title, $pc-upper, $pc-lower)"/>
+            <li><a href="#section-{translate(@path, '/', '-')}"><xsl:value-of select="@title"/></a></li>
+          </xsl:for-each>
+          <xsl:if test="$old">
+            <li><a href="#section-superseded">Superseded and withdrawn</a></li>
+          </xsl:if>
+        </ul>
+      </nav>
+    </xsl:if>
+    <xsl:if test="$general">
+      <section class="contents-section" aria-labelledby="section-">
+        <h2 id="section-">General</h2>
+        <xsl:call-template name="doc-list"><xsl:with-param name="docs" select="$general"/></xsl:call-template>
+      </section>
+    </xsl:if>
+    <xsl:apply-templates select="$tops" mode="contents">
+      <xsl:sort select="translate(@title, $pc-upper, $pc-lower)"/>
+    </xsl:apply-templates>
+    <xsl:if test="$old">
+      <section class="contents-section contents-section--old" aria-labelledby="section-superseded">
+        <h2 id="section-superseded">Superseded and withdrawn</h2>
+        <p>These documents are kept for reference. Do not follow them: each says what replaces it.</p>
+        <xsl:call-template name="doc-list"><xsl:with-param name="docs" select="$old"/></xsl:call-template>
+      </section>
+    </xsl:if>
+    <xsl:if test="not(/corpus/documents/doc)">
+      <p>There are no documents yet.</p>
+    </xsl:if>
   </xsl:template>
 
   <!-- A section: its heading (h2 at the top, h3 and h4 below), its

@@ -12,59 +12,65 @@
   <xsl:key name="by-owner" match="/corpus/documents/doc" use="normalize-space(@owner)"/>
 
   <xsl:template match="/">
-    <xsl:variable name="docs" select="/corpus/documents/doc"/>
-    <xsl:variable name="live" select="$docs[not(@status = 'draft' or @status = 'withdrawn' or @status = 'superseded')]"/>
     <xsl:call-template name="page">
       <xsl:with-param name="title" select="'Review dates'"/>
       <xsl:with-param name="current" select="'review'"/>
       <xsl:with-param name="crumbs">
         <xsl:call-template name="crumb"><xsl:with-param name="label" select="'Review dates'"/></xsl:call-template>
       </xsl:with-param>
-      <xsl:with-param name="content">
-        <h1>Review dates</h1>
-        <p class="lead">
-          <xsl:text>Which documents need reviewing, as of </xsl:text>
-          <xsl:call-template name="date"><xsl:with-param name="d" select="string(/corpus/@today)"/></xsl:call-template>
-          <xsl:text>.</xsl:text>
-        </p>
-        <ul class="stats">
-          <li class="stats__item stats__item--red"><span class="stats__n"><xsl:value-of select="count($live[@review-state = 'overdue'])"/></span> overdue</li>
-          <li class="stats__item stats__item--yellow"><span class="stats__n"><xsl:value-of select="count($live[@review-state = 'due-soon'])"/></span> due soon</li>
-          <li class="stats__item stats__item--green"><span class="stats__n"><xsl:value-of select="count($live[@review-state = 'current'])"/></span> in date</li>
-          <li class="stats__item"><span class="stats__n"><xsl:value-of select="count($live[@review-state = 'none' or not(@review-state)])"/></span> no date</li>
-        </ul>
-
-        <h2 id="overdue">Overdue</h2>
-        <xsl:call-template name="table">
-          <xsl:with-param name="rows" select="$live[@review-state = 'overdue']"/>
-          <xsl:with-param name="caption" select="'Documents whose review is overdue, most overdue first'"/>
-          <xsl:with-param name="none" select="'No document is overdue for review.'"/>
-        </xsl:call-template>
-
-        <h2 id="due-soon">Due soon</h2>
-        <xsl:call-template name="table">
-          <xsl:with-param name="rows" select="$live[@review-state = 'due-soon']"/>
-          <xsl:with-param name="caption" select="'Documents due for review soon, soonest first'"/>
-          <xsl:with-param name="none" select="'No document is due for review soon.'"/>
-        </xsl:call-template>
-
-        <h2 id="by-owner">By owner</h2>
-        <!-- corpus.xml lists each owner once (<owners>): grouping the
-             documents here with key() per document was quadratic -->
-        <xsl:for-each select="/corpus/owners/owner">
-          <xsl:sort select="@name"/>
-          <xsl:variable name="o" select="string(@name)"/>
-          <h3>
-            <xsl:choose><xsl:when test="$o != ''"><xsl:value-of select="$o"/></xsl:when><xsl:otherwise>No owner given</xsl:otherwise></xsl:choose>
-          </h3>
-          <xsl:call-template name="table">
-            <xsl:with-param name="rows" select="key('by-owner', $o)"/>
-            <xsl:with-param name="caption" select="concat('Documents owned by ', $o)"/>
-            <xsl:with-param name="none" select="''"/>
-          </xsl:call-template>
-        </xsl:for-each>
-      </xsl:with-param>
+      <xsl:with-param name="content-in-place" select="true()"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The page's content, written in place (layout.xsl "page"): made as
+       $content only to be copied into the page, it was a quarter of the
+       transform (a row per document, and a row per document again by
+       owner). -->
+  <xsl:template match="corpus" mode="page">
+    <xsl:variable name="docs" select="/corpus/documents/doc"/>
+    <xsl:variable name="live" select="$docs[not(@status = 'draft' or @status = 'withdrawn' or @status = 'superseded')]"/>
+    <h1>Review dates</h1>
+    <p class="lead">
+      <xsl:text>Which documents need reviewing, as of </xsl:text>
+      <xsl:call-template name="date"><xsl:with-param name="d" select="string(/corpus/@today)"/></xsl:call-template>
+      <xsl:text>.</xsl:text>
+    </p>
+    <ul class="stats">
+      <li class="stats__item stats__item--red"><span class="stats__n"><xsl:value-of select="count($live[@review-state = 'overdue'])"/></span> overdue</li>
+      <li class="stats__item stats__item--yellow"><span class="stats__n"><xsl:value-of select="count($live[@review-state = 'due-soon'])"/></span> due soon</li>
+      <li class="stats__item stats__item--green"><span class="stats__n"><xsl:value-of select="count($live[@review-state = 'current'])"/></span> in date</li>
+      <li class="stats__item"><span class="stats__n"><xsl:value-of select="count($live[@review-state = 'none' or not(@review-state)])"/></span> no date</li>
+    </ul>
+
+    <h2 id="overdue">Overdue</h2>
+    <xsl:call-template name="table">
+      <xsl:with-param name="rows" select="$live[@review-state = 'overdue']"/>
+      <xsl:with-param name="caption" select="'Documents whose review is overdue, most overdue first'"/>
+      <xsl:with-param name="none" select="'No document is overdue for review.'"/>
+    </xsl:call-template>
+
+    <h2 id="due-soon">Due soon</h2>
+    <xsl:call-template name="table">
+      <xsl:with-param name="rows" select="$live[@review-state = 'due-soon']"/>
+      <xsl:with-param name="caption" select="'Documents due for review soon, soonest first'"/>
+      <xsl:with-param name="none" select="'No document is due for review soon.'"/>
+    </xsl:call-template>
+
+    <h2 id="by-owner">By owner</h2>
+    <!-- corpus.xml lists each owner once (<owners>): grouping the
+         documents here with key() per document was quadratic -->
+    <xsl:for-each select="/corpus/owners/owner">
+      <xsl:sort select="@name"/>
+      <xsl:variable name="o" select="string(@name)"/>
+      <h3>
+        <xsl:choose><xsl:when test="$o != ''"><xsl:value-of select="$o"/></xsl:when><xsl:otherwise>No owner given</xsl:otherwise></xsl:choose>
+      </h3>
+      <xsl:call-template name="table">
+        <xsl:with-param name="rows" select="key('by-owner', $o)"/>
+        <xsl:with-param name="caption" select="concat('Documents owned by ', $o)"/>
+        <xsl:with-param name="none" select="''"/>
+      </xsl:call-template>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template name="table">

@@ -18,26 +18,30 @@
       <xsl:with-param name="crumbs">
         <xsl:call-template name="crumb"><xsl:with-param name="label" select="'Sources'"/></xsl:call-template>
       </xsl:with-param>
-      <xsl:with-param name="content">
-        <h1>Sources</h1>
-        <p class="lead">The statutory guidance and legislation these documents rely on, each edition with the documents that cite it. Documents citing a replaced edition need review.</p>
-        <xsl:variable name="cited" select="/corpus/sources/source[.//cited-by]"/>
-        <xsl:variable name="uncited" select="/corpus/sources/source[not(.//cited-by)]"/>
-        <xsl:for-each select="$cited">
-          <xsl:sort select="@title"/>
-          <xsl:call-template name="source"/>
-        </xsl:for-each>
-        <xsl:if test="$uncited">
-          <h2 id="not-cited">Not cited</h2>
-          <ul>
-            <xsl:for-each select="$uncited">
-              <xsl:sort select="@title"/>
-              <li><xsl:call-template name="source-title"/></li>
-            </xsl:for-each>
-          </ul>
-        </xsl:if>
-      </xsl:with-param>
+      <xsl:with-param name="content-in-place" select="true()"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The page's content, written in place (layout.xsl "page") rather
+       than made as $content and copied: every source with the documents citing it. -->
+  <xsl:template match="corpus" mode="page">
+    <h1>Sources</h1>
+    <p class="lead">The statutory guidance and legislation these documents rely on, each edition with the documents that cite it. Documents citing a replaced edition need review.</p>
+    <xsl:variable name="cited" select="/corpus/sources/source[.//cited-by]"/>
+    <xsl:variable name="uncited" select="/corpus/sources/source[not(.//cited-by)]"/>
+    <xsl:for-each select="$cited">
+      <xsl:sort select="@title"/>
+      <xsl:call-template name="source"/>
+    </xsl:for-each>
+    <xsl:if test="$uncited">
+      <h2 id="not-cited">Not cited</h2>
+      <ul>
+        <xsl:for-each select="$uncited">
+          <xsl:sort select="@title"/>
+          <li><xsl:call-template name="source-title"/></li>
+        </xsl:for-each>
+      </ul>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="source-title">
