@@ -814,8 +814,13 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 			todo += !m->skip[i];
 		m->local_first = diag_count(ds);
 		q.skip = m->skip;
-		run_queue(&q, &js, 0, nlocal, m->skip &&
-		    todo <= FILTER_FEW_DOCS ? 1 : jobs);
+		/* none to run over (nothing changed): no child at all.  A
+		 * local filter that said anything not about a document was
+		 * not recorded (incrfilters.c), so it skips none */
+		m->local_docs = m->skip ? todo : c->ndocs;
+		if (m->local_docs > 0)
+			run_queue(&q, &js, 0, nlocal, m->skip &&
+			    todo <= FILTER_FEW_DOCS ? 1 : jobs);
 		m->local_end = diag_count(ds);
 		q.skip = NULL;
 	}

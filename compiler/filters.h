@@ -33,6 +33,8 @@ typedef struct filters_memo {
 	const unsigned char *skip;   /* per document, or NULL */
 	int only_local;              /* run the document-local ones only */
 	size_t local_first, local_end;
+	size_t local_docs;           /* the documents they ran over (none:
+	                                no child was forked for them) */
 	int index_replay;            /* the corpus-index ones: replayed */
 	size_t index_first, index_end;
 } filters_memo;

@@ -1038,8 +1038,10 @@ run_filters(pipeline *pl, diag_set *ds)
 	filters_run_memo(pl->c, dir, ds, pl->jobs, &m);
 	if (pl->o.timings)
 		fprintf(stderr, "timing:   filter keys %.3f s, filters run "
-		    "%.3f s%s\n", t1 - t0, date_monotonic() - t1,
-		    m.index_replay ? " (corpus-index filters replayed)" : "");
+		    "%.3f s, document-local over %zu of %zu documents%s\n",
+		    t1 - t0, date_monotonic() - t1, m.local_docs,
+		    pl->c->ndocs, m.index_replay ?
+		    " (corpus-index filters replayed)" : "");
 	if (!incr_filters_end(pl->fmemo, &m, ds)) {
 		drop_range r = { 0, m.local_first, m.local_end };
 		diag_filter(ds, keep_outside, &r);

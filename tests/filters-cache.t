@@ -7,7 +7,7 @@
 # build does; whether the findings were replayed is read off --timings.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 28
+plan 32
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -40,6 +40,10 @@ check "the cache records their findings" grep -q '^fx' "$I/.policyc-cache"
 printf '\nMore text.\n' >> "$P/policies/a.md"
 build_both "body edit" yes
 is "$(orphans)" "policies/c.md policies/d.md " "... the orphans replayed"
+local_over() { printf '%s' "$iraw" | sed -n 's/.*document-local over \([0-9]* of [0-9]*\) documents.*/\1/p'; }
+is "$(local_over)" "1 of 4" "... the document-local filters ran over the edited document only"
+build_both "nothing changed" yes
+is "$(local_over)" "0 of 4" "... and over none when nothing changed (no child forked for them)"
 
 printf '\nSee [c](c.md).\n' >> "$P/policies/a.md"
 build_both "a link added" no
