@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -417,6 +418,58 @@ fsio_sweep_stale(const char *out)
 
 static int remove_detached(const char *old, const char *out);
 
+/* The previous OUTs swapped out, to be removed by fsio_remove_old
+ * (editions swap theirs side by side, hence the lock). */
+static pthread_mutex_t old_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **old_dirs, **old_outs;
+static size_t nold;
+
+static void
+remove_old_at_exit(void)
+{
+	fsio_remove_old();
+}
+
+static void
+defer_removal(const char *old, const char *out)
+{
+	static int registered;
+	const char *w = getenv("POLICYC_REMOVE_WAIT");
+
+	if (w && !strcmp(w, "1")) {   /* in place, now, as it always was */
+		fsio_rmtree(old);
+		return;
+	}
+	pthread_mutex_lock(&old_lock);
+	if (!registered)
+		registered = atexit(remove_old_at_exit) == 0;
+	old_dirs = xrealloc(old_dirs, (nold + 1) * sizeof *old_dirs);
+	old_outs = xrealloc(old_outs, (nold + 1) * sizeof *old_outs);
+	old_dirs[nold] = xstrdup(old);
+	old_outs[nold] = xstrdup(out);
+	nold++;
+	pthread_mutex_unlock(&old_lock);
+}
+
+void
+fsio_remove_old(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&old_lock);
+	for (i = 0; i < nold; i++) {
+		if (remove_detached(old_dirs[i], old_outs[i]) != 0)
+			fsio_rmtree(old_dirs[i]);
+		free(old_dirs[i]);
+		free(old_outs[i]);
+	}
+	free(old_dirs);
+	free(old_outs);
+	old_dirs = old_outs = NULL;
+	nold = 0;
+	pthread_mutex_unlock(&old_lock);
+}
+
 int
 fsio_swap(const char *staging, const char *out_given, int keep_old)
 {
@@ -441,8 +494,8 @@ fsio_swap(const char *staging, const char *out_given, int keep_old)
 		return -1;
 	}
 	if (old) {
-		if (!keep_old && remove_detached(old, out) != 0)
-			fsio_rmtree(old);
+		if (!keep_old)
+			defer_removal(old, out);
 		free(old);
 	}
 	free(out);
@@ -671,10 +724,15 @@ fsio_rmtree_signal_safe(const char *path)
  * wait for it), removes the folder with the async-signal-safe rm_at, as
  * a fork of a threaded process must.  The folder is first renamed to
  * carry the child's pid ("OUT.old-CHILD"), before the child starts and
- * while this build still holds OUT's lock, so fsio_sweep_stale leaves
+ * while this process still lives, so fsio_sweep_stale leaves
  * it alone while the child lives and removes what is left if the child
  * dies.  POLICYC_REMOVE_WAIT=1 removes it in place, as before (and so
- * do ThreadSanitizer builds, which cannot follow a fork).  Returns 0
+ * do ThreadSanitizer builds, which cannot follow a fork).
+ *
+ * fsio_remove_old calls it once the command has reported, so it may be
+ * past OUT's lock: the folder is "OUT.old-PID" until then, which a
+ * sweep leaves alone while this process lives, and a sweep that read
+ * the name just before the rename finds nothing left to remove.  Returns 0
  * when the child has the folder, -1 when the caller must remove it.
  */
 static int

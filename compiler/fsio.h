@@ -47,10 +47,19 @@ char *fsio_staging(const char *out);
 int fsio_sweep_stale(const char *out);
 /* Swaps staging into out: the old out is removed only after the rename
  * succeeded, by a detached child ("OUT.old-CHILD" until it is done: the
- * build does not wait for it) — or, with keep_old, left as "OUT.old-PID"
- * for a later fsio_sweep_stale, once this process has gone, to remove
- * (serve's standby does, between saves).  Returns 0 on success. */
+ * build does not wait for it), started by fsio_remove_old when the
+ * command has said what it has to say (at exit at the latest) — or,
+ * with keep_old, left as "OUT.old-PID" for a later fsio_sweep_stale,
+ * once this process has gone, to remove (serve's standby does, between
+ * saves).  Returns 0 on success. */
 int fsio_swap(const char *staging, const char *out, int keep_old);
+/* Starts the removal of every previous OUT swapped out so far.  A fork
+ * write-protects every page of this process, and what it wrote after
+ * that (the report of thousands of findings) took a copy-on-write fault
+ * a page; so the child is forked last.  Until then each folder is
+ * "OUT.old-PID", which fsio_sweep_stale leaves alone while this process
+ * lives. */
+void fsio_remove_old(void);
 /* Opens root/rel for writing (created or truncated), making the folders
  * on the way, each opened beneath the last with O_NOFOLLOW: rel must be
  * relative, with no empty, "." or ".." segment, so nothing it names can

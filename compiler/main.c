@@ -533,6 +533,7 @@ check_or_build(const command *cmd)
 	diag_print_root(NULL);
 	ci_report(&cmd->ci, &ci, fp, cmd->format);
 	pipeline_stage(pl, "report");
+	fsio_remove_old();   /* said all it has to say: the previous OUT */
 	if (!pipeline_free_at_exit())
 		return rc;   /* the process ends now; see pipeline_free_at_exit */
 	{
