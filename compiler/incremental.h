@@ -221,6 +221,10 @@ void incr_filters_view(document *d);
  * a text unescaped in place. */
 void incr_put_escaped(buf *b, const char *s);
 void incr_unescape(char *s);
+/* "TAG\tN1\t...\tNn" into b, the numbers without a format to parse (a
+ * thousand documents' records hold some 100,000 of them). */
+void incr_put_numbers(buf *b, const char *tag, const long long *v,
+    size_t n);
 /* A finding as a cache line, "TAG SEV LINE COL RULE [PATH] MESSAGE"
  * (the message escaped), and read back into ds (path NULL: the line
  * names it); 0 on a line that is not one. */

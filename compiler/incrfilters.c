@@ -402,6 +402,18 @@ incr_put_escaped(buf *b, const char *s)
 }
 
 void
+incr_put_numbers(buf *b, const char *tag, const long long *v, size_t n)
+{
+	size_t k;
+
+	buf_puts(b, tag);
+	for (k = 0; k < n; k++) {
+		buf_putc(b, '\t');
+		buf_put_long(b, v[k]);
+	}
+}
+
+void
 incr_unescape(char *s)
 {
 	char *w = s, *r;
@@ -424,13 +436,8 @@ void
 incr_put_finding(buf *b, const char *tag, const diagnostic *g,
     const char *path)
 {
-	buf_puts(b, tag);
-	buf_putc(b, '\t');
-	buf_put_long(b, (int)g->sev);
-	buf_putc(b, '\t');
-	buf_put_long(b, g->line);
-	buf_putc(b, '\t');
-	buf_put_long(b, g->col);
+	incr_put_numbers(b, tag, (long long[]){ (int)g->sev, g->line,
+	    g->col }, 3);
 	buf_putc(b, '\t');
 	buf_puts(b, g->rule);
 	buf_putc(b, '\t');

@@ -368,19 +368,12 @@ incr_links_restore(pipeline *pl, const char *out)
 }
 
 /* "TAG\tN1\t...\tNn[\tLAST]\n": a record line of numbers (and a
- * name last), without a format to parse — a thousand documents' records
- * are some 70,000 such lines. */
+ * name last). */
 static void
 put_line(buf *b, const char *tag, const long long *v, size_t n,
     const char *last)
 {
-	size_t k;
-
-	buf_puts(b, tag);
-	for (k = 0; k < n; k++) {
-		buf_putc(b, '\t');
-		buf_put_long(b, v[k]);
-	}
+	incr_put_numbers(b, tag, v, n);
 	if (last) {
 		buf_putc(b, '\t');
 		buf_puts(b, last);

@@ -219,10 +219,8 @@ put_document(const document *d, buf *b)
 		const heading *h = &d->headings[k];
 		if (!h->slug || !*h->slug)
 			return 0;
-		buf_puts(b, "ph\t");
-		buf_put_long(b, h->level);
-		buf_putc(b, '\t');
-		buf_put_long(b, h->line);
+		incr_put_numbers(b, "ph", (long long[]){ h->level, h->line },
+		    2);
 		buf_putc(b, '\t');
 		incr_put_escaped(b, h->slug);
 		buf_putc(b, '\t');
