@@ -24,8 +24,8 @@ void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs);
  * findings are replayed from the cache); their reports are ds's
  * [local_first, local_end).  Then the built-ins marked "-- policyc:
  * corpus-index" (a corpus() that reads only corpus.ids, corpus.edges
- * and each document's id, path, section, title_line, type and status,
- * never its title; no document()): none of them runs when index_replay is set (their
+ * but not their lines, and each document's id, path, section,
+ * title_line, type and status, never its title; no document()): none of them runs when index_replay is set (their
  * findings are replayed from the cache), else their reports are ds's
  * [index_first, index_end).  Every other filter — the project's own,
  * other corpus-wide ones — runs over every document as in filters_run. */

@@ -373,13 +373,15 @@ index_key(const corpus *c, const char *world, char out[33])
 		hash_index_fields(&h, c->docs[i], 0);
 		incr_hash_long(&h, c->docs[i]->broken);
 	}
+	/* nor an edge's line: they read what links to what, not where
+	 * the link is written, so a paragraph added above a link does not
+	 * run them again */
 	incr_hash_long(&h, (long)c->nedges);
 	for (i = 0; i < c->nedges; i++) {
 		const edge *e = &c->edges[i];
 		incr_hash_long(&h, (long)e->from);
 		incr_hash_long(&h, (long)e->to);
 		incr_hash_long(&h, e->kind);
-		incr_hash_long(&h, e->line);
 		incr_hash_str(&h, e->note);
 	}
 	incr_hash_hex(&h, out);

@@ -5,9 +5,9 @@
 -- site shows it on both pages), body links and superseded-by count for
 -- their target.
 --
--- It reads only the corpus's index (ids, edges, each document's status
--- and title line), so a build with a cache replays its findings while
--- that index is unchanged:
+-- It reads only the corpus's index (ids, edges but not where they are
+-- written, each document's status and title line), so a build with a
+-- cache replays its findings while that index is unchanged:
 -- policyc: corpus-index
 
 local F = { rules = { "orphan" } }

@@ -7,7 +7,7 @@
 # build does; whether the findings were replayed is read off --timings.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 32
+plan 35
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -44,6 +44,10 @@ local_over() { printf '%s' "$iraw" | sed -n 's/.*document-local over \([0-9]* of
 is "$(local_over)" "1 of 4" "... the document-local filters ran over the edited document only"
 build_both "nothing changed" yes
 is "$(local_over)" "0 of 4" "... and over none when nothing changed (no child forked for them)"
+
+perl -0pi -e 's/\n---\n/\n---\nA paragraph added first, above the link.\n\n/' "$P/policies/a.md"
+build_both "a link moved down (they read what links to what, not where)" yes
+is "$(orphans)" "policies/c.md policies/d.md " "... the orphans replayed"
 
 printf '\nSee [c](c.md).\n' >> "$P/policies/a.md"
 build_both "a link added" no
