@@ -311,6 +311,8 @@ struct incr {
 	char **named;                /* their rels (html/index.html ...) */
 	new_rec *named_rec;
 	size_t nnamed;
+	pthread_mutex_t named_lock;  /* the corpus pages are written side
+	                                by side (html.c) */
 	atomic_size_t reused, made, unread;
 };
 
@@ -1055,6 +1057,7 @@ incr_begin(pipeline *pl, const char *out, int use_cache, int with_pdf,
 	if (fd < 0)
 		return NULL;
 	inc = xcalloc(1, sizeof *inc);
+	pthread_mutex_init(&inc->named_lock, NULL);
 	inc->pl = pl;
 	inc->out = xstrdup(out);
 	inc->lockfd = fd;
@@ -1386,6 +1389,7 @@ named_add(incr *inc, const char *rel, const char *ohash, size_t len,
 
 	if (!plain(rel))
 		return;
+	pthread_mutex_lock(&inc->named_lock);
 	inc->named = xrealloc(inc->named, (inc->nnamed + 1) *
 	    sizeof *inc->named);
 	inc->named_rec = xrealloc(inc->named_rec, (inc->nnamed + 1) *
@@ -1405,6 +1409,7 @@ named_add(incr *inc, const char *rel, const char *ohash, size_t len,
 	r->size = len;
 	r->st = st;
 	r->set = 1;
+	pthread_mutex_unlock(&inc->named_lock);
 }
 
 void
@@ -1612,5 +1617,6 @@ incr_end(incr *inc)
 	/* the cache's text, read for this build: every reader is done */
 	incr_cache_text_free(*pipeline_cache_slot(inc->pl));
 	*pipeline_cache_slot(inc->pl) = NULL;
+	pthread_mutex_destroy(&inc->named_lock);
 	free(inc);
 }
