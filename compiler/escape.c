@@ -46,17 +46,30 @@ utf8_seq(const unsigned char *s, size_t n)
 /*
  * Walks s sequence by sequence: invalid bytes become U+FFFD, single bytes
  * go to one_byte (which appends them, escaped as the target needs), and
- * longer sequences to many (NULL: copied as they are).
+ * longer sequences to many (NULL: copied as they are).  A run of bytes
+ * plain (when given) says one_byte would copy as they are is copied at
+ * once: a build prints thousands of diagnostics, and byte by byte
+ * through a function pointer they cost milliseconds.
  */
 static void
-walk(buf *b, const char *s, void (*one_byte)(buf *, unsigned char, int),
+walk(buf *b, const char *s, int (*plain)(unsigned char),
+    void (*one_byte)(buf *, unsigned char, int),
     void (*many)(buf *, const unsigned char *, size_t), int arg)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p);
+	size_t n = strlen((const char *)p), run;
 
 	while (n > 0) {
-		size_t k = utf8_seq(p, n);
+		size_t k;
+		for (run = 0; plain && run < n && plain(p[run]); run++)
+			;
+		if (run > 0) {
+			buf_putn(b, (const char *)p, run);
+			p += run;
+			n -= run;
+			continue;
+		}
+		k = utf8_seq(p, n);
 		if (k == 0) {
 			buf_puts(b, REPLACEMENT);
 			p++;
@@ -111,7 +124,7 @@ void
 escape_json(buf *b, const char *s)
 {
 	buf_putc(b, '"');
-	walk(b, s, json_byte, json_many, 0);
+	walk(b, s, NULL, json_byte, json_many, 0);
 	buf_putc(b, '"');
 }
 
@@ -151,7 +164,7 @@ xml_many(buf *b, const unsigned char *p, size_t k)
 void
 escape_xml(buf *b, const char *s)
 {
-	walk(b, s, xml_byte, xml_many, 0);
+	walk(b, s, NULL, xml_byte, xml_many, 0);
 }
 
 /* ---- libxml2's own escaping ---- */
@@ -235,7 +248,7 @@ github_byte(buf *b, unsigned char c, int prop)
 void
 escape_github(buf *b, const char *s, int prop)
 {
-	walk(b, s, github_byte, NULL, prop);
+	walk(b, s, NULL, github_byte, NULL, prop);
 }
 
 /* ---- terminal text ---- */
@@ -264,34 +277,15 @@ text_many(buf *b, const unsigned char *p, size_t k)
 		buf_putn(b, (const char *)p, k);
 }
 
-/* walk(b, s, text_byte, text_many), with each run of printable ASCII
- * (most of every diagnostic) copied at once: a build prints thousands
- * of lines, and byte by byte they cost milliseconds. */
+/* The bytes text_byte copies as they are: printable ASCII and tab. */
+static int
+text_plain(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\t';
+}
+
 void
 escape_text(buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p), run, k;
-
-	while (n > 0) {
-		for (run = 0; run < n && ((p[run] >= 0x20 && p[run] < 0x7f) ||
-		    p[run] == '\t'); run++)
-			;
-		if (run > 0) {
-			buf_putn(b, (const char *)p, run);
-			p += run;
-			n -= run;
-			continue;
-		}
-		k = utf8_seq(p, n);
-		if (k == 0) {
-			buf_puts(b, REPLACEMENT);
-			k = 1;
-		} else if (k == 1)
-			text_byte(b, *p, 0);
-		else
-			text_many(b, p, k);
-		p += k;
-		n -= k;
-	}
+	walk(b, s, text_plain, text_byte, text_many, 0);
 }

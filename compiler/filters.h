@@ -25,9 +25,10 @@ void filters_run(corpus *c, const char *builtin_dir, diag_set *ds, int jobs);
  * [local_first, local_end).  Then the built-ins marked "-- policyc:
  * corpus-index" (a corpus() that reads only corpus.ids, corpus.edges
  * but not their lines, and each document's id, path, section,
- * title_line, type and status, never its title; no document()): none of them runs when index_replay is set (their
- * findings are replayed from the cache), else their reports are ds's
- * [index_first, index_end).  Every other filter — the project's own,
+ * title_line, type and status, never its title; no document()): none
+ * of them runs when index_replay is set (their findings are replayed
+ * from the cache), else their reports are ds's [index_first,
+ * index_end).  Every other filter — the project's own,
  * other corpus-wide ones — runs over every document as in filters_run. */
 typedef struct filters_memo {
 	const unsigned char *skip;   /* per document, or NULL */

@@ -726,8 +726,8 @@ fsio_rmtree_signal_safe(const char *path)
  * carry the child's pid ("OUT.old-CHILD"), before the child starts and
  * while this process still lives, so fsio_sweep_stale leaves
  * it alone while the child lives and removes what is left if the child
- * dies.  POLICYC_REMOVE_WAIT=1 removes it in place, as before (and so
- * do ThreadSanitizer builds, which cannot follow a fork).
+ * dies.  ThreadSanitizer builds, which cannot follow a fork, remove it
+ * in place (and so does POLICYC_REMOVE_WAIT=1: defer_removal).
  *
  * fsio_remove_old calls it once the command has reported, so it may be
  * past OUT's lock: the folder is "OUT.old-PID" until then, which a
@@ -743,13 +743,10 @@ remove_detached(const char *old, const char *out)
 	(void)out;
 	return -1;
 #else
-	const char *w = getenv("POLICYC_REMOVE_WAIT");
 	char *named, *prefix;
 	int fds[2], moved;
 	pid_t pid;
 
-	if (w && !strcmp(w, "1"))
-		return -1;
 	prefix = xasprintf("%s.old-", out);
 	if (strlen(prefix) > PATH_MAX - 24 || pipe2(fds, O_CLOEXEC) != 0) {
 		free(prefix);

@@ -927,8 +927,8 @@ corpus_keys(incr *inc)
 	inc->corpus_keyed = 1;
 	/* a lean tree: what the built-in pages read of it; else its bytes
 	 * as written, hashed here unless the writer of OUT/xml/corpus.xml
-	 * did */
-	/* (finished first: a tree xmldump cannot write is made whole) */
+	 * did (finished first: a tree xmldump cannot write is made whole,
+	 * and is not lean) */
 	if (pipeline_corpus_xml(inc->pl) && pipeline_corpus_lean(inc->pl))
 		hash_lean_corpus(inc, cx);
 	else if (inc->corpus_hash[0])
@@ -1463,22 +1463,17 @@ plain(const char *s)
 static void
 put_stat(buf *b, const char *staging, const char *rel, file_stat known)
 {
-	char *path;
 	struct stat st;
 
-	if (known.ino) {
-		buf_put_long(b, known.mtime_ns);
-		buf_putc(b, '\t');
-		buf_printf(b, "%llu\t", known.ino);
-		return;
+	if (!known.ino) {
+		char *path = path_join(staging, rel);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			known.mtime_ns = stat_mtime_ns(&st);
+			known.ino = (unsigned long long)st.st_ino;
+		}
+		free(path);
 	}
-	path = path_join(staging, rel);
-	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-		buf_printf(b, "%lld\t%llu\t", stat_mtime_ns(&st),
-		    (unsigned long long)st.st_ino);
-	else
-		buf_puts(b, "0\t0\t");
-	free(path);
+	buf_printf(b, "%lld\t%llu\t", known.mtime_ns, known.ino);
 }
 
 int

@@ -472,7 +472,8 @@ static int publish_corpus_xml(pipeline *pl, const char *staging,
  * the document pages freed their trees (backend.h).  With OUT/xml it is
  * written now too, its bytes hashed as they go for the corpus pages'
  * key (incr_corpus_hashed): one serialisation of it, not two (at 10,000
- * documents each was ~0.15 s). */
+ * documents each was ~0.15 s).  A lean tree's key is not its bytes
+ * (incremental.c, corpus_keys): they are not hashed then. */
 static xmlDocPtr
 stream_corpus(void *arg)
 {
@@ -480,14 +481,17 @@ stream_corpus(void *arg)
 	xmlDocPtr cx = pipeline_corpus_xml(x->pl);
 	incr_hash h;
 	char hex[33];
+	int lean;
 
 	if (!cx || !x->with_xml || x->corpus_written)
 		return cx;
 	x->corpus_written = 1;
+	lean = pipeline_corpus_lean(x->pl);
 	incr_hash_init(&h);
-	if (publish_corpus_xml(x->pl, x->staging, x->ds, &h) != 0)
+	if (publish_corpus_xml(x->pl, x->staging, x->ds,
+	    lean ? NULL : &h) != 0)
 		atomic_store(&x->failed, 1);
-	else {
+	else if (!lean) {
 		incr_hash_hex(&h, hex);
 		incr_corpus_hashed(x->inc, hex);
 	}
