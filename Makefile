@@ -15,15 +15,17 @@ CC      ?= cc
 DATADIR  = $(PREFIX)/share/policyc
 SRCDIR  := $(abspath .)
 
-# policyc itself links CORE_PKGS; the PDF back end (compiler/pdf/) and
-# serve's HTTP server (compiler/servehttp.c) are modules of their own,
-# policyc-pdf.so and policyc-serve.so, loaded only when needed
+# policyc itself links CORE_PKGS; the PDF back end (compiler/pdf/),
+# serve's HTTP server (compiler/servehttp.c) and what reads git
+# (compiler/git/) are modules of their own, policyc-pdf.so,
+# policyc-serve.so and policyc-git.so, loaded only when needed
 # (compiler/module.c says why).  The unit tests and fuzzers link
 # everything into one program.
-CORE_PKGS = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 glib-2.0 libgit2 libzip nettle
+CORE_PKGS = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 glib-2.0 libzip nettle
 PDF_PKGS  = cairo pangocairo librsvg-2.0 libqrencode libqpdf fontconfig freetype2
 SERVE_PKGS = libmicrohttpd
-PKGS     = $(CORE_PKGS) $(PDF_PKGS) $(SERVE_PKGS)
+GIT_PKGS  = libgit2
+PKGS     = $(CORE_PKGS) $(PDF_PKGS) $(SERVE_PKGS) $(GIT_PKGS)
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -34,10 +36,12 @@ LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread -lm
 PDF_LIBS  = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null) -lpthread -lm
 SERVE_LIBS = $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) -lpthread
+GIT_LIBS  = $(shell pkg-config --libs $(GIT_PKGS) 2>/dev/null)
 SANITIZE ?=
 
 CORE = $(filter-out compiler/main.c,$(sort $(wildcard compiler/*.c)))
 PDF  = $(sort $(wildcard compiler/pdf/*.c))
+GIT  = $(sort $(wildcard compiler/git/*.c))
 MAIN = compiler/main.c
 
 # CORE_OBJS: everything but main.c, what the unit tests and fuzzers link
@@ -45,8 +49,9 @@ SERVE     = compiler/servehttp.c
 BIN_OBJS  = $(filter-out $(SERVE:%.c=$(BUILD)/%.o),$(CORE:%.c=$(BUILD)/%.o))
 PDF_OBJS  = $(PDF:%.c=$(BUILD)/%.o)
 SERVE_OBJS = $(SERVE:%.c=$(BUILD)/%.o)
-MODULES   = $(BUILD)/policyc-pdf.so $(BUILD)/policyc-serve.so
-CORE_OBJS = $(BIN_OBJS) $(PDF_OBJS) $(SERVE_OBJS)
+GIT_OBJS  = $(GIT:%.c=$(BUILD)/%.o)
+MODULES   = $(BUILD)/policyc-pdf.so $(BUILD)/policyc-serve.so $(BUILD)/policyc-git.so
+CORE_OBJS = $(BIN_OBJS) $(PDF_OBJS) $(SERVE_OBJS) $(GIT_OBJS)
 MAIN_OBJ  = $(MAIN:%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
@@ -67,11 +72,15 @@ $(BUILD)/policyc-pdf.so: $(PDF_OBJS)
 $(BUILD)/policyc-serve.so: $(SERVE_OBJS)
 	$(CC) $(OPT) $(SANITIZE) -shared -o $@ $^ $(SERVE_LIBS)
 
+$(BUILD)/policyc-git.so: $(GIT_OBJS)
+	$(CC) $(OPT) $(SANITIZE) -shared -o $@ $^ $(GIT_LIBS)
+
 # the modules' objects are position-independent (the unit tests'
 # program links them as well); their tables and the loader name the
 # build id
-$(PDF_OBJS) $(SERVE_OBJS): CFLAGS += -fPIC
-MODULE_ID_OBJS = $(BUILD)/compiler/pdf/pdf.o $(SERVE_OBJS) $(BUILD)/compiler/module.o
+$(PDF_OBJS) $(SERVE_OBJS) $(GIT_OBJS): CFLAGS += -fPIC
+MODULE_ID_OBJS = $(BUILD)/compiler/pdf/pdf.o $(SERVE_OBJS) \
+           $(BUILD)/compiler/git/history.o $(BUILD)/compiler/module.o
 $(MODULE_ID_OBJS): CFLAGS += -I$(BUILD)
 $(MODULE_ID_OBJS): $(BUILD)/buildid.h
 # a binary copied elsewhere finds its modules where it was built
@@ -90,7 +99,7 @@ $(BUILD)/%.o: %.c
 # the sources, the flags and the libraries' versions, so a build need not
 # read its own 8 MB binary to tell one policyc from another.  Rewritten
 # only when it changes: a make with nothing to do relinks nothing.
-$(BUILD)/buildid.h: $(CORE) $(PDF) $(MAIN) $(wildcard compiler/*.h compiler/pdf/*.h) compiler/rules.def Makefile
+$(BUILD)/buildid.h: $(CORE) $(PDF) $(GIT) $(MAIN) $(wildcard compiler/*.h compiler/pdf/*.h compiler/git/*.h) compiler/rules.def Makefile
 	@mkdir -p $(dir $@)
 	@{ cat $(sort $^); echo '$(OPT) $(SANITIZE) $(CFLAGS) $(CPPFLAGS_ALL)'; \
 	  pkg-config --modversion $(PKGS) 2>/dev/null; } | sha256sum | \

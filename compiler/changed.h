@@ -16,7 +16,7 @@ typedef struct changed_set changed_set;
  * working tree (staged, unstaged and untracked; deleted and renamed
  * files by both names).  NULL, with a `changed-since` error in ds, when
  * the folder is in no git repository (or a bare one), or REF names no
- * commit. */
+ * commit, or the git module cannot be loaded (gitmodule.c). */
 changed_set *changed_since(const char *project_dir, const char *ref,
     diag_set *ds);
 /* The files of a list: each as named from the working folder, else
@@ -28,19 +28,18 @@ int changed_has(const changed_set *cs, const char *file);
 size_t changed_count(const changed_set *cs);
 void changed_free(changed_set *cs);
 
-/* The git repository holding the project folder, opened without a word
- * (the release history, history.c, is silent outside git), and the
- * project folder within its work tree ("" at its top, else "dir/"; the
- * caller frees).  0, or -1 when there is no readable repository with a
- * work tree holding the folder. */
-struct git_repository;
 /* Where project_dir could be in a git work tree: 0 when it holds a
  * ".git" itself, N when the nearest ".git" is N folders above it, -1
  * when there is none (changed_repo_open would fail too).  It answers
- * without starting libgit2, whose start-up loads the system's TLS
- * certificates: some 15 ms of every build of a project outside git. */
+ * without loading libgit2 (gitmodule.c) or starting it, whose start-up
+ * loads the system's TLS certificates: some 15 ms of every build of a
+ * project outside git. */
 int changed_repo_depth(const char *project_dir);
-int changed_repo_open(const char *project_dir,
-    struct git_repository **repo, char **prefix);
+
+/* For the git module (git/changed.c): an empty set, a file added to
+ * it, and abs's rest below root ("/a/b" under "/a" is "b"), or NULL. */
+changed_set *changed_new(void);
+void changed_add(changed_set *cs, const char *file);
+const char *changed_below(const char *abs, const char *root);
 
 #endif

@@ -548,7 +548,8 @@ check_or_build(const command *cmd)
 }
 
 /* ---- the release history: --as-of DATE, --archive -------------------
- * Both read the project's releases from git (historygit.c).  --as-of
+ * Both read the project's releases from git (git/releases.c, in the
+ * git module: gitmodule.c).  --as-of
  * checks the last release on or before DATE out into a temporary folder
  * (the working tree is never touched) and runs the same check or build
  * on it, the history read from the real repository up to DATE; --archive

@@ -1,13 +1,15 @@
 #!/bin/sh
-# modules.t — the PDF back end and serve's HTTP server are modules of
-# their own (compiler/module.c): policyc does not link Pango, cairo,
-# librsvg, qpdf or libmicrohttpd, check and a build without PDFs never
-# load them, a build with PDFs loads policyc-pdf.so, and a module that
-# is missing, broken or of another build fails what needed it with a
-# clear message and the previous OUT kept.
+# modules.t — the PDF back end, serve's HTTP server and what reads git
+# are modules of their own (compiler/module.c): policyc does not link
+# Pango, cairo, librsvg, qpdf, libmicrohttpd or libgit2, check and a
+# build without PDFs of a project outside git never load them, a build
+# with PDFs loads policyc-pdf.so, a project in git or --changed-since
+# loads policyc-git.so, and a module that is missing, broken or of
+# another build fails what needed it with a clear message and the
+# previous OUT kept.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 17
+plan 24
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -16,11 +18,11 @@ printf -- '---\ntitle: One\nowner: O\nreview: 2027-01-01\n---\n# One\n\nText.\n'
 
 # 1: what the binary links
 libs=$(ldd "$POLICYC" 2>/dev/null || true)
-unlike "$libs" 'libpango\|libcairo\|librsvg\|libqpdf\|libmicrohttpd\|libgnutls\|libfontconfig' \
-    "policyc links none of the PDF back end's or the server's libraries"
+unlike "$libs" 'libpango\|libcairo\|librsvg\|libqpdf\|libmicrohttpd\|libgnutls\|libfontconfig\|libgit2' \
+    "policyc links none of the PDF back end's, the server's or git's libraries"
 
 if [ -n "${POLICYC_WRAP:-}" ]; then
-	for k in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do
+	for k in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24; do
 		skip "the loader's trace under a wrapper (${POLICYC_WRAP})"
 	done
 	exit 0
@@ -95,3 +97,32 @@ set -e
 is "$vrc" 2 "serve with a broken server module: rc 2"
 like "$(cat "$TMP/v.err")" "policyc serve: cannot load the HTTP server: " "... saying why"
 check "... and never serves a page (it stops before listening)" sh -c '! grep -q "serving\|http://" "$1"' _ "$TMP/v.out"
+
+# git: a project in a repository of its own loads policyc-git.so (its
+# release history), --changed-since too; one outside git never does
+G=$TMP/g
+cp -R "$P" "$G"
+git_() { git -C "$G" -c user.name=t -c user.email=t@example.org -c init.defaultBranch=main "$@" >/dev/null 2>&1; }
+git_ init && git_ add -A && git_ commit -m one && git_ tag v1
+traced build "$G" -o "$TMP/g1" $T --outputs xml,html
+is "$(loaded)" "policyc-git.so " "a build of a project in git loads policyc-git.so"
+check "... and corpus.xml has its release" grep -q '<release tag="v1"' "$TMP/g1/xml/corpus.xml"
+traced check "$G" $T --changed-since HEAD
+is "$rc:$(loaded)" "0:policyc-git.so " "check --changed-since loads policyc-git.so (rc 0)"
+
+# a broken git module beside a copied binary: --changed-since fails as
+# a ref it cannot read does, a build says the history is missing
+printf 'broken\n' > "$B/policyc-git.so"
+set +e
+"$B/policyc" check "$G" $T --changed-since HEAD >"$TMP/c.out" 2>&1
+crc=$?
+set -e
+is "$crc" 2 "--changed-since with a broken git module: rc 2"
+like "$(cat "$TMP/c.out")" "error: --changed-since HEAD: cannot load the git module: .*policyc-git.so.* \[changed-since-invalid\]" \
+    "... saying why"
+"$B/policyc" build "$G" -o "$TMP/g2" $T --outputs xml,html >"$TMP/h.out" 2>&1 || true
+like "$(cat "$TMP/h.out")" "note: cannot load the git module: .*; no release history \[history-unavailable\]" \
+    "a build with a broken git module says there is no release history"
+"$B/policyc" check "$P" $T >/dev/null 2>&1 && crc=0 || crc=$?
+is "$crc" 0 "check of a project outside git does not need the git module"
+rm -f "$B/policyc-git.so"

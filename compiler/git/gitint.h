@@ -1,11 +1,17 @@
 /*
- * historyint.h — what history.c (the history and its judgements) and
- * historygit.c (the releases, the checkout of one) share.
+ * gitint.h — what the git module's files share: git/history.c (the
+ * history and its judgements), git/releases.c (the releases, the
+ * checkout of one) and git/changed.c (the repository a folder is in,
+ * --changed-since).  The core never includes it (gitmodule.h is its
+ * side).
  */
-#ifndef POLICYC_HISTORYINT_H
-#define POLICYC_HISTORYINT_H
+#ifndef POLICYC_GITINT_H
+#define POLICYC_GITINT_H
 
 #include <git2.h>
+
+#include "changed.h"
+#include "history.h"
 
 typedef struct {
 	char *tag;
@@ -36,5 +42,23 @@ int history_content_oid(git_repository *repo, const git_oid *commit,
 /* The content folder of project p within the repository whose work tree
  * has the project at prefix ("" or "dir/").  Caller frees. */
 char *history_content_path(const char *prefix, const char *content);
+
+/* The git repository holding the project folder, opened without a word
+ * (the release history is silent outside git), and the project folder
+ * within its work tree ("" at its top, else "dir/"; the caller frees).
+ * 0, or -1 when there is no readable repository with a work tree
+ * holding the folder. */
+int changed_repo_open(const char *project_dir, git_repository **repo,
+    char **prefix);
+
+/* The table's entries (gitmodule.h says what each does). */
+history *history_judge_repo(corpus *c, diag_set *ds,
+    const history_options *o, char **pats, int explicit_);
+int history_releases_repo(const char *dir, history_release **out,
+    size_t *n, char **why);
+int history_checkout_repo(const char *dir, const char *commit,
+    const char *dest, char **project_out, char **why);
+changed_set *changed_since_repo(const char *project_dir, const char *ref,
+    diag_set *ds);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * historygit.c — the releases of a policy repository and the checkout of
- * one, with libgit2, for the release history (history.c, in the check
- * stage) and for `policyc build --as-of DATE` and `--archive` (main.c),
+ * git/releases.c — the releases of a policy repository and the checkout
+ * of one, with libgit2, in the git module: for the release history
+ * (git/history.c, in the check stage) and for `policyc build --as-of
+ * DATE` and `--archive` (main.c, through gitmodule.c),
  * which build a release's tree checked out into a temporary folder so
  * the working tree is never touched.  A release is a tag matching the
  * project's patterns, dated by its tagger (an annotated tag) or its
@@ -19,7 +20,8 @@
 #include "changed.h"
 #include "diag.h"
 #include "history.h"
-#include "historyint.h"
+#include "gitint.h"
+#include "gitmodule.h"
 #include "project.h"
 #include "util.h"
 
@@ -258,26 +260,6 @@ history_content_path(const char *prefix, const char *content)
 
 /* ---- for --as-of and --archive ---- */
 
-/* A tag as a folder name: letters, digits, '.', '-', '_' kept, the rest
- * '-'; never "", "." or "..". */
-char *
-history_folder_of(const char *tag)
-{
-	char *f = xstrdup(tag), *p;
-
-	for (p = f; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
-		    *p == '_'))
-			*p = '-';
-	if (f[0] == '.' || !f[0]) {
-		char *g = xasprintf("r%s", f);
-		free(f);
-		f = g;
-	}
-	return f;
-}
-
 /* The tag patterns of the project in dir (the defaults when it has
  * none, or its policyc.yaml cannot be read: the build says why). */
 static char **
@@ -310,7 +292,7 @@ patterns_of(const char *dir)
 }
 
 int
-history_releases(const char *dir, history_release **out, size_t *n,
+history_releases_repo(const char *dir, history_release **out, size_t *n,
     char **why)
 {
 	git_repository *repo = NULL;
@@ -358,20 +340,8 @@ history_releases(const char *dir, history_release **out, size_t *n,
 	return 0;
 }
 
-void
-history_releases_free(history_release *r, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(r[i].tag);
-		free(r[i].folder);
-	}
-	free(r);
-}
-
 int
-history_checkout(const char *dir, const char *commit, const char *dest,
+history_checkout_repo(const char *dir, const char *commit, const char *dest,
     char **project_out, char **why)
 {
 	git_repository *repo = NULL;
