@@ -142,8 +142,19 @@ walk(const char *rroot, const char *root, const char *rel, strlist *out,
 		/* lstat: a symlink is judged, never walked into, so a link
 		 * cannot lead the walk outside the project or round in a
 		 * loop; nothing but a regular file is ever opened (a FIFO
-		 * would hang the read, a device never end) */
-		if (lstat(childabs, &st) != 0)
+		 * would hang the read, a device never end).  The entry's
+		 * type as the folder gives it (d_type, as lstat would say:
+		 * a symlink is DT_LNK) spares a file system that knows it
+		 * the lstat of every file: a thousandth of a build's
+		 * syscalls each */
+		memset(&st, 0, sizeof st);
+		if (e->d_type == DT_DIR)
+			st.st_mode = S_IFDIR;
+		else if (e->d_type == DT_REG)
+			st.st_mode = S_IFREG;
+		else if (e->d_type == DT_LNK)
+			st.st_mode = S_IFLNK;
+		if (!st.st_mode && lstat(childabs, &st) != 0)
 			;
 		else if (S_ISDIR(st.st_mode))
 			walk(rroot, root, childrel, out, skips, depth + 1);
@@ -552,28 +563,41 @@ beneath_fast(int dfd, const char *rel)
 }
 
 int
-fsio_open_read_beneath(const char *root, const char *rel)
+fsio_open_dir_path(const char *dir)
+{
+	return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+int
+fsio_open_read_beneath_at(int root_fd, const char *root, const char *rel)
 {
 #ifdef SYS_openat2
 	struct open_how how;
-	int dfd, fd;
+	int dfd = root_fd, fd;
 
 	if (!rel || !*rel || rel[0] == '/')
 		return -1;
-	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
+	if (dfd < 0 && (dfd = fsio_open_dir_path(root)) < 0)
 		return -1;
 	memset(&how, 0, sizeof how);
 	how.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
 	how.resolve = RESOLVE_BENEATH;
 	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof how);
-	close(dfd);
+	if (dfd != root_fd)
+		close(dfd);
 	return fd < 0 ? -1 : fd;
 #else
+	(void)root_fd;
 	(void)root;
 	(void)rel;
 	return -1;
 #endif
+}
+
+int
+fsio_open_read_beneath(const char *root, const char *rel)
+{
+	return fsio_open_read_beneath_at(-1, root, rel);
 }
 
 int
