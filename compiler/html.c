@@ -79,6 +79,8 @@ typedef struct {
 	int failed;
 	diag_set *judged;           /* stylesheet loading problems: reported
 	                               by html_check_templates already */
+	int pdf_dir;                /* OUT/pdf is being made: a PDF may be
+	                               there to read the facts of */
 } site_job;
 
 static int
@@ -131,14 +133,16 @@ trail_graft(const site_job *j, xmlNodePtr root)
  * PDF it made or carried over, else read from the file pdf_render
  * wrote (pdf_file_facts).  0 when there is none. */
 static int
-pdf_facts(const backend_input *in, long i, const char *id, long *pages,
-    long *kb)
+pdf_facts(const site_job *j, long i, const char *id, long *pages, long *kb)
 {
+	const backend_input *in = j->in;
 	char *rel, *file;
 	int ok;
 
 	if (i >= 0 && incr_pdf_facts(in->incr, (size_t)i, pages, kb))
 		return 1;
+	if (!j->pdf_dir)
+		return 0;   /* a site without PDFs: no file to try for each */
 	rel = xasprintf("pdf/%s.pdf", id);
 	file = path_join(in->out_dir, rel);
 	ok = pdf_file_facts(file, pages, kb);
@@ -163,7 +167,7 @@ page_apply(site_job *j, size_t i, xmlDocPtr doc, xmlNodePtr root,
 
 	for (; k < j->nparams && k < 24; k++)
 		params[k] = j->params[k];
-	if (pdf_facts(j->in, (long)i, id, &pages, &kb)) {
+	if (pdf_facts(j, (long)i, id, &pages, &kb)) {
 		npages = xasprintf("%ld", pages);
 		nkb = xasprintf("%ld", kb);
 		params[k++] = "pdf-pages";
@@ -341,13 +345,13 @@ html_check_templates(const char *project_dir, const char *data_dir,
 
 /* <pdf id pages kb/> for the PDF of a doc or pack element, if written. */
 static void
-pdf_graft(const backend_input *in, const strtab *ids, xmlNodePtr pdfs,
+pdf_graft(const site_job *j, const strtab *ids, xmlNodePtr pdfs,
     xmlNodePtr el)
 {
 	char *id = xmlread_attr_or(el, "id", "");
 	long pages, kb, i = xmlread_is(el, "doc") ? strtab_get(ids, id) : -1;
 
-	if (document_id_safe(id) && pdf_facts(in, i, id, &pages, &kb)) {
+	if (document_id_safe(id) && pdf_facts(j, i, id, &pages, &kb)) {
 		xmlNodePtr p = xmlNewChild(pdfs, NULL, BAD_CAST "pdf", NULL);
 		char *n = xasprintf("%ld", pages), *k = xasprintf("%ld", kb);
 		xmlSetProp(p, BAD_CAST "id", BAD_CAST id);
@@ -398,11 +402,11 @@ corpus_graft(site_job *j)
 	d = xmlread_child(root, "documents");
 	for (x = d ? d->children : NULL; x; x = x->next)
 		if (xmlread_is(x, "doc"))
-			pdf_graft(in, ids, pdfs, x);
+			pdf_graft(j, ids, pdfs, x);
 	d = xmlread_child(root, "packs");
 	for (x = d ? d->children : NULL; x; x = x->next)
 		if (xmlread_is(x, "pack"))
-			pdf_graft(in, ids, pdfs, x);
+			pdf_graft(j, ids, pdfs, x);
 	strtab_free(ids);
 	return root;
 }
@@ -727,8 +731,9 @@ html_render(const backend_input *in)
 	/* PDFs were made before the site (publish.c): the navigation offers
 	 * the packs page only then */
 	pdf_dir = path_join(in->out_dir, "pdf");
+	j.pdf_dir = fsio_is_dir(pdf_dir);
 	params[np++] = "pdfs";
-	params[np++] = fsio_is_dir(pdf_dir) ? "1" : "";
+	params[np++] = j.pdf_dir ? "1" : "";
 	free(pdf_dir);
 	/* the glossary page lists as many documents under a term as a lean
 	 * corpus tree holds (xmlout.h) */
