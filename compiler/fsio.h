@@ -78,6 +78,13 @@ int fsio_write_beneath(const char *root, const char *rel, const char *data,
  * refused).  -1 otherwise, for any reason: the caller then takes
  * fsio_resolve_inside's way, which says why. */
 int fsio_open_read_beneath(const char *root, const char *rel);
+/* The same beneath root_fd, an fsio_open_dir_path descriptor of root
+ * (root itself is opened when root_fd is -1): a thousand documents read
+ * from one project need not open its folder a thousand times. */
+int fsio_open_read_beneath_at(int root_fd, const char *root,
+    const char *rel);
+/* An O_PATH descriptor of the folder dir (close-on-exec), or -1. */
+int fsio_open_dir_path(const char *dir);
 /* From now on fsio makes no file or folder (ECANCELED): what a SIGINT
  * or SIGTERM handler calls before it removes the staging folders, which
  * other threads are writing into.  Async-signal-safe. */

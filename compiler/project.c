@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fsio.h"
 #include "project.h"
@@ -589,6 +590,7 @@ project_load(const char *dir, diag_set *ds)
 
 	p = xcalloc(1, sizeof *p);
 	p->dir = xstrdup(dir);
+	p->dir_fd1 = fsio_open_dir_path(dir) + 1;
 	p->config_path = xstrdup(CONFIG);
 	p->config_text = text;
 	p->config_len = len;
@@ -648,6 +650,8 @@ project_free(project *p)
 	size_t i, j;
 	if (!p)
 		return;
+	if (p->dir_fd1 > 0)
+		close(p->dir_fd1 - 1);
 	for (i = 0; i < p->npacks; i++) {
 		pack *k = &p->packs[i];
 		free(k->id);

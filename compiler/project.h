@@ -38,6 +38,9 @@ typedef struct {
 
 typedef struct project {
 	char *dir;            /* project folder as given */
+	int dir_fd1;          /* an O_PATH descriptor of it plus one (0:
+	                         none), opened once for reading every
+	                         document beneath it (document.c) */
 	char *config_path;    /* "policyc.yaml" */
 	char *config_text;    /* its bytes as read: serve's standby
 	                         (standby.c) knows a project by them */
