@@ -229,28 +229,45 @@ stopped(void)
 	return 0;
 }
 
+/* mkdir p, making its missing parents first: from the folder itself
+ * up, so a folder whose parents exist (nearly every call: OUT's
+ * sections) costs one mkdir, not one for every component from "/".
+ * 1 when p was made, 0 when it was there already, -1 on failure. */
+static int
+mkdirs_up(char *p)
+{
+	char *slash;
+	int rc;
+
+	if (mkdir(p, 0777) == 0)
+		return 1;
+	if (errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || !(slash = strrchr(p, '/')) || slash == p)
+		return -1;
+	*slash = '\0';
+	rc = mkdirs_up(p);
+	*slash = '/';
+	if (rc < 0)
+		return -1;
+	if (mkdir(p, 0777) == 0)
+		return 1;
+	return errno == EEXIST ? 0 : -1;
+}
+
 int
 fsio_mkdirs(const char *path)
 {
-	char *p, *s;
-	int rc = 0;
+	char *p;
+	int rc;
 
 	if (stopped())
 		return -1;
 	p = xstrdup(path);
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (mkdir(p, 0777) != 0 && errno != EEXIST)
-		rc = -1;
+	rc = mkdirs_up(p);
 	free(p);
-	return fsio_is_dir(path) ? 0 : (rc ? rc : -1);
+	/* there already: a folder, or a file in the way */
+	return rc == 1 || (rc == 0 && fsio_is_dir(path)) ? 0 : -1;
 }
 
 int

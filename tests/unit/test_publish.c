@@ -67,6 +67,28 @@ UNIT_TEST(publish_write_stays_beneath)
 	free(link);
 }
 
+UNIT_TEST(fsio_mkdirs_makes_missing_parents_and_refuses_a_file)
+{
+	char root[] = "/tmp/policyc-mkdirs-XXXXXX", *deep, *f, *under;
+
+	CHECK(mkdtemp(root) != NULL);
+	deep = path_join(root, "a/b//c/");
+	CHECK_INT(fsio_mkdirs(deep), 0);          /* three made, from the top */
+	CHECK(fsio_is_dir(deep));
+	CHECK_INT(fsio_mkdirs(deep), 0);          /* there already */
+	CHECK_INT(fsio_mkdirs(root), 0);
+	f = path_join(root, "a/file");
+	CHECK_INT(fsio_write(f, "x", 1), 0);
+	CHECK_INT(fsio_mkdirs(f), -1);            /* a file in the way */
+	under = path_join(f, "sub/dir");
+	CHECK_INT(fsio_mkdirs(under), -1);        /* ... or above it */
+	CHECK(!fsio_exists(under));
+	fsio_rmtree(root);
+	free(deep);
+	free(f);
+	free(under);
+}
+
 UNIT_TEST(fsio_strip_slashes_and_staging_names)
 {
 	char *s = fsio_strip_slashes("out//");
