@@ -634,8 +634,10 @@ cache_judge(cache_text *t, const char *out, pipeline *pl)
 	free(path);
 	if (!data)
 		return;   /* a first build, or --no-cache's OUT: silent */
-	if (strlen(data) != len || len < 40 ||
-	    !(sum = strstr(data, "\nsum ")) || strlen(sum) != 5 + 32 + 1) {
+	/* the checksum is the last line: "sum <32 hex>\n" */
+	sum = len >= 40 ? data + len - (5 + 32 + 1) : NULL;
+	if (!sum || memchr(data, '\0', len) || strncmp(sum, "\nsum ", 5) ||
+	    strlen(sum) != 5 + 32 + 1) {
 		t->why = "is truncated or corrupt";
 		goto bad;
 	}
@@ -662,9 +664,9 @@ cache_judge(cache_text *t, const char *out, pipeline *pl)
 	}
 	t->body = data + strlen(hdr);
 	t->end = sum + 1;
-	for (s = data + strlen(hdr); s < sum + 1; s++)
-		if (*s == '\n')
-			*s = '\0';
+	for (s = data + strlen(hdr); s < sum + 1 &&
+	    (s = memchr(s, '\n', (size_t)(sum + 1 - s))) != NULL; s++)
+		*s = '\0';
 	t->data = data;
 	return;
 bad:

@@ -318,14 +318,31 @@ read_file(const char *path, size_t *len)
 		errno = e;
 		return NULL;
 	}
+	buf_init(&b);
+	if (st.st_size > 0 && (unsigned long long)st.st_size < SIZE_MAX / 2) {
+		/* straight into the buffer, not through stdio's and a chunk
+		 * (the build cache is megabytes); the size fstat gave read,
+		 * the file is read as it was then */
+		ssize_t r;
+
+		buf_grow(&b, (size_t)st.st_size);
+		while (b.len < (size_t)st.st_size && (r = read(fd, b.data + b.len,
+		    (size_t)st.st_size - b.len)) > 0)
+			b.len += (size_t)r;
+		b.data[b.len] = '\0';
+		if (b.len == (size_t)st.st_size) {
+			close(fd);
+			if (len)
+				*len = b.len;
+			return buf_detach(&b);
+		}
+	}
 	fp = fdopen(fd, "rb");
 	if (!fp) {
 		close(fd);
+		buf_free(&b);
 		return NULL;
 	}
-	buf_init(&b);
-	if (st.st_size > 0)
-		buf_grow(&b, (size_t)st.st_size);
 	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
 		buf_putn(&b, chunk, n);
 	if (ferror(fp)) {
