@@ -75,6 +75,14 @@ typedef struct corpus {
 	 * bytes each, for the build cache's link records (incrlinks.c,
 	 * made on first use, by one thread); NULL until then */
 	char *link_faces;
+	/* each document's link record as OUT's cache held it, when it was
+	 * given back whole (incrlinks.c): its lines in the cache text
+	 * (NUL-separated, borrowed), to be written again as they were
+	 * while link_raw_order says the documents are in the order the
+	 * record's numbers count in; NULL until a record was read */
+	const char **link_raw;
+	size_t *link_raw_len;
+	int link_raw_order;
 	pack_members *packs; size_t npacks; /* one per project->packs entry,
 	                                    after packs_resolve; else NULL */
 	struct assets *assets;           /* after assets_collect; else NULL */

@@ -26,7 +26,10 @@
  * only for a stage that reads it — its page's XML when something it
  * shows changed, a filter given it — as a bounded build makes its trees
  * again (pipeline.c, corpus_tree_need).  A record that does not read back whole is ignored, and
- * that document is linked as if there were no cache.
+ * that document is linked as if there were no cache.  A record given
+ * back whole is written into the new cache as it was read (put_raw)
+ * while the documents are those of the lF list, in its order and with
+ * its faces: the numbers in it still count the same places.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +59,7 @@ links_key(pipeline *pl, char out[33])
 typedef struct {
 	long doc;                /* -1: none under way */
 	int bad;
+	const char *raw, *raw_end;   /* its lines in the cache text */
 	doc_prelink *r;
 	size_t ecap;
 	doc_asset *assets; size_t nassets;
@@ -129,6 +133,13 @@ reading_commit(corpus *c, reading *x)
 	d->links_kept = 1;
 	/* a bounded build's tree is made (and linked) again on need */
 	d->links_pending = d->root != NULL;
+	if (!c->link_raw) {
+		c->link_raw = xcalloc(c->ndocs + 1, sizeof *c->link_raw);
+		c->link_raw_len = xcalloc(c->ndocs + 1,
+		    sizeof *c->link_raw_len);
+	}
+	c->link_raw[x->doc] = x->raw;
+	c->link_raw_len[x->doc] = (size_t)(x->raw_end - x->raw);
 	memset(x, 0, sizeof *x);
 	x->doc = -1;
 	return 1;
@@ -223,6 +234,7 @@ reading_line(pipeline *pl, reading *x, const face_list *fl, const char *line)
 
 	if (x->doc < 0 || x->bad)
 		return;
+	x->raw_end = INCR_NEXT_LINE(line);
 	if (!strncmp(line, "ld\t", 3) || !strncmp(line, "ln\t", 3)) {
 		if (!reading_dep(c, x, fl, line))
 			x->bad = 1;
@@ -355,6 +367,8 @@ incr_links_restore(pipeline *pl, const char *out)
 			    memcmp(incr_text_hash(d), line + 3, 32) != 0)
 				continue;
 			x.doc = k;
+			x.raw = line;
+			x.raw_end = INCR_NEXT_LINE(line);
 			x.r = xcalloc(1, sizeof *x.r);
 			x.r->ds = diag_new_like(pipeline_diags(pl));
 			continue;
@@ -362,6 +376,12 @@ incr_links_restore(pipeline *pl, const char *out)
 		reading_line(pl, &x, &fl, line);
 	}
 	given += reading_commit(c, &x);
+	/* the records count documents by their place in the lF list: the
+	 * kept ones may be written again as read while it is this build's
+	 * order, every face as it was */
+	c->link_raw_order = same && fl.n == c->ndocs;
+	for (size_t k = 0; c->link_raw_order && k < fl.n; k++)
+		c->link_raw_order = fl.doc[k] == (long)k && fl.same[k];
 	free(fl.doc);
 	free(fl.same);
 	return given;
@@ -379,6 +399,22 @@ put_line(buf *b, const char *tag, const long long *v, size_t n,
 		buf_puts(b, last);
 	}
 	buf_putc(b, '\n');
+}
+
+/* Lines of the cache text (NUL-separated) into b as lines again. */
+static void
+put_raw(buf *b, const char *raw, size_t len)
+{
+	char *p, *end;
+
+	buf_grow(b, len);
+	p = b->data + b->len;
+	end = p + len;
+	memcpy(p, raw, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	while ((p = memchr(p, '\0', (size_t)(end - p))) != NULL)
+		*p++ = '\n';
 }
 
 /* Document i's record into b; 0 when it cannot be written whole. */
@@ -465,6 +501,16 @@ incr_links_write(pipeline *pl, incr_out *o)
 	}
 	for (i = 0; i < c->ndocs; i++) {
 		at = o->b.len;
+		if (c->link_raw_order && c->link_raw && c->link_raw[i] &&
+		    c->docs[i]->links_kept) {
+			/* given back whole and used as it was: the same
+			 * record, its lines as read (put_document would write
+			 * these bytes again, at a tenth of a rebuild's cache
+			 * writing) */
+			put_raw(&o->b, c->link_raw[i], c->link_raw_len[i]);
+			incr_out_room(o);
+			continue;
+		}
 		if (!put_document(c, i, &o->b)) {
 			o->b.len = at;   /* none, rather than part */
 			o->b.data[at] = '\0';
