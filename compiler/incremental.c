@@ -664,9 +664,9 @@ cache_judge(cache_text *t, const char *out, pipeline *pl)
 	}
 	t->body = data + strlen(hdr);
 	t->end = sum + 1;
-	for (s = data + strlen(hdr); s < sum + 1 &&
-	    (s = memchr(s, '\n', (size_t)(sum + 1 - s))) != NULL; s++)
-		*s = '\0';
+	for (s = data + strlen(hdr); s < sum + 1; s++)
+		if (*s == '\n')
+			*s = '\0';
 	t->data = data;
 	return;
 bad:
