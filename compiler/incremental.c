@@ -92,21 +92,27 @@ incr_hash_add(incr_hash *h, const void *data, size_t n)
 	uint64_t w;
 
 	h->len += n;
-	while (n && h->ntail) {
-		h->tail[h->ntail++] = *p++;
-		n--;
-		if (h->ntail == 8) {
-			memcpy(&w, h->tail, 8);
-			mix(h, w);
-			h->ntail = 0;
-		}
+	if (h->ntail) {
+		/* the tail filled up first (in one copy: the keys hash many
+		 * short strings, each leaving a tail for the next) */
+		size_t k = 8 - h->ntail < n ? 8 - h->ntail : n;
+
+		memcpy(h->tail + h->ntail, p, k);
+		h->ntail += k;
+		p += k;
+		n -= k;
+		if (h->ntail < 8)
+			return;
+		memcpy(&w, h->tail, 8);
+		mix(h, w);
+		h->ntail = 0;
 	}
 	for (; n >= 8; n -= 8, p += 8) {
 		memcpy(&w, p, 8);
 		mix(h, w);
 	}
-	while (n--)
-		h->tail[h->ntail++] = *p++;
+	memcpy(h->tail, p, n);
+	h->ntail = n;
 }
 
 void
