@@ -47,6 +47,12 @@
 
   <xsl:variable name="pc-lower" select="'abcdefghijklmnopqrstuvwxyz'"/>
   <xsl:variable name="pc-upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
+  <!-- $today as numbers, read once: span-words counts calendar months
+       from them for every row of the review page -->
+  <xsl:variable name="pc-today-ok" select="string-length($today) = 10"/>
+  <xsl:variable name="pc-today-y" select="number(substring($today, 1, 4))"/>
+  <xsl:variable name="pc-today-m" select="number(substring($today, 6, 2))"/>
+  <xsl:variable name="pc-today-d" select="number(substring($today, 9, 2))"/>
 
   <!-- ============ the page ============ -->
 
@@ -263,11 +269,10 @@
     <xsl:param name="d"/>
     <xsl:choose>
       <xsl:when test="string-length($d) = 10">
-        <xsl:variable name="m" select="number(substring($d, 6, 2))"/>
         <time datetime="{$d}">
           <xsl:value-of select="number(substring($d, 9, 2))"/>
           <xsl:text> </xsl:text>
-          <xsl:call-template name="month-name"><xsl:with-param name="m" select="$m"/></xsl:call-template>
+          <xsl:call-template name="month-name"><xsl:with-param name="m" select="number(substring($d, 6, 2))"/></xsl:call-template>
           <xsl:text> </xsl:text>
           <xsl:value-of select="substring($d, 1, 4)"/>
         </time>
@@ -276,22 +281,13 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- 1 as "January" ... 12 as "December", else nothing: one lookup in
+       the names padded to nine letters (a choice of twelve was tested
+       a month at a time, for every row of the review page). -->
   <xsl:template name="month-name">
     <xsl:param name="m"/>
-    <xsl:choose>
-      <xsl:when test="$m = 1">January</xsl:when>
-      <xsl:when test="$m = 2">February</xsl:when>
-      <xsl:when test="$m = 3">March</xsl:when>
-      <xsl:when test="$m = 4">April</xsl:when>
-      <xsl:when test="$m = 5">May</xsl:when>
-      <xsl:when test="$m = 6">June</xsl:when>
-      <xsl:when test="$m = 7">July</xsl:when>
-      <xsl:when test="$m = 8">August</xsl:when>
-      <xsl:when test="$m = 9">September</xsl:when>
-      <xsl:when test="$m = 10">October</xsl:when>
-      <xsl:when test="$m = 11">November</xsl:when>
-      <xsl:when test="$m = 12">December</xsl:when>
-    </xsl:choose>
+    <xsl:value-of select="normalize-space(substring('January  February March    April    May      June     July     August   SeptemberOctober  November December ',
+        $m * 9 - 8, 9 * ($m = floor($m))))"/>
   </xsl:template>
 
   <!-- "working-together" as "Working together". -->
@@ -337,7 +333,7 @@
 
   <xsl:template name="status-badge">
     <xsl:param name="status"/>
-    <xsl:if test="$status != '' and $status != 'active'">
+    <xsl:if test="$status != 'active' and $status != ''">
       <strong class="tag tag--grey">
         <xsl:call-template name="capitalise"><xsl:with-param name="s" select="$status"/></xsl:call-template>
       </strong>
@@ -348,25 +344,26 @@
        "in 12 days", "in 2 months", "11 years 11 months overdue" (or
        "... ago" when overdue is false).  Months and years are counted on
        the calendar from $today and the date d when both are known; a
-       count under a month stays in days. -->
+       count under a month stays in days.  days is a number, or a node
+       or string holding one.  The words are written straight out, not
+       made as a result tree fragment first, and the commonest cases are
+       tested first: this runs for every row of the review page, twice
+       for a document overdue or due soon. -->
   <xsl:template name="days-phrase">
     <xsl:param name="days"/>
     <xsl:param name="d" select="''"/>
     <xsl:param name="overdue" select="true()"/>
-    <xsl:variable name="span">
-      <xsl:call-template name="span-words">
-        <xsl:with-param name="days" select="$days"/>
-        <xsl:with-param name="d" select="$d"/>
-      </xsl:call-template>
-    </xsl:variable>
+    <xsl:variable name="n" select="number($days)"/>
     <xsl:choose>
-      <xsl:when test="string($days) = '' or string(number($days)) = 'NaN'"/>
-      <xsl:when test="$days = 0">today</xsl:when>
-      <xsl:when test="$days = 1">tomorrow</xsl:when>
-      <xsl:when test="$days = -1 and not($overdue)">yesterday</xsl:when>
-      <xsl:when test="$days &gt; 0">in <xsl:value-of select="$span"/></xsl:when>
-      <xsl:when test="$overdue"><xsl:value-of select="$span"/> overdue</xsl:when>
-      <xsl:otherwise><xsl:value-of select="$span"/> ago</xsl:otherwise>
+      <xsl:when test="$n &lt; 0 and ($n != -1 or $overdue)">
+        <xsl:call-template name="span-words"><xsl:with-param name="days" select="$days"/><xsl:with-param name="d" select="$d"/></xsl:call-template>
+        <xsl:choose><xsl:when test="$overdue"> overdue</xsl:when><xsl:otherwise> ago</xsl:otherwise></xsl:choose>
+      </xsl:when>
+      <xsl:when test="$n &gt; 0 and $n != 1">in <xsl:call-template name="span-words"><xsl:with-param name="days" select="$days"/><xsl:with-param name="d" select="$d"/></xsl:call-template></xsl:when>
+      <xsl:when test="$n = 0">today</xsl:when>
+      <xsl:when test="$n = 1">tomorrow</xsl:when>
+      <xsl:when test="$n = -1">yesterday</xsl:when>
+      <!-- not a number: nothing -->
     </xsl:choose>
   </xsl:template>
 
@@ -375,40 +372,54 @@
   <xsl:template name="span-words">
     <xsl:param name="days"/>
     <xsl:param name="d" select="''"/>
-    <xsl:variable name="n" select="number(translate(string($days), '-', ''))"/>
-    <xsl:variable name="ok" select="string-length($d) = 10 and string-length($today) = 10"/>
-    <!-- the earlier and the later of the two dates -->
-    <xsl:variable name="a">
-      <xsl:choose><xsl:when test="$days &lt; 0"><xsl:value-of select="$d"/></xsl:when><xsl:otherwise><xsl:value-of select="$today"/></xsl:otherwise></xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="b">
-      <xsl:choose><xsl:when test="$days &lt; 0"><xsl:value-of select="$today"/></xsl:when><xsl:otherwise><xsl:value-of select="$d"/></xsl:otherwise></xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="months">
-      <xsl:choose>
-        <xsl:when test="$ok">
-          <xsl:value-of select="(number(substring($b, 1, 4)) - number(substring($a, 1, 4))) * 12
-              + number(substring($b, 6, 2)) - number(substring($a, 6, 2))
-              - number(number(substring($b, 9, 2)) &lt; number(substring($a, 9, 2)))"/>
-        </xsl:when>
-        <xsl:otherwise><xsl:value-of select="floor($n * 12 div 365.2425)"/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="y" select="floor($months div 12)"/>
-    <xsl:variable name="m" select="$months mod 12"/>
+    <!-- whole months from the earlier date to the later: the months
+         between, one fewer when the later's day of the month comes
+         before the earlier's -->
     <xsl:choose>
-      <xsl:when test="$months &lt; 1">
-        <xsl:value-of select="$n"/><xsl:text> day</xsl:text><xsl:if test="$n != 1">s</xsl:if>
+      <xsl:when test="string-length($d) = 10 and $pc-today-ok and $days &lt; 0">
+        <xsl:call-template name="span-words-months">
+          <xsl:with-param name="months" select="($pc-today-y - substring($d, 1, 4)) * 12 + $pc-today-m - substring($d, 6, 2)
+              - ($pc-today-d &lt; number(substring($d, 9, 2)))"/>
+          <xsl:with-param name="days" select="$days"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="string-length($d) = 10 and $pc-today-ok">
+        <xsl:call-template name="span-words-months">
+          <xsl:with-param name="months" select="(substring($d, 1, 4) - $pc-today-y) * 12 + substring($d, 6, 2) - $pc-today-m
+              - (number(substring($d, 9, 2)) &lt; $pc-today-d)"/>
+          <xsl:with-param name="days" select="$days"/>
+        </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:if test="$y &gt; 0">
-          <xsl:value-of select="$y"/><xsl:text> year</xsl:text><xsl:if test="$y != 1">s</xsl:if>
-        </xsl:if>
-        <xsl:if test="$y &gt; 0 and $m &gt; 0"><xsl:text> </xsl:text></xsl:if>
-        <xsl:if test="$m &gt; 0">
-          <xsl:value-of select="$m"/><xsl:text> month</xsl:text><xsl:if test="$m != 1">s</xsl:if>
-        </xsl:if>
+        <xsl:call-template name="span-words-months">
+          <xsl:with-param name="months" select="floor(translate(string($days), '-', '') * 12 div 365.2425)"/>
+          <xsl:with-param name="days" select="$days"/>
+        </xsl:call-template>
       </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- span-words once the months are counted: under one, |days| days. -->
+  <xsl:template name="span-words-months">
+    <xsl:param name="months"/>
+    <xsl:param name="days"/>
+    <xsl:choose>
+      <xsl:when test="$months &lt; 1">
+        <xsl:variable name="n" select="number(translate(string($days), '-', ''))"/>
+        <xsl:value-of select="$n"/><xsl:text> day</xsl:text><xsl:if test="$n != 1">s</xsl:if>
+      </xsl:when>
+      <xsl:when test="$months &lt; 12">
+        <xsl:value-of select="$months"/><xsl:text> month</xsl:text><xsl:if test="$months != 1">s</xsl:if>
+      </xsl:when>
+      <xsl:when test="$months &gt;= 12">
+        <xsl:variable name="y" select="floor($months div 12)"/>
+        <xsl:variable name="m" select="$months mod 12"/>
+        <xsl:value-of select="$y"/><xsl:text> year</xsl:text><xsl:if test="$y != 1">s</xsl:if>
+        <xsl:if test="$m &gt; 0">
+          <xsl:text> </xsl:text><xsl:value-of select="$m"/><xsl:text> month</xsl:text><xsl:if test="$m != 1">s</xsl:if>
+        </xsl:if>
+      </xsl:when>
+      <!-- not a number (a date that is not one): nothing -->
     </xsl:choose>
   </xsl:template>
 
