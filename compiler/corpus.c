@@ -325,6 +325,7 @@ corpus_free(corpus *c)
 	free(c->in_idx);
 	free(c->faces);
 	free(c->link_faces);
+	free(c->neigh);
 	free(c->link_raw);
 	free(c->link_raw_len);
 	free(c);

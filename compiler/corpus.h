@@ -71,6 +71,10 @@ typedef struct corpus {
 	/* each document's id, title and status hashed, 33 bytes each
 	 * (incremental.c, made on first use); NULL until then */
 	char *faces;
+	/* each document's neighbours hashed (incremental.c
+	 * incr_hash_neighbours), 33 bytes each, once neigh_ready */
+	char *neigh;
+	int neigh_ready;
 	/* each document's face as a link reads it (prelink_face), 33
 	 * bytes each, for the build cache's link records (incrlinks.c,
 	 * made on first use, by one thread); NULL until then */

@@ -149,6 +149,9 @@ void incr_hash_file(incr_hash *h, const char *label, const char *path);
  * graph show of other documents. */
 struct corpus;
 void incr_hash_neighbours(incr_hash *h, const struct corpus *c, size_t i);
+/* Document i's neighbours' digest kept in c->neigh (allocated by the
+ * caller, which sets c->neigh_ready once every document's is kept). */
+void incr_neighbours_keep(struct corpus *c, size_t i);
 /* The cache file as it is written: lines gathered in b and written out
  * (and hashed for the closing checksum) a piece at a time, so a cache of
  * 50,000 documents' search entries is never one string in memory.

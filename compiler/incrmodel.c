@@ -193,7 +193,8 @@ key_one(void *arg, size_t i, int worker)
 		incr_hash_add(&h, hp, n);
 		free(hp);
 	}
-	incr_hash_neighbours(&h, k->c, i);
+	incr_neighbours_keep(k->c, i);   /* for its page's key too */
+	incr_hash_add(&h, k->c->neigh + 33 * i, 32);
 	own_assets(&h, k->c, k->c->docs[i]);
 	incr_hash_hex(&h, k->m->xkey[i]);
 }
@@ -229,7 +230,11 @@ incr_model_begin(pipeline *pl, const char *out, int fresh)
 	k.ds = pipeline_diags(pl);
 	k.global = global;
 	k.history = pipeline_history(pl);
+	c->neigh_ready = 0;
+	if (!c->neigh)
+		c->neigh = xmalloc(33 * (c->ndocs + 1));
 	jobs_run(c->ndocs, pipeline_jobs(pl), key_one, &k);
+	c->neigh_ready = 1;
 	if (!fresh)
 		read_old(m, out);
 	return m;
