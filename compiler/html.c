@@ -493,7 +493,7 @@ static int
 corpus_site(site_job *j)
 {
 	const backend_input *in = j->in;
-	xmlNodePtr root = corpus_graft(j);
+	xmlNodePtr root;
 	corpus_run r;
 	size_t k, n = 0;
 	int rc = 0, workers;
@@ -513,6 +513,11 @@ corpus_site(site_job *j)
 			r.todo[n++] = p;
 		free(rel);
 	}
+	if (!n)
+		return 0;   /* all carried over: nothing to graft for */
+	/* what the pages read beyond corpus.xml (the section graphs, the
+	 * PDFs' facts): its keys took it into account without it */
+	root = corpus_graft(j);
 	workers = jobs_workers(n, in->jobs > 0 ? in->jobs : 1);
 	if (workers > 1 && r.nodes <= CORPUS_COPY_MAX)
 		r.doc[1] = xmlCopyDoc(j->corpus, 1);
