@@ -42,69 +42,6 @@
  * stack on 20,000 nested quotes. */
 #define NESTING_LIMIT 64
 
-/* Reads a regular file only: a FIFO, device or socket named as a
- * document is refused before any byte is read (opened non-blocking so a
- * FIFO without a writer cannot hang the open).  NULL with errno set. */
-static char *
-read_regular_fd(int fd, size_t *len)
-{
-	struct stat st;
-	buf b;
-	char chunk[65536];
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	buf_init(&b);
-	/* sized to the file: grown by doubling, a 12 KB document held
-	 * 16 KB for the whole build (a fifth of a bounded build's index).
-	 * Read straight into it; once it holds the size fstat gave, the
-	 * file is read as it was then, without one more read to see its
-	 * end (a thousand documents' thousand syscalls) */
-	if (st.st_size > 0 && (unsigned long long)st.st_size < SIZE_MAX / 2) {
-		b.cap = (size_t)st.st_size + 1;
-		b.data = xmalloc(b.cap);
-		b.data[0] = '\0';
-		while (b.len < (size_t)st.st_size &&
-		    (n = read(fd, b.data + b.len, b.cap - 1 - b.len)) > 0)
-			b.len += (size_t)n;
-		b.data[b.len] = '\0';
-		if (b.len == (size_t)st.st_size) {
-			close(fd);
-			*len = b.len;
-			return buf_detach(&b);
-		}
-	}
-	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0) {
-			int e = errno;
-			if (e == EINTR)
-				continue;
-			close(fd);
-			buf_free(&b);
-			errno = e;
-			return NULL;
-		}
-		buf_putn(&b, chunk, (size_t)n);
-	}
-	close(fd);
-	*len = b.len;
-	return buf_detach(&b);
-}
-
-static char *
-read_regular(const char *path, size_t *len)
-{
-	return read_regular_fd(open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC),
-	    len);
-}
-
 /* Re-encodes bytes that are not UTF-8 as Latin-1 characters. */
 static char *
 latin1_repair(const char *s, size_t n, size_t *outlen)
@@ -804,7 +741,7 @@ read_source(const project *p, document *d, diag_set *ds)
 	if (!d->source)
 		where = fsio_resolve_inside(p->dir, path, FSIO_WANT_FILE, &abs);
 	if (!d->source && where == FSIO_INSIDE)
-		d->source = read_regular(abs, &d->source_len);
+		d->source = read_file(abs, &d->source_len);
 	free(abs);
 	if (!d->source && where != FSIO_INSIDE && where != FSIO_MISSING) {
 		diag_report(ds, R_FILE_UNREADABLE, path, 0, 0, "cannot read: %s",

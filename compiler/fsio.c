@@ -611,11 +611,6 @@ fsio_open_read_beneath_at(int root_fd, const char *root, const char *rel)
 #endif
 }
 
-int
-fsio_open_read_beneath(const char *root, const char *rel)
-{
-	return fsio_open_read_beneath_at(-1, root, rel);
-}
 
 int
 fsio_open_beneath(const char *root, const char *rel)

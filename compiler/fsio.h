@@ -76,11 +76,10 @@ int fsio_write_beneath(const char *root, const char *rel, const char *data,
  * (openat2 RESOLVE_BENEATH: symbolic links are followed while they stay
  * beneath, as fsio_resolve_inside's realpath would; an absolute one is
  * refused).  -1 otherwise, for any reason: the caller then takes
- * fsio_resolve_inside's way, which says why. */
-int fsio_open_read_beneath(const char *root, const char *rel);
-/* The same beneath root_fd, an fsio_open_dir_path descriptor of root
- * (root itself is opened when root_fd is -1): a thousand documents read
- * from one project need not open its folder a thousand times. */
+ * fsio_resolve_inside's way, which says why.  root_fd is an
+ * fsio_open_dir_path descriptor of root, so a thousand documents read
+ * from one project need not open its folder a thousand times; -1 opens
+ * root for this call. */
 int fsio_open_read_beneath_at(int root_fd, const char *root,
     const char *rel);
 /* An O_PATH descriptor of the folder dir (close-on-exec), or -1. */

@@ -1228,6 +1228,17 @@ carry_link(const char *out, const char *staging, const char *rel)
  * as a hard link (the same inode, so the same mtime: the cache writes it
  * without a second lstat), else ino 0.
  */
+/* The old file's stat is the one r recorded, and older than the
+ * cache's own write (not a "racy" entry). */
+static int
+as_recorded(const incr *inc, const old_rec *r, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && (size_t)st->st_size == r->size &&
+	    (unsigned long long)st->st_ino == r->ino &&
+	    stat_mtime_ns(st) == r->mtime_ns &&
+	    r->mtime_ns < inc->cache_mtime_ns;
+}
+
 static int
 verify_and_carry(incr *inc, const old_rec *r, const char *staging,
     const char *rel, char **data_out, file_stat *carried)
@@ -1245,10 +1256,7 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 		/* the common case, by name within the folders */
 		const char *base = strrchr(rel, '/') + 1;
 		if (fstatat(ofd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode) && (size_t)st.st_size == r->size &&
-		    (unsigned long long)st.st_ino == r->ino &&
-		    stat_mtime_ns(&st) == r->mtime_ns &&
-		    r->mtime_ns < inc->cache_mtime_ns &&
+		    as_recorded(inc, r, &st) &&
 		    linkat(ofd, base, sfd, base, 0) == 0) {
 			carried->mtime_ns = stat_mtime_ns(&st);
 			carried->ino = (unsigned long long)st.st_ino;
@@ -1257,10 +1265,7 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 		}
 	}
 	path = path_join(inc->out, rel);
-	if (r->ino && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size == r->size && (unsigned long long)st.st_ino ==
-	    r->ino && stat_mtime_ns(&st) == r->mtime_ns &&
-	    r->mtime_ns < inc->cache_mtime_ns &&
+	if (r->ino && lstat(path, &st) == 0 && as_recorded(inc, r, &st) &&
 	    carry_link(inc->out, staging, rel) == 0) {
 		free(path);
 		carried->mtime_ns = stat_mtime_ns(&st);

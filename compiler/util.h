@@ -71,6 +71,10 @@ char *path_join(const char *a, const char *b);
  * frees.  NULL, errno set, when it cannot: a folder (EISDIR), a FIFO or
  * device (EINVAL: never waited on, never read). */
 char *read_file(const char *path, size_t *len);
+/* The same from an open descriptor, which it closes: a regular file
+ * only (a FIFO, device or folder gives NULL, errno EINVAL or EISDIR,
+ * before a byte is read), whole, NUL-terminated; len may be NULL. */
+char *read_regular_fd(int fd, size_t *len);
 int str_has_suffix(const char *s, const char *suffix);
 int str_has_prefix(const char *s, const char *prefix);
 /* ASCII case-insensitive equality. */
