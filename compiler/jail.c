@@ -32,6 +32,19 @@
  * child says when it has taken a job ('S'), so a child that dies between
  * two filters is the first one's failure, not the second's.
  *
+ * While a child lives, the parent writes nothing the child shares.
+ * fork() shares the parent's pages copy-on-write, and the kernel copies
+ * a page written on either side of a 2 MiB huge page by splitting it
+ * into 512 small ones, each then write-protected: a parent that merged
+ * a filter's reports into its heap while the child ran split every huge
+ * page the merge touched, and paid a fault for each small page it wrote
+ * afterwards (a one-document rebuild of 1,000 documents lost four huge
+ * pages to a dozen reports, and ~12 ms to the faults that followed).  So
+ * the workers' records and the messages the children send are kept in
+ * memory the children do not get (MADV_DONTFORK), and read into the
+ * caller's diagnostics set when the jail ends (jail_free), every child
+ * gone; a job's reports still count only when it ended whole.
+ *
  * fork() copies one thread of a threaded process, and any lock another
  * thread held at that moment stays held in the child for ever.  So the
  * workers (jobs_run's threads; between jobs they only take the next
@@ -87,19 +100,69 @@ static const int isolate = 1;
 #endif
 #endif
 
-/* One filter to run: its file and the label diagnostics use. */
-/* A worker's child process, as the parent sees it. */
+/* Memory of the parent's own: mapped apart and not given to children
+ * (MADV_DONTFORK), so writing it while a child lives copies nothing.
+ * Grows by mapping afresh. */
+typedef struct {
+	char *p;
+	size_t len, cap;
+} own_mem;
+
+/* Room for need bytes in m; -1 when it cannot be had. */
+static int own_reserve(own_mem *m, size_t need)
+{
+	size_t cap = m->cap ? m->cap : 65536;
+	char *q;
+
+	if (need <= m->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	q = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (q == MAP_FAILED)
+		return -1;
+	(void)madvise(q, cap, MADV_DONTFORK);
+	if (m->len)
+		memcpy(q, m->p, m->len);
+	if (m->p)
+		munmap(m->p, m->cap);
+	m->p = q;
+	m->cap = cap;
+	return 0;
+}
+
+static void own_free(own_mem *m)
+{
+	if (m->p)
+		munmap(m->p, m->cap);
+	memset(m, 0, sizeof *m);
+}
+
+/* A job that ended whole: where its message lies in its worker's
+ * `done`. */
+typedef struct {
+	size_t k, off, len;
+	int w;                   /* the worker */
+} job_done;
+
+/* A worker's child process, as the parent sees it.  The workers live in
+ * own_mem: the parent writes them while children run. */
 typedef struct {
 	pid_t pid;               /* -1: none running */
 	int cmd, res;            /* job numbers to it; reports from it */
 	atomic_long *doing;      /* shared page: the job's progress */
 	size_t last;             /* the job it last finished, or NO_JOB */
+	own_mem done;            /* the messages of the jobs that ended
+	                            whole, one after another */
+	own_mem index;           /* a job_done for each */
 } worker;
 
 #define NO_JOB SIZE_MAX
 
 struct jail {
 	jail_spec spec;
+	own_mem workers;         /* nw workers */
 	worker *w;
 	int nw;
 };
@@ -290,6 +353,8 @@ static int worker_start(jail *j, worker *w)
 {
 	int cmd[2], res[2], e;
 	void *page;
+	atomic_long *doing;
+	pid_t pid;
 
 	page = mmap(NULL, sizeof *w->doing, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -308,13 +373,15 @@ static int worker_start(jail *j, worker *w)
 		errno = e;
 		goto fail;
 	}
-	w->pid = fork();
-	if (w->pid == 0) {
+	doing = w->doing;   /* the child has no w (own_mem) */
+	pid = fork();
+	if (pid == 0) {
 		close(cmd[1]);
 		close(res[0]);
-		child_main(j, cmd[0], res[1], w->doing);
+		child_main(j, cmd[0], res[1], doing);
 	}
 	e = errno;
+	w->pid = pid;
 	close(cmd[0]);
 	close(res[1]);
 	if (w->pid < 0) {
@@ -392,16 +459,17 @@ enum outcome {
 };
 
 /* Waits for job k's records from w's child until the 'E' or the
- * deadline `end`, reading reports into got.  Called with run_lock held;
- * returns with it held.  Sets *started when the 'S' came. */
-static int collect(worker *w, double end, diag_set *got, int *started,
+ * deadline `end`, appending them to w->done (read later, jail_free).
+ * Called with run_lock held; returns with it held.  Sets *started when
+ * the 'S' came.  Returns 1 when the job ended whole, its message then
+ * kept; else what came is dropped. */
+static int collect(worker *w, int wn, size_t k, double end, int *started,
     int *timed_out)
 {
-	buf in;
-	size_t scanned = 0;
+	own_mem *in = &w->done;
+	size_t first = in->len, scanned = in->len;
 	int done = 0, garbled = 0;
 
-	buf_init(&in);
 	pthread_mutex_unlock(&run_lock);
 	while (!done && !garbled) {
 		char chunk[16384];
@@ -433,10 +501,16 @@ static int collect(worker *w, double end, diag_set *got, int *started,
 		if (n <= 0)
 			break;      /* end of file: the child has gone */
 		pthread_mutex_lock(&run_lock);
-		buf_putn(&in, chunk, (size_t)n);
-		scan = in.data + scanned;
+		if (own_reserve(in, in->len + (size_t)n) != 0) {
+			garbled = 1;   /* no room: the job does not count */
+			pthread_mutex_unlock(&run_lock);
+			break;
+		}
+		memcpy(in->p + in->len, chunk, (size_t)n);
+		in->len += (size_t)n;
+		scan = in->p + scanned;
 		for (;;) {
-			int rec = next_record(&scan, in.data + in.len, got);
+			int rec = next_record(&scan, in->p + in->len, NULL);
 
 			if (rec == 'S')
 				*started = 1;
@@ -447,12 +521,21 @@ static int collect(worker *w, double end, diag_set *got, int *started,
 			if (rec != 'R' && rec != 'S')
 				break;
 		}
-		scanned = (size_t)(scan - in.data);
+		scanned = (size_t)(scan - in->p);
 		pthread_mutex_unlock(&run_lock);
 	}
 	pthread_mutex_lock(&run_lock);
-	done = done && !garbled && scanned == in.len;
-	buf_free(&in);
+	done = done && !garbled && scanned == in->len;
+	if (done && own_reserve(&w->index, w->index.len + sizeof(job_done))
+	    == 0) {
+		job_done r = { k, first, in->len - first, wn };
+
+		memcpy(w->index.p + w->index.len, &r, sizeof r);
+		w->index.len += sizeof r;
+	} else {
+		done = 0;
+		in->len = first;
+	}
 	return done;
 }
 
@@ -461,7 +544,6 @@ static int collect(worker *w, double end, diag_set *got, int *started,
 static enum outcome attempt(jail *j, size_t k, worker *w, char **what,
     long *doing)
 {
-	diag_set *got;
 	int started = 0, timed_out = 0, st;
 
 	*what = NULL;
@@ -471,16 +553,13 @@ static enum outcome attempt(jail *j, size_t k, worker *w, char **what,
 		    strerror(errno));
 		return FAILED;
 	}
-	got = diag_new();
 	if (send_job(w->cmd, (uint32_t)k) == 0 &&
-	    collect(w, mono_now() + j->spec.secs, got, &started,
-	    &timed_out)) {
-		diag_merge(j->spec.ds, got);
-		diag_free(got);
+	    collect(w, (int)(w - j->w), k, mono_now() + j->spec.secs,
+	    &started, &timed_out)) {
 		w->last = k;
 		return RAN;
 	}
-	diag_free(got);      /* a job that did not end whole: none count */
+	/* a job that did not end whole: none of its reports count */
 	st = worker_reap(w, 1);
 	*what = ending(j, st, timed_out);
 	if (w->doing) {
@@ -534,7 +613,12 @@ jail *jail_new(const jail_spec *spec, int workers)
 
 	j->spec = *spec;
 	j->nw = workers < 1 ? 1 : workers;
-	j->w = xcalloc((size_t)j->nw, sizeof *j->w);
+	/* (no such memory to be had: the heap, which only costs faults) */
+	if (own_reserve(&j->workers, (size_t)j->nw * sizeof *j->w) == 0)
+		j->w = (worker *)(void *)j->workers.p;
+	else
+		j->w = xmalloc((size_t)j->nw * sizeof *j->w);
+	memset(j->w, 0, (size_t)j->nw * sizeof *j->w);
 	for (i = 0; i < j->nw; i++) {
 		j->w[i].pid = -1;
 		j->w[i].cmd = j->w[i].res = -1;
@@ -555,6 +639,46 @@ jail *jail_new(const jail_spec *spec, int workers)
 	return j;
 }
 
+static int cmp_done(const void *a, const void *b)
+{
+	const job_done *x = *(const job_done *const *)a;
+	const job_done *y = *(const job_done *const *)b;
+
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* Every child gone: the reports of the jobs that ended whole, in job
+ * order, into the caller's set (each job's through a set of its own, at
+ * the severities it was sent with). */
+static void merge_done(jail *j)
+{
+	const job_done **all;
+	size_t n = 0, m, i;
+	int w;
+
+	for (w = 0; w < j->nw; w++)
+		n += j->w[w].index.len / sizeof(job_done);
+	if (n == 0)
+		return;
+	all = xcalloc(n, sizeof *all);
+	for (m = 0, w = 0; w < j->nw; w++)
+		for (i = 0; i < j->w[w].index.len / sizeof(job_done); i++)
+			all[m++] = (const job_done *)(const void *)
+			    (j->w[w].index.p + i * sizeof(job_done));
+	qsort(all, n, sizeof *all, cmp_done);
+	for (i = 0; i < n; i++) {
+		diag_set *got = diag_new();
+		const char *p = j->w[all[i]->w].done.p + all[i]->off;
+		const char *end = p + all[i]->len;
+
+		while (p < end && next_record(&p, end, got) > 0)
+			;
+		diag_merge(j->spec.ds, got);
+		diag_free(got);
+	}
+	free(all);
+}
+
 void jail_free(jail *j)
 {
 	int i;
@@ -565,6 +689,13 @@ void jail_free(jail *j)
 	for (i = 0; i < j->nw; i++)
 		worker_stop(j, &j->w[i]);
 	pthread_mutex_unlock(&run_lock);
-	free(j->w);
+	merge_done(j);
+	for (i = 0; i < j->nw; i++) {
+		own_free(&j->w[i].done);
+		own_free(&j->w[i].index);
+	}
+	if (!j->workers.p)
+		free(j->w);
+	own_free(&j->workers);
 	free(j);
 }

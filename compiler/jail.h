@@ -2,11 +2,12 @@
  * jail.h — runs jobs (the Lua filters) in forked child processes with a
  * wall-clock limit, so that nothing a job does inside one C call can hang
  * or crash policyc.  A job reports into the child's copy of the
- * diagnostics set; those reports come back to the parent, are read into
- * a diagnostics set of their own and merged into the caller's only when
- * the job ended whole.  A job that ran out of time or crashed costs one
- * failure report, written by the caller's `failed` function.  jail.c is
- * the only file that forks.
+ * diagnostics set; those reports come back to the parent, are kept
+ * (apart from anything a child shares) while children run, and are
+ * merged into the caller's, in job order, when the jail ends — those of
+ * the jobs that ended whole.  A job that ran out of time or crashed costs
+ * one failure report, written by the caller's `failed` function at once.
+ * jail.c is the only file that forks.
  */
 #ifndef POLICYC_JAIL_H
 #define POLICYC_JAIL_H
@@ -46,7 +47,8 @@ jail *jail_new(const jail_spec *spec, int workers);
  * Calls for different workers may run in parallel threads. */
 void jail_run(jail *j, size_t k, int w);
 
-/* Ends the children and frees j. */
+/* Ends the children, merges the reports of the jobs that ended whole
+ * into spec.ds, and frees j. */
 void jail_free(jail *j);
 
 #endif

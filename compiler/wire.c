@@ -93,6 +93,10 @@ wire_get_report(const char **p, const char *end, diag_set *got)
 		return 0;
 	if (sev < SEV_NOTE || sev > SEV_ERROR)
 		return -1;
+	if (!got) {
+		*p = q;
+		return 1;
+	}
 	sr = xstrndup(rule, nrule);
 	sf = xstrndup(file, nfile);
 	/* the sender judged the severity (rules: applied there); got has

@@ -30,9 +30,10 @@ int wire_get_str(const char **p, const char *end, const char **s,
 /* One diagnostic as an 'R' record: the letter; severity, line and
  * column; rule, file and message. */
 void wire_put_report(buf *b, const diagnostic *d);
-/* An 'R' record at *p into got, at the severity it was sent with.
- * Returns 1 and moves *p past it; 0 when it is not all there yet; -1
- * when it is garbled (not an 'R', or a severity out of range). */
+/* An 'R' record at *p into got, at the severity it was sent with (got
+ * NULL: only read past it, nothing allocated).  Returns 1 and moves *p
+ * past it; 0 when it is not all there yet; -1 when it is garbled (not
+ * an 'R', or a severity out of range). */
 int wire_get_report(const char **p, const char *end, diag_set *got);
 
 #endif
