@@ -68,7 +68,7 @@ sub check {
 
 my ($status, $diags) = check();
 
-print "1..", 5 + 2 * @escape + 13, "\n";
+print "1..", 5 + 2 * @escape + 15, "\n";
 my $t = 0;
 sub ok { my ($c, $what) = @_; $t++; print(($c ? "ok" : "not ok") . " $t - $what\n"); $c }
 
@@ -103,7 +103,8 @@ sub fe_of { my ($d, $f) = @_; grep { $_->{rule} eq 'filter-error' && $_->{file} 
 for my $c (['catastrophic-find.lua', 'while checking policies/one.md: ran past its time limit of 2 s'],
            ['quadratic-find.lua', 'while checking policies/one.md: ran past its time limit of 2 s'],
            ['finalizer-hang.lua', 'ran past its time limit of 2 s'],
-           ['error-loop.lua', 'instruction limit exceeded']) {
+           ['error-loop.lua', 'instruction limit exceeded'],
+           ['reports-then-hangs.lua', 'while checking policies/two.md: ran past its time limit of 2 s']) {
   my ($file, $text) = @$c;
   my @hit = fe_of($tdiags, $file);
   ok(@hit == 1 && index($hit[0]{message}, $text) >= 0, "filters/$file: one filter-error, '$text'")
@@ -112,8 +113,11 @@ for my $c (['catastrophic-find.lua', 'while checking policies/one.md: ran past i
 @good = grep { $_->{rule} eq 'good-rule' } @$tdiags;
 ok(@good == 2, 'the well-behaved project filter still checked both documents');
 ok((grep { $_->{rule} eq 'orphan' } @$tdiags) >= 1, 'a built-in filter still reported (orphan)');
+# its report on one.md came back before the hang, and is dropped with it
+ok(!(grep { $_->{rule} eq 'partial-rule' } @$tdiags),
+   'a filter stopped at its time limit counts none of its reports');
 @fe = grep { $_->{rule} eq 'filter-error' } @$tdiags;
-ok(@fe == 4, scalar(@fe) . " filter-errors in all, one per broken filter")
+ok(@fe == 5, scalar(@fe) . " filter-errors in all, one per broken filter")
   or print map { "#   $_->{file}: $_->{message}\n" } @fe;
 
 # A filter process that dies of a signal (as a C bug in a filter's path
