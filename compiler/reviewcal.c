@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "incremental.h"
 #include "publish.h"
 #include "reviewcal.h"
 #include "rules.h"
@@ -335,12 +336,18 @@ reviewcal_write(const backend_input *in, xmlDocPtr cx)
 	size_t k;
 
 	for (k = 0; k < 2; k++) {
-		char *s = k ? reviewcal_csv(cx) : reviewcal_ics(cx);
+		char *s;
+		/* made from corpus.xml alone: carried over, as the corpus
+		 * pages are, while what they read of it is as it was */
+		if (incr_reuse_corpus(in->incr, in->out_dir, names[k]))
+			continue;
+		s = k ? reviewcal_csv(cx) : reviewcal_ics(cx);
 		if (publish_write(in->out_dir, names[k], s, strlen(s)) != 0) {
 			diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
 			    "cannot write %s: %s", names[k], strerror(errno));
 			rc = -1;
-		}
+		} else
+			incr_wrote_corpus(in->incr, names[k], s, strlen(s));
 		free(s);
 	}
 	return rc;
