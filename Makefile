@@ -16,16 +16,18 @@ DATADIR  = $(PREFIX)/share/policyc
 SRCDIR  := $(abspath .)
 
 # policyc itself links CORE_PKGS; the PDF back end (compiler/pdf/),
-# serve's HTTP server (compiler/servehttp.c) and what reads git
-# (compiler/git/) are modules of their own, policyc-pdf.so,
-# policyc-serve.so and policyc-git.so, loaded only when needed
+# serve's HTTP server (compiler/servehttp.c), what reads git
+# (compiler/git/) and import's zip reader (compiler/importzip.c) are
+# modules of their own, policyc-pdf.so, policyc-serve.so,
+# policyc-git.so and policyc-zip.so, loaded only when needed
 # (compiler/module.c says why).  The unit tests and fuzzers link
 # everything into one program.
-CORE_PKGS = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 glib-2.0 libzip nettle
+CORE_PKGS = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 glib-2.0 nettle
 PDF_PKGS  = cairo pangocairo librsvg-2.0 libqrencode libqpdf fontconfig freetype2
 SERVE_PKGS = libmicrohttpd
 GIT_PKGS  = libgit2
-PKGS     = $(CORE_PKGS) $(PDF_PKGS) $(SERVE_PKGS) $(GIT_PKGS)
+ZIP_PKGS  = libzip
+PKGS     = $(CORE_PKGS) $(PDF_PKGS) $(SERVE_PKGS) $(GIT_PKGS) $(ZIP_PKGS)
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -37,6 +39,7 @@ CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lcmark-gfm-exte
 PDF_LIBS  = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null) -lpthread -lm
 SERVE_LIBS = $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) -lpthread
 GIT_LIBS  = $(shell pkg-config --libs $(GIT_PKGS) 2>/dev/null)
+ZIP_LIBS  = $(shell pkg-config --libs $(ZIP_PKGS) 2>/dev/null)
 SANITIZE ?=
 
 CORE = $(filter-out compiler/main.c,$(sort $(wildcard compiler/*.c)))
@@ -46,12 +49,15 @@ MAIN = compiler/main.c
 
 # CORE_OBJS: everything but main.c, what the unit tests and fuzzers link
 SERVE     = compiler/servehttp.c
-BIN_OBJS  = $(filter-out $(SERVE:%.c=$(BUILD)/%.o),$(CORE:%.c=$(BUILD)/%.o))
+ZIP       = compiler/importzip.c
+BIN_OBJS  = $(filter-out $(SERVE:%.c=$(BUILD)/%.o) $(ZIP:%.c=$(BUILD)/%.o),$(CORE:%.c=$(BUILD)/%.o))
 PDF_OBJS  = $(PDF:%.c=$(BUILD)/%.o)
 SERVE_OBJS = $(SERVE:%.c=$(BUILD)/%.o)
 GIT_OBJS  = $(GIT:%.c=$(BUILD)/%.o)
-MODULES   = $(BUILD)/policyc-pdf.so $(BUILD)/policyc-serve.so $(BUILD)/policyc-git.so
-CORE_OBJS = $(BIN_OBJS) $(PDF_OBJS) $(SERVE_OBJS) $(GIT_OBJS)
+ZIP_OBJS  = $(ZIP:%.c=$(BUILD)/%.o)
+MODULES   = $(BUILD)/policyc-pdf.so $(BUILD)/policyc-serve.so $(BUILD)/policyc-git.so \
+            $(BUILD)/policyc-zip.so
+CORE_OBJS = $(BIN_OBJS) $(PDF_OBJS) $(SERVE_OBJS) $(GIT_OBJS) $(ZIP_OBJS)
 MAIN_OBJ  = $(MAIN:%.c=$(BUILD)/%.o)
 UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
@@ -75,12 +81,15 @@ $(BUILD)/policyc-serve.so: $(SERVE_OBJS)
 $(BUILD)/policyc-git.so: $(GIT_OBJS)
 	$(CC) $(OPT) $(SANITIZE) -shared -o $@ $^ $(GIT_LIBS)
 
+$(BUILD)/policyc-zip.so: $(ZIP_OBJS)
+	$(CC) $(OPT) $(SANITIZE) -shared -o $@ $^ $(ZIP_LIBS)
+
 # the modules' objects are position-independent (the unit tests'
 # program links them as well); their tables and the loader name the
 # build id
-$(PDF_OBJS) $(SERVE_OBJS) $(GIT_OBJS): CFLAGS += -fPIC
+$(PDF_OBJS) $(SERVE_OBJS) $(GIT_OBJS) $(ZIP_OBJS): CFLAGS += -fPIC
 MODULE_ID_OBJS = $(BUILD)/compiler/pdf/pdf.o $(SERVE_OBJS) \
-           $(BUILD)/compiler/git/history.o $(BUILD)/compiler/module.o
+           $(BUILD)/compiler/git/history.o $(ZIP_OBJS) $(BUILD)/compiler/module.o
 $(MODULE_ID_OBJS): CFLAGS += -I$(BUILD)
 $(MODULE_ID_OBJS): $(BUILD)/buildid.h
 # a binary copied elsewhere finds its modules where it was built

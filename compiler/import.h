@@ -1,7 +1,8 @@
 /*
  * import.h — `policyc import`: Word (.docx) and OpenDocument (.odt) files
  * into policyc documents.  A reader (importdocx.c, importodt.c) turns the
- * archive (importzip.c) into the small block model below; importmeta.c
+ * archive (importzip.c, the module policyc-zip.so, reached through
+ * zipmodule.c) into the small block model below; importmeta.c
  * recovers front matter from the document's own title block and control
  * table and drops what it used; importmd.c writes Markdown; import.c
  * drives it, writes the files into a project and runs the checks.
@@ -11,9 +12,10 @@
 
 #include <stddef.h>
 
+#include "module.h"
 #include "util.h"
 
-/* ---- the archive (importzip.c) ---- */
+/* ---- the archive (importzip.c in policyc-zip.so; zipmodule.c) ---- */
 
 /* Largest uncompressed part read, and the most entries an archive may
  * have: a zip bomb is refused, not inflated. */
@@ -31,6 +33,19 @@ int importzip_has(importzip *z, const char *name);
  * encrypted or corrupt: *err set, caller frees). */
 char *importzip_read(importzip *z, const char *name, size_t *len, char **err);
 void importzip_close(importzip *z);
+
+/* The zip module's table (importzip.c): the four above.  importzip_open
+ * fails, saying why, when the module cannot be loaded. */
+typedef struct {
+	module_head head;
+	importzip *(*open)(const char *path, char **err);
+	int (*has)(importzip *z, const char *name);
+	char *(*read)(importzip *z, const char *name, size_t *len,
+	    char **err);
+	void (*close)(importzip *z);
+} import_zip;
+
+extern const import_zip policyc_import_zip;
 
 /* ---- the block model ---- */
 

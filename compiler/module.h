@@ -1,8 +1,10 @@
 /*
  * module.h — the parts of policyc built as modules of their own and
  * loaded when first needed (module.c): the PDF back end
- * (policyc-pdf.so: Pango, cairo, HarfBuzz, fontconfig, librsvg, qpdf)
- * and serve's HTTP server (policyc-serve.so: libmicrohttpd, GnuTLS).
+ * (policyc-pdf.so: Pango, cairo, HarfBuzz, fontconfig, librsvg, qpdf),
+ * serve's HTTP server (policyc-serve.so: libmicrohttpd, GnuTLS), what
+ * reads git (policyc-git.so: libgit2) and import's zip reader
+ * (policyc-zip.so: libzip, libcrypto, libbz2).
  * A module hands the core one table, whose first field is the build id
  * of the policyc it was built with.
  */

@@ -1,15 +1,16 @@
 #!/bin/sh
-# modules.t — the PDF back end, serve's HTTP server and what reads git
-# are modules of their own (compiler/module.c): policyc does not link
-# Pango, cairo, librsvg, qpdf, libmicrohttpd or libgit2, check and a
-# build without PDFs of a project outside git never load them, a build
-# with PDFs loads policyc-pdf.so, a project in git or --changed-since
-# loads policyc-git.so, and a module that is missing, broken or of
+# modules.t — the PDF back end, serve's HTTP server, what reads git and
+# import's zip reader are modules of their own (compiler/module.c):
+# policyc does not link Pango, cairo, librsvg, qpdf, libmicrohttpd,
+# libgit2 or libzip, check and a build without PDFs of a project outside
+# git never load them, a build with PDFs loads policyc-pdf.so, a project
+# in git or --changed-since loads policyc-git.so, importing a .docx
+# loads policyc-zip.so, and a module that is missing, broken or of
 # another build fails what needed it with a clear message and the
 # previous OUT kept.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 24
+plan 29
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -18,11 +19,11 @@ printf -- '---\ntitle: One\nowner: O\nreview: 2027-01-01\n---\n# One\n\nText.\n'
 
 # 1: what the binary links
 libs=$(ldd "$POLICYC" 2>/dev/null || true)
-unlike "$libs" 'libpango\|libcairo\|librsvg\|libqpdf\|libmicrohttpd\|libgnutls\|libfontconfig\|libgit2' \
-    "policyc links none of the PDF back end's, the server's or git's libraries"
+unlike "$libs" 'libpango\|libcairo\|librsvg\|libqpdf\|libmicrohttpd\|libgnutls\|libfontconfig\|libgit2\|libzip\|libcrypto' \
+    "policyc links none of the PDF back end's, the server's, git's or the zip reader's libraries"
 
 if [ -n "${POLICYC_WRAP:-}" ]; then
-	for k in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24; do
+	for k in $(seq 2 29); do
 		skip "the loader's trace under a wrapper (${POLICYC_WRAP})"
 	done
 	exit 0
@@ -126,3 +127,25 @@ like "$(cat "$TMP/h.out")" "note: cannot load the git module: .*; no release his
 "$B/policyc" check "$P" $T >/dev/null 2>&1 && crc=0 || crc=$?
 is "$crc" 0 "check of a project outside git does not need the git module"
 rm -f "$B/policyc-git.so"
+
+# import: a .docx (a zip archive) loads policyc-zip.so; a broken zip
+# module fails that file's import, saying why, and writes nothing
+python3 - "$TMP/t.docx" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], 'w')
+z.writestr('_rels/.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>')
+z.writestr('word/document.xml', '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Lone working</w:t></w:r></w:p><w:p><w:r><w:t>Staff who work alone keep in touch.</w:t></w:r></w:p></w:body></w:document>')
+z.close()
+PY
+traced import "$TMP/t.docx" -o "$TMP/i1" $T
+is "$rc:$(loaded)" "0:policyc-zip.so " "import of a .docx loads policyc-zip.so (rc 0)"
+check "... and writes its document" grep -q "Staff who work alone" "$TMP/i1/policies/t.md"
+printf 'broken\n' > "$B/policyc-zip.so"
+set +e
+"$B/policyc" import "$TMP/t.docx" -o "$TMP/i2" $T >"$TMP/z.out" 2>&1
+zrc=$?
+set -e
+is "$zrc" 1 "import with a broken zip module: rc 1"
+like "$(cat "$TMP/z.out")" "cannot load the zip module: .*policyc-zip.so" "... saying why"
+check "... and writes no document" test ! -e "$TMP/i2/policies/t.md"
+rm -f "$B/policyc-zip.so"
