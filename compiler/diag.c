@@ -332,6 +332,30 @@ diag_report_named(diag_set *ds, int sev, const char *rule, const char *file,
 }
 
 void
+diag_add_sent(diag_set *ds, int sev, const char *rule, size_t nrule,
+    const char *file, size_t nfile, int line, int col, const char *msg,
+    size_t nmsg)
+{
+	diagnostic *d;
+
+	if (ds->quiet || sev == SEV_OFF)
+		return;
+	pthread_mutex_lock(&ds->lock);
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? ds->cap * 2 : 64;
+		ds->items = xrealloc(ds->items, ds->cap * sizeof *ds->items);
+	}
+	d = &ds->items[ds->n++];
+	d->sev = (severity)sev;
+	d->rule = xstrndup(rule, nrule);
+	d->file = xstrndup(file, nfile);
+	d->message = xstrndup(msg, nmsg);
+	d->line = line < 0 ? 0 : line;
+	d->col = col < 0 ? 0 : col;
+	pthread_mutex_unlock(&ds->lock);
+}
+
+void
 diag_merge(diag_set *dst, const diag_set *src)
 {
 	size_t i;

@@ -61,6 +61,13 @@ void diag_report_named(diag_set *ds, int sev, const char *rule,
     const char *file, int line, int col, const char *fmt, ...)
     PC_PRINTF(7, 8);
 
+/* One diagnostic as another process reported it (wire.c): at severity
+ * sev as judged there (no rule setting applied again), its strings of
+ * the given lengths, not NUL-terminated. */
+void diag_add_sent(diag_set *ds, int sev, const char *rule, size_t nrule,
+    const char *file, size_t nfile, int line, int col, const char *msg,
+    size_t nmsg);
+
 /* Appends every diagnostic of src to dst as it is (its severity was
  * judged when it was reported into src): how reports made apart, such as
  * a filter's in its child process, join the build's set.  Nothing may

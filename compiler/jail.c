@@ -118,15 +118,15 @@ static int own_reserve(own_mem *m, size_t need)
 		return 0;
 	while (cap < need)
 		cap *= 2;
-	q = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-	    MAP_ANONYMOUS, -1, 0);
+	if (m->p)   /* its pages moved, not copied; the advice goes along */
+		q = mremap(m->p, m->cap, cap, MREMAP_MAYMOVE);
+	else
+		q = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS, -1, 0);
 	if (q == MAP_FAILED)
 		return -1;
-	(void)madvise(q, cap, MADV_DONTFORK);
-	if (m->len)
-		memcpy(q, m->p, m->len);
-	if (m->p)
-		munmap(m->p, m->cap);
+	if (!m->p)
+		(void)madvise(q, cap, MADV_DONTFORK);
 	m->p = q;
 	m->cap = cap;
 	return 0;
@@ -648,8 +648,8 @@ static int cmp_done(const void *a, const void *b)
 }
 
 /* Every child gone: the reports of the jobs that ended whole, in job
- * order, into the caller's set (each job's through a set of its own, at
- * the severities it was sent with). */
+ * order, into the caller's set, at the severities they were sent with
+ * (each message was checked whole as it came). */
 static void merge_done(jail *j)
 {
 	const job_done **all;
@@ -667,14 +667,11 @@ static void merge_done(jail *j)
 			    (j->w[w].index.p + i * sizeof(job_done));
 	qsort(all, n, sizeof *all, cmp_done);
 	for (i = 0; i < n; i++) {
-		diag_set *got = diag_new();
 		const char *p = j->w[all[i]->w].done.p + all[i]->off;
 		const char *end = p + all[i]->len;
 
-		while (p < end && next_record(&p, end, got) > 0)
+		while (p < end && next_record(&p, end, j->spec.ds) > 0)
 			;
-		diag_merge(j->spec.ds, got);
-		diag_free(got);
 	}
 	free(all);
 }

@@ -79,7 +79,6 @@ wire_get_report(const char **p, const char *end, diag_set *got)
 	const char *q = *p;
 	uint32_t sev, line, col, nrule, nfile, nmsg;
 	const char *rule, *file, *msg;
-	char *sr, *sf;
 
 	if (q == end)
 		return 0;
@@ -93,18 +92,10 @@ wire_get_report(const char **p, const char *end, diag_set *got)
 		return 0;
 	if (sev < SEV_NOTE || sev > SEV_ERROR)
 		return -1;
-	if (!got) {
-		*p = q;
-		return 1;
-	}
-	sr = xstrndup(rule, nrule);
-	sf = xstrndup(file, nfile);
-	/* the sender judged the severity (rules: applied there); got has
-	 * no overrides, so it keeps it as sent */
-	diag_report_named(got, (int)sev, sr, sf, (int32_t)line, (int32_t)col,
-	    "%.*s", (int)nmsg, msg);
-	free(sr);
-	free(sf);
+	/* the sender judged the severity (rules: applied there) */
+	if (got)
+		diag_add_sent(got, (int)sev, rule, nrule, file, nfile,
+		    (int32_t)line, (int32_t)col, msg, nmsg);
 	*p = q;
 	return 1;
 }
