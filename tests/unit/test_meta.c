@@ -45,6 +45,12 @@ UNIT_TEST(slug_github_unicode_table)
 		{ "Stra\xc3\x9f" "e", "stra\xc3\x9f" "e" },
 		{ "\xce\x9f\xce\x94\xce\x9f\xce\xa3", "\xce\xbf\xce\xb4\xce\xbf"
 		  "\xcf\x82" },                 /* ΟΔΟΣ: final sigma, as JS */
+		/* JavaScript's Final_Sigma (Unicode's): only after a cased
+		 * letter, and not before one — a lone Σ is σ; before ƻ, a
+		 * letter that is not cased, it is final */
+		{ "\xce\xa3", "\xcf\x83" },
+		{ "a \xce\xa3 z", "a-\xcf\x83-z" },
+		{ "x\xce\xa3\xc6\xbb", "x\xcf\x82\xc6\xbb" },
 		{ "\xe2\x85\xa0 part", "\xe2\x85\xb0-part" },  /* Ⅰ -> ⅰ */
 		{ "\xe2\x92\xb6 circled", "\xe2\x93\x90-circled" }, /* Ⓐ Alphabetic */
 		{ "a\xe2\x80\x94" "b", "ab" },              /* em dash */
