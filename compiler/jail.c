@@ -102,7 +102,7 @@ static const int isolate = 1;
 
 /* Memory of the parent's own: mapped apart and not given to children
  * (MADV_DONTFORK), so writing it while a child lives copies nothing.
- * Grows by mapping afresh. */
+ * Grows by mremap (the pages move; nothing is copied). */
 typedef struct {
 	char *p;
 	size_t len, cap;
