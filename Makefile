@@ -157,11 +157,12 @@ asan: deps-test
 	  POLICYC=$(SRCDIR)/build-asan/policyc UNIT=$(SRCDIR)/build-asan/unit-tests \
 	  POLICYC_SANITIZED=1 prove -f tests/*.t
 
-# The tests that run threads side by side (editions, folders, parallel
-# parsing, serve's server threads, the unit tests' threads) under ThreadSanitizer: a data race
-# in policyc's code fails them.  Pango, fontconfig and GLib lock with
+# The tests that run threads side by side (editions, folders, the filter
+# jail's workers, parallel parsing, serve's server threads, the unit
+# tests' threads) under ThreadSanitizer: a data race in policyc's code
+# fails them.  Pango, fontconfig and GLib lock with
 # futexes TSan cannot see: tests/fixtures/tsan.supp.
-TSAN_TESTS = tests/bounded.t tests/editions.t tests/history.t tests/parallel-parse.t tests/serve.t tests/serve-ahead.t tests/unit.t
+TSAN_TESTS = tests/bounded.t tests/editions.t tests/filters-workers.t tests/history.t tests/parallel-parse.t tests/serve.t tests/serve-ahead.t tests/unit.t
 
 tsan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT='-O1 -g' \
