@@ -266,6 +266,25 @@ diag_severity_parse(const char *s, severity *out)
 	return 0;
 }
 
+/* The next diagnostic of ds, its severity and position set (a negative
+ * line or column is 0), its strings for the caller.  Caller holds the
+ * lock. */
+static diagnostic *
+slot(diag_set *ds, int sev, int line, int col)
+{
+	diagnostic *d;
+
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? ds->cap * 2 : 64;
+		ds->items = xrealloc(ds->items, ds->cap * sizeof *ds->items);
+	}
+	d = &ds->items[ds->n++];
+	d->sev = (severity)sev;
+	d->line = line < 0 ? 0 : line;
+	d->col = col < 0 ? 0 : col;
+	return d;
+}
+
 static void
 add(diag_set *ds, int sev, const char *rule, const char *file, int line,
     int col, const char *fmt, va_list ap)
@@ -287,17 +306,10 @@ add(diag_set *ds, int sev, const char *rule, const char *file, int line,
 		pthread_mutex_unlock(&ds->lock);
 		return;
 	}
-	if (ds->n == ds->cap) {
-		ds->cap = ds->cap ? ds->cap * 2 : 64;
-		ds->items = xrealloc(ds->items, ds->cap * sizeof *ds->items);
-	}
-	d = &ds->items[ds->n++];
-	d->sev = (severity)sev;
+	d = slot(ds, sev, line, col);
 	d->rule = xstrdup(rule);
 	d->file = xstrdup(file ? file : "");
 	d->message = xstrdup(msg);
-	d->line = line < 0 ? 0 : line;
-	d->col = col < 0 ? 0 : col;
 	pthread_mutex_unlock(&ds->lock);
 }
 
@@ -341,17 +353,10 @@ diag_add_sent(diag_set *ds, int sev, const char *rule, size_t nrule,
 	if (ds->quiet || sev == SEV_OFF)
 		return;
 	pthread_mutex_lock(&ds->lock);
-	if (ds->n == ds->cap) {
-		ds->cap = ds->cap ? ds->cap * 2 : 64;
-		ds->items = xrealloc(ds->items, ds->cap * sizeof *ds->items);
-	}
-	d = &ds->items[ds->n++];
-	d->sev = (severity)sev;
+	d = slot(ds, sev, line, col);
 	d->rule = xstrndup(rule, nrule);
 	d->file = xstrndup(file, nfile);
 	d->message = xstrndup(msg, nmsg);
-	d->line = line < 0 ? 0 : line;
-	d->col = col < 0 ? 0 : col;
 	pthread_mutex_unlock(&ds->lock);
 }
 
@@ -362,13 +367,7 @@ diag_merge(diag_set *dst, const diag_set *src)
 	pthread_mutex_lock(&dst->lock);
 	for (i = 0; i < src->n; i++) {
 		const diagnostic *s = &src->items[i];
-		diagnostic *d;
-		if (dst->n == dst->cap) {
-			dst->cap = dst->cap ? dst->cap * 2 : 64;
-			dst->items = xrealloc(dst->items,
-			    dst->cap * sizeof *dst->items);
-		}
-		d = &dst->items[dst->n++];
+		diagnostic *d = slot(dst, s->sev, s->line, s->col);
 		*d = *s;
 		d->rule = xstrdup(s->rule);
 		d->file = xstrdup(s->file);
