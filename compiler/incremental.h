@@ -179,6 +179,26 @@ const char *incr_cache_lines(const char *out, pipeline *pl, int quiet,
     const char **body);
 /* The next line after line (incr_cache_lines' NUL-terminated lines). */
 #define INCR_NEXT_LINE(line) ((line) + strlen(line) + 1)
+/* The records, cut into runs of lines that begin with the same letter
+ * ("l" the links', "p" the parse's ...), so that a reader walks only its
+ * own kinds: after incr_cache_lines gave the text,
+ *
+ *	for (line = incr_cache_walk_first(&w, pl, "os"); line;
+ *	    line = incr_cache_walk_next(&w))
+ *
+ * visits, in file order, every line whose first letter is in kinds. */
+typedef struct {
+	char kind;                 /* every line's first letter */
+	const char *start, *end;   /* its lines: end is past the last NUL */
+} incr_cache_run;
+typedef struct {
+	const incr_cache_run *run, *stop;
+	const char *kinds;
+	const char *line;
+} incr_cache_walk;
+const char *incr_cache_walk_first(incr_cache_walk *w, pipeline *pl,
+    const char *kinds);
+const char *incr_cache_walk_next(incr_cache_walk *w);
 /* Frees what incr_cache_lines kept in the pipeline (pipeline_free). */
 void incr_cache_text_free(void *text);
 

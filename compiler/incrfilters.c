@@ -244,13 +244,15 @@ static void
 read_views(incr_filters *f, const char *out)
 {
 	const char *world = pipeline_link_world(f->pl), *body, *end, *line;
+	incr_cache_walk w;
 	const char *names = pipeline_link_names(f->pl);
 	int same = 0;
 
 	if (!world || !*world ||
 	    !(end = incr_cache_lines(out, f->pl, 1, &body)))
 		return;
-	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+	for (line = incr_cache_walk_first(&w, f->pl, "v"); line;
+	    line = incr_cache_walk_next(&w)) {
 		if (!strncmp(line, "vw\t", 3)) {
 			same = strlen(line) == 3 + 32 + 1 + 32 &&
 			    line[3 + 32] == '\t' ? (!strncmp(line + 3, world,
@@ -504,6 +506,7 @@ read_old(incr_filters *f, const char *out)
 {
 	corpus *c = pipeline_corpus(f->pl);
 	const char *body, *end, *line;
+	incr_cache_walk w;
 	const strtab *paths = f->paths;
 	long cur = -1;
 	size_t i;
@@ -512,7 +515,8 @@ read_old(incr_filters *f, const char *out)
 	if (!(end = incr_cache_lines(out, f->pl, 1, &body)))
 		return;
 	buf_init(&acc);
-	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+	for (line = incr_cache_walk_first(&w, f->pl, "f"); line;
+	    line = incr_cache_walk_next(&w)) {
 		if (!strncmp(line, "fix\t", 4)) {
 			/* the corpus-index filters' findings follow */
 			if (!strcmp(line + 4, f->index_key) && !f->index_old) {

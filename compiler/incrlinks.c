@@ -314,6 +314,7 @@ incr_links_restore(pipeline *pl, const char *out)
 {
 	corpus *c = pipeline_corpus(pl);
 	const char *body, *end, *line;
+	incr_cache_walk w;
 	char key[33];
 	reading x;
 	face_list fl;
@@ -327,7 +328,8 @@ incr_links_restore(pipeline *pl, const char *out)
 	memset(&x, 0, sizeof x);
 	memset(&fl, 0, sizeof fl);
 	x.doc = -1;
-	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+	for (line = incr_cache_walk_first(&w, pl, "l"); line;
+	    line = incr_cache_walk_next(&w)) {
 		if (line[0] != 'l')
 			continue;
 		if (!strncmp(line, "lw\t", 3)) {

@@ -93,6 +93,7 @@ read_old(incr_model *m, const char *out)
 {
 	corpus *c = pipeline_corpus(m->pl);
 	const char *body, *end, *line;
+	incr_cache_walk w;
 	char *copy = NULL;
 	strtab *paths = strtab_new(c->ndocs + 1), *rels = strtab_new(c->ndocs + 1);
 	unsigned char *keyed = xcalloc(c->ndocs + 1, 1);
@@ -107,7 +108,8 @@ read_old(incr_model *m, const char *out)
 			strtab_put(rels, rel, (long)i);
 		free(rel);
 	}
-	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+	for (line = incr_cache_walk_first(&w, m->pl, "ox"); line;
+	    line = incr_cache_walk_next(&w)) {
 		char *f[INCR_OUT_FIELDS], *s;
 		int k, nf;
 		long d;

@@ -65,6 +65,7 @@ incr_parse_begin(pipeline *pl, const char *out, int use_cache)
 {
 	incr_parse *ip;
 	const char *body, *end, *line;
+	incr_cache_walk w;
 	char key[33];
 	int same = 0;
 
@@ -76,7 +77,8 @@ incr_parse_begin(pipeline *pl, const char *out, int use_cache)
 	if (!use_cache || !(end = incr_cache_lines(out, pl, 1, &body)))
 		return ip;   /* records what it parses, for the next */
 	parse_key(pl, key);
-	for (line = body; line < end; line = INCR_NEXT_LINE(line)) {
+	for (line = incr_cache_walk_first(&w, pl, "p"); line;
+	    line = incr_cache_walk_next(&w)) {
 		if (line[0] != 'p')
 			continue;
 		if (!strncmp(line, "pw\t", 3)) {
