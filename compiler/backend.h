@@ -50,6 +50,11 @@ typedef struct {
 	 * the document trees are written; NULL: corpus is whole. */
 	xmlDocPtr (*corpus_full)(void *ctx);
 	void *corpus_ctx;
+	/* ... which may run while the document pages are made, beside
+	 * them (html.c): the build holds every document's index anyway (it
+	 * is not bounded), and finishing corpus.xml reads only that.  0:
+	 * after the pages, as a bounded build's peak wants. */
+	int corpus_ahead;
 	/* A lean corpus tree (xmlout.h: the built-in templates read neither
 	 * its <graph> nor its <diagnostics>, so the tree holds them empty):
 	 * the k-th edge of the graph, as corpus.xml has it, 0 past the last;

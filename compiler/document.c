@@ -683,6 +683,8 @@ document_add_term_use(document *d, const char *slug, int line, int col,
     int kind)
 {
 	term_use *u;
+	if (d->terms_frozen)
+		return;
 	if (d->nterms == d->terms_cap) {
 		d->terms_cap = d->terms_cap ? d->terms_cap * 2 : 16;
 		d->terms = xrealloc(d->terms, d->terms_cap * sizeof *d->terms);

@@ -126,6 +126,10 @@ typedef struct document {
 	cmark_node **filter_nodes[3]; size_t nfilter_nodes[3];
 	size_t *anchor_order; /* heading indexes sorted by slug (lookups) */
 	term_use *terms; size_t nterms, terms_cap;
+	/* set while links_replay links a tree whose term uses were
+	 * recorded: document_add_term_use then adds none, and terms is
+	 * not touched (the corpus tree may be reading it: html.c) */
+	int terms_frozen;
 	int broken;          /* unreadable: no body */
 	/* editions (extends.c): the edition that wrote the whole document
 	 * (added or replaced it), else NULL; an overlaid document's line

@@ -74,6 +74,7 @@ typedef struct {
 	htmlgraph *graph;           /* titles for the related-policies SVG */
 	xmlDocPtr corpus;           /* corpus.xml whole: after the document
 	                               pages (backend_corpus) */
+	int ahead;                  /* ... or made as the pages' item 0 */
 	char *html_dir;
 	spool *entries;             /* search entry per document, spooled */
 	int failed;
@@ -488,6 +489,21 @@ corpus_page_job(void *ctx, size_t i, int worker)
 	free(out);
 }
 
+/* The document pages' loop, and corpus.xml's rest as its first item
+ * when j->ahead (backend.h, corpus_ahead): in a rebuild that carries
+ * most pages over, finishing corpus.xml took as long as the pages, and
+ * one after the other left a core idle through it. */
+static void
+site_job_run(void *ctx, size_t i, int worker)
+{
+	site_job *j = ctx;
+
+	if (j->ahead && i == 0)
+		j->corpus = backend_corpus(j->in);
+	else
+		page_job(ctx, i - (size_t)j->ahead, worker);
+}
+
 /* The pages made from corpus.xml; nonzero on a failed write. */
 static int
 corpus_site(site_job *j)
@@ -760,14 +776,19 @@ html_render(const backend_input *in)
 	 * on the heap (spool.h) */
 	j.entries = spool_new(in->out_dir, in->ndocs);
 	if (j.page != NULL && in->ndocs > 0) {
-		jobs_run(in->ndocs, in->jobs > 0 ? in->jobs : 1, page_job, &j);
+		/* corpus.xml's rest beside the pages, when it may be */
+		j.ahead = in->corpus_full && in->corpus_ahead &&
+		    jobs_workers(in->ndocs + 1, in->jobs) > 1;
+		jobs_run(in->ndocs + (size_t)j.ahead, in->jobs > 0 ? in->jobs :
+		    1, site_job_run, &j);
 		if (j.failed)
 			rc = 1;
 	}
 	/* streamed trees: corpus.xml's rest, now that the document trees
-	 * are gone; the corpus pages' keys, now every tree's hash is known
-	 * and before corpus_site grafts onto corpus.xml */
-	j.corpus = backend_corpus(in);
+	 * are gone (unless made beside them); the corpus pages' keys, now
+	 * every tree's hash is known and before corpus_site grafts onto
+	 * corpus.xml */
+	j.corpus = j.ahead ? j.corpus : backend_corpus(in);
 	incr_trees_done(in->incr);
 	if (corpus_site(&j) != 0 || reviewcal_write(in, j.corpus) != 0)
 		rc = 1;

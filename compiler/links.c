@@ -1184,13 +1184,11 @@ void
 links_replay(links_replayer *r, size_t di)
 {
 	document *d = r->ps.c->docs[di];
-	size_t nterms = d->nterms;
 
-	resolve_document(&r->ps, di);
 	/* the term uses were recorded the first time: the same again */
-	for (size_t k = nterms; k < d->nterms; k++)
-		free(d->terms[k].term_slug);
-	d->nterms = nterms;
+	d->terms_frozen = 1;
+	resolve_document(&r->ps, di);
+	d->terms_frozen = 0;
 }
 
 void

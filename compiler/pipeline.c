@@ -1235,6 +1235,12 @@ pipeline_model_streamed_whole(pipeline *pl)
 }
 
 int
+pipeline_bounded(const pipeline *pl)
+{
+	return pl->bounded;
+}
+
+int
 pipeline_streamed(const pipeline *pl)
 {
 	return pl->streamed;

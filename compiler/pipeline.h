@@ -85,8 +85,10 @@ void pipeline_restart_if_large(const pipeline_options *o);
  * pl's set; a pipeline that has loaded, or renders a file, scans
  * nothing (0).  For serve: the counts above and its standby. */
 size_t pipeline_scan(pipeline *pl, char ***rel);
-/* 1 when a project of n documents is built bounded (below). */
+/* 1 when a project of n documents is built bounded (below); and
+ * whether pl's load decided so. */
 int pipeline_bounded_wanted(size_t n);
+int pipeline_bounded(const pipeline *pl);
 int pipeline_load(pipeline *pl);
 /* Resolves links and terms; builds the related graph. */
 int pipeline_link(pipeline *pl);

@@ -765,6 +765,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		in.tree_ctx = &sx;
 		in.corpus_full = stream_corpus;
 		in.corpus_ctx = &sx;
+		in.corpus_ahead = !pipeline_bounded(pl);
 		if (pipeline_corpus_lean(pl))
 			in.corpus_edge = stream_corpus_edge;
 	}
