@@ -38,6 +38,7 @@
 #include "document.h"
 #include "govern.h"
 #include "incremental.h"
+#include "jobs.h"
 #include "links.h"
 #include "prelink.h"
 #include "util.h"
@@ -309,15 +310,89 @@ incr_links_faces(corpus *c)
 		(void)face_of(c, 0);
 }
 
+/* The records of one "lw" block, each read on a worker: a record names
+ * its document and reads only the corpus's tables, which no one writes
+ * now, and fills only that document (a document has one record). */
+typedef struct {
+	pipeline *pl;
+	const face_list *fl;
+	const char **lk;         /* each record's "lk" line */
+	const char **stop;       /* ... and where its lines stop */
+	unsigned char *given;
+	size_t n, cap;
+} restore_block;
+
+static void
+restore_record(void *ctx, size_t i, int worker)
+{
+	restore_block *rb = ctx;
+	corpus *c = pipeline_corpus(rb->pl);
+	const char *line = rb->lk[i];
+	reading x;
+	document *d;
+	long k;
+
+	(void)worker;
+	memset(&x, 0, sizeof x);
+	x.doc = -1;
+	if (strlen(line) < 3 + 33 || line[3 + 32] != '\t' ||
+	    (k = corpus_find_path(c, line + 3 + 33)) < 0)
+		return;
+	d = c->docs[k];
+	/* linked ahead by serve's standby, unreadable, or read with
+	 * another text: linked by the pass */
+	if (d->prelink || d->broken || (!d->root && !d->source_dropped &&
+	    !d->tree_deferred) || d->link_found ||
+	    memcmp(incr_text_hash(d), line + 3, 32) != 0)
+		return;
+	x.doc = k;
+	x.raw = line;
+	x.raw_end = INCR_NEXT_LINE(line);
+	x.r = xcalloc(1, sizeof *x.r);
+	x.r->ds = diag_new_like(pipeline_diags(rb->pl));
+	for (line = INCR_NEXT_LINE(line); line < rb->stop[i];
+	    line = INCR_NEXT_LINE(line))
+		if (line[0] == 'l')
+			reading_line(rb->pl, &x, rb->fl, line);
+	rb->given[i] = (unsigned char)reading_commit(c, &x);
+}
+
+/* Reads the block's records; how many documents took theirs. */
+static size_t
+restore_block_run(restore_block *rb, const char *stop)
+{
+	corpus *c = pipeline_corpus(rb->pl);
+	size_t i, given = 0;
+
+	if (!rb->n)
+		return 0;
+	for (i = 0; i + 1 < rb->n; i++)
+		rb->stop[i] = rb->lk[i + 1];
+	rb->stop[rb->n - 1] = stop;
+	if (!c->link_raw) {   /* each record's slot, set by its worker */
+		c->link_raw = xcalloc(c->ndocs + 1, sizeof *c->link_raw);
+		c->link_raw_len = xcalloc(c->ndocs + 1,
+		    sizeof *c->link_raw_len);
+	}
+	rb->given = xcalloc(rb->n, 1);
+	jobs_run(rb->n, pipeline_jobs(rb->pl), restore_record, rb);
+	for (i = 0; i < rb->n; i++)
+		given += rb->given[i];
+	free(rb->given);
+	rb->given = NULL;
+	rb->n = 0;
+	return given;
+}
+
 size_t
 incr_links_restore(pipeline *pl, const char *out)
 {
 	corpus *c = pipeline_corpus(pl);
-	const char *body, *end, *line;
+	const char *body, *end, *line, *stop = NULL;
 	incr_cache_walk w;
 	char key[33];
-	reading x;
 	face_list fl;
+	restore_block rb;
 	size_t given = 0;
 	int same = 0;
 
@@ -325,21 +400,21 @@ incr_links_restore(pipeline *pl, const char *out)
 	    !(end = incr_cache_lines(out, pl, 1, &body)))
 		return 0;
 	links_key(pl, key);
-	memset(&x, 0, sizeof x);
 	memset(&fl, 0, sizeof fl);
-	x.doc = -1;
+	memset(&rb, 0, sizeof rb);
+	rb.pl = pl;
+	rb.fl = &fl;
 	for (line = incr_cache_walk_first(&w, pl, "l"); line;
 	    line = incr_cache_walk_next(&w)) {
-		if (line[0] != 'l')
-			continue;
 		if (!strncmp(line, "lw\t", 3)) {
-			given += reading_commit(c, &x);
+			given += restore_block_run(&rb, stop);
 			same = !strcmp(line + 3, key);
 			fl.n = 0;
 			continue;
 		}
 		if (!same)
 			continue;
+		stop = INCR_NEXT_LINE(line);
 		if (!strncmp(line, "lF\t", 3)) {
 			long k = strlen(line) < 3 + 33 || line[3 + 32] != '\t' ?
 			    -1 : corpus_find_path(c, line + 3 + 33);
@@ -354,30 +429,18 @@ incr_links_restore(pipeline *pl, const char *out)
 			continue;
 		}
 		if (!strncmp(line, "lk\t", 3)) {
-			long k;
-			document *d;
-			given += reading_commit(c, &x);
-			if (strlen(line) < 3 + 33 || line[3 + 32] != '\t' ||
-			    (k = corpus_find_path(c, line + 3 + 33)) < 0)
-				continue;
-			d = c->docs[k];
-			/* linked ahead by serve's standby, unreadable, or
-			 * read with another text: linked by the pass */
-			if (d->prelink || d->broken || (!d->root &&
-			    !d->source_dropped && !d->tree_deferred) ||
-			    d->link_found ||
-			    memcmp(incr_text_hash(d), line + 3, 32) != 0)
-				continue;
-			x.doc = k;
-			x.raw = line;
-			x.raw_end = INCR_NEXT_LINE(line);
-			x.r = xcalloc(1, sizeof *x.r);
-			x.r->ds = diag_new_like(pipeline_diags(pl));
-			continue;
+			if (rb.n == rb.cap) {
+				rb.cap = rb.cap ? 2 * rb.cap : 64;
+				rb.lk = xrealloc(rb.lk, rb.cap * sizeof *rb.lk);
+				rb.stop = xrealloc(rb.stop, rb.cap *
+				    sizeof *rb.stop);
+			}
+			rb.lk[rb.n++] = line;
 		}
-		reading_line(pl, &x, &fl, line);
 	}
-	given += reading_commit(c, &x);
+	given += restore_block_run(&rb, stop);
+	free(rb.lk);
+	free(rb.stop);
 	/* the records count documents by their place in the lF list: the
 	 * kept ones may be written again as read while it is this build's
 	 * order, every face as it was */
