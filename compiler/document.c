@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 #include "tmplsyntax.h"
 #include "toml.h"
 #include "fsio.h"
+#include "incremental.h"
 #include "slug.h"
 #include "util.h"
 
@@ -735,11 +737,24 @@ read_source(const project *p, document *d, diag_set *ds)
 	char *abs = NULL;
 	enum fsio_inside where = FSIO_INSIDE;
 	size_t len, bad;
+	struct stat st;
+	struct timespec tick;
+	long long before;
 
+	/* the clock tick the file is read in, taken first: a change after
+	 * the read stamps the file with this tick or a later one */
+	clock_gettime(CLOCK_REALTIME_COARSE, &tick);
+	before = (long long)tick.tv_sec * 1000000000LL + tick.tv_nsec;
+	d->file_settled = 0;
 	/* one openat2 vouches for the common case; two realpaths of a dozen
 	 * syscalls each were 5 % of the parse stage */
-	d->source = read_regular_fd(fsio_open_read_beneath_at(p->dir_fd1 - 1,
-	    p->dir, path), &d->source_len);
+	d->source = read_regular_fd_stat(fsio_open_read_beneath_at(
+	    p->dir_fd1 - 1, p->dir, path), &d->source_len, &st);
+	if (d->source) {
+		document_file_of(&st, &d->file);
+		d->file_settled = (size_t)st.st_size == d->source_len &&
+		    d->file.mtime_ns < before && d->file.ctime_ns < before;
+	}
 	if (!d->source)
 		where = fsio_resolve_inside(p->dir, path, FSIO_WANT_FILE, &abs);
 	if (!d->source && where == FSIO_INSIDE)
@@ -766,6 +781,7 @@ read_source(const project *p, document *d, diag_set *ds)
 		diag_report(ds, R_FILE_UNREADABLE, path, line, col,
 		    "not UTF-8 text (byte 0x%02x); read as Latin-1 — save the "
 		    "file as UTF-8", (unsigned char)d->source[bad]);
+		d->file_settled = 0;
 		fixed = latin1_repair(d->source, d->source_len, &len);
 		free(d->source);
 		d->source = fixed;
@@ -775,7 +791,47 @@ read_source(const project *p, document *d, diag_set *ds)
 		/* a NUL would cut strings short; cmark turns it into U+FFFD */
 		diag_report(ds, R_FILE_UNREADABLE, path, 0, 0,
 		    "file holds NUL bytes (is it binary?)");
+		d->file_settled = 0;
 	}
+}
+
+void
+document_file_of(const struct stat *st, document_file *f)
+{
+	f->size = (long long)st->st_size;
+	f->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL +
+	    st->st_mtim.tv_nsec;
+	f->ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL +
+	    st->st_ctim.tv_nsec;
+	f->ino = (unsigned long long)st->st_ino;
+	f->dev = (unsigned long long)st->st_dev;
+}
+
+/* The bytes of d's text before its body line, and their hash: what the
+ * link world reads of the front matter (prelink.c), and what the build
+ * cache keeps to read it again without the file. */
+static void
+set_front(document *d)
+{
+	size_t off = 0;
+	int line = 1;
+	incr_hash h;
+
+	while (d->source && line < d->body_line && off < d->source_len) {
+		const char *nl = memchr(d->source + off, '\n',
+		    d->source_len - off);
+		off = nl ? (size_t)(nl - d->source) + 1 : d->source_len;
+		line++;
+	}
+	d->front_len = off;
+	incr_hash_init(&h);
+	if (!d->source)
+		incr_hash_long(&h, -1);
+	else {
+		incr_hash_long(&h, (long)off);
+		incr_hash_add(&h, d->source, off);
+	}
+	incr_hash_hex(&h, d->front_hash);
 }
 
 /* keys: in policyc.yaml renames another tool's front matter keys to
@@ -1001,6 +1057,38 @@ set_title(document *d)
 		d->title = title_from_path(d->relpath);
 }
 
+/* The build cache's trust (document_trust): 1 when the file at path is,
+ * by its stat now, the one the cache recorded; d then holds the bytes
+ * before its body line as its text (load reads its front matter from
+ * them), with the whole text's hash and length to set once it has. */
+static int
+take_trusted(const project *p, document *d, document_trust trust,
+    void *ctx, size_t *whole)
+{
+	struct stat st;
+	document_file now;
+	char hash[33], *front = NULL;
+	size_t front_len = 0;
+	const char *record = NULL;
+
+	if (!trust || !p->dir_fd1 ||
+	    fstatat(p->dir_fd1 - 1, d->path, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	document_file_of(&st, &now);
+	if (!trust(ctx, d->path, &now, hash, whole, &front, &front_len,
+	    &record))
+		return 0;
+	d->source = front;
+	d->source_len = front_len;
+	memcpy(d->source_hash, hash, sizeof hash);
+	d->file = now;
+	d->file_settled = 1;
+	d->front_record = xstrdup(record);
+	d->trusted = 1;
+	return 1;
+}
+
 /* source: the text already read (editions: a core document, or one
  * merged with its overlay; owned from here on), else NULL to read path.
  * record: what the body's parse reports is kept in d->parse_found (and
@@ -1008,17 +1096,31 @@ set_title(document *d)
 static document *
 load(const project *p, const char *path, const char *relpath,
     char *source, size_t len, diag_set *ds, int record,
-    document_body_memo memo, void *memo_ctx)
+    document_body_memo memo, document_trust trust, void *memo_ctx)
 {
 	document *d = xcalloc(1, sizeof *d);
 	frontmatter fm;
 	int meta_broken;
+	size_t whole = 0;
 
 	d->path = xstrdup(path);
 	d->relpath = xstrdup(relpath);
 	if (source) {
 		d->source = source;
 		d->source_len = len;
+	} else if (record && memo && take_trusted(p, d, trust, memo_ctx,
+	    &whole)) {
+		/* the body is the cache's: memo must give it, or the text
+		 * is read after all, before anything is reported */
+		if (!memo(memo_ctx, d)) {
+			free(d->source);
+			d->source = NULL;
+			free(d->front_record);
+			d->front_record = NULL;
+			d->trusted = 0;
+			d->source_hash[0] = '\0';
+			read_source(p, d, ds);
+		}
 	} else
 		read_source(p, d, ds);
 	/* audience blocks an edition leaves out (profile.c) */
@@ -1026,10 +1128,23 @@ load(const project *p, const char *path, const char *relpath,
 	    &d->profiled, &d->nprofiled);
 	frontmatter_split(d->source, d->source_len, &fm);
 	meta_broken = read_front_matter(p, d, &fm, ds);
+	set_front(d);
+	d->front_fenced = fm.present && !fm.unterminated;
 	set_id_and_section(d, ds);
 	if (!fm.present && !fm.unterminated)
 		hint_unfenced(d, ds);
-	if (record && memo && !d->broken && memo(memo_ctx, d)) {
+	if (d->trusted) {
+		/* its body given by memo above; the text is read again
+		 * only for a stage that needs it (document_read_again) */
+		d->tree_deferred = 1;
+		index_anchors(d);
+		set_title(d);
+		diag_merge(ds, d->parse_found);
+		free(d->source);
+		d->source = NULL;
+		d->source_len = whole;
+		d->source_dropped = 1;
+	} else if (record && memo && !d->broken && memo(memo_ctx, d)) {
 		/* the cache's: the tree is made when a stage reads it */
 		d->tree_deferred = 1;
 		index_anchors(d);
@@ -1060,21 +1175,21 @@ document *
 document_load(const project *p, const char *path, const char *relpath,
     diag_set *ds)
 {
-	return load(p, path, relpath, NULL, 0, ds, 0, NULL, NULL);
+	return load(p, path, relpath, NULL, 0, ds, 0, NULL, NULL, NULL);
 }
 
 document *
 document_load_memo(const project *p, const char *path, const char *relpath,
-    diag_set *ds, document_body_memo memo, void *ctx)
+    diag_set *ds, document_body_memo memo, document_trust trust, void *ctx)
 {
-	return load(p, path, relpath, NULL, 0, ds, 1, memo, ctx);
+	return load(p, path, relpath, NULL, 0, ds, 1, memo, trust, ctx);
 }
 
 document *
 document_load_source(const project *p, const char *path,
     const char *relpath, char *source, size_t len, diag_set *ds)
 {
-	return load(p, path, relpath, source, len, ds, 0, NULL, NULL);
+	return load(p, path, relpath, source, len, ds, 0, NULL, NULL, NULL);
 }
 
 void
@@ -1235,5 +1350,6 @@ document_free(document *d)
 	free(d->review);
 	free(d->approved);
 	free(d->source);
+	free(d->front_record);
 	free(d);
 }

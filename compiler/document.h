@@ -65,6 +65,15 @@ typedef struct doc_asset {
 	int is_link;         /* a link to the file; else an image */
 } doc_asset;
 
+/* A file's stat as the build cache compares it (document_trust). */
+typedef struct {
+	long long size, mtime_ns, ctime_ns;
+	unsigned long long ino, dev;
+} document_file;
+
+struct stat;
+void document_file_of(const struct stat *st, document_file *f);
+
 typedef struct document {
 	size_t index;        /* its place in the corpus (corpus_new) */
 	char *path;          /* relative to the project folder: "policies/a/b.md" */
@@ -106,6 +115,21 @@ typedef struct document {
 	int source_dropped;  /* bounded: the text is not held between stages;
 	                        source_hash (pipeline.c) is what was loaded */
 	char source_hash[33];
+	/* the file as read_source found it, for the build cache: a next
+	 * build may take the document from the cache by this stat alone,
+	 * without reading it (document_trust) */
+	document_file file;
+	int file_settled;    /* read whole and clean (no finding), last
+	                        changed before the clock tick it was read in:
+	                        a change after the read shows in its stat */
+	int front_fenced;    /* the text opens with a closed front matter
+	                        block */
+	size_t front_len;    /* bytes of the text before the body line */
+	char front_hash[33]; /* those bytes, hashed (prelink.c) */
+	char *front_record;  /* taken by its stat: the cache's escaped
+	                        record of those bytes, written back as read */
+	int trusted;         /* taken by its stat: the text was not read
+	                        (source_dropped; read again on need) */
 	cmark_node *root;    /* NULL when the file could not be read */
 	cmark_node *title_node; /* a leading h1 that is the title (back ends
 	                           skip it: the title is shown from meta) */
@@ -225,8 +249,20 @@ void document_free(document *d);
  * parse reported, in d->parse_found); the body is then not parsed
  * (tree_deferred).  incrparse.c's incr_parse_body is the one. */
 typedef int (*document_body_memo)(void *ctx, document *d);
+/* ... and trust, asked before the text is read, with the file's stat
+ * now: 1 when the cache recorded that very file (size, times, inode and
+ * device as now) read settled (file_settled), giving the text's hash
+ * and length and the bytes before its body line (*front, which the
+ * caller frees; *record, the cache's escaped text of them, kept).  The
+ * text is then not read: the front matter is read from *front, memo
+ * gives the body, and the text is read again only for a stage that
+ * needs it (document_read_again, the hash checked).  NULL: no trust. */
+typedef int (*document_trust)(void *ctx, const char *path,
+    const document_file *now, char hash[33], size_t *len, char **front,
+    size_t *front_len, const char **record);
 document *document_load_memo(const project *p, const char *path,
-    const char *relpath, diag_set *ds, document_body_memo memo, void *ctx);
+    const char *relpath, diag_set *ds, document_body_memo memo,
+    document_trust trust, void *ctx);
 /* As document_load, from text already read (taken over, NUL-terminated):
  * a core document read by extends.c, or one merged with its overlay. */
 document *document_load_source(const project *p, const char *path,

@@ -12,10 +12,21 @@
  *   ph LEVEL LINE SLUG TEXT         a heading (slug and text escaped)
  *   pi IMAGES                       its image count
  *   pf SEV LINE COL RULE PATH MSG   what the body's parse reported
+ *   ps SIZE MTIME CTIME INO DEV     the file as it was read, when read
+ *                                   settled (document.h file_settled)
+ *   pm FRONT                        ... and the text before its body
+ *                                   line (the front matter, escaped)
  *
  * The next build's load reads each document's text and front matter as
  * always, and when the text hashes as recorded takes the rest from the
- * record instead of parsing the body (document_load_memo).  The tree is
+ * record instead of parsing the body (document_load_memo).  A file
+ * whose stat is the one "ps" holds is not even read, as git and
+ * Mercurial trust a file by its stat (incr_parse_trust): the front
+ * matter is read from "pm", and the text only for a stage that needs it
+ * (document_read_again, which checks the hash).  A write to the file
+ * changes its ctime, which no one can set back; a file changed in the
+ * clock tick it was read in is not recorded settled, so its next change
+ * cannot hide in that tick.  The tree is
  * parsed — and linked, when the link pass took its links from the cache
  * (incrlinks.c) — when a stage first reads it (corpus_tree_need), and
  * kept.  A record that does not read back whole is ignored, and that
@@ -23,6 +34,7 @@
  * each tree again per stage anyway); not for editions or serve's
  * standby (which parses ahead).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +209,62 @@ incr_parse_body(void *ctx, document *d)
 	return 1;
 }
 
+/* A whole decimal number from *s to the next tab or the end; *s moves
+ * past it and its tab.  0 when there is none. */
+static int
+file_field(const char **s, long long *v)
+{
+	char *e;
+
+	if (**s < '0' || **s > '9')
+		return 0;
+	errno = 0;
+	*v = strtoll(*s, &e, 10);
+	if (errno || (*e && *e != '\t'))
+		return 0;
+	*s = *e ? e + 1 : e;
+	return 1;
+}
+
+int
+incr_parse_trust(void *ctx, const char *path, const document_file *now,
+    char hash[33], size_t *len, char **front, size_t *front_len,
+    const char **record)
+{
+	incr_parse *ip = ctx;
+	const char *line, *s, *pm = NULL;
+	long long v[5];
+	long k;
+	int have = 0;
+
+	if (!ip || !ip->at || (k = strtab_get(ip->at, path)) < 0)
+		return 0;
+	line = ip->rec[k];
+	for (line = INCR_NEXT_LINE(line); line[0] == 'p' && line[1] &&
+	    line[2] == '\t' && strchr("hifsm", line[1]);
+	    line = INCR_NEXT_LINE(line)) {
+		if (line[1] == 's') {
+			s = line + 3;
+			have = file_field(&s, &v[0]) && file_field(&s, &v[1]) &&
+			    file_field(&s, &v[2]) && file_field(&s, &v[3]) &&
+			    file_field(&s, &v[4]) && !*s;
+		} else if (line[1] == 'm')
+			pm = line + 3;
+	}
+	if (!have || !pm || v[0] != now->size || v[1] != now->mtime_ns ||
+	    v[2] != now->ctime_ns || (unsigned long long)v[3] != now->ino ||
+	    (unsigned long long)v[4] != now->dev)
+		return 0;
+	memcpy(hash, ip->rec[k] + 3, 32);
+	hash[32] = '\0';
+	*len = (size_t)v[0];
+	*front = xstrdup(pm);
+	incr_unescape(*front);
+	*front_len = strlen(*front);
+	*record = pm;
+	return 1;
+}
+
 void
 incr_parse_free(incr_parse *ip)
 {
@@ -205,6 +273,34 @@ incr_parse_free(incr_parse *ip)
 	strtab_free(ip->at);
 	free(ip->rec);
 	free(ip);
+}
+
+/* "ps SIZE MTIME CTIME INO DEV" and "pm FRONT": the file as it was read
+ * and the bytes before its body line (escaped), for incr_parse_trust —
+ * when it was read settled (document.h file_settled), opens with a
+ * closed front matter block (so those bytes are all the load reads
+ * before the body) and no audience block was left out of it. */
+static void
+put_file(const document *d, buf *b)
+{
+	char *front;
+
+	if (!d->file_settled || !d->front_fenced || d->nprofiled ||
+	    (!d->front_record && (!d->source || d->front_len >
+	    d->source_len)))
+		return;
+	incr_put_numbers(b, "ps", (long long[]){ d->file.size,
+	    d->file.mtime_ns, d->file.ctime_ns, (long long)d->file.ino,
+	    (long long)d->file.dev }, 5);
+	buf_puts(b, "\npm\t");
+	if (d->front_record)
+		buf_puts(b, d->front_record);
+	else {
+		front = xstrndup(d->source, d->front_len);
+		incr_put_escaped(b, front);
+		free(front);
+	}
+	buf_putc(b, '\n');
 }
 
 /* Document d's record into b; 0 when it cannot be written whole. */
@@ -236,6 +332,7 @@ put_document(const document *d, buf *b)
 			return 0;
 		incr_put_finding(b, "pf", g, g->file);
 	}
+	put_file(d, b);
 	return 1;
 }
 

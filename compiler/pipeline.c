@@ -101,6 +101,7 @@ struct pipeline {
 	links_replayer *replay;     /* after the link pass: links it again */
 	incr_parse *pmemo;          /* the load's cache records, or NULL */
 	size_t deferred;            /* bodies the load left unparsed */
+	size_t trusted;             /* ... of them, texts not read */
 	unsigned char *modelled;    /* streamed and bounded: tree i made */
 };
 
@@ -269,7 +270,7 @@ load_one(void *arg, size_t i, int worker)
 	    l->rel[i], l->ds) : NULL;
 	if (!l->docs[i] && l->pmemo)
 		l->docs[i] = document_load_memo(l->p, path, l->rel[i], l->ds,
-		    incr_parse_body, l->pmemo);
+		    incr_parse_body, incr_parse_trust, l->pmemo);
 	else if (!l->docs[i])
 		l->docs[i] = document_load(l->p, path, l->rel[i], l->ds);
 	/* bounded: what the index needs is read; the link pass makes the
@@ -850,17 +851,23 @@ pipeline_load(pipeline *pl)
 		pl->c->source_read = read_text;
 		pl->c->tree_ctx = pl;
 	}
-	for (i = 0; i < pl->c->ndocs; i++)
+	for (i = 0; i < pl->c->ndocs; i++) {
 		pl->deferred += pl->c->docs[i]->tree_deferred;
+		pl->trusted += pl->c->docs[i]->trusted;
+	}
 	if (!pl->bounded && pl->deferred) {
-		/* each unparsed body is parsed when first read, and kept */
+		/* each unparsed body is parsed when first read, and kept;
+		 * a text taken by its file's stat is read when first asked
+		 * for (incrparse.c, incr_parse_trust) */
 		pl->quiet = diag_new_quiet(pl->ds);
 		pl->c->tree_make = make_tree;
+		pl->c->source_read = read_text;
 		pl->c->tree_ctx = pl;
 	}
 	if (pl->o.timings && pl->pmemo)
 		fprintf(stderr, "timing:   bodies kept from the cache: %zu of "
-		    "%zu documents\n", pl->deferred, n);
+		    "%zu documents (%zu texts known by their file's stat, not "
+		    "read)\n", pl->deferred, n, pl->trusted);
 	if (!pl->ed || !(pl->c->glossary = extends_glossary(pl->ed, pl->ds)))
 		pl->c->glossary = load_glossary(pl);
 	/* the final glossary's definitions read the variables of the
@@ -1100,9 +1107,9 @@ pipeline_changed_file(pipeline *pl)
 	if (k && !pl->changed_said) {
 		pl->changed_said = 1;
 		diag_report(pl->ds, R_FILE_UNREADABLE, pl->c->docs[k - 1]->path,
-		    0, 0, "the file changed while it was being read (a build "
-		    "this large reads each text again stage by stage); "
-		    "nothing is published from this run: run it again");
+		    0, 0, "the file changed while it was being read (the "
+		    "build read it again for a later stage); nothing is "
+		    "published from this run: run it again");
 	}
 	return k != 0;
 }

@@ -153,24 +153,13 @@ walk_dir(walk *w, const char *dir, int depth)
 }
 
 /* The front matter as written: the lines before the body. */
+/* The bytes before the body line, as the load hashed them (document.c
+ * set_front): from the cache's record of them when the file was taken
+ * by its stat, so such a build makes the same world. */
 static void
 hash_front_matter(incr_hash *h, const document *d)
 {
-	size_t off = 0;
-	int line = 1;
-
-	if (!d->source) {
-		incr_hash_long(h, -1);
-		return;
-	}
-	while (line < d->body_line && off < d->source_len) {
-		const char *nl = memchr(d->source + off, '\n',
-		    d->source_len - off);
-		off = nl ? (size_t)(nl - d->source) + 1 : d->source_len;
-		line++;
-	}
-	incr_hash_long(h, (long)off);
-	incr_hash_add(h, d->source, off);
+	incr_hash_str(h, d->front_hash);
 }
 
 /* What the link pass reads of document d besides its own text, when

@@ -301,6 +301,14 @@ char *
 read_regular_fd(int fd, size_t *len)
 {
 	struct stat st;
+
+	return read_regular_fd_stat(fd, len, &st);
+}
+
+char *
+read_regular_fd_stat(int fd, size_t *len, struct stat *stp)
+{
+	struct stat st;
 	buf b;
 	char chunk[65536];
 	ssize_t n;
@@ -344,6 +352,7 @@ read_regular_fd(int fd, size_t *len)
 	close(fd);
 	if (len)
 		*len = b.len;
+	*stp = st;
 	return buf_detach(&b);
 }
 

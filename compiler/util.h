@@ -75,6 +75,9 @@ char *read_file(const char *path, size_t *len);
  * only (a FIFO, device or folder gives NULL, errno EINVAL or EISDIR,
  * before a byte is read), whole, NUL-terminated; len may be NULL. */
 char *read_regular_fd(int fd, size_t *len);
+/* ... and *st, the file's stat before it was read (set when it was). */
+struct stat;
+char *read_regular_fd_stat(int fd, size_t *len, struct stat *st);
 int str_has_suffix(const char *s, const char *suffix);
 int str_has_prefix(const char *s, const char *prefix);
 /* ASCII case-insensitive equality. */

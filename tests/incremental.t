@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 110
+plan 120
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -317,6 +317,32 @@ build_both "after the tree counts"
 run_policyc build "$P" -o "$TMP/xo" $T --outputs xml
 run_policyc build "$P" -o "$TMP/xo" $T --outputs xml --timings
 like "$err" "of $n document trees 0 made, 0 read back, $n not needed" "XML only, no edit: files carried without trees"
+
+# -- texts known by their file's stat (incrparse.c, incr_parse_trust): a
+# document whose file is, by size, times, inode and device, the one the
+# cache recorded read settled is not read again; any write shows in its
+# ctime, so an edit that keeps the size and puts the old mtime back is
+# read; a text read with a finding (not UTF-8) or without front matter
+# (the hint the load gives reads the body) is read each time
+build_both "before the stat trust"
+run_policyc build "$P" -o "$I" $T --outputs xml,html --timings
+like "$err" "($((n - 1)) texts known by their file's stat, not read)\|($n texts known by their file's stat, not read)" "no edit: the texts known by their stat, not read"
+c_old=$(stat -c %y "$P/policies/c.md"); c_ino=$(stat -c %i "$P/policies/c.md")
+at=$(grep -bo 'of c\.' "$P/policies/c.md" | cut -d: -f1)
+printf 'of C!' | dd of="$P/policies/c.md" bs=1 seek="$at" conv=notrunc 2>/dev/null
+touch -m -d "$c_old" "$P/policies/c.md"
+is "$(stat -c '%y %i' "$P/policies/c.md")" "$c_old $c_ino" "same-size edit in place: the inode kept, the old mtime put back"
+build_both "same-size edit, old mtime put back"
+like "$(cat "$I/html/c.html")" "Plain text of C!" "same-size edit, old mtime put back: the new text published"
+printf -- '---\ntitle: Latin\n---\nCaf\351 au lait.\n' > "$P/policies/latin.md"
+printf 'title: Unfenced\n\nBody of the unfenced one.\n' > "$P/policies/unfenced.md"
+build_both "a Latin-1 text and one without front matter"
+build_both "a Latin-1 text and one without front matter, again"
+like "$err" "not UTF-8 text" "rebuilt: the Latin-1 text still reported"
+run_policyc build "$P" -o "$I" $T --outputs xml,html --timings
+like "$err" "($((n + 2 - 2)) texts known by their file's stat\|($((n + 2 - 3)) texts known by their file's stat" "rebuilt: those two read, the rest known by their stat"
+rm -f "$P/policies/latin.md" "$P/policies/unfenced.md"
+build_both "the Latin-1 and unfenced texts deleted"
 
 # -- the search index in parts: an edit rewrites its document's part
 # only; a part changed in OUT is never read back (its documents' entries
