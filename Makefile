@@ -162,7 +162,7 @@ asan: deps-test
 # tests' threads) under ThreadSanitizer: a data race in policyc's code
 # fails them.  Pango, fontconfig and GLib lock with
 # futexes TSan cannot see: tests/fixtures/tsan.supp.
-TSAN_TESTS = tests/bounded.t tests/editions.t tests/filters-workers.t tests/history.t tests/parallel-parse.t tests/serve.t tests/serve-ahead.t tests/unit.t
+TSAN_TESTS = tests/bounded.t tests/editions.t tests/filters-workers.t tests/history.t tests/parallel-parse.t tests/rebuild-threads.t tests/serve.t tests/serve-ahead.t tests/unit.t
 
 tsan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT='-O1 -g' \

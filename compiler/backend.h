@@ -55,6 +55,11 @@ typedef struct {
 	 * is not bounded), and finishing corpus.xml reads only that.  0:
 	 * after the pages, as a bounded build's peak wants. */
 	int corpus_ahead;
+	/* Work of the build's own that may run beside the document pages
+	 * (the build cache's records the pages do not change: publish.c),
+	 * or NULL. */
+	void (*beside)(void *ctx);
+	void *beside_ctx;
 	/* A lean corpus tree (xmlout.h: the built-in templates read neither
 	 * its <graph> nor its <diagnostics>, so the tree holds them empty):
 	 * the k-th edge of the graph, as corpus.xml has it, 0 past the last;

@@ -1279,8 +1279,11 @@ document_read_again(const project *p, document *d, diag_set *ds)
 	if (read_known_length(p, d) != 0)
 		read_source(p, d, ds);
 	/* unreadable now: an empty text, which the caller's check finds
-	 * is not the one loaded; the document is still the one loaded */
-	d->broken = broken;
+	 * is not the one loaded; the document is still the one loaded
+	 * (written only when read_source changed it: the cache's records
+	 * may be read beside, html.c) */
+	if (d->broken != broken)
+		d->broken = broken;
 	d->source_len = profile_text(p, d->source, d->source_len, NULL);
 	return 1;
 }

@@ -75,6 +75,7 @@ typedef struct {
 	xmlDocPtr corpus;           /* corpus.xml whole: after the document
 	                               pages (backend_corpus) */
 	int ahead;                  /* ... or made as the pages' item 0 */
+	int beside;                 /* in->beside is the next item */
 	char *html_dir;
 	spool *entries;             /* search entry per document, spooled */
 	int failed;
@@ -500,8 +501,10 @@ site_job_run(void *ctx, size_t i, int worker)
 
 	if (j->ahead && i == 0)
 		j->corpus = backend_corpus(j->in);
+	else if (j->beside && i == (size_t)j->ahead)
+		j->in->beside(j->in->beside_ctx);
 	else
-		page_job(ctx, i - (size_t)j->ahead, worker);
+		page_job(ctx, i - (size_t)j->ahead - (size_t)j->beside, worker);
 }
 
 /* The pages made from corpus.xml; nonzero on a failed write. */
@@ -779,8 +782,9 @@ html_render(const backend_input *in)
 		/* corpus.xml's rest beside the pages, when it may be */
 		j.ahead = in->corpus_full && in->corpus_ahead &&
 		    jobs_workers(in->ndocs + 1, in->jobs) > 1;
-		jobs_run(in->ndocs + (size_t)j.ahead, in->jobs > 0 ? in->jobs :
-		    1, site_job_run, &j);
+		j.beside = in->beside != NULL;
+		jobs_run(in->ndocs + (size_t)j.ahead + (size_t)j.beside,
+		    in->jobs > 0 ? in->jobs : 1, site_job_run, &j);
 		if (j.failed)
 			rc = 1;
 	}

@@ -341,6 +341,8 @@ struct incr {
 	int with_pdf;                /* they are (staging/pdf exists) */
 	int deferred;                /* streamed trees: keys set by incr_tree */
 	int corpus_keyed;            /* corpus_key computed */
+	incr_out ahead;              /* incr_records_ahead's, when done */
+	int ahead_done;
 	int pdf_keyed;               /* corpus_key_pdf computed */
 	incr_search *search;         /* OUT's search parts (incrsearch.c) */
 	search_part *parts;          /* this build's, for the cache */
@@ -1630,8 +1632,34 @@ out_flush(incr_out *o)
 void
 incr_out_room(incr_out *o)
 {
-	if (o->b.len >= ((size_t)1 << 18))
+	if (!o->hold && o->b.len >= ((size_t)1 << 18))
 		out_flush(o);
+}
+
+/* data written after what o holds, and hashed. */
+static void
+out_append(incr_out *o, const char *data, size_t len)
+{
+	out_flush(o);
+	incr_hash_add(&o->h, data, len);
+	if (o->f && !o->failed && len && fwrite(data, 1, len, o->f) != len)
+		o->failed = 1;
+}
+
+void
+incr_records_ahead(void *ctx)
+{
+	incr *inc = ctx;
+
+	if (!inc || inc->ahead_done)
+		return;
+	memset(&inc->ahead, 0, sizeof inc->ahead);
+	buf_init(&inc->ahead.b);
+	inc->ahead.hold = 1;
+	incr_filters_write(pipeline_filters_memo(inc->pl), &inc->ahead);
+	incr_links_write(inc->pl, &inc->ahead);
+	incr_parse_write(inc->pl, &inc->ahead);
+	inc->ahead_done = 1;
 }
 
 /* A name the line format can carry (no tab, no newline). */
@@ -1736,10 +1764,18 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			    inc->named_rec[i].st);
 			buf_printf(b, "%s\n", inc->named[i]);
 		}
-	/* the document-local filters' findings (incrfilters.c) */
-	incr_filters_write(pipeline_filters_memo(inc->pl), &o);
-	incr_links_write(inc->pl, &o);
-	incr_parse_write(inc->pl, &o);
+	/* the document-local filters' findings (incrfilters.c), the
+	 * links' and the bodies' records: gathered beside the pages, or
+	 * now */
+	if (inc->ahead_done) {
+		out_append(&o, inc->ahead.b.data, inc->ahead.b.len);
+		buf_free(&inc->ahead.b);
+		inc->ahead_done = 0;
+	} else {
+		incr_filters_write(pipeline_filters_memo(inc->pl), &o);
+		incr_links_write(inc->pl, &o);
+		incr_parse_write(inc->pl, &o);
+	}
 	incr_model_write(pipeline_model_memo(inc->pl), inc->dochash, &o);
 	/* the search index's parts: each an "out" record and the tree
 	 * hashes of its lines (incrsearch.c) */
@@ -1786,6 +1822,8 @@ incr_end(incr *inc)
 		free(inc->named[i]);
 	free(inc->named);
 	free(inc->named_rec);
+	if (inc->ahead_done)
+		buf_free(&inc->ahead.b);
 	free(inc->dochash);
 	free(inc->srchash);
 	free(inc->out);

@@ -71,6 +71,11 @@ void incr_tree(incr *inc, size_t i, const char *dochash);
  * wrote (incr_hash), which the keys then take instead of serialising
  * corpus.xml once more. */
 void incr_corpus_hashed(incr *inc, const char hex[33]);
+/* The records the pages do not change (the filters', the links', the
+ * bodies'), gathered while the back ends write, beside the pages
+ * (backend.h beside), for incr_finish to write in their place.  ctx is
+ * the incr. */
+void incr_records_ahead(void *ctx);
 void incr_trees_done(incr *inc);
 
 /* Back ends, from any worker: when the output rel (relative to the
@@ -161,6 +166,7 @@ typedef struct {
 	FILE *f;             /* NULL: the file could not be opened */
 	incr_hash h;         /* of every byte written so far */
 	int failed;
+	int hold;            /* gathered whole, for incr_finish to write */
 } incr_out;
 void incr_out_room(incr_out *o);
 

@@ -766,6 +766,11 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		in.corpus_full = stream_corpus;
 		in.corpus_ctx = &sx;
 		in.corpus_ahead = !pipeline_bounded(pl);
+		/* the cache's records the pages leave as they are */
+		if (!pipeline_bounded(pl)) {
+			in.beside = incr_records_ahead;
+			in.beside_ctx = inc;
+		}
 		if (pipeline_corpus_lean(pl))
 			in.corpus_edge = stream_corpus_edge;
 	}
