@@ -64,7 +64,7 @@ typedef struct {
 	doc_prelink *r;
 	size_t ecap;
 	doc_asset *assets; size_t nassets;
-	term_use *terms; size_t nterms;
+	term_use *terms; size_t nterms, tcap;
 	link_deps *deps;
 } reading;
 
@@ -181,7 +181,7 @@ num(const char *s, int *ok)
 static int
 reading_dep(corpus *c, reading *x, const face_list *fl, const char *line)
 {
-	char *copy = xstrdup(line + 3), *f[3];
+	char *copy = line[1] == 'n' ? xstrdup(line + 3) : NULL, *f[3];
 	link_deps *dp = x->deps;
 	int ok = 0;
 
@@ -189,7 +189,7 @@ reading_dep(corpus *c, reading *x, const face_list *fl, const char *line)
 		dp = x->deps = xcalloc(1, sizeof *x->deps);
 	if (line[1] == 'd') {
 		int good = 1;
-		long at = num(copy, &good);
+		long at = num(line + 3, &good);
 		if (good && at >= 0 && (size_t)at < fl->n && fl->same[at]) {
 			if (dp->ntargets == dp->tcap)
 				dp->targets = xrealloc(dp->targets, (dp->tcap =
@@ -256,6 +256,34 @@ reading_line(pipeline *pl, reading *x, const face_list *fl, const char *line)
 		x->r->cites = v;
 		return;
 	}
+	if (!strncmp(line, "lt\t", 3)) {
+		/* "lt LINE COL KIND SLUG": the commonest line, read in place */
+		const char *s = line + 3;
+		term_use u;
+		char *e;
+		long v[3];
+		for (int k = 0; k < 3; k++) {
+			v[k] = strtol(s, &e, 10);
+			if (e == s || *e != '\t') {
+				x->bad = 1;
+				return;
+			}
+			s = e + 1;
+		}
+		if (!*s) {
+			x->bad = 1;
+			return;
+		}
+		u.line = (int)v[0];
+		u.col = (int)v[1];
+		u.kind = (int)v[2];
+		u.term_slug = xstrdup(s);
+		if (x->nterms == x->tcap)
+			x->terms = xrealloc(x->terms, (x->tcap = x->tcap ?
+			    2 * x->tcap : 8) * sizeof *x->terms);
+		x->terms[x->nterms++] = u;
+		return;
+	}
 	copy = xstrdup(line + 3);
 	if (!strncmp(line, "le\t", 3) && split(copy, f, 2) == 2) {
 		long n = num(f[1], &ok), to = ok && n >= 0 &&
@@ -284,19 +312,6 @@ reading_line(pipeline *pl, reading *x, const face_list *fl, const char *line)
 			x->assets = xrealloc(x->assets, (x->nassets + 1) *
 			    sizeof *x->assets);
 			x->assets[x->nassets++] = a;
-		}
-	} else if (!strncmp(line, "lt\t", 3) && split(copy, f, 4) == 4) {
-		term_use u;
-		u.line = (int)num(f[0], &ok);
-		u.col = (int)num(f[1], &ok);
-		u.kind = (int)num(f[2], &ok);
-		if (!ok || !*f[3]) {
-			x->bad = 1;
-		} else {
-			u.term_slug = xstrdup(f[3]);
-			x->terms = xrealloc(x->terms, (x->nterms + 1) *
-			    sizeof *x->terms);
-			x->terms[x->nterms++] = u;
 		}
 	} else
 		x->bad = 1;
