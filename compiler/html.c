@@ -490,10 +490,11 @@ corpus_page_job(void *ctx, size_t i, int worker)
 	free(out);
 }
 
-/* The document pages' loop, and corpus.xml's rest as its first item
- * when j->ahead (backend.h, corpus_ahead): in a rebuild that carries
- * most pages over, finishing corpus.xml took as long as the pages, and
- * one after the other left a core idle through it. */
+/* The document pages' loop, with corpus.xml's rest as its first item
+ * when j->ahead (backend.h, corpus_ahead) and the build's own work
+ * beside them next when j->beside (backend.h, beside): in a rebuild
+ * that carries most pages over, finishing corpus.xml took as long as
+ * the pages, and one after the other left a core idle through it. */
 static void
 site_job_run(void *ctx, size_t i, int worker)
 {
