@@ -17,6 +17,7 @@
  * always runs over every document.  The findings are written with the
  * rest of the cache by incr_finish.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -415,6 +416,26 @@ incr_put_numbers(buf *b, const char *tag, const long long *v, size_t n)
 		buf_putc(b, '\t');
 		buf_put_long(b, v[k]);
 	}
+}
+
+int
+incr_get_numbers(const char **s, long long *v, size_t n)
+{
+	const char *p = *s;
+	char *e;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		errno = 0;
+		v[k] = strtoll(p, &e, 10);
+		if (errno || (*e && *e != '\t') || (!*e && k + 1 < n))
+			return 0;
+		p = *e ? e + 1 : e;
+	}
+	*s = p;
+	return 1;
 }
 
 void

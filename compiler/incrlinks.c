@@ -260,17 +260,8 @@ reading_line(pipeline *pl, reading *x, const face_list *fl, const char *line)
 		/* "lt LINE COL KIND SLUG": the commonest line, read in place */
 		const char *s = line + 3;
 		term_use u;
-		char *e;
-		long v[3];
-		for (int k = 0; k < 3; k++) {
-			v[k] = strtol(s, &e, 10);
-			if (e == s || *e != '\t') {
-				x->bad = 1;
-				return;
-			}
-			s = e + 1;
-		}
-		if (!*s) {
+		long long v[3];
+		if (!incr_get_numbers(&s, v, 3) || !*s) {
 			x->bad = 1;
 			return;
 		}

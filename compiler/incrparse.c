@@ -34,7 +34,6 @@
  * each tree again per stage anyway); not for editions or serve's
  * standby (which parses ahead).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,23 +208,6 @@ incr_parse_body(void *ctx, document *d)
 	return 1;
 }
 
-/* A whole decimal number from *s to the next tab or the end; *s moves
- * past it and its tab.  0 when there is none. */
-static int
-file_field(const char **s, long long *v)
-{
-	char *e;
-
-	if (**s < '0' || **s > '9')
-		return 0;
-	errno = 0;
-	*v = strtoll(*s, &e, 10);
-	if (errno || (*e && *e != '\t'))
-		return 0;
-	*s = *e ? e + 1 : e;
-	return 1;
-}
-
 int
 incr_parse_trust(void *ctx, const char *path, const document_file *now,
     char hash[33], size_t *len, char **front, size_t *front_len,
@@ -245,9 +227,7 @@ incr_parse_trust(void *ctx, const char *path, const document_file *now,
 	    line = INCR_NEXT_LINE(line)) {
 		if (line[1] == 's') {
 			s = line + 3;
-			have = file_field(&s, &v[0]) && file_field(&s, &v[1]) &&
-			    file_field(&s, &v[2]) && file_field(&s, &v[3]) &&
-			    file_field(&s, &v[4]) && !*s;
+			have = incr_get_numbers(&s, v, 5) && !*s;
 		} else if (line[1] == 'm')
 			pm = line + 3;
 	}
