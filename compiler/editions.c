@@ -28,6 +28,7 @@
 #include "editions.h"
 #include "options.h"
 #include "extends.h"
+#include "hugepages.h"
 #include "fsio.h"
 #include "htmlxsl.h"
 #include "incremental.h"
@@ -374,6 +375,8 @@ editions_run(const options *o)
 	}
 	if (!c.out)
 		c.out = default_out = path_join(c.ndirs ? c.dirs[0] : ".", "out");
+	/* malloc's settings, and its heap on huge pages (hugepages.c) */
+	hugepages_setup();
 	xmlInitParser();
 	if (!c.check_only)
 		publish_signals_install();

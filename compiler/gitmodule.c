@@ -3,10 +3,9 @@
  * (compiler/git/; module.c says where modules are looked for).  libgit2
  * and what it links (libssh2, Kerberos, mbed TLS, OpenSSL's libcrypto,
  * http-parser: thirteen shared objects) cost every start of policyc
- * some 110 page faults, about 5 ms on this project's machine, and a
- * large project's build starts twice (hugepages.c) — while only a
- * project in a git repository, `check --changed-since` and `build
- * --as-of` / `--archive` read git.  So the module is loaded by the first
+ * some 110 page faults, about 5 ms on this project's machine — while
+ * only a project in a git repository, `check --changed-since` and
+ * `build --as-of` / `--archive` read git.  So the module is loaded by the first
  * of those that needs it: history_judge (history.c) once it has found a
  * ".git" with lstat alone, and the three entry points below.  A module
  * that cannot be loaded fails what needed it, saying why: the history

@@ -1,39 +1,63 @@
 /*
- * hugepages.c — a large project's build runs with glibc's malloc on
- * transparent huge pages.  A build of thousands of documents spends a
- * fifth to a third of its time in malloc and in faulting in fresh 4 KiB
- * pages: every cmark node, libxml2 node and Lua table is a small block
- * of a heap of gigabytes.  glibc can ask the kernel for 2 MiB pages
- * for its heaps (the tunable glibc.malloc.hugetlb=1, glibc 2.35 and
- * later), but reads its tunables only when a program starts.  So once
- * the scan has counted the documents, and before anything has been
- * read, judged or printed, a build of at least HUGEPAGES_MIN_DOCS
- * documents starts this program again, once, with the tunable added to
- * GLIBC_TUNABLES (docs/decisions.md, "Huge pages for large projects",
- * has the measurements).  It never does when:
+ * hugepages.c — a build's malloc heaps on transparent huge pages, in
+ * the process as it is.  A build spends much of its time faulting in
+ * fresh 4 KiB pages: every cmark node, libxml2 node and Lua table is a
+ * small block of a heap that grows by megabytes, and on this project's
+ * machine (a VM) each fault costs some 8 µs, so that a one-document
+ * rebuild of 1,000 documents took 0.22 s on 4 KiB pages against 0.13 s
+ * on 2 MiB ones.  The kernel gives 2 MiB pages to memory marked with
+ * madvise(MADV_HUGEPAGE) when its setting is "madvise" (Debian's
+ * default) or "always".
  *
- *   - the user set glibc.malloc.hugetlb themselves (theirs is kept);
+ * glibc can mark its heaps itself (the tunable glibc.malloc.hugetlb=1),
+ * but reads its tunables only as a program starts, and starting policyc
+ * again (it did, for projects of 250 documents or more) cost some 11 ms
+ * of loading shared libraries a build: a tenth of a one-document
+ * rebuild.  So hugepages_setup, early in a build, check or serve:
+ *
+ *   - grows the main heap once by RESERVE (a quarter of the memory, at
+ *     most 1 GiB, less under a data or address-space limit) before
+ *     anything is stored in it, keeps glibc from giving that back
+ *     (M_TRIM_THRESHOLD), and marks it: address space only, the kernel
+ *     gives it pages as they are first written;
+ *   - has malloc keep blocks up to 32 MiB in its heaps (M_MMAP_THRESHOLD;
+ *     above 128 KiB each would be a mapping of its own, on 4 KiB pages,
+ *     given back on free and faulted in again for the next);
+ *
+ * and hugepages_mark, called by each worker as it starts and between
+ * its items (jobs.c), marks the heap of the worker's own malloc arena
+ * (glibc's arena heaps are 64 MiB, aligned to their size) and what the
+ * main heap grew beyond the reservation.  Each mark is one madvise, and
+ * only when something new appeared.  A forked sandbox child gives the
+ * unused reservation back first (hugepages_release), so that the
+ * address-space limit it sets itself (jail.c) means what it says.
+ *
+ * Nothing is marked when:
  *   - POLICYC_HUGEPAGES=0;
+ *   - the user set glibc.malloc.hugetlb (glibc does it, or was told not
+ *     to);
+ *   - LD_PRELOAD is set (another malloc, or valgrind's);
  *   - the kernel's transparent huge pages are "never";
- *   - LD_PRELOAD is set (another malloc, or valgrind's preloads: the
- *     restart would leave valgrind behind);
- *   - the build has sanitizers (they replace malloc);
- *   - the command is not build or check (main.c passes argv only there),
- *     or a second pipeline of the same run asks (one restart a process).
- *
- * If the exec fails the build goes on as it is: the restart only makes
- * it faster.
+ *   - the build has sanitizers (they replace malloc).
+ * The malloc settings above are kept then too; the build is the same
+ * either way, byte for byte (tests/hugepages.t).
  */
+#include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "hugepages.h"
-#include "util.h"
 
 #define TUNABLE "glibc.malloc.hugetlb"
-#define MARK "POLICYC_HUGEPAGES_RESTARTED"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SANITIZED 1
@@ -46,10 +70,31 @@
 #define SANITIZED 0
 #endif
 
-static int considered;
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
 
-/* "always" or "madvise" (glibc's tunable uses madvise): the kernel
- * would give huge pages when asked. */
+#define MIB ((size_t)1 << 20)
+#define HUGE_PAGE (2 * MIB)
+/* glibc's arena heaps, on 64-bit: HEAP_MAX_SIZE, heaps aligned to it */
+#define ARENA_HEAP (64 * MIB)
+/* the most the reservation may be: the trim threshold above it is an
+ * int (mallopt's argument) */
+#define RESERVE_MAX (1024 * MIB)
+#define RESERVE_MIN (64 * MIB)
+
+static int considered;
+static int active;
+static size_t reserved;
+static uintptr_t heap_lo;          /* the main heap, as marked */
+static _Atomic uintptr_t heap_hi;  /* marked up to here */
+/* the arena heaps marked (a build has a few: glibc's arenas outlive
+ * their threads and serve the next), and this thread's last */
+#define MAX_ARENA_HEAPS 64
+static _Atomic uintptr_t arena_heaps[MAX_ARENA_HEAPS];
+static _Thread_local uintptr_t arena_seen;
+
+/* "always" or "madvise": the kernel would give huge pages when asked. */
 static int
 kernel_offers(void)
 {
@@ -65,75 +110,199 @@ kernel_offers(void)
 	return ok;
 }
 
-static size_t
-min_docs(void)
-{
-	/* tests lower it, to see the restart on a small project */
-	const char *s = getenv("POLICYC_HUGEPAGES_MIN_DOCS");
-	char *end;
-	unsigned long v;
-
-	if (s && *s) {
-		v = strtoul(s, &end, 10);
-		if (*end == '\0')
-			return (size_t)v;
-	}
-	return HUGEPAGES_MIN_DOCS;
-}
-
-/* Whether this process should start again with the tunable added to
- * old (GLIBC_TUNABLES as it is, or NULL). */
 static int
-wanted(size_t ndocs, const char *old)
+wanted(void)
 {
 	const char *want = getenv("POLICYC_HUGEPAGES");
+	const char *tun = getenv("GLIBC_TUNABLES");
 	const char *preload = getenv("LD_PRELOAD");
 
-	return !SANITIZED && ndocs >= min_docs() &&
-	    !(want && !strcmp(want, "0")) && !getenv(MARK) &&
-	    !(old && strstr(old, TUNABLE)) && !(preload && *preload) &&
+	return !SANITIZED && !(want && !strcmp(want, "0")) &&
+	    !(tun && strstr(tun, TUNABLE)) && !(preload && *preload) &&
 	    kernel_offers();
 }
 
-void
-hugepages_restart(char *const *argv, size_t ndocs)
+static size_t
+limit_quarter(int resource, size_t r)
 {
-#if defined(__GLIBC__)
-	const char *env;
-	char *old, *tunables;
+	struct rlimit rl;
 
-	if (considered || !argv || !argv[0])
-		return;
-	considered = 1;
-	env = getenv("GLIBC_TUNABLES");
-	if (!wanted(ndocs, env))
-		return;
-	old = env ? xstrdup(env) : NULL;   /* setenv may replace it */
-	tunables = old && *old ? xasprintf("%s:%s=1", old, TUNABLE) :
-	    xasprintf("%s=1", TUNABLE);
-	/* the mark stops a second restart should the tunable be refused */
-	if (setenv("GLIBC_TUNABLES", tunables, 1) == 0 &&
-	    setenv(MARK, "1", 1) == 0) {
-		fflush(NULL);
-		execv("/proc/self/exe", argv);
-	}
-	/* the exec failed: go on without; put the environment back */
-	if (old)
-		setenv("GLIBC_TUNABLES", old, 1);
-	else
-		unsetenv("GLIBC_TUNABLES");
-	unsetenv(MARK);
-	free(tunables);
-	free(old);
-#else
-	(void)argv;
-	(void)ndocs;
-	(void)wanted;
-#endif
+	if (getrlimit(resource, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 4 < r)
+		r = rl.rlim_cur / 4;
+	return r;
 }
 
-int
-hugepages_restarted(void)
+/* A quarter of the memory, at most RESERVE_MAX, and at most a quarter
+ * of any data or address-space limit; 0 when that is too little to be
+ * worth it. */
+static size_t
+reserve_size(void)
 {
-	return getenv(MARK) != NULL;
+	struct sysinfo si;
+	size_t r = RESERVE_MAX;
+	unsigned long long ram;
+
+	if (sysinfo(&si) == 0) {
+		ram = (unsigned long long)si.totalram * si.mem_unit;
+		if (ram / 4 < r)
+			r = (size_t)(ram / 4);
+	}
+	r = limit_quarter(RLIMIT_DATA, r);
+	r = limit_quarter(RLIMIT_AS, r);
+	r &= ~(HUGE_PAGE - 1);
+	return r < RESERVE_MIN ? 0 : r;
+}
+
+static void
+mark(uintptr_t lo, uintptr_t hi)
+{
+	lo = (lo + 4095) & ~(uintptr_t)4095;
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+}
+
+/* The heap does not start on a 2 MiB boundary, and the part below the
+ * first one cannot be a huge page: malloc would fill it first, 4 KiB at
+ * a time.  A block from there to the boundary, never freed and never
+ * written (but for malloc's header), has malloc start above it. */
+static void
+skip_to_boundary(void)
+{
+	void *p = malloc(16), *q;
+	uintptr_t at = (uintptr_t)p, edge = (at + HUGE_PAGE) & ~(HUGE_PAGE - 1);
+
+	if (p && edge - at > 64 * 1024) {
+		q = malloc(edge - at - 64);
+		(void)q;          /* kept: see above */
+	}
+	free(p);
+}
+
+/* Grows the main heap by r without writing to it: malloc's top chunk
+ * is made bigger than r at the next growth (M_TOP_PAD), and the growth
+ * is brought on by blocks just under the mapping threshold.  Returns
+ * the heap's start, or 0. */
+static uintptr_t
+grow_heap(size_t r)
+{
+	void *blocks[64];
+	char *before = sbrk(0), *now;
+	int n = 0, i;
+	struct mallinfo2 mi;
+
+	if (before == (char *)-1)
+		return 0;
+	mallopt(M_TOP_PAD, (int)r);
+	while (n < 64 && (now = sbrk(0)) == before &&
+	    (blocks[n] = malloc(100 * 1024)))
+		n++;
+	for (i = 0; i < n; i++)
+		free(blocks[i]);
+	mallopt(M_TOP_PAD, (int)(64 * MIB));
+	now = sbrk(0);
+	if (now == (char *)-1 || (size_t)(now - before) < r)
+		return 0;
+	mi = mallinfo2();      /* what malloc has from sbrk, all of it */
+	skip_to_boundary();
+	return (uintptr_t)now - mi.arena;
+}
+
+void
+hugepages_setup(void)
+{
+	size_t r;
+	uintptr_t lo;
+
+	if (considered)
+		return;
+	considered = 1;
+	/* Tens of thousands of small tree nodes come and go per document;
+	 * freed memory stays in the process rather than going back to the
+	 * kernel and being faulted in again for the next document. */
+	mallopt(M_TRIM_THRESHOLD, (int)(256 * MIB));
+	mallopt(M_TOP_PAD, (int)(64 * MIB));
+	mallopt(M_MMAP_THRESHOLD, (int)(32 * MIB));
+	if (!wanted() || !(r = reserve_size()))
+		return;
+	mallopt(M_TRIM_THRESHOLD, INT_MAX);
+	if (!(lo = grow_heap(r))) {
+		mallopt(M_TRIM_THRESHOLD, (int)(256 * MIB));
+		return;
+	}
+	heap_lo = lo;
+	atomic_store(&heap_hi, (uintptr_t)sbrk(0));
+	mark(heap_lo, atomic_load(&heap_hi));
+	reserved = r;
+	active = 1;
+	hugepages_mark();
+}
+
+/* 1 for the first caller with base; 0 for the rest, and when the table
+ * is full (the heap is then left as it is). */
+static int
+first_mark(uintptr_t base)
+{
+	uintptr_t none;
+	size_t i;
+
+	for (i = 0; i < MAX_ARENA_HEAPS; i++) {
+		none = 0;
+		if (atomic_load(&arena_heaps[i]) == base)
+			return 0;
+		if (atomic_compare_exchange_strong(&arena_heaps[i], &none,
+		    base))
+			return 1;
+		if (none == base)
+			return 0;
+	}
+	return 0;
+}
+
+void
+hugepages_mark(void)
+{
+	uintptr_t hi, was, base;
+	void *p;
+
+	if (!active)
+		return;
+	/* the main heap, grown past the reservation */
+	hi = (uintptr_t)sbrk(0);
+	was = atomic_load(&heap_hi);
+	if (hi != (uintptr_t)-1 && hi > was &&
+	    atomic_compare_exchange_strong(&heap_hi, &was, hi))
+		mark(was, hi);
+	/* this thread's arena: not the main heap's, and new to it */
+	if (!(p = malloc(1)))
+		return;
+	/* (the thread's last answer, so that most calls take no atomics) */
+	base = (uintptr_t)p & ~(uintptr_t)(ARENA_HEAP - 1);
+	if (((uintptr_t)p < heap_lo || (uintptr_t)p >= atomic_load(&heap_hi))
+	    && base != arena_seen && first_mark(base)) {
+		mark(base, base + ARENA_HEAP);
+		/* its first 2 MiB already has the arena's header in 4 KiB
+		 * pages: made one page now, while nearly empty */
+		(void)madvise((void *)base, HUGE_PAGE, MADV_COLLAPSE);
+	}
+	arena_seen = base;
+	free(p);
+}
+
+void
+hugepages_release(void)
+{
+	if (!active)
+		return;
+	active = 0;
+	/* the main heap's top given back down to M_TOP_PAD (malloc_trim
+	 * also drops the pages of free blocks, this child's copies) */
+	mallopt(M_TRIM_THRESHOLD, (int)(64 * MIB));
+	(void)malloc_trim(64 * MIB);
+}
+
+size_t
+hugepages_reserved(void)
+{
+	return active ? reserved : 0;
 }

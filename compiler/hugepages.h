@@ -1,22 +1,24 @@
 /*
- * hugepages.h — a large build restarts itself once with glibc's malloc
- * on transparent huge pages (hugepages.c says when, and why).
+ * hugepages.h — a build's malloc heaps on transparent huge pages, marked
+ * in the process (hugepages.c says when, and why).
  */
 #ifndef POLICYC_HUGEPAGES_H
 #define POLICYC_HUGEPAGES_H
 
 #include <stddef.h>
 
-/* Projects of fewer documents build too quickly for the restart (one
- * more start of the program, about 60 ms) to pay: at 300 generated
- * documents the whole build, restart included, took 12 % less. */
-#define HUGEPAGES_MIN_DOCS 250
-
-/* With argv (main's, NULL-terminated) and the number of documents the
- * scan found: either returns at once, or does not return (the program
- * starts again with the tunable).  Considered once a process. */
-void hugepages_restart(char *const *argv, size_t ndocs);
-/* This process is the restarted one. */
-int hugepages_restarted(void);
+/* Early in a command that builds (build, check, serve), before it
+ * stores much: malloc's settings for a compiler's heap, and the main
+ * heap reserved and marked.  Once a process; the rest do nothing. */
+void hugepages_setup(void);
+/* Marks what is new since the last call: the main heap's growth past
+ * the reservation, and the calling thread's malloc arena.  Cheap when
+ * nothing is (jobs.c calls it between items). */
+void hugepages_mark(void);
+/* In a forked child that limits its own address space (jail.c): the
+ * unused reservation given back, and no more marking. */
+void hugepages_release(void);
+/* The bytes reserved and marked; 0 when nothing was (--timings). */
+size_t hugepages_reserved(void);
 
 #endif

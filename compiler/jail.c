@@ -82,6 +82,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "hugepages.h"
 #include "jail.h"
 #include "util.h"
 #include "wire.h"
@@ -215,8 +216,12 @@ static void limit_memory(size_t mem)
 	unsigned long pages;
 	rlim_t want;
 	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	int fd;
 
+	/* the heap's unused reservation (hugepages.c) is address space
+	 * this child could fill unchecked: given back first */
+	hugepages_release();
+	fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	n = read(fd, text, sizeof text - 1);

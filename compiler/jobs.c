@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
+#include "hugepages.h"
 #include "jobs.h"
 
 typedef struct {
@@ -26,8 +27,12 @@ static void
 work(loop *l, int worker)
 {
 	size_t i;
-	while ((i = atomic_fetch_add(&l->next, 1)) < l->n)
+	while ((i = atomic_fetch_add(&l->next, 1)) < l->n) {
+		/* the worker's malloc arena, and the heap's growth, on
+		 * huge pages (hugepages.c) */
+		hugepages_mark();
 		l->fn(l->ctx, i, worker);
+	}
 }
 
 static void *

@@ -5,7 +5,6 @@
  * (publish.c); it prints the diagnostics once, sorted, at the end.  Bad
  * usage exits 2 with a one-line reason.
  */
-#include <malloc.h>
 #include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "backend.h"
 #include "baseline.h"
 #include "changed.h"
+#include "hugepages.h"
 #include "fsio.h"
 #include "history.h"
 #include "editions.h"
@@ -820,12 +820,8 @@ run_command(command *c, const char *cmd, const char *dir, int operand,
 		return EXIT_OK;
 	}
 
-	/* Tens of thousands of small tree nodes come and go per document;
-	 * keep freed memory in the process instead of trimming it back to
-	 * the kernel and faulting it in again for the next document. */
-	mallopt(M_TRIM_THRESHOLD, 256 << 20);
-	mallopt(M_TOP_PAD, 64 << 20);
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	/* malloc's settings, and its heap on huge pages (hugepages.c) */
+	hugepages_setup();
 	xmlInitParser();
 	if (!strcmp(cmd, "render")) {
 		if (!operand)
@@ -875,9 +871,6 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (!strcmp(cmd, "serve")) {
-		/* a large project's server starts again with malloc on
-		 * huge pages before its builder (hugepages.c, serve.c) */
-		o.po.restart_argv = argv;
 		rc = serve_run(&o);
 	} else if (o.help) {
 		fputs(help_for(cmd), stdout);
@@ -889,10 +882,6 @@ main(int argc, char **argv)
 		/* editions: --edition, several folders */
 		memset(&c, 0, sizeof c);
 		take_options(&o, &c);
-		/* a large build or check may restart with malloc on huge
-		 * pages (hugepages.c) */
-		if (!strcmp(cmd, "build") || !strcmp(cmd, "check"))
-			c.po.restart_argv = argv;
 		dir = o.noperands ? o.operands[0] : ".";
 		why = ci_usage(&c.ci, !strcmp(cmd, "check"));
 		if (!why)

@@ -5,9 +5,9 @@
  * PDFs; libmicrohttpd and GnuTLS only in `policyc serve`.  Linked to the
  * binary, they and the libraries they bring were fifty of the 83 shared
  * objects every start of policyc mapped and relocated: 39 ms before main
- * on this project's machine, against 14 ms without them — and a large
- * project's build starts twice (hugepages.c).  So they are linked to
- * modules of their own, loaded by the first call that needs one.
+ * on this project's machine, against 14 ms without them.  So they are
+ * linked to modules of their own, loaded by the first call that needs
+ * one.
  *
  * A module is looked for beside the binary (build/policyc-pdf.so), then
  * where `make install` puts it (<prefix>/lib/policyc/ for

@@ -789,12 +789,10 @@ pipeline_load(pipeline *pl)
 		n = list_documents(pl, content_dir, &rel);
 		free(content_dir);
 	}
-	/* nothing read, judged or printed yet: a large build may start
-	 * again here, its malloc on huge pages (does not return then) */
-	hugepages_restart(pl->o.restart_argv, n);
-	if (pl->o.timings && pl->o.restart_argv && hugepages_restarted())
-		fprintf(stderr, "timing: restarted, malloc on transparent huge "
-		    "pages (%zu documents)\n", n);
+	if (pl->o.timings && hugepages_reserved())
+		fprintf(stderr, "timing: malloc on transparent huge pages "
+		    "(%zu MiB of heap reserved)\n",
+		    hugepages_reserved() >> 20);
 	pipeline_stage(pl, "scan");
 
 	if (pl->ed)
@@ -881,12 +879,10 @@ pipeline_load(pipeline *pl)
 	return PIPELINE_OK;
 }
 
-/* What pipeline_load does before it reads a document, alone: counts the
- * project's own documents and, when there are many, starts this process
- * again with malloc on huge pages (hugepages.c; does not return then).
- * For `serve`, whose builds run in forked children: they cannot start
- * again themselves, so the server does, before its first build.  What
- * the scan would report is left to the builds. */
+/* What pipeline_load does before it reads a document, alone: reads
+ * policyc.yaml and lists the project's own documents (serve's standby
+ * parses them ahead of the save).  What the scan would report is left
+ * to the builds. */
 size_t
 pipeline_scan(pipeline *pl, char ***rel)
 {
@@ -902,27 +898,6 @@ pipeline_scan(pipeline *pl, char ***rel)
 		free(content_dir);
 	}
 	return n;
-}
-
-void
-pipeline_restart_if_large(const pipeline_options *o)
-{
-	diag_set *quiet;
-	pipeline *pl;
-	char **rel = NULL;
-	size_t n = 0, i;
-
-	if (!o->restart_argv || o->render_file)
-		return;
-	quiet = diag_new();
-	pl = pipeline_open(o, quiet);
-	n = pipeline_scan(pl, &rel);
-	for (i = 0; i < n; i++)
-		free(rel[i]);
-	free(rel);
-	pipeline_free(pl);
-	diag_free(quiet);
-	hugepages_restart(o->restart_argv, n);
 }
 
 /* links_resolve's after-hook: document i's citations.  With --timings

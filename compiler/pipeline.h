@@ -49,10 +49,6 @@ typedef struct {
 	 * document (check, --no-cache) */
 	const char *cache_out;
 	int cache_fresh;          /* --no-cache: reuse nothing, record all */
-	/* build and check: main's argv, so that a large project's build
-	 * may start again with malloc on huge pages (hugepages.c); NULL:
-	 * never */
-	char *const *restart_argv;
 	/* serve: the documents a standby process parsed before the save
 	 * (standby.h); the load takes those whose file is unchanged */
 	struct standby *standby;
@@ -75,15 +71,11 @@ enum { PIPELINE_OK = 0, PIPELINE_UNREADABLE = 2 };
 pipeline *pipeline_open(const pipeline_options *o, diag_set *ds);
 /* Reads policyc.yaml, the glossary, every document of the content folder,
  * and judges ids (id-invalid, id-reserved), packs and brand. */
-/* serve: counts the project's documents as the scan would and, when
- * there are many, starts the process again on huge pages (see
- * hugepages.c; does not return then).  Nothing is reported. */
-void pipeline_restart_if_large(const pipeline_options *o);
 /* What pipeline_load reads before any document, alone: policyc.yaml
  * (the project is pl's from then on) and the Markdown files' paths
  * relative to the content folder, sorted (caller frees).  Reports go to
  * pl's set; a pipeline that has loaded, or renders a file, scans
- * nothing (0).  For serve: the counts above and its standby. */
+ * nothing (0).  For serve's standby. */
 size_t pipeline_scan(pipeline *pl, char ***rel);
 /* 1 when a project of n documents is built bounded (below); and
  * whether pl's load decided so. */

@@ -94,8 +94,6 @@ typedef struct {
 	pid_t builder;      /* the builder process (builder_start), and */
 	int builder_sock;   /* its end of the socket to it */
 	serve_site *site;
-	char *const *argv;  /* main's: a large project's server starts again
-	                       with malloc on huge pages (hugepages.c) */
 } serve_opts;
 
 /* CPU seconds of this process (a build's are the builder's to count). */
@@ -659,7 +657,6 @@ parse(const options *op, serve_opts *o)
 	o->jobs = op->po.jobs;
 	o->drafts = op->po.drafts;
 	o->timings = op->po.timings;
-	o->argv = op->po.restart_argv;
 	o->dir = op->noperands ? op->operands[0] : ".";
 	return -1;
 }
@@ -736,23 +733,6 @@ loop(serve_opts *o, int sigfd, watch *w, const sigset_t *set)
 	}
 }
 
-/* Before anything else: a large project's server starts again with
- * malloc on huge pages (its builds are forks of it, so they inherit
- * that), as `policyc build` would. */
-static void
-restart_if_large(const serve_opts *o)
-{
-	pipeline_options po;
-
-	memset(&po, 0, sizeof po);
-	po.dir = o->dir;
-	po.restart_argv = o->argv;
-	pipeline_restart_if_large(&po);
-	if (o->timings && hugepages_restarted())
-		fprintf(stderr, "timing: restarted, malloc on transparent huge "
-		    "pages\n");
-}
-
 int
 serve_run(const options *op)
 {
@@ -770,7 +750,9 @@ serve_run(const options *op)
 	/* Ctrl-C and SIGTERM are read in the loop, never mid-build; every
 	 * thread made from here on (the server's, the build's) inherits
 	 * the mask.  A client gone mid-response is not a reason to die. */
-	restart_if_large(&o);
+	/* malloc's heap on huge pages: the builds, forks of this
+	 * process, inherit it (hugepages.c) */
+	hugepages_setup();
 	sigfd = stop_signals(&set);
 	/* before any thread: builds are forked from it (see the builder) */
 	if (builder_start(&o) != 0) {
