@@ -416,9 +416,15 @@ static int filter_main(lua_State *L)
 			return 0;
 		}
 		for (i = 0; i < r->c->ndocs; i++) {
-			const document *d = r->c->docs[i];
+			const document *d;
 
-			if (d->broken || (r->skip && r->skip[i]))
+			/* the skip bytes first: in a rebuild nearly every
+			 * document is skipped, and reading each one's
+			 * record (cold in this child) cost ~2 ms a run */
+			if (r->skip && r->skip[i])
+				continue;
+			d = r->c->docs[i];
+			if (d->broken)
 				continue;
 			r->cur = d;
 			if (r->doing)

@@ -83,7 +83,13 @@
 #define RESERVE_MAX (1024 * MIB)
 #define RESERVE_MIN (64 * MIB)
 
+/* a block of the main heap kept for hugepages_release: bigger than
+ * glibc's FASTBIN_CONSOLIDATION_THRESHOLD (64 KiB), so that freeing it
+ * checks the top for trimming */
+#define TRIM_KEY (128 * 1024)
+
 static int considered;
+static void *trim_key;
 static int active;
 static size_t reserved;
 static uintptr_t heap_lo;          /* the main heap, as marked */
@@ -230,6 +236,8 @@ hugepages_setup(void)
 		mallopt(M_TRIM_THRESHOLD, (int)(256 * MIB));
 		return;
 	}
+	/* (taken now, on the main thread: a block of the main heap) */
+	trim_key = malloc(TRIM_KEY);
 	heap_lo = lo;
 	atomic_store(&heap_hi, (uintptr_t)sbrk(0));
 	mark(heap_lo, atomic_load(&heap_hi));
@@ -295,10 +303,13 @@ hugepages_release(void)
 	if (!active)
 		return;
 	active = 0;
-	/* the main heap's top given back down to M_TOP_PAD (malloc_trim
-	 * also drops the pages of free blocks, this child's copies) */
+	/* the main heap's top given back down to M_TOP_PAD: freeing a big
+	 * block of the main heap checks its top against the threshold,
+	 * from whichever thread forked this child (malloc_trim would do
+	 * it too, but walks every free block of every arena: ~1 ms) */
 	mallopt(M_TRIM_THRESHOLD, (int)(64 * MIB));
-	(void)malloc_trim(64 * MIB);
+	free(trim_key);
+	trim_key = NULL;
 }
 
 size_t
