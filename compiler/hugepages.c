@@ -38,6 +38,8 @@
  *     to);
  *   - LD_PRELOAD is set (another malloc, or valgrind's);
  *   - the kernel's transparent huge pages are "never";
+ *   - the kernel's overcommit policy is "never" (the reservation would
+ *     be charged as memory);
  *   - the build has sanitizers (they replace malloc).
  * The malloc settings above are kept then too; the build is the same
  * either way, byte for byte (tests/hugepages.t).
@@ -139,15 +141,35 @@ limit_quarter(int resource, size_t r)
 	return r;
 }
 
+/* The kernel's overcommit policy is "never" (2): address space counts
+ * against the commit limit as memory would, so a reservation would take
+ * a gigabyte from everyone else. */
+static int
+strict_overcommit(void)
+{
+	FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+	int v = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v == 2;
+}
+
 /* A quarter of the memory, at most RESERVE_MAX, and at most a quarter
  * of any data or address-space limit; 0 when that is too little to be
- * worth it. */
+ * worth it, or under strict overcommit. */
 static size_t
 reserve_size(void)
 {
 	struct sysinfo si;
 	size_t r = RESERVE_MAX;
 	unsigned long long ram;
+
+	if (strict_overcommit())
+		return 0;
 
 	if (sysinfo(&si) == 0) {
 		ram = (unsigned long long)si.totalram * si.mem_unit;
