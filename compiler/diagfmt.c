@@ -387,8 +387,13 @@ print_text(diag_set *ds, FILE *fp, size_t ndocs)
 		/* file names and filter messages may hold newlines or
 		 * escape sequences: one diagnostic stays one line */
 		escape_text(&b, d->file);
-		buf_printf(&b, ":%d:%d: %s: ", d->line, d->col,
-		    diag_severity_name(d->sev));
+		buf_putc(&b, ':');
+		buf_put_long(&b, d->line);
+		buf_putc(&b, ':');
+		buf_put_long(&b, d->col);
+		buf_puts(&b, ": ");
+		buf_puts(&b, diag_severity_name(d->sev));
+		buf_puts(&b, ": ");
 		escape_text(&b, d->message);
 		buf_puts(&b, " [");
 		escape_text(&b, d->rule);

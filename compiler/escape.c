@@ -284,8 +284,22 @@ text_plain(unsigned char c)
 	return (c >= 0x20 && c < 0x7f) || c == '\t';
 }
 
+/* text_plain as a table, for the run before the first byte that is not
+ * (most diagnostics have none) */
+static const unsigned char text_plain_byte[256] = {
+	['\t'] = 1, [0x20 ... 0x7e] = 1,
+};
+
 void
 escape_text(buf *b, const char *s)
 {
-	walk(b, s, text_plain, text_byte, text_many, 0);
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *start = p;
+
+	while (text_plain_byte[*p])
+		p++;
+	if (p > start)
+		buf_putn(b, (const char *)start, (size_t)(p - start));
+	if (*p)
+		walk(b, (const char *)p, text_plain, text_byte, text_many, 0);
 }
