@@ -24,11 +24,11 @@
  *     above 128 KiB each would be a mapping of its own, on 4 KiB pages,
  *     given back on free and faulted in again for the next);
  *
- * and hugepages_mark, called by each worker as it starts and between
- * its items (jobs.c), marks the heap of the worker's own malloc arena
- * (glibc's arena heaps are 64 MiB, aligned to their size) and what the
- * main heap grew beyond the reservation.  Each mark is one madvise, and
- * only when something new appeared.  A forked sandbox child gives the
+ * and jobs.c has each worker thread mark the heap of its malloc arena as
+ * it starts (hugepages_mark_thread: glibc's arena heaps are 64 MiB,
+ * aligned to their size), and every worker mark what the main heap grew
+ * beyond the reservation between its items (hugepages_mark).  Each mark
+ * is one madvise, and only when something new appeared.  A forked sandbox child gives the
  * unused reservation back first (hugepages_release), so that the
  * address-space limit it sets itself (jail.c) means what it says.
  *
@@ -84,6 +84,9 @@
  * int (mallopt's argument) */
 #define RESERVE_MAX (1024 * MIB)
 #define RESERVE_MIN (64 * MIB)
+/* malloc's settings outside the reservation (hugepages_setup says why) */
+#define TRIM_THRESHOLD (256 * MIB)
+#define TOP_PAD (64 * MIB)
 
 /* a block of the main heap kept for hugepages_release: bigger than
  * glibc's FASTBIN_CONSOLIDATION_THRESHOLD (64 KiB), so that freeing it
@@ -97,10 +100,9 @@ static size_t reserved;
 static uintptr_t heap_lo;          /* the main heap, as marked */
 static _Atomic uintptr_t heap_hi;  /* marked up to here */
 /* the arena heaps marked (a build has a few: glibc's arenas outlive
- * their threads and serve the next), and this thread's last */
+ * their threads and serve the next) */
 #define MAX_ARENA_HEAPS 64
 static _Atomic uintptr_t arena_heaps[MAX_ARENA_HEAPS];
-static _Thread_local uintptr_t arena_seen;
 
 /* "always" or "madvise": the kernel would give huge pages when asked. */
 static int
@@ -227,7 +229,7 @@ grow_heap(size_t r)
 		n++;
 	for (i = 0; i < n; i++)
 		free(blocks[i]);
-	mallopt(M_TOP_PAD, (int)(64 * MIB));
+	mallopt(M_TOP_PAD, (int)TOP_PAD);
 	now = sbrk(0);
 	if (now == (char *)-1 || (size_t)(now - before) < r)
 		return 0;
@@ -248,14 +250,14 @@ hugepages_setup(void)
 	/* Tens of thousands of small tree nodes come and go per document;
 	 * freed memory stays in the process rather than going back to the
 	 * kernel and being faulted in again for the next document. */
-	mallopt(M_TRIM_THRESHOLD, (int)(256 * MIB));
-	mallopt(M_TOP_PAD, (int)(64 * MIB));
+	mallopt(M_TRIM_THRESHOLD, (int)TRIM_THRESHOLD);
+	mallopt(M_TOP_PAD, (int)TOP_PAD);
 	mallopt(M_MMAP_THRESHOLD, (int)(32 * MIB));
 	if (!wanted() || !(r = reserve_size()))
 		return;
 	mallopt(M_TRIM_THRESHOLD, INT_MAX);
 	if (!(lo = grow_heap(r))) {
-		mallopt(M_TRIM_THRESHOLD, (int)(256 * MIB));
+		mallopt(M_TRIM_THRESHOLD, (int)TRIM_THRESHOLD);
 		return;
 	}
 	/* (taken now, on the main thread: a block of the main heap) */
@@ -265,7 +267,6 @@ hugepages_setup(void)
 	mark(heap_lo, atomic_load(&heap_hi));
 	reserved = r;
 	active = 1;
-	hugepages_mark();
 }
 
 /* 1 for the first caller with base; 0 for the rest, and when the table
@@ -292,30 +293,37 @@ first_mark(uintptr_t base)
 void
 hugepages_mark(void)
 {
-	uintptr_t hi, was, base;
-	void *p;
+	uintptr_t hi, was;
 
 	if (!active)
 		return;
-	/* the main heap, grown past the reservation */
+	/* the main heap, grown past the reservation (sbrk(0) only reads
+	 * glibc's record of the break: no system call) */
 	hi = (uintptr_t)sbrk(0);
 	was = atomic_load(&heap_hi);
 	if (hi != (uintptr_t)-1 && hi > was &&
 	    atomic_compare_exchange_strong(&heap_hi, &was, hi))
 		mark(was, hi);
-	/* this thread's arena: not the main heap's, and new to it */
-	if (!(p = malloc(1)))
+}
+
+void
+hugepages_mark_thread(void)
+{
+	uintptr_t base;
+	void *p;
+
+	if (!active || !(p = malloc(1)))
 		return;
-	/* (the thread's last answer, so that most calls take no atomics) */
+	/* the heap of the arena this block came from: not the main
+	 * heap's, and not marked yet */
 	base = (uintptr_t)p & ~(uintptr_t)(ARENA_HEAP - 1);
 	if (((uintptr_t)p < heap_lo || (uintptr_t)p >= atomic_load(&heap_hi))
-	    && base != arena_seen && first_mark(base)) {
+	    && first_mark(base)) {
 		mark(base, base + ARENA_HEAP);
 		/* its first 2 MiB already has the arena's header in 4 KiB
 		 * pages: made one page now, while nearly empty */
 		(void)madvise((void *)base, HUGE_PAGE, MADV_COLLAPSE);
 	}
-	arena_seen = base;
 	free(p);
 }
 
@@ -329,7 +337,7 @@ hugepages_release(void)
 	 * block of the main heap checks its top against the threshold,
 	 * from whichever thread forked this child (malloc_trim would do
 	 * it too, but walks every free block of every arena: ~1 ms) */
-	mallopt(M_TRIM_THRESHOLD, (int)(64 * MIB));
+	mallopt(M_TRIM_THRESHOLD, (int)TOP_PAD);
 	free(trim_key);
 	trim_key = NULL;
 }

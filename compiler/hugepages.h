@@ -11,10 +11,13 @@
  * stores much: malloc's settings for a compiler's heap, and the main
  * heap reserved and marked.  Once a process; the rest do nothing. */
 void hugepages_setup(void);
-/* Marks what is new since the last call: the main heap's growth past
- * the reservation, and the calling thread's malloc arena.  Cheap when
- * nothing is (jobs.c calls it between items). */
+/* Marks the main heap's growth past the reservation since the last
+ * call; no system call when there is none (jobs.c calls it between
+ * items). */
 void hugepages_mark(void);
+/* Marks the heap of the calling thread's malloc arena, unless it is
+ * the main heap or marked already (jobs.c's threads, as they start). */
+void hugepages_mark_thread(void);
 /* In a forked child that limits its own address space (jail.c): the
  * unused reservation given back, and no more marking. */
 void hugepages_release(void);

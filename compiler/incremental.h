@@ -252,11 +252,11 @@ void incr_put_escaped(buf *b, const char *s);
 void incr_unescape(char *s);
 /* "TAG\tN1\t...\tNn" into b, the numbers without a format to parse (a
  * thousand documents' records hold some 100,000 of them). */
+void incr_put_numbers(buf *b, const char *tag, const long long *v,
+    size_t n);
 /* The other way: n whole decimal numbers from *s, each ending at a tab
  * (which *s moves past) or, the last, at the end; 0 when there are not. */
 int incr_get_numbers(const char **s, long long *v, size_t n);
-void incr_put_numbers(buf *b, const char *tag, const long long *v,
-    size_t n);
 /* A finding as a cache line, "TAG SEV LINE COL RULE [PATH] MESSAGE"
  * (the message escaped), and read back into ds (path NULL: the line
  * names it); 0 on a line that is not one. */

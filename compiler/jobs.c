@@ -28,8 +28,7 @@ work(loop *l, int worker)
 {
 	size_t i;
 	while ((i = atomic_fetch_add(&l->next, 1)) < l->n) {
-		/* the worker's malloc arena, and the heap's growth, on
-		 * huge pages (hugepages.c) */
+		/* the heap's growth on huge pages (hugepages.c) */
 		hugepages_mark();
 		l->fn(l->ctx, i, worker);
 	}
@@ -39,6 +38,7 @@ static void *
 thread_main(void *arg)
 {
 	seat *s = arg;
+	hugepages_mark_thread();   /* its malloc arena (hugepages.c) */
 	work(s->l, s->worker);
 	return NULL;
 }
