@@ -44,7 +44,7 @@ sub ok {
 	my ($cond, $what, @diag) = @_;
 	$n++;
 	print(($cond ? "ok" : "not ok"), " $n - $what\n");
-	unless ($cond) { print "# $_\n" for map { split /\n/ } @diag; }
+	unless ($cond) { print STDERR "# $_\n" for map { split /\n/ } @diag; }
 	return $cond;
 }
 

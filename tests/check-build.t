@@ -36,7 +36,7 @@ sub ok {
 	$n++;
 	# a TODO marks only a failure, so a fixed project shows as plain ok
 	print(($cond ? "ok" : "not ok"), " $n - $what", ($todo && !$cond ? " # TODO $todo" : ''), "\n");
-	unless ($cond) { print "# $_\n" for map { split /\n/ } @diag; }
+	unless ($cond) { print STDERR "# $_\n" for map { split /\n/ } @diag; }
 	return $cond;
 }
 

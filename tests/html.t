@@ -20,7 +20,8 @@ let n = 0;
 function ok(cond, what, details) {
   n++;
   console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
-  if (!cond && details) for (const l of [].concat(details).slice(0, 20)) console.log('#   ' + String(l).slice(0, 300));
+  // on stderr, which prove shows (and CI's log keeps) without -v
+  if (!cond && details) for (const l of [].concat(details).slice(0, 20)) console.error('#   ' + String(l).slice(0, 300));
 }
 function build(project, out) {
   const cmd = [...wrap, POLICYC, 'build', project, '-o', out, '--outputs', 'xml,html', '--today', '2026-11-23', '-j', '2'];
