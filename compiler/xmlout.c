@@ -584,31 +584,19 @@ use_xml(xmlNodePtr uses, const document *d, size_t count, size_t line)
 	set_attr_int(u, "line", (long)line);
 }
 
+/* The glossary's entries, each with an empty <uses>: in the head, for
+ * they read only the glossary and the documents' names (the search index
+ * reads them there, and needs no finished tree). */
 static void
-glossary_xml(xmlNodePtr root, const corpus *c, xmlout_parts *lean)
+glossary_entries_xml(xmlNodePtr root, const corpus *c)
 {
 	xmlNodePtr gx = child(root, "glossary");
 	size_t n = c->glossary ? glossary_count(c->glossary) : 0;
-	size_t i, j, k;
-	size_t *count, *line, *total;
-	xmlNodePtr *uses_of;
+	size_t i, j;
 
-	if (!n)
-		return;
-	uses_of = xcalloc(n, sizeof *uses_of);
-	count = xcalloc(n, sizeof *count);
-	line = xcalloc(n, sizeof *line);
-	total = xcalloc(n, sizeof *total);
-	if (lean) {
-		lean->nentries = n;
-		lean->uses = uses_of;   /* kept: the parts find them by it */
-		lean->rest = xcalloc(n, sizeof *lean->rest);
-		lean->nrest = xcalloc(n, sizeof *lean->nrest);
-		lean->caprest = xcalloc(n, sizeof *lean->caprest);
-	}
 	for (i = 0; i < n; i++) {
 		const glossary_entry *g = glossary_at(c->glossary, i);
-		xmlNodePtr e = child(gx, "entry"), uses, src;
+		xmlNodePtr e = child(gx, "entry"), src;
 		set_attr(e, "id", g->slug);
 		set_attr_int(e, "line", g->line);
 		text_child(e, "name", g->term);
@@ -634,9 +622,38 @@ glossary_xml(xmlNodePtr root, const corpus *c, xmlout_parts *lean)
 			set_attr(s, "name", t >= 0 ? glossary_at(c->glossary, t)->term :
 			    g->see[j]);
 		}
-		uses = child(e, "uses");
-		uses_of[i] = uses;
+		(void)child(e, "uses");
 	}
+}
+
+/* Each entry's <uses>: which documents use the term (the rest of the
+ * tree, from every document's term uses). */
+static void
+glossary_uses_xml(xmlNodePtr root, const corpus *c, xmlout_parts *lean)
+{
+	xmlNodePtr gx = xmlread_child(root, "glossary"), ent;
+	size_t n = c->glossary ? glossary_count(c->glossary) : 0;
+	size_t i, k;
+	size_t *count, *line, *total;
+	xmlNodePtr *uses_of;
+
+	if (!n)
+		return;
+	uses_of = xcalloc(n, sizeof *uses_of);
+	count = xcalloc(n, sizeof *count);
+	line = xcalloc(n, sizeof *line);
+	total = xcalloc(n, sizeof *total);
+	if (lean) {
+		lean->nentries = n;
+		lean->uses = uses_of;   /* kept: the parts find them by it */
+		lean->rest = xcalloc(n, sizeof *lean->rest);
+		lean->nrest = xcalloc(n, sizeof *lean->nrest);
+		lean->caprest = xcalloc(n, sizeof *lean->caprest);
+	}
+	/* the head made an entry, and its <uses> last, for each */
+	for (i = 0, ent = xmlread_child(gx, "entry"); i < n && ent;
+	    i++, ent = xmlread_next(ent, "entry"))
+		uses_of[i] = ent->last;
 	/* uses: per document, count and first line of each term */
 	for (k = 0; k < c->ndocs; k++) {
 		const document *d = c->docs[k];
@@ -838,6 +855,7 @@ xmlout_corpus_head(const corpus *c, diag_set *ds, diag_set **diags)
 		amendments_xml(x, d);
 		string_items(x, d->tags, d->ntags, "tag");
 	}
+	glossary_entries_xml(root, c);
 	sections_xml(root, c);
 	/* the diagnostics as they are now (sorted: the document trees find
 	 * theirs by binary search), kept aside until the tree is finished */
@@ -871,7 +889,7 @@ finish(xmlDocPtr doc, const corpus *c, diag_set *diags, xmlout_parts *lean)
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	xmlNodePtr sections = xmlread_child(root, "sections"), graph;
 
-	glossary_xml(root, c, lean);
+	glossary_uses_xml(root, c, lean);
 	graph = child(root, "graph");
 	if (!lean)
 		graph_xml(graph, c);
