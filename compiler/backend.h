@@ -49,6 +49,12 @@ typedef struct {
 	 * <documents>, <sections>) until backend_corpus is called, once
 	 * the document trees are written; NULL: corpus is whole. */
 	xmlDocPtr (*corpus_full)(void *ctx);
+	/* ... and corpus.xml's rest made now (as corpus_full would), or,
+	 * when it would be byte for byte what OUT has, its file carried
+	 * over and the tree left as the head until a page needs it whole
+	 * (incremental.c incr_corpus_carry).  The search index reads only
+	 * the head's glossary entries. */
+	void (*corpus_rest)(void *ctx);
 	void *corpus_ctx;
 	/* ... which may run while the document pages are made, beside
 	 * them (html.c): the build holds every document's index anyway (it

@@ -781,6 +781,55 @@ sources_xml(xmlNodePtr root, const corpus *c, const govern *g)
 	}
 }
 
+/* Keep in step with contacts_xml, sources_xml and cited_by: every
+ * value they write that is not in corpus.xml's head. */
+void
+govern_corpus_digest(const corpus *c, digest_put_fn put, void *ctx)
+{
+	const govern *g = c->govern;
+	size_t i, k;
+
+	put(ctx, "govern 1", 0);
+	if (!g)
+		return;
+	put(ctx, NULL, (long)g->ncontacts);
+	for (i = 0; i < g->ncontacts; i++) {
+		const contact *ct = &g->contacts[i];
+		put(ctx, ct->key, 0);
+		put(ctx, NULL, ct->line);
+		for (k = 0; k < CK_N; k++)
+			put(ctx, ct->v[k], 0);
+		put(ctx, NULL, ct->stale);
+		put(ctx, NULL, (long)ct->ndocs);
+		for (k = 0; k < ct->ndocs; k++)
+			put(ctx, NULL, (long)ct->docs[k]);
+	}
+	put(ctx, NULL, (long)sources_count(g->src));
+	for (i = 0; i < sources_count(g->src); i++) {
+		const source_entry *e = sources_at(g->src, i);
+		put(ctx, e->id, 0);
+		put(ctx, e->title, 0);
+		put(ctx, e->url && url_is_safe(e->url, 0) ? e->url : NULL, 0);
+		put(ctx, NULL, (long)e->neds);
+		for (k = 0; k < e->neds; k++) {
+			const source_edition *ed = &e->eds[k];
+			put(ctx, ed->name, 0);
+			put(ctx, ed->date, 0);
+			put(ctx, ed->replaces, 0);
+			put(ctx, NULL, ed->successor);
+		}
+	}
+	put(ctx, NULL, (long)g->ncites);
+	for (k = 0; k < g->ncites; k++) {
+		const cite *ct = &g->cites[k];
+		put(ctx, NULL, (long)ct->source);
+		put(ctx, NULL, ct->edition);
+		put(ctx, NULL, (long)ct->doc);
+		put(ctx, NULL, ct->declared);
+		put(ctx, ct->section, 0);
+	}
+}
+
 void
 govern_corpus_xml(xmlNodePtr root, const corpus *c)
 {

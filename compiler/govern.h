@@ -54,6 +54,10 @@ void govern_free(govern *g);
 void govern_document_xml(xmlNodePtr root, const struct corpus *c, size_t i);
 /* <contacts> and <sources> of corpus.xml. */
 void govern_corpus_xml(xmlNodePtr root, const struct corpus *c);
+/* Everything govern_corpus_xml reads beyond corpus.xml's head, through
+ * put (util.h): equal digests write equal <contacts> and <sources>. */
+void govern_corpus_digest(const struct corpus *c, digest_put_fn put,
+    void *ctx);
 
 /* The form checks, for the unit tests: 1 when s looks like a telephone
  * number (7 to 15 digits; spaces, +, -, (, ), . and "ext" allowed), or

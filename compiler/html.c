@@ -72,9 +72,10 @@ typedef struct {
 	site_section *sections;
 	size_t nsections;
 	htmlgraph *graph;           /* titles for the related-policies SVG */
-	xmlDocPtr corpus;           /* corpus.xml whole: after the document
-	                               pages (backend_corpus) */
-	int ahead;                  /* ... or made as the pages' item 0 */
+	xmlDocPtr corpus;           /* corpus.xml whole, once a corpus page
+	                               is made (backend_corpus) */
+	int ahead;                  /* corpus.xml's rest is the pages'
+	                               item 0 (backend.h corpus_rest) */
 	int beside;                 /* in->beside is the next item */
 	char *html_dir;
 	spool *entries;             /* search entry per document, spooled */
@@ -501,7 +502,7 @@ site_job_run(void *ctx, size_t i, int worker)
 	site_job *j = ctx;
 
 	if (j->ahead && i == 0)
-		j->corpus = backend_corpus(j->in);
+		j->in->corpus_rest(j->in->corpus_ctx);
 	else if (j->beside && i == (size_t)j->ahead)
 		j->in->beside(j->in->beside_ctx);
 	else
@@ -521,9 +522,6 @@ corpus_site(site_job *j)
 	memset(&r, 0, sizeof r);
 	atomic_init(&r.failed, 0);
 	r.j = j;
-	r.doc[0] = j->corpus;
-	/* the pages transform the same tree: counted once for the budgets */
-	r.nodes = htmlxsl_size(j->corpus);
 	for (k = 0; k < sizeof corpus_order / sizeof corpus_order[0]; k++) {
 		unsigned p = corpus_order[k];
 		char *rel = xasprintf("html/%s", corpus_pages[p][1]);
@@ -535,6 +533,12 @@ corpus_site(site_job *j)
 	}
 	if (!n)
 		return 0;   /* all carried over: nothing to graft for */
+	/* a page is made: the tree whole (finished now if it was left as
+	 * the head, incr_corpus_carry) */
+	j->corpus = backend_corpus(in);
+	r.doc[0] = j->corpus;
+	/* the pages transform the same tree: counted once for the budgets */
+	r.nodes = htmlxsl_size(j->corpus);
 	/* what the pages read beyond corpus.xml (the section graphs, the
 	 * PDFs' facts): its keys took it into account without it */
 	root = corpus_graft(j);
@@ -678,7 +682,7 @@ write_search(site_job *j)
 		    &nurls) != 0)
 			rc = -1;
 	f = publish_fopen(in->out_dir, "html/search-index.js");
-	wrc = f ? htmlsearch_write(f, j->corpus, urls, nurls) : -1;
+	wrc = f ? htmlsearch_write(f, in->corpus, urls, nurls) : -1;
 	if (f && fclose(f) != 0)
 		wrc = -1;
 	if (wrc != 0) {
@@ -781,7 +785,7 @@ html_render(const backend_input *in)
 	j.entries = spool_new(in->out_dir, in->ndocs);
 	if (j.page != NULL && in->ndocs > 0) {
 		/* corpus.xml's rest beside the pages, when it may be */
-		j.ahead = in->corpus_full && in->corpus_ahead &&
+		j.ahead = in->corpus_rest && in->corpus_ahead &&
 		    jobs_workers(in->ndocs + 1, in->jobs) > 1;
 		j.beside = in->beside != NULL;
 		jobs_run(in->ndocs + (size_t)j.ahead + (size_t)j.beside,
@@ -793,9 +797,10 @@ html_render(const backend_input *in)
 	 * are gone (unless made beside them); the corpus pages' keys, now
 	 * every tree's hash is known and before corpus_site grafts onto
 	 * corpus.xml */
-	j.corpus = j.ahead ? j.corpus : backend_corpus(in);
+	if (!j.ahead && in->corpus_rest)
+		in->corpus_rest(in->corpus_ctx);
 	incr_trees_done(in->incr);
-	if (corpus_site(&j) != 0 || reviewcal_write(in, j.corpus) != 0)
+	if (corpus_site(&j) != 0 || reviewcal_write(in) != 0)
 		rc = 1;
 
 	if (write_search(&j) != 0)

@@ -54,6 +54,7 @@
 #include "util.h"
 
 #define CACHE_NAME ".policyc-cache"
+#define CORPUS_XML "xml/corpus.xml"
 #define CACHE_MAGIC "policyc-cache 3"
 
 /* ---- the hash ---- */
@@ -347,6 +348,15 @@ struct incr {
 	incr_search *search;         /* OUT's search parts (incrsearch.c) */
 	search_part *parts;          /* this build's, for the cache */
 	size_t nparts;
+	char cx_digest[33];          /* corpus.xml's head and the inputs of
+	                                its rest (corpus_digest), or "" */
+	char cx_old_digest[33];      /* the old cache's "cx" line: its */
+	char cx_old_value[33];       /* ... and the corpus pages' value of
+	                                corpus.xml under it (corpus_keys) */
+	char cx_value[33];           /* this build's */
+	int cx_carried;              /* corpus.xml left unfinished: carried
+	                                over (incr_corpus_carry) */
+	new_rec cx_rec;              /* OUT/xml/corpus.xml, for the cache */
 	char global[33];             /* html_identity */
 	char pdf_id[33];             /* pdf_identity, when PDFs are made
 	                                ("" when not) */
@@ -876,6 +886,15 @@ read_cache(incr *inc)
 		if (rel && pages >= 0 && (r = (old_rec *)find_old(inc, rel)))
 			r->pages = pages;
 	}
+	/* "cx DIGEST VALUE": corpus.xml's digest then (corpus_digest),
+	 * and what the corpus pages' key took of it (corpus_keys) */
+	for (line = incr_cache_walk_first(&w, inc->pl, "c"); line;
+	    line = incr_cache_walk_next(&w))
+		if (!strncmp(line, "cx\t", 3) && strlen(line) == 3 + 32 + 1 + 32 &&
+		    line[35] == '\t') {
+			memcpy(inc->cx_old_digest, line + 3, 32);
+			memcpy(inc->cx_old_value, line + 36, 32);
+		}
 	incr_search_sort(search);
 	inc->search = search;
 	search = NULL;
@@ -983,10 +1002,11 @@ hash_write(void *h, const char *data, size_t n)
  * term use below it.  So such an edit, or one that changes only
  * findings, carries the corpus pages over, as it does the pages of the
  * other documents.  A project's own html templates make the tree whole,
- * and the key corpus.xml's bytes.
+ * and the key corpus.xml's bytes.  with_lines: every attribute, line=
+ * too (corpus_digest names corpus.xml's bytes by its head).
  */
 static void
-hash_lean_nodes(incr_hash *h, xmlNodePtr n)
+hash_nodes(incr_hash *h, xmlNodePtr n, int with_lines)
 {
 	xmlAttrPtr a;
 	xmlNodePtr t;
@@ -1000,7 +1020,8 @@ hash_lean_nodes(incr_hash *h, xmlNodePtr n)
 		incr_hash_str(h, (const char *)n->name);
 		incr_hash_str(h, n->ns ? (const char *)n->ns->href : "");
 		for (a = n->properties; a; a = a->next) {
-			if (xmlStrEqual(a->name, BAD_CAST "line") && !a->ns)
+			if (!with_lines && !a->ns &&
+			    xmlStrEqual(a->name, BAD_CAST "line"))
 				continue;
 			incr_hash_str(h, "@");
 			incr_hash_str(h, (const char *)a->name);
@@ -1009,7 +1030,7 @@ hash_lean_nodes(incr_hash *h, xmlNodePtr n)
 				incr_hash_str(h, (const char *)t->content);
 		}
 		incr_hash_str(h, ">");
-		hash_lean_nodes(h, n->children);
+		hash_nodes(h, n->children, with_lines);
 		incr_hash_str(h, "<");
 	}
 }
@@ -1025,7 +1046,7 @@ hash_lean_corpus(incr *inc, char out[33])
 
 	incr_hash_init(&h);
 	incr_hash_str(&h, "policyc lean corpus 1");
-	hash_lean_nodes(&h, cx ? cx->children : NULL);
+	hash_nodes(&h, cx ? cx->children : NULL, 0);
 	for (k = 0; xmlout_corpus_edge(c, k, &from, &to, &kind); k++) {
 		incr_hash_str(&h, from);
 		incr_hash_str(&h, to);
@@ -1049,7 +1070,9 @@ corpus_keys(incr *inc)
 	 * as written, hashed here unless the writer of OUT/xml/corpus.xml
 	 * did (finished first: a tree xmldump cannot write is made whole,
 	 * and is not lean) */
-	if (pipeline_corpus_xml(inc->pl) && pipeline_corpus_lean(inc->pl))
+	if (inc->cx_carried)   /* the tree is not finished: as then */
+		memcpy(cx, inc->cx_old_value, 33);
+	else if (pipeline_corpus_xml(inc->pl) && pipeline_corpus_lean(inc->pl))
 		hash_lean_corpus(inc, cx);
 	else if (inc->corpus_hash[0])
 		memcpy(cx, inc->corpus_hash, 33);
@@ -1058,6 +1081,7 @@ corpus_keys(incr *inc)
 		(void)pipeline_corpus_xml_write(inc->pl, hash_write, &h);
 		incr_hash_hex(&h, cx);
 	}
+	memcpy(inc->cx_value, cx, 33);
 	incr_hash_init(&h);
 	incr_hash_str(&h, inc->global);
 	incr_hash_str(&h, "corpus");
@@ -1143,6 +1167,83 @@ incr_corpus_hashed(incr *inc, const char hex[33])
 {
 	if (inc && !inc->corpus_keyed)
 		memcpy(inc->corpus_hash, hex, 33);
+}
+
+/* corpus.xml as this build would make it, named before its rest is
+ * made: its head, and what the rest is made from (pipeline.h).  Set once,
+ * before the tree is finished (the head is then the whole tree); left ""
+ * when the pipeline cannot say. */
+static int verify_and_carry(incr *inc, const old_rec *r, const char *staging,
+    const char *rel, char **data_out, file_stat *carried);
+
+static void
+digest_put(void *ctx, const char *s, long v)
+{
+	if (s) {
+		incr_hash_str(ctx, "s");
+		incr_hash_str(ctx, s);
+	} else {
+		incr_hash_str(ctx, "n");   /* an absent string: 0 */
+		incr_hash_long(ctx, v);
+	}
+}
+
+static void
+corpus_digest(incr *inc)
+{
+	xmlDocPtr head = pipeline_corpus_head(inc->pl);
+	incr_hash h;
+
+	if (inc->cx_digest[0] || !head)
+		return;
+	incr_hash_init(&h);
+	incr_hash_str(&h, "policyc corpus.xml 1");
+	incr_hash_str(&h, inc->bin);
+	if (!pipeline_corpus_rest_digest(inc->pl, digest_put, &h))
+		return;
+	hash_nodes(&h, head->children, 1);
+	incr_hash_hex(&h, inc->cx_digest);
+}
+
+int
+incr_corpus_carry(incr *inc, const char *staging, int with_xml)
+{
+	const old_rec *r = NULL;
+	char *data = NULL;
+	file_stat st;
+
+	if (!inc || inc->corpus_keyed)
+		return 0;
+	corpus_digest(inc);
+	if (!inc->trusted || !inc->cx_digest[0] || !inc->cx_old_value[0] ||
+	    strcmp(inc->cx_old_digest, inc->cx_digest))
+		return 0;
+	if (with_xml) {
+		if (!(r = find_old(inc, CORPUS_XML)) ||
+		    strcmp(r->key, inc->cx_digest) ||
+		    !verify_and_carry(inc, r, staging, CORPUS_XML, &data, &st))
+			return 0;
+		free(data);
+		memcpy(inc->cx_rec.ohash, r->ohash, 33);
+		inc->cx_rec.size = r->size;
+		inc->cx_rec.st = st;
+		inc->cx_rec.set = 1;
+		atomic_fetch_add(&inc->reused, 1);
+	}
+	inc->cx_carried = 1;
+	return 1;
+}
+
+void
+incr_corpus_wrote(incr *inc, const char hex[33], size_t len)
+{
+	if (!inc)
+		return;
+	memcpy(inc->cx_rec.ohash, hex, 33);
+	inc->cx_rec.size = len;
+	inc->cx_rec.st = (file_stat){ 0, 0 };
+	inc->cx_rec.set = 1;
+	atomic_fetch_add(&inc->made, 1);
 }
 
 void
@@ -1764,6 +1865,17 @@ incr_finish(incr *inc, const char *staging, diag_set *ds)
 			    inc->named_rec[i].st);
 			buf_printf(b, "%s\n", inc->named[i]);
 		}
+	/* corpus.xml under its digest, and what the corpus pages took of
+	 * it (incr_corpus_carry) */
+	if (inc->cx_digest[0] && inc->cx_value[0]) {
+		if (inc->cx_rec.set) {
+			buf_printf(b, "out\t%s\t%s\t%zu\t", inc->cx_digest,
+			    inc->cx_rec.ohash, inc->cx_rec.size);
+			put_stat(b, staging, CORPUS_XML, inc->cx_rec.st);
+			buf_printf(b, "%s\n", CORPUS_XML);
+		}
+		buf_printf(b, "cx\t%s\t%s\n", inc->cx_digest, inc->cx_value);
+	}
 	/* the document-local filters' findings (incrfilters.c), the
 	 * links' and the bodies' records: gathered beside the pages, or
 	 * now */

@@ -71,6 +71,14 @@ void incr_tree(incr *inc, size_t i, const char *dochash);
  * wrote (incr_hash), which the keys then take instead of serialising
  * corpus.xml once more. */
 void incr_corpus_hashed(incr *inc, const char hex[33]);
+/* corpus.xml as OUT has it, when its head and the inputs of its rest are
+ * as they were (pipeline_corpus_rest_digest): its file carried into
+ * staging (with_xml), and the corpus pages keyed as then, so its tree
+ * need not be finished.  1 when so; call before the tree is finished.
+ * Else incr_corpus_wrote records the file written (its bytes' hash and
+ * length) for the next build. */
+int incr_corpus_carry(incr *inc, const char *staging, int with_xml);
+void incr_corpus_wrote(incr *inc, const char hex[33], size_t len);
 /* The records the pages do not change (the filters', the links', the
  * bodies'), gathered while the back ends write, beside the pages
  * (backend.h beside), for incr_finish to write in their place.  ctx is

@@ -1348,6 +1348,15 @@ pipeline_corpus_xml_write(pipeline *pl, xmldump_write_fn write, void *ctx)
 }
 
 int
+pipeline_corpus_rest_digest(const pipeline *pl, digest_put_fn put, void *ctx)
+{
+	if (!pl->cx || !pl->cx_rest || pl->h)
+		return 0;
+	xmlout_corpus_rest_digest(pl->c, pl->cx_rest, pl->lean, put, ctx);
+	return 1;
+}
+
+int
 pipeline_corpus_lean(const pipeline *pl)
 {
 	return pl->lean;

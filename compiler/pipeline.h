@@ -123,6 +123,12 @@ int pipeline_corpus_xml_write(pipeline *pl, xmldump_write_fn write,
  * pipeline_corpus_edge(pl, k, ...) gives its graph's k-th edge
  * (backend.h corpus_edge). */
 int pipeline_corpus_lean(const pipeline *pl);
+/* What the rest of corpus.xml would be made from, through put
+ * (xmlout_corpus_rest_digest): 1, or 0 when the tree is finished already,
+ * is made whole at once (not streamed), or gets the history's releases
+ * (not in the digest).  The head is pipeline_corpus_head's tree. */
+int pipeline_corpus_rest_digest(const pipeline *pl, digest_put_fn put,
+    void *ctx);
 int pipeline_corpus_edge(void *ctx, size_t k, const char **from,
     const char **to, const char **kind);
 /* Streamed: frees document i's tree. */

@@ -466,36 +466,39 @@ stream_corpus_edge(void *arg, size_t k, const char **from, const char **to,
 }
 
 static int publish_corpus_xml(pipeline *pl, const char *staging,
-    diag_set *ds, incr_hash *h);
+    diag_set *ds, incr *inc);
 
 /* corpus.xml's whole tree, for the corpus pages: finished now, after
  * the document pages freed their trees (backend.h).  With OUT/xml it is
- * written now too, its bytes hashed as they go for the corpus pages'
- * key (incr_corpus_hashed): one serialisation of it, not two (at 10,000
- * documents each was ~0.15 s).  A lean tree's key is not its bytes
- * (incremental.c, corpus_keys): they are not hashed then. */
+ * written now too, unless it was carried over (stream_corpus_rest). */
 static xmlDocPtr
 stream_corpus(void *arg)
 {
 	stream_ctx *x = arg;
 	xmlDocPtr cx = pipeline_corpus_xml(x->pl);
-	incr_hash h;
-	char hex[33];
-	int lean;
 
 	if (!cx || !x->with_xml || x->corpus_written)
 		return cx;
 	x->corpus_written = 1;
-	lean = pipeline_corpus_lean(x->pl);
-	incr_hash_init(&h);
-	if (publish_corpus_xml(x->pl, x->staging, x->ds,
-	    lean ? NULL : &h) != 0)
+	if (publish_corpus_xml(x->pl, x->staging, x->ds, x->inc) != 0)
 		atomic_store(&x->failed, 1);
-	else if (!lean) {
-		incr_hash_hex(&h, hex);
-		incr_corpus_hashed(x->inc, hex);
-	}
 	return cx;
+}
+
+/* corpus.xml's rest (backend.h corpus_rest): its file carried over and
+ * its tree left as the head when it would be what OUT has, else made
+ * and written (stream_corpus). */
+static void
+stream_corpus_rest(void *arg)
+{
+	stream_ctx *x = arg;
+
+	if (!x->corpus_written &&
+	    incr_corpus_carry(x->inc, x->staging, x->with_xml)) {
+		x->corpus_written = 1;
+		return;
+	}
+	(void)stream_corpus(arg);
 }
 
 /* XML without the site: each tree made, written and freed; or, when the
@@ -512,10 +515,11 @@ stream_one(void *arg, size_t i, int worker)
 		stream_release(arg, i);
 }
 
-/* corpus.xml's bytes to its file, and into a hash when there is one. */
+/* corpus.xml's bytes to its file, hashed and counted as they go. */
 typedef struct {
 	FILE *f;
-	incr_hash *h;
+	incr_hash h;
+	size_t len;
 } corpus_sink;
 
 static int
@@ -523,23 +527,30 @@ corpus_write(void *arg, const char *data, size_t n)
 {
 	corpus_sink *k = arg;
 
-	if (k->h)
-		incr_hash_add(k->h, data, n);
+	incr_hash_add(&k->h, data, n);
+	k->len += n;
 	return fwrite(data, 1, n, k->f) == n ? 0 : -1;
 }
 
-/* OUT/xml/corpus.xml, its bytes also hashed into h unless NULL; nonzero
- * when it could not be written (reported). */
+/* OUT/xml/corpus.xml, the tree finished first; nonzero when it could not
+ * be written (reported).  Its bytes' hash goes to the build cache: the
+ * file's record, and the corpus pages' key when the tree is not lean (a
+ * lean tree's key is not its bytes: incremental.c, corpus_keys). */
 static int
 publish_corpus_xml(pipeline *pl, const char *staging, diag_set *ds,
-    incr_hash *h)
+    incr *inc)
 {
 	xmlDocPtr cx = pipeline_corpus_xml(pl);
 	FILE *f = cx ? publish_fopen(staging, "xml/corpus.xml") : NULL;
-	corpus_sink k = { f, h };
-	int rc = f ? pipeline_corpus_xml_write(pl, corpus_write, &k) : -1;
-	int e = errno;
+	corpus_sink k;
+	int rc, e;
+	char hex[33];
 
+	k.f = f;
+	k.len = 0;
+	incr_hash_init(&k.h);
+	rc = f ? pipeline_corpus_xml_write(pl, corpus_write, &k) : -1;
+	e = errno;
 	if (rc == 0 && fflush(f) != 0)
 		rc = -1, e = errno;
 	if (f && fclose(f) != 0 && rc == 0)
@@ -551,6 +562,10 @@ publish_corpus_xml(pipeline *pl, const char *staging, diag_set *ds,
 		    "cannot write xml/corpus.xml: %s", strerror(errno));
 		return 1;
 	}
+	incr_hash_hex(&k.h, hex);
+	incr_corpus_wrote(inc, hex, k.len);
+	if (!pipeline_corpus_lean(pl))
+		incr_corpus_hashed(inc, hex);
 	return 0;
 }
 
@@ -574,7 +589,7 @@ publish_xml(pipeline *pl, const char *staging, diag_set *ds, incr *inc)
 	 * is made (stream_tree) */
 	if (!pipeline_streamed(pl)) {
 		jobs_run(c->ndocs, pipeline_jobs(pl), xml_one, &xc);
-		fatal = publish_corpus_xml(pl, staging, ds, NULL);
+		fatal = publish_corpus_xml(pl, staging, ds, inc);
 	}
 	return fatal | atomic_load(&xc.failed);
 }
@@ -764,6 +779,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		in.known = stream_known;
 		in.tree_ctx = &sx;
 		in.corpus_full = stream_corpus;
+		in.corpus_rest = stream_corpus_rest;
 		in.corpus_ctx = &sx;
 		in.corpus_ahead = !pipeline_bounded(pl);
 		/* the cache's records the pages leave as they are */
@@ -805,8 +821,10 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		fatal |= publish_redirects(pipeline_corpus(pl), staging, ds);
 	/* streamed: corpus.xml once every document's tree is gone */
 	if (!fatal && in.tree && (o->outputs & OUTPUT_XML) &&
-	    !sx.corpus_written)
-		fatal |= publish_corpus_xml(pl, staging, ds, NULL);
+	    !sx.corpus_written) {
+		stream_corpus_rest(&sx);
+		fatal |= atomic_load(&sx.failed);
+	}
 	if (in.tree) {
 		fatal |= atomic_load(&sx.failed);
 		free(sx.xml_done);

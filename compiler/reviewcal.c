@@ -328,7 +328,7 @@ reviewcal_csv(xmlDocPtr cx)
 }
 
 int
-reviewcal_write(const backend_input *in, xmlDocPtr cx)
+reviewcal_write(const backend_input *in)
 {
 	static const char *const names[] = { "html/review.ics",
 		"html/review.csv" };
@@ -341,7 +341,8 @@ reviewcal_write(const backend_input *in, xmlDocPtr cx)
 		 * pages are, while what they read of it is as it was */
 		if (incr_reuse_corpus(in->incr, in->out_dir, names[k]))
 			continue;
-		s = k ? reviewcal_csv(cx) : reviewcal_ics(cx);
+		s = k ? reviewcal_csv(backend_corpus(in)) :
+		    reviewcal_ics(backend_corpus(in));
 		if (publish_write(in->out_dir, names[k], s, strlen(s)) != 0) {
 			diag_report_sev(in->ds, SEV_ERROR, R_HTML_WRITE, "", 0, 0,
 			    "cannot write %s: %s", names[k], strerror(errno));

@@ -14,10 +14,10 @@
 char *reviewcal_ics(xmlDocPtr cx);
 /* The same documents as CSV, sorted by owner then date.  Caller frees. */
 char *reviewcal_csv(xmlDocPtr cx);
-/* Writes both, made from cx (corpus.xml), into OUT/html/, or carries
- * each over from the previous OUT when the corpus pages' key is the
- * one it was made under (incremental.h).  0 on success; -1 after
- * reporting html-write. */
-int reviewcal_write(const backend_input *in, xmlDocPtr cx);
+/* Writes both, made from corpus.xml's whole tree (backend_corpus, asked
+ * only when one is made), into OUT/html/, or carries each over from the
+ * previous OUT when the corpus pages' key is the one it was made under
+ * (incremental.h).  0 on success; -1 after reporting html-write. */
+int reviewcal_write(const backend_input *in);
 
 #endif

@@ -90,4 +90,10 @@ int str_ieq(const char *a, const char *b);
 const char *suggest(const char *word, const char *const *candidates,
     size_t n);
 
+/* A digest's input, one value at a time: a string (NULL is taken as
+ * absent, told apart from "") or, with s NULL, the number v.  What
+ * xmlout_corpus_rest_digest and govern_corpus_digest give to the build
+ * cache's hash (incremental.c). */
+typedef void (*digest_put_fn)(void *ctx, const char *s, long v);
+
 #endif

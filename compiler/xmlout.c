@@ -904,6 +904,84 @@ finish(xmlDocPtr doc, const corpus *c, diag_set *diags, xmlout_parts *lean)
 	diagnostics_xml(root, lean ? NULL : diags, NULL, 1);
 }
 
+/* Keep in step with finish and the parts xmlout_corpus_write puts in a
+ * lean tree's place: every value they write that corpus.xml's head does
+ * not hold (documents are named by their index: the head lists them). */
+void
+xmlout_corpus_rest_digest(const corpus *c, const diag_set *diags, int lean,
+    digest_put_fn put, void *ctx)
+{
+	const project *p = c->project;
+	size_t n = c->glossary ? glossary_count(c->glossary) : 0;
+	size_t *count = xcalloc(n + 1, sizeof *count);
+	size_t *line = xcalloc(n + 1, sizeof *line);
+	size_t i, k;
+
+	put(ctx, "corpus rest 1", 0);
+	put(ctx, NULL, lean);
+	put(ctx, NULL, GLOSSARY_USES_HELD);
+	/* each term's uses, as glossary_uses_xml counts them */
+	for (k = 0; k < c->ndocs; k++) {
+		const document *d = c->docs[k];
+		memset(count, 0, n * sizeof *count);
+		for (i = 0; i < d->nterms; i++) {
+			long e = xmlout_term_entry(c, d->terms[i].term_slug);
+			if (e < 0)
+				continue;
+			if (!count[e]++ || (size_t)d->terms[i].line < line[e])
+				line[e] = (size_t)d->terms[i].line;
+		}
+		for (i = 0; i < n; i++)
+			if (count[i]) {
+				put(ctx, NULL, (long)k);
+				put(ctx, NULL, (long)i);
+				put(ctx, NULL, (long)count[i]);
+				put(ctx, NULL, (long)line[i]);
+			}
+	}
+	free(count);
+	free(line);
+	put(ctx, NULL, (long)c->nedges);
+	for (i = 0; i < c->nedges; i++) {
+		const edge *e = &c->edges[i];
+		put(ctx, NULL, (long)e->from);
+		put(ctx, NULL, (long)e->to);
+		put(ctx, NULL, (long)e->kind);
+		put(ctx, e->note, 0);
+	}
+	put(ctx, NULL, (long)p->npacks);
+	put(ctx, NULL, (long)c->npacks);
+	for (k = 0; k < p->npacks && k < c->npacks; k++) {
+		const pack *pk = &p->packs[k];
+		const pack_members *m = &c->packs[k];
+		put(ctx, pk->id, 0);
+		put(ctx, pk->title, 0);
+		put(ctx, NULL, pk->cover);
+		put(ctx, NULL, pk->glossary);
+		put(ctx, NULL, (long)pk->naudiences);
+		for (i = 0; i < pk->naudiences; i++)
+			put(ctx, pk->audiences[i], 0);
+		put(ctx, NULL, m->refused);
+		put(ctx, NULL, (long)m->n);
+		for (i = 0; i < m->n; i++)
+			put(ctx, NULL, (long)m->docs[i]);
+	}
+	for (k = 0; k < c->ndocs; k++)   /* owners_xml */
+		put(ctx, c->docs[k]->owner, 0);
+	govern_corpus_digest(c, put, ctx);
+	n = diags ? diag_count(diags) : 0;
+	put(ctx, NULL, (long)n);
+	for (i = 0; i < n; i++) {
+		const diagnostic *g = diag_at(diags, i);
+		put(ctx, NULL, (long)g->sev);
+		put(ctx, g->rule, 0);
+		put(ctx, g->file, 0);
+		put(ctx, NULL, g->line);
+		put(ctx, NULL, g->col);
+		put(ctx, g->message, 0);
+	}
+}
+
 void
 xmlout_corpus_finish(xmlDocPtr doc, const corpus *c, diag_set *diags)
 {

@@ -51,6 +51,13 @@ xmlout_parts *xmlout_corpus_finish_lean(xmlDocPtr doc, const corpus *c,
 int xmlout_corpus_write(xmlDocPtr doc, const corpus *c,
     const xmlout_parts *p, xmldump_write_fn write, void *ctx);
 void xmlout_corpus_fill(xmlDocPtr doc, const corpus *c, xmlout_parts *p);
+/* What the rest of corpus.xml is made from beyond its head (the term
+ * uses, the graph, packs, owners, contacts, sources and diagnostics),
+ * through put (util.h): a head and a digest equal to an earlier build's
+ * make corpus.xml byte for byte the same (incremental.c carries it over
+ * unfinished).  diags: what xmlout_corpus_head set aside. */
+void xmlout_corpus_rest_digest(const corpus *c, const diag_set *diags,
+    int lean, digest_put_fn put, void *ctx);
 void xmlout_parts_free(xmlout_parts *p);
 /* The k-th <edge> of corpus.xml's graph: 1 and its values, or 0 past
  * the last (a lean tree's graph for the site's section graphs). */

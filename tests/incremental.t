@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 120
+plan 130
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -67,6 +67,25 @@ reached "body" a "$a"; kept "body" z/z1 "$z"
 like "$iraw" "links kept from the cache: 8 of 9 documents" "body: the other documents' links kept"
 check "body: the link records = a full build's" sh -c 'test "$(grep "^l" "$1")" = "$(grep "^l" "$2")"' _ \
     "$I/.policyc-cache" "$TMP/full/out/.policyc-cache"
+
+# -- corpus.xml: an edit that changes nothing corpus.xml holds carries
+# it over, its rest not made (incremental.c incr_corpus_carry); an edit
+# to what its rest is made from (a term use, a link, a finding, a
+# citation) makes it anew
+cx=$(stat -c %i "$I/xml/corpus.xml")
+printf '\nOne more plain sentence.\n' >> "$P/policies/z/z5.md"
+build_both "corpus.xml unchanged"
+check "corpus.xml unchanged: carried over, its rest not made" sh -c \
+    '[ "$(stat -c %i "$1")" = "$2" ] && ! printf "%s" "$3" | grep -q "corpus.xml.s rest"' \
+    _ "$I/xml/corpus.xml" "$cx" "$iraw"
+for edit in "The LADO is told." "See [[c]]." "See [a broken link](nowhere.md)." \
+    "As Working Together 2018 says."; do
+	cx=$(stat -c %i "$I/xml/corpus.xml")
+	printf '\n%s\n' "$edit" >> "$P/policies/z/z5.md"
+	build_both "corpus.xml's rest: $edit"
+	check "corpus.xml's rest: $edit: corpus.xml made anew" sh -c \
+	    '[ "$(stat -c %i "$1")" != "$2" ]' _ "$I/xml/corpus.xml" "$cx"
+done
 
 # -- lines moved: a paragraph added at the top of a moves its term use,
 # links and findings in corpus.xml; no built-in corpus page reads a line
