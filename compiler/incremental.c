@@ -1179,12 +1179,14 @@ static int verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 static void
 digest_put(void *ctx, const char *s, long v)
 {
+	unsigned char n[1 + sizeof v] = { 'n' };
+
 	if (s) {
-		incr_hash_str(ctx, "s");
+		incr_hash_add(ctx, "s", 1);
 		incr_hash_str(ctx, s);
-	} else {
-		incr_hash_str(ctx, "n");   /* an absent string: 0 */
-		incr_hash_long(ctx, v);
+	} else {   /* a number (an absent string: 0) */
+		memcpy(n + 1, &v, sizeof v);
+		incr_hash_add(ctx, n, sizeof n);
 	}
 }
 
