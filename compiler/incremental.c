@@ -12,7 +12,9 @@
  * decides exactly which pages a change reaches: a retitled document
  * changes the XML of every document linking to it, a glossary edit the
  * XML of every document using the term, a template edit every page.
- * Nothing is trusted blindly: the cache names its format, the policyc
+ * corpus.xml is named before it is finished, by its head and a digest of
+ * what its rest is made from, and carried over like a page when both
+ * are as they were (incr_corpus_carry).  Nothing is trusted blindly: the cache names its format, the policyc
  * binary and the project it was made for, ends with a checksum of
  * itself, and a file is carried over only when it is what the cache
  * recorded — by its size, modification time and inode, as git's index

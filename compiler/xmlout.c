@@ -626,6 +626,24 @@ glossary_entries_xml(xmlNodePtr root, const corpus *c)
 	}
 }
 
+/* Document d's uses of each of the n glossary entries: how many, and the
+ * first line (count[e] 0: none). */
+static void
+count_uses(const corpus *c, const document *d, size_t n, size_t *count,
+    size_t *line)
+{
+	size_t i;
+
+	memset(count, 0, n * sizeof *count);
+	for (i = 0; i < d->nterms; i++) {
+		long e = xmlout_term_entry(c, d->terms[i].term_slug);
+		if (e < 0)
+			continue;
+		if (!count[e]++ || (size_t)d->terms[i].line < line[e])
+			line[e] = (size_t)d->terms[i].line;
+	}
+}
+
 /* Each entry's <uses>: which documents use the term (the rest of the
  * tree, from every document's term uses). */
 static void
@@ -657,14 +675,7 @@ glossary_uses_xml(xmlNodePtr root, const corpus *c, xmlout_parts *lean)
 	/* uses: per document, count and first line of each term */
 	for (k = 0; k < c->ndocs; k++) {
 		const document *d = c->docs[k];
-		memset(count, 0, n * sizeof *count);
-		for (i = 0; i < d->nterms; i++) {
-			long e = xmlout_term_entry(c, d->terms[i].term_slug);
-			if (e < 0)
-				continue;
-			if (!count[e]++ || (size_t)d->terms[i].line < line[e])
-				line[e] = (size_t)d->terms[i].line;
-		}
+		count_uses(c, d, n, count, line);
 		for (i = 0; i < n; i++) {
 			if (!count[i])
 				continue;
@@ -923,14 +934,7 @@ xmlout_corpus_rest_digest(const corpus *c, const diag_set *diags, int lean,
 	/* each term's uses, as glossary_uses_xml counts them */
 	for (k = 0; k < c->ndocs; k++) {
 		const document *d = c->docs[k];
-		memset(count, 0, n * sizeof *count);
-		for (i = 0; i < d->nterms; i++) {
-			long e = xmlout_term_entry(c, d->terms[i].term_slug);
-			if (e < 0)
-				continue;
-			if (!count[e]++ || (size_t)d->terms[i].line < line[e])
-				line[e] = (size_t)d->terms[i].line;
-		}
+		count_uses(c, d, n, count, line);
 		for (i = 0; i < n; i++)
 			if (count[i]) {
 				put(ctx, NULL, (long)k);
