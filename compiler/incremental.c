@@ -338,7 +338,7 @@ struct incr {
 	char (*key[INCR_NKINDS])[33];  /* per kind, per document */
 	new_rec *rec[INCR_NKINDS];
 	char corpus_hash[33];        /* corpus.xml's bytes, when its writer
-	                                hashed them (incr_corpus_hashed) */
+	                                hashed them (incr_corpus_wrote) */
 	char corpus_key[33];         /* pages made from corpus.xml */
 	char corpus_key_pdf[33];     /* ... when the PDFs are made too */
 	int with_pdf;                /* they are (staging/pdf exists) */
@@ -1164,13 +1164,6 @@ incr_pdf_facts(incr *inc, size_t i, long *pages, long *kb)
 	return 1;
 }
 
-void
-incr_corpus_hashed(incr *inc, const char hex[33])
-{
-	if (inc && !inc->corpus_keyed)
-		memcpy(inc->corpus_hash, hex, 33);
-}
-
 /* corpus.xml as this build would make it, named before its rest is
  * made: its head, and what the rest is made from (pipeline.h).  Set once,
  * before the tree is finished (the head is then the whole tree); left ""
@@ -1239,10 +1232,12 @@ incr_corpus_carry(incr *inc, const char *staging, int with_xml)
 }
 
 void
-incr_corpus_wrote(incr *inc, const char hex[33], size_t len)
+incr_corpus_wrote(incr *inc, const char hex[33], size_t len, int by_bytes)
 {
 	if (!inc)
 		return;
+	if (by_bytes && !inc->corpus_keyed)
+		memcpy(inc->corpus_hash, hex, 33);
 	memcpy(inc->cx_rec.ohash, hex, 33);
 	inc->cx_rec.size = len;
 	inc->cx_rec.st = (file_stat){ 0, 0 };

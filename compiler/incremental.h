@@ -66,25 +66,25 @@ incr *incr_begin(pipeline *pl, const char *out, int use_cache,
  * tree itself and this does nothing. */
 void incr_tree(incr *inc, size_t i, const char *dochash);
 /* ... and after every document's tree was given, before anything is
- * grafted onto corpus.xml (html.c): the corpus pages' keys.  Before it,
- * the writer of OUT/xml/corpus.xml may give the hash of the bytes it
- * wrote (incr_hash), which the keys then take instead of serialising
- * corpus.xml once more. */
-void incr_corpus_hashed(incr *inc, const char hex[33]);
+ * grafted onto corpus.xml (html.c): the corpus pages' keys. */
+void incr_trees_done(incr *inc);
 /* corpus.xml as OUT has it, when its head and the inputs of its rest are
  * as they were (pipeline_corpus_rest_digest): its file carried into
  * staging (with_xml), and the corpus pages keyed as then, so its tree
- * need not be finished.  1 when so; call before the tree is finished.
- * Else incr_corpus_wrote records the file written (its bytes' hash and
- * length) for the next build. */
+ * need not be finished.  1 when so; call before the tree is finished. */
 int incr_corpus_carry(incr *inc, const char *staging, int with_xml);
-void incr_corpus_wrote(incr *inc, const char hex[33], size_t len);
+/* Else, once OUT/xml/corpus.xml is written: the hash (incr_hash) and
+ * length of its bytes, recorded for the next build; and, when by_bytes
+ * (a tree that is not lean: its pages are keyed by its bytes) and before
+ * incr_trees_done, taken by the keys instead of serialising corpus.xml
+ * once more. */
+void incr_corpus_wrote(incr *inc, const char hex[33], size_t len,
+    int by_bytes);
 /* The records the pages do not change (the filters', the links', the
  * bodies'), gathered while the back ends write, beside the pages
  * (backend.h beside), for incr_finish to write in their place.  ctx is
  * the incr. */
 void incr_records_ahead(void *ctx);
-void incr_trees_done(incr *inc);
 
 /* Back ends, from any worker: when the output rel (relative to the
  * staging folder) of document i is unchanged since OUT was made, links

@@ -563,9 +563,7 @@ publish_corpus_xml(pipeline *pl, const char *staging, diag_set *ds,
 		return 1;
 	}
 	incr_hash_hex(&k.h, hex);
-	incr_corpus_wrote(inc, hex, k.len);
-	if (!pipeline_corpus_lean(pl))
-		incr_corpus_hashed(inc, hex);
+	incr_corpus_wrote(inc, hex, k.len, !pipeline_corpus_lean(pl));
 	return 0;
 }
 
