@@ -3,7 +3,10 @@
  * content folder, making folders, writing files, and the staged output
  * swap.  Output goes to a fresh "OUT.tmp-XXXXXX" folder beside OUT; only a
  * build that succeeds renames it into place, so a failed build leaves the
- * previous OUT as it was.
+ * previous OUT as it was.  An incremental build that made few files
+ * moves them into OUT one by one instead (fsio_commit_in_place), and one
+ * that made many links what it kept into staging before the swap
+ * (fsio_fill_staging).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -945,4 +948,353 @@ fsio_mkdir_parent(const char *path)
 	}
 	free(dir);
 	return rc;
+}
+
+/* ---- the in-place commit ---- */
+
+/*
+ * An incremental build changes a handful of OUT's files; making a new
+ * folder of them all (every unchanged file hard-linked into staging),
+ * swapping it in and removing the old one cost a one-document rebuild
+ * of 1,000 documents some 2,000 links and, off its path, 2,000 unlinks.
+ * fsio_commit_in_place instead brings only what staging holds into OUT,
+ * file by file, each by a rename (a reader sees the old file or the new
+ * one, never half of either), and removes what the build no longer
+ * makes.  publish.c says when (a trusted build cache).
+ */
+
+typedef struct {
+	int (*kept)(void *ctx, const char *rel);
+	void *ctx;
+	const char *skip;        /* the top-level name moved last */
+	const char *staging;     /* fill: its path */
+	const char *why;         /* the first failure */
+	int err;
+} commit_ctx;
+
+static void
+commit_fail(commit_ctx *cx, const char *why)
+{
+	if (!cx->why) {
+		cx->why = why;
+		cx->err = errno;
+	}
+}
+
+/* The entry's type, asking the file system when the folder listing
+ * does not say. */
+static int
+entry_is_dir(int dfd, const struct dirent *e)
+{
+	struct stat st;
+
+	if (e->d_type != DT_UNKNOWN)
+		return e->d_type == DT_DIR;
+	return fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode);
+}
+
+static int
+exists_at(int dfd, const char *name)
+{
+	struct stat st;
+
+	return dfd >= 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Copies the regular file name from folder a to folder b. */
+static int
+copy_at(int a, int b, const char *name)
+{
+	int in = openat(a, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out, rc = -1;
+	char chunk[65536];
+	ssize_t n;
+
+	if (in < 0)
+		return -1;
+	out = openat(b, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0666);
+	if (out >= 0) {
+		rc = 0;
+		while (rc == 0 && (n = read(in, chunk, sizeof chunk)) != 0)
+			if (n < 0 || write(out, chunk, (size_t)n) != n)
+				rc = -1;
+		if (close(out) != 0)
+			rc = -1;
+	}
+	close(in);
+	return rc;
+}
+
+static int
+exists_dir_at(int dfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode);
+}
+
+/* Removes from the OUT folder ofd (at rel) every file that is neither
+ * in the staging folder sfd (-1: none there) nor kept, and the folders
+ * left empty that staging does not have. */
+static void
+prune(commit_ctx *cx, int ofd, int sfd, buf *rel)
+{
+	int dup_fd = dup(ofd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	struct dirent *e;
+	size_t at = rel->len;
+
+	if (!d) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		commit_fail(cx, "cannot read a folder of it");
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!at && cx->skip && !strcmp(e->d_name, cx->skip))
+			continue;
+		rel->len = at;
+		if (at)
+			buf_putc(rel, '/');
+		buf_puts(rel, e->d_name);
+		if (entry_is_dir(ofd, e)) {
+			int o = openat(ofd, e->d_name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+			int s = sfd >= 0 ? openat(sfd, e->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+			if (o >= 0) {
+				prune(cx, o, s, rel);
+				close(o);
+			} else
+				commit_fail(cx, "cannot open a folder of it");
+			if (s < 0)   /* ENOTEMPTY when something is kept */
+				unlinkat(ofd, e->d_name, AT_REMOVEDIR);
+			else
+				close(s);
+		} else if (!cx->kept(cx->ctx, rel->data) &&
+		    !exists_at(sfd, e->d_name) &&
+		    unlinkat(ofd, e->d_name, 0) != 0 && errno != ENOENT)
+			commit_fail(cx, "cannot remove a file the build no "
+			    "longer makes");
+	}
+	rel->len = at;
+	if (rel->data)
+		rel->data[at] = '\0';
+	closedir(d);
+}
+
+/* Moves everything in the staging folder sfd into the OUT folder ofd.
+ * A file that replaces one is exchanged with it (RENAME_EXCHANGE) and
+ * the old one then removed from staging: a plain rename over a file
+ * makes ext4 write the new file's data out first (auto_da_alloc), and a
+ * title edit of 1,000 documents waited ~13 ms on the disk for its 74
+ * files.  Either way a reader finds the old file or the new one; a file
+ * system without the exchange (EINVAL) gets the plain rename. */
+static void
+move_in(commit_ctx *cx, int sfd, int ofd, int top)
+{
+	int dup_fd = dup(sfd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		commit_fail(cx, "cannot read the staging folder");
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (top && cx->skip && !strcmp(e->d_name, cx->skip))
+			continue;
+		if (entry_is_dir(sfd, e)) {
+			int s, o;
+			if (mkdirat(ofd, e->d_name, 0777) != 0 && errno == EEXIST &&
+			    !exists_dir_at(ofd, e->d_name)) {
+				/* a file where the folder goes */
+				unlinkat(ofd, e->d_name, 0);
+				mkdirat(ofd, e->d_name, 0777);
+			}
+			s = openat(sfd, e->d_name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+			o = openat(ofd, e->d_name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+			if (s >= 0 && o >= 0)
+				move_in(cx, s, o, 0);
+			else
+				commit_fail(cx, "cannot make a folder in it");
+			if (s >= 0)
+				close(s);
+			if (o >= 0)
+				close(o);
+		} else if (exists_dir_at(ofd, e->d_name)) {
+			/* a folder where the file goes */
+			rm_at(ofd, e->d_name, 0);
+			if (renameat(sfd, e->d_name, ofd, e->d_name) != 0)
+				commit_fail(cx, "cannot move a new file into it");
+		} else if (renameat2(sfd, e->d_name, ofd, e->d_name,
+		    RENAME_EXCHANGE) == 0) {
+			/* the old file, now in staging */
+			unlinkat(sfd, e->d_name, 0);
+		} else if (renameat(sfd, e->d_name, ofd, e->d_name) != 0)
+			commit_fail(cx, "cannot move a new file into it");
+	}
+	closedir(d);
+}
+
+/* Hard-links into the staging folder sfd every file of the OUT folder
+ * ofd (at rel) that is kept and not in staging (a copy where no link
+ * can be made), making staging's folders as they are needed. */
+static void
+fill(commit_ctx *cx, int ofd, int sfd_in, buf *rel)
+{
+	int dup_fd = dup(ofd), sfd = sfd_in;
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	struct dirent *e;
+	size_t at = rel->len;
+
+	if (!d) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		commit_fail(cx, "cannot read a folder of it");
+		return;
+	}
+	while ((e = readdir(d)) != NULL && !cx->why) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!at && cx->skip && !strcmp(e->d_name, cx->skip))
+			continue;
+		rel->len = at;
+		if (at)
+			buf_putc(rel, '/');
+		buf_puts(rel, e->d_name);
+		if (entry_is_dir(ofd, e)) {
+			int o = openat(ofd, e->d_name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+			int s = sfd >= 0 ? openat(sfd, e->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+			if (o >= 0)
+				fill(cx, o, s, rel);
+			else
+				commit_fail(cx, "cannot open a folder of it");
+			if (o >= 0)
+				close(o);
+			if (s >= 0)
+				close(s);
+			continue;
+		}
+		if (!cx->kept(cx->ctx, rel->data))
+			continue;
+		if (sfd < 0) {   /* staging's folder, made when first needed */
+			char *dir = xasprintf("%s/%.*s", cx->staging, (int)at,
+			    rel->data);
+			if (fsio_mkdirs(dir) == 0)
+				sfd = open(dir, O_RDONLY | O_DIRECTORY |
+				    O_NOFOLLOW | O_CLOEXEC);
+			free(dir);
+			if (sfd < 0) {
+				commit_fail(cx, "cannot make a folder in staging");
+				continue;
+			}
+		}
+		if (exists_at(sfd, e->d_name))
+			continue;   /* made by this build */
+		if (linkat(ofd, e->d_name, sfd, e->d_name, 0) != 0 &&
+		    copy_at(ofd, sfd, e->d_name) != 0)
+			commit_fail(cx, "cannot carry a file over");
+	}
+	rel->len = at;
+	if (rel->data)
+		rel->data[at] = '\0';
+	closedir(d);
+	if (sfd >= 0 && sfd != sfd_in)
+		close(sfd);
+}
+
+int
+fsio_fill_staging(const char *staging, const char *out, const char *skip,
+    int (*kept)(void *ctx, const char *rel), void *ctx, const char **why)
+{
+	commit_ctx cx;
+	buf rel;
+	int sfd, ofd;
+
+	memset(&cx, 0, sizeof cx);
+	cx.kept = kept;
+	cx.ctx = ctx;
+	cx.skip = skip;
+	cx.staging = staging;
+	*why = NULL;
+	sfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	ofd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sfd >= 0 && ofd >= 0) {
+		buf_init(&rel);
+		fill(&cx, ofd, sfd, &rel);
+		buf_free(&rel);
+	} else
+		commit_fail(&cx, sfd < 0 ? "cannot open the staging folder" :
+		    "cannot open it");
+	if (sfd >= 0)
+		close(sfd);
+	if (ofd >= 0)
+		close(ofd);
+	if (cx.why) {
+		*why = cx.why;
+		errno = cx.err;
+		return -1;
+	}
+	return 0;
+}
+
+int
+fsio_commit_in_place(const char *staging, const char *out, const char *last,
+    int (*kept)(void *ctx, const char *rel), void *ctx, const char **why)
+{
+	commit_ctx cx;
+	buf rel;
+	int sfd, ofd;
+
+	memset(&cx, 0, sizeof cx);
+	cx.kept = kept;
+	cx.ctx = ctx;
+	cx.skip = last;
+	*why = NULL;
+	sfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	ofd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sfd < 0 || ofd < 0) {
+		*why = sfd < 0 ? "cannot open the staging folder" :
+		    "cannot open it";
+		if (sfd >= 0)
+			close(sfd);
+		if (ofd >= 0)
+			close(ofd);
+		return -1;
+	}
+	/* first what says OUT is whole: a commit cut short leaves OUT
+	 * without it, and the next build makes everything again */
+	if (last && unlinkat(ofd, last, 0) != 0 && errno != ENOENT)
+		commit_fail(&cx, "cannot remove its build cache");
+	buf_init(&rel);
+	if (!cx.why)
+		prune(&cx, ofd, sfd, &rel);
+	buf_free(&rel);
+	if (!cx.why)
+		move_in(&cx, sfd, ofd, 1);
+	if (!cx.why && last && exists_at(sfd, last) &&
+	    renameat(sfd, last, ofd, last) != 0)
+		commit_fail(&cx, "cannot move the build cache into it");
+	close(sfd);
+	close(ofd);
+	if (cx.why) {
+		*why = cx.why;
+		errno = cx.err;
+		return -1;
+	}
+	fsio_rmtree(staging);   /* the folders it had, empty now */
+	return 0;
 }

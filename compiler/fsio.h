@@ -53,6 +53,24 @@ int fsio_sweep_stale(const char *out);
  * once this process has gone, to remove (serve's standby does, between
  * saves).  Returns 0 on success. */
 int fsio_swap(const char *staging, const char *out, int keep_old);
+/* Instead of a swap, for an incremental build (publish.c): brings
+ * staging's files into out one by one, each by a rename, and removes
+ * from out every file that is neither in staging nor kept(ctx, rel),
+ * and the folders that leaves empty.  last (a top-level name, the build
+ * cache) is removed from out first and moved in last, so a commit cut
+ * short leaves no cache and the next build is a full one.  Removes what
+ * is left of staging (empty folders).  0 on success; else -1, *why (static)
+ * saying what failed and errno why. */
+int fsio_commit_in_place(const char *staging, const char *out,
+    const char *last, int (*kept)(void *ctx, const char *rel), void *ctx,
+    const char **why);
+/* Before a swap of a build that kept files in out (incr_in_place) but
+ * made too many to commit in place: hard-links into staging every file
+ * of out that is kept(ctx, rel) and not in staging (a copy where no link
+ * can be made), so the swap brings a whole OUT.  skip: a top-level name
+ * never carried.  0 on success; else -1, *why and errno as above. */
+int fsio_fill_staging(const char *staging, const char *out, const char *skip,
+    int (*kept)(void *ctx, const char *rel), void *ctx, const char **why);
 /* Starts the removal of every previous OUT swapped out so far.  A fork
  * write-protects every page of this process, and what it wrote after
  * that (the report of thousands of findings) took a copy-on-write fault

@@ -55,7 +55,7 @@
 #include "publish.h"
 #include "util.h"
 
-#define CACHE_NAME ".policyc-cache"
+#define CACHE_NAME INCR_CACHE_NAME
 #define CORPUS_XML "xml/corpus.xml"
 #define CACHE_MAGIC "policyc-cache 3"
 
@@ -329,6 +329,11 @@ struct incr {
 	char *out;
 	int lockfd;
 	int trusted;                 /* old records may be reused */
+	int in_place;                /* ... and are kept where they are in
+	                                OUT, not carried into staging
+	                                (incr_in_place) */
+	unsigned char *kept;         /* per old record: kept in place */
+	atomic_int pdf_kept;         /* a PDF among them */
 	long long cache_mtime_ns;    /* when OUT's cache was written */
 	old_rec *old;
 	size_t nold;
@@ -1261,6 +1266,43 @@ incr_tree(incr *inc, size_t i, const char *dochash)
 	doc_keys(inc, pipeline_corpus(inc->pl), i);
 }
 
+/* POLICYC_IN_PLACE=0 keeps the whole-folder swap for incremental
+ * builds too (to compare the two). */
+static int
+in_place_wanted(void)
+{
+	const char *e = getenv("POLICYC_IN_PLACE");
+
+	return !e || strcmp(e, "0") != 0;
+}
+
+int
+incr_in_place(const incr *inc)
+{
+	return inc && inc->in_place;
+}
+
+int
+incr_few_made(incr *inc)
+{
+	return inc && atomic_load(&inc->made) <= atomic_load(&inc->reused);
+}
+
+int
+incr_pdfs_kept(const incr *inc)
+{
+	return inc && atomic_load(&inc->pdf_kept);
+}
+
+int
+incr_kept(void *ctx, const char *rel)
+{
+	incr *inc = ctx;
+	const old_rec *r = find_old(inc, rel);
+
+	return r && inc->kept[r - inc->old];
+}
+
 incr *
 incr_begin(pipeline *pl, const char *out, int use_cache, int with_pdf,
     diag_set *ds)
@@ -1309,6 +1351,9 @@ incr_begin(pipeline *pl, const char *out, int use_cache, int with_pdf,
 		corpus_keys(inc);
 	}
 	inc->trusted = use_cache && read_cache(inc);
+	inc->in_place = inc->trusted && in_place_wanted();
+	inc->kept = xcalloc(inc->nold + 1, 1);
+	atomic_init(&inc->pdf_kept, 0);
 	pipeline_stage(pl, "cache");
 	return inc;
 }
@@ -1355,10 +1400,13 @@ carry_dir_of(incr *inc, const char *staging, const char *rel, int *out_fd,
 		    sizeof *inc->dirs);
 		d = &inc->dirs[inc->ndirs++];
 		d->dir = xstrndup(rel, n);
-		sdir = path_join(staging, d->dir);
-		d->staging_fd = fsio_mkdirs(sdir) == 0 ?
-		    fsio_open_dir_path(sdir) : -1;
-		free(sdir);
+		d->staging_fd = -1;   /* in place: none needed */
+		if (!inc->in_place) {
+			sdir = path_join(staging, d->dir);
+			d->staging_fd = fsio_mkdirs(sdir) == 0 ?
+			    fsio_open_dir_path(sdir) : -1;
+			free(sdir);
+		}
 		sdir = path_join(inc->out, d->dir);
 		d->out_fd = fsio_open_dir_path(sdir);
 		free(sdir);
@@ -1366,7 +1414,7 @@ carry_dir_of(incr *inc, const char *staging, const char *rel, int *out_fd,
 	*out_fd = d->out_fd;
 	*staging_fd = d->staging_fd;
 	pthread_mutex_unlock(&inc->dirs_lock);
-	return *out_fd >= 0 && *staging_fd >= 0;
+	return *out_fd >= 0 && (inc->in_place || *staging_fd >= 0);
 }
 
 /* Carries OUT/rel into staging/rel as a hard link: its folder made
@@ -1410,6 +1458,17 @@ as_recorded(const incr *inc, const old_rec *r, const struct stat *st)
 	    r->mtime_ns < inc->cache_mtime_ns;
 }
 
+/* In place (incr_in_place): OUT/rel stays where it is; the commit
+ * leaves it (incr_kept).  Always 1. */
+static int
+keep_in_place(incr *inc, const old_rec *r)
+{
+	inc->kept[r - inc->old] = 1;
+	if (!strncmp(r->rel, "pdf/", 4))
+		atomic_store(&inc->pdf_kept, 1);
+	return 1;
+}
+
 static int
 verify_and_carry(incr *inc, const old_rec *r, const char *staging,
     const char *rel, char **data_out, file_stat *carried)
@@ -1427,8 +1486,9 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 		/* the common case, by name within the folders */
 		const char *base = strrchr(rel, '/') + 1;
 		if (fstatat(ofd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    as_recorded(inc, r, &st) &&
-		    linkat(ofd, base, sfd, base, 0) == 0) {
+		    as_recorded(inc, r, &st) && (inc->in_place ?
+		    keep_in_place(inc, r) : linkat(ofd, base, sfd, base,
+		    0) == 0)) {
 			carried->mtime_ns = stat_mtime_ns(&st);
 			carried->ino = (unsigned long long)st.st_ino;
 			atomic_fetch_add(&inc->unread, 1);
@@ -1437,7 +1497,8 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 	}
 	path = path_join(inc->out, rel);
 	if (r->ino && lstat(path, &st) == 0 && as_recorded(inc, r, &st) &&
-	    carry_link(inc->out, staging, rel) == 0) {
+	    (inc->in_place ? keep_in_place(inc, r) :
+	    carry_link(inc->out, staging, rel) == 0)) {
 		free(path);
 		carried->mtime_ns = stat_mtime_ns(&st);
 		carried->ino = (unsigned long long)st.st_ino;
@@ -1459,7 +1520,8 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 		}
 	}
 	close(fd);
-	if (ok && carry_link(inc->out, staging, rel) == 0) {
+	if (ok && (inc->in_place ? keep_in_place(inc, r) :
+	    carry_link(inc->out, staging, rel) == 0)) {
 		carried->mtime_ns = stat_mtime_ns(&st);
 		carried->ino = (unsigned long long)st.st_ino;
 		*data_out = data;
@@ -1966,6 +2028,7 @@ incr_end(incr *inc)
 	}
 	free(inc->dirs);
 	free(inc->dirs_staging);
+	free(inc->kept);
 	pthread_mutex_destroy(&inc->dirs_lock);
 	pthread_mutex_destroy(&inc->named_lock);
 	free(inc);

@@ -7,13 +7,15 @@
  * incrlinks.c), findings included, so diagnostics are a full build's.
  * What is skipped besides is the XSLT run
  * of every page whose document XML, templates and site parameters hash
- * the same as when OUT was made: its previous page is hard-linked into
- * the new staging folder.  The document-local filters' findings
+ * the same as when OUT was made: its previous page is left where it is
+ * in OUT (incr_in_place; publish.c commits the rest around it), or,
+ * without that, hard-linked into the new staging folder.  The document-local filters' findings
  * (incrfilters.c) and the XML trees (incrmodel.c) are reused the same
  * way, and with streamed trees (publish.c) a document whose page and XML
  * file are carried over needs no tree at all (incrsearch.c).  The cache lives inside OUT
  * (OUT/.policyc-cache), written into the staging folder and swapped in
- * with the outputs it describes, so the two can never disagree.
+ * with the outputs it describes (or, in place, taken out of OUT before
+ * the commit and put back after it), so the two can never disagree.
  * docs/decisions.md "Incremental builds" says why this seam.
  */
 #ifndef POLICYC_INCREMENTAL_H
@@ -31,6 +33,9 @@
 #include <libxml/tree.h>
 
 typedef struct incr incr;
+
+/* The cache's name inside OUT. */
+#define INCR_CACHE_NAME ".policyc-cache"
 
 /* The output kinds a back end may ask to reuse. */
 enum incr_kind {
@@ -59,6 +64,23 @@ int incr_split_out(char *line, char *f[INCR_OUT_FIELDS]);
  * not be taken (reported to ds).  Free with incr_end. */
 incr *incr_begin(pipeline *pl, const char *out, int use_cache,
     int with_pdf, diag_set *ds);
+
+/* 1 when this build's cache is trusted and OUT is updated in place
+ * (fsio_commit_in_place): an unchanged file is left where it is rather
+ * than carried into staging, which then holds only what was made.
+ * POLICYC_IN_PLACE=0 keeps the swap. */
+int incr_in_place(const incr *inc);
+/* In place: 1 when OUT/rel was left as it is by this build (ctx is the
+ * incr; fsio_commit_in_place's kept). */
+int incr_kept(void *ctx, const char *rel);
+/* 1 when the build made no more files than it kept: the commit is then
+ * in place; else staging is filled with what was kept (fsio_fill_staging)
+ * and swapped in whole, so a large change (a template, the glossary)
+ * reaches a reader at once. */
+int incr_few_made(incr *inc);
+/* In place: 1 when a PDF of OUT was (staging then has no pdf/ folder
+ * unless one was made). */
+int incr_pdfs_kept(const incr *inc);
 
 /* Streamed trees (pipeline_model_streamed): document i's tree hash, given
  * when its tree is made (before any incr_reuse of its files), from which

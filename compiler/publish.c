@@ -4,7 +4,8 @@
  * killed builds left, make a fresh staging folder beside OUT, write the
  * XML (in parallel), run the HTML and PDF back ends into it, and rename it
  * into OUT only when every write succeeded — a full disk or a failing back
- * end leaves the previous OUT as it was.  Every output path made from a
+ * end leaves the previous OUT as it was.  (An incremental build that
+ * made few files moves just those into OUT instead: commit.)  Every output path made from a
  * document id is made here (publish_path) and opened beneath the staging
  * folder (publish_write), so an id can never write outside OUT.
  * Without PDFs (whose packs lay out many documents at once) the trees
@@ -793,6 +794,14 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		 * write: the old OUT is kept.  Before the site, whose pages
 		 * link each PDF with its pages and size. */
 		fatal |= pdf_render(&in) != 0;
+		/* in place, PDFs left in OUT are not in staging: its pdf/
+		 * folder says to the site (and the cache) that there are
+		 * PDFs, as after a full build */
+		if (!fatal && incr_pdfs_kept(inc)) {
+			char *d = path_join(staging, "pdf");
+			fatal |= fsio_mkdirs(d) != 0;
+			free(d);
+		}
 		pipeline_stage(pl, "pdf");
 	}
 	if (!fatal && xml_alone && (o->outputs & OUTPUT_PDF))
@@ -845,6 +854,70 @@ cache_report(pipeline *pl)
 	    "made, %zu read back, %zu not needed\n", st.reused, st.unread,
 	    st.reused - st.unread, st.made, n, made, read_back,
 	    n - made - read_back);
+}
+
+/* What an in-place commit leaves in OUT besides staging's files: what
+ * the build cache left there, and the site's link to each such PDF
+ * (link_pdfs). */
+typedef struct {
+	incr *inc;
+	int site_pdfs;   /* link_pdfs ran */
+} kept_ctx;
+
+static int
+out_kept(void *ctx, const char *rel)
+{
+	kept_ctx *k = ctx;
+	char *pdf;
+	int kept;
+
+	if (incr_kept(k->inc, rel))
+		return 1;
+	if (!k->site_pdfs || strncmp(rel, "html/pdf/", 9) != 0)
+		return 0;
+	pdf = xasprintf("pdf/%s", rel + 9);
+	kept = incr_kept(k->inc, pdf);
+	free(pdf);
+	return kept;
+}
+
+/* Puts the build into OUT: the whole staging folder swapped in, or, when
+ * the build kept OUT's unchanged files where they are (incr_in_place)
+ * and made few (incr_few_made), its files moved in one by one; a build
+ * that kept files but made many has the kept ones linked into staging
+ * first, and is swapped in whole.  0 on success (else reported). */
+static int
+commit(const publish_options *o, incr *inc, const char *staging,
+    const char *out, diag_set *ds)
+{
+	kept_ctx k;
+	const char *why;
+
+	k.inc = inc;
+	k.site_pdfs = (o->outputs & OUTPUT_HTML) && (o->outputs & OUTPUT_PDF);
+	if (incr_in_place(inc) && !incr_few_made(inc) &&
+	    fsio_fill_staging(staging, out, INCR_CACHE_NAME, out_kept, &k,
+	    &why) != 0) {
+		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
+		    "cannot carry the unchanged files of '%s' over (%s: %s)",
+		    out, why, strerror(errno));
+		return 1;
+	}
+	if (!incr_in_place(inc) || !incr_few_made(inc)) {
+		if (fsio_swap(staging, out, o->keep_old) == 0)
+			return 0;
+		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
+		    "cannot move the new output into '%s': %s", out,
+		    strerror(errno));
+		return 1;
+	}
+	if (fsio_commit_in_place(staging, out, INCR_CACHE_NAME, out_kept, &k,
+	    &why) == 0)
+		return 0;
+	diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
+	    "cannot update '%s' in place (%s: %s); the next build makes "
+	    "it all again", out, why, strerror(errno));
+	return 1;
 }
 
 int
@@ -906,12 +979,8 @@ publish_run(pipeline *pl, const publish_options *o, diag_set *ds)
 	if (!fatal)
 		fatal = incr_finish(inc, staging, ds);
 	swap_begin();
-	if (!fatal && fsio_swap(staging, out, o->keep_old) != 0) {
-		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
-		    "cannot move the new output into '%s': %s", out,
-		    strerror(errno));
-		fatal = 1;
-	}
+	if (!fatal)
+		fatal = commit(o, inc, staging, out, ds);
 	if (fatal)
 		fsio_rmtree(staging);
 	unwatch_staging(slot);

@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 130
+plan 141
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -167,7 +167,10 @@ z=$(ino z/z1)
 mkdir -p "$P/templates/html"
 cp "$ROOT/templates/html/style.css" "$P/templates/html/style.css"
 echo '/* project style */' >> "$P/templates/html/style.css"
+od=$(stat -c %i "$I")
 build_both "template"
+# more made than kept: the kept linked into staging, OUT swapped whole
+check "template: OUT swapped in whole" test "$(stat -c %i "$I")" != "$od"
 reached "template" z/z1 "$z"
 grep -q 'project style' "$I/html/style.css"; ok $? "template: the override is published"
 
@@ -273,6 +276,36 @@ pdf_both "with PDFs, a body grown by pages"
 a=$(ino a); z=$(ino z/z1)
 build_both "no change"
 kept "no change" a "$a"; kept "no change" z/z1 "$z"
+
+# -- in place (fsio_commit_in_place): with a trusted cache only what the
+# build made is moved into OUT, which stays the same folder; what the
+# build no longer makes goes, as with a full build's swap: a file or
+# folder left in OUT by hand, a folder where a page goes, a file where
+# a folder goes.  Nothing is left beside OUT.
+od=$(stat -c %i "$I")
+mkdir -p "$I/html/stray/deeper" && echo x > "$I/html/stray/deeper/f.html"
+echo y > "$I/stray.txt"
+rm "$I/html/z/z2.html" && mkdir -p "$I/html/z/z2.html/in" && echo x > "$I/html/z/z2.html/in/f"
+printf '\nIn place.\n' >> "$P/policies/z/z4.md"
+build_both "in place, with strays in OUT"
+check "in place: OUT is the same folder" test "$(stat -c %i "$I")" = "$od"
+check "in place: the stray file and folder are gone" sh -c \
+    '! test -e "$1/stray.txt" && ! test -e "$1/html/stray"' _ "$I"
+check "in place: nothing beside OUT" sh -c \
+    '! ls -d "$1".tmp-* "$1".old-* 2>/dev/null | grep -q .' _ "$I"
+rm -rf "$I/xml/z" && echo not-a-folder > "$I/xml/z"
+build_both "a file where a folder of OUT goes"
+z=$(ino z/z1)
+printf '\nIn place again.\n' >> "$P/policies/z/z4.md"
+build_both "in place, again"
+kept "in place, again" z/z1 "$z"
+# POLICYC_IN_PLACE=0: the swap, to the same result
+export POLICYC_IN_PLACE=0
+printf '\nSwapped.\n' >> "$P/policies/z/z4.md"
+build_both "swapped, not in place"
+unset POLICYC_IN_PLACE
+check "swapped: OUT is a new folder" test "$(stat -c %i "$I")" != "$od"
+kept "swapped" z/z1 "$z"
 
 # -- the cache is never trusted blindly
 printf 'garbage' >> "$I/.policyc-cache"
