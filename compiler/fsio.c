@@ -950,6 +950,48 @@ fsio_mkdir_parent(const char *path)
 	return rc;
 }
 
+int
+fsio_open_dir_beneath(int root_fd, const char *rel)
+{
+	const char *s = rel, *e;
+	int fd, next;
+
+	if (root_fd < 0 || !rel || !*rel || rel[0] == '/')
+		return -1;
+#ifdef SYS_openat2
+	{
+		struct open_how how;
+		memset(&how, 0, sizeof how);
+		how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+		fd = (int)syscall(SYS_openat2, root_fd, rel, &how, sizeof how);
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+	}
+#endif
+	/* no openat2: a folder at a time, none of them a link */
+	fd = dup(root_fd);
+	for (; fd >= 0; s = e + 1) {
+		char seg[NAME_MAX + 1];
+		size_t n;
+		e = strchr(s, '/');
+		n = e ? (size_t)(e - s) : strlen(s);
+		if (!segment_ok(s, n) || n > NAME_MAX) {
+			close(fd);
+			return -1;
+		}
+		memcpy(seg, s, n);
+		seg[n] = '\0';
+		next = openat(fd, seg, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(fd);
+		fd = next;
+		if (!e)
+			break;
+	}
+	return fd;
+}
+
 /* ---- the in-place commit ---- */
 
 /*

@@ -100,6 +100,9 @@ int fsio_write_beneath(const char *root, const char *rel, const char *data,
  * root for this call. */
 int fsio_open_read_beneath_at(int root_fd, const char *root,
     const char *rel);
+/* An O_PATH descriptor of the folder rel beneath the folder root_fd,
+ * reached through no symbolic link (close-on-exec), or -1. */
+int fsio_open_dir_beneath(int root_fd, const char *rel);
 /* An O_PATH descriptor of the folder dir (close-on-exec), or -1. */
 int fsio_open_dir_path(const char *dir);
 /* From now on fsio makes no file or folder (ECANCELED): what a SIGINT

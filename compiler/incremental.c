@@ -333,6 +333,7 @@ struct incr {
 	                                OUT, not carried into staging
 	                                (incr_in_place) */
 	unsigned char *kept;         /* per old record: kept in place */
+	int out_fd;                  /* in place: OUT's folder (O_PATH) */
 	atomic_int pdf_kept;         /* a PDF among them */
 	long long cache_mtime_ns;    /* when OUT's cache was written */
 	old_rec *old;
@@ -1351,7 +1352,13 @@ incr_begin(pipeline *pl, const char *out, int use_cache, int with_pdf,
 		corpus_keys(inc);
 	}
 	inc->trusted = use_cache && read_cache(inc);
-	inc->in_place = inc->trusted && in_place_wanted();
+	/* in place only into OUT's own folder: one that is a symbolic
+	 * link is swapped as always (the commit follows no link) */
+	inc->out_fd = -1;
+	if (inc->trusted && in_place_wanted() &&
+	    (inc->out_fd = open(out, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) >= 0)
+		inc->in_place = 1;
 	inc->kept = xcalloc(inc->nold + 1, 1);
 	atomic_init(&inc->pdf_kept, 0);
 	pipeline_stage(pl, "cache");
@@ -1407,9 +1414,13 @@ carry_dir_of(incr *inc, const char *staging, const char *rel, int *out_fd,
 			    fsio_open_dir_path(sdir) : -1;
 			free(sdir);
 		}
-		sdir = path_join(inc->out, d->dir);
-		d->out_fd = fsio_open_dir_path(sdir);
-		free(sdir);
+		if (inc->in_place)   /* OUT's own folder, through no link */
+			d->out_fd = fsio_open_dir_beneath(inc->out_fd, d->dir);
+		else {
+			sdir = path_join(inc->out, d->dir);
+			d->out_fd = fsio_open_dir_path(sdir);
+			free(sdir);
+		}
 	}
 	*out_fd = d->out_fd;
 	*staging_fd = d->staging_fd;
@@ -1458,14 +1469,54 @@ as_recorded(const incr *inc, const old_rec *r, const struct stat *st)
 	    r->mtime_ns < inc->cache_mtime_ns;
 }
 
-/* In place (incr_in_place): OUT/rel stays where it is; the commit
- * leaves it (incr_kept).  Always 1. */
+/* In place (incr_in_place): OUT/rel stays where it is, and the commit
+ * leaves it (incr_kept), when it is what r recorded — by its stat, else
+ * by its bytes — and lies in OUT's own folders, reached through no
+ * symbolic link (else the commit, which follows none, would remove the
+ * link and the file with it).  verify_and_carry's contract. */
 static int
-keep_in_place(incr *inc, const old_rec *r)
+verify_in_place(incr *inc, const old_rec *r, const char *staging,
+    const char *rel, char **data_out, file_stat *carried)
 {
+	int ofd, sfd, fd, ok = 0;
+	const char *base;
+	struct stat st;
+	char *data = NULL, got[33];
+	incr_hash h;
+
+	if (!carry_dir_of(inc, staging, rel, &ofd, &sfd))
+		return 0;   /* a file at the top, or no such folder: made */
+	base = strrchr(rel, '/') + 1;
+	if (fstatat(ofd, base, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	if (!(r->ino && as_recorded(inc, r, &st))) {
+		fd = openat(ofd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return 0;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (size_t)st.st_size == r->size) {
+			data = xmalloc(r->size + 1);
+			if (read(fd, data, r->size + 1) == (ssize_t)r->size) {
+				incr_hash_init(&h);
+				incr_hash_add(&h, data, r->size);
+				incr_hash_hex(&h, got);
+				ok = !strcmp(got, r->ohash);
+			}
+		}
+		close(fd);
+		if (!ok) {
+			free(data);
+			return 0;
+		}
+		*data_out = data;
+	} else
+		atomic_fetch_add(&inc->unread, 1);
 	inc->kept[r - inc->old] = 1;
 	if (!strncmp(r->rel, "pdf/", 4))
 		atomic_store(&inc->pdf_kept, 1);
+	carried->mtime_ns = stat_mtime_ns(&st);
+	carried->ino = (unsigned long long)st.st_ino;
 	return 1;
 }
 
@@ -1482,13 +1533,14 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 	*data_out = NULL;
 	carried->mtime_ns = 0;
 	carried->ino = 0;
+	if (inc->in_place)
+		return verify_in_place(inc, r, staging, rel, data_out, carried);
 	if (r->ino && carry_dir_of(inc, staging, rel, &ofd, &sfd)) {
 		/* the common case, by name within the folders */
 		const char *base = strrchr(rel, '/') + 1;
 		if (fstatat(ofd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    as_recorded(inc, r, &st) && (inc->in_place ?
-		    keep_in_place(inc, r) : linkat(ofd, base, sfd, base,
-		    0) == 0)) {
+		    as_recorded(inc, r, &st) &&
+		    linkat(ofd, base, sfd, base, 0) == 0) {
 			carried->mtime_ns = stat_mtime_ns(&st);
 			carried->ino = (unsigned long long)st.st_ino;
 			atomic_fetch_add(&inc->unread, 1);
@@ -1497,8 +1549,7 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 	}
 	path = path_join(inc->out, rel);
 	if (r->ino && lstat(path, &st) == 0 && as_recorded(inc, r, &st) &&
-	    (inc->in_place ? keep_in_place(inc, r) :
-	    carry_link(inc->out, staging, rel) == 0)) {
+	    carry_link(inc->out, staging, rel) == 0) {
 		free(path);
 		carried->mtime_ns = stat_mtime_ns(&st);
 		carried->ino = (unsigned long long)st.st_ino;
@@ -1520,8 +1571,7 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 		}
 	}
 	close(fd);
-	if (ok && (inc->in_place ? keep_in_place(inc, r) :
-	    carry_link(inc->out, staging, rel) == 0)) {
+	if (ok && carry_link(inc->out, staging, rel) == 0) {
 		carried->mtime_ns = stat_mtime_ns(&st);
 		carried->ino = (unsigned long long)st.st_ino;
 		*data_out = data;
@@ -2029,6 +2079,8 @@ incr_end(incr *inc)
 	free(inc->dirs);
 	free(inc->dirs_staging);
 	free(inc->kept);
+	if (inc->out_fd >= 0)
+		close(inc->out_fd);
 	pthread_mutex_destroy(&inc->dirs_lock);
 	pthread_mutex_destroy(&inc->named_lock);
 	free(inc);

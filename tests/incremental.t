@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 141
+plan 144
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -295,6 +295,17 @@ check "in place: nothing beside OUT" sh -c \
     '! ls -d "$1".tmp-* "$1".old-* 2>/dev/null | grep -q .' _ "$I"
 rm -rf "$I/xml/z" && echo not-a-folder > "$I/xml/z"
 build_both "a file where a folder of OUT goes"
+# a folder of OUT that is a symbolic link (to a copy of it) is not
+# trusted in place: its files are made anew in a real folder, and what
+# the link points to is left alone; OUT itself a link is swapped
+mkdir -p "$TMP/elsewhere" && mv "$I/html/z" "$TMP/elsewhere/z" && ln -s "$TMP/elsewhere/z" "$I/html/z"
+printf '\nLinked.\n' >> "$P/policies/z/z4.md"
+build_both "a folder of OUT that is a symbolic link"
+check "... is a real folder now, the link's target untouched" sh -c \
+    'test -d "$1/html/z" && ! test -L "$1/html/z" && test -f "$2/z/z1.html"' _ "$I" "$TMP/elsewhere"
+mv "$I" "$TMP/real-out" && ln -s "$TMP/real-out" "$I"
+printf '\nLinked OUT.\n' >> "$P/policies/z/z4.md"
+build_both "OUT itself a symbolic link"
 z=$(ino z/z1)
 printf '\nIn place again.\n' >> "$P/policies/z/z4.md"
 build_both "in place, again"
