@@ -673,10 +673,14 @@ publish_redirects(const corpus *c, const char *staging, diag_set *ds)
 /* Makes every PDF under pdf/ reachable as html/pdf/ too, so a site
  * deployed as its html/ folder keeps its downloads: a hard link (the
  * same file, never a second render), or a copy where the file system
- * refuses links.  OUT/pdf/ stays as DESIGN.md says.  Nonzero on a
+ * refuses links.  OUT/pdf/ stays as DESIGN.md says.  With inc (an
+ * in-place build, from OUT's pdf/ folder, rel its path there): only the
+ * PDFs the build left in OUT (incr_kept), so each is linked afresh and
+ * html/pdf/ never keeps a file that is not its PDF.  Nonzero on a
  * failed write (reported). */
 static int
-link_pdfs(const char *from, const char *to, diag_set *ds)
+link_pdfs(const char *from, const char *to, diag_set *ds, incr *inc,
+    const char *rel)
 {
 	DIR *dir = opendir(from);
 	struct dirent *e;
@@ -694,11 +698,13 @@ link_pdfs(const char *from, const char *to, diag_set *ds)
 		char *a, *b;
 		if (e->d_name[0] == '.')
 			continue;
+		char *r = inc ? path_join(rel, e->d_name) : NULL;
 		a = path_join(from, e->d_name);
 		b = path_join(to, e->d_name);
 		if (fsio_is_dir(a))
-			rc = link_pdfs(a, b, ds);
-		else if (str_has_suffix(e->d_name, ".pdf") && link(a, b) != 0 &&
+			rc = link_pdfs(a, b, ds, inc, r);
+		else if (str_has_suffix(e->d_name, ".pdf") &&
+		    (!inc || incr_kept(inc, r)) && link(a, b) != 0 &&
 		    fsio_copy(a, b) != 0) {
 			diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
 			    "cannot write %s: %s", b, strerror(errno));
@@ -706,6 +712,7 @@ link_pdfs(const char *from, const char *to, diag_set *ds)
 		}
 		free(a);
 		free(b);
+		free(r);
 	}
 	closedir(dir);
 	return rc;
@@ -813,8 +820,13 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	if (!fatal && (o->outputs & OUTPUT_HTML) && (o->outputs & OUTPUT_PDF)) {
 		char *a = path_join(staging, "pdf");
 		char *b = path_join(staging, "html/pdf");
-		fatal |= link_pdfs(a, b, ds);
+		fatal |= link_pdfs(a, b, ds, NULL, NULL);
 		free(a);
+		if (!fatal && incr_pdfs_kept(inc)) {   /* and those left in OUT */
+			a = path_join(o->out, "pdf");
+			fatal |= link_pdfs(a, b, ds, inc, "pdf");
+			free(a);
+		}
 		free(b);
 	}
 	if (!fatal && (o->outputs & OUTPUT_HTML)) {
@@ -856,54 +868,28 @@ cache_report(pipeline *pl)
 	    n - made - read_back);
 }
 
-/* What an in-place commit leaves in OUT besides staging's files: what
- * the build cache left there, and the site's link to each such PDF
- * (link_pdfs). */
-typedef struct {
-	incr *inc;
-	int site_pdfs;   /* link_pdfs ran */
-} kept_ctx;
-
-static int
-out_kept(void *ctx, const char *rel)
-{
-	kept_ctx *k = ctx;
-	char *pdf;
-	int kept;
-
-	if (incr_kept(k->inc, rel))
-		return 1;
-	if (!k->site_pdfs || strncmp(rel, "html/pdf/", 9) != 0)
-		return 0;
-	pdf = xasprintf("pdf/%s", rel + 9);
-	kept = incr_kept(k->inc, pdf);
-	free(pdf);
-	return kept;
-}
-
 /* Puts the build into OUT: the whole staging folder swapped in, or, when
  * the build kept OUT's unchanged files where they are (incr_in_place)
  * and made few (incr_few_made), its files moved in one by one; a build
  * that kept files but made many has the kept ones linked into staging
- * first, and is swapped in whole.  0 on success (else reported). */
+ * first, and is swapped in whole.  What the build left in OUT is
+ * incr_kept's (the site's links to kept PDFs are in staging: link_pdfs).
+ * 0 on success (else reported). */
 static int
 commit(const publish_options *o, incr *inc, const char *staging,
     const char *out, diag_set *ds)
 {
-	kept_ctx k;
+	int kept = incr_in_place(inc), in_place = kept && incr_few_made(inc);
 	const char *why;
 
-	k.inc = inc;
-	k.site_pdfs = (o->outputs & OUTPUT_HTML) && (o->outputs & OUTPUT_PDF);
-	if (incr_in_place(inc) && !incr_few_made(inc) &&
-	    fsio_fill_staging(staging, out, INCR_CACHE_NAME, out_kept, &k,
-	    &why) != 0) {
+	if (kept && !in_place && fsio_fill_staging(staging, out,
+	    INCR_CACHE_NAME, incr_kept, inc, &why) != 0) {
 		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
 		    "cannot carry the unchanged files of '%s' over (%s: %s)",
 		    out, why, strerror(errno));
 		return 1;
 	}
-	if (!incr_in_place(inc) || !incr_few_made(inc)) {
+	if (!in_place) {
 		if (fsio_swap(staging, out, o->keep_old) == 0)
 			return 0;
 		diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,
@@ -911,7 +897,7 @@ commit(const publish_options *o, incr *inc, const char *staging,
 		    strerror(errno));
 		return 1;
 	}
-	if (fsio_commit_in_place(staging, out, INCR_CACHE_NAME, out_kept, &k,
+	if (fsio_commit_in_place(staging, out, INCR_CACHE_NAME, incr_kept, inc,
 	    &why) == 0)
 		return 0;
 	diag_report(ds, R_OUTPUT_ERROR, out, 0, 0,

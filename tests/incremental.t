@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 144
+plan 145
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -271,6 +271,11 @@ pdf_both() {
 pdf_both "with PDFs, first"
 for k in $(seq 1 60); do echo "A longer paragraph of the same words, line $k, to make more pages." >> "$P/policies/z/z3.md"; echo >> "$P/policies/z/z3.md"; done
 pdf_both "with PDFs, a body grown by pages"
+# the site's copy of a PDF (html/pdf/, a hard link) replaced by hand
+# while the PDF itself is kept: linked again, not kept
+rm "$TMP/pdf-inc/html/pdf/z/z1.pdf" && echo junk > "$TMP/pdf-inc/html/pdf/z/z1.pdf"
+printf '\nOne more line.\n' >> "$P/policies/z/z2.md"
+pdf_both "with PDFs, the site's copy of a kept PDF replaced"
 
 # -- nothing changed: every page carried over
 a=$(ino a); z=$(ino z/z1)
