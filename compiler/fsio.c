@@ -1077,23 +1077,34 @@ exists_dir_at(int dfd, const char *name)
 	    S_ISDIR(st.st_mode);
 }
 
+/* A listing of the folder fd (which stays open), or NULL with the
+ * failure, what, in cx. */
+static DIR *
+listing(commit_ctx *cx, int fd, const char *what)
+{
+	int copy = dup(fd);
+	DIR *d = copy >= 0 ? fdopendir(copy) : NULL;
+
+	if (!d) {
+		if (copy >= 0)
+			close(copy);
+		commit_fail(cx, what);
+	}
+	return d;
+}
+
 /* Removes from the OUT folder ofd (at rel) every file that is neither
  * in the staging folder sfd (-1: none there) nor kept, and the folders
  * left empty that staging does not have. */
 static void
 prune(commit_ctx *cx, int ofd, int sfd, buf *rel)
 {
-	int dup_fd = dup(ofd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	DIR *d = listing(cx, ofd, "cannot read a folder of it");
 	struct dirent *e;
 	size_t at = rel->len;
 
-	if (!d) {
-		if (dup_fd >= 0)
-			close(dup_fd);
-		commit_fail(cx, "cannot read a folder of it");
+	if (!d)
 		return;
-	}
 	while ((e = readdir(d)) != NULL) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -1139,16 +1150,11 @@ prune(commit_ctx *cx, int ofd, int sfd, buf *rel)
 static void
 move_in(commit_ctx *cx, int sfd, int ofd, int top)
 {
-	int dup_fd = dup(sfd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	DIR *d = listing(cx, sfd, "cannot read the staging folder");
 	struct dirent *e;
 
-	if (!d) {
-		if (dup_fd >= 0)
-			close(dup_fd);
-		commit_fail(cx, "cannot read the staging folder");
+	if (!d)
 		return;
-	}
 	while ((e = readdir(d)) != NULL) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -1195,17 +1201,13 @@ move_in(commit_ctx *cx, int sfd, int ofd, int top)
 static void
 fill(commit_ctx *cx, int ofd, int sfd_in, buf *rel)
 {
-	int dup_fd = dup(ofd), sfd = sfd_in;
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	int sfd = sfd_in;
+	DIR *d = listing(cx, ofd, "cannot read a folder of it");
 	struct dirent *e;
 	size_t at = rel->len;
 
-	if (!d) {
-		if (dup_fd >= 0)
-			close(dup_fd);
-		commit_fail(cx, "cannot read a folder of it");
+	if (!d)
 		return;
-	}
 	while ((e = readdir(d)) != NULL && !cx->why) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -1258,6 +1260,43 @@ fill(commit_ctx *cx, int ofd, int sfd_in, buf *rel)
 		close(sfd);
 }
 
+/* Opens both folders of a commit or fill into *sfd and *ofd: 0, or -1
+ * with the failure in cx. */
+static int
+commit_open(commit_ctx *cx, const char *staging, const char *out,
+    const char *skip, int (*kept)(void *ctx, const char *rel), void *ctx,
+    int *sfd, int *ofd)
+{
+	memset(cx, 0, sizeof *cx);
+	cx->kept = kept;
+	cx->ctx = ctx;
+	cx->skip = skip;
+	cx->staging = staging;
+	*sfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	*ofd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*sfd >= 0 && *ofd >= 0)
+		return 0;
+	commit_fail(cx, *sfd < 0 ? "cannot open the staging folder" :
+	    "cannot open it");
+	return -1;
+}
+
+/* Closes what commit_open opened: 0, or -1 with *why and errno set
+ * from the first failure. */
+static int
+commit_close(commit_ctx *cx, int sfd, int ofd, const char **why)
+{
+	if (sfd >= 0)
+		close(sfd);
+	if (ofd >= 0)
+		close(ofd);
+	*why = cx->why;
+	if (!cx->why)
+		return 0;
+	errno = cx->err;
+	return -1;
+}
+
 int
 fsio_fill_staging(const char *staging, const char *out, const char *skip,
     int (*kept)(void *ctx, const char *rel), void *ctx, const char **why)
@@ -1266,31 +1305,12 @@ fsio_fill_staging(const char *staging, const char *out, const char *skip,
 	buf rel;
 	int sfd, ofd;
 
-	memset(&cx, 0, sizeof cx);
-	cx.kept = kept;
-	cx.ctx = ctx;
-	cx.skip = skip;
-	cx.staging = staging;
-	*why = NULL;
-	sfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	ofd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sfd >= 0 && ofd >= 0) {
+	if (commit_open(&cx, staging, out, skip, kept, ctx, &sfd, &ofd) == 0) {
 		buf_init(&rel);
 		fill(&cx, ofd, sfd, &rel);
 		buf_free(&rel);
-	} else
-		commit_fail(&cx, sfd < 0 ? "cannot open the staging folder" :
-		    "cannot open it");
-	if (sfd >= 0)
-		close(sfd);
-	if (ofd >= 0)
-		close(ofd);
-	if (cx.why) {
-		*why = cx.why;
-		errno = cx.err;
-		return -1;
 	}
-	return 0;
+	return commit_close(&cx, sfd, ofd, why);
 }
 
 int
@@ -1301,22 +1321,8 @@ fsio_commit_in_place(const char *staging, const char *out, const char *last,
 	buf rel;
 	int sfd, ofd;
 
-	memset(&cx, 0, sizeof cx);
-	cx.kept = kept;
-	cx.ctx = ctx;
-	cx.skip = last;
-	*why = NULL;
-	sfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	ofd = open(out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sfd < 0 || ofd < 0) {
-		*why = sfd < 0 ? "cannot open the staging folder" :
-		    "cannot open it";
-		if (sfd >= 0)
-			close(sfd);
-		if (ofd >= 0)
-			close(ofd);
-		return -1;
-	}
+	if (commit_open(&cx, staging, out, last, kept, ctx, &sfd, &ofd) != 0)
+		return commit_close(&cx, sfd, ofd, why);
 	/* first what says OUT is whole: a commit cut short leaves OUT
 	 * without it, and the next build makes everything again */
 	if (last && unlinkat(ofd, last, 0) != 0 && errno != ENOENT)
@@ -1330,13 +1336,8 @@ fsio_commit_in_place(const char *staging, const char *out, const char *last,
 	if (!cx.why && last && exists_at(sfd, last) &&
 	    renameat(sfd, last, ofd, last) != 0)
 		commit_fail(&cx, "cannot move the build cache into it");
-	close(sfd);
-	close(ofd);
-	if (cx.why) {
-		*why = cx.why;
-		errno = cx.err;
+	if (commit_close(&cx, sfd, ofd, why) != 0)
 		return -1;
-	}
 	fsio_rmtree(staging);   /* the folders it had, empty now */
 	return 0;
 }

@@ -1469,6 +1469,31 @@ as_recorded(const incr *inc, const old_rec *r, const struct stat *st)
 	    r->mtime_ns < inc->cache_mtime_ns;
 }
 
+/* Reads the open file fd (closing it) into *data (caller frees; NULL
+ * when it is not r's size) and its stat into *st: 1 when its bytes
+ * hash to what r recorded. */
+static int
+read_as_recorded(int fd, const old_rec *r, struct stat *st, char **data)
+{
+	char got[33];
+	incr_hash h;
+	int ok = 0;
+
+	*data = NULL;
+	if (fstat(fd, st) == 0 && S_ISREG(st->st_mode) &&
+	    (size_t)st->st_size == r->size) {
+		*data = xmalloc(r->size + 1);
+		if (read(fd, *data, r->size + 1) == (ssize_t)r->size) {
+			incr_hash_init(&h);
+			incr_hash_add(&h, *data, r->size);
+			incr_hash_hex(&h, got);
+			ok = !strcmp(got, r->ohash);
+		}
+	}
+	close(fd);
+	return ok;
+}
+
 /* In place (incr_in_place): OUT/rel stays where it is, and the commit
  * leaves it (incr_kept), when it is what r recorded — by its stat, else
  * by its bytes — and lies in OUT's own folders, reached through no
@@ -1481,8 +1506,7 @@ verify_in_place(incr *inc, const old_rec *r, const char *staging,
 	int ofd, sfd, fd, ok = 0;
 	const char *base;
 	struct stat st;
-	char *data = NULL, got[33];
-	incr_hash h;
+	char *data = NULL;
 
 	if (!carry_dir_of(inc, staging, rel, &ofd, &sfd))
 		return 0;   /* a file at the top, or no such folder: made */
@@ -1494,17 +1518,7 @@ verify_in_place(incr *inc, const old_rec *r, const char *staging,
 		fd = openat(ofd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			return 0;
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (size_t)st.st_size == r->size) {
-			data = xmalloc(r->size + 1);
-			if (read(fd, data, r->size + 1) == (ssize_t)r->size) {
-				incr_hash_init(&h);
-				incr_hash_add(&h, data, r->size);
-				incr_hash_hex(&h, got);
-				ok = !strcmp(got, r->ohash);
-			}
-		}
-		close(fd);
+		ok = read_as_recorded(fd, r, &st, &data);
 		if (!ok) {
 			free(data);
 			return 0;
@@ -1525,9 +1539,8 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
     const char *rel, char **data_out, file_stat *carried)
 {
 	int ofd, sfd;
-	char *path, *data = NULL, got[33];
+	char *path, *data = NULL;
 	struct stat st;
-	incr_hash h;
 	int fd, ok = 0;
 
 	*data_out = NULL;
@@ -1560,17 +1573,7 @@ verify_and_carry(incr *inc, const old_rec *r, const char *staging,
 	free(path);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size == r->size) {
-		data = xmalloc(r->size + 1);
-		if (read(fd, data, r->size + 1) == (ssize_t)r->size) {
-			incr_hash_init(&h);
-			incr_hash_add(&h, data, r->size);
-			incr_hash_hex(&h, got);
-			ok = !strcmp(got, r->ohash);
-		}
-	}
-	close(fd);
+	ok = read_as_recorded(fd, r, &st, &data);
 	if (ok && carry_link(inc->out, staging, rel) == 0) {
 		carried->mtime_ns = stat_mtime_ns(&st);
 		carried->ino = (unsigned long long)st.st_ino;
