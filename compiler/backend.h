@@ -11,6 +11,7 @@
 #define POLICYC_BACKEND_H
 
 #include <stddef.h>
+#include <string.h>
 #include <libxml/tree.h>
 #include "diag.h"
 
@@ -95,6 +96,16 @@ backend_release(const backend_input *in, size_t i)
 {
 	if (in->release)
 		in->release(in->tree_ctx, i);
+}
+/* A path below out_dir as the user knows it, relative to OUT ("pdf/a.pdf"):
+ * diagnostics never name the staging folder, gone once the build ends. */
+static inline const char *
+backend_out_rel(const backend_input *in, const char *path)
+{
+	size_t n = strlen(in->out_dir);
+
+	return strncmp(path, in->out_dir, n) == 0 && path[n] == '/' ?
+	    path + n + 1 : path;
 }
 
 /* Writes OUT/html/.  Returns 0 on success, nonzero on a fatal failure

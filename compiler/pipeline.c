@@ -573,6 +573,130 @@ id_reserved(const project *p, const char *id, const char **what)
 	return 0;
 }
 
+/* The files the site writes in html/ beside the documents' pages, and
+ * the XML's own file in xml/: a folder of a document's id may not be
+ * named like one (judge_folders). */
+static const char *const site_files[] = {
+	"index.html", "glossary.html", "whats-new.html", "review.html",
+	"search.html", "404.html", "packs.html", "contacts.html",
+	"sources.html", "feed.xml", "sitemap.xml", "search-index.js",
+	"search.js", "page.js", "style.css", "brand.css", "review.csv",
+	"review.ics", NULL
+};
+
+static int
+ends_with(const char *s, size_t n, const char *ext)
+{
+	size_t k = strlen(ext);
+
+	return n > k && !strncmp(s + n - k, ext, k);
+}
+
+/* Document or pack id `stem`, n bytes: 1 for a document, 2 for a
+ * pack, else 0. */
+static int
+output_owner(const project *p, const strtab *ids, const char *stem, size_t n)
+{
+	char *s = xstrndup(stem, n);
+	int r = strtab_get(ids, s) >= 0;
+	size_t i;
+
+	for (i = 0; !r && i < p->npacks; i++)
+		if (p->packs[i].id && !strcmp(p->packs[i].id, s))
+			r = 2;
+	free(s);
+	return r;
+}
+
+/* What output file has the name of folder f (a leading part of an id)
+ * in one of OUT's folders, or NULL.  Caller frees. */
+static char *
+folder_clash(const project *p, const strtab *ids, const char *f)
+{
+	size_t n = strlen(f), i;
+	int who;
+
+	for (i = 0; site_files[i]; i++)
+		if (!strcasecmp(f, site_files[i]))
+			return xasprintf("the site's html/%s", site_files[i]);
+	if (!strcasecmp(f, "corpus.xml"))
+		return xstrdup("the corpus's xml/corpus.xml");
+	if (ends_with(f, n, ".html") && output_owner(p, ids, f, n - 5) == 1)
+		return xasprintf("the page html/%s of '%.*s'", f,
+		    (int)(n - 5), f);
+	if (ends_with(f, n, ".xml") && output_owner(p, ids, f, n - 4) == 1)
+		return xasprintf("the XML xml/%s of '%.*s'", f, (int)(n - 4), f);
+	if (!ends_with(f, n, ".pdf"))
+		return NULL;
+	if ((who = output_owner(p, ids, f, n - 4)) != 0)
+		return xasprintf("the PDF pdf/%s of %s'%.*s'", f,
+		    who == 2 ? "pack " : "", (int)(n - 4), f);
+	/* html/pdf/ holds the site's copies of the PDFs */
+	if (!strncmp(f, "pdf/", 4) &&
+	    (who = output_owner(p, ids, f + 4, n - 8)) != 0)
+		return xasprintf("the site's copy html/%s of the PDF of "
+		    "%s'%.*s'", f, who == 2 ? "pack " : "", (int)(n - 8), f + 4);
+	return NULL;
+}
+
+/*
+ * A folder of an id named like a file another output already is: the
+ * page of "z" is html/z.html, so a document "z.html/a" would need
+ * html/z.html to be a folder; likewise xml/z.xml, pdf/z.pdf (a
+ * document's or a pack's), the site's copies of the PDFs in html/pdf/,
+ * and the site's own files (html/feed.xml, xml/corpus.xml...).  One of
+ * the two would not be written, and the build would fail where check
+ * had said nothing.  That folder of the id gets "-2" (every document in
+ * it alike, so they stay together), an id-reserved error as for the
+ * generated pages' own names.
+ */
+static void
+judge_folders(pipeline *pl, document **docs, size_t n)
+{
+	strtab *ids = strtab_new(n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		strtab_put(ids, docs[i]->id, (long)i);
+	for (i = 0; i < n; i++) {
+		document *d = docs[i];
+		char *id = xstrdup(d->id), *slash, *what = NULL, *first = NULL;
+
+		for (slash = strchr(id, '/'); slash; slash = strchr(slash + 1,
+		    '/')) {
+			char *w, *fresh;
+			size_t k = (size_t)(slash - id);
+
+			*slash = '\0';
+			w = folder_clash(pl->p, ids, id);
+			if (w && !what) {
+				what = w;
+				first = xstrdup(id);
+			} else
+				free(w);
+			*slash = '/';
+			if (!w)
+				continue;
+			fresh = xasprintf("%.*s-2%s", (int)k, id, slash);
+			free(id);
+			id = fresh;
+			slash = id + k + 2;
+		}
+		if (what) {
+			diag_report_sev(pl->ds, SEV_ERROR, R_ID_RESERVED,
+			    d->path, 0, 0, "id '%s' has a folder '%s' where %s "
+			    "is written; published as '%s'", d->id, first, what,
+			    id);
+			free(d->id);
+			d->id = id;
+		} else
+			free(id);
+		free(what);
+		free(first);
+	}
+	strtab_free(ids);
+}
+
 /* An id every output path can be made from: unsafe segments ("", ".",
  * "..", control characters, backslashes) are replaced, long segments cut
  * at a character boundary.  Caller frees. */
@@ -674,6 +798,7 @@ judge_ids(pipeline *pl, document **docs, size_t n)
 			d->id = fresh;
 		}
 	}
+	judge_folders(pl, docs, n);
 }
 
 /* The glossary a project names, read only from inside the project. */

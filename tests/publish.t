@@ -11,7 +11,7 @@ set -e
 # every test case but the sandbox ones (their time limits are the clock's)
 cases=$(find "$ROOT/tests/cases" -name policyc.yaml | sed 's|/policyc.yaml$||' |
     grep -v '/sandbox' | sort)
-plan $((77 + $(printf '%s\n' $cases | grep -c .)))
+plan $((103 + $(printf '%s\n' $cases | grep -c .)))
 
 T="--today 2026-11-23"
 doc() {   # doc FILE TITLE [BODY]
@@ -107,6 +107,41 @@ check "reserved: index.md keeps its XML" [ -f "$TMP/reserved-out/xml/index.xml" 
 check "reserved: corpus.xml is the corpus" grep -q "<corpus" "$TMP/reserved-out/xml/corpus.xml"
 run_policyc check "$P" $T
 like "$out" "published as 'corpus-2' \[id-reserved\]" "reserved ids: check says it too"
+
+# -- a folder of an id named like another output's file: pdf/z.pdf is
+# z's PDF, so z.pdf/a would need it to be a folder.  Judged before any
+# back end, so check says it, and build publishes both.
+P=$TMP/folders
+make_project "$P" "title: Folders
+rules:
+  orphan: off
+packs:
+  - id: handbook
+    title: Handbook
+    include: { types: [policy] }"
+for id in z z.pdf/a y y.xml/a x x.html/a handbook.pdf/b pdf/x.pdf/c feed.xml/d corpus.xml/e w w.pdf/w.xml/f plain.pdf/g; do
+	mkdir -p "$P/policies/$(dirname "$id")"
+	doc "$P/policies/$id.md" "Doc $id" "Body of $id."
+done
+run_policyc check "$P" $T
+is "$rc" 1 "folder named like a file: check fails"
+checked=$out
+run_policyc build "$P" -o "$TMP/folders-out" $T
+is "$rc" 0 "folder named like a file: build publishes"
+is "$(printf '%s\n' "$err" | grep -v '^[0-9]* error')" "$(printf '%s\n' "$checked" | grep -v '^[0-9]* error')" "folder named like a file: build says what check said"
+unlike "$err" "pdf-write\\|output-error\\|tmp-" "folder named like a file: no back end fails to write"
+like "$err" "^policies/z.pdf/a.md:0:0: error: id 'z.pdf/a' has a folder 'z.pdf' where the PDF pdf/z.pdf of 'z' is written; published as 'z.pdf-2/a' \[id-reserved\]" "z.pdf/a: id-reserved, located"
+like "$err" "'y.xml/a' has a folder 'y.xml' where the XML xml/y.xml of 'y'" "y.xml/a: the XML's file"
+like "$err" "'x.html/a' has a folder 'x.html' where the page html/x.html of 'x'" "x.html/a: the page"
+like "$err" "'handbook.pdf/b' has a folder 'handbook.pdf' where the PDF pdf/handbook.pdf of pack 'handbook'" "handbook.pdf/b: the pack's PDF"
+like "$err" "'pdf/x.pdf/c' has a folder 'pdf/x.pdf' where the site's copy html/pdf/x.pdf" "pdf/x.pdf/c: the site's copy of a PDF"
+like "$err" "'feed.xml/d' has a folder 'feed.xml' where the site's html/feed.xml" "feed.xml/d: the site's feed"
+like "$err" "'corpus.xml/e' has a folder 'corpus.xml' where the corpus's xml/corpus.xml" "corpus.xml/e: the corpus XML"
+like "$err" "published as 'w.pdf-2/w.xml/f'" "w.pdf/w.xml/f: only the folder that clashes is renamed"
+unlike "$err" "plain.pdf/g" "plain.pdf/g: a folder named .pdf with no such PDF is fine"
+for f in pdf/z.pdf-2/a.pdf xml/y.xml-2/a.xml html/x.html-2/a.html pdf/handbook.pdf-2/b.pdf html/pdf/x.pdf-2/c.html html/feed.xml-2/d.html xml/corpus.xml-2/e.xml html/plain.pdf/g.html pdf/z.pdf xml/y.xml html/x.html pdf/handbook.pdf html/feed.xml; do
+	check "folder named like a file: $f published" [ -f "$TMP/folders-out/$f" ]
+done
 
 # -- an empty content folder is said, not "0 documents" and exit 0
 P=$TMP/nodocs

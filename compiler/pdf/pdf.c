@@ -62,7 +62,8 @@ write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
 	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, f->id);
 	if (fsio_mkdir_parent(path) != 0) {
 		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, f->path, 0, 0,
-		    "cannot make the folder for %s", path);
+		    "cannot make the folder for %s: %s",
+		    backend_out_rel(in, path), strerror(errno));
 		free(path);
 		return 1;
 	}
@@ -244,16 +245,15 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, id);
 	subject = xasprintf("Policy pack of %zu document%s", ndocs,
 	    ndocs == 1 ? "" : "s");
-	if (fsio_mkdir_parent(path) == 0)
-		rc = pdfdraw_write(t, in, path, &out, title ? title : id,
-		    subject, id);
-	if (rc == 0)
-		rc = pdftag_finish(in, path, &out, t->st->lang);
-	else {
+	/* each step says why it failed, once */
+	if (fsio_mkdir_parent(path) != 0) {
 		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, "policyc.yaml",
-		    0, 0, "cannot make the folder for %s", path);
+		    0, 0, "cannot make the folder for %s: %s",
+		    backend_out_rel(in, path), strerror(errno));
 		rc = 1;
-	}
+	} else if ((rc = pdfdraw_write(t, in, path, &out, title ? title : id,
+	    subject, id)) == 0)
+		rc = pdftag_finish(in, path, &out, t->st->lang);
 	/* The documents' running headers go back to their own titles, and
 	 * they stand under no section until the next pack says. */
 	pdfpack_sections_clear(docs, ndocs);

@@ -871,12 +871,14 @@ finish_file(const backend_input *in, const char *path,
 	if (fclose(ps->fp) != 0 && !ps->err)
 		ps->err = errno ? errno : EIO;
 	if (ps->err) {
-		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, path, 0, 0,
+		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
+		    backend_out_rel(in, path), 0, 0,
 		    "cannot write PDF: %s", strerror(ps->err));
 		return 1;
 	}
 	if (status != CAIRO_STATUS_SUCCESS) {
-		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, path, 0, 0,
+		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
+		    backend_out_rel(in, path), 0, 0,
 		    "cannot write PDF: %s", cairo_status_to_string(status));
 		return 1;
 	}
@@ -996,7 +998,8 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 		    publish_fopen(in->out_dir, path + ol + 1) : NULL;
 	}
 	if (!ps.fp) {
-		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, path, 0, 0,
+		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
+		    backend_out_rel(in, path), 0, 0,
 		    "cannot create PDF: %s", strerror(errno));
 		return 1;
 	}

@@ -949,7 +949,8 @@ pdftag_finish(const backend_input *in, const char *path,
 			why = strerror(errno);
 	}
 	if (why || qpdf_has_error(c.q)) {
-		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, path, 0, 0,
+		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
+		    backend_out_rel(in, path), 0, 0,
 		    "cannot make the PDF accessible: %s", why ? why :
 		    qpdf_get_error_full_text(c.q, qpdf_get_error(c.q)));
 		rc = 1;
