@@ -684,16 +684,10 @@ link_pdfs(const char *from, const char *to, diag_set *ds, incr *inc,
 {
 	DIR *dir = opendir(from);
 	struct dirent *e;
-	int rc = 0;
+	int rc = 0, made = 0;
 
 	if (dir == NULL)
 		return 0;
-	if (fsio_mkdirs(to) != 0) {
-		diag_report(ds, R_OUTPUT_ERROR, "", 0, 0, "cannot create %s: %s",
-		    to, strerror(errno));
-		closedir(dir);
-		return 1;
-	}
 	while (rc == 0 && (e = readdir(dir)) != NULL) {
 		char *a, *b;
 		if (e->d_name[0] == '.')
@@ -703,8 +697,17 @@ link_pdfs(const char *from, const char *to, diag_set *ds, incr *inc,
 		b = path_join(to, e->d_name);
 		if (fsio_is_dir(a))
 			rc = link_pdfs(a, b, ds, inc, r);
-		else if (str_has_suffix(e->d_name, ".pdf") &&
-		    (!inc || incr_kept(inc, r)) && link(a, b) != 0 &&
+		else if (!str_has_suffix(e->d_name, ".pdf") ||
+		    (inc && !incr_kept(inc, r)))
+			;
+		/* the folder made for its first PDF only: OUT's folder of a
+		 * deleted document's PDF holds nothing kept, and an empty
+		 * folder here would keep OUT's copy of it (fsio.c's prune) */
+		else if (!made && fsio_mkdirs(to) != 0) {
+			diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
+			    "cannot create %s: %s", to, strerror(errno));
+			rc = 1;
+		} else if ((made = 1) && link(a, b) != 0 &&
 		    fsio_copy(a, b) != 0) {
 			diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
 			    "cannot write %s: %s", b, strerror(errno));

@@ -10,7 +10,7 @@
 # OUT both succeed and leave a cache the next build trusts.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 145
+plan 148
 
 T="--today 2026-11-23"
 P=$TMP/p
@@ -276,6 +276,14 @@ pdf_both "with PDFs, a body grown by pages"
 rm "$TMP/pdf-inc/html/pdf/z/z1.pdf" && echo junk > "$TMP/pdf-inc/html/pdf/z/z1.pdf"
 printf '\nOne more line.\n' >> "$P/policies/z/z2.md"
 pdf_both "with PDFs, the site's copy of a kept PDF replaced"
+# a document alone in its folder deleted: its PDF, its copy in html/pdf/
+# and both folders go (no empty folder kept in OUT)
+doc "$P/policies/solo/only.md" "Solo" "Alone in its folder."
+pdf_both "with PDFs, a document alone in a folder"
+rm -r "$P/policies/solo"
+pdf_both "with PDFs, the folder's one document deleted"
+check "with PDFs, one document deleted: no empty folder left" sh -c \
+    '[ -z "$(find "$1" -type d -empty)" ]' _ "$TMP/pdf-inc"
 
 # -- nothing changed: every page carried over
 a=$(ino a); z=$(ino z/z1)
