@@ -2,11 +2,13 @@
  * pdf.c — the PDF back end's entry point, pdf_render (backend.h), which
  * the core reaches through policyc_pdf_backend (pdfmodule.c).  Lays
  * out every document in parallel (jobs_run on in->jobs threads; each
- * worker number has its own Pango font map and context), writes
- * OUT/pdf/<id>.pdf from each worker, then builds every pack of corpus.xml
- * — cover, contents, the documents' already shaped flows, glossary — into
- * OUT/pdf/<pack-id>.pdf.  Any file that cannot be written fails the
- * render (and so the build); the input was judged before it ran.
+ * worker number has its own Pango font map and context); draws every
+ * pack of corpus.xml — cover, contents, the documents' already shaped
+ * flows, glossary — into OUT/pdf/<pack-id>.pdf, one at a time; then, in
+ * parallel again, makes the packs' files accessible while each worker
+ * draws and tags documents' own OUT/pdf/<id>.pdf.  Any file that cannot
+ * be written fails the render (and so the build); the input was judged
+ * before it ran.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,6 +33,10 @@ typedef struct {
 	int *failed;          /* per worker number: a write failed */
 	char **rels;          /* per document: pdf/<id>.pdf, or NULL */
 	unsigned char *in_pack;   /* per document: a pack includes it */
+	unsigned char *to_write;  /* per document: laid out, its own PDF
+	                             not carried over */
+	struct drawn_pack **packs;    /* drawn, to be tagged */
+	size_t npacks;
 } job;
 
 static char *
@@ -83,12 +89,13 @@ write_document(pdf_thread *t, const backend_input *in, pdf_flow *f)
 	return rc;
 }
 
-/* jobs_fn: lays out, paginates and writes document i on worker w.  A
- * PDF the build cache carries over from the previous OUT (its tree and
- * pdf_identity as they were) is linked instead of written, and laid out
- * only when a pack needs its pages. */
+/* jobs_fn: lays out and paginates document i on worker w (its PDF is
+ * written by write_job, once the packs are drawn).  A PDF the build
+ * cache carries over from the previous OUT (its tree and pdf_identity
+ * as they were) is linked instead of written, and laid out only when a
+ * pack needs its pages. */
 static void
-work(void *ctx, size_t i, int w)
+layout_job(void *ctx, size_t i, int w)
 {
 	job *j = ctx;
 	const backend_input *in = j->in;
@@ -119,12 +126,7 @@ work(void *ctx, size_t i, int w)
 	f = pdfflow_document(&j->ts[w], in, doc);
 	pdfpage_paginate(f, j->st);
 	j->flows[i] = f;
-	if (carried)
-		return;
-	if (write_document(&j->ts[w], j->in, f) != 0)
-		j->failed[w] = 1;
-	else if (rel)
-		incr_wrote_file(j->in->incr, INCR_PDF, i, j->in->out_dir, rel);
+	j->to_write[i] = !carried;
 }
 
 /* Which documents a pack includes (their flows are needed whether or
@@ -179,48 +181,78 @@ pack_docs(const backend_input *in, xmlNodePtr pk, pdf_flow **flows,
 	return docs;
 }
 
-/* Writes one pack's PDF; 0 on success. */
-static int
-render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
+/* A pack drawn by draw_pack, its file to be made accessible by
+ * tag_pack: everything pdftag_finish reads from is kept until then. */
+typedef struct drawn_pack {
+	char *path;
+	pdf_out out;
+	pdf_flow **all, **docs, *fc, *fct, *fg;
+	pdfprofile *own;
+	xmlNodePtr *terms;
+	int failed;
+} drawn_pack;
+
+static void
+drawn_pack_free(drawn_pack *dp)
+{
+	if (!dp)
+		return;
+	pdfflow_free(dp->fc);
+	pdfflow_free(dp->fct);
+	pdfflow_free(dp->fg);
+	pdfprofile_release(dp->own);
+	free(dp->all);
+	free(dp->docs);
+	free(dp->terms);
+	free(dp->path);
+	free(dp);
+}
+
+/* Lays out and draws one pack's PDF; the pack to tag, or NULL when it
+ * has no safe id.  Runs while no worker does: it shapes text (the
+ * cover, contents, glossary) and sets the member documents' running
+ * headers, sections and first pages for its own drawing, putting the
+ * headers and sections back before it returns; the documents' own PDFs,
+ * drawn after it, set their first page themselves. */
+static drawn_pack *
+draw_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
     pdf_flow **flows)
 {
 	char *id = xmlread_attr(pk, "id"), *title = xmlread_attr(pk, "title");
 	char *cover = xmlread_attr(pk, "cover"), *gl = xmlread_attr(pk, "glossary");
-	pdf_flow **docs, **all, *fc = NULL, *fct, *fg = NULL;
-	pdfprofile *own;
+	drawn_pack *dp = NULL;
+	pdf_flow **docs, **all;
 	size_t ndocs = 0, nall = 0, i, nterms = 0;
-	xmlNodePtr *terms = NULL;
 	int page;
-	pdf_out out;
-	char *path, *subject;
-	int rc = 0;
+	char *subject;
 
 	if (!id || !document_id_safe(id))
 		goto done;
-	docs = pack_docs(in, pk, flows, &ndocs);
-	own = pdfprofile_pack(t, in, pk, flows, docs, ndocs);  /* its audience */
-	all = xcalloc(ndocs + 4, sizeof *all);
+	dp = xcalloc(1, sizeof *dp);
+	docs = dp->docs = pack_docs(in, pk, flows, &ndocs);
+	dp->own = pdfprofile_pack(t, in, pk, flows, docs, ndocs);  /* its audience */
+	all = dp->all = xcalloc(ndocs + 4, sizeof *all);
 	if (cover && !strcmp(cover, "true")) {
-		fc = pdfflow_cover(t, in, pk, docs, ndocs);
-		fc->no_chrome = 1;   /* a cover is a page of its own design */
+		dp->fc = pdfflow_cover(t, in, pk, docs, ndocs);
+		dp->fc->no_chrome = 1;   /* a cover is a page of its own design */
 	}
 	if (gl && !strcmp(gl, "true"))
-		terms = pdfpack_terms(in, docs, ndocs, &nterms);
+		dp->terms = pdfpack_terms(in, docs, ndocs, &nterms);
 	pdfpack_sections(in, docs, ndocs);
-	fct = pdfflow_contents(t, in, docs, ndocs, nterms > 0);
-	if (fc)
-		all[nall++] = fc;
-	all[nall++] = fct;
+	dp->fct = pdfflow_contents(t, in, docs, ndocs, nterms > 0);
+	if (dp->fc)
+		all[nall++] = dp->fc;
+	all[nall++] = dp->fct;
 	for (i = 0; i < ndocs; i++)
 		all[nall++] = docs[i];
 	for (i = 0; i < nall; i++) {
 		free(all[i]->header);
-		all[i]->header = xstrdup(all[i] == fc || all[i] == fct ?
+		all[i]->header = xstrdup(all[i] == dp->fc || all[i] == dp->fct ?
 		    (title ? title : id) : all[i]->title);
 	}
-	if (fc)
-		pdfpage_paginate(fc, t->st);
-	pdfpage_paginate(fct, t->st);
+	if (dp->fc)
+		pdfpage_paginate(dp->fc, t->st);
+	pdfpage_paginate(dp->fct, t->st);
 	/* The glossary gives the pages a term is used on: it is made once
 	 * the pages before it are known (it only comes after them). */
 	page = 1;
@@ -229,31 +261,33 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		page += (int)all[i]->npages;
 	}
 	if (nterms)
-		fg = pdfflow_glossary(t, in, terms, nterms, docs, ndocs);
-	if (fg) {
-		free(fg->header);
-		fg->header = xstrdup(title ? title : id);
-		pdfpage_paginate(fg, t->st);
-		all[nall++] = fg;
+		dp->fg = pdfflow_glossary(t, in, dp->terms, nterms, docs, ndocs);
+	if (dp->fg) {
+		free(dp->fg->header);
+		dp->fg->header = xstrdup(title ? title : id);
+		pdfpage_paginate(dp->fg, t->st);
+		all[nall++] = dp->fg;
 	}
-	memset(&out, 0, sizeof out);
-	out.flows = all;
-	out.nflows = nall;
-	out.in_pack = 1;
-	out.has_glossary = fg != NULL;
-	out.pack_title = title;
-	path = xasprintf("%s/pdf/%s.pdf", in->out_dir, id);
+	dp->out.flows = all;
+	dp->out.nflows = nall;
+	dp->out.in_pack = 1;
+	dp->out.has_glossary = dp->fg != NULL;
+	dp->out.pack_title = NULL;   /* the title is freed below */
+	dp->path = xasprintf("%s/pdf/%s.pdf", in->out_dir, id);
 	subject = xasprintf("Policy pack of %zu document%s", ndocs,
 	    ndocs == 1 ? "" : "s");
 	/* each step says why it failed, once */
-	if (fsio_mkdir_parent(path) != 0) {
+	if (fsio_mkdir_parent(dp->path) != 0) {
 		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, "policyc.yaml",
 		    0, 0, "cannot make the folder for %s: %s",
-		    backend_out_rel(in, path), strerror(errno));
-		rc = 1;
-	} else if ((rc = pdfdraw_write(t, in, path, &out, title ? title : id,
-	    subject, id)) == 0)
-		rc = pdftag_finish(in, path, &out, t->st->lang);
+		    backend_out_rel(in, dp->path), strerror(errno));
+		dp->failed = 1;
+	} else {
+		dp->out.pack_title = title;
+		dp->failed = pdfdraw_write(t, in, dp->path, &dp->out,
+		    title ? title : id, subject, id) != 0;
+		dp->out.pack_title = NULL;
+	}
 	/* The documents' running headers go back to their own titles, and
 	 * they stand under no section until the next pack says. */
 	pdfpack_sections_clear(docs, ndocs);
@@ -262,20 +296,44 @@ render_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		docs[i]->header = xstrdup(docs[i]->title);
 	}
 	free(subject);
-	free(path);
-	pdfflow_free(fc);
-	pdfflow_free(fct);
-	pdfflow_free(fg);
-	pdfprofile_release(own);
-	free(all);
-	free(docs);
-	free(terms);
 done:
 	free(id);
 	free(title);
 	free(cover);
 	free(gl);
-	return rc;
+	return dp;
+}
+
+/* Makes a drawn pack's file accessible (pdftag.c); 0 on success. */
+static int
+tag_pack(const backend_input *in, pdf_thread *t, drawn_pack *dp)
+{
+	return dp->failed || pdftag_finish(in, dp->path, &dp->out,
+	    t->st->lang) != 0;
+}
+
+/* jobs_fn of the last pass: the packs drawn are tagged first (the
+ * longest items, so they start at once), beside them every document
+ * laid out and not carried over is drawn and tagged. */
+static void
+write_job(void *ctx, size_t k, int w)
+{
+	job *j = ctx;
+	size_t i;
+
+	if (k < j->npacks) {
+		if (j->packs[k] && tag_pack(j->in, &j->ts[w], j->packs[k]))
+			j->failed[w] = 1;
+		return;
+	}
+	i = k - j->npacks;
+	if (!j->to_write[i])
+		return;
+	if (write_document(&j->ts[w], j->in, j->flows[i]) != 0)
+		j->failed[w] = 1;
+	else if (j->rels[i])
+		incr_wrote_file(j->in->incr, INCR_PDF, i, j->in->out_dir,
+		    j->rels[i]);
 }
 
 /* The font pins (pdffont.c) are the process's: editions built side by
@@ -317,13 +375,29 @@ pdf_render_all(const backend_input *given)
 		if (in->ids[k] && document_id_safe(in->ids[k]))
 			j.rels[k] = xasprintf("pdf/%s.pdf", in->ids[k]);
 	mark_pack_members(in, packs, j.in_pack);
-	jobs_run(in->ndocs, n, work, &j);
+	j.to_write = xcalloc(in->ndocs + 1, 1);
+	/* Three passes.  Every document laid out (in parallel); each pack
+	 * drawn from their flows (one at a time: a pack sets its members'
+	 * headers and sections while it draws); then the packs' files made
+	 * accessible beside the documents' own PDFs, drawn and tagged (in
+	 * parallel: tagging reads the flows, drawing a document writes
+	 * only its first page).  A pack's tagging with qpdf is the longest
+	 * single item (1.4 s for a 500-page pack), and it no longer waits
+	 * for the documents' PDFs, nor they for it. */
+	jobs_run(in->ndocs, n, layout_job, &j);
+	for (p = packs ? packs->children : NULL; p; p = p->next)
+		if (xmlread_is(p, "pack")) {
+			j.packs = xrealloc(j.packs, (j.npacks + 1) *
+			    sizeof *j.packs);
+			j.packs[j.npacks++] = draw_pack(&j.ts[0], in, p, j.flows);
+		}
+	jobs_run(j.npacks + in->ndocs, n, write_job, &j);
 	for (i = 0; i < n; i++)
 		failed |= j.failed[i];
-	for (p = packs ? packs->children : NULL; p; p = p->next)
-		if (xmlread_is(p, "pack") &&
-		    render_pack(&j.ts[0], in, p, j.flows) != 0)
-			failed = 1;
+	for (k = 0; k < j.npacks; k++)
+		drawn_pack_free(j.packs[k]);
+	free(j.packs);
+	free(j.to_write);
 
 	for (k = 0; k < in->ndocs; k++) {
 		pdfflow_free(j.flows[k]);
