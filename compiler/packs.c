@@ -152,5 +152,12 @@ packs_resolve(corpus *c, diag_set *ds)
 				}
 			}
 		free(in);
+		/* published all the same (a cover and contents), as an
+		 * empty folder's index page would be, but said */
+		if (m->n == 0)
+			diag_report_sev(ds, SEV_WARNING, R_CONFIG_INVALID,
+			    "policyc.yaml", pk->line, 0, "pack '%s' includes no "
+			    "document: its PDF has a cover and contents only",
+			    pk->id);
 	}
 }
