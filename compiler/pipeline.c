@@ -614,8 +614,13 @@ static char *
 folder_clash(const project *p, const strtab *ids, const char *f)
 {
 	size_t n = strlen(f), i;
+	const char *last = strrchr(f, '/');
 	int who;
 
+	/* every file an output makes has a dot in its name: most folders
+	 * are over at once */
+	if (!strchr(last ? last + 1 : f, '.'))
+		return NULL;
 	for (i = 0; site_files[i]; i++)
 		if (!strcasecmp(f, site_files[i]))
 			return xasprintf("the site's html/%s", site_files[i]);

@@ -697,21 +697,25 @@ link_pdfs(const char *from, const char *to, diag_set *ds, incr *inc,
 		b = path_join(to, e->d_name);
 		if (fsio_is_dir(a))
 			rc = link_pdfs(a, b, ds, inc, r);
-		else if (!str_has_suffix(e->d_name, ".pdf") ||
-		    (inc && !incr_kept(inc, r)))
-			;
-		/* the folder made for its first PDF only: OUT's folder of a
-		 * deleted document's PDF holds nothing kept, and an empty
-		 * folder here would keep OUT's copy of it (fsio.c's prune) */
-		else if (!made && fsio_mkdirs(to) != 0) {
-			diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
-			    "cannot create %s: %s", to, strerror(errno));
-			rc = 1;
-		} else if ((made = 1) && link(a, b) != 0 &&
-		    fsio_copy(a, b) != 0) {
-			diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
-			    "cannot write %s: %s", b, strerror(errno));
-			rc = 1;
+		else if (str_has_suffix(e->d_name, ".pdf") &&
+		    (!inc || incr_kept(inc, r))) {
+			/* the folder made for its first PDF only: OUT's folder
+			 * of a deleted document's PDF holds nothing kept, and an
+			 * empty folder here would keep OUT's copy of it (fsio.c's
+			 * prune) */
+			if (!made && fsio_mkdirs(to) != 0) {
+				diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
+				    "cannot create %s: %s", to, strerror(errno));
+				rc = 1;
+			} else {
+				made = 1;
+				if (link(a, b) != 0 && fsio_copy(a, b) != 0) {
+					diag_report(ds, R_OUTPUT_ERROR, "", 0, 0,
+					    "cannot write %s: %s", b,
+					    strerror(errno));
+					rc = 1;
+				}
+			}
 		}
 		free(a);
 		free(b);

@@ -210,10 +210,10 @@ drawn_pack_free(drawn_pack *dp)
 
 /* Lays out and draws one pack's PDF; the pack to tag, or NULL when it
  * has no safe id.  Runs while no worker does: it shapes text (the
- * cover, contents, glossary) and sets the member documents' running
- * headers, sections and first pages for its own drawing, putting the
- * headers and sections back before it returns; the documents' own PDFs,
- * drawn after it, set their first page themselves. */
+ * cover, contents, glossary) and sets the member documents' sections
+ * and first pages for its own drawing, clearing the sections before it
+ * returns; the documents' own PDFs, drawn after it, set their first
+ * page themselves. */
 static drawn_pack *
 draw_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
     pdf_flow **flows)
@@ -245,11 +245,14 @@ draw_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	all[nall++] = dp->fct;
 	for (i = 0; i < ndocs; i++)
 		all[nall++] = docs[i];
-	for (i = 0; i < nall; i++) {
-		free(all[i]->header);
-		all[i]->header = xstrdup(all[i] == dp->fc || all[i] == dp->fct ?
-		    (title ? title : id) : all[i]->title);
+	/* the pack's own pages run under its title; a document's under
+	 * its own, as in its PDF (pdftext.c) */
+	if (dp->fc) {
+		free(dp->fc->header);
+		dp->fc->header = xstrdup(title ? title : id);
 	}
+	free(dp->fct->header);
+	dp->fct->header = xstrdup(title ? title : id);
 	if (dp->fc)
 		pdfpage_paginate(dp->fc, t->st);
 	pdfpage_paginate(dp->fct, t->st);
@@ -272,7 +275,6 @@ draw_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 	dp->out.nflows = nall;
 	dp->out.in_pack = 1;
 	dp->out.has_glossary = dp->fg != NULL;
-	dp->out.pack_title = NULL;   /* the title is freed below */
 	dp->path = xasprintf("%s/pdf/%s.pdf", in->out_dir, id);
 	subject = xasprintf("Policy pack of %zu document%s", ndocs,
 	    ndocs == 1 ? "" : "s");
@@ -282,19 +284,11 @@ draw_pack(pdf_thread *t, const backend_input *in, xmlNodePtr pk,
 		    0, 0, "cannot make the folder for %s: %s",
 		    backend_out_rel(in, dp->path), strerror(errno));
 		dp->failed = 1;
-	} else {
-		dp->out.pack_title = title;
+	} else
 		dp->failed = pdfdraw_write(t, in, dp->path, &dp->out,
 		    title ? title : id, subject, id) != 0;
-		dp->out.pack_title = NULL;
-	}
-	/* The documents' running headers go back to their own titles, and
-	 * they stand under no section until the next pack says. */
+	/* the documents stand under no section until the next pack says */
 	pdfpack_sections_clear(docs, ndocs);
-	for (i = 0; i < ndocs; i++) {
-		free(docs[i]->header);
-		docs[i]->header = xstrdup(docs[i]->title);
-	}
 	free(subject);
 done:
 	free(id);

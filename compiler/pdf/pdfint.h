@@ -175,7 +175,6 @@ typedef struct {
 	int in_pack;
 	int has_glossary;
 	int total_pages;
-	const char *pack_title;
 } pdf_out;
 
 /* pdfstyle.c */
