@@ -11,7 +11,7 @@ set -e
 # every test case but the sandbox ones (their time limits are the clock's)
 cases=$(find "$ROOT/tests/cases" -name policyc.yaml | sed 's|/policyc.yaml$||' |
     grep -v '/sandbox' | sort)
-plan $((103 + $(printf '%s\n' $cases | grep -c .)))
+plan $((107 + $(printf '%s\n' $cases | grep -c .)))
 
 T="--today 2026-11-23"
 doc() {   # doc FILE TITLE [BODY]
@@ -142,6 +142,25 @@ unlike "$err" "plain.pdf/g" "plain.pdf/g: a folder named .pdf with no such PDF i
 for f in pdf/z.pdf-2/a.pdf xml/y.xml-2/a.xml html/x.html-2/a.html pdf/handbook.pdf-2/b.pdf html/pdf/x.pdf-2/c.html html/feed.xml-2/d.html xml/corpus.xml-2/e.xml html/plain.pdf/g.html pdf/z.pdf xml/y.xml html/x.html pdf/handbook.pdf html/feed.xml; do
 	check "folder named like a file: $f published" [ -f "$TMP/folders-out/$f" ]
 done
+
+# -- a pack whose rules match no document: said (check and build alike),
+# published all the same, and its line on the packs page ends cleanly
+P=$TMP/emptypack
+make_project "$P" "title: Empty pack
+rules:
+  orphan: off
+packs:
+  - id: nobody
+    title: Nobody
+    include: { types: [no-such-type] }"
+doc "$P/policies/one.md" "One" "Text."
+run_policyc check "$P" $T
+like "$out" "^policyc.yaml:[0-9]*:0: warning: pack 'nobody' includes no document: its PDF has a cover and contents only \[config-invalid\]" "empty pack: a located warning"
+run_policyc build "$P" -o "$TMP/emptypack-out" $T
+like "$err" "pack 'nobody' includes no document" "empty pack: build says it too"
+check "empty pack: its PDF is published" [ -f "$TMP/emptypack-out/pdf/nobody.pdf" ]
+check "empty pack: the packs page says 0 documents, no dangling colon" sh -c \
+    'grep -q "0 documents</span>" "$1" && ! grep -q "0 documents: *</span>" "$1"' _ "$TMP/emptypack-out/html/packs.html"
 
 # -- an empty content folder is said, not "0 documents" and exit 0
 P=$TMP/nodocs

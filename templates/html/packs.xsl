@@ -42,7 +42,7 @@
                       <span>
                         <xsl:value-of select="count(include)"/>
                         <xsl:text> document</xsl:text><xsl:if test="count(include) != 1">s</xsl:if>
-                        <xsl:text>: </xsl:text>
+                        <xsl:if test="include"><xsl:text>: </xsl:text></xsl:if>
                         <xsl:for-each select="include">
                           <xsl:if test="position() &gt; 1">, </xsl:if>
                           <xsl:value-of select="key('doc', @ref)/@title"/>
