@@ -43,7 +43,7 @@ function xmllint(file) {
 }
 function copyDir(from, to) { fs.cpSync(from, to, { recursive: true }); }
 
-console.log('1..22');
+console.log('1..23');
 const out = path.join(tmp, 'out');
 const r = build(path.join(top, 'content'), out);
 const html = path.join(out, 'html');
@@ -349,6 +349,36 @@ ok(metaCsp.length === 0 && xp(upage, `count(//${L('div')}[@class='table-wrap' an
    xp(upage, `count(//${L('input')}[@type='checkbox' and @aria-label])`) === '2',
    'every page has a Content-Security-Policy and no inline style; tables scroll in a focusable, labelled region; checkboxes are labelled',
    metaCsp.map(f => path.relative(tmp, f)));
+
+// Body tables' column widths (pc:col-width): the shares the templates'
+// recursive pc-col-* named templates gave, pinned to the byte — a long
+// header over short dates and telephone numbers, cells past 60
+// characters, ragged rows with white space and non-ASCII text, a table
+// of a header only, and a cell's own markup — and a table of 300 columns
+// that still builds (each share rounded to a tenth of a per cent).
+const tp = path.join(tmp, 'tables');
+fs.mkdirSync(path.join(tp, 'policies'), { recursive: true });
+fs.writeFileSync(path.join(tp, 'policyc.yaml'), 'title: Tables\n');
+const rowsOf = (n, f) => Array.from({ length: n }, (_, i) => f(i + 1)).join('');
+fs.writeFileSync(path.join(tp, 'policies', 'widths.md'), '---\ntitle: Widths\nowner: O\nreview: 2030-01-01\n---\n\n' +
+  '| Date of the thing that happened | Tel |\n|---|---|\n' +
+  rowsOf(29, i => `| 2024-01-${String(i).padStart(2, '0')} | 0123 456 ${String(i).padStart(3, '0')} |\n`) + '\n' +
+  '| x | y |\n|-|-|\n' + rowsOf(5, () => `| ${'word '.repeat(40)} | w w w |\n`) + '\n' +
+  '| Name | Rôle  in   the   café | Notes |\n|---|---|---|\n| Ann | Designated Safeguarding Lead | |\n' +
+  '| Bob |  LADO | Rings the LADO on 0123 |\n| Cé | DSL — deputy | Ann\'s deputy; covers Fridays |\n| Dee |\n| Eve | a | b | extra cell |\n\n' +
+  '| Only | Header | Row |\n|---|---|---|\n\n' +
+  '| **Bold** text | `code \\| pipe` |\n|---|---|\n| *em*  spaced   out | [a link](https://example.org) |\n\n' +
+  '|' + rowsOf(300, i => ` c${i} |`) + '\n|' + rowsOf(300, () => '---|') + '\n' +
+  rowsOf(60, r => '|' + rowsOf(300, i => ` ${'x'.repeat((r * i) % 23)} |`) + '\n'));
+const rt = build(tp, path.join(tmp, 'tables-out'));
+const tpage = rt.status === 0 ? fs.readFileSync(path.join(tmp, 'tables-out', 'html', 'widths.html'), 'utf8') : '';
+const tcols = [...tpage.matchAll(/<colgroup>([\s\S]*?)<\/colgroup>/g)].map(g => [...g[1].matchAll(/<col width="([^"]*)"/g)].map(x => x[1]));
+const pinned = [['71.7%', '28.3%'], ['92.3%', '7.7%'], ['17.5%', '52.6%', '29.8%'], ['31.6%', '42.1%', '26.3%'], ['51.9%', '48.1%']];
+const wide = tcols[5] || [];
+ok(JSON.stringify(tcols.slice(0, 5)) === JSON.stringify(pinned) && wide.length === 300 &&
+   Math.abs(wide.reduce((s, w) => s + parseFloat(w), 0) - 100) <= 0.05 * wide.length && wide.every(w => /^\d+(\.\d)?%$/.test(w)),
+   'body tables: each column\'s share of the width as the templates worked it out; 300 columns too',
+   [rt.stderr.slice(-300), JSON.stringify(tcols.slice(0, 5)), wide.length, wide.slice(0, 8).join(' '), wide.reduce((s, w) => s + parseFloat(w), 0)]);
 
 // render --to html: the fragment through the same body templates.
 const md = path.join(tmp, 'frag.md');

@@ -194,22 +194,20 @@
         <!-- Fixed layout with column widths shared out from each column's
              header and typical content (as a browser's auto layout would,
              but stable from row to row and never wider than the page);
-             cols-N sets the width below which the table scrolls. -->
+             cols-N sets the width below which the table scrolls.
+             pc:col-width (compiler/htmlxsl.c) gives column i's share:
+             its header's length or its cells' mean length over the
+             first 50 rows (at most 60), whichever is more, a column of
+             short values at least its longest, and at least 5. -->
         <xsl:variable name="n" select="count(row[1]/cell)"/>
         <xsl:attribute name="class">
           <xsl:value-of select="concat('fit cols-', $n)"/>
         </xsl:attribute>
         <xsl:if test="$n &gt; 1">
-          <xsl:variable name="total">
-            <xsl:call-template name="pc-col-total"><xsl:with-param name="i" select="$n"/></xsl:call-template>
-          </xsl:variable>
           <colgroup>
             <xsl:variable name="t" select="."/>
             <xsl:for-each select="row[1]/cell">
-              <xsl:variable name="w">
-                <xsl:call-template name="pc-col-weight"><xsl:with-param name="i" select="position()"/><xsl:with-param name="t" select="$t"/></xsl:call-template>
-              </xsl:variable>
-              <col width="{format-number(100 * $w div $total, '0.#')}%"/>
+              <col width="{pc:col-width($t, position())}"/>
             </xsl:for-each>
           </colgroup>
         </xsl:if>
@@ -231,102 +229,6 @@
       </xsl:if>
     </table>
     <xsl:call-template name="pc-nl"/>
-  </xsl:template>
-
-  <!-- Column i's share of a table's width: its header's length, or its
-       cells' mean length over the first 50 rows (capped at 60 characters,
-       a line's worth), whichever is more; at least 5. -->
-  <xsl:template name="pc-col-weight">
-    <xsl:param name="i"/>
-    <xsl:param name="t" select="."/>
-    <xsl:variable name="head" select="string-length(normalize-space($t/row[@header = 'true'][1]/cell[$i])) + 2"/>
-    <xsl:variable name="rows" select="$t/row[not(@header = 'true')][position() &lt;= 50]"/>
-    <xsl:variable name="sum">
-      <xsl:call-template name="pc-col-sum">
-        <xsl:with-param name="rows" select="$rows"/>
-        <xsl:with-param name="i" select="$i"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="mean">
-      <xsl:choose>
-        <xsl:when test="count($rows) = 0">0</xsl:when>
-        <xsl:when test="$sum div count($rows) &gt; 60">60</xsl:when>
-        <xsl:otherwise><xsl:value-of select="$sum div count($rows)"/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <!-- a column of short values (dates, telephone numbers, up to 14
-         characters) is kept wide enough for its longest one -->
-    <xsl:variable name="long">
-      <xsl:call-template name="pc-col-max">
-        <xsl:with-param name="rows" select="$rows"/>
-        <xsl:with-param name="i" select="$i"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="floor">
-      <xsl:choose>
-        <xsl:when test="$long &lt;= 14 and $long &gt; 5"><xsl:value-of select="$long + 1"/></xsl:when>
-        <xsl:otherwise>5</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:choose>
-      <xsl:when test="$head &gt;= $mean and $head &gt;= $floor"><xsl:value-of select="$head"/></xsl:when>
-      <xsl:when test="$mean &gt;= $floor"><xsl:value-of select="$mean"/></xsl:when>
-      <xsl:otherwise><xsl:value-of select="$floor"/></xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <xsl:template name="pc-col-max">
-    <xsl:param name="rows"/>
-    <xsl:param name="i"/>
-    <xsl:param name="k" select="1"/>
-    <xsl:param name="acc" select="0"/>
-    <xsl:choose>
-      <xsl:when test="$k &gt; count($rows)"><xsl:value-of select="$acc"/></xsl:when>
-      <xsl:otherwise>
-        <xsl:variable name="l" select="string-length(normalize-space($rows[$k]/cell[$i]))"/>
-        <xsl:call-template name="pc-col-max">
-          <xsl:with-param name="rows" select="$rows"/>
-          <xsl:with-param name="i" select="$i"/>
-          <xsl:with-param name="k" select="$k + 1"/>
-          <xsl:with-param name="acc" select="$acc * ($acc &gt;= $l) + $l * ($l &gt; $acc)"/>
-        </xsl:call-template>
-      </xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <xsl:template name="pc-col-sum">
-    <xsl:param name="rows"/>
-    <xsl:param name="i"/>
-    <xsl:param name="k" select="1"/>
-    <xsl:param name="acc" select="0"/>
-    <xsl:choose>
-      <xsl:when test="$k &gt; count($rows)"><xsl:value-of select="$acc"/></xsl:when>
-      <xsl:otherwise>
-        <xsl:call-template name="pc-col-sum">
-          <xsl:with-param name="rows" select="$rows"/>
-          <xsl:with-param name="i" select="$i"/>
-          <xsl:with-param name="k" select="$k + 1"/>
-          <xsl:with-param name="acc" select="$acc + string-length(normalize-space($rows[$k]/cell[$i]))"/>
-        </xsl:call-template>
-      </xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <xsl:template name="pc-col-total">
-    <xsl:param name="i"/>
-    <xsl:param name="acc" select="0"/>
-    <xsl:choose>
-      <xsl:when test="$i &lt; 1"><xsl:value-of select="$acc"/></xsl:when>
-      <xsl:otherwise>
-        <xsl:variable name="w">
-          <xsl:call-template name="pc-col-weight"><xsl:with-param name="i" select="$i"/></xsl:call-template>
-        </xsl:variable>
-        <xsl:call-template name="pc-col-total">
-          <xsl:with-param name="i" select="$i - 1"/>
-          <xsl:with-param name="acc" select="$acc + $w"/>
-        </xsl:call-template>
-      </xsl:otherwise>
-    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="row" mode="body">
