@@ -377,12 +377,22 @@
   <xsl:template match="term" mode="body">
     <xsl:variable name="t" select="key('pc-term', @ref)"/>
     <a class="term" href="{$pc-root}glossary.html#{@ref}">
-      <!-- the use's own title, else its entry's definition: a string,
-           not a result tree fragment (one for every use of a term) -->
-      <xsl:variable name="def" select="normalize-space((@title[. != ''] | $t/definition[string(current()/@title) = ''])[1])"/>
-      <xsl:if test="$def != ''">
-        <xsl:attribute name="title"><xsl:value-of select="$def"/></xsl:attribute>
-      </xsl:if>
+      <!-- the use's own title, else its entry's definition: strings,
+           not a result tree fragment or a union to sort (one for every
+           use of a term) -->
+      <xsl:choose>
+        <xsl:when test="string(@title) != ''">
+          <xsl:if test="normalize-space(@title) != ''">
+            <xsl:attribute name="title"><xsl:value-of select="normalize-space(@title)"/></xsl:attribute>
+          </xsl:if>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:variable name="def" select="normalize-space($t/definition)"/>
+          <xsl:if test="$def != ''">
+            <xsl:attribute name="title"><xsl:value-of select="$def"/></xsl:attribute>
+          </xsl:if>
+        </xsl:otherwise>
+      </xsl:choose>
       <xsl:choose>
         <xsl:when test="$t/@abbr and string(.) = $t/@abbr">
           <abbr title="{$t/@name}"><xsl:apply-templates mode="body"/></abbr>
