@@ -1,6 +1,6 @@
 /*
  * escape.c — the escapers of escape.h.  All share one UTF-8 scanner
- * (utf8_seq) so each treats broken input the same way: an invalid byte
+ * (utf8_seq_len, util.c) so each treats broken input the same way: an invalid byte
  * becomes U+FFFD and the rest of the string is kept.
  */
 #include <string.h>
@@ -8,40 +8,6 @@
 #include "escape.h"
 
 static const char REPLACEMENT[] = "\xef\xbf\xbd";   /* U+FFFD */
-
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when the
- * bytes there are not one (overlong, surrogate, past U+10FFFF, cut). */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
 
 /*
  * Walks s sequence by sequence: invalid bytes become U+FFFD, single bytes
@@ -69,7 +35,7 @@ walk(buf *b, const char *s, int (*plain)(unsigned char),
 			n -= run;
 			continue;
 		}
-		k = utf8_seq(p, n);
+		k = utf8_seq_len(p, n);
 		if (k == 0) {
 			buf_puts(b, REPLACEMENT);
 			p++;

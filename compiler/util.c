@@ -211,6 +211,12 @@ slugify(const char *s)
 	return buf_detach(&b);
 }
 
+/*
+ * A file or folder name as a part of a document's id: letters and digits
+ * lower-cased, '_' and '.' kept, characters past ASCII kept as they are,
+ * and each run of anything else (spaces, punctuation, a byte that is not
+ * UTF-8 in a name written in another encoding) one '-'.
+ */
 char *
 slug_segment(const char *s)
 {
@@ -220,15 +226,59 @@ slug_segment(const char *s)
 
 	buf_init(&b);
 	for (p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || *p == '_' || *p == '.' || *p >= 0x80) {
+		size_t k = *p >= 0x80 ? utf8_seq_len(p, 4) : 1;
+
+		if (k > 1) {
+			/* a character past ASCII, as it is */
+			if (dash && b.len)
+				buf_putc(&b, '-');
+			dash = 0;
+			buf_putn(&b, (const char *)p, k);
+			p += k - 1;
+		} else if (k == 1 && (isalnum(*p) || *p == '_' || *p == '.')) {
 			if (dash && b.len)
 				buf_putc(&b, '-');
 			dash = 0;
 			buf_putc(&b, (char)tolower(*p));
 		} else
-			dash = 1;
+			dash = 1;    /* punctuation, space, a byte not UTF-8 */
 	}
 	return buf_detach(&b);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when the
+ * bytes there are not one (overlong, surrogate, past U+10FFFF, cut; a
+ * NUL ends a sequence, so n may be 4 in a NUL-terminated string). */
+size_t
+utf8_seq_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned long cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
 }
 
 int

@@ -63,6 +63,7 @@ char *slug_segment(const char *s);
 
 /* 1 when s[0..n) is valid UTF-8; else 0 and *bad_offset is the first bad
  * byte. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
 int utf8_valid(const char *s, size_t n, size_t *bad_offset);
 
 /* Joins a and b with one '/'; caller frees. */

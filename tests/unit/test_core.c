@@ -127,6 +127,14 @@ UNIT_TEST(ids_follow_the_rules)
 	id = document_id_from_relpath("04emp_conduct/01_Code of Conduct.markdown");
 	CHECK_STR(id, "04emp_conduct/01_code-of-conduct");
 	free(id);
+	/* characters past ASCII kept; a byte that is not UTF-8 (a name
+	 * written in Latin-1) is a separator, so the id stays UTF-8 */
+	id = document_id_from_relpath("Café/caf\xe9 notes\xff.md");
+	CHECK_STR(id, "café/caf-notes");
+	free(id);
+	id = document_id_from_relpath("\xc3(\xe2\x82/x.md");
+	CHECK_STR(id, "doc/x");
+	free(id);
 	CHECK(document_id_safe("a/b"));
 	CHECK(!document_id_safe("../../etc/x"));
 	CHECK(!document_id_safe("/etc/x"));

@@ -16,6 +16,7 @@
 #include "corpus.h"
 #include "harness.h"
 #include "util.h"
+#include "xmlnode.h"
 #include "xmlout.h"
 
 UNIT_TEST(brand_hex_colours)
@@ -156,6 +157,20 @@ dump_body(xmlDocPtr x)
 	s = xstrdup((const char *)xmlBufferContent(b));
 	xmlBufferFree(b);
 	return s;
+}
+
+UNIT_TEST(xml_text_made_clean)
+{
+	int owned;
+	const char *plain = "Plain caf\xc3\xa9 text\n";
+	const char *s = xmlnode_clean(plain, &owned);
+
+	CHECK(s == plain && !owned);
+	/* a control character, U+FFFF, a lone byte, a cut sequence */
+	s = xmlnode_clean("a\x01" "b\xef\xbf\xbf" "c\xe9" "d\xe2\x82", &owned);
+	CHECK(owned);
+	CHECK_STR(s, "a bc\xef\xbf\xbd" "d\xef\xbf\xbd\xef\xbf\xbd");
+	free((char *)s);
 }
 
 UNIT_TEST(xml_writer_defences)
