@@ -157,27 +157,22 @@ local SKIP = { withdrawn = true, superseded = true }
 function F.document(doc, ctx)
   if SKIP[doc.status] then return end
   F.pats = F.pats or build(ctx)
-  -- one string for the whole document (text nodes joined by "\n", which
-  -- is never part of a word), so each wording is one string.find call
-  -- per document rather than one per text node
-  local nodes, starts, parts, pos = {}, {}, {}, 1
-  doc:walk{
-    Text = function(t)
-      nodes[#nodes + 1], starts[#starts + 1], parts[#parts + 1] = t, pos, t.text
-      pos = pos + #t.text + 1
-    end,
-  }
-  local found = scan(table.concat(parts, "\n"), F.pats)
+  -- the document's text nodes joined by "\n" (never part of a word), so
+  -- each wording is one string.find call per document; where each node
+  -- starts in it, and its line and column, for the few reported
+  local text, starts, lines, columns = doc:texts()
+  local found = scan(text, F.pats)
   local k = 1
   for _, m in ipairs(found) do          -- found is in text order
     while starts[k + 1] and starts[k + 1] <= m.s do k = k + 1 end
-    local t, off = nodes[k], m.s - starts[k]
+    local off = m.s - starts[k]
     local e = m.pat.entry
-    local msg = ('"%s" is outdated: now "%s"'):format(t.text:sub(off + 1, off + 1 + m.e - m.s), e.new)
+    local last = (starts[k + 1] or #text + 2) - 2   -- the node's end
+    local msg = ('"%s" is outdated: now "%s"'):format(text:sub(m.s, math.min(m.e, last)), e.new)
     if e.since then msg = msg .. " since " .. human(e.since) end
     if e.source then msg = msg .. " (" .. tostring(e.source) .. ")" end
     ctx.report("outdated-term", msg,
-      { line = t.line, column = t.column > 0 and t.column + off or 0 })
+      { line = lines[k], column = columns[k] > 0 and columns[k] + off or 0 })
   end
 end
 

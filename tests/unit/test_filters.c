@@ -250,6 +250,45 @@ static const char *const ESCAPES[][3] = {
 	{ "gc.lua", "collectgarbage('stop')\n", "not available" },
 };
 
+
+/* doc:texts() gives the Text nodes walk gives, joined, with where each
+ * starts and its line and column. */
+static const char TEXTS[] =
+    "local F = { rules = { 'my-rule' } }\n"
+    "function F.document(doc, ctx)\n"
+    "  local w = {}\n"
+    "  doc:walk{ Text = function(t) w[#w + 1] = t end }\n"
+    "  local text, starts, lines, columns = doc:texts()\n"
+    "  local parts, bad = {}, 0\n"
+    "  for k, t in ipairs(w) do\n"
+    "    parts[k] = t.text\n"
+    "    local last = (starts[k + 1] or #text + 2) - 2\n"
+    "    if text:sub(starts[k], last) ~= t.text or lines[k] ~= t.line or\n"
+    "       columns[k] ~= t.column then bad = bad + 1 end\n"
+    "  end\n"
+    "  ctx.report('my-rule', doc.id .. ' ' .. #w .. ' ' .. #starts .. ' ' ..\n"
+    "    bad .. ' ' .. tostring(text == table.concat(parts, '\\n')))\n"
+    "end\n"
+    "return F\n";
+
+UNIT_TEST(filters_texts_as_walk_gives_them)
+{
+	static const char *const fl[] = { "texts.lua", TEXTS, NULL };
+	fixture f;
+	const diagnostic *d;
+
+	setup(&f, fl);
+	d = find(&f, "my-rule", "policies/sample.md");
+	CHECK(d != NULL);
+	/* "4. Purpose", "Read ", "click here", " and the CCG note.", " end." */
+	if (d)
+		CHECK_STR(d->message, "sample 5 5 0 true");
+	d = find(&f, "my-rule", "policies/other.md");
+	CHECK(d != NULL);
+	if (d)
+		CHECK_STR(d->message, "other 3 3 0 true");
+	teardown(&f);
+}
 UNIT_TEST(filters_sandbox_escapes)
 {
 	size_t n = sizeof ESCAPES / sizeof ESCAPES[0], i;
