@@ -276,6 +276,13 @@ packs:
     ok(r.returncode == 0 and not allf,
        "the sample's PDFs: text inside the page, footers of two lines",
        allf[:8])
+
+    # The adoption log's headers whole at its fixed shares of the column:
+    # "Version" was broken "Versio-" / "n" at ten per cent of A4.
+    lado = os.path.join(sample, "pdf", "safeguarding", "lado-notice.pdf")
+    heads = [w for w in words_of(lado) if w[7] in ("Version", "Versio-", "Versio")]
+    ok(r.returncode == 0 and heads and all(w[7] == "Version" for w in heads),
+       "the adoption log's header words are never broken", [w[7] for w in heads])
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -318,9 +318,30 @@ fit_columns(fctx *c, benv *e, pdf_table *tb, pdf_text *cells, int nrows,
 			    (smax - smin);
 		tb->colw[k] = cwk + 2 * pad;
 	}
-	if (fracs)
-		for (k = 0; k < ncols; k++)
+	if (fracs) {
+		/* A column's share, but never narrower than its first row's
+		 * longest word (a header's "Version" was broken "Versio-n"
+		 * at ten per cent of an A4 column): what a column needs is
+		 * taken from the others in proportion to their room to
+		 * spare, and no more than they have. */
+		double want = 0, spare = 0, take;
+		for (k = 0; k < ncols; k++) {
+			double fl = mn0[k] + 2 * pad;
 			tb->colw[k] = e->w * fracs[k];
+			if (tb->colw[k] < fl)
+				want += fl - tb->colw[k];
+			else
+				spare += tb->colw[k] - fl;
+		}
+		take = want < spare ? want : spare;
+		for (k = 0; take > 0 && k < ncols; k++) {
+			double fl = mn0[k] + 2 * pad;
+			if (tb->colw[k] < fl)
+				tb->colw[k] += (fl - tb->colw[k]) * take / want;
+			else
+				tb->colw[k] -= (tb->colw[k] - fl) * take / spare;
+		}
+	}
 	/* Tables span the column: spread what is left in proportion. */
 	else if (smax < avail) {
 		double total = 0;
