@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "date.h"
 #include "diag.h"
 #include "diagfmt.h"
@@ -228,6 +230,33 @@ asset_prefix_of(const char *rel)
 		buf_puts(&pb, "assets/");
 		return buf_detach(&pb);
 	}
+}
+
+xmlDocPtr
+imp_parse_xml(const char *data, size_t len, const char *name, char **err)
+{
+	xmlDocPtr doc = xmlReadMemory(data, (int)len, name, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+
+	*err = NULL;
+	if (!doc) {
+		*err = xasprintf("%s is not well-formed XML: the file is "
+		    "corrupt", name);
+		return NULL;
+	}
+	/* Word and OpenDocument never declare entities.  The parser leaves
+	 * references unexpanded, but reading a node's text expands them: a
+	 * few kilobytes referencing one entity thousands of times become
+	 * gigabytes, far past the 64 MB a part may inflate to; and an
+	 * external one names a file outside the archive.  Refused whole. */
+	if (doc->intSubset && (doc->intSubset->entities ||
+	    doc->intSubset->pentities)) {
+		*err = xasprintf("%s declares XML entities (<!ENTITY>), which "
+		    "Word and OpenDocument files never do: refused", name);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
 }
 
 /* Reads the archive into d as Word or OpenDocument; 1, reported, when it

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include <libxml/tree.h>
+
 #include "module.h"
 #include "util.h"
 
@@ -107,6 +109,12 @@ char *imp_store_image(imp_doc *d, const unsigned char *data, size_t len,
     const char *name);
 
 /* ---- readers ---- */
+/* Parses one XML part of the archive (data, len bytes, named name) for
+ * a reader: no network, no DTD loaded, and a part that declares
+ * entities refused.  NULL with *err (caller frees) when it is not
+ * well-formed or declares entities. */
+xmlDocPtr imp_parse_xml(const char *data, size_t len, const char *name,
+    char **err);
 /* 0 read; else -1 with *err set. */
 int importdocx_read(importzip *z, imp_doc *d, char **err);
 int importodt_read(importzip *z, imp_doc *d, char **err);

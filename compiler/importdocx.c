@@ -118,14 +118,13 @@ parse_part(ctx *c, const char *name, int required)
 		}
 		return NULL;
 	}
-	doc = xmlReadMemory(data, (int)len, name, NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = imp_parse_xml(data, len, name, &err);
 	free(data);
 	if (!doc && (required || !c->err)) {
 		free(c->err);
-		c->err = xasprintf("%s is not well-formed XML: the file is "
-		    "corrupt", name);
-	}
+		c->err = err;
+	} else
+		free(err);
 	return doc;
 }
 

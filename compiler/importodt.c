@@ -472,12 +472,8 @@ parse(importzip *z, const char *name, char **err)
 	xmlDocPtr doc;
 	if (!data)
 		return NULL;
-	doc = xmlReadMemory(data, (int)len, name, NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = imp_parse_xml(data, len, name, err);
 	free(data);
-	if (!doc)
-		*err = xasprintf("%s is not well-formed XML: the file is "
-		    "corrupt", name);
 	return doc;
 }
 

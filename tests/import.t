@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 38
+plan 45
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -110,6 +110,40 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
 PY
 run_policyc import "$FX/bomb.docx" -o "$P"
 like "$err" "larger than 64 MB.*\[import-invalid\]" "a zip bomb is refused, not inflated"
+
+# an entity bomb: a part of a few kilobytes whose one entity, referenced
+# thousands of times, would expand past the 64 MB bound; and an external
+# entity naming a file outside.  Office files never declare entities, so
+# each is refused before anything is expanded or read.
+python3 - "$FX" <<'PY'
+import sys, zipfile
+fx = sys.argv[1]
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+def docx(name, dtd, text):
+    with zipfile.ZipFile('%s/%s.docx' % (fx, name), 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('[Content_Types].xml', '<Types/>')
+        z.writestr('word/document.xml', '<?xml version="1.0"?>%s<w:document %s>'
+            '<w:body><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:body></w:document>'
+            % (dtd, W, text))
+docx('entity-bomb', '<!DOCTYPE w:document [<!ENTITY a "%s">]>' % ('x' * 1000),
+    '&a;' * 5000)
+docx('entity-file', '<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    'secret: &x;')
+with zipfile.ZipFile(fx + '/entity-odt.odt', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('mimetype', 'application/vnd.oasis.opendocument.text')
+    z.writestr('content.xml', '<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "%s">]>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+        '<text:p>%s</text:p></office:text></office:body></office:document-content>'
+        % ('x' * 1000, '&a;' * 5000))
+PY
+for bad in entity-bomb.docx entity-file.docx entity-odt.odt; do
+	run_policyc import "$FX/$bad" -o "$TMP/ent"
+	is "$rc" 1 "$bad: exit status 1"
+	like "$err" "$bad:0:0: error: .* declares XML entities.*\[import-invalid\]" "$bad: refused as declaring entities"
+done
+left=$(find "$TMP/ent" -name 'entity-*' | wc -l)
+is "$left" 0 "entity bombs: no document written"
 
 # a folder that is neither a project nor empty is not written into
 mkdir -p "$TMP/notproj" && echo x > "$TMP/notproj/file.txt"
