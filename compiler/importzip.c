@@ -3,16 +3,20 @@
  * import` (import.c), through libzip.  It refuses, with a reason a person
  * can act on, what is not an archive: an encrypted Office file (an OLE
  * compound file holding an EncryptedPackage), an old binary .doc, a
- * corrupt zip; and it bounds what it inflates (entry count, bytes per
- * part) so a zip bomb is an error, not an exhausted machine.  It is the
+ * corrupt zip, a FIFO or device (never waited on); and it bounds what
+ * it inflates (entry count, bytes per part) so a zip bomb is an error,
+ * not an exhausted machine.  It is the
  * module policyc-zip.so: libzip brings OpenSSL's libcrypto and libbz2,
  * ~7 ms of every start of policyc, for a command most runs never use
  * (zipmodule.c is the core's side).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "import.h"
@@ -31,12 +35,23 @@ sniff_reason(const char *path)
 	};
 	unsigned char head[4096];
 	size_t n, i;
-	FILE *fp = fopen(path, "rb");
+	struct stat st;
+	ssize_t got;
+	/* without blocking, and a regular file only: opening a FIFO would
+	 * wait for a writer for ever, and a device has no end */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
-	if (!fp)
+	if (fd < 0)
 		return xasprintf("cannot read the file: %s", strerror(errno));
-	n = fread(head, 1, sizeof head, fp);
-	fclose(fp);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return xstrdup("not a regular file (a FIFO, device or "
+		    "socket): not read");
+	}
+	for (n = 0; n < sizeof head; n += (size_t)got)
+		if ((got = read(fd, head + n, sizeof head - n)) <= 0)
+			break;
+	close(fd);
 	if (n >= 8 && !memcmp(head, ole, 8)) {
 		/* "EncryptedPackage" is stored in UTF-16 in the directory */
 		static const char enc[] = "EncryptedPackage";

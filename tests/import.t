@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 47
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -144,6 +144,16 @@ for bad in entity-bomb.docx entity-file.docx entity-odt.odt; do
 done
 left=$(find "$TMP/ent" -name 'entity-*' | wc -l)
 is "$left" 0 "entity bombs: no document written"
+
+# a FIFO named on the command line is not opened (nothing writes to it:
+# the open would wait for ever)
+mkfifo "$TMP/fifo.docx"
+wrap=${POLICYC_WRAP:-}
+POLICYC_WRAP="timeout 30 $wrap"
+run_policyc import "$TMP/fifo.docx" -o "$TMP/ent"
+POLICYC_WRAP=$wrap
+is "$rc" 1 "a FIFO: exit status 1, at once"
+like "$err" "fifo.docx:0:0: error: .*not a regular file.*\[import-invalid\]" "a FIFO: refused as not a regular file"
 
 # a folder that is neither a project nor empty is not written into
 mkdir -p "$TMP/notproj" && echo x > "$TMP/notproj/file.txt"
