@@ -8,6 +8,7 @@
  * the new documents get.  A folder's subfolders become sections.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,17 +171,45 @@ typedef struct {
 	double seconds;
 } run;
 
-/* Writes data to path through a temporary file and a rename. */
+/* errno of a write beneath the project refused because the way there
+ * leaves it (fsio_open_beneath): nothing was made. */
 static int
-write_atomic(const char *path, const char *data, size_t len)
+refused_outside(int err)
 {
-	char *tmp = xasprintf("%s.import-%ld.tmp", path, (long)getpid());
-	int rc = fsio_write(tmp, data, len);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0)
-		unlink(tmp);
+	return err == EINVAL || err == ELOOP || err == ENOTDIR || err == EXDEV;
+}
+
+/* Why a write beneath the project failed, for a message. */
+const char *
+imp_write_reason(int err)
+{
+	if (refused_outside(err))
+		return "the folder is outside the project (a symbolic link, "
+		    "or a content: that leaves it)";
+	return strerror(err);
+}
+
+/* Writes data to root/rel (root: the project) through a temporary file
+ * and a rename.  The temporary file is made beneath root
+ * (fsio_open_beneath), so a content folder that is a symbolic link out
+ * of it, or a content: in policyc.yaml that climbs out of it, is refused
+ * (errno set) rather than written to: the checks would not read a
+ * document there anyway. */
+static int
+write_atomic(const char *root, const char *rel, const char *data,
+    size_t len)
+{
+	char *tmp = xasprintf("%s.import-%ld.tmp", rel, (long)getpid());
+	char *atmp = path_join(root, tmp), *abs = path_join(root, rel);
+	int rc = fsio_write_beneath(root, tmp, data, len), err = errno;
+	if (rc == 0 && rename(atmp, abs) != 0)
+		rc = -1, err = errno;
+	if (rc != 0 && !refused_outside(err))
+		unlink(atmp);   /* made beneath root, so that is where it is */
 	free(tmp);
+	free(atmp);
+	free(abs);
+	errno = err;
 	return rc;
 }
 
@@ -310,11 +339,11 @@ print_imported(const input *in, const char *rel, const buf *report,
 }
 
 /* Recovers the front matter, writes the document (front matter, then
- * body) to abs, prints it and records it as written; 1, reported, when
- * it cannot be written. */
+ * body) to rel in the project, prints it and records it as written; 1,
+ * reported, when it cannot be written. */
 static int
 write_document(run *r, const input *in, imp_doc *d, const char *s,
-    const char *rel, const char *abs, const struct timespec *t0)
+    const char *rel, const struct timespec *t0)
 {
 	char *front = NULL, *body = NULL, *text;
 	buf report;
@@ -325,9 +354,9 @@ write_document(run *r, const input *in, imp_doc *d, const char *s,
 	front = importmeta_recover(d, s, &report);
 	body = importmd_body(d);
 	text = xasprintf("%s\n%s", front, body);
-	if (write_atomic(abs, text, strlen(text)) != 0) {
+	if (write_atomic(r->project, rel, text, strlen(text)) != 0) {
 		diag_report(r->ds, R_IMPORT_INVALID, in->src, 0, 0,
-		    "cannot write %s", rel);
+		    "cannot write %s: %s", rel, imp_write_reason(errno));
 		rc = 1;
 	} else {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -384,7 +413,7 @@ import_one(run *r, const input *in)
 	rc = read_archive(r, in, z, &d, &err);
 	importzip_close(z);
 	if (rc == 0)
-		rc = write_document(r, in, &d, s, rel, abs, &t0);
+		rc = write_document(r, in, &d, s, rel, &t0);
 	imp_doc_free(&d);
 	free(prefix);
 out:
@@ -424,7 +453,8 @@ ensure_project(const char *dir, const char *today)
 			at += strlen("rules:\n");
 			char *out = xasprintf("%.*s  meta-unknown: { allow: "
 			    "[policy-number] }\n%s", (int)(at - text), text, at);
-			rc = write_atomic(cfg, out, strlen(out)) ? EXIT_ERRORS : 0;
+			rc = write_atomic(dir, "policyc.yaml", out,
+			    strlen(out)) ? EXIT_ERRORS : 0;
 			free(out);
 		}
 		free(text);

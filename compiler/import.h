@@ -103,8 +103,9 @@ char *imp_escape(const char *s);
 /* A link target made safe to write between ( and ): percent-encoded
  * spaces, brackets and controls.  Caller frees. */
 char *imp_md_target(const char *t);
-/* Stores an image's bytes as PROJECT/assets/<16 hex of sha256>.<ext>;
- * returns the link target ("../assets/ab12….png"), or NULL. */
+/* Stores an image's bytes as PROJECT/assets/<16 hex of sha256>.<ext>,
+ * never outside PROJECT; returns the link target ("../assets/ab12….png"),
+ * or NULL (said in d->report). */
 char *imp_store_image(imp_doc *d, const unsigned char *data, size_t len,
     const char *name);
 
@@ -128,6 +129,9 @@ int importodt_read(importzip *z, imp_doc *d, char **err);
 char *importmeta_recover(imp_doc *d, const char *fallback_title, buf *report);
 /* The body as Markdown. */
 char *importmd_body(imp_doc *d);
+
+/* Why a write beneath the project failed (errno err), for a message. */
+const char *imp_write_reason(int err);
 
 /* policyc import: argv after "import".  Returns an exit status. */
 int import_main(int argc, char **argv);

@@ -7,6 +7,7 @@
  * their nesting and numbers, GFM tables, footnotes.
  */
 #include <ctype.h>
+#include <errno.h>
 #include "digest.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +176,12 @@ imp_store_image(imp_doc *d, const unsigned char *data, size_t len,
 	digest_sha256_hex(data, len, sum);
 	rel = xasprintf("assets/%.16s.%s", sum, ext);
 	abs = path_join(d->project, rel);
-	if (!fsio_exists(abs) && fsio_write(abs, (const char *)data, len)) {
+	/* beneath the project: an assets/ that is a symbolic link out of
+	 * it is not written through */
+	if (!fsio_exists(abs) &&
+	    fsio_write_beneath(d->project, rel, (const char *)data, len)) {
+		buf_printf(&d->report, "image %s not written: %s: %s\n", name,
+		    rel, imp_write_reason(errno));
 		free(abs);
 		free(rel);
 		return NULL;

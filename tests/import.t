@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 52
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -154,6 +154,24 @@ run_policyc import "$TMP/fifo.docx" -o "$TMP/ent"
 POLICYC_WRAP=$wrap
 is "$rc" 1 "a FIFO: exit status 1, at once"
 like "$err" "fifo.docx:0:0: error: .*not a regular file.*\[import-invalid\]" "a FIFO: refused as not a regular file"
+
+# nothing is written outside the project: not through a content folder
+# or assets/ that is a symbolic link out of it, nor where a content:
+# that climbs out of it points (the checks refuse to read them there)
+mkdir -p "$TMP/away/p" "$TMP/away/a" "$TMP/lnk" "$TMP/climb"
+printf 'title: Links\n' >"$TMP/lnk/policyc.yaml"
+ln -s "$TMP/away/p" "$TMP/lnk/policies"
+run_policyc import "$FX/image-footnote.docx" -o "$TMP/lnk"
+is "$rc" 1 "a content folder linked outside: exit status 1"
+like "$err" "image-footnote.docx:0:0: error: cannot write policies/image-footnote.md: .*outside the project.*\[import-invalid\]" "a content folder linked outside: says it is outside"
+rm -rf "$TMP/lnk/policies" "$TMP/lnk/assets" && mkdir "$TMP/lnk/policies"
+ln -s "$TMP/away/a" "$TMP/lnk/assets"
+run_policyc import "$FX/image-footnote.docx" -o "$TMP/lnk"
+like "$out" "image .* not written: .*outside the project" "assets/ linked outside: the image is said not written"
+printf 'title: Climb\ncontent: ../away/p\n' >"$TMP/climb/policyc.yaml"
+run_policyc import "$FX/lists.docx" -o "$TMP/climb"
+is "$rc" 1 "content: ../away: exit status 1"
+is "$(find "$TMP/away" -type f | wc -l)" 0 "nothing written outside the project"
 
 # a folder that is neither a project nor empty is not written into
 mkdir -p "$TMP/notproj" && echo x > "$TMP/notproj/file.txt"
