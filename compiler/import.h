@@ -53,6 +53,11 @@ extern const import_zip policyc_import_zip;
 
 enum imp_kind { IMP_PARA, IMP_HEADING, IMP_ITEM, IMP_TABLE };
 
+/* The most columns a table keeps (Word's own limit is 63): every row is
+ * padded to the widest, so one row of thousands of empty cells over
+ * many short rows would make a table quadratic in the file's size. */
+#define IMP_MAX_COLS 64
+
 typedef struct {
 	enum imp_kind kind;
 	int level;          /* heading 1..6; list depth from 0 */

@@ -743,6 +743,7 @@ do_table(ctx *c, xmlNodePtr t)
 	char ***mdr = NULL, ***txr = NULL;
 	size_t *lens = NULL;
 	imp_block *b;
+	int too_wide = 0;
 
 	for (tr = t->children; tr; tr = tr->next) {
 		size_t col = 0, cap = 0;
@@ -793,6 +794,14 @@ do_table(ctx *c, xmlNodePtr t)
 			}
 			imp_inline_free(&il);
 		}
+		if (col > IMP_MAX_COLS) {
+			for (k = IMP_MAX_COLS; k < col; k++) {
+				free(md[k]);
+				free(tx[k]);
+			}
+			col = IMP_MAX_COLS;
+			too_wide = 1;
+		}
 		mdr = xrealloc(mdr, (nrows + 1) * sizeof *mdr);
 		txr = xrealloc(txr, (nrows + 1) * sizeof *txr);
 		lens = xrealloc(lens, (nrows + 1) * sizeof *lens);
@@ -802,6 +811,9 @@ do_table(ctx *c, xmlNodePtr t)
 		if (col > ncols)
 			ncols = col;
 	}
+	if (too_wide)
+		buf_printf(&c->d->report, "a table wider than %d columns: the "
+		    "cells past the %dth dropped\n", IMP_MAX_COLS, IMP_MAX_COLS);
 	b = imp_add(c->d, IMP_TABLE);
 	b->nrows = nrows;
 	b->ncols = ncols;

@@ -413,8 +413,11 @@ do_table(octx *c, xmlNodePtr t)
 		if (cols > ncols)
 			ncols = cols;
 	}
-	if (ncols > 64)
-		ncols = 64;
+	if (ncols > IMP_MAX_COLS) {
+		buf_printf(&c->d->report, "a table wider than %d columns: the "
+		    "cells past the %dth dropped\n", IMP_MAX_COLS, IMP_MAX_COLS);
+		ncols = IMP_MAX_COLS;
+	}
 	b = imp_add(c->d, IMP_TABLE);
 	b->nrows = nrows;
 	b->ncols = ncols;

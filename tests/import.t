@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 52
+plan 54
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -172,6 +172,24 @@ printf 'title: Climb\ncontent: ../away/p\n' >"$TMP/climb/policyc.yaml"
 run_policyc import "$FX/lists.docx" -o "$TMP/climb"
 is "$rc" 1 "content: ../away: exit status 1"
 is "$(find "$TMP/away" -type f | wc -l)" 0 "nothing written outside the project"
+
+# a table of one row of 3,000 empty cells over 100 one-cell rows: 2 KB
+# that padded every row to the widest made 300,000 cells; at most 64
+# columns are kept (Word's own limit is 63), as for .odt, and it is said
+python3 - "$FX/wide.docx" <<'PY'
+import sys, zipfile
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+row = '<w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>'
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<Types/>')
+    z.writestr('word/document.xml', '<?xml version="1.0"?><w:document %s><w:body>'
+        '<w:tbl><w:tr>%s</w:tr>%s</w:tbl></w:body></w:document>'
+        % (W, '<w:tc/>' * 3000, row * 100))
+PY
+run_policyc import "$FX/wide.docx" -o "$TMP/ent"
+widest=$(grep '^|' "$TMP/ent/policies/wide.md" | awk -F'|' '{ if (NF > m) m = NF } END { print m - 2 }')
+is "$widest" 64 "a table 3,000 cells wide: 64 columns kept"
+like "$out" "cells past the 64th dropped" "a table too wide: the report says so"
 
 # a folder that is neither a project nor empty is not written into
 mkdir -p "$TMP/notproj" && echo x > "$TMP/notproj/file.txt"
