@@ -71,6 +71,7 @@ typedef struct {
 	num *nm;
 	size_t nnm;
 	xmlDocPtr notes;
+	char **note_ids;   /* w:id of each note in d->notes, in order */
 	int next_list;
 	/* the paragraph being read */
 	int links_nowhere, in_note;
@@ -542,18 +543,30 @@ do_run(ctx *c, xmlNodePtr r, imp_inline *il, int bold, int italic)
 			do_image(c, n, il);
 		else if (xmlread_is_ns(n, W_NS, "footnoteReference") && !c->in_note) {
 			char *id = xmlread_attr_ns(n, W_NS, "id");
-			char *text = note_text(c, id);
-			free(id);
-			if (text) {
-				char *md;
-				imp_doc *d = c->d;
+			imp_doc *d = c->d;
+			size_t k;
+			char *text = NULL, *md;
+			/* a note referenced again is the same [^k]: copying
+			 * its text at every reference let a few kilobytes of
+			 * references make gigabytes of one note */
+			for (k = 0; id && k < d->nnotes; k++)
+				if (!strcmp(c->note_ids[k], id))
+					break;
+			if (id && k == d->nnotes &&
+			    (text = note_text(c, id)) != NULL) {
 				d->notes = xrealloc(d->notes,
 				    (d->nnotes + 1) * sizeof *d->notes);
+				c->note_ids = xrealloc(c->note_ids,
+				    (d->nnotes + 1) * sizeof *c->note_ids);
+				c->note_ids[d->nnotes] = xstrdup(id);
 				d->notes[d->nnotes++] = text;
-				md = xasprintf("[^%zu]", d->nnotes);
+			}
+			if (id && k < d->nnotes) {
+				md = xasprintf("[^%zu]", k + 1);
 				imp_inline_raw(il, md, "", 1);
 				free(md);
 			}
+			free(id);
 		}
 	}
 }
@@ -957,5 +970,8 @@ importdocx_read(importzip *z, imp_doc *d, char **err)
 	for (i = 0; i < c.nnm; i++)
 		free(c.nm[i].id);
 	free(c.nm);
+	for (i = 0; i < d->nnotes; i++)
+		free(c.note_ids[i]);
+	free(c.note_ids);
 	return 0;
 }

@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 54
+plan 55
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -190,6 +190,24 @@ run_policyc import "$FX/wide.docx" -o "$TMP/ent"
 widest=$(grep '^|' "$TMP/ent/policies/wide.md" | awk -F'|' '{ if (NF > m) m = NF } END { print m - 2 }')
 is "$widest" 64 "a table 3,000 cells wide: 64 columns kept"
 like "$out" "cells past the 64th dropped" "a table too wide: the report says so"
+
+# one footnote of 100 KB referenced 200 times (1 KB of zip): each
+# reference to it is [^1], its text written once, not 200 times
+python3 - "$FX/notes.docx" <<'PY'
+import sys, zipfile
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<Types/>')
+    z.writestr('word/document.xml', '<?xml version="1.0"?><w:document %s><w:body>'
+        '<w:p><w:r><w:t>Text</w:t></w:r>%s</w:p></w:body></w:document>'
+        % (W, '<w:r><w:footnoteReference w:id="1"/></w:r>' * 200))
+    z.writestr('word/footnotes.xml', '<?xml version="1.0"?><w:footnotes %s>'
+        '<w:footnote w:id="1"><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:footnote>'
+        '</w:footnotes>' % (W, 'n' * 100000))
+PY
+run_policyc import "$FX/notes.docx" -o "$TMP/ent"
+is "$(grep -o '\[^1\]' "$TMP/ent/policies/notes.md" | wc -l):$(grep -c '^\[^' "$TMP/ent/policies/notes.md")" "201:1" \
+    "a footnote referenced 200 times: 200 references, one definition"
 
 # a folder that is neither a project nor empty is not written into
 mkdir -p "$TMP/notproj" && echo x > "$TMP/notproj/file.txt"
