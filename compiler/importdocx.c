@@ -76,6 +76,8 @@ typedef struct {
 	/* the paragraph being read */
 	int links_nowhere, in_note;
 	int toc_entries;
+	size_t target_bytes;  /* relationship targets written so far */
+	int targets_dropped;  /* and links whose target did not fit */
 	char *base;      /* folder of the main part, "word/" */
 	char *err;
 } ctx;
@@ -390,6 +392,25 @@ imp_md_target(const char *t)
 	return buf_detach(&b);
 }
 
+/* Whether the target of a relationship, n bytes, may be written once
+ * more.  Every reference copies it, so a few kilobytes of references to
+ * one long address would make gigabytes of Markdown: together the
+ * copies may take MAX_TARGET_BYTES (a real document's thousand links
+ * take a few hundred kilobytes), and what is past that is counted (said
+ * in the report) and left out. */
+#define MAX_TARGET_BYTES (8L << 20)
+
+static int
+target_fits(ctx *c, size_t n)
+{
+	if (c->target_bytes + n > (size_t)MAX_TARGET_BYTES) {
+		c->targets_dropped++;
+		return 0;
+	}
+	c->target_bytes += n;
+	return 1;
+}
+
 static void
 do_hyperlink(ctx *c, xmlNodePtr n, imp_inline *il, int bold, int italic)
 {
@@ -404,6 +425,9 @@ do_hyperlink(ctx *c, xmlNodePtr n, imp_inline *il, int bold, int italic)
 	sbold = sub.any_text && !sub.any_plain;
 	if (!sub.any_text) {
 		/* a link with no text publishes nothing */
+	} else if (r && *r->target && strcmp(r->target, "#") &&
+	    !target_fits(c, strlen(r->target))) {
+		imp_inline_raw(il, sub.md.data, sub.text.data, sbold);
 	} else if (r && *r->target && strcmp(r->target, "#")) {
 		char *t = imp_md_target(r->target), *md;
 		md = xasprintf("[%s](%s)", sub.md.data, t);
@@ -470,8 +494,10 @@ do_image(ctx *c, xmlNodePtr n, imp_inline *il)
 	{
 		const rel *r = find_rel(c->cur_rels, rid);
 		char *target = NULL, *md, *ealt;
-		if (r && r->external)
-			target = imp_md_target(r->target);
+		if (r && r->external) {
+			if (target_fits(c, strlen(r->target)))
+				target = imp_md_target(r->target);
+		}
 		else if (r) {
 			char *part = r->target[0] == '/' ?
 			    xstrdup(r->target + 1) :
@@ -953,6 +979,11 @@ importdocx_read(importzip *z, imp_doc *d, char **err)
 	if (c.toc_entries)
 		buf_printf(&d->report, "Word's table of contents (%d entries) "
 		    "dropped: the site and PDF make their own\n", c.toc_entries);
+	if (c.targets_dropped)
+		buf_printf(&d->report, "%d links written as their text: their "
+		    "addresses, copied at every link, came to more than %ld MB "
+		    "(external images among them are left out)\n",
+		    c.targets_dropped, MAX_TARGET_BYTES >> 20);
 	xmlFreeDoc(doc);
 	if (c.notes)
 		xmlFreeDoc(c.notes);

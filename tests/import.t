@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 55
+plan 57
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -208,6 +208,29 @@ PY
 run_policyc import "$FX/notes.docx" -o "$TMP/ent"
 is "$(grep -o '\[^1\]' "$TMP/ent/policies/notes.md" | wc -l):$(grep -c '^\[^' "$TMP/ent/policies/notes.md")" "201:1" \
     "a footnote referenced 200 times: 200 references, one definition"
+
+# one 100 KB address linked 1,000 times (2 KB of zip, 100 MB of
+# Markdown): addresses copied past 8 MB in all are written as the
+# link's text
+python3 - "$FX/links.docx" <<'PY'
+import sys, zipfile
+W = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<Types/>')
+    z.writestr('word/document.xml', '<?xml version="1.0"?><w:document %s><w:body>'
+        '<w:p>%s</w:p></w:body></w:document>'
+        % (W, '<w:hyperlink r:id="rL"><w:r><w:t>link</w:t></w:r></w:hyperlink>' * 1000))
+    z.writestr('word/_rels/document.xml.rels', '<?xml version="1.0"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rL" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/hyperlink" Target="https://example.org/%s" '
+        'TargetMode="External"/></Relationships>' % ('x' * 100000))
+PY
+run_policyc import "$FX/links.docx" -o "$TMP/ent"
+size=$(wc -c <"$TMP/ent/policies/links.md")
+ok $([ "$size" -le $((9 << 20)) ] && echo 0 || echo 1) "one address linked 1,000 times: at most 8 MB of addresses written ($size bytes)"
+like "$out" "links written as their text: their addresses" "and the report says how many links lost theirs"
 
 # a folder that is neither a project nor empty is not written into
 mkdir -p "$TMP/notproj" && echo x > "$TMP/notproj/file.txt"
