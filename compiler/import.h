@@ -86,6 +86,10 @@ typedef struct {
 	const char *asset_prefix;
 	int nimages, nlinks, nplaceholders;
 	buf report;         /* lines of what the reader could not do */
+	/* images read so far (imp_image_part): each part and its target,
+	 * NULL when it could not be read or stored */
+	char **img_parts, **img_targets;
+	size_t nimg;
 } imp_doc;
 
 imp_block *imp_add(imp_doc *d, enum imp_kind kind);
@@ -113,6 +117,11 @@ char *imp_md_target(const char *t);
  * or NULL (said in d->report). */
 char *imp_store_image(imp_doc *d, const unsigned char *data, size_t len,
     const char *name);
+/* The image in the archive's part as imp_store_image stores it: its
+ * link target (caller frees), or NULL, said in d->report the first
+ * time.  Each part is read once a document, however often it is
+ * shown. */
+char *imp_image_part(imp_doc *d, importzip *z, const char *part);
 
 /* ---- readers ---- */
 /* Parses one XML part of the archive (data, len bytes, named name) for

@@ -502,17 +502,7 @@ do_image(ctx *c, xmlNodePtr n, imp_inline *il)
 			char *part = r->target[0] == '/' ?
 			    xstrdup(r->target + 1) :
 			    xasprintf("%s%s", c->base, r->target);
-			size_t len;
-			char *err = NULL;
-			char *data = importzip_read(c->z, part, &len, &err);
-			if (data)
-				target = imp_store_image(c->d,
-				    (unsigned char *)data, len, part);
-			else
-				buf_printf(&c->d->report, "image %s not read%s%s\n",
-				    part, err ? ": " : "", err ? err : "");
-			free(err);
-			free(data);
+			target = imp_image_part(c->d, c->z, part);
 			free(part);
 		}
 		if (target) {

@@ -49,6 +49,12 @@ imp_doc_free(imp_doc *d)
 	for (i = 0; i < d->nnotes; i++)
 		free(d->notes[i]);
 	free(d->notes);
+	for (i = 0; i < d->nimg; i++) {
+		free(d->img_parts[i]);
+		free(d->img_targets[i]);
+	}
+	free(d->img_parts);
+	free(d->img_targets);
 	buf_free(&d->report);
 }
 
@@ -191,6 +197,38 @@ imp_store_image(imp_doc *d, const unsigned char *data, size_t len,
 	free(rel);
 	d->nimages++;
 	return abs;
+}
+
+char *
+imp_image_part(imp_doc *d, importzip *z, const char *part)
+{
+	char *data, *err = NULL, *target = NULL;
+	size_t len, i;
+
+	/* a part shown again is the target it got the first time: read
+	 * at every reference, a few kilobytes of references to one large
+	 * picture would inflate and hash it thousands of times */
+	for (i = 0; i < d->nimg; i++)
+		if (!strcmp(d->img_parts[i], part)) {
+			if (!d->img_targets[i])
+				return NULL;
+			d->nimages++;
+			return xstrdup(d->img_targets[i]);
+		}
+	if ((data = importzip_read(z, part, &len, &err)) != NULL)
+		target = imp_store_image(d, (unsigned char *)data, len, part);
+	else
+		buf_printf(&d->report, "image %s not read%s%s\n", part,
+		    err ? ": " : "", err ? err : "");
+	free(err);
+	free(data);
+	d->img_parts = xrealloc(d->img_parts, (d->nimg + 1) *
+	    sizeof *d->img_parts);
+	d->img_targets = xrealloc(d->img_targets, (d->nimg + 1) *
+	    sizeof *d->img_targets);
+	d->img_parts[d->nimg] = xstrdup(part);
+	d->img_targets[d->nimg++] = target ? xstrdup(target) : NULL;
+	return target;
 }
 
 /* A paragraph must not start a different block: escape its first

@@ -157,10 +157,7 @@ do_note(octx *c, xmlNodePtr n, imp_inline *il)
 static void
 do_image(octx *c, xmlNodePtr n, imp_inline *il)
 {
-	char *href = xmlread_attr_ns(n, XLINK_NS, "href"), *err = NULL, *target = NULL;
-	size_t len;
-	char *data = href ? importzip_read(c->z, href, &len, &err) : NULL;
-
+	char *href = xmlread_attr_ns(n, XLINK_NS, "href"), *target = NULL;
 	xmlNodePtr f;
 	char *alt = NULL;
 
@@ -174,8 +171,8 @@ do_image(octx *c, xmlNodePtr n, imp_inline *il)
 			}
 			xmlFree(t);
 		}
-	if (data)
-		target = imp_store_image(c->d, (unsigned char *)data, len, href);
+	if (href)
+		target = imp_image_part(c->d, c->z, href);
 	if (target) {
 		char *ealt = imp_escape(alt ? alt : "Image");
 		char *md = xasprintf("![%s](%s)", ealt, target);
@@ -188,8 +185,6 @@ do_image(octx *c, xmlNodePtr n, imp_inline *il)
 	}
 	free(alt);
 	free(target);
-	free(data);
-	free(err);
 	free(href);
 }
 
