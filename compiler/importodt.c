@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "import.h"
+#include "strtab.h"
 #include "xmlread.h"
 
 #define TEXT_NS "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -37,6 +38,9 @@ typedef struct {
 	imp_doc *d;
 	ostyle *st;
 	size_t nst;
+	strtab *st_ix;   /* name -> index in st: each span and paragraph
+	                    looks its style up, and a scan of thousands of
+	                    styles for each took minutes */
 	int next_list;
 	int last_count;  /* items of the last top-level list */
 	int toc;         /* contents entries dropped */
@@ -46,11 +50,8 @@ typedef struct {
 static const ostyle *
 find(octx *c, const char *name)
 {
-	size_t i;
-	for (i = 0; name && i < c->nst; i++)
-		if (!strcmp(c->st[i].name, name))
-			return &c->st[i];
-	return NULL;
+	long k = name ? strtab_get(c->st_ix, name) : -1;
+	return k >= 0 ? &c->st[k] : NULL;
 }
 
 static void
@@ -68,6 +69,9 @@ load_styles(octx *c, xmlNodePtr n)
 		s->name = xmlread_attr_ns(n, STYLE_NS, "name");
 		if (!s->name)
 			s->name = xstrdup("");
+		if (!c->st_ix)
+			c->st_ix = strtab_new(64);
+		strtab_put(c->st_ix, s->name, (long)(c->nst - 1));   /* first wins */
 		parent = xmlread_attr_ns(n, STYLE_NS, "parent-style-name");
 		dn = xmlread_attr_ns(n, STYLE_NS, "display-name");
 		if (parent) {
@@ -511,6 +515,7 @@ importodt_read(importzip *z, imp_doc *d, char **err)
 	if (!body) {
 		*err = xstrdup("content.xml has no office:text: not a text "
 		    "document");
+		strtab_free(c.st_ix);
 		xmlFreeDoc(doc);
 		if (sty)
 			xmlFreeDoc(sty);
@@ -526,5 +531,6 @@ importodt_read(importzip *z, imp_doc *d, char **err)
 	for (i = 0; i < c.nst; i++)
 		free(c.st[i].name);
 	free(c.st);
+	strtab_free(c.st_ix);
 	return 0;
 }
