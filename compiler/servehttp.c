@@ -762,6 +762,26 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 
 /* ---- the handler ---- */
 
+/* 405 for any method but GET and HEAD, with the Allow header RFC 9110
+ * requires of it (a client is told what it may do instead). */
+static enum MHD_Result
+not_allowed(struct MHD_Connection *c)
+{
+	static const char msg[] = "only GET and HEAD\n";
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    sizeof msg - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result rc;
+
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	rc = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -773,9 +793,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	(void)upload;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD))
-		return send_buffer(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "text/plain; charset=utf-8",
-		    xstrdup("only GET and HEAD\n"), 18);
+		return not_allowed(c);
 	if (*upload_size)
 		return MHD_NO;   /* a GET with a body: drop the connection */
 	*con_cls = NULL;

@@ -43,6 +43,7 @@ like "$head" "HTTP/1.1 200" "HEAD: 200"
 like "$head" "X-Content-Type-Options: nosniff" "HEAD: nosniff"
 is "$(curl -s -I "$U/a.html" -o /dev/null -w '%{size_download}')" 0 "HEAD: no body"
 is "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/a.html")" 405 "POST: 405"
+like "$(curl -s -D - -o /dev/null -X OPTIONS "$U/a.html")" "Allow: GET, HEAD" "OPTIONS: 405 names what is allowed (Allow)"
 for u in /../../etc/passwd /../../../../../../etc/passwd '/%2e%2e/%2e%2e/etc/passwd' \
     '/..%2f..%2f..%2fetc%2fpasswd' '/%2e%2e%2f%2e%2e%2fetc%2fpasswd' \
     '/%252e%252e/etc/passwd' '/a.html%00../../etc/passwd' '/..\\..\\etc\\passwd' \
