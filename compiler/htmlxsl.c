@@ -816,7 +816,7 @@ typedef struct {
 } pc_state;
 
 static void *
-ref_module_init(xsltTransformContextPtr ctxt, const xmlChar *uri)
+pc_module_init(xsltTransformContextPtr ctxt, const xmlChar *uri)
 {
 	(void)ctxt;
 	(void)uri;
@@ -835,7 +835,7 @@ col_cache_clear(col_cache *cc)
 }
 
 static void
-ref_module_free(xsltTransformContextPtr ctxt, const xmlChar *uri, void *data)
+pc_module_free(xsltTransformContextPtr ctxt, const xmlChar *uri, void *data)
 {
 	pc_state *ps = data;
 
@@ -966,8 +966,8 @@ col_weight(double head, double sum, double most, size_t nrows)
 	return w;
 }
 
-/* Adds the lengths of row's first n cells to sum and most (head: sets
- * them). */
+/* Adds the lengths of row's first n cells to sum, and keeps the longest
+ * in most (NULL for the header row). */
 static void
 col_lengths(xmlNodePtr row, size_t n, double *sum, double *most)
 {
@@ -1129,7 +1129,7 @@ engine_init(void)
 	xsltRegisterExtModuleFunction((const xmlChar *)"href", PC_NS, xf_href);
 	xsltRegisterExtModuleFunction((const xmlChar *)"tagfilter", PC_NS,
 	    xf_tagfilter);
-	xsltRegisterExtModule(PC_NS, ref_module_init, ref_module_free);
+	xsltRegisterExtModule(PC_NS, pc_module_init, pc_module_free);
 	xsltRegisterExtModuleFunction((const xmlChar *)"ref-index", PC_NS,
 	    xf_ref_index);
 	xsltRegisterExtModuleFunction((const xmlChar *)"col-width", PC_NS,
