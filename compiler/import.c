@@ -261,6 +261,18 @@ asset_prefix_of(const char *rel)
 	}
 }
 
+int
+imp_list_number(const char *s)
+{
+	/* strtol, not atoi: "99999999999" was undefined, and counting on
+	 * from INT_MAX overflowed */
+	long v = strtol(s, NULL, 10);
+
+	if (v < 0)
+		return 0;
+	return (int)(v > IMP_LIST_NUMBER_MAX ? IMP_LIST_NUMBER_MAX : v);
+}
+
 xmlDocPtr
 imp_parse_xml(const char *data, size_t len, const char *name, char **err)
 {

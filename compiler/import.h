@@ -123,6 +123,13 @@ char *imp_store_image(imp_doc *d, const unsigned char *data, size_t len,
  * shown. */
 char *imp_image_part(imp_doc *d, importzip *z, const char *part);
 
+/* A list's start number as the file wrote it (Word's w:start and
+ * w:startOverride, OpenDocument's text:start-value), kept to what a
+ * Markdown list item can say: CommonMark allows nine digits.  A reader
+ * counts on from it no further than IMP_LIST_NUMBER_MAX. */
+#define IMP_LIST_NUMBER_MAX 999999999L
+int imp_list_number(const char *s);
+
 /* ---- readers ---- */
 /* Parses one XML part of the archive (data, len bytes, named name) for
  * a reader: no network, no DTD loaded, and a part that declares

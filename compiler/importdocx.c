@@ -334,7 +334,7 @@ load_numbering(ctx *c)
 				a->ordered[k] = fmt && strcmp(fmt, "bullet") &&
 				    strcmp(fmt, "none");
 				if (st)
-					a->start[k] = atoi(st);
+					a->start[k] = imp_list_number(st);
 				free(fmt);
 				free(st);
 			}
@@ -369,7 +369,7 @@ load_numbering(ctx *c)
 			k = il ? atoi(il) : -1;
 			so = child_val(l, "startOverride");
 			if (k >= 0 && k < MAXLVL && so)
-				m->override[k] = atoi(so);
+				m->override[k] = imp_list_number(so);
 			free(il);
 			free(so);
 		}
@@ -755,7 +755,8 @@ do_para(ctx *c, xmlNodePtr p)
 						    m->override[j] : a->start[j]) - 1;
 				}
 			}
-			a->count[lv]++;
+			if (a->count[lv] < IMP_LIST_NUMBER_MAX)
+				a->count[lv]++;
 			for (j = lv + 1; j < MAXLVL; j++)
 				a->count[j] = a->start[j] - 1;
 			b->number = a->count[lv];

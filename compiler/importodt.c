@@ -329,10 +329,11 @@ do_list(octx *c, xmlNodePtr l, int level, int ordered, int id)
 		char *sv;
 		if (!xmlread_is_ns(it, TEXT_NS, "list-item") && !xmlread_is_ns(it, TEXT_NS, "list-header"))
 			continue;
-		n++;
+		if (n < IMP_LIST_NUMBER_MAX)
+			n++;
 		sv = xmlread_attr_ns(it, TEXT_NS, "start-value");
-		if (sv && atoi(sv) > 0) {
-			n = atoi(sv);
+		if (sv && imp_list_number(sv) > 0) {
+			n = imp_list_number(sv);
 			if (level == 0)
 				id = ++c->next_list;   /* a restart: a new list */
 		}

@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 60
+plan 63
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -316,3 +316,36 @@ if grep -q '](../../../assets/' "$P/policies/policy-folder/health-and-safety/ima
 ok $r "an image in a section links to the project's assets/"
 if grep -q '^title: "Lone Working Procedure"' "$P/policies/policy-folder/no-styles-2.md"; then r=0; else r=1; fi
 ok $r "two inputs with one name: the second is NAME-2, not written over the first"
+
+# list numbers past what a Markdown item can say (nine digits): Word's
+# w:start and w:startOverride, OpenDocument's text:start-value, at
+# INT_MAX and beyond (atoi of them was undefined, and counting on from
+# INT_MAX overflowed): imported, every item's number nine digits at most
+python3 - "$FX" <<'PY'
+import re, sys, zipfile
+fx = sys.argv[1]
+with zipfile.ZipFile(fx + '/lists.docx') as a, \
+        zipfile.ZipFile(fx + '/numbers.docx', 'w', zipfile.ZIP_DEFLATED) as b:
+    for n in a.namelist():
+        d = a.read(n)
+        if n == 'word/numbering.xml':
+            d = d.replace(b'<w:start w:val="1"/><w:numFmt w:val="decimal"/>',
+                          b'<w:start w:val="99999999999"/><w:numFmt w:val="decimal"/>')
+            d = d.replace(b'<w:startOverride w:val="5"/>', b'<w:startOverride w:val="2147483647"/>')
+            d = d.replace(b'<w:startOverride w:val="1"/>', b'<w:startOverride w:val="-2147483648"/>')
+        b.writestr(n, d)
+item = '<text:list-item %s><text:p>item</text:p></text:list-item>'
+with zipfile.ZipFile(fx + '/numbers.odt', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('mimetype', 'application/vnd.oasis.opendocument.text')
+    z.writestr('content.xml', '<?xml version="1.0"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+        '<text:list>%s%s%s</text:list></office:text></office:body></office:document-content>'
+        % (item % 'text:start-value="2147483647"', item % '', item % ''))
+PY
+run_policyc import "$FX/numbers.docx" "$FX/numbers.odt" -o "$TMP/numbers" --today 2026-11-23
+is "$rc" 0 "list start numbers past nine digits: imported"
+long=$(cat "$TMP"/numbers/policies/*.md | grep -cE '^ *-?[0-9]{10,}[.)]' || true)
+items=$(cat "$TMP"/numbers/policies/*.md | grep -cE '^ *[0-9]{1,9}[.)] ' || true)
+check "list start numbers past nine digits: every item numbered in nine digits ($items items)" [ "$long" -eq 0 -a "$items" -gt 3 ]
+no_sanitizer_report "list start numbers past nine digits"
