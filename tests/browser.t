@@ -5,7 +5,8 @@
 # tests/browser/site-check.js over their OUT/html in Debian's headless
 # Chromium: links, anchors and images resolve, no link in a link, nothing
 # active, a CSP on every page, axe-core at 320/375/1280 px, no sideways
-# scrolling at 320 px; each document page of the sample (built with its
+# scrolling and no body table's header word broken over two lines at
+# 320 px; each document page of the sample (built with its
 # PDFs) links its PDF inside the site; search for "LADO" from file:// and
 # over HTTP; and
 # screenshots at 320, 375 and 1280 px under build/screenshots/ for review

@@ -191,10 +191,12 @@
   <xsl:template match="table" mode="pc-table">
     <table>
       <xsl:if test="$pc-site">
-        <!-- Fixed layout with column widths shared out from each column's
-             header and typical content (as a browser's auto layout would,
-             but stable from row to row and never wider than the page);
-             cols-N sets the width below which the table scrolls.
+        <!-- Column widths shared out from each column's header and
+             typical content (as a browser's auto layout would, but
+             stable from row to row, and a cell's long word wraps rather
+             than widening the page); style.css keeps a column no
+             narrower than its header's longest word, and cols-N sets the
+             width below which the table scrolls.
              pc:col-width (compiler/htmlxsl.c) gives column i's share:
              its header's length or its cells' mean length over the
              first 50 rows (at most 60), whichever is more, a column of

@@ -137,7 +137,7 @@ async function axe(page, how) {
 async function crawl(ctx, site) {
   const files = choose(site);
   const r = { pages: files.length, console: [], requests: [], externalImages: new Set(), broken: [], images: [], nested: [], active: [], csp: [],
-              axe: [], overflow: [], links: 0, pdf: [] };
+              axe: [], overflow: [], headwords: [], links: 0, pdf: [] };
   // a site built with PDFs (html/pdf/ is there): every document page
   // links its own PDF, and the file is inside the site
   const withPdf = fs.existsSync(path.join(site.dir, 'pdf'));
@@ -191,6 +191,26 @@ async function crawl(ctx, site) {
           return `${de.scrollWidth}px wide (${wide.join(', ')})`;
         });
         if (o) r.overflow.push(`${rel}: ${o}`);
+        // a body table's header words whole: each on one line (a word
+        // over two lines has two line boxes of its own)
+        const broken = await page.evaluate(() => {
+          const out = [];
+          for (const th of document.querySelectorAll('table.fit th')) {
+            const walk = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+            for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+              const re = /\S+/g;
+              let m;
+              while ((m = re.exec(t.data))) {
+                const rg = document.createRange();
+                rg.setStart(t, m.index);
+                rg.setEnd(t, m.index + m[0].length);
+                if (new Set(Array.from(rg.getClientRects()).map(x => Math.round(x.top))).size > 1) out.push(m[0]);
+              }
+            }
+          }
+          return out;
+        });
+        for (const b of broken) r.headwords.push(`${rel}: "${b}"`);
       }
     }
   }
@@ -273,7 +293,7 @@ function serve(dir) {
     console.log(`# ${site.name}: ${r.pages} pages${site.all ? '' : ' (sampled)'} in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
       (r.externalImages.size ? `; external images not fetched: ${[...r.externalImages].join(' ')}` : ''));
   }
-  const plan = results.length * 8 + 3;
+  const plan = results.length * 9 + 3;
   console.log(`1..${plan}`);
   for (const { site, r } of results) {
     const nm = site.name;
@@ -287,6 +307,7 @@ function serve(dir) {
        r.active.concat(r.csp.map(p => `${p}: no Content-Security-Policy`)));
     ok(r.axe.length === 0, `${nm}: axe-core (${AXE_TAGS.join(', ')}) at ${WIDTHS.join(', ')} px: no violations`, r.axe);
     ok(r.overflow.length === 0, `${nm}: no page scrolls sideways at 320 px`, r.overflow);
+    ok(r.headwords.length === 0, `${nm}: no body table's header word is broken over two lines at 320 px`, r.headwords);
     ok(r.pdf.length === 0, `${nm}: each document page links to its PDF, which exists` +
        (fs.existsSync(path.join(site.dir, 'pdf')) ? '' : ' # skip built without PDFs'), r.pdf);
   }
