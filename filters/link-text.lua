@@ -9,8 +9,9 @@
 
 -- policyc: document-local
 -- (its document() reads only the document it is given and keeps nothing
--- between documents: the build cache may replay its findings, see
--- docs/decisions.md "Incremental builds")
+-- between documents but memos of the settings and of norm(): the build
+-- cache may replay its findings, see docs/decisions.md "Incremental
+-- builds")
 local F = { rules = { "link-text" } }
 
 local DEFAULT = {
@@ -43,15 +44,40 @@ local function norm(s)
   return s
 end
 
-function F.document(doc, ctx)
+-- The vague phrases, normalised once a run (the settings do not change
+-- between documents).
+local function vague_phrases(ctx)
   local vague = {}
   local list = type(ctx.config.phrases) == "table" and ctx.config.phrases or DEFAULT
   for _, p in ipairs(list) do vague[norm(tostring(p))] = true end
   if type(ctx.config.also) == "table" then
     for _, p in ipairs(ctx.config.also) do vague[norm(tostring(p))] = true end
   end
+  return vague
+end
+
+-- norm() of link texts already seen.  A project's link texts repeat (the
+-- same documents, terms and sites are linked from page after page), and
+-- four gsubs a link were nine tenths of this filter's time.  A memo of a
+-- pure function: what document() reports still depends on its document
+-- alone.
+local normed, nnormed = {}, 0
+
+local function norm_memo(text)
+  local n = normed[text]
+  if n == nil then
+    n = norm(text)
+    if nnormed >= 8192 then normed, nnormed = {}, 0 end
+    normed[text], nnormed = n, nnormed + 1
+  end
+  return n
+end
+
+function F.document(doc, ctx)
+  F.vague = F.vague or vague_phrases(ctx)
+  local vague = F.vague
   for _, l in ipairs(doc.links) do
-    if vague[norm(l.text)] and not proper_name(l.text) then
+    if vague[norm_memo(l.text)] and not proper_name(l.text) then
       ctx.report("link-text",
         ('link text "%s" does not say where the link goes; describe the target instead')
         :format(l.text), { line = l.line, column = l.column })

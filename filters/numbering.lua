@@ -11,12 +11,26 @@
 -- docs/decisions.md "Incremental builds")
 local F = { rules = { "numbering-duplicate" } }
 
+local find, match, byte = string.find, string.match, string.byte
+
+-- A number at the start of a line: after the line's own spaces (%s less
+-- the newline, so never running on into the next line), then a space or
+-- the line's end.
+local NUMBER = "^[ \t\v\f\r]*(%d+%.%d+[%d.]*)%f[%s\0]"
+
+-- Whether byte c can start a numbered line: a digit or a space.
+local function may_start(c)
+  return c ~= nil and (c >= 48 and c <= 57 or c == 32 or (c >= 9 and c <= 13))
+end
+
 function F.document(doc, ctx)
   local seen = {}
   for _, p in ipairs(doc.paragraphs) do
-    local i = 0
-    for line in (p.text .. "\n"):gmatch("([^\n]*)\n") do
-      local num = line:match("^%s*(%d+%.%d+[%d.]*)%f[%s\0]")
+    -- line by line, without a string for each line: most lines start
+    -- with a letter and are passed over at their first byte
+    local text, pos, i = p.text, 1, 0
+    while true do
+      local num = may_start(byte(text, pos)) and match(text, NUMBER, pos)
       if num then
         num = num:gsub("%.$", "")
         local at = p.line + i
@@ -28,7 +42,9 @@ function F.document(doc, ctx)
           seen[num] = at
         end
       end
-      i = i + 1
+      local nl = find(text, "\n", pos, true)
+      if not nl then break end
+      pos, i = nl + 1, i + 1
     end
   end
 end
