@@ -58,11 +58,12 @@
   <xsl:template match="local" mode="body">
     <div class="local-text">
       <p class="local-text__label">Local procedure — <xsl:value-of select="@edition"/></p>
-      <xsl:apply-templates mode="body"/>
+      <!-- its blocks: not the line breaks between them (a text() pattern
+           here was tried against every text node of every page) -->
+      <xsl:apply-templates select="*" mode="body"/>
     </div>
     <xsl:call-template name="pc-nl"/>
   </xsl:template>
-  <xsl:template match="local/text()" mode="body"/>
 
   <xsl:template match="heading" mode="body">
     <xsl:element name="h{@level}">
@@ -292,14 +293,6 @@
     <code class="raw-html"><xsl:value-of select="."/></code>
   </xsl:template>
 
-  <!-- Unresolved: text, never a live href (the title keeps what was
-       written, for the reader who hovers). -->
-  <xsl:template match="link[@kind = 'broken' or @kind = 'placeholder' or @kind = 'unsafe']" mode="body">
-    <span class="link-unresolved">
-      <xsl:apply-templates mode="body"/>
-    </span>
-  </xsl:template>
-
   <!-- The templates' own line of defence behind the model's URL policy
        (which marks such links unsafe): a script, file or data: URL is
        never written as an href, however it is spelt. -->
@@ -309,21 +302,35 @@
     <xsl:if test="starts-with($s, 'javascript:') or starts-with($s, 'vbscript:') or starts-with($s, 'file:') or (starts-with($s, 'data:') and not(starts-with($s, 'data:image/')))">yes</xsl:if>
   </xsl:template>
 
+  <!-- A link.  Unresolved (broken, a placeholder, unsafe), an active URL
+       however it is spelt, or on the site a file that was not
+       published: its text, never a live href.  One template with the
+       cases in a choose, not a template for each: a pattern with a
+       predicate is tried against every link of every page. -->
   <xsl:template match="link" mode="body">
-    <xsl:variable name="active">
-      <xsl:if test="@kind != 'doc' and @kind != 'anchor'">
-        <xsl:call-template name="pc-active-url"><xsl:with-param name="u" select="string(@href)"/></xsl:call-template>
-      </xsl:if>
-    </xsl:variable>
     <xsl:choose>
-      <xsl:when test="$active = 'yes'">
-        <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
+      <xsl:when test="@kind = 'broken' or @kind = 'placeholder' or @kind = 'unsafe'">
+        <span class="link-unresolved">
+          <xsl:apply-templates mode="body"/>
+        </span>
       </xsl:when>
-      <!-- on the site, a file is linked only where it was published -->
       <xsl:when test="$pc-site and @kind = 'asset' and string(@asset) = ''">
         <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
       </xsl:when>
-      <xsl:otherwise><xsl:apply-templates select="." mode="pc-live-link"/></xsl:otherwise>
+      <xsl:when test="not(@kind != 'doc' and @kind != 'anchor')">
+        <xsl:apply-templates select="." mode="pc-live-link"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="active">
+          <xsl:call-template name="pc-active-url"><xsl:with-param name="u" select="string(@href)"/></xsl:call-template>
+        </xsl:variable>
+        <xsl:choose>
+          <xsl:when test="$active = 'yes'">
+            <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
+          </xsl:when>
+          <xsl:otherwise><xsl:apply-templates select="." mode="pc-live-link"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
@@ -372,36 +379,42 @@
   <!-- A glossary term: a link to its entry, the definition in title= so
        the browser shows it on hover without JavaScript; an abbreviation
        is also an <abbr> with the full name. -->
-  <xsl:template match="term[not(key('pc-term', @ref) or key('pc-entry', @ref))]" mode="body">
-    <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
-  </xsl:template>
-
   <xsl:template match="term" mode="body">
     <xsl:variable name="t" select="key('pc-term', @ref)"/>
-    <a class="term" href="{$pc-root}glossary.html#{@ref}">
-      <!-- the use's own title, else its entry's definition: strings,
-           not a result tree fragment or a union to sort (one for every
-           use of a term) -->
-      <xsl:choose>
-        <xsl:when test="string(@title) != ''">
-          <xsl:if test="normalize-space(@title) != ''">
-            <xsl:attribute name="title"><xsl:value-of select="normalize-space(@title)"/></xsl:attribute>
-          </xsl:if>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:variable name="def" select="normalize-space($t/definition)"/>
-          <xsl:if test="$def != ''">
-            <xsl:attribute name="title"><xsl:value-of select="$def"/></xsl:attribute>
-          </xsl:if>
-        </xsl:otherwise>
-      </xsl:choose>
-      <xsl:choose>
-        <xsl:when test="$t/@abbr and string(.) = $t/@abbr">
-          <abbr title="{$t/@name}"><xsl:apply-templates mode="body"/></abbr>
-        </xsl:when>
-        <xsl:otherwise><xsl:apply-templates mode="body"/></xsl:otherwise>
-      </xsl:choose>
-    </a>
+    <xsl:choose>
+      <!-- a term in no glossary: its text (in the template, not in a
+           pattern's predicate, which every term of every page paid for
+           with a key lookup more) -->
+      <xsl:when test="not($t) and not(key('pc-entry', @ref))">
+        <span class="link-unresolved"><xsl:apply-templates mode="body"/></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <a class="term" href="{$pc-root}glossary.html#{@ref}">
+          <!-- the use's own title, else its entry's definition: strings,
+               not a result tree fragment or a union to sort (one for
+               every use of a term) -->
+          <xsl:choose>
+            <xsl:when test="string(@title) != ''">
+              <xsl:if test="normalize-space(@title) != ''">
+                <xsl:attribute name="title"><xsl:value-of select="normalize-space(@title)"/></xsl:attribute>
+              </xsl:if>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:variable name="def" select="normalize-space($t/definition)"/>
+              <xsl:if test="$def != ''">
+                <xsl:attribute name="title"><xsl:value-of select="$def"/></xsl:attribute>
+              </xsl:if>
+            </xsl:otherwise>
+          </xsl:choose>
+          <xsl:choose>
+            <xsl:when test="$t/@abbr and string(.) = $t/@abbr">
+              <abbr title="{$t/@name}"><xsl:apply-templates mode="body"/></abbr>
+            </xsl:when>
+            <xsl:otherwise><xsl:apply-templates mode="body"/></xsl:otherwise>
+          </xsl:choose>
+        </a>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Images: a published asset (its content-addressed path in the site),
