@@ -28,11 +28,16 @@
 #include "jobs.h"
 #include "util.h"
 
+/* t[k] = v, a string, when v is not NULL.  Pushed by its length, not
+ * with lua_pushstring: that first compares v with the two strings Lua
+ * last made from the same address (its API string cache), and every
+ * filter makes a table for every document, so those compares - cache
+ * misses into the Lua heap - were an eighth of a filter child's time. */
 static void set_str(lua_State *L, const char *k, const char *v)
 {
 	if (v == NULL)
 		return;
-	lua_pushstring(L, v);
+	lua_pushlstring(L, v, strlen(v));
 	lua_setfield(L, -2, k);
 }
 
@@ -119,14 +124,22 @@ static void plain_text(cmark_node *n, buf *b)
 	}
 }
 
-static void set_plain(lua_State *L, const char *k, cmark_node *n)
-{
-	buf b;
+/* The positions of one list or walk (nodepos.c), where the last
+ * heading was found, and a buffer for the plain texts it makes (one for
+ * the whole list, not one made and freed for each link or paragraph). */
+typedef struct {
+	nodepos_memo pos;
+	size_t heading;
+	buf text;
+} posmemo;
 
-	buf_init(&b);
-	plain_text(n, &b);
-	lua_pushlstring(L, b.data ? b.data : "", b.len);
-	buf_free(&b);
+/* t[k] = the plain text below n. */
+static void set_plain(lua_State *L, const char *k, cmark_node *n,
+    posmemo *m)
+{
+	m->text.len = 0;
+	plain_text(n, &m->text);
+	lua_pushlstring(L, m->text.data ? m->text.data : "", m->text.len);
 	lua_setfield(L, -2, k);
 }
 
@@ -148,22 +161,17 @@ static const char *link_kind_name(link_kind k)
 	return "unresolved";
 }
 
-/* The positions of one list or walk (nodepos.c), and where the last
- * heading was found. */
-typedef struct {
-	nodepos_memo pos;
-	size_t heading;
-} posmemo;
-
 static void memo_init(posmemo *m)
 {
 	nodepos_init(&m->pos);
 	m->heading = 0;
+	buf_init(&m->text);
 }
 
 static void memo_free(posmemo *m)
 {
 	nodepos_free(&m->pos);
+	buf_free(&m->text);
 }
 
 static void node_pos(const document *d, cmark_node *n, int *line, int *col,
@@ -183,7 +191,7 @@ static void push_link(lua_State *L, const document *d, cmark_node *n,
 
 	lua_createtable(L, 0, 9);
 	set_str(L, "href", li && li->href ? li->href : (url ? url : ""));
-	set_plain(L, "text", n);
+	set_plain(L, "text", n, m);
 	set_str(L, "kind", link_kind_name(li ? li->kind : LINK_UNRESOLVED));
 	if (li && li->kind == LINK_DOCUMENT)
 		set_str(L, "target", li->target_id);
@@ -214,7 +222,7 @@ static void push_image(lua_State *L, const document *d, cmark_node *n,
 
 	lua_createtable(L, 0, 5);
 	set_str(L, "src", url ? url : "");
-	set_plain(L, "alt", n);
+	set_plain(L, "alt", n, m);
 	set_str(L, "title", cmark_node_get_title(n));
 	node_pos(d, n, &line, &col, m);
 	set_int(L, "line", line);
@@ -240,7 +248,7 @@ static void push_paragraph(lua_State *L, const document *d, cmark_node *n,
 	int line, col;
 
 	lua_createtable(L, 0, 4);
-	set_plain(L, "text", n);
+	set_plain(L, "text", n, m);
 	node_pos(d, n, &line, &col, m);
 	set_int(L, "line", line);
 	set_int(L, "column", col);
@@ -256,7 +264,7 @@ static void push_heading_node(lua_State *L, const document *d, cmark_node *n,
 
 	lua_createtable(L, 0, 5);
 	set_int(L, "level", cmark_node_get_heading_level(n));
-	set_plain(L, "text", n);
+	set_plain(L, "text", n, m);
 	/* the walk meets headings in the order of d->headings: look from
 	 * the last one found, so a walk over many headings stays linear */
 	for (k = 0; k < d->nheadings; k++) {
