@@ -130,6 +130,10 @@ typedef struct document {
 	                        record of those bytes, written back as read */
 	int trusted;         /* taken by its stat: the text was not read
 	                        (source_dropped; read again on need) */
+	char *meta_record;   /* the front matter as parsed, before any key
+	                        was mapped (yval_record): made when it was
+	                        parsed, or the cache's when taken by its
+	                        stat, and read back instead of parsing */
 	cmark_node *root;    /* NULL when the file could not be read */
 	cmark_node *title_node; /* a leading h1 that is the title (back ends
 	                           skip it: the title is shown from meta) */
@@ -253,13 +257,15 @@ typedef int (*document_body_memo)(void *ctx, document *d);
  * now: 1 when the cache recorded that very file (size, times, inode and
  * device as now) read settled (file_settled), giving the text's hash
  * and length and the bytes before its body line (*front, which the
- * caller frees; *record, the cache's escaped text of them, kept).  The
- * text is then not read: the front matter is read from *front, memo
+ * caller frees; *record, the cache's escaped text of them, kept; and
+ * *meta, the cache's yval_record of their front matter, or NULL).  The
+ * text is then not read: the front matter is made again from *meta
+ * (parsed from *front when there is none, or it does not read), memo
  * gives the body, and the text is read again only for a stage that
  * needs it (document_read_again, the hash checked).  NULL: no trust. */
 typedef int (*document_trust)(void *ctx, const char *path,
     const document_file *now, char hash[33], size_t *len, char **front,
-    size_t *front_len, const char **record);
+    size_t *front_len, const char **record, const char **meta);
 document *document_load_memo(const project *p, const char *path,
     const char *relpath, diag_set *ds, document_body_memo memo,
     document_trust trust, void *ctx);

@@ -335,10 +335,11 @@ incr_parse *incr_parse_begin(pipeline *pl, const char *out, int use_cache);
 int incr_parse_body(void *ctx, document *d);
 /* ... and the load's trust (document_trust): a document whose file's
  * stat is the one its record holds ("ps") is taken with the record's
- * front matter bytes ("pm") instead of being read. */
+ * front matter bytes ("pm") and their parse ("pv") instead of being
+ * read. */
 int incr_parse_trust(void *ctx, const char *path, const document_file *now,
     char hash[33], size_t *len, char **front, size_t *front_len,
-    const char **record);
+    const char **record, const char **meta);
 void incr_parse_free(incr_parse *ip);
 /* Appends every document's body records to the cache being written. */
 void incr_parse_write(pipeline *pl, incr_out *o);

@@ -16,6 +16,9 @@
  *                                   settled (document.h file_settled)
  *   pm FRONT                        ... and the text before its body
  *                                   line (the front matter, escaped)
+ *   pv META                         ... and that front matter as parsed
+ *                                   (yval_record), made again instead
+ *                                   of parsed
  *
  * The next build's load reads each document's text and front matter as
  * always, and when the text hashes as recorded takes the rest from the
@@ -211,10 +214,10 @@ incr_parse_body(void *ctx, document *d)
 int
 incr_parse_trust(void *ctx, const char *path, const document_file *now,
     char hash[33], size_t *len, char **front, size_t *front_len,
-    const char **record)
+    const char **record, const char **meta)
 {
 	incr_parse *ip = ctx;
-	const char *line, *s, *pm = NULL;
+	const char *line, *s, *pm = NULL, *pv = NULL;
 	long long v[5];
 	long k;
 	int have = 0;
@@ -223,13 +226,15 @@ incr_parse_trust(void *ctx, const char *path, const document_file *now,
 		return 0;
 	line = ip->rec[k];
 	for (line = INCR_NEXT_LINE(line); line[0] == 'p' && line[1] &&
-	    line[2] == '\t' && strchr("hifsm", line[1]);
+	    line[2] == '\t' && strchr("hifsmv", line[1]);
 	    line = INCR_NEXT_LINE(line)) {
 		if (line[1] == 's') {
 			s = line + 3;
 			have = incr_get_numbers(&s, v, 5) && !*s;
 		} else if (line[1] == 'm')
 			pm = line + 3;
+		else if (line[1] == 'v')
+			pv = line + 3;
 	}
 	if (!have || !pm || v[0] != now->size || v[1] != now->mtime_ns ||
 	    v[2] != now->ctime_ns || (unsigned long long)v[3] != now->ino ||
@@ -242,6 +247,7 @@ incr_parse_trust(void *ctx, const char *path, const document_file *now,
 	incr_unescape(*front);
 	*front_len = strlen(*front);
 	*record = pm;
+	*meta = pv;
 	return 1;
 }
 
@@ -281,6 +287,13 @@ put_file(const document *d, buf *b)
 		free(front);
 	}
 	buf_putc(b, '\n');
+	/* and that front matter as parsed (one line, no tab or newline
+	 * unescaped: yval_record), so the next build need not parse it */
+	if (d->meta_record && !strpbrk(d->meta_record, "\n\r")) {
+		buf_puts(b, "pv\t");
+		buf_puts(b, d->meta_record);
+		buf_putc(b, '\n');
+	}
 }
 
 /* Document d's record into b; 0 when it cannot be written whole. */

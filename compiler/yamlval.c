@@ -6,6 +6,7 @@
  * refused: policy files have no use for them and they make line numbers lie.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -119,8 +120,8 @@ scalar(const yaml_event_t *ev, int line_offset)
 	return v;
 }
 
-static void
-append(yval *parent, yval *child, char *key, int kline, int kcol)
+void
+yval_append(yval *parent, yval *child, char *key, int kline, int kcol)
 {
 	if ((parent->n & (parent->n - 1)) == 0) {
 		size_t cap = parent->n ? parent->n * 2 : 1;
@@ -181,7 +182,7 @@ attach(builder *b, yval *v)
 			yval_free(v);
 	} else {
 		frame *f = &b->stack[b->depth - 1];
-		append(f->node, v, f->pending_key, f->key_line, f->key_col);
+		yval_append(f->node, v, f->pending_key, f->key_line, f->key_col);
 		f->pending_key = NULL;
 	}
 }
@@ -404,4 +405,213 @@ yval_kind_name(yv_kind k)
 	case YV_MAP: return "map";
 	}
 	return "value";
+}
+
+/* ---- the tree as one line of text (the build cache's "pv") ---------- */
+
+/* A string field: '-' for none, else '=' and the text with \, tab,
+ * newline and carriage return escaped (so a record is one line of
+ * tab-separated fields). */
+static void
+put_text(buf *b, const char *s)
+{
+	if (!s) {
+		buf_putc(b, '-');
+		return;
+	}
+	buf_putc(b, '=');
+	for (; *s; s++)
+		switch (*s) {
+		case '\\': buf_putn(b, "\\\\", 2); break;
+		case '\t': buf_putn(b, "\\t", 2); break;
+		case '\n': buf_putn(b, "\\n", 2); break;
+		case '\r': buf_putn(b, "\\r", 2); break;
+		default: buf_putc(b, *s);
+		}
+}
+
+static void
+put_node(buf *b, const yval *v)
+{
+	size_t i;
+
+	buf_printf(b, "%d\t%d\t%d\t%d\t%d\t", (int)v->kind, v->line,
+	    v->col, v->quoted, v->boolean);
+	if (v->num != 0 || signbit(v->num))   /* exact: a hexadecimal float */
+		buf_printf(b, "%a", v->num);
+	buf_putc(b, '\t');
+	put_text(b, v->str);
+	buf_printf(b, "\t%zu", v->n);
+	for (i = 0; i < v->n; i++) {
+		buf_putc(b, '\t');
+		if (v->kind == YV_MAP) {
+			put_text(b, v->keys[i]);
+			buf_printf(b, "\t%d\t%d\t", v->key_lines[i],
+			    v->key_cols[i]);
+		}
+		put_node(b, v->items[i]);
+	}
+}
+
+void
+yval_record(const yval *v, buf *b)
+{
+	if (v)
+		put_node(b, v);
+}
+
+typedef struct {
+	char *p;          /* the next field */
+	int ok;
+} reader;
+
+/* The next field, NUL-terminated in place; NULL at the end. */
+static char *
+field(reader *r)
+{
+	char *f = r->p, *t;
+
+	if (!r->ok || !f) {
+		r->ok = 0;
+		return NULL;
+	}
+	if ((t = strchr(f, '\t')) != NULL) {
+		*t = '\0';
+		r->p = t + 1;
+	} else
+		r->p = NULL;
+	return f;
+}
+
+/* A whole decimal number from lo to hi (both at least 0). */
+static long
+get_long(reader *r, long lo, long hi)
+{
+	char *f = field(r);
+	long v = 0;
+
+	if (!f || !*f)
+		return r->ok = 0;
+	for (; *f; f++) {
+		if (*f < '0' || *f > '9' || v > hi) {
+			r->ok = 0;
+			return 0;
+		}
+		v = v * 10 + (*f - '0');
+	}
+	if (v < lo || v > hi)
+		r->ok = 0;
+	return v;
+}
+
+/* A string field, unescaped and allocated; *none set for '-'. */
+static char *
+get_text(reader *r, int *none)
+{
+	char *f = field(r), *out, *w;
+
+	*none = 0;
+	if (!f || (*f != '-' && *f != '=') || (*f == '-' && f[1])) {
+		r->ok = 0;
+		return NULL;
+	}
+	if (*f == '-') {
+		*none = 1;
+		return NULL;
+	}
+	out = w = xmalloc(strlen(f));
+	for (f++; *f; f++) {
+		if (*f == '\\') {
+			f++;
+			if (*f == '\\')
+				*w++ = '\\';
+			else if (*f == 't')
+				*w++ = '\t';
+			else if (*f == 'n')
+				*w++ = '\n';
+			else if (*f == 'r')
+				*w++ = '\r';
+			else {
+				r->ok = 0;
+				break;
+			}
+		} else
+			*w++ = *f;
+	}
+	*w = '\0';
+	return out;
+}
+
+static yval *
+get_node(reader *r, int depth)
+{
+	yval *v;
+	char *f, *e;
+	long n, i;
+	int none;
+
+	if (depth > MAX_DEPTH) {
+		r->ok = 0;
+		return NULL;
+	}
+	v = xcalloc(1, sizeof *v);
+	v->kind = (yv_kind)get_long(r, YV_NULL, YV_MAP);
+	v->line = (int)get_long(r, 0, 0x7fffffff);
+	v->col = (int)get_long(r, 0, 0x7fffffff);
+	v->quoted = (int)get_long(r, 0, 1);
+	v->boolean = (int)get_long(r, 0, 1);
+	if ((f = field(r)) != NULL && *f) {   /* empty: 0 */
+		v->num = strtod(f, &e);
+		if (*e)
+			r->ok = 0;
+	}
+	v->str = get_text(r, &none);
+	n = get_long(r, 0, 1L << 24);
+	if (r->ok && n > 0 && v->kind != YV_LIST && v->kind != YV_MAP)
+		r->ok = 0;
+	for (i = 0; r->ok && i < n; i++) {
+		char *key = NULL;
+		int kline = 0, kcol = 0;
+		yval *c;
+
+		if (v->kind == YV_MAP) {
+			key = get_text(r, &none);
+			if (none)
+				r->ok = 0;
+			kline = (int)get_long(r, 0, 0x7fffffff);
+			kcol = (int)get_long(r, 0, 0x7fffffff);
+		}
+		c = r->ok ? get_node(r, depth + 1) : NULL;
+		if (!c) {
+			free(key);
+			break;
+		}
+		yval_append(v, c, key, kline, kcol);
+	}
+	if (!r->ok) {
+		yval_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+yval *
+yval_from_record(const char *s)
+{
+	char *copy;
+	reader r;
+	yval *v;
+
+	if (!s || !*s)
+		return NULL;
+	copy = xstrdup(s);
+	r.p = copy;
+	r.ok = 1;
+	v = get_node(&r, 0);
+	if (v && r.p != NULL) {   /* fields left over: not a record */
+		yval_free(v);
+		v = NULL;
+	}
+	free(copy);
+	return v;
 }

@@ -39,6 +39,94 @@ UNIT_TEST(yaml_scalars_are_typed)
 	yval_free(v);
 }
 
+/* Every field of two trees the same (yval_record's round trip). */
+static int
+yval_same(const yval *a, const yval *b)
+{
+	size_t i;
+
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind || a->line != b->line || a->col != b->col ||
+	    a->quoted != b->quoted || a->boolean != b->boolean ||
+	    memcmp(&a->num, &b->num, sizeof a->num) != 0 || a->n != b->n ||
+	    !a->str != !b->str || (a->str && strcmp(a->str, b->str)) ||
+	    !a->keys != !b->keys)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		if (a->keys && (strcmp(a->keys[i], b->keys[i]) ||
+		    a->key_lines[i] != b->key_lines[i] ||
+		    a->key_cols[i] != b->key_cols[i]))
+			return 0;
+		if (!yval_same(a->items[i], b->items[i]))
+			return 0;
+	}
+	return 1;
+}
+
+UNIT_TEST(yaml_record_reads_back_every_field)
+{
+	static const char *const texts[] = {
+		"title: \"A \\t tab, a\\nnewline\"\nreview: 2027-01-31\n"
+		"version: 3.10\nn: -0.0\nbig: 1e308\nhex: 0x1F\nneg: -12\n"
+		"yes: true\nno: False\nnone: ~\nempty:\nq: 'quoted 1'\n"
+		"back: \"a \\\\ backslash \\\\t not a tab\"\n"
+		"utf8: \"caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80\"\n"
+		"list: [a, 1, true, null, [x, [y]], {k: v}]\n"
+		"map:\n  deep:\n    deeper: [1, 2, 3]\n  \"tab\\tkey\": x\n"
+		"text: |\n  two\n  lines\n",
+		"- just\n- a list\n",
+		"plain scalar\n",
+		"",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof texts / sizeof *texts; k++) {
+		yval_error err;
+		yval *v = yval_parse(texts[k], strlen(texts[k]), 3, &err), *w;
+		buf b, c;
+
+		CHECK(v != NULL);
+		buf_init(&b);
+		buf_init(&c);
+		yval_record(v, &b);
+		CHECK(b.data && !strpbrk(b.data, "\n\r"));
+		w = yval_from_record(b.data);
+		CHECK(w != NULL);
+		CHECK(yval_same(v, w));
+		yval_record(w, &c);
+		CHECK_STR(c.data, b.data);
+		/* a tree made again grows as a parsed one does */
+		if (w->kind == YV_MAP) {
+			yval *x = yval_from_record("1\t9\t9\t0\t0\t\t=x\t0");
+			CHECK(x != NULL);
+			yval_append(w, x, xstrdup("added"), 9, 1);
+			CHECK_STR(yval_str(yval_get(w, "added")), "x");
+		}
+		/* cut short or added to anywhere, a record is refused */
+		if (b.len > 2) {
+			char *cut = xstrndup(b.data, b.len - 2);
+			char *more = xasprintf("%s\t0", b.data);
+			yval *bad = yval_from_record(cut);
+			CHECK(bad == NULL || !yval_same(v, bad));
+			yval_free(bad);
+			CHECK(yval_from_record(more) == NULL);
+			free(cut);
+			free(more);
+		}
+		buf_free(&b);
+		buf_free(&c);
+		yval_free(v);
+		yval_free(w);
+	}
+	CHECK(yval_from_record("") == NULL);
+	CHECK(yval_from_record("9\t1\t1\t0\t0\t\t-\t0") == NULL);   /* kind */
+	CHECK(yval_from_record("1\t1\t1\t0\t0\t\t=a\\q\t0") == NULL);  /* escape */
+	CHECK(yval_from_record("1\t1\t1\t0\t0\t\t=a\t1\t1\t1\t1") == NULL); /* items of a string */
+	CHECK(yval_from_record("4\t1\t1\t0\t0\t\t-\t99999999999") == NULL);
+	CHECK(yval_from_record("1\t1\t1\t0\t0\tnot a number\t=a\t0") == NULL);
+}
+
 UNIT_TEST(yaml_keeps_lines_with_offset)
 {
 	yval_error err;
