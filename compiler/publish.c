@@ -45,8 +45,13 @@ publish_path(const char *sub, const char *id, const char *ext)
 {
 	if (!id || !document_id_safe(id))
 		return NULL;
-	return sub && *sub ? xasprintf("%s/%s%s", sub, id, ext) :
-	    xasprintf("%s%s", id, ext);
+	if (sub && *sub) {
+		char *dir = xstrcat3(sub, "/", id), *p = xstrcat3(dir, ext, "");
+
+		free(dir);
+		return p;
+	}
+	return xstrcat3(id, ext, "");
 }
 
 int

@@ -337,14 +337,24 @@ bad:
 }
 
 char *
+xstrcat3(const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *s = xmalloc(la + lb + lc + 1);
+
+	memcpy(s, a, la);
+	memcpy(s + la, b, lb);
+	memcpy(s + la + lb, c, lc + 1);
+	return s;
+}
+
+char *
 path_join(const char *a, const char *b)
 {
 	size_t la = strlen(a);
 	if (la == 0 || strcmp(a, ".") == 0)
 		return xstrdup(b);
-	if (a[la - 1] == '/')
-		return xasprintf("%s%s", a, b);
-	return xasprintf("%s/%s", a, b);
+	return xstrcat3(a, a[la - 1] == '/' ? "" : "/", b);
 }
 
 char *

@@ -195,3 +195,41 @@ UNIT_TEST(spool_keeps_strings)
 		spool_free(sp);
 	}
 }
+
+/* The cache's numbers: what incr_put_numbers writes reads back, and
+ * nothing else does (a sign, a letter, a missing or extra field, a
+ * number past the range). */
+UNIT_TEST(incr_numbers_read_back_and_nothing_else)
+{
+	long long in[4] = { 0, 7, 1796545816145885895LL, 9223372036854775807LL };
+	long long out[4];
+	const char *s;
+	buf b;
+
+	buf_init(&b);
+	incr_put_numbers(&b, "ps", in, 4);
+	s = b.data + 3;
+	CHECK(incr_get_numbers(&s, out, 4));
+	CHECK(*s == '\0');
+	CHECK(out[0] == in[0] && out[1] == in[1] && out[2] == in[2] &&
+	    out[3] == in[3]);
+	s = "12\t34\trest";
+	CHECK(incr_get_numbers(&s, out, 2));
+	CHECK_STR(s, "rest");
+	CHECK(out[0] == 12 && out[1] == 34);
+	s = "9223372036854775808";
+	CHECK(!incr_get_numbers(&s, out, 1));
+	s = "99999999999999999999";
+	CHECK(!incr_get_numbers(&s, out, 1));
+	s = "-1";
+	CHECK(!incr_get_numbers(&s, out, 1));
+	s = "+1";
+	CHECK(!incr_get_numbers(&s, out, 1));
+	s = "1x";
+	CHECK(!incr_get_numbers(&s, out, 1));
+	s = "1\t2";
+	CHECK(!incr_get_numbers(&s, out, 3));
+	s = "";
+	CHECK(!incr_get_numbers(&s, out, 1));
+	buf_free(&b);
+}
