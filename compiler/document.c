@@ -894,10 +894,11 @@ hint_unfenced(document *d, diag_set *ds)
 
 /* Parses the front matter block (if any) into d->meta and reads it into
  * the typed fields.  Returns 1 when the block itself is broken (then the
- * required-keys check stays quiet: the block is reported once). */
+ * required-keys check stays quiet: the block is reported once).  record:
+ * a load for the build cache, which keeps the parse (d->meta_record). */
 static int
 read_front_matter(const project *p, document *d, const frontmatter *fm,
-    diag_set *ds)
+    diag_set *ds, int record)
 {
 	int meta_broken = 0;
 
@@ -918,9 +919,7 @@ read_front_matter(const project *p, document *d, const frontmatter *fm,
 			free(d->meta_record);
 			d->meta_record = NULL;
 		}
-		if (m)
-			;   /* the record's */
-		else if (fm->toml) {
+		if (!m && fm->toml) {
 			/* +++ TOML +++ (Hugo): the subset front matter uses,
 			 * turned into YAML line for line (toml.c) */
 			char *y = toml_to_yaml(d->source + fm->yaml_start,
@@ -928,12 +927,12 @@ read_front_matter(const project *p, document *d, const frontmatter *fm,
 			m = y ? yval_parse(y, strlen(y), fm->yaml_line - 1,
 			    &err) : NULL;
 			free(y);
-		} else
+		} else if (!m)
 			m = yval_parse(d->source + fm->yaml_start, fm->yaml_len,
 			    fm->yaml_line - 1, &err);
-		/* the record of it as parsed, for the build cache (keys
-		 * are mapped below, in the tree itself) */
-		if (m && !d->meta_record) {
+		/* the record of it as parsed, for the build cache of a load
+		 * that records (keys are mapped below, in the tree itself) */
+		if (m && record && !d->meta_record) {
 			buf_init(&rec);
 			yval_record(m, &rec);
 			d->meta_record = buf_detach(&rec);
@@ -1148,7 +1147,7 @@ load(const project *p, const char *path, const char *relpath,
 	d->source_len = profile_text_blocks(p, d->source, d->source_len,
 	    &d->profiled, &d->nprofiled);
 	frontmatter_split(d->source, d->source_len, &fm);
-	meta_broken = read_front_matter(p, d, &fm, ds);
+	meta_broken = read_front_matter(p, d, &fm, ds, record);
 	set_front(d);
 	d->front_fenced = fm.present && !fm.unterminated;
 	set_id_and_section(d, ds);

@@ -276,10 +276,6 @@ const char *incr_filters_key(const incr_filters *f, size_t i);
  * the build for the others. */
 void incr_filters_view(document *d);
 
-/* s into b with \, tab, newline and carriage return escaped; and such
- * a text unescaped in place. */
-void incr_put_escaped(buf *b, const char *s);
-void incr_unescape(char *s);
 /* "TAG\tN1\t...\tNn" into b, the numbers without a format to parse (a
  * thousand documents' records hold some 100,000 of them). */
 void incr_put_numbers(buf *b, const char *tag, const long long *v,

@@ -18,7 +18,6 @@
  * rest of the cache by incr_finish.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -392,22 +391,6 @@ index_key(const corpus *c, const char *world, char out[33])
 }
 
 void
-incr_put_escaped(buf *b, const char *s)
-{
-	for (; *s; s++)
-		if (*s == '\\')
-			buf_puts(b, "\\\\");
-		else if (*s == '\t')
-			buf_puts(b, "\\t");
-		else if (*s == '\n')
-			buf_puts(b, "\\n");
-		else if (*s == '\r')
-			buf_puts(b, "\\r");
-		else
-			buf_putc(b, *s);
-}
-
-void
 incr_put_numbers(buf *b, const char *tag, const long long *v, size_t n)
 {
 	size_t k;
@@ -428,39 +411,14 @@ incr_get_numbers(const char **s, long long *v, size_t n)
 	/* by hand, not strtoll: a rebuild reads some 120,000 of them, and
 	 * strtoll's locale and base handling were most of their cost */
 	for (k = 0; k < n; k++) {
-		long long x = 0;
-
-		if (*p < '0' || *p > '9')
+		if (!(p = parse_decimal(p, &v[k])) || (*p && *p != '\t') ||
+		    (!*p && k + 1 < n))
 			return 0;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (x > (LLONG_MAX - (*p - '0')) / 10)
-				return 0;   /* out of range */
-			x = x * 10 + (*p - '0');
-		}
-		if ((*p && *p != '\t') || (!*p && k + 1 < n))
-			return 0;
-		v[k] = x;
 		if (*p)
 			p++;
 	}
 	*s = p;
 	return 1;
-}
-
-void
-incr_unescape(char *s)
-{
-	char *w = s, *r;
-
-	for (r = s; *r; r++) {
-		if (*r == '\\' && r[1]) {
-			r++;
-			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' :
-			    *r == 'r' ? '\r' : *r;
-		} else
-			*w++ = *r;
-	}
-	*w = '\0';
 }
 
 /* "TAG SEV LINE COL RULE [PATH] MESSAGE", the message escaped: the
@@ -479,7 +437,7 @@ incr_put_finding(buf *b, const char *tag, const diagnostic *g,
 		buf_puts(b, path);
 		buf_putc(b, '\t');
 	}
-	incr_put_escaped(b, g->message);
+	buf_put_escaped(b, g->message);
 	buf_putc(b, '\n');
 }
 
@@ -516,7 +474,7 @@ incr_get_finding(char *line, const char *tag, const char *path,
 		path = f[5];
 		f[5] = f[6];
 	}
-	incr_unescape(f[5]);
+	str_unescape(f[5]);
 	diag_report_named(ds, atoi(f[1]), f[4], path, atoi(f[2]), atoi(f[3]),
 	    "%s", f[5]);
 	return 1;

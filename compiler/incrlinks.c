@@ -202,8 +202,8 @@ reading_dep(corpus *c, reading *x, const face_list *fl, const char *line)
 	    (f[0][0] == 'd' || f[0][0] == 'n' || f[0][0] == 'a') && !f[0][1]) {
 		char *cands = NULL;
 		long r;
-		incr_unescape(f[1]);
-		incr_unescape(f[2]);
+		str_unescape(f[1]);
+		str_unescape(f[2]);
 		r = corpus_resolve_name(c, f[1], &cands);
 		ok = f[0][0] == 'd' ? r >= 0 &&
 		    !strcmp(c->docs[r]->relpath, f[2]) :
@@ -509,9 +509,9 @@ put_document(corpus *c, size_t i, buf *b)
 		const link_name_use *u = &d->link_deps->names[k];
 		buf_puts(b, u->result >= 0 ? "ln\td\t" :
 		    u->result == -1 ? "ln\tn\t" : "ln\ta\t");
-		incr_put_escaped(b, u->name);
+		buf_put_escaped(b, u->name);
 		buf_putc(b, '\t');
-		incr_put_escaped(b, u->result >= 0 ?
+		buf_put_escaped(b, u->result >= 0 ?
 		    c->docs[u->result]->relpath : u->cands ? u->cands : "");
 		buf_putc(b, '\n');
 	}

@@ -137,8 +137,8 @@ put_heading(document *d, const char *fields)
 	line = strtol(f[1], &e, 10);
 	if (*e || line < 0 || !*f[2])
 		goto bad;
-	incr_unescape(f[2]);
-	incr_unescape(f[3]);
+	str_unescape(f[2]);
+	str_unescape(f[3]);
 	d->headings = xrealloc(d->headings, (d->nheadings + 1) *
 	    sizeof *d->headings);
 	h = &d->headings[d->nheadings++];
@@ -244,7 +244,7 @@ incr_parse_trust(void *ctx, const char *path, const document_file *now,
 	hash[32] = '\0';
 	*len = (size_t)v[0];
 	*front = xstrdup(pm);
-	incr_unescape(*front);
+	str_unescape(*front);
 	*front_len = strlen(*front);
 	*record = pm;
 	*meta = pv;
@@ -283,7 +283,7 @@ put_file(const document *d, buf *b)
 		buf_puts(b, d->front_record);
 	else {
 		front = xstrndup(d->source, d->front_len);
-		incr_put_escaped(b, front);
+		buf_put_escaped(b, front);
 		free(front);
 	}
 	buf_putc(b, '\n');
@@ -313,9 +313,9 @@ put_document(const document *d, buf *b)
 		incr_put_numbers(b, "ph", (long long[]){ h->level, h->line },
 		    2);
 		buf_putc(b, '\t');
-		incr_put_escaped(b, h->slug);
+		buf_put_escaped(b, h->slug);
 		buf_putc(b, '\t');
-		incr_put_escaped(b, h->text ? h->text : "");
+		buf_put_escaped(b, h->text ? h->text : "");
 		buf_putc(b, '\n');
 	}
 	buf_printf(b, "pi\t%zu\n", d->nimages);

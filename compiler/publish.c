@@ -45,13 +45,7 @@ publish_path(const char *sub, const char *id, const char *ext)
 {
 	if (!id || !document_id_safe(id))
 		return NULL;
-	if (sub && *sub) {
-		char *dir = xstrcat3(sub, "/", id), *p = xstrcat3(dir, ext, "");
-
-		free(dir);
-		return p;
-	}
-	return xstrcat3(id, ext, "");
+	return sub && *sub ? xstrcat4(sub, "/", id, ext) : xstrcat3(id, ext, "");
 }
 
 int

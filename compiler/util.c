@@ -3,6 +3,7 @@
  * buffer, GitHub-style slugs, UTF-8 validation and small string and path
  * helpers.  The lowest layer of policyc: it knows nothing of documents.
  */
+#include <limits.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -336,16 +337,78 @@ bad:
 	return 0;
 }
 
-char *
-xstrcat3(const char *a, const char *b, const char *c)
+void
+buf_put_escaped(buf *b, const char *s)
 {
-	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-	char *s = xmalloc(la + lb + lc + 1);
+	for (; *s; s++)
+		if (*s == '\\')
+			buf_puts(b, "\\\\");
+		else if (*s == '\t')
+			buf_puts(b, "\\t");
+		else if (*s == '\n')
+			buf_puts(b, "\\n");
+		else if (*s == '\r')
+			buf_puts(b, "\\r");
+		else
+			buf_putc(b, *s);
+}
+
+int
+str_unescape(char *s)
+{
+	char *w = s, *r;
+	int clean = 1;
+
+	for (r = s; *r; r++) {
+		if (*r == '\\' && r[1]) {
+			r++;
+			if (!strchr("\\tnr", *r))
+				clean = 0;
+			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' :
+			    *r == 'r' ? '\r' : *r;
+		} else {
+			if (*r == '\\')
+				clean = 0;   /* a backslash at the end */
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return clean;
+}
+
+const char *
+parse_decimal(const char *p, long long *v)
+{
+	long long x = 0;
+
+	if (*p < '0' || *p > '9')
+		return NULL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (x > (LLONG_MAX - (*p - '0')) / 10)
+			return NULL;   /* out of range */
+		x = x * 10 + (*p - '0');
+	}
+	*v = x;
+	return p;
+}
+
+char *
+xstrcat4(const char *a, const char *b, const char *c, const char *d)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c), ld = strlen(d);
+	char *s = xmalloc(la + lb + lc + ld + 1);
 
 	memcpy(s, a, la);
 	memcpy(s + la, b, lb);
-	memcpy(s + la + lb, c, lc + 1);
+	memcpy(s + la + lb, c, lc);
+	memcpy(s + la + lb + lc, d, ld + 1);
 	return s;
+}
+
+char *
+xstrcat3(const char *a, const char *b, const char *c)
+{
+	return xstrcat4(a, b, c, "");
 }
 
 char *

@@ -66,10 +66,21 @@ char *slug_segment(const char *s);
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 int utf8_valid(const char *s, size_t n, size_t *bad_offset);
 
-/* a, b and c joined; caller frees.  (A rebuild joins tens of
+/* s into b with \, tab, newline and carriage return escaped (one field
+ * of a tab-separated line, as the build cache writes them); and such a
+ * text unescaped in place: 1 when every escape was one of those four,
+ * 0 when it met another (taken as the character itself) or a
+ * backslash at the end. */
+void buf_put_escaped(buf *b, const char *s);
+int str_unescape(char *s);
+/* A whole decimal number at p, digits only: where it ends, or NULL when
+ * p holds no digit or the number passes LLONG_MAX. */
+const char *parse_decimal(const char *p, long long *v);
+/* a, b and c (and d) joined; caller frees.  (A rebuild joins tens of
  * thousands of paths, and xasprintf's formatting was a twentieth of
  * one.) */
 char *xstrcat3(const char *a, const char *b, const char *c);
+char *xstrcat4(const char *a, const char *b, const char *c, const char *d);
 /* Joins a and b with one '/'; caller frees. */
 char *path_join(const char *a, const char *b);
 /* Reads a whole regular file (NUL-terminated; *len its length); caller

@@ -409,9 +409,9 @@ yval_kind_name(yv_kind k)
 
 /* ---- the tree as one line of text (the build cache's "pv") ---------- */
 
-/* A string field: '-' for none, else '=' and the text with \, tab,
- * newline and carriage return escaped (so a record is one line of
- * tab-separated fields). */
+/* A string field: '-' for none, else '=' and the text escaped
+ * (buf_put_escaped), so that a record is one line of tab-separated
+ * fields. */
 static void
 put_text(buf *b, const char *s)
 {
@@ -420,14 +420,7 @@ put_text(buf *b, const char *s)
 		return;
 	}
 	buf_putc(b, '=');
-	for (; *s; s++)
-		switch (*s) {
-		case '\\': buf_putn(b, "\\\\", 2); break;
-		case '\t': buf_putn(b, "\\t", 2); break;
-		case '\n': buf_putn(b, "\\n", 2); break;
-		case '\r': buf_putn(b, "\\r", 2); break;
-		default: buf_putc(b, *s);
-		}
+	buf_put_escaped(b, s);
 }
 
 static void
@@ -487,28 +480,21 @@ field(reader *r)
 static long
 get_long(reader *r, long lo, long hi)
 {
-	char *f = field(r);
-	long v = 0;
+	const char *f = field(r), *e;
+	long long v = 0;
 
-	if (!f || !*f)
-		return r->ok = 0;
-	for (; *f; f++) {
-		if (*f < '0' || *f > '9' || v > hi) {
-			r->ok = 0;
-			return 0;
-		}
-		v = v * 10 + (*f - '0');
-	}
-	if (v < lo || v > hi)
+	if (!f || !(e = parse_decimal(f, &v)) || *e || v < lo || v > hi) {
 		r->ok = 0;
-	return v;
+		return 0;
+	}
+	return (long)v;
 }
 
 /* A string field, unescaped and allocated; *none set for '-'. */
 static char *
 get_text(reader *r, int *none)
 {
-	char *f = field(r), *out, *w;
+	char *f = field(r), *out;
 
 	*none = 0;
 	if (!f || (*f != '-' && *f != '=') || (*f == '-' && f[1])) {
@@ -519,26 +505,9 @@ get_text(reader *r, int *none)
 		*none = 1;
 		return NULL;
 	}
-	out = w = xmalloc(strlen(f));
-	for (f++; *f; f++) {
-		if (*f == '\\') {
-			f++;
-			if (*f == '\\')
-				*w++ = '\\';
-			else if (*f == 't')
-				*w++ = '\t';
-			else if (*f == 'n')
-				*w++ = '\n';
-			else if (*f == 'r')
-				*w++ = '\r';
-			else {
-				r->ok = 0;
-				break;
-			}
-		} else
-			*w++ = *f;
-	}
-	*w = '\0';
+	out = xstrdup(f + 1);
+	if (!str_unescape(out))
+		r->ok = 0;   /* not an escape put_text writes */
 	return out;
 }
 
