@@ -428,15 +428,29 @@ try:
     mtext = pdftext(os.path.join(hdir, "multi-0.pdf"), False)
     ok(all(w in mtext for w in ["naïve", "γρήγορη", "الثعلب", "लोमड़ी"]),
        "Latin, Greek, Arabic and Devanagari text laid out")
-    crashed = []
+    # Three builds at -j 2, each layout shaped without the font lock
+    # checked afterwards (POLICYC_FONT_AUDIT: the build aborts when one
+    # was shaped in a font not pinned, pdffont.c), and the PDFs the same
+    # as the first build's.
+    crashed, unlocked = [], []
     for k in range(3):
         o = os.path.join(tmp, "multi-out-%d" % k)
-        r2 = build(hp, o)
-        if r2.returncode != 0 or qpdf_bad(os.path.join(o, "pdf")):
+        r2 = run(WRAP + [POLICYC, "build", hp, "-o", o, "--outputs",
+                         "xml,pdf", "-j", "2", "--timings"],
+                 {"SOURCE_DATE_EPOCH": "1767225600",
+                  "POLICYC_FONT_AUDIT": "1"})
+        if (r2.returncode != 0 or "font audit" in r2.stderr or
+                qpdf_bad(os.path.join(o, "pdf")) or
+                open(os.path.join(o, "pdf", "multi-0.pdf"), "rb").read() !=
+                open(os.path.join(hdir, "multi-0.pdf"), "rb").read()):
             crashed.append((k, r2.returncode, r2.stderr[-300:]))
+        unlocked += re.findall(r"without the font lock: (\d+) of (\d+)",
+                               r2.stderr)
         shutil.rmtree(o, ignore_errors=True)
-    ok(not crashed, "multilingual documents build at -j 2, three times",
-       crashed)
+    ok(not crashed, "multilingual documents build at -j 2, three times, "
+       "the same PDFs, every unlocked layout in pinned fonts", crashed)
+    ok(len(unlocked) == 3 and all(2 * int(a) > int(b) for a, b in unlocked),
+       "most layouts are shaped without the font lock", unlocked)
     qt = pdftext(os.path.join(hdir, "deep-quote.pdf"), False)
     ok("deepest quote" in qt and "after the quotes" in qt,
        "quotes nested past the bound drawn flat, text complete")

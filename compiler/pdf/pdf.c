@@ -400,6 +400,12 @@ pdf_render_all(const backend_input *given)
 	free(j.flows);
 	free(j.rels);
 	free(j.in_pack);
+	if (in->timings) {
+		size_t all, fast;
+		pdffont_counts(&all, &fast);
+		fprintf(stderr, "timing:   pdf layouts shaped without the font "
+		    "lock: %zu of %zu\n", fast, all);
+	}
 	pdffont_unpin_all();
 	for (i = 0; i < n; i++)
 		pdfthread_free(&j.ts[i]);

@@ -169,13 +169,10 @@ pdfblock_marker(fctx *c, const char *s)
 	PangoLayout *l = pdf_layout(c->t, c->st->font_body, c->st->size_body,
 	    -1, s, 0, (pdf_rgb *)&c->st->text);
 
-	/* Shaped now, under the font lock, and its fonts pinned: a marker
-	 * (a ballot box, say) may need a font nothing else used, and the
-	 * drawing pass runs without the lock (pdffont.c). */
-	pdffont_lock();
-	(void)pango_layout_get_line_count(l);
-	pdffont_pin_layout(l);
-	pdffont_unlock();
+	/* Shaped now, and its fonts pinned: a marker (a ballot box, say)
+	 * may need a font nothing else used, and the drawing pass runs
+	 * without the lock (pdffont.c). */
+	(void)pdffont_shape(c->t, l);
 	return l;
 }
 
@@ -263,11 +260,14 @@ fit_columns(fctx *c, benv *e, pdf_table *tb, pdf_text *cells, int nrows,
 	double *mn = xcalloc((size_t)ncols, sizeof(double));
 	double *mn0 = xcalloc((size_t)ncols, sizeof(double));
 	double pad = c->st->cell_pad, avail, smax = 0, smin = 0, x;
-	int r, k;
+	int r, k, locked;
 
-	/* Measuring shapes: under the font lock (pdffont.c); the cells' fonts
-	 * were pinned when they were first laid out. */
-	pdffont_lock();
+	/* Measuring shapes: under the font lock (pdffont.c) unless every
+	 * cell is in fonts this thread pinned when it was first laid out. */
+	for (r = 0, locked = 0; r < nrows * ncols && !locked; r++)
+		locked = !pdffont_known(c->t, cells[r].layout);
+	if (locked)
+		pdffont_lock();
 	for (r = 0; r < nrows; r++)
 		for (k = 0; k < ncols; k++) {
 			PangoLayout *l = cells[r * ncols + k].layout;
@@ -285,7 +285,8 @@ fit_columns(fctx *c, benv *e, pdf_table *tb, pdf_text *cells, int nrows,
 				mn0[k] = lr.width / (double)PANGO_SCALE + 1;
 			pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 		}
-	pdffont_unlock();
+	if (locked)
+		pdffont_unlock();
 	avail = e->w - ncols * 2 * pad;
 	for (k = 0; k < ncols; k++) {
 		mx[k] += 1;

@@ -117,10 +117,7 @@ pdfcontrol_draw(pdf_thread *t, cairo_t *cr, const pdf_control *pc)
 	l = pdf_layout(t, st->font_body, st->size_small - 1, w, pc->text, 0,
 	    (pdf_rgb *)&st->muted);
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_MIDDLE);
-	pdffont_lock();
-	(void)pango_layout_get_line_count(l);
-	pdffont_pin_layout(l);
-	pdffont_unlock();
+	(void)pdffont_shape(t, l);
 	cairo_move_to(cr, st->margin_left, PDF_PAGE_H - 31);
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);

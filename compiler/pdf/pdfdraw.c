@@ -39,7 +39,7 @@ typedef struct {
 	int tagged;
 } dctx;
 
-static void settle(PangoLayout *l);
+static void settle(dctx *d, PangoLayout *l);
 
 static void
 set_rgb(cairo_t *cr, pdf_rgb c)
@@ -386,7 +386,7 @@ draw_continued(dctx *d, const pdf_item *it, const pdf_place *pl)
 	if (!d->cont) {
 		d->cont = pdf_layout(d->t, d->st->font_body, d->st->size_small +
 		    0.5, -1, "(continued)", 0, (pdf_rgb *)&d->st->muted);
-		settle(d->cont);
+		settle(d, d->cont);
 	}
 	if (d->tagged)
 		cairo_tag_begin(d->cr, "P", NULL);
@@ -494,15 +494,13 @@ draw_item(dctx *d, pdf_flow *f, const pdf_place *pl, int gpage)
 		cairo_tag_end(cr, tag_name(it));
 }
 
-/* Shapes l now, under the font lock, and pins its fonts (pdffont.c): a
- * layout made while drawing may meet a font no document used. */
+/* Shapes l now, and pins its fonts (pdffont.c): a layout made while
+ * drawing may meet a font no document used, and is then shaped under
+ * the font lock. */
 static void
-settle(PangoLayout *l)
+settle(dctx *d, PangoLayout *l)
 {
-	pdffont_lock();
-	(void)pango_layout_get_line_count(l);
-	pdffont_pin_layout(l);
-	pdffont_unlock();
+	(void)pdffont_shape(d->t, l);
 }
 
 /* The width of s in the footer's font (shaped under the font lock). */
@@ -513,7 +511,7 @@ footer_w(dctx *d, const char *s)
 	    -1, s, 0, NULL);
 	PangoRectangle r;
 
-	settle(l);
+	settle(d, l);
 	pango_layout_get_extents(l, NULL, &r);
 	g_object_unref(l);
 	return r.width / (double)PANGO_SCALE;
@@ -632,7 +630,7 @@ make_footer(dctx *d)
 		PangoLayout *l = pdf_layout(d->t, st->font_body, st->size_small,
 		    w, k ? l2.data : l1.data, 0, (pdf_rgb *)&st->muted);
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-		settle(l);
+		settle(d, l);
 		d->footer[k] = l;
 	}
 	buf_free(&name);
@@ -656,7 +654,7 @@ chrome_layouts(dctx *d, const pdf_flow *f, double tx)
 		pango_layout_set_width(l, (int)(cw * 0.38 * PANGO_SCALE));
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
-		settle(l);
+		settle(d, l);
 		d->org = l;
 	}
 	if (d->head_flow == f && d->head_x == tx)
@@ -668,7 +666,7 @@ chrome_layouts(dctx *d, const pdf_flow *f, double tx)
 	    (pdf_rgb *)&st->primary);
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
-	settle(l);
+	settle(d, l);
 	d->head = l;
 	d->head_flow = f;
 	d->head_x = tx;
@@ -748,7 +746,7 @@ draw_chrome(dctx *d, pdf_flow *f, int gpage)
 			d->draft_label = pdf_layout(d->t, st->font_body,
 			    st->size_small + 0.5, -1, "DRAFT", 1,
 			    (pdf_rgb *)&st->overdue);
-			settle(d->draft_label);
+			settle(d, d->draft_label);
 		}
 		pango_layout_get_extents(d->draft_label, NULL, &r);
 		cairo_move_to(cr, ml + cw - d->qr_room -
@@ -792,7 +790,7 @@ draw_watermark(dctx *d)
 	if (!d->watermark) {
 		d->watermark = pdf_layout(d->t, d->st->font_head, 110, -1,
 		    "DRAFT", 1, &col);
-		settle(d->watermark);
+		settle(d, d->watermark);
 	}
 	pango_layout_get_extents(d->watermark, NULL, &r);
 	cairo_save(cr);

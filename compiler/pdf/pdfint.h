@@ -43,6 +43,13 @@ typedef struct {
 	char *as_of_label;    /* build --as-of: "As in force on ..." (history.c) */
 } pdf_style;
 
+/* A font this thread pinned, and a language its metrics were made for
+ * (by their sample string: Pango keeps a font's metrics by it). */
+typedef struct {
+	PangoFont *font;
+	const char *sample;
+} pdf_known_font;
+
 /* Per-thread Pango state: fontmaps and contexts are not shared between
  * threads (pango's font maps are not thread-safe). */
 typedef struct {
@@ -50,6 +57,10 @@ typedef struct {
 	PangoContext *pc;
 	PangoFontDescription *fd_body, *fd_mono, *fd_small;
 	const pdf_style *st;
+	/* what this thread's layouts may be shaped in without the font
+	 * lock (pdffont.c) */
+	pdf_known_font *known;
+	size_t nknown, known_cap;
 } pdf_thread;
 
 enum { LK_URI, LK_DOC, LK_ANCHOR, LK_TERM, LK_FOOTNOTE };
@@ -226,11 +237,18 @@ xmlNodePtr *pdfpack_terms(const backend_input *in, pdf_flow **docs,
 pdf_flow *pdfflow_glossary(pdf_thread *t, const backend_input *in,
     xmlNodePtr *sel, size_t nsel, pdf_flow **docs, size_t ndocs);
 
-/* pdffont.c: laying out runs under pdffont_lock; every font a layout
- * uses is pinned (its FreeType face kept open) until pdffont_unpin_all. */
+/* pdffont.c: every font a layout uses is pinned (its FreeType face kept
+ * open) until pdffont_unpin_all.  pdffont_shape shapes l: without the
+ * font lock when pdffont_known finds every font its text will be shaped
+ * in pinned by t already, else under it, pinning and learning what it
+ * met. */
 void pdffont_lock(void);
 void pdffont_unlock(void);
-void pdffont_pin_layout(PangoLayout *l);
+int pdffont_known(pdf_thread *t, PangoLayout *l);
+int pdffont_shape(pdf_thread *t, PangoLayout *l);
+/* layouts pdffont_shape shaped since the last pdffont_unpin_all, and
+ * of them without the lock */
+void pdffont_counts(size_t *all, size_t *without_lock);
 void pdffont_unpin_all(void);
 
 /* pdfimage.c: loads a PNG (bounded: the size it declares is checked

@@ -341,6 +341,7 @@ pdfthread_free(pdf_thread *t)
 	pango_font_description_free(t->fd_body);
 	pango_font_description_free(t->fd_mono);
 	pango_font_description_free(t->fd_small);
+	free(t->known);
 	g_object_unref(t->pc);
 	g_object_unref(t->fontmap);
 }

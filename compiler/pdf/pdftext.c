@@ -123,14 +123,10 @@ pdftext_set(pdf_thread *t, pdf_text *tx, PangoLayout *l)
 	PangoLayoutIter *iter;
 	int n, i = 0;
 
-	(void)t;
 	tx->layout = l;
-	/* Shaping meets fonts: under the font lock, and the fonts it used
-	 * pinned before the lock is let go (pdffont.c). */
-	pdffont_lock();
-	n = pango_layout_get_line_count(l);
-	pdffont_pin_layout(l);
-	pdffont_unlock();
+	/* Shaping may meet fonts: under the font lock unless every font it
+	 * will use is pinned already (pdffont.c). */
+	n = pdffont_shape(t, l);
 	tx->nlines = n;
 	tx->top = xcalloc((size_t)n, sizeof(double));
 	tx->bot = xcalloc((size_t)n, sizeof(double));
