@@ -48,7 +48,8 @@ static const char help_import[] =
 "  policyc import ~/Policies -o our-policies && policyc build our-policies\n"
 "\n"
 "Exit status: 0 every file imported; 1 a file could not be (corrupt,\n"
-"encrypted, not Word, or its document exists); 2 bad usage.\n";
+"encrypted, not Word, or its document exists); 2 bad usage, or no .docx\n"
+"or .odt file to import (no project is made then).\n";
 
 typedef struct {
 	char *src;       /* as given, for messages */
@@ -578,6 +579,15 @@ import_main(int argc, char **argv)
 		} else
 			add_input(&l, argv[i], "");
 	}
+	/* a folder with no Word or OpenDocument file in it (a mistyped
+	 * one, say) imports nothing: no project is made for it */
+	if (l.n == 0) {
+		fprintf(stderr, "policyc: no .docx or .odt files in %s%s: "
+		    "nothing imported\n", argv[optind],
+		    argc - optind > 1 ? " and the other folders" : "");
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	date_today(today_opt, today);
 	rc = ensure_project(out, today);
 	if (rc)
@@ -592,8 +602,6 @@ import_main(int argc, char **argv)
 				rc = EXIT_ERRORS;
 		free(content);
 	}
-	if (l.n == 0)
-		printf("no .docx or .odt files found\n");
 	if (r.nwritten) {
 		printf("\nimported %zu of %zu file%s in %.3f s\n", r.nwritten,
 		    l.n, l.n == 1 ? "" : "s", r.seconds);

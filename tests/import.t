@@ -11,7 +11,7 @@
 # a folder's subfolders become sections.
 # Regenerate the golden files with:  REGEN=1 prove tests/import.t
 . "$(dirname "$0")/lib.sh"
-plan 63
+plan 66
 
 EXP=$ROOT/tests/fixtures/import/expected
 FX=$TMP/fx
@@ -299,6 +299,14 @@ POLICYC_WRAP="timeout $((30 * slow)) $wrap"
 run_policyc import "$FX/styles.docx" -o "$TMP/ent"
 POLICYC_WRAP=$wrap
 is "$rc" 0 "$styles styles and $((paras * 100)) runs: imported within $((30 * slow)) s"
+
+# a folder with no Word or OpenDocument file: says so, exit 2, and no
+# project is made for nothing (a mistyped folder)
+mkdir -p "$TMP/noword/sub" && echo x > "$TMP/noword/notes.txt" && echo y > "$TMP/noword/sub/a.pdf"
+run_policyc import "$TMP/noword" -o "$TMP/noword-out"
+is "$rc" 2 "a folder with no .docx or .odt file: exit 2"
+like "$err" "no .docx or .odt files in .*noword: nothing imported" "and says nothing was imported"
+check "no project made for it" [ ! -e "$TMP/noword-out" ]
 
 # a folder that is neither a project nor empty is not written into
 mkdir -p "$TMP/notproj" && echo x > "$TMP/notproj/file.txt"
