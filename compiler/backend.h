@@ -62,6 +62,12 @@ typedef struct {
 	 * is not bounded), and finishing corpus.xml reads only that.  0:
 	 * after the pages, as a bounded build's peak wants. */
 	int corpus_ahead;
+	/* The process ends when this build does, and frees nothing then
+	 * (pipeline_free_at_exit): a back end may leave a large structure
+	 * it is done with to the kernel instead of freeing it on the
+	 * build's critical path (a pack's qpdf objects, pdftag.c).  0 in
+	 * serve, for editions and archives, and under a leak checker. */
+	int leave_to_exit;
 	/* Work of the build's own that may run beside the document pages
 	 * (the build cache's records the pages do not change: publish.c),
 	 * or NULL. */

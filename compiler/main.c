@@ -520,7 +520,10 @@ check_or_build(const command *cmd)
 	else if (cmd->strict && exit_for(cmd, ds) != EXIT_OK)
 		rc = EXIT_ERRORS;    /* nothing published, OUT untouched */
 	else {
-		rc = publish_run(pl, &cmd->pub, ds);
+		/* the one build of this process: it ends afterwards */
+		publish_options pub = cmd->pub;
+		pub.last = 1;
+		rc = publish_run(pl, &pub, ds);
 		if (rc == EXIT_OK && cmd->strict)
 			rc = exit_for(cmd, ds);
 	}
@@ -665,6 +668,7 @@ hist_archive_one(const history_release *rel, const char *dir,
 	po.dir = proj;
 	po.timings = 0;
 	sub_out = path_join(stage, "out");
+	memset(&pub, 0, sizeof pub);   /* no_cache, keep_old, last: 0 */
 	pub.out = sub_out;
 	pub.outputs = OUTPUT_HTML;
 	ds = diag_new();

@@ -781,6 +781,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	in.ids = ids;
 	in.jobs = pipeline_jobs(pl);
 	in.timings = pipeline_options_of(pl)->timings;
+	in.leave_to_exit = o->last && !pipeline_free_at_exit();
 	in.today = pipeline_corpus(pl)->today;
 	in.ds = ds;
 	in.incr = inc;

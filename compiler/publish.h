@@ -28,6 +28,10 @@ typedef struct {
 	int keep_old;            /* serve: the previous OUT is left as
 	                            OUT.old-PID, removed by the standby
 	                            between saves (fsio_swap) */
+	int last;                /* the process ends after this build (one
+	                            `policyc build`, not serve, editions or
+	                            archives): see backend_input's
+	                            leave_to_exit */
 } publish_options;
 
 /* Judges OUT, makes the XML trees (pipeline_model, or streamed), writes every output
