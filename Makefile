@@ -23,7 +23,7 @@ SRCDIR  := $(abspath .)
 # (compiler/module.c says why).  The unit tests and fuzzers link
 # everything into one program.
 CORE_PKGS = libcmark-gfm libxml-2.0 libxslt lua5.4 yaml-0.1 icu-uc nettle
-PDF_PKGS  = cairo pangocairo pangoft2 librsvg-2.0 libqrencode libqpdf fontconfig freetype2
+PDF_PKGS  = cairo pangocairo pangoft2 librsvg-2.0 libqrencode libqpdf fontconfig freetype2 zlib
 SERVE_PKGS = libmicrohttpd
 GIT_PKGS  = libgit2
 ZIP_PKGS  = libzip

@@ -1,0 +1,391 @@
+/*
+ * pdfsave.c — writes a tagged PDF by copying, byte for byte, every object
+ * of cairo's file that tagging did not change, and writing only the ones
+ * it changed or made.  qpdf's own writer resolves every object of the
+ * file, then serialises every one again: for a 500-page pack, 40,000
+ * objects (the link annotations, structure elements, fonts and page
+ * content), and that pass was the PDF stage's critical path.  Tagging
+ * changes the structure elements it regroups, the pages, their content
+ * and annotations, and the catalogue; the fonts, images, resources,
+ * outlines, the link structure elements and most of the file's bytes
+ * stay as cairo wrote them.
+ *
+ * It reads only what cairo writes: one classic cross-reference table (no
+ * /Prev, no cross-reference stream), every object of generation 0 at the
+ * offset the table gives.  Anything else (pdfsave_open says NULL) goes
+ * through qpdf's writer as before.  The objects keep their numbers and
+ * their order; new ones (numbered from the trailer's /Size up) follow;
+ * then a new table and trailer, whose /ID is the SHA-256 of the bytes
+ * before it (the same input makes the same file).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "pdfsave.h"
+#include "digest.h"
+#include "util.h"
+
+typedef struct {
+	char *dict;          /* without /Length and /Filter */
+	unsigned char *data;
+	size_t len;
+	int deflated;
+} own_stream;
+
+struct pdfsave {
+	const char *data;
+	size_t len;
+	size_t xref;         /* offset of the old table: the objects end there */
+	size_t head;         /* bytes before the first object */
+	int size;            /* the old trailer's /Size */
+	int next;            /* the next new object number */
+	size_t *off;         /* per old object: its offset, 0 when free */
+	int *order;          /* old objects in file order */
+	int norder;
+	unsigned char *touched;   /* per object (old and new): 1 changed,
+	                             2 left out */
+	own_stream **own;         /* per object: written as this stream */
+	int cap;                  /* of touched and own */
+};
+
+static int
+cmp_off(const void *a, const void *b, void *ctx)
+{
+	const size_t *off = ctx;
+	size_t x = off[*(const int *)a], y = off[*(const int *)b];
+
+	return (x > y) - (x < y);
+}
+
+/* Skips PDF whitespace from i. */
+static size_t
+ws(const char *d, size_t n, size_t i)
+{
+	while (i < n && (d[i] == ' ' || d[i] == '\n' || d[i] == '\r' ||
+	    d[i] == '\t' || d[i] == '\f' || d[i] == '\0'))
+		i++;
+	return i;
+}
+
+/* A decimal number at d[*i] (after whitespace); -1 when there is none. */
+static long long
+number(const char *d, size_t n, size_t *i)
+{
+	long long v = 0;
+	size_t j = ws(d, n, *i), start = j;
+
+	while (j < n && d[j] >= '0' && d[j] <= '9' && j - start < 15)
+		v = v * 10 + (d[j++] - '0');
+	if (j == start)
+		return -1;
+	*i = j;
+	return v;
+}
+
+/* 1 when d[i..] starts with the word w. */
+static int
+word(const char *d, size_t n, size_t i, const char *w)
+{
+	size_t k = strlen(w);
+
+	return i + k <= n && memcmp(d + i, w, k) == 0;
+}
+
+static void
+grow(pdfsave *s, int id)
+{
+	int cap = s->cap;
+
+	if (id < cap)
+		return;
+	while (cap <= id)
+		cap = cap ? cap * 2 : 1024;
+	s->touched = xrealloc(s->touched, (size_t)cap);
+	memset(s->touched + s->cap, 0, (size_t)(cap - s->cap));
+	s->own = xrealloc(s->own, (size_t)cap * sizeof *s->own);
+	memset(s->own + s->cap, 0, (size_t)(cap - s->cap) * sizeof *s->own);
+	s->cap = cap;
+}
+
+pdfsave *
+pdfsave_open(const char *data, size_t len)
+{
+	pdfsave *s;
+	size_t i, tail = len > 64 ? len - 64 : 0, trailer;
+	long long v, first, count, k;
+	const char *sx = NULL;
+	int id;
+
+	/* "startxref N %%EOF" at the end */
+	for (i = len; i-- > tail;)
+		if (word(data, len, i, "startxref")) {
+			sx = data + i;
+			break;
+		}
+	if (!sx)
+		return NULL;
+	i = (size_t)(sx - data) + 9;
+	if ((v = number(data, len, &i)) <= 0 || (size_t)v >= len ||
+	    !word(data, len, (size_t)v, "xref"))
+		return NULL;
+	s = xcalloc(1, sizeof *s);
+	s->data = data;
+	s->len = len;
+	s->xref = (size_t)v;
+	i = s->xref + 4;
+	/* subsections "first count", each entry "offset gen n|f" */
+	for (;;) {
+		size_t j = ws(data, len, i);
+		if (word(data, len, j, "trailer")) {
+			i = j + 7;
+			break;
+		}
+		if ((first = number(data, len, &i)) < 0 ||
+		    (count = number(data, len, &i)) < 0 ||
+		    first + count > 10000000)
+			goto bad;
+		if (first + count > s->size) {
+			s->off = xrealloc(s->off, (size_t)(first + count) *
+			    sizeof *s->off);
+			memset(s->off + s->size, 0, (size_t)(first + count -
+			    s->size) * sizeof *s->off);
+			s->size = (int)(first + count);
+		}
+		for (k = 0; k < count; k++) {
+			long long o = number(data, len, &i), g;
+			if (o < 0 || (g = number(data, len, &i)) < 0)
+				goto bad;
+			i = ws(data, len, i);
+			if (i < len && data[i] == 'n') {
+				if (g != 0 || o <= 0 || (size_t)o >= s->xref ||
+				    first + k == 0)
+					goto bad;
+				s->off[first + k] = (size_t)o;
+			} else if (i >= len || data[i] != 'f')
+				goto bad;
+			i++;
+		}
+	}
+	/* the trailer: one table only */
+	trailer = i;
+	for (i = trailer; i < len && !word(data, len, i, "startxref"); i++)
+		if (word(data, len, i, "/Prev") ||
+		    word(data, len, i, "/XRefStm") ||
+		    word(data, len, i, "/Encrypt"))
+			goto bad;
+	/* every object where the table says, in file order */
+	s->order = xcalloc((size_t)s->size + 1, sizeof *s->order);
+	for (id = 1; id < s->size; id++)
+		if (s->off[id])
+			s->order[s->norder++] = id;
+	if (!s->norder)
+		goto bad;
+	qsort_r(s->order, (size_t)s->norder, sizeof *s->order, cmp_off, s->off);
+	for (k = 0; k < s->norder; k++) {
+		size_t at = s->off[s->order[k]];
+		char want[32];
+		int w = snprintf(want, sizeof want, "%d 0 obj", s->order[k]);
+		if (k && at == s->off[s->order[k - 1]])
+			goto bad;
+		if (!word(data, len, at, want) || at + (size_t)w > s->xref)
+			goto bad;
+	}
+	s->head = s->off[s->order[0]];
+	s->next = s->size;
+	grow(s, s->size);
+	return s;
+bad:
+	pdfsave_free(s);
+	return NULL;
+}
+
+int
+pdfsave_new_id(pdfsave *s)
+{
+	int id = s->next++;
+
+	grow(s, id);
+	return id;
+}
+
+void
+pdfsave_touch(pdfsave *s, int id)
+{
+	if (id <= 0)
+		return;
+	grow(s, id);
+	if (!s->touched[id])
+		s->touched[id] = 1;
+}
+
+void
+pdfsave_drop(pdfsave *s, int id)
+{
+	if (id <= 0 || id >= s->size)
+		return;
+	grow(s, id);
+	s->touched[id] = 2;
+}
+
+void
+pdfsave_stream(pdfsave *s, int id, const char *dict, const void *data,
+    size_t len, int deflate)
+{
+	own_stream *o = xcalloc(1, sizeof *o);
+
+	grow(s, id);
+	o->dict = xstrdup(dict);
+	if (deflate) {
+		uLongf n = compressBound((uLong)len);
+		o->data = xmalloc(n ? n : 1);
+		if (compress2(o->data, &n, data, (uLong)len,
+		    Z_DEFAULT_COMPRESSION) == Z_OK) {
+			o->len = n;
+			o->deflated = 1;
+		} else
+			deflate = 0;
+	}
+	if (!deflate) {
+		free(o->data);
+		o->data = xmalloc(len ? len : 1);
+		memcpy(o->data, data, len);
+		o->len = len;
+	}
+	if (s->own[id]) {
+		free(s->own[id]->dict);
+		free(s->own[id]->data);
+		free(s->own[id]);
+	}
+	s->own[id] = o;
+}
+
+/* Object id as it is now: its stream, or qpdf's serialisation of it;
+ * 0, or -1 when it is a stream of qpdf's (its data is not written). */
+static int
+put_object(pdfsave *s, qpdf_data q, buf *b, int id)
+{
+	own_stream *o = s->own[id];
+
+	buf_put_long(b, id);
+	buf_puts(b, " 0 obj\n");
+	if (o) {
+		size_t n = strlen(o->dict);
+		/* the dictionary without its closing ">>" */
+		while (n > 0 && (o->dict[n - 1] == ' ' || o->dict[n - 1] == '\n'))
+			n--;
+		if (n < 4 || memcmp(o->dict, "<<", 2) != 0 ||
+		    memcmp(o->dict + n - 2, ">>", 2) != 0)
+			return -1;
+		buf_putn(b, o->dict, n - 2);
+		buf_puts(b, " /Length ");
+		buf_put_long(b, (long long)o->len);
+		if (o->deflated)
+			buf_puts(b, " /Filter /FlateDecode");
+		buf_puts(b, " >>\nstream\n");
+		buf_putn(b, (const char *)o->data, o->len);
+		buf_puts(b, "\nendstream\nendobj\n");
+		return 0;
+	}
+	{
+		qpdf_oh h = qpdf_get_object_by_id(q, id, 0);
+		if (qpdf_oh_is_stream(q, h))
+			return -1;
+		buf_puts(b, qpdf_oh_unparse_resolved(q, h));
+		qpdf_oh_release(q, h);
+	}
+	buf_puts(b, "\nendobj\n");
+	return 0;
+}
+
+char *
+pdfsave_write(pdfsave *s, qpdf_data q, int root, int info, size_t *len)
+{
+	buf b;
+	size_t *at = xcalloc((size_t)s->next + 1, sizeof *at), xref, n;
+	char hash[DIGEST_HEX];
+	int k, id;
+
+	buf_init(&b);
+	buf_grow(&b, s->len + s->len / 4);
+	buf_putn(&b, s->data, s->head);
+	for (k = 0; k < s->norder; k++) {
+		id = s->order[k];
+		if (s->touched[id] == 2)
+			continue;     /* a free entry of the new table */
+		at[id] = b.len;
+		if (s->touched[id] || s->own[id]) {
+			if (put_object(s, q, &b, id) != 0)
+				goto bad;
+		} else {
+			size_t end = k + 1 < s->norder ?
+			    s->off[s->order[k + 1]] : s->xref;
+			buf_putn(&b, s->data + s->off[id], end - s->off[id]);
+		}
+	}
+	for (id = s->size; id < s->next; id++) {
+		at[id] = b.len;
+		if (put_object(s, q, &b, id) != 0)
+			goto bad;
+	}
+	digest_sha256_hex(b.data, b.len, hash);
+	xref = b.len;
+	buf_puts(&b, "xref\n0 ");
+	buf_put_long(&b, s->next);
+	buf_puts(&b, "\n0000000000 65535 f \n");
+	for (id = 1; id < s->next; id++) {
+		char e[48];
+		if (at[id])
+			snprintf(e, sizeof e, "%010zu 00000 n \n", at[id]);
+		else
+			snprintf(e, sizeof e, "0000000000 65535 f \n");
+		buf_putn(&b, e, 20);
+	}
+	buf_puts(&b, "trailer\n<< /Size ");
+	buf_put_long(&b, s->next);
+	buf_puts(&b, " /Root ");
+	buf_put_long(&b, root);
+	buf_puts(&b, " 0 R");
+	if (info > 0) {
+		buf_puts(&b, " /Info ");
+		buf_put_long(&b, info);
+		buf_puts(&b, " 0 R");
+	}
+	buf_puts(&b, " /ID [<");
+	buf_putn(&b, hash, 32);
+	buf_puts(&b, "><");
+	buf_putn(&b, hash, 32);
+	buf_puts(&b, ">] >>\nstartxref\n");
+	buf_put_long(&b, (long long)xref);
+	buf_puts(&b, "\n%%EOF\n");
+	free(at);
+	n = b.len;
+	*len = n;
+	return buf_detach(&b);
+bad:
+	free(at);
+	buf_free(&b);
+	return NULL;
+}
+
+void
+pdfsave_free(pdfsave *s)
+{
+	int id;
+
+	if (!s)
+		return;
+	for (id = 0; id < s->cap; id++)
+		if (s->own[id]) {
+			free(s->own[id]->dict);
+			free(s->own[id]->data);
+			free(s->own[id]);
+		}
+	free(s->own);
+	free(s->touched);
+	free(s->off);
+	free(s->order);
+	free(s);
+}

@@ -1,0 +1,48 @@
+/*
+ * pdfsave.h — writing a tagged PDF by copying what did not change:
+ * pdfsave.c, used by pdftag.c in place of qpdf's writer.
+ */
+#ifndef POLICYC_PDFSAVE_H
+#define POLICYC_PDFSAVE_H
+
+#include <stddef.h>
+
+#include <qpdf/qpdf-c.h>
+
+typedef struct pdfsave pdfsave;
+
+/* Reads the cross-reference table of the PDF in data (len bytes, kept
+ * by the caller until pdfsave_free): a save of it, or NULL when the file
+ * is not of the one shape this writer copies from (what cairo writes:
+ * one classic table, every object of generation 0, each at its offset),
+ * and qpdf's writer must do. */
+pdfsave *pdfsave_open(const char *data, size_t len);
+
+/* A number for a new object (the trailer's /Size, then up). */
+int pdfsave_new_id(pdfsave *s);
+
+/* Object id (an old or a new one) has changed: it is written from
+ * qpdf's own serialisation of it, not copied. */
+void pdfsave_touch(pdfsave *s, int id);
+
+/* Old object id is left out of the new file (nothing refers to it any
+ * more: a rewritten stream's old /Length). */
+void pdfsave_drop(pdfsave *s, int id);
+
+/* Object id is written as a stream of these len bytes under dict (a
+ * dictionary's text, without /Length or /Filter), compressed with
+ * Flate when deflate is nonzero.  Copies data. */
+void pdfsave_stream(pdfsave *s, int id, const char *dict,
+    const void *data, size_t len, int deflate);
+
+/* The new file: every object as it was, but those touched or given as
+ * streams; the new ones; a new cross-reference table and a trailer of
+ * root and info (object numbers; info 0 for none) and an /ID of the
+ * file's hash.  A malloc'd buffer of *len bytes, or NULL when an object
+ * touched cannot be written from its serialisation (a stream). */
+char *pdfsave_write(pdfsave *s, qpdf_data q, int root, int info,
+    size_t *len);
+
+void pdfsave_free(pdfsave *s);
+
+#endif

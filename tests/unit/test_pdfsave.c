@@ -1,0 +1,165 @@
+/*
+ * test_pdfsave.c — unit tests of pdfsave.c (compiler/pdf/), the writer
+ * that copies a PDF's unchanged objects and writes only those changed:
+ * a small file of cairo's shape written back with one object changed,
+ * one new object and one new stream is a valid PDF (qpdf reads it back
+ * without a warning and finds the changes), the unchanged objects are
+ * the same bytes, and the same input gives the same bytes; files of
+ * other shapes (a cross-reference stream, an update with /Prev, an
+ * object of another generation, an offset that is not its object's, a
+ * truncated table) are refused, for qpdf's writer to take.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <qpdf/qpdf-c.h>
+
+#include "pdf/pdfsave.h"
+#include "harness.h"
+#include "util.h"
+
+/* A three-object PDF (catalogue, pages, page) as cairo lays one out;
+ * trailer_extra goes into the trailer, gen is the page's generation in
+ * the table, and skew moves the page's offset. */
+static char *
+tiny_pdf(const char *trailer_extra, int gen, int skew, size_t *len)
+{
+	const char *obj[3] = {
+		"1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n>>\nendobj\n",
+		"2 0 obj\n<< /Type /Pages\n   /Kids [ 3 0 R ]\n   /Count 1\n>>\nendobj\n",
+		"3 0 obj\n<< /Type /Page\n   /Parent 2 0 R\n"
+		"   /MediaBox [ 0 0 200 200 ]\n>>\nendobj\n",
+	};
+	size_t at[3], xref;
+	buf b;
+	int i;
+
+	buf_init(&b);
+	buf_puts(&b, "%PDF-1.5\n%\xb5\xed\xae\xfb\n");
+	for (i = 0; i < 3; i++) {
+		at[i] = b.len;
+		buf_puts(&b, obj[i]);
+	}
+	xref = b.len;
+	buf_puts(&b, "xref\n0 4\n0000000000 65535 f \n");
+	for (i = 0; i < 3; i++)
+		buf_printf(&b, "%010zu %05d n \n", at[i] + (i == 2 ? (size_t)skew :
+		    0), i == 2 ? gen : 0);
+	buf_printf(&b, "trailer\n<< /Size 4\n   /Root 1 0 R\n%s>>\n"
+	    "startxref\n%zu\n%%%%EOF\n", trailer_extra, xref);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+UNIT_TEST(pdfsave_writes_what_changed)
+{
+	size_t len, olen, olen2;
+	char *pdf = tiny_pdf("", 0, 0, &len), *o, *o2;
+	pdfsave *s = pdfsave_open(pdf, len);
+	qpdf_data q = qpdf_init();
+	qpdf_oh page, extra;
+	int id, n;
+
+	CHECK(s != NULL);
+	qpdf_silence_errors(q);
+	qpdf_read_memory(q, "tiny", pdf, len, NULL);
+	/* a new object, a new stream, a changed page */
+	id = pdfsave_new_id(s);
+	CHECK_INT(id, 4);
+	qpdf_replace_object(q, id, 0, qpdf_oh_parse(q, "<< /Made (here) >>"));
+	pdfsave_touch(s, id);
+	n = pdfsave_new_id(s);
+	qpdf_replace_object(q, n, 0, qpdf_oh_parse(q, "<< /Type /Metadata >>"));
+	pdfsave_stream(s, n, "<< /Type /Metadata >>", "hello hello hello", 17, 1);
+	page = qpdf_get_object_by_id(q, 3, 0);
+	qpdf_oh_replace_key(q, page, "/Extra", qpdf_get_object_by_id(q, id, 0));
+	qpdf_oh_replace_key(q, page, "/Meta", qpdf_get_object_by_id(q, n, 0));
+	pdfsave_touch(s, 3);
+	o = pdfsave_write(s, q, 1, 0, &olen);
+	CHECK(o != NULL);
+	/* the unchanged objects are cairo's bytes */
+	{
+		const char *pages = "2 0 obj\n<< /Type /Pages\n   /Kids "
+		    "[ 3 0 R ]\n   /Count 1\n>>\nendobj\n";
+		CHECK(o && memmem(o, olen, pages, strlen(pages)) != NULL);
+	}
+	/* the same input, the same bytes */
+	o2 = pdfsave_write(s, q, 1, 0, &olen2);
+	CHECK(o2 && olen2 == olen && memcmp(o, o2, olen) == 0);
+	free(o2);
+	qpdf_cleanup(&q);
+	pdfsave_free(s);
+
+	/* qpdf reads it back: no warning, the changes there */
+	q = qpdf_init();
+	qpdf_silence_errors(q);
+	CHECK(o && !(qpdf_read_memory(q, "out", o, olen, NULL) &
+	    (QPDF_ERRORS | QPDF_WARNINGS)));
+	CHECK(!(qpdf_check_pdf(q) & (QPDF_ERRORS | QPDF_WARNINGS)));
+	CHECK_INT(qpdf_get_num_pages(q), 1);
+	page = qpdf_get_page_n(q, 0);
+	extra = qpdf_oh_get_key(q, page, "/Extra");
+	CHECK_STR(qpdf_oh_get_string_value(q, qpdf_oh_get_key(q, extra,
+	    "/Made")), "here");
+	{
+		unsigned char *data = NULL;
+		size_t dlen = 0;
+		qpdf_oh m = qpdf_oh_get_key(q, page, "/Meta");
+		CHECK(!(qpdf_oh_get_stream_data(q, m, qpdf_dl_generalized, NULL,
+		    &data, &dlen) & QPDF_ERRORS));
+		CHECK(dlen == 17 && data && !memcmp(data, "hello hello hello", 17));
+		free(data);
+	}
+	qpdf_cleanup(&q);
+	free(o);
+	free(pdf);
+}
+
+UNIT_TEST(pdfsave_refuses_other_shapes)
+{
+	size_t len;
+	char *pdf;
+	pdfsave *s;
+
+	/* an incremental update's trailer */
+	pdf = tiny_pdf("   /Prev 9\n", 0, 0, &len);
+	CHECK((s = pdfsave_open(pdf, len)) == NULL);
+	pdfsave_free(s);
+	free(pdf);
+	/* an object of another generation */
+	pdf = tiny_pdf("", 1, 0, &len);
+	CHECK((s = pdfsave_open(pdf, len)) == NULL);
+	pdfsave_free(s);
+	free(pdf);
+	/* an offset that is not its object's */
+	pdf = tiny_pdf("", 0, 3, &len);
+	CHECK((s = pdfsave_open(pdf, len)) == NULL);
+	pdfsave_free(s);
+	free(pdf);
+	/* a table cut short */
+	pdf = tiny_pdf("", 0, 0, &len);
+	{
+		char *x = strstr(pdf, "0000000000 65535 f");
+		size_t keep = (size_t)(x - pdf) + 30;
+		char *cut = xmalloc(keep + 40);
+		size_t xref = (size_t)(strstr(pdf, "xref\n") - pdf);
+		int n = snprintf(cut, keep + 40, "%.*s", (int)keep, pdf);
+		n += snprintf(cut + n, keep + 40 - (size_t)n,
+		    "\nstartxref\n%zu\n%%%%EOF\n", xref);
+		CHECK((s = pdfsave_open(cut, (size_t)n)) == NULL);
+		pdfsave_free(s);
+		free(cut);
+	}
+	free(pdf);
+	/* a cross-reference stream */
+	{
+		const char *x = "%PDF-1.5\n1 0 obj\n<< /Type /XRef /Size 2 "
+		    "/W [1 2 1] /Length 0 >>\nstream\n\nendstream\nendobj\n"
+		    "startxref\n9\n%%EOF\n";
+		CHECK((s = pdfsave_open(x, strlen(x))) == NULL);
+		pdfsave_free(s);
+	}
+	/* nothing like a PDF */
+	CHECK((s = pdfsave_open("hello", 5)) == NULL);
+	pdfsave_free(s);
+}
