@@ -7,8 +7,11 @@
 # in Debian); the structure holds what the Markdown said (Table/TR/TH with
 # scopes, L/LI/LBody nested as the list was, Figure /Alt from the alt
 # text, Link elements with /Contents, the project's /Lang); the bytes are
-# reproducible; and the checker itself fails files that break each
-# condition (a broken copy of a good file for each).
+# reproducible; the two writers (compiler/pdf/pdfsave.c, which copies
+# what tagging did not change, and qpdf's whole rewrite, which takes the
+# files pdfsave cannot read) make the same documents; and the checker
+# itself fails files that break each condition (a broken copy of a good
+# file for each).
 import os, re, shutil, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,8 +35,8 @@ def run(args, **kw):
     return subprocess.run(args, capture_output=True, text=True, **kw)
 
 
-def build(project, out):
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+def build(project, out, **more):
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600", **more)
     if os.environ.get("POLICYC_SANITIZED"):    # as tests/pdf.t does
         lo = env.get("LSAN_OPTIONS", "")
         env["LSAN_OPTIONS"] = (lo + ":" if lo else "") + "suppressions=" + \
@@ -89,6 +92,84 @@ def structure(path):
     return objs, root, node(get(root["/StructTreeRoot"])["/K"])
 
 
+def shape(path):
+    """What a reader gets of a PDF, without object numbers or bytes: the
+    structure tree (types, attributes, marked content by page and MCID,
+    annotations by their /Contents), each page's decoded content, /Tabs
+    and annotations, the catalogue's accessibility entries, and the
+    text."""
+    import json
+    r = run(["qpdf", "--json=2", "--json-key=qpdf", "--json-key=pages",
+             "--json-stream-data=inline", "--decode-level=generalized", path])
+    j = json.loads(r.stdout)
+    objs = j["qpdf"][1]
+    pages = {p["object"]: i for i, p in enumerate(j["pages"])}
+    lines = []
+
+    def get(v):
+        if isinstance(v, str) and re.fullmatch(r"\d+ \d+ R", v):
+            o = objs["obj:" + v]
+            return o.get("value", o)
+        return v
+
+    def walk(v, depth, seen):
+        if isinstance(v, str) and re.fullmatch(r"\d+ \d+ R", v):
+            if v in seen or depth > 80:
+                lines.append("loop")
+                return
+            seen = seen | {v}
+        e = get(v)
+        pad = " " * depth
+        if isinstance(e, list):
+            for x in e:
+                walk(x, depth, seen)
+        elif not isinstance(e, dict):
+            lines.append(pad + repr(e))
+        elif e.get("/Type") == "/OBJR":
+            a = get(e.get("/Obj"))
+            lines.append(pad + "OBJR %s %s" % (a.get("/Subtype"),
+                                              a.get("/Contents")))
+        elif "/MCID" in e:
+            lines.append(pad + "MCR %s %s" % (pages.get(e.get("/Pg")),
+                                             e["/MCID"]))
+        else:
+            lines.append(pad + "%s page %s %s" % (
+                e.get("/S"), pages.get(e.get("/Pg")),
+                [(k, e[k]) for k in ("/Alt", "/A", "/Lang") if k in e]))
+            if "/K" in e:
+                walk(e["/K"], depth + 1, seen)
+
+    root = get(objs["trailer"]["value"]["/Root"])
+    for k in ("/MarkInfo", "/Lang", "/ViewerPreferences"):
+        lines.append("%s %s" % (k, get(root.get(k))))
+    walk(get(root["/StructTreeRoot"])["/K"], 0, frozenset())
+    for p in j["pages"]:
+        pg = get(p["object"])
+        lines.append("page tabs %s annots %d" % (
+            pg.get("/Tabs"), len(get(pg.get("/Annots", [])) or [])))
+        for c in p["contents"]:
+            lines.append(objs["obj:" + c]["stream"].get("data", ""))
+    lines.append(run(["pdftotext", path, "-"]).stdout)
+    return lines
+
+
+def same_writers(label, project, out, files):
+    """The files of out (made by pdfsave.c) against qpdf's writer."""
+    out_q = out + "-qpdf"
+    build(project, out_q, POLICYC_PDF_WRITER="qpdf")
+    files_q = [f.replace(out, out_q, 1) for f in files]
+    check_all(label + ", qpdf's writer", files_q)
+    copied = [f for f, q in zip(files, files_q) if os.path.exists(q) and
+              open(f, "rb").read() != open(q, "rb").read()]
+    ok(len(copied) == len(files), "%s: the usual writer is not qpdf's "
+       "(%d of %d files differ in bytes)" % (label, len(copied),
+                                            len(files)))
+    differ = [f for f, q in zip(files, files_q)
+              if not os.path.exists(q) or shape(f) != shape(q)]
+    ok(files and not differ, "%s: both writers make the same structure, "
+       "pages, annotations and text" % label, "\n".join(differ))
+
+
 def find(tree, typ):
     out = []
     if tree:
@@ -112,6 +193,7 @@ try:
     check_all("sample", files)
     ok("pdf-write" not in r.stderr, "tagging reports nothing",
        r.stderr[-2000:])
+    same_writers("sample", os.path.join(ROOT, "content"), out, files)
 
     # ---- a project with tables, lists, images, links ----------------------
     proj = os.path.join(tmp, "a11y")
@@ -214,6 +296,7 @@ try:
     same = all(open(f, "rb").read() == open(f.replace(out, out2), "rb")
                .read() for f in files)
     ok(same, "tagged PDFs are byte-identical across builds")
+    same_writers("tables, lists, images, links", proj, out, files)
 
     # ---- the checker fails what it should -----------------------------------
     qdf = os.path.join(tmp, "rich.qdf")

@@ -21,6 +21,7 @@
 #include <qpdf/qpdf-c.h>
 
 #include "pdftag.h"
+#include "pdfsave.h"
 #include "escape.h"
 #include "fsio.h"
 
@@ -284,6 +285,10 @@ typedef struct {
 
 typedef struct {
 	qpdf_data q;
+	pdfsave *save;        /* what changed, when only that is written
+	                       * (pdfsave.c); NULL: qpdf writes the file */
+	int lost;             /* a change pdfsave cannot place: the file is
+	                       * tagged again and written by qpdf */
 	const pdf_out *out;
 	int npages;
 	int *page_id;         /* object id of each page */
@@ -332,11 +337,50 @@ parse(tctx *c, const char *text)
 	return qpdf_oh_parse(c->q, text);
 }
 
+/* obj is about to change: the object holding it is written anew
+ * (container, when obj is a direct object inside it). */
+static void
+touch_in(tctx *c, qpdf_oh obj, qpdf_oh container)
+{
+	int id;
+
+	if (!c->save)
+		return;
+	if ((id = qpdf_oh_get_object_id(c->q, obj)) <= 0 && container)
+		id = qpdf_oh_get_object_id(c->q, container);
+	if (id > 0)
+		pdfsave_touch(c->save, id);
+	else
+		c->lost = 1;
+}
+
+static void
+touch(tctx *c, qpdf_oh obj)
+{
+	touch_in(c, obj, 0);
+}
+
+/* A new indirect object holding obj.  qpdf's own numbering
+ * (qpdf_make_indirect_object) resolves every object of the file first,
+ * which only its writer needs. */
+static qpdf_oh
+new_object(tctx *c, qpdf_oh obj)
+{
+	int id;
+
+	if (!c->save)
+		return qpdf_make_indirect_object(c->q, obj);
+	id = pdfsave_new_id(c->save);
+	qpdf_replace_object(c->q, id, 0, obj);
+	pdfsave_touch(c->save, id);
+	return qpdf_get_object_by_id(c->q, id, 0);
+}
+
 static qpdf_oh
 new_elem(tctx *c, const char *type, qpdf_oh parent)
 {
 	char *t = xasprintf("<< /Type /StructElem /S /%s /K [] >>", type);
-	qpdf_oh e = qpdf_make_indirect_object(c->q, parse(c, t));
+	qpdf_oh e = new_object(c, parse(c, t));
 
 	free(t);
 	qpdf_oh_replace_key(c->q, e, "/P", parent);
@@ -349,6 +393,9 @@ add_kid(tctx *c, qpdf_oh parent, qpdf_oh kid)
 {
 	qpdf_oh k = qpdf_oh_get_key(c->q, parent, "/K");
 
+	touch(c, parent);
+	if (qpdf_oh_get_object_id(c->q, k) > 0)
+		touch(c, k);
 	if (!qpdf_oh_is_array(c->q, k)) {
 		qpdf_oh a = qpdf_oh_new_array(c->q);
 		if (!qpdf_oh_is_null(c->q, k))
@@ -358,8 +405,10 @@ add_kid(tctx *c, qpdf_oh parent, qpdf_oh kid)
 	}
 	qpdf_oh_append_item(c->q, k, kid);
 	if (qpdf_oh_is_dictionary(c->q, kid) &&
-	    qpdf_oh_has_key(c->q, kid, "/S"))
+	    qpdf_oh_has_key(c->q, kid, "/S")) {
+		touch_in(c, kid, parent);
 		qpdf_oh_replace_key(c->q, kid, "/P", parent);
+	}
 }
 
 static int
@@ -441,6 +490,7 @@ place_row(tctx *c, qpdf_oh e, const placed *p)
 		qpdf_oh cell = qpdf_oh_get_array_item(c->q, k, i);
 		if (!qpdf_oh_is_dictionary(c->q, cell))
 			continue;
+		touch_in(c, cell, e);
 		if (qpdf_oh_is_name_and_equals(c->q,
 		    qpdf_oh_get_key(c->q, cell, "/S"), "/TH"))
 			qpdf_oh_replace_key(c->q, cell, "/A", parse(c,
@@ -510,6 +560,7 @@ place_item(tctx *c, qpdf_oh e, const placed *p)
 	c->list_num[top] = num;
 	li = new_elem(c, "LI", c->list[top]);
 	add_kid(c, c->list[top], li);
+	touch_in(c, e, li);
 	qpdf_oh_replace_key(c->q, e, "/S", qpdf_oh_new_name(c->q, "/LBody"));
 	add_kid(c, li, e);
 	c->lbody[top] = e;
@@ -582,9 +633,11 @@ place(tctx *c, qpdf_oh e, const placed *p)
 		place_item(c, e, p);
 		return;
 	}
-	if (p && p->it->tag == TAG_FIG)
+	if (p && p->it->tag == TAG_FIG) {
+		touch_in(c, e, c->sect);
 		qpdf_oh_replace_key(c->q, e, "/Alt", qpdf_oh_new_unicode_string(
 		    c->q, p->it->outline_title));
+	}
 	if (p && c->nlists && p->it->tag != TAG_H && p->it->x > 0.5) {
 		/* indented as far as an open list's items: a further
 		 * paragraph (code, quote, image) of its last item */
@@ -647,6 +700,7 @@ restructure(tctx *c, qpdf_oh root)
 		k = qpdf_oh_get_key(c->q, c->doc, "/K");
 		if (!qpdf_oh_is_array(c->q, k))
 			k = qpdf_oh_wrap_in_array(c->q, k);
+		touch(c, c->doc);
 		qpdf_oh_replace_key(c->q, c->doc, "/K", qpdf_oh_new_array(c->q));
 		n = qpdf_oh_get_array_n_items(c->q, k);
 	} else
@@ -668,6 +722,7 @@ restructure(tctx *c, qpdf_oh root)
 		else          /* content of the Document itself */
 			add_kid(c, c->doc, e);
 	}
+	touch(c, root);
 	qpdf_oh_replace_key(c->q, root, "/K", c->doc);
 	free(pv);
 }
@@ -739,8 +794,22 @@ mark_page(tctx *c, qpdf_oh page, int i, qpdf_oh parent_tree)
 		o = pdftag_mark_stream((const char *)data, len, a->v, a->n,
 		    &olen, &conv);
 		found += conv;
-		qpdf_oh_replace_stream_data(c->q, st, (unsigned char *)o, olen,
-		    qpdf_oh_new_null(c->q), qpdf_oh_new_null(c->q));
+		if (c->save && qpdf_oh_get_object_id(c->q, st) > 0) {
+			/* written here, compressed again; cairo's object
+			 * holding its old /Length, its own, is left out */
+			qpdf_oh d = qpdf_oh_get_dict(c->q, st);
+			pdfsave_drop(c->save, qpdf_oh_get_object_id(c->q,
+			    qpdf_oh_get_key(c->q, d, "/Length")));
+			qpdf_oh_remove_key(c->q, d, "/Length");
+			qpdf_oh_remove_key(c->q, d, "/Filter");
+			qpdf_oh_remove_key(c->q, d, "/DecodeParms");
+			pdfsave_stream(c->save, qpdf_oh_get_object_id(c->q, st),
+			    qpdf_oh_unparse_resolved(c->q, d), o, olen, 1);
+		} else if (c->save)
+			c->lost = 1;
+		else
+			qpdf_oh_replace_stream_data(c->q, st, (unsigned char *)o,
+			    olen, qpdf_oh_new_null(c->q), qpdf_oh_new_null(c->q));
 		free(o);
 		free(data);
 	}
@@ -750,6 +819,8 @@ mark_page(tctx *c, qpdf_oh page, int i, qpdf_oh parent_tree)
 		    qpdf_oh_get_key(c->q, page, "/StructParents")), 0);
 		int m = qpdf_oh_is_array(c->q, arr) ?
 		    qpdf_oh_get_array_n_items(c->q, arr) : 0;
+		if (m)
+			touch(c, arr);   /* cairo's are objects of their own */
 		for (j = 0; j < a->n; j++)
 			if (a->v[j] < m)
 				qpdf_oh_set_array_item(c->q, arr, a->v[j],
@@ -795,6 +866,7 @@ annotate_links(tctx *c, qpdf_oh page)
 	qpdf_oh annots = qpdf_oh_get_key(c->q, page, "/Annots");
 	int i, n;
 
+	touch(c, page);
 	qpdf_oh_replace_key(c->q, page, "/Tabs", qpdf_oh_new_name(c->q, "/S"));
 	if (!qpdf_oh_is_array(c->q, annots))
 		return;
@@ -807,6 +879,8 @@ annotate_links(tctx *c, qpdf_oh page)
 		    qpdf_oh_has_key(c->q, a, "/Contents"))
 			continue;
 		t = link_text(c, a);
+		touch_in(c, a, qpdf_oh_get_object_id(c->q, annots) > 0 ?
+		    annots : page);
 		qpdf_oh_replace_key(c->q, a, "/Contents",
 		    qpdf_oh_new_unicode_string(c->q, t));
 		free(t);
@@ -856,14 +930,24 @@ finish_catalog(tctx *c, qpdf_oh root, const char *lang)
 	char *producer = xstrdup(qpdf_get_info_key(c->q, "/Producer") ?
 	    qpdf_get_info_key(c->q, "/Producer") : "");
 	char *x = xmp_packet(title, lang, producer);
-	qpdf_oh md = qpdf_oh_new_stream(c->q);
+	const char *md_dict = "<< /Type /Metadata /Subtype /XML >>";
+	qpdf_oh md;
 
-	qpdf_oh_replace_stream_data(c->q, md, (unsigned char *)x, strlen(x),
-	    qpdf_oh_new_null(c->q), qpdf_oh_new_null(c->q));
-	qpdf_oh_replace_key(c->q, qpdf_oh_get_dict(c->q, md), "/Type",
-	    qpdf_oh_new_name(c->q, "/Metadata"));
-	qpdf_oh_replace_key(c->q, qpdf_oh_get_dict(c->q, md), "/Subtype",
-	    qpdf_oh_new_name(c->q, "/XML"));
+	if (c->save) {
+		/* not compressed, as qpdf's writer leaves metadata */
+		md = new_object(c, parse(c, md_dict));
+		pdfsave_stream(c->save, qpdf_oh_get_object_id(c->q, md),
+		    md_dict, x, strlen(x), 0);
+	} else {
+		md = qpdf_oh_new_stream(c->q);
+		qpdf_oh_replace_stream_data(c->q, md, (unsigned char *)x,
+		    strlen(x), qpdf_oh_new_null(c->q), qpdf_oh_new_null(c->q));
+		qpdf_oh_replace_key(c->q, qpdf_oh_get_dict(c->q, md), "/Type",
+		    qpdf_oh_new_name(c->q, "/Metadata"));
+		qpdf_oh_replace_key(c->q, qpdf_oh_get_dict(c->q, md),
+		    "/Subtype", qpdf_oh_new_name(c->q, "/XML"));
+	}
+	touch(c, root);
 	qpdf_oh_replace_key(c->q, root, "/Metadata", md);
 	qpdf_oh_replace_key(c->q, root, "/MarkInfo",
 	    parse(c, "<< /Marked true >>"));
@@ -911,54 +995,101 @@ tag_document(tctx *c, const char *lang, const char **why)
 	return 0;
 }
 
-int
-pdftag_finish(const backend_input *in, const char *path,
-    const pdf_out *out, const char *lang)
+/* Tags the file of data (len bytes) read from path; the tagged bytes in
+ * *res (*reslen long; malloc'd, or qpdf's buffer in *qres), or a reason
+ * in *why.  With save, only what changed is written (pdfsave.c); *lost
+ * says when that could not be, and the file must be tagged again
+ * without it.  *qres is left to the caller to clean up. */
+static void
+tag_bytes(const backend_input *in, const char *path, const pdf_out *out,
+    const char *lang, const char *data, size_t len, int save,
+    char **res, size_t *reslen, qpdf_data *qres, const char **why,
+    int *lost)
 {
 	tctx c;
-	const char *why = NULL;
-	size_t ol = strlen(in->out_dir), len = 0;
-	char *data = NULL;
-	int i, rc = 0;
+	int i;
 
 	memset(&c, 0, sizeof c);
 	c.out = out;
 	c.q = qpdf_init();
+	*qres = c.q;
 	qpdf_silence_errors(c.q);
 	qpdf_set_suppress_warnings(c.q, QPDF_TRUE);
-	if (strncmp(path, in->out_dir, ol) != 0 || path[ol] != '/')
-		why = "it is outside the output folder";
-	/* read from memory: qpdf reads a file through stdio with a seek
-	 * for every object, a third of the PDF stage in lseek calls */
-	else if (!(data = read_file(path, &len)))
-		why = strerror(errno);
-	else if (qpdf_read_memory(c.q, path, data, len, NULL) & QPDF_ERRORS)
-		why = NULL;
-	else if (tag_document(&c, lang && *lang ? lang : "en-GB", &why) == 0 &&
-	    !qpdf_has_error(c.q)) {
+	if (save)
+		c.save = pdfsave_open(data, len);
+	if (qpdf_read_memory(c.q, path, data, len, NULL) & QPDF_ERRORS)
+		;
+	else if (tag_document(&c, lang && *lang ? lang : "en-GB", why) == 0 &&
+	    !qpdf_has_error(c.q) && c.save && !c.lost) {
+		qpdf_oh tr = qpdf_get_trailer(c.q);
+		*res = pdfsave_write(c.save, c.q,
+		    qpdf_oh_get_object_id(c.q, qpdf_get_root(c.q)),
+		    qpdf_oh_get_object_id(c.q, qpdf_oh_get_key(c.q, tr, "/Info")),
+		    reslen);
+		c.lost = !*res;
+	} else if (!*why && !qpdf_has_error(c.q) && !c.save) {
 		qpdf_init_write_memory(c.q);
 		qpdf_set_deterministic_ID(c.q, QPDF_TRUE);
 		qpdf_set_object_stream_mode(c.q, qpdf_o_preserve);
 		qpdf_set_compress_streams(c.q, QPDF_TRUE);
 		/* copy cairo's compressed streams as they are */
 		qpdf_set_decode_level(c.q, qpdf_dl_none);
-		if (!(qpdf_write(c.q) & QPDF_ERRORS) &&
-		    fsio_write_beneath(in->out_dir, path + ol + 1,
-		    (const char *)qpdf_get_buffer(c.q),
-		    qpdf_get_buffer_length(c.q)) != 0)
-			why = strerror(errno);
+		if (!(qpdf_write(c.q) & QPDF_ERRORS)) {
+			*reslen = qpdf_get_buffer_length(c.q);
+			*res = xmalloc(*reslen ? *reslen : 1);
+			memcpy(*res, qpdf_get_buffer(c.q), *reslen);
+		}
 	}
-	if (why || qpdf_has_error(c.q)) {
-		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
-		    backend_out_rel(in, path), 0, 0,
-		    "cannot make the PDF accessible: %s", why ? why :
-		    qpdf_get_error_full_text(c.q, qpdf_get_error(c.q)));
-		rc = 1;
-	}
+	*lost = c.save && c.lost && !*why && !qpdf_has_error(c.q);
 	for (i = 0; c.art && i < c.npages; i++)
 		free(c.art[i].v);
 	free(c.art);
 	free(c.page_id);
+	pdfsave_free(c.save);
+}
+
+int
+pdftag_finish(const backend_input *in, const char *path,
+    const pdf_out *out, const char *lang)
+{
+	qpdf_data q = NULL;
+	const char *why = NULL;
+	size_t ol = strlen(in->out_dir), len = 0, reslen = 0;
+	char *data = NULL, *res = NULL;
+	int rc = 0, lost = 0;
+
+	if (strncmp(path, in->out_dir, ol) != 0 || path[ol] != '/')
+		why = "it is outside the output folder";
+	/* read from memory: qpdf reads a file through stdio with a seek
+	 * for every object, a third of the PDF stage in lseek calls */
+	else if (!(data = read_file(path, &len)))
+		why = strerror(errno);
+	else {
+		/* POLICYC_PDF_WRITER=qpdf: qpdf writes every file (the
+		 * tests compare the two writers) */
+		const char *w = getenv("POLICYC_PDF_WRITER");
+		tag_bytes(in, path, out, lang, data, len,
+		    !(w && !strcmp(w, "qpdf")), &res, &reslen, &q, &why, &lost);
+		if (lost) {
+			/* a change only qpdf's writer can make: again */
+			qpdf_cleanup(&q);
+			tag_bytes(in, path, out, lang, data, len, 0, &res,
+			    &reslen, &q, &why, &lost);
+		}
+		if (!why && !qpdf_has_error(q) && res &&
+		    fsio_write_beneath(in->out_dir, path + ol + 1, res,
+		    reslen) != 0)
+			why = strerror(errno);
+	}
+	if (why || (q && qpdf_has_error(q)) || (q && !res)) {
+		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
+		    backend_out_rel(in, path), 0, 0,
+		    "cannot make the PDF accessible: %s", why ? why :
+		    q && qpdf_has_error(q) ? qpdf_get_error_full_text(q,
+		    qpdf_get_error(q)) : "it could not be written");
+		rc = 1;
+	}
+	free(res);
 	/* A pack's objects (40,000 for 100 generated documents) take a
 	 * quarter of a second to free, on the stage's critical path (the
 	 * pack is its longest item): a build the process ends with leaves
@@ -966,9 +1097,9 @@ pdftag_finish(const backend_input *in, const char *path,
 	 * pipeline_free_at_exit).  A document's own are freed: there are
 	 * many, and they would add up. */
 	if (in->leave_to_exit && out->in_pack)
-		c.q = NULL;   /* not freed: the process ends with the build */
-	else
-		qpdf_cleanup(&c.q);
+		q = NULL;   /* not freed: the process ends with the build */
+	else if (q)
+		qpdf_cleanup(&q);
 	free(data);   /* qpdf reads it until its cleanup (or never again) */
 	return rc;
 }
