@@ -49,7 +49,41 @@ struct pdfsave {
 	                             2 left out */
 	own_stream **own;         /* per object: written as this stream */
 	int cap;                  /* of touched and own */
+	z_stream z;               /* one deflater for every stream: its
+	                             quarter megabyte of state is made
+	                             once a file, not once a page */
+	int z_ready;
 };
+
+/* data (len bytes) deflated into a malloc'd *out of *outlen bytes; 0,
+ * or -1 when zlib fails. */
+static int
+deflate_all(pdfsave *s, const void *data, size_t len, unsigned char **out,
+    size_t *outlen)
+{
+	uLong bound;
+
+	if (!s->z_ready) {
+		memset(&s->z, 0, sizeof s->z);
+		if (deflateInit(&s->z, Z_DEFAULT_COMPRESSION) != Z_OK)
+			return -1;
+		s->z_ready = 1;
+	} else if (deflateReset(&s->z) != Z_OK)
+		return -1;
+	bound = deflateBound(&s->z, (uLong)len);
+	*out = xmalloc(bound ? bound : 1);
+	s->z.next_in = (Bytef *)data;
+	s->z.avail_in = (uInt)len;
+	s->z.next_out = *out;
+	s->z.avail_out = (uInt)bound;
+	if (deflate(&s->z, Z_FINISH) != Z_STREAM_END) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	*outlen = bound - s->z.avail_out;
+	return 0;
+}
 
 static int
 cmp_off(const void *a, const void *b, void *ctx)
@@ -232,24 +266,16 @@ pdfsave_drop(pdfsave *s, int id)
 
 void
 pdfsave_stream(pdfsave *s, int id, const char *dict, const void *data,
-    size_t len, int deflate)
+    size_t len, int flate)
 {
 	own_stream *o = xcalloc(1, sizeof *o);
 
 	grow(s, id);
 	o->dict = xstrdup(dict);
-	if (deflate) {
-		uLongf n = compressBound((uLong)len);
-		o->data = xmalloc(n ? n : 1);
-		if (compress2(o->data, &n, data, (uLong)len,
-		    Z_DEFAULT_COMPRESSION) == Z_OK) {
-			o->len = n;
-			o->deflated = 1;
-		} else
-			deflate = 0;
-	}
-	if (!deflate) {
-		free(o->data);
+	if (flate && len < 0x7fffffff &&
+	    deflate_all(s, data, len, &o->data, &o->len) == 0)
+		o->deflated = 1;
+	else {
 		o->data = xmalloc(len ? len : 1);
 		memcpy(o->data, data, len);
 		o->len = len;
@@ -383,6 +409,8 @@ pdfsave_free(pdfsave *s)
 			free(s->own[id]->data);
 			free(s->own[id]);
 		}
+	if (s->z_ready)
+		deflateEnd(&s->z);
 	free(s->own);
 	free(s->touched);
 	free(s->off);

@@ -31,9 +31,9 @@ void pdfsave_drop(pdfsave *s, int id);
 
 /* Object id is written as a stream of these len bytes under dict (a
  * dictionary's text, without /Length or /Filter), compressed with
- * Flate when deflate is nonzero.  Copies data. */
+ * Flate when flate is nonzero.  Copies data. */
 void pdfsave_stream(pdfsave *s, int id, const char *dict,
-    const void *data, size_t len, int deflate);
+    const void *data, size_t len, int flate);
 
 /* The new file: every object as it was, but those touched or given as
  * streams; the new ones; a new cross-reference table and a trailer of

@@ -58,7 +58,7 @@ UNIT_TEST(pdfsave_writes_what_changed)
 	pdfsave *s = pdfsave_open(pdf, len);
 	qpdf_data q = qpdf_init();
 	qpdf_oh page, extra;
-	int id, n;
+	int id, n, n2;
 
 	CHECK(s != NULL);
 	qpdf_silence_errors(q);
@@ -71,9 +71,14 @@ UNIT_TEST(pdfsave_writes_what_changed)
 	n = pdfsave_new_id(s);
 	qpdf_replace_object(q, n, 0, qpdf_oh_parse(q, "<< /Type /Metadata >>"));
 	pdfsave_stream(s, n, "<< /Type /Metadata >>", "hello hello hello", 17, 1);
+	/* a second stream through the same deflater */
+	n2 = pdfsave_new_id(s);
+	qpdf_replace_object(q, n2, 0, qpdf_oh_parse(q, "<< >>"));
+	pdfsave_stream(s, n2, "<< >>", "second", 6, 1);
 	page = qpdf_get_object_by_id(q, 3, 0);
 	qpdf_oh_replace_key(q, page, "/Extra", qpdf_get_object_by_id(q, id, 0));
 	qpdf_oh_replace_key(q, page, "/Meta", qpdf_get_object_by_id(q, n, 0));
+	qpdf_oh_replace_key(q, page, "/Second", qpdf_get_object_by_id(q, n2, 0));
 	pdfsave_touch(s, 3);
 	o = pdfsave_write(s, q, 1, 0, &olen);
 	CHECK(o != NULL);
@@ -108,6 +113,12 @@ UNIT_TEST(pdfsave_writes_what_changed)
 		CHECK(!(qpdf_oh_get_stream_data(q, m, qpdf_dl_generalized, NULL,
 		    &data, &dlen) & QPDF_ERRORS));
 		CHECK(dlen == 17 && data && !memcmp(data, "hello hello hello", 17));
+		free(data);
+		data = NULL;
+		m = qpdf_oh_get_key(q, page, "/Second");
+		CHECK(!(qpdf_oh_get_stream_data(q, m, qpdf_dl_generalized, NULL,
+		    &data, &dlen) & QPDF_ERRORS));
+		CHECK(dlen == 6 && data && !memcmp(data, "second", 6));
 		free(data);
 	}
 	qpdf_cleanup(&q);
