@@ -10,7 +10,9 @@
  * the help of the flows it was drawn from (pdf_out: the n-th top-level
  * element is the n-th placed item); the running header and footer,
  * page numbers, rules and repeated table headers become artifacts in the
- * page content; links get /Contents.  A failure here is a write failure:
+ * page content; links get /Contents.  Only what it changes is written
+ * again, the rest copied from cairo's bytes (pdfsave.c); a file of another
+ * shape is written whole by qpdf.  A failure here is a write failure:
  * the caller fails the build rather than publish an untagged file.
  */
 #include <errno.h>
@@ -995,13 +997,13 @@ tag_document(tctx *c, const char *lang, const char **why)
 	return 0;
 }
 
-/* Tags the file of data (len bytes) read from path; the tagged bytes in
- * *res (*reslen long; malloc'd, or qpdf's buffer in *qres), or a reason
- * in *why.  With save, only what changed is written (pdfsave.c); *lost
- * says when that could not be, and the file must be tagged again
- * without it.  *qres is left to the caller to clean up. */
+/* Tags the file of data (len bytes) read from path: the tagged bytes in
+ * *res (malloc'd, *reslen long), or a reason in *why or qpdf's error.
+ * With save, only what changed is written (pdfsave.c); *lost says when
+ * that could not be, and the file must be tagged again without it.  The
+ * qpdf handle is left in *qres for the caller to clean up. */
 static void
-tag_bytes(const backend_input *in, const char *path, const pdf_out *out,
+tag_bytes(const char *path, const pdf_out *out,
     const char *lang, const char *data, size_t len, int save,
     char **res, size_t *reslen, qpdf_data *qres, const char **why,
     int *lost)
@@ -1068,12 +1070,12 @@ pdftag_finish(const backend_input *in, const char *path,
 		/* POLICYC_PDF_WRITER=qpdf: qpdf writes every file (the
 		 * tests compare the two writers) */
 		const char *w = getenv("POLICYC_PDF_WRITER");
-		tag_bytes(in, path, out, lang, data, len,
+		tag_bytes(path, out, lang, data, len,
 		    !(w && !strcmp(w, "qpdf")), &res, &reslen, &q, &why, &lost);
 		if (lost) {
 			/* a change only qpdf's writer can make: again */
 			qpdf_cleanup(&q);
-			tag_bytes(in, path, out, lang, data, len, 0, &res,
+			tag_bytes(path, out, lang, data, len, 0, &res,
 			    &reslen, &q, &why, &lost);
 		}
 		if (!why && !qpdf_has_error(q) && res &&
