@@ -223,7 +223,9 @@ try:
                 "and [the other policy](other.md).[^1]\n\n"
                 "---\n\nAfter the rule.\n\n[^1]: A footnote.\n")
     with open(os.path.join(proj, "policies", "other.md"), "w") as f:
-        f.write(fm % "Other Document" + "## Only section\n\nText.\n")
+        # a table of one column: each row's /K is its one cell
+        f.write(fm % "Other Document" + "## Only section\n\nText.\n\n"
+                "| Only |\n|---|\n| one |\n")
     out = os.path.join(tmp, "a11y-out")
     r = build(proj, out)
     files = pdfs(out)

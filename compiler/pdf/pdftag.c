@@ -485,7 +485,11 @@ place_row(tctx *c, qpdf_oh e, const placed *p)
 		c->table_of = p ? p->it->table : NULL;
 	}
 	add_kid(c, c->table, e);
+	/* a row of one cell: cairo writes its /K as that cell, not an
+	 * array of one */
 	k = qpdf_oh_get_key(c->q, e, "/K");
+	if (!qpdf_oh_is_array(c->q, k) && !qpdf_oh_is_null(c->q, k))
+		k = qpdf_oh_wrap_in_array(c->q, k);
 	n = qpdf_oh_is_array(c->q, k) ? qpdf_oh_get_array_n_items(c->q, k) :
 	    0;
 	for (i = 0; i < n; i++) {
