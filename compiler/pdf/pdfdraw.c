@@ -37,7 +37,16 @@ typedef struct {
 	double head_x;
 	int outline_ids[8];
 	int tagged;
+	GHashTable *dests;        /* name -> dest_ref: every flow's
+	                             destinations, made at the first lookup */
+	struct dest_ref *dest_refs;
 } dctx;
+
+/* Where a destination is: its flow and its place in the flow's list. */
+typedef struct dest_ref {
+	const pdf_flow *f;
+	size_t k;
+} dest_ref;
 
 static void settle(dctx *d, PangoLayout *l);
 
@@ -101,23 +110,42 @@ uri_attr(buf *b, const char *uri)
 	buf_free(&e);
 }
 
+/* The destination name of the file being drawn: 1 when there is one
+ * (the first of that name, in the flows' order), its global page and y
+ * set.  A pack's ten thousand links looked each name up in every flow's
+ * list; the lists are fixed once the flows are paginated, so they are
+ * indexed once a file. */
 static int
-find_dest(pdf_out *out, const char *name, int *page, double *y)
+find_dest(dctx *d, const char *name, int *page, double *y)
 {
-	size_t i, k;
+	const dest_ref *r;
+	size_t i, k, n = 0;
 
-	for (i = 0; i < out->nflows; i++) {
-		pdf_flow *f = out->flows[i];
-		for (k = 0; k < f->ndests; k++)
-			if (!strcmp(f->dests[k].name, name)) {
-				if (page)
-					*page = f->first_page + f->dests[k].page;
-				if (y)
-					*y = f->dests[k].y;
-				return 1;
-			}
+	if (!d->dests) {
+		d->dests = g_hash_table_new(g_str_hash, g_str_equal);
+		for (i = 0; i < d->out->nflows; i++)
+			n += d->out->flows[i]->ndests;
+		d->dest_refs = xcalloc(n + 1, sizeof *d->dest_refs);
+		n = 0;
+		for (i = 0; i < d->out->nflows; i++) {
+			const pdf_flow *f = d->out->flows[i];
+			for (k = 0; k < f->ndests; k++)
+				if (!g_hash_table_contains(d->dests,
+				    f->dests[k].name)) {
+					d->dest_refs[n].f = f;
+					d->dest_refs[n].k = k;
+					g_hash_table_insert(d->dests,
+					    f->dests[k].name, &d->dest_refs[n++]);
+				}
+		}
 	}
-	return 0;
+	if (!(r = g_hash_table_lookup(d->dests, name)))
+		return 0;
+	if (page)
+		*page = r->f->first_page + r->f->dests[r->k].page;
+	if (y)
+		*y = r->f->dests[r->k].y;
+	return 1;
 }
 
 static int
@@ -156,7 +184,7 @@ link_attrs(dctx *d, pdf_flow *f, const pdf_link *k, buf *b)
 		if (d->out->in_pack && flow_in_out(d->out, k->target)) {
 			name = k->anchor ? xasprintf("%s#%s", k->target,
 			    k->anchor) : xstrdup(k->target);
-			if (!find_dest(d->out, name, NULL, NULL)) {
+			if (!find_dest(d, name, NULL, NULL)) {
 				free(name);
 				name = xstrdup(k->target);
 			}
@@ -171,7 +199,7 @@ link_attrs(dctx *d, pdf_flow *f, const pdf_link *k, buf *b)
 		}
 		break;
 	}
-	if (name && find_dest(d->out, name, NULL, NULL)) {
+	if (name && find_dest(d, name, NULL, NULL)) {
 		buf_puts(b, "dest=");
 		attr_str(b, name);
 		ok = 1;
@@ -202,12 +230,16 @@ draw_lines(dctx *d, pdf_flow *f, const pdf_text *tx, int l0, int l1,
 {
 	int l;
 	size_t i;
+	GSList *first, *it;
 
 	if (!tx->layout)
 		return;
-	for (l = l0; l < l1; l++) {
-		PangoLayoutLine *line = pango_layout_get_line_readonly(
-		    tx->layout, l);
+	/* the layout's lines are a list: walked, not indexed line by line
+	 * (pango_layout_get_line_readonly counts from the first each time) */
+	first = g_slist_nth(pango_layout_get_lines_readonly(tx->layout),
+	    (guint)l0);
+	for (l = l0, it = first; l < l1 && it; l++, it = it->next) {
+		PangoLayoutLine *line = it->data;
 		cairo_move_to(d->cr, x + tx->lx[l], y + tx->base[l] -
 		    tx->top[l0]);
 		pango_cairo_show_layout_line(d->cr, line);
@@ -221,9 +253,8 @@ draw_lines(dctx *d, pdf_flow *f, const pdf_text *tx, int l0, int l1,
 			buf_free(&attrs);
 			continue;
 		}
-		for (l = l0; l < l1; l++) {
-			PangoLayoutLine *line = pango_layout_get_line_readonly(
-			    tx->layout, l);
+		for (l = l0, it = first; l < l1 && it; l++, it = it->next) {
+			PangoLayoutLine *line = it->data;
 			int ls = line->start_index, le = ls + line->length;
 			int s = k->start > ls ? k->start : ls;
 			int e = k->end < le ? k->end : le;
@@ -349,7 +380,7 @@ draw_toc_number(dctx *d, const pdf_item *it, const pdf_place *pl, double x0,
 	double endx, base, nx;
 	buf attrs;
 
-	find_dest(d->out, it->toc_dest, &pg, NULL);
+	find_dest(d, it->toc_dest, &pg, NULL);
 	snprintf(num, sizeof num, "%d", pg);
 	nl = pdf_layout(d->t, st->font_body, st->size_body, -1,
 	    num, 0, NULL);
@@ -374,7 +405,7 @@ draw_toc_number(dctx *d, const pdf_item *it, const pdf_place *pl, double x0,
 	buf_init(&attrs);
 	buf_puts(&attrs, "dest=");
 	attr_str(&attrs, it->toc_dest);
-	if (find_dest(d->out, it->toc_dest, NULL, NULL))
+	if (find_dest(d, it->toc_dest, NULL, NULL))
 		link_rect(d, attrs.data, x0, y0, it->w, pl->h);
 	buf_free(&attrs);
 }
@@ -959,6 +990,9 @@ free_drawing(dctx *d)
 		g_object_unref(d->head);
 	if (d->logo)
 		cairo_surface_destroy(d->logo);
+	if (d->dests)
+		g_hash_table_destroy(d->dests);
+	free(d->dest_refs);
 	cairo_destroy(d->cr);
 }
 
