@@ -360,13 +360,21 @@ pdfsave_write(pdfsave *s, qpdf_data q, int root, int info, size_t *len)
 	xref = b.len;
 	buf_puts(&b, "xref\n0 ");
 	buf_put_long(&b, s->next);
-	buf_puts(&b, "\n0000000000 65535 f \n");
-	for (id = 1; id < s->next; id++) {
+	buf_puts(&b, "\n");
+	/* the free entries a list, as the table wants: object 0 names the
+	 * first, each the next, the last 0; a number left out is free with
+	 * generation 1 (its object was 0) */
+	for (id = 0; id < s->next; id++) {
 		char e[48];
-		if (at[id])
+		int nf = id + 1;
+		if (id && at[id])
 			snprintf(e, sizeof e, "%010zu 00000 n \n", at[id]);
-		else
-			snprintf(e, sizeof e, "0000000000 65535 f \n");
+		else {
+			while (nf < s->next && at[nf])
+				nf++;
+			snprintf(e, sizeof e, "%010d %05d f \n",
+			    nf < s->next ? nf : 0, id ? 1 : 65535);
+		}
 		buf_putn(&b, e, 20);
 	}
 	buf_puts(&b, "trailer\n<< /Size ");

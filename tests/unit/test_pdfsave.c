@@ -18,34 +18,36 @@
 #include "harness.h"
 #include "util.h"
 
-/* A three-object PDF (catalogue, pages, page) as cairo lays one out;
+/* A four-object PDF (catalogue, pages, page, and a number nothing
+ * refers to) as cairo lays one out;
  * trailer_extra goes into the trailer, gen is the page's generation in
  * the table, and skew moves the page's offset. */
 static char *
 tiny_pdf(const char *trailer_extra, int gen, int skew, size_t *len)
 {
-	const char *obj[3] = {
+	const char *obj[4] = {
 		"1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n>>\nendobj\n",
 		"2 0 obj\n<< /Type /Pages\n   /Kids [ 3 0 R ]\n   /Count 1\n>>\nendobj\n",
 		"3 0 obj\n<< /Type /Page\n   /Parent 2 0 R\n"
 		"   /MediaBox [ 0 0 200 200 ]\n>>\nendobj\n",
+		"4 0 obj\n   4242\nendobj\n",
 	};
-	size_t at[3], xref;
+	size_t at[4], xref;
 	buf b;
 	int i;
 
 	buf_init(&b);
 	buf_puts(&b, "%PDF-1.5\n%\xb5\xed\xae\xfb\n");
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		at[i] = b.len;
 		buf_puts(&b, obj[i]);
 	}
 	xref = b.len;
-	buf_puts(&b, "xref\n0 4\n0000000000 65535 f \n");
-	for (i = 0; i < 3; i++)
+	buf_puts(&b, "xref\n0 5\n0000000000 65535 f \n");
+	for (i = 0; i < 4; i++)
 		buf_printf(&b, "%010zu %05d n \n", at[i] + (i == 2 ? (size_t)skew :
 		    0), i == 2 ? gen : 0);
-	buf_printf(&b, "trailer\n<< /Size 4\n   /Root 1 0 R\n%s>>\n"
+	buf_printf(&b, "trailer\n<< /Size 5\n   /Root 1 0 R\n%s>>\n"
 	    "startxref\n%zu\n%%%%EOF\n", trailer_extra, xref);
 	*len = b.len;
 	return buf_detach(&b);
@@ -63,9 +65,10 @@ UNIT_TEST(pdfsave_writes_what_changed)
 	CHECK(s != NULL);
 	qpdf_silence_errors(q);
 	qpdf_read_memory(q, "tiny", pdf, len, NULL);
-	/* a new object, a new stream, a changed page */
+	/* a new object, a new stream, a changed page, an object left out */
 	id = pdfsave_new_id(s);
-	CHECK_INT(id, 4);
+	CHECK_INT(id, 5);
+	pdfsave_drop(s, 4);
 	qpdf_replace_object(q, id, 0, qpdf_oh_parse(q, "<< /Made (here) >>"));
 	pdfsave_touch(s, id);
 	n = pdfsave_new_id(s);
@@ -88,6 +91,10 @@ UNIT_TEST(pdfsave_writes_what_changed)
 		    "[ 3 0 R ]\n   /Count 1\n>>\nendobj\n";
 		CHECK(o && memmem(o, olen, pages, strlen(pages)) != NULL);
 	}
+	/* the number left out: free, the head of the free list */
+	CHECK(o && !memmem(o, olen, "4242", 4));
+	CHECK(o && memmem(o, olen, "xref\n0 8\n0000000004 65535 f \n", 28));
+	CHECK(o && memmem(o, olen, "0000000000 00001 f \n", 20));
 	/* the same input, the same bytes */
 	o2 = pdfsave_write(s, q, 1, 0, &olen2);
 	CHECK(o2 && olen2 == olen && memcmp(o, o2, olen) == 0);
