@@ -55,6 +55,16 @@ struct pdfsave {
 	int z_ready;
 };
 
+static void
+own_free(own_stream *o)
+{
+	if (!o)
+		return;
+	free(o->dict);
+	free(o->data);
+	free(o);
+}
+
 /* data (len bytes) deflated into a malloc'd *out of *outlen bytes; 0,
  * or -1 when zlib fails. */
 static int
@@ -280,11 +290,7 @@ pdfsave_stream(pdfsave *s, int id, const char *dict, const void *data,
 		memcpy(o->data, data, len);
 		o->len = len;
 	}
-	if (s->own[id]) {
-		free(s->own[id]->dict);
-		free(s->own[id]->data);
-		free(s->own[id]);
-	}
+	own_free(s->own[id]);
 	s->own[id] = o;
 }
 
@@ -412,11 +418,7 @@ pdfsave_free(pdfsave *s)
 	if (!s)
 		return;
 	for (id = 0; id < s->cap; id++)
-		if (s->own[id]) {
-			free(s->own[id]->dict);
-			free(s->own[id]->data);
-			free(s->own[id]);
-		}
+		own_free(s->own[id]);
 	if (s->z_ready)
 		deflateEnd(&s->z);
 	free(s->own);

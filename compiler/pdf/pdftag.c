@@ -362,6 +362,17 @@ touch(tctx *c, qpdf_oh obj)
 	touch_in(c, obj, 0);
 }
 
+/* Sets obj's key to val, the object holding obj (obj itself, or holder
+ * when obj is a direct object inside it) recorded as changed: every
+ * change tagging makes to cairo's objects goes through here, so that
+ * pdfsave writes it. */
+static void
+set_key(tctx *c, qpdf_oh obj, qpdf_oh holder, const char *key, qpdf_oh val)
+{
+	touch_in(c, obj, holder);
+	qpdf_oh_replace_key(c->q, obj, key, val);
+}
+
 /* A new indirect object holding obj.  qpdf's own numbering
  * (qpdf_make_indirect_object) resolves every object of the file first,
  * which only its writer needs. */
@@ -385,7 +396,7 @@ new_elem(tctx *c, const char *type, qpdf_oh parent)
 	qpdf_oh e = new_object(c, parse(c, t));
 
 	free(t);
-	qpdf_oh_replace_key(c->q, e, "/P", parent);
+	set_key(c, e, 0, "/P", parent);
 	return e;
 }
 
@@ -395,22 +406,18 @@ add_kid(tctx *c, qpdf_oh parent, qpdf_oh kid)
 {
 	qpdf_oh k = qpdf_oh_get_key(c->q, parent, "/K");
 
-	touch(c, parent);
-	if (qpdf_oh_get_object_id(c->q, k) > 0)
-		touch(c, k);
 	if (!qpdf_oh_is_array(c->q, k)) {
 		qpdf_oh a = qpdf_oh_new_array(c->q);
 		if (!qpdf_oh_is_null(c->q, k))
 			qpdf_oh_append_item(c->q, a, k);
-		qpdf_oh_replace_key(c->q, parent, "/K", a);
+		set_key(c, parent, 0, "/K", a);
 		k = a;
 	}
+	touch_in(c, k, parent);   /* the array, or the element holding it */
 	qpdf_oh_append_item(c->q, k, kid);
 	if (qpdf_oh_is_dictionary(c->q, kid) &&
-	    qpdf_oh_has_key(c->q, kid, "/S")) {
-		touch_in(c, kid, parent);
-		qpdf_oh_replace_key(c->q, kid, "/P", parent);
-	}
+	    qpdf_oh_has_key(c->q, kid, "/S"))
+		set_key(c, kid, parent, "/P", parent);
 }
 
 static int
@@ -496,17 +503,16 @@ place_row(tctx *c, qpdf_oh e, const placed *p)
 		qpdf_oh cell = qpdf_oh_get_array_item(c->q, k, i);
 		if (!qpdf_oh_is_dictionary(c->q, cell))
 			continue;
-		touch_in(c, cell, e);
 		if (qpdf_oh_is_name_and_equals(c->q,
 		    qpdf_oh_get_key(c->q, cell, "/S"), "/TH"))
-			qpdf_oh_replace_key(c->q, cell, "/A", parse(c,
+			set_key(c, cell, e, "/A", parse(c,
 			    "<< /O /Table /Scope /Column >>"));
 		else if (i == 0 && p && p->it->table->shade_first_col) {
 			/* a shaded first column labels its row (the
 			 * document-control table) */
-			qpdf_oh_replace_key(c->q, cell, "/S",
+			set_key(c, cell, e, "/S",
 			    qpdf_oh_new_name(c->q, "/TH"));
-			qpdf_oh_replace_key(c->q, cell, "/A", parse(c,
+			set_key(c, cell, e, "/A", parse(c,
 			    "<< /O /Table /Scope /Row >>"));
 		}
 	}
@@ -566,8 +572,7 @@ place_item(tctx *c, qpdf_oh e, const placed *p)
 	c->list_num[top] = num;
 	li = new_elem(c, "LI", c->list[top]);
 	add_kid(c, c->list[top], li);
-	touch_in(c, e, li);
-	qpdf_oh_replace_key(c->q, e, "/S", qpdf_oh_new_name(c->q, "/LBody"));
+	set_key(c, e, li, "/S", qpdf_oh_new_name(c->q, "/LBody"));
 	add_kid(c, li, e);
 	c->lbody[top] = e;
 }
@@ -639,11 +644,9 @@ place(tctx *c, qpdf_oh e, const placed *p)
 		place_item(c, e, p);
 		return;
 	}
-	if (p && p->it->tag == TAG_FIG) {
-		touch_in(c, e, c->sect);
-		qpdf_oh_replace_key(c->q, e, "/Alt", qpdf_oh_new_unicode_string(
+	if (p && p->it->tag == TAG_FIG)
+		set_key(c, e, c->sect, "/Alt", qpdf_oh_new_unicode_string(
 		    c->q, p->it->outline_title));
-	}
 	if (p && c->nlists && p->it->tag != TAG_H && p->it->x > 0.5) {
 		/* indented as far as an open list's items: a further
 		 * paragraph (code, quote, image) of its last item */
@@ -706,8 +709,7 @@ restructure(tctx *c, qpdf_oh root)
 		k = qpdf_oh_get_key(c->q, c->doc, "/K");
 		if (!qpdf_oh_is_array(c->q, k))
 			k = qpdf_oh_wrap_in_array(c->q, k);
-		touch(c, c->doc);
-		qpdf_oh_replace_key(c->q, c->doc, "/K", qpdf_oh_new_array(c->q));
+		set_key(c, c->doc, 0, "/K", qpdf_oh_new_array(c->q));
 		n = qpdf_oh_get_array_n_items(c->q, k);
 	} else
 		c->doc = new_elem(c, "Document", root);
@@ -728,8 +730,7 @@ restructure(tctx *c, qpdf_oh root)
 		else          /* content of the Document itself */
 			add_kid(c, c->doc, e);
 	}
-	touch(c, root);
-	qpdf_oh_replace_key(c->q, root, "/K", c->doc);
+	set_key(c, root, 0, "/K", c->doc);
 	free(pv);
 }
 
@@ -872,8 +873,7 @@ annotate_links(tctx *c, qpdf_oh page)
 	qpdf_oh annots = qpdf_oh_get_key(c->q, page, "/Annots");
 	int i, n;
 
-	touch(c, page);
-	qpdf_oh_replace_key(c->q, page, "/Tabs", qpdf_oh_new_name(c->q, "/S"));
+	set_key(c, page, 0, "/Tabs", qpdf_oh_new_name(c->q, "/S"));
 	if (!qpdf_oh_is_array(c->q, annots))
 		return;
 	n = qpdf_oh_get_array_n_items(c->q, annots);
@@ -885,9 +885,8 @@ annotate_links(tctx *c, qpdf_oh page)
 		    qpdf_oh_has_key(c->q, a, "/Contents"))
 			continue;
 		t = link_text(c, a);
-		touch_in(c, a, qpdf_oh_get_object_id(c->q, annots) > 0 ?
-		    annots : page);
-		qpdf_oh_replace_key(c->q, a, "/Contents",
+		set_key(c, a, qpdf_oh_get_object_id(c->q, annots) > 0 ?
+		    annots : page, "/Contents",
 		    qpdf_oh_new_unicode_string(c->q, t));
 		free(t);
 	}
@@ -953,13 +952,12 @@ finish_catalog(tctx *c, qpdf_oh root, const char *lang)
 		qpdf_oh_replace_key(c->q, qpdf_oh_get_dict(c->q, md),
 		    "/Subtype", qpdf_oh_new_name(c->q, "/XML"));
 	}
-	touch(c, root);
-	qpdf_oh_replace_key(c->q, root, "/Metadata", md);
-	qpdf_oh_replace_key(c->q, root, "/MarkInfo",
+	set_key(c, root, 0, "/Metadata", md);
+	set_key(c, root, 0, "/MarkInfo",
 	    parse(c, "<< /Marked true >>"));
-	qpdf_oh_replace_key(c->q, root, "/ViewerPreferences",
+	set_key(c, root, 0, "/ViewerPreferences",
 	    parse(c, "<< /DisplayDocTitle true >>"));
-	qpdf_oh_replace_key(c->q, root, "/Lang",
+	set_key(c, root, 0, "/Lang",
 	    qpdf_oh_new_unicode_string(c->q, lang));
 	free(x);
 	free(title);
