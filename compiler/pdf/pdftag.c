@@ -339,6 +339,14 @@ parse(tctx *c, const char *text)
 	return qpdf_oh_parse(c->q, text);
 }
 
+/* v as an array: cairo writes a /K or /Contents of one as that one
+ * alone, not an array of one. */
+static qpdf_oh
+as_array(tctx *c, qpdf_oh v)
+{
+	return qpdf_oh_is_array(c->q, v) ? v : qpdf_oh_wrap_in_array(c->q, v);
+}
+
 /* obj is about to change: the object holding it is written anew
  * (container, when obj is a direct object inside it). */
 static void
@@ -492,13 +500,9 @@ place_row(tctx *c, qpdf_oh e, const placed *p)
 		c->table_of = p ? p->it->table : NULL;
 	}
 	add_kid(c, c->table, e);
-	/* a row of one cell: cairo writes its /K as that cell, not an
-	 * array of one */
-	k = qpdf_oh_get_key(c->q, e, "/K");
-	if (!qpdf_oh_is_array(c->q, k) && !qpdf_oh_is_null(c->q, k))
-		k = qpdf_oh_wrap_in_array(c->q, k);
-	n = qpdf_oh_is_array(c->q, k) ? qpdf_oh_get_array_n_items(c->q, k) :
-	    0;
+	/* (a row of one cell has that cell as its /K) */
+	k = as_array(c, qpdf_oh_get_key(c->q, e, "/K"));
+	n = qpdf_oh_get_array_n_items(c->q, k);
 	for (i = 0; i < n; i++) {
 		qpdf_oh cell = qpdf_oh_get_array_item(c->q, k, i);
 		if (!qpdf_oh_is_dictionary(c->q, cell))
@@ -697,8 +701,7 @@ restructure(tctx *c, qpdf_oh root)
 	placed *pv = placed_items(c->out, &np);
 	int n, j, match;
 
-	if (!qpdf_oh_is_array(c->q, k))
-		k = qpdf_oh_wrap_in_array(c->q, k);
+	k = as_array(c, k);
 	n = qpdf_oh_get_array_n_items(c->q, k);
 	c->doc = 0;
 	if (n == 1 && is_type(c, qpdf_oh_get_array_item(c->q, k, 0),
@@ -706,9 +709,7 @@ restructure(tctx *c, qpdf_oh root)
 		/* cairo kept the Document tag pdfdraw.c opens (it drops
 		 * it from some files): the items are its children */
 		c->doc = qpdf_oh_get_array_item(c->q, k, 0);
-		k = qpdf_oh_get_key(c->q, c->doc, "/K");
-		if (!qpdf_oh_is_array(c->q, k))
-			k = qpdf_oh_wrap_in_array(c->q, k);
+		k = as_array(c, qpdf_oh_get_key(c->q, c->doc, "/K"));
 		set_key(c, c->doc, 0, "/K", qpdf_oh_new_array(c->q));
 		n = qpdf_oh_get_array_n_items(c->q, k);
 	} else
@@ -782,8 +783,7 @@ mark_page(tctx *c, qpdf_oh page, int i, qpdf_oh parent_tree)
 
 	if (a->n)
 		qsort(a->v, a->n, sizeof *a->v, cmp_int);
-	if (!qpdf_oh_is_array(c->q, cs))
-		cs = qpdf_oh_wrap_in_array(c->q, cs);
+	cs = as_array(c, cs);
 	n = qpdf_oh_get_array_n_items(c->q, cs);
 	for (k = 0; k < n; k++) {
 		qpdf_oh st = qpdf_oh_get_array_item(c->q, cs, k);
