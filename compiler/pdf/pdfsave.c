@@ -35,6 +35,10 @@ typedef struct {
 	int deflated;
 } own_stream;
 
+/* What becomes of an object (pdfsave.touched): copied as it was,
+ * written from its serialisation, or left out. */
+enum { COPIED, CHANGED, LEFT_OUT };
+
 struct pdfsave {
 	const char *data;
 	size_t len;
@@ -45,8 +49,8 @@ struct pdfsave {
 	size_t *off;         /* per old object: its offset, 0 when free */
 	int *order;          /* old objects in file order */
 	int norder;
-	unsigned char *touched;   /* per object (old and new): 1 changed,
-	                             2 left out */
+	unsigned char *touched;   /* per object (old and new): COPIED,
+	                             CHANGED or LEFT_OUT */
 	own_stream **own;         /* per object: written as this stream */
 	int cap;                  /* of touched and own */
 	z_stream z;               /* one deflater for every stream: its
@@ -261,8 +265,8 @@ pdfsave_touch(pdfsave *s, int id)
 	if (id <= 0)
 		return;
 	grow(s, id);
-	if (!s->touched[id])
-		s->touched[id] = 1;
+	if (s->touched[id] == COPIED)
+		s->touched[id] = CHANGED;
 }
 
 void
@@ -271,7 +275,7 @@ pdfsave_drop(pdfsave *s, int id)
 	if (id <= 0 || id >= s->size)
 		return;
 	grow(s, id);
-	s->touched[id] = 2;
+	s->touched[id] = LEFT_OUT;
 }
 
 void
@@ -345,10 +349,10 @@ pdfsave_write(pdfsave *s, qpdf_data q, int root, int info, size_t *len)
 	buf_putn(&b, s->data, s->head);
 	for (k = 0; k < s->norder; k++) {
 		id = s->order[k];
-		if (s->touched[id] == 2)
+		if (s->touched[id] == LEFT_OUT)
 			continue;     /* a free entry of the new table */
 		at[id] = b.len;
-		if (s->touched[id] || s->own[id]) {
+		if (s->touched[id] == CHANGED || s->own[id]) {
 			if (put_object(s, q, &b, id) != 0)
 				goto bad;
 		} else {
