@@ -47,7 +47,7 @@ run_policyc check "$P" $T --format json -j 1
 one=$out
 for r in heading-skip image-alt link-text numbering-duplicate outdated-term section-missing review-overdue; do
 	n=$(printf '%s' "$one" | grep -c "\"rule\": *\"$r\"" || true)
-	[ "$n" -ge 100 ] || { echo "# only $n $r findings"; break; }
+	[ "$n" -ge 100 ] || { echo "only $n $r findings" | diag; break; }
 done
 check "every document-local filter reports across the documents (-j 1)" [ "$n" -ge 100 ]
 run_policyc check "$P" $T --format json -j 2

@@ -41,7 +41,7 @@ while [ "$p" -le "$pages" ]; do
 	t=$(pdftotext -f $p -l $p "$pdf" - | tr '\n' ' ')
 	case $t in
 	*"Printed copies are uncontrolled. Valid until 26 November 2026."*"Built 23 November 2026"*"Version 4.2"*"$hash"*"$url"*) ;;
-	*) bad=$((bad + 1)); echo "# page $p: $t" | head -c 400 ;;
+	*) bad=$((bad + 1)); echo "page $p: $t" | head -c 400 | diag ;;
 	esac
 	p=$((p + 1))
 done

@@ -18,13 +18,21 @@ ok() {
 	if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2"
 	else echo "not ok $tap_n - $2"; tap_failed=$((tap_failed + 1)); fi
 }
+# diag: lines read from stdin, as TAP comments on stderr, where prove
+# shows them beside a failure (its -f hides stdout's comments)
+diag() { sed 's/^/#   /' >&2; }
 is() {
 	if [ "$1" = "$2" ]; then ok 0 "$3"
-	else ok 1 "$3"; printf '#   got:  %s\n#   want: %s\n' "$1" "$2"; fi
+	elif [ "$(printf '%s' "$1$2" | wc -l)" -eq 0 ]; then
+		ok 1 "$3"; printf 'got:  %s\nwant: %s\n' "$1" "$2" | diag
+	else
+		ok 1 "$3"; printf '%s\n' "$2" > "$TMP/.want"; printf '%s\n' "$1" > "$TMP/.got"
+		diff -u --label want --label got "$TMP/.want" "$TMP/.got" | head -40 | diag
+	fi
 }
 like() {
 	if printf '%s' "$1" | grep -q -- "$2"; then ok 0 "$3"
-	else ok 1 "$3"; printf '#   no match for: %s\n' "$2"; printf '%s\n' "$1" | head -20 | sed 's/^/#   | /'; fi
+	else ok 1 "$3"; { printf 'no match for: %s\n' "$2"; printf '%s\n' "$1" | head -20 | sed 's/^/| /'; } | diag; fi
 }
 skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # skip $1"; }
 run_policyc() {
@@ -34,11 +42,17 @@ run_policyc() {
 	set -e
 	out=$(cat "$TMP/.out")
 	err=$(cat "$TMP/.err")
+	# a sanitizer's report is shown wherever it appears, so that a test
+	# failing for it (a sandboxed child's report makes it exit 66, which
+	# the build reports as a crashed filter) says why in CI's log
+	if grep -q -e '^WARNING: ThreadSanitizer' -e '^==[0-9]*==ERROR: ' -e 'runtime error:' "$TMP/.err"; then
+		{ echo "sanitizer report from policyc $*:"; head -60 "$TMP/.err"; } | diag
+	fi
 }
 # A sanitizer report anywhere in stderr is a failure of its own.
 no_sanitizer_report() {
 	if printf '%s' "$err" | grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' -e 'WARNING: ThreadSanitizer'; then
-		ok 1 "$1: no sanitizer report"; printf '%s\n' "$err" | head -30 | sed 's/^/#   /'
+		ok 1 "$1: no sanitizer report"; printf '%s\n' "$err" | head -30 | diag
 	else ok 0 "$1: no sanitizer report"; fi
 }
 # make_project DIR: a minimal project with the given policyc.yaml text
@@ -48,8 +62,8 @@ make_project() {
 }
 unlike() {
 	if printf '%s' "$1" | grep -q -- "$2"; then
-		ok 1 "$3"; printf '#   unexpected match for: %s\n' "$2"
-		printf '%s\n' "$1" | grep -- "$2" | head -5 | sed 's/^/#   | /'
+		ok 1 "$3"; { printf 'unexpected match for: %s\n' "$2"
+		printf '%s\n' "$1" | grep -- "$2" | head -5 | sed 's/^/| /'; } | diag
 	else ok 0 "$3"; fi
 }
 # check CMD...: ok when the command succeeds (set -e safe)

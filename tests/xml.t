@@ -60,7 +60,7 @@ for p in "$ROOT"/tests/cases/*/*/ "$ROOT/tests/golden/project/"; do
 	# -print0: hostile file names hold spaces and quotes
 	if ! find "$o/xml" -name '*.xml' -print0 | sort -z |
 	    xargs -0 xmllint --huge --noout --relaxng "$RNG" >"$TMP/fx.log" 2>&1; then
-		bad=$((bad + 1)); echo "# $p"; grep -v validates "$TMP/fx.log" | head -5 | sed 's/^/#   /'
+		bad=$((bad + 1)); { echo "$p"; grep -v validates "$TMP/fx.log" | head -5 | sed "s/^/  /"; } | diag
 	fi
 done
 is "$bad" 0 "all $n fixture projects' XML is valid"
