@@ -23,5 +23,8 @@ void hugepages_mark_thread(void);
 void hugepages_release(void);
 /* The bytes reserved and marked; 0 when nothing was (--timings). */
 size_t hugepages_reserved(void);
+/* 1 when nothing was marked because the machine is a virtual one whose
+ * host takes back the guest's free memory (--timings says so). */
+int hugepages_declined_for_host(void);
 
 #endif

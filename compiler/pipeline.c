@@ -923,6 +923,10 @@ pipeline_load(pipeline *pl)
 		fprintf(stderr, "timing: malloc on transparent huge pages "
 		    "(%zu MiB of heap reserved)\n",
 		    hugepages_reserved() >> 20);
+	else if (pl->o.timings && hugepages_declined_for_host())
+		fprintf(stderr, "timing: malloc on 4 KiB pages: the host "
+		    "takes back free memory (virtio balloon free page "
+		    "reporting), so huge pages would be fresh ones\n");
 	pipeline_stage(pl, "scan");
 
 	if (pl->ed)
