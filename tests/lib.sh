@@ -127,6 +127,16 @@ old_gone() {
 	done
 	return 1
 }
+# serve_stop: Ctrl-C to the serve_start'ed process, then waits for it;
+# sets $src (its exit status) and $err (all it printed on stderr)
+serve_stop() {
+	kill -INT $pid
+	set +e
+	wait $pid
+	src=$?
+	set -e
+	err=$(cat "$TMP/serve.err")
+}
 # serve_start ARGS...: `policyc serve ARGS` in the background, its output
 # in $TMP/serve.out and $TMP/serve.err; sets pid and port, or fails the
 # test when it does not start.  A script's background job starts with

@@ -151,13 +151,8 @@ doc "$P/policies/b.md" "title: Bravo
 related: [d]" "Bravo links to [charlie](c.md#steps), [[d]] and [[a]]."
 after "a body edit again" $((n0 - 1))
 
-kill -INT $pid
-set +e
-wait $pid
-src=$?
-set -e
+serve_stop
 is "$src" 0 "Ctrl-C: exit status 0"
-err=$(cat "$TMP/serve.err")
 no_sanitizer_report "serve, linking ahead"
 
 # -- a project folder with more names than serve lists on each save

@@ -76,11 +76,6 @@ for seed in $SEEDS; do
 	ok $r "storm $seed: the last rebuild said what build says"
 	[ $r = 0 ] || head -10 "$TMP/ddiff" | diag
 done
-kill -INT $pid
-set +e
-wait $pid
-src=$?
-set -e
+serve_stop
 is "$src" 0 "Ctrl-C after the storms: exit status 0"
-err=$(cat "$TMP/serve.err")
 no_sanitizer_report "serve under a storm of saves"

@@ -189,13 +189,9 @@ like "$(cat "$TMP/serve.err")" "cannot start a build: the builder process has go
 is "$(code /a.html)" 200 "the builder killed: pages still answer"
 
 # -- Ctrl-C: stops cleanly, OUT is a complete build
-kill -INT $pid
-set +e
-wait $pid
-src=$?
-set -e
+serve_stop
 is "$src" 0 "Ctrl-C: exit status 0"
-like "$(cat "$TMP/serve.err")" "policyc serve: stopped" "Ctrl-C: says it stopped"
+like "$err" "policyc serve: stopped" "Ctrl-C: says it stopped"
 check "Ctrl-C: no staging folder left" sh -c '! ls -d "$1"/out.tmp-* "$1"/out.old-* 2>/dev/null | grep -q .' _ "$TMP"
 "$POLICYC" build "$P" -o "$TMP/full" $T --outputs xml,html --no-cache >/dev/null 2>&1 || true
 if same_out "$TMP/out" "$TMP/full" >"$TMP/diff" 2>&1; then r=0; else r=1; fi
