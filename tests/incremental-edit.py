@@ -81,18 +81,25 @@ def body(p):
     return f"body of {p.rel(d)}"
 
 
-def title(p):
+def edit_front(p, kind, change):
+    """Changes a random document's front matter: change(fm) gives the
+    new front matter and what it did."""
     d = p.pick()
     fm, b = split_front(read(d))
     if fm is None:
-        return f"title of {p.rel(d)}: no front matter, nothing done"
-    t = f"Title {p.n()}"
-    if re.search(r"^title:", fm, re.M):
-        fm = re.sub(r"^title:.*$", f"title: {t}", fm, count=1, flags=re.M)
-    else:
-        fm = f"title: {t}\n" + fm
+        return f"{kind} of {p.rel(d)}: no front matter, nothing done"
+    fm, what = change(fm)
     write(d, f"---\n{fm}---\n{b}")
-    return f"title of {p.rel(d)} to {t}"
+    return f"{kind} of {p.rel(d)} {what}"
+
+
+def title(p):
+    def change(fm):
+        t = f"Title {p.n()}"
+        if re.search(r"^title:", fm, re.M):
+            return re.sub(r"^title:.*$", f"title: {t}", fm, count=1, flags=re.M), f"to {t}"
+        return f"title: {t}\n" + fm, f"to {t}"
+    return edit_front(p, "title", change)
 
 
 def heading(p):
@@ -154,45 +161,33 @@ def glossary(p):
 
 
 def related(p):
-    d = p.pick()
-    fm, b = split_front(read(d))
-    if fm is None:
-        return f"related of {p.rel(d)}: no front matter, nothing done"
-    other = p.rng.choice(p.ids())
-    fm = re.sub(r"^related:.*\n(  - .*\n)*", "", fm, flags=re.M)
-    if p.rng.random() < 0.8:
-        fm += f"related: [{other}]\n"
-        what = f"to {other}"
-    else:
-        what = "removed"
-    write(d, f"---\n{fm}---\n{b}")
-    return f"related of {p.rel(d)} {what}"
+    def change(fm):
+        other = p.rng.choice(p.ids())
+        fm = re.sub(r"^related:.*\n(  - .*\n)*", "", fm, flags=re.M)
+        if p.rng.random() < 0.8:
+            return fm + f"related: [{other}]\n", f"to {other}"
+        return fm, "removed"
+    return edit_front(p, "related", change)
 
 
 def status(p):
-    d = p.pick()
-    fm, b = split_front(read(d))
-    if fm is None:
-        return f"status of {p.rel(d)}: no front matter, nothing done"
-    fm = re.sub(r"^(status|superseded-by|draft):.*\n", "", fm, flags=re.M)
-    r = p.rng.random()
-    if r < 0.4:
-        fm += "status: superseded\n"
-        what = "superseded"
-        if p.rng.random() < 0.5:
-            by = p.rng.choice(p.ids())
-            fm += f"superseded-by: {by}\n"
-            what += f" by {by}"
-    elif r < 0.6:
-        fm += "draft: true\n"
-        what = "draft: true"
-    elif r < 0.8:
-        fm += "status: draft\n"
-        what = "status: draft"
-    else:
-        what = "back to current"
-    write(d, f"---\n{fm}---\n{b}")
-    return f"status of {p.rel(d)}: {what}"
+    def change(fm):
+        fm = re.sub(r"^(status|superseded-by|draft):.*\n", "", fm, flags=re.M)
+        r = p.rng.random()
+        if r < 0.4:
+            fm += "status: superseded\n"
+            what = "superseded"
+            if p.rng.random() < 0.5:
+                by = p.rng.choice(p.ids())
+                fm += f"superseded-by: {by}\n"
+                what += f" by {by}"
+            return fm, what
+        if r < 0.6:
+            return fm + "draft: true\n", "draft: true"
+        if r < 0.8:
+            return fm + "status: draft\n", "status: draft"
+        return fm, "back to current"
+    return edit_front(p, "status", change)
 
 
 def add(p):
