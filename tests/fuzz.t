@@ -6,11 +6,11 @@
 # into build-fuzz/ first (make -f tests/fuzz/fuzz.mk fuzz-build); skips when
 # clang or its libFuzzer runtime is not installed (scripts/setup-deps fuzz).
 . "$(dirname "$0")/lib.sh"
-FUZZERS="frontmatter document filter xml"
-plan 5
+FUZZERS="frontmatter document filter xml pdfannot"
+plan 6
 
 skip_all() {
-	for _ in 1 2 3 4 5; do skip "$1"; done
+	for _ in 1 2 3 4 5 6; do skip "$1"; done
 	exit 0
 }
 command -v clang >/dev/null 2>&1 || skip_all "clang is not installed"

@@ -52,6 +52,8 @@ struct pdfsave {
 	unsigned char *touched;   /* per object (old and new): COPIED,
 	                             CHANGED or LEFT_OUT */
 	own_stream **own;         /* per object: written as this stream */
+	char **extra;             /* per object: added before its last ">>" */
+	size_t *end;              /* per old object: where its bytes end */
 	int cap;                  /* of touched and own */
 	z_stream z;               /* one deflater for every stream: its
 	                             quarter megabyte of state is made
@@ -155,6 +157,9 @@ grow(pdfsave *s, int id)
 	memset(s->touched + s->cap, 0, (size_t)(cap - s->cap));
 	s->own = xrealloc(s->own, (size_t)cap * sizeof *s->own);
 	memset(s->own + s->cap, 0, (size_t)(cap - s->cap) * sizeof *s->own);
+	s->extra = xrealloc(s->extra, (size_t)cap * sizeof *s->extra);
+	memset(s->extra + s->cap, 0, (size_t)(cap - s->cap) *
+	    sizeof *s->extra);
 	s->cap = cap;
 }
 
@@ -241,6 +246,10 @@ pdfsave_open(const char *data, size_t len)
 		if (!word(data, len, at, want) || at + (size_t)w > s->xref)
 			goto bad;
 	}
+	s->end = xcalloc((size_t)s->size + 1, sizeof *s->end);
+	for (k = 0; k < s->norder; k++)
+		s->end[s->order[k]] = k + 1 < s->norder ?
+		    s->off[s->order[k + 1]] : s->xref;
 	s->head = s->off[s->order[0]];
 	s->next = s->size;
 	grow(s, s->size);
@@ -276,6 +285,60 @@ pdfsave_drop(pdfsave *s, int id)
 		return;
 	grow(s, id);
 	s->touched[id] = LEFT_OUT;
+}
+
+const char *
+pdfsave_raw(const pdfsave *s, int id, size_t *n)
+{
+	if (id <= 0 || id >= s->size || !s->off[id])
+		return NULL;
+	*n = s->end[id] - s->off[id];
+	return s->data + s->off[id];
+}
+
+/* Where the closing ">>" of the dictionary object in d (n bytes) is:
+ * the last ">>" before "endobj", with nothing but space between; and
+ * the object starts "N G obj <<".  (size_t)-1 when it is not so (a
+ * stream, a number, anything else). */
+static size_t
+dict_close(const char *d, size_t n)
+{
+	size_t i = 0, e;
+
+	while (i < n && d[i] != 'o')     /* past "N G " */
+		i++;
+	if (!word(d, n, i, "obj"))
+		return (size_t)-1;
+	i = ws(d, n, i + 3);
+	if (!word(d, n, i, "<<"))
+		return (size_t)-1;
+	for (e = n; e >= 6 && !word(d, n, e - 6, "endobj"); e--)
+		;
+	if (e < 6)
+		return (size_t)-1;
+	e -= 6;
+	while (e > i && (d[e - 1] == ' ' || d[e - 1] == '\n' ||
+	    d[e - 1] == '\r' || d[e - 1] == '\t'))
+		e--;
+	if (e < i + 4 || d[e - 1] != '>' || d[e - 2] != '>')
+		return (size_t)-1;
+	return e - 2;
+}
+
+int
+pdfsave_append(pdfsave *s, int id, const char *text)
+{
+	const char *raw;
+	size_t n;
+	char *was;
+
+	if (!(raw = pdfsave_raw(s, id, &n)) || s->own[id] ||
+	    dict_close(raw, n) == (size_t)-1)
+		return -1;
+	was = s->extra[id];
+	s->extra[id] = was ? xasprintf("%s %s", was, text) : xstrdup(text);
+	free(was);
+	return 0;
 }
 
 void
@@ -327,9 +390,22 @@ put_object(pdfsave *s, qpdf_data q, buf *b, int id)
 	}
 	{
 		qpdf_oh h = qpdf_get_object_by_id(q, id, 0);
+		const char *t;
+		size_t n;
 		if (qpdf_oh_is_stream(q, h))
 			return -1;
-		buf_puts(b, qpdf_oh_unparse_resolved(q, h));
+		t = qpdf_oh_unparse_resolved(q, h);
+		n = strlen(t);
+		if (s->extra[id]) {
+			/* a dictionary's text ends ">>" */
+			if (n < 4 || memcmp(t + n - 2, ">>", 2) != 0)
+				return -1;
+			buf_putn(b, t, n - 2);
+			buf_putc(b, ' ');
+			buf_puts(b, s->extra[id]);
+			buf_puts(b, " >>");
+		} else
+			buf_putn(b, t, n);
 		qpdf_oh_release(q, h);
 	}
 	buf_puts(b, "\nendobj\n");
@@ -355,11 +431,17 @@ pdfsave_write(pdfsave *s, qpdf_data q, int root, int info, size_t *len)
 		if (s->touched[id] == CHANGED || s->own[id]) {
 			if (put_object(s, q, &b, id) != 0)
 				goto bad;
-		} else {
-			size_t end = k + 1 < s->norder ?
-			    s->off[s->order[k + 1]] : s->xref;
-			buf_putn(&b, s->data + s->off[id], end - s->off[id]);
-		}
+		} else if (s->extra[id]) {
+			const char *raw = s->data + s->off[id];
+			size_t rn = s->end[id] - s->off[id];
+			size_t c = dict_close(raw, rn);
+			buf_putn(&b, raw, c);
+			buf_puts(&b, s->extra[id]);
+			buf_putc(&b, '\n');
+			buf_putn(&b, raw + c, rn - c);
+		} else
+			buf_putn(&b, s->data + s->off[id],
+			    s->end[id] - s->off[id]);
 	}
 	for (id = s->size; id < s->next; id++) {
 		at[id] = b.len;
@@ -421,11 +503,15 @@ pdfsave_free(pdfsave *s)
 
 	if (!s)
 		return;
-	for (id = 0; id < s->cap; id++)
+	for (id = 0; id < s->cap; id++) {
 		own_free(s->own[id]);
+		free(s->extra[id]);
+	}
 	if (s->z_ready)
 		deflateEnd(&s->z);
 	free(s->own);
+	free(s->extra);
+	free(s->end);
 	free(s->touched);
 	free(s->off);
 	free(s->order);

@@ -29,6 +29,15 @@ void pdfsave_touch(pdfsave *s, int id);
  * more: a rewritten stream's old /Length). */
 void pdfsave_drop(pdfsave *s, int id);
 
+/* Old object id's bytes as they are in the file ("N 0 obj" up to the
+ * next object), *n of them; NULL for a number the file does not have. */
+const char *pdfsave_raw(const pdfsave *s, int id, size_t *n);
+
+/* Old object id, a dictionary, is copied with text added at its end,
+ * before its closing ">>" (or written so, when it is touched too); 0,
+ * or -1 when it is not a dictionary object (nothing is recorded). */
+int pdfsave_append(pdfsave *s, int id, const char *text);
+
 /* Object id is written as a stream of these len bytes under dict (a
  * dictionary's text, without /Length or /Filter), compressed with
  * Flate when flate is nonzero.  Copies data. */

@@ -23,6 +23,7 @@
 #include <qpdf/qpdf-c.h>
 
 #include "pdftag.h"
+#include "pdfannot.h"
 #include "pdfsave.h"
 #include "escape.h"
 #include "fsio.h"
@@ -837,25 +838,19 @@ mark_page(tctx *c, qpdf_oh page, int i, qpdf_oh parent_tree)
 }
 
 /* What a link does, for its /Contents (PDF/UA wants a description of
- * every annotation). */
+ * every annotation), from its action's URI, or its destination (the
+ * action's /D when it has an action, else its /Dest): a name or string
+ * (dest, in UTF-8), or another kind of destination. */
 static char *
-link_text(tctx *c, qpdf_oh annot)
+describe_link(tctx *c, const char *uri, int dest_kind, const char *d)
 {
-	qpdf_oh act = qpdf_oh_get_key(c->q, annot, "/A");
-	qpdf_oh dest = qpdf_oh_get_key(c->q, annot, "/Dest");
-	const char *d, *colon;
+	const char *colon;
 	size_t i;
 
-	if (qpdf_oh_is_dictionary(c->q, act) && qpdf_oh_has_key(c->q, act,
-	    "/URI"))
-		return xasprintf("Link to %s", qpdf_oh_get_string_value(c->q,
-		    qpdf_oh_get_key(c->q, act, "/URI")));
-	if (qpdf_oh_is_dictionary(c->q, act))
-		dest = qpdf_oh_get_key(c->q, act, "/D");
-	if (!qpdf_oh_is_string(c->q, dest) && !qpdf_oh_is_name(c->q, dest))
+	if (uri)
+		return xasprintf("Link to %s", uri);
+	if (dest_kind != ANNOT_DEST_TEXT || !d)
 		return xstrdup("Link within this document");
-	d = qpdf_oh_is_string(c->q, dest) ? qpdf_oh_get_utf8_value(c->q,
-	    dest) : qpdf_oh_get_name(c->q, dest) + 1;
 	if (!strncmp(d, "fn:", 3) && (colon = strrchr(d, ':')) != NULL)
 		return xasprintf("Footnote %s", colon + 1);
 	for (i = 0; i < c->out->nflows; i++)
@@ -863,6 +858,60 @@ link_text(tctx *c, qpdf_oh annot)
 			return xasprintf("Go to %s", c->out->flows[i]->title ?
 			    c->out->flows[i]->title : d);
 	return xasprintf("Go to %s", d);
+}
+
+/* link_text's reading of the annotation through qpdf. */
+static char *
+link_text(tctx *c, qpdf_oh annot)
+{
+	qpdf_oh act = qpdf_oh_get_key(c->q, annot, "/A");
+	qpdf_oh dest = qpdf_oh_get_key(c->q, annot, "/Dest");
+
+	if (qpdf_oh_is_dictionary(c->q, act) && qpdf_oh_has_key(c->q, act,
+	    "/URI"))
+		return describe_link(c, qpdf_oh_get_string_value(c->q,
+		    qpdf_oh_get_key(c->q, act, "/URI")), 0, NULL);
+	if (qpdf_oh_is_dictionary(c->q, act))
+		dest = qpdf_oh_get_key(c->q, act, "/D");
+	if (!qpdf_oh_is_string(c->q, dest) && !qpdf_oh_is_name(c->q, dest))
+		return describe_link(c, NULL, ANNOT_DEST_OTHER, NULL);
+	return describe_link(c, NULL, ANNOT_DEST_TEXT,
+	    qpdf_oh_is_string(c->q, dest) ? qpdf_oh_get_utf8_value(c->q, dest) :
+	    qpdf_oh_get_name(c->q, dest) + 1);
+}
+
+/* Annotation a's /Contents from the bytes cairo wrote (pdfannot.c),
+ * added by pdfsave as it copies them, so that qpdf never parses it: 1
+ * when done (or when it needs none), 0 when qpdf must read it. */
+static int
+annotate_raw(tctx *c, qpdf_oh a)
+{
+	int id = qpdf_oh_get_object_id(c->q, a);
+	const char *raw;
+	char *t, *str, *entry;
+	pdfannot an;
+	size_t n;
+	int ok;
+
+	if (!c->save || id <= 0 || !(raw = pdfsave_raw(c->save, id, &n)) ||
+	    pdfannot_read(raw, n, &an) != 0)
+		return 0;
+	if (!an.is_link || an.has_contents) {
+		pdfannot_clear(&an);
+		return 1;
+	}
+	t = describe_link(c, an.uri, an.dest_kind, an.dest);
+	pdfannot_clear(&an);
+	if (!(str = pdfannot_text_string(t))) {
+		free(t);
+		return 0;
+	}
+	entry = xasprintf("/Contents %s", str);
+	ok = pdfsave_append(c->save, id, entry) == 0;
+	free(entry);
+	free(str);
+	free(t);
+	return ok;
 }
 
 /* Every link annotation gets /Contents; every page tabs in structure
@@ -880,6 +929,8 @@ annotate_links(tctx *c, qpdf_oh page)
 	for (i = 0; i < n; i++) {
 		qpdf_oh a = qpdf_oh_get_array_item(c->q, annots, i);
 		char *t;
+		if (annotate_raw(c, a))
+			continue;
 		if (!qpdf_oh_is_name_and_equals(c->q,
 		    qpdf_oh_get_key(c->q, a, "/Subtype"), "/Link") ||
 		    qpdf_oh_has_key(c->q, a, "/Contents"))

@@ -13,7 +13,7 @@ override SANITIZE := -fsanitize=fuzzer-no-link,address,undefined \
 override CFLAGS   += -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 include Makefile
 
-FUZZERS      = frontmatter document filter xml
+FUZZERS      = frontmatter document filter xml pdfannot
 FUZZ_BINS    = $(FUZZERS:%=$(BUILD)/fuzz_%)
 FUZZ_LINK    = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 60
