@@ -860,7 +860,8 @@ describe_link(tctx *c, const char *uri, int dest_kind, const char *d)
 	return xasprintf("Go to %s", d);
 }
 
-/* link_text's reading of the annotation through qpdf. */
+/* A link's description, its annotation read through qpdf: for the
+ * annotations annotate_raw cannot read, and qpdf's writer. */
 static char *
 link_text(tctx *c, qpdf_oh annot)
 {
