@@ -28,7 +28,10 @@
 
 typedef struct {
 	const char *p, *e;
+	int depth;            /* of arrays and dictionaries: at most MAX_DEPTH */
 } lexer;
+
+#define MAX_DEPTH 32
 
 enum { V_NAME, V_STRING, V_DICT, V_ARRAY, V_REF, V_OTHER, V_BAD };
 
@@ -191,18 +194,25 @@ static int
 skip_until(lexer *l, const char *close)
 {
 	size_t k = strlen(close);
+	int r = -1;
 
+	if (++l->depth > MAX_DEPTH)
+		goto done;
 	for (;;) {
 		skip_space(l);
 		if (l->p >= l->e)
-			return -1;
+			goto done;
 		if ((size_t)(l->e - l->p) >= k && !memcmp(l->p, close, k)) {
 			l->p += k;
-			return 0;
+			r = 0;
+			goto done;
 		}
 		if (value(l, NULL) == V_BAD)
-			return -1;
+			goto done;
 	}
+done:
+	l->depth--;
+	return r;
 }
 
 /* One object at l: its kind; a name's or a string's bytes into text
@@ -375,7 +385,7 @@ action_of(lexer *l, pdfannot *a)
 int
 pdfannot_read(const char *obj, size_t n, pdfannot *a)
 {
-	lexer l = { obj, obj + n };
+	lexer l = { obj, obj + n, 0 };
 	int seen_sub = 0, seen_a = 0, seen_dest = 0, seen_contents = 0;
 	pdfannot dest_key;    /* what /Dest says, used when /A is no dict */
 

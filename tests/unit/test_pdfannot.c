@@ -6,7 +6,7 @@
  * escapes of literal strings, hex strings, UTF-16BE and #xx in names;
  * what the reader must not guess at (an action or destination in an
  * object of its own, a key twice, another encoding, a stream, a broken
- * object) refused for qpdf to read; text strings made for /Contents; and
+ * object, nesting past its depth) refused for qpdf to read; text strings made for /Contents; and
  * the copy with /Contents added read back by qpdf.
  */
 #include <stdlib.h>
@@ -101,6 +101,9 @@ UNIT_TEST(pdfannot_refuses_what_it_would_guess)
 		"9 0 obj << /Subtype /Link /Rect [ 1 2 >> endobj",
 		"9 0 obj << /Subtype >> endobj",
 		"<< /Subtype /Link >>",
+		/* nested deeper than the reader goes */
+		"9 0 obj << /Subtype /Link /Rect [[[[[[[[[[[[[[[[[[[[[[[[[[[["
+		"[[[[[[[[ 0 ]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]] >> endobj",
 	};
 	size_t i;
 
