@@ -117,32 +117,8 @@ static _Atomic uintptr_t heap_hi;  /* marked up to here */
 #define MAX_ARENA_HEAPS 64
 static _Atomic uintptr_t arena_heaps[MAX_ARENA_HEAPS];
 
-/* "always" or "madvise": the kernel would give huge pages when asked. */
-static int
-kernel_offers(void)
-{
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-	char line[128];
-	int ok = 0;
-
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof line, f))
-		ok = strstr(line, "[always]") || strstr(line, "[madvise]");
-	fclose(f);
-	return ok;
-}
-
-/* A virtio memory balloon with free page reporting
- * (VIRTIO_BALLOON_F_REPORTING, feature bit 5): the guest tells the host
- * of its free blocks of 2 MiB and more, and the host takes them back.
- * Each is then memory the host must find again when the guest next
- * hands it out, and a huge page is made of exactly such a block.  The
- * kernel lists a virtio device's features in sysfs as a string of 0s
- * and 1s, bit 0 first. */
-#define VIRTIO_ID_BALLOON "0x0005"
-#define VIRTIO_BALLOON_F_REPORTING 5
-
+/* The first line of a file of the kernel's into line; 0 when there is
+ * none. */
 static int
 read_line(const char *path, char *line, size_t size)
 {
@@ -155,6 +131,27 @@ read_line(const char *path, char *line, size_t size)
 	fclose(f);
 	return ok;
 }
+
+/* "always" or "madvise": the kernel would give huge pages when asked. */
+static int
+kernel_offers(void)
+{
+	char line[128];
+
+	return read_line("/sys/kernel/mm/transparent_hugepage/enabled", line,
+	    sizeof line) && (strstr(line, "[always]") ||
+	    strstr(line, "[madvise]"));
+}
+
+/* A virtio memory balloon with free page reporting
+ * (VIRTIO_BALLOON_F_REPORTING, feature bit 5): the guest tells the host
+ * of its free blocks of 2 MiB and more, and the host takes them back.
+ * Each is then memory the host must find again when the guest next
+ * hands it out, and a huge page is made of exactly such a block.  The
+ * kernel lists a virtio device's features in sysfs as a string of 0s
+ * and 1s, bit 0 first. */
+#define VIRTIO_ID_BALLOON "0x0005"
+#define VIRTIO_BALLOON_F_REPORTING 5
 
 static int
 host_takes_back_free_memory(void)
@@ -220,15 +217,10 @@ limit_quarter(int resource, size_t r)
 static int
 strict_overcommit(void)
 {
-	FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
-	int v = 0;
+	char line[32];
 
-	if (!f)
-		return 0;
-	if (fscanf(f, "%d", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v == 2;
+	return read_line("/proc/sys/vm/overcommit_memory", line,
+	    sizeof line) && atoi(line) == 2;
 }
 
 /* A quarter of the memory, at most RESERVE_MAX, and at most a quarter

@@ -109,15 +109,6 @@ deps_name(pass *ps, const char *name, long result, const char *cands)
 
 /* ---- small string helpers ---------------------------------------------- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 /* %XX-decodes s[0..n).  Caller frees. */
 static char *
 pct_decode(const char *s, size_t n)
@@ -126,8 +117,8 @@ pct_decode(const char *s, size_t n)
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%' && i + 2 < n &&
-		    hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			o[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		    hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+			o[k++] = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
 			i += 2;
 		} else
 			o[k++] = s[i];

@@ -724,18 +724,6 @@ serve_events(serve_site *s, struct MHD_Connection *c)
 	return rc;
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* MHD's unescaping of the request path, but a %00 becomes a control
  * character (which request_rel refuses) instead of cutting the path
  * short: "/a.html%00../x" is not "/a.html". */
@@ -748,8 +736,8 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 	(void)c;
 	while (*r) {
 		int hi, lo;
-		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
-		    (lo = hexval(r[2])) >= 0) {
+		if (r[0] == '%' && (hi = hex_value(r[1])) >= 0 &&
+		    (lo = hex_value(r[2])) >= 0) {
 			int v = hi * 16 + lo;
 			*w++ = v ? (char)v : '\x01';
 			r += 3;

@@ -38,15 +38,6 @@ static const char *const image_types[] = {
 	"image/png", "image/jpeg", "image/gif", "image/webp", NULL
 };
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 /* Appends code point cp as UTF-8 (only ASCII matters for a scheme; other
  * characters are kept as a placeholder byte that ends it). */
 static size_t
@@ -71,9 +62,9 @@ decode_round(const char *s, size_t n, char *o)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			o[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && hex_value(s[i + 1]) >= 0 &&
+		    hex_value(s[i + 2]) >= 0) {
+			o[k++] = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
 			i += 2;
 			continue;
 		}
@@ -84,11 +75,11 @@ decode_round(const char *s, size_t n, char *o)
 			size_t digits = 0;
 			if (hex)
 				j++;
-			while (j < n && (hex ? hexval(s[j]) >= 0 :
+			while (j < n && (hex ? hex_value(s[j]) >= 0 :
 			    isdigit((unsigned char)s[j]))) {
 				if (cp < 0x110000)
 					cp = cp * (hex ? 16 : 10) +
-					    (unsigned long)hexval(s[j]);
+					    (unsigned long)hex_value(s[j]);
 				j++;
 				digits++;
 			}

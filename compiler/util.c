@@ -250,6 +250,18 @@ slug_segment(const char *s)
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when the
  * bytes there are not one (overlong, surrogate, past U+10FFFF, cut; a
  * NUL ends a sequence, so n may be 4 in a NUL-terminated string). */
+int
+hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 size_t
 utf8_seq_len(const unsigned char *s, size_t n)
 {

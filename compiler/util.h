@@ -63,6 +63,8 @@ char *slug_segment(const char *s);
 
 /* 1 when s[0..n) is valid UTF-8; else 0 and *bad_offset is the first bad
  * byte. */
+/* The value of hex digit c (either case), or -1 when it is not one. */
+int hex_value(int c);
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 int utf8_valid(const char *s, size_t n, size_t *bad_offset);
 

@@ -63,18 +63,6 @@ skip_space(lexer *l)
 	}
 }
 
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A regular token (a number, R, true, obj...): its length, 0 if none. */
 static size_t
 regular(lexer *l)
@@ -94,8 +82,8 @@ name(lexer *l, buf *out)
 	while (l->p < l->e && !is_space(*l->p) && !is_delim(*l->p)) {
 		if (*l->p == '#') {
 			int h, k;
-			if (l->e - l->p < 3 || (h = hex_digit(l->p[1])) < 0 ||
-			    (k = hex_digit(l->p[2])) < 0)
+			if (l->e - l->p < 3 || (h = hex_value(l->p[1])) < 0 ||
+			    (k = hex_value(l->p[2])) < 0)
 				return -1;
 			buf_putc(out, (char)(h * 16 + k));
 			l->p += 3;
@@ -174,7 +162,7 @@ hex(lexer *l, buf *out)
 		}
 		if (is_space(c))
 			continue;
-		if ((v = hex_digit(c)) < 0)
+		if ((v = hex_value(c)) < 0)
 			return -1;
 		if (hi < 0)
 			hi = v;

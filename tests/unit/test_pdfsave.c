@@ -7,7 +7,9 @@
  * the same bytes, and the same input gives the same bytes; files of
  * other shapes (a cross-reference stream, an update with /Prev, an
  * object of another generation, an offset that is not its object's, a
- * truncated table) are refused, for qpdf's writer to take.
+ * truncated table) are refused, for qpdf's writer to take; and an
+ * object copied with text added before its closing ">>" (a link's
+ * /Contents, pdfsave_append), touched or not, reads back with it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,39 +20,82 @@
 #include "harness.h"
 #include "util.h"
 
+/* A PDF of these objects (the first numbered 1) as cairo lays one out:
+ * one classic table, then the trailer with trailer_extra in it.  Object
+ * number odd (0 for none) is given generation gen in the table, and its
+ * offset moved by skew. */
+static char *
+pdf_of(const char *const *obj, int nobj, const char *trailer_extra,
+    int odd, int gen, int skew, size_t *len)
+{
+	size_t at[8], xref;
+	buf b;
+	int i;
+
+	buf_init(&b);
+	buf_puts(&b, "%PDF-1.5\n%\xb5\xed\xae\xfb\n");
+	for (i = 0; i < nobj && i < 8; i++) {
+		at[i] = b.len;
+		buf_puts(&b, obj[i]);
+	}
+	xref = b.len;
+	buf_printf(&b, "xref\n0 %d\n0000000000 65535 f \n", nobj + 1);
+	for (i = 0; i < nobj && i < 8; i++)
+		buf_printf(&b, "%010zu %05d n \n", at[i] + (i + 1 == odd ?
+		    (size_t)skew : 0), i + 1 == odd ? gen : 0);
+	buf_printf(&b, "trailer\n<< /Size %d\n   /Root 1 0 R\n%s>>\n"
+	    "startxref\n%zu\n%%%%EOF\n", nobj + 1, trailer_extra, xref);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
 /* A four-object PDF (catalogue, pages, page, and a number nothing
- * refers to) as cairo lays one out;
- * trailer_extra goes into the trailer, gen is the page's generation in
- * the table, and skew moves the page's offset. */
+ * refers to); trailer_extra goes into the trailer, gen is the page's
+ * generation in the table, and skew moves the page's offset. */
 static char *
 tiny_pdf(const char *trailer_extra, int gen, int skew, size_t *len)
 {
-	const char *obj[4] = {
+	static const char *const obj[4] = {
 		"1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n>>\nendobj\n",
 		"2 0 obj\n<< /Type /Pages\n   /Kids [ 3 0 R ]\n   /Count 1\n>>\nendobj\n",
 		"3 0 obj\n<< /Type /Page\n   /Parent 2 0 R\n"
 		"   /MediaBox [ 0 0 200 200 ]\n>>\nendobj\n",
 		"4 0 obj\n   4242\nendobj\n",
 	};
-	size_t at[4], xref;
-	buf b;
-	int i;
 
-	buf_init(&b);
-	buf_puts(&b, "%PDF-1.5\n%\xb5\xed\xae\xfb\n");
-	for (i = 0; i < 4; i++) {
-		at[i] = b.len;
-		buf_puts(&b, obj[i]);
-	}
-	xref = b.len;
-	buf_puts(&b, "xref\n0 5\n0000000000 65535 f \n");
-	for (i = 0; i < 4; i++)
-		buf_printf(&b, "%010zu %05d n \n", at[i] + (i == 2 ? (size_t)skew :
-		    0), i == 2 ? gen : 0);
-	buf_printf(&b, "trailer\n<< /Size 5\n   /Root 1 0 R\n%s>>\n"
-	    "startxref\n%zu\n%%%%EOF\n", trailer_extra, xref);
-	*len = b.len;
-	return buf_detach(&b);
+	return pdf_of(obj, 4, trailer_extra, 3, gen, skew, len);
+}
+
+/* A one-page PDF whose page has link annotation 2, cairo's shape of it. */
+static char *
+annot_pdf(size_t *len)
+{
+	static const char *const obj[4] = {
+		"1 0 obj\n<< /Type /Catalog\n   /Pages 3 0 R\n>>\nendobj\n",
+		"2 0 obj\n<< /Type /Annot\n   /Subtype /Link\n"
+		"   /Rect [ 0 0 10 10 ]\n"
+		"   /Dest (here)\n   /BS << /W 0 >>>>\nendobj\n",
+		"3 0 obj\n<< /Type /Pages\n   /Kids [ 4 0 R ]\n   /Count 1\n"
+		">>\nendobj\n",
+		"4 0 obj\n<< /Type /Page\n   /Parent 3 0 R\n"
+		"   /MediaBox [ 0 0 200 200 ]\n   /Annots [ 2 0 R ]\n>>\n"
+		"endobj\n",
+	};
+
+	return pdf_of(obj, 4, "", 0, 0, 0, len);
+}
+
+/* o read by qpdf: no error, no warning, and it checks clean. */
+static qpdf_data
+read_back(const char *o, size_t olen)
+{
+	qpdf_data q = qpdf_init();
+
+	qpdf_silence_errors(q);
+	CHECK(o && !(qpdf_read_memory(q, "out", o, olen, NULL) &
+	    (QPDF_ERRORS | QPDF_WARNINGS)));
+	CHECK(!(qpdf_check_pdf(q) & (QPDF_ERRORS | QPDF_WARNINGS)));
+	return q;
 }
 
 UNIT_TEST(pdfsave_writes_what_changed)
@@ -103,11 +148,7 @@ UNIT_TEST(pdfsave_writes_what_changed)
 	pdfsave_free(s);
 
 	/* qpdf reads it back: no warning, the changes there */
-	q = qpdf_init();
-	qpdf_silence_errors(q);
-	CHECK(o && !(qpdf_read_memory(q, "out", o, olen, NULL) &
-	    (QPDF_ERRORS | QPDF_WARNINGS)));
-	CHECK(!(qpdf_check_pdf(q) & (QPDF_ERRORS | QPDF_WARNINGS)));
+	q = read_back(o, olen);
 	CHECK_INT(qpdf_get_num_pages(q), 1);
 	page = qpdf_get_page_n(q, 0);
 	extra = qpdf_oh_get_key(q, page, "/Extra");
@@ -180,4 +221,65 @@ UNIT_TEST(pdfsave_refuses_other_shapes)
 	/* nothing like a PDF */
 	CHECK((s = pdfsave_open("hello", 5)) == NULL);
 	pdfsave_free(s);
+}
+
+UNIT_TEST(pdfsave_appends_to_a_copied_dictionary)
+{
+	size_t len, olen, n;
+	char *pdf = annot_pdf(&len), *o;
+	pdfsave *s = pdfsave_open(pdf, len);
+	qpdf_data q = qpdf_init();
+	const char *raw;
+	qpdf_oh an;
+
+	CHECK(s != NULL);
+	qpdf_silence_errors(q);
+	qpdf_read_memory(q, "annot", pdf, len, NULL);
+	raw = pdfsave_raw(s, 2, &n);
+	CHECK(raw && n > 8 && !memcmp(raw, "2 0 obj\n", 8));
+	CHECK(pdfsave_raw(s, 7, &n) == NULL);
+	CHECK_INT(pdfsave_append(s, 2, "/Contents (Go to here)"), 0);
+	o = pdfsave_write(s, q, 1, 0, &olen);
+	CHECK(o != NULL);
+	/* the rest of it as it was */
+	CHECK(o && memmem(o, olen, "   /Dest (here)\n   /BS << /W 0 >>"
+	    "/Contents (Go to here)\n>>\nendobj\n", 50) != NULL);
+	qpdf_cleanup(&q);
+	pdfsave_free(s);
+
+	q = read_back(o, olen);
+	an = qpdf_get_object_by_id(q, 2, 0);
+	CHECK_STR(qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, an,
+	    "/Contents")), "Go to here");
+	CHECK_STR(qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, an, "/Dest")),
+	    "here");
+	qpdf_cleanup(&q);
+	free(o);
+
+	/* touched as well (changed through qpdf): written from qpdf's
+	 * serialisation, the text added all the same */
+	s = pdfsave_open(pdf, len);
+	q = qpdf_init();
+	qpdf_silence_errors(q);
+	qpdf_read_memory(q, "annot", pdf, len, NULL);
+	CHECK_INT(pdfsave_append(s, 2, "/Contents (Go to here)"), 0);
+	qpdf_oh_replace_key(q, qpdf_get_object_by_id(q, 2, 0), "/F",
+	    qpdf_oh_new_integer(q, 4));
+	pdfsave_touch(s, 2);
+	o = pdfsave_write(s, q, 1, 0, &olen);
+	CHECK(o != NULL);
+	qpdf_cleanup(&q);
+	pdfsave_free(s);
+	q = read_back(o, olen);
+	an = qpdf_get_object_by_id(q, 2, 0);
+	CHECK_STR(qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, an,
+	    "/Contents")), "Go to here");
+	CHECK_INT(qpdf_oh_get_int_value_as_int(q, qpdf_oh_get_key(q, an,
+	    "/F")), 4);
+	/* a number the file does not have: nothing recorded */
+	CHECK_INT(pdfsave_append(s = pdfsave_open(pdf, len), 9, "/X 1"), -1);
+	pdfsave_free(s);
+	qpdf_cleanup(&q);
+	free(o);
+	free(pdf);
 }
