@@ -167,7 +167,7 @@ asan: deps-test
 # PDF back end reads or writes then looked like a race with the thread
 # that had the memory before (G_SLICE=always-malloc: plain malloc, which
 # TSan follows).
-TSAN_TESTS = tests/bounded.t tests/editions.t tests/filters-workers.t tests/history.t tests/parallel-parse.t tests/rebuild-threads.t tests/serve.t tests/serve-ahead.t tests/serve-storm.t tests/unit.t
+TSAN_TESTS = tests/bounded.t tests/editions.t tests/filters-workers.t tests/history.t tests/parallel-parse.t tests/pdf-packs.t tests/rebuild-threads.t tests/serve.t tests/serve-ahead.t tests/serve-storm.t tests/unit.t
 
 tsan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT='-O1 -g' \

@@ -11,6 +11,10 @@
 #include "hugepages.h"
 #include "jobs.h"
 
+/* Threads jobs_run has started and not yet joined, across every
+ * jobs_run under way (jobs_alone). */
+static atomic_int threads_live;
+
 typedef struct {
 	jobs_fn fn;
 	void *ctx;
@@ -71,13 +75,24 @@ jobs_run(size_t n, int threads, jobs_fn fn, void *ctx)
 	for (t = 1; t < workers; t++) {
 		seats[t].l = &l;
 		seats[t].worker = t;
+		atomic_fetch_add(&threads_live, 1);
 		started[t] = pthread_create(&th[t], NULL, thread_main,
 		    &seats[t]) == 0;
+		if (!started[t])
+			atomic_fetch_sub(&threads_live, 1);
 	}
 	work(&l, 0);
 	for (t = 1; t < workers; t++)
-		if (started[t])
+		if (started[t]) {
 			pthread_join(th[t], NULL);
+			atomic_fetch_sub(&threads_live, 1);
+		}
+}
+
+int
+jobs_alone(void)
+{
+	return atomic_load(&threads_live) == 0;
 }
 
 int

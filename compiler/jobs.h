@@ -23,6 +23,12 @@ int jobs_workers(size_t n, int threads);
  * (the calling thread is worker 0).  Returns when every item is done. */
 void jobs_run(size_t n, int threads, jobs_fn fn, void *ctx);
 
+/* 1 when no thread of jobs_run is running anywhere in the process: no
+ * other file of policyc creates threads (libraries may: Pango one for
+ * each font map, pdfchild.c), so none of policyc's own work is under way
+ * beside the caller, and a fork copies no lock it holds. */
+int jobs_alone(void);
+
 /* The default thread count: the online processors, at least 1. */
 int jobs_default(void);
 

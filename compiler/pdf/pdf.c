@@ -4,14 +4,16 @@
  * out every document in parallel (jobs_run on in->jobs threads; each
  * worker number has its own Pango font map and context); draws every
  * pack of corpus.xml — cover, contents, the documents' already shaped
- * flows, glossary — into OUT/pdf/<pack-id>.pdf, one at a time; then, in
- * parallel again, makes the packs' files accessible while each worker
- * draws and tags documents' own OUT/pdf/<id>.pdf.  Any file that cannot
- * be written fails the render (and so the build); the input was judged
- * before it ran.
+ * flows, glossary — into OUT/pdf/<pack-id>.pdf and makes it accessible,
+ * in child processes of their own (pdfchild.c) while the workers draw and
+ * tag the documents' own OUT/pdf/<id>.pdf; where no child may be forked,
+ * draws the packs one at a time and then, in parallel again, tags them
+ * beside the documents' own PDFs.  Any file that cannot be written fails
+ * the render (and so the build); the input was judged before it ran.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +26,7 @@
 #include "fsio.h"
 #include "incremental.h"
 #include "jobs.h"
+#include "pdfchild.h"
 
 typedef struct {
 	const backend_input *in;
@@ -330,6 +333,123 @@ write_job(void *ctx, size_t k, int w)
 		    j->rels[i]);
 }
 
+/* ---- packs drawn in processes of their own ----
+ *
+ * A pack is drawn on one worker (it sets its members' sections and first
+ * pages while it draws, so packs are drawn one at a time), and the other
+ * workers had nothing to do until it was done: 0.75 s of the generated
+ * project's 2.1 s.  Drawing the documents' own PDFs beside it in another
+ * thread gained nothing: both slowed on cairo's lock of each scaled font
+ * (docs/decisions.md).  So where a child process may be forked
+ * (pdfchild.c) and there are two workers or more, packs are drawn and
+ * tagged in children while the parent draws and tags the documents' own
+ * PDFs on the other workers.  A child that cannot be started leaves its
+ * packs to the parent, drawn as before; one that dies fails the build
+ * with a pdf-write error naming its packs; one found waiting for ever is
+ * killed and its packs drawn here.  POLICYC_PDF_PACKS=inline draws every
+ * pack in the process (comparisons, tests). */
+typedef struct {
+	job *j;
+	xmlNodePtr *pk;                /* every pack */
+	size_t npk, first, step;       /* this share: first, first + step, ... */
+} pack_share;
+
+/* pdfchild_fn: draws and tags a share of the packs, its layouts made
+ * with a font map of the child's own (pdfchild.c says why). */
+static int
+draw_share(void *ctx)
+{
+	pack_share *s = ctx;
+	pdf_thread own;
+	size_t k;
+	int failed = 0;
+
+	pdfthread_init(&own, s->j->st);
+	for (k = s->first; k < s->npk; k += s->step) {
+		drawn_pack *dp = draw_pack(&own, s->j->in, s->pk[k],
+		    s->j->flows);
+		if (dp && tag_pack(s->j->in, &own, dp))
+			failed = 1;
+	}
+	return failed;
+}
+
+/* The ids of a share's packs, for what is said about them. */
+static char *
+share_ids(const pack_share *s)
+{
+	buf b;
+	size_t k;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (k = s->first; k < s->npk; k += s->step) {
+		char *id = xmlread_attr(s->pk[k], "id");
+		buf_printf(&b, "%s'%s'", b.len ? ", " : "", id ? id : "");
+		free(id);
+	}
+	return buf_detach(&b);
+}
+
+/* How many children to draw npk packs in (0: none, all in the process):
+ * one worker is kept for the documents' own PDFs when there are some. */
+static size_t
+pack_children(const job *j, size_t npk, int workers)
+{
+	size_t k, keep = 0, nc;
+
+	if (npk == 0 || workers < 2 || !pdfchild_possible())
+		return 0;
+	for (k = 0; k < j->in->ndocs; k++)
+		if (j->to_write[k]) {
+			keep = 1;
+			break;
+		}
+	nc = (size_t)workers - keep;
+	return nc < npk ? nc : npk;
+}
+
+/* Waits for share s's child; 1 when the build fails for it.  A stuck
+ * child's packs are drawn here. */
+static int
+pack_child_end(job *j, pdfchild *c, pack_share *s)
+{
+	const backend_input *in = j->in;
+	char how[64], *ids;
+	size_t k;
+	int failed = 0;
+
+	switch (pdfchild_finish(c, in, how, sizeof how)) {
+	case PDFCHILD_OK:
+		return 0;
+	case PDFCHILD_FAILED:
+		return 1;
+	case PDFCHILD_DIED:
+		for (k = s->first; k < s->npk; k += s->step) {
+			char *id = xmlread_attr(s->pk[k], "id");
+			diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
+			    "policyc.yaml", 0, 0, "cannot write PDF of pack "
+			    "'%s': the process drawing it %s", id ? id : "",
+			    how);
+			free(id);
+		}
+		return 1;
+	case PDFCHILD_STUCK:
+		break;
+	}
+	ids = share_ids(s);
+	fprintf(stderr, "policyc: note: the process drawing pack %s waited "
+	    "for nothing; drawing it again in the build's own\n", ids);
+	free(ids);
+	for (k = s->first; k < s->npk; k += s->step) {
+		drawn_pack *dp = draw_pack(&j->ts[0], in, s->pk[k], j->flows);
+		if (dp && tag_pack(in, &j->ts[0], dp))
+			failed = 1;
+		drawn_pack_free(dp);
+	}
+	return failed;
+}
+
 /* The font pins (pdffont.c) are the process's: editions built side by
  * side (editions.c) render their PDFs one at a time, each on all its
  * workers. */
@@ -343,9 +463,11 @@ pdf_render_all(const backend_input *given)
 	const backend_input *in = &whole;
 	pdf_style st;
 	job j;
-	int n, i, failed = 0;
-	xmlNodePtr packs = NULL, p;
-	size_t k;
+	int n, i, failed = 0, started = 0;
+	xmlNodePtr packs = NULL, p, *pk = NULL;
+	size_t k, npk = 0, nc;
+	pdfchild **kids;
+	pack_share *shares;
 
 	pthread_mutex_lock(&render_lock);
 	whole.corpus = backend_corpus(given);
@@ -370,24 +492,53 @@ pdf_render_all(const backend_input *given)
 			j.rels[k] = xasprintf("pdf/%s.pdf", in->ids[k]);
 	mark_pack_members(in, packs, j.in_pack);
 	j.to_write = xcalloc(in->ndocs + 1, 1);
-	/* Three passes.  Every document laid out (in parallel); each pack
-	 * drawn from their flows (one at a time: a pack sets its members'
-	 * headers and sections while it draws); then the packs' files made
-	 * accessible beside the documents' own PDFs, drawn and tagged (in
-	 * parallel: tagging reads the flows, drawing a document writes
-	 * only its first page).  A pack's tagging with qpdf is the longest
-	 * single item (1.4 s for a 500-page pack), and it no longer waits
-	 * for the documents' PDFs, nor they for it. */
+	/* Every document laid out (in parallel).  Then the packs drawn
+	 * from their flows and made accessible in children, beside the
+	 * documents' own PDFs drawn and tagged here; or, without children,
+	 * each pack drawn (one at a time: a pack sets its members' headers
+	 * and sections while it draws), then the packs' files made
+	 * accessible beside the documents' own PDFs (in parallel: tagging
+	 * reads the flows, drawing a document writes only its first page). */
 	jobs_run(in->ndocs, n, layout_job, &j);
 	for (p = packs ? packs->children : NULL; p; p = p->next)
 		if (xmlread_is(p, "pack")) {
+			pk = xrealloc(pk, (npk + 1) * sizeof *pk);
+			pk[npk++] = p;
+		}
+	nc = pack_children(&j, npk, n);
+	kids = xcalloc(nc + 1, sizeof *kids);
+	shares = xcalloc(nc + 1, sizeof *shares);
+	for (k = 0; k < nc; k++) {
+		shares[k].j = &j;
+		shares[k].pk = pk;
+		shares[k].npk = npk;
+		shares[k].first = k;
+		shares[k].step = nc;
+		kids[k] = pdfchild_start(in, "pack", draw_share, &shares[k]);
+		started += kids[k] != NULL;
+	}
+	/* the packs of a child that could not be started, or all of them */
+	for (k = 0; k < npk; k++)
+		if (!nc || !kids[k % nc]) {
 			j.packs = xrealloc(j.packs, (j.npacks + 1) *
 			    sizeof *j.packs);
-			j.packs[j.npacks++] = draw_pack(&j.ts[0], in, p, j.flows);
+			j.packs[j.npacks++] = draw_pack(&j.ts[0], in, pk[k],
+			    j.flows);
 		}
-	jobs_run(j.npacks + in->ndocs, n, write_job, &j);
+	jobs_run(j.npacks + in->ndocs, n - started > 0 ? n - started : 1,
+	    write_job, &j);
 	for (i = 0; i < n; i++)
 		failed |= j.failed[i];
+	for (k = 0; k < nc; k++)
+		if (kids[k])
+			failed |= pack_child_end(&j, kids[k], &shares[k]);
+	if (in->timings && started)
+		fprintf(stderr, "timing:   pdf packs drawn in %d process%s of "
+		    "their own beside the documents' PDFs\n", started,
+		    started == 1 ? "" : "es");
+	free(shares);
+	free(kids);
+	free(pk);
 	for (k = 0; k < j.npacks; k++)
 		drawn_pack_free(j.packs[k]);
 	free(j.packs);

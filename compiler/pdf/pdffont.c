@@ -437,6 +437,13 @@ pdffont_counts(size_t *all, size_t *without_lock)
 }
 
 void
+pdffont_add_counts(size_t all, size_t without_lock)
+{
+	atomic_fetch_add(&shaped, all);
+	atomic_fetch_add(&unlocked, without_lock);
+}
+
+void
 pdffont_unpin_all(void)
 {
 	size_t i;

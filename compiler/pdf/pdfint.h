@@ -249,6 +249,8 @@ int pdffont_shape(pdf_thread *t, PangoLayout *l);
 /* layouts pdffont_shape shaped since the last pdffont_unpin_all, and
  * of them without the lock */
 void pdffont_counts(size_t *all, size_t *without_lock);
+/* counted in another process (a pack's, pdf.c) */
+void pdffont_add_counts(size_t all, size_t without_lock);
 void pdffont_unpin_all(void);
 
 /* pdfimage.c: loads a PNG (bounded: the size it declares is checked
