@@ -316,12 +316,21 @@ typedef struct {
 	int flow;             /* index in pdf_out */
 } placed;
 
-/* e's /S, copied (qpdf's C API reuses the string it returns). */
+/* e's /S when e is a structure element (a dictionary whose /S is a
+ * name), copied into s (qpdf's C API reuses the string it returns);
+ * else s is empty.  Read once an element: each call of the C API costs
+ * a lookup and a new handle. */
 static void
-type_of(tctx *c, qpdf_oh e, char *s, size_t n)
+elem_type(tctx *c, qpdf_oh e, char *s, size_t n)
 {
-	snprintf(s, n, "%s", qpdf_oh_get_name(c->q,
-	    qpdf_oh_get_key(c->q, e, "/S")));
+	qpdf_oh t;
+
+	s[0] = 0;
+	if (!qpdf_oh_is_dictionary(c->q, e))
+		return;
+	t = qpdf_oh_get_key(c->q, e, "/S");
+	if (qpdf_oh_is_name(c->q, t))
+		snprintf(s, n, "%s", qpdf_oh_get_name(c->q, t));
 }
 
 /* 1 when e is a structure element (of type t, unless t is NULL). */
@@ -586,12 +595,10 @@ place_item(tctx *c, qpdf_oh e, const placed *p)
  * (the "(continued)" line over a split table is drawn as a P whatever
  * its row is). */
 static int
-matches(tctx *c, qpdf_oh e, const placed *p)
+matches(const char *s, const placed *p)
 {
 	const pdf_item *it = p->it;
-	char s[32];
 
-	type_of(c, e, s, sizeof s);
 	if (p->pl->cont)
 		return !strcmp(s, "/P");
 	switch (it->tag) {
@@ -609,17 +616,16 @@ matches(tctx *c, qpdf_oh e, const placed *p)
 	}
 }
 
-/* Places cairo's top-level element e (drawn for p, or NULL when the
- * elements could not be matched with the items) in the new tree. */
+/* Places cairo's top-level element e of type s (drawn for p, or NULL
+ * when the elements could not be matched with the items) in the new
+ * tree. */
 static void
-place(tctx *c, qpdf_oh e, const placed *p)
+place(tctx *c, qpdf_oh e, const char *s, const placed *p)
 {
-	char s[32];
 	qpdf_oh k = qpdf_oh_get_key(c->q, e, "/K");
 	int pg = qpdf_oh_has_key(c->q, e, "/Pg") ?
 	    page_index(c, qpdf_oh_get_key(c->q, e, "/Pg")) : -1;
 
-	type_of(c, e, s, sizeof s);
 	if (p && c->out->in_pack && p->flow != c->flow) {
 		/* each part of a pack (cover, contents, a document, the
 		 * glossary) is a Part of the Document */
@@ -700,6 +706,8 @@ restructure(tctx *c, qpdf_oh root)
 	qpdf_oh k = qpdf_oh_get_key(c->q, root, "/K");
 	size_t np, i;
 	placed *pv = placed_items(c->out, &np);
+	qpdf_oh *es;
+	char (*types)[32];
 	int n, j, match;
 
 	k = as_array(c, k);
@@ -715,24 +723,29 @@ restructure(tctx *c, qpdf_oh root)
 		n = qpdf_oh_get_array_n_items(c->q, k);
 	} else
 		c->doc = new_elem(c, "Document", root);
-	match = 1;
-	for (j = 0, i = 0; j < n && match; j++) {
-		qpdf_oh e = qpdf_oh_get_array_item(c->q, k, j);
-		if (is_type(c, e, NULL))
-			match = i < np && matches(c, e, &pv[i++]);
+	es = xcalloc((size_t)(n > 0 ? n : 1), sizeof *es);
+	types = xcalloc((size_t)(n > 0 ? n : 1), sizeof *types);
+	for (j = 0; j < n; j++) {
+		es[j] = qpdf_oh_get_array_item(c->q, k, j);
+		elem_type(c, es[j], types[j], sizeof types[j]);
 	}
+	match = 1;
+	for (j = 0, i = 0; j < n && match; j++)
+		if (types[j][0])
+			match = i < np && matches(types[j], &pv[i++]);
 	match = match && i == np;
 	close_groups(c);
 	c->sect = c->doc;
 	c->flow = -1;
 	for (j = 0, i = 0; j < n; j++) {
-		qpdf_oh e = qpdf_oh_get_array_item(c->q, k, j);
-		if (is_type(c, e, NULL))
-			place(c, e, match ? &pv[i++] : NULL);
+		if (types[j][0])
+			place(c, es[j], types[j], match ? &pv[i++] : NULL);
 		else          /* content of the Document itself */
-			add_kid(c, c->doc, e);
+			add_kid(c, c->doc, es[j]);
 	}
 	set_key(c, root, 0, "/K", c->doc);
+	free(types);
+	free(es);
 	free(pv);
 }
 
@@ -772,10 +785,77 @@ number_tree_get(tctx *c, qpdf_oh t, int key, int depth)
 	return qpdf_oh_new_null(c->q);
 }
 
+/* The parent tree's /Nums, sorted by key, when it is one level (as
+ * cairo writes it: a pair for each page and each link); n is -1 when it
+ * has /Kids, and number_tree_get walks it.  Looking each page's key up
+ * in the array through qpdf cost a pass over thousands of pairs a page. */
+typedef struct {
+	int key, at;          /* at: its place in /Nums (the first wins) */
+	qpdf_oh val;
+} nt_entry;
+
+typedef struct {
+	nt_entry *v;
+	int n;
+} nt_index;
+
+static int
+cmp_nt(const void *a, const void *b)
+{
+	const nt_entry *x = a, *y = b;
+
+	if (x->key != y->key)
+		return (x->key > y->key) - (x->key < y->key);
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+static void
+nt_index_make(tctx *c, qpdf_oh t, nt_index *x)
+{
+	qpdf_oh nums = qpdf_oh_get_key(c->q, t, "/Nums");
+	int i, m;
+
+	x->v = NULL;
+	x->n = -1;
+	if (qpdf_oh_has_key(c->q, t, "/Kids") || !qpdf_oh_is_array(c->q, nums))
+		return;
+	m = qpdf_oh_get_array_n_items(c->q, nums) / 2;
+	x->v = xcalloc((size_t)m + 1, sizeof *x->v);
+	for (i = 0; i < m; i++) {
+		x->v[i].key = qpdf_oh_get_int_value_as_int(c->q,
+		    qpdf_oh_get_array_item(c->q, nums, 2 * i));
+		x->v[i].at = i;
+		x->v[i].val = qpdf_oh_get_array_item(c->q, nums, 2 * i + 1);
+	}
+	qsort(x->v, (size_t)m, sizeof *x->v, cmp_nt);
+	x->n = m;
+}
+
+/* The value for key in the parent tree t (indexed in x), or a null
+ * handle. */
+static qpdf_oh
+nt_get(tctx *c, const nt_index *x, qpdf_oh t, int key)
+{
+	int lo = 0, hi = x->n;
+
+	if (x->n < 0)
+		return number_tree_get(c, t, key, 0);
+	while (lo < hi) {          /* the first entry with key >= key */
+		int mid = lo + (hi - lo) / 2;
+		if (x->v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n && x->v[lo].key == key ? x->v[lo].val :
+	    qpdf_oh_new_null(c->q);
+}
+
 /* Page i's content with its artifacts marked; 0, or 1 when an MCID to
  * drop was not found in it. */
 static int
-mark_page(tctx *c, qpdf_oh page, int i, qpdf_oh parent_tree)
+mark_page(tctx *c, qpdf_oh page, int i, qpdf_oh parent_tree,
+    const nt_index *nt)
 {
 	qpdf_oh cs = qpdf_oh_get_key(c->q, page, "/Contents");
 	intset *a = &c->art[i];
@@ -822,9 +902,9 @@ mark_page(tctx *c, qpdf_oh page, int i, qpdf_oh parent_tree)
 		free(data);
 	}
 	if (a->n) {
-		qpdf_oh arr = number_tree_get(c, parent_tree,
+		qpdf_oh arr = nt_get(c, nt, parent_tree,
 		    qpdf_oh_get_int_value_as_int(c->q,
-		    qpdf_oh_get_key(c->q, page, "/StructParents")), 0);
+		    qpdf_oh_get_key(c->q, page, "/StructParents")));
 		int m = qpdf_oh_is_array(c->q, arr) ?
 		    qpdf_oh_get_array_n_items(c->q, arr) : 0;
 		if (m)
@@ -1023,6 +1103,7 @@ tag_document(tctx *c, const char *lang, const char **why)
 	qpdf_oh root = qpdf_get_root(c->q);
 	qpdf_oh str = qpdf_oh_get_key(c->q, root, "/StructTreeRoot");
 	qpdf_oh pt;
+	nt_index nt;
 	int i, bad = 0;
 
 	c->npages = qpdf_get_num_pages(c->q);
@@ -1037,11 +1118,13 @@ tag_document(tctx *c, const char *lang, const char **why)
 		    qpdf_get_page_n(c->q, (size_t)i));
 	restructure(c, str);
 	pt = qpdf_oh_get_key(c->q, str, "/ParentTree");
+	nt_index_make(c, pt, &nt);
 	for (i = 0; i < c->npages; i++) {
 		qpdf_oh page = qpdf_get_page_n(c->q, (size_t)i);
-		bad |= mark_page(c, page, i, pt);
+		bad |= mark_page(c, page, i, pt, &nt);
 		annotate_links(c, page);
 	}
+	free(nt.v);
 	finish_catalog(c, root, lang);
 	if (bad) {
 		*why = "a marked-content sequence to make an artifact was "
