@@ -164,7 +164,7 @@ def kids(doc, e):
     return k if isinstance(k, list) else [k]
 
 
-def check_structure(doc, root, report):
+def check_structure(doc, root, report, root_ref=None):
     rolemap = doc.get(root.get("/RoleMap")) or {}
     owned = {}          # (page ref, mcid) -> element ref
     headings = []
@@ -177,11 +177,17 @@ def check_structure(doc, root, report):
             n += 1
         return s[1:] if s[1:] in STANDARD else None
 
-    def walk(ref, parent_type, pg):
+    def walk(ref, parent_type, pg, parent_ref):
         e = doc.get(ref)
         if not isinstance(e, dict) or id(e) in seen:
             return
         seen.add(id(e))
+        # ISO 32000-1 14.7.2: /P is the element's immediate parent (a
+        # reader walking up from content, as assistive technology does
+        # from a link, goes by it)
+        if parent_ref and e.get("/P") != parent_ref:
+            report("01", "%s element %s has /P %s, not its parent %s" %
+                   (e.get("/S"), ref, e.get("/P"), parent_ref))
         s = e.get("/S")
         t = std(s) if s else None
         if s and not t:
@@ -237,12 +243,12 @@ def check_structure(doc, root, report):
             kv = doc.get(k)
             if (isinstance(kv, dict) and "/S" in kv and
                     kv.get("/Type") != "/OBJR"):
-                walk(k, t, pg)
+                walk(k, t, pg, ref if isinstance(ref, str) else None)
         if t == "Table" and not has_type(doc, e, "TH", std):
             report("15", "a Table without TH")
 
     for k in kids(doc, root):
-        walk(k, "StructTreeRoot", None)
+        walk(k, "StructTreeRoot", None, root_ref)
     if headings and headings[0] != 1:
         report("14", "the first heading is H%d, not H1" % headings[0])
     for a, b in zip(headings, headings[1:]):
@@ -346,7 +352,8 @@ def check(path):
     if not isinstance(str_root, dict):
         report("01", "no structure tree (/StructTreeRoot)")
     else:
-        owned = check_structure(doc, str_root, report)
+        owned = check_structure(doc, str_root, report,
+                                root.get("/StructTreeRoot"))
         parents = number_tree(doc, str_root.get("/ParentTree"), {})
 
     fonts_seen = set()

@@ -453,6 +453,139 @@ bad_key:
 	return 0;
 }
 
+/* Past "N G obj <<" at the start of an object's bytes; -1 when they do
+ * not start so. */
+static int
+open_dict(lexer *l)
+{
+	skip_space(l);
+	if (!regular(l))
+		return -1;
+	skip_space(l);
+	if (!regular(l))
+		return -1;
+	skip_space(l);
+	if (l->e - l->p < 3 || memcmp(l->p, "obj", 3))
+		return -1;
+	l->p += 3;
+	skip_space(l);
+	if (l->e - l->p < 2 || memcmp(l->p, "<<", 2))
+		return -1;
+	l->p += 2;
+	return 0;
+}
+
+/* 1 when [p, e) is "N G R" of decimal numbers, as value() found it
+ * (which takes any regular tokens before R). */
+static int
+is_ref(const char *p, const char *e)
+{
+	int part;
+
+	for (part = 0; part < 2; part++) {
+		const char *s = p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == s)
+			return 0;
+		while (p < e && is_space(*p))
+			p++;
+	}
+	return e - p == 1 && *p == 'R';
+}
+
+int
+pdfannot_elem(const char *obj, size_t n, pdfelem *e)
+{
+	lexer l = { obj, obj + n, 0 };
+	int seen_type = 0, seen_s = 0, seen_p = 0, seen_k = 0, ok = 0;
+
+	memset(e, 0, sizeof *e);
+	if (open_dict(&l) != 0)
+		return -1;
+	for (;;) {
+		buf key, v;
+		const char *at;
+		int kind;
+
+		skip_space(&l);
+		if (l.e - l.p >= 2 && l.p[0] == '>' && l.p[1] == '>') {
+			l.p += 2;
+			break;
+		}
+		buf_init(&key);
+		buf_init(&v);
+		if (l.p >= l.e || *l.p != '/' || value(&l, &key) != V_NAME)
+			goto bad;
+		buf_putc(&key, '\0');
+		skip_space(&l);
+		at = l.p;
+		kind = value(&l, &v);
+		if (kind == V_BAD)
+			goto bad;
+		if (!strcmp(key.data, "Type")) {
+			if (seen_type++ || kind != V_NAME || v.len != 10 ||
+			    memcmp(v.data, "StructElem", 10))
+				goto bad;
+		} else if (!strcmp(key.data, "S")) {
+			/* a name of printable ASCII, as written */
+			size_t i;
+			if (seen_s++ || kind != V_NAME || !v.len ||
+			    v.len >= sizeof e->type - 1)
+				goto bad;
+			for (i = 0; i < v.len; i++)
+				if (v.data[i] <= ' ' || v.data[i] > '~')
+					goto bad;
+			e->type[0] = '/';
+			memcpy(e->type + 1, v.data, v.len);
+			e->type[v.len + 1] = 0;
+		} else if (!strcmp(key.data, "P")) {
+			if (seen_p++ || kind != V_REF || !is_ref(at, l.p))
+				goto bad;
+			e->p_at = (size_t)(at - obj);
+			e->p_len = (size_t)(l.p - at);
+		} else if (!strcmp(key.data, "K")) {
+			if (seen_k++)
+				goto bad;
+			if (kind == V_REF) {
+				/* what it holds is elsewhere: the caller
+				 * looks (cairo's: the one element inside) */
+				char *end;
+				long r;
+				if (!is_ref(at, l.p))
+					goto bad;
+				r = strtol(at, &end, 10);
+				if (r <= 0 || r > 0x7fffffff)
+					goto bad;
+				e->k = ELEM_K_REF;
+				e->k_ref = (int)r;
+			} else if (kind == V_ARRAY) {
+				/* "[" then, past spaces, "]" */
+				const char *q = at + 1;
+				while (q < l.p && is_space(*q))
+					q++;
+				e->k = *q == ']' ? ELEM_K_EMPTY : ELEM_K_SOME;
+			} else
+				e->k = kind == V_OTHER && l.p - at == 4 &&
+				    !memcmp(at, "null", 4) ? ELEM_K_NONE :
+				    ELEM_K_SOME;
+		}
+		buf_free(&key);
+		buf_free(&v);
+		continue;
+bad:
+		buf_free(&key);
+		buf_free(&v);
+		return -1;
+	}
+	ok = seen_type && seen_s && seen_p;
+	/* then "endobj", not a stream */
+	skip_space(&l);
+	if (!ok || l.e - l.p < 6 || memcmp(l.p, "endobj", 6))
+		return -1;
+	return 0;
+}
+
 void
 pdfannot_clear(pdfannot *a)
 {

@@ -29,6 +29,26 @@ typedef struct {
 int pdfannot_read(const char *obj, size_t n, pdfannot *a);
 void pdfannot_clear(pdfannot *a);
 
+/* What restructuring needs of a structure element cairo wrote, read
+ * from its bytes as pdfannot_read reads an annotation (pdftag.c, so that
+ * qpdf neither parses nor writes again the elements it only moves). */
+enum { ELEM_K_NONE, ELEM_K_EMPTY, ELEM_K_SOME, ELEM_K_REF };
+
+typedef struct {
+	char type[32];        /* /S with its slash ("/P"), at most 31 bytes */
+	size_t p_at, p_len;   /* where /P's value (a reference) is in the
+	                         object's bytes */
+	int k;                /* /K absent or null, an empty array, a
+	                         reference (to object k_ref), or anything
+	                         else */
+	int k_ref;
+} pdfelem;
+
+/* Reads one object's bytes as a structure element (/Type /StructElem,
+ * /S a name, /P a reference); 0 on success, -1 when this reader is not
+ * sure of them (a key twice, a stream, anything malformed). */
+int pdfannot_elem(const char *obj, size_t n, pdfelem *e);
+
 /* UTF-8 text s as a PDF text string: a literal string when it is
  * printable ASCII, else UTF-16BE with its byte order mark, in hex.
  * malloc'd; NULL when s is not UTF-8. */

@@ -35,6 +35,12 @@ typedef struct {
 	int deflated;
 } own_stream;
 
+/* Bytes [at, at + len) of an old object, copied with text instead. */
+struct repl {
+	size_t at, len;
+	char *text;
+};
+
 /* What becomes of an object (pdfsave.touched): copied as it was,
  * written from its serialisation, or left out. */
 enum { COPIED, CHANGED, LEFT_OUT };
@@ -53,6 +59,7 @@ struct pdfsave {
 	                             CHANGED or LEFT_OUT */
 	own_stream **own;         /* per object: written as this stream */
 	char **extra;             /* per object: added before its last ">>" */
+	struct repl **repl;       /* per object: bytes of it replaced */
 	size_t *end;              /* per old object: where its bytes end */
 	int cap;                  /* of touched and own */
 	z_stream z;               /* one deflater for every stream: its
@@ -160,6 +167,9 @@ grow(pdfsave *s, int id)
 	s->extra = xrealloc(s->extra, (size_t)cap * sizeof *s->extra);
 	memset(s->extra + s->cap, 0, (size_t)(cap - s->cap) *
 	    sizeof *s->extra);
+	s->repl = xrealloc(s->repl, (size_t)cap * sizeof *s->repl);
+	memset(s->repl + s->cap, 0, (size_t)(cap - s->cap) *
+	    sizeof *s->repl);
 	s->cap = cap;
 }
 
@@ -341,6 +351,22 @@ pdfsave_append(pdfsave *s, int id, const char *text)
 	return 0;
 }
 
+int
+pdfsave_replace(pdfsave *s, int id, size_t at, size_t len, const char *text)
+{
+	const char *raw;
+	size_t n, c;
+
+	if (!(raw = pdfsave_raw(s, id, &n)) || s->own[id] || s->repl[id] ||
+	    (c = dict_close(raw, n)) == (size_t)-1 || at > c || len > c - at)
+		return -1;
+	s->repl[id] = xcalloc(1, sizeof *s->repl[id]);
+	s->repl[id]->at = at;
+	s->repl[id]->len = len;
+	s->repl[id]->text = xstrdup(text);
+	return 0;
+}
+
 void
 pdfsave_stream(pdfsave *s, int id, const char *dict, const void *data,
     size_t len, int flate)
@@ -368,6 +394,8 @@ put_object(pdfsave *s, qpdf_data q, buf *b, int id)
 {
 	own_stream *o = s->own[id];
 
+	if (s->repl[id])   /* qpdf's text would not have the new bytes */
+		return -1;
 	buf_put_long(b, id);
 	buf_puts(b, " 0 obj\n");
 	if (o) {
@@ -431,13 +459,21 @@ pdfsave_write(pdfsave *s, qpdf_data q, int root, int info, size_t *len)
 		if (s->touched[id] == CHANGED || s->own[id]) {
 			if (put_object(s, q, &b, id) != 0)
 				goto bad;
-		} else if (s->extra[id]) {
+		} else if (s->extra[id] || s->repl[id]) {
 			const char *raw = s->data + s->off[id];
 			size_t rn = s->end[id] - s->off[id];
-			size_t c = dict_close(raw, rn);
-			buf_putn(&b, raw, c);
-			buf_puts(&b, s->extra[id]);
-			buf_putc(&b, '\n');
+			size_t c = dict_close(raw, rn), from = 0;
+			const struct repl *r = s->repl[id];
+			if (r) {
+				buf_putn(&b, raw, r->at);
+				buf_puts(&b, r->text);
+				from = r->at + r->len;
+			}
+			buf_putn(&b, raw + from, c - from);
+			if (s->extra[id]) {
+				buf_puts(&b, s->extra[id]);
+				buf_putc(&b, '\n');
+			}
 			buf_putn(&b, raw + c, rn - c);
 		} else
 			buf_putn(&b, s->data + s->off[id],
@@ -506,11 +542,15 @@ pdfsave_free(pdfsave *s)
 	for (id = 0; id < s->cap; id++) {
 		own_free(s->own[id]);
 		free(s->extra[id]);
+		if (s->repl[id])
+			free(s->repl[id]->text);
+		free(s->repl[id]);
 	}
 	if (s->z_ready)
 		deflateEnd(&s->z);
 	free(s->own);
 	free(s->extra);
+	free(s->repl);
 	free(s->end);
 	free(s->touched);
 	free(s->off);

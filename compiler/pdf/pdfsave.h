@@ -38,6 +38,15 @@ const char *pdfsave_raw(const pdfsave *s, int id, size_t *n);
  * or -1 when it is not a dictionary object (nothing is recorded). */
 int pdfsave_append(pdfsave *s, int id, const char *text);
 
+/* Old object id, a dictionary, is copied with its bytes [at, at + len)
+ * (inside the dictionary) replaced by text; 0, or -1 when it cannot be
+ * (not a dictionary object, a range outside it, a replacement already
+ * recorded).  An object so recorded and then touched makes
+ * pdfsave_write fail: qpdf's serialisation would not have the new
+ * bytes. */
+int pdfsave_replace(pdfsave *s, int id, size_t at, size_t len,
+    const char *text);
+
 /* Object id is written as a stream of these len bytes under dict (a
  * dictionary's text, without /Length or /Filter), compressed with
  * Flate when flate is nonzero.  Copies data. */

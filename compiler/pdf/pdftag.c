@@ -418,6 +418,46 @@ new_elem(tctx *c, const char *type, qpdf_oh parent)
 	return e;
 }
 
+/* Appends kid to parent's /K (made an array when it was not one),
+ * nothing else. */
+static void
+append_kid(tctx *c, qpdf_oh parent, qpdf_oh kid)
+{
+	qpdf_oh k = qpdf_oh_get_key(c->q, parent, "/K");
+
+	if (!qpdf_oh_is_array(c->q, k)) {
+		qpdf_oh a = qpdf_oh_new_array(c->q);
+		if (!qpdf_oh_is_null(c->q, k))
+			qpdf_oh_append_item(c->q, a, k);
+		set_key(c, parent, 0, "/K", a);
+		k = a;
+	}
+	touch_in(c, k, parent);   /* the array, or the element holding it */
+	qpdf_oh_append_item(c->q, k, kid);
+}
+
+/* Appends cairo's element kid, read from its bytes as raw, to parent's
+ * /K, and gives it its new /P in those bytes (pdfsave_replace): qpdf
+ * neither parses it nor writes it again.  As add_kid where that cannot
+ * be. */
+static void add_kid(tctx *c, qpdf_oh parent, qpdf_oh kid);
+
+static void
+add_raw_kid(tctx *c, qpdf_oh parent, qpdf_oh kid, const pdfelem *raw)
+{
+	int pid = qpdf_oh_get_object_id(c->q, parent);
+	char ref[32];
+
+	snprintf(ref, sizeof ref, "%d 0 R", pid);
+	if (!raw || !c->save || pid <= 0 || pdfsave_replace(c->save,
+	    qpdf_oh_get_object_id(c->q, kid), raw->p_at, raw->p_len,
+	    ref) != 0) {
+		add_kid(c, parent, kid);
+		return;
+	}
+	append_kid(c, parent, kid);
+}
+
 /* Appends kid to parent's /K (made an array when it was not one). */
 static void
 add_kid(tctx *c, qpdf_oh parent, qpdf_oh kid)
@@ -620,11 +660,10 @@ matches(const char *s, const placed *p)
  * when the elements could not be matched with the items) in the new
  * tree. */
 static void
-place(tctx *c, qpdf_oh e, const char *s, const placed *p)
+place(tctx *c, qpdf_oh e, const char *s, const placed *p,
+    const pdfelem *raw)
 {
-	qpdf_oh k = qpdf_oh_get_key(c->q, e, "/K");
-	int pg = qpdf_oh_has_key(c->q, e, "/Pg") ?
-	    page_index(c, qpdf_oh_get_key(c->q, e, "/Pg")) : -1;
+	qpdf_oh k;
 
 	if (p && c->out->in_pack && p->flow != c->flow) {
 		/* each part of a pack (cover, contents, a document, the
@@ -634,9 +673,15 @@ place(tctx *c, qpdf_oh e, const char *s, const placed *p)
 		add_kid(c, c->doc, c->sect);
 		c->flow = p->flow;
 	}
-	if (qpdf_oh_is_null(c->q, k) || (qpdf_oh_is_array(c->q, k) &&
-	    qpdf_oh_get_array_n_items(c->q, k) == 0))
-		return;       /* drew nothing: a space */
+	if (raw) {
+		if (raw->k != ELEM_K_SOME)
+			return;   /* drew nothing: a space */
+	} else {
+		k = qpdf_oh_get_key(c->q, e, "/K");
+		if (qpdf_oh_is_null(c->q, k) || (qpdf_oh_is_array(c->q, k) &&
+		    qpdf_oh_get_array_n_items(c->q, k) == 0))
+			return;   /* drew nothing: a space */
+	}
 	if (p && (p->it->type == IT_RULE || p->it->type == IT_SPACE ||
 	    (p->it->type == IT_ROW && (p->pl->repeat || p->pl->cont)) ||
 	    (p->it->tag == TAG_FIG && (!p->it->outline_title ||
@@ -644,7 +689,9 @@ place(tctx *c, qpdf_oh e, const char *s, const placed *p)
 		/* decoration, a header row repeated on a new page and the
 		 * "(continued)" line over it (the table stays one Table), an
 		 * image with no text: artifacts */
-		drop_content(c, k, pg);
+		k = qpdf_oh_get_key(c->q, e, "/K");
+		drop_content(c, k, qpdf_oh_has_key(c->q, e, "/Pg") ?
+		    page_index(c, qpdf_oh_get_key(c->q, e, "/Pg")) : -1);
 		return;
 	}
 	if (!strcmp(s, "/TR")) {
@@ -655,9 +702,11 @@ place(tctx *c, qpdf_oh e, const char *s, const placed *p)
 		place_item(c, e, p);
 		return;
 	}
-	if (p && p->it->tag == TAG_FIG)
+	if (p && p->it->tag == TAG_FIG) {
 		set_key(c, e, c->sect, "/Alt", qpdf_oh_new_unicode_string(
 		    c->q, p->it->outline_title));
+		raw = NULL;   /* qpdf writes it now */
+	}
 	if (p && c->nlists && p->it->tag != TAG_H && p->it->x > 0.5) {
 		/* indented as far as an open list's items: a further
 		 * paragraph (code, quote, image) of its last item */
@@ -666,12 +715,12 @@ place(tctx *c, qpdf_oh e, const char *s, const placed *p)
 			d--;
 		if (d > 0) {
 			c->nlists = d;
-			add_kid(c, c->lbody[d - 1], e);
+			add_raw_kid(c, c->lbody[d - 1], e, raw);
 			return;
 		}
 	}
 	close_groups(c);
-	add_kid(c, c->sect, e);
+	add_raw_kid(c, c->sect, e, raw);
 }
 
 /* The items in drawing order; *n of them. */
@@ -699,6 +748,32 @@ placed_items(const pdf_out *out, size_t *n)
 	return v;
 }
 
+/* 1 when what e's /K holds is known from the bytes: a /K that is a
+ * reference is something (ELEM_K_SOME) when its object is a dictionary
+ * (cairo's: the element it holds), as qpdf would find it. */
+static int
+raw_k_known(tctx *c, pdfelem *e)
+{
+	const char *b;
+	size_t n, i = 0;
+
+	if (e->k != ELEM_K_REF)
+		return 1;
+	if (!(b = pdfsave_raw(c->save, e->k_ref, &n)))
+		return 0;
+	while (i < n && b[i] != 'o')     /* past "N G " */
+		i++;
+	if (n - i < 3 || memcmp(b + i, "obj", 3))
+		return 0;
+	for (i += 3; i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' ||
+	    b[i] == '\t'); i++)
+		;
+	if (n - i < 2 || b[i] != '<' || b[i + 1] != '<')
+		return 0;
+	e->k = ELEM_K_SOME;
+	return 1;
+}
+
 /* Regroups cairo's flat structure tree under one Document element. */
 static void
 restructure(tctx *c, qpdf_oh root)
@@ -708,6 +783,8 @@ restructure(tctx *c, qpdf_oh root)
 	placed *pv = placed_items(c->out, &np);
 	qpdf_oh *es;
 	char (*types)[32];
+	pdfelem *raw;
+	unsigned char *israw;
 	int n, j, match;
 
 	k = as_array(c, k);
@@ -725,9 +802,23 @@ restructure(tctx *c, qpdf_oh root)
 		c->doc = new_elem(c, "Document", root);
 	es = xcalloc((size_t)(n > 0 ? n : 1), sizeof *es);
 	types = xcalloc((size_t)(n > 0 ? n : 1), sizeof *types);
+	raw = xcalloc((size_t)(n > 0 ? n : 1), sizeof *raw);
+	israw = xcalloc((size_t)(n > 0 ? n : 1), 1);
 	for (j = 0; j < n; j++) {
+		const char *bytes;
+		size_t len;
 		es[j] = qpdf_oh_get_array_item(c->q, k, j);
-		elem_type(c, es[j], types[j], sizeof types[j]);
+		/* cairo's elements read from its bytes, not parsed by qpdf
+		 * (each is parsed the first time it is touched: most of
+		 * this pass's time), when this writer copies them */
+		if (c->save && (bytes = pdfsave_raw(c->save,
+		    qpdf_oh_get_object_id(c->q, es[j]), &len)) &&
+		    pdfannot_elem(bytes, len, &raw[j]) == 0 &&
+		    raw_k_known(c, &raw[j])) {
+			israw[j] = 1;
+			memcpy(types[j], raw[j].type, sizeof types[j]);
+		} else
+			elem_type(c, es[j], types[j], sizeof types[j]);
 	}
 	match = 1;
 	for (j = 0, i = 0; j < n && match; j++)
@@ -739,12 +830,15 @@ restructure(tctx *c, qpdf_oh root)
 	c->flow = -1;
 	for (j = 0, i = 0; j < n; j++) {
 		if (types[j][0])
-			place(c, es[j], types[j], match ? &pv[i++] : NULL);
+			place(c, es[j], types[j], match ? &pv[i++] : NULL,
+			    israw[j] ? &raw[j] : NULL);
 		else          /* content of the Document itself */
 			add_kid(c, c->doc, es[j]);
 	}
 	set_key(c, root, 0, "/K", c->doc);
 	free(types);
+	free(raw);
+	free(israw);
 	free(es);
 	free(pv);
 }

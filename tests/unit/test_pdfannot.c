@@ -121,3 +121,68 @@ UNIT_TEST(pdfannot_text_strings)
 	free(s);
 	CHECK(pdfannot_text_string("bad \xff") == NULL);
 }
+
+static int
+read_elem(const char *text, pdfelem *e)
+{
+	return pdfannot_elem(text, strlen(text), e);
+}
+
+UNIT_TEST(pdfannot_reads_cairos_structure_elements)
+{
+	static const char cairo[] = "6 0 obj\n<< /Type /StructElem\n"
+	    "   /S /P\n   /P 4 0 R\n   /Pg 3 0 R\n   /K 1\n>>\nendobj\n";
+	pdfelem e;
+
+	/* cairo 1.16's shape: /P's value found where it is */
+	CHECK_INT(read_elem(cairo, &e), 0);
+	CHECK_STR(e.type, "/P");
+	CHECK_INT(e.k, ELEM_K_SOME);
+	CHECK(e.p_len == 5 && !memcmp(cairo + e.p_at, "4 0 R", 5));
+
+	/* what /K holds: nothing, an empty array, a reference, the rest */
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /H1 /P 4 0 R "
+	    ">> endobj", &e), 0);
+	CHECK_INT(e.k, ELEM_K_NONE);
+	CHECK_STR(e.type, "/H1");
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
+	    "/K null >> endobj", &e), 0);
+	CHECK_INT(e.k, ELEM_K_NONE);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
+	    "/K [ \n ] >> endobj", &e), 0);
+	CHECK_INT(e.k, ELEM_K_EMPTY);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
+	    "/K 116 0 R >> endobj", &e), 0);
+	CHECK(e.k == ELEM_K_REF && e.k_ref == 116);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
+	    "/K [ << /Type /MCR /Pg 3 0 R /MCID 0 >> 12 0 R ] >> endobj",
+	    &e), 0);
+	CHECK_INT(e.k, ELEM_K_SOME);
+
+	/* refused, for qpdf to read: not an element, no /S or /P, /P not
+	 * a reference, a key twice, a name with a space in it once
+	 * decoded, a stream, a broken object */
+	CHECK_INT(read_elem("7 0 obj << /Type /Annot /S /P /P 4 0 R >> "
+	    "endobj", &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /P 4 0 R >> "
+	    "endobj", &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P >> endobj",
+	    &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P [ 4 0 R ] "
+	    ">> endobj", &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P x4 0 R "
+	    ">> endobj", &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
+	    "/K 1x 0 R >> endobj", &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /S /H1 "
+	    "/P 4 0 R >> endobj", &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
+	    "/K 1 /K 2 >> endobj", &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /A#20B "
+	    "/P 4 0 R >> endobj", &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
+	    "/Length 0 >>\nstream\n\nendstream\nendobj", &e), -1);
+	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R ",
+	    &e), -1);
+	CHECK_INT(read_elem("", &e), -1);
+}

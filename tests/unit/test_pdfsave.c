@@ -283,3 +283,54 @@ UNIT_TEST(pdfsave_appends_to_a_copied_dictionary)
 	free(o);
 	free(pdf);
 }
+
+UNIT_TEST(pdfsave_replaces_bytes_of_a_copied_dictionary)
+{
+	static const char *const obj[4] = {
+		"1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n>>\nendobj\n",
+		"2 0 obj\n<< /Type /Pages\n   /Kids [ 3 0 R ]\n   /Count 1\n"
+		">>\nendobj\n",
+		"3 0 obj\n<< /Type /Page\n   /Parent 2 0 R\n"
+		"   /MediaBox [ 0 0 200 200 ]\n>>\nendobj\n",
+		"4 0 obj\n<< /Type /StructElem\n   /S /P\n   /P 1 0 R\n"
+		"   /K 0\n>>\nendobj\n",
+	};
+	size_t len, olen, n;
+	char *pdf = pdf_of(obj, 4, "", 0, 0, 0, &len), *o;
+	pdfsave *s = pdfsave_open(pdf, len);
+	qpdf_data q = qpdf_init();
+	const char *raw = pdfsave_raw(s, 4, &n), *at;
+	qpdf_oh e;
+
+	qpdf_silence_errors(q);
+	qpdf_read_memory(q, "elem", pdf, len, NULL);
+	CHECK(raw && (at = memmem(raw, n, "1 0 R", 5)) != NULL);
+	CHECK_INT(pdfsave_replace(s, 4, (size_t)(at - raw), 5, "3 0 R"), 0);
+	/* one replacement an object; none outside its dictionary */
+	CHECK_INT(pdfsave_replace(s, 4, 0, 1, "x"), -1);
+	CHECK_INT(pdfsave_replace(s, 2, n, 1, "x"), -1);
+	CHECK_INT(pdfsave_replace(s, 9, 0, 1, "x"), -1);
+	o = pdfsave_write(s, q, 1, 0, &olen);
+	CHECK(o && memmem(o, olen, "4 0 obj\n<< /Type /StructElem\n   /S /P\n"
+	    "   /P 3 0 R\n   /K 0\n>>\nendobj\n", 60) != NULL);
+	qpdf_cleanup(&q);
+	pdfsave_free(s);
+	q = read_back(o, olen);
+	e = qpdf_get_object_by_id(q, 4, 0);
+	CHECK_INT(qpdf_oh_get_object_id(q, qpdf_oh_get_key(q, e, "/P")), 3);
+	qpdf_cleanup(&q);
+	free(o);
+
+	/* replaced and then changed through qpdf: qpdf's text would not have
+	 * the new bytes, so the file cannot be written this way */
+	s = pdfsave_open(pdf, len);
+	q = qpdf_init();
+	qpdf_silence_errors(q);
+	qpdf_read_memory(q, "elem", pdf, len, NULL);
+	CHECK_INT(pdfsave_replace(s, 4, (size_t)(at - raw), 5, "3 0 R"), 0);
+	pdfsave_touch(s, 4);
+	CHECK(pdfsave_write(s, q, 1, 0, &olen) == NULL);
+	qpdf_cleanup(&q);
+	pdfsave_free(s);
+	free(pdf);
+}
