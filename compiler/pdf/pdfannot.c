@@ -7,7 +7,10 @@
  * one, was a fifth of the pack's tagging.  pdftag.c asks for what
  * link_text needs (the subtype, a /Contents already there, the action's
  * URI, the destination) and pdfsave.c copies the object with /Contents
- * added before its closing ">>".
+ * added before its closing ">>".  A structure element is read the same
+ * way (pdfannot_elem: its type, where its /P is, whether its /K holds
+ * anything), so that one that only moves to a new parent is copied
+ * with the new /P (pdfsave_replace), never parsed by qpdf.
  *
  * It reads PDF's object syntax (ISO 32000-1 7.3): names with #xx
  * escapes, literal strings with their escapes and line ends, hex

@@ -1,7 +1,8 @@
 /*
- * pdfannot.h — a link annotation read from the bytes cairo wrote, and
- * the text of a PDF string: pdfannot.c, for pdftag.c's link
- * descriptions without qpdf parsing each annotation.
+ * pdfannot.h — a link annotation or a structure element read from the
+ * bytes cairo wrote, and the text of a PDF string: pdfannot.c, for
+ * pdftag.c's link descriptions and moved elements without qpdf parsing
+ * each object.
  */
 #ifndef POLICYC_PDFANNOT_H
 #define POLICYC_PDFANNOT_H
