@@ -373,6 +373,28 @@ action_of(lexer *l, pdfannot *a)
 	}
 }
 
+/* Past "N G obj <<" at the start of an object's bytes; -1 when they do
+ * not start so. */
+static int
+open_dict(lexer *l)
+{
+	skip_space(l);
+	if (!regular(l))
+		return -1;
+	skip_space(l);
+	if (!regular(l))
+		return -1;
+	skip_space(l);
+	if (l->e - l->p < 3 || memcmp(l->p, "obj", 3))
+		return -1;
+	l->p += 3;
+	skip_space(l);
+	if (l->e - l->p < 2 || memcmp(l->p, "<<", 2))
+		return -1;
+	l->p += 2;
+	return 0;
+}
+
 int
 pdfannot_read(const char *obj, size_t n, pdfannot *a)
 {
@@ -382,21 +404,8 @@ pdfannot_read(const char *obj, size_t n, pdfannot *a)
 
 	memset(a, 0, sizeof *a);
 	memset(&dest_key, 0, sizeof dest_key);
-	/* "N G obj" */
-	skip_space(&l);
-	if (!regular(&l))
+	if (open_dict(&l) != 0)
 		return -1;
-	skip_space(&l);
-	if (!regular(&l))
-		return -1;
-	skip_space(&l);
-	if (l.e - l.p < 3 || memcmp(l.p, "obj", 3))
-		return -1;
-	l.p += 3;
-	skip_space(&l);
-	if (l.e - l.p < 2 || memcmp(l.p, "<<", 2))
-		return -1;
-	l.p += 2;
 	for (;;) {
 		buf key;
 		skip_space(&l);
@@ -453,28 +462,6 @@ bad_key:
 		pdfannot_clear(a);
 		return -1;
 	}
-	return 0;
-}
-
-/* Past "N G obj <<" at the start of an object's bytes; -1 when they do
- * not start so. */
-static int
-open_dict(lexer *l)
-{
-	skip_space(l);
-	if (!regular(l))
-		return -1;
-	skip_space(l);
-	if (!regular(l))
-		return -1;
-	skip_space(l);
-	if (l->e - l->p < 3 || memcmp(l->p, "obj", 3))
-		return -1;
-	l->p += 3;
-	skip_space(l);
-	if (l->e - l->p < 2 || memcmp(l->p, "<<", 2))
-		return -1;
-	l->p += 2;
 	return 0;
 }
 

@@ -458,21 +458,12 @@ add_raw_kid(tctx *c, qpdf_oh parent, qpdf_oh kid, const pdfelem *raw)
 	append_kid(c, parent, kid);
 }
 
-/* Appends kid to parent's /K (made an array when it was not one). */
+/* Appends kid to parent's /K (made an array when it was not one), and
+ * makes parent kid's /P when kid is an element. */
 static void
 add_kid(tctx *c, qpdf_oh parent, qpdf_oh kid)
 {
-	qpdf_oh k = qpdf_oh_get_key(c->q, parent, "/K");
-
-	if (!qpdf_oh_is_array(c->q, k)) {
-		qpdf_oh a = qpdf_oh_new_array(c->q);
-		if (!qpdf_oh_is_null(c->q, k))
-			qpdf_oh_append_item(c->q, a, k);
-		set_key(c, parent, 0, "/K", a);
-		k = a;
-	}
-	touch_in(c, k, parent);   /* the array, or the element holding it */
-	qpdf_oh_append_item(c->q, k, kid);
+	append_kid(c, parent, kid);
 	if (qpdf_oh_is_dictionary(c->q, kid) &&
 	    qpdf_oh_has_key(c->q, kid, "/S"))
 		set_key(c, kid, parent, "/P", parent);
