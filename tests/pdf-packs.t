@@ -174,11 +174,16 @@ try:
     ok(files_of(wo) == before and not staging_left(tmp),
        "the old output is kept whole, no staging folder left")
 
-    # a pack's process killed: the build fails, naming the pack
+    # a pack's process killed: the build fails, naming the pack.  SIGINT
+    # set back to its default first: a shell running the tests in the
+    # background leaves it ignored, and policyc keeps an ignored SIGINT
+    # ignored, as the shell meant
     def killed_build(sig_to_build):
         p = subprocess.Popen(args_of(wo, 2), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True,
-                             env=env_of({}), start_new_session=True)
+                             env=env_of({}), start_new_session=True,
+                             preexec_fn=lambda: signal.signal(
+                                 signal.SIGINT, signal.SIG_DFL))
         seen = []
         deadline = time.time() + 120
         while p.poll() is None and time.time() < deadline and not seen:
