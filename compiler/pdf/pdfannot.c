@@ -465,6 +465,14 @@ bad_key:
 	return 0;
 }
 
+int
+pdfannot_is_dict(const char *obj, size_t n)
+{
+	lexer l = { obj, obj + n, 0 };
+
+	return open_dict(&l) == 0;
+}
+
 /* 1 when [p, e) is "N G R" of decimal numbers, as value() found it
  * (which takes any regular tokens before R). */
 static int

@@ -50,6 +50,10 @@ typedef struct {
  * sure of them (a key twice, a stream, anything malformed). */
 int pdfannot_elem(const char *obj, size_t n, pdfelem *e);
 
+/* 1 when one object's bytes ("N G obj ...") hold a dictionary (or a
+ * stream's), as qpdf would find it: not null, not an array. */
+int pdfannot_is_dict(const char *obj, size_t n);
+
 /* UTF-8 text s as a PDF text string: a literal string when it is
  * printable ASCII, else UTF-16BE with its byte order mark, in hex.
  * malloc'd; NULL when s is not UTF-8. */

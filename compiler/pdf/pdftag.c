@@ -746,20 +746,12 @@ static int
 raw_k_known(tctx *c, pdfelem *e)
 {
 	const char *b;
-	size_t n, i = 0;
+	size_t n;
 
 	if (e->k != ELEM_K_REF)
 		return 1;
-	if (!(b = pdfsave_raw(c->save, e->k_ref, &n)))
-		return 0;
-	while (i < n && b[i] != 'o')     /* past "N G " */
-		i++;
-	if (n - i < 3 || memcmp(b + i, "obj", 3))
-		return 0;
-	for (i += 3; i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' ||
-	    b[i] == '\t'); i++)
-		;
-	if (n - i < 2 || b[i] != '<' || b[i + 1] != '<')
+	if (!(b = pdfsave_raw(c->save, e->k_ref, &n)) ||
+	    !pdfannot_is_dict(b, n))
 		return 0;
 	e->k = ELEM_K_SOME;
 	return 1;

@@ -185,4 +185,9 @@ UNIT_TEST(pdfannot_reads_cairos_structure_elements)
 	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R ",
 	    &e), -1);
 	CHECK_INT(read_elem("", &e), -1);
+
+	/* what a /K reference leads to: a dictionary counts, nothing else */
+	CHECK(pdfannot_is_dict("116 0 obj\n<< /Type /StructElem >>\nendobj", 38));
+	CHECK(!pdfannot_is_dict("116 0 obj\n[ ]\nendobj", 20));
+	CHECK(!pdfannot_is_dict("116 0 obj\nnull\nendobj", 21));
 }

@@ -85,6 +85,18 @@ annot_pdf(size_t *len)
 	return pdf_of(obj, 4, "", 0, 0, 0, len);
 }
 
+/* pdf (len bytes) read by qpdf, its errors silenced: the input a test
+ * tags, as pdftag.c reads it. */
+static qpdf_data
+read_in(const char *pdf, size_t len)
+{
+	qpdf_data q = qpdf_init();
+
+	qpdf_silence_errors(q);
+	qpdf_read_memory(q, "in", pdf, len, NULL);
+	return q;
+}
+
 /* o read by qpdf: no error, no warning, and it checks clean. */
 static qpdf_data
 read_back(const char *o, size_t olen)
@@ -228,13 +240,11 @@ UNIT_TEST(pdfsave_appends_to_a_copied_dictionary)
 	size_t len, olen, n;
 	char *pdf = annot_pdf(&len), *o;
 	pdfsave *s = pdfsave_open(pdf, len);
-	qpdf_data q = qpdf_init();
+	qpdf_data q = read_in(pdf, len);
 	const char *raw;
 	qpdf_oh an;
 
 	CHECK(s != NULL);
-	qpdf_silence_errors(q);
-	qpdf_read_memory(q, "annot", pdf, len, NULL);
 	raw = pdfsave_raw(s, 2, &n);
 	CHECK(raw && n > 8 && !memcmp(raw, "2 0 obj\n", 8));
 	CHECK(pdfsave_raw(s, 7, &n) == NULL);
@@ -259,9 +269,7 @@ UNIT_TEST(pdfsave_appends_to_a_copied_dictionary)
 	/* touched as well (changed through qpdf): written from qpdf's
 	 * serialisation, the text added all the same */
 	s = pdfsave_open(pdf, len);
-	q = qpdf_init();
-	qpdf_silence_errors(q);
-	qpdf_read_memory(q, "annot", pdf, len, NULL);
+	q = read_in(pdf, len);
 	CHECK_INT(pdfsave_append(s, 2, "/Contents (Go to here)"), 0);
 	qpdf_oh_replace_key(q, qpdf_get_object_by_id(q, 2, 0), "/F",
 	    qpdf_oh_new_integer(q, 4));
@@ -298,12 +306,10 @@ UNIT_TEST(pdfsave_replaces_bytes_of_a_copied_dictionary)
 	size_t len, olen, n;
 	char *pdf = pdf_of(obj, 4, "", 0, 0, 0, &len), *o;
 	pdfsave *s = pdfsave_open(pdf, len);
-	qpdf_data q = qpdf_init();
+	qpdf_data q = read_in(pdf, len);
 	const char *raw = pdfsave_raw(s, 4, &n), *at;
 	qpdf_oh e;
 
-	qpdf_silence_errors(q);
-	qpdf_read_memory(q, "elem", pdf, len, NULL);
 	CHECK(raw && (at = memmem(raw, n, "1 0 R", 5)) != NULL);
 	CHECK_INT(pdfsave_replace(s, 4, (size_t)(at - raw), 5, "3 0 R"), 0);
 	/* one replacement an object; none outside its dictionary */
@@ -324,9 +330,7 @@ UNIT_TEST(pdfsave_replaces_bytes_of_a_copied_dictionary)
 	/* replaced and then changed through qpdf: qpdf's text would not have
 	 * the new bytes, so the file cannot be written this way */
 	s = pdfsave_open(pdf, len);
-	q = qpdf_init();
-	qpdf_silence_errors(q);
-	qpdf_read_memory(q, "elem", pdf, len, NULL);
+	q = read_in(pdf, len);
 	CHECK_INT(pdfsave_replace(s, 4, (size_t)(at - raw), 5, "3 0 R"), 0);
 	pdfsave_touch(s, 4);
 	CHECK(pdfsave_write(s, q, 1, 0, &olen) == NULL);
