@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,6 +100,50 @@ static atomic_int signal_pending;
  * async-signal-safe calls: access and nanosleep besides fsio's. */
 #define LEAVE_PASSES 12
 
+/* The processes a build forked that write into its staging folder
+ * (pdfchild.c's), one slot each while it may still write: the handler
+ * kills and reaps them before it removes the folder, or one could make
+ * a file there, or the folder itself again, after the last pass (it
+ * would end only when the parent had, by PR_SET_PDEATHSIG). */
+#define CHILD_SLOTS 64
+static atomic_int signal_children[CHILD_SLOTS];
+
+static void
+end_children(void)
+{
+	size_t i;
+
+	for (i = 0; i < CHILD_SLOTS; i++) {
+		pid_t pid = (pid_t)atomic_load(&signal_children[i]);
+		if (pid <= 0)
+			continue;
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+}
+
+int
+publish_watch_child(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < CHILD_SLOTS; i++) {
+		int expect = 0;
+		if (atomic_compare_exchange_strong(&signal_children[i],
+		    &expect, (int)pid))
+			return i;
+	}
+	return -1;
+}
+
+void
+publish_unwatch_child(int slot)
+{
+	if (slot >= 0)
+		atomic_store(&signal_children[slot], 0);
+}
+
 static void
 leave_now(int sig)
 {
@@ -107,6 +152,7 @@ leave_now(int sig)
 	int pass, left = 1;
 
 	fsio_stop_writes();
+	end_children();
 	for (pass = 0; pass < LEAVE_PASSES && left; pass++) {
 		if (pass)
 			nanosleep(&moment, NULL);

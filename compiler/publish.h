@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "diagfmt.h"
 #include "pipeline.h"
@@ -43,6 +44,12 @@ int publish_run(pipeline *pl, const publish_options *o, diag_set *ds);
 /* Installs the SIGINT/SIGTERM handlers of a build: the staging folder, if
  * any, is removed and the process exits 128 + the signal (130, 143). */
 void publish_signals_install(void);
+/* A process forked to write into the staging folder: that handler kills
+ * and reaps it before it removes the folder.  The slot to give back to
+ * publish_unwatch_child before the process is reaped (or -1 when every
+ * slot is taken: it then ends with the build, by PR_SET_PDEATHSIG). */
+int publish_watch_child(pid_t pid);
+void publish_unwatch_child(int slot);
 
 /* The output path of a document, relative to the staging folder:
  * "SUB/ID.EXT" (ext with its dot: ".xml").  NULL when the id is not safe

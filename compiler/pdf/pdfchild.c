@@ -25,13 +25,16 @@
  * is slower for it, never wrong and never hung.
  *
  * The child ends with the parent (PR_SET_PDEATHSIG), takes SIGINT and
- * SIGTERM as their default (the parent's handlers remove the staging
- * folder), and is named policyc-<what> for ps and the tests.
+ * SIGTERM as their default, and is named policyc-<what> for ps and the
+ * tests.  The parent's handler of those signals kills and reaps it
+ * before removing the staging folder (publish_watch_child), so it
+ * writes nothing there after the folder is gone.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,11 +52,13 @@
 #include "pdfint.h"
 #include "pdfchild.h"
 #include "jobs.h"
+#include "publish.h"
 #include "wire.h"
 
 struct pdfchild {
 	pid_t pid;
 	int fd;           /* the read end of its pipe */
+	int slot;         /* publish_watch_child's, until it is reaped */
 };
 
 /* Seconds a child may sleep without using CPU before it is taken to be
@@ -143,7 +148,7 @@ pdfchild_possible(void)
 /* In the child: signals as the caller's shell would have them, and no
  * life beyond the parent's. */
 static void
-child_setup(pid_t parent, const char *what)
+child_setup(pid_t parent, const char *what, const sigset_t *mask)
 {
 	static const int sigs[] = { SIGINT, SIGTERM };
 	struct sigaction sa;
@@ -157,6 +162,7 @@ child_setup(pid_t parent, const char *what)
 			sa.sa_handler = SIG_DFL;
 			sigaction(sigs[i], &sa, NULL);
 		}
+	pthread_sigmask(SIG_SETMASK, mask, NULL);
 	snprintf(name, sizeof name, "policyc-%s", what);
 #ifdef __linux__
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -168,13 +174,13 @@ child_setup(pid_t parent, const char *what)
 
 static void
 child_main(const backend_input *in, const char *what, pdfchild_fn fn,
-    void *ctx, int fd, pid_t parent)
+    void *ctx, int fd, pid_t parent, const sigset_t *mask)
 {
 	size_t mark = diag_count(in->ds), all0, fast0, all, fast, k;
 	uint32_t failed;
 	buf b;
 
-	child_setup(parent, what);
+	child_setup(parent, what, mask);
 	if (!strcmp(packs_mode(), "stuck"))   /* tests/pdf-packs.t */
 		for (;;)
 			pause();
@@ -194,17 +200,26 @@ pdfchild *
 pdfchild_start(const backend_input *in, const char *what, pdfchild_fn fn,
     void *ctx)
 {
-	int p[2];
+	int p[2], slot;
 	pid_t parent = getpid(), pid;
+	sigset_t stop, mask;
 	pdfchild *c;
 
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return NULL;
+	/* a Ctrl-C between the fork and publish_watch_child waits for the
+	 * latter, so the handler ends this child too */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, &mask);
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		child_main(in, what, fn, ctx, p[1], parent);
+		child_main(in, what, fn, ctx, p[1], parent, &mask);
 	}
+	slot = pid > 0 ? publish_watch_child(pid) : -1;
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
@@ -213,6 +228,7 @@ pdfchild_start(const backend_input *in, const char *what, pdfchild_fn fn,
 	c = xcalloc(1, sizeof *c);
 	c->pid = pid;
 	c->fd = p[0];
+	c->slot = slot;
 	return c;
 }
 
@@ -271,6 +287,7 @@ pdfchild_finish(pdfchild *c, const backend_input *in, char *how,
 	if (stuck)
 		kill(c->pid, SIGKILL);
 	close(c->fd);
+	publish_unwatch_child(c->slot);   /* before its pid can be reused */
 	while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!stuck && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
