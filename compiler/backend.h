@@ -68,6 +68,10 @@ typedef struct {
 	 * build's critical path (a pack's qpdf objects, pdftag.c).  0 in
 	 * serve, for editions and archives, and under a leak checker. */
 	int leave_to_exit;
+	/* Nothing of the build's own comes after this back end (no site
+	 * after the PDFs): what it leaves to the kernel is not held while
+	 * another stage grows.  publish.c sets it for each back end. */
+	int last_backend;
 	/* Work of the build's own that may run beside the document pages
 	 * (the build cache's records the pages do not change: publish.c),
 	 * or NULL. */

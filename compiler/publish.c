@@ -853,6 +853,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 		/* a PDF that cannot be written fails the build like any other
 		 * write: the old OUT is kept.  Before the site, whose pages
 		 * link each PDF with its pages and size. */
+		in.last_backend = !(o->outputs & OUTPUT_HTML);
 		fatal |= pdf_render(&in) != 0;
 		/* in place, PDFs left in OUT are not in staging: its pdf/
 		 * folder says to the site (and the cache) that there are
@@ -867,6 +868,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	if (!fatal && xml_alone && (o->outputs & OUTPUT_PDF))
 		jobs_run(pipeline_ndocs(pl), pipeline_jobs(pl), stream_one, &sx);
 	if (!fatal && (o->outputs & OUTPUT_HTML)) {
+		in.last_backend = 1;
 		fatal |= html_render(&in) != 0;
 		pipeline_stage(pl, "html");
 	}

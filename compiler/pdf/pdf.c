@@ -544,8 +544,13 @@ pdf_render_all(const backend_input *given)
 	free(j.packs);
 	free(j.to_write);
 
+	/* Every document's flow (its Pango layouts: ~45 ms for 100
+	 * documents, after the packs' processes, on the stage's critical
+	 * path) is left to the kernel when the process ends with the
+	 * build and no site is made after the PDFs. */
 	for (k = 0; k < in->ndocs; k++) {
-		pdfflow_free(j.flows[k]);
+		if (!(in->leave_to_exit && in->last_backend))
+			pdfflow_free(j.flows[k]);
 		free(j.rels[k]);
 	}
 	free(j.flows);
