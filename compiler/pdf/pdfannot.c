@@ -315,6 +315,31 @@ dest_of(lexer *l, pdfannot *a)
 	return k != V_STRING && k != V_NAME ? 0 : a->dest ? 0 : -1;
 }
 
+/* The next key of a dictionary whose "<<" was read, NUL-terminated in key
+ * (buf_init'd by the caller): 1; 0 at its ">>" (read past); -1 when
+ * what comes is not a name. */
+static int
+next_key(lexer *l, buf *key)
+{
+	skip_space(l);
+	if (l->e - l->p >= 2 && l->p[0] == '>' && l->p[1] == '>') {
+		l->p += 2;
+		return 0;
+	}
+	if (l->p >= l->e || *l->p != '/' || value(l, key) != V_NAME)
+		return -1;
+	buf_putc(key, '\0');
+	return 1;
+}
+
+/* After a dictionary's ">>": "endobj", not a stream. */
+static int
+at_endobj(lexer *l)
+{
+	skip_space(l);
+	return l->e - l->p >= 6 && !memcmp(l->p, "endobj", 6);
+}
+
 /* The action dictionary after its "<<": its /URI and /D. */
 static int
 action_of(lexer *l, pdfannot *a)
@@ -327,17 +352,13 @@ action_of(lexer *l, pdfannot *a)
 	a->dest = NULL;
 	for (;;) {
 		buf key;
-		skip_space(l);
-		if (l->e - l->p >= 2 && l->p[0] == '>' && l->p[1] == '>') {
-			l->p += 2;
-			return 0;
-		}
+		int more;
+
 		buf_init(&key);
-		if (l->p >= l->e || *l->p != '/' || value(l, &key) != V_NAME) {
+		if ((more = next_key(l, &key)) <= 0) {
 			buf_free(&key);
-			return -1;
+			return more;
 		}
-		buf_putc(&key, '\0');
 		if (!strcmp(key.data, "URI")) {
 			/* its bytes as they are (qpdf_oh_get_string_value):
 			 * read here only when they are printable ASCII */
@@ -408,15 +429,15 @@ pdfannot_read(const char *obj, size_t n, pdfannot *a)
 		return -1;
 	for (;;) {
 		buf key;
-		skip_space(&l);
-		if (l.e - l.p >= 2 && l.p[0] == '>' && l.p[1] == '>') {
-			l.p += 2;
+		int more;
+
+		buf_init(&key);
+		if ((more = next_key(&l, &key)) == 0) {
+			buf_free(&key);
 			break;
 		}
-		buf_init(&key);
-		if (l.p >= l.e || *l.p != '/' || value(&l, &key) != V_NAME)
+		if (more < 0)
 			goto bad_key;
-		buf_putc(&key, '\0');
 		if (!strcmp(key.data, "Subtype")) {
 			buf s;
 			buf_init(&s);
@@ -456,9 +477,7 @@ bad_key:
 		dest_key.dest = NULL;
 	}
 	pdfannot_clear(&dest_key);
-	/* then "endobj", not a stream */
-	skip_space(&l);
-	if (l.e - l.p < 6 || memcmp(l.p, "endobj", 6)) {
+	if (!at_endobj(&l)) {
 		pdfannot_clear(a);
 		return -1;
 	}
@@ -504,18 +523,17 @@ pdfannot_elem(const char *obj, size_t n, pdfelem *e)
 	for (;;) {
 		buf key, v;
 		const char *at;
-		int kind;
+		int kind, more;
 
-		skip_space(&l);
-		if (l.e - l.p >= 2 && l.p[0] == '>' && l.p[1] == '>') {
-			l.p += 2;
-			break;
-		}
 		buf_init(&key);
 		buf_init(&v);
-		if (l.p >= l.e || *l.p != '/' || value(&l, &key) != V_NAME)
+		if ((more = next_key(&l, &key)) == 0) {
+			buf_free(&key);
+			buf_free(&v);
+			break;
+		}
+		if (more < 0)
 			goto bad;
-		buf_putc(&key, '\0');
 		skip_space(&l);
 		at = l.p;
 		kind = value(&l, &v);
@@ -577,11 +595,7 @@ bad:
 		return -1;
 	}
 	ok = seen_type && seen_s && seen_p;
-	/* then "endobj", not a stream */
-	skip_space(&l);
-	if (!ok || l.e - l.p < 6 || memcmp(l.p, "endobj", 6))
-		return -1;
-	return 0;
+	return ok && at_endobj(&l) ? 0 : -1;
 }
 
 void

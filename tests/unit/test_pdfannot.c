@@ -132,7 +132,28 @@ UNIT_TEST(pdfannot_reads_cairos_structure_elements)
 {
 	static const char cairo[] = "6 0 obj\n<< /Type /StructElem\n"
 	    "   /S /P\n   /P 4 0 R\n   /Pg 3 0 R\n   /K 1\n>>\nendobj\n";
+	/* refused, for qpdf to read: not an element, no /S or /P, /P not
+	 * a reference, a key twice, a name with a space in it once
+	 * decoded, a stream, a broken object */
+	static const char *const refused[] = {
+		"7 0 obj << /Type /Annot /S /P /P 4 0 R >> endobj",
+		"7 0 obj << /Type /StructElem /P 4 0 R >> endobj",
+		"7 0 obj << /Type /StructElem /S /P >> endobj",
+		"7 0 obj << /Type /StructElem /S /P /P [ 4 0 R ] >> endobj",
+		"7 0 obj << /Type /StructElem /S /P /P x4 0 R >> endobj",
+		"7 0 obj << /Type /StructElem /S /P /P 4 0 R /K 1x 0 R >> "
+		"endobj",
+		"7 0 obj << /Type /StructElem /S /P /S /H1 /P 4 0 R >> endobj",
+		"7 0 obj << /Type /StructElem /S /P /P 4 0 R /K 1 /K 2 >> "
+		"endobj",
+		"7 0 obj << /Type /StructElem /S /A#20B /P 4 0 R >> endobj",
+		"7 0 obj << /Type /StructElem /S /P /P 4 0 R /Length 0 >>\n"
+		"stream\n\nendstream\nendobj",
+		"7 0 obj << /Type /StructElem /S /P /P 4 0 R ",
+		"",
+	};
 	pdfelem e;
+	size_t i;
 
 	/* cairo 1.16's shape: /P's value found where it is */
 	CHECK_INT(read_elem(cairo, &e), 0);
@@ -159,32 +180,8 @@ UNIT_TEST(pdfannot_reads_cairos_structure_elements)
 	    &e), 0);
 	CHECK_INT(e.k, ELEM_K_SOME);
 
-	/* refused, for qpdf to read: not an element, no /S or /P, /P not
-	 * a reference, a key twice, a name with a space in it once
-	 * decoded, a stream, a broken object */
-	CHECK_INT(read_elem("7 0 obj << /Type /Annot /S /P /P 4 0 R >> "
-	    "endobj", &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /P 4 0 R >> "
-	    "endobj", &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P >> endobj",
-	    &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P [ 4 0 R ] "
-	    ">> endobj", &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P x4 0 R "
-	    ">> endobj", &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
-	    "/K 1x 0 R >> endobj", &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /S /H1 "
-	    "/P 4 0 R >> endobj", &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
-	    "/K 1 /K 2 >> endobj", &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /A#20B "
-	    "/P 4 0 R >> endobj", &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R "
-	    "/Length 0 >>\nstream\n\nendstream\nendobj", &e), -1);
-	CHECK_INT(read_elem("7 0 obj << /Type /StructElem /S /P /P 4 0 R ",
-	    &e), -1);
-	CHECK_INT(read_elem("", &e), -1);
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++)
+		CHECK_INT(read_elem(refused[i], &e), -1);
 
 	/* what a /K reference leads to: a dictionary counts, nothing else */
 	CHECK(pdfannot_is_dict("116 0 obj\n<< /Type /StructElem >>\nendobj", 38));

@@ -110,6 +110,20 @@ read_back(const char *o, size_t olen)
 	return q;
 }
 
+/* s written over *q, both freed, and the file read back into *q (as
+ * read_back checks it): the bytes, for the caller to free. */
+static char *
+write_read_back(pdfsave *s, qpdf_data *q, size_t *olen)
+{
+	char *o = pdfsave_write(s, *q, 1, 0, olen);
+
+	CHECK(o != NULL);
+	qpdf_cleanup(q);
+	pdfsave_free(s);
+	*q = read_back(o, *olen);
+	return o;
+}
+
 UNIT_TEST(pdfsave_writes_what_changed)
 {
 	size_t len, olen, olen2;
@@ -249,15 +263,10 @@ UNIT_TEST(pdfsave_appends_to_a_copied_dictionary)
 	CHECK(raw && n > 8 && !memcmp(raw, "2 0 obj\n", 8));
 	CHECK(pdfsave_raw(s, 7, &n) == NULL);
 	CHECK_INT(pdfsave_append(s, 2, "/Contents (Go to here)"), 0);
-	o = pdfsave_write(s, q, 1, 0, &olen);
-	CHECK(o != NULL);
+	o = write_read_back(s, &q, &olen);
 	/* the rest of it as it was */
 	CHECK(o && memmem(o, olen, "   /Dest (here)\n   /BS << /W 0 >>"
 	    "/Contents (Go to here)\n>>\nendobj\n", 50) != NULL);
-	qpdf_cleanup(&q);
-	pdfsave_free(s);
-
-	q = read_back(o, olen);
 	an = qpdf_get_object_by_id(q, 2, 0);
 	CHECK_STR(qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, an,
 	    "/Contents")), "Go to here");
@@ -274,11 +283,7 @@ UNIT_TEST(pdfsave_appends_to_a_copied_dictionary)
 	qpdf_oh_replace_key(q, qpdf_get_object_by_id(q, 2, 0), "/F",
 	    qpdf_oh_new_integer(q, 4));
 	pdfsave_touch(s, 2);
-	o = pdfsave_write(s, q, 1, 0, &olen);
-	CHECK(o != NULL);
-	qpdf_cleanup(&q);
-	pdfsave_free(s);
-	q = read_back(o, olen);
+	o = write_read_back(s, &q, &olen);
 	an = qpdf_get_object_by_id(q, 2, 0);
 	CHECK_STR(qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, an,
 	    "/Contents")), "Go to here");
@@ -316,12 +321,9 @@ UNIT_TEST(pdfsave_replaces_bytes_of_a_copied_dictionary)
 	CHECK_INT(pdfsave_replace(s, 4, 0, 1, "x"), -1);
 	CHECK_INT(pdfsave_replace(s, 2, n, 1, "x"), -1);
 	CHECK_INT(pdfsave_replace(s, 9, 0, 1, "x"), -1);
-	o = pdfsave_write(s, q, 1, 0, &olen);
+	o = write_read_back(s, &q, &olen);
 	CHECK(o && memmem(o, olen, "4 0 obj\n<< /Type /StructElem\n   /S /P\n"
 	    "   /P 3 0 R\n   /K 0\n>>\nendobj\n", 60) != NULL);
-	qpdf_cleanup(&q);
-	pdfsave_free(s);
-	q = read_back(o, olen);
 	e = qpdf_get_object_by_id(q, 4, 0);
 	CHECK_INT(qpdf_oh_get_object_id(q, qpdf_oh_get_key(q, e, "/P")), 3);
 	qpdf_cleanup(&q);
