@@ -35,16 +35,25 @@
  * Nothing is marked when:
  *   - POLICYC_HUGEPAGES=0;
  *   - the machine is a virtual one whose host takes back the guest's
- *     free memory (a virtio balloon with free page reporting), unless
- *     POLICYC_HUGEPAGES=1.  The guest reports its free blocks of 2 MiB
+ *     free memory (a virtio balloon with free page reporting), and a
+ *     huge page costs it more than its small pages would (unless
+ *     POLICYC_HUGEPAGES=1).  The guest reports its free blocks of 2 MiB
  *     and more, the host discards them, and a huge page is such a
- *     block: each one the build touches is found again by the host, at
- *     about 3.6 ms, where 4 KiB pages mostly come from memory the guest
- *     still has.  On such a machine (a Firecracker VM) huge pages made
+ *     block: one the build touches may have to be found again by the
+ *     host (3.4-4.2 ms, where it costs ~0.1 ms while the host still
+ *     has it).  Whether 4 KiB pages are the cheaper then depends on
+ *     the host: on one Firecracker VM (faults ~8 us) huge pages made
  *     every build slower unless it ran just after another build that
- *     had used them: a PDF build of 100 documents 2.5 s against 2.1, a
- *     full HTML build of 1,000 1.26 s against 1.08, a one-document
- *     rebuild 111 ms against 83 (medians, 3 s between runs);
+ *     had used them (a full HTML build of 1,000 documents 1.26 s
+ *     against 1.08, a one-document rebuild 111 ms against 83); on a
+ *     PVM guest (shadow page tables: every 4 KiB fault ~10-13 us)
+ *     they made every build faster, cold or not (1.38 s against 1.73;
+ *     135 ms against 190).  So on such a host the setup measures, as
+ *     it starts: the median of 16 small faults in a scratch mapping,
+ *     and one huge page near the bottom of the reserved heap (which
+ *     the build then uses).  Huge pages are kept when one cost less than 3/4 of
+ *     the 512 small faults it stands for (a heap does not fill every
+ *     page it touches); --timings prints both figures;
  *   - the user set glibc.malloc.hugetlb (glibc does it, or was told not
  *     to);
  *   - LD_PRELOAD is set (another malloc, or valgrind's);
@@ -107,6 +116,9 @@
 
 static int considered;
 static int declined_for_host;
+/* on a host that takes back free memory: what the setup measured, in
+ * nanoseconds (0 when it did not) */
+static long probe_small_ns, probe_huge_ns;
 static void *trim_key;
 static int active;
 static size_t reserved;
@@ -181,6 +193,8 @@ host_takes_back_free_memory(void)
 	return found;
 }
 
+/* 0: no huge pages; 1: huge pages; 2: huge pages if they measure
+ * cheaper (the host takes back free memory: hugepages.c's header). */
 static int
 wanted(void)
 {
@@ -193,10 +207,8 @@ wanted(void)
 	    (tun && strstr(tun, TUNABLE)) || (preload && *preload) ||
 	    !kernel_offers())
 		return 0;
-	if (!forced && host_takes_back_free_memory()) {
-		declined_for_host = 1;
-		return 0;
-	}
+	if (!forced && host_takes_back_free_memory())
+		return 2;
 	return 1;
 }
 
@@ -258,8 +270,9 @@ mark(uintptr_t lo, uintptr_t hi)
 /* The heap does not start on a 2 MiB boundary, and the part below the
  * first one cannot be a huge page: malloc would fill it first, 4 KiB at
  * a time.  A block from there to the boundary, never freed and never
- * written (but for malloc's header), has malloc start above it. */
-static void
+ * written (but for malloc's header), has malloc start above it.
+ * Returns the boundary: nothing of the heap is written above it yet. */
+static uintptr_t
 skip_to_boundary(void)
 {
 	void *p = malloc(16), *q;
@@ -270,14 +283,16 @@ skip_to_boundary(void)
 		(void)q;          /* kept: see above */
 	}
 	free(p);
+	return p ? edge : 0;
 }
 
 /* Grows the main heap by r without writing to it: malloc's top chunk
  * is made bigger than r at the next growth (M_TOP_PAD), and the growth
  * is brought on by blocks just under the mapping threshold.  Returns
- * the heap's start, or 0. */
+ * the heap's start, or 0; *edge is its first huge page not yet
+ * written. */
 static uintptr_t
-grow_heap(size_t r)
+grow_heap(size_t r, uintptr_t *edge)
 {
 	void *blocks[64];
 	char *before = sbrk(0), *now;
@@ -297,15 +312,87 @@ grow_heap(size_t r)
 	if (now == (char *)-1 || (size_t)(now - before) < r)
 		return 0;
 	mi = mallinfo2();      /* what malloc has from sbrk, all of it */
-	skip_to_boundary();
-	return (uintptr_t)now - mi.arena;
+	*edge = skip_to_boundary();
+	return *edge ? (uintptr_t)now - mi.arena : 0;
+}
+
+static long
+ns_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000000000L +
+	    (t1.tv_nsec - t0->tv_nsec);
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median time of a first write to a fresh 4 KiB page, in a scratch
+ * mapping (64 KiB, given back); 0 when there is none. */
+#define PROBE_PAGES 16
+static long
+small_fault_ns(void)
+{
+	long t[PROBE_PAGES];
+	struct timespec t0;
+	volatile char *p;
+	int i;
+
+	p = mmap(NULL, PROBE_PAGES * 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 0;
+	(void)madvise((void *)p, PROBE_PAGES * 4096, MADV_NOHUGEPAGE);
+	for (i = 0; i < PROBE_PAGES; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		p[i * 4096] = 0;
+		t[i] = ns_since(&t0);
+	}
+	(void)munmap((void *)p, PROBE_PAGES * 4096);
+	qsort(t, PROBE_PAGES, sizeof *t, by_value);
+	return t[PROBE_PAGES / 2];
+}
+
+/* The time of the first write to the huge page above the one at edge
+ * (marked first): free memory in malloc's top chunk, still as sbrk
+ * gave it, so the write is of a 0 (calloc counts on that).  Not edge's
+ * own: the blocks that grew the heap may have left a header in it. */
+static long
+huge_fault_ns(uintptr_t edge)
+{
+	struct timespec t0;
+	uintptr_t at = edge + HUGE_PAGE;
+
+	mark(at, at + HUGE_PAGE);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	*(volatile char *)at = 0;
+	return ns_since(&t0);
+}
+
+/* Whether a huge page costs less than 3/4 of the 512 small faults it
+ * stands for, measured now (hugepages.c's header says why). */
+static int
+huge_pages_pay(uintptr_t edge)
+{
+	probe_small_ns = small_fault_ns();
+	probe_huge_ns = huge_fault_ns(edge);
+	return probe_small_ns > 0 &&
+	    probe_huge_ns * 4 < probe_small_ns * 512 * 3;
 }
 
 void
 hugepages_setup(void)
 {
 	size_t r;
-	uintptr_t lo;
+	uintptr_t lo, edge = 0;
+	int want;
 
 	if (considered)
 		return;
@@ -316,11 +403,18 @@ hugepages_setup(void)
 	mallopt(M_TRIM_THRESHOLD, (int)TRIM_THRESHOLD);
 	mallopt(M_TOP_PAD, (int)TOP_PAD);
 	mallopt(M_MMAP_THRESHOLD, (int)(32 * MIB));
-	if (!wanted() || !(r = reserve_size()))
+	if (!(want = wanted()) || !(r = reserve_size()))
 		return;
 	mallopt(M_TRIM_THRESHOLD, INT_MAX);
-	if (!(lo = grow_heap(r))) {
+	if (!(lo = grow_heap(r, &edge))) {
 		mallopt(M_TRIM_THRESHOLD, (int)TRIM_THRESHOLD);
+		return;
+	}
+	if (want == 2 && !huge_pages_pay(edge)) {
+		/* the reservation given back, the heap as it would be */
+		declined_for_host = 1;
+		mallopt(M_TRIM_THRESHOLD, (int)TRIM_THRESHOLD);
+		(void)malloc_trim(TOP_PAD);
 		return;
 	}
 	/* (taken now, on the main thread: a block of the main heap) */
@@ -415,4 +509,12 @@ int
 hugepages_declined_for_host(void)
 {
 	return declined_for_host;
+}
+
+int
+hugepages_probed(long *small_ns, long *huge_ns)
+{
+	*small_ns = probe_small_ns;
+	*huge_ns = probe_huge_ns;
+	return probe_huge_ns > 0;
 }

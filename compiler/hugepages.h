@@ -24,7 +24,12 @@ void hugepages_release(void);
 /* The bytes reserved and marked; 0 when nothing was (--timings). */
 size_t hugepages_reserved(void);
 /* 1 when nothing was marked because the machine is a virtual one whose
- * host takes back the guest's free memory (--timings says so). */
+ * host takes back the guest's free memory, and a huge page measured
+ * dearer than its small pages (--timings says so). */
 int hugepages_declined_for_host(void);
+/* On such a host: 1, with the median first write of a 4 KiB page and
+ * that of the heap's first huge page, in nanoseconds; 0 when nothing
+ * was measured. */
+int hugepages_probed(long *small_ns, long *huge_ns);
 
 #endif

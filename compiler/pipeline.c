@@ -512,6 +512,27 @@ content_folder(pipeline *pl)
 	return NULL;
 }
 
+/* --timings: the pages malloc's heap is on, and on a host that takes
+ * back free memory, what that was decided on (hugepages.c). */
+static void
+say_heap_pages(void)
+{
+	long small, huge;
+	char why[200] = "";
+
+	if (hugepages_probed(&small, &huge))
+		snprintf(why, sizeof why, "the host takes back free memory "
+		    "(virtio balloon free page reporting), and a huge page "
+		    "cost %ld us where its 512 small pages would cost %ld us",
+		    huge / 1000, small * 512 / 1000);
+	if (hugepages_reserved())
+		fprintf(stderr, "timing: malloc on transparent huge pages "
+		    "(%zu MiB of heap reserved)%s%s\n",
+		    hugepages_reserved() >> 20, *why ? ": " : "", why);
+	else if (hugepages_declined_for_host())
+		fprintf(stderr, "timing: malloc on 4 KiB pages: %s\n", why);
+}
+
 /* Lists the Markdown files; files it will not read are reported where
  * they are. */
 static size_t
@@ -919,14 +940,8 @@ pipeline_load(pipeline *pl)
 		n = list_documents(pl, content_dir, &rel);
 		free(content_dir);
 	}
-	if (pl->o.timings && hugepages_reserved())
-		fprintf(stderr, "timing: malloc on transparent huge pages "
-		    "(%zu MiB of heap reserved)\n",
-		    hugepages_reserved() >> 20);
-	else if (pl->o.timings && hugepages_declined_for_host())
-		fprintf(stderr, "timing: malloc on 4 KiB pages: the host "
-		    "takes back free memory (virtio balloon free page "
-		    "reporting), so huge pages would be fresh ones\n");
+	if (pl->o.timings)
+		say_heap_pages();
 	pipeline_stage(pl, "scan");
 
 	if (pl->ed)

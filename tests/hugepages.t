@@ -53,9 +53,18 @@ for d in /sys/bus/virtio/devices/*; do
 	[ "$(cut -c6 "$d/features" 2>/dev/null)" = 1 ] && reporting=yes
 done
 if [ $reporting = yes ]; then
-	check "the host takes back free memory: nothing marked, and --timings says why" sh -c \
-	    'printf "%s" "$1" | grep -q "timing: malloc on 4 KiB pages: the host takes back free memory" &&
-	     ! printf "%s" "$1" | grep -q "transparent huge pages"' _ "$err"
+	# such a host: huge pages only where one measured cheaper than 3/4
+	# of the 512 small faults it stands for, and --timings gives both
+	line=$(printf '%s\n' "$err" | grep '^timing: malloc on ' || true)
+	huge=$(printf '%s' "$line" | sed -n 's/.*a huge page cost \([0-9]*\) us where its 512 small pages would cost \([0-9]*\) us$/\1/p')
+	small=$(printf '%s' "$line" | sed -n 's/.*a huge page cost \([0-9]*\) us where its 512 small pages would cost \([0-9]*\) us$/\2/p')
+	if [ -n "$huge" ] && [ -n "$small" ] && [ $((huge * 4)) -lt $((small * 3)) ]; then
+		want="transparent huge pages ([0-9]* MiB of heap reserved): the host takes back free memory"
+	else
+		want="4 KiB pages: the host takes back free memory"
+	fi
+	check "the host takes back free memory: huge pages as measured ($huge us against $small us), --timings says so" sh -c \
+	    '[ -n "$2" ] && printf "%s" "$1" | grep -q "^timing: malloc on $3"' _ "$line" "$huge" "$want"
 else
 	check "a small project too: the heap on huge pages, said under --timings" marked
 fi
