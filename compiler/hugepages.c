@@ -28,9 +28,10 @@
  * it starts (hugepages_mark_thread: glibc's arena heaps are 64 MiB,
  * aligned to their size), and every worker mark what the main heap grew
  * beyond the reservation between its items (hugepages_mark).  Each mark
- * is one madvise, and only when something new appeared.  A forked sandbox child gives the
- * unused reservation back first (hugepages_release), so that the
- * address-space limit it sets itself (jail.c) means what it says.
+ * is one madvise, and only when something new appeared.  A forked
+ * sandbox child gives the unused reservation back first
+ * (hugepages_release), so that the address-space limit it sets itself
+ * (jail.c) means what it says.
  *
  * Nothing is marked when:
  *   - POLICYC_HUGEPAGES=0;
@@ -51,9 +52,9 @@
  *     135 ms against 190).  So on such a host the setup measures, as
  *     it starts: the median of 16 small faults in a scratch mapping,
  *     and one huge page near the bottom of the reserved heap (which
- *     the build then uses).  Huge pages are kept when one cost less than 3/4 of
- *     the 512 small faults it stands for (a heap does not fill every
- *     page it touches); --timings prints both figures;
+ *     the build then uses).  Huge pages are kept when one cost less
+ *     than 3/4 of the 512 small faults it stands for (a heap does not
+ *     fill every page it touches); --timings prints both figures;
  *   - the user set glibc.malloc.hugetlb (glibc does it, or was told not
  *     to);
  *   - LD_PRELOAD is set (another malloc, or valgrind's);
