@@ -79,6 +79,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "hugepages.h"
 
 #define TUNABLE "glibc.malloc.hugetlb"
@@ -317,14 +318,11 @@ grow_heap(size_t r, uintptr_t *edge)
 	return *edge ? (uintptr_t)now - mi.arena : 0;
 }
 
+/* Nanoseconds on the one clock for measuring since t0 (its seconds). */
 static long
-ns_since(const struct timespec *t0)
+ns_since(double t0)
 {
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000000000L +
-	    (t1.tv_nsec - t0->tv_nsec);
+	return (long)((date_monotonic() - t0) * 1e9);
 }
 
 static int
@@ -342,19 +340,19 @@ static long
 small_fault_ns(void)
 {
 	long t[PROBE_PAGES];
-	struct timespec t0;
 	volatile char *p;
+	double t0;
 	int i;
 
+	/* (smaller than a huge page: never one) */
 	p = mmap(NULL, PROBE_PAGES * 4096, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 0;
-	(void)madvise((void *)p, PROBE_PAGES * 4096, MADV_NOHUGEPAGE);
 	for (i = 0; i < PROBE_PAGES; i++) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+		t0 = date_monotonic();
 		p[i * 4096] = 0;
-		t[i] = ns_since(&t0);
+		t[i] = ns_since(t0);
 	}
 	(void)munmap((void *)p, PROBE_PAGES * 4096);
 	qsort(t, PROBE_PAGES, sizeof *t, by_value);
@@ -368,13 +366,13 @@ small_fault_ns(void)
 static long
 huge_fault_ns(uintptr_t edge)
 {
-	struct timespec t0;
 	uintptr_t at = edge + HUGE_PAGE;
+	double t0;
 
 	mark(at, at + HUGE_PAGE);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = date_monotonic();
 	*(volatile char *)at = 0;
-	return ns_since(&t0);
+	return ns_since(t0);
 }
 
 /* Whether a huge page costs less than 3/4 of the 512 small faults it
