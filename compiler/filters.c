@@ -22,6 +22,7 @@
 #include <lauxlib.h>
 
 #include "filters.h"
+#include "cfilters.h"
 #include "date.h"
 #include "extends.h"
 #include "jail.h"
@@ -520,9 +521,11 @@ static void frun_free(frun *r)
 
 /* ---- the stage ------------------------------------------------------ */
 
-/* One filter to run: its file and the label diagnostics use. */
+/* One filter to run: its file and the label diagnostics use; a shipped
+ * filter with a C mirror that stands for it (cfilters.h) has mirror. */
 typedef struct {
 	char *path, *label;
+	const cfilter *mirror;
 } job;
 
 typedef struct {
@@ -661,6 +664,7 @@ static size_t project_filters(const project *p, job_queue *q, char ***names)
 			q->jobs = xrealloc(q->jobs, (q->n + 1) * sizeof *q->jobs);
 			q->jobs[q->n].path = path_join(dir[l], v[i]);
 			q->jobs[q->n].label = path_join(lab[l], v[i]);
+			q->jobs[q->n].mirror = NULL;   /* a project's own */
 			q->n++;
 			pr = xrealloc(pr, (npr + 1) * sizeof *pr);
 			pr[npr++] = v[i];
@@ -723,18 +727,14 @@ static void settle_unskipped(void *arg, size_t i, int worker)
 	luamodel_settle_document(sc->c->docs[i]);
 }
 
-/* Runs the jobs [from, to) of q on the jail js describes. */
-static void run_queue(job_queue *q, jail_spec *js, size_t from, size_t to,
-    int jobs)
+/* Runs the jobs of sub in children, on the jail js describes. */
+static void run_jail(job_queue *sub, jail_spec *js, int jobs)
 {
-	job_queue sub = *q;
 	int workers;
 
-	sub.jobs = q->jobs + from;
-	sub.n = to - from;
-	js->ctx = &sub;
-	js->njobs = sub.n;
-	workers = jobs_workers(sub.n, jobs > FILTER_THREADS ? FILTER_THREADS :
+	js->ctx = sub;
+	js->njobs = sub->n;
+	workers = jobs_workers(sub->n, jobs > FILTER_THREADS ? FILTER_THREADS :
 	    jobs);
 #if defined(__SANITIZE_ADDRESS__)
 	/* ASan's allocator is not safe to fork from while other threads
@@ -742,11 +742,46 @@ static void run_queue(job_queue *q, jail_spec *js, size_t from, size_t to,
 	 * time limit.  Under the sanitizer the jail forks from one thread. */
 	workers = 1;
 #endif
-	if (sub.n == 0)
+	if (sub->n == 0)
 		return;
-	sub.jail = jail_new(js, workers);
-	jobs_run(sub.n, workers, job_item, &sub);
-	jail_free(sub.jail);
+	sub->jail = jail_new(js, workers);
+	jobs_run(sub->n, workers, job_item, sub);
+	jail_free(sub->jail);
+}
+
+/* Runs the jobs [from, to) of q: the Lua ones on the jail js describes,
+ * then the C mirrors in this process (their reports after the Lua's, as
+ * the jail's come in job order when it ends). */
+static void run_queue(job_queue *q, jail_spec *js, size_t from, size_t to,
+    int jobs)
+{
+	job_queue sub = *q;
+	const cfilter **mirrored;
+	size_t i, nm = 0;
+
+	if (to <= from)
+		return;
+	mirrored = xcalloc(to - from, sizeof *mirrored);
+	sub.jobs = xcalloc(to - from, sizeof *sub.jobs);
+	sub.n = 0;
+	for (i = from; i < to; i++) {
+		if (q->jobs[i].mirror)
+			mirrored[nm++] = q->jobs[i].mirror;
+		else
+			sub.jobs[sub.n++] = q->jobs[i];
+	}
+	run_jail(&sub, js, jobs);
+	free(sub.jobs);
+	cfilters_run(q->c, mirrored, nm, q->skip, js->ds, jobs);
+	free(mirrored);
+}
+
+static atomic_size_t last_shipped, last_mirrored;
+
+size_t filters_last_shipped(size_t *mirrored)
+{
+	*mirrored = atomic_load(&last_mirrored);
+	return atomic_load(&last_shipped);
 }
 
 void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
@@ -781,10 +816,18 @@ void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
 			}
 			q.jobs[q.n].path = path;
 			q.jobs[q.n].label = xasprintf("filters/%s", bi[i]);
+			q.jobs[q.n].mirror = cfilters_find(bi[i], path, c);
 			q.n++;
 			nlocal += pass == 0;
 			nindex += pass == 1;
 		}
+	{
+		size_t nm = 0;
+		for (i = 0; i < q.n; i++)
+			nm += q.jobs[i].mirror != NULL;
+		atomic_store(&last_shipped, q.n);
+		atomic_store(&last_mirrored, nm);
+	}
 	/* the project's filters and its cores' (project_filters) */
 	for (i = 0; i < own.n; i++)
 		q.jobs[q.n++] = own.jobs[i];

@@ -41,6 +41,11 @@ typedef struct filters_memo {
 } filters_memo;
 void filters_run_memo(corpus *c, const char *builtin_dir, diag_set *ds,
     int jobs, filters_memo *m);
+
+/* Of the shipped filters the last run in this process found, how many
+ * ran as their C mirrors (cfilters.h), in *mirrored: for --timings and
+ * the tests that compare the two. */
+size_t filters_last_shipped(size_t *mirrored);
 #define FILTERS_LOCAL_MARK "-- policyc: document-local"
 #define FILTERS_INDEX_MARK "-- policyc: corpus-index"
 

@@ -872,3 +872,115 @@ void luamodel_settle(corpus *c, int jobs)
 {
 	jobs_run(c->ndocs, jobs, settle_one, c);
 }
+
+/* ---- the view from C (cfilters.c) ----------------------------------- */
+
+struct luamodel_reader {
+	posmemo m;
+};
+
+luamodel_reader *luamodel_reader_new(void)
+{
+	luamodel_reader *r = xcalloc(1, sizeof *r);
+
+	memo_init(&r->m);
+	return r;
+}
+
+void luamodel_reader_free(luamodel_reader *r)
+{
+	if (r == NULL)
+		return;
+	memo_free(&r->m);
+	free(r);
+}
+
+void luamodel_reader_reset(luamodel_reader *r)
+{
+	nodepos_free(&r->m.pos);
+	nodepos_init(&r->m.pos);
+	r->m.heading = 0;
+}
+
+size_t luamodel_nodes(const document *d, int list, cmark_node *const **nodes)
+{
+	*nodes = NULL;
+	if (list < 0 || list > 2 || d->root == NULL)
+		return 0;
+	*nodes = d->filter_nodes[list];
+	return d->nfilter_nodes[list];
+}
+
+int luamodel_link_written(cmark_node *link)
+{
+	link_info *li = cmark_node_get_user_data(link);
+
+	return !(li && !li->from_source);   /* as push_node_list */
+}
+
+const char *luamodel_plain(luamodel_reader *r, cmark_node *n, size_t *len)
+{
+	r->m.text.len = 0;
+	if (r->m.text.data)
+		r->m.text.data[0] = '\0';   /* a text of nothing is "" */
+	plain_text(n, &r->m.text);
+	*len = r->m.text.len;
+	return r->m.text.data ? r->m.text.data : "";
+}
+
+void luamodel_where(luamodel_reader *r, const document *d, cmark_node *n,
+    int *line, int *col)
+{
+	link_info *li = cmark_node_get_type(n) == CMARK_NODE_LINK ?
+	    cmark_node_get_user_data(n) : NULL;
+
+	if (li && li->line > 0) {   /* as push_link */
+		*line = li->line;
+		*col = li->col;
+	} else
+		node_pos(d, n, line, col, &r->m);
+}
+
+int luamodel_heading_like(cmark_node *p)
+{
+	return heading_like(p);
+}
+
+size_t luamodel_texts(luamodel_reader *r, const document *d, buf *text,
+    luamodel_span **spans)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+	size_t k = 0, cap = 0;
+	luamodel_span *v = NULL;
+
+	text->len = 0;
+	if (text->data)
+		text->data[0] = '\0';
+	*spans = NULL;
+	if (d->root == NULL)
+		return 0;
+	it = cmark_iter_new(d->root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {   /* as doc_texts */
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *lit;
+
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(n) != CMARK_NODE_TEXT)
+			continue;
+		lit = cmark_node_get_literal(n);
+		if (k == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		if (k > 0)
+			buf_putc(text, '\n');
+		v[k].start = text->len;
+		node_pos(d, n, &v[k].line, &v[k].col, &r->m);
+		buf_puts(text, lit ? lit : "");
+		k++;
+	}
+	cmark_iter_free(it);
+	*spans = v;
+	return k;
+}

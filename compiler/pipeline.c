@@ -1148,6 +1148,17 @@ keep_outside(void *ctx, const diagnostic *d)
  * again over every document, so the findings are a full run's.  Not
  * for editions (extends.c remaps the documents' lines afterwards).
  */
+/* --timings: how many shipped filters ran as their C mirrors. */
+static void
+say_mirrored(const pipeline *pl)
+{
+	size_t mirrored, shipped = filters_last_shipped(&mirrored);
+
+	if (pl->o.timings)
+		fprintf(stderr, "timing:   shipped filters run in C: %zu of "
+		    "%zu\n", mirrored, shipped);
+}
+
 static void
 run_filters(pipeline *pl, diag_set *ds)
 {
@@ -1159,6 +1170,7 @@ run_filters(pipeline *pl, diag_set *ds)
 	if (!pl->o.cache_out || pl->ed || ds != pl->ds || pl->fmemo ||
 	    !(pl->fmemo = incr_filters_begin(pl, pl->o.cache_out))) {
 		filters_run(pl->c, dir, ds, pl->jobs);
+		say_mirrored(pl);
 		free(dir);
 		return;
 	}
@@ -1173,6 +1185,7 @@ run_filters(pipeline *pl, diag_set *ds)
 		    t1 - t0, date_monotonic() - t1, m.local_docs,
 		    pl->c->ndocs, m.index_replay ?
 		    " (corpus-index filters replayed)" : "");
+	say_mirrored(pl);
 	if (!incr_filters_end(pl->fmemo, &m, ds)) {
 		drop_range r = { 0, m.local_first, m.local_end };
 		diag_filter(ds, keep_outside, &r);
