@@ -15,6 +15,8 @@
  * and memory.  What goes wrong is an html-template diagnostic at the
  * stylesheet's project-relative path and line.
  */
+#include <dirent.h>
+#include <stdatomic.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <pthread.h>
@@ -40,6 +42,7 @@
 
 #include "extends.h"
 #include "fsio.h"
+#include "htmlbody.h"
 #include "htmlxsl.h"
 #include "util.h"
 #include "xhtmlsave.h"
@@ -55,6 +58,9 @@ struct htmlxsl {
 	char *builtin_tpl;      /* realpath of <data>/templates/html */
 	char *data_root;        /* realpath of the data folder */
 	xsltSecurityPrefsPtr sec;
+	int c_body;             /* pc:body-in-c(): no stylesheet of the
+	                           project's own, so bodies may be htmlbody.c's */
+	atomic_size_t bodies, c_bodies;   /* pc:body-in-c() asked, said yes */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1095,6 +1101,124 @@ xf_col_width(xmlXPathParserContextPtr ctxt, int nargs)
 }
 
 /* ------------------------------------------------------------------ */
+/* pc:body: a document page's body in C (htmlbody.c)                     */
+
+static double
+body_ref_index(xsltTransformContextPtr tctxt, xmlNodePtr node)
+{
+	pc_state *ps = tctxt ? xsltGetExtData(tctxt, PC_NS) : NULL;
+	ref_index *ri;
+	ref_num key, *hit;
+
+	if (ps == NULL || node == NULL || node->doc == NULL)
+		return 1;
+	ri = &ps->refs;   /* as xf_ref_index */
+	if (ri->doc != node->doc) {
+		free(ri->v);
+		memset(ri, 0, sizeof *ri);
+		ref_index_build(ri, node->doc);
+	}
+	key.node = node;
+	hit = bsearch(&key, ri->v, ri->n, sizeof *ri->v, ref_cmp);
+	return hit ? (double)hit->k : 1;
+}
+
+static char *
+body_col_width(xsltTransformContextPtr tctxt, xmlNodePtr table, long i)
+{
+	pc_state *ps = tctxt ? xsltGetExtData(tctxt, PC_NS) : NULL;
+	col_cache once = { 0 }, *cc;
+	char *w;
+
+	if (ps == NULL)
+		return xstrdup("");
+	cc = &ps->cols;   /* as xf_col_width */
+	if (table->doc != tctxt->initialContextDoc)
+		cc = &once;
+	else if (cc->table != table || cc->doc != table->doc)
+		col_cache_clear(cc);
+	if (cc->table == NULL)
+		col_shares(tctxt, table, cc);
+	w = xstrdup(i >= 1 && (size_t)i <= cc->n ? cc->width[i - 1] : "");
+	if (cc == &once)
+		col_cache_clear(&once);
+	return w;
+}
+
+static const htmlbody_fns body_fns = {
+	escape_href, tagfilter, body_ref_index, body_col_width
+};
+
+/* The body elements below the context node (select="body"). */
+static xmlNodePtr
+next_body(xmlNodePtr from)
+{
+	for (; from; from = from->next)
+		if (from->type == XML_ELEMENT_NODE && from->ns == NULL &&
+		    strcmp((const char *)from->name, "body") == 0)
+			return from;
+	return NULL;
+}
+
+/* pc:body-in-c(): whether the context node's bodies may be rendered by
+ * <pc:body/> — the engine's templates are all the shipped ones (a
+ * project's own stylesheet may redefine any template of mode body), and
+ * every body holds only what htmlbody.c knows.  Else the page applies
+ * body.xsl's templates, as it always did. */
+static void
+xf_body_in_c(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlNodePtr n = ctxt->context->node, b;
+	int yes = cur_engine && cur_engine->c_body && n != NULL;
+
+	if (nargs != 0) {
+		xmlXPathSetArityError(ctxt);
+		return;
+	}
+	for (b = yes ? next_body(n->children) : NULL; b && yes;
+	    b = next_body(b->next))
+		yes = htmlbody_known(b);
+	if (cur_engine) {
+		htmlxsl *e = (htmlxsl *)cur_engine;   /* its counters only */
+		atomic_fetch_add(&e->bodies, 1);
+		if (yes)
+			atomic_fetch_add(&e->c_bodies, 1);
+	}
+	valuePush(ctxt, xmlXPathNewBoolean(yes));
+}
+
+/* <pc:body/>: apply-templates select="body" mode="body", in C. */
+static void
+xe_body(xsltTransformContextPtr ctxt, xmlNodePtr node, xmlNodePtr inst,
+    xsltElemPreCompPtr comp)
+{
+	xmlNodePtr b;
+
+	(void)inst;
+	(void)comp;
+	if (node == NULL || ctxt->insert == NULL)
+		return;
+	for (b = next_body(node->children); b; b = next_body(b->next))
+		htmlbody_render(ctxt, &body_fns, b, ctxt->insert);
+}
+
+/* Whether dir holds a stylesheet (*.xsl). */
+static int
+has_stylesheet(const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	int yes = 0;
+
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		return 0;
+	while (!yes && (e = readdir(d)) != NULL)
+		yes = str_has_suffix(e->d_name, ".xsl");
+	closedir(d);
+	return yes;
+}
+
+/* ------------------------------------------------------------------ */
 /* The engine                                                           */
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -1134,6 +1258,10 @@ engine_init(void)
 	    xf_ref_index);
 	xsltRegisterExtModuleFunction((const xmlChar *)"col-width", PC_NS,
 	    xf_col_width);
+	xsltRegisterExtModuleFunction((const xmlChar *)"body-in-c", PC_NS,
+	    xf_body_in_c);
+	xsltRegisterExtModuleElement((const xmlChar *)"body", PC_NS, NULL,
+	    xe_body);
 	xsltSetGenericErrorFunc(NULL, sink_error);
 	default_loader = xmlGetExternalEntityLoader();
 	xmlSetExternalEntityLoader(entity_loader);
@@ -1177,7 +1305,24 @@ htmlxsl_new(const char *project_dir, const char *data_dir)
 
 	sec = new_prefs();
 	e->sec = sec;
+	{
+		const char *env = getenv("POLICYC_XSLT_BODY");
+		size_t i;
+
+		e->c_body = !(env && *env && strcmp(env, "0") != 0) &&
+		    !has_stylesheet(e->project_tpl);
+		for (i = 0; i < e->ncore_tpl; i++)
+			if (has_stylesheet(e->core_tpl[i]))
+				e->c_body = 0;
+	}
 	return e;
+}
+
+size_t
+htmlxsl_bodies(const htmlxsl *e, size_t *in_c)
+{
+	*in_c = atomic_load(&((htmlxsl *)e)->c_bodies);
+	return atomic_load(&((htmlxsl *)e)->bodies);
 }
 
 void

@@ -42,6 +42,11 @@ xsltStylesheetPtr htmlxsl_load(htmlxsl *e, const char *name, diag_set *ds);
 char *htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
     const char **params, diag_set *ds, const char *file,
     const char *prefix, int xhtml, size_t nodes);
+/* How many page transforms of e asked pc:body-in-c() (the document
+ * pages), and of those how many had their body rendered in C, in
+ * *in_c (htmlbody.h; for --timings and the tests). */
+size_t htmlxsl_bodies(const htmlxsl *e, size_t *in_c);
+
 /* The number of doc's nodes and attributes. */
 size_t htmlxsl_size(xmlDocPtr doc);
 

@@ -9,6 +9,7 @@
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:pc="urn:policyc"
+    extension-element-prefixes="pc"
     exclude-result-prefixes="pc">
 
   <xsl:import href="layout.xsl"/>
@@ -252,7 +253,13 @@
         </xsl:if>
 
         <div class="doc-body prose">
-          <xsl:apply-templates select="body" mode="body"/>
+          <!-- the body: body.xsl's templates, or the same result made
+               in C (compiler/htmlbody.c) when no stylesheet is the
+               project's own -->
+          <xsl:choose>
+            <xsl:when test="pc:body-in-c()"><pc:body/></xsl:when>
+            <xsl:otherwise><xsl:apply-templates select="body" mode="body"/></xsl:otherwise>
+          </xsl:choose>
           <xsl:if test="footnotes/footnote">
             <h2 class="footnotes__heading" id="pc-footnotes">Notes</h2>
             <xsl:apply-templates select="footnotes" mode="body"/>

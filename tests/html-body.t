@@ -1,0 +1,158 @@
+#!/usr/bin/env perl
+# A document page's body made in C (compiler/htmlbody.c, the pc:body
+# element of the shipped document.xsl) is the one body.xsl's templates
+# make: every project is built twice with --outputs xml,html, once as it
+# runs by default and once with POLICYC_XSLT_BODY=1 (every body through
+# the templates), and every file of the two sites must be the same byte
+# for byte.  The projects: the bundled content/, every project under
+# tests/cases, tests/golden/project, each collection under
+# ../shared/corpora/ (copied into a project that says only `content: .`),
+# a generated corpus, and the GitHub Flavored Markdown spec's examples,
+# one document each (../shared/spec: every block and inline the body can
+# hold, raw HTML allowed and not).  --timings says how many bodies were
+# rendered in C: on the bundled content all of them, with the variable
+# none, or the comparison would compare the templates with themselves.
+use strict;
+use warnings;
+use File::Find;
+use File::Temp qw(tempdir);
+use FindBin;
+
+my $P = $ENV{POLICYC} or die "set POLICYC to the policyc binary\n";
+my @wrap = $ENV{POLICYC_WRAP} ? split(' ', $ENV{POLICYC_WRAP}) : ();
+my $root = "$FindBin::Bin/..";
+my $shared = $ENV{SHARED} // "$root/../shared";
+my $today = '2026-11-23';
+my $tmp = tempdir(CLEANUP => 1);
+
+my @limit = system('sh', '-c', 'command -v timeout >/dev/null') == 0
+    ? ('timeout', $ENV{TIMEOUT} // 300) : ();
+
+my $n = 0;
+sub ok {
+	my ($cond, $what, @diag) = @_;
+	$n++;
+	print(($cond ? "ok" : "not ok"), " $n - $what\n");
+	unless ($cond) { print STDERR "# $_\n" for map { split /\n/ } @diag; }
+	return $cond;
+}
+
+sub slurp {
+	my ($f) = @_;
+	open(my $fh, '<:raw', $f) or return '';
+	local $/;
+	my $s = <$fh>;
+	close $fh;
+	return $s // '';
+}
+
+# One build of dir into out; returns how many bodies were made in C of
+# how many.
+sub build {
+	my ($dir, $out, $xslt) = @_;
+	system('rm', '-rf', $out);
+	my $pid = fork() // die "fork: $!";
+	if (!$pid) {
+		if ($xslt) { $ENV{POLICYC_XSLT_BODY} = '1' } else { delete $ENV{POLICYC_XSLT_BODY} }
+		open(STDOUT, '>', "$tmp/out") or die;
+		open(STDERR, '>', "$tmp/err") or die;
+		exec(@limit, @wrap, $P, 'build', $dir, '-o', $out, '--today', $today,
+		    '--outputs', 'xml,html', '--no-cache', '--timings')
+		    or die "cannot run $P: $!";
+	}
+	waitpid($pid, 0);
+	my $err = slurp("$tmp/err");
+	return $err =~ /document bodies rendered in C: (\d+) of (\d+)/ ? ($1, $2) : (-1, -1);
+}
+
+sub same {
+	my ($name, $dir, $must_c) = @_;
+	my ($c, $of) = build($dir, "$tmp/c", 0);
+	my ($x) = build($dir, "$tmp/x", 1);
+	my $diff = `diff -r -x .policyc-cache '$tmp/x' '$tmp/c' 2>&1 | head -40`;
+	my $pages = `find '$tmp/c' -name '*.html' 2>/dev/null | wc -l` + 0;
+	if (!-d "$tmp/c" && !-d "$tmp/x") {   # a project that does not build
+		ok(1, "$name: no site either way");
+		return;
+	}
+	ok($diff eq '' && $pages > 0, "$name: the bodies made in C are the templates' ($c of $of in C, $pages pages)", $diff);
+	if ($must_c) {
+		ok($c == $of && $c > 0, "$name: every body was made in C", "$c of $of");
+		ok($x == 0, "$name: POLICYC_XSLT_BODY=1 makes them all with the templates", "$x in C");
+	}
+}
+
+same('content', "$root/content", 1);
+my @projects = (['tests/golden/project', "$root/tests/golden/project"]);
+my @cases;
+find({ no_chdir => 1, wanted => sub {
+	return unless -d $_ && -f "$_/policyc.yaml";
+	push @cases, $_;
+	$File::Find::prune = 1;
+} }, "$root/tests/cases");
+my %copied;
+sub case_dir {   # as in tests/cases.t
+	my ($dir) = @_;
+	return $dir unless -f "$dir/fifos";
+	my ($area, $name) = $dir =~ m{^(.*)/([^/]+)$};
+	unless ($copied{$area}) {
+		(my $leaf = $area) =~ s{^.*/tests/cases/?}{};
+		$leaf =~ s{/}{-}g;
+		$copied{$area} = "$tmp/area-$leaf";
+		system('cp', '-a', $area, $copied{$area}) == 0 or die "cp -a $area: $?\n";
+	}
+	my $d = "$copied{$area}/$name";
+	for my $f (split /\n/, slurp("$dir/fifos")) {
+		next unless $f =~ /\S/ && !-p "$d/$f";
+		system('mkfifo', "$d/$f") == 0 or die "mkfifo $d/$f: $?\n";
+	}
+	return $d;
+}
+for my $c (sort @cases) {
+	(my $name = $c) =~ s{^\Q$root\E/}{};
+	push @projects, [$name, case_dir($c)];
+}
+for my $c (sort glob("$shared/corpora/*")) {
+	next unless -d $c;
+	(my $name = $c) =~ s{^.*/}{corpora/};
+	(my $leaf = $name) =~ s{/}{-}g;
+	my $d = "$tmp/$leaf";
+	system('cp', '-R', $c, $d) == 0 or die "cp $c: $?";
+	open(my $fh, '>', "$d/policyc.yaml") or die;
+	print $fh "title: $leaf\ncontent: .\n";
+	close $fh;
+	push @projects, [$name, $d];
+}
+same(@$_) for @projects;
+
+# a generated corpus
+my $gen = "$shared/bench/gen-corpus";
+if (-f $gen) {
+	system("python3 '$gen' 200 '$tmp/gen' >/dev/null") == 0 or die "gen-corpus: $?";
+	same('generated, 200 documents', "$tmp/gen", 1);
+}
+
+# the GFM spec's examples, one document each, raw HTML allowed in one
+# project and not in the other
+for my $raw ('false', 'true') {
+	my $d = "$tmp/spec-$raw";
+	mkdir $d; mkdir "$d/policies";
+	open(my $y, '>', "$d/policyc.yaml") or die;
+	print $y "title: GFM spec examples\nallow-html: $raw\nrules: { meta-required: off }\n";
+	close $y;
+	my $k = 0;
+	for my $f ("$shared/spec/spec.txt", "$shared/spec/extensions.txt") {
+		my $text = slurp($f);
+		while ($text =~ /^`{32} example[^\n]*\n(.*?)^\.\n/msg) {
+			(my $md = $1) =~ s/\x{2192}|\xe2\x86\x92/\t/g;
+			$k++;
+			open(my $m, '>:raw', sprintf("%s/policies/ex-%04d.md", $d, $k)) or die;
+			print $m "---\ntitle: Example $k\nowner: Test\nreview: 2030-01-01\n---\n\n$md";
+			close $m;
+		}
+	}
+	if ($k > 0) {
+		same("GFM spec examples ($k), raw HTML " . ($raw eq 'true' ? 'allowed' : 'escaped'), $d, $raw eq 'false');
+	}
+}
+print "1..$n\n";
