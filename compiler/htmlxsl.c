@@ -854,33 +854,17 @@ pc_module_free(xsltTransformContextPtr ctxt, const xmlChar *uri, void *data)
 	}
 }
 
+static double body_ref_index(xsltTransformContextPtr tctxt, xmlNodePtr node);
+
 static void
 xf_ref_index(xmlXPathParserContextPtr ctxt, int nargs)
 {
-	xsltTransformContextPtr tctxt = xsltXPathGetTransformContext(ctxt);
-	xmlNodePtr node = ctxt->context->node;
-	pc_state *ps;
-	ref_index *ri;
-	ref_num key, *hit;
-
 	if (nargs != 0) {
 		xmlXPathSetArityError(ctxt);
 		return;
 	}
-	ps = tctxt ? xsltGetExtData(tctxt, PC_NS) : NULL;
-	if (ps == NULL || node == NULL || node->doc == NULL) {
-		valuePush(ctxt, xmlXPathNewFloat(1));
-		return;
-	}
-	ri = &ps->refs;
-	if (ri->doc != node->doc) {
-		free(ri->v);
-		memset(ri, 0, sizeof *ri);
-		ref_index_build(ri, node->doc);
-	}
-	key.node = node;
-	hit = bsearch(&key, ri->v, ri->n, sizeof *ri->v, ref_cmp);
-	valuePush(ctxt, xmlXPathNewFloat(hit ? (double)hit->k : 1));
+	valuePush(ctxt, xmlXPathNewFloat(body_ref_index(
+	    xsltXPathGetTransformContext(ctxt), ctxt->context->node)));
 }
 
 /* string-length(normalize-space(n)): characters of n's text with XML
@@ -1055,14 +1039,16 @@ col_shares(xsltTransformContextPtr tctxt, xmlNodePtr table, col_cache *cc)
 	free(w);
 }
 
+static char *body_col_width(xsltTransformContextPtr tctxt, xmlNodePtr table,
+    long i);
+
 static void
 xf_col_width(xmlXPathParserContextPtr ctxt, int nargs)
 {
 	xsltTransformContextPtr tctxt = xsltXPathGetTransformContext(ctxt);
 	xmlNodeSetPtr set;
 	xmlNodePtr table = NULL;
-	pc_state *ps;
-	col_cache once = { 0 }, *cc;
+	char *w;
 	double i;
 
 	if (nargs != 2) {
@@ -1078,31 +1064,21 @@ xf_col_width(xmlXPathParserContextPtr ctxt, int nargs)
 	if (set && set->nodeNr > 0)
 		table = set->nodeTab[0];
 	xmlXPathFreeNodeSet(set);
-	ps = tctxt ? xsltGetExtData(tctxt, PC_NS) : NULL;
-	if (table == NULL || table->type != XML_ELEMENT_NODE || ps == NULL) {
+	if (table == NULL || table->type != XML_ELEMENT_NODE ||
+	    !(i >= 1 && i <= 1e9) || i != (double)(long)i) {
 		valuePush(ctxt, xmlXPathNewCString(""));
 		return;
 	}
-	/* Kept for the transform's own input only: a temporary tree's node
-	 * may be freed and its address given to another. */
-	cc = &ps->cols;
-	if (table->doc != tctxt->initialContextDoc)
-		cc = &once;
-	else if (cc->table != table || cc->doc != table->doc)
-		col_cache_clear(cc);
-	if (cc->table == NULL)
-		col_shares(tctxt, table, cc);
-	if (i >= 1 && i <= (double)cc->n && i == (double)(size_t)i)
-		valuePush(ctxt, xmlXPathNewCString(cc->width[(size_t)i - 1]));
-	else
-		valuePush(ctxt, xmlXPathNewCString(""));
-	if (cc == &once)
-		col_cache_clear(&once);
+	w = body_col_width(tctxt, table, (long)i);
+	valuePush(ctxt, xmlXPathNewCString(w));
+	free(w);
 }
 
 /* ------------------------------------------------------------------ */
 /* pc:body: a document page's body in C (htmlbody.c)                     */
 
+/* pc:ref-index() of node (1 when nothing says otherwise): for the
+ * XPath function and for htmlbody.c. */
 static double
 body_ref_index(xsltTransformContextPtr tctxt, xmlNodePtr node)
 {
@@ -1112,7 +1088,7 @@ body_ref_index(xsltTransformContextPtr tctxt, xmlNodePtr node)
 
 	if (ps == NULL || node == NULL || node->doc == NULL)
 		return 1;
-	ri = &ps->refs;   /* as xf_ref_index */
+	ri = &ps->refs;
 	if (ri->doc != node->doc) {
 		free(ri->v);
 		memset(ri, 0, sizeof *ri);
@@ -1123,6 +1099,10 @@ body_ref_index(xsltTransformContextPtr tctxt, xmlNodePtr node)
 	return hit ? (double)hit->k : 1;
 }
 
+/* pc:col-width(table, i), newly allocated: for the XPath function and
+ * for htmlbody.c.  The shares are kept for the transform's own input
+ * only: a temporary tree's node may be freed and its address given to
+ * another. */
 static char *
 body_col_width(xsltTransformContextPtr tctxt, xmlNodePtr table, long i)
 {
@@ -1132,7 +1112,7 @@ body_col_width(xsltTransformContextPtr tctxt, xmlNodePtr table, long i)
 
 	if (ps == NULL)
 		return xstrdup("");
-	cc = &ps->cols;   /* as xf_col_width */
+	cc = &ps->cols;
 	if (table->doc != tctxt->initialContextDoc)
 		cc = &once;
 	else if (cc->table != table || cc->doc != table->doc)

@@ -14,9 +14,10 @@
 # or the comparison would compare the Lua with itself.
 use strict;
 use warnings;
-use File::Find;
 use File::Temp qw(tempdir);
 use FindBin;
+use lib $FindBin::Bin;
+use TestProjects qw(case_and_corpus_projects);
 
 my $P = $ENV{POLICYC} or die "set POLICYC to the policyc binary\n";
 my @wrap = $ENV{POLICYC_WRAP} ? split(' ', $ENV{POLICYC_WRAP}) : ();
@@ -86,45 +87,7 @@ sub same {
 
 same('content', "$root/content", 1);
 my @projects = (['tests/golden/project', "$root/tests/golden/project"]);
-my @cases;
-find({ no_chdir => 1, wanted => sub {
-	return unless -d $_ && -f "$_/policyc.yaml";
-	push @cases, $_;
-	$File::Find::prune = 1;
-} }, "$root/tests/cases");
-my %copied;
-sub case_dir {   # as in tests/cases.t
-	my ($dir) = @_;
-	return $dir unless -f "$dir/fifos";
-	my ($area, $name) = $dir =~ m{^(.*)/([^/]+)$};
-	unless ($copied{$area}) {
-		(my $leaf = $area) =~ s{^.*/tests/cases/?}{};
-		$leaf =~ s{/}{-}g;
-		$copied{$area} = "$tmp/area-$leaf";
-		system('cp', '-a', $area, $copied{$area}) == 0 or die "cp -a $area: $?\n";
-	}
-	my $d = "$copied{$area}/$name";
-	for my $f (split /\n/, slurp("$dir/fifos")) {
-		next unless $f =~ /\S/ && !-p "$d/$f";
-		system('mkfifo', "$d/$f") == 0 or die "mkfifo $d/$f: $?\n";
-	}
-	return $d;
-}
-for my $c (sort @cases) {
-	(my $name = $c) =~ s{^\Q$root\E/}{};
-	push @projects, [$name, case_dir($c)];
-}
-for my $c (sort glob("$shared/corpora/*")) {
-	next unless -d $c;
-	(my $name = $c) =~ s{^.*/}{corpora/};
-	(my $leaf = $name) =~ s{/}{-}g;
-	my $d = "$tmp/$leaf";
-	system('cp', '-R', $c, $d) == 0 or die "cp $c: $?";
-	open(my $fh, '>', "$d/policyc.yaml") or die;
-	print $fh "title: $leaf\ncontent: .\n";
-	close $fh;
-	push @projects, [$name, $d];
-}
+push @projects, case_and_corpus_projects($root, $shared, $tmp);
 same(@$_) for @projects;
 
 # a generated corpus: many documents, every rule's common case
