@@ -163,23 +163,6 @@ typedef struct {
 	found_list *docs;             /* per document */
 } run_ctx;
 
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list aq;
-	int n;
-	char *s;
-
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		n = 0;
-	s = xmalloc((size_t)n + 1);
-	if (vsnprintf(s, (size_t)n + 1, fmt, ap) < 0)
-		s[0] = '\0';
-	return s;
-}
-
 static void vreport(cf_ctx *x, const char *file, const char *rule, int line,
     int col, const char *fmt, va_list ap)
 {
@@ -196,7 +179,7 @@ static void vreport(cf_ctx *x, const char *file, const char *rule, int line,
 	g->file = file;
 	g->line = line;
 	g->col = col;
-	g->msg = vformat(fmt, ap);
+	g->msg = xvasprintf(fmt, ap);
 }
 
 void cf_report(cf_ctx *x, const char *rule, int line, int col,

@@ -180,6 +180,20 @@ static void node_pos(const document *d, cmark_node *n, int *line, int *col,
 	nodepos_of(d, n, line, col, &m->pos);
 }
 
+/* Where a link starts: where the link pass says it was written, else
+ * its node's position (doc.links and luamodel_where alike). */
+static void link_pos(const document *d, cmark_node *n, int *line, int *col,
+    posmemo *m)
+{
+	link_info *li = cmark_node_get_user_data(n);
+
+	if (li && li->line > 0) {
+		*line = li->line;
+		*col = li->col;
+	} else
+		node_pos(d, n, line, col, m);
+}
+
 /* Pushes {href, text, target, anchor, kind, wiki, generated, line,
  * column} for a link node. [-0, +1, m] */
 static void push_link(lua_State *L, const document *d, cmark_node *n,
@@ -205,11 +219,7 @@ static void push_link(lua_State *L, const document *d, cmark_node *n,
 	lua_setfield(L, -2, "wiki");
 	lua_pushboolean(L, li && !li->from_source);
 	lua_setfield(L, -2, "generated");
-	if (li && li->line > 0) {
-		line = li->line;
-		col = li->col;
-	} else
-		node_pos(d, n, &line, &col, m);
+	link_pos(d, n, &line, &col, m);
 	set_int(L, "line", line);
 	set_int(L, "column", col);
 }
@@ -304,6 +314,7 @@ static void push_text_node(lua_State *L, const document *d, cmark_node *n,
 typedef struct {
 	cmark_iter *it;
 	posmemo m;
+	luamodel_span *spans;   /* doc:texts() */
 } walkstate;
 
 static const char WALK_META[] = "policyc.walkstate";
@@ -316,6 +327,8 @@ static int walkstate_gc(lua_State *L)
 	if (w->it)
 		cmark_iter_free(w->it);
 	w->it = NULL;
+	free(w->spans);
+	w->spans = NULL;
 	memo_free(&w->m);
 	memo_init(&w->m);
 	return 0;
@@ -327,6 +340,7 @@ static walkstate *walkstate_new(lua_State *L, cmark_node *root)
 	walkstate *w = lua_newuserdatauv(L, sizeof *w, 0);
 
 	w->it = NULL;
+	w->spans = NULL;
 	memo_init(&w->m);
 	if (luaL_newmetatable(L, WALK_META)) {
 		lua_pushcfunction(L, walkstate_gc);
@@ -437,8 +451,7 @@ static void push_node_list(lua_State *L, const document *d, cmark_node_type t)
 		cmark_node *n = d->filter_nodes[k][j];
 
 		if (t == CMARK_NODE_LINK) {
-			link_info *li = cmark_node_get_user_data(n);
-			if (li && !li->from_source)
+			if (!luamodel_link_written(n))
 				continue;   /* made by a pass, not written */
 			push_link(L, d, n, &w->m);
 		} else if (t == CMARK_NODE_IMAGE)
@@ -549,6 +562,9 @@ static int doc_walk(lua_State *L)
 	return 0;
 }
 
+static size_t texts_of(posmemo *m, const document *d, buf *text,
+    luamodel_span **spans);
+
 /* doc:texts() -> text, starts, lines, columns [-0, +4, e]: the body's
  * Text nodes (as doc:walk gives them to Text, so never code) joined by
  * "\n" into one string, and for the k-th node where it starts in that
@@ -561,61 +577,28 @@ static int doc_walk(lua_State *L)
 static int doc_texts(lua_State *L)
 {
 	const document *d = lua_touserdata(L, lua_upvalueindex(1));
-	luaL_Buffer b;
 	walkstate *w;
-	cmark_event_type ev;
-	lua_Integer k = 0, pos = 1;
-	int ws, tstarts, tlines, tcols;
+	size_t n, k;
 
 	lua_settop(L, 0);
-	lua_newtable(L);
-	tstarts = lua_gettop(L);
-	lua_newtable(L);
-	tlines = lua_gettop(L);
-	lua_newtable(L);
-	tcols = lua_gettop(L);
-	lazy_tree(d);
-	if (d->root == NULL) {
-		lua_pushliteral(L, "");
-		lua_insert(L, 1);
-		return 4;
+	lazy_tree(d);   /* no Lua runs during the walk: nothing to pin */
+	w = walkstate_new(L, NULL);   /* frees the spans on an error */
+	n = texts_of(&w->m, d, &w->m.text, &w->spans);
+	lua_pushlstring(L, w->m.text.data ? w->m.text.data : "",
+	    w->m.text.len);
+	lua_createtable(L, (int)n, 0);
+	lua_createtable(L, (int)n, 0);
+	lua_createtable(L, (int)n, 0);
+	for (k = 0; k < n; k++) {
+		lua_pushinteger(L, (lua_Integer)w->spans[k].start + 1);
+		lua_rawseti(L, 3, (lua_Integer)k + 1);
+		lua_pushinteger(L, w->spans[k].line);
+		lua_rawseti(L, 4, (lua_Integer)k + 1);
+		lua_pushinteger(L, w->spans[k].col);
+		lua_rawseti(L, 5, (lua_Integer)k + 1);
 	}
-	if (lazy_pins)
-		lazy_pins[d->index]++;
-	w = walkstate_new(L, d->root);
-	ws = lua_gettop(L);
-	luaL_buffinit(L, &b);
-	while ((ev = cmark_iter_next(w->it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(w->it);
-		const char *lit;
-		size_t len;
-		int line, col;
-
-		if (ev != CMARK_EVENT_ENTER ||
-		    cmark_node_get_type(n) != CMARK_NODE_TEXT)
-			continue;
-		lit = cmark_node_get_literal(n);
-		len = lit ? strlen(lit) : 0;
-		node_pos(d, n, &line, &col, &w->m);
-		if (k > 0)
-			luaL_addchar(&b, '\n');
-		luaL_addlstring(&b, lit ? lit : "", len);
-		k++;
-		/* the buffer may sit on the stack: the lists are below it */
-		lua_pushinteger(L, pos);
-		lua_rawseti(L, tstarts, k);
-		lua_pushinteger(L, line);
-		lua_rawseti(L, tlines, k);
-		lua_pushinteger(L, col);
-		lua_rawseti(L, tcols, k);
-		pos += (lua_Integer)len + 1;
-	}
-	luaL_pushresult(&b);
-	walkstate_end(L, ws);
-	lua_replace(L, ws);     /* the text where the walkstate was */
-	if (lazy_pins)
-		lazy_pins[d->index]--;
-	lua_insert(L, 1);       /* text, starts, lines, columns */
+	walkstate_end(L, 1);
+	lua_remove(L, 1);       /* text, starts, lines, columns */
 	return 4;
 }
 
@@ -915,7 +898,7 @@ int luamodel_link_written(cmark_node *link)
 {
 	link_info *li = cmark_node_get_user_data(link);
 
-	return !(li && !li->from_source);   /* as push_node_list */
+	return !(li && !li->from_source);
 }
 
 const char *luamodel_plain(luamodel_reader *r, cmark_node *n, size_t *len)
@@ -931,13 +914,9 @@ const char *luamodel_plain(luamodel_reader *r, cmark_node *n, size_t *len)
 void luamodel_where(luamodel_reader *r, const document *d, cmark_node *n,
     int *line, int *col)
 {
-	link_info *li = cmark_node_get_type(n) == CMARK_NODE_LINK ?
-	    cmark_node_get_user_data(n) : NULL;
-
-	if (li && li->line > 0) {   /* as push_link */
-		*line = li->line;
-		*col = li->col;
-	} else
+	if (cmark_node_get_type(n) == CMARK_NODE_LINK)
+		link_pos(d, n, line, col, &r->m);
+	else
 		node_pos(d, n, line, col, &r->m);
 }
 
@@ -946,7 +925,10 @@ int luamodel_heading_like(cmark_node *p)
 	return heading_like(p);
 }
 
-size_t luamodel_texts(luamodel_reader *r, const document *d, buf *text,
+/* The walk of doc:texts() and luamodel_texts: the body's Text nodes
+ * joined by "\n" into text, and where each starts (from 0), its line
+ * and column in *spans (caller frees). */
+static size_t texts_of(posmemo *m, const document *d, buf *text,
     luamodel_span **spans)
 {
 	cmark_iter *it;
@@ -961,7 +943,7 @@ size_t luamodel_texts(luamodel_reader *r, const document *d, buf *text,
 	if (d->root == NULL)
 		return 0;
 	it = cmark_iter_new(d->root);
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {   /* as doc_texts */
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		const char *lit;
 
@@ -976,11 +958,17 @@ size_t luamodel_texts(luamodel_reader *r, const document *d, buf *text,
 		if (k > 0)
 			buf_putc(text, '\n');
 		v[k].start = text->len;
-		node_pos(d, n, &v[k].line, &v[k].col, &r->m);
+		node_pos(d, n, &v[k].line, &v[k].col, m);
 		buf_puts(text, lit ? lit : "");
 		k++;
 	}
 	cmark_iter_free(it);
 	*spans = v;
 	return k;
+}
+
+size_t luamodel_texts(luamodel_reader *r, const document *d, buf *text,
+    luamodel_span **spans)
+{
+	return texts_of(&r->m, d, text, spans);
 }

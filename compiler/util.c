@@ -67,28 +67,35 @@ xstrndup(const char *s, size_t n)
 }
 
 char *
-xasprintf(const char *fmt, ...)
+xvasprintf(const char *fmt, va_list ap)
 {
 	buf b;
-	va_list ap;
+	va_list aq;
+	int n;
 
 	buf_init(&b);
-	va_start(ap, fmt);
-	{
-		va_list aq;
-		int n;
-		va_copy(aq, ap);
-		n = vsnprintf(NULL, 0, fmt, aq);
-		va_end(aq);
-		if (n > 0) {
-			b.data = xrealloc(b.data, (size_t)n + 1);
-			b.cap = (size_t)n + 1;
-			vsnprintf(b.data, b.cap, fmt, ap);
-			b.len = (size_t)n;
-		}
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n > 0) {
+		b.data = xrealloc(b.data, (size_t)n + 1);
+		b.cap = (size_t)n + 1;
+		vsnprintf(b.data, b.cap, fmt, ap);
+		b.len = (size_t)n;
 	}
-	va_end(ap);
 	return buf_detach(&b);
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 void

@@ -25,6 +25,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a newly allocated formatted string; caller frees. */
 char *xasprintf(const char *fmt, ...) PC_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) PC_PRINTF(1, 0);
 
 /* A growable NUL-terminated byte buffer.  buf_detach hands the bytes to the
  * caller (who frees them) and leaves the buffer empty. */

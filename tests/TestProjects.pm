@@ -11,8 +11,9 @@ use strict;
 use warnings;
 use File::Find;
 use Exporter 'import';
-our @EXPORT_OK = ('case_and_corpus_projects');
+our @EXPORT_OK = ('case_and_corpus_projects', 'slurp');
 
+# A file's bytes, or '' when it cannot be read.
 sub slurp {
 	my ($f) = @_;
 	open(my $fh, '<:raw', $f) or return '';

@@ -17,7 +17,7 @@ use warnings;
 use File::Temp qw(tempdir);
 use FindBin;
 use lib $FindBin::Bin;
-use TestProjects qw(case_and_corpus_projects);
+use TestProjects qw(case_and_corpus_projects slurp);
 
 my $P = $ENV{POLICYC} or die "set POLICYC to the policyc binary\n";
 my @wrap = $ENV{POLICYC_WRAP} ? split(' ', $ENV{POLICYC_WRAP}) : ();
@@ -38,14 +38,6 @@ sub ok {
 	return $cond;
 }
 
-sub slurp {
-	my ($f) = @_;
-	open(my $fh, '<:raw', $f) or return '';
-	local $/;
-	my $s = <$fh>;
-	close $fh;
-	return $s // '';
-}
 
 # One check of dir; returns its standard output and how many shipped
 # filters ran in C of how many.
