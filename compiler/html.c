@@ -832,8 +832,11 @@ html_render(const backend_input *in)
 		xsltFreeStylesheet(j.page);
 	if (in->timings) {
 		size_t c_bodies, bodies = htmlxsl_bodies(j.xsl, &c_bodies);
+		size_t c_pages, pages = htmlxsl_pages(j.xsl, &c_pages);
 		fprintf(stderr, "timing:   document bodies rendered in C: "
 		    "%zu of %zu\n", c_bodies, bodies);
+		fprintf(stderr, "timing:   document pages made in C: "
+		    "%zu of %zu\n", c_pages, pages);
 	}
 	htmlxsl_free(j.xsl);
 	diag_free(j.judged);

@@ -77,7 +77,7 @@ static int xml_space(unsigned char c)
 }
 
 /* normalize-space(s), newly allocated. */
-static char *normalize(const char *s)
+char *htmlbody_normalize(const char *s)
 {
 	size_t n = strlen(s), k = 0;
 	char *o = xmalloc(n + 1);
@@ -119,7 +119,7 @@ static char *norm_value(xmlNodePtr n)
 	if (n == NULL)
 		return xstrdup("");
 	v = xmlNodeGetContent(n);
-	r = normalize(v ? (const char *)v : "");
+	r = htmlbody_normalize(v ? (const char *)v : "");
 	xmlFree(v);
 	return r;
 }
@@ -380,7 +380,7 @@ static void codeblock(run *r, xmlNodePtr n, xmlNodePtr out)
 	for (p = raw; *p; p++)   /* translate(@info, '&#9;', ' ') */
 		if (*p == '\t')
 			*p = ' ';
-	info = normalize(raw);
+	info = htmlbody_normalize(raw);
 	if (*info) {
 		char *cls;
 
@@ -565,7 +565,7 @@ static int named_image_below(xmlNodePtr n)
 			continue;
 		if (named(c, "image")) {
 			xmlChar *spare;
-			char *alt = normalize(sattr(c, "alt", &spare));
+			char *alt = htmlbody_normalize(sattr(c, "alt", &spare));
 			int yes = *alt != '\0';
 
 			free(alt);
@@ -710,7 +710,7 @@ static void term(run *r, xmlNodePtr n, xmlNodePtr out)
 	if (*title == '\0' && *def != '\0')
 		at(a, "title", def);
 	else {
-		char *nt = normalize(title);
+		char *nt = htmlbody_normalize(title);
 		if (*nt)
 			at(a, "title", nt);
 		free(nt);
@@ -943,21 +943,101 @@ int htmlbody_known(xmlNodePtr body)
 	return named(body, "body") && known_below(body, 0);
 }
 
-void htmlbody_render(xsltTransformContextPtr ctxt, const htmlbody_fns *fns,
-    xmlNodePtr body, xmlNodePtr parent)
+int htmlbody_footnotes_known(xmlNodePtr footnotes)
+{
+	xmlNodePtr c;
+
+	if (!named(footnotes, "footnotes"))
+		return 0;
+	for (c = footnotes->children; c; c = c->next) {
+		if (c->type == XML_ENTITY_REF_NODE ||
+		    c->type == XML_XINCLUDE_START)
+			return 0;
+		if (c->type == XML_ELEMENT_NODE &&
+		    (!named(c, "footnote") || !known_below(c, 1)))
+			return 0;
+	}
+	return 1;
+}
+
+/* footnotes and footnote in mode body (outside the body: the page's
+ * notes under their heading) */
+static void footnotes(run *r, xmlNodePtr n, xmlNodePtr out)
+{
+	xmlNodePtr sec, ol, c;
+	xmlChar *spare;
+
+	if (first_named(n, "footnote") == NULL)
+		return;
+	sec = el(r, out, "section");
+	at(sec, "class", "footnotes");
+	at(sec, "aria-label", "Footnotes");
+	nl(r, sec);
+	ol = el(r, sec, "ol");
+	nl(r, ol);
+	for (c = n->children; c; c = c->next) {
+		xmlNodePtr li, p, a;
+		char *v;
+		const char *num;
+
+		if (!named(c, "footnote"))
+			continue;
+		num = sattr(c, "n", &spare);
+		li = el(r, ol, "li");
+		v = xasprintf("fn-%s", num);
+		at(li, "id", v);
+		free(v);
+		nl(r, li);
+		children(r, c, li);
+		p = el(r, li, "p");
+		at(p, "class", "footnote-back");
+		a = el(r, p, "a");
+		v = xasprintf("#fnref-%s", num);
+		at(a, "href", v);
+		free(v);
+		at(a, "class", "footnote-backref");
+		v = xasprintf("Back to reference %s", num);
+		at(a, "aria-label", v);
+		free(v);
+		text(r, a, "\xe2\x86\xa9");
+		nl(r, ol);
+		xmlFree(spare);
+	}
+	nl(r, sec);
+	nl(r, out);
+}
+
+/* Renders body (a body, or with notes set a footnotes element). */
+static void render(xsltTransformContextPtr ctxt, const htmlbody_fns *fns,
+    xmlNodePtr n, xmlNodePtr parent, int notes)
 {
 	run r;
 	xmlChar *spare = NULL;
-	xmlNodePtr top = xmlDocGetRootElement(body->doc);
+	xmlNodePtr top = xmlDocGetRootElement(n->doc);
 
 	memset(&r, 0, sizeof r);
 	r.ctxt = ctxt;
 	r.fns = fns;
 	r.out = ctxt->output;
 	r.root = top ? sattr(top, "root", &spare) : "";   /* $pc-root */
-	make_keys(&r, body->doc);
-	apply(&r, body, parent);
+	make_keys(&r, n->doc);
+	if (notes)
+		footnotes(&r, n, parent);
+	else
+		apply(&r, n, parent);
 	xmlHashFree(r.terms, free_list);
 	xmlHashFree(r.notes, NULL);
 	xmlFree(spare);
+}
+
+void htmlbody_render(xsltTransformContextPtr ctxt, const htmlbody_fns *fns,
+    xmlNodePtr body, xmlNodePtr parent)
+{
+	render(ctxt, fns, body, parent, 0);
+}
+
+void htmlbody_render_footnotes(xsltTransformContextPtr ctxt,
+    const htmlbody_fns *fns, xmlNodePtr footnotes, xmlNodePtr parent)
+{
+	render(ctxt, fns, footnotes, parent, 1);
 }

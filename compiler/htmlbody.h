@@ -34,4 +34,16 @@ int htmlbody_known(xmlNodePtr body);
 void htmlbody_render(xsltTransformContextPtr ctxt, const htmlbody_fns *fns,
     xmlNodePtr body, xmlNodePtr parent);
 
+/* 1 when footnotes (the page's /document/footnotes) holds only footnote
+ * elements of what the C renders. */
+int htmlbody_footnotes_known(xmlNodePtr footnotes);
+
+/* Appends footnotes' HTML (body.xsl's template for footnotes in mode
+ * "body") to parent. */
+void htmlbody_render_footnotes(xsltTransformContextPtr ctxt,
+    const htmlbody_fns *fns, xmlNodePtr footnotes, xmlNodePtr parent);
+
+/* normalize-space(s), newly allocated. */
+char *htmlbody_normalize(const char *s);
+
 #endif

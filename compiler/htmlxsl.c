@@ -42,7 +42,9 @@
 
 #include "extends.h"
 #include "fsio.h"
+#include "digest.h"
 #include "htmlbody.h"
+#include "htmlpage.h"
 #include "htmlxsl.h"
 #include "util.h"
 #include "xhtmlsave.h"
@@ -58,9 +60,12 @@ struct htmlxsl {
 	char *builtin_tpl;      /* realpath of <data>/templates/html */
 	char *data_root;        /* realpath of the data folder */
 	xsltSecurityPrefsPtr sec;
+	int c_page;             /* pc:page-in-c(): c_body, and the shipped
+	                           stylesheets htmlpage.c was written from */
 	int c_body;             /* pc:body-in-c(): no stylesheet of the
 	                           project's own, so bodies may be htmlbody.c's */
 	atomic_size_t bodies, c_bodies;   /* pc:body-in-c() asked, said yes */
+	atomic_size_t pages, c_pages;     /* pc:page-in-c() asked, said yes */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1182,6 +1187,76 @@ xe_body(xsltTransformContextPtr ctxt, xmlNodePtr node, xmlNodePtr inst,
 		htmlbody_render(ctxt, &body_fns, b, ctxt->insert);
 }
 
+/* pc:page-in-c(): whether the input document's whole page may be made
+ * by <pc:page/> (htmlpage.c) — the engine's templates are the shipped
+ * ones as htmlpage.c was written from them, and the page holds only
+ * what it knows.  Else document.xsl's templates make it. */
+static void
+xf_page_in_c(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlNodePtr n = ctxt->context->node;
+	int yes = cur_engine && cur_engine->c_page && n != NULL &&
+	    n->doc != NULL && htmlpage_known(xmlDocGetRootElement(n->doc));
+
+	if (nargs != 0) {
+		xmlXPathSetArityError(ctxt);
+		return;
+	}
+	if (cur_engine) {
+		htmlxsl *e = (htmlxsl *)cur_engine;   /* its counters only */
+		atomic_fetch_add(&e->pages, 1);
+		if (yes) {
+			atomic_fetch_add(&e->c_pages, 1);
+			/* its body is made in C too */
+			atomic_fetch_add(&e->bodies, 1);
+			atomic_fetch_add(&e->c_bodies, 1);
+		}
+	}
+	valuePush(ctxt, xmlXPathNewBoolean(yes));
+}
+
+/* <pc:page/>: the document's page, in C. */
+static void
+xe_page(xsltTransformContextPtr ctxt, xmlNodePtr node, xmlNodePtr inst,
+    xsltElemPreCompPtr comp)
+{
+	(void)inst;
+	(void)comp;
+	if (node == NULL || node->doc == NULL || ctxt->insert == NULL)
+		return;
+	htmlpage_render(ctxt, &body_fns, xmlDocGetRootElement(node->doc),
+	    ctxt->insert);
+}
+
+/* Whether the shipped stylesheets in dir are the ones htmlpage.c and
+ * htmlbody.c were written from (htmlpage_templates_sha256). */
+static int
+shipped_templates(const char *dir)
+{
+	static const char *const names[] = { "document.xsl", "layout.xsl",
+	    "history.xsl", "body.xsl" };
+	char hex[DIGEST_HEX], all[4 * DIGEST_HEX + 4];
+	size_t i, k = 0;
+
+	for (i = 0; i < 4; i++) {
+		char *p = path_join(dir, names[i]), *text;
+		size_t len;
+
+		text = read_file(p, &len);
+		free(p);
+		if (text == NULL)
+			return 0;
+		digest_sha256_hex(text, len, hex);
+		free(text);
+		k += (size_t)snprintf(all + k, sizeof all - k, "%s%s",
+		    i ? "\n" : "", hex);
+	}
+	digest_sha256_hex(all, k, hex);
+	if (getenv("POLICYC_TEMPLATES_SHA256_SHOW"))
+		fprintf(stderr, "policyc: shipped templates %s\n", hex);
+	return strcmp(hex, htmlpage_templates_sha256) == 0;
+}
+
 /* Whether dir holds a stylesheet (*.xsl). */
 static int
 has_stylesheet(const char *dir)
@@ -1242,6 +1317,10 @@ engine_init(void)
 	    xf_body_in_c);
 	xsltRegisterExtModuleElement((const xmlChar *)"body", PC_NS, NULL,
 	    xe_body);
+	xsltRegisterExtModuleFunction((const xmlChar *)"page-in-c", PC_NS,
+	    xf_page_in_c);
+	xsltRegisterExtModuleElement((const xmlChar *)"page", PC_NS, NULL,
+	    xe_page);
 	xsltSetGenericErrorFunc(NULL, sink_error);
 	default_loader = xmlGetExternalEntityLoader();
 	xmlSetExternalEntityLoader(entity_loader);
@@ -1294,6 +1373,11 @@ htmlxsl_new(const char *project_dir, const char *data_dir)
 		for (i = 0; i < e->ncore_tpl; i++)
 			if (has_stylesheet(e->core_tpl[i]))
 				e->c_body = 0;
+		/* the page in C: the same, and the shipped stylesheets as
+		 * htmlpage.c knows them */
+		env = getenv("POLICYC_XSLT_PAGE");
+		e->c_page = e->c_body && !(env && *env &&
+		    strcmp(env, "0") != 0) && shipped_templates(e->builtin_tpl);
 	}
 	return e;
 }
@@ -1303,6 +1387,13 @@ htmlxsl_bodies(const htmlxsl *e, size_t *in_c)
 {
 	*in_c = atomic_load(&((htmlxsl *)e)->c_bodies);
 	return atomic_load(&((htmlxsl *)e)->bodies);
+}
+
+size_t
+htmlxsl_pages(const htmlxsl *e, size_t *in_c)
+{
+	*in_c = atomic_load(&((htmlxsl *)e)->c_pages);
+	return atomic_load(&((htmlxsl *)e)->pages);
 }
 
 void

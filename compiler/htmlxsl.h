@@ -47,6 +47,10 @@ char *htmlxsl_apply(htmlxsl *e, xsltStylesheetPtr st, xmlDocPtr doc,
  * *in_c (htmlbody.h; for --timings and the tests). */
 size_t htmlxsl_bodies(const htmlxsl *e, size_t *in_c);
 
+/* How many document pages asked pc:page-in-c(), and (*in_c) how many
+ * were made in C. */
+size_t htmlxsl_pages(const htmlxsl *e, size_t *in_c);
+
 /* The number of doc's nodes and attributes. */
 size_t htmlxsl_size(xmlDocPtr doc);
 

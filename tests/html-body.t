@@ -1,17 +1,21 @@
 #!/usr/bin/env perl
-# A document page's body made in C (compiler/htmlbody.c, the pc:body
-# element of the shipped document.xsl) is the one body.xsl's templates
-# make: every project is built twice with --outputs xml,html, once as it
-# runs by default and once with POLICYC_XSLT_BODY=1 (every body through
-# the templates), and every file of the two sites must be the same byte
-# for byte.  The projects: the bundled content/, every project under
+# A document's page made in C (compiler/htmlpage.c, the pc:page element
+# of the shipped document.xsl) and its body (compiler/htmlbody.c, the
+# pc:body element) are the ones the templates make: every project is
+# built twice with --outputs xml,html, once as it runs by default (the
+# whole page in C) and once with POLICYC_XSLT_BODY=1 (every page and
+# body through the templates), and every file of the two sites must be
+# the same byte for byte; the projects that must be made in C are built
+# a third time with POLICYC_XSLT_PAGE=1 (the page's templates around the
+# body in C, as an installation with edited templates runs).  The projects: the bundled content/, every project under
 # tests/cases, tests/golden/project, each collection under
 # ../shared/corpora/ (copied into a project that says only `content: .`),
 # a generated corpus, and the GitHub Flavored Markdown spec's examples,
 # one document each (../shared/spec: every block and inline the body can
 # hold, raw HTML allowed and not).  --timings says how many bodies were
-# rendered in C: on the bundled content all of them, with the variable
-# none, or the comparison would compare the templates with themselves.
+# rendered in C and how many pages were made in C: on the bundled content
+# all of them, with the variable none, or the comparison would compare
+# the templates with themselves.
 use strict;
 use warnings;
 use File::Temp qw(tempdir);
@@ -39,14 +43,18 @@ sub ok {
 }
 
 
-# One build of dir into out; returns how many bodies were made in C of
-# how many.
+# One build of dir into out (xslt: 'body' all templates, 'page' the
+# page's templates around the body in C); returns how many bodies were
+# made in C of how many, and how many pages were made in C of how many.
 sub build {
 	my ($dir, $out, $xslt) = @_;
 	system('rm', '-rf', $out);
 	my $pid = fork() // die "fork: $!";
 	if (!$pid) {
-		if ($xslt) { $ENV{POLICYC_XSLT_BODY} = '1' } else { delete $ENV{POLICYC_XSLT_BODY} }
+		delete $ENV{POLICYC_XSLT_BODY};
+		delete $ENV{POLICYC_XSLT_PAGE};
+		$ENV{POLICYC_XSLT_BODY} = '1' if ($xslt // '') eq 'body';
+		$ENV{POLICYC_XSLT_PAGE} = '1' if ($xslt // '') eq 'page';
 		open(STDOUT, '>', "$tmp/out") or die;
 		open(STDERR, '>', "$tmp/err") or die;
 		exec(@limit, @wrap, $P, 'build', $dir, '-o', $out, '--today', $today,
@@ -55,13 +63,15 @@ sub build {
 	}
 	waitpid($pid, 0);
 	my $err = slurp("$tmp/err");
-	return $err =~ /document bodies rendered in C: (\d+) of (\d+)/ ? ($1, $2) : (-1, -1);
+	my @b = $err =~ /document bodies rendered in C: (\d+) of (\d+)/ ? ($1, $2) : (-1, -1);
+	my @p = $err =~ /document pages made in C: (\d+) of (\d+)/ ? ($1, $2) : (-1, -1);
+	return (@b, @p);
 }
 
 sub same {
 	my ($name, $dir, $must_c) = @_;
-	my ($c, $of) = build($dir, "$tmp/c", 0);
-	my ($x) = build($dir, "$tmp/x", 1);
+	my ($c, $of, $pc, $pof) = build($dir, "$tmp/c");
+	my ($x, undef, $px) = build($dir, "$tmp/x", 'body');
 	my $diff = `diff -r -x .policyc-cache '$tmp/x' '$tmp/c' 2>&1 | head -40`;
 	my $pages = `find '$tmp/c' -name '*.html' 2>/dev/null | wc -l` + 0;
 	if (!-d "$tmp/c" && !-d "$tmp/x") {   # a project that does not build
@@ -71,7 +81,11 @@ sub same {
 	ok($diff eq '' && $pages > 0, "$name: the bodies made in C are the templates' ($c of $of in C, $pages pages)", $diff);
 	if ($must_c) {
 		ok($c == $of && $c > 0, "$name: every body was made in C", "$c of $of");
-		ok($x == 0, "$name: POLICYC_XSLT_BODY=1 makes them all with the templates", "$x in C");
+		ok($pc == $pof && $pc == $c, "$name: every page was made in C", "$pc of $pof");
+		ok($x == 0 && $px == 0, "$name: POLICYC_XSLT_BODY=1 makes them all with the templates", "$x bodies, $px pages in C");
+		my ($b2, $of2, $p2) = build($dir, "$tmp/b", 'page');
+		my $d2 = `diff -r -x .policyc-cache '$tmp/x' '$tmp/b' 2>&1 | head -40`;
+		ok($d2 eq '' && $b2 == $of2 && $p2 == 0, "$name: POLICYC_XSLT_PAGE=1: the page's templates around the body in C make the same site ($b2 bodies, $p2 pages in C)", $d2);
 	}
 }
 

@@ -18,6 +18,15 @@
   <xsl:variable name="meta" select="/document/meta"/>
 
   <xsl:template match="/">
+    <!-- the whole page: these templates, or the same result made in C
+         (compiler/htmlpage.c) when they are the shipped ones -->
+    <xsl:choose>
+      <xsl:when test="pc:page-in-c()"><pc:page/></xsl:when>
+      <xsl:otherwise><xsl:call-template name="document-page"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="document-page">
     <xsl:call-template name="page">
       <xsl:with-param name="title" select="normalize-space($meta/title)"/>
       <xsl:with-param name="crumbs">
