@@ -498,6 +498,79 @@ hugepages_release(void)
 	trim_key = NULL;
 }
 
+/* ---- a forked child's fresh heap, faulted in beside it ----
+ *
+ * A pack's child process (pdfchild.c) draws into fresh heap, about
+ * 0.2 MiB a page of the pack (cairo's recording of each page and the
+ * PDF it writes, qpdf's objects for tagging): 95 MiB for a pack of 485
+ * pages, every huge page of it zeroed on the child's one thread, the
+ * PDF stage's critical path, at 0.6-3 ms each on this project's VM.
+ * hugepages_prefault has a thread of the child fault in (write-ready,
+ * MADV_POPULATE_WRITE: Linux 5.14) the next bytes above the main heap's
+ * top, 2 MiB at a time, while the child works: the faults are paid on
+ * the other core, where the parent's worker has time to spare (the
+ * generated project's PDF build, 1.99 s -> 1.83 s of wall in six
+ * pairs).  Populating touches no byte, so a page malloc has written
+ * first is left as it is. */
+static _Atomic size_t prefaulted;   /* bytes, so far */
+
+#ifdef MADV_POPULATE_WRITE
+static void *
+prefault_main(void *arg)
+{
+	uintptr_t *span = arg, p;
+
+	for (p = span[0]; p + HUGE_PAGE <= span[1]; p += HUGE_PAGE) {
+		if (madvise((void *)p, HUGE_PAGE, MADV_POPULATE_WRITE) != 0)
+			break;    /* an old kernel (EINVAL), or no memory */
+		atomic_fetch_add(&prefaulted, HUGE_PAGE);
+	}
+	free(span);
+	return NULL;
+}
+#endif
+
+void
+hugepages_prefault(size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+	struct mallinfo2 mi;
+	uintptr_t top, end, *span;
+	pthread_t th;
+	pthread_attr_t at;
+
+	if (!active || bytes < HUGE_PAGE)
+		return;
+	/* the main heap's top chunk runs to the break (the reservation) */
+	mi = mallinfo2();
+	end = (uintptr_t)sbrk(0);
+	if (end == (uintptr_t)-1 || mi.keepcost > end)
+		return;
+	top = (end - mi.keepcost + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (top >= end)
+		return;
+	span = malloc(2 * sizeof *span);
+	if (span == NULL)
+		return;
+	span[0] = top;
+	span[1] = end - top > bytes ? top + bytes : end;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&at, 64 * 1024);
+	if (pthread_create(&th, &at, prefault_main, span) != 0)
+		free(span);
+	pthread_attr_destroy(&at);
+#else
+	(void)bytes;
+#endif
+}
+
+size_t
+hugepages_prefaulted(void)
+{
+	return atomic_load(&prefaulted);
+}
+
 size_t
 hugepages_reserved(void)
 {

@@ -21,6 +21,12 @@ void hugepages_mark_thread(void);
 /* In a forked child that limits its own address space (jail.c): the
  * unused reservation given back, and no more marking. */
 void hugepages_release(void);
+/* In a forked child about to use some bytes of fresh heap: a thread
+ * of its own faults that much of the main heap's top in beside it
+ * (hugepages.c says why); nothing unless the heap is marked. */
+void hugepages_prefault(size_t bytes);
+/* The bytes that thread has faulted in so far. */
+size_t hugepages_prefaulted(void);
 /* The bytes reserved and marked; 0 when nothing was (--timings). */
 size_t hugepages_reserved(void);
 /* 1 when nothing was marked because the machine is a virtual one whose

@@ -4,7 +4,8 @@
 # the parent draws the documents' own PDFs.  The files and everything
 # printed are those of the in-process way (POLICYC_PDF_PACKS=inline), at
 # -j 1, 2 and 3; --timings says which way was taken, so the comparison
-# cannot pass by never forking.  A pack that cannot be written is
+# cannot pass by never forking, and how much of the child's fresh heap a
+# thread of its own faulted in beside it.  A pack that cannot be written is
 # reported from the child with its file; a child that is killed fails the
 # build with a pdf-write error naming its pack, the old output kept; an
 # interrupted build leaves no pack process behind and no staging folder.
@@ -133,6 +134,19 @@ try:
         ok(printed(r) == printed(base),
            "-j %s: the same diagnostics and summary" % name[1:],
            (printed(r)[-400:], printed(base)[-400:]))
+
+    # the fresh heap a pack's process will use is faulted in beside it
+    # by a thread of its own (hugepages_prefault), when the heap is on
+    # huge pages; the files above are the same either way
+    r, d = runs["j2"]
+    m = re.search(r"\((\d+) MiB of fresh heap asked for, (\d+) MiB faulted "
+                  r"in beside them\)", r.stderr)
+    marked = "timing: malloc on transparent huge pages" in r.stderr
+    ok(m and int(m.group(1)) > 0 and
+       (0 < int(m.group(2)) <= int(m.group(1)) if marked
+        else int(m.group(2)) == 0),
+       "-j 2: the pack's process had its fresh heap faulted in beside it "
+       "(%s)" % (m.group(0) if m else "no timing line"), r.stderr[-600:])
 
     # a pack's process that waits for ever (POLICYC_PDF_PACKS=stuck makes
     # it wait at once): killed after five seconds asleep, its pack drawn

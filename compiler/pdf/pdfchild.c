@@ -36,6 +36,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@
 
 #include "pdfint.h"
 #include "pdfchild.h"
+#include "hugepages.h"
 #include "jobs.h"
 #include "publish.h"
 #include "wire.h"
@@ -60,6 +62,16 @@ struct pdfchild {
 	int fd;           /* the read end of its pipe */
 	int slot;         /* publish_watch_child's, until it is reaped */
 };
+
+/* MiB of fresh heap the children that ended had faulted in beside
+ * them (hugepages_prefault), for --timings */
+static _Atomic size_t prefaulted_mib;
+
+size_t
+pdfchild_prefaulted_mib(void)
+{
+	return atomic_load(&prefaulted_mib);
+}
 
 /* Seconds a child may sleep without using CPU before it is taken to be
  * waiting for ever. */
@@ -174,7 +186,7 @@ child_setup(pid_t parent, const char *what, const sigset_t *mask)
 
 static void
 child_main(const backend_input *in, const char *what, pdfchild_fn fn,
-    void *ctx, int fd, pid_t parent, const sigset_t *mask)
+    void *ctx, size_t fresh, int fd, pid_t parent, const sigset_t *mask)
 {
 	size_t mark = diag_count(in->ds), all0, fast0, all, fast, k;
 	uint32_t failed;
@@ -185,12 +197,14 @@ child_main(const backend_input *in, const char *what, pdfchild_fn fn,
 		for (;;)
 			pause();
 	pdffont_counts(&all0, &fast0);
+	hugepages_prefault(fresh);
 	failed = fn(ctx) != 0;
 	pdffont_counts(&all, &fast);
 	buf_init(&b);
 	wire_put_u32(&b, failed);
 	wire_put_u32(&b, (uint32_t)(all - all0));
 	wire_put_u32(&b, (uint32_t)(fast - fast0));
+	wire_put_u32(&b, (uint32_t)(hugepages_prefaulted() >> 20));
 	for (k = mark; k < diag_count(in->ds); k++)
 		wire_put_report(&b, diag_at(in->ds, k));
 	_exit(wire_write_all(fd, b.data, b.len) != 0 ? 3 : 0);
@@ -198,7 +212,7 @@ child_main(const backend_input *in, const char *what, pdfchild_fn fn,
 
 pdfchild *
 pdfchild_start(const backend_input *in, const char *what, pdfchild_fn fn,
-    void *ctx)
+    void *ctx, size_t fresh)
 {
 	int p[2], slot;
 	pid_t parent = getpid(), pid;
@@ -216,7 +230,7 @@ pdfchild_start(const backend_input *in, const char *what, pdfchild_fn fn,
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		child_main(in, what, fn, ctx, p[1], parent, &mask);
+		child_main(in, what, fn, ctx, fresh, p[1], parent, &mask);
 	}
 	slot = pid > 0 ? publish_watch_child(pid) : -1;
 	pthread_sigmask(SIG_SETMASK, &mask, NULL);
@@ -278,7 +292,7 @@ pdfchild_finish(pdfchild *c, const backend_input *in, char *how,
 {
 	buf b;
 	int st = 0, whole = 0, stuck;
-	uint32_t failed = 1, all = 0, fast = 0;
+	uint32_t failed = 1, all = 0, fast = 0, mib = 0;
 	diag_set *got = diag_new_like(in->ds);
 	pdfchild_end ended;
 
@@ -294,7 +308,8 @@ pdfchild_finish(pdfchild *c, const backend_input *in, char *how,
 		const char *p = b.data, *end = b.data + b.len;
 		whole = wire_get_u32(&p, end, &failed) == 0 &&
 		    wire_get_u32(&p, end, &all) == 0 &&
-		    wire_get_u32(&p, end, &fast) == 0;
+		    wire_get_u32(&p, end, &fast) == 0 &&
+		    wire_get_u32(&p, end, &mib) == 0;
 		while (whole && p < end)
 			whole = wire_get_report(&p, end, got) == 1;
 	}
@@ -303,6 +318,7 @@ pdfchild_finish(pdfchild *c, const backend_input *in, char *how,
 	else if (whole) {
 		diag_merge(in->ds, got);
 		pdffont_add_counts(all, fast);
+		atomic_fetch_add(&prefaulted_mib, mib);
 		ended = failed ? PDFCHILD_FAILED : PDFCHILD_OK;
 	} else {
 		ended = PDFCHILD_DIED;

@@ -20,10 +20,15 @@ typedef int (*pdfchild_fn)(void *ctx);
 int pdfchild_possible(void);
 
 /* Forks a child running fn(ctx), named policyc-<what> (15 bytes at
- * most); NULL when it could not be started (the caller does the work
- * itself). */
+ * most), which expects to use about fresh bytes of new heap (faulted in
+ * beside it: hugepages_prefault); NULL when it could not be started
+ * (the caller does the work itself). */
 pdfchild *pdfchild_start(const backend_input *in, const char *what,
-    pdfchild_fn fn, void *ctx);
+    pdfchild_fn fn, void *ctx, size_t fresh);
+
+/* The MiB of fresh heap the children that ended had faulted in beside
+ * them (--timings). */
+size_t pdfchild_prefaulted_mib(void);
 
 typedef enum {
 	PDFCHILD_OK,       /* done; its reports are in in->ds */

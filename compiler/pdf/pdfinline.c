@@ -43,6 +43,27 @@ pdfib_link(ibuild *b, size_t s, int kind, const char *target,
 	k->kind = kind;
 	k->target = xstrdup(target);
 	k->anchor = anchor && *anchor ? xstrdup(anchor) : NULL;
+	k->line = -1;
+}
+
+/* The layout line of each term link of tx, found while the layout is
+ * the laying-out worker's own (again whenever the layout is measured
+ * anew: a table's cells): the pack's glossary, drawn later in a process
+ * of its own, reads the line of every term's every use, and asking the
+ * layout there cost a tenth of that process (each call writes to the
+ * layout, a page copied from the parent's). */
+void
+pdfib_term_lines(pdf_text *tx)
+{
+	size_t k;
+
+	for (k = 0; k < tx->nlinks; k++) {
+		pdf_link *l = &tx->links[k];
+		l->line = -1;
+		if (l->kind == LK_TERM && tx->layout)
+			pango_layout_index_to_line_x(tx->layout, l->start, 0,
+			    &l->line, NULL);
+	}
 }
 
 /* The number of digits right before p (dir -1, not before s0) or right
@@ -260,6 +281,7 @@ pdfib_finish(ibuild *b, pdf_text *tx, const PangoFontDescription *fd,
 	tx->links = b->links;
 	tx->nlinks = b->nlinks;
 	b->links = NULL;
+	pdfib_term_lines(tx);
 	buf_free(&b->text);
 }
 
@@ -382,6 +404,7 @@ piece(ibuild *b, pdf_text *tx, const PangoFontDescription *fd, double w,
 		o->target = xstrdup(k->target);
 		o->anchor = k->anchor ? xstrdup(k->anchor) : NULL;
 	}
+	pdfib_term_lines(tx);
 }
 
 pdf_text *

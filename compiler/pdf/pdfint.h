@@ -70,6 +70,10 @@ typedef struct {
 	int kind;
 	char *target;     /* uri, doc id, anchor, term ref, footnote n */
 	char *anchor;     /* LK_DOC: optional anchor */
+	int line;         /* LK_TERM: the layout line of start, found as the
+	                     text is laid out (pdfib_term_lines; a pack's
+	                     glossary asks it of every term's every use), or
+	                     -1 */
 } pdf_link;
 
 /* One shaped paragraph with its line metrics (pt, from the layout top). */

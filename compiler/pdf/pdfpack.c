@@ -519,8 +519,10 @@ links_term(const pdf_text *tx, int l0, int l1, const char *id)
 			continue;
 		if (!tx->layout)
 			continue;
-		pango_layout_index_to_line_x(tx->layout, tx->links[k].start, 0,
-		    &line, NULL);
+		line = tx->links[k].line;   /* found as it was laid out */
+		if (line < 0)
+			pango_layout_index_to_line_x(tx->layout,
+			    tx->links[k].start, 0, &line, NULL);
 		if (line >= l0 && line < l1)
 			return 1;
 	}
