@@ -46,6 +46,7 @@ sub ok {
 # One build of dir into out (xslt: 'body' all templates, 'page' the
 # page's templates around the body in C); returns how many bodies were
 # made in C of how many, and how many pages were made in C of how many.
+my @extra;   # more arguments for the next builds
 sub build {
 	my ($dir, $out, $xslt) = @_;
 	system('rm', '-rf', $out);
@@ -58,7 +59,7 @@ sub build {
 		open(STDOUT, '>', "$tmp/out") or die;
 		open(STDERR, '>', "$tmp/err") or die;
 		exec(@limit, @wrap, $P, 'build', $dir, '-o', $out, '--today', $today,
-		    '--outputs', 'xml,html', '--no-cache', '--timings')
+		    '--outputs', 'xml,html', '--no-cache', '--timings', @extra)
 		    or die "cannot run $P: $!";
 	}
 	waitpid($pid, 0);
@@ -99,6 +100,37 @@ my $gen = "$shared/bench/gen-corpus";
 if (-f $gen) {
 	system("python3 '$gen' 200 '$tmp/gen' >/dev/null") == 0 or die "gen-corpus: $?";
 	same('generated, 200 documents', "$tmp/gen", 1);
+}
+
+# what the page's frame reads, at its odd corners: the site's and the
+# organisation's names with markup and spaces, every footer line, a
+# document three folders down that is withdrawn and superseded, with a
+# numbered first heading, nested sections, tags, audience, amendments
+# with and without dates, history with a date that is not one, related
+# documents (a draft among them, published with --drafts), related URLs
+# (upper-case scheme, script, mailto), footnotes; a superseded document
+# whose successor does not exist; a draft; and the PDFs made first, so
+# that each page has its "Download" line
+{
+	my $d = "$tmp/frame";
+	system('mkdir', '-p', "$d/policies/a/b", "$d/policies/c") == 0 or die;
+	my %files = (
+	    'policyc.yaml' => "title: \"  Odd   <Pages> & \\\"quotes\\\" \"\norganisation:\n  name: \"Org & <Co>\"\n  address: \"1 Road, Town\"\n  phone: \"01234 567890\"\n  registration: EY123\n  charity: \"1234567\"\nbase-url: \"https://example.org/p/\"\n",
+	    'glossary.yaml' => "- term: LADO\n  definition: \"Local authority designated officer & <more>\"\n",
+	    'policies/a/b/deep.md' => "---\ntitle: \"  Spaced   title with <angle> & amp  \"\ntype: \"procedure \"\nowner: Lead\nversion: 3\napproved: 2020-02-29\napproved-by: Board & Co\nreview: 2024-02-29\nstatus: withdrawn\nsuperseded-by: c/new\ntags: [one, \"two & three\", \"<four>\"]\naudience: [staff]\namendments:\n  - { date: 2023-12-31, summary: \"First & <last>\" }\n  - { date: 2023-01-01, summary: Second }\n  - { summary: No date }\nhistory:\n  - { version: \"1\", date: 2019-01-01, by: \"A & B\", note: \"<first>\" }\n  - { version: \"2\", date: \"2019\", by: X, note: y }\nrelated:\n  - id: c/new\n    note: \"see <this> & that\"\n  - c/draft\n  - { url: \"HTTPS://Example.org/x?a=1&b=2\", title: \"Ext & <link>\" }\n  - { url: \"javascript:alert(1)\", title: Bad }\n  - { url: \"mailto:a\@b.c\" }\n---\n\n# 1. Numbered first\n\nText with LADO and a footnote[^n1] and another[^2].\n\n## 2. Sub & <section>\n\n### 2.1 deeper\n\n#### 2.1.1 deepest\n\n[^n1]: Note *one* with [a link](https://x.org).\n[^2]: Second note.\n\n    code in note\n",
+	    'policies/c/new.md' => "---\ntitle: New\nowner: O\nreview: 2026-12-25\n---\nPlain, no headings. See [deep](../a/b/deep.md).\n",
+	    'policies/c/draft.md' => "---\ntitle: Draft thing\nowner: O\nstatus: draft\nreview: 2026-11-24\n---\n## Intro\nBody.\n",
+	    'policies/top.md' => "---\ntitle: Top level\nowner: O\nstatus: superseded\nsuperseded-by: nowhere/missing\nreview: 2020-01-01\n---\n## \xc3\x81 accented heading\ntext\n",
+	);
+	for my $f (sort keys %files) {
+		open(my $h, '>', "$d/$f") or die "$d/$f: $!";
+		print $h $files{$f};
+		close $h;
+	}
+	local $ENV{SOURCE_DATE_EPOCH} = '1767225600';
+	@extra = ('--drafts', '--outputs', 'xml,html,pdf');
+	same('the frame at its odd corners (drafts, PDFs first)', $d, 1);
+	@extra = ();
 }
 
 # the GFM spec's examples, one document each, raw HTML allowed in one
