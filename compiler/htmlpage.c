@@ -68,6 +68,17 @@ static xmlNodePtr next_named(xmlNodePtr c, const char *name)
 	return NULL;
 }
 
+/* n's first element child (n may be NULL), or NULL: "n/ *" */
+static xmlNodePtr first_element(xmlNodePtr n)
+{
+	xmlNodePtr c;
+
+	for (c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			return c;
+	return NULL;
+}
+
 /* The attribute node name (no namespace), or NULL. */
 static xmlAttrPtr attr_node(xmlNodePtr n, const char *name)
 {
@@ -79,18 +90,19 @@ static xmlAttrPtr attr_node(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
+/* libxml2's string v as a malloc'd one ("" for none); v is freed. */
+static char *take(xmlChar *v)
+{
+	char *r = xstrdup(v ? (const char *)v : "");
+
+	xmlFree(v);
+	return r;
+}
+
 /* string(node): its string value, newly allocated; "" for no node. */
 static char *sv(xmlNodePtr n)
 {
-	xmlChar *v;
-	char *r;
-
-	if (n == NULL)
-		return xstrdup("");
-	v = xmlNodeGetContent(n);
-	r = xstrdup(v ? (const char *)v : "");
-	xmlFree(v);
-	return r;
+	return n ? take(xmlNodeGetContent(n)) : xstrdup("");
 }
 
 /* string(@name) */
@@ -145,11 +157,7 @@ static double num(const char *s)
 /* string(number): XPath's way (NaN, Infinity, 3, 0.5) */
 static char *numstr(double d)
 {
-	xmlChar *v = xmlXPathCastNumberToString(d);
-	char *r = xstrdup((const char *)v);
-
-	xmlFree(v);
-	return r;
+	return take(xmlXPathCastNumberToString(d));
 }
 
 /* concat(translate(substring(s, 1, 1), lower, upper), substring(s, 2)) */
@@ -160,6 +168,26 @@ static char *capitalise(const char *s)
 	if (*r >= 'a' && *r <= 'z')
 		*r = (char)(*r - 32);
 	return r;
+}
+
+/* translate(s, '-', ''), newly allocated */
+static char *no_minus(const char *s)
+{
+	char *t = xstrdup(s), *q, *w;
+
+	for (q = w = t; *q; q++)
+		if (*q != '-')
+			*w++ = *q;
+	*w = '\0';
+	return t;
+}
+
+/* translate(s, $pc-upper, $pc-lower), in place */
+static void ascii_lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s + 32);
 }
 
 /* ---- writing the result ------------------------------------------------ */
@@ -217,6 +245,29 @@ static xmlNodePtr el_text(page *p, xmlNodePtr parent, const char *name,
 	return e;
 }
 
+/* <tag class="cls" aria-labelledby="id"><h2 class="hcls" id="id">title
+ * </h2>...: a region named by its heading (hcls may be NULL) */
+static xmlNodePtr labelled(page *p, xmlNodePtr out, const char *tag,
+    const char *cls, const char *id, const char *hcls, const char *title)
+{
+	xmlNodePtr e = el(p, out, tag);
+
+	at(e, "class", cls);
+	at(e, "aria-labelledby", id);
+	at(el_text(p, e, "h2", hcls, title), "id", id);
+	return e;
+}
+
+/* <div class="cls" role="note"><p>: the p */
+static xmlNodePtr notice(page *p, xmlNodePtr out, const char *cls)
+{
+	xmlNodePtr e = el(p, out, "div");
+
+	at(e, "class", cls);
+	at(e, "role", "note");
+	return el(p, e, "p");
+}
+
 /* xsl:value-of select="node" */
 static void value_of(page *p, xmlNodePtr parent, xmlNodePtr n)
 {
@@ -231,14 +282,11 @@ static char *var(xsltTransformContextPtr ctxt, const char *name)
 {
 	xmlXPathObjectPtr o = xsltVariableLookup(ctxt, (const xmlChar *)name,
 	    NULL);
-	xmlChar *v;
 	char *r;
 
 	if (o == NULL)
 		return xstrdup("");
-	v = xmlXPathCastToString(o);
-	r = xstrdup(v ? (const char *)v : "");
-	xmlFree(v);
+	r = take(xmlXPathCastToString(o));
 	xmlXPathFreeObject(o);
 	return r;
 }
@@ -338,11 +386,7 @@ static void span_words_months(page *p, xmlNodePtr out, double months,
     const char *days)
 {
 	if (months < 1) {
-		char *t = xstrdup(days), *q, *w;
-		for (q = w = t; *q; q++)
-			if (*q != '-')
-				*w++ = *q;
-		*w = '\0';
+		char *t = no_minus(days);
 		count_words(p, out, num(t), "day");
 		free(t);
 	} else if (months < 12)
@@ -385,11 +429,7 @@ static void span_words(page *p, xmlNodePtr out, const char *days,
 		ymd(d, &y, &m, &dd);
 		months = (y - p->ty) * 12 + m - p->tm - (dd < p->td);
 	} else {
-		char *t = xstrdup(days), *q, *w;
-		for (q = w = t; *q; q++)
-			if (*q != '-')
-				*w++ = *q;
-		*w = '\0';
+		char *t = no_minus(days);
 		months = floor(num(t) * 12 / 365.2425);
 		free(t);
 	}
@@ -681,10 +721,8 @@ static void doc_header(page *p, xmlNodePtr out)
 		free(id);
 		text(p, a, "Download this ");
 		if (*type) {
-			char *l = xstrdup(type), *q;
-			for (q = l; *q; q++)
-				if (*q >= 'A' && *q <= 'Z')
-					*q = (char)(*q + 32);
+			char *l = xstrdup(type);
+			ascii_lower(l);
 			text(p, a, l);
 			free(l);
 		} else
@@ -733,10 +771,7 @@ static void notices(page *p, xmlNodePtr out)
 	int withdrawn = status_is(p, "withdrawn");
 
 	if (by || withdrawn || status_is(p, "superseded")) {
-		e = el(p, out, "div");
-		at(e, "class", "notice notice--warning");
-		at(e, "role", "note");
-		para = el(p, e, "p");
+		para = notice(p, out, "notice notice--warning");
 		el_text(p, para, "strong", NULL, withdrawn ?
 		    "This document has been withdrawn." :
 		    "This document has been superseded.");
@@ -755,10 +790,7 @@ static void notices(page *p, xmlNodePtr out)
 		}
 	}
 	if (status_is(p, "draft")) {
-		e = el(p, out, "div");
-		at(e, "class", "notice notice--warning");
-		at(e, "role", "note");
-		para = el(p, e, "p");
+		para = notice(p, out, "notice notice--warning");
 		el_text(p, para, "strong", NULL, "Draft.");
 		text(p, para, " This document has not been approved yet.");
 	}
@@ -786,6 +818,22 @@ static int toc_sections(xmlNodePtr n, xmlNodePtr *v, int max)
 	return k;
 }
 
+static void toc_item(page *p, xmlNodePtr out, xmlNodePtr s);
+
+/* apply-templates select="section | local/section" mode="toc" */
+static void toc_items(page *p, xmlNodePtr ol, xmlNodePtr parent)
+{
+	xmlNodePtr c, t;
+
+	for (c = parent->children; c; c = c->next)
+		if (named(c, "section"))
+			toc_item(p, ol, c);
+		else if (named(c, "local"))
+			for (t = c->children; t; t = t->next)
+				if (named(t, "section"))
+					toc_item(p, ol, t);
+}
+
 /* section in mode "toc" */
 static void toc_item(page *p, xmlNodePtr out, xmlNodePtr s)
 {
@@ -802,15 +850,7 @@ static void toc_item(page *p, xmlNodePtr out, xmlNodePtr s)
 		    (named(c, "local") && child(c, "section"));
 	if (subs && attr_node(s, "level") && num(lv) < 3) {
 		ol = el(p, li, "ol");
-		for (c = s->children; c; c = c->next) {
-			xmlNodePtr t;
-			if (named(c, "section"))
-				toc_item(p, ol, c);
-			else if (named(c, "local"))
-				for (t = c->children; t; t = t->next)
-					if (named(t, "section"))
-						toc_item(p, ol, t);
-		}
+		toc_items(p, ol, s);
 	}
 	free(id);
 	free(h);
@@ -819,13 +859,11 @@ static void toc_item(page *p, xmlNodePtr out, xmlNodePtr s)
 
 static void toc(page *p, xmlNodePtr out, xmlNodePtr body)
 {
-	xmlNodePtr nav = el(p, out, "nav"), ol, c, t;
+	xmlNodePtr nav, ol, c;
 	int plain = 0;
 
-	at(nav, "class", "toc");
-	at(nav, "aria-labelledby", "pc-toc-h");
-	c = el_text(p, nav, "h2", "toc__heading", "On this page");
-	at(c, "id", "pc-toc-h");
+	nav = labelled(p, out, "nav", "toc", "pc-toc-h", "toc__heading",
+	    "On this page");
 	ol = el(p, nav, "ol");
 	/* body/section[translate(substring(normalize-space(heading), 1, 1),
 	 * '0123456789', '') = ''] */
@@ -836,25 +874,16 @@ static void toc(page *p, xmlNodePtr out, xmlNodePtr body)
 		free(h);
 	}
 	at(ol, "class", plain ? "toc__list toc__list--plain" : "toc__list");
-	for (c = body->children; c; c = c->next) {
-		if (named(c, "section"))
-			toc_item(p, ol, c);
-		else if (named(c, "local"))
-			for (t = c->children; t; t = t->next)
-				if (named(t, "section"))
-					toc_item(p, ol, t);
-	}
+	toc_items(p, ol, body);
 }
 
 static void amendment_aside(page *p, xmlNodePtr out, xmlNodePtr first)
 {
-	xmlNodePtr aside = el(p, out, "aside"), e, a;
+	xmlNodePtr aside, e, a;
 	long n = 0;
 
-	at(aside, "class", "amendment");
-	at(aside, "aria-labelledby", "pc-amendment-h");
-	e = el_text(p, aside, "h2", "amendment__heading", "Amendment");
-	at(e, "id", "pc-amendment-h");
+	aside = labelled(p, out, "aside", "amendment", "pc-amendment-h",
+	    "amendment__heading", "Amendment");
 	amendment_text(p, el(p, aside, "p"), first);
 	for (a = first; a; a = next_named(a, "amendment"))
 		n++;
@@ -892,13 +921,11 @@ static void external(page *p, xmlNodePtr out, xmlNodePtr x)
 {
 	char *href = sattr(x, "href"), *kind = sattr(x, "kind");
 	char *title = sattr(x, "title"), *head = substr(href, 1, 8);
-	char *u = htmlbody_normalize(head), *q;
+	char *u = htmlbody_normalize(head);
 	const char *label = *title ? title : href;
 	xmlNodePtr e;
 
-	for (q = u; *q; q++)
-		if (*q >= 'A' && *q <= 'Z')
-			*q = (char)(*q + 32);
+	ascii_lower(u);
 	if (strcmp(kind, "unsafe") != 0 && strcmp(kind, "broken") != 0 &&
 	    (!strncmp(u, "https://", 8) || !strncmp(u, "http://", 7) ||
 	    !strncmp(u, "mailto:", 7))) {
@@ -921,13 +948,11 @@ static void external(page *p, xmlNodePtr out, xmlNodePtr x)
 
 static void related(page *p, xmlNodePtr out, xmlNodePtr rel)
 {
-	xmlNodePtr sec = el(p, out, "section"), ul, c, e;
+	xmlNodePtr sec, ul, c;
 	int pass;
 
-	at(sec, "class", "doc-related doc-related--top");
-	at(sec, "aria-labelledby", "pc-related-h");
-	e = el_text(p, sec, "h2", NULL, "Related guidance");
-	at(e, "id", "pc-related-h");
+	sec = labelled(p, out, "section", "doc-related doc-related--top",
+	    "pc-related-h", NULL, "Related guidance");
 	ul = el(p, sec, "ul");
 	at(ul, "class", "link-list");
 	/* sorted by number(string(@status) != ''), a stable sort */
@@ -948,12 +973,10 @@ static void related(page *p, xmlNodePtr out, xmlNodePtr rel)
 
 static void referenced_by(page *p, xmlNodePtr out, xmlNodePtr refby)
 {
-	xmlNodePtr sec = el(p, out, "section"), ul, c, e;
+	xmlNodePtr sec, ul, c;
 
-	at(sec, "class", "doc-related");
-	at(sec, "aria-labelledby", "pc-refby-h");
-	e = el_text(p, sec, "h2", NULL, "Referenced by");
-	at(e, "id", "pc-refby-h");
+	sec = labelled(p, out, "section", "doc-related", "pc-refby-h", NULL,
+	    "Referenced by");
 	ul = el(p, sec, "ul");
 	at(ul, "class", "link-list");
 	for (c = child(refby, "ref"); c; c = next_named(c, "ref")) {
@@ -1042,15 +1065,13 @@ static void history(page *p, xmlNodePtr out, xmlNodePtr hist)
 
 static void control(page *p, xmlNodePtr out)
 {
-	xmlNodePtr sec = el(p, out, "section"), table, tbody, td, e, m = p->meta;
+	xmlNodePtr sec, table, tbody, td, e, m = p->meta;
 	xmlNodePtr review = child(m, "review"), c;
 	xmlAttrPtr due = attr_node(review, "due"), state;
 	char *s;
 
-	at(sec, "class", "doc-control");
-	at(sec, "aria-labelledby", "pc-control-h");
-	e = el_text(p, sec, "h2", NULL, "Document control");
-	at(e, "id", "pc-control-h");
+	sec = labelled(p, out, "section", "doc-control", "pc-control-h", NULL,
+	    "Document control");
 	table = el(p, sec, "table");
 	at(table, "class", "summary");
 	el_text(p, table, "caption", "visually-hidden", "Document control");
@@ -1141,10 +1162,7 @@ static void document_page(page *p, xmlNodePtr out)
 	at(main, "class", "doc-main");
 	if ((c = child(child(p->meta, "amendments"), "amendment")) != NULL)
 		amendment_aside(p, main, c);
-	for (c = child(d, "related") ? child(d, "related")->children : NULL;
-	    c && c->type != XML_ELEMENT_NODE; c = c->next)
-		;
-	if (c)
+	if (first_element(child(d, "related")))
 		related(p, main, child(d, "related"));
 	e = el(p, main, "div");
 	at(e, "class", "doc-body prose");
@@ -1162,38 +1180,172 @@ static void document_page(page *p, xmlNodePtr out)
 	}
 	if (child(child(d, "referenced-by"), "ref"))
 		referenced_by(p, main, child(d, "referenced-by"));
-	{
-		xmlNodePtr g = child(d, "graph"), k;
-		for (k = g ? g->children : NULL; k; k = k->next)
-			if (k->type == XML_ELEMENT_NODE)
-				break;
-		if (k) {
-			xmlNodePtr sec = el(p, main, "section");
-			at(sec, "class", "doc-graph");
-			at(sec, "aria-labelledby", "pc-graph-h");
-			e = el_text(p, sec, "h2", NULL,
-			    "How this document connects");
-			at(e, "id", "pc-graph-h");
-			/* xsl:copy-of select="graph/ *" (every element) */
-			for (c = child(d, "graph"); c; c = next_named(c, "graph"))
-				for (k = c->children; k; k = k->next)
-					if (k->type == XML_ELEMENT_NODE)
-						xmlAddChild(sec,
-						    xmlDocCopyNode(k, p->out, 1));
-		}
+	if (first_element(child(d, "graph"))) {
+		xmlNodePtr sec = labelled(p, main, "section", "doc-graph",
+		    "pc-graph-h", NULL, "How this document connects"), k;
+		/* xsl:copy-of select="graph/ *" (every element) */
+		for (c = child(d, "graph"); c; c = next_named(c, "graph"))
+			for (k = c->children; k; k = k->next)
+				if (k->type == XML_ELEMENT_NODE)
+					xmlAddChild(sec, xmlDocCopyNode(k, p->out,
+					    1));
 	}
 	control(p, main);
 }
 
 /* ---- the page -------------------------------------------------------- */
 
+/* layout.xsl's <head> */
+static void page_head(page *p, xmlNodePtr html, const char *title)
+{
+	xmlNodePtr head = el(p, html, "head"), e;
+
+	e = el(p, head, "meta");
+	at(e, "http-equiv", "Content-Type");
+	at(e, "content", "text/html; charset=utf-8");
+	e = el(p, head, "meta");   /* template "csp" */
+	at(e, "http-equiv", "Content-Security-Policy");
+	at(e, "content", "default-src 'self'; script-src 'self'; style-src "
+	    "'self'; img-src 'self' data: https: http:; object-src 'none'; "
+	    "base-uri 'none'; form-action 'self'; frame-src 'none'");
+	e = el(p, head, "meta");
+	at(e, "name", "viewport");
+	at(e, "content", "width=device-width, initial-scale=1");
+	e = el(p, head, "title");
+	text(p, e, title);
+	if (strcmp(title, p->site_title) != 0) {
+		char *s = xasprintf(" - %s", p->site_title);
+		text(p, e, s);
+		free(s);
+	}
+	e = el(p, head, "link");
+	at(e, "rel", "stylesheet");
+	at3(e, "href", p->root, "style.css", "");
+	e = el(p, head, "link");
+	at(e, "rel", "stylesheet");
+	at3(e, "href", p->root, "brand.css", "");
+	e = el(p, head, "link");
+	at(e, "rel", "alternate");
+	at(e, "type", "application/atom+xml");
+	at3(e, "href", p->root, "feed.xml", "");
+	at3(e, "title", p->site_title, ": amendments", "");
+}
+
+/* layout.xsl's <header class="site-header">: the brand, the search
+ * form, the main navigation */
+static void site_header(page *p, xmlNodePtr body)
+{
+	xmlNodePtr hd = el(p, body, "header"), e, f, wrap, nav, ul;
+	char *orgname;
+
+	at(hd, "class", "site-header");
+	e = el(p, hd, "div");
+	at(e, "class", "site-header__bar");
+	wrap = el(p, e, "div");
+	at(wrap, "class", "wrap site-header__inner");
+	e = el(p, wrap, "a");
+	at(e, "class", "site-header__brand");
+	at3(e, "href", p->root, "index.html", "");
+	if (*p->logo) {
+		f = el(p, e, "img");
+		at(f, "class", "site-header__logo");
+		at3(f, "src", p->root, p->logo, "");
+		at(f, "alt", "");
+	}
+	f = el(p, e, "span");
+	at(f, "class", "site-header__names");
+	orgname = nsv(child(p->org, "name"));
+	if (*orgname && strcmp(orgname, p->site_title) != 0)
+		value_of(p, el_text(p, f, "span", "site-header__org", NULL),
+		    child(p->org, "name"));
+	el_text(p, f, "span", "site-header__title", p->site_title);
+	free(orgname);
+	f = el(p, wrap, "form");
+	at(f, "class", "site-search");
+	at3(f, "action", p->root, "search.html", "");
+	at(f, "method", "get");
+	at(f, "role", "search");
+	at(f, "aria-label", "Site");
+	e = el_text(p, f, "label", "visually-hidden",
+	    "Search policies and procedures");
+	at(e, "for", "site-search-q");
+	e = el(p, f, "input");
+	at(e, "class", "site-search__input");
+	at(e, "id", "site-search-q");
+	at(e, "name", "q");
+	at(e, "type", "search");
+	at(e, "autocomplete", "off");
+	e = el_text(p, f, "button", "site-search__button", "Search");
+	at(e, "type", "submit");
+	nav = el(p, hd, "nav");
+	at(nav, "class", "site-nav");
+	at(nav, "aria-label", "Main");
+	ul = el(p, nav, "ul");
+	at(ul, "class", "wrap site-nav__list");
+	nav_item(p, ul, "index.html", "Contents");
+	nav_item(p, ul, "glossary.html", "Glossary");
+	nav_item(p, ul, "whats-new.html", "What\xe2\x80\x99s new");
+	nav_item(p, ul, "review.html", "Review dates");
+	if (!strcmp(p->pdfs, "1"))
+		nav_item(p, ul, "packs.html", "PDFs");
+	nav_item(p, ul, "search.html", "Search");
+}
+
+/* layout.xsl's <div class="wrap">: the breadcrumb, and <main> with the
+ * banner of a build of the past and the document */
+static void site_main(page *p, xmlNodePtr body)
+{
+	xmlNodePtr wrap = el(p, body, "div"), nav, ol, e, main;
+	xmlAttrPtr asof;
+
+	at(wrap, "class", "wrap");
+	nav = el(p, wrap, "nav");
+	at(nav, "class", "breadcrumb");
+	at(nav, "aria-label", "Breadcrumb");
+	ol = el(p, nav, "ol");
+	at(ol, "class", "breadcrumb__list");
+	e = el(p, el_text(p, ol, "li", "breadcrumb__item", NULL), "a");
+	at3(e, "href", p->root, "index.html", "");
+	text(p, e, "Home");
+	crumbs(p, ol);
+	main = el(p, wrap, "main");
+	at(main, "id", "main-content");
+	at(main, "class", "main");
+	at(main, "tabindex", "-1");
+	if ((asof = attr_node(p->doc, "as-of-label")) != NULL)
+		value_of(p, el(p, notice(p, main,
+		    "notice notice--warning as-of"), "strong"), (xmlNodePtr)asof);
+	document_page(p, main);
+}
+
+/* layout.xsl's <footer class="site-footer"> */
+static void site_footer(page *p, xmlNodePtr body)
+{
+	xmlNodePtr f = el(p, body, "footer"), wrap, ul;
+
+	at(f, "class", "site-footer");
+	wrap = el(p, f, "div");
+	at(wrap, "class", "wrap");
+	footer_org(p, wrap);
+	ul = el(p, wrap, "ul");
+	at(ul, "class", "site-footer__links");
+	footer_link(p, ul, "index.html", "Contents");
+	footer_link(p, ul, "glossary.html", "Glossary");
+	footer_link(p, ul, "whats-new.html", "What\xe2\x80\x99s new");
+	if (!strcmp(p->pdfs, "1"))
+		footer_link(p, ul, "packs.html", "Policy packs and PDFs");
+	footer_link(p, ul, "feed.xml", "Amendments feed (Atom)");
+	footer_link(p, ul, "contacts.html", "Contacts");
+	footer_link(p, ul, "sources.html", "Sources");
+	footer_link(p, ul, "review.ics", "Review dates (calendar)");
+}
+
 void htmlpage_render(xsltTransformContextPtr ctxt, const htmlbody_fns *fns,
     xmlNodePtr root, xmlNodePtr parent)
 {
 	page p;
-	xmlNodePtr html, head, body, e, f, hd, wrap, ul, nav, ol, main;
-	char *title, *today, *orgname, *s;
-	xmlAttrPtr asof;
+	xmlNodePtr html, body, e;
+	char *title, *today;
 
 	memset(&p, 0, sizeof p);
 	p.ctxt = ctxt;
@@ -1215,134 +1367,16 @@ void htmlpage_render(xsltTransformContextPtr ctxt, const htmlbody_fns *fns,
 	p.org = child(child(root, "project"), "organisation");
 	title = nsv(child(p.meta, "title"));
 
+	/* layout.xsl's template "page", with document.xsl's parameters */
 	html = el(&p, parent, "html");
 	at(html, "lang", p.lang);
-	head = el(&p, html, "head");
-	e = el(&p, head, "meta");
-	at(e, "http-equiv", "Content-Type");
-	at(e, "content", "text/html; charset=utf-8");
-	e = el(&p, head, "meta");
-	at(e, "http-equiv", "Content-Security-Policy");
-	at(e, "content", "default-src 'self'; script-src 'self'; style-src "
-	    "'self'; img-src 'self' data: https: http:; object-src 'none'; "
-	    "base-uri 'none'; form-action 'self'; frame-src 'none'");
-	e = el(&p, head, "meta");
-	at(e, "name", "viewport");
-	at(e, "content", "width=device-width, initial-scale=1");
-	e = el(&p, head, "title");
-	text(&p, e, title);
-	if (strcmp(title, p.site_title) != 0) {
-		s = xasprintf(" - %s", p.site_title);
-		text(&p, e, s);
-		free(s);
-	}
-	e = el(&p, head, "link");
-	at(e, "rel", "stylesheet");
-	at3(e, "href", p.root, "style.css", "");
-	e = el(&p, head, "link");
-	at(e, "rel", "stylesheet");
-	at3(e, "href", p.root, "brand.css", "");
-	e = el(&p, head, "link");
-	at(e, "rel", "alternate");
-	at(e, "type", "application/atom+xml");
-	at3(e, "href", p.root, "feed.xml", "");
-	at3(e, "title", p.site_title, ": amendments", "");
-
+	page_head(&p, html, title);
 	body = el(&p, html, "body");
 	e = el_text(&p, body, "a", "skip-link", "Skip to main content");
 	at(e, "href", "#main-content");
-	hd = el(&p, body, "header");
-	at(hd, "class", "site-header");
-	e = el(&p, hd, "div");
-	at(e, "class", "site-header__bar");
-	wrap = el(&p, e, "div");
-	at(wrap, "class", "wrap site-header__inner");
-	e = el(&p, wrap, "a");
-	at(e, "class", "site-header__brand");
-	at3(e, "href", p.root, "index.html", "");
-	if (*p.logo) {
-		f = el(&p, e, "img");
-		at(f, "class", "site-header__logo");
-		at3(f, "src", p.root, p.logo, "");
-		at(f, "alt", "");
-	}
-	f = el(&p, e, "span");
-	at(f, "class", "site-header__names");
-	orgname = nsv(child(p.org, "name"));
-	if (*orgname && strcmp(orgname, p.site_title) != 0)
-		value_of(&p, el_text(&p, f, "span", "site-header__org", NULL),
-		    child(p.org, "name"));
-	el_text(&p, f, "span", "site-header__title", p.site_title);
-	free(orgname);
-	f = el(&p, wrap, "form");
-	at(f, "class", "site-search");
-	at3(f, "action", p.root, "search.html", "");
-	at(f, "method", "get");
-	at(f, "role", "search");
-	at(f, "aria-label", "Site");
-	e = el_text(&p, f, "label", "visually-hidden",
-	    "Search policies and procedures");
-	at(e, "for", "site-search-q");
-	e = el(&p, f, "input");
-	at(e, "class", "site-search__input");
-	at(e, "id", "site-search-q");
-	at(e, "name", "q");
-	at(e, "type", "search");
-	at(e, "autocomplete", "off");
-	e = el_text(&p, f, "button", "site-search__button", "Search");
-	at(e, "type", "submit");
-	nav = el(&p, hd, "nav");
-	at(nav, "class", "site-nav");
-	at(nav, "aria-label", "Main");
-	ul = el(&p, nav, "ul");
-	at(ul, "class", "wrap site-nav__list");
-	nav_item(&p, ul, "index.html", "Contents");
-	nav_item(&p, ul, "glossary.html", "Glossary");
-	nav_item(&p, ul, "whats-new.html", "What\xe2\x80\x99s new");
-	nav_item(&p, ul, "review.html", "Review dates");
-	if (!strcmp(p.pdfs, "1"))
-		nav_item(&p, ul, "packs.html", "PDFs");
-	nav_item(&p, ul, "search.html", "Search");
-
-	wrap = el(&p, body, "div");
-	at(wrap, "class", "wrap");
-	nav = el(&p, wrap, "nav");
-	at(nav, "class", "breadcrumb");
-	at(nav, "aria-label", "Breadcrumb");
-	ol = el(&p, nav, "ol");
-	at(ol, "class", "breadcrumb__list");
-	e = el(&p, el_text(&p, ol, "li", "breadcrumb__item", NULL), "a");
-	at3(e, "href", p.root, "index.html", "");
-	text(&p, e, "Home");
-	crumbs(&p, ol);
-	main = el(&p, wrap, "main");
-	at(main, "id", "main-content");
-	at(main, "class", "main");
-	at(main, "tabindex", "-1");
-	if ((asof = attr_node(root, "as-of-label")) != NULL) {
-		e = el(&p, main, "div");
-		at(e, "class", "notice notice--warning as-of");
-		at(e, "role", "note");
-		value_of(&p, el(&p, el(&p, e, "p"), "strong"), (xmlNodePtr)asof);
-	}
-	document_page(&p, main);
-
-	f = el(&p, body, "footer");
-	at(f, "class", "site-footer");
-	wrap = el(&p, f, "div");
-	at(wrap, "class", "wrap");
-	footer_org(&p, wrap);
-	ul = el(&p, wrap, "ul");
-	at(ul, "class", "site-footer__links");
-	footer_link(&p, ul, "index.html", "Contents");
-	footer_link(&p, ul, "glossary.html", "Glossary");
-	footer_link(&p, ul, "whats-new.html", "What\xe2\x80\x99s new");
-	if (!strcmp(p.pdfs, "1"))
-		footer_link(&p, ul, "packs.html", "Policy packs and PDFs");
-	footer_link(&p, ul, "feed.xml", "Amendments feed (Atom)");
-	footer_link(&p, ul, "contacts.html", "Contacts");
-	footer_link(&p, ul, "sources.html", "Sources");
-	footer_link(&p, ul, "review.ics", "Review dates (calendar)");
+	site_header(&p, body);
+	site_main(&p, body);
+	site_footer(&p, body);
 	e = el(&p, body, "script");
 	at3(e, "src", p.root, "page.js", "");
 
