@@ -16,7 +16,7 @@
  *
  * Why: with the body in C, the rest of the page's templates (the frame,
  * the header, the contents, the control table, the named templates
- * called with parameters for every date and badge) were still a fifth
+ * called with parameters for every date and badge) were still a sixth
  * of a full build's CPU on 1,000 generated documents, for a fixed page.
  *
  * htmlpage_templates_sha256 pins the four stylesheets this was written
