@@ -10,7 +10,9 @@
  * string values (the first node's, for a node-set), normalize-space,
  * substring counted in characters, number() and a number's string
  * (libxml2's own xmlXPathStringEvalNumber and xmlXPathCastNumberToString),
- * comparisons of a node-set (true when any node matches).  A page with a
+ * comparisons of a node-set (true when any node matches).  It reads the
+ * tree with xmlread.c (the model's elements and attributes are in no
+ * namespace, as the templates' names are).  A page with a
  * release history (the <changes> history.xsl writes) is left to the
  * templates (htmlpage_known).
  *
@@ -38,35 +40,12 @@
 
 #include "htmlpage.h"
 #include "util.h"
+#include "xmlread.h"
 
 const char htmlpage_templates_sha256[] =
     "7d34a8c56bc2e7fc2ffc6d9b7e3241f0deb94fd929077000f9ad1373c6ae7dd2";
 
 /* ---- reading the XML ------------------------------------------------- */
-
-static int named(xmlNodePtr n, const char *name)
-{
-	return n != NULL && n->type == XML_ELEMENT_NODE && n->ns == NULL &&
-	    strcmp((const char *)n->name, name) == 0;
-}
-
-static xmlNodePtr child(xmlNodePtr n, const char *name)
-{
-	xmlNodePtr c;
-
-	for (c = n ? n->children : NULL; c; c = c->next)
-		if (named(c, name))
-			return c;
-	return NULL;
-}
-
-static xmlNodePtr next_named(xmlNodePtr c, const char *name)
-{
-	for (c = c ? c->next : NULL; c; c = c->next)
-		if (named(c, name))
-			return c;
-	return NULL;
-}
 
 /* n's first element child (n may be NULL), or NULL: "n/ *" */
 static xmlNodePtr first_element(xmlNodePtr n)
@@ -102,13 +81,13 @@ static char *take(xmlChar *v)
 /* string(node): its string value, newly allocated; "" for no node. */
 static char *sv(xmlNodePtr n)
 {
-	return n ? take(xmlNodeGetContent(n)) : xstrdup("");
+	return xmlread_text_or(n, "");
 }
 
 /* string(@name) */
 static char *sattr(xmlNodePtr n, const char *name)
 {
-	return sv((xmlNodePtr)attr_node(n, name));
+	return xmlread_attr_or(n, name, "");
 }
 
 /* normalize-space(string(node)) */
@@ -486,12 +465,12 @@ static char *section_href(const char *up, const char *path)
 /* The crumbs of document.xsl's template for "/". */
 static void crumbs(page *p, xmlNodePtr out)
 {
-	xmlNodePtr trail = child(p->doc, "trail"), s;
-	char *title = nsv(child(p->meta, "title"));
+	xmlNodePtr trail = xmlread_child(p->doc, "trail"), s;
+	char *title = nsv(xmlread_child(p->meta, "title"));
 
-	if (child(trail, "section")) {
-		for (s = child(trail, "section"); s;
-		    s = next_named(s, "section")) {
+	if (xmlread_child(trail, "section")) {
+		for (s = xmlread_child(trail, "section"); s;
+		    s = xmlread_next(s, "section")) {
 			char *path = sattr(s, "path"), *t = sattr(s, "title");
 			char *h = section_href(p->root, path);
 			crumb(p, out, h, t, 0);
@@ -529,37 +508,37 @@ static void crumbs(page *p, xmlNodePtr out)
 static void footer_org(page *p, xmlNodePtr out)
 {
 	xmlNodePtr div = el(p, out, "div"), e;
-	char *name = nsv(child(p->org, "name"));
-	char *addr = nsv(child(p->org, "address"));
-	char *phone = nsv(child(p->org, "phone"));
-	char *reg = nsv(child(p->org, "registration"));
-	char *charity = nsv(child(p->org, "charity"));
+	char *name = nsv(xmlread_child(p->org, "name"));
+	char *addr = nsv(xmlread_child(p->org, "address"));
+	char *phone = nsv(xmlread_child(p->org, "phone"));
+	char *reg = nsv(xmlread_child(p->org, "registration"));
+	char *charity = nsv(xmlread_child(p->org, "charity"));
 
 	at(div, "class", "site-footer__org");
 	e = el(p, div, "p");
 	at(e, "class", "site-footer__name");
 	if (*name)
-		value_of(p, e, child(p->org, "name"));
+		value_of(p, e, xmlread_child(p->org, "name"));
 	else
 		text(p, e, p->site_title);
 	if (*addr)
-		value_of(p, el(p, div, "p"), child(p->org, "address"));
+		value_of(p, el(p, div, "p"), xmlread_child(p->org, "address"));
 	if (*phone || *reg || *charity) {
 		xmlNodePtr para = el(p, div, "p");
 		if (*phone) {
 			e = el_text(p, para, "span", "site-footer__item",
 			    "Telephone ");
-			value_of(p, e, child(p->org, "phone"));
+			value_of(p, e, xmlread_child(p->org, "phone"));
 		}
 		if (*reg) {
 			e = el_text(p, para, "span", "site-footer__item",
 			    "Ofsted registration ");
-			value_of(p, e, child(p->org, "registration"));
+			value_of(p, e, xmlread_child(p->org, "registration"));
 		}
 		if (*charity) {
 			e = el_text(p, para, "span", "site-footer__item",
 			    "Registered charity ");
-			value_of(p, e, child(p->org, "charity"));
+			value_of(p, e, xmlread_child(p->org, "charity"));
 		}
 	}
 	free(name);
@@ -634,9 +613,9 @@ static void amendment_text(page *p, xmlNodePtr out, xmlNodePtr a)
 static void doc_header(page *p, xmlNodePtr out)
 {
 	xmlNodePtr div = el(p, out, "div"), e, review;
-	char *type = nsv(child(p->meta, "type"));
+	char *type = nsv(xmlread_child(p->meta, "type"));
 	xmlAttrPtr section = attr_node(p->doc, "section"), local;
-	xmlNodePtr title = child(p->meta, "title");
+	xmlNodePtr title = xmlread_child(p->meta, "title");
 	char *s;
 
 	at(div, "class", "doc-header");
@@ -650,10 +629,10 @@ static void doc_header(page *p, xmlNodePtr out)
 		text(p, e, "Document");
 	s = sv((xmlNodePtr)section);
 	if (section && *s) {
-		xmlNodePtr trail = child(p->doc, "trail"), last = NULL, t;
+		xmlNodePtr trail = xmlread_child(p->doc, "trail"), last = NULL, t;
 		text(p, e, " \xc2\xb7 ");
-		for (t = child(trail, "section"); t;
-		    t = next_named(t, "section"))
+		for (t = xmlread_child(trail, "section"); t;
+		    t = xmlread_next(t, "section"))
 			last = t;
 		if (last) {
 			char *lt = sattr(last, "title");
@@ -679,10 +658,10 @@ static void doc_header(page *p, xmlNodePtr out)
 	}
 	e = el(p, div, "p");
 	at(e, "class", "doc-badges");
-	s = nsv(child(p->meta, "status"));
+	s = nsv(xmlread_child(p->meta, "status"));
 	status_badge(p, e, s);
 	free(s);
-	review = child(p->meta, "review");
+	review = xmlread_child(p->meta, "review");
 	{
 		xmlAttrPtr st = attr_node(review, "state");
 		xmlAttrPtr due = attr_node(review, "due");
@@ -755,7 +734,7 @@ static int status_is(page *p, const char *s)
 {
 	xmlNodePtr c;
 
-	for (c = child(p->meta, "status"); c; c = next_named(c, "status")) {
+	for (c = xmlread_child(p->meta, "status"); c; c = xmlread_next(c, "status")) {
 		char *v = sv(c);
 		int yes = !strcmp(v, s);
 		free(v);
@@ -767,7 +746,7 @@ static int status_is(page *p, const char *s)
 
 static void notices(page *p, xmlNodePtr out)
 {
-	xmlNodePtr by = child(p->meta, "superseded-by"), para, e;
+	xmlNodePtr by = xmlread_child(p->meta, "superseded-by"), para, e;
 	int withdrawn = status_is(p, "withdrawn");
 
 	if (by || withdrawn || status_is(p, "superseded")) {
@@ -803,13 +782,13 @@ static int toc_sections(xmlNodePtr n, xmlNodePtr *v, int max)
 	int k = 0;
 
 	for (c = n ? n->children : NULL; c; c = c->next) {
-		if (named(c, "section")) {
+		if (xmlread_is(c, "section")) {
 			if (k < max)
 				v[k] = c;
 			k++;
-		} else if (named(c, "local"))
+		} else if (xmlread_is(c, "local"))
 			for (s = c->children; s; s = s->next)
-				if (named(s, "section")) {
+				if (xmlread_is(s, "section")) {
 					if (k < max)
 						v[k] = s;
 					k++;
@@ -826,11 +805,11 @@ static void toc_items(page *p, xmlNodePtr ol, xmlNodePtr parent)
 	xmlNodePtr c, t;
 
 	for (c = parent->children; c; c = c->next)
-		if (named(c, "section"))
+		if (xmlread_is(c, "section"))
 			toc_item(p, ol, c);
-		else if (named(c, "local"))
+		else if (xmlread_is(c, "local"))
 			for (t = c->children; t; t = t->next)
-				if (named(t, "section"))
+				if (xmlread_is(t, "section"))
 					toc_item(p, ol, t);
 }
 
@@ -838,7 +817,7 @@ static void toc_items(page *p, xmlNodePtr ol, xmlNodePtr parent)
 static void toc_item(page *p, xmlNodePtr out, xmlNodePtr s)
 {
 	xmlNodePtr li = el(p, out, "li"), a, c, ol = NULL;
-	char *id = sattr(s, "id"), *h = nsv(child(s, "heading"));
+	char *id = sattr(s, "id"), *h = nsv(xmlread_child(s, "heading"));
 	char *lv = sattr(s, "level");
 	int subs = 0;
 
@@ -846,8 +825,8 @@ static void toc_item(page *p, xmlNodePtr out, xmlNodePtr s)
 	at3(a, "href", "#", id, "");
 	text(p, a, h);
 	for (c = s->children; c && !subs; c = c->next)
-		subs = named(c, "section") ||
-		    (named(c, "local") && child(c, "section"));
+		subs = xmlread_is(c, "section") ||
+		    (xmlread_is(c, "local") && xmlread_child(c, "section"));
 	if (subs && attr_node(s, "level") && num(lv) < 3) {
 		ol = el(p, li, "ol");
 		toc_items(p, ol, s);
@@ -867,9 +846,9 @@ static void toc(page *p, xmlNodePtr out, xmlNodePtr body)
 	ol = el(p, nav, "ol");
 	/* body/section[translate(substring(normalize-space(heading), 1, 1),
 	 * '0123456789', '') = ''] */
-	for (c = child(body, "section"); c && !plain;
-	    c = next_named(c, "section")) {
-		char *h = nsv(child(c, "heading"));
+	for (c = xmlread_child(body, "section"); c && !plain;
+	    c = xmlread_next(c, "section")) {
+		char *h = nsv(xmlread_child(c, "heading"));
 		plain = *h == '\0' || (*h >= '0' && *h <= '9');
 		free(h);
 	}
@@ -885,7 +864,7 @@ static void amendment_aside(page *p, xmlNodePtr out, xmlNodePtr first)
 	aside = labelled(p, out, "aside", "amendment", "pc-amendment-h",
 	    "amendment__heading", "Amendment");
 	amendment_text(p, el(p, aside, "p"), first);
-	for (a = first; a; a = next_named(a, "amendment"))
+	for (a = first; a; a = xmlread_next(a, "amendment"))
 		n++;
 	if (n > 1) {
 		char *s = numstr((double)n);
@@ -957,13 +936,13 @@ static void related(page *p, xmlNodePtr out, xmlNodePtr rel)
 	at(ul, "class", "link-list");
 	/* sorted by number(string(@status) != ''), a stable sort */
 	for (pass = 0; pass < 2; pass++)
-		for (c = child(rel, "ref"); c; c = next_named(c, "ref")) {
+		for (c = xmlread_child(rel, "ref"); c; c = xmlread_next(c, "ref")) {
 			char *st = sattr(c, "status");
 			if ((*st != '\0') == pass)
 				related_ref(p, ul, c);
 			free(st);
 		}
-	for (c = child(rel, "external"); c; c = next_named(c, "external")) {
+	for (c = xmlread_child(rel, "external"); c; c = xmlread_next(c, "external")) {
 		xmlNodePtr li = el(p, ul, "li");
 		external(p, li, c);
 		el_text(p, li, "span", "link-list__note",
@@ -979,7 +958,7 @@ static void referenced_by(page *p, xmlNodePtr out, xmlNodePtr refby)
 	    "Referenced by");
 	ul = el(p, sec, "ul");
 	at(ul, "class", "link-list");
-	for (c = child(refby, "ref"); c; c = next_named(c, "ref")) {
+	for (c = xmlread_child(refby, "ref"); c; c = xmlread_next(c, "ref")) {
 		xmlNodePtr li = el(p, ul, "li"), a;
 		char *r = sattr(c, "ref");
 		a = el(p, li, "a");
@@ -1021,7 +1000,7 @@ static void joined(page *p, xmlNodePtr td, xmlNodePtr n, const char *name)
 	xmlNodePtr c;
 	int k = 0;
 
-	for (c = child(n, name); c; c = next_named(c, name)) {
+	for (c = xmlread_child(n, name); c; c = xmlread_next(c, name)) {
 		if (k++)
 			text(p, td, ", ");
 		value_of(p, td, c);
@@ -1049,7 +1028,7 @@ static void history(page *p, xmlNodePtr out, xmlNodePtr hist)
 		at(e, "scope", "col");
 	}
 	tbody = el(p, table, "tbody");
-	for (c = child(hist, "entry"); c; c = next_named(c, "entry")) {
+	for (c = xmlread_child(hist, "entry"); c; c = xmlread_next(c, "entry")) {
 		char *d = sattr(c, "date");
 		tr = el(p, tbody, "tr");
 		value_of(p, el(p, tr, "td"), (xmlNodePtr)attr_node(c,
@@ -1066,7 +1045,7 @@ static void history(page *p, xmlNodePtr out, xmlNodePtr hist)
 static void control(page *p, xmlNodePtr out)
 {
 	xmlNodePtr sec, table, tbody, td, e, m = p->meta;
-	xmlNodePtr review = child(m, "review"), c;
+	xmlNodePtr review = xmlread_child(m, "review"), c;
 	xmlAttrPtr due = attr_node(review, "due"), state;
 	char *s;
 
@@ -1076,14 +1055,14 @@ static void control(page *p, xmlNodePtr out)
 	at(table, "class", "summary");
 	el_text(p, table, "caption", "visually-hidden", "Document control");
 	tbody = el(p, table, "tbody");
-	control_row(p, tbody, "Owner", child(m, "owner"));
-	control_row(p, tbody, "Version", child(m, "version"));
-	if (child(m, "approved")) {
-		s = sv(child(m, "approved"));
+	control_row(p, tbody, "Owner", xmlread_child(m, "owner"));
+	control_row(p, tbody, "Version", xmlread_child(m, "version"));
+	if (xmlread_child(m, "approved")) {
+		s = sv(xmlread_child(m, "approved"));
 		date(p, control_tr(p, tbody, "Approved"), s);
 		free(s);
 	}
-	control_row(p, tbody, "Approved by", child(m, "approved-by"));
+	control_row(p, tbody, "Approved by", xmlread_child(m, "approved-by"));
 	td = control_tr(p, tbody, "Review due");
 	s = sv((xmlNodePtr)due);
 	if (due)
@@ -1099,41 +1078,41 @@ static void control(page *p, xmlNodePtr out)
 	}
 	free(s);
 	td = control_tr(p, tbody, "Status");
-	s = nsv(child(m, "status"));
+	s = nsv(xmlread_child(m, "status"));
 	{
 		char *cs = capitalise(s);
 		text(p, td, cs);
 		free(cs);
 	}
 	free(s);
-	if (child(child(m, "tags"), "tag"))
-		joined(p, control_tr(p, tbody, "Tags"), child(m, "tags"),
+	if (xmlread_child(xmlread_child(m, "tags"), "tag"))
+		joined(p, control_tr(p, tbody, "Tags"), xmlread_child(m, "tags"),
 		    "tag");
-	if (child(child(m, "audience"), "item"))
+	if (xmlread_child(xmlread_child(m, "audience"), "item"))
 		joined(p, control_tr(p, tbody, "Audience"),
-		    child(m, "audience"), "item");
+		    xmlread_child(m, "audience"), "item");
 	td = control_tr(p, tbody, "Source file");
 	e = el(p, td, "code");
 	at(e, "class", "path");
 	value_of(p, e, (xmlNodePtr)attr_node(p->doc, "path"));
 
-	if (child(child(m, "history"), "entry"))
-		history(p, sec, child(m, "history"));
-	if ((c = child(child(m, "amendments"), "amendment")) != NULL) {
+	if (xmlread_child(xmlread_child(m, "history"), "entry"))
+		history(p, sec, xmlread_child(m, "history"));
+	if ((c = xmlread_child(xmlread_child(m, "amendments"), "amendment")) != NULL) {
 		xmlNodePtr ul;
 		e = el_text(p, sec, "h3", NULL, "Amendments");
 		at(e, "id", "pc-amendments");
 		ul = el(p, sec, "ul");
 		at(ul, "class", "amendment-list");
-		for (; c; c = next_named(c, "amendment"))
+		for (; c; c = xmlread_next(c, "amendment"))
 			amendment_text(p, el(p, ul, "li"), c);
 	}
 	e = el(p, sec, "p");
 	at(e, "class", "print-only");
 	text(p, e, "Printed from ");
 	{
-		xmlNodePtr project = child(p->doc, "project");
-		char *base = nsv(child(project, "base-url"));
+		xmlNodePtr project = xmlread_child(p->doc, "project");
+		char *base = nsv(xmlread_child(project, "base-url"));
 		char *id = sattr(p->doc, "id");
 		char *v = xasprintf("%s%s.html", base, id);
 		text(p, e, v);
@@ -1146,7 +1125,7 @@ static void control(page *p, xmlNodePtr out)
 
 static void document_page(page *p, xmlNodePtr out)
 {
-	xmlNodePtr d = p->doc, body = child(d, "body"), layout, main, e, c;
+	xmlNodePtr d = p->doc, body = xmlread_child(d, "body"), layout, main, e, c;
 	xmlNodePtr sections[1];
 	int has_toc;
 
@@ -1160,31 +1139,31 @@ static void document_page(page *p, xmlNodePtr out)
 		toc(p, layout, body);
 	main = el(p, layout, "div");
 	at(main, "class", "doc-main");
-	if ((c = child(child(p->meta, "amendments"), "amendment")) != NULL)
+	if ((c = xmlread_child(xmlread_child(p->meta, "amendments"), "amendment")) != NULL)
 		amendment_aside(p, main, c);
-	if (first_element(child(d, "related")))
-		related(p, main, child(d, "related"));
+	if (first_element(xmlread_child(d, "related")))
+		related(p, main, xmlread_child(d, "related"));
 	e = el(p, main, "div");
 	at(e, "class", "doc-body prose");
 	for (c = d->children; c; c = c->next)
-		if (named(c, "body"))
+		if (xmlread_is(c, "body"))
 			htmlbody_render(p->ctxt, p->fns, c, e);
-	if (child(child(d, "footnotes"), "footnote")) {
+	if (xmlread_child(xmlread_child(d, "footnotes"), "footnote")) {
 		xmlNodePtr h = el_text(p, e, "h2", "footnotes__heading",
 		    "Notes");
 		at(h, "id", "pc-footnotes");
 		for (c = d->children; c; c = c->next)
-			if (named(c, "footnotes"))
+			if (xmlread_is(c, "footnotes"))
 				htmlbody_render_footnotes(p->ctxt, p->fns, c,
 				    e);
 	}
-	if (child(child(d, "referenced-by"), "ref"))
-		referenced_by(p, main, child(d, "referenced-by"));
-	if (first_element(child(d, "graph"))) {
+	if (xmlread_child(xmlread_child(d, "referenced-by"), "ref"))
+		referenced_by(p, main, xmlread_child(d, "referenced-by"));
+	if (first_element(xmlread_child(d, "graph"))) {
 		xmlNodePtr sec = labelled(p, main, "section", "doc-graph",
 		    "pc-graph-h", NULL, "How this document connects"), k;
 		/* xsl:copy-of select="graph/ *" (every element) */
-		for (c = child(d, "graph"); c; c = next_named(c, "graph"))
+		for (c = xmlread_child(d, "graph"); c; c = xmlread_next(c, "graph"))
 			for (k = c->children; k; k = k->next)
 				if (k->type == XML_ELEMENT_NODE)
 					xmlAddChild(sec, xmlDocCopyNode(k, p->out,
@@ -1254,10 +1233,10 @@ static void site_header(page *p, xmlNodePtr body)
 	}
 	f = el(p, e, "span");
 	at(f, "class", "site-header__names");
-	orgname = nsv(child(p->org, "name"));
+	orgname = nsv(xmlread_child(p->org, "name"));
 	if (*orgname && strcmp(orgname, p->site_title) != 0)
 		value_of(p, el_text(p, f, "span", "site-header__org", NULL),
-		    child(p->org, "name"));
+		    xmlread_child(p->org, "name"));
 	el_text(p, f, "span", "site-header__title", p->site_title);
 	free(orgname);
 	f = el(p, wrap, "form");
@@ -1352,7 +1331,7 @@ void htmlpage_render(xsltTransformContextPtr ctxt, const htmlbody_fns *fns,
 	p.fns = fns;
 	p.out = ctxt->output;
 	p.doc = root;
-	p.meta = child(root, "meta");
+	p.meta = xmlread_child(root, "meta");
 	p.root = var(ctxt, "pc-root");
 	p.site_title = var(ctxt, "site-title");
 	p.lang = var(ctxt, "lang");
@@ -1364,8 +1343,8 @@ void htmlpage_render(xsltTransformContextPtr ctxt, const htmlbody_fns *fns,
 	p.today_ok = chars(today) == 10;
 	ymd(today, &p.ty, &p.tm, &p.td);
 	free(today);
-	p.org = child(child(root, "project"), "organisation");
-	title = nsv(child(p.meta, "title"));
+	p.org = xmlread_child(xmlread_child(root, "project"), "organisation");
+	title = nsv(xmlread_child(p.meta, "title"));
 
 	/* layout.xsl's template "page", with document.xsl's parameters */
 	html = el(&p, parent, "html");
@@ -1395,14 +1374,14 @@ int htmlpage_known(xmlNodePtr root)
 	xmlNodePtr c;
 	int bodies = 0;
 
-	if (!named(root, "document"))
+	if (!xmlread_is(root, "document"))
 		return 0;
 	for (c = root->children; c; c = c->next) {
-		if (named(c, "changes") || (named(c, "body") && bodies++))
+		if (xmlread_is(c, "changes") || (xmlread_is(c, "body") && bodies++))
 			return 0;
-		if (named(c, "body") && !htmlbody_known(c))
+		if (xmlread_is(c, "body") && !htmlbody_known(c))
 			return 0;
-		if (named(c, "footnotes") && !htmlbody_footnotes_known(c))
+		if (xmlread_is(c, "footnotes") && !htmlbody_footnotes_known(c))
 			return 0;
 	}
 	return 1;

@@ -1215,17 +1215,26 @@ xf_page_in_c(xmlXPathParserContextPtr ctxt, int nargs)
 	valuePush(ctxt, xmlXPathNewBoolean(yes));
 }
 
-/* <pc:page/>: the document's page, in C. */
+/* <pc:page/>: the document's page, in C.  A stylesheet of a project's
+ * own may call it anywhere: on anything but a page htmlpage_known
+ * accepts (a document, its bodies within the C's depth) it is the
+ * stylesheet's error, at its line, and nothing is made. */
 static void
 xe_page(xsltTransformContextPtr ctxt, xmlNodePtr node, xmlNodePtr inst,
     xsltElemPreCompPtr comp)
 {
-	(void)inst;
+	xmlNodePtr root;
+
 	(void)comp;
 	if (node == NULL || node->doc == NULL || ctxt->insert == NULL)
 		return;
-	htmlpage_render(ctxt, &body_fns, xmlDocGetRootElement(node->doc),
-	    ctxt->insert);
+	root = xmlDocGetRootElement(node->doc);
+	if (!htmlpage_known(root)) {
+		xsltTransformError(ctxt, NULL, inst, "pc:page makes only a "
+		    "document's page, and only where pc:page-in-c() is true\n");
+		return;
+	}
+	htmlpage_render(ctxt, &body_fns, root, ctxt->insert);
 }
 
 /* Whether the shipped stylesheets in dir are the ones htmlpage.c and

@@ -133,6 +133,24 @@ if (-f $gen) {
 	@extra = ();
 }
 
+# <pc:page/> called by a project's stylesheet on something that is not
+# a document's page: the stylesheet's error at its line, not a page
+# made of nothing (nor a crash)
+{
+	my $d = "$tmp/misuse";
+	system('cp', '-R', "$tmp/frame", $d) == 0 or die;
+	system('mkdir', '-p', "$d/templates/html") == 0 or die;
+	open(my $h, '>', "$d/templates/html/glossary.xsl") or die;
+	print $h qq{<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:pc="urn:policyc" extension-element-prefixes="pc">\n<xsl:import href="builtin/glossary.xsl"/>\n<xsl:template match="/"><html><body><pc:page/></body></html></xsl:template>\n</xsl:stylesheet>\n};
+	close $h;
+	build($d, "$tmp/m", undef);
+	my $err = slurp("$tmp/err");
+	my $page = -f "$tmp/m/html/glossary.html" ? slurp("$tmp/m/html/glossary.html") : '';
+	ok($err =~ m{^templates/html/glossary\.xsl:3:\d+: error: pc:page makes only a document's page.*\[html-template\]$}m &&
+	    $page !~ /site-header/,
+	    "pc:page on the glossary's input: an html-template error at the stylesheet's line, no page made", $err);
+}
+
 # the GFM spec's examples, one document each, raw HTML allowed in one
 # project and not in the other
 for my $raw ('false', 'true') {

@@ -126,6 +126,7 @@ layout_job(void *ctx, size_t i, int w)
 		return;
 	/* Shaping inside pdfflow_document runs under the font lock
 	 * (pdffont.c says why); everything else runs in parallel. */
+	j->ts[w].term_lines = j->in_pack[i];   /* its glossary may ask */
 	f = pdfflow_document(&j->ts[w], in, doc);
 	pdfpage_paginate(f, j->st);
 	j->flows[i] = f;

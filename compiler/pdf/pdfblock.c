@@ -404,7 +404,7 @@ pdftable_build(fctx *c, benv *e, pdf_text *cells, int nrows, int ncols,
 			free(src->lx);
 			it->cells[k] = *src;
 			pdftext_set(c->t, &it->cells[k], l);
-			pdfib_term_lines(&it->cells[k]);
+			pdfib_term_lines(c->t, &it->cells[k]);
 			if (pdftext_height(&it->cells[k]) > h)
 				h = pdftext_height(&it->cells[k]);
 		}

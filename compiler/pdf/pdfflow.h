@@ -55,10 +55,11 @@ void pdfib_link(ibuild *b, size_t s, int kind, const char *target,
 void pdfib_text(ibuild *b, const char *s);
 /* Appends the inline children of n. */
 void pdfib_walk(ibuild *b, xmlNodePtr n);
-/* The layout line of each term link of tx (pdf_link.line), after tx's
- * layout is measured (pdfib_finish does it; a table's cells measured
- * again at their column's width call it again). */
-void pdfib_term_lines(pdf_text *tx);
+/* The layout line of each term link of tx (pdf_link.line) when t lays
+ * out a pack's document, after tx's layout is measured (pdfib_finish
+ * does it; a table's cells measured again at their column's width call
+ * it again). */
+void pdfib_term_lines(const pdf_thread *t, pdf_text *tx);
 /* Shapes the text into tx (width w, font fd, base colour col); the text,
  * attributes and links move into tx, the images stay in b. */
 void pdfib_finish(ibuild *b, pdf_text *tx, const PangoFontDescription *fd,

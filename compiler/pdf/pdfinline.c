@@ -51,16 +51,18 @@ pdfib_link(ibuild *b, size_t s, int kind, const char *target,
  * anew: a table's cells): the pack's glossary, drawn later in a process
  * of its own, reads the line of every term's every use, and asking the
  * layout there cost a tenth of that process (each call writes to the
- * layout, a page copied from the parent's). */
+ * layout, a page copied from the parent's).  Only for a document a pack
+ * includes (t->term_lines, set by pdf.c's layout); the rest are never
+ * asked. */
 void
-pdfib_term_lines(pdf_text *tx)
+pdfib_term_lines(const pdf_thread *t, pdf_text *tx)
 {
 	size_t k;
 
 	for (k = 0; k < tx->nlinks; k++) {
 		pdf_link *l = &tx->links[k];
 		l->line = -1;
-		if (l->kind == LK_TERM && tx->layout)
+		if (t->term_lines && l->kind == LK_TERM && tx->layout)
 			pango_layout_index_to_line_x(tx->layout, l->start, 0,
 			    &l->line, NULL);
 	}
@@ -281,7 +283,7 @@ pdfib_finish(ibuild *b, pdf_text *tx, const PangoFontDescription *fd,
 	tx->links = b->links;
 	tx->nlinks = b->nlinks;
 	b->links = NULL;
-	pdfib_term_lines(tx);
+	pdfib_term_lines(b->t, tx);
 	buf_free(&b->text);
 }
 
@@ -404,7 +406,7 @@ piece(ibuild *b, pdf_text *tx, const PangoFontDescription *fd, double w,
 		o->target = xstrdup(k->target);
 		o->anchor = k->anchor ? xstrdup(k->anchor) : NULL;
 	}
-	pdfib_term_lines(tx);
+	pdfib_term_lines(b->t, tx);
 }
 
 pdf_text *

@@ -61,6 +61,9 @@ typedef struct {
 	 * lock (pdffont.c) */
 	pdf_known_font *known;
 	size_t nknown, known_cap;
+	/* the document being laid out is in a pack: its term links get
+	 * their lines (pdfib_term_lines) */
+	int term_lines;
 } pdf_thread;
 
 enum { LK_URI, LK_DOC, LK_ANCHOR, LK_TERM, LK_FOOTNOTE };
