@@ -9,10 +9,12 @@
 # text, Link elements with /Contents, the project's /Lang); the bytes are
 # reproducible; the two writers (compiler/pdf/pdfsave.c, which copies
 # what tagging did not change, and qpdf's whole rewrite, which takes the
-# files pdfsave cannot read) make the same documents; and the checker
+# files pdfsave cannot read) make the same documents; cairo's content
+# left uncompressed and deflated once makes the same bytes as cairo
+# compressing it, and no stream is left uncompressed; and the checker
 # itself fails files that break each condition (a broken copy of a good
 # file for each).
-import os, re, shutil, subprocess, sys, tempfile
+import json, os, re, shutil, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POLICYC = os.environ.get("POLICYC") or os.path.join(ROOT, "build", "policyc")
@@ -170,6 +172,31 @@ def same_writers(label, project, out, files):
        "pages, annotations and text" % label, "\n".join(differ))
 
 
+def same_cairo(label, project, out, files):
+    """The files of out (cairo's page content uncompressed, deflated once
+    as tagging writes it: compiler/pdf/pdf.c) against cairo compressing
+    its own; and no stream left uncompressed but the XMP metadata."""
+    out_c = out + "-cairo"
+    build(project, out_c, POLICYC_CAIRO_COMPRESS="1")
+    differ = [f for f in files if not os.path.exists(f.replace(out, out_c, 1))
+              or open(f, "rb").read() !=
+              open(f.replace(out, out_c, 1), "rb").read()]
+    ok(files and not differ, "%s: the same bytes whether cairo compresses "
+       "its streams or tagging does" % label, "\n".join(differ))
+    plain = []
+    for f in files:
+        j = run(["qpdf", "--json=2", "--json-key=qpdf",
+                 "--json-stream-data=none", f])
+        for k, v in json.loads(j.stdout)["qpdf"][1].items():
+            d = v.get("stream", {}).get("dict") if isinstance(v, dict) \
+                else None
+            if d is not None and "/Filter" not in d and \
+                    d.get("/Type") != "/Metadata":
+                plain.append("%s %s" % (os.path.basename(f), k))
+    ok(files and not plain, "%s: every stream is compressed but the "
+       "metadata" % label, "\n".join(plain))
+
+
 def find(tree, typ):
     out = []
     if tree:
@@ -194,6 +221,7 @@ try:
     ok("pdf-write" not in r.stderr, "tagging reports nothing",
        r.stderr[-2000:])
     same_writers("sample", os.path.join(ROOT, "content"), out, files)
+    same_cairo("sample", os.path.join(ROOT, "content"), out, files)
 
     # ---- a project with tables, lists, images, links ----------------------
     proj = os.path.join(tmp, "a11y")
@@ -299,6 +327,7 @@ try:
                .read() for f in files)
     ok(same, "tagged PDFs are byte-identical across builds")
     same_writers("tables, lists, images, links", proj, out, files)
+    same_cairo("tables, lists, images, links", proj, out, files)
 
     # ---- the checker fails what it should -----------------------------------
     qdf = os.path.join(tmp, "rich.qdf")

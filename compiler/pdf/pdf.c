@@ -42,6 +42,27 @@ typedef struct {
 	size_t npacks;
 } job;
 
+/* cairo writes its page content uncompressed: every file is tagged
+ * (pdftag.c), which reads each page's content and writes it again, and
+ * would otherwise inflate what cairo had just deflated, then deflate it
+ * again: a tenth of the PDF stage.  Now it is deflated once, as it is
+ * written again; what tagging leaves as it was, pdfsave.c deflates as it
+ * copies it, in the form cairo gives a compressed stream, so the files
+ * are the same bytes either way.  cairo 1.16 to 1.18 have no call for
+ * this, only the variable CAIRO_DEBUG_PDF, read each time a PDF surface
+ * is made; it is set here, on the main thread, before any is made (a
+ * cairo that ignores it compresses as before, and nothing changes but
+ * the time).  POLICYC_CAIRO_COMPRESS=1 leaves cairo compressing (the
+ * tests compare the two ways). */
+static void
+cairo_uncompressed(void)
+{
+	const char *e = getenv("POLICYC_CAIRO_COMPRESS");
+
+	if (!(e && !strcmp(e, "1")) && !getenv("CAIRO_DEBUG_PDF"))
+		setenv("CAIRO_DEBUG_PDF", "1", 0);
+}
+
 static char *
 keywords_of(pdf_flow *f)
 {
@@ -205,6 +226,7 @@ drawn_pack_free(drawn_pack *dp)
 	pdfflow_free(dp->fct);
 	pdfflow_free(dp->fg);
 	pdfprofile_release(dp->own);
+	free(dp->out.drawn);   /* drawn, never tagged */
 	free(dp->all);
 	free(dp->docs);
 	free(dp->terms);
@@ -489,6 +511,7 @@ pdf_render_all(const backend_input *given)
 	pack_share *shares;
 
 	pthread_mutex_lock(&render_lock);
+	cairo_uncompressed();
 	whole.corpus = backend_corpus(given);
 	pdfstyle_init(&st, in);
 	memset(&j, 0, sizeof j);

@@ -857,60 +857,38 @@ pdf_date(const backend_input *in, char *out, size_t n)
 	free(today);
 }
 
-/* The PDF's output stream: a file whose every write is checked. */
-typedef struct {
-	FILE *fp;
-	int err;              /* errno of the first failed write, or 0 */
-} pdf_stream;
-
-/*
- * A failed write is remembered and later writes are dropped, but cairo is
- * told all is well: cairo 1.16 aborts on an assertion in its own error
- * path (cairo-array.c) when a stream reports a write error mid-document.
- * finish_file reports the failure.
- */
+/* The PDF's output stream: cairo's file, in memory.  pdftag_finish
+ * reads it from there (qpdf reads from memory: through stdio it seeks
+ * for every object) and writes the accessible file; cairo's own, whose
+ * page content is not compressed (pdf.c), never reaches the disk. */
 static cairo_status_t
 stream_write(void *closure, const unsigned char *data, unsigned int len)
 {
-	pdf_stream *ps = closure;
-
-	if (ps->err || !len)
-		return CAIRO_STATUS_SUCCESS;
-	errno = 0;
-	if (fwrite(data, 1, len, ps->fp) != len)
-		ps->err = errno ? errno : EIO;
+	buf_putn(closure, (const char *)data, len);
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* Finishes the surface and closes the file: 0 when every byte reached
- * it, else reports pdf-write and returns 1 (the caller fails the build,
- * so the old output is kept). */
+/* Finishes the surface: 0, its bytes in out->drawn; else reports
+ * pdf-write and returns 1 (the caller fails the build, so the old output
+ * is kept). */
 static int
-finish_file(const backend_input *in, const char *path,
-    cairo_surface_t *surf, pdf_stream *ps)
+finish_file(const backend_input *in, const char *path, pdf_out *out,
+    cairo_surface_t *surf, buf *b)
 {
 	cairo_status_t status;
 
 	cairo_surface_finish(surf);
 	status = cairo_surface_status(surf);
 	cairo_surface_destroy(surf);
-	errno = 0;
-	if (!ps->err && fflush(ps->fp) != 0)
-		ps->err = errno ? errno : EIO;
-	if (fclose(ps->fp) != 0 && !ps->err)
-		ps->err = errno ? errno : EIO;
-	if (ps->err) {
-		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
-		    backend_out_rel(in, path), 0, 0,
-		    "cannot write PDF: %s", strerror(ps->err));
-		return 1;
-	}
 	if (status != CAIRO_STATUS_SUCCESS) {
+		buf_free(b);
 		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
 		    backend_out_rel(in, path), 0, 0,
 		    "cannot write PDF: %s", cairo_status_to_string(status));
 		return 1;
 	}
+	out->ndrawn = b->len;
+	out->drawn = buf_detach(b);
 	return 0;
 }
 
@@ -1004,7 +982,7 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	dctx d;
 	size_t i, p, k;
 	int page = 1;
-	pdf_stream ps;
+	buf drawn;
 
 	memset(&d, 0, sizeof d);
 	d.t = t;
@@ -1019,26 +997,26 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 		page += (int)out->flows[i]->npages;
 	}
 	out->total_pages = page - 1;
-	ps.err = 0;
-	/* opened beneath the staging folder without following links (the
-	 * id was checked when the path was made; this checks again where
-	 * the file is opened) */
+	free(out->drawn);
+	out->drawn = NULL;
+	out->ndrawn = 0;
+	/* a file beneath the staging folder (the id was checked when the
+	 * path was made; pdftag_finish writes it without following links) */
 	{
 		size_t ol = strlen(in->out_dir);
-		errno = EINVAL;
-		ps.fp = strncmp(path, in->out_dir, ol) == 0 && path[ol] == '/' ?
-		    publish_fopen(in->out_dir, path + ol + 1) : NULL;
+		if (strncmp(path, in->out_dir, ol) != 0 || path[ol] != '/') {
+			diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
+			    backend_out_rel(in, path), 0, 0,
+			    "cannot create PDF: %s", strerror(EINVAL));
+			return 1;
+		}
 	}
-	if (!ps.fp) {
-		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
-		    backend_out_rel(in, path), 0, 0,
-		    "cannot create PDF: %s", strerror(errno));
-		return 1;
-	}
-	d.surf = cairo_pdf_surface_create_for_stream(stream_write, &ps,
+	buf_init(&drawn);
+	buf_grow(&drawn, 64 * 1024);
+	d.surf = cairo_pdf_surface_create_for_stream(stream_write, &drawn,
 	    PDF_PAGE_W, PDF_PAGE_H);
 	if (cairo_surface_status(d.surf) != CAIRO_STATUS_SUCCESS)
-		return finish_file(in, path, d.surf, &ps);
+		return finish_file(in, path, out, d.surf, &drawn);
 	set_metadata(&d, title, subject, keywords);
 	d.cr = cairo_create(d.surf);
 	load_logo(&d, in);
@@ -1066,5 +1044,5 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	if (d.tagged)
 		cairo_tag_end(d.cr, "Document");
 	free_drawing(&d);
-	return finish_file(in, path, d.surf, &ps);
+	return finish_file(in, path, out, d.surf, &drawn);
 }

@@ -193,6 +193,10 @@ typedef struct {
 	int in_pack;
 	int has_glossary;
 	int total_pages;
+	char *drawn;          /* the file cairo wrote (pdfdraw_write), kept
+	                         in memory for pdftag_finish, which makes it
+	                         accessible, writes it and frees it */
+	size_t ndrawn;
 } pdf_out;
 
 /* pdfstyle.c */

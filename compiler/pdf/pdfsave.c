@@ -17,6 +17,14 @@
  * their order; new ones (numbered from the trailer's /Size up) follow;
  * then a new table and trailer, whose /ID is the SHA-256 of the bytes
  * before it (the same input makes the same file).
+ *
+ * cairo is asked to leave its streams uncompressed (pdf.c says why:
+ * tagging then reads page content without inflating it, and the content
+ * is deflated once, not twice).  A stream of cairo's that tagging did not
+ * rewrite is deflated here as it is copied, in the very form cairo gives
+ * a compressed stream ("/Filter /FlateDecode" after its "/Length L 0 R"
+ * line, object L holding the new length), so the file is the same bytes
+ * whichever way cairo wrote it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +74,19 @@ struct pdfsave {
 	                             quarter megabyte of state is made
 	                             once a file, not once a page */
 	int z_ready;
+	struct packed **packed;   /* per old object: cairo's uncompressed
+	                             stream, deflated as it is copied */
+	long long *length_now;    /* per old object: a /Length object's new
+	                             value, or -1 */
+};
+
+/* An old uncompressed stream object of cairo's, deflated: its bytes up
+ * to the end of the "/Length L 0 R" line (head), the rest of them up to
+ * the data (rest), the deflated data. */
+struct packed {
+	size_t head, rest;
+	unsigned char *data;
+	size_t len;
 };
 
 static void
@@ -261,6 +282,10 @@ pdfsave_open(const char *data, size_t len)
 		s->end[s->order[k]] = k + 1 < s->norder ?
 		    s->off[s->order[k + 1]] : s->xref;
 	s->head = s->off[s->order[0]];
+	s->packed = xcalloc((size_t)s->size + 1, sizeof *s->packed);
+	s->length_now = xmalloc(((size_t)s->size + 1) * sizeof *s->length_now);
+	for (id = 0; id <= s->size; id++)
+		s->length_now[id] = -1;
 	s->next = s->size;
 	grow(s, s->size);
 	return s;
@@ -440,6 +465,69 @@ put_object(pdfsave *s, qpdf_data q, buf *b, int id)
 	return 0;
 }
 
+/* Old object id, when it is an uncompressed stream as cairo writes one:
+ * "N 0 obj\n<< /Length L 0 R\n", more lines of its dictionary without
+ * /Filter, ">>\nstream\n", the data, "\nendstream\nendobj\n"; and
+ * object L, "L 0 obj\n   LEN\nendobj\n", says the data's length.  The
+ * data deflated into s->packed[id], and L's new value; 0, or -1 when the
+ * object is anything else (it is copied as it is). */
+static int
+pack_plain_stream(pdfsave *s, int id)
+{
+	const char *raw = s->data + s->off[id], *dict, *data, *tail;
+	size_t n = s->end[id] - s->off[id], i, head, dlen, tn;
+	static const char close[] = ">>\nstream\n", end[] =
+	    "\nendstream\nendobj\n";
+	long long lid, len;
+	struct packed *p;
+
+	/* "N 0 obj\n<< /Length L 0 R\n" */
+	for (i = 0; i < n && raw[i] != '\n'; i++)
+		;
+	if (!word(raw, n, i, "\n<< /Length "))
+		return -1;
+	i += 12;
+	if ((lid = number(raw, n, &i)) <= 0 || lid >= s->size ||
+	    !word(raw, n, i, " 0 R\n") || !s->off[lid] ||
+	    s->touched[lid] != COPIED || s->packed[lid])
+		return -1;
+	head = i + 5;
+	/* the rest of the dictionary: no filter, not metadata */
+	dict = raw + head;
+	data = memmem(dict, n - head, close, sizeof close - 1);
+	if (!data || memmem(dict, (size_t)(data - dict), "/Filter", 7) ||
+	    memmem(dict, (size_t)(data - dict), "/Metadata", 9))
+		return -1;
+	data += sizeof close - 1;
+	dlen = n - (size_t)(data - raw);
+	if (dlen < sizeof end - 1 || memcmp(raw + n - (sizeof end - 1), end,
+	    sizeof end - 1) != 0)
+		return -1;
+	dlen -= sizeof end - 1;
+	/* "L 0 obj\n   LEN\nendobj\n", LEN the data's length */
+	tail = s->data + s->off[lid];
+	tn = s->end[lid] - s->off[lid];
+	i = 0;
+	if (s->length_now[lid] >= 0 || number(tail, tn, &i) != lid ||
+	    !word(tail, tn, i, " 0 obj\n"))
+		return -1;
+	i += 7;
+	if ((len = number(tail, tn, &i)) != (long long)dlen ||
+	    !word(tail, tn, i, "\nendobj\n") || i + 8 != tn ||
+	    dlen >= 0x7fffffff)
+		return -1;
+	p = xcalloc(1, sizeof *p);
+	p->head = head;
+	p->rest = (size_t)(data - raw) - head;
+	if (deflate_all(s, data, dlen, &p->data, &p->len) != 0) {
+		free(p);
+		return -1;
+	}
+	s->packed[id] = p;
+	s->length_now[lid] = (long long)p->len;
+	return 0;
+}
+
 char *
 pdfsave_write(pdfsave *s, qpdf_data q, int root, int info, size_t *len)
 {
@@ -448,6 +536,14 @@ pdfsave_write(pdfsave *s, qpdf_data q, int root, int info, size_t *len)
 	char hash[DIGEST_HEX];
 	int k, id;
 
+	/* cairo's uncompressed streams that are copied, deflated first:
+	 * their /Length objects may come before them */
+	for (k = 0; k < s->norder; k++) {
+		id = s->order[k];
+		if (s->touched[id] == COPIED && !s->own[id] && !s->extra[id] &&
+		    !s->repl[id])
+			pack_plain_stream(s, id);
+	}
 	buf_init(&b);
 	buf_grow(&b, s->len + s->len / 4);
 	buf_putn(&b, s->data, s->head);
@@ -456,7 +552,19 @@ pdfsave_write(pdfsave *s, qpdf_data q, int root, int info, size_t *len)
 		if (s->touched[id] == LEFT_OUT)
 			continue;     /* a free entry of the new table */
 		at[id] = b.len;
-		if (s->touched[id] == CHANGED || s->own[id]) {
+		if (s->packed[id]) {
+			const struct packed *p = s->packed[id];
+			buf_putn(&b, s->data + s->off[id], p->head);
+			buf_puts(&b, "   /Filter /FlateDecode\n");
+			buf_putn(&b, s->data + s->off[id] + p->head, p->rest);
+			buf_putn(&b, (const char *)p->data, p->len);
+			buf_puts(&b, "\nendstream\nendobj\n");
+		} else if (s->length_now[id] >= 0) {
+			buf_put_long(&b, id);
+			buf_puts(&b, " 0 obj\n   ");
+			buf_put_long(&b, s->length_now[id]);
+			buf_puts(&b, "\nendobj\n");
+		} else if (s->touched[id] == CHANGED || s->own[id]) {
 			if (put_object(s, q, &b, id) != 0)
 				goto bad;
 		} else if (s->extra[id] || s->repl[id]) {
@@ -546,6 +654,13 @@ pdfsave_free(pdfsave *s)
 			free(s->repl[id]->text);
 		free(s->repl[id]);
 	}
+	for (id = 0; s->packed && id < s->size; id++)
+		if (s->packed[id]) {
+			free(s->packed[id]->data);
+			free(s->packed[id]);
+		}
+	free(s->packed);
+	free(s->length_now);
 	if (s->z_ready)
 		deflateEnd(&s->z);
 	free(s->own);

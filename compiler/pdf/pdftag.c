@@ -1265,8 +1265,8 @@ tag_bytes(const char *path, const pdf_out *out,
 }
 
 int
-pdftag_finish(const backend_input *in, const char *path,
-    const pdf_out *out, const char *lang)
+pdftag_finish(const backend_input *in, const char *path, pdf_out *out,
+    const char *lang)
 {
 	qpdf_data q = NULL;
 	const char *why = NULL;
@@ -1274,12 +1274,15 @@ pdftag_finish(const backend_input *in, const char *path,
 	char *data = NULL, *res = NULL;
 	int rc = 0, lost = 0;
 
+	/* cairo's file, from memory (pdfdraw_write) */
+	data = out->drawn;
+	len = out->ndrawn;
+	out->drawn = NULL;
+	out->ndrawn = 0;
 	if (strncmp(path, in->out_dir, ol) != 0 || path[ol] != '/')
 		why = "it is outside the output folder";
-	/* read from memory: qpdf reads a file through stdio with a seek
-	 * for every object, a third of the PDF stage in lseek calls */
-	else if (!(data = read_file(path, &len)))
-		why = strerror(errno);
+	else if (!data)
+		why = "it was not drawn";
 	else {
 		/* POLICYC_PDF_WRITER=qpdf: qpdf writes every file (the
 		 * tests compare the two writers) */
@@ -1294,10 +1297,16 @@ pdftag_finish(const backend_input *in, const char *path,
 		}
 		if (!why && !qpdf_has_error(q) && res &&
 		    fsio_write_beneath(in->out_dir, path + ol + 1, res,
-		    reslen) != 0)
-			why = strerror(errno);
+		    reslen) != 0) {
+			diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
+			    backend_out_rel(in, path), 0, 0,
+			    "cannot write PDF: %s", strerror(errno));
+			rc = 1;
+		}
 	}
-	if (why || (q && qpdf_has_error(q)) || (q && !res)) {
+	if (rc)
+		;
+	else if (why || (q && qpdf_has_error(q)) || (q && !res)) {
 		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
 		    backend_out_rel(in, path), 0, 0,
 		    "cannot make the PDF accessible: %s", why ? why :

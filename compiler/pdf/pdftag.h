@@ -7,12 +7,13 @@
 
 #include "pdfint.h"
 
-/* Rewrites the PDF at path (beneath in->out_dir), drawn by pdfdraw_write
- * from out, as a tagged document in language lang.  0 on success; else
- * reports pdf-write and returns 1 (the file must not be published
- * untagged: the caller fails the build). */
-int pdftag_finish(const backend_input *in, const char *path,
-    const pdf_out *out, const char *lang);
+/* Makes the PDF pdfdraw_write drew from out (out->drawn, which this
+ * frees) a tagged document in language lang, and writes it at path
+ * (beneath in->out_dir).  0 on success; else reports pdf-write and
+ * returns 1 (the file must not be published untagged: the caller fails
+ * the build). */
+int pdftag_finish(const backend_input *in, const char *path, pdf_out *out,
+    const char *lang);
 
 /* Marks the page content that no structure element owns as artifacts
  * and turns the marked-content sequences whose MCID is in art (sorted,

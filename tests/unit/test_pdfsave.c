@@ -9,12 +9,16 @@
  * object of another generation, an offset that is not its object's, a
  * truncated table) are refused, for qpdf's writer to take; and an
  * object copied with text added before its closing ">>" (a link's
- * /Contents, pdfsave_append), touched or not, reads back with it.
+ * /Contents, pdfsave_append), touched or not, reads back with it; and
+ * a stream cairo left uncompressed is deflated as it is copied, in the
+ * bytes cairo would have written, but for the XMP metadata.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <qpdf/qpdf-c.h>
+#include <zlib.h>
 
 #include "pdf/pdfsave.h"
 #include "harness.h"
@@ -338,5 +342,86 @@ UNIT_TEST(pdfsave_replaces_bytes_of_a_copied_dictionary)
 	CHECK(pdfsave_write(s, q, 1, 0, &olen) == NULL);
 	qpdf_cleanup(&q);
 	pdfsave_free(s);
+	free(pdf);
+}
+
+/* The text of stream object id of o (olen bytes) as qpdf decodes it: a
+ * malloc'd buffer of *n bytes. */
+static unsigned char *
+stream_text(qpdf_data q, int id, size_t *n)
+{
+	unsigned char *data = NULL;
+
+	*n = 0;
+	CHECK(!(qpdf_oh_get_stream_data(q, qpdf_get_object_by_id(q, id, 0),
+	    qpdf_dl_generalized, NULL, &data, n) & QPDF_ERRORS));
+	return data;
+}
+
+UNIT_TEST(pdfsave_deflates_cairos_uncompressed_streams)
+{
+	static const char content[] = "BT /f-0-0 1 Tf [<01020304>] TJ ET "
+	    "BT /f-0-0 1 Tf [<01020304>] TJ ET BT /f-0-0 1 Tf [<01020304>] TJ ET";
+	char c4[256], c7[256];
+	const char *obj[8] = {
+		"1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n>>\nendobj\n",
+		"2 0 obj\n<< /Type /Pages\n   /Kids [ 3 0 R ]\n   /Count 1\n"
+		">>\nendobj\n",
+		"3 0 obj\n<< /Type /Page\n   /Parent 2 0 R\n"
+		"   /MediaBox [ 0 0 200 200 ]\n   /Contents 4 0 R\n"
+		"   /Extra [ 6 0 R 7 0 R ]\n>>\nendobj\n",
+		c4,
+		"5 0 obj\n   101\nendobj\n",
+		/* filtered already: copied as it is */
+		"6 0 obj\n<< /Length 11\n   /Filter /ASCIIHexDecode\n>>\n"
+		"stream\n68656c6c6f>\nendstream\nendobj\n",
+		c7,
+		/* metadata: left as it is, for readers that look for it */
+		"8 0 obj\n   12\nendobj\n",
+	};
+	size_t len, olen, n;
+	char *pdf, *o;
+	unsigned char *text, packed[256];
+	uLongf plen = sizeof packed;
+	pdfsave *s;
+	qpdf_data q;
+
+	snprintf(c4, sizeof c4, "4 0 obj\n<< /Length 5 0 R\n>>\nstream\n%s\n"
+	    "endstream\nendobj\n", content);
+	snprintf(c7, sizeof c7, "7 0 obj\n<< /Length 8 0 R\n   /Type /Metadata"
+	    "\n   /Subtype /XML\n>>\nstream\n<x:xmpmeta/>\nendstream\nendobj\n");
+	CHECK_INT((int)strlen(content), 101);
+	pdf = pdf_of(obj, 8, "", 0, 0, 0, &len);
+	s = pdfsave_open(pdf, len);
+	q = read_in(pdf, len);
+	CHECK(s != NULL);
+	o = write_read_back(s, &q, &olen);
+	/* cairo's form of a compressed stream, its length object the new
+	 * length: the bytes zlib's compress() gives (cairo's own deflate) */
+	CHECK(compress(packed, &plen, (const Bytef *)content,
+	    sizeof content - 1) == Z_OK);
+	{
+		buf want;
+		buf_init(&want);
+		buf_puts(&want, "4 0 obj\n<< /Length 5 0 R\n   /Filter "
+		    "/FlateDecode\n>>\nstream\n");
+		buf_putn(&want, (const char *)packed, plen);
+		buf_printf(&want, "\nendstream\nendobj\n5 0 obj\n   %lu\n"
+		    "endobj\n", (unsigned long)plen);
+		CHECK(o && memmem(o, olen, want.data, want.len) != NULL);
+		buf_free(&want);
+	}
+	text = stream_text(q, 4, &n);
+	CHECK(n == sizeof content - 1 && text && !memcmp(text, content, n));
+	free(text);
+	/* the others, the same bytes */
+	CHECK(o && memmem(o, olen, obj[5], strlen(obj[5])) != NULL);
+	CHECK(o && memmem(o, olen, c7, strlen(c7)) != NULL);
+	CHECK(o && memmem(o, olen, obj[7], strlen(obj[7])) != NULL);
+	text = stream_text(q, 6, &n);
+	CHECK(n == 5 && text && !memcmp(text, "hello", 5));
+	free(text);
+	qpdf_cleanup(&q);
+	free(o);
 	free(pdf);
 }
