@@ -262,7 +262,8 @@ static entry *term_item(terms_state *st, const yval *t)
 		ok = 0;                 /* a map, a fraction, "" */
 	else
 		add_old(e, w.data);
-	/* new = e.new and tostring(e.new) */
+	/* new = e.new and words(e.new), which is tostring(e.new) but for a
+	 * list or map (left to the Lua, as a source that is one is) */
 	if (ok && truthy(nv) && cf_tostring(nv, &nw) != 1)
 		ok = 0;
 	if (ok && since && (since->kind != YV_STR || since->str == NULL ||
@@ -650,7 +651,7 @@ static void check(cf_ctx *x, const document *d)
 
 const cfilter cf_outdated_terms = {
 	.name = "outdated-terms.lua",
-	.sha256 = "1aff0901d9110fa5c0268a238418a1a3b2ad02bf1221956a46751641196c029f",
+	.sha256 = "f053b4fa6aa224c6dbdb64b3d580737e92cd54f55474a5e2680e4e77ac0bbc5b",
 	.rules = rules,
 	.mirrors = mirrors,
 	.prepare = prepare,

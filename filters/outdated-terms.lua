@@ -63,9 +63,28 @@ F.table = {
 local MONTHS = { "January", "February", "March", "April", "May", "June", "July",
   "August", "September", "October", "November", "December" }
 
+-- A setting's words as text: a list's items joined by sep, a mapping's
+-- values in the order of their keys, anything else as it prints (a list
+-- must not print as "table: 0x...", which differs from run to run).
+local function words(v, sep)
+  if type(v) ~= "table" then return tostring(v) end
+  local parts = {}
+  for _, x in ipairs(v) do parts[#parts + 1] = words(x, sep) end
+  if #parts == 0 then
+    local keyed = {}
+    for k, x in pairs(v) do keyed[#keyed + 1] = { tostring(k), x } end
+    table.sort(keyed, function(a, b) return a[1] < b[1] end)
+    for _, kx in ipairs(keyed) do parts[#parts + 1] = words(kx[2], sep) end
+  end
+  return table.concat(parts, sep)
+end
+
+-- A date as people write it ("1 July 2022"); anything that is not a date
+-- of a real month, as it was written.
 local function human(date)
-  local y, m, d = tostring(date):match("^(%d+)-(%d+)-(%d+)$")
-  if not y then return tostring(date) end
+  local text = words(date, ", ")
+  local y, m, d = text:match("^(%d+)-(%d+)-(%d+)$")
+  if not y or not MONTHS[tonumber(m)] then return text end
   return ("%d %s %s"):format(tonumber(d), MONTHS[tonumber(m)], y)
 end
 
@@ -90,8 +109,9 @@ local function build(ctx)
     if type(e) == "table" then
       local olds = {}
       for _, w in ipairs(list(e.old)) do olds[#olds + 1] = tostring(w) end
-      local item = { old = olds, new = e.new and tostring(e.new), since = e.since,
-                     source = e.source, ignore = e.ignore }
+      local item = { old = olds, new = e.new and words(e.new, '" or "'),
+                     since = e.since, source = e.source and words(e.source, "; "),
+                     ignore = e.ignore }
       local replaced = false
       for _, w in ipairs(olds) do
         local at = by_wording[w:lower()]
