@@ -59,8 +59,8 @@ cairo_uncompressed(void)
 {
 	const char *e = getenv("POLICYC_CAIRO_COMPRESS");
 
-	if (!(e && !strcmp(e, "1")) && !getenv("CAIRO_DEBUG_PDF"))
-		setenv("CAIRO_DEBUG_PDF", "1", 0);
+	if (!(e && !strcmp(e, "1")))
+		setenv("CAIRO_DEBUG_PDF", "1", 0);   /* a value set is kept */
 }
 
 static char *

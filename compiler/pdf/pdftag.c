@@ -1269,7 +1269,7 @@ pdftag_finish(const backend_input *in, const char *path, pdf_out *out,
     const char *lang)
 {
 	qpdf_data q = NULL;
-	const char *why = NULL;
+	const char *why = NULL, *what = "cannot make the PDF accessible";
 	size_t ol = strlen(in->out_dir), len = 0, reslen = 0;
 	char *data = NULL, *res = NULL;
 	int rc = 0, lost = 0;
@@ -1298,18 +1298,14 @@ pdftag_finish(const backend_input *in, const char *path, pdf_out *out,
 		if (!why && !qpdf_has_error(q) && res &&
 		    fsio_write_beneath(in->out_dir, path + ol + 1, res,
 		    reslen) != 0) {
-			diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
-			    backend_out_rel(in, path), 0, 0,
-			    "cannot write PDF: %s", strerror(errno));
-			rc = 1;
+			what = "cannot write PDF";
+			why = strerror(errno);
 		}
 	}
-	if (rc)
-		;
-	else if (why || (q && qpdf_has_error(q)) || (q && !res)) {
+	if (why || (q && qpdf_has_error(q)) || (q && !res)) {
 		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
 		    backend_out_rel(in, path), 0, 0,
-		    "cannot make the PDF accessible: %s", why ? why :
+		    "%s: %s", what, why ? why :
 		    q && qpdf_has_error(q) ? qpdf_get_error_full_text(q,
 		    qpdf_get_error(q)) : "it could not be written");
 		rc = 1;
