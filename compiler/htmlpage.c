@@ -43,7 +43,7 @@
 #include "xmlread.h"
 
 const char htmlpage_templates_sha256[] =
-    "7d34a8c56bc2e7fc2ffc6d9b7e3241f0deb94fd929077000f9ad1373c6ae7dd2";
+    "009a00e4a1f7f51633fc28c660427508a2b048527d415b6949b3319c08341385";
 
 /* ---- reading the XML ------------------------------------------------- */
 
@@ -1021,23 +1021,30 @@ static void history(page *p, xmlNodePtr out, xmlNodePtr hist)
 	at(wrap, "role", "region");
 	at(wrap, "aria-labelledby", "pc-history");
 	table = el(p, wrap, "table");
-	at(table, "class", "data");
+	at(table, "class", "data stack");
 	tr = el(p, el(p, table, "thead"), "tr");
 	for (i = 0; i < 4; i++) {
 		e = el_text(p, tr, "th", NULL, heads[i]);
 		at(e, "scope", "col");
 	}
 	tbody = el(p, table, "tbody");
+	/* each cell labelled: a block per version on a phone (style.css) */
 	for (c = xmlread_child(hist, "entry"); c; c = xmlread_next(c, "entry")) {
 		char *d = sattr(c, "date");
 		tr = el(p, tbody, "tr");
-		value_of(p, el(p, tr, "td"), (xmlNodePtr)attr_node(c,
-		    "version"));
+		e = el(p, tr, "td");
+		at(e, "data-label", heads[0]);
+		value_of(p, e, (xmlNodePtr)attr_node(c, "version"));
 		e = el(p, tr, "td");
 		at(e, "class", "nowrap");
+		at(e, "data-label", heads[1]);
 		date(p, e, d);
-		value_of(p, el(p, tr, "td"), (xmlNodePtr)attr_node(c, "by"));
-		value_of(p, el(p, tr, "td"), c);
+		e = el(p, tr, "td");
+		at(e, "data-label", heads[2]);
+		value_of(p, e, (xmlNodePtr)attr_node(c, "by"));
+		e = el(p, tr, "td");
+		at(e, "data-label", heads[3]);
+		value_of(p, e, c);
 		free(d);
 	}
 }

@@ -337,16 +337,19 @@
 
           <xsl:if test="$meta/history/entry">
             <h3 id="pc-history">Version history</h3>
+            <!-- on a phone each version is a block with its labels
+                 (data-label, shown by style.css), as on the review
+                 dashboard: four columns do not fit 320 px -->
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby="pc-history">
-              <table class="data">
+              <table class="data stack">
                 <thead><tr><th scope="col">Version</th><th scope="col">Date</th><th scope="col">By</th><th scope="col">Note</th></tr></thead>
                 <tbody>
                   <xsl:for-each select="$meta/history/entry">
                     <tr>
-                      <td><xsl:value-of select="@version"/></td>
-                      <td class="nowrap"><xsl:call-template name="date"><xsl:with-param name="d" select="string(@date)"/></xsl:call-template></td>
-                      <td><xsl:value-of select="@by"/></td>
-                      <td><xsl:value-of select="."/></td>
+                      <td data-label="Version"><xsl:value-of select="@version"/></td>
+                      <td class="nowrap" data-label="Date"><xsl:call-template name="date"><xsl:with-param name="d" select="string(@date)"/></xsl:call-template></td>
+                      <td data-label="By"><xsl:value-of select="@by"/></td>
+                      <td data-label="Note"><xsl:value-of select="."/></td>
                     </tr>
                   </xsl:for-each>
                 </tbody>
