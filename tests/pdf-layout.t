@@ -7,7 +7,8 @@
 # pdfinfo) and qpdf: no text outside the page box or over the footer, a
 # footer of one or two lines that never breaks the telephone number,
 # "(continued)" over every split table, glossary page numbers that are the
-# pages the term is used on, DRAFT on every page of a draft, the draft's
+# pages the term is used on, the glossary's first entry clear of its
+# introduction, DRAFT on every page of a draft, the draft's
 # review date, "Referenced by", the contents' sections and a cover without
 # running header and footer.
 import os, re, shutil, subprocess, sys, tempfile
@@ -236,6 +237,16 @@ packs:
     ok(gl is not None and seen >= 2 and not wrong,
        "glossary page numbers are pages where the term is used (%d)" % seen,
        wrong)
+
+    # The glossary's first entry stands clear of the line introducing it
+    # (the columns began right under it: 0.01 pt between the two lines).
+    gw = [w for w in words_of(pack) if gl is not None and w[0] == gl + 1]
+    intro = [w for w in gw if w[7] == "used."]
+    first = [w for w in gw if w[7] == "Designated"]
+    gap = first[0][4] - intro[0][6] if intro and first else None
+    ok(gap is not None and gap >= 8,
+       "the glossary's first entry is set apart from its introduction "
+       "(%s pt)" % (None if gap is None else round(gap, 1)))
 
     # The draft: watermark on each page, its review date.
     dp = pages_of(draft)

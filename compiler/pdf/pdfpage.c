@@ -341,10 +341,14 @@ pdfpage_paginate(pdf_flow *f, const pdf_style *st)
 		double gap;
 
 		/* The columns begin below the first item set in one (what
-		 * comes before, the heading, spans the page). */
+		 * comes before, the heading, spans the page), that item's
+		 * own space below what spans it: the first entry of each
+		 * column stood against the line above them. */
 		if (f->columns == 2 && it->in_column && p.col_dx == 0) {
 			p.col_dx = (PDF_PAGE_W - st->margin_left -
 			    st->margin_right + PDF_COL_GAP) / 2;
+			if (p.cur->n)
+				p.y += it->gap;
 			p.col_top = p.y;
 			p.col_n = p.cur->n;
 		}
