@@ -82,6 +82,10 @@ typedef struct {
 	int failed;
 	diag_set *judged;           /* stylesheet loading problems: reported
 	                               by html_check_templates already */
+	diag_set *load_ds;          /* where they go: judged, or the build's
+	                               own when check judged none (builtin) */
+	atomic_int damaged;         /* one of policyc's own stylesheets
+	                               does not compile (damaged) */
 	int pdf_dir;                /* OUT/pdf is being made: a PDF may be
 	                               there to read the facts of */
 } site_job;
@@ -458,6 +462,28 @@ typedef struct {
 	atomic_int failed;          /* a page could not be written */
 } corpus_run;
 
+/* The stylesheet name, compiled, or NULL (reported).  A project with
+ * templates of its own had them judged by check (html_check_templates),
+ * and a failure here is said there already.  One without has only
+ * policyc's own, which check does not judge (they are part of policyc):
+ * one that does not compile is a damaged installation, reported here
+ * and a failed build (the previous OUT is kept), as a write that fails
+ * is: a site without its home page is not published as if nothing were
+ * wrong. */
+static xsltStylesheetPtr
+load_stylesheet(site_job *j, const char *name)
+{
+	xsltStylesheetPtr st = htmlxsl_load(j->xsl, name, j->load_ds);
+
+	if (st == NULL && !j->judged && !atomic_exchange(&j->damaged, 1))
+		diag_report_sev(j->in->ds, SEV_ERROR, R_HTML_TEMPLATE,
+		    htmlxsl_builtin_dir(j->xsl), 0, 0, "policyc's own site "
+		    "templates do not compile: the installation is damaged, "
+		    "and the site is not published (reinstall policyc, or "
+		    "set POLICYC_DATA to a good copy)");
+	return st;
+}
+
 static void
 corpus_page_job(void *ctx, size_t i, int worker)
 {
@@ -471,8 +497,7 @@ corpus_page_job(void *ctx, size_t i, int worker)
 
 	/* a stylesheet that does not compile is an html-template error
 	 * (htmlxsl.c reports it), and its page is not made */
-	if (!(r->st[k] = htmlxsl_load(r->j->xsl, corpus_pages[k][0],
-	    r->j->judged)))
+	if (!(r->st[k] = load_stylesheet(r->j, corpus_pages[k][0])))
 		return;
 	t = date_monotonic();
 	out = htmlxsl_apply(r->j->xsl, r->st[k], r->doc[worker],
@@ -778,8 +803,10 @@ html_render(const backend_input *in)
 	/* Document pages, in parallel.  A stylesheet that does not compile
 	 * or a page that fails to transform is an html-template error; the
 	 * rest of the site is still written (only a failed write is fatal). */
-	j.judged = diag_new();
-	j.page = htmlxsl_load(j.xsl, "document.xsl", j.judged);
+	j.judged = htmlxsl_builtin_only(j.xsl) ? NULL : diag_new();
+	j.load_ds = j.judged ? j.judged : in->ds;
+	atomic_init(&j.damaged, 0);
+	j.page = load_stylesheet(&j, "document.xsl");
 	/* the search entries: in an unlinked file beside the pages, not
 	 * on the heap (spool.h) */
 	j.entries = spool_new(in->out_dir, in->ndocs);
@@ -830,6 +857,8 @@ html_render(const backend_input *in)
 
 	if (j.page)
 		xsltFreeStylesheet(j.page);
+	if (atomic_load(&j.damaged))
+		rc = 1;   /* load_stylesheet: not published */
 	if (in->timings) {
 		size_t c_bodies, bodies = htmlxsl_bodies(j.xsl, &c_bodies);
 		size_t c_pages, pages = htmlxsl_pages(j.xsl, &c_pages);

@@ -1391,6 +1391,18 @@ htmlxsl_new(const char *project_dir, const char *data_dir)
 	return e;
 }
 
+int
+htmlxsl_builtin_only(const htmlxsl *e)
+{
+	return e->project_tpl == NULL && e->ncore_tpl == 0;
+}
+
+const char *
+htmlxsl_builtin_dir(const htmlxsl *e)
+{
+	return e->builtin_tpl;
+}
+
 size_t
 htmlxsl_bodies(const htmlxsl *e, size_t *in_c)
 {

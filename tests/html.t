@@ -203,6 +203,33 @@ const r6 = build(proj, path.join(tmp, 'out6'));
 ok(/templates\/html\/404\.xsl.*\[html-template\]|\[html-template\][^\n]*404\.xsl/.test(r6.stderr) && r6.status !== null && r6.signal === null,
    'a broken project stylesheet is reported against its file', r6.stderr.split('\n').filter(l => /html-/.test(l)));
 
+// A damaged installation: one of policyc's own stylesheets does not
+// compile (a project with no templates of its own, which check does not
+// judge).  The build says so, fails, and keeps the previous site.
+{
+  const data = path.join(tmp, 'data');
+  fs.cpSync(path.join(top, 'templates'), path.join(data, 'templates'), { recursive: true });
+  fs.cpSync(path.join(top, 'filters'), path.join(data, 'filters'), { recursive: true });
+  const plain = path.join(tmp, 'plain');
+  fs.mkdirSync(path.join(plain, 'policies'), { recursive: true });
+  fs.writeFileSync(path.join(plain, 'policyc.yaml'), 'title: Plain\n');
+  fs.writeFileSync(path.join(plain, 'policies/a.md'), '---\ntitle: A\n---\n\nText.\n');
+  const out = path.join(tmp, 'out-damaged');
+  const first = build(plain, out);
+  const before = fs.readFileSync(path.join(out, 'html/index.html'), 'utf8');
+  fs.writeFileSync(path.join(data, 'templates/html/index.xsl'),
+    '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n<xsl:template match="/"><broken>\n</xsl:stylesheet>\n');
+  const cmd = [...wrap, POLICYC, 'build', plain, '-o', out, '--outputs', 'xml,html', '--today', '2026-11-23', '-j', '2'];
+  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', env: { ...process.env, POLICYC_DATA: data } });
+  const c = spawnSync(POLICYC, ['check', plain, '--today', '2026-11-23'], { encoding: 'utf8', env: { ...process.env, POLICYC_DATA: data } });
+  ok(first.status === 0 && r.status === 1 &&
+     /templates\/html:0:0: error: policyc's own site templates do not compile: the installation is damaged/.test(r.stderr) &&
+     /index\.xsl:\d+:\d+: error: .*\[html-template\]/.test(r.stderr) &&
+     fs.readFileSync(path.join(out, 'html/index.html'), 'utf8') === before && !/html-template/.test(c.stderr + c.stdout),
+     'a damaged installation (a built-in stylesheet that does not compile) is reported by build as a failure to write, which keeps the previous site',
+     [`first ${first.status}, build ${r.status}, check ${c.status}`].concat(r.stderr.split('\n').filter(l => /html-/.test(l))));
+}
+
 // Hostile template overrides: nothing outside the template folders is read,
 // no entity is expanded, no DTD is loaded; each refusal is an html-template
 // error at the stylesheet's project-relative path and line; runaway
