@@ -802,7 +802,8 @@ html_render(const backend_input *in)
 
 	/* Document pages, in parallel.  A stylesheet that does not compile
 	 * or a page that fails to transform is an html-template error; the
-	 * rest of the site is still written (only a failed write is fatal). */
+	 * rest of the site is still written (only a failed write, or a
+	 * damaged installation, is fatal: load_stylesheet). */
 	j.judged = htmlxsl_builtin_only(j.xsl) ? NULL : diag_new();
 	j.load_ds = j.judged ? j.judged : in->ds;
 	atomic_init(&j.damaged, 0);
