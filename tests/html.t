@@ -43,7 +43,7 @@ function xmllint(file) {
 }
 function copyDir(from, to) { fs.cpSync(from, to, { recursive: true }); }
 
-console.log('1..23');
+console.log('1..24');
 const out = path.join(tmp, 'out');
 const r = build(path.join(top, 'content'), out);
 const html = path.join(out, 'html');
