@@ -19,6 +19,9 @@ typedef struct {
 	const char *project_dir;    /* the policy project folder */
 	const char *data_dir;       /* built-in templates/ and filters/ live here */
 	const char *out_dir;        /* staging output folder (write below it) */
+	int templates_judged;       /* check judged the site templates
+	                               (pipeline_templates_judged): their
+	                               failures are said already */
 	xmlDocPtr corpus;           /* corpus.xml tree (see corpus_full) */
 	xmlDocPtr *docs;            /* one tree per document, in corpus order */
 	size_t ndocs;

@@ -81,9 +81,8 @@ typedef struct {
 	spool *entries;             /* search entry per document, spooled */
 	int failed;
 	diag_set *judged;           /* stylesheet loading problems: reported
-	                               by html_check_templates already */
-	diag_set *load_ds;          /* where they go: judged, or the build's
-	                               own when check judged none (builtin) */
+	                               by html_check_templates already; NULL
+	                               when check judged none (load_stylesheet) */
 	atomic_int damaged;         /* one of policyc's own stylesheets
 	                               does not compile (damaged) */
 	int pdf_dir;                /* OUT/pdf is being made: a PDF may be
@@ -463,8 +462,8 @@ typedef struct {
 } corpus_run;
 
 /* The stylesheet name, compiled, or NULL (reported).  A project with
- * templates of its own had them judged by check (html_check_templates),
- * and a failure here is said there already.  One without has only
+ * templates of its own had them judged by check (html_check_templates,
+ * in->templates_judged), and a failure here is said there already.  One without has only
  * policyc's own, which check does not judge (they are part of policyc):
  * one that does not compile is a damaged installation, reported here
  * and a failed build (the previous OUT is kept), as a write that fails
@@ -473,7 +472,8 @@ typedef struct {
 static xsltStylesheetPtr
 load_stylesheet(site_job *j, const char *name)
 {
-	xsltStylesheetPtr st = htmlxsl_load(j->xsl, name, j->load_ds);
+	xsltStylesheetPtr st = htmlxsl_load(j->xsl, name,
+	    j->judged ? j->judged : j->in->ds);
 
 	if (st == NULL && !j->judged && !atomic_exchange(&j->damaged, 1))
 		diag_report_sev(j->in->ds, SEV_ERROR, R_HTML_TEMPLATE,
@@ -804,8 +804,7 @@ html_render(const backend_input *in)
 	 * or a page that fails to transform is an html-template error; the
 	 * rest of the site is still written (only a failed write, or a
 	 * damaged installation, is fatal: load_stylesheet). */
-	j.judged = htmlxsl_builtin_only(j.xsl) ? NULL : diag_new();
-	j.load_ds = j.judged ? j.judged : in->ds;
+	j.judged = in->templates_judged ? diag_new() : NULL;
 	atomic_init(&j.damaged, 0);
 	j.page = load_stylesheet(&j, "document.xsl");
 	/* the search entries: in an unlinked file beside the pages, not

@@ -1391,12 +1391,6 @@ htmlxsl_new(const char *project_dir, const char *data_dir)
 	return e;
 }
 
-int
-htmlxsl_builtin_only(const htmlxsl *e)
-{
-	return e->project_tpl == NULL && e->ncore_tpl == 0;
-}
-
 const char *
 htmlxsl_builtin_dir(const htmlxsl *e)
 {

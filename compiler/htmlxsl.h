@@ -19,10 +19,6 @@ typedef struct htmlxsl htmlxsl;
  * htmlxsl_free. */
 htmlxsl *htmlxsl_new(const char *project_dir, const char *data_dir);
 void htmlxsl_free(htmlxsl *e);
-/* 1 when the stylesheets are all policyc's own: the project and its
- * cores have no templates/html (check judges the templates only when
- * they do, html_check_templates). */
-int htmlxsl_builtin_only(const htmlxsl *e);
 /* The folder policyc's own stylesheets are read from. */
 const char *htmlxsl_builtin_dir(const htmlxsl *e);
 

@@ -1200,11 +1200,17 @@ run_filters(pipeline *pl, diag_set *ds)
  * any other input: a stylesheet that reads outside the template folders,
  * declares an external entity or does not compile is reported by check
  * as by build.  The built-in templates are part of policyc. */
+int
+pipeline_templates_judged(const pipeline *pl)
+{
+	/* the project's own, or its cores' (an edition inherits them) */
+	return extends_any_layer(pl->p, "templates/html");
+}
+
 static void
 check_templates(pipeline *pl)
 {
-	/* the project's own, or its cores' (an edition inherits them) */
-	if (extends_any_layer(pl->p, "templates/html"))
+	if (pipeline_templates_judged(pl))
 		html_check_templates(pl->p->dir, pipeline_data_dir(), pl->ds);
 }
 

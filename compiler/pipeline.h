@@ -197,5 +197,9 @@ int pipeline_free_at_exit(void);
 
 /* The folder holding templates/ and filters/. */
 const char *pipeline_data_dir(void);
+/* 1 when check judges the site templates (html_check_templates): the
+ * project or one of its cores has a templates/html of its own.  Else
+ * they are all policyc's own, which check leaves alone. */
+int pipeline_templates_judged(const pipeline *pl);
 
 #endif

@@ -818,6 +818,7 @@ publish_outputs(pipeline *pl, const publish_options *o, const char *staging,
 	in.project_dir = p->dir;
 	in.data_dir = pipeline_data_dir();
 	in.out_dir = staging;
+	in.templates_judged = pipeline_templates_judged(pl);
 	in.corpus = pipeline_corpus_head(pl);
 	in.docs = pipeline_document_xml(pl);
 	in.ndocs = pipeline_ndocs(pl);
