@@ -148,14 +148,25 @@ dated_list(document *d, const char *key, const char *const *fields,
 		yval *e = v->items[i], *date;
 		if (e->kind != YV_MAP) {
 			diag_report(ds, R_META_INVALID, d->path, e->line, e->col,
-			    "each %s entry must be a map (%s: ...)", key, fields[0]);
+			    "each entry of %s must be a map (%s: ...)", key, fields[0]);
 			continue;
 		}
 		for (j = 0; j < e->n; j++)
 			if (!in_list(fields, e->keys[j]))
 				diag_report(ds, R_META_INVALID, d->path,
 				    e->key_lines[j], e->key_cols[j],
-				    "unknown key '%s' in a %s entry", e->keys[j], key);
+				    "unknown key '%s' in an entry of %s", e->keys[j], key);
+			else if (strcmp(e->keys[j], "date") != 0 &&
+			    !yval_is_scalar(e->items[j]))
+				/* version: [1, 2] would be a row with no version */
+				diag_report(ds, R_META_INVALID, d->path,
+				    e->items[j]->line, e->items[j]->col,
+				    "%s: in an entry of %s must be text, not a %s",
+				    e->keys[j], key, yval_kind_name(e->items[j]->kind));
+		if (e->n == 0)
+			diag_report(ds, R_META_INVALID, d->path, e->line, e->col,
+			    "an empty entry of %s (give it %s: and %s:)", key,
+			    fields[0], fields[1]);
 		date = yval_get(e, "date");
 		if (date && (!yval_is_scalar(date) || !date_parse(date->str, norm)))
 			diag_report(ds, R_META_INVALID, d->path, date->line,
@@ -187,7 +198,7 @@ read_amendments(document *d, diag_set *ds)
 	for (i = 0; i < v->n; i++) {
 		const yval *e = v->items[i], *s;
 		meta_amendment *a;
-		if (e->kind != YV_MAP)
+		if (e->kind != YV_MAP || e->n == 0)   /* reported */
 			continue;
 		a = &d->amendments[d->namendments++];
 		a->date = entry_date(e);
@@ -213,7 +224,7 @@ read_history(document *d, diag_set *ds)
 	for (i = 0; i < v->n; i++) {
 		const yval *e = v->items[i], *s;
 		meta_history *h;
-		if (e->kind != YV_MAP)
+		if (e->kind != YV_MAP || e->n == 0)   /* reported */
 			continue;
 		h = &d->history[d->nhistory++];
 		h->version = dup_nonempty(yval_get(e, "version"));
