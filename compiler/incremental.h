@@ -155,9 +155,10 @@ void incr_parent_locked(int held);
 /* The 128-bit content hash the cache uses (not cryptographic: it tells
  * changed from unchanged, it does not defend against an author forging
  * a collision, who could as well write the page they want). */
+#define INCR_STRIPE 32
 typedef struct {
-	uint64_t a, b, len;
-	unsigned char tail[8];
+	uint64_t v[4], len;
+	unsigned char tail[INCR_STRIPE];
 	size_t ntail;
 } incr_hash;
 void incr_hash_init(incr_hash *h);

@@ -353,7 +353,7 @@ run_policyc build "$TMP/p2" -o "$TMP/p2out" $T --outputs xml,html
 like "$err" "was made for another project; this is a full build" "foreign cache: a note, a full build"
 sed -i '1s/.*/policyc-cache 0/' "$I/.policyc-cache"
 run_policyc build "$P" -o "$I" $T --outputs xml,html
-like "$err" "is of another format version\|corrupt" "old format: a note, a full build"
+like "$err" "is of another format version; this is a full build" "old format: said so (not \"corrupt\"), a full build"
 # a page edited by hand in OUT is made anew, not carried over
 build_both "rebuilt"
 echo tampered >> "$I/html/z/z1.html"
