@@ -110,15 +110,26 @@ backend_release(const backend_input *in, size_t i)
 	if (in->release)
 		in->release(in->tree_ctx, i);
 }
+/* path's part below out_dir ("pdf/a.pdf"), or NULL when path is not
+ * beneath it: a back end writes nothing else (the PDF's writers check
+ * before they draw and before they write). */
+static inline const char *
+backend_beneath_out(const backend_input *in, const char *path)
+{
+	size_t n = strlen(in->out_dir);
+
+	return strncmp(path, in->out_dir, n) == 0 && path[n] == '/' ?
+	    path + n + 1 : NULL;
+}
+
 /* A path below out_dir as the user knows it, relative to OUT ("pdf/a.pdf"):
  * diagnostics never name the staging folder, gone once the build ends. */
 static inline const char *
 backend_out_rel(const backend_input *in, const char *path)
 {
-	size_t n = strlen(in->out_dir);
+	const char *rel = backend_beneath_out(in, path);
 
-	return strncmp(path, in->out_dir, n) == 0 && path[n] == '/' ?
-	    path + n + 1 : path;
+	return rel ? rel : path;
 }
 
 /* Writes OUT/html/.  Returns 0 on success, nonzero on a fatal failure

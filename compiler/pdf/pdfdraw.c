@@ -1002,14 +1002,10 @@ pdfdraw_write(pdf_thread *t, const backend_input *in, const char *path,
 	out->ndrawn = 0;
 	/* a file beneath the staging folder (the id was checked when the
 	 * path was made; pdftag_finish writes it without following links) */
-	{
-		size_t ol = strlen(in->out_dir);
-		if (strncmp(path, in->out_dir, ol) != 0 || path[ol] != '/') {
-			diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE,
-			    backend_out_rel(in, path), 0, 0,
-			    "cannot create PDF: %s", strerror(EINVAL));
-			return 1;
-		}
+	if (!backend_beneath_out(in, path)) {
+		diag_report_sev(in->ds, SEV_ERROR, R_PDF_WRITE, path, 0, 0,
+		    "cannot create PDF: %s", strerror(EINVAL));
+		return 1;
 	}
 	buf_init(&drawn);
 	buf_grow(&drawn, 64 * 1024);

@@ -1270,7 +1270,8 @@ pdftag_finish(const backend_input *in, const char *path, pdf_out *out,
 {
 	qpdf_data q = NULL;
 	const char *why = NULL, *what = "cannot make the PDF accessible";
-	size_t ol = strlen(in->out_dir), len = 0, reslen = 0;
+	const char *rel = backend_beneath_out(in, path);
+	size_t len = 0, reslen = 0;
 	char *data = NULL, *res = NULL;
 	int rc = 0, lost = 0;
 
@@ -1279,7 +1280,7 @@ pdftag_finish(const backend_input *in, const char *path, pdf_out *out,
 	len = out->ndrawn;
 	out->drawn = NULL;
 	out->ndrawn = 0;
-	if (strncmp(path, in->out_dir, ol) != 0 || path[ol] != '/')
+	if (!rel)
 		why = "it is outside the output folder";
 	else if (!data)
 		why = "it was not drawn";
@@ -1296,8 +1297,7 @@ pdftag_finish(const backend_input *in, const char *path, pdf_out *out,
 			    &reslen, &q, &why, &lost);
 		}
 		if (!why && !qpdf_has_error(q) && res &&
-		    fsio_write_beneath(in->out_dir, path + ol + 1, res,
-		    reslen) != 0) {
+		    fsio_write_beneath(in->out_dir, rel, res, reslen) != 0) {
 			what = "cannot write PDF";
 			why = strerror(errno);
 		}
