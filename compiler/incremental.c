@@ -778,10 +778,9 @@ cache_judge(cache_text *t, const char *out, pipeline *pl)
 	if (!data)
 		return;   /* a first build, or --no-cache's OUT: silent */
 	/* the format first: another version's checksum is another hash */
-	if (len > sizeof CACHE_MAGIC && !memchr(data, '\0', len) &&
-	    strncmp(data, CACHE_MAGIC "\n", sizeof CACHE_MAGIC) != 0 &&
-	    !strncmp(data, "policyc-cache ", 14)) {
-		t->why = "is of another format version";
+	if (strncmp(data, CACHE_MAGIC "\n", sizeof CACHE_MAGIC) != 0) {
+		t->why = !strncmp(data, "policyc-cache ", 14) ?
+		    "is of another format version" : "is truncated or corrupt";
 		goto bad;
 	}
 	/* the checksum is the last line: "sum <32 hex>\n" */
@@ -803,10 +802,6 @@ cache_judge(cache_text *t, const char *out, pipeline *pl)
 	project_identity(pipeline_project(pl)->dir, proj);
 	snprintf(hdr, sizeof hdr, "%s\nbinary\t%s\nproject\t%s\n", CACHE_MAGIC,
 	    bin, proj);
-	if (strncmp(data, CACHE_MAGIC "\n", sizeof CACHE_MAGIC) != 0) {
-		t->why = "is of another format version";
-		goto bad;
-	}
 	if (strncmp(data, hdr, strlen(hdr)) != 0) {
 		t->why = strstr(data, bin) ? "was made for another project" :
 		    "was made by another policyc";
