@@ -171,7 +171,7 @@ dated_list(document *d, const char *key, const char *const *fields,
 		if (date && (!yval_is_scalar(date) || !date_parse(date->str, norm)))
 			diag_report(ds, R_META_INVALID, d->path, date->line,
 			    date->col, "%s date '%s' is not a real ISO date", key,
-			    yval_str(date) ? date->str : "");
+			    yval_str(date) ? date->str : yval_kind_name(date->kind));
 	}
 	return v;
 }
