@@ -200,10 +200,19 @@ read_amendments(document *d, diag_set *ds)
 		meta_amendment *a;
 		if (e->kind != YV_MAP || e->n == 0)   /* reported */
 			continue;
+		s = yval_get(e, "summary");
+		if (!s || !yval_is_scalar(s) || !yval_str(s) || !*yval_str(s)) {
+			/* a date with nothing after it on every page and in
+			 * the feed; a summary that is not text is reported */
+			if (!s || yval_is_scalar(s))
+				diag_report(ds, R_META_INVALID, d->path,
+				    e->line, e->col, "an entry of amendments "
+				    "needs summary: (what changed)");
+			continue;
+		}
 		a = &d->amendments[d->namendments++];
 		a->date = entry_date(e);
-		s = yval_get(e, "summary");
-		a->summary = yval_str(s) ? xstrdup(yval_str(s)) : NULL;
+		a->summary = xstrdup(yval_str(s));
 		a->line = e->line;
 		a->col = e->col;
 	}
