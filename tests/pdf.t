@@ -291,6 +291,10 @@ try:
     words = re.findall(r"word(\d{4})", ptext)
     ok([int(x) for x in words] == list(range(1, 2001)),
        "2,000-word paragraph complete and in order", "%d words" % len(words))
+    alines = [l.strip() for l in pdftext(os.path.join(sdir, "paragraph.pdf")).splitlines()]
+    ok("1 February 2025: Dated change." in alines and "Undated change." in alines,
+       "amendments: a dated one with its date, an undated one as its text alone",
+       [l for l in alines if "change." in l])
     ltext = pdftext(os.path.join(sdir, "list.pdf"), False)
     ok(all(("level%02d" % i) in ltext for i in range(1, 41)),
        "40-level nested list laid out")

@@ -179,13 +179,16 @@ amendments(fctx *c, benv *e, xmlNodePtr meta)
 			continue;
 		date = xmlread_attr(a, "date");
 		txt = xmlread_text_or(a, "");
-		date_long(date, ld, sizeof ld);
 		buf_puts(&b.text, "\n");
-		s = b.text.len;
-		pdfib_text(&b, ld);
-		pango_attr_list_insert(b.al, pdf_ranged(pango_attr_weight_new(
-		    PANGO_WEIGHT_BOLD), s, b.text.len));
-		pdfib_text(&b, ": ");
+		if (date && *date) {   /* as the site: an undated one is its text */
+			date_long(date, ld, sizeof ld);
+			s = b.text.len;
+			pdfib_text(&b, ld);
+			pango_attr_list_insert(b.al, pdf_ranged(
+			    pango_attr_weight_new(PANGO_WEIGHT_BOLD), s,
+			    b.text.len));
+			pdfib_text(&b, ": ");
+		}
 		pdfib_text(&b, txt);
 		free(date);
 		free(txt);
