@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   feed.xsl - the Atom 1.0 feed of amendments (html/feed.xml) from
-  corpus.xml: one entry per amendment, newest first.  Ids and links are
+  corpus.xml: one entry per dated amendment, newest first.  Ids and links are
   absolute under base-url when the project sets one; without it, ids are
   tag: URIs and links are relative to the feed.
 -->
@@ -67,16 +67,18 @@
         </name>
       </author>
       <generator>policyc</generator>
-      <xsl:for-each select="/corpus/documents/doc/amendment">
+      <!-- An entry's id must not change once a reader has it: it is the
+           document, the date and which of that day's amendments it is,
+           counted from the oldest, so that a newer amendment added above
+           it (newest first) changes no other entry's id.  An undated
+           amendment has no place in a dated feed (it took the build's
+           day, and so a new id every day): it is on the document's page
+           and under "Undated" on What's new. -->
+      <xsl:for-each select="/corpus/documents/doc/amendment[@date]">
         <xsl:sort select="@date" order="descending"/>
         <xsl:sort select="../@id"/>
-        <xsl:variable name="n" select="count(preceding-sibling::amendment) + 1"/>
-        <xsl:variable name="d">
-          <xsl:choose>
-            <xsl:when test="@date"><xsl:value-of select="@date"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="/corpus/@today"/></xsl:otherwise>
-          </xsl:choose>
-        </xsl:variable>
+        <xsl:variable name="d" select="string(@date)"/>
+        <xsl:variable name="n" select="count(following-sibling::amendment[@date = $d]) + 1"/>
         <entry>
           <title><xsl:value-of select="../@title"/></title>
           <id>

@@ -1,0 +1,47 @@
+#!/bin/sh
+# feed.t — the Atom feed of amendments (templates/html/feed.xsl): an
+# entry's id stays the same when a newer amendment is added above it or
+# the build runs on another day, two amendments of one day get ids of
+# their own, and an undated amendment stays out of the feed (it would
+# take the build's day, and with it a new id every day) while its page
+# and What's new still show it.
+. "$(dirname "$0")/lib.sh"
+set -e
+plan 8
+
+P=$TMP/feed
+make_project "$P" "title: Feed"
+amend() {   # amend AMENDMENTS-YAML: the one document with those amendments
+	printf -- '---\ntitle: Amended\nowner: O\nreview: 2030-01-01\namendments:\n%s---\n\nText.\n' "$1" > "$P/policies/a.md"
+}
+ids() { sed -n 's|.*<entry>.*||; s|^ *<id>\(.*\)</id>$|\1|p' "$1/html/feed.xml" | grep -v ':feed$' | sort; }
+
+amend '  - { date: 2025-02-01, summary: Second. }
+  - { date: 2025-02-01, summary: First of the day. }
+  - { date: 2024-12-01, summary: Oldest. }
+  - { summary: Undated. }
+'
+run_policyc build "$P" -o "$TMP/o1" --today 2026-11-23 --outputs html
+is "$rc" 0 "the project builds"
+before=$(ids "$TMP/o1")
+is "$(printf '%s\n' "$before" | wc -l | tr -d ' ')" 3 "one entry for each dated amendment, none for the undated one"
+is "$(printf '%s\n' "$before" | sort -u | wc -l | tr -d ' ')" 3 "two amendments of one day have ids of their own"
+unlike "$(cat "$TMP/o1/html/feed.xml")" "Undated." "the undated amendment is not in the feed"
+like "$(cat "$TMP/o1/html/whats-new.html")" "Undated." "... and is on What's new"
+
+amend '  - { date: 2025-03-01, summary: Newest. }
+  - { date: 2025-02-01, summary: Later the same day. }
+  - { date: 2025-02-01, summary: Second. }
+  - { date: 2025-02-01, summary: First of the day. }
+  - { date: 2024-12-01, summary: Oldest. }
+  - { summary: Undated. }
+'
+run_policyc build "$P" -o "$TMP/o2" --today 2026-12-24 --outputs html
+is "$rc" 0 "the project builds with two newer amendments, on another day"
+after=$(ids "$TMP/o2")
+missing=$(printf '%s\n' "$before" | while read -r id; do
+	printf '%s\n' "$after" | grep -qxF "$id" || echo "$id"; done)
+is "$missing" "" "every entry's id is kept after newer amendments are added above it"
+is "$(printf '%s\n' "$after" | wc -l | tr -d ' ')" 5 "and the two new ones have ids of their own"
+
+exit $((tap_failed > 0))
