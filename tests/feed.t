@@ -4,10 +4,11 @@
 # the build runs on another day, two amendments of one day get ids of
 # their own, and an undated amendment stays out of the feed (it would
 # take the build's day, and with it a new id every day) while its page
-# and What's new still show it.
+# and What's new still show it.  The sitemap's URLs are ASCII: a
+# document's path past ASCII is percent-encoded as UTF-8.
 . "$(dirname "$0")/lib.sh"
 set -e
-plan 8
+plan 10
 
 P=$TMP/feed
 make_project "$P" "title: Feed"
@@ -43,5 +44,16 @@ missing=$(printf '%s\n' "$before" | while read -r id; do
 	printf '%s\n' "$after" | grep -qxF "$id" || echo "$id"; done)
 is "$missing" "" "every entry's id is kept after newer amendments are added above it"
 is "$(printf '%s\n' "$after" | wc -l | tr -d ' ')" 5 "and the two new ones have ids of their own"
+
+# -- the sitemap: a folder and file named past ASCII, under base-url
+S=$TMP/sitemap
+make_project "$S" "title: Sitemap
+base-url: https://example.org/policies"
+mkdir -p "$S/policies/Säfe guarding"
+printf -- '---\ntitle: Ünïcode\nowner: O\nreview: 2030-01-01\n---\n\nText.\n' > "$S/policies/Säfe guarding/Über.md"
+run_policyc build "$S" -o "$TMP/s1" --today 2026-11-23 --outputs html
+like "$(cat "$TMP/s1/html/sitemap.xml")" "<loc>https://example.org/policies/s%C3%A4fe-guarding/%C3%9Cber.html</loc>" \
+    "a sitemap URL past ASCII is percent-encoded as UTF-8"
+check "... and the page is where it points" test -f "$TMP/s1/html/säfe-guarding/Über.html"
 
 exit $((tap_failed > 0))

@@ -3,10 +3,13 @@
   sitemap.xsl - html/sitemap.xml (sitemaps.org 0.9) from corpus.xml:
   every page of the site, absolute under base-url when the project sets
   one (relative otherwise), with the document's approval date as lastmod.
+  A document's path is percent-encoded (pc:href, from htmlxsl.c).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
-    xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    xmlns:pc="urn:policyc"
+    xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+    exclude-result-prefixes="pc">
   <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
 
   <!-- base-url as the model judged it (links' URL policy): used only
@@ -30,7 +33,9 @@
       <url><loc><xsl:value-of select="concat($base, 'search.html')"/></loc></url>
       <xsl:for-each select="/corpus/documents/doc">
         <url>
-          <loc><xsl:value-of select="concat($base, @id, '.html')"/></loc>
+          <!-- a sitemap's URLs are ASCII: an id's other characters
+               percent-encoded as UTF-8 (pc:href, as links in the body) -->
+          <loc><xsl:value-of select="concat($base, pc:href(concat(@id, '.html')))"/></loc>
           <xsl:variable name="last">
             <xsl:choose>
               <xsl:when test="amendment[@date]"><xsl:value-of select="amendment[@date][1]/@date"/></xsl:when>
