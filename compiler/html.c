@@ -464,11 +464,11 @@ typedef struct {
 /* The stylesheet name, compiled, or NULL (reported).  A project with
  * templates of its own had them judged by check (html_check_templates,
  * in->templates_judged), and a failure here is said there already.
- * One without has only policyc's own, which check does not judge
- * (they are part of policyc): one that does not compile is a damaged installation, reported here
- * and a failed build (the previous OUT is kept), as a write that fails
- * is: a site without its home page is not published as if nothing were
- * wrong. */
+ * One without has only policyc's own, which check does not judge (they
+ * are part of policyc): one that does not compile is a damaged
+ * installation, reported here and a failed build (the previous OUT is
+ * kept), as a write that fails is: a site without its home page is not
+ * published as if nothing were wrong. */
 static xsltStylesheetPtr
 load_stylesheet(site_job *j, const char *name)
 {

@@ -200,10 +200,11 @@ read_amendments(document *d, diag_set *ds)
 		meta_amendment *a;
 		if (e->kind != YV_MAP || e->n == 0)   /* reported */
 			continue;
+		/* without a summary an entry is a date with nothing after it
+		 * on every page and in the feed: left out (one that is a
+		 * list or a map is reported by dated_list already) */
 		s = yval_get(e, "summary");
-		if (!s || !yval_is_scalar(s) || !yval_str(s) || !*yval_str(s)) {
-			/* a date with nothing after it on every page and in
-			 * the feed; a summary that is not text is reported */
+		if (!yval_str(s) || !*yval_str(s)) {
 			if (!s || yval_is_scalar(s))
 				diag_report(ds, R_META_INVALID, d->path,
 				    e->line, e->col, "an entry of amendments "

@@ -17,11 +17,12 @@ amend() {   # amend AMENDMENTS-YAML: the one document with those amendments
 }
 ids() { sed -n 's|.*<entry>.*||; s|^ *<id>\(.*\)</id>$|\1|p' "$1/html/feed.xml" | grep -v ':feed$' | sort; }
 
-amend '  - { date: 2025-02-01, summary: Second. }
+older='  - { date: 2025-02-01, summary: Second. }
   - { date: 2025-02-01, summary: First of the day. }
   - { date: 2024-12-01, summary: Oldest. }
   - { summary: Undated. }
 '
+amend "$older"
 run_policyc build "$P" -o "$TMP/o1" --today 2026-11-23 --outputs html
 is "$rc" 0 "the project builds"
 before=$(ids "$TMP/o1")
@@ -30,13 +31,10 @@ is "$(printf '%s\n' "$before" | sort -u | wc -l | tr -d ' ')" 3 "two amendments 
 unlike "$(cat "$TMP/o1/html/feed.xml")" "Undated." "the undated amendment is not in the feed"
 like "$(cat "$TMP/o1/html/whats-new.html")" "Undated." "... and is on What's new"
 
+# two newer ones above them (newest first), one of them the same day
 amend '  - { date: 2025-03-01, summary: Newest. }
   - { date: 2025-02-01, summary: Later the same day. }
-  - { date: 2025-02-01, summary: Second. }
-  - { date: 2025-02-01, summary: First of the day. }
-  - { date: 2024-12-01, summary: Oldest. }
-  - { summary: Undated. }
-'
+'"$older"
 run_policyc build "$P" -o "$TMP/o2" --today 2026-12-24 --outputs html
 is "$rc" 0 "the project builds with two newer amendments, on another day"
 after=$(ids "$TMP/o2")
