@@ -54,11 +54,20 @@ in_list(const char *const *list, const char *s)
 	return 0;
 }
 
+/* A text value, or NULL when it is absent, empty, not text, or YAML's
+ * null (`~`, `null`: the key left blank, never the word itself). */
+static const char *
+text_of(const yval *v)
+{
+	const char *s = v && v->kind != YV_NULL ? yval_str(v) : NULL;
+	return s && *s ? s : NULL;
+}
+
 static char *
 dup_nonempty(const yval *v)
 {
-	const char *s = yval_str(v);
-	return s && *s ? xstrdup(s) : NULL;
+	const char *s = text_of(v);
+	return s ? xstrdup(s) : NULL;
 }
 
 /* ---- checks of one key ---- */
@@ -204,7 +213,7 @@ read_amendments(document *d, diag_set *ds)
 		 * on every page and in the feed: left out (one that is a
 		 * list or a map is reported by dated_list already) */
 		s = yval_get(e, "summary");
-		if (!yval_str(s) || !*yval_str(s)) {
+		if (!text_of(s)) {
 			if (!s || yval_is_scalar(s))
 				diag_report(ds, R_META_INVALID, d->path,
 				    e->line, e->col, "an entry of amendments "
@@ -213,7 +222,7 @@ read_amendments(document *d, diag_set *ds)
 		}
 		a = &d->amendments[d->namendments++];
 		a->date = entry_date(e);
-		a->summary = xstrdup(yval_str(s));
+		a->summary = xstrdup(text_of(s));
 		a->line = e->line;
 		a->col = e->col;
 	}
@@ -232,7 +241,7 @@ read_history(document *d, diag_set *ds)
 		return;
 	d->history = xcalloc(v->n ? v->n : 1, sizeof *d->history);
 	for (i = 0; i < v->n; i++) {
-		const yval *e = v->items[i], *s;
+		const yval *e = v->items[i];
 		meta_history *h;
 		if (e->kind != YV_MAP || e->n == 0)   /* reported */
 			continue;
@@ -240,8 +249,7 @@ read_history(document *d, diag_set *ds)
 		h->version = dup_nonempty(yval_get(e, "version"));
 		h->date = entry_date(e);
 		h->by = dup_nonempty(yval_get(e, "by"));
-		s = yval_get(e, "note");
-		h->note = yval_str(s) ? xstrdup(yval_str(s)) : NULL;
+		h->note = dup_nonempty(yval_get(e, "note"));
 		h->line = e->line;
 		h->col = e->col;
 	}
@@ -474,11 +482,12 @@ meta_read(const project *p, document *d, diag_set *ds)
 	if (!d->meta)
 		return;
 	d->meta_line = d->meta->line;
-	if ((v = scalar_key(d, "title", ds)) && yval_str(v) && *v->str) {
+	if ((v = scalar_key(d, "title", ds)) && text_of(v)) {
 		d->title = xstrdup(v->str);
 		d->title_line = v->line;
 	}
-	if ((v = scalar_key(d, "type", ds)) && yval_str(v))
+	if ((v = scalar_key(d, "type", ds)) && v->kind != YV_NULL &&
+	    yval_str(v))
 		d->type = xstrdup(v->str);
 	d->owner = dup_nonempty(scalar_key(d, "owner", ds));
 	d->version = dup_nonempty(scalar_key(d, "version", ds));
